@@ -1,0 +1,72 @@
+#pragma once
+// The daemon's Redis client, shaped like Boost.Redis: one long-lived run() coroutine owns
+// the connection (connect, AUTH/SELECT, reconnect with capped backoff, PING health
+// checks), and any number of coroutines co_await exec() on it. hiredis does the protocol;
+// its async context is driven by the Asio loop (see asio_adapter.cpp).
+//
+// When Redis is away, exec() fails at once with Errc::not_connected instead of queueing:
+// an HTTP request that needs Redis then answers 503 rather than hanging.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "redis/errors.h"
+#include "redis/reply.h"
+#include "redis/script.h"
+#include "redis/url.h"
+#include "util/result.h"
+
+namespace tocsin::redis {
+
+using Command = std::vector<std::string>;
+
+struct Options {
+  Endpoint endpoint;
+  std::string password;  // AUTH after connecting, when not empty (overrides endpoint's)
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds health_check_interval{1000};
+  std::chrono::milliseconds command_timeout{1500};  // an unanswered PING drops the link
+  std::chrono::milliseconds reconnect_min_delay{100};
+  std::chrono::milliseconds reconnect_max_delay{2000};
+};
+
+class Client {
+ public:
+  Client(boost::asio::any_io_executor executor, Options options);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Runs until stop(): keeps a connection up. Spawn it once.
+  boost::asio::awaitable<void> run();
+  // Closes the connection and makes run() return; pending commands fail with Errc::stopped.
+  void stop();
+
+  bool connected() const;
+  // Successful connections after the first one (for the metrics).
+  uint64_t reconnects() const;
+  // Called with true on each (re)connection, false on each loss.
+  void on_connection_change(std::function<void(bool)> callback);
+
+  boost::asio::awaitable<Result<Reply>> exec(Command command);
+  // Sends all commands back to back and returns their replies in order.
+  boost::asio::awaitable<Result<std::vector<Reply>>> exec_pipeline(std::vector<Command> commands);
+  // EVALSHA, loading the script first when Redis does not know it (NOSCRIPT: a restart, a
+  // SCRIPT FLUSH, a failover). Register scripts with load_on_connect() to load them eagerly.
+  boost::asio::awaitable<Result<Reply>> eval(const Script& script, std::vector<std::string> keys,
+                                             std::vector<std::string> args);
+  void load_on_connect(const Script& script);
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace tocsin::redis
