@@ -1,0 +1,23 @@
+#pragma once
+// Each file in api/ adds one group of routes to the router.
+
+namespace tocsin::http {
+class Router;
+}
+
+namespace tocsin::api {
+
+struct Services;
+
+// GET /healthz /readyz /metrics, GET /v1/status
+void add_system_routes(http::Router& router, Services& services);
+// POST /v1/tokens
+void add_token_routes(http::Router& router, Services& services);
+
+// Every route of the daemon, in one place.
+inline void add_all_routes(http::Router& router, Services& services) {
+  add_system_routes(router, services);
+  add_token_routes(router, services);
+}
+
+}  // namespace tocsin::api

@@ -1,0 +1,63 @@
+#include "api/routes.h"
+#include "api/services.h"
+#include "app/version.h"
+#include "http/json.h"
+#include "http/router.h"
+#include "metrics/registry.h"
+#include "proto/tocsin.pb.h"
+#include "redis/client.h"
+
+namespace tocsin::api {
+namespace {
+
+using http::Request;
+using http::Response;
+
+Response text(unsigned status, std::string body, std::string content_type = "text/plain") {
+  Response response;
+  response.status = status;
+  response.content_type = std::move(content_type);
+  response.body = std::move(body);
+  return response;
+}
+
+}  // namespace
+
+void add_system_routes(http::Router& router, Services& services) {
+  // Liveness: the process and its event loop answer. Never depends on Redis, or a Redis
+  // outage would make systemd or an orchestrator restart a healthy daemon.
+  router.add("GET", "/healthz", {}, [](Request&) -> boost::asio::awaitable<Response> {
+    co_return text(200, "ok\n");
+  });
+
+  // Readiness: can serve work, i.e. Redis is connected.
+  router.add("GET", "/readyz", {}, [&services](Request&) -> boost::asio::awaitable<Response> {
+    if (services.redis.connected()) co_return text(200, "ready\n");
+    co_return text(503, "not ready: Redis is unavailable\n");
+  });
+
+  router.add("GET", "/metrics", {}, [&services](Request&) -> boost::asio::awaitable<Response> {
+    co_return text(200, services.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+
+  router.add("GET", "/v1/status",
+             {.roles = {auth::Role::admin, auth::Role::executive, auth::Role::coordinator}},
+             [&services](Request& request) -> boost::asio::awaitable<Response> {
+               StatusResponse status;
+               status.set_version(std::string(app::version()));
+               status.set_uptime_seconds(std::chrono::duration_cast<std::chrono::seconds>(
+                                             std::chrono::steady_clock::now() -
+                                             services.started_at)
+                                             .count());
+               status.set_redis_connected(services.redis.connected());
+               status.set_redis_reconnects(services.redis.reconnects());
+               status.set_token_name(request.principal->name);
+               status.set_role(std::string(auth::role_name(request.principal->role)));
+               for (const auto& region : request.principal->regions) status.add_regions(region);
+               Response response;
+               response.body = http::to_json(status);
+               co_return response;
+             });
+}
+
+}  // namespace tocsin::api

@@ -1,0 +1,189 @@
+#include "app/app.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "api/routes.h"
+#include "api/services.h"
+#include "app/redis_options.h"
+#include "app/systemd_notifier.h"
+#include "app/version.h"
+#include "auth/token_store.h"
+#include "config/config.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "log/log.h"
+#include "metrics/registry.h"
+#include "redis/client.h"
+
+namespace tocsin::app {
+namespace asio = boost::asio;
+
+namespace {
+
+// Logs what a detached coroutine threw instead of letting it vanish (DESIGN.md: every
+// co_spawn completion handler catches and logs).
+auto log_failure(std::string what) {
+  return [what = std::move(what)](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      spdlog::critical("event=task_failed task={} error={}", what, log::quote(ex.what()));
+    }
+  };
+}
+
+http::ServerLimits server_limits(const config::HttpConfig& http) {
+  http::ServerLimits limits;
+  limits.max_body_bytes = static_cast<uint64_t>(http.max_body_bytes());
+  limits.max_header_bytes = static_cast<uint32_t>(http.max_header_bytes());
+  limits.request_timeout = std::chrono::milliseconds(http.request_timeout_ms());
+  limits.idle_timeout = std::chrono::milliseconds(http.idle_timeout_ms());
+  limits.max_connections = static_cast<uint32_t>(http.max_connections());
+  return limits;
+}
+
+std::string url_host(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+void add_process_metrics(metrics::Registry& metrics, redis::Client& redis,
+                         std::chrono::steady_clock::time_point started) {
+  using Kind = metrics::Registry::Kind;
+  metrics.add_callback("tocsin_uptime_seconds", "Seconds since the daemon started.", Kind::gauge,
+                       [started] {
+                         return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                              started)
+                             .count();
+                       });
+  metrics.add_callback("tocsin_redis_connected", "1 while the Redis connection is up.",
+                       Kind::gauge, [&redis] { return redis.connected() ? 1.0 : 0.0; });
+  metrics.add_callback("tocsin_redis_reconnects_total",
+                       "Redis connections re-established after a loss.", Kind::counter,
+                       [&redis] { return static_cast<double>(redis.reconnects()); });
+}
+
+}  // namespace
+
+int run_daemon(const config::Config& config) {
+  const auto started_at = std::chrono::steady_clock::now();
+  asio::io_context io(1);
+  auto executor = io.get_executor();
+
+  metrics::Registry metrics;
+  auto options = redis_options(config);
+  const std::string redis_where = options.endpoint.describe();
+  redis::Client redis(executor, std::move(options));
+  auth::TokenStore tokens(redis);
+  add_process_metrics(metrics, redis, started_at);
+
+  api::Services services{config, redis, tokens, metrics, started_at};
+  http::Router router(
+      metrics, [&redis] { return redis.connected(); },
+      [&tokens](std::string token) { return tokens.lookup(std::move(token)); });
+  api::add_all_routes(router, services);
+
+  http::Server server(executor, router, server_limits(config.http()));
+  std::string error;
+  const auto listen = config::parse_listen(config.http().listen(), &error);
+  uint16_t port = 0;
+  try {
+    port = server.listen(listen->host, listen->port);
+  } catch (const std::system_error& e) {
+    std::cerr << "tocsind: cannot listen on " << config.http().listen() << ": "
+              << e.code().message() << "\n";
+    return 1;
+  }
+  const std::string address = url_host(listen->host) + ":" + std::to_string(port);
+
+  asio::co_spawn(executor, redis.run(), log_failure("redis"));
+  server.start();
+
+  SystemdNotifier systemd(executor);
+  asio::signal_set signals(executor, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    spdlog::info("event=shutdown_started signal={}", signal);
+    systemd.stopping();
+    const auto grace = std::chrono::milliseconds(config.lifecycle().shutdown_grace_ms());
+    asio::co_spawn(
+        executor,
+        [&]() -> asio::awaitable<void> {
+          co_await server.shutdown(grace);
+          redis.stop();
+          systemd.stop_watchdog();
+          spdlog::info("event=shutdown_complete");
+          // Whatever is still pending (a Redis reconnect timer...) has nothing to finish.
+          io.stop();
+        },
+        log_failure("shutdown"));
+  });
+
+  // The one line on stdout: where to reach the daemon (scripts and tests read it).
+  std::printf("tocsind: listening on http://%s\n", address.c_str());
+  std::fflush(stdout);
+  spdlog::info("event=http_listening address={} redis={} version={}", address,
+               log::quote(redis_where), version());
+  systemd.ready("listening on " + address);
+  systemd.start_watchdog();
+
+  io.run();
+  return 0;
+}
+
+int bootstrap_admin(const config::Config& config, const std::string& name) {
+  asio::io_context io(1);
+  auto executor = io.get_executor();
+  auto options = redis_options(config);
+  const std::string where = options.endpoint.describe();
+  // Wait for the first connection at most this long: long enough for a Redis that is
+  // still starting, short enough that a typo in the URL is reported promptly.
+  const auto patience = options.connect_timeout * 3;
+  redis::Client redis(executor, std::move(options));
+  auth::TokenStore tokens(redis);
+  int exit_code = 1;
+
+  asio::steady_timer connected(executor, patience);
+  redis.on_connection_change([&connected](bool up) {
+    if (up) connected.cancel();
+  });
+  asio::co_spawn(executor, redis.run(), log_failure("redis"));
+  asio::co_spawn(
+      executor,
+      [&]() -> asio::awaitable<void> {
+        boost::system::error_code ec;
+        co_await connected.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (!redis.connected()) {
+          std::cerr << "tocsind: cannot reach Redis at " << where << "\n";
+        } else {
+          auth::NewToken request{.name = name, .role = auth::Role::admin,
+                                 .created_by = "bootstrap",
+                                 .ttl_days = config.auth().token_ttl_days()};
+          auto token = co_await tokens.create(request);
+          if (token) {
+            std::cout << *token << "\n";
+            exit_code = 0;
+          } else {
+            std::cerr << "tocsind: could not store the token in Redis: "
+                      << token.error().message() << "\n";
+          }
+        }
+        redis.stop();
+        io.stop();
+      },
+      log_failure("bootstrap"));
+  io.run();
+  return exit_code;
+}
+
+}  // namespace tocsin::app

@@ -1,0 +1,10 @@
+#pragma once
+
+#include <string_view>
+
+namespace tocsin::app {
+
+// The version CMake's project() declares.
+std::string_view version();
+
+}  // namespace tocsin::app

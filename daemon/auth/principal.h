@@ -1,0 +1,22 @@
+#pragma once
+// Who is making a request, once their bearer token has been checked.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tocsin::auth {
+
+enum class Role { admin, executive, coordinator };
+
+std::string_view role_name(Role role);
+std::optional<Role> parse_role(std::string_view name);
+
+struct Principal {
+  std::string name;  // the token's name, for the audit log
+  Role role = Role::coordinator;
+  std::vector<std::string> regions;  // coordinators: the regions they may see
+};
+
+}  // namespace tocsin::auth

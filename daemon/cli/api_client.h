@@ -1,0 +1,40 @@
+#pragma once
+// The CLI's side of the daemon's HTTP API: blocking libcurl calls (a command does one
+// thing at a time) with the bearer token, and errors turned into one clear line.
+
+#include <stdexcept>
+#include <string>
+
+namespace tocsin::cli {
+
+// A failure the command reports and exits with: `exit_code` 2 for bad input (the
+// daemon said 400/404/409/413/422), 1 for the rest (unreachable, refused token, 5xx).
+class CommandError : public std::runtime_error {
+ public:
+  CommandError(int exit_code, const std::string& message)
+      : std::runtime_error(message), exit_code_(exit_code) {}
+  int exit_code() const { return exit_code_; }
+
+ private:
+  int exit_code_;
+};
+
+class ApiClient {
+ public:
+  // base_url like "http://127.0.0.1:8080"; token may be empty for public routes.
+  ApiClient(std::string base_url, std::string token);
+
+  // The response body of a 2xx answer; throws CommandError otherwise.
+  std::string get(const std::string& path) const;
+  std::string post(const std::string& path, const std::string& body,
+                   const std::string& content_type = "application/json") const;
+
+ private:
+  std::string request(const std::string& method, const std::string& path,
+                      const std::string* body, const std::string& content_type) const;
+
+  std::string base_url_;
+  std::string token_;
+};
+
+}  // namespace tocsin::cli

@@ -1,0 +1,16 @@
+#pragma once
+// Each command group registers its subcommands on the CLI11 app. A command's callback
+// throws CommandError to fail; main turns that into one line on stderr and the exit code.
+
+namespace CLI {
+class App;
+}
+
+namespace tocsin::cli {
+
+struct Context;
+
+void add_status_command(CLI::App& app, const Context& context);
+void add_token_commands(CLI::App& app, const Context& context);
+
+}  // namespace tocsin::cli

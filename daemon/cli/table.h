@@ -1,0 +1,15 @@
+#pragma once
+// Human output: a two-column "key  value" table, aligned.
+
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tocsin::cli {
+
+using Rows = std::vector<std::pair<std::string, std::string>>;
+
+void print_table(std::ostream& out, const Rows& rows);
+
+}  // namespace tocsin::cli

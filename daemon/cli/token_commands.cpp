@@ -1,0 +1,52 @@
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/api_client.h"
+#include "cli/commands.h"
+#include "cli/context.h"
+#include "http/json.h"
+#include "proto/tocsin.pb.h"
+
+namespace tocsin::cli {
+
+void add_token_commands(CLI::App& app, const Context& context) {
+  auto* token = app.add_subcommand("token", "manage API tokens (admin)");
+  token->require_subcommand(1);
+
+  struct CreateOptions {
+    std::string role;
+    std::vector<std::string> regions;
+    std::string name;
+  };
+  auto options = std::make_shared<CreateOptions>();
+  auto* create = token->add_subcommand(
+      "create", "create a token and print it (only the token, on stdout; it is shown once)");
+  create->add_option("--role", options->role, "admin, executive or coordinator")
+      ->required()
+      ->check(CLI::IsMember({"admin", "executive", "coordinator"}));
+  create->add_option("--region", options->regions,
+                     "a region a coordinator may see (repeat for several)");
+  create->add_option("--name", options->name, "who holds the token (for the audit log)")
+      ->required();
+  create->callback([&context, options] {
+    CreateTokenRequest request;
+    request.set_role(options->role);
+    request.set_name(options->name);
+    for (const auto& region : options->regions) request.add_regions(region);
+    ApiClient api(context.url, context.token);
+    const std::string body = api.post("/v1/tokens", http::to_json(request));
+    if (context.json) {
+      std::cout << body << "\n";
+      return;
+    }
+    CreateTokenResponse reply;
+    std::string error;
+    if (!http::from_json(body, &reply, &error)) {
+      throw CommandError(1, "unexpected answer from the daemon: " + error);
+    }
+    std::cout << reply.token() << "\n";
+  });
+}
+
+}  // namespace tocsin::cli

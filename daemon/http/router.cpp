@@ -1,0 +1,153 @@
+#include "http/router.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "log/log.h"
+#include "metrics/registry.h"
+
+namespace tocsin::http {
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> segments;
+  size_t start = 1;  // paths start with '/'
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    segments.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return segments;
+}
+
+}  // namespace
+
+struct Router::Route {
+  struct Segment {
+    std::string literal;  // whole segment, or the suffix after a capture
+    std::string capture;  // name of a {capture}, empty for a literal segment
+  };
+  std::string method;
+  std::string pattern;
+  std::vector<Segment> segments;
+  RouteOptions options;
+  Handler handler;
+};
+
+Router::Router(metrics::Registry& metrics, std::function<bool()> redis_ready,
+               Authenticator authenticator)
+    : metrics_(metrics),
+      redis_ready_(std::move(redis_ready)),
+      authenticator_(std::move(authenticator)) {}
+
+Router::~Router() = default;
+
+void Router::add(std::string method, std::string pattern, RouteOptions options,
+                 Handler handler) {
+  auto route = std::make_unique<Route>();
+  for (std::string_view part : split_path(pattern)) {
+    Route::Segment segment;
+    if (part.starts_with('{')) {
+      const size_t close = part.find('}');
+      segment.capture = std::string(part.substr(1, close - 1));
+      segment.literal = std::string(part.substr(close + 1));
+    } else {
+      segment.literal = std::string(part);
+    }
+    route->segments.push_back(std::move(segment));
+  }
+  route->method = std::move(method);
+  route->pattern = std::move(pattern);
+  route->options = std::move(options);
+  route->handler = std::move(handler);
+  routes_.push_back(std::move(route));
+}
+
+const Router::Route* Router::match(const Request& request, bool* path_matched,
+                                   std::map<std::string, std::string>* params) const {
+  const auto parts = split_path(request.path);
+  for (const auto& route : routes_) {
+    if (route->segments.size() != parts.size()) continue;
+    std::map<std::string, std::string> captured;
+    bool ok = true;
+    for (size_t i = 0; i < parts.size() && ok; ++i) {
+      const auto& segment = route->segments[i];
+      if (segment.capture.empty()) {
+        ok = parts[i] == segment.literal;
+      } else {
+        ok = parts[i].size() > segment.literal.size() && parts[i].ends_with(segment.literal);
+        if (ok) {
+          captured[segment.capture] =
+              std::string(parts[i].substr(0, parts[i].size() - segment.literal.size()));
+        }
+      }
+    }
+    if (!ok) continue;
+    *path_matched = true;
+    if (route->method == request.method ||
+        (route->method == "GET" && request.method == "HEAD")) {
+      *params = std::move(captured);
+      return route.get();
+    }
+  }
+  return nullptr;
+}
+
+boost::asio::awaitable<Response> Router::dispatch(Request& request) {
+  bool path_matched = false;
+  std::map<std::string, std::string> params;
+  const Route* route = match(request, &path_matched, &params);
+  Response response;
+  std::string label = "unmatched";
+  if (route == nullptr) {
+    response = path_matched ? error_response(405, "method not allowed for this path")
+                            : error_response(404, "no such resource");
+  } else {
+    label = route->pattern;
+    request.path_params = std::move(params);
+    try {
+      response = co_await run(*route, request);
+    } catch (const std::exception& e) {
+      spdlog::error("event=http_handler_failed route={} error={}", log::quote(route->pattern),
+                    log::quote(e.what()));
+      response = error_response(500, "internal error");
+    }
+  }
+  metrics_.count_http_request(label, response.status);
+  co_return response;
+}
+
+boost::asio::awaitable<Response> Router::run(const Route& route, Request& request) {
+  const bool needs_auth = !route.options.roles.empty();
+  if ((route.options.needs_redis || needs_auth) && !redis_ready_()) {
+    co_return error_response(503, "Redis is unavailable; try again shortly");
+  }
+  if (needs_auth) {
+    std::string_view header = request.header("authorization");
+    constexpr std::string_view scheme = "Bearer ";
+    if (header.size() <= scheme.size() || !header.starts_with(scheme)) {
+      Response response = error_response(401, "missing bearer token", "Authorization");
+      response.headers.emplace_back("WWW-Authenticate", "Bearer");
+      co_return response;
+    }
+    auto principal = co_await authenticator_(std::string(header.substr(scheme.size())));
+    if (!principal) co_return error_response(503, "Redis is unavailable; try again shortly");
+    if (!principal->has_value()) {
+      Response response = error_response(401, "invalid or expired token", "Authorization");
+      response.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      co_return response;
+    }
+    const auto& roles = route.options.roles;
+    if (std::find(roles.begin(), roles.end(), (*principal)->role) == roles.end()) {
+      co_return error_response(
+          403, "the " + std::string(auth::role_name((*principal)->role)) +
+                   " role may not do this");
+    }
+    request.principal = std::move(**principal);
+  }
+  co_return co_await route.handler(request);
+}
+
+}  // namespace tocsin::http

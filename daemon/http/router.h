@@ -1,0 +1,65 @@
+#pragma once
+// Maps method + path pattern to a handler coroutine, and applies what every route shares:
+// authentication and roles, the Redis-availability check, error bodies, metrics.
+//
+// Patterns are literal segments and {name} captures; a capture may carry a literal suffix
+// for Google-style custom methods: "/v1/alerts/{id}:approve".
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/principal.h"
+#include "http/message.h"
+#include "util/result.h"
+
+namespace tocsin::metrics {
+class Registry;
+}
+
+namespace tocsin::http {
+
+using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
+
+struct RouteOptions {
+  // Roles allowed. Empty: a public route (health, metrics, webhooks with their own checks).
+  std::vector<auth::Role> roles;
+  // The handler needs Redis: answer 503 at once while it is away, instead of waiting.
+  bool needs_redis = false;
+};
+
+// Resolves a bearer token: the principal, nullopt for an unknown token, or an error when
+// it cannot tell (Redis away).
+using Authenticator =
+    std::function<boost::asio::awaitable<Result<std::optional<auth::Principal>>>(std::string)>;
+
+class Router {
+ public:
+  Router(metrics::Registry& metrics, std::function<bool()> redis_ready,
+         Authenticator authenticator);
+  ~Router();
+
+  void add(std::string method, std::string pattern, RouteOptions options, Handler handler);
+
+  // Always returns a response: 404/405 for no route, 401/403/503 from the shared checks,
+  // 500 (logged) when a handler throws.
+  boost::asio::awaitable<Response> dispatch(Request& request);
+
+ private:
+  struct Route;
+  const Route* match(const Request& request, bool* path_matched,
+                     std::map<std::string, std::string>* params) const;
+  boost::asio::awaitable<Response> run(const Route& route, Request& request);
+
+  metrics::Registry& metrics_;
+  std::function<bool()> redis_ready_;
+  Authenticator authenticator_;
+  std::vector<std::unique_ptr<Route>> routes_;
+};
+
+}  // namespace tocsin::http

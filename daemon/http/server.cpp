@@ -1,0 +1,270 @@
+#include "http/server.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <list>
+
+#include "http/message.h"
+#include "http/router.h"
+#include "log/log.h"
+
+namespace tocsin::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using asio::ip::tcp;
+
+namespace {
+
+using BeastRequest = bhttp::request<bhttp::string_body>;
+using BeastResponse = bhttp::response<bhttp::string_body>;
+
+Request to_request(BeastRequest&& in) {
+  Request out;
+  out.method = std::string(in.method_string());
+  out.target = std::string(in.target());
+  for (const auto& field : in) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  out.body = std::move(in.body());
+  return out;
+}
+
+BeastResponse to_beast(Response&& in, unsigned version, bool keep_alive, bool head) {
+  BeastResponse out{static_cast<bhttp::status>(in.status), version};
+  out.set(bhttp::field::server, "tocsind");
+  out.set(bhttp::field::content_type, in.content_type);
+  out.set(bhttp::field::cache_control, "no-store");
+  for (auto& [name, value] : in.headers) out.set(name, value);
+  out.keep_alive(keep_alive);
+  out.body() = std::move(in.body);
+  out.prepare_payload();
+  if (head) out.body().clear();  // keeps the Content-Length of the GET
+  return out;
+}
+
+}  // namespace
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  struct Connection {
+    beast::tcp_stream stream;
+    bool busy = false;  // a request is being read, handled or answered
+    explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  };
+
+  Impl(asio::any_io_executor executor, Router& router, ServerLimits limits)
+      : executor_(executor),
+        router_(router),
+        limits_(limits),
+        acceptor_(executor),
+        drained_(executor) {}
+
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> session(std::shared_ptr<Connection> connection);
+  asio::awaitable<bool> serve_one(Connection& connection, beast::flat_buffer& buffer);
+  asio::awaitable<void> reject_overloaded(tcp::socket socket);
+  void forget(const std::shared_ptr<Connection>& connection);
+
+  asio::any_io_executor executor_;
+  Router& router_;
+  ServerLimits limits_;
+  tcp::acceptor acceptor_;
+  std::list<std::shared_ptr<Connection>> connections_;
+  bool stopping_ = false;
+  asio::steady_timer drained_;  // cancelled when the last connection closes while stopping
+};
+
+Server::Server(asio::any_io_executor executor, Router& router, ServerLimits limits)
+    : impl_(std::make_shared<Impl>(executor, router, limits)) {}
+
+Server::~Server() = default;
+
+uint16_t Server::listen(const std::string& host, uint16_t port) {
+  tcp::endpoint endpoint;
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) {
+    // A name ("localhost"): resolve it once, at startup.
+    tcp::resolver resolver(impl_->executor_);
+    auto results = resolver.resolve(host, std::to_string(port));
+    endpoint = results.begin()->endpoint();
+  } else {
+    endpoint = tcp::endpoint(address, port);
+  }
+  auto& acceptor = impl_->acceptor_;
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  return acceptor.local_endpoint().port();
+}
+
+void Server::start() {
+  asio::co_spawn(impl_->executor_, impl_->accept_loop(), [](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      spdlog::critical("event=http_accept_loop_failed error={}", log::quote(ex.what()));
+    }
+  });
+}
+
+size_t Server::open_connections() const { return impl_->connections_.size(); }
+
+asio::awaitable<void> Server::shutdown(std::chrono::milliseconds grace) {
+  auto impl = impl_;
+  impl->stopping_ = true;
+  boost::system::error_code ignored;
+  impl->acceptor_.close(ignored);
+  // Idle keep-alive connections have nothing to finish: close them now. Busy ones answer
+  // their request with Connection: close and then end by themselves.
+  for (auto& connection : impl->connections_) {
+    if (!connection->busy) connection->stream.socket().close(ignored);
+  }
+  if (!impl->connections_.empty()) {
+    impl->drained_.expires_after(grace);
+    boost::system::error_code ec;
+    co_await impl->drained_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  if (!impl->connections_.empty()) {
+    spdlog::warn("event=http_shutdown_cut_requests count={}", impl->connections_.size());
+    for (auto& connection : impl->connections_) connection->stream.socket().close(ignored);
+  }
+}
+
+asio::awaitable<void> Server::Impl::accept_loop() {
+  auto self = shared_from_this();
+  for (;;) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (stopping_ || ec == asio::error::operation_aborted) co_return;
+    if (ec) {
+      // Out of file descriptors and the like: log, breathe, go on accepting.
+      spdlog::error("event=http_accept_failed error={}", log::quote(ec.message()));
+      asio::steady_timer pause(executor_, std::chrono::milliseconds(50));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    if (connections_.size() >= limits_.max_connections) {
+      asio::co_spawn(executor_, reject_overloaded(std::move(socket)), asio::detached);
+      continue;
+    }
+    auto connection = std::make_shared<Connection>(std::move(socket));
+    connections_.push_back(connection);
+    asio::co_spawn(executor_, session(connection), [self, connection](std::exception_ptr e) {
+      if (e) {
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          spdlog::error("event=http_session_failed error={}", log::quote(ex.what()));
+        }
+      }
+      self->forget(connection);
+    });
+  }
+}
+
+void Server::Impl::forget(const std::shared_ptr<Connection>& connection) {
+  connections_.remove(connection);
+  if (stopping_ && connections_.empty()) drained_.cancel();
+}
+
+asio::awaitable<void> Server::Impl::reject_overloaded(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  stream.expires_after(std::chrono::seconds(2));
+  Response busy = error_response(503, "server busy; try again shortly");
+  busy.headers.emplace_back("Retry-After", "1");
+  auto response = to_beast(std::move(busy), 11, false, false);
+  boost::system::error_code ec;
+  co_await bhttp::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connection) {
+  beast::flat_buffer buffer;
+  while (!stopping_ && co_await serve_one(*connection, buffer)) {
+  }
+  boost::system::error_code ec;
+  connection->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  connection->stream.close();
+}
+
+// Reads one request, answers it, and says whether the connection stays open.
+asio::awaitable<bool> Server::Impl::serve_one(Connection& connection, beast::flat_buffer& buffer) {
+  boost::system::error_code ec;
+  auto& stream = connection.stream;
+  if (buffer.size() == 0) {
+    // Waiting for the next request on a keep-alive connection: the idle timeout applies.
+    stream.expires_after(limits_.idle_timeout);
+    const size_t n = co_await stream.async_read_some(
+        buffer.prepare(4096), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return false;
+    buffer.commit(n);
+  }
+  // From its first byte, the whole request must arrive within request_timeout: a client
+  // trickling bytes (slowloris) is cut off then.
+  connection.busy = true;
+  stream.expires_after(limits_.request_timeout);
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.header_limit(limits_.max_header_bytes);
+  parser.body_limit(limits_.max_body_bytes);
+  co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+
+  Response response;
+  bool keep_alive = false;
+  unsigned version = 11;
+  bool head = false;
+  if (ec == bhttp::error::body_limit) {
+    response = error_response(
+        413, "request body is larger than " + std::to_string(limits_.max_body_bytes) + " bytes");
+  } else if (ec == bhttp::error::header_limit) {
+    response = error_response(431, "request headers are too large");
+  } else if (ec == beast::error::timeout) {
+    response = error_response(408, "request not received in time");
+  } else if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+             ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+    co_return false;
+  } else if (ec) {
+    response = error_response(400, "malformed HTTP request: " + ec.message());
+  } else {
+    BeastRequest beast_request = parser.release();
+    version = beast_request.version();
+    keep_alive = beast_request.keep_alive();
+    head = beast_request.method() == bhttp::verb::head;
+    Request request = to_request(std::move(beast_request));
+    if (!parse_target(request.target, &request.path, &request.query)) {
+      response = error_response(400, "malformed request target");
+    } else {
+      response = co_await router_.dispatch(request);
+    }
+  }
+  if (stopping_) keep_alive = false;
+
+  auto out = to_beast(std::move(response), version, keep_alive, head);
+  stream.expires_after(limits_.request_timeout);
+  if (head) {
+    bhttp::response_serializer<bhttp::string_body> serializer(out);
+    co_await bhttp::async_write_header(stream, serializer,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+  } else {
+    co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+  }
+  connection.busy = false;
+  co_return !ec && keep_alive;
+}
+
+}  // namespace tocsin::http

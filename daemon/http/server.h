@@ -1,0 +1,48 @@
+#pragma once
+// The HTTP/1.1 server: a Beast listener with one coroutine per connection (after Beast's
+// server-flex-awaitable example). It owns what protects the daemon from its clients: body
+// and header size limits, a deadline for each request, an idle timeout, a connection cap,
+// and a graceful shutdown that lets in-flight requests finish.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace tocsin::http {
+
+class Router;
+
+struct ServerLimits {
+  uint64_t max_body_bytes = 1 << 20;
+  uint32_t max_header_bytes = 16 << 10;
+  std::chrono::milliseconds request_timeout{10000};
+  std::chrono::milliseconds idle_timeout{30000};
+  uint32_t max_connections = 1024;
+};
+
+class Server {
+ public:
+  Server(boost::asio::any_io_executor executor, Router& router, ServerLimits limits);
+  ~Server();
+
+  // Binds and listens. Throws std::system_error (startup). Returns the bound port, which
+  // differs from `port` when that is 0.
+  uint16_t listen(const std::string& host, uint16_t port);
+  // Starts accepting connections.
+  void start();
+  // Stops accepting, closes idle connections, lets requests in progress finish and answer
+  // (with Connection: close) for up to `grace`, then closes what is left.
+  boost::asio::awaitable<void> shutdown(std::chrono::milliseconds grace);
+
+  size_t open_connections() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace tocsin::http

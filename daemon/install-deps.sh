@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Tocsin needs, only those missing (quiet when all are
+# there). `--tests` adds what the test suite needs. Used by daemon/run-local.sh and
+# tests/run.sh; run as root, or with sudo available.
+set -euo pipefail
+
+packages=(
+  cmake make g++ pkg-config ccache
+  libboost-dev              # 1.74: Asio and Beast (1.81 conflicts with libphonenumber-dev)
+  libhiredis-dev libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev
+  libcurl4-openssl-dev libssl-dev libcli11-dev libsystemd-dev
+  redis-server              # the private Redis of the run script and of the tests
+)
+if [[ "${1:-}" == "--tests" ]]; then
+  packages+=(
+    libgtest-dev libgmock-dev
+    systemd                 # systemd-analyze verify checks systemd/tocsind.service
+    clang libclang-rt-14-dev  # libFuzzer targets
+  )
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+sudo=()
+[[ $(id -u) -eq 0 ]] || sudo=(sudo)
+echo "Installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

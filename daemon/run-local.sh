@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs Tocsin on this machine: installs what is missing, builds, starts a private
+# redis-server when the config names no Redis (data and socket under var/, which git
+# ignores), makes a first admin token (var/admin-token), then runs tocsind in the
+# foreground. Ctrl-C stops both.
+#   TOCSIN_CONFIG  config file (default config/tocsin.example.conf)
+#   TOCSIN_LISTEN, TOCSIN_REDIS_URL  override the config (see README.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+bash daemon/install-deps.sh
+cmake -S . -B build -DTOCSIN_BUILD_TESTS=OFF >/dev/null
+cmake --build build -j"$(nproc)" --target tocsind tocsin
+
+config=${TOCSIN_CONFIG:-config/tocsin.example.conf}
+tocsind=(build/tocsind --config "$config")
+mkdir -p var
+
+redis_pid=
+stop_redis() {
+  [[ -n "$redis_pid" ]] || return 0
+  kill "$redis_pid" 2>/dev/null || true
+  wait "$redis_pid" 2>/dev/null || true
+}
+trap stop_redis EXIT
+
+if [[ -z "$("${tocsind[@]}" --print-redis-url)" ]]; then
+  mkdir -p var/redis
+  socket=$root/var/redis/redis.sock
+  # No TCP port: only this user's processes reach the private Redis, through its socket.
+  redis-server --port 0 --unixsocket "$socket" --unixsocketperm 700 --dir "$root/var/redis" \
+    --appendonly yes --appendfsync everysec --save '' --daemonize no \
+    --logfile "$root/var/redis/redis.log" &
+  redis_pid=$!
+  for _ in $(seq 100); do
+    redis-cli -s "$socket" ping >/dev/null 2>&1 && break
+    kill -0 "$redis_pid" 2>/dev/null || { echo "redis-server failed: see var/redis/redis.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  export TOCSIN_REDIS_URL="unix://$socket"
+  echo "private redis-server: $TOCSIN_REDIS_URL (data in var/redis)"
+fi
+
+"${tocsind[@]}" --check-config >/dev/null
+if [[ ! -s var/admin-token ]]; then
+  (umask 077 && "${tocsind[@]}" --bootstrap-admin local-admin >var/admin-token)
+fi
+echo "admin token: export TOCSIN_TOKEN=\$(cat var/admin-token)"
+
+"${tocsind[@]}" &
+daemon_pid=$!
+trap 'kill -TERM "$daemon_pid" 2>/dev/null || true' INT TERM
+wait "$daemon_pid" || true
+wait "$daemon_pid" 2>/dev/null || true
