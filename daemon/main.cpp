@@ -18,6 +18,27 @@ namespace {
 
 constexpr int exit_bad_input = 2;
 
+// --check-config lists every problem, not only the first one load() stops at.
+void print_other_problems(const std::string& path, const tocsin::config::Environment& env,
+                          const tocsin::config::ConfigError& first) {
+  namespace config = tocsin::config;
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    auto parsed = config::parse_text(text.str(), path);
+    config::apply_environment_overrides(parsed, env);
+    config::apply_defaults(parsed);
+    for (const auto& problem : config::validate(parsed)) {
+      if (std::string(problem.what()) != first.what()) {
+        std::cerr << "tocsind: " << problem.what() << "\n";
+      }
+    }
+  } catch (const config::ConfigError&) {
+    // Unreadable or unparsable: the first error said it all.
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,6 +85,7 @@ int main(int argc, char** argv) {
     loaded = config::load(config_path, env);
   } catch (const config::ConfigError& e) {
     std::cerr << "tocsind: " << e.what() << "\n";
+    if (check_only) print_other_problems(config_path, env, e);
     return exit_bad_input;
   }
   if (check_only) {

@@ -15,7 +15,7 @@ cmake --build build -j"$(nproc)" --target tocsind tocsin
 
 config=${TOCSIN_CONFIG:-config/tocsin.example.conf}
 tocsind=(build/tocsind --config "$config")
-mkdir -p var
+mkdir -p var/outbox  # the example config's file gateway writes here
 
 redis_pid=
 stop_redis() {

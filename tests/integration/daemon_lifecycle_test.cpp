@@ -1,0 +1,108 @@
+// tocsind against a real redis-server: readiness follows Redis, the daemon survives Redis
+// going away and resumes by itself, and SIGTERM ends it cleanly.
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "tests/support/daemon_process.h"
+#include "tests/support/http_client.h"
+#include "tests/support/ports.h"
+#include "tests/support/redis_server.h"
+
+namespace tocsin::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+bool ready(const DaemonProcess& daemon) {
+  return http_get(daemon.base_url() + "/readyz").status == 200;
+}
+
+TEST(DaemonLifecycle, StartsAndBecomesReady) {
+  RedisServer redis;
+  DaemonProcess daemon({.redis_url = redis.url()});
+  EXPECT_EQ(http_get(daemon.base_url() + "/healthz").status, 200);
+  EXPECT_TRUE(eventually([&] { return ready(daemon); }, 5s));
+}
+
+TEST(DaemonLifecycle, StaysUpWithoutRedisAndRecoversWhenItReturns) {
+  RedisServer redis;
+  DaemonProcess daemon({.redis_url = redis.url()});
+  ASSERT_TRUE(eventually([&] { return ready(daemon); }, 5s));
+  const std::string admin = daemon.bootstrap_admin("ops");
+  const std::vector<std::string> auth = {"Authorization: Bearer " + admin};
+
+  redis.kill();
+  const auto killed_at = std::chrono::steady_clock::now();
+  ASSERT_TRUE(eventually([&] { return !ready(daemon); }, 2s))
+      << "/readyz still ready 2 s after Redis died";
+  RecordProperty("not_ready_after_ms",
+                 static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::steady_clock::now() - killed_at)
+                                      .count()));
+  EXPECT_TRUE(daemon.process().running());
+  EXPECT_EQ(http_get(daemon.base_url() + "/healthz").status, 200);
+  auto status = http_get(daemon.base_url() + "/v1/status", auth);
+  EXPECT_EQ(status.status, 503) << status.body;
+  EXPECT_NE(status.body.find("\"error\""), std::string::npos);
+
+  redis.start();
+  EXPECT_TRUE(eventually([&] { return ready(daemon); }, 5s)) << "not ready after Redis returned";
+  // The token stored before the outage is still there (AOF) and accepted again.
+  EXPECT_EQ(http_get(daemon.base_url() + "/v1/status", auth).status, 200);
+  auto metrics = http_get(daemon.base_url() + "/metrics");
+  EXPECT_NE(metrics.body.find("tocsin_redis_reconnects_total 1"), std::string::npos)
+      << metrics.body;
+}
+
+TEST(DaemonLifecycle, SigtermExitsZeroWithinTheGracePeriod) {
+  RedisServer redis;
+  DaemonProcess daemon({.redis_url = redis.url(),
+                        .extra_config = "lifecycle { shutdown_grace_ms: 2000 }"});
+  ASSERT_TRUE(eventually([&] { return ready(daemon); }, 5s));
+  // An idle keep-alive connection must not hold the shutdown up.
+  RawConnection idle(daemon.port());
+  ASSERT_TRUE(idle.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"));
+  bool closed = false;
+  idle.read_until_closed(200ms, &closed);
+  ASSERT_FALSE(closed);
+
+  const auto start = std::chrono::steady_clock::now();
+  daemon.process().send_signal(SIGTERM);
+  auto code = daemon.process().wait_for_exit(3s);
+  ASSERT_TRUE(code.has_value()) << "still running 3 s after SIGTERM";
+  EXPECT_EQ(*code, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_NE(daemon.process().stderr_text().find("event=shutdown_complete"), std::string::npos);
+}
+
+TEST(DaemonLifecycle, SigtermWithoutRedisStillExitsZero) {
+  RedisServer redis;
+  DaemonProcess daemon({.redis_url = redis.url()});
+  ASSERT_TRUE(eventually([&] { return ready(daemon); }, 5s));
+  redis.kill();
+  ASSERT_TRUE(eventually([&] { return !ready(daemon); }, 2s));
+  daemon.process().send_signal(SIGINT);
+  auto code = daemon.process().wait_for_exit(5s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0);
+}
+
+TEST(DaemonLifecycle, ListenOverrideFromEnvironment) {
+  RedisServer redis;
+  const uint16_t port = free_tcp_port();
+  DaemonProcess daemon({.redis_url = redis.url(),
+                        .env = {{"TOCSIN_LISTEN", "127.0.0.1:" + std::to_string(port)}}});
+  EXPECT_EQ(daemon.port(), port);
+}
+
+TEST(DaemonLifecycle, RedisUrlOverrideFromEnvironment) {
+  RedisServer redis;
+  DaemonProcess daemon({.redis_url = "redis://127.0.0.1:1",  // nothing listens there
+                        .env = {{"TOCSIN_REDIS_URL", redis.url()}}});
+  EXPECT_TRUE(eventually([&] { return ready(daemon); }, 5s));
+}
+
+}  // namespace
+}  // namespace tocsin::testing

@@ -1,0 +1,60 @@
+#include "tests/support/daemon_process.h"
+
+#include <fstream>
+#include <regex>
+#include <stdexcept>
+#include <thread>
+
+namespace tocsin::testing {
+
+DaemonProcess::DaemonProcess(Options options) {
+  config_path_ = dir_.path() / "tocsin.conf";
+  std::ofstream(config_path_) << "http { listen: \"127.0.0.1:0\" }\n"
+                              << "redis {\n  url: \"" << options.redis_url << "\"\n"
+                              << "  reconnect_min_delay_ms: 20\n"
+                              << "  reconnect_max_delay_ms: 200\n"
+                              << "  health_check_interval_ms: 200\n"
+                              << "  command_timeout_ms: 500\n}\n"
+                              << "logging { level: \"debug\" }\n"
+                              << options.extra_config << "\n";
+  Subprocess::Options spawn;
+  spawn.argv = {TOCSIN_TOCSIND_PATH, "--config", config_path_.string()};
+  spawn.env_set = options.env;
+  spawn.env_unset = {"TOCSIN_REDIS_URL", "TOCSIN_LISTEN", "NOTIFY_SOCKET", "WATCHDOG_USEC"};
+  spawn.cwd = dir_.path();
+  process_ = std::make_unique<Subprocess>(spawn);
+  static const std::regex listening(R"(listening on (http://[^:]+:(\d+)))");
+  auto line = process_->wait_for_stdout_line(listening, std::chrono::seconds(10));
+  if (!line) {
+    throw std::runtime_error("tocsind did not start: " + process_->stderr_text());
+  }
+  std::smatch match;
+  std::regex_search(*line, match, listening);
+  base_url_ = match[1];
+  port_ = static_cast<uint16_t>(std::stoi(match[2]));
+}
+
+std::string DaemonProcess::bootstrap_admin(const std::string& name) {
+  auto result = run_command({TOCSIN_TOCSIND_PATH, "--config", config_path_.string(),
+                             "--bootstrap-admin", name});
+  if (result.exit_code != 0) throw std::runtime_error("bootstrap failed: " + result.err);
+  std::string token = result.out;
+  while (!token.empty() && token.back() == '\n') token.pop_back();
+  return token;
+}
+
+CommandResult run_command(std::vector<std::string> argv,
+                          std::vector<std::pair<std::string, std::string>> env) {
+  Subprocess::Options spawn;
+  spawn.argv = std::move(argv);
+  spawn.env_set = std::move(env);
+  Subprocess process(spawn);
+  CommandResult result;
+  auto code = process.wait_for_exit(std::chrono::seconds(30));
+  result.exit_code = code.value_or(-1);
+  result.out = process.stdout_text();
+  result.err = process.stderr_text();
+  return result;
+}
+
+}  // namespace tocsin::testing

@@ -1,0 +1,68 @@
+#pragma once
+// A real tocsind for integration tests: writes a config into a temporary directory, starts
+// the binary on a free port (listen port 0), and waits for the line where it says where it
+// listens.
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <thread>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
+
+namespace tocsin::testing {
+
+// Polls `condition` until it holds or `timeout` passes; true if it held. For states only
+// observable from outside (an HTTP answer), where there is nothing to block on.
+template <class Condition>
+bool eventually(Condition condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+class DaemonProcess {
+ public:
+  struct Options {
+    std::string redis_url;
+    // Appended to the generated config (text format), e.g. "http { max_body_bytes: 100 }".
+    // The generated one sets only redis { url } and a fast reconnect.
+    std::string extra_config;
+    std::vector<std::pair<std::string, std::string>> env;
+  };
+
+  explicit DaemonProcess(Options options);
+
+  const std::string& base_url() const { return base_url_; }
+  uint16_t port() const { return port_; }
+  Subprocess& process() { return *process_; }
+  const std::filesystem::path& config_path() const { return config_path_; }
+
+  // tocsind --config <this config> --bootstrap-admin NAME: the token it printed.
+  std::string bootstrap_admin(const std::string& name);
+
+ private:
+  TempDir dir_;
+  std::filesystem::path config_path_;
+  std::unique_ptr<Subprocess> process_;
+  std::string base_url_;
+  uint16_t port_ = 0;
+};
+
+// Runs `tocsin` (or tocsind with TOCSIN_TOCSIND_PATH) to completion.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+CommandResult run_command(std::vector<std::string> argv,
+                          std::vector<std::pair<std::string, std::string>> env = {});
+
+}  // namespace tocsin::testing

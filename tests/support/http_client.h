@@ -1,0 +1,44 @@
+#pragma once
+// Blocking HTTP for tests: libcurl for well-formed requests, and a raw socket for the
+// malformed, oversized and slow ones a well-behaved client would never send.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tocsin::testing {
+
+struct HttpResponse {
+  long status = 0;  // 0 when no answer came (see error)
+  std::string body;
+  std::string content_type;
+  std::string error;
+};
+
+HttpResponse http_request(const std::string& method, const std::string& url,
+                          const std::string& body = "",
+                          const std::vector<std::string>& headers = {});
+
+inline HttpResponse http_get(const std::string& url, const std::vector<std::string>& headers = {}) {
+  return http_request("GET", url, "", headers);
+}
+
+// A plain TCP connection to 127.0.0.1:port.
+class RawConnection {
+ public:
+  explicit RawConnection(uint16_t port);
+  ~RawConnection();
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  // False if the peer has closed the connection.
+  bool send(const std::string& bytes);
+  // Everything received until the peer closes, or until `timeout`; sets *closed.
+  std::string read_until_closed(std::chrono::milliseconds timeout, bool* closed);
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace tocsin::testing
