@@ -114,6 +114,12 @@ int run_daemon(const config::Config& config) {
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     spdlog::info("event=shutdown_started signal={}", signal);
+    // A second signal means "now": whoever sends it has stopped waiting for the grace.
+    signals.async_wait([&](boost::system::error_code ec2, int) {
+      if (ec2) return;
+      spdlog::warn("event=shutdown_forced");
+      io.stop();
+    });
     systemd.stopping();
     const auto grace = std::chrono::milliseconds(config.lifecycle().shutdown_grace_ms());
     asio::co_spawn(
@@ -122,6 +128,7 @@ int run_daemon(const config::Config& config) {
           co_await server.shutdown(grace);
           redis.stop();
           systemd.stop_watchdog();
+          signals.cancel();
           spdlog::info("event=shutdown_complete");
           // Whatever is still pending (a Redis reconnect timer...) has nothing to finish.
           io.stop();
@@ -162,7 +169,9 @@ int bootstrap_admin(const config::Config& config, const std::string& name) {
       executor,
       [&]() -> asio::awaitable<void> {
         boost::system::error_code ec;
-        co_await connected.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (!redis.connected()) {
+          co_await connected.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
         if (!redis.connected()) {
           std::cerr << "tocsind: cannot reach Redis at " << where << "\n";
         } else {
