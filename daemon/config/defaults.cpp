@@ -1,0 +1,65 @@
+#include "config/config.h"
+#include "config/limits.h"
+
+namespace tocsin::config {
+namespace {
+
+// Sets an integer field to its default when it is zero. Getter and setter are passed as
+// member-function pointers so each field is named once below.
+template <typename Message, typename Int>
+void fill(Message* message, Int (Message::*get)() const, void (Message::*set)(Int),
+          const limits::Range& range) {
+  if ((message->*get)() == 0) (message->*set)(static_cast<Int>(range.fallback));
+}
+
+void fill_string(std::string* field, std::string_view fallback) {
+  if (field->empty()) *field = std::string(fallback);
+}
+
+void http_defaults(HttpConfig* http) {
+  fill_string(http->mutable_listen(), limits::kDefaultListen);
+  fill(http, &HttpConfig::max_body_bytes, &HttpConfig::set_max_body_bytes, limits::kMaxBodyBytes);
+  fill(http, &HttpConfig::max_header_bytes, &HttpConfig::set_max_header_bytes,
+       limits::kMaxHeaderBytes);
+  fill(http, &HttpConfig::request_timeout_ms, &HttpConfig::set_request_timeout_ms,
+       limits::kRequestTimeoutMs);
+  fill(http, &HttpConfig::idle_timeout_ms, &HttpConfig::set_idle_timeout_ms,
+       limits::kIdleTimeoutMs);
+  fill(http, &HttpConfig::max_connections, &HttpConfig::set_max_connections,
+       limits::kMaxConnections);
+  // The listen string already carries IPv6 brackets, so it is a valid URL authority as is.
+  if (http->public_url().empty()) http->set_public_url("http://" + http->listen());
+}
+
+void redis_defaults(RedisConfig* redis) {
+  fill(redis, &RedisConfig::connect_timeout_ms, &RedisConfig::set_connect_timeout_ms,
+       limits::kConnectTimeoutMs);
+  fill(redis, &RedisConfig::health_check_interval_ms, &RedisConfig::set_health_check_interval_ms,
+       limits::kHealthCheckIntervalMs);
+  fill(redis, &RedisConfig::command_timeout_ms, &RedisConfig::set_command_timeout_ms,
+       limits::kCommandTimeoutMs);
+  fill(redis, &RedisConfig::reconnect_min_delay_ms, &RedisConfig::set_reconnect_min_delay_ms,
+       limits::kReconnectMinDelayMs);
+  fill(redis, &RedisConfig::reconnect_max_delay_ms, &RedisConfig::set_reconnect_max_delay_ms,
+       limits::kReconnectMaxDelayMs);
+}
+
+}  // namespace
+
+void apply_defaults(Config& config) {
+  http_defaults(config.mutable_http());
+  redis_defaults(config.mutable_redis());
+  fill_string(config.mutable_logging()->mutable_level(), limits::kDefaultLogLevel);
+  fill_string(config.mutable_logging()->mutable_output(), limits::kDefaultLogOutput);
+  fill(config.mutable_lifecycle(), &LifecycleConfig::shutdown_grace_ms,
+       &LifecycleConfig::set_shutdown_grace_ms, limits::kShutdownGraceMs);
+  // auth.token_ttl_days: zero means "never expires", which is its default already.
+  for (GatewayConfig& gateway : *config.mutable_gateways()) {
+    if (gateway.rate_per_second() == 0) {
+      gateway.set_rate_per_second(limits::kDefaultRatePerSecond);
+    }
+  }
+  fill_string(config.mutable_time_zone(), limits::kDefaultTimeZone);
+}
+
+}  // namespace tocsin::config

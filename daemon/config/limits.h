@@ -1,0 +1,46 @@
+#pragma once
+// The documented default and valid range of every numeric field of proto/config.proto, in
+// one place so that apply_defaults() and validate() cannot disagree.
+
+#include <cstdint>
+#include <string_view>
+
+namespace tocsin::config::limits {
+
+struct Range {
+  int64_t min;
+  int64_t max;
+  int64_t fallback;  // the value zero stands for
+  std::string_view unit;
+};
+
+inline constexpr Range kMaxBodyBytes{1, 256 * 1024 * 1024, 1024 * 1024, "bytes"};
+inline constexpr Range kMaxHeaderBytes{1024, 1024 * 1024, 16384, "bytes"};
+inline constexpr Range kRequestTimeoutMs{100, 600000, 10000, "milliseconds"};
+inline constexpr Range kIdleTimeoutMs{100, 3600000, 30000, "milliseconds"};
+inline constexpr Range kMaxConnections{1, 100000, 1024, "connections"};
+
+inline constexpr Range kConnectTimeoutMs{10, 600000, 2000, "milliseconds"};
+inline constexpr Range kHealthCheckIntervalMs{50, 600000, 1000, "milliseconds"};
+inline constexpr Range kCommandTimeoutMs{10, 600000, 1500, "milliseconds"};
+inline constexpr Range kReconnectMinDelayMs{1, 600000, 100, "milliseconds"};
+inline constexpr Range kReconnectMaxDelayMs{1, 600000, 2000, "milliseconds"};
+
+inline constexpr Range kShutdownGraceMs{1, 600000, 10000, "milliseconds"};
+// Zero is a real value here (tokens never expire), not a stand-in for a default.
+inline constexpr Range kTokenTtlDays{0, 3650, 0, "days"};
+
+inline constexpr double kDefaultRatePerSecond = 1;
+inline constexpr double kMaxRatePerSecond = 10000;
+
+inline constexpr std::string_view kDefaultListen = "127.0.0.1:8080";
+inline constexpr std::string_view kDefaultLogLevel = "info";
+inline constexpr std::string_view kDefaultLogOutput = "stderr";
+inline constexpr std::string_view kDefaultTimeZone = "America/Toronto";
+
+// The value a field holding `value` stands for once defaults are applied.
+constexpr int64_t effective(int64_t value, const Range& range) {
+  return value == 0 ? range.fallback : value;
+}
+
+}  // namespace tocsin::config::limits

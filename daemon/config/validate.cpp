@@ -1,0 +1,78 @@
+#include "config/checks.h"
+#include "config/config.h"
+#include "config/limits.h"
+
+namespace tocsin::config {
+namespace {
+
+void check_http(const HttpConfig& http, checks::Problems* problems) {
+  checks::listen(http.listen(), problems);
+  checks::integer_range(http.max_body_bytes(), limits::kMaxBodyBytes, "http.max_body_bytes",
+                        problems);
+  checks::integer_range(http.max_header_bytes(), limits::kMaxHeaderBytes, "http.max_header_bytes",
+                        problems);
+  checks::integer_range(http.request_timeout_ms(), limits::kRequestTimeoutMs,
+                        "http.request_timeout_ms", problems);
+  checks::integer_range(http.idle_timeout_ms(), limits::kIdleTimeoutMs, "http.idle_timeout_ms",
+                        problems);
+  checks::integer_range(http.max_connections(), limits::kMaxConnections, "http.max_connections",
+                        problems);
+  checks::public_url(http, problems);
+}
+
+void check_reconnect_order(const RedisConfig& redis, checks::Problems* problems) {
+  // Compare the values in effect, so that the check holds with or without defaults applied.
+  int64_t min = limits::effective(redis.reconnect_min_delay_ms(), limits::kReconnectMinDelayMs);
+  int64_t max = limits::effective(redis.reconnect_max_delay_ms(), limits::kReconnectMaxDelayMs);
+  if (min > 0 && max > 0 && max < min) {
+    problems->emplace_back("redis.reconnect_max_delay_ms",
+                           "must be at least reconnect_min_delay_ms (" + std::to_string(min) +
+                               " milliseconds), got " + std::to_string(max));
+  }
+}
+
+void check_redis(const RedisConfig& redis, checks::Problems* problems) {
+  checks::redis_url(redis.url(), problems);
+  if (redis.has_password()) checks::secret(redis.password(), "redis.password", problems);
+  checks::integer_range(redis.connect_timeout_ms(), limits::kConnectTimeoutMs,
+                        "redis.connect_timeout_ms", problems);
+  checks::integer_range(redis.health_check_interval_ms(), limits::kHealthCheckIntervalMs,
+                        "redis.health_check_interval_ms", problems);
+  checks::integer_range(redis.command_timeout_ms(), limits::kCommandTimeoutMs,
+                        "redis.command_timeout_ms", problems);
+  checks::integer_range(redis.reconnect_min_delay_ms(), limits::kReconnectMinDelayMs,
+                        "redis.reconnect_min_delay_ms", problems);
+  checks::integer_range(redis.reconnect_max_delay_ms(), limits::kReconnectMaxDelayMs,
+                        "redis.reconnect_max_delay_ms", problems);
+  check_reconnect_order(redis, problems);
+}
+
+}  // namespace
+
+namespace checks {
+
+void integer_range(int64_t value, const limits::Range& range, const std::string& field,
+                   Problems* problems) {
+  if (value == 0 || (value >= range.min && value <= range.max)) return;
+  problems->emplace_back(field, "must be between " + std::to_string(range.min) + " and " +
+                                    std::to_string(range.max) + " (" + std::string(range.unit) +
+                                    "), got " + std::to_string(value));
+}
+
+}  // namespace checks
+
+std::vector<ConfigError> validate(const Config& config) {
+  checks::Problems problems;
+  check_http(config.http(), &problems);
+  check_redis(config.redis(), &problems);
+  checks::logging(config.logging(), &problems);
+  checks::integer_range(config.lifecycle().shutdown_grace_ms(), limits::kShutdownGraceMs,
+                        "lifecycle.shutdown_grace_ms", &problems);
+  checks::integer_range(config.auth().token_ttl_days(), limits::kTokenTtlDays,
+                        "auth.token_ttl_days", &problems);
+  checks::gateways(config.gateways(), &problems);
+  checks::time_zone(config.time_zone(), &problems);
+  return problems;
+}
+
+}  // namespace tocsin::config
