@@ -1,0 +1,437 @@
+#include "redis/client.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+
+#include "redis/connection.h"
+#include "redis/hiredis_reply.h"
+
+namespace tocsin::redis {
+namespace {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+// Hands a reply (or the error) to whoever awaits it. Called from inside hiredis, so the
+// handler is posted, never invoked here: it would resume a coroutine that may call back
+// into hiredis.
+template <class Handler>
+class SingleCall : public PendingCall {
+ public:
+  SingleCall(Handler handler, const asio::any_io_executor& fallback)
+      : handler_(std::move(handler)),
+        executor_(asio::get_associated_executor(handler_, fallback)) {}
+
+  void complete(const redisReply* reply, std::error_code error) override {
+    Result<Reply> result = reply != nullptr ? Result<Reply>(copy_reply(*reply)) : error;
+    asio::post(executor_, [handler = std::move(handler_), result = std::move(result)]() mutable {
+      handler(std::move(result));
+    });
+  }
+
+ private:
+  Handler handler_;
+  asio::associated_executor_t<Handler, asio::any_io_executor> executor_;
+};
+
+// Collects the replies of a pipeline and completes once, when the last one is in.
+template <class Handler>
+class PipelineState {
+ public:
+  PipelineState(Handler handler, const asio::any_io_executor& fallback, size_t size)
+      : handler_(std::move(handler)),
+        executor_(asio::get_associated_executor(handler_, fallback)),
+        replies_(size),
+        remaining_(size) {}
+
+  void complete(size_t index, const redisReply* reply, std::error_code error) {
+    if (reply != nullptr) {
+      replies_[index] = copy_reply(*reply);
+    } else if (!error_) {
+      error_ = error;
+    }
+    if (--remaining_ == 0) finish();
+  }
+
+  void finish() {
+    Result<std::vector<Reply>> result =
+        error_ ? Result<std::vector<Reply>>(error_) : std::move(replies_);
+    asio::post(executor_, [handler = std::move(handler_), result = std::move(result)]() mutable {
+      handler(std::move(result));
+    });
+  }
+
+ private:
+  Handler handler_;
+  asio::associated_executor_t<Handler, asio::any_io_executor> executor_;
+  std::vector<Reply> replies_;
+  size_t remaining_;
+  std::error_code error_;
+};
+
+template <class Handler>
+class PipelineCall : public PendingCall {
+ public:
+  PipelineCall(std::shared_ptr<PipelineState<Handler>> state, size_t index)
+      : state_(std::move(state)), index_(index) {}
+  void complete(const redisReply* reply, std::error_code error) override {
+    state_->complete(index_, reply, error);
+  }
+
+ private:
+  std::shared_ptr<PipelineState<Handler>> state_;
+  size_t index_;
+};
+
+Reply error_reply(std::string message) {
+  Reply reply;
+  reply.type = Reply::Type::error;
+  reply.str = std::move(message);
+  return reply;
+}
+
+}  // namespace
+
+struct Client::Impl : std::enable_shared_from_this<Impl> {
+  Impl(asio::any_io_executor executor, Options options)
+      : executor_(std::move(executor)),
+        options_(std::move(options)),
+        signal_(executor_),
+        watchdog_(executor_) {}
+
+  ~Impl() { close_connection("client destroyed", Errc::stopped); }
+
+  asio::awaitable<void> run();
+  asio::awaitable<std::string> connect();
+  asio::awaitable<std::string> handshake(std::shared_ptr<Connection> conn, Command command,
+                                         std::string what);
+  asio::awaitable<std::string> supervise();
+  void stop();
+
+  asio::awaitable<Result<Reply>> exec(Command command);
+  asio::awaitable<Result<std::vector<Reply>>> exec_pipeline(std::vector<Command> commands);
+  asio::awaitable<Result<Reply>> eval(Script script, std::vector<std::string> keys,
+                                      std::vector<std::string> args);
+
+  // Sends on `conn` whatever the client state (the handshake runs before connected_).
+  template <class Token>
+  auto async_send(std::shared_ptr<Connection> conn, const Command& command, Token&& token) {
+    return asio::async_initiate<Token, void(Result<Reply>)>(
+        [this, conn = std::move(conn), &command](auto handler) {
+          using Handler = decltype(handler);
+          conn->send(command, std::make_unique<SingleCall<Handler>>(std::move(handler), executor_));
+        },
+        token);
+  }
+
+  template <class Token>
+  auto async_send_all(std::shared_ptr<Connection> conn, const std::vector<Command>& commands,
+                      Token&& token) {
+    return asio::async_initiate<Token, void(Result<std::vector<Reply>>)>(
+        [this, conn = std::move(conn), &commands](auto handler) {
+          using Handler = decltype(handler);
+          auto state = std::make_shared<PipelineState<Handler>>(std::move(handler), executor_,
+                                                                commands.size());
+          if (commands.empty()) {
+            state->finish();
+            return;
+          }
+          for (size_t i = 0; i < commands.size(); ++i) {
+            conn->send(commands[i], std::make_unique<PipelineCall<Handler>>(state, i));
+          }
+        },
+        token);
+  }
+
+  asio::awaitable<void> wait_for_signal(Clock::time_point deadline);
+  void wake() { signal_.cancel(); }
+  void arm_watchdog(const std::shared_ptr<Connection>& conn, Clock::time_point deadline,
+                    std::string reason);
+  void disarm_watchdog();
+  void close_connection(std::string reason, std::error_code pending_error);
+  void notify(bool up);
+
+  asio::any_io_executor executor_;
+  Options options_;
+  std::vector<Script> scripts_;
+  std::function<void(bool)> on_change_;
+  std::shared_ptr<Connection> conn_;
+  bool connected_ = false;
+  bool stopped_ = false;
+  bool running_ = false;
+  uint64_t connections_ = 0;
+  // run() sleeps on signal_ (backoff, health interval, connect); cancel() wakes it early
+  // when the connection changes or stop() is called.
+  asio::steady_timer signal_;
+  // Drops a connection whose connect or command hangs. The generation tells a stale
+  // expiry (already queued when re-armed) from the current one.
+  asio::steady_timer watchdog_;
+  uint64_t watchdog_generation_ = 0;
+};
+
+asio::awaitable<void> Client::Impl::run() {
+  auto self = shared_from_this();  // the loop outlives a destroyed Client
+  if (running_) {
+    spdlog::error("event=redis_run_twice endpoint={}", options_.endpoint.describe());
+    co_return;
+  }
+  running_ = true;
+  auto delay = options_.reconnect_min_delay;
+  while (!stopped_) {
+    std::string why = co_await connect();
+    if (why.empty()) {
+      connected_ = true;
+      ++connections_;
+      delay = options_.reconnect_min_delay;
+      spdlog::info("event=redis_connected endpoint={} reconnects={}", options_.endpoint.describe(),
+                   connections_ - 1);
+      notify(true);
+      why = co_await supervise();
+      connected_ = false;
+      close_connection(why, Errc::connection_lost);
+      notify(false);
+      if (!stopped_) {
+        spdlog::warn("event=redis_disconnected endpoint={} reason={} retry_in_ms={}",
+                     options_.endpoint.describe(), why, delay.count());
+      }
+    } else {
+      close_connection(why, Errc::connection_lost);
+      if (!stopped_) {
+        spdlog::warn("event=redis_connect_failed endpoint={} reason={} retry_in_ms={}",
+                     options_.endpoint.describe(), why, delay.count());
+      }
+    }
+    auto until = Clock::now() + delay;
+    while (!stopped_ && Clock::now() < until) co_await wait_for_signal(until);
+    delay = std::min(delay * 2, options_.reconnect_max_delay);
+  }
+  close_connection("stopped", Errc::stopped);
+  running_ = false;
+  spdlog::info("event=redis_stopped endpoint={}", options_.endpoint.describe());
+}
+
+// Connects, then AUTH, SELECT and SCRIPT LOAD, all within connect_timeout. Returns an empty
+// string on success, else why it failed.
+asio::awaitable<std::string> Client::Impl::connect() {
+  std::weak_ptr<Impl> weak = shared_from_this();
+  conn_ = Connection::open(executor_, options_.endpoint, [weak] {
+    if (auto self = weak.lock()) self->wake();
+  });
+  auto conn = conn_;
+  if (conn->state() == Connection::State::closed) co_return std::string(conn->close_reason());
+
+  arm_watchdog(conn, Clock::now() + options_.connect_timeout, "connect timeout");
+  while (!stopped_ && conn->state() == Connection::State::connecting) {
+    co_await wait_for_signal(Clock::time_point::max());
+  }
+
+  std::string why;
+  const std::string& password =
+      options_.password.empty() ? options_.endpoint.password : options_.password;
+  if (stopped_) {
+    why = "stopped";
+  } else if (conn->state() != Connection::State::connected) {
+    why = conn->close_reason();
+  } else if (!password.empty()) {
+    // (Commands are built outside co_await: g++ 12 miscompiles braced lists inside one.)
+    Command auth{"AUTH", password};
+    why = co_await handshake(conn, std::move(auth), "AUTH");
+  }
+  if (why.empty() && options_.endpoint.db != 0) {
+    Command select{"SELECT", std::to_string(options_.endpoint.db)};
+    why = co_await handshake(conn, std::move(select), "SELECT");
+  }
+  for (size_t i = 0; why.empty() && i < scripts_.size(); ++i) {
+    Command load{"SCRIPT", "LOAD", scripts_[i].source()};
+    auto reply = co_await async_send(conn, load, asio::use_awaitable);
+    if (!reply) {
+      why = stopped_ ? "stopped" : conn->close_reason();
+    } else if (reply->is_error()) {
+      // A broken script is a bug to fix, not a reason to stay offline: eval() will return
+      // the same error to its caller.
+      spdlog::error("event=redis_script_load_failed sha1={} error={}", scripts_[i].sha1(),
+                    reply->str);
+    }
+  }
+  disarm_watchdog();
+  co_return why;
+}
+
+// One step of the handshake: empty on success, else why the connection is no good.
+asio::awaitable<std::string> Client::Impl::handshake(std::shared_ptr<Connection> conn,
+                                                     Command command, std::string what) {
+  auto reply = co_await async_send(conn, command, asio::use_awaitable);
+  if (!reply) co_return std::string(stopped_ ? "stopped" : conn->close_reason());
+  // The error text is Redis's (e.g. WRONGPASS), never the password we sent.
+  if (reply->is_error()) co_return what + " failed: " + reply->str;
+  co_return std::string();
+}
+
+// Pings every health_check_interval until the connection is lost or stop() is called.
+// Returns why it ended.
+asio::awaitable<std::string> Client::Impl::supervise() {
+  auto conn = conn_;
+  while (!stopped_ && conn->state() == Connection::State::connected) {
+    co_await wait_for_signal(Clock::now() + options_.health_check_interval);
+    if (stopped_ || conn->state() != Connection::State::connected) break;
+    arm_watchdog(conn, Clock::now() + options_.command_timeout, "health check timeout");
+    Command ping{"PING"};
+    co_await async_send(conn, ping, asio::use_awaitable);
+    disarm_watchdog();
+  }
+  co_return std::string(stopped_ ? "stopped" : conn->close_reason());
+}
+
+void Client::Impl::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  close_connection("stopped", Errc::stopped);
+  disarm_watchdog();
+  wake();
+}
+
+asio::awaitable<void> Client::Impl::wait_for_signal(Clock::time_point deadline) {
+  signal_.expires_at(deadline);
+  boost::system::error_code ignored;  // expiry and cancellation both mean "look again"
+  co_await signal_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+}
+
+void Client::Impl::arm_watchdog(const std::shared_ptr<Connection>& conn, Clock::time_point deadline,
+                                std::string reason) {
+  uint64_t generation = ++watchdog_generation_;
+  watchdog_.expires_at(deadline);
+  watchdog_.async_wait([weak = weak_from_this(), weak_conn = std::weak_ptr<Connection>(conn),
+                        generation, reason = std::move(reason)](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || generation != self->watchdog_generation_) return;
+    if (auto conn = weak_conn.lock()) conn->close(reason, Errc::connection_lost);
+    self->wake();
+  });
+}
+
+void Client::Impl::disarm_watchdog() {
+  ++watchdog_generation_;
+  watchdog_.cancel();
+}
+
+void Client::Impl::close_connection(std::string reason, std::error_code pending_error) {
+  if (!conn_) return;
+  conn_->close(std::move(reason), pending_error);
+  conn_.reset();
+}
+
+void Client::Impl::notify(bool up) {
+  if (!on_change_) return;
+  try {
+    on_change_(up);
+  } catch (const std::exception& e) {
+    spdlog::error("event=redis_connection_callback_failed error={}", e.what());
+  }
+}
+
+asio::awaitable<Result<Reply>> Client::Impl::exec(Command command) {
+  if (stopped_) co_return Errc::stopped;
+  if (!connected_ || !conn_) co_return Errc::not_connected;
+  if (command.empty()) co_return error_reply("ERR empty command");
+  co_return co_await async_send(conn_, command, asio::use_awaitable);
+}
+
+asio::awaitable<Result<std::vector<Reply>>> Client::Impl::exec_pipeline(
+    std::vector<Command> commands) {
+  if (stopped_) co_return Errc::stopped;
+  if (!connected_ || !conn_) co_return Errc::not_connected;
+  for (auto& command : commands) {
+    // hiredis cannot format an empty command: refuse the whole pipeline, send nothing.
+    if (command.empty()) {
+      co_return std::vector<Reply>(commands.size(), error_reply("ERR empty command in pipeline"));
+    }
+  }
+  co_return co_await async_send_all(conn_, commands, asio::use_awaitable);
+}
+
+asio::awaitable<Result<Reply>> Client::Impl::eval(Script script, std::vector<std::string> keys,
+                                                  std::vector<std::string> args) {
+  Command command;
+  command.reserve(3 + keys.size() + args.size());
+  command.push_back("EVALSHA");
+  command.push_back(script.sha1());
+  command.push_back(std::to_string(keys.size()));
+  for (auto& key : keys) command.push_back(std::move(key));
+  for (auto& arg : args) command.push_back(std::move(arg));
+
+  Result<Reply> reply = co_await exec(command);
+  if (reply && reply->is_error() && reply->str.starts_with("NOSCRIPT")) {
+    // Redis forgot the script (restart, SCRIPT FLUSH, failover): load it and retry once.
+    Command load{"SCRIPT", "LOAD", script.source()};
+    Result<Reply> loaded = co_await exec(std::move(load));
+    if (!loaded || loaded->is_error()) co_return loaded;
+    reply = co_await exec(command);
+  }
+  co_return reply;
+}
+
+Client::Client(boost::asio::any_io_executor executor, Options options)
+    : impl_(std::make_shared<Impl>(std::move(executor), std::move(options))) {}
+
+Client::~Client() {
+  // run() may still be winding down after this; it must not call back into an owner that
+  // is being destroyed with us.
+  impl_->on_change_ = nullptr;
+  impl_->stop();
+}
+
+boost::asio::awaitable<void> Client::run() {
+  auto impl = impl_;
+  co_await impl->run();
+}
+
+void Client::stop() {
+  impl_->stop();
+}
+
+bool Client::connected() const {
+  return impl_->connected_ && !impl_->stopped_;
+}
+
+uint64_t Client::reconnects() const {
+  return impl_->connections_ > 0 ? impl_->connections_ - 1 : 0;
+}
+
+void Client::on_connection_change(std::function<void(bool)> callback) {
+  impl_->on_change_ = std::move(callback);
+}
+
+boost::asio::awaitable<Result<Reply>> Client::exec(Command command) {
+  auto impl = impl_;  // the caller may destroy the Client while this is suspended
+  co_return co_await impl->exec(std::move(command));
+}
+
+boost::asio::awaitable<Result<std::vector<Reply>>> Client::exec_pipeline(
+    std::vector<Command> commands) {
+  auto impl = impl_;
+  co_return co_await impl->exec_pipeline(std::move(commands));
+}
+
+boost::asio::awaitable<Result<Reply>> Client::eval(const Script& script,
+                                                   std::vector<std::string> keys,
+                                                   std::vector<std::string> args) {
+  auto impl = impl_;
+  co_return co_await impl->eval(script, std::move(keys), std::move(args));
+}
+
+void Client::load_on_connect(const Script& script) {
+  for (const auto& known : impl_->scripts_) {
+    if (known.sha1() == script.sha1()) return;
+  }
+  impl_->scripts_.push_back(script);
+}
+
+}  // namespace tocsin::redis

@@ -1,0 +1,35 @@
+#include "redis/errors.h"
+
+#include <string>
+
+namespace tocsin::redis {
+namespace {
+
+class Category : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "redis"; }
+  std::string message(int value) const override {
+    switch (static_cast<Errc>(value)) {
+      case Errc::not_connected:
+        return "not connected to Redis";
+      case Errc::connection_lost:
+        return "connection to Redis lost before the reply";
+      case Errc::stopped:
+        return "Redis client stopped";
+    }
+    return "unknown Redis client error";
+  }
+};
+
+}  // namespace
+
+const std::error_category& error_category() {
+  static const Category category;
+  return category;
+}
+
+std::error_code make_error_code(Errc e) {
+  return {static_cast<int>(e), error_category()};
+}
+
+}  // namespace tocsin::redis
