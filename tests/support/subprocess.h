@@ -20,10 +20,10 @@ namespace tocsin::testing {
 class Subprocess {
  public:
   struct Options {
-    std::vector<std::string> argv;  // argv[0] is looked up in PATH unless it holds a '/'
-    std::vector<std::pair<std::string, std::string>> env_set;  // added to ours, or replaced
-    std::vector<std::string> env_unset;                        // removed from ours
-    std::filesystem::path cwd;  // empty: the test's own working directory
+    std::vector<std::string> argv{};  // argv[0] is looked up in PATH unless it holds a '/'
+    std::vector<std::pair<std::string, std::string>> env_set{};  // added to ours, or replaced
+    std::vector<std::string> env_unset{};                        // removed from ours
+    std::filesystem::path cwd{};  // empty: the test's own working directory
   };
 
   // Starts the process, stdin from /dev/null. Throws std::runtime_error if it cannot.
