@@ -216,7 +216,8 @@ asio::awaitable<bool> Server::Impl::serve_one(Connection& connection, beast::fla
     buffer.commit(n);
   }
   // From its first byte, the whole request must arrive within request_timeout: a client
-  // trickling bytes (slowloris) is cut off then.
+  // trickling bytes (slowloris) is disconnected then (tcp_stream closes the socket on
+  // expiry, so there is no 408 to send).
   connection.busy = true;
   stream.expires_after(limits_.request_timeout);
   bhttp::request_parser<bhttp::string_body> parser;
@@ -233,9 +234,7 @@ asio::awaitable<bool> Server::Impl::serve_one(Connection& connection, beast::fla
         413, "request body is larger than " + std::to_string(limits_.max_body_bytes) + " bytes");
   } else if (ec == bhttp::error::header_limit) {
     response = error_response(431, "request headers are too large");
-  } else if (ec == beast::error::timeout) {
-    response = error_response(408, "request not received in time");
-  } else if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+  } else if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
              ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
     co_return false;
   } else if (ec) {

@@ -18,8 +18,8 @@ namespace tocsin::log {
 // the output file cannot be opened (startup only).
 void setup(const config::LoggingConfig& config);
 
-// A logfmt value: as is when it is a plain token, else in double quotes with \" and \\
-// escaped and control characters dropped.
+// A logfmt value: as is when it is a plain token, else in double quotes, with quotes and
+// backslashes escaped and control characters dropped.
 std::string quote(std::string_view value);
 
 }  // namespace tocsin::log

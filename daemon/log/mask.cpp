@@ -70,6 +70,9 @@ std::string mask_personal_data(std::string_view text) {
       size_t digits = 0;
       size_t last_digit_end = end;
       while (end < text.size() && (is_digit(text[end]) || is_phone_separator(text[end]))) {
+        // A space after a complete number (10+ digits) starts something else, often the
+        // next number in a list.
+        if (text[end] == ' ' && digits >= 10) break;
         if (is_digit(text[end])) {
           ++digits;
           last_digit_end = end + 1;

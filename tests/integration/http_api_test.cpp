@@ -21,8 +21,8 @@ class HttpApi : public ::testing::Test {
   void SetUp() override {
     daemon_ = std::make_unique<DaemonProcess>(DaemonProcess::Options{
         .redis_url = redis_.url(),
-        .extra_config = "http { max_body_bytes: 4096 max_header_bytes: 2048 "
-                        "request_timeout_ms: 500 idle_timeout_ms: 5000 }"});
+        .http_fields = "max_body_bytes: 4096 max_header_bytes: 2048 "
+                       "request_timeout_ms: 500 idle_timeout_ms: 5000"});
     ASSERT_TRUE(eventually(
         [&] { return http_get(daemon_->base_url() + "/readyz").status == 200; }, 5s));
     admin_ = daemon_->bootstrap_admin("ops admin");
@@ -36,7 +36,7 @@ class HttpApi : public ::testing::Test {
     auto response = http_request("POST", url("/v1/tokens"), json, bearer(admin_));
     EXPECT_EQ(response.status, 201) << response.body;
     std::smatch match;
-    std::regex_search(response.body, match, std::regex(R"("token":"([^"]+)")"));
+    std::regex_search(response.body, match, std::regex(R"re("token":"([^"]+)")re"));
     return match[1];
   }
 
@@ -154,7 +154,7 @@ TEST_F(HttpApi, SlowClientIsCutOffWhileOthersAreServed) {
   const std::string reply = slow.read_until_closed(3s, &closed);
   EXPECT_TRUE(closed) << "a request trickling in is cut after request_timeout_ms";
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
-  EXPECT_EQ(reply.rfind("HTTP/1.1 408", 0), 0u) << reply;
+  EXPECT_EQ(reply, "") << "the request was never handled";
 }
 
 TEST_F(HttpApi, KeepAliveServesSeveralRequestsOnOneConnection) {

@@ -32,8 +32,11 @@ class DaemonProcess {
  public:
   struct Options {
     std::string redis_url;
-    // Appended to the generated config (text format), e.g. "http { max_body_bytes: 100 }".
-    // The generated one sets only redis { url } and a fast reconnect.
+    // Text-format fields added inside the generated http { } block, e.g.
+    // "max_body_bytes: 100". The generated block sets only listen (port 0).
+    std::string http_fields;
+    // Top-level text-format blocks added to the config, e.g. "lifecycle { ... }". The
+    // generated config has http, redis (url and a fast reconnect) and logging.
     std::string extra_config;
     std::vector<std::pair<std::string, std::string>> env;
   };
