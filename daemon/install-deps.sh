@@ -8,7 +8,7 @@ packages=(
   cmake make g++ pkg-config ccache
   libboost-dev              # 1.74: Asio and Beast (1.81 conflicts with libphonenumber-dev)
   libhiredis-dev libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev
-  libcurl4-openssl-dev libssl-dev libcli11-dev libsystemd-dev
+  libcurl4-openssl-dev libssl-dev libcli11-dev libsystemd-dev libphonenumber-dev
   redis-server              # the private Redis of the run script and of the tests
 )
 if [[ "${1:-}" == "--tests" ]]; then

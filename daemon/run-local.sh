@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 bash daemon/install-deps.sh
-cmake -S . -B build -DTOCSIN_BUILD_TESTS=OFF >/dev/null
+cmake -S . -B build >/dev/null
 cmake --build build -j"$(nproc)" --target tocsind tocsin
 
 config=${TOCSIN_CONFIG:-config/tocsin.example.conf}
@@ -48,7 +48,9 @@ if [[ ! -s var/admin-token ]]; then
 fi
 echo "admin token: export TOCSIN_TOKEN=\$(cat var/admin-token)"
 
-"${tocsind[@]}" &
+# In its own session, so Ctrl-C reaches only this script, which forwards one SIGTERM: the
+# daemon then drains in-flight requests instead of seeing two signals (which force it).
+setsid "${tocsind[@]}" &
 daemon_pid=$!
 trap 'kill -TERM "$daemon_pid" 2>/dev/null || true' INT TERM
 wait "$daemon_pid" || true

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash daemon/install-deps.sh --tests
-cmake -S . -B build >/dev/null
+cmake -S . -B build -DTOCSIN_BUILD_TESTS=ON >/dev/null
 cmake --build build -j"$(nproc)"
 fuzz_seconds=${TOCSIN_FUZZ_SECONDS:-20}
 if [[ "$fuzz_seconds" != 0 ]]; then

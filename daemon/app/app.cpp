@@ -75,7 +75,7 @@ void add_process_metrics(metrics::Registry& metrics, redis::Client& redis,
 
 }  // namespace
 
-int run_daemon(const config::Config& config) {
+int run_daemon(config::Config config) {
   const auto started_at = std::chrono::steady_clock::now();
   asio::io_context io(1);
   auto executor = io.get_executor();
@@ -105,6 +105,10 @@ int run_daemon(const config::Config& config) {
     return 1;
   }
   const std::string address = url_host(listen->host) + ":" + std::to_string(port);
+  // With port 0 the default public URL ("http://" + listen) ends in ":0": use the real port.
+  if (listen->port == 0 && config.http().public_url().ends_with(":0")) {
+    config.mutable_http()->set_public_url("http://" + address);
+  }
 
   asio::co_spawn(executor, redis.run(), log_failure("redis"));
   server.start();

@@ -8,7 +8,7 @@
 namespace tocsin::app {
 
 // Runs the daemon until a signal stops it. Returns the process exit code.
-int run_daemon(const config::Config& config);
+int run_daemon(config::Config config);
 
 // --bootstrap-admin: creates the first admin token directly in Redis, prints it alone on
 // stdout. Returns the process exit code.

@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   app.add_option("--token", context.token, "API token (default $TOCSIN_TOKEN)");
   app.add_flag("--json", context.json, "print the daemon's JSON answer, for scripts");
   app.require_subcommand(1);
+  // Global options may also follow the subcommand: `tocsin status --json`.
+  app.fallthrough();
   tocsin::cli::add_status_command(app, context);
   tocsin::cli::add_token_commands(app, context);
 

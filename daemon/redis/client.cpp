@@ -11,6 +11,7 @@
 
 #include <algorithm>
 
+#include "log/log.h"
 #include "redis/connection.h"
 #include "redis/pending_calls.h"
 
@@ -109,7 +110,7 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
 asio::awaitable<void> Client::Impl::run() {
   auto self = shared_from_this();  // the loop outlives a destroyed Client
   if (running_) {
-    spdlog::error("event=redis_run_twice endpoint={}", options_.endpoint.describe());
+    spdlog::error("event=redis_run_twice endpoint={}", log::quote(options_.endpoint.describe()));
     co_return;
   }
   running_ = true;
@@ -120,7 +121,7 @@ asio::awaitable<void> Client::Impl::run() {
       connected_ = true;
       ++connections_;
       delay = options_.reconnect_min_delay;
-      spdlog::info("event=redis_connected endpoint={} reconnects={}", options_.endpoint.describe(),
+      spdlog::info("event=redis_connected endpoint={} reconnects={}", log::quote(options_.endpoint.describe()),
                    connections_ - 1);
       notify(true);
       why = co_await supervise();
@@ -129,13 +130,13 @@ asio::awaitable<void> Client::Impl::run() {
       notify(false);
       if (!stopped_) {
         spdlog::warn("event=redis_disconnected endpoint={} reason={} retry_in_ms={}",
-                     options_.endpoint.describe(), why, delay.count());
+                     log::quote(options_.endpoint.describe()), log::quote(why), delay.count());
       }
     } else {
       close_connection(why, Errc::connection_lost);
       if (!stopped_) {
         spdlog::warn("event=redis_connect_failed endpoint={} reason={} retry_in_ms={}",
-                     options_.endpoint.describe(), why, delay.count());
+                     log::quote(options_.endpoint.describe()), log::quote(why), delay.count());
       }
     }
     auto until = Clock::now() + delay;
@@ -144,7 +145,7 @@ asio::awaitable<void> Client::Impl::run() {
   }
   close_connection("stopped", Errc::stopped);
   running_ = false;
-  spdlog::info("event=redis_stopped endpoint={}", options_.endpoint.describe());
+  spdlog::info("event=redis_stopped endpoint={}", log::quote(options_.endpoint.describe()));
 }
 
 // Connects, then AUTH, SELECT and SCRIPT LOAD, all within connect_timeout. Returns an empty
@@ -187,7 +188,7 @@ asio::awaitable<std::string> Client::Impl::connect() {
       // A broken script is a bug to fix, not a reason to stay offline: eval() will return
       // the same error to its caller.
       spdlog::error("event=redis_script_load_failed sha1={} error={}", scripts_[i].sha1(),
-                    reply->str);
+                    log::quote(reply->str));
     }
   }
   disarm_watchdog();
@@ -262,7 +263,7 @@ void Client::Impl::notify(bool up) {
   try {
     on_change_(up);
   } catch (const std::exception& e) {
-    spdlog::error("event=redis_connection_callback_failed error={}", e.what());
+    spdlog::error("event=redis_connection_callback_failed error={}", log::quote(e.what()));
   }
 }
 
