@@ -95,6 +95,17 @@ const Router::Route* Router::match(const Request& request, bool* path_matched,
   return nullptr;
 }
 
+std::optional<uint64_t> Router::body_limit(std::string_view method,
+                                          const std::string& path) const {
+  Request probe;
+  probe.method = std::string(method);
+  probe.path = path;
+  bool path_matched = false;
+  std::map<std::string, std::string> params;
+  const Route* route = match(probe, &path_matched, &params);
+  return route != nullptr ? route->options.max_body_bytes : std::nullopt;
+}
+
 boost::asio::awaitable<Response> Router::dispatch(Request& request) {
   bool path_matched = false;
   std::map<std::string, std::string> params;

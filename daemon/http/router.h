@@ -7,6 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -31,6 +32,8 @@ struct RouteOptions {
   std::vector<auth::Role> roles;
   // The handler needs Redis: answer 503 at once while it is away, instead of waiting.
   bool needs_redis = false;
+  // Largest body this route accepts, when it differs from http.max_body_bytes.
+  std::optional<uint64_t> max_body_bytes;
 };
 
 // Resolves a bearer token: the principal, nullopt for an unknown token, or an error when
@@ -49,6 +52,9 @@ class Router {
   // Always returns a response: 404/405 for no route, 401/403/503 from the shared checks,
   // 500 (logged) when a handler throws.
   boost::asio::awaitable<Response> dispatch(Request& request);
+
+  // The body limit of the route this request goes to, if that route sets one.
+  std::optional<uint64_t> body_limit(std::string_view method, const std::string& path) const;
 
  private:
   struct Route;

@@ -223,7 +223,25 @@ asio::awaitable<bool> Server::Impl::serve_one(Connection& connection, beast::fla
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(limits_.max_header_bytes);
   parser.body_limit(limits_.max_body_bytes);
-  co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  co_await bhttp::async_read_header(stream, buffer, parser,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+  uint64_t body_limit = limits_.max_body_bytes;
+  if (!ec) {
+    // Some routes take more than the default (a roster import); ask before reading the body.
+    std::string path;
+    std::multimap<std::string, std::string> ignored_query;
+    const auto& header = parser.get();
+    const std::string_view target(header.target().data(), header.target().size());
+    const std::string_view method(header.method_string().data(), header.method_string().size());
+    if (parse_target(target, &path, &ignored_query)) {
+      body_limit = router_.body_limit(method, path).value_or(body_limit);
+      parser.body_limit(body_limit);
+    }
+    if (!parser.is_done()) {
+      co_await bhttp::async_read(stream, buffer, parser,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
 
   Response response;
   bool keep_alive = false;
@@ -231,7 +249,7 @@ asio::awaitable<bool> Server::Impl::serve_one(Connection& connection, beast::fla
   bool head = false;
   if (ec == bhttp::error::body_limit) {
     response = error_response(
-        413, "request body is larger than " + std::to_string(limits_.max_body_bytes) + " bytes");
+        413, "request body is larger than " + std::to_string(body_limit) + " bytes");
   } else if (ec == bhttp::error::header_limit) {
     response = error_response(431, "request headers are too large");
   } else if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream || ec == asio::error::eof ||

@@ -1,0 +1,131 @@
+#include <CLI/CLI.hpp>
+#include <curl/curl.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli/api_client.h"
+#include "cli/commands.h"
+#include "cli/context.h"
+#include "cli/table.h"
+#include "http/json.h"
+#include "proto/tocsin.pb.h"
+
+namespace tocsin::cli {
+namespace {
+
+std::string url_escape(const std::string& text) {
+  std::unique_ptr<char, decltype(&curl_free)> escaped(
+      curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size())), &curl_free);
+  return escaped ? std::string(escaped.get()) : std::string();
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CommandError(2, path + ": cannot read: " + std::strerror(errno));
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+template <class Message>
+Message parse_reply(const std::string& body) {
+  Message message;
+  std::string error;
+  if (!http::from_json(body, &message, &error)) {
+    throw CommandError(1, "unexpected answer from the daemon: " + error);
+  }
+  return message;
+}
+
+void print_report(const ImportReport& report) {
+  std::cout << (report.dry_run() ? "Dry run: nothing was changed.\n" : "");
+  print_table(std::cout, {
+                             {"rows", std::to_string(report.rows())},
+                             {report.dry_run() ? "would import" : "imported",
+                              std::to_string(report.imported())},
+                             {report.dry_run() ? "would update" : "updated",
+                              std::to_string(report.updated())},
+                             {"unchanged", std::to_string(report.unchanged())},
+                             {report.dry_run() ? "would remove" : "removed",
+                              std::to_string(report.removed())},
+                             {"rejected", std::to_string(report.rejected())},
+                             {"shared phones", std::to_string(report.shared_phones())},
+                             {"encoding", report.encoding()},
+                             {"seconds", std::to_string(report.seconds())},
+                         });
+  for (const auto& column : report.ignored_columns()) {
+    std::cout << "ignored column: " << column << "\n";
+  }
+  for (const auto& problem : report.problems()) {
+    std::cout << "line " << problem.line();
+    if (!problem.column().empty()) std::cout << ", " << problem.column();
+    std::cout << (problem.rejected() ? ": rejected: " : ": ") << problem.reason() << "\n";
+  }
+  if (report.problems_not_listed() > 0) {
+    std::cout << "... and " << report.problems_not_listed() << " more problems (see --json)\n";
+  }
+}
+
+}  // namespace
+
+void add_member_commands(CLI::App& app, const Context& context) {
+  auto* members = app.add_subcommand("members", "the roster: import it, count audiences");
+  members->require_subcommand(1);
+
+  struct ImportArgs {
+    std::string file;
+    bool dry_run = false;
+    bool replace = false;
+  };
+  auto import_args = std::make_shared<ImportArgs>();
+  auto* import = members->add_subcommand("import", "import a roster CSV (French or English)");
+  import->add_option("FILE", import_args->file, "the CSV file")->required();
+  import->add_flag("--dry-run", import_args->dry_run, "report what would change; change nothing");
+  import->add_flag("--replace", import_args->replace,
+                   "also remove members absent from the file (opt-outs are kept)");
+  import->callback([&context, import_args] {
+    const std::string csv = read_file(import_args->file);
+    std::string path = "/v1/members:import";
+    std::string query;
+    if (import_args->dry_run) query += "dry_run=true";
+    if (import_args->replace) query += std::string(query.empty() ? "" : "&") + "replace=true";
+    if (!query.empty()) path += "?" + query;
+    ApiClient api(context.url, context.token);
+    const std::string body = api.post(path, csv, "text/csv; charset=utf-8");
+    if (context.json) {
+      std::cout << body << "\n";
+      return;
+    }
+    print_report(parse_reply<ImportReport>(body));
+  });
+
+  auto expression = std::make_shared<std::string>();
+  auto* count = members->add_subcommand(
+      "count", "count an audience, e.g. 'region:estrie AND (sector:sante OR tag:mob-unit)'");
+  count->add_option("AUDIENCE", *expression, "audience expression, or 'all'")->required();
+  count->callback([&context, expression] {
+    ApiClient api(context.url, context.token);
+    const std::string body = api.get("/v1/members:count?audience=" + url_escape(*expression));
+    if (context.json) {
+      std::cout << body << "\n";
+      return;
+    }
+    const auto reply = parse_reply<MemberCountResponse>(body);
+    print_table(std::cout, {
+                               {"audience", reply.audience()},
+                               {"members", std::to_string(reply.members())},
+                               {"reachable by SMS", std::to_string(reply.sms_reachable())},
+                               {"reachable by email", std::to_string(reply.email_reachable())},
+                           });
+    for (const auto& term : reply.unknown_terms()) {
+      std::cerr << "warning: " << term << " matches no member (a typo?)\n";
+    }
+  });
+}
+
+}  // namespace tocsin::cli

@@ -1,0 +1,321 @@
+#include "members/roster_importer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <random>
+
+#include "members/csv_reader.h"
+#include "members/encoding.h"
+#include "members/member_store_scripts.h"
+#include "members/roster_header.h"
+#include "members/roster_row.h"
+#include "members/text_fold.h"
+#include "redis/client.h"
+
+namespace tocsin::members {
+namespace {
+
+constexpr size_t chunk_bytes = 64 * 1024;
+constexpr int max_listed_problems = 1000;
+// Temporary keys outlive a daemon that dies mid-import by at most this long.
+constexpr int temp_key_seconds = 3600;
+constexpr int lock_seconds = 900;
+
+std::string random_job_id() {
+  std::random_device device;
+  std::uniform_int_distribution<uint64_t> dist;
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(dist(device)));
+  return buffer;
+}
+
+std::string encoding_name(SourceEncoding encoding) {
+  switch (encoding) {
+    case SourceEncoding::utf8:
+      return "utf-8";
+    case SourceEncoding::utf8_bom:
+      return "utf-8 with BOM";
+    case SourceEncoding::windows_1252:
+      return "windows-1252";
+  }
+  return "unknown";
+}
+
+std::string join_folded_tags(const Member& member) {
+  std::string joined;
+  for (const auto& tag : member.tags()) {
+    if (!joined.empty()) joined += '\x1f';
+    joined += fold(tag);
+  }
+  return joined;
+}
+
+// Reads the CSV a chunk at a time and hands out records; converts to UTF-8 on the way.
+class RecordStream {
+ public:
+  explicit RecordStream(std::string_view csv) : csv_(csv) {}
+
+  std::optional<CsvRecord> next() {
+    for (;;) {
+      if (auto record = reader_.next()) return record;
+      if (finished_) return std::nullopt;
+      if (offset_ >= csv_.size()) {
+        reader_.finish();
+        finished_ = true;
+        continue;
+      }
+      const auto chunk = csv_.substr(offset_, chunk_bytes);
+      offset_ += chunk.size();
+      reader_.feed(converter_.convert(chunk));
+    }
+  }
+
+  SourceEncoding encoding() const { return converter_.encoding(); }
+  char delimiter() const { return reader_.delimiter(); }
+
+ private:
+  std::string_view csv_;
+  size_t offset_ = 0;
+  bool finished_ = false;
+  Utf8Converter converter_;
+  CsvReader reader_;
+};
+
+class ImportRun {
+ public:
+  ImportRun(redis::Client& redis, const ImportOptions& options)
+      : redis_(redis), options_(options), job_("import:" + random_job_id()) {
+    report_.set_dry_run(options.dry_run);
+    report_.set_replace(options.replace);
+  }
+
+  void add_problem(ImportProblem problem) {
+    if (report_.problems_size() < max_listed_problems) {
+      *report_.add_problems() = std::move(problem);
+    } else {
+      report_.set_problems_not_listed(report_.problems_not_listed() + 1);
+    }
+  }
+
+  boost::asio::awaitable<std::error_code> flush();
+  boost::asio::awaitable<std::error_code> remove_absent();
+  boost::asio::awaitable<void> cleanup();
+
+  std::string seen_key() const { return job_ + ":seen"; }
+  std::string phones_key() const { return job_ + ":phones"; }
+  std::string absent_key() const { return job_ + ":absent"; }
+
+  redis::Client& redis_;
+  const ImportOptions& options_;
+  std::string job_;
+  ImportReport report_;
+  std::vector<Member> batch_;
+  std::vector<int64_t> batch_lines_;
+};
+
+boost::asio::awaitable<std::error_code> ImportRun::flush() {
+  if (batch_.empty()) co_return std::error_code{};
+  // Which of these numbers and addresses are in the opt-out registry: it decides the
+  // consent stored with each member, and an import never clears it.
+  redis::Command sms_check{"SMISMEMBER", "optout:sms"};
+  redis::Command email_check{"SMISMEMBER", "optout:email"};
+  for (const auto& member : batch_) {
+    sms_check.push_back(member.mobile().empty() ? std::string("-") : member.mobile());
+    email_check.push_back(member.email().empty() ? std::string("-") : member.email());
+  }
+  std::vector<redis::Command> checks{std::move(sms_check), std::move(email_check)};
+  auto opted_out = co_await redis_.exec_pipeline(std::move(checks));
+  if (!opted_out) co_return opted_out.error();
+
+  std::vector<std::string> args{options_.dry_run ? "1" : "0", seen_key(), phones_key(),
+                                std::to_string(batch_.size())};
+  args.reserve(4 + batch_.size() * 10);
+  for (size_t i = 0; i < batch_.size(); ++i) {
+    Member& member = batch_[i];
+    const bool sms_out = (*opted_out)[0].elements.size() > i && !member.mobile().empty() &&
+                         (*opted_out)[0].elements[i].integer == 1;
+    const bool email_out = (*opted_out)[1].elements.size() > i && !member.email().empty() &&
+                           (*opted_out)[1].elements[i].integer == 1;
+    member.set_sms_opted_out(sms_out);
+    member.set_email_opted_out(email_out);
+    args.push_back(member.id());
+    args.push_back(member.SerializeAsString());
+    args.push_back(fold(member.region()));
+    args.push_back(fold(member.sector()));
+    args.push_back(fold(member.local()));
+    args.push_back(join_folded_tags(member));
+    args.push_back(member.mobile());
+    args.push_back(member.email());
+    args.push_back(sms_out ? "1" : "0");
+    args.push_back(email_out ? "1" : "0");
+  }
+  std::vector<std::string> no_keys;
+  auto reply = co_await redis_.eval(upsert_members_script(), std::move(no_keys), std::move(args));
+  if (!reply) co_return reply.error();
+  if (reply->is_error() || reply->elements.size() != batch_.size()) {
+    spdlog::error("event=import_batch_failed error={}", reply->str);
+    co_return std::make_error_code(std::errc::io_error);
+  }
+  for (size_t i = 0; i < batch_.size(); ++i) {
+    const int64_t code = reply->elements[i].integer;
+    switch (code / 2) {
+      case 0:
+        report_.set_imported(report_.imported() + 1);
+        break;
+      case 1:
+        report_.set_updated(report_.updated() + 1);
+        break;
+      case 2:
+        report_.set_unchanged(report_.unchanged() + 1);
+        break;
+      default: {
+        report_.set_rejected(report_.rejected() + 1);
+        ImportProblem problem;
+        problem.set_line(batch_lines_[i]);
+        problem.set_column("member_id");
+        problem.set_reason("member id " + batch_[i].id() +
+                           " appears earlier in the file; this row is ignored");
+        problem.set_rejected(true);
+        add_problem(std::move(problem));
+        continue;
+      }
+    }
+    if (code % 2 == 1) {
+      report_.set_shared_phones(report_.shared_phones() + 1);
+      ImportProblem problem;
+      problem.set_line(batch_lines_[i]);
+      problem.set_column("mobile");
+      problem.set_reason("another member has the same mobile; it gets one message per alert");
+      problem.set_rejected(false);
+      add_problem(std::move(problem));
+    }
+  }
+  redis::Command expire_seen{"EXPIRE", seen_key(), std::to_string(temp_key_seconds)};
+  redis::Command expire_phones{"EXPIRE", phones_key(), std::to_string(temp_key_seconds)};
+  std::vector<redis::Command> expiries{std::move(expire_seen), std::move(expire_phones)};
+  co_await redis_.exec_pipeline(std::move(expiries));
+  batch_.clear();
+  batch_lines_.clear();
+  co_return std::error_code{};
+}
+
+boost::asio::awaitable<std::error_code> ImportRun::remove_absent() {
+  redis::Command diff{"SDIFFSTORE", absent_key(), "members:all", seen_key()};
+  auto count = co_await redis_.exec(std::move(diff));
+  if (!count) co_return count.error();
+  if (options_.dry_run) {
+    report_.set_removed(count->integer);
+    co_return std::error_code{};
+  }
+  for (;;) {
+    redis::Command pop{"SPOP", absent_key(), std::to_string(options_.batch_size)};
+    auto ids = co_await redis_.exec(std::move(pop));
+    if (!ids) co_return ids.error();
+    if (ids->elements.empty()) break;
+    std::vector<std::string> args;
+    for (const auto& id : ids->elements) args.push_back(id.str);
+    std::vector<std::string> no_keys;
+    auto removed =
+        co_await redis_.eval(remove_members_script(), std::move(no_keys), std::move(args));
+    if (!removed) co_return removed.error();
+    report_.set_removed(report_.removed() + removed->integer);
+  }
+  co_return std::error_code{};
+}
+
+boost::asio::awaitable<void> ImportRun::cleanup() {
+  redis::Command del{"DEL", seen_key(), phones_key(), absent_key()};
+  redis::Command unlock{"DEL", "import:lock"};
+  std::vector<redis::Command> commands{std::move(del), std::move(unlock)};
+  co_await redis_.exec_pipeline(std::move(commands));
+}
+
+}  // namespace
+
+RosterImporter::RosterImporter(redis::Client& redis, ImportOptions options)
+    : redis_(redis), options_(std::move(options)) {}
+
+boost::asio::awaitable<Result<ImportOutcome>> RosterImporter::run(std::string_view csv) {
+  const auto started = std::chrono::steady_clock::now();
+  auto refuse = [](unsigned status, std::string reason, std::string field) {
+    ImportOutcome outcome;
+    outcome.refusal = ImportRefusal{status, std::move(reason), std::move(field)};
+    return outcome;
+  };
+
+  RecordStream records(csv);
+  auto header_record = records.next();
+  if (!header_record) co_return refuse(400, "the file is empty", "file");
+  if (!header_record->error.empty()) {
+    co_return refuse(
+        400, "line " + std::to_string(header_record->line) + ": " + header_record->error, "file");
+  }
+  const HeaderMap header = map_header(header_record->fields);
+  if (!header.has(Column::member_id)) {
+    co_return refuse(400,
+                     "no member-id column (expected a header such as \"Numéro de membre\" or "
+                     "\"Member ID\")",
+                     "member_id");
+  }
+  if (!header.has(Column::mobile) && !header.has(Column::email)) {
+    co_return refuse(400, "no mobile or email column: nobody could be reached", "mobile");
+  }
+
+  ImportRun run(redis_, options_);
+  // One import at a time: two interleaved --replace imports would remove each other's
+  // members.
+  redis::Command lock{"SET", "import:lock", run.job_, "NX", "EX", std::to_string(lock_seconds)};
+  auto locked = co_await redis_.exec(std::move(lock));
+  if (!locked) co_return locked.error();
+  if (locked->is_nil()) co_return refuse(409, "another import is running", "");
+
+  run.report_.set_encoding(encoding_name(records.encoding()));
+  run.report_.set_delimiter(std::string(1, records.delimiter()));
+  for (const auto& ignored : header.ignored) run.report_.add_ignored_columns(ignored);
+  for (const auto& duplicate : header.duplicates) {
+    ImportProblem problem;
+    problem.set_line(header_record->line);
+    problem.set_column(duplicate);
+    problem.set_reason("this column appears twice; the first one is used");
+    run.add_problem(std::move(problem));
+  }
+
+  std::error_code failure;
+  while (auto record = records.next()) {
+    run.report_.set_rows(run.report_.rows() + 1);
+    RowOutcome row = parse_roster_row(*record, header, options_.phone_region);
+    for (auto& problem : row.problems) run.add_problem(std::move(problem));
+    if (!row.member) {
+      run.report_.set_rejected(run.report_.rejected() + 1);
+      continue;
+    }
+    run.batch_.push_back(std::move(*row.member));
+    run.batch_lines_.push_back(static_cast<int64_t>(record->line));
+    if (run.batch_.size() >= options_.batch_size) {
+      failure = co_await run.flush();
+      if (failure) break;
+    }
+  }
+  if (!failure) failure = co_await run.flush();
+  const int64_t kept = run.report_.imported() + run.report_.updated() + run.report_.unchanged();
+  if (!failure && options_.replace && kept == 0) {
+    // Every row rejected: "replace" would mean "remove everyone". Never on a bad file.
+    ImportProblem problem;
+    problem.set_reason("no valid row: --replace removed nobody");
+    problem.set_rejected(false);
+    run.add_problem(std::move(problem));
+  } else if (!failure && options_.replace) {
+    failure = co_await run.remove_absent();
+  }
+  co_await run.cleanup();
+  if (failure) co_return failure;
+
+  run.report_.set_seconds(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  ImportOutcome outcome;
+  outcome.report = std::move(run.report_);
+  co_return outcome;
+}
+
+}  // namespace tocsin::members

@@ -1,0 +1,314 @@
+// Roster import and audience counts through a real tocsind and redis-server.
+
+#include <gtest/gtest.h>
+#include <hiredis/hiredis.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "http/json.h"
+#include "proto/tocsin.pb.h"
+#include "tests/support/daemon_process.h"
+#include "tests/support/http_client.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/synthetic_roster.h"
+
+namespace tocsin::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string header =
+    "Numéro de membre,Prénom,Nom,Cellulaire,Courriel,Langue,Région,Secteur,Syndicat local,"
+    "Titre d'emploi,Étiquettes\n";
+
+class MembersImport : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    daemon_ = std::make_unique<DaemonProcess>(DaemonProcess::Options{.redis_url = redis_.url()});
+    admin_ = daemon_->bootstrap_admin("ops");
+  }
+
+  HttpResponse post_csv(const std::string& csv, const std::string& query = "") {
+    return http_request("POST", daemon_->base_url() + "/v1/members:import" + query, csv,
+                        {"Authorization: Bearer " + admin_, "Content-Type: text/csv"});
+  }
+  ImportReport import(const std::string& csv, const std::string& query = "") {
+    auto response = post_csv(csv, query);
+    EXPECT_EQ(response.status, 200) << response.body << response.error;
+    ImportReport report;
+    std::string error;
+    EXPECT_TRUE(http::from_json(response.body, &report, &error)) << error;
+    return report;
+  }
+  MemberCountResponse count(const std::string& audience) {
+    auto response = http_get(daemon_->base_url() + "/v1/members:count?audience=" + escape(audience),
+                             {"Authorization: Bearer " + admin_});
+    EXPECT_EQ(response.status, 200) << audience << ": " << response.body;
+    MemberCountResponse reply;
+    std::string error;
+    EXPECT_TRUE(http::from_json(response.body, &reply, &error)) << error;
+    return reply;
+  }
+  static std::string escape(const std::string& text) {
+    std::string out;
+    for (unsigned char c : text) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+        out += static_cast<char>(c);
+      } else {
+        char buffer[4];
+        std::snprintf(buffer, sizeof buffer, "%%%02X", c);
+        out += buffer;
+      }
+    }
+    return out;
+  }
+  void redis_command(const std::string& a, const std::string& b, const std::string& c) {
+    redisContext* ctx = redisConnect("127.0.0.1", redis_.port());
+    ASSERT_TRUE(ctx != nullptr && ctx->err == 0);
+    freeReplyObject(redisCommand(ctx, "%s %s %s", a.c_str(), b.c_str(), c.c_str()));
+    redisFree(ctx);
+  }
+  static const ImportProblem* problem_at(const ImportReport& report, int64_t line,
+                                         const std::string& column) {
+    for (const auto& problem : report.problems()) {
+      if (problem.line() == line && problem.column() == column) return &problem;
+    }
+    return nullptr;
+  }
+
+  RedisServer redis_;
+  std::unique_ptr<DaemonProcess> daemon_;
+  std::string admin_;
+};
+
+std::string sample_roster() {
+  std::ifstream in(std::string(TOCSIN_SOURCE_DIR) + "/config/sample-roster.csv");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+size_t lines_containing(const std::string& text, const std::string& needle) {
+  size_t count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+TEST_F(MembersImport, SampleRosterImportsAndCountsByRegionAccentInsensitively) {
+  const std::string csv = sample_roster();
+  ASSERT_GT(csv.size(), 1000u);
+  ImportReport report = import(csv);
+  EXPECT_EQ(report.rows(), 1000);
+  EXPECT_EQ(report.imported(), 1000);
+  EXPECT_EQ(report.rejected(), 0);
+  EXPECT_GT(report.shared_phones(), 0) << "the sample has members sharing a phone";
+  EXPECT_EQ(count("all").members(), 1000);
+  EXPECT_EQ(count("region:monteregie").members(),
+            static_cast<int64_t>(lines_containing(csv, ",Montérégie,")));
+  EXPECT_EQ(count("REGION:Montérégie").members(), count("region:monteregie").members());
+  const auto both = count("region:estrie AND (sector:sante OR tag:mob-unit)");
+  EXPECT_GT(both.members(), 0);
+  EXPECT_LT(both.members(), count("region:estrie").members());
+
+  ImportReport again = import(csv);
+  EXPECT_EQ(again.unchanged(), 1000);
+  EXPECT_EQ(again.imported(), 0);
+  EXPECT_EQ(again.updated(), 0);
+}
+
+TEST_F(MembersImport, AnUpdateMovesAMemberBetweenRegions) {
+  import(header + "1,Marie,Côté,819-555-0101,marie@exemple.qc.ca,fr,Estrie,Santé,1001,,\n");
+  ImportReport moved =
+      import(header + "1,Marie,Côté,819-555-0101,marie@exemple.qc.ca,fr,Montérégie,Santé,1001,,\n");
+  EXPECT_EQ(moved.updated(), 1);
+  EXPECT_EQ(count("region:estrie").unknown_terms_size(), 1) << "nobody is left in Estrie";
+  EXPECT_EQ(count("region:estrie").members(), 0);
+  EXPECT_EQ(count("region:monteregie").members(), 1);
+}
+
+TEST_F(MembersImport, DryRunReportsAndChangesNothing) {
+  import(header + "1,A,B,819-555-0101,,fr,Estrie,Santé,1001,,\n");
+  ImportReport dry = import(header + "1,A,B,819-555-0101,,fr,Laval,Santé,1001,,\n"
+                                     "2,C,D,819-555-0102,,fr,Laval,Santé,1001,,\n",
+                            "?dry_run=true");
+  EXPECT_TRUE(dry.dry_run());
+  EXPECT_EQ(dry.updated(), 1);
+  EXPECT_EQ(dry.imported(), 1);
+  EXPECT_EQ(count("all").members(), 1);
+  EXPECT_EQ(count("region:estrie").members(), 1);
+}
+
+TEST_F(MembersImport, ReplaceRemovesAbsentMembersAfterADryRunSaysHowMany) {
+  const std::string two = header + "1,A,B,819-555-0101,,fr,Estrie,Santé,1001,,\n"
+                                   "2,C,D,819-555-0102,,fr,Estrie,Santé,1001,mob-unit,\n";
+  import(two);
+  const std::string one = header + "1,A,B,819-555-0101,,fr,Estrie,Santé,1001,,\n";
+  EXPECT_EQ(import(one, "?dry_run=true&replace=true").removed(), 1);
+  EXPECT_EQ(count("all").members(), 2);
+  EXPECT_EQ(import(one, "?replace=true").removed(), 1);
+  EXPECT_EQ(count("all").members(), 1);
+  EXPECT_EQ(count("tag:mob-unit").members(), 0) << "indexes forget a removed member";
+}
+
+TEST_F(MembersImport, ReplaceWithNoValidRowRemovesNobody) {
+  import(header + "1,A,B,819-555-0101,,fr,Estrie,Santé,1001,,\n");
+  ImportReport report = import(header + ",no,id,819-555-0101,,fr,,,,,\n", "?replace=true");
+  EXPECT_EQ(report.removed(), 0);
+  EXPECT_EQ(count("all").members(), 1);
+}
+
+TEST_F(MembersImport, FailedImportsChangeNothing) {
+  import(header + "1,A,B,819-555-0101,,fr,Estrie,Santé,1001,,\n");
+  auto empty = post_csv("");
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_NE(empty.body.find("empty"), std::string::npos) << empty.body;
+  auto no_id = post_csv("Prénom,Cellulaire\nA,819-555-0101\n", "?replace=true");
+  EXPECT_EQ(no_id.status, 400);
+  EXPECT_NE(no_id.body.find("\"field\":\"member_id\""), std::string::npos) << no_id.body;
+  EXPECT_EQ(count("all").members(), 1);
+
+  ImportReport header_only = import(header);
+  EXPECT_EQ(header_only.rows(), 0);
+}
+
+TEST_F(MembersImport, BadRowsAreReportedByLineAndColumn) {
+  const std::string csv =
+      header +
+      "1,Too,Few\n"                                                           // line 2
+      "2,A,B,819-555-0102,,fr,Estrie,Santé,1001,,,extra\n"                   // line 3
+      "3,A,B,555-1234,a3@exemple.qc.ca,fr,Estrie,Santé,1001,,\n"             // line 4
+      "4,A,B,+44 20 7946 0958,,en,Estrie,Santé,1001,,\n"                     // line 5
+      "5,A,B,abc,a5@exemple.qc.ca,fr,Estrie,Santé,1001,,\n"                  // line 6
+      "6,A,B,819-555-0106,not-an-email,fr,Estrie,Santé,1001,,\n"            // line 7
+      "7,A,B,819-555-0107,,fr,Estrie,Santé,1001,,\n"                         // line 8
+      "7,A,B,819-555-0117,,fr,Estrie,Santé,1001,,\n"                         // line 9
+      "8,\"Multi\nline\",B,819-555-0108,,fr,Estrie,Santé,1001,,\n"           // lines 10-11
+      "9,A,B,819-555-0109,,fr,Estr\xff" "ie,Santé,1001,,\n"                   // line 12
+      "10,\"unterminated,B,819-555-0110,,fr,Estrie,Santé,1001,,\n";          // line 13
+  ImportReport report = import(csv);
+  EXPECT_EQ(report.rows(), 11);
+  ASSERT_NE(problem_at(report, 2, ""), nullptr);
+  EXPECT_TRUE(problem_at(report, 2, "")->rejected());
+  ASSERT_NE(problem_at(report, 3, ""), nullptr);
+  const auto* no_area = problem_at(report, 4, "mobile");
+  ASSERT_NE(no_area, nullptr);
+  EXPECT_FALSE(no_area->rejected()) << "kept for email";
+  EXPECT_EQ(problem_at(report, 5, "mobile"), nullptr) << "a valid foreign number is kept";
+  ASSERT_NE(problem_at(report, 6, "mobile"), nullptr);
+  const auto* bad_email = problem_at(report, 7, "email");
+  ASSERT_NE(bad_email, nullptr);
+  EXPECT_FALSE(bad_email->rejected()) << "a bad email with a good phone is kept for SMS";
+  const auto* duplicate = problem_at(report, 9, "member_id");
+  ASSERT_NE(duplicate, nullptr);
+  EXPECT_TRUE(duplicate->rejected());
+  EXPECT_EQ(problem_at(report, 10, ""), nullptr) << "a quoted newline is fine";
+  ASSERT_NE(problem_at(report, 12, "region"), nullptr);
+  EXPECT_NE(problem_at(report, 12, "region")->reason().find("UTF-8"), std::string::npos);
+  bool unterminated = false;
+  for (const auto& problem : report.problems()) {
+    if (problem.line() == 13 && problem.reason().find("unterminated") != std::string::npos) {
+      unterminated = true;
+    }
+  }
+  EXPECT_TRUE(unterminated);
+  // Kept: 3 (email only), 4 (UK), 5 (email only), 6 (SMS only), 7, 8.
+  EXPECT_EQ(report.imported(), 6);
+  EXPECT_EQ(count("all").members(), 6);
+  EXPECT_EQ(count("all").sms_reachable(), 4);
+}
+
+TEST_F(MembersImport, UnknownHeadersAreIgnoredNotFatal) {
+  ImportReport report =
+      import("Member ID,Mobile,Shoe size\n1,819-555-0101,42\n");
+  EXPECT_EQ(report.imported(), 1);
+  ASSERT_EQ(report.ignored_columns_size(), 1);
+  EXPECT_EQ(report.ignored_columns(0), "Shoe size");
+}
+
+TEST_F(MembersImport, Windows1252FromExcelIsConverted) {
+  // "Montérégie" and "Françoise" as Excel on Windows saves them, with ';' separators.
+  const std::string csv =
+      "Num\xe9ro de membre;Pr\xe9nom;Cellulaire;R\xe9gion\r\n"
+      "1;Fran\xe7oise;819-555-0101;Mont\xe9r\xe9gie\r\n";
+  ImportReport report = import(csv);
+  EXPECT_EQ(report.encoding(), "windows-1252");
+  EXPECT_EQ(report.delimiter(), ";");
+  EXPECT_EQ(report.imported(), 1);
+  EXPECT_EQ(count("region:monteregie").members(), 1);
+}
+
+TEST_F(MembersImport, OptOutsSurviveImportsAndRemoval) {
+  redis_command("SADD", "optout:sms", "+18195550101");
+  const std::string csv = header + "1,A,B,819-555-0101,a@exemple.qc.ca,fr,Estrie,Santé,1001,,\n"
+                                   "2,C,D,819-555-0102,,fr,Estrie,Santé,1001,,\n";
+  import(csv);
+  auto counted = count("all");
+  EXPECT_EQ(counted.members(), 2);
+  EXPECT_EQ(counted.sms_reachable(), 1);
+  EXPECT_EQ(counted.email_reachable(), 1);
+  // Removed, then added again: still opted out.
+  import(header + "2,C,D,819-555-0102,,fr,Estrie,Santé,1001,,\n", "?replace=true");
+  import(csv);
+  EXPECT_EQ(count("all").sms_reachable(), 1);
+}
+
+TEST_F(MembersImport, CountTellsUnknownValuesAndDimensionsApart) {
+  import(header + "1,A,B,819-555-0101,,fr,Estrie,Santé,1001,,\n");
+  auto typo = count("region:estri");
+  EXPECT_EQ(typo.members(), 0);
+  ASSERT_EQ(typo.unknown_terms_size(), 1);
+  EXPECT_EQ(typo.unknown_terms(0), "region:estri");
+  auto bad = http_get(daemon_->base_url() + "/v1/members:count?audience=regio%3Aestrie",
+                      {"Authorization: Bearer " + admin_});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("regio"), std::string::npos) << bad.body;
+  EXPECT_NE(bad.body.find("\"field\":\"audience\""), std::string::npos) << bad.body;
+}
+
+TEST_F(MembersImport, CoordinatorsMayNotImport) {
+  auto created = http_request("POST", daemon_->base_url() + "/v1/tokens",
+                              R"({"name":"Luc","role":"coordinator","regions":["estrie"]})",
+                              {"Authorization: Bearer " + admin_});
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(created.body, match, std::regex(R"re("token":"([^"]+)")re")));
+  auto response = http_request("POST", daemon_->base_url() + "/v1/members:import", header,
+                               {"Authorization: Bearer " + match[1].str()});
+  EXPECT_EQ(response.status, 403);
+}
+
+TEST_F(MembersImport, CliImportsAndCounts) {
+  const std::string path = std::string(TOCSIN_SOURCE_DIR) + "/config/sample-roster.csv";
+  const std::vector<std::pair<std::string, std::string>> env = {
+      {"TOCSIN_URL", daemon_->base_url()}, {"TOCSIN_TOKEN", admin_}};
+  auto dry = run_command({TOCSIN_CLI_PATH, "members", "import", path, "--dry-run"}, env);
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("Dry run"), std::string::npos) << dry.out;
+  auto real = run_command({TOCSIN_CLI_PATH, "members", "import", path}, env);
+  ASSERT_EQ(real.exit_code, 0) << real.err;
+  auto counted = run_command({TOCSIN_CLI_PATH, "members", "count", "all"}, env);
+  ASSERT_EQ(counted.exit_code, 0) << counted.err;
+  EXPECT_TRUE(std::regex_search(counted.out, std::regex("members\\s+1000"))) << counted.out;
+  auto bad = run_command({TOCSIN_CLI_PATH, "members", "count", "regio:x"}, env);
+  EXPECT_EQ(bad.exit_code, 2);
+  auto missing = run_command({TOCSIN_CLI_PATH, "members", "import", "/nonexistent.csv"}, env);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("cannot read"), std::string::npos);
+}
+
+TEST_F(MembersImport, FiftyMegabyteRosterStreamsThrough) {
+  RosterOptions options;
+  options.members = 380000;  // a little over 50 MB of CSV
+  const std::string csv = make_roster_csv(options);
+  ASSERT_GT(csv.size(), 50u << 20);
+  ImportReport report = import(csv, "?dry_run=true");
+  EXPECT_EQ(report.rows(), 380000);
+  EXPECT_EQ(report.imported(), 380000);
+  EXPECT_EQ(report.rejected(), 0);
+}
+
+}  // namespace
+}  // namespace tocsin::testing

@@ -1,0 +1,128 @@
+#include "tests/support/synthetic_roster.h"
+
+#include <array>
+#include <random>
+#include <string_view>
+
+namespace tocsin::testing {
+namespace {
+
+constexpr std::array<std::string_view, 17> regions = {
+    "Bas-Saint-Laurent", "Saguenay–Lac-Saint-Jean", "Capitale-Nationale", "Mauricie", "Estrie",
+    "Montréal", "Outaouais", "Abitibi-Témiscamingue", "Côte-Nord", "Nord-du-Québec",
+    "Gaspésie–Îles-de-la-Madeleine", "Chaudière-Appalaches", "Laval", "Lanaudière",
+    "Laurentides", "Montérégie", "Centre-du-Québec"};
+constexpr std::array<std::string_view, 6> sectors = {
+    "Santé", "Éducation", "Fonction publique", "Enseignement supérieur", "Organismes publics",
+    "Services sociaux"};
+constexpr std::array<std::string_view, 8> job_titles = {
+    "Infirmière", "Préposé aux bénéficiaires", "Enseignante", "Technicien en administration",
+    "Agente de bureau", "Ouvrier certifié", "Psychoéducatrice", "Concierge"};
+constexpr std::array<std::string_view, 5> tags = {"mob-unit", "delegate", "executive", "bus-captain",
+                                                  "new-member"};
+constexpr std::array<std::string_view, 16> first_names = {
+    "Marie", "Jean", "Françoise", "Luc", "Émilie", "Stéphane", "Geneviève", "François",
+    "Chloé", "Mathieu", "Noémie", "Sébastien", "Léa", "Rémi", "Hélène", "Olivier"};
+constexpr std::array<std::string_view, 16> last_names = {
+    "Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie",
+    "Fortin", "Gagné", "Ouellet", "Pelletier", "Bélanger", "Lévesque", "Bergeron", "Leblanc"};
+// Canadian area codes; with the 555 exchange each gives 10,000 fictional numbers.
+constexpr std::array<std::string_view, 24> area_codes = {
+    "819", "873", "450", "579", "418", "581", "367", "514", "438", "263", "613", "343",
+    "416", "647", "437", "905", "289", "365", "705", "249", "519", "226", "548", "807"};
+
+std::string phone_as_typed(std::string_view area, unsigned line, unsigned style) {
+  char digits[5];
+  std::snprintf(digits, sizeof digits, "%04u", line % 10000);
+  const std::string a(area);
+  switch (style % 5) {
+    case 0:
+      return a + "-555-" + digits;
+    case 1:
+      return "(" + a + ") 555 " + digits;
+    case 2:
+      return "+1 " + a + " 555 " + digits;
+    case 3:
+      return "1-" + a + "-555-" + digits;
+    default:
+      return a + "555" + digits;
+  }
+}
+
+std::string ascii_fold_for_email(std::string_view text) {
+  // Emails are ASCII here; the names' accents are dropped by a tiny map of what we use.
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      out += static_cast<char>(std::tolower(c));
+    } else if (c == 0xC3 && i + 1 < text.size()) {
+      const unsigned char d = static_cast<unsigned char>(text[++i]);
+      if (d >= 0xA8 && d <= 0xAB) out += 'e';
+      else if (d == 0x89) out += 'e';
+      else if (d == 0xA7) out += 'c';
+      else if (d >= 0xAE && d <= 0xAF) out += 'i';
+      else if (d == 0xB4) out += 'o';
+    }
+  }
+  return out;
+}
+
+std::string quoted(std::string_view value) {
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string make_roster_csv(const RosterOptions& options) {
+  std::mt19937 random(options.seed);
+  auto pick = [&random](const auto& list) {
+    return list[std::uniform_int_distribution<size_t>(0, list.size() - 1)(random)];
+  };
+  std::string csv =
+      "Numéro de membre,Prénom,Nom,Cellulaire,Courriel,Langue,Région,Secteur,Syndicat local,"
+      "Titre d'emploi,Étiquettes\r\n";
+  csv.reserve(options.members * 150);
+  std::string previous_phone;
+  for (size_t i = 0; i < options.members; ++i) {
+    const std::string id = "M" + std::to_string(100000 + i);
+    const std::string_view first = pick(first_names);
+    const std::string_view last = pick(last_names);
+    std::string phone;
+    if (options.shared_phone_every != 0 && i % options.shared_phone_every == 1 &&
+        !previous_phone.empty()) {
+      phone = previous_phone;
+    } else {
+      phone = phone_as_typed(area_codes[(i / 10000) % area_codes.size()],
+                             static_cast<unsigned>(i % 10000), static_cast<unsigned>(i));
+    }
+    previous_phone = phone;
+    std::string email;
+    if (options.without_email_every == 0 || i % options.without_email_every != 3) {
+      email = ascii_fold_for_email(first) + "." + ascii_fold_for_email(last) + "." +
+              std::to_string(i) + "@exemple.qc.ca";
+    }
+    const size_t region = std::uniform_int_distribution<size_t>(0, regions.size() - 1)(random);
+    const size_t sector = std::uniform_int_distribution<size_t>(0, sectors.size() - 1)(random);
+    // Locals belong to a region: 300 locals over 17 regions.
+    const size_t local = 1000 + region * 18 + std::uniform_int_distribution<size_t>(0, 17)(random);
+    std::string member_tags;
+    if (i % 9 == 0) member_tags = std::string(tags[0]);
+    if (i % 25 == 0) member_tags += std::string(member_tags.empty() ? "" : ", ") + "delegate";
+    if (i % 400 == 0) member_tags += std::string(member_tags.empty() ? "" : ", ") + "executive";
+    const char* language = (i % 7 == 0) ? "en" : (i % 13 == 0 ? "Français" : "fr");
+
+    csv += id + "," + std::string(first) + "," + quoted(last) + "," + phone + "," + email + "," +
+           language + "," + std::string(regions[region]) + "," + std::string(sectors[sector]) +
+           "," + std::to_string(local) + "," + quoted(pick(job_titles)) + "," +
+           quoted(member_tags) + "\r\n";
+  }
+  return csv;
+}
+
+}  // namespace tocsin::testing
