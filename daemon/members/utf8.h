@@ -1,0 +1,46 @@
+#pragma once
+// One UTF-8 decoding step, shared by fold(), is_valid_utf8() and the converter's carry-over.
+// Strict per Unicode table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF.
+
+#include <cstddef>
+#include <string_view>
+
+namespace tocsin::members::utf8 {
+
+struct Step {
+  char32_t code_point = 0;
+  // > 0: bytes consumed by a valid sequence. 0: invalid at this position (skip one byte).
+  // < 0: a valid beginning cut short by the end of the input.
+  int length = 0;
+};
+
+inline Step decode(std::string_view s, size_t pos) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char lead = byte(pos);
+  if (lead < 0x80) return {lead, 1};
+  int need = 0;
+  char32_t cp = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    need = 1, cp = lead & 0x1F;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    need = 2, cp = lead & 0x0F;
+    if (lead == 0xE0) lo = 0xA0;  // overlong
+    if (lead == 0xED) hi = 0x9F;  // surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    need = 3, cp = lead & 0x07;
+    if (lead == 0xF0) lo = 0x90;  // overlong
+    if (lead == 0xF4) hi = 0x8F;  // above U+10FFFF
+  } else {
+    return {0, 0};
+  }
+  for (int k = 1; k <= need; ++k) {
+    if (pos + k >= s.size()) return {0, -1};
+    const unsigned char b = byte(pos + k);
+    if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return {0, 0};
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  return {cp, need + 1};
+}
+
+}  // namespace tocsin::members::utf8
