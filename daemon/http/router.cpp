@@ -58,6 +58,7 @@ void Router::add(std::string method, std::string pattern, RouteOptions options,
     }
     route->segments.push_back(std::move(segment));
   }
+  largest_body_limit_ = std::max(largest_body_limit_, options.max_body_bytes.value_or(0));
   route->method = std::move(method);
   route->pattern = std::move(pattern);
   route->options = std::move(options);
@@ -130,34 +131,48 @@ boost::asio::awaitable<Response> Router::dispatch(Request& request) {
   co_return response;
 }
 
-boost::asio::awaitable<Response> Router::run(const Route& route, Request& request) {
+boost::asio::awaitable<std::optional<Response>> Router::check_access(const Route& route,
+                                                                    Request& request) {
   const bool needs_auth = !route.options.roles.empty();
   if ((route.options.needs_redis || needs_auth) && !redis_ready_()) {
     co_return error_response(503, "Redis is unavailable; try again shortly");
   }
-  if (needs_auth) {
-    std::string_view header = request.header("authorization");
-    constexpr std::string_view scheme = "Bearer ";
-    if (header.size() <= scheme.size() || !header.starts_with(scheme)) {
-      Response response = error_response(401, "missing bearer token", "Authorization");
-      response.headers.emplace_back("WWW-Authenticate", "Bearer");
-      co_return response;
-    }
-    auto principal = co_await authenticator_(std::string(header.substr(scheme.size())));
-    if (!principal) co_return error_response(503, "Redis is unavailable; try again shortly");
-    if (!principal->has_value()) {
-      Response response = error_response(401, "invalid or expired token", "Authorization");
-      response.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-      co_return response;
-    }
-    const auto& roles = route.options.roles;
-    if (std::find(roles.begin(), roles.end(), (*principal)->role) == roles.end()) {
-      co_return error_response(
-          403, "the " + std::string(auth::role_name((*principal)->role)) +
-                   " role may not do this");
-    }
-    request.principal = std::move(**principal);
+  if (!needs_auth) co_return std::nullopt;
+  std::string_view header = request.header("authorization");
+  constexpr std::string_view scheme = "Bearer ";
+  if (header.size() <= scheme.size() || !header.starts_with(scheme)) {
+    Response response = error_response(401, "missing bearer token", "Authorization");
+    response.headers.emplace_back("WWW-Authenticate", "Bearer");
+    co_return response;
   }
+  auto principal = co_await authenticator_(std::string(header.substr(scheme.size())));
+  if (!principal) co_return error_response(503, "Redis is unavailable; try again shortly");
+  if (!principal->has_value()) {
+    Response response = error_response(401, "invalid or expired token", "Authorization");
+    response.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    co_return response;
+  }
+  const auto& roles = route.options.roles;
+  if (std::find(roles.begin(), roles.end(), (*principal)->role) == roles.end()) {
+    co_return error_response(
+        403, "the " + std::string(auth::role_name((*principal)->role)) + " role may not do this");
+  }
+  request.principal = std::move(**principal);
+  co_return std::nullopt;
+}
+
+boost::asio::awaitable<std::optional<Response>> Router::admit_large_body(Request& request) {
+  bool path_matched = false;
+  std::map<std::string, std::string> params;
+  const Route* route = match(request, &path_matched, &params);
+  if (route == nullptr || !route->options.max_body_bytes) co_return std::nullopt;
+  auto refusal = co_await check_access(*route, request);
+  if (refusal) metrics_.count_http_request(route->pattern, refusal->status);
+  co_return refusal;
+}
+
+boost::asio::awaitable<Response> Router::run(const Route& route, Request& request) {
+  if (auto refusal = co_await check_access(route, request)) co_return std::move(*refusal);
   co_return co_await route.handler(request);
 }
 

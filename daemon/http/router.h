@@ -55,17 +55,27 @@ class Router {
 
   // The body limit of the route this request goes to, if that route sets one.
   std::optional<uint64_t> body_limit(std::string_view method, const std::string& path) const;
+  // For a route that accepts a larger body than the default: checks the caller (Redis up,
+  // token, role) from the request's headers alone, so that only someone allowed to send a
+  // large body gets to send it. Returns the refusal, or nullopt to go on reading.
+  boost::asio::awaitable<std::optional<Response>> admit_large_body(Request& headers_only);
+  // The largest body limit any route sets (0 if none does).
+  uint64_t largest_body_limit() const { return largest_body_limit_; }
 
  private:
   struct Route;
   const Route* match(const Request& request, bool* path_matched,
                      std::map<std::string, std::string>* params) const;
   boost::asio::awaitable<Response> run(const Route& route, Request& request);
+  // Redis, token and role checks; the refusal, or nullopt (principal set) to go on.
+  boost::asio::awaitable<std::optional<Response>> check_access(const Route& route,
+                                                               Request& request);
 
   metrics::Registry& metrics_;
   std::function<bool()> redis_ready_;
   Authenticator authenticator_;
   std::vector<std::unique_ptr<Route>> routes_;
+  uint64_t largest_body_limit_ = 0;
 };
 
 }  // namespace tocsin::http

@@ -29,7 +29,8 @@ namespace {
 using BeastRequest = bhttp::request<bhttp::string_body>;
 using BeastResponse = bhttp::response<bhttp::string_body>;
 
-Request to_request(BeastRequest&& in) {
+// Method, target and headers (names in lower case); no body.
+Request to_request_head(const BeastRequest& in) {
   Request out;
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
@@ -39,6 +40,11 @@ Request to_request(BeastRequest&& in) {
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     out.headers.emplace_back(std::move(name), std::string(field.value()));
   }
+  return out;
+}
+
+Request to_request(BeastRequest&& in) {
+  Request out = to_request_head(in);
   out.body = std::move(in.body());
   return out;
 }
@@ -222,22 +228,29 @@ asio::awaitable<bool> Server::Impl::serve_one(Connection& connection, beast::fla
   stream.expires_after(limits_.request_timeout);
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(limits_.max_header_bytes);
-  parser.body_limit(limits_.max_body_bytes);
+  // Beast checks a Content-Length against the limit while parsing the header, before we
+  // know the route: start from the largest limit any route has, then apply the route's.
+  parser.body_limit(std::max<uint64_t>(limits_.max_body_bytes, router_.largest_body_limit()));
   co_await bhttp::async_read_header(stream, buffer, parser,
                                     asio::redirect_error(asio::use_awaitable, ec));
   uint64_t body_limit = limits_.max_body_bytes;
+  std::optional<Response> refused;
   if (!ec) {
-    // Some routes take more than the default (a roster import); ask before reading the body.
-    std::string path;
-    std::multimap<std::string, std::string> ignored_query;
-    const auto& header = parser.get();
-    const std::string_view target(header.target().data(), header.target().size());
-    const std::string_view method(header.method_string().data(), header.method_string().size());
-    if (parse_target(target, &path, &ignored_query)) {
-      body_limit = router_.body_limit(method, path).value_or(body_limit);
-      parser.body_limit(body_limit);
+    // Some routes take more than the default (a roster import): find the route's limit,
+    // and check the caller may use that route before reading a large body.
+    Request headers_only = to_request_head(parser.get());
+    if (parse_target(headers_only.target, &headers_only.path, &headers_only.query)) {
+      if (auto limit = router_.body_limit(headers_only.method, headers_only.path)) {
+        body_limit = *limit;
+        refused = co_await router_.admit_large_body(headers_only);
+      }
     }
-    if (!parser.is_done()) {
+    parser.body_limit(body_limit);  // enforced as a chunked body arrives
+    if (refused) {
+      // Answered without reading the body; the connection closes after the answer.
+    } else if (parser.content_length().value_or(0) > body_limit) {
+      ec = bhttp::error::body_limit;
+    } else if (!parser.is_done()) {
       co_await bhttp::async_read(stream, buffer, parser,
                                  asio::redirect_error(asio::use_awaitable, ec));
     }
@@ -247,7 +260,9 @@ asio::awaitable<bool> Server::Impl::serve_one(Connection& connection, beast::fla
   bool keep_alive = false;
   unsigned version = 11;
   bool head = false;
-  if (ec == bhttp::error::body_limit) {
+  if (refused) {
+    response = std::move(*refused);
+  } else if (ec == bhttp::error::body_limit) {
     response = error_response(
         413, "request body is larger than " + std::to_string(body_limit) + " bytes");
   } else if (ec == bhttp::error::header_limit) {

@@ -31,9 +31,25 @@ size_t cut_tail(std::string_view s) {
   return 0;
 }
 
-// Valid UTF-8 except maybe for a sequence cut at the end.
-bool is_utf8_allowing_cut(std::string_view s) {
-  return is_valid_utf8(s.substr(0, s.size() - cut_tail(s)));
+// Whether text is UTF-8, perhaps with a few damaged bytes, rather than Windows-1252. A
+// Windows-1252 file almost never forms a valid multi-byte UTF-8 sequence by accident
+// ("Ã©" would be needed), while a UTF-8 file with one corrupted row still has many: so
+// the side with more evidence wins, and the damaged rows are reported by the importer.
+bool looks_like_utf8(std::string_view s) {
+  s = s.substr(0, s.size() - cut_tail(s));
+  size_t multibyte = 0;
+  size_t invalid = 0;
+  for (size_t pos = 0; pos < s.size();) {
+    const auto step = utf8::decode(s, pos);
+    if (step.length > 1) ++multibyte;
+    if (step.length <= 0) {
+      ++invalid;
+      ++pos;
+    } else {
+      pos += static_cast<size_t>(step.length);
+    }
+  }
+  return invalid == 0 || multibyte > invalid;
 }
 
 }  // namespace
@@ -61,7 +77,7 @@ std::string Utf8Converter::convert(std::string_view chunk) {
     decided_ = true;
     std::string joined = carry_;  // carry_ is empty: pure ASCII holds nothing back
     joined.append(chunk);
-    if (!is_utf8_allowing_cut(joined)) {
+    if (!looks_like_utf8(joined)) {
       encoding_ = SourceEncoding::windows_1252;
       iconv_ = iconv_open("UTF-8", "WINDOWS-1252");
       if (iconv_ == kNoIconv) throw std::runtime_error("iconv cannot convert WINDOWS-1252");

@@ -1,12 +1,15 @@
 #include "members/roster_importer.h"
 
+#include <boost/asio/this_coro.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 
-#include "members/csv_reader.h"
+#include "members/batch_producer.h"
 #include "members/encoding.h"
+#include "members/record_stream.h"
 #include "members/member_store_scripts.h"
 #include "members/roster_header.h"
 #include "members/roster_row.h"
@@ -16,7 +19,6 @@
 namespace tocsin::members {
 namespace {
 
-constexpr size_t chunk_bytes = 64 * 1024;
 constexpr int max_listed_problems = 1000;
 // Temporary keys outlive a daemon that dies mid-import by at most this long.
 constexpr int temp_key_seconds = 3600;
@@ -50,37 +52,6 @@ std::string join_folded_tags(const Member& member) {
   }
   return joined;
 }
-
-// Reads the CSV a chunk at a time and hands out records; converts to UTF-8 on the way.
-class RecordStream {
- public:
-  explicit RecordStream(std::string_view csv) : csv_(csv) {}
-
-  std::optional<CsvRecord> next() {
-    for (;;) {
-      if (auto record = reader_.next()) return record;
-      if (finished_) return std::nullopt;
-      if (offset_ >= csv_.size()) {
-        reader_.finish();
-        finished_ = true;
-        continue;
-      }
-      const auto chunk = csv_.substr(offset_, chunk_bytes);
-      offset_ += chunk.size();
-      reader_.feed(converter_.convert(chunk));
-    }
-  }
-
-  SourceEncoding encoding() const { return converter_.encoding(); }
-  char delimiter() const { return reader_.delimiter(); }
-
- private:
-  std::string_view csv_;
-  size_t offset_ = 0;
-  bool finished_ = false;
-  Utf8Converter converter_;
-  CsvReader reader_;
-};
 
 class ImportRun {
  public:
@@ -244,14 +215,14 @@ boost::asio::awaitable<Result<ImportOutcome>> RosterImporter::run(std::string_vi
     return outcome;
   };
 
-  RecordStream records(csv);
-  auto header_record = records.next();
+  auto records = std::make_unique<RecordStream>(csv);
+  auto header_record = records->next();
   if (!header_record) co_return refuse(400, "the file is empty", "file");
   if (!header_record->error.empty()) {
-    co_return refuse(
-        400, "line " + std::to_string(header_record->line) + ": " + header_record->error, "file");
+    co_return refuse(400, "line " + std::to_string(header_record->line) + ": " +
+                              header_record->error, "file");
   }
-  const HeaderMap header = map_header(header_record->fields);
+  HeaderMap header = map_header(header_record->fields);
   if (!header.has(Column::member_id)) {
     co_return refuse(400,
                      "no member-id column (expected a header such as \"Numéro de membre\" or "
@@ -270,8 +241,8 @@ boost::asio::awaitable<Result<ImportOutcome>> RosterImporter::run(std::string_vi
   if (!locked) co_return locked.error();
   if (locked->is_nil()) co_return refuse(409, "another import is running", "");
 
-  run.report_.set_encoding(encoding_name(records.encoding()));
-  run.report_.set_delimiter(std::string(1, records.delimiter()));
+  run.report_.set_encoding(encoding_name(records->encoding()));
+  run.report_.set_delimiter(std::string(1, records->delimiter()));
   for (const auto& ignored : header.ignored) run.report_.add_ignored_columns(ignored);
   for (const auto& duplicate : header.duplicates) {
     ImportProblem problem;
@@ -282,22 +253,19 @@ boost::asio::awaitable<Result<ImportOutcome>> RosterImporter::run(std::string_vi
   }
 
   std::error_code failure;
-  while (auto record = records.next()) {
-    run.report_.set_rows(run.report_.rows() + 1);
-    RowOutcome row = parse_roster_row(*record, header, options_.phone_region);
-    for (auto& problem : row.problems) run.add_problem(std::move(problem));
-    if (!row.member) {
-      run.report_.set_rejected(run.report_.rejected() + 1);
-      continue;
-    }
-    run.batch_.push_back(std::move(*row.member));
-    run.batch_lines_.push_back(static_cast<int64_t>(record->line));
-    if (run.batch_.size() >= options_.batch_size) {
+  {
+    BatchProducer producer(std::move(records), header, options_.phone_region,
+                           options_.batch_size, co_await boost::asio::this_coro::executor);
+    while (auto batch = co_await producer.next()) {
+      run.report_.set_rows(run.report_.rows() + batch->rows);
+      run.report_.set_rejected(run.report_.rejected() + batch->rejected);
+      for (auto& problem : batch->problems) run.add_problem(std::move(problem));
+      run.batch_ = std::move(batch->members);
+      run.batch_lines_ = std::move(batch->lines);
       failure = co_await run.flush();
       if (failure) break;
     }
   }
-  if (!failure) failure = co_await run.flush();
   const int64_t kept = run.report_.imported() + run.report_.updated() + run.report_.unchanged();
   if (!failure && options_.replace && kept == 0) {
     // Every row rejected: "replace" would mean "remove everyone". Never on a bad file.

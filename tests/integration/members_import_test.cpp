@@ -303,7 +303,7 @@ TEST_F(MembersImport, FiftyMegabyteRosterStreamsThrough) {
   RosterOptions options;
   options.members = 380000;  // a little over 50 MB of CSV
   const std::string csv = make_roster_csv(options);
-  ASSERT_GT(csv.size(), 50u << 20);
+  ASSERT_GT(csv.size(), 50000000u);
   ImportReport report = import(csv, "?dry_run=true");
   EXPECT_EQ(report.rows(), 380000);
   EXPECT_EQ(report.imported(), 380000);

@@ -33,7 +33,7 @@ HttpResponse http_request(const std::string& method, const std::string& url,
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, append);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 120000L);  // a 600,000-row import takes seconds
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   if (method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   if (!body.empty() || method == "POST") {
