@@ -57,15 +57,24 @@ class Compiler {
       Value inner = compile(operand, std::nullopt);
       return {inner.key, !inner.negated};
     }
-    return {emit("d", {*context, subtrahend(operand, *context)})};
+    std::vector<size_t> operands{*context};
+    add_subtrahends(operand, *context, operands);
+    return {emit("d", operands)};
   }
 
-  // A key whose removal from context removes operand's members: the index itself for a
-  // term (SDIFF walks only the context), else operand ∩ context.
-  size_t subtrahend(const AudienceExpr& operand, size_t context) {
-    if (operand.kind == Kind::term) return term_key(operand);
-    if (operand.kind == Kind::all) return kAllKey;
-    return compile(operand, context).key;
+  // Appends keys whose removal from context removes operand's members: the indexes
+  // themselves for terms and ORs of terms (SDIFF a b c = a minus (b OR c), and it walks
+  // only the context), else operand ∩ context.
+  void add_subtrahends(const AudienceExpr& operand, size_t context, std::vector<size_t>& out) {
+    if (operand.kind == Kind::term) {
+      out.push_back(term_key(operand));
+    } else if (operand.kind == Kind::all) {
+      out.push_back(kAllKey);
+    } else if (operand.kind == Kind::or_) {
+      for (const auto& child : operand.children) add_subtrahends(child, context, out);
+    } else {
+      out.push_back(compile(operand, context).key);
+    }
   }
 
   Value compile_or(const AudienceExpr& expr, std::optional<size_t> context) {
@@ -115,7 +124,7 @@ class Compiler {
       return {excluded.size() == 1 ? excluded[0] : emit("u", excluded), true};
     }
     std::vector<size_t> operands{*current};
-    for (const auto* operand : negations) operands.push_back(subtrahend(*operand, *current));
+    for (const auto* operand : negations) add_subtrahends(*operand, *current, operands);
     return {emit("d", operands)};
   }
 

@@ -188,6 +188,11 @@ TEST_F(MembersAudienceCounterTest, CountsMatchTheSelection) {
     co_await check("NOT tag:mob-unit AND NOT sector:sante",
                    [](int i) { return !mob_unit(i) && sector_of(i) != "sante"; });
     co_await check("all AND NOT all", [](int) { return false; });
+    co_await check("region:estrie AND NOT (tag:mob-unit OR local:1234 AND sector:sante)",
+                   [](int i) {
+                     return region_of(i) == "estrie" &&
+                            !(mob_unit(i) || (local_of(i) == "1234" && sector_of(i) == "sante"));
+                   });
     co_await check("tag:mob-unit OR NOT sector:sante",
                    [](int i) { return mob_unit(i) || sector_of(i) != "sante"; });
     co_await check("(region:estrie OR NOT tag:mob-unit) AND sector:sante", [](int i) {

@@ -248,6 +248,18 @@ TEST(MembersAudienceProgram, IntersectsEarlyAndSubtractsLast) {
                                       "d",     "2", "13", "12", "9"}));     // minus local 1234
 }
 
+// x AND NOT (a OR b) is one SDIFFSTORE x a b: no union is built.
+TEST(MembersAudienceProgram, NegatedUnionIsSubtractedTermByTerm) {
+  EXPECT_EQ(
+      compile_audience(parse_ok("region:x AND NOT (tag:a OR tag:b)"), "t:", nullptr).args,
+      (std::vector<std::string>{"count", "3", "9", "1", "9", "0", "d", "3", "9", "6", "7", "8"}));
+  EXPECT_EQ(
+      compile_audience(parse_ok("region:x AND NOT (tag:a OR tag:b AND tag:c)"), "t:", nullptr).args,
+      (std::vector<std::string>{"count", "4", "10", "2", "11", "0",  //
+                                "i", "3", "10", "6", "8", "9",       // x ∩ b ∩ c
+                                "d", "3", "11", "6", "7", "10"}));
+}
+
 TEST(MembersAudienceProgram, NegationWithoutContextIsAFlagNotASet) {
   EXPECT_EQ(compile_audience(parse_ok("NOT tag:a"), "t:", nullptr).args,
             (std::vector<std::string>{"count", "1", "7", "0", "6", "1"}));
