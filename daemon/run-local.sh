@@ -50,8 +50,24 @@ echo "admin token: export TOCSIN_TOKEN=\$(cat var/admin-token)"
 
 # In its own session, so Ctrl-C reaches only this script, which forwards one SIGTERM: the
 # daemon then drains in-flight requests instead of seeing two signals (which force it).
-setsid "${tocsind[@]}" &
+setsid "${tocsind[@]}" > >(tee var/tocsind.out) &
 daemon_pid=$!
 trap 'kill -TERM "$daemon_pid" 2>/dev/null || true' INT TERM
+
+# The demo: on a first run, load the fictional sample roster (config/sample-roster.csv).
+for _ in $(seq 100); do
+  grep -q "listening on" var/tocsind.out 2>/dev/null && break
+  kill -0 "$daemon_pid" 2>/dev/null || break
+  sleep 0.1
+done
+export TOCSIN_URL
+TOCSIN_URL=$(sed -n 's/^tocsind: listening on //p' var/tocsind.out)
+export TOCSIN_TOKEN
+TOCSIN_TOKEN=$(cat var/admin-token)
+for _ in $(seq 50); do build/tocsin status >/dev/null 2>&1 && break; sleep 0.1; done
+if build/tocsin --json members count all 2>/dev/null | grep -q '"members":"0"'; then
+  echo "first run: importing the sample roster (1,000 fictional members)"
+  build/tocsin members import config/sample-roster.csv | head -n 12 || true
+fi
 wait "$daemon_pid" || true
 wait "$daemon_pid" 2>/dev/null || true

@@ -29,6 +29,20 @@ ImportProblem problem(const CsvRecord& record, std::string column, std::string r
   return p;
 }
 
+std::string flatten_line_breaks(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const bool is_break = c == '\n' || c == '\r' || c == '\t';
+    if (!is_break) {
+      out += c;
+    } else if (!out.empty() && out.back() != ' ') {
+      out += ' ';
+    }
+  }
+  return out;
+}
+
 bool has_control_characters(const std::string& text) {
   return std::any_of(text.begin(), text.end(),
                      [](char c) { return static_cast<unsigned char>(c) < 0x20; });
@@ -85,7 +99,8 @@ RowOutcome parse_roster_row(const CsvRecord& record, const HeaderMap& header,
     if (!column) continue;
     const std::string name(column_name(*column));
     if (!is_valid_utf8(record.fields[i])) return reject(name, "invalid UTF-8");
-    std::string value = trim(record.fields[i]);
+    // A line break typed inside a cell (Alt+Enter in Excel) is layout, not content.
+    std::string value = trim(flatten_line_breaks(record.fields[i]));
     if (value.size() > max_value_bytes && *column != Column::tags) {
       return reject(name, "longer than " + std::to_string(max_value_bytes) + " bytes");
     }

@@ -216,7 +216,7 @@ TEST_F(MembersImport, BadRowsAreReportedByLineAndColumn) {
   }
   EXPECT_TRUE(unterminated);
   // Kept: 3 (email only), 4 (UK), 5 (email only), 6 (SMS only), 7, 8.
-  EXPECT_EQ(report.imported(), 6);
+  EXPECT_EQ(report.imported(), 6) << http::to_json(report);
   EXPECT_EQ(count("all").members(), 6);
   EXPECT_EQ(count("all").sms_reachable(), 4);
 }
