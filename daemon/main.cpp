@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
     // For the README's run script: may the config name no Redis? Parse only.
     try {
       std::ifstream in(config_path);
-      if (!in) throw config::ConfigError(config_path, "cannot read: " + std::string(std::strerror(errno)));
+      if (!in)
+        throw config::ConfigError(config_path, "cannot read: " + std::string(std::strerror(errno)));
       std::stringstream text;
       text << in.rdbuf();
       auto parsed = config::parse_text(text.str(), config_path);

@@ -26,9 +26,8 @@ Response text(unsigned status, std::string body, std::string content_type = "tex
 void add_system_routes(http::Router& router, Services& services) {
   // Liveness: the process and its event loop answer. Never depends on Redis, or a Redis
   // outage would make systemd or an orchestrator restart a healthy daemon.
-  router.add("GET", "/healthz", {}, [](Request&) -> boost::asio::awaitable<Response> {
-    co_return text(200, "ok\n");
-  });
+  router.add("GET", "/healthz", {},
+             [](Request&) -> boost::asio::awaitable<Response> { co_return text(200, "ok\n"); });
 
   // Readiness: can serve work, i.e. Redis is connected.
   router.add("GET", "/readyz", {}, [&services](Request&) -> boost::asio::awaitable<Response> {
@@ -46,8 +45,7 @@ void add_system_routes(http::Router& router, Services& services) {
                StatusResponse status;
                status.set_version(std::string(app::version()));
                status.set_uptime_seconds(std::chrono::duration_cast<std::chrono::seconds>(
-                                             std::chrono::steady_clock::now() -
-                                             services.started_at)
+                                             std::chrono::steady_clock::now() - services.started_at)
                                              .count());
                status.set_redis_connected(services.redis.connected());
                status.set_redis_reconnects(services.redis.reconnects());

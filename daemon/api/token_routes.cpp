@@ -44,39 +44,38 @@ std::optional<Response> check(const CreateTokenRequest& body, std::optional<auth
 }  // namespace
 
 void add_token_routes(http::Router& router, Services& services) {
-  router.add(
-      "POST", "/v1/tokens", {.roles = {auth::Role::admin}, .needs_redis = true},
-      [&services](Request& request) -> boost::asio::awaitable<Response> {
-        CreateTokenRequest body;
-        std::string parse_error;
-        if (!http::from_json(request.body, &body, &parse_error)) {
-          co_return error_response(400, "malformed JSON body: " + parse_error);
-        }
-        const auto role = auth::parse_role(body.role());
-        if (auto bad = check(body, role)) co_return *bad;
+  router.add("POST", "/v1/tokens", {.roles = {auth::Role::admin}, .needs_redis = true},
+             [&services](Request& request) -> boost::asio::awaitable<Response> {
+               CreateTokenRequest body;
+               std::string parse_error;
+               if (!http::from_json(request.body, &body, &parse_error)) {
+                 co_return error_response(400, "malformed JSON body: " + parse_error);
+               }
+               const auto role = auth::parse_role(body.role());
+               if (auto bad = check(body, role)) co_return *bad;
 
-        auth::NewToken new_token{
-            .name = body.name(),
-            .role = *role,
-            .regions = {body.regions().begin(), body.regions().end()},
-            .created_by = request.principal->name,
-            .ttl_days = services.config.auth().token_ttl_days(),
-        };
-        auto token = co_await services.tokens.create(new_token);
-        if (!token) co_return error_response(503, "Redis is unavailable; try again shortly");
-        spdlog::info("event=token_created role={} by={}", auth::role_name(*role),
-                     log::quote(request.principal->name));
+               auth::NewToken new_token{
+                   .name = body.name(),
+                   .role = *role,
+                   .regions = {body.regions().begin(), body.regions().end()},
+                   .created_by = request.principal->name,
+                   .ttl_days = services.config.auth().token_ttl_days(),
+               };
+               auto token = co_await services.tokens.create(new_token);
+               if (!token) co_return error_response(503, "Redis is unavailable; try again shortly");
+               spdlog::info("event=token_created role={} by={}", auth::role_name(*role),
+                            log::quote(request.principal->name));
 
-        CreateTokenResponse created;
-        created.set_token(*token);
-        created.set_name(body.name());
-        created.set_role(body.role());
-        *created.mutable_regions() = body.regions();
-        Response response;
-        response.status = 201;
-        response.body = http::to_json(created);
-        co_return response;
-      });
+               CreateTokenResponse created;
+               created.set_token(*token);
+               created.set_name(body.name());
+               created.set_role(body.role());
+               *created.mutable_regions() = body.regions();
+               Response response;
+               response.status = 201;
+               response.body = http::to_json(created);
+               co_return response;
+             });
 }
 
 }  // namespace tocsin::api

@@ -1,12 +1,12 @@
 #include "app/app.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include <csignal>
 #include <cstdio>
@@ -60,14 +60,12 @@ std::string url_host(const std::string& host) {
 void add_process_metrics(metrics::Registry& metrics, redis::Client& redis,
                          std::chrono::steady_clock::time_point started) {
   using Kind = metrics::Registry::Kind;
-  metrics.add_callback("tocsin_uptime_seconds", "Seconds since the daemon started.", Kind::gauge,
-                       [started] {
-                         return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                              started)
-                             .count();
-                       });
-  metrics.add_callback("tocsin_redis_connected", "1 while the Redis connection is up.",
-                       Kind::gauge, [&redis] { return redis.connected() ? 1.0 : 0.0; });
+  metrics.add_callback(
+      "tocsin_uptime_seconds", "Seconds since the daemon started.", Kind::gauge, [started] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      });
+  metrics.add_callback("tocsin_redis_connected", "1 while the Redis connection is up.", Kind::gauge,
+                       [&redis] { return redis.connected() ? 1.0 : 0.0; });
   metrics.add_callback("tocsin_redis_reconnects_total",
                        "Redis connections re-established after a loss.", Kind::counter,
                        [&redis] { return static_cast<double>(redis.reconnects()); });
@@ -179,7 +177,8 @@ int bootstrap_admin(const config::Config& config, const std::string& name) {
         if (!redis.connected()) {
           std::cerr << "tocsind: cannot reach Redis at " << where << "\n";
         } else {
-          auth::NewToken request{.name = name, .role = auth::Role::admin,
+          auth::NewToken request{.name = name,
+                                 .role = auth::Role::admin,
                                  .created_by = "bootstrap",
                                  .ttl_days = config.auth().token_ttl_days()};
           auto token = co_await tokens.create(request);
@@ -187,8 +186,8 @@ int bootstrap_admin(const config::Config& config, const std::string& name) {
             std::cout << *token << "\n";
             exit_code = 0;
           } else {
-            std::cerr << "tocsind: could not store the token in Redis: "
-                      << token.error().message() << "\n";
+            std::cerr << "tocsind: could not store the token in Redis: " << token.error().message()
+                      << "\n";
           }
         }
         redis.stop();

@@ -2,8 +2,8 @@
 
 #include <systemd/sd-daemon.h>
 
-#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/steady_timer.hpp>
 
 #include <string>
 
@@ -29,13 +29,17 @@ struct SystemdNotifier::Impl : std::enable_shared_from_this<Impl> {
 SystemdNotifier::SystemdNotifier(boost::asio::any_io_executor executor)
     : impl_(std::make_shared<Impl>(executor)) {}
 
-SystemdNotifier::~SystemdNotifier() { stop_watchdog(); }
+SystemdNotifier::~SystemdNotifier() {
+  stop_watchdog();
+}
 
 void SystemdNotifier::ready(std::string_view status) {
   sd_notify(0, ("READY=1\nSTATUS=" + std::string(status)).c_str());
 }
 
-void SystemdNotifier::stopping() { sd_notify(0, "STOPPING=1"); }
+void SystemdNotifier::stopping() {
+  sd_notify(0, "STOPPING=1");
+}
 
 void SystemdNotifier::start_watchdog() {
   uint64_t usec = 0;

@@ -2,6 +2,8 @@
 
 namespace tocsin::app {
 
-std::string_view version() { return TOCSIN_VERSION; }
+std::string_view version() {
+  return TOCSIN_VERSION;
+}
 
 }  // namespace tocsin::app

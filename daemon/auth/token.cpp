@@ -39,6 +39,8 @@ std::string hash_token(std::string_view token) {
   return out;
 }
 
-std::string token_key(std::string_view token) { return "token:" + hash_token(token); }
+std::string token_key(std::string_view token) {
+  return "token:" + hash_token(token);
+}
 
 }  // namespace tocsin::auth

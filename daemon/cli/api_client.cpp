@@ -87,8 +87,8 @@ std::string ApiClient::request(const std::string& method, const std::string& pat
   const std::string details = explain(response);
   switch (status) {
     case 401:
-      throw CommandError(1, "the daemon refused the token: " + details +
-                                " (set TOCSIN_TOKEN or --token)");
+      throw CommandError(
+          1, "the daemon refused the token: " + details + " (set TOCSIN_TOKEN or --token)");
     case 403:
       throw CommandError(1, "not allowed: " + details);
     case 400:

@@ -30,8 +30,8 @@ class ApiClient {
                    const std::string& content_type = "application/json") const;
 
  private:
-  std::string request(const std::string& method, const std::string& path,
-                      const std::string* body, const std::string& content_type) const;
+  std::string request(const std::string& method, const std::string& path, const std::string* body,
+                      const std::string& content_type) const;
 
   std::string base_url_;
   std::string token_;

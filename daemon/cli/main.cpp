@@ -1,7 +1,7 @@
 // tocsin: the command line, a client of the daemon's HTTP API (DESIGN.md, "The contract").
 
-#include <CLI/CLI.hpp>
 #include <curl/curl.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdlib>
 #include <iostream>

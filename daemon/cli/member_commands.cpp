@@ -1,5 +1,5 @@
-#include <CLI/CLI.hpp>
 #include <curl/curl.h>
+#include <CLI/CLI.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -44,20 +44,19 @@ Message parse_reply(const std::string& body) {
 
 void print_report(const ImportReport& report) {
   std::cout << (report.dry_run() ? "Dry run: nothing was changed.\n" : "");
-  print_table(std::cout, {
-                             {"rows", std::to_string(report.rows())},
-                             {report.dry_run() ? "would import" : "imported",
-                              std::to_string(report.imported())},
-                             {report.dry_run() ? "would update" : "updated",
-                              std::to_string(report.updated())},
-                             {"unchanged", std::to_string(report.unchanged())},
-                             {report.dry_run() ? "would remove" : "removed",
-                              std::to_string(report.removed())},
-                             {"rejected", std::to_string(report.rejected())},
-                             {"shared phones", std::to_string(report.shared_phones())},
-                             {"encoding", report.encoding()},
-                             {"seconds", std::to_string(report.seconds())},
-                         });
+  print_table(
+      std::cout,
+      {
+          {"rows", std::to_string(report.rows())},
+          {report.dry_run() ? "would import" : "imported", std::to_string(report.imported())},
+          {report.dry_run() ? "would update" : "updated", std::to_string(report.updated())},
+          {"unchanged", std::to_string(report.unchanged())},
+          {report.dry_run() ? "would remove" : "removed", std::to_string(report.removed())},
+          {"rejected", std::to_string(report.rejected())},
+          {"shared phones", std::to_string(report.shared_phones())},
+          {"encoding", report.encoding()},
+          {"seconds", std::to_string(report.seconds())},
+      });
   for (const auto& column : report.ignored_columns()) {
     std::cout << "ignored column: " << column << "\n";
   }
@@ -90,42 +89,42 @@ void add_member_commands(CLI::App& app, const Context& context) {
                    "also remove members absent from the file (opt-outs are kept)");
   import->callback([&context, import_args] {
     const std::string csv = read_file(import_args->file);
-    std::string path = "/v1/members:import";
-    std::string query;
-    if (import_args->dry_run) query += "dry_run=true";
-    if (import_args->replace) query += std::string(query.empty() ? "" : "&") + "replace=true";
-    if (!query.empty()) path += "?" + query;
-    ApiClient api(context.url, context.token);
-    const std::string body = api.post(path, csv, "text/csv; charset=utf-8");
-    if (context.json) {
-      std::cout << body << "\n";
-      return;
-    }
-    print_report(parse_reply<ImportReport>(body));
-  });
+  std::string path = "/v1/members:import";
+  std::string query;
+  if (import_args->dry_run) query += "dry_run=true";
+  if (import_args->replace) query += std::string(query.empty() ? "" : "&") + "replace=true";
+  if (!query.empty()) path += "?" + query;
+  ApiClient api(context.url, context.token);
+  const std::string body = api.post(path, csv, "text/csv; charset=utf-8");
+  if (context.json) {
+    std::cout << body << "\n";
+    return;
+  }
+  print_report(parse_reply<ImportReport>(body));
+});
 
-  auto expression = std::make_shared<std::string>();
-  auto* count = members->add_subcommand(
-      "count", "count an audience, e.g. 'region:estrie AND (sector:sante OR tag:mob-unit)'");
-  count->add_option("AUDIENCE", *expression, "audience expression, or 'all'")->required();
-  count->callback([&context, expression] {
-    ApiClient api(context.url, context.token);
-    const std::string body = api.get("/v1/members:count?audience=" + url_escape(*expression));
-    if (context.json) {
-      std::cout << body << "\n";
-      return;
-    }
-    const auto reply = parse_reply<MemberCountResponse>(body);
-    print_table(std::cout, {
-                               {"audience", reply.audience()},
-                               {"members", std::to_string(reply.members())},
-                               {"reachable by SMS", std::to_string(reply.sms_reachable())},
-                               {"reachable by email", std::to_string(reply.email_reachable())},
-                           });
-    for (const auto& term : reply.unknown_terms()) {
-      std::cerr << "warning: " << term << " matches no member (a typo?)\n";
-    }
-  });
-}
+auto expression = std::make_shared<std::string>();
+auto* count = members->add_subcommand(
+    "count", "count an audience, e.g. 'region:estrie AND (sector:sante OR tag:mob-unit)'");
+count->add_option("AUDIENCE", *expression, "audience expression, or 'all'")->required();
+count->callback([&context, expression] {
+  ApiClient api(context.url, context.token);
+  const std::string body = api.get("/v1/members:count?audience=" + url_escape(*expression));
+  if (context.json) {
+    std::cout << body << "\n";
+    return;
+  }
+  const auto reply = parse_reply<MemberCountResponse>(body);
+  print_table(std::cout, {
+                             {"audience", reply.audience()},
+                             {"members", std::to_string(reply.members())},
+                             {"reachable by SMS", std::to_string(reply.sms_reachable())},
+                             {"reachable by email", std::to_string(reply.email_reachable())},
+                         });
+  for (const auto& term : reply.unknown_terms()) {
+    std::cerr << "warning: " << term << " matches no member (a typo?)\n";
+  }
+});
+}  // namespace tocsin::cli
 
 }  // namespace tocsin::cli

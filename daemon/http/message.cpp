@@ -73,8 +73,8 @@ bool parse_target(std::string_view target, std::string* path,
     if (pair.empty()) continue;
     const size_t eq = pair.find('=');
     auto name = unescape(pair.substr(0, eq), true);
-    auto value = unescape(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1),
-                          true);
+    auto value =
+        unescape(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
     if (!name || !value) return false;
     query->emplace(std::move(*name), std::move(*value));
   }

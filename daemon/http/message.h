@@ -17,8 +17,8 @@ struct Request {
   std::string method;  // "GET", "POST", ...
   std::string target;  // as received: path and query, still percent-encoded
   std::string path;    // decoded, without the query
-  std::multimap<std::string, std::string> query;        // decoded
-  std::map<std::string, std::string> path_params;        // filled by the router
+  std::multimap<std::string, std::string> query;             // decoded
+  std::map<std::string, std::string> path_params;            // filled by the router
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
   std::optional<auth::Principal> principal;  // set by the router on authenticated routes

@@ -44,8 +44,7 @@ Router::Router(metrics::Registry& metrics, std::function<bool()> redis_ready,
 
 Router::~Router() = default;
 
-void Router::add(std::string method, std::string pattern, RouteOptions options,
-                 Handler handler) {
+void Router::add(std::string method, std::string pattern, RouteOptions options, Handler handler) {
   auto route = std::make_unique<Route>();
   for (std::string_view part : split_path(pattern)) {
     Route::Segment segment;
@@ -87,8 +86,7 @@ const Router::Route* Router::match(const Request& request, bool* path_matched,
     }
     if (!ok) continue;
     *path_matched = true;
-    if (route->method == request.method ||
-        (route->method == "GET" && request.method == "HEAD")) {
+    if (route->method == request.method || (route->method == "GET" && request.method == "HEAD")) {
       *params = std::move(captured);
       return route.get();
     }
@@ -96,8 +94,7 @@ const Router::Route* Router::match(const Request& request, bool* path_matched,
   return nullptr;
 }
 
-std::optional<uint64_t> Router::body_limit(std::string_view method,
-                                          const std::string& path) const {
+std::optional<uint64_t> Router::body_limit(std::string_view method, const std::string& path) const {
   Request probe;
   probe.method = std::string(method);
   probe.path = path;
@@ -132,7 +129,7 @@ boost::asio::awaitable<Response> Router::dispatch(Request& request) {
 }
 
 boost::asio::awaitable<std::optional<Response>> Router::check_access(const Route& route,
-                                                                    Request& request) {
+                                                                     Request& request) {
   const bool needs_auth = !route.options.roles.empty();
   if ((route.options.needs_redis || needs_auth) && !redis_ready_()) {
     co_return error_response(503, "Redis is unavailable; try again shortly");

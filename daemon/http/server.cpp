@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,7 +10,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <list>
@@ -129,7 +129,9 @@ void Server::start() {
   });
 }
 
-size_t Server::open_connections() const { return impl_->connections_.size(); }
+size_t Server::open_connections() const {
+  return impl_->connections_.size();
+}
 
 asio::awaitable<void> Server::shutdown(std::chrono::milliseconds grace) {
   auto impl = impl_;
@@ -156,7 +158,8 @@ asio::awaitable<void> Server::Impl::accept_loop() {
   auto self = shared_from_this();
   for (;;) {
     boost::system::error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket =
+        co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (stopping_ || ec == asio::error::operation_aborted) co_return;
     if (ec) {
       // Out of file descriptors and the like: log, breathe, go on accepting.
@@ -216,8 +219,8 @@ asio::awaitable<bool> Server::Impl::serve_one(Connection& connection, beast::fla
   if (buffer.size() == 0) {
     // Waiting for the next request on a keep-alive connection: the idle timeout applies.
     stream.expires_after(limits_.idle_timeout);
-    const size_t n = co_await stream.async_read_some(
-        buffer.prepare(4096), asio::redirect_error(asio::use_awaitable, ec));
+    const size_t n = co_await stream.async_read_some(buffer.prepare(4096),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return false;
     buffer.commit(n);
   }
@@ -263,12 +266,13 @@ asio::awaitable<bool> Server::Impl::serve_one(Connection& connection, beast::fla
   if (refused) {
     response = std::move(*refused);
   } else if (ec == bhttp::error::body_limit) {
-    response = error_response(
-        413, "request body is larger than " + std::to_string(body_limit) + " bytes");
+    response =
+        error_response(413, "request body is larger than " + std::to_string(body_limit) + " bytes");
   } else if (ec == bhttp::error::header_limit) {
     response = error_response(431, "request headers are too large");
-  } else if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
-             ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+  } else if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+             ec == asio::error::eof || ec == asio::error::operation_aborted ||
+             ec == asio::error::connection_reset) {
     co_return false;
   } else if (ec) {
     response = error_response(400, "malformed HTTP request: " + ec.message());

@@ -5,7 +5,9 @@
 namespace tocsin::log {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 bool is_email_local_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '%' ||
@@ -17,7 +19,9 @@ bool is_domain_char(char c) {
 }
 
 // Separators people and spreadsheets put inside phone numbers.
-bool is_phone_separator(char c) { return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')'; }
+bool is_phone_separator(char c) {
+  return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')';
+}
 
 }  // namespace
 

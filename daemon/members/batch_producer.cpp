@@ -58,7 +58,8 @@ void BatchProducer::run() {
       ready_.push_back(std::move(failed));
       done_ = true;
     }
-    boost::asio::post(wakeup_->timer.get_executor(), [wakeup = wakeup_] { wakeup->timer.cancel(); });
+    boost::asio::post(wakeup_->timer.get_executor(),
+                      [wakeup = wakeup_] { wakeup->timer.cancel(); });
   }
 }
 
@@ -71,7 +72,8 @@ void BatchProducer::produce() {
       ready_.push_back(std::move(batch));
       done_ = last;
     }
-    boost::asio::post(wakeup_->timer.get_executor(), [wakeup = wakeup_] { wakeup->timer.cancel(); });
+    boost::asio::post(wakeup_->timer.get_executor(),
+                      [wakeup = wakeup_] { wakeup->timer.cancel(); });
     return true;
   };
 
@@ -116,7 +118,8 @@ boost::asio::awaitable<std::optional<ParsedBatch>> BatchProducer::next() {
     // wait has started, as both run on this executor).
     wakeup_->timer.expires_at(boost::asio::steady_timer::time_point::max());
     boost::system::error_code ignored;
-    co_await wakeup_->timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+    co_await wakeup_->timer.async_wait(
+        boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
   }
 }
 

@@ -32,9 +32,8 @@ struct ParsedBatch {
 
 class BatchProducer {
  public:
-  BatchProducer(std::unique_ptr<RecordStream> records, HeaderMap header,
-                std::string phone_region, size_t batch_size,
-                boost::asio::any_io_executor executor);
+  BatchProducer(std::unique_ptr<RecordStream> records, HeaderMap header, std::string phone_region,
+                size_t batch_size, boost::asio::any_io_executor executor);
   // Stops the thread (it finishes the batch in hand) and joins it.
   ~BatchProducer();
   BatchProducer(const BatchProducer&) = delete;

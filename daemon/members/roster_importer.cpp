@@ -1,7 +1,7 @@
 #include "members/roster_importer.h"
 
-#include <boost/asio/this_coro.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/this_coro.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -9,8 +9,8 @@
 
 #include "members/batch_producer.h"
 #include "members/encoding.h"
-#include "members/record_stream.h"
 #include "members/member_store_scripts.h"
+#include "members/record_stream.h"
 #include "members/roster_header.h"
 #include "members/roster_row.h"
 #include "members/text_fold.h"
@@ -219,8 +219,8 @@ boost::asio::awaitable<Result<ImportOutcome>> RosterImporter::run(std::string_vi
   auto header_record = records->next();
   if (!header_record) co_return refuse(400, "the file is empty", "file");
   if (!header_record->error.empty()) {
-    co_return refuse(400, "line " + std::to_string(header_record->line) + ": " +
-                              header_record->error, "file");
+    co_return refuse(
+        400, "line " + std::to_string(header_record->line) + ": " + header_record->error, "file");
   }
   HeaderMap header = map_header(header_record->fields);
   if (!header.has(Column::member_id)) {
@@ -254,8 +254,8 @@ boost::asio::awaitable<Result<ImportOutcome>> RosterImporter::run(std::string_vi
 
   std::error_code failure;
   {
-    BatchProducer producer(std::move(records), header, options_.phone_region,
-                           options_.batch_size, co_await boost::asio::this_coro::executor);
+    BatchProducer producer(std::move(records), header, options_.phone_region, options_.batch_size,
+                           co_await boost::asio::this_coro::executor);
     while (auto batch = co_await producer.next()) {
       run.report_.set_rows(run.report_.rows() + batch->rows);
       run.report_.set_rejected(run.report_.rejected() + batch->rejected);

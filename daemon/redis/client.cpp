@@ -121,8 +121,8 @@ asio::awaitable<void> Client::Impl::run() {
       connected_ = true;
       ++connections_;
       delay = options_.reconnect_min_delay;
-      spdlog::info("event=redis_connected endpoint={} reconnects={}", log::quote(options_.endpoint.describe()),
-                   connections_ - 1);
+      spdlog::info("event=redis_connected endpoint={} reconnects={}",
+                   log::quote(options_.endpoint.describe()), connections_ - 1);
       notify(true);
       why = co_await supervise();
       connected_ = false;

@@ -75,8 +75,8 @@ std::optional<Endpoint> parse_url(std::string_view url, std::string* error) {
   }
   std::unique_ptr<CURLU, UrlDeleter> parsed(curl_url());
   std::string text(url);
-  if (CURLUcode rc = curl_url_set(parsed.get(), CURLUPART_URL, text.c_str(),
-                                  CURLU_NON_SUPPORT_SCHEME);
+  if (CURLUcode rc =
+          curl_url_set(parsed.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME);
       rc != CURLUE_OK) {
     *error = std::string("malformed Redis URL: ") + curl_url_strerror(rc);
     return std::nullopt;

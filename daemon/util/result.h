@@ -12,7 +12,7 @@ namespace tocsin {
 template <class T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}            // NOLINT: implicit by design
   Result(std::error_code ec) : error_(ec) { assert(ec); }  // NOLINT
 
   explicit operator bool() const { return value_.has_value(); }

@@ -69,8 +69,8 @@ int main(int argc, char** argv) {
 
   auto import = [&](const std::string& query) {
     const auto start = Clock::now();
-    auto response = http_request("POST", daemon.base_url() + "/v1/members:import" + query, csv,
-                                 headers);
+    auto response =
+        http_request("POST", daemon.base_url() + "/v1/members:import" + query, csv, headers);
     const double took = seconds_since(start);
     if (response.status != 200) {
       std::fprintf(stderr, "import failed: %ld %s %s\n", response.status, response.body.c_str(),

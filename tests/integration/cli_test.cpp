@@ -52,8 +52,8 @@ TEST(Cli, RefusedTokenAndWrongRoleAreClearErrors) {
   EXPECT_NE(refused.err.find("refused the token"), std::string::npos) << refused.err;
 
   const std::string admin = daemon.bootstrap_admin("ops");
-  auto executive = tocsin_cli(daemon, admin,
-                              {"token", "create", "--role", "executive", "--name", "Marie"});
+  auto executive =
+      tocsin_cli(daemon, admin, {"token", "create", "--role", "executive", "--name", "Marie"});
   ASSERT_EQ(executive.exit_code, 0);
   auto forbidden = tocsin_cli(daemon, executive.out.substr(0, executive.out.size() - 1),
                               {"token", "create", "--role", "admin", "--name", "x"});
@@ -62,17 +62,17 @@ TEST(Cli, RefusedTokenAndWrongRoleAreClearErrors) {
 
   auto bad_role = tocsin_cli(daemon, admin, {"token", "create", "--role", "boss", "--name", "x"});
   EXPECT_EQ(bad_role.exit_code, 2);
-  auto no_regions = tocsin_cli(daemon, admin,
-                               {"token", "create", "--role", "coordinator", "--name", "x"});
+  auto no_regions =
+      tocsin_cli(daemon, admin, {"token", "create", "--role", "coordinator", "--name", "x"});
   EXPECT_EQ(no_regions.exit_code, 2);
   EXPECT_NE(no_regions.err.find("regions"), std::string::npos) << no_regions.err;
 }
 
 TEST(Cli, UnreachableDaemonIsAClearError) {
   const uint16_t port = free_tcp_port();  // nothing listens there
-  auto result = run_command({TOCSIN_CLI_PATH, "status"},
-                            {{"TOCSIN_URL", "http://127.0.0.1:" + std::to_string(port)},
-                             {"TOCSIN_TOKEN", "tcs_x"}});
+  auto result = run_command(
+      {TOCSIN_CLI_PATH, "status"},
+      {{"TOCSIN_URL", "http://127.0.0.1:" + std::to_string(port)}, {"TOCSIN_TOKEN", "tcs_x"}});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("cannot reach the daemon"), std::string::npos) << result.err;
 }

@@ -58,8 +58,8 @@ TEST(DaemonLifecycle, StaysUpWithoutRedisAndRecoversWhenItReturns) {
 
 TEST(DaemonLifecycle, SigtermExitsZeroWithinTheGracePeriod) {
   RedisServer redis;
-  DaemonProcess daemon({.redis_url = redis.url(),
-                        .extra_config = "lifecycle { shutdown_grace_ms: 2000 }"});
+  DaemonProcess daemon(
+      {.redis_url = redis.url(), .extra_config = "lifecycle { shutdown_grace_ms: 2000 }"});
   ASSERT_TRUE(eventually([&] { return ready(daemon); }, 5s));
   // An idle keep-alive connection must not hold the shutdown up.
   RawConnection idle(daemon.port());
@@ -92,8 +92,8 @@ TEST(DaemonLifecycle, SigtermWithoutRedisStillExitsZero) {
 TEST(DaemonLifecycle, ListenOverrideFromEnvironment) {
   RedisServer redis;
   const uint16_t port = free_tcp_port();
-  DaemonProcess daemon({.redis_url = redis.url(),
-                        .env = {{"TOCSIN_LISTEN", "127.0.0.1:" + std::to_string(port)}}});
+  DaemonProcess daemon(
+      {.redis_url = redis.url(), .env = {{"TOCSIN_LISTEN", "127.0.0.1:" + std::to_string(port)}}});
   EXPECT_EQ(daemon.port(), port);
 }
 

@@ -19,12 +19,12 @@ using namespace std::chrono_literals;
 class HttpApi : public ::testing::Test {
  protected:
   void SetUp() override {
-    daemon_ = std::make_unique<DaemonProcess>(DaemonProcess::Options{
-        .redis_url = redis_.url(),
-        .http_fields = "max_body_bytes: 4096 max_header_bytes: 2048 "
-                       "request_timeout_ms: 500 idle_timeout_ms: 5000"});
-    ASSERT_TRUE(eventually(
-        [&] { return http_get(daemon_->base_url() + "/readyz").status == 200; }, 5s));
+    daemon_ = std::make_unique<DaemonProcess>(
+        DaemonProcess::Options{.redis_url = redis_.url(),
+                               .http_fields = "max_body_bytes: 4096 max_header_bytes: 2048 "
+                                              "request_timeout_ms: 500 idle_timeout_ms: 5000"});
+    ASSERT_TRUE(
+        eventually([&] { return http_get(daemon_->base_url() + "/readyz").status == 200; }, 5s));
     admin_ = daemon_->bootstrap_admin("ops admin");
   }
 
@@ -51,8 +51,8 @@ TEST_F(HttpApi, BootstrapTokenIsRandomAndStoredOnlyAsItsHash) {
 
   redisContext* c = redisConnect("127.0.0.1", redis_.port());
   ASSERT_TRUE(c != nullptr && c->err == 0);
-  auto* hashed = static_cast<redisReply*>(
-      redisCommand(c, "EXISTS %s", auth::token_key(admin_).c_str()));
+  auto* hashed =
+      static_cast<redisReply*>(redisCommand(c, "EXISTS %s", auth::token_key(admin_).c_str()));
   EXPECT_EQ(hashed->integer, 1);
   freeReplyObject(hashed);
   // Nothing in Redis holds the token in clear, under any key or in any value.
@@ -124,8 +124,7 @@ TEST_F(HttpApi, UnknownRoutesAndMethods) {
 }
 
 TEST_F(HttpApi, OversizedBodyGets413) {
-  auto response =
-      http_request("POST", url("/v1/tokens"), std::string(5000, 'x'), bearer(admin_));
+  auto response = http_request("POST", url("/v1/tokens"), std::string(5000, 'x'), bearer(admin_));
   EXPECT_EQ(response.status, 413);
   EXPECT_TRUE(eventually([&] { return http_get(url("/healthz")).status == 200; }, 1s));
 }
@@ -159,8 +158,9 @@ TEST_F(HttpApi, SlowClientIsCutOffWhileOthersAreServed) {
 
 TEST_F(HttpApi, KeepAliveServesSeveralRequestsOnOneConnection) {
   RawConnection raw(daemon_->port());
-  ASSERT_TRUE(raw.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
-                       "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(
+      raw.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
+               "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
   bool closed = false;
   const std::string reply = raw.read_until_closed(2s, &closed);
   EXPECT_TRUE(closed);

@@ -132,8 +132,9 @@ TEST_F(MembersImport, AnUpdateMovesAMemberBetweenRegions) {
 
 TEST_F(MembersImport, DryRunReportsAndChangesNothing) {
   import(header + "1,A,B,819-555-0101,,fr,Estrie,Santé,1001,,\n");
-  ImportReport dry = import(header + "1,A,B,819-555-0101,,fr,Laval,Santé,1001,,\n"
-                                     "2,C,D,819-555-0102,,fr,Laval,Santé,1001,,\n",
+  ImportReport dry = import(header +
+                                "1,A,B,819-555-0101,,fr,Laval,Santé,1001,,\n"
+                                "2,C,D,819-555-0102,,fr,Laval,Santé,1001,,\n",
                             "?dry_run=true");
   EXPECT_TRUE(dry.dry_run());
   EXPECT_EQ(dry.updated(), 1);
@@ -143,8 +144,9 @@ TEST_F(MembersImport, DryRunReportsAndChangesNothing) {
 }
 
 TEST_F(MembersImport, ReplaceRemovesAbsentMembersAfterADryRunSaysHowMany) {
-  const std::string two = header + "1,A,B,819-555-0101,,fr,Estrie,Santé,1001,,\n"
-                                   "2,C,D,819-555-0102,,fr,Estrie,Santé,1001,mob-unit,\n";
+  const std::string two = header +
+                          "1,A,B,819-555-0101,,fr,Estrie,Santé,1001,,\n"
+                          "2,C,D,819-555-0102,,fr,Estrie,Santé,1001,mob-unit,\n";
   import(two);
   const std::string one = header + "1,A,B,819-555-0101,,fr,Estrie,Santé,1001,,\n";
   EXPECT_EQ(import(one, "?dry_run=true&replace=true").removed(), 1);
@@ -178,17 +180,18 @@ TEST_F(MembersImport, FailedImportsChangeNothing) {
 TEST_F(MembersImport, BadRowsAreReportedByLineAndColumn) {
   const std::string csv =
       header +
-      "1,Too,Few\n"                                                           // line 2
-      "2,A,B,819-555-0102,,fr,Estrie,Santé,1001,,,extra\n"                   // line 3
-      "3,A,B,555-1234,a3@exemple.qc.ca,fr,Estrie,Santé,1001,,\n"             // line 4
-      "4,A,B,+44 20 7946 0958,,en,Estrie,Santé,1001,,\n"                     // line 5
-      "5,A,B,abc,a5@exemple.qc.ca,fr,Estrie,Santé,1001,,\n"                  // line 6
-      "6,A,B,819-555-0106,not-an-email,fr,Estrie,Santé,1001,,\n"            // line 7
-      "7,A,B,819-555-0107,,fr,Estrie,Santé,1001,,\n"                         // line 8
-      "7,A,B,819-555-0117,,fr,Estrie,Santé,1001,,\n"                         // line 9
-      "8,\"Multi\nline\",B,819-555-0108,,fr,Estrie,Santé,1001,,\n"           // lines 10-11
-      "9,A,B,819-555-0109,,fr,Estr\xff" "ie,Santé,1001,,\n"                   // line 12
-      "10,\"unterminated,B,819-555-0110,,fr,Estrie,Santé,1001,,\n";          // line 13
+      "1,Too,Few\n"                                                 // line 2
+      "2,A,B,819-555-0102,,fr,Estrie,Santé,1001,,,extra\n"          // line 3
+      "3,A,B,555-1234,a3@exemple.qc.ca,fr,Estrie,Santé,1001,,\n"    // line 4
+      "4,A,B,+44 20 7946 0958,,en,Estrie,Santé,1001,,\n"            // line 5
+      "5,A,B,abc,a5@exemple.qc.ca,fr,Estrie,Santé,1001,,\n"         // line 6
+      "6,A,B,819-555-0106,not-an-email,fr,Estrie,Santé,1001,,\n"    // line 7
+      "7,A,B,819-555-0107,,fr,Estrie,Santé,1001,,\n"                // line 8
+      "7,A,B,819-555-0117,,fr,Estrie,Santé,1001,,\n"                // line 9
+      "8,\"Multi\nline\",B,819-555-0108,,fr,Estrie,Santé,1001,,\n"  // lines 10-11
+      "9,A,B,819-555-0109,,fr,Estr\xff"
+      "ie,Santé,1001,,\n"                                            // line 12
+      "10,\"unterminated,B,819-555-0110,,fr,Estrie,Santé,1001,,\n";  // line 13
   ImportReport report = import(csv);
   EXPECT_EQ(report.rows(), 11);
   ASSERT_NE(problem_at(report, 2, ""), nullptr);
@@ -222,8 +225,7 @@ TEST_F(MembersImport, BadRowsAreReportedByLineAndColumn) {
 }
 
 TEST_F(MembersImport, UnknownHeadersAreIgnoredNotFatal) {
-  ImportReport report =
-      import("Member ID,Mobile,Shoe size\n1,819-555-0101,42\n");
+  ImportReport report = import("Member ID,Mobile,Shoe size\n1,819-555-0101,42\n");
   EXPECT_EQ(report.imported(), 1);
   ASSERT_EQ(report.ignored_columns_size(), 1);
   EXPECT_EQ(report.ignored_columns(0), "Shoe size");
@@ -243,8 +245,9 @@ TEST_F(MembersImport, Windows1252FromExcelIsConverted) {
 
 TEST_F(MembersImport, OptOutsSurviveImportsAndRemoval) {
   redis_command("SADD", "optout:sms", "+18195550101");
-  const std::string csv = header + "1,A,B,819-555-0101,a@exemple.qc.ca,fr,Estrie,Santé,1001,,\n"
-                                   "2,C,D,819-555-0102,,fr,Estrie,Santé,1001,,\n";
+  const std::string csv = header +
+                          "1,A,B,819-555-0101,a@exemple.qc.ca,fr,Estrie,Santé,1001,,\n"
+                          "2,C,D,819-555-0102,,fr,Estrie,Santé,1001,,\n";
   import(csv);
   auto counted = count("all");
   EXPECT_EQ(counted.members(), 2);
@@ -282,8 +285,8 @@ TEST_F(MembersImport, CoordinatorsMayNotImport) {
 
 TEST_F(MembersImport, CliImportsAndCounts) {
   const std::string path = std::string(TOCSIN_SOURCE_DIR) + "/config/sample-roster.csv";
-  const std::vector<std::pair<std::string, std::string>> env = {
-      {"TOCSIN_URL", daemon_->base_url()}, {"TOCSIN_TOKEN", admin_}};
+  const std::vector<std::pair<std::string, std::string>> env = {{"TOCSIN_URL", daemon_->base_url()},
+                                                                {"TOCSIN_TOKEN", admin_}};
   auto dry = run_command({TOCSIN_CLI_PATH, "members", "import", path, "--dry-run"}, env);
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_NE(dry.out.find("Dry run"), std::string::npos) << dry.out;

@@ -36,8 +36,8 @@ DaemonProcess::DaemonProcess(Options options) {
 }
 
 std::string DaemonProcess::bootstrap_admin(const std::string& name) {
-  auto result = run_command({TOCSIN_TOCSIND_PATH, "--config", config_path_.string(),
-                             "--bootstrap-admin", name});
+  auto result = run_command(
+      {TOCSIN_TOCSIND_PATH, "--config", config_path_.string(), "--bootstrap-admin", name});
   if (result.exit_code != 0) throw std::runtime_error("bootstrap failed: " + result.err);
   std::string token = result.out;
   while (!token.empty() && token.back() == '\n') token.pop_back();

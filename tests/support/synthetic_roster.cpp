@@ -7,25 +7,42 @@
 namespace tocsin::testing {
 namespace {
 
-constexpr std::array<std::string_view, 17> regions = {
-    "Bas-Saint-Laurent", "Saguenay–Lac-Saint-Jean", "Capitale-Nationale", "Mauricie", "Estrie",
-    "Montréal", "Outaouais", "Abitibi-Témiscamingue", "Côte-Nord", "Nord-du-Québec",
-    "Gaspésie–Îles-de-la-Madeleine", "Chaudière-Appalaches", "Laval", "Lanaudière",
-    "Laurentides", "Montérégie", "Centre-du-Québec"};
-constexpr std::array<std::string_view, 6> sectors = {
-    "Santé", "Éducation", "Fonction publique", "Enseignement supérieur", "Organismes publics",
-    "Services sociaux"};
+constexpr std::array<std::string_view, 17> regions = {"Bas-Saint-Laurent",
+                                                      "Saguenay–Lac-Saint-Jean",
+                                                      "Capitale-Nationale",
+                                                      "Mauricie",
+                                                      "Estrie",
+                                                      "Montréal",
+                                                      "Outaouais",
+                                                      "Abitibi-Témiscamingue",
+                                                      "Côte-Nord",
+                                                      "Nord-du-Québec",
+                                                      "Gaspésie–Îles-de-la-Madeleine",
+                                                      "Chaudière-Appalaches",
+                                                      "Laval",
+                                                      "Lanaudière",
+                                                      "Laurentides",
+                                                      "Montérégie",
+                                                      "Centre-du-Québec"};
+constexpr std::array<std::string_view, 6> sectors = {"Santé",
+                                                     "Éducation",
+                                                     "Fonction publique",
+                                                     "Enseignement supérieur",
+                                                     "Organismes publics",
+                                                     "Services sociaux"};
 constexpr std::array<std::string_view, 8> job_titles = {
-    "Infirmière", "Préposé aux bénéficiaires", "Enseignante", "Technicien en administration",
-    "Agente de bureau", "Ouvrier certifié", "Psychoéducatrice", "Concierge"};
-constexpr std::array<std::string_view, 5> tags = {"mob-unit", "delegate", "executive", "bus-captain",
-                                                  "new-member"};
+    "Infirmière",       "Préposé aux bénéficiaires",
+    "Enseignante",      "Technicien en administration",
+    "Agente de bureau", "Ouvrier certifié",
+    "Psychoéducatrice", "Concierge"};
+constexpr std::array<std::string_view, 5> tags = {"mob-unit", "delegate", "executive",
+                                                  "bus-captain", "new-member"};
 constexpr std::array<std::string_view, 16> first_names = {
-    "Marie", "Jean", "Françoise", "Luc", "Émilie", "Stéphane", "Geneviève", "François",
-    "Chloé", "Mathieu", "Noémie", "Sébastien", "Léa", "Rémi", "Hélène", "Olivier"};
+    "Marie", "Jean",    "Françoise", "Luc",       "Émilie", "Stéphane", "Geneviève", "François",
+    "Chloé", "Mathieu", "Noémie",    "Sébastien", "Léa",    "Rémi",     "Hélène",    "Olivier"};
 constexpr std::array<std::string_view, 16> last_names = {
-    "Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie",
-    "Fortin", "Gagné", "Ouellet", "Pelletier", "Bélanger", "Lévesque", "Bergeron", "Leblanc"};
+    "Tremblay", "Gagnon", "Roy",     "Côté",      "Bouchard", "Gauthier", "Morin",    "Lavoie",
+    "Fortin",   "Gagné",  "Ouellet", "Pelletier", "Bélanger", "Lévesque", "Bergeron", "Leblanc"};
 // Canadian area codes; with the 555 exchange each gives 10,000 fictional numbers.
 constexpr std::array<std::string_view, 24> area_codes = {
     "819", "873", "450", "579", "418", "581", "367", "514", "438", "263", "613", "343",
@@ -58,11 +75,16 @@ std::string ascii_fold_for_email(std::string_view text) {
       out += static_cast<char>(std::tolower(c));
     } else if (c == 0xC3 && i + 1 < text.size()) {
       const unsigned char d = static_cast<unsigned char>(text[++i]);
-      if (d >= 0xA8 && d <= 0xAB) out += 'e';
-      else if (d == 0x89) out += 'e';
-      else if (d == 0xA7) out += 'c';
-      else if (d >= 0xAE && d <= 0xAF) out += 'i';
-      else if (d == 0xB4) out += 'o';
+      if (d >= 0xA8 && d <= 0xAB)
+        out += 'e';
+      else if (d == 0x89)
+        out += 'e';
+      else if (d == 0xA7)
+        out += 'c';
+      else if (d >= 0xAE && d <= 0xAF)
+        out += 'i';
+      else if (d == 0xB4)
+        out += 'o';
     }
   }
   return out;

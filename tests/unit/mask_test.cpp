@@ -1,5 +1,5 @@
-#include "log/log.h"
 #include "log/mask.h"
+#include "log/log.h"
 
 #include <gtest/gtest.h>
 

@@ -3,10 +3,10 @@
 
 #include "http/router.h"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <gtest/gtest.h>
 
 #include "metrics/registry.h"
 
@@ -32,9 +32,8 @@ class RouterTest : public ::testing::Test {
               }
               co_return std::optional<auth::Principal>();
             }) {
-    router_.add("GET", "/public", {}, [](Request&) -> awaitable<Response> {
-      co_return Response{.body = "public"};
-    });
+    router_.add("GET", "/public", {},
+                [](Request&) -> awaitable<Response> { co_return Response{.body = "public"}; });
     router_.add("POST", "/v1/alerts/{id}:approve", {.roles = {auth::Role::admin}},
                 [](Request& request) -> awaitable<Response> {
                   co_return Response{.body = request.path_params.at("id") + " by " +
@@ -67,7 +66,9 @@ class RouterTest : public ::testing::Test {
   Router router_;
 };
 
-TEST_F(RouterTest, PublicRouteNeedsNoToken) { EXPECT_EQ(call("GET", "/public").body, "public"); }
+TEST_F(RouterTest, PublicRouteNeedsNoToken) {
+  EXPECT_EQ(call("GET", "/public").body, "public");
+}
 
 TEST_F(RouterTest, CapturesWithCustomMethodSuffix) {
   Response response = call("POST", "/v1/alerts/A7:approve", "admin-token");
