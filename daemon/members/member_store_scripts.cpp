@@ -25,11 +25,12 @@ end
 
 // ARGV: dry_run ('1'/'0'), seen set key, phones-seen hash key, count, then per member
 // FIELDS values: id, record bytes, region, sector, local, tags (joined by \031), mobile,
-// email, sms opted out ('1'/'0'), email opted out. Index values arrive folded.
+// email. Index values arrive folded. Opt-outs are read from the registry here, in the same
+// atomic step, so a STOP that lands during an import is never undone by it.
 // Returns per member: status * 2 + shared_phone, status 0 new, 1 updated, 2 unchanged,
 // 3 duplicate id in this file (ignored).
 constexpr const char* upsert_body_lua = R"lua(
-local FIELDS = 10
+local FIELDS = 8
 local dry = ARGV[1] == '1'
 local seen, phones = ARGV[2], ARGV[3]
 local n = tonumber(ARGV[4])
@@ -39,7 +40,8 @@ for i = 0, n - 1 do
   local id, bytes = ARGV[b + 1], ARGV[b + 2]
   local region, sector, loc, tags = ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
   local mobile, email = ARGV[b + 7], ARGV[b + 8]
-  local sms_out, email_out = ARGV[b + 9] == '1', ARGV[b + 10] == '1'
+  local sms_out = mobile ~= '' and redis.call('SISMEMBER', 'optout:sms', mobile) == 1
+  local email_out = email ~= '' and redis.call('SISMEMBER', 'optout:email', email) == 1
   local status
   if redis.call('SADD', seen, id) == 0 then
     status = 3

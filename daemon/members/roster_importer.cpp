@@ -14,6 +14,7 @@
 #include "members/roster_header.h"
 #include "members/roster_row.h"
 #include "members/text_fold.h"
+#include "log/log.h"
 #include "redis/client.h"
 
 namespace tocsin::members {
@@ -87,8 +88,9 @@ class ImportRun {
 
 boost::asio::awaitable<std::error_code> ImportRun::flush() {
   if (batch_.empty()) co_return std::error_code{};
-  // Which of these numbers and addresses are in the opt-out registry: it decides the
-  // consent stored with each member, and an import never clears it.
+  // Which of these numbers and addresses are in the opt-out registry, for the consent
+  // shown in each member's record. (The indexes that sending uses are decided from the
+  // registry inside the upsert script itself.)
   redis::Command sms_check{"SMISMEMBER", "optout:sms"};
   redis::Command email_check{"SMISMEMBER", "optout:email"};
   for (const auto& member : batch_) {
@@ -101,7 +103,7 @@ boost::asio::awaitable<std::error_code> ImportRun::flush() {
 
   std::vector<std::string> args{options_.dry_run ? "1" : "0", seen_key(), phones_key(),
                                 std::to_string(batch_.size())};
-  args.reserve(4 + batch_.size() * 10);
+  args.reserve(4 + batch_.size() * 8);
   for (size_t i = 0; i < batch_.size(); ++i) {
     Member& member = batch_[i];
     const bool sms_out = (*opted_out)[0].elements.size() > i && !member.mobile().empty() &&
@@ -118,14 +120,12 @@ boost::asio::awaitable<std::error_code> ImportRun::flush() {
     args.push_back(join_folded_tags(member));
     args.push_back(member.mobile());
     args.push_back(member.email());
-    args.push_back(sms_out ? "1" : "0");
-    args.push_back(email_out ? "1" : "0");
   }
   std::vector<std::string> no_keys;
   auto reply = co_await redis_.eval(upsert_members_script(), std::move(no_keys), std::move(args));
   if (!reply) co_return reply.error();
   if (reply->is_error() || reply->elements.size() != batch_.size()) {
-    spdlog::error("event=import_batch_failed error={}", reply->str);
+    spdlog::error("event=import_batch_failed error={}", log::quote(reply->str));
     co_return std::make_error_code(std::errc::io_error);
   }
   for (size_t i = 0; i < batch_.size(); ++i) {
