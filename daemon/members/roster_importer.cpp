@@ -7,6 +7,7 @@
 #include <chrono>
 #include <random>
 
+#include "log/log.h"
 #include "members/batch_producer.h"
 #include "members/encoding.h"
 #include "members/member_store_scripts.h"
@@ -14,7 +15,6 @@
 #include "members/roster_header.h"
 #include "members/roster_row.h"
 #include "members/text_fold.h"
-#include "log/log.h"
 #include "redis/client.h"
 
 namespace tocsin::members {
@@ -239,7 +239,11 @@ boost::asio::awaitable<Result<ImportOutcome>> RosterImporter::run(std::string_vi
   redis::Command lock{"SET", "import:lock", run.job_, "NX", "EX", std::to_string(lock_seconds)};
   auto locked = co_await redis_.exec(std::move(lock));
   if (!locked) co_return locked.error();
-  if (locked->is_nil()) co_return refuse(409, "another import is running", "");
+  if (locked->is_nil())
+    co_return refuse(409,
+                     "another import is running (an interrupted one holds "
+                     "the lock for up to 15 minutes)",
+                     "");
 
   run.report_.set_encoding(encoding_name(records->encoding()));
   run.report_.set_delimiter(std::string(1, records->delimiter()));

@@ -84,7 +84,7 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<void> wait_for_signal(Clock::time_point deadline);
   void wake() { signal_.cancel(); }
   void arm_watchdog(const std::shared_ptr<Connection>& conn, Clock::time_point deadline,
-                    std::string reason);
+                    std::string reason, bool progress_counts = false);
   void disarm_watchdog();
   void close_connection(std::string reason, std::error_code pending_error);
   void notify(bool up);
@@ -212,7 +212,8 @@ asio::awaitable<std::string> Client::Impl::supervise() {
   while (!stopped_ && conn->state() == Connection::State::connected) {
     co_await wait_for_signal(Clock::now() + options_.health_check_interval);
     if (stopped_ || conn->state() != Connection::State::connected) break;
-    arm_watchdog(conn, Clock::now() + options_.command_timeout, "health check timeout");
+    arm_watchdog(conn, Clock::now() + options_.command_timeout, "health check timeout",
+                 /*progress_counts=*/true);
     Command ping{"PING"};
     co_await async_send(conn, ping, asio::use_awaitable);
     disarm_watchdog();
@@ -235,14 +236,23 @@ asio::awaitable<void> Client::Impl::wait_for_signal(Clock::time_point deadline) 
 }
 
 void Client::Impl::arm_watchdog(const std::shared_ptr<Connection>& conn, Clock::time_point deadline,
-                                std::string reason) {
+                                std::string reason, bool progress_counts) {
   uint64_t generation = ++watchdog_generation_;
   watchdog_.expires_at(deadline);
   watchdog_.async_wait([weak = weak_from_this(), weak_conn = std::weak_ptr<Connection>(conn),
-                        generation, reason = std::move(reason)](boost::system::error_code ec) {
+                        generation, reason = std::move(reason), progress_counts,
+                        replies = conn->replies()](boost::system::error_code ec) mutable {
     auto self = weak.lock();
     if (ec || !self || generation != self->watchdog_generation_) return;
-    if (auto conn = weak_conn.lock()) conn->close(reason, Errc::connection_lost);
+    auto conn = weak_conn.lock();
+    // The PING waits behind commands sent before it (a large import's scripts): while
+    // replies keep arriving the server is busy, not gone, so give it another period.
+    if (conn && progress_counts && conn->replies() != replies) {
+      self->arm_watchdog(conn, Clock::now() + self->options_.command_timeout, std::move(reason),
+                         true);
+      return;
+    }
+    if (conn) conn->close(reason, Errc::connection_lost);
     self->wake();
   });
 }

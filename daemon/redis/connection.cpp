@@ -56,6 +56,7 @@ void Connection::on_reply(redisAsyncContext* ac, void* reply, void* privdata) {
   if (reply == nullptr) {
     call->complete(nullptr, self->pending_error_);
   } else {
+    ++self->replies_;
     call->complete(static_cast<redisReply*>(reply), {});
   }
 }

@@ -42,6 +42,9 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   State state() const { return state_; }
+  // Replies received so far: a connection busy with long commands is still making
+  // progress, which tells it apart from a dead one.
+  uint64_t replies() const { return replies_; }
   // Why the connection closed, safe to log (never holds command arguments).
   const std::string& close_reason() const { return close_reason_; }
 
@@ -63,6 +66,7 @@ class Connection {
   State state_ = State::connecting;
   std::string close_reason_;
   std::error_code pending_error_;
+  uint64_t replies_ = 0;
   bool closing_ = false;  // inside close(): no on_change for a close we asked for
   std::function<void()> on_change_;
 };
