@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <chrono>
 #include <random>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "log/log.h"
 #include "members/batch_producer.h"
@@ -21,8 +23,6 @@ namespace tocsin::members {
 namespace {
 
 constexpr int max_listed_problems = 1000;
-// Temporary keys outlive a daemon that dies mid-import by at most this long.
-constexpr int temp_key_seconds = 3600;
 constexpr int lock_seconds = 900;
 
 std::string random_job_id() {
@@ -43,6 +43,24 @@ std::string encoding_name(SourceEncoding encoding) {
       return "windows-1252";
   }
   return "unknown";
+}
+
+ImportProblem make_problem(int64_t line, std::string column, std::string reason, bool rejected) {
+  ImportProblem problem;
+  problem.set_line(line);
+  problem.set_column(std::move(column));
+  problem.set_reason(std::move(reason));
+  problem.set_rejected(rejected);
+  return problem;
+}
+
+// An E.164 number has at most 15 digits: it fits a 64-bit integer exactly.
+uint64_t phone_key(const std::string& e164) {
+  uint64_t key = 0;
+  for (char c : e164) {
+    if (c >= '0' && c <= '9') key = key * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return key;
 }
 
 std::string join_folded_tags(const Member& member) {
@@ -70,13 +88,10 @@ class ImportRun {
     }
   }
 
+  void drop_repeats();
   boost::asio::awaitable<std::error_code> flush();
   boost::asio::awaitable<std::error_code> remove_absent();
-  boost::asio::awaitable<void> cleanup();
-
-  std::string seen_key() const { return job_ + ":seen"; }
-  std::string phones_key() const { return job_ + ":phones"; }
-  std::string absent_key() const { return job_ + ":absent"; }
+  boost::asio::awaitable<void> unlock();
 
   redis::Client& redis_;
   const ImportOptions& options_;
@@ -84,9 +99,41 @@ class ImportRun {
   ImportReport report_;
   std::vector<Member> batch_;
   std::vector<int64_t> batch_lines_;
+  std::unordered_set<std::string> seen_ids_;
+  std::unordered_map<uint64_t, int64_t> first_line_by_phone_;
+  std::unordered_set<std::string> shared_in_file_;  // of the batch being written
+  std::unordered_set<std::string> counted_absent_;  // dry run with --replace
 };
 
+// Drops ids seen earlier in the file (reported), and notes phones another row of the
+// file already has. Kept here rather than in Redis: a set of 600,000 ids costs tens of MB
+// of this process's memory, against 600,000 extra writes (and AOF lines) in Redis.
+void ImportRun::drop_repeats() {
+  std::vector<Member> kept;
+  std::vector<int64_t> kept_lines;
+  kept.reserve(batch_.size());
+  for (size_t i = 0; i < batch_.size(); ++i) {
+    Member& member = batch_[i];
+    if (!seen_ids_.insert(member.id()).second) {
+      report_.set_rejected(report_.rejected() + 1);
+      add_problem(make_problem(
+          batch_lines_[i], "member_id",
+          "member id " + member.id() + " appears earlier in the file; this row is ignored", true));
+      continue;
+    }
+    if (!member.mobile().empty()) {
+      auto [at, fresh] = first_line_by_phone_.emplace(phone_key(member.mobile()), batch_lines_[i]);
+      if (!fresh) shared_in_file_.insert(member.id());
+    }
+    kept.push_back(std::move(member));
+    kept_lines.push_back(batch_lines_[i]);
+  }
+  batch_ = std::move(kept);
+  batch_lines_ = std::move(kept_lines);
+}
+
 boost::asio::awaitable<std::error_code> ImportRun::flush() {
+  drop_repeats();
   if (batch_.empty()) co_return std::error_code{};
   // Which of these numbers and addresses are in the opt-out registry, for the consent
   // shown in each member's record. (The indexes that sending uses are decided from the
@@ -101,17 +148,15 @@ boost::asio::awaitable<std::error_code> ImportRun::flush() {
   auto opted_out = co_await redis_.exec_pipeline(std::move(checks));
   if (!opted_out) co_return opted_out.error();
 
-  std::vector<std::string> args{options_.dry_run ? "1" : "0", seen_key(), phones_key(),
-                                std::to_string(batch_.size())};
-  args.reserve(4 + batch_.size() * 8);
+  std::vector<std::string> args{options_.dry_run ? "1" : "0", std::to_string(batch_.size())};
+  args.reserve(2 + batch_.size() * 8);
   for (size_t i = 0; i < batch_.size(); ++i) {
     Member& member = batch_[i];
-    const bool sms_out = (*opted_out)[0].elements.size() > i && !member.mobile().empty() &&
-                         (*opted_out)[0].elements[i].integer == 1;
-    const bool email_out = (*opted_out)[1].elements.size() > i && !member.email().empty() &&
-                           (*opted_out)[1].elements[i].integer == 1;
-    member.set_sms_opted_out(sms_out);
-    member.set_email_opted_out(email_out);
+    const auto& sms = (*opted_out)[0].elements;
+    const auto& email = (*opted_out)[1].elements;
+    member.set_sms_opted_out(!member.mobile().empty() && i < sms.size() && sms[i].integer == 1);
+    member.set_email_opted_out(!member.email().empty() && i < email.size() &&
+                               email[i].integer == 1);
     args.push_back(member.id());
     args.push_back(member.SerializeAsString());
     args.push_back(fold(member.region()));
@@ -137,69 +182,60 @@ boost::asio::awaitable<std::error_code> ImportRun::flush() {
       case 1:
         report_.set_updated(report_.updated() + 1);
         break;
-      case 2:
+      default:
         report_.set_unchanged(report_.unchanged() + 1);
         break;
-      default: {
-        report_.set_rejected(report_.rejected() + 1);
-        ImportProblem problem;
-        problem.set_line(batch_lines_[i]);
-        problem.set_column("member_id");
-        problem.set_reason("member id " + batch_[i].id() +
-                           " appears earlier in the file; this row is ignored");
-        problem.set_rejected(true);
-        add_problem(std::move(problem));
-        continue;
-      }
     }
-    if (code % 2 == 1) {
+    if (code % 2 == 1 || shared_in_file_.count(batch_[i].id())) {
       report_.set_shared_phones(report_.shared_phones() + 1);
-      ImportProblem problem;
-      problem.set_line(batch_lines_[i]);
-      problem.set_column("mobile");
-      problem.set_reason("another member has the same mobile; it gets one message per alert");
-      problem.set_rejected(false);
-      add_problem(std::move(problem));
+      add_problem(make_problem(batch_lines_[i], "mobile",
+                               "another member has the same mobile; it gets one message per alert",
+                               false));
     }
   }
-  redis::Command expire_seen{"EXPIRE", seen_key(), std::to_string(temp_key_seconds)};
-  redis::Command expire_phones{"EXPIRE", phones_key(), std::to_string(temp_key_seconds)};
-  std::vector<redis::Command> expiries{std::move(expire_seen), std::move(expire_phones)};
-  co_await redis_.exec_pipeline(std::move(expiries));
+  shared_in_file_.clear();
   batch_.clear();
   batch_lines_.clear();
   co_return std::error_code{};
 }
 
 boost::asio::awaitable<std::error_code> ImportRun::remove_absent() {
-  redis::Command diff{"SDIFFSTORE", absent_key(), "members:all", seen_key()};
-  auto count = co_await redis_.exec(std::move(diff));
-  if (!count) co_return count.error();
-  if (options_.dry_run) {
-    report_.set_removed(count->integer);
-    co_return std::error_code{};
-  }
-  for (;;) {
-    redis::Command pop{"SPOP", absent_key(), std::to_string(options_.batch_size)};
-    auto ids = co_await redis_.exec(std::move(pop));
-    if (!ids) co_return ids.error();
-    if (ids->elements.empty()) break;
-    std::vector<std::string> args;
-    for (const auto& id : ids->elements) args.push_back(id.str);
+  // Walk the stored ids with SSCAN (never one huge reply) and remove, batch by batch,
+  // those the file did not name.
+  std::string cursor = "0";
+  do {
+    redis::Command scan{"SSCAN", "members:all", cursor, "COUNT",
+                        std::to_string(options_.batch_size)};
+    auto page = co_await redis_.exec(std::move(scan));
+    if (!page) co_return page.error();
+    if (page->elements.size() != 2) co_return std::make_error_code(std::errc::io_error);
+    cursor = page->elements[0].str;
+    std::vector<std::string> absent;
+    for (const auto& id : page->elements[1].elements) {
+      if (!seen_ids_.count(id.str)) absent.push_back(id.str);
+    }
+    if (absent.empty()) continue;
+    if (options_.dry_run) {
+      // SSCAN may return an id twice; count each once.
+      for (auto& id : absent) {
+        if (counted_absent_.insert(std::move(id)).second) {
+          report_.set_removed(report_.removed() + 1);
+        }
+      }
+      continue;
+    }
     std::vector<std::string> no_keys;
     auto removed =
-        co_await redis_.eval(remove_members_script(), std::move(no_keys), std::move(args));
+        co_await redis_.eval(remove_members_script(), std::move(no_keys), std::move(absent));
     if (!removed) co_return removed.error();
     report_.set_removed(report_.removed() + removed->integer);
-  }
+  } while (cursor != "0");
   co_return std::error_code{};
 }
 
-boost::asio::awaitable<void> ImportRun::cleanup() {
-  redis::Command del{"DEL", seen_key(), phones_key(), absent_key()};
+boost::asio::awaitable<void> ImportRun::unlock() {
   redis::Command unlock{"DEL", "import:lock"};
-  std::vector<redis::Command> commands{std::move(del), std::move(unlock)};
-  co_await redis_.exec_pipeline(std::move(commands));
+  co_await redis_.exec(std::move(unlock));
 }
 
 }  // namespace
@@ -280,7 +316,7 @@ boost::asio::awaitable<Result<ImportOutcome>> RosterImporter::run(std::string_vi
   } else if (!failure && options_.replace) {
     failure = co_await run.remove_absent();
   }
-  co_await run.cleanup();
+  co_await run.unlock();
   if (failure) co_return failure;
 
   run.report_.set_seconds(

@@ -73,8 +73,10 @@ int main(int argc, char** argv) {
         http_request("POST", daemon.base_url() + "/v1/members:import" + query, csv, headers);
     const double took = seconds_since(start);
     if (response.status != 200) {
-      std::fprintf(stderr, "import failed: %ld %s %s\n", response.status, response.body.c_str(),
-                   response.error.c_str());
+      const std::string log = daemon.process().stderr_text();
+      std::fprintf(stderr, "import failed: %ld %s %s\ndaemon log (end):\n%s\n", response.status,
+                   response.body.c_str(), response.error.c_str(),
+                   log.substr(log.size() > 3000 ? log.size() - 3000 : 0).c_str());
       std::exit(1);
     }
     return took;

@@ -15,7 +15,7 @@ DaemonProcess::DaemonProcess(Options options) {
                               << "  reconnect_min_delay_ms: 20\n"
                               << "  reconnect_max_delay_ms: 200\n"
                               << "  health_check_interval_ms: 200\n"
-                              << "  command_timeout_ms: 500\n}\n"
+                              << "  command_timeout_ms: 2000\n}\n"
                               << "logging { level: \"debug\" }\n"
                               << options.extra_config << "\n";
   Subprocess::Options spawn;
