@@ -11,7 +11,7 @@ namespace {
 constexpr const char* unindex_lua = R"lua(
 local function unindex(id)
   local idx = 'member:' .. id .. ':idx'
-  local prev = redis.call('HMGET', idx, 'region', 'sector', 'local', 'tags', 'mobile', 'email')
+  local prev = redis.call('HMGET', idx, 'region', 'sector', 'local', 'tags', 'mobile')
   if prev[1] and prev[1] ~= '' then redis.call('SREM', 'aud:region:' .. prev[1], id) end
   if prev[2] and prev[2] ~= '' then redis.call('SREM', 'aud:sector:' .. prev[2], id) end
   if prev[3] and prev[3] ~= '' then redis.call('SREM', 'aud:local:' .. prev[3], id) end
@@ -19,7 +19,6 @@ local function unindex(id)
     for tag in string.gmatch(prev[4], '[^\031]+') do redis.call('SREM', 'aud:tag:' .. tag, id) end
   end
   if prev[5] and prev[5] ~= '' then redis.call('SREM', 'phone:' .. prev[5], id) end
-  if prev[6] and prev[6] ~= '' then redis.call('SREM', 'email:' .. prev[6], id) end
 end
 )lua";
 
@@ -70,7 +69,6 @@ for i = 0, n - 1 do
       end
       if email ~= '' then
         redis.call('SADD', 'members:email', id)
-        redis.call('SADD', 'email:' .. email, id)
         if redis.call('SISMEMBER', 'optout:email', email) == 1 then
           redis.call('SADD', 'optout:email:members', id)
         elseif old then
@@ -85,7 +83,10 @@ for i = 0, n - 1 do
   local shared = 0
   if mobile ~= '' then
     local holders = redis.call('SCARD', 'phone:' .. mobile)
-    local holds = redis.call('SISMEMBER', 'phone:' .. mobile, id)
+    -- Whether this member is one of the holders: surely after a write or when unchanged;
+    -- a dry run of a new or changed member has to ask.
+    local holds = 1
+    if dry and status ~= 2 then holds = redis.call('SISMEMBER', 'phone:' .. mobile, id) end
     if holders - holds > 0 then shared = 1 end
   end
   out[#out + 1] = status * 2 + shared
