@@ -10,6 +10,7 @@ packages=(
   libhiredis-dev libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libssl-dev libcli11-dev libsystemd-dev libphonenumber-dev
   redis-server              # the private Redis of the run script and of the tests
+  tzdata                    # time_zone is checked against /usr/share/zoneinfo
 )
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(
