@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
@@ -254,8 +255,17 @@ asio::awaitable<bool> Server::Impl::serve_one(Connection& connection, beast::fla
     } else if (parser.content_length().value_or(0) > body_limit) {
       ec = bhttp::error::body_limit;
     } else if (!parser.is_done()) {
-      co_await bhttp::async_read(stream, buffer, parser,
-                                 asio::redirect_error(asio::use_awaitable, ec));
+      // curl and others ask before sending a large body, and wait a second when nobody
+      // answers: say "go on" now.
+      if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+        bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_,
+                                                 parser.get().version()};
+        co_await bhttp::async_write(stream, go_on, asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (!ec) {
+        co_await bhttp::async_read(stream, buffer, parser,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+      }
     }
   }
 

@@ -156,6 +156,20 @@ TEST_F(HttpApi, SlowClientIsCutOffWhileOthersAreServed) {
   EXPECT_EQ(reply, "") << "the request was never handled";
 }
 
+TEST_F(HttpApi, ExpectContinueIsAnsweredBeforeTheBody) {
+  RawConnection raw(daemon_->port());
+  const std::string body = R"({"name":"x","role":"executive"})";
+  ASSERT_TRUE(raw.send("POST /v1/tokens HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + admin_ +
+                       "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                       "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n"));
+  bool closed = false;
+  const std::string interim = raw.read_until_closed(500ms, &closed);
+  EXPECT_EQ(interim.rfind("HTTP/1.1 100 Continue", 0), 0u) << interim;
+  ASSERT_TRUE(raw.send(body));
+  const std::string reply = raw.read_until_closed(500ms, &closed);
+  EXPECT_NE(reply.find("HTTP/1.1 201"), std::string::npos) << reply;
+}
+
 TEST_F(HttpApi, KeepAliveServesSeveralRequestsOnOneConnection) {
   RawConnection raw(daemon_->port());
   ASSERT_TRUE(
