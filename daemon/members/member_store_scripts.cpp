@@ -5,18 +5,37 @@
 namespace tocsin::members {
 namespace {
 
-// Shared by both scripts: drop a member from the sets its previous values put it in.
-// The previous values live in member:{id}:idx, so a move between regions never needs the
-// old record to be parsed (Lua cannot read protobuf).
-constexpr const char* unindex_lua = R"lua(
+// Shared by both scripts. Set changes are collected per key and applied at the end of the
+// batch, one SREM or SADD per key with every id it concerns: a batch of 1,000 members then
+// costs a few dozen set commands instead of ten thousand, which is what bounds an import
+// (each command also goes to the AOF). Removals go first, so a member whose record changed
+// but who stays in a region ends up in it.
+//
+// unindex() drops a member from the sets its previous values put it in. Those values live
+// in member:{id}:idx, so a move between regions never needs the old record to be parsed
+// (Lua cannot read protobuf).
+constexpr const char* common_lua = R"lua(
+local removals, additions = {}, {}
+local function collect(changes, key, id)
+  local ids = changes[key]
+  if ids then ids[#ids + 1] = id else changes[key] = { id } end
+end
+local function apply(command, changes)
+  for key, ids in pairs(changes) do
+    -- unpack() is bounded by Lua's stack: send large groups in slices.
+    for first = 1, #ids, 4000 do
+      redis.call(command, key, unpack(ids, first, math.min(first + 3999, #ids)))
+    end
+  end
+end
 local function unindex(id)
-  local idx = 'member:' .. id .. ':idx'
-  local prev = redis.call('HMGET', idx, 'region', 'sector', 'local', 'tags', 'mobile')
-  if prev[1] and prev[1] ~= '' then redis.call('SREM', 'aud:region:' .. prev[1], id) end
-  if prev[2] and prev[2] ~= '' then redis.call('SREM', 'aud:sector:' .. prev[2], id) end
-  if prev[3] and prev[3] ~= '' then redis.call('SREM', 'aud:local:' .. prev[3], id) end
+  local prev = redis.call('HMGET', 'member:' .. id .. ':idx', 'region', 'sector', 'local', 'tags',
+                          'mobile')
+  if prev[1] and prev[1] ~= '' then collect(removals, 'aud:region:' .. prev[1], id) end
+  if prev[2] and prev[2] ~= '' then collect(removals, 'aud:sector:' .. prev[2], id) end
+  if prev[3] and prev[3] ~= '' then collect(removals, 'aud:local:' .. prev[3], id) end
   if prev[4] and prev[4] ~= '' then
-    for tag in string.gmatch(prev[4], '[^\031]+') do redis.call('SREM', 'aud:tag:' .. tag, id) end
+    for tag in string.gmatch(prev[4], '[^\031]+') do collect(removals, 'aud:tag:' .. tag, id) end
   end
   if prev[5] and prev[5] ~= '' then redis.call('SREM', 'phone:' .. prev[5], id) end
 end
@@ -28,8 +47,6 @@ end
 // same atomic step, so a STOP that lands during an import is never undone by it.
 // Returns per member: status * 2 + shared_phone, status 0 new, 1 updated, 2 unchanged;
 // shared_phone: another stored member has this mobile.
-// Kept lean: a 600,000-row import runs this 600 times, and every command is also written
-// to the AOF.
 constexpr const char* upsert_body_lua = R"lua(
 local FIELDS = 8
 local dry = ARGV[1] == '1'
@@ -50,33 +67,33 @@ for i = 0, n - 1 do
       redis.call('SET', key, bytes)
       redis.call('HSET', 'member:' .. id .. ':idx', 'region', region, 'sector', sector,
                  'local', loc, 'tags', tags, 'mobile', mobile, 'email', email)
-      if region ~= '' then redis.call('SADD', 'aud:region:' .. region, id) end
-      if sector ~= '' then redis.call('SADD', 'aud:sector:' .. sector, id) end
-      if loc ~= '' then redis.call('SADD', 'aud:local:' .. loc, id) end
-      for tag in string.gmatch(tags, '[^\031]+') do redis.call('SADD', 'aud:tag:' .. tag, id) end
-      redis.call('SADD', 'members:all', id)
+      if region ~= '' then collect(additions, 'aud:region:' .. region, id) end
+      if sector ~= '' then collect(additions, 'aud:sector:' .. sector, id) end
+      if loc ~= '' then collect(additions, 'aud:local:' .. loc, id) end
+      for tag in string.gmatch(tags, '[^\031]+') do collect(additions, 'aud:tag:' .. tag, id) end
+      collect(additions, 'members:all', id)
       if mobile ~= '' then
-        redis.call('SADD', 'members:sms', id)
+        collect(additions, 'members:sms', id)
         redis.call('SADD', 'phone:' .. mobile, id)
         if redis.call('SISMEMBER', 'optout:sms', mobile) == 1 then
-          redis.call('SADD', 'optout:sms:members', id)
+          collect(additions, 'optout:sms:members', id)
         elseif old then
-          redis.call('SREM', 'optout:sms:members', id)
+          collect(removals, 'optout:sms:members', id)
         end
       elseif old then
-        redis.call('SREM', 'members:sms', id)
-        redis.call('SREM', 'optout:sms:members', id)
+        collect(removals, 'members:sms', id)
+        collect(removals, 'optout:sms:members', id)
       end
       if email ~= '' then
-        redis.call('SADD', 'members:email', id)
+        collect(additions, 'members:email', id)
         if redis.call('SISMEMBER', 'optout:email', email) == 1 then
-          redis.call('SADD', 'optout:email:members', id)
+          collect(additions, 'optout:email:members', id)
         elseif old then
-          redis.call('SREM', 'optout:email:members', id)
+          collect(removals, 'optout:email:members', id)
         end
       elseif old then
-        redis.call('SREM', 'members:email', id)
-        redis.call('SREM', 'optout:email:members', id)
+        collect(removals, 'members:email', id)
+        collect(removals, 'optout:email:members', id)
       end
     end
   end
@@ -91,6 +108,8 @@ for i = 0, n - 1 do
   end
   out[#out + 1] = status * 2 + shared
 end
+apply('SREM', removals)
+apply('SADD', additions)
 return out
 )lua";
 
@@ -101,24 +120,24 @@ for _, id in ipairs(ARGV) do
   if redis.call('EXISTS', 'member:' .. id) == 1 then removed = removed + 1 end
   unindex(id)
   redis.call('DEL', 'member:' .. id, 'member:' .. id .. ':idx')
-  redis.call('SREM', 'members:all', id)
-  redis.call('SREM', 'members:sms', id)
-  redis.call('SREM', 'members:email', id)
-  redis.call('SREM', 'optout:sms:members', id)
-  redis.call('SREM', 'optout:email:members', id)
+  for _, set in ipairs({ 'members:all', 'members:sms', 'members:email', 'optout:sms:members',
+                         'optout:email:members' }) do
+    collect(removals, set, id)
+  end
 end
+apply('SREM', removals)
 return removed
 )lua";
 
 }  // namespace
 
 const redis::Script& upsert_members_script() {
-  static const redis::Script script(std::string(unindex_lua) + upsert_body_lua);
+  static const redis::Script script(std::string(common_lua) + upsert_body_lua);
   return script;
 }
 
 const redis::Script& remove_members_script() {
-  static const redis::Script script(std::string(unindex_lua) + remove_body_lua);
+  static const redis::Script script(std::string(common_lua) + remove_body_lua);
   return script;
 }
 

@@ -135,28 +135,10 @@ void ImportRun::drop_repeats() {
 boost::asio::awaitable<std::error_code> ImportRun::flush() {
   drop_repeats();
   if (batch_.empty()) co_return std::error_code{};
-  // Which of these numbers and addresses are in the opt-out registry, for the consent
-  // shown in each member's record. (The indexes that sending uses are decided from the
-  // registry inside the upsert script itself.)
-  redis::Command sms_check{"SMISMEMBER", "optout:sms"};
-  redis::Command email_check{"SMISMEMBER", "optout:email"};
-  for (const auto& member : batch_) {
-    sms_check.push_back(member.mobile().empty() ? std::string("-") : member.mobile());
-    email_check.push_back(member.email().empty() ? std::string("-") : member.email());
-  }
-  std::vector<redis::Command> checks{std::move(sms_check), std::move(email_check)};
-  auto opted_out = co_await redis_.exec_pipeline(std::move(checks));
-  if (!opted_out) co_return opted_out.error();
-
   std::vector<std::string> args{options_.dry_run ? "1" : "0", std::to_string(batch_.size())};
   args.reserve(2 + batch_.size() * 8);
   for (size_t i = 0; i < batch_.size(); ++i) {
-    Member& member = batch_[i];
-    const auto& sms = (*opted_out)[0].elements;
-    const auto& email = (*opted_out)[1].elements;
-    member.set_sms_opted_out(!member.mobile().empty() && i < sms.size() && sms[i].integer == 1);
-    member.set_email_opted_out(!member.email().empty() && i < email.size() &&
-                               email[i].integer == 1);
+    const Member& member = batch_[i];
     args.push_back(member.id());
     args.push_back(member.SerializeAsString());
     args.push_back(fold(member.region()));
