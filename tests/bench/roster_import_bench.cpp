@@ -12,6 +12,7 @@
 #include <fstream>
 #include <functional>
 #include <regex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -52,7 +53,7 @@ double median_ms(const std::function<void()>& call, int runs = 20) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   RosterOptions roster;
   roster.members = argc > 1 ? std::stoul(argv[1]) : 600000;
   roster.seed = 7;
@@ -77,7 +78,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "import failed: %ld %s %s\ndaemon log (end):\n%s\n", response.status,
                    response.body.c_str(), response.error.c_str(),
                    log.substr(log.size() > 3000 ? log.size() - 3000 : 0).c_str());
-      std::exit(1);
+      throw std::runtime_error("import failed");  // unwinds: the servers are stopped
     }
     return took;
   };
@@ -95,7 +96,7 @@ int main(int argc, char** argv) {
     if (response.status != 200) {
       std::fprintf(stderr, "GET %s failed: %ld %s\n", path.c_str(), response.status,
                    response.body.c_str());
-      std::exit(1);
+      throw std::runtime_error("request failed");
     }
   };
   const double health = median_ms([&] { get("/healthz"); });
@@ -109,4 +110,13 @@ int main(int argc, char** argv) {
                 ms / health);
   }
   return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "roster_import_bench: %s\n", e.what());
+    return 1;
+  }
 }
