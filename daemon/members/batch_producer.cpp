@@ -49,10 +49,8 @@ void BatchProducer::run() {
   } catch (const std::exception& e) {
     // Never let an exception end the daemon from this thread: report it as the last batch.
     ParsedBatch failed;
-    ImportProblem problem;
-    problem.set_reason(std::string("the import stopped: ") + e.what());
-    problem.set_rejected(true);
-    failed.problems.push_back(std::move(problem));
+    failed.problems.push_back(
+        make_import_problem(0, "", std::string("the import stopped: ") + e.what(), true));
     {
       std::lock_guard lock(mutex_);
       ready_.push_back(std::move(failed));

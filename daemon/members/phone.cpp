@@ -3,6 +3,8 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include "members/text_fold.h"
+
 namespace tocsin::members {
 namespace {
 
@@ -16,14 +18,6 @@ constexpr size_t kMaxPhoneLength = 100;
 std::optional<std::string> fail(std::string* error, std::string message) {
   if (error) *error = std::move(message);
   return std::nullopt;
-}
-
-std::string_view trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n\v\f";
-  auto begin = text.find_first_not_of(kSpace);
-  if (begin == std::string_view::npos) return {};
-  auto end = text.find_last_not_of(kSpace);
-  return text.substr(begin, end - begin + 1);
 }
 
 const char* parse_error_text(PhoneNumberUtil::ErrorType type) {

@@ -45,15 +45,6 @@ std::string encoding_name(SourceEncoding encoding) {
   return "unknown";
 }
 
-ImportProblem make_problem(int64_t line, std::string column, std::string reason, bool rejected) {
-  ImportProblem problem;
-  problem.set_line(line);
-  problem.set_column(std::move(column));
-  problem.set_reason(std::move(reason));
-  problem.set_rejected(rejected);
-  return problem;
-}
-
 // An E.164 number has at most 15 digits: it fits a 64-bit integer exactly.
 uint64_t phone_key(const std::string& e164) {
   uint64_t key = 0;
@@ -116,7 +107,7 @@ void ImportRun::drop_repeats() {
     Member& member = batch_[i];
     if (!seen_ids_.insert(member.id()).second) {
       report_.set_rejected(report_.rejected() + 1);
-      add_problem(make_problem(
+      add_problem(make_import_problem(
           batch_lines_[i], "member_id",
           "member id " + member.id() + " appears earlier in the file; this row is ignored", true));
       continue;
@@ -170,9 +161,9 @@ boost::asio::awaitable<std::error_code> ImportRun::flush() {
     }
     if (code % 2 == 1 || shared_in_file_.count(batch_[i].id())) {
       report_.set_shared_phones(report_.shared_phones() + 1);
-      add_problem(make_problem(batch_lines_[i], "mobile",
-                               "another member has the same mobile; it gets one message per alert",
-                               false));
+      add_problem(make_import_problem(
+          batch_lines_[i], "mobile",
+          "another member has the same mobile; it gets one message per alert", false));
     }
   }
   shared_in_file_.clear();
@@ -267,11 +258,8 @@ boost::asio::awaitable<Result<ImportOutcome>> RosterImporter::run(std::string_vi
   run.report_.set_delimiter(std::string(1, records->delimiter()));
   for (const auto& ignored : header.ignored) run.report_.add_ignored_columns(ignored);
   for (const auto& duplicate : header.duplicates) {
-    ImportProblem problem;
-    problem.set_line(header_record->line);
-    problem.set_column(duplicate);
-    problem.set_reason("this column appears twice; the first one is used");
-    run.add_problem(std::move(problem));
+    run.add_problem(make_import_problem(static_cast<int64_t>(header_record->line), duplicate,
+                                        "this column appears twice; the first one is used", false));
   }
 
   std::error_code failure;
@@ -291,10 +279,7 @@ boost::asio::awaitable<Result<ImportOutcome>> RosterImporter::run(std::string_vi
   const int64_t kept = run.report_.imported() + run.report_.updated() + run.report_.unchanged();
   if (!failure && options_.replace && kept == 0) {
     // Every row rejected: "replace" would mean "remove everyone". Never on a bad file.
-    ImportProblem problem;
-    problem.set_reason("no valid row: --replace removed nobody");
-    problem.set_rejected(false);
-    run.add_problem(std::move(problem));
+    run.add_problem(make_import_problem(0, "", "no valid row: --replace removed nobody", false));
   } else if (!failure && options_.replace) {
     failure = co_await run.remove_absent();
   }

@@ -12,23 +12,6 @@ namespace {
 constexpr size_t max_id_bytes = 64;
 constexpr size_t max_value_bytes = 200;
 
-std::string trim(const std::string& text) {
-  const auto begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return {};
-  const auto end = text.find_last_not_of(" \t\r\n");
-  return text.substr(begin, end - begin + 1);
-}
-
-ImportProblem problem(const CsvRecord& record, std::string column, std::string reason,
-                      bool rejected) {
-  ImportProblem p;
-  p.set_line(static_cast<int64_t>(record.line));
-  p.set_column(std::move(column));
-  p.set_reason(std::move(reason));
-  p.set_rejected(rejected);
-  return p;
-}
-
 std::string flatten_line_breaks(const std::string& text) {
   std::string out;
   out.reserve(text.size());
@@ -50,6 +33,16 @@ bool has_control_characters(const std::string& text) {
 
 }  // namespace
 
+ImportProblem make_import_problem(int64_t line, std::string column, std::string reason,
+                                  bool rejected) {
+  ImportProblem problem;
+  problem.set_line(line);
+  problem.set_column(std::move(column));
+  problem.set_reason(std::move(reason));
+  problem.set_rejected(rejected);
+  return problem;
+}
+
 std::optional<std::string> normalize_language(const std::string& raw) {
   const std::string folded = fold(raw);
   if (folded.empty()) return "fr";
@@ -69,7 +62,7 @@ std::vector<std::string> split_tags(const std::string& raw) {
   while (start <= raw.size()) {
     size_t end = raw.find_first_of(",;|/", start);
     if (end == std::string::npos) end = raw.size();
-    std::string tag = trim(raw.substr(start, end - start));
+    std::string tag(trim(std::string_view(raw).substr(start, end - start)));
     if (!tag.empty() && seen.insert(fold(tag)).second) tags.push_back(std::move(tag));
     start = end + 1;
   }
@@ -80,7 +73,8 @@ RowOutcome parse_roster_row(const CsvRecord& record, const HeaderMap& header,
                             const std::string& default_region) {
   RowOutcome out;
   auto reject = [&](std::string column, std::string reason) {
-    out.problems.push_back(problem(record, std::move(column), std::move(reason), true));
+    out.problems.push_back(make_import_problem(static_cast<int64_t>(record.line), std::move(column),
+                                               std::move(reason), true));
     out.member.reset();
     return out;
   };
@@ -100,7 +94,7 @@ RowOutcome parse_roster_row(const CsvRecord& record, const HeaderMap& header,
     const std::string name(column_name(*column));
     if (!is_valid_utf8(record.fields[i])) return reject(name, "invalid UTF-8");
     // A line break typed inside a cell (Alt+Enter in Excel) is layout, not content.
-    std::string value = trim(flatten_line_breaks(record.fields[i]));
+    std::string value(trim(flatten_line_breaks(record.fields[i])));
     if (value.size() > max_value_bytes && *column != Column::tags) {
       return reject(name, "longer than " + std::to_string(max_value_bytes) + " bytes");
     }
@@ -147,7 +141,8 @@ RowOutcome parse_roster_row(const CsvRecord& record, const HeaderMap& header,
   }
 
   auto keep_with_warning = [&](std::string column, std::string reason) {
-    out.problems.push_back(problem(record, std::move(column), std::move(reason), false));
+    out.problems.push_back(make_import_problem(static_cast<int64_t>(record.line), std::move(column),
+                                               std::move(reason), false));
   };
   if (!raw_mobile.empty()) {
     std::string error;

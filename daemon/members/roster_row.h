@@ -21,6 +21,10 @@ struct RowOutcome {
 RowOutcome parse_roster_row(const CsvRecord& record, const HeaderMap& header,
                             const std::string& default_region);
 
+// One problem for the import report; `column` is empty for the whole row.
+ImportProblem make_import_problem(int64_t line, std::string column, std::string reason,
+                                  bool rejected);
+
 // "fr" or "en" from what people write in a language column ("Français", "anglais", "EN").
 // Empty input gives "fr"; unknown input gives nullopt.
 std::optional<std::string> normalize_language(const std::string& raw);

@@ -119,4 +119,12 @@ bool is_valid_utf8(std::string_view bytes) {
   return true;
 }
 
+std::string_view trim(std::string_view text) {
+  constexpr std::string_view space = " \t\r\n\v\f";
+  const auto begin = text.find_first_not_of(space);
+  if (begin == std::string_view::npos) return {};
+  const auto end = text.find_last_not_of(space);
+  return text.substr(begin, end - begin + 1);
+}
+
 }  // namespace tocsin::members

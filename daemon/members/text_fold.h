@@ -18,4 +18,7 @@ std::string fold(std::string_view utf8);
 // Strict UTF-8: no overlong forms, surrogates, or code points above U+10FFFF.
 bool is_valid_utf8(std::string_view bytes);
 
+// `text` without the ASCII white space (space, tab, CR, LF, VT, FF) at either end.
+std::string_view trim(std::string_view text);
+
 }  // namespace tocsin::members
