@@ -15,6 +15,9 @@ class Registry;
 namespace tocsin::config {
 class Config;
 }
+namespace tocsin::dispatch {
+class SendQueue;
+}
 
 namespace tocsin::api {
 
@@ -24,6 +27,8 @@ struct Services {
   auth::TokenStore& tokens;
   metrics::Registry& metrics;
   std::chrono::steady_clock::time_point started_at;
+  // Starts sending an alert (POST /v1/alerts/{id}:send).
+  dispatch::SendQueue& send_queue;
 };
 
 }  // namespace tocsin::api

@@ -19,6 +19,7 @@
 #include "app/version.h"
 #include "auth/token_store.h"
 #include "config/config.h"
+#include "dispatch/send_queue.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "log/log.h"
@@ -85,7 +86,8 @@ int run_daemon(config::Config config) {
   auth::TokenStore tokens(redis);
   add_process_metrics(metrics, redis, started_at);
 
-  api::Services services{config, redis, tokens, metrics, started_at};
+  dispatch::SendQueue send_queue(redis, config);
+  api::Services services{config, redis, tokens, metrics, started_at, send_queue};
   http::Router router(
       metrics, [&redis] { return redis.connected(); },
       [&tokens](std::string token) { return tokens.lookup(std::move(token)); });

@@ -15,6 +15,9 @@ std::optional<Role> parse_role(std::string_view name);
 
 struct Principal {
   std::string name;  // the token's name, for the audit log
+  // Identifies the token itself (the first 16 hex digits of its SHA-256), since names
+  // need not be unique: the approval rule compares tokens, not names. Not a secret.
+  std::string token_id;
   Role role = Role::coordinator;
   std::vector<std::string> regions;  // coordinators: the regions they may see
 };

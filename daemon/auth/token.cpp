@@ -39,6 +39,10 @@ std::string hash_token(std::string_view token) {
   return out;
 }
 
+std::string token_id(std::string_view token) {
+  return hash_token(token).substr(0, 16);
+}
+
 std::string token_key(std::string_view token) {
   return "token:" + hash_token(token);
 }

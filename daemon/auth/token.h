@@ -15,6 +15,9 @@ std::string generate_token();
 // Lowercase hex SHA-256 of the token: the only form that is stored.
 std::string hash_token(std::string_view token);
 
+// The first 16 hex digits of hash_token: names a token in alerts and the audit log.
+std::string token_id(std::string_view token);
+
 // Redis key holding the TokenRecord of a token.
 std::string token_key(std::string_view token);
 

@@ -86,6 +86,7 @@ boost::asio::awaitable<Result<std::optional<Principal>>> TokenStore::lookup(std:
   if (record.expires_at_unix() != 0 && record.expires_at_unix() <= now_unix()) co_return none;
   Principal principal;
   principal.name = record.name();
+  principal.token_id = token_id(token);
   principal.role = *role;
   principal.regions.assign(record.regions().begin(), record.regions().end());
   co_return std::optional<Principal>(std::move(principal));

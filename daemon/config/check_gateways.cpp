@@ -106,6 +106,8 @@ void gateways(const google::protobuf::RepeatedPtrField<GatewayConfig>& gateways,
     const GatewayConfig& gateway = gateways.Get(i);
     check_name(gateway, field, &seen, static_cast<size_t>(i), problems);
     check_rate(gateway.rate_per_second(), field, problems);
+    integer_range(gateway.max_concurrency(), limits::kMaxConcurrency, field + ".max_concurrency",
+                  problems);
     check_kind(gateway, field, problems);
   }
 }

@@ -1,3 +1,8 @@
+#include <unistd.h>
+
+#include <cctype>
+#include <string>
+
 #include "config/config.h"
 #include "config/limits.h"
 
@@ -44,6 +49,37 @@ void redis_defaults(RedisConfig* redis) {
        limits::kReconnectMaxDelayMs);
 }
 
+void alerts_defaults(AlertsConfig* alerts) {
+  fill(alerts, &AlertsConfig::approval_threshold, &AlertsConfig::set_approval_threshold,
+       limits::kApprovalThreshold);
+  if (alerts->sms_cents_per_segment() == 0) {
+    alerts->set_sms_cents_per_segment(limits::kDefaultSmsCentsPerSegment);
+  }
+  if (alerts->email_cents() == 0) alerts->set_email_cents(limits::kDefaultEmailCents);
+}
+
+// The host name, as a consumer name: characters outside [A-Za-z0-9._-] become '-'.
+std::string host_consumer_name() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "tocsind";
+  std::string name(host);
+  if (name.size() > 64) name.resize(64);
+  for (char& c : name) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+    if (!ok) c = '-';
+  }
+  return name;
+}
+
+void dispatch_defaults(DispatchConfig* dispatch) {
+  if (dispatch->consumer_name().empty()) dispatch->set_consumer_name(host_consumer_name());
+  fill(dispatch, &DispatchConfig::job_size, &DispatchConfig::set_job_size, limits::kJobSize);
+  fill(dispatch, &DispatchConfig::max_in_flight, &DispatchConfig::set_max_in_flight,
+       limits::kMaxInFlight);
+  fill(dispatch, &DispatchConfig::claim_idle_ms, &DispatchConfig::set_claim_idle_ms,
+       limits::kClaimIdleMs);
+}
+
 }  // namespace
 
 void apply_defaults(Config& config) {
@@ -58,8 +94,12 @@ void apply_defaults(Config& config) {
     if (gateway.rate_per_second() == 0) {
       gateway.set_rate_per_second(limits::kDefaultRatePerSecond);
     }
+    fill(&gateway, &GatewayConfig::max_concurrency, &GatewayConfig::set_max_concurrency,
+         limits::kMaxConcurrency);
   }
   fill_string(config.mutable_time_zone(), limits::kDefaultTimeZone);
+  alerts_defaults(config.mutable_alerts());
+  dispatch_defaults(config.mutable_dispatch());
 }
 
 }  // namespace tocsin::config

@@ -31,7 +31,17 @@ inline constexpr Range kShutdownGraceMs{1, 600000, 10000, "milliseconds"};
 inline constexpr Range kTokenTtlDays{0, 3650, 0, "days"};
 
 inline constexpr double kDefaultRatePerSecond = 1;
-inline constexpr double kMaxRatePerSecond = 10000;
+inline constexpr double kMaxRatePerSecond = 1000000;
+inline constexpr Range kMaxConcurrency{1, 1000, 16, "requests"};
+
+inline constexpr Range kApprovalThreshold{1, 10000000, 500, "members"};
+inline constexpr double kDefaultSmsCentsPerSegment = 0.79;
+inline constexpr double kDefaultEmailCents = 0.01;
+inline constexpr double kMaxCents = 1000;
+
+inline constexpr Range kJobSize{1, 1000, 50, "members"};
+inline constexpr Range kMaxInFlight{1, 100000, 256, "messages"};
+inline constexpr Range kClaimIdleMs{1000, 3600000, 30000, "milliseconds"};
 
 inline constexpr std::string_view kDefaultListen = "127.0.0.1:8080";
 inline constexpr std::string_view kDefaultLogLevel = "info";

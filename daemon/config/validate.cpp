@@ -47,6 +47,43 @@ void check_redis(const RedisConfig& redis, checks::Problems* problems) {
   check_reconnect_order(redis, problems);
 }
 
+void check_cents(double cents, const std::string& field, checks::Problems* problems) {
+  if (cents == 0) return;  // the default
+  if (!(cents > 0 && cents <= limits::kMaxCents)) {
+    problems->emplace_back(field, "must be greater than 0 and at most 1000 (cents), got " +
+                                      std::to_string(cents));
+  }
+}
+
+void check_alerts(const AlertsConfig& alerts, checks::Problems* problems) {
+  checks::integer_range(alerts.approval_threshold(), limits::kApprovalThreshold,
+                        "alerts.approval_threshold", problems);
+  check_cents(alerts.sms_cents_per_segment(), "alerts.sms_cents_per_segment", problems);
+  check_cents(alerts.email_cents(), "alerts.email_cents", problems);
+}
+
+bool is_consumer_name(const std::string& name) {
+  if (name.size() > 64) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void check_dispatch(const DispatchConfig& dispatch, checks::Problems* problems) {
+  if (!is_consumer_name(dispatch.consumer_name())) {
+    problems->emplace_back("dispatch.consumer_name",
+                           "must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'");
+  }
+  checks::integer_range(dispatch.job_size(), limits::kJobSize, "dispatch.job_size", problems);
+  checks::integer_range(dispatch.max_in_flight(), limits::kMaxInFlight, "dispatch.max_in_flight",
+                        problems);
+  checks::integer_range(dispatch.claim_idle_ms(), limits::kClaimIdleMs, "dispatch.claim_idle_ms",
+                        problems);
+}
+
 }  // namespace
 
 namespace checks {
@@ -72,6 +109,8 @@ std::vector<ConfigError> validate(const Config& config) {
                         "auth.token_ttl_days", &problems);
   checks::gateways(config.gateways(), &problems);
   checks::time_zone(config.time_zone(), &problems);
+  check_alerts(config.alerts(), &problems);
+  check_dispatch(config.dispatch(), &problems);
   return problems;
 }
 

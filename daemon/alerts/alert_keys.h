@@ -1,0 +1,96 @@
+#pragma once
+// Where an alert lives in Redis: the one place that names these keys, shared by the alert
+// store (create, approve, cancel), the send queue and the dispatch engine. Every key of one
+// alert carries the hash tag {id}, so the layout survives a move to Redis Cluster
+// (DESIGN.md, "Redis data model").
+//
+//   alert:{id}            HASH, the fields below
+//   alert:{id}:audience   SET of member ids, frozen when the alert is sent
+//   alert:{id}:sent       HASH "member:channel" -> gateway message id (idempotency)
+//   alert:{id}:delivery   HASH "member:channel" -> delivery state (kDelivery* below)
+//   alert:{id}:to         HASH address -> member id: one message per phone or email
+//                         address, even when members share it
+//   alert:{id}:count      HASH delivery state -> number of messages in it
+//   alert:{id}:links      HASH link tag -> member id, for the RSVP links sent (rsvp_link.h)
+//   alerts                ZSET id by creation time (ms)
+//   alert:code:{code}     STRING -> id, the short code members quote ("A7")
+//   alert:code:seq        counter behind the codes
+//   q:send:urgent, q:send:routine   STREAMs of send jobs, consumer group "dispatch"
+//   q:retry               ZSET "id|member|channel|attempt" by due time (ms)
+//   audit                 STREAM, append-only: actor, action, subject, detail
+
+#include <string>
+#include <string_view>
+
+namespace tocsin::alerts::keys {
+
+inline std::string alert(std::string_view id) {
+  return "alert:{" + std::string(id) + "}";
+}
+inline std::string audience(std::string_view id) { return alert(id) + ":audience"; }
+inline std::string sent(std::string_view id) { return alert(id) + ":sent"; }
+inline std::string delivery(std::string_view id) { return alert(id) + ":delivery"; }
+inline std::string recipients(std::string_view id) { return alert(id) + ":to"; }
+inline std::string counts(std::string_view id) { return alert(id) + ":count"; }
+inline std::string links(std::string_view id) { return alert(id) + ":links"; }
+inline std::string code(std::string_view code) { return "alert:code:" + std::string(code); }
+
+inline constexpr std::string_view kIndex = "alerts";
+inline constexpr std::string_view kCodeSequence = "alert:code:seq";
+inline constexpr std::string_view kUrgentQueue = "q:send:urgent";
+inline constexpr std::string_view kRoutineQueue = "q:send:routine";
+inline constexpr std::string_view kRetryQueue = "q:retry";
+inline constexpr std::string_view kConsumerGroup = "dispatch";
+inline constexpr std::string_view kAudit = "audit";
+
+// Fields of the alert:{id} HASH. The state field is the truth; the state inside the
+// stored Alert message is not kept up to date (Lua scripts change states, and Lua cannot
+// write protobuf).
+namespace field {
+inline constexpr std::string_view kProto = "proto";            // Alert, serialized
+inline constexpr std::string_view kState = "state";            // state name, below
+inline constexpr std::string_view kKind = "kind";              // "urgent" | "routine"
+inline constexpr std::string_view kCreatedBy = "created_by";   // token name
+inline constexpr std::string_view kCreatedByToken = "created_by_token";  // Principal::token_id
+inline constexpr std::string_view kCreatedAtMs = "created_at_ms";
+inline constexpr std::string_view kExpiresAtMs = "expires_at_ms";  // 0 = no expiry
+inline constexpr std::string_view kApprovedBy = "approved_by";
+inline constexpr std::string_view kApprovedByToken = "approved_by_token";
+inline constexpr std::string_view kApprovedAtMs = "approved_at_ms";
+// Written when sending starts:
+inline constexpr std::string_view kAudienceSize = "audience_size";  // frozen members
+inline constexpr std::string_view kSendingAtMs = "sending_at_ms";
+inline constexpr std::string_view kSentBy = "sent_by";
+// Jobs of the queue not yet finished, and retries waiting in q:retry: the alert is sent
+// when both reach zero.
+inline constexpr std::string_view kJobsPending = "jobs_pending";
+inline constexpr std::string_view kRetriesPending = "retries_pending";
+inline constexpr std::string_view kFinishedAtMs = "finished_at_ms";
+inline constexpr std::string_view kCancelledBy = "cancelled_by";
+inline constexpr std::string_view kCancelledAtMs = "cancelled_at_ms";
+}  // namespace field
+
+// Values of field::kState: the AlertState names of proto/tocsin.proto, in lower case.
+namespace state {
+inline constexpr std::string_view kDraft = "draft";
+inline constexpr std::string_view kApproved = "approved";
+inline constexpr std::string_view kSending = "sending";
+inline constexpr std::string_view kSent = "sent";
+inline constexpr std::string_view kClosed = "closed";
+inline constexpr std::string_view kCancelled = "cancelled";
+}  // namespace state
+
+// Values of alert:{id}:delivery, and the fields of alert:{id}:count.
+namespace delivery_state {
+inline constexpr std::string_view kRetrying = "retrying";    // waiting in q:retry
+inline constexpr std::string_view kSent = "sent";            // a gateway accepted it
+inline constexpr std::string_view kDelivered = "delivered";  // receipt: the handset has it
+inline constexpr std::string_view kFailed = "failed";        // "failed:<reason>" in delivery
+inline constexpr std::string_view kOptedOut = "opted_out";   // opted out before or by the send
+inline constexpr std::string_view kExpired = "expired";      // not sent before the expiry
+inline constexpr std::string_view kSkipped = "skipped";      // "skipped:<why>": a shared
+                                                             // address, a removed member
+inline constexpr std::string_view kCancelled = "cancelled";  // was retrying when cancelled
+}  // namespace delivery_state
+
+}  // namespace tocsin::alerts::keys

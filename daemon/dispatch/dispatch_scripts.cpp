@@ -1,0 +1,184 @@
+#include "dispatch/dispatch_scripts.h"
+
+namespace tocsin::dispatch {
+
+const redis::Script& prepare_script() {
+  static const redis::Script script(R"lua(
+local id, mode, channels = ARGV[1], ARGV[2], ARGV[3]
+local base = 'alert:{' .. id .. '}'
+local delivery, owners, counts, links = base .. ':delivery', base .. ':to', base .. ':count',
+                                        base .. ':links'
+local chosen = { sms = channels == 'sms' or channels == 'both',
+                 email = channels == 'email' or channels == 'both' }
+
+local function set_state(field, state)
+  redis.call('HSET', delivery, field, state)
+  redis.call('HINCRBY', counts, string.match(state, '^[^:]*'), 1)
+end
+
+-- A retry (retry_channel set) writes no state here: its member leaves q:retry only through
+-- the record step, which keeps retries_pending right. A fresh job's final states are
+-- written at once.
+local function decide(member, channel, address, retry_channel)
+  if not chosen[channel] then return 'none' end
+  local retry = retry_channel ~= ''
+  if retry and retry_channel ~= channel then return 'none' end
+  local field = member .. ':' .. channel
+  local state = redis.call('HGET', delivery, field)
+  if retry then
+    if state ~= 'retrying' then return 'done' end  -- settled meanwhile
+  elseif state then
+    return 'done'
+  end
+  local final
+  if not address or address == '' then
+    if not retry then return 'none' end
+    final = 'skipped:no_address'
+  elseif mode == 'expire' then
+    final = 'expired'
+  elseif redis.call('SISMEMBER', 'optout:' .. channel, address) == 1 then
+    final = 'opted_out'
+  else
+    local owner = redis.call('HGET', owners, address)
+    if owner and owner ~= member then
+      final = 'skipped:shared'
+    else
+      if not owner then redis.call('HSET', owners, address, member) end
+      return 'send'
+    end
+  end
+  if not retry then set_state(field, final) end
+  return final
+end
+
+local out = {}
+local i = 4
+while i <= #ARGV do
+  local member, tag, retry_channel = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  i = i + 3
+  local bytes = redis.call('GET', 'member:' .. member)
+  local idx = redis.call('HMGET', 'member:' .. member .. ':idx', 'mobile', 'email')
+  local codes = {}
+  for _, channel in ipairs({ 'sms', 'email' }) do
+    if bytes then
+      codes[channel] = decide(member, channel, idx[channel == 'sms' and 1 or 2], retry_channel)
+    else
+      -- Removed from the roster since the audience was frozen.
+      codes[channel] = decide(member, channel, nil, retry_channel)
+      if codes[channel] == 'none' and chosen[channel] and retry_channel == '' and
+         not redis.call('HGET', delivery, member .. ':' .. channel) then
+        set_state(member .. ':' .. channel, 'skipped:removed')
+        codes[channel] = 'skipped:removed'
+      elseif codes[channel] == 'skipped:no_address' then
+        codes[channel] = 'skipped:removed'
+      end
+    end
+  end
+  if codes.sms == 'send' or codes.email == 'send' then
+    if tag ~= '' then redis.call('HSETNX', links, tag, member) end
+  else
+    bytes = ''
+  end
+  out[#out + 1] = { member, bytes or '', codes.sms, codes.email, idx[1] or '', idx[2] or '' }
+end
+return out
+)lua");
+  return script;
+}
+
+const redis::Script& record_script() {
+  static const redis::Script script(R"lua(
+local now, group, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local touched, order = {}, {}
+local function touch(id)
+  if not touched[id] then touched[id] = true; order[#order + 1] = id end
+end
+local function keys_of(id)
+  local base = 'alert:{' .. id .. '}'
+  return base, base .. ':delivery', base .. ':count', base .. ':sent'
+end
+local function kind(state) return string.match(state, '^[^:]*') end
+local function record_opt_out(channel, address, member)
+  if address == '' then return end
+  redis.call('SADD', 'optout:' .. channel, address)
+  if channel == 'sms' then
+    local holders = redis.call('SMEMBERS', 'phone:' .. address)
+    if #holders > 0 then redis.call('SADD', 'optout:sms:members', unpack(holders)) end
+  else
+    redis.call('SADD', 'optout:email:members', member)
+  end
+end
+
+for i = 0, n - 1 do
+  local b = 4 + i * 8
+  local op, id, a, c = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
+  local v1, v2, v3, v4 = ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7]
+  local alert, delivery, counts, sent = keys_of(id)
+  if op == 'a' then
+    if redis.call('XACK', a, group, c) == 1 then
+      redis.call('XDEL', a, c)
+      redis.call('HINCRBY', alert, 'jobs_pending', -1)
+      touch(id)
+    end
+  else
+    local field = a .. ':' .. c
+    local old = redis.call('HGET', delivery, field)
+    local open = (not old) or old == 'retrying'
+    if op == 'r' or op == 'c' then
+      local remove = op == 'r' and v3 or v4
+      if remove ~= '' then redis.call('ZREM', 'q:retry', remove) end
+      if open then
+        local state = op == 'r' and v1 or 'cancelled'
+        redis.call('HSET', delivery, field, state)
+        redis.call('HINCRBY', counts, kind(state), 1)
+        if state == 'sent' then redis.call('HSET', sent, field, v2) end
+        if state == 'opted_out' then record_opt_out(c, v4, a) end
+        if old == 'retrying' then
+          redis.call('HINCRBY', counts, 'retrying', -1)
+          redis.call('HINCRBY', alert, 'retries_pending', -1)
+          touch(id)
+        end
+      end
+    elseif op == 'q' then
+      if v4 ~= '' then redis.call('ZREM', 'q:retry', v4) end
+      if open then
+        if not old then
+          redis.call('HSET', delivery, field, 'retrying')
+          redis.call('HINCRBY', counts, 'retrying', 1)
+          redis.call('HINCRBY', alert, 'retries_pending', 1)
+        end
+        redis.call('ZADD', 'q:retry', v1, v3)
+      end
+    end
+  end
+end
+
+local finished = 0
+for _, id in ipairs(order) do
+  local alert, _, counts = keys_of(id)
+  local f = redis.call('HMGET', alert, 'state', 'jobs_pending', 'retries_pending')
+  if f[1] == 'sending' and tonumber(f[2] or '0') <= 0 and tonumber(f[3] or '0') <= 0 then
+    redis.call('HSET', alert, 'state', 'sent', 'finished_at_ms', now)
+    local c = redis.call('HMGET', counts, 'sent', 'failed', 'opted_out', 'expired')
+    redis.call('XADD', 'audit', '*', 'actor', 'tocsind', 'action', 'alert.sent', 'subject', id,
+               'detail', 'sent=' .. (c[1] or 0) .. ' failed=' .. (c[2] or 0) ..
+               ' opted_out=' .. (c[3] or 0) .. ' expired=' .. (c[4] or 0))
+    finished = finished + 1
+  end
+end
+return finished
+)lua");
+  return script;
+}
+
+const redis::Script& take_retries_script() {
+  static const redis::Script script(R"lua(
+local now, lease, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit)
+for _, entry in ipairs(due) do redis.call('ZADD', KEYS[1], now + lease, entry) end
+return due
+)lua");
+  return script;
+}
+
+}  // namespace tocsin::dispatch
