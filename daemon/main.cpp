@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "app/version.h"
+#include "app/gateways.h"
 #include "config/config.h"
 #include "log/log.h"
 
@@ -88,6 +89,16 @@ int main(int argc, char** argv) {
     std::cerr << "tocsind: " << e.what() << "\n";
     if (check_only) print_other_problems(config_path, env, e);
     return exit_bad_input;
+  }
+  {
+    // Building every gateway is part of checking the config: an adapter checks its own
+    // fields, and the daemon never runs with some of its gateways missing.
+    std::vector<std::string> problems;
+    tocsin::app::build_gateways(loaded, &problems);
+    for (const std::string& problem : problems) {
+      std::cerr << "tocsind: " << config_path << ": " << problem << "\n";
+    }
+    if (!problems.empty()) return exit_bad_input;
   }
   if (check_only) {
     std::cout << "tocsind: " << config_path << " is valid\n";

@@ -19,6 +19,9 @@
 #include "app/version.h"
 #include "auth/token_store.h"
 #include "config/config.h"
+#include "alerts/local_time.h"
+#include "app/gateways.h"
+#include "dispatch/engine.h"
 #include "dispatch/send_queue.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -72,6 +75,35 @@ void add_process_metrics(metrics::Registry& metrics, redis::Client& redis,
                        [&redis] { return static_cast<double>(redis.reconnects()); });
 }
 
+void add_dispatch_metrics(metrics::Registry& metrics, const dispatch::Engine& engine) {
+  using Kind = metrics::Registry::Kind;
+  struct Figure {
+    const char* name;
+    const char* help;
+    Kind kind;
+    uint64_t dispatch::EngineStats::*field;
+  };
+  static const Figure figures[] = {
+      {"tocsin_dispatch_sent_total", "Messages accepted by a gateway.", Kind::counter,
+       &dispatch::EngineStats::sent},
+      {"tocsin_dispatch_failed_total", "Messages failed permanently.", Kind::counter,
+       &dispatch::EngineStats::failed},
+      {"tocsin_dispatch_retries_total", "Send attempts scheduled again.", Kind::counter,
+       &dispatch::EngineStats::retries},
+      {"tocsin_dispatch_expired_total", "Messages not sent before their alert expired.",
+       Kind::counter, &dispatch::EngineStats::expired},
+      {"tocsin_dispatch_dropped_total", "Messages not sent because their alert was cancelled.",
+       Kind::counter, &dispatch::EngineStats::dropped},
+      {"tocsin_dispatch_in_flight", "Messages sent or being sent, not yet recorded in Redis.",
+       Kind::gauge, &dispatch::EngineStats::in_flight},
+  };
+  for (const Figure& figure : figures) {
+    metrics.add_callback(figure.name, figure.help, figure.kind, [&engine, field = figure.field] {
+      return static_cast<double>(engine.stats().*field);
+    });
+  }
+}
+
 }  // namespace
 
 int run_daemon(config::Config config) {
@@ -86,6 +118,10 @@ int run_daemon(config::Config config) {
   auth::TokenStore tokens(redis);
   add_process_metrics(metrics, redis, started_at);
 
+  alerts::use_time_zone(config.time_zone());
+  std::vector<std::string> gateway_errors;
+  dispatch::Engine engine(executor, redis, config, build_gateways(config, &gateway_errors));
+  add_dispatch_metrics(metrics, engine);
   dispatch::SendQueue send_queue(redis, config);
   api::Services services{config, redis, tokens, metrics, started_at, send_queue};
   http::Router router(
@@ -112,6 +148,13 @@ int run_daemon(config::Config config) {
 
   asio::co_spawn(executor, redis.run(), log_failure("redis"));
   server.start();
+  bool engine_done = false;
+  asio::steady_timer engine_stopped(executor, asio::steady_timer::time_point::max());
+  asio::co_spawn(executor, engine.run(), [&](std::exception_ptr e) {
+    log_failure("dispatch")(e);
+    engine_done = true;
+    engine_stopped.cancel();
+  });
 
   SystemdNotifier systemd(executor);
   asio::signal_set signals(executor, SIGINT, SIGTERM);
@@ -129,7 +172,14 @@ int run_daemon(config::Config config) {
     asio::co_spawn(
         executor,
         [&]() -> asio::awaitable<void> {
+          // Stop taking jobs first; the engine's requests in flight finish and are
+          // recorded while the HTTP server drains, and before Redis is let go.
+          engine.stop();
           co_await server.shutdown(grace);
+          while (!engine_done) {
+            boost::system::error_code ignored;
+            co_await engine_stopped.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+          }
           redis.stop();
           systemd.stop_watchdog();
           signals.cancel();

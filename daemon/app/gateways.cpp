@@ -1,0 +1,14 @@
+#include "app/gateways.h"
+
+#include "adapters/registry.h"
+
+namespace tocsin::app {
+
+std::vector<std::unique_ptr<adapters::Gateway>> build_gateways(const config::Config& config,
+                                                               std::vector<std::string>* errors) {
+  adapters::GatewayRegistry registry;
+  adapters::register_builtin_gateways(registry);
+  return registry.build_all(config, errors);
+}
+
+}  // namespace tocsin::app

@@ -1,0 +1,20 @@
+#pragma once
+// Every gateway type the daemon knows, registered explicitly (Envoy's typed extensions),
+// and the gateways of a config built from them. Adding an adapter means one line in
+// gateways.cpp.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "adapters/gateway.h"
+#include "proto/config.pb.h"
+
+namespace tocsin::app {
+
+// One gateway per config entry; empty with *errors filled ("gateways[i]...: reason") when
+// any entry cannot be built.
+std::vector<std::unique_ptr<adapters::Gateway>> build_gateways(const config::Config& config,
+                                                               std::vector<std::string>* errors);
+
+}  // namespace tocsin::app

@@ -1,0 +1,894 @@
+#include "dispatch/engine.h"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <random>
+#include <set>
+#include <unordered_map>
+
+#include "alerts/alert_keys.h"
+#include "alerts/rsvp_link.h"
+#include "dispatch/dispatch_scripts.h"
+#include "dispatch/gateway_pool.h"
+#include "dispatch/message_renderer.h"
+#include "dispatch/recorder.h"
+#include "dispatch/retry_policy.h"
+#include "dispatch/wakeup.h"
+#include "io/request_executor.h"
+#include "log/log.h"
+#include "proto/config.pb.h"
+#include "proto/tocsin.pb.h"
+#include "redis/client.h"
+
+namespace tocsin::dispatch {
+namespace {
+
+namespace asio = boost::asio;
+namespace keys = alerts::keys;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string channels_word(Channel channel) {
+  switch (channel) {
+    case SMS:
+      return "sms";
+    case EMAIL:
+      return "email";
+    case BOTH:
+      return "both";
+    default:
+      return "none";
+  }
+}
+
+// A job as read from a queue: the alert and its members.
+struct QueueEntry {
+  std::string queue;
+  std::string id;
+  std::string alert_id;
+  std::vector<std::string> members;
+};
+
+// Reads the entries of an XREADGROUP/XAUTOCLAIM reply's entry list; entries deleted
+// meanwhile (nil fields) are returned with no alert, to be acknowledged.
+void read_entries(const redis::Reply& list, const std::string& queue,
+                  std::vector<QueueEntry>& out) {
+  for (const redis::Reply& entry : list.elements) {
+    if (entry.elements.size() != 2) continue;
+    QueueEntry job;
+    job.queue = queue;
+    job.id = entry.elements[0].str;
+    const auto& fields = entry.elements[1].elements;
+    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+      if (fields[i].str == "alert") job.alert_id = fields[i + 1].str;
+      if (fields[i].str == "m") job.members.push_back(fields[i + 1].str);
+    }
+    out.push_back(std::move(job));
+  }
+}
+
+// A retry entry of q:retry: "alert|member|channel|attempt". Alert ids and channels hold
+// no '|'; a member id might, so it is what lies between the first and the last two.
+struct RetryEntry {
+  std::string text;
+  std::string alert_id;
+  std::string member_id;
+  std::string channel;
+  int attempt = 1;
+};
+
+std::optional<RetryEntry> parse_retry(std::string text) {
+  const auto first = text.find('|');
+  const auto last = text.rfind('|');
+  if (first == std::string::npos || last <= first) return std::nullopt;
+  const auto middle = text.rfind('|', last - 1);
+  if (middle <= first) return std::nullopt;
+  RetryEntry entry;
+  entry.alert_id = text.substr(0, first);
+  entry.member_id = text.substr(first + 1, middle - first - 1);
+  entry.channel = text.substr(middle + 1, last - middle - 1);
+  entry.attempt = std::atoi(text.c_str() + last + 1);
+  if (entry.attempt < 1) return std::nullopt;
+  entry.text = std::move(text);
+  return entry;
+}
+
+std::string retry_text(const std::string& alert, const std::string& member,
+                       const std::string& channel, int attempt) {
+  return alert + "|" + member + "|" + channel + "|" + std::to_string(attempt);
+}
+
+}  // namespace
+
+struct Engine::Impl : std::enable_shared_from_this<Impl> {
+  // What the engine keeps of an alert in use.
+  struct AlertInfo {
+    std::shared_ptr<MessageRenderer> renderer;
+    std::string state;
+    bool urgent = false;
+    int64_t expires_at_ms = 0;
+    std::string channels;
+    Clock::time_point last_used;
+
+    bool expired(int64_t now) const { return expires_at_ms > 0 && now >= expires_at_ms; }
+  };
+
+  // A queue job being worked on: acknowledged once all its messages are recorded.
+  struct Job {
+    std::string queue;
+    std::string entry_id;
+    std::string alert_id;
+    int open = 0;
+  };
+
+  struct Pending {
+    std::shared_ptr<Job> job;  // null for a retry
+    std::string retry_entry;   // the q:retry entry it came from, for a retry
+    int attempt = 1;
+    adapters::OutgoingMessage message;
+  };
+
+  // Messages ready to send on one channel, urgent alerts' first.
+  struct ReadyQueue {
+    explicit ReadyQueue(asio::any_io_executor executor) : wakeup(std::move(executor)) {}
+    std::deque<Pending> urgent;
+    std::deque<Pending> routine;
+    Wakeup wakeup;
+    size_t size() const { return urgent.size() + routine.size(); }
+    bool empty() const { return urgent.empty() && routine.empty(); }
+    std::deque<Pending>& front_queue() { return urgent.empty() ? routine : urgent; }
+  };
+
+  Impl(asio::any_io_executor ex, redis::Client& r, const config::Config& c,
+       std::vector<std::unique_ptr<adapters::Gateway>> gateways)
+      : executor(ex),
+        redis(r),
+        config(c),
+        consumer(c.dispatch().consumer_name()),
+        requests(ex),
+        recorder(ex, r, std::string(keys::kConsumerGroup)),
+        reader_wakeup(ex),
+        stopped(ex),
+        watch_tick(ex),
+        retry_tick(ex),
+        claim_tick(ex),
+        rate_tick(ex),
+        pool(make_slots(std::move(gateways), c)) {
+    redis.load_on_connect(prepare_script());
+    redis.load_on_connect(take_retries_script());
+    for (const char* channel : {"sms", "email"}) {
+      if (!pool.has_channel(channel)) continue;
+      double rate = 0;
+      for (const auto& slot : pool.slots()) {
+        if (slot->gateway->channel() == channel) rate += slot->gateway->rate_per_second();
+      }
+      // About two seconds of work ahead, so a STOP or a cancel finds little already
+      // prepared, and a fast gateway never runs dry.
+      const double job_size = c.dispatch().job_size();
+      window += static_cast<size_t>(std::clamp(rate * 2, 2 * job_size, 20000.0));
+      ready.emplace(channel, std::make_unique<ReadyQueue>(ex));
+    }
+    recorder.on_written([this](const std::vector<RecordItem>& items) { on_written(items); });
+  }
+
+  static std::vector<std::unique_ptr<GatewaySlot>> make_slots(
+      std::vector<std::unique_ptr<adapters::Gateway>> gateways, const config::Config& config) {
+    std::vector<std::unique_ptr<GatewaySlot>> slots;
+    const auto now = Clock::now();
+    for (size_t i = 0; i < gateways.size(); ++i) {
+      int concurrency = 16;
+      for (const auto& entry : config.gateways()) {
+        if (entry.name() == gateways[i]->name()) concurrency = entry.max_concurrency();
+      }
+      slots.push_back(std::make_unique<GatewaySlot>(std::move(gateways[i]), concurrency, now));
+    }
+    return slots;
+  }
+
+  // --- state ------------------------------------------------------------------------------
+
+  asio::any_io_executor executor;
+  redis::Client& redis;
+  const config::Config& config;
+  std::string consumer;
+  io::RequestExecutor requests;
+  Recorder recorder;
+  Wakeup reader_wakeup;
+  Wakeup stopped;
+  // One per periodic loop (a Wakeup has one waiter, or its waiters would wake each other
+  // in turn); stop() wakes them all.
+  Wakeup watch_tick;
+  Wakeup retry_tick;
+  Wakeup claim_tick;
+  Wakeup rate_tick;
+  GatewayPool pool;
+  RetryPolicy policy;
+  std::mt19937_64 random{std::random_device{}()};
+  std::string rsvp_secret;
+
+  std::map<std::string, std::unique_ptr<ReadyQueue>> ready;
+  size_t window = 0;
+  std::unordered_map<std::string, AlertInfo> alerts;
+  std::map<std::string, std::string> held_jobs;  // entry id -> queue, until acknowledged
+  bool stopping = false;
+  int running_tasks = 0;
+  EngineStats stats;
+
+  // --- small helpers ----------------------------------------------------------------------
+
+  size_t ready_total() const {
+    size_t total = 0;
+    for (const auto& [channel, queue] : ready) total += queue->size();
+    return total;
+  }
+
+  double uniform() { return std::uniform_real_distribution<double>(0, 1)(random); }
+
+  // A recorded outcome for a message: the job is acknowledged after its last one.
+  void complete(const Pending& pending, RecordItem item) {
+    recorder.add(std::move(item));
+    if (pending.job && --pending.job->open == 0) acknowledge(*pending.job);
+  }
+
+  void acknowledge(const Job& job) {
+    RecordItem ack;
+    ack.op = RecordItem::Op::ack;
+    ack.alert_id = job.alert_id;
+    ack.member_or_queue = job.queue;
+    ack.channel_or_entry = job.entry_id;
+    recorder.add(std::move(ack));
+  }
+
+  void on_written(const std::vector<RecordItem>& items) {
+    for (const RecordItem& item : items) {
+      if (item.is_message && stats.in_flight > 0) --stats.in_flight;
+      if (item.op == RecordItem::Op::ack) held_jobs.erase(item.channel_or_entry);
+    }
+    stats.alerts_finished = recorder.alerts_finished();
+    // Room in the in-flight window: a pump waiting for it may go on.
+    for (auto& [channel, queue] : ready) queue->wakeup.notify();
+  }
+
+  static RecordItem result_item(const adapters::OutgoingMessage& message, std::string state,
+                                const std::string& entry_to_remove) {
+    RecordItem item;
+    item.op = RecordItem::Op::result;
+    item.alert_id = message.alert_id;
+    item.member_or_queue = message.member_id;
+    item.channel_or_entry = message.channel;
+    item.state_or_due = std::move(state);
+    item.entry_to_remove = entry_to_remove;
+    return item;
+  }
+
+  void count_final(std::string_view state) {
+    if (state == keys::delivery_state::kSent) ++stats.sent;
+    else if (state.starts_with(keys::delivery_state::kFailed)) ++stats.failed;
+    else if (state == keys::delivery_state::kOptedOut) ++stats.opted_out;
+    else if (state == keys::delivery_state::kExpired) ++stats.expired;
+    else if (state.starts_with(keys::delivery_state::kSkipped)) ++stats.skipped;
+  }
+
+  asio::awaitable<void> periodic(Wakeup& tick, Clock::duration period) {
+    const auto until = Clock::now() + period;
+    while (!stopping && Clock::now() < until) co_await tick.wait(until - Clock::now());
+  }
+
+  // --- alerts -----------------------------------------------------------------------------
+
+  asio::awaitable<Result<AlertInfo*>> alert_info(const std::string& id) {
+    if (auto found = alerts.find(id); found != alerts.end()) {
+      found->second.last_used = Clock::now();
+      co_return &found->second;
+    }
+    redis::Command read{"HMGET",
+                        keys::alert(id),
+                        std::string(keys::field::kProto),
+                        std::string(keys::field::kKind),
+                        std::string(keys::field::kState),
+                        std::string(keys::field::kExpiresAtMs)};
+    auto reply = co_await redis.exec(std::move(read));
+    if (!reply) co_return reply.error();
+    AlertInfo* none = nullptr;
+    if (reply->elements.size() != 4 || reply->elements[0].is_nil()) co_return none;
+    Alert alert;
+    if (!alert.ParseFromString(reply->elements[0].str)) co_return none;
+    AlertInfo info;
+    info.urgent = reply->elements[1].str == "urgent";
+    info.state = reply->elements[2].str;
+    info.expires_at_ms = std::atoll(reply->elements[3].str.c_str());
+    info.channels = channels_word(alert.channels());
+    info.renderer = std::make_shared<MessageRenderer>(std::move(alert), config.time_zone());
+    info.last_used = Clock::now();
+    co_return &alerts.insert_or_assign(id, std::move(info)).first->second;
+  }
+
+  // Reads the state of every alert in use, so a cancel is seen within a quarter second.
+  asio::awaitable<void> watch_alerts() {
+    while (!stopping) {
+      co_await periodic(watch_tick, milliseconds(250));
+      if (alerts.empty()) continue;
+      std::vector<std::string> ids;
+      std::vector<redis::Command> commands;
+      for (const auto& [id, info] : alerts) {
+        ids.push_back(id);
+        commands.push_back(redis::Command{"HGET", keys::alert(id), std::string(keys::field::kState)});
+      }
+      auto replies = co_await redis.exec_pipeline(std::move(commands));
+      if (!replies) continue;
+      const auto now = Clock::now();
+      for (size_t i = 0; i < ids.size() && i < replies->size(); ++i) {
+        auto found = alerts.find(ids[i]);
+        if (found == alerts.end()) continue;
+        const std::string& state = (*replies)[i].str;
+        if (state != found->second.state && state == keys::state::kCancelled) {
+          spdlog::info("event=dispatch_cancel_seen alert={}", ids[i]);
+          for (auto& [channel, queue] : ready) queue->wakeup.notify();
+        }
+        found->second.state = state;
+        // Forget finished alerts unused for a minute; they are read again if a job comes.
+        if (state != keys::state::kSending && now - found->second.last_used > std::chrono::minutes(1)) {
+          alerts.erase(found);
+        }
+      }
+    }
+  }
+
+  // --- taking jobs ------------------------------------------------------------------------
+
+  asio::awaitable<void> ensure_groups() {
+    for (auto queue : {keys::kUrgentQueue, keys::kRoutineQueue}) {
+      // From the start of the stream: jobs queued before the first daemon ever ran count.
+      redis::Command create{"XGROUP", "CREATE", std::string(queue),
+                            std::string(keys::kConsumerGroup), "0", "MKSTREAM"};
+      co_await redis.exec(std::move(create));  // BUSYGROUP when it exists: fine
+    }
+  }
+
+  asio::awaitable<bool> load_secret() {
+    redis::Command create{"SET", std::string(alerts::kRsvpSecretKey), alerts::new_rsvp_secret(),
+                          "NX"};
+    auto created = co_await redis.exec(std::move(create));
+    if (!created) co_return false;
+    redis::Command get{"GET", std::string(alerts::kRsvpSecretKey)};
+    auto secret = co_await redis.exec(std::move(get));
+    if (!secret || secret->type != redis::Reply::Type::string) co_return false;
+    rsvp_secret = secret->str;
+    co_return true;
+  }
+
+  // Prepares the members of a job (or of due retries) and queues their messages. Returns
+  // false when Redis failed: the caller tries again later.
+  asio::awaitable<bool> take(const QueueEntry& entry) {
+    if (held_jobs.contains(entry.id)) co_return true;  // already ours and in progress
+    auto job = std::make_shared<Job>();
+    job->queue = entry.queue;
+    job->entry_id = entry.id;
+    job->alert_id = entry.alert_id;
+    if (entry.alert_id.empty()) {  // deleted from the stream meanwhile
+      held_jobs.emplace(entry.id, entry.queue);
+      acknowledge(*job);
+      co_return true;
+    }
+    auto info = co_await alert_info(entry.alert_id);
+    if (!info) co_return false;
+    held_jobs.emplace(entry.id, entry.queue);
+    ++stats.jobs_taken;
+    AlertInfo* alert = *info;
+    if (!alert || alert->state != keys::state::kSending) {
+      // Cancelled (or gone): nothing of it is sent any more.
+      if (alert) stats.dropped += entry.members.size();
+      acknowledge(*job);
+      co_return true;
+    }
+    std::vector<std::string> retry_channels(entry.members.size());
+    auto prepared = co_await prepare(*alert, entry.alert_id, entry.members, retry_channels);
+    if (!prepared) {
+      held_jobs.erase(entry.id);
+      co_return false;
+    }
+    for (size_t i = 0; i < prepared->size(); ++i) {
+      queue_member(*alert, (*prepared)[i], job, nullptr);
+    }
+    if (job->open == 0) acknowledge(*job);
+    co_return true;
+  }
+
+  struct Prepared {
+    std::string member_id;
+    std::string bytes;
+    std::string codes[2];  // sms, email
+    std::string addresses[2];
+    std::string tag;
+  };
+
+  asio::awaitable<std::optional<std::vector<Prepared>>> prepare(
+      const AlertInfo& alert, const std::string& alert_id, const std::vector<std::string>& members,
+      const std::vector<std::string>& retry_channels) {
+    std::vector<std::string> args{alert_id, alert.expired(now_ms()) ? "expire" : "send",
+                                  alert.channels};
+    std::vector<std::string> tags;
+    tags.reserve(members.size());
+    for (size_t i = 0; i < members.size(); ++i) {
+      tags.push_back(alerts::rsvp_tag(rsvp_secret, alert_id, members[i]));
+      args.push_back(members[i]);
+      args.push_back(tags.back());
+      args.push_back(retry_channels[i]);
+    }
+    std::vector<std::string> no_keys;
+    auto reply = co_await redis.eval(prepare_script(), std::move(no_keys), std::move(args));
+    if (!reply || reply->type != redis::Reply::Type::array) {
+      spdlog::warn("event=dispatch_prepare_failed alert={} error={}", alert_id,
+                   log::quote(!reply ? reply.error().message() : reply->str));
+      co_return std::nullopt;
+    }
+    std::vector<Prepared> out;
+    out.reserve(reply->elements.size());
+    for (size_t i = 0; i < reply->elements.size(); ++i) {
+      const auto& e = reply->elements[i].elements;
+      if (e.size() != 6) continue;
+      Prepared p;
+      p.member_id = e[0].str;
+      p.bytes = e[1].str;
+      p.codes[0] = e[2].str;
+      p.codes[1] = e[3].str;
+      p.addresses[0] = e[4].str;
+      p.addresses[1] = e[5].str;
+      p.tag = i < tags.size() ? tags[i] : std::string();
+      out.push_back(std::move(p));
+    }
+    co_return out;
+  }
+
+  // Turns one prepared member into messages on the ready queues. For a retry, `retry` is
+  // its entry and only its channel is considered.
+  void queue_member(const AlertInfo& alert, const Prepared& prepared,
+                    const std::shared_ptr<Job>& job, const RetryEntry* retry) {
+    Member member;
+    const bool has_member = !prepared.bytes.empty() && member.ParseFromString(prepared.bytes);
+    static const char* const kChannels[2] = {"sms", "email"};
+    for (int c = 0; c < 2; ++c) {
+      const std::string& code = prepared.codes[c];
+      if (code == "none") continue;
+      if (code == "done") {
+        if (retry) forget_retry(*retry);
+        continue;
+      }
+      if (code == "send" && !has_member) {
+        // Claimed, but the stored record does not parse: fail it visibly, never silently.
+        adapters::OutgoingMessage message;
+        message.alert_id = alert.renderer->alert().id();
+        message.member_id = prepared.member_id;
+        message.channel = kChannels[c];
+        count_final("failed");
+        Pending failed;
+        failed.job = job;
+        if (job) ++job->open;
+        complete(failed, result_item(message, "failed:unreadable member record",
+                                     retry ? retry->text : std::string()));
+        continue;
+      }
+      if (code != "send") {
+        // A final state: written already for a job; to be written for a retry, which
+        // leaves q:retry only through the record step.
+        count_final(code);
+        if (retry) {
+          adapters::OutgoingMessage message;
+          message.alert_id = retry->alert_id;
+          message.member_id = retry->member_id;
+          message.channel = retry->channel;
+          recorder.add(result_item(message, code, retry->text));
+        }
+        continue;
+      }
+      const std::string link =
+          alerts::rsvp_link(config.http().public_url(), alert.renderer->alert().code(),
+                            prepared.tag);
+      Pending pending;
+      pending.job = job;
+      pending.message = alert.renderer->render(member, kChannels[c], prepared.addresses[c], link);
+      if (retry) {
+        pending.retry_entry = retry->text;
+        pending.attempt = retry->attempt;
+      }
+      auto queue = ready.find(kChannels[c]);
+      if (queue == ready.end()) {
+        // No gateway for this channel: a configuration problem, reported per message so
+        // the turnout shows it rather than a blast that never ends.
+        count_final("failed");
+        if (job) ++job->open;
+        complete(pending, result_item(pending.message,
+                                      std::string("failed:no ") + kChannels[c] +
+                                          " gateway configured",
+                                      pending.retry_entry));
+        continue;
+      }
+      if (job) ++job->open;
+      (alert.urgent ? queue->second->urgent : queue->second->routine).push_back(std::move(pending));
+      queue->second->wakeup.notify();
+    }
+  }
+
+  void forget_retry(const RetryEntry& retry) {
+    adapters::OutgoingMessage message;
+    message.alert_id = retry.alert_id;
+    message.member_id = retry.member_id;
+    message.channel = retry.channel;
+    // The member already has a final state: the record step only removes the entry.
+    recorder.add(result_item(message, "skipped:settled", retry.text));
+  }
+
+  // XREADGROUP, non-blocking (the connection is shared, so it must never block): from the
+  // beginning of our own pending entries when start_id is "0", new entries with ">".
+  asio::awaitable<Result<std::vector<QueueEntry>>> read_queue(std::string_view queue,
+                                                              std::string start_id, int count) {
+    redis::Command read{"XREADGROUP", "GROUP", std::string(keys::kConsumerGroup), consumer,
+                        "COUNT", std::to_string(count), "STREAMS", std::string(queue),
+                        std::move(start_id)};
+    auto reply = co_await redis.exec(std::move(read));
+    if (!reply) co_return reply.error();
+    std::vector<QueueEntry> entries;
+    if (reply->is_error()) {
+      // NOGROUP after a FLUSHALL or a Redis that lost its data: make the groups again.
+      spdlog::warn("event=dispatch_read_failed queue={} error={}", queue, log::quote(reply->str));
+      co_await ensure_groups();
+      co_return entries;
+    }
+    for (const auto& stream : reply->elements) {
+      if (stream.elements.size() == 2) read_entries(stream.elements[1], std::string(queue), entries);
+    }
+    co_return entries;
+  }
+
+  // Jobs this consumer held when it last stopped (a crash, a kill -9): taken back first.
+  asio::awaitable<bool> recover_own_jobs() {
+    for (auto queue : {keys::kUrgentQueue, keys::kRoutineQueue}) {
+      std::string after = "0";
+      for (;;) {
+        auto entries = co_await read_queue(queue, after, 100);
+        if (!entries) co_return false;
+        if (entries->empty()) break;
+        for (const QueueEntry& entry : *entries) {
+          while (!co_await take(entry)) {
+            if (stopping) co_return false;
+            co_await reader_wakeup.wait(milliseconds(200));
+          }
+          after = entry.id;
+        }
+      }
+    }
+    if (!held_jobs.empty()) spdlog::info("event=dispatch_recovered jobs={}", held_jobs.size());
+    co_return true;
+  }
+
+  asio::awaitable<void> read_jobs() {
+    while (!stopping && !co_await load_secret()) co_await reader_wakeup.wait(milliseconds(200));
+    co_await ensure_groups();
+    while (!stopping && !co_await recover_own_jobs()) {
+      co_await reader_wakeup.wait(milliseconds(200));
+    }
+    const int job_size = config.dispatch().job_size();
+    while (!stopping) {
+      const size_t queued = ready_total();
+      if (queued >= window) {
+        co_await reader_wakeup.wait(milliseconds(50));
+        continue;
+      }
+      const int count = static_cast<int>(std::clamp<size_t>((window - queued) / job_size, 1, 20));
+      bool got_any = false;
+      bool failed = false;
+      // Urgent first: routine jobs are read only when no urgent job is waiting.
+      for (auto queue : {keys::kUrgentQueue, keys::kRoutineQueue}) {
+        auto entries = co_await read_queue(queue, ">", count);
+        if (!entries) {
+          failed = true;
+          break;
+        }
+        for (const QueueEntry& entry : *entries) {
+          while (!stopping && !co_await take(entry)) co_await reader_wakeup.wait(milliseconds(200));
+        }
+        if (!entries->empty()) {
+          got_any = true;
+          break;  // read the urgent queue again before any more routine jobs
+        }
+      }
+      if (failed) {
+        co_await reader_wakeup.wait(milliseconds(200));
+      } else if (!got_any) {
+        // Another daemon's send is seen within this; our own wakes us at once.
+        co_await reader_wakeup.wait(milliseconds(50));
+      }
+    }
+  }
+
+  // --- retries ----------------------------------------------------------------------------
+
+  asio::awaitable<void> take_retries() {
+    const int64_t lease = config.dispatch().claim_idle_ms();
+    while (!stopping) {
+      co_await periodic(retry_tick, milliseconds(250));
+      const size_t queued = ready_total();
+      if (queued >= window || rsvp_secret.empty()) continue;
+      std::vector<std::string> retry_keys{std::string(keys::kRetryQueue)};
+      std::vector<std::string> args{std::to_string(now_ms()), std::to_string(lease),
+                                    std::to_string(std::min<size_t>(window - queued, 500))};
+      auto reply =
+          co_await redis.eval(take_retries_script(), std::move(retry_keys), std::move(args));
+      if (!reply || reply->type != redis::Reply::Type::array || reply->elements.empty()) continue;
+      std::map<std::string, std::vector<RetryEntry>> by_alert;
+      for (const auto& element : reply->elements) {
+        if (auto entry = parse_retry(element.str)) by_alert[entry->alert_id].push_back(*entry);
+      }
+      for (auto& [alert_id, entries] : by_alert) co_await retry(alert_id, entries);
+    }
+  }
+
+  asio::awaitable<void> retry(const std::string& alert_id, const std::vector<RetryEntry>& entries) {
+    auto info = co_await alert_info(alert_id);
+    if (!info) co_return;  // the lease runs out and they come back
+    AlertInfo* alert = *info;
+    if (!alert || alert->state != keys::state::kSending) {
+      for (const RetryEntry& entry : entries) {
+        RecordItem item;
+        item.op = RecordItem::Op::cancel_retry;
+        item.alert_id = entry.alert_id;
+        item.member_or_queue = entry.member_id;
+        item.channel_or_entry = entry.channel;
+        item.entry_to_remove = entry.text;
+        recorder.add(std::move(item));
+        ++stats.dropped;
+      }
+      co_return;
+    }
+    std::vector<std::string> members;
+    std::vector<std::string> channels;
+    for (const RetryEntry& entry : entries) {
+      members.push_back(entry.member_id);
+      channels.push_back(entry.channel);
+    }
+    auto prepared = co_await prepare(*alert, alert_id, members, channels);
+    if (!prepared) co_return;
+    for (size_t i = 0; i < prepared->size() && i < entries.size(); ++i) {
+      queue_member(*alert, (*prepared)[i], nullptr, &entries[i]);
+    }
+  }
+
+  // --- sending ----------------------------------------------------------------------------
+
+  asio::awaitable<void> pump(std::string channel) {
+    ReadyQueue& queue = *ready.at(channel);
+    const uint64_t max_in_flight = static_cast<uint64_t>(config.dispatch().max_in_flight());
+    unsigned since_yield = 0;
+    while (!stopping) {
+      if (queue.empty()) {
+        co_await queue.wakeup.wait(std::chrono::seconds(1));
+        continue;
+      }
+      if (stats.in_flight >= max_in_flight) {
+        co_await queue.wakeup.wait(std::chrono::seconds(1));
+        continue;
+      }
+      auto& lane = queue.front_queue();
+      Pending& next = lane.front();
+      const auto alert = alerts.find(next.message.alert_id);
+      if (alert == alerts.end() || alert->second.state != keys::state::kSending) {
+        drop(next);
+        lane.pop_front();
+        continue;
+      }
+      if (alert->second.expired(now_ms())) {
+        count_final(keys::delivery_state::kExpired);
+        complete(next, result_item(next.message, std::string(keys::delivery_state::kExpired),
+                                   next.retry_entry));
+        lane.pop_front();
+        continue;
+      }
+      const auto picked = pool.pick(channel, next.message.segments, Clock::now());
+      if (!picked.slot) {
+        co_await queue.wakeup.wait(picked.wait);
+        continue;
+      }
+      Pending pending = std::move(next);
+      lane.pop_front();
+      ++stats.in_flight;
+      reader_wakeup.notify();
+      adapters::GatewayRequest request = picked.slot->gateway->build(pending.message);
+      if (auto* local = std::get_if<adapters::LocalWrite>(&request)) {
+        finish(pending, *picked.slot, requests.files().write(*local));
+      } else {
+        ++running_tasks;
+        asio::co_spawn(executor, send(std::move(pending), picked.slot, std::move(request)),
+                       asio::detached);
+      }
+      // A blast through a local gateway never suspends otherwise: let the reader, the
+      // recorder and the HTTP server have the loop now and then.
+      if (++since_yield % 64 == 0) co_await asio::post(executor, asio::use_awaitable);
+    }
+  }
+
+  asio::awaitable<void> send(Pending pending, GatewaySlot* slot, adapters::GatewayRequest request) {
+    auto self = shared_from_this();
+    adapters::GatewayResponse response;
+    try {
+      response = co_await requests.execute(std::move(request));
+    } catch (const std::exception& e) {
+      response.transport_error = -1;
+      response.transport_message = e.what();
+    }
+    finish(pending, *slot, response);
+    --running_tasks;
+    stopped.notify();
+    ready.at(pending.message.channel)->wakeup.notify();
+  }
+
+  void finish(const Pending& pending, GatewaySlot& slot, const adapters::GatewayResponse& response) {
+    const SendResult result = slot.gateway->classify(pending.message, response);
+    const RetryDecision decision = decide(policy, result, pending.attempt, uniform());
+    pool.on_result(slot, result, decision, Clock::now());
+    RecordItem item;
+    switch (decision.action) {
+      case RetryDecision::Action::done:
+        item = result_item(pending.message, std::string(keys::delivery_state::kSent),
+                           pending.retry_entry);
+        item.message_id = result.message_id;
+        break;
+      case RetryDecision::Action::retry:
+        item.op = RecordItem::Op::retry;
+        item.alert_id = pending.message.alert_id;
+        item.member_or_queue = pending.message.member_id;
+        item.channel_or_entry = pending.message.channel;
+        item.state_or_due = std::to_string(now_ms() + decision.delay.count());
+        item.entry_to_add = retry_text(pending.message.alert_id, pending.message.member_id,
+                                       pending.message.channel, pending.attempt + 1);
+        item.entry_to_remove = pending.retry_entry;
+        ++stats.retries;
+        break;
+      case RetryDecision::Action::fail:
+        item = result_item(pending.message, "failed:" + decision.reason, pending.retry_entry);
+        break;
+      case RetryDecision::Action::record_opt_out:
+        item = result_item(pending.message, std::string(keys::delivery_state::kOptedOut),
+                           pending.retry_entry);
+        item.address = pending.message.to;
+        break;
+    }
+    if (item.op == RecordItem::Op::result) count_final(item.state_or_due);
+    item.is_message = true;
+    complete(pending, std::move(item));
+  }
+
+  // A message of a cancelled alert: not sent, no state (it was never attempted).
+  void drop(const Pending& pending) {
+    ++stats.dropped;
+    if (!pending.retry_entry.empty()) {
+      RecordItem item;
+      item.op = RecordItem::Op::cancel_retry;
+      item.alert_id = pending.message.alert_id;
+      item.member_or_queue = pending.message.member_id;
+      item.channel_or_entry = pending.message.channel;
+      item.entry_to_remove = pending.retry_entry;
+      recorder.add(std::move(item));
+    }
+    if (pending.job && --pending.job->open == 0) acknowledge(*pending.job);
+  }
+
+  // --- keeping jobs, taking over a dead daemon's ------------------------------------------
+
+  asio::awaitable<void> keep_and_claim() {
+    const int64_t idle = config.dispatch().claim_idle_ms();
+    while (!stopping) {
+      co_await periodic(claim_tick, milliseconds(idle / 3));
+      if (stopping || rsvp_secret.empty()) break;
+      // Touch the jobs we hold so no other daemon takes them over while we work on them.
+      std::map<std::string, std::vector<std::string>> by_queue;
+      for (const auto& [entry, queue] : held_jobs) by_queue[queue].push_back(entry);
+      for (auto& [queue, entries] : by_queue) {
+        for (size_t first = 0; first < entries.size(); first += 500) {
+          redis::Command claim{"XCLAIM", queue, std::string(keys::kConsumerGroup), consumer, "0"};
+          const size_t last = std::min(entries.size(), first + 500);
+          claim.insert(claim.end(), entries.begin() + first, entries.begin() + last);
+          claim.push_back("JUSTID");
+          co_await redis.exec(std::move(claim));
+        }
+      }
+      // Take over the jobs of a consumer silent for longer than claim_idle_ms.
+      for (auto queue : {keys::kUrgentQueue, keys::kRoutineQueue}) {
+        redis::Command autoclaim{"XAUTOCLAIM", std::string(queue),
+                                 std::string(keys::kConsumerGroup), consumer,
+                                 std::to_string(idle), "0-0", "COUNT", "100"};
+        auto reply = co_await redis.exec(std::move(autoclaim));
+        if (!reply || reply->elements.size() < 2) continue;
+        std::vector<QueueEntry> entries;
+        read_entries(reply->elements[1], std::string(queue), entries);
+        if (!entries.empty()) {
+          spdlog::info("event=dispatch_claimed queue={} jobs={}", queue, entries.size());
+        }
+        for (const QueueEntry& entry : entries) co_await take(entry);
+      }
+    }
+  }
+
+  asio::awaitable<void> tick_rates() {
+    while (!stopping) {
+      co_await periodic(rate_tick, std::chrono::seconds(1));
+      pool.tick(Clock::now());
+    }
+  }
+
+  // --- lifecycle --------------------------------------------------------------------------
+
+  asio::awaitable<void> run() {
+    auto self = shared_from_this();
+    auto spawn = [this](asio::awaitable<void> task, const char* name) {
+      ++running_tasks;
+      asio::co_spawn(executor, std::move(task), [this, name](std::exception_ptr error) {
+        if (error) {
+          try {
+            std::rethrow_exception(error);
+          } catch (const std::exception& e) {
+            spdlog::error("event=dispatch_task_failed task={} error={}", name, log::quote(e.what()));
+          }
+        }
+        --running_tasks;
+        stopped.notify();
+      });
+    };
+    spawn(read_jobs(), "read_jobs");
+    spawn(take_retries(), "take_retries");
+    spawn(watch_alerts(), "watch_alerts");
+    spawn(keep_and_claim(), "keep_and_claim");
+    spawn(tick_rates(), "tick_rates");
+    for (auto& [channel, queue] : ready) spawn(pump(channel), "pump");
+    spdlog::info("event=dispatch_started consumer={} gateways={} window={}", log::quote(consumer),
+                 pool.slots().size(), window);
+    asio::co_spawn(executor, recorder.run(std::chrono::seconds(5)), [this](std::exception_ptr) {
+      recorder_done = true;
+      stopped.notify();
+    });
+    // Until stop(), then until every task and request has finished and the recorder has
+    // written what they produced.
+    while (running_tasks > 0) co_await stopped.wait(std::chrono::seconds(1));
+    recorder.stop();
+    while (!recorder_done) co_await stopped.wait(std::chrono::seconds(1));
+    spdlog::info("event=dispatch_stopped sent={} failed={} in_flight={}", stats.sent, stats.failed,
+                 stats.in_flight);
+  }
+
+  void stop() {
+    stopping = true;
+    reader_wakeup.notify();
+    for (auto& [channel, queue] : ready) queue->wakeup.notify();
+    stopped.notify();
+    for (Wakeup* tick : {&watch_tick, &retry_tick, &claim_tick, &rate_tick}) tick->notify();
+  }
+
+  bool recorder_done = false;
+};
+
+Engine::Engine(boost::asio::any_io_executor executor, redis::Client& redis,
+               const config::Config& config,
+               std::vector<std::unique_ptr<adapters::Gateway>> gateways)
+    : impl_(std::make_shared<Impl>(std::move(executor), redis, config, std::move(gateways))) {}
+
+Engine::~Engine() = default;
+
+boost::asio::awaitable<void> Engine::run() { co_await impl_->run(); }
+
+void Engine::stop() { impl_->stop(); }
+
+EngineStats Engine::stats() const { return impl_->stats; }
+
+}  // namespace tocsin::dispatch

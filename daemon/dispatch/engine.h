@@ -1,0 +1,71 @@
+#pragma once
+// The dispatch engine (DESIGN.md, "dispatch/"): takes the jobs SendQueue put in the Redis
+// streams, urgent queue first, through the consumer group "dispatch"; renders each
+// member's message; sends it through the gateways of its channel at their rates
+// (GatewayPool); and records every outcome (Recorder) before acknowledging the job.
+//
+// Exactly once: a member's message is sent only when prepare_script finds no delivery
+// state for it, and its state is recorded before its job is acknowledged. A crash can
+// duplicate only the messages sent and not yet recorded, which dispatch.max_in_flight
+// bounds. A job left by a crashed daemon is taken back by the same consumer at restart,
+// or by another daemon after dispatch.claim_idle_ms.
+//
+// Cancel: the state of every alert in use is read again four times a second; messages of a
+// cancelled alert still waiting are dropped and its jobs acknowledged, so nothing more is
+// sent within a second. Expiry: messages due after the alert's expires_at are recorded as
+// expired, not sent.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "adapters/gateway.h"
+
+namespace tocsin::redis {
+class Client;
+}
+namespace tocsin::config {
+class Config;
+}
+
+namespace tocsin::dispatch {
+
+struct EngineStats {
+  uint64_t sent = 0;       // accepted by a gateway
+  uint64_t failed = 0;     // permanently
+  uint64_t retries = 0;    // scheduled
+  uint64_t opted_out = 0;  // found opted out, before or by the send
+  uint64_t expired = 0;
+  uint64_t skipped = 0;    // shared address, removed member
+  uint64_t dropped = 0;    // not sent because the alert was cancelled
+  uint64_t in_flight = 0;  // sent or being sent, not yet recorded
+  uint64_t jobs_taken = 0;
+  uint64_t alerts_finished = 0;
+};
+
+class Engine {
+ public:
+  // Registers its scripts with redis.load_on_connect(): construct before redis.run().
+  Engine(boost::asio::any_io_executor executor, redis::Client& redis, const config::Config& config,
+         std::vector<std::unique_ptr<adapters::Gateway>> gateways);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Runs until stop(); then returns once the requests in flight have finished and their
+  // outcomes are recorded (or Redis stayed away for a few seconds: the jobs then stay
+  // pending and are taken up again at the next start).
+  boost::asio::awaitable<void> run();
+  void stop();
+
+  EngineStats stats() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace tocsin::dispatch
