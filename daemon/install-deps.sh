@@ -17,6 +17,7 @@ if [[ "${1:-}" == "--tests" ]]; then
     libgtest-dev libgmock-dev
     systemd                 # systemd-analyze verify checks systemd/tocsind.service
     clang libclang-rt-14-dev  # libFuzzer targets
+    python3-aiosmtpd        # the SMTP server of the email tests (run with /usr/bin/python3)
   )
 fi
 

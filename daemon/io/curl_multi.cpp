@@ -1,0 +1,322 @@
+#include "io/curl_multi.h"
+
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <stdexcept>
+#include <unordered_map>
+
+#include "io/curl_transfer.h"
+
+namespace tocsin::io {
+namespace {
+
+namespace asio = boost::asio;
+using adapters::GatewayResponse;
+
+// curl_global_init is not thread-safe and must run once before any other libcurl call; a
+// function-local static is initialised exactly once, whichever thread gets here first.
+void init_libcurl_once() {
+  static const CURLcode result = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (result != CURLE_OK) {
+    throw std::runtime_error(std::string("curl_global_init: ") + curl_easy_strerror(result));
+  }
+}
+
+// Hands the response to whoever awaits it. The handler is posted, never invoked here: this
+// runs from inside our handling of libcurl's callbacks, and the resumed coroutine may start
+// another transfer.
+class Completion {
+ public:
+  virtual ~Completion() = default;
+  virtual void complete(GatewayResponse response) = 0;
+};
+
+template <class Handler>
+class HandlerCompletion final : public Completion {
+ public:
+  HandlerCompletion(Handler handler, const asio::any_io_executor& fallback)
+      : handler_(std::move(handler)),
+        executor_(asio::get_associated_executor(handler_, fallback)) {}
+
+  void complete(GatewayResponse response) override {
+    asio::post(executor_,
+               [handler = std::move(handler_), response = std::move(response)]() mutable {
+                 handler(std::move(response));
+               });
+  }
+
+ private:
+  Handler handler_;
+  asio::associated_executor_t<Handler, asio::any_io_executor> executor_;
+};
+
+// One socket libcurl asked us to watch. A pending wait holds a shared_ptr to it, so a wait
+// that completes after libcurl dropped the socket finds `released` set rather than freed
+// memory.
+struct SocketWatch {
+  explicit SocketWatch(const asio::any_io_executor& executor) : descriptor(executor) {}
+  // The fd is libcurl's: it closes it. Never let the descriptor close it.
+  ~SocketWatch() { descriptor.release(); }
+
+  asio::posix::stream_descriptor descriptor;
+  bool want_read = false;  // what libcurl asked for last
+  bool want_write = false;
+  bool reading = false;  // an async_wait is pending (one direction cannot be cancelled alone)
+  bool writing = false;
+  bool released = false;
+};
+
+}  // namespace
+
+struct CurlMulti::Impl : std::enable_shared_from_this<Impl> {
+  Impl(asio::any_io_executor executor, Options options)
+      : executor_(std::move(executor)), options_(options), timer_(executor_) {
+    init_libcurl_once();
+    multi_ = curl_multi_init();
+    if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
+    curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+    curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
+    curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, options_.max_host_connections);
+    curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, options_.max_total_connections);
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, options_.max_cached_connections);
+  }
+
+  ~Impl() { shutdown(); }
+
+  // The coroutine behind both execute() overloads. It holds the Impl, so an awaiter that
+  // resumes after the CurlMulti is gone touches nothing freed.
+  static asio::awaitable<GatewayResponse> perform(std::shared_ptr<Impl> self,
+                                                  std::unique_ptr<CurlTransfer> transfer) {
+    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(GatewayResponse)>(
+        [&self, &transfer](auto handler) {
+          using Handler = decltype(handler);
+          self->start(std::move(transfer), std::make_unique<HandlerCompletion<Handler>>(
+                                               std::move(handler), self->executor_));
+        },
+        asio::use_awaitable);
+  }
+
+  void start(std::unique_ptr<CurlTransfer> transfer, std::unique_ptr<Completion> completion) {
+    if (multi_ == nullptr) {
+      completion->complete(failed_response(CURLE_ABORTED_BY_CALLBACK, "the client is shut down"));
+      return;
+    }
+    if (transfer->easy == nullptr) {
+      completion->complete(failed_response(CURLE_OUT_OF_MEMORY, "curl_easy_init failed"));
+      return;
+    }
+    CURL* easy = transfer->easy;
+    // The socket hooks point at us, not at the transfer: libcurl keeps them with the
+    // connection, which outlives the transfer in the connection cache.
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Impl::open_socket);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::close_socket);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
+    if (CURLMcode code = curl_multi_add_handle(multi_, easy); code != CURLM_OK) {
+      completion->complete(failed_response(CURLE_FAILED_INIT, curl_multi_strerror(code)));
+      return;
+    }
+    ++transfers_started_;
+    transfers_.emplace(easy, Pending{std::move(transfer), std::move(completion)});
+  }
+
+  void shutdown() {
+    if (multi_ == nullptr) return;
+    auto pending = std::move(transfers_);
+    transfers_.clear();
+    for (auto& [easy, transfer] : pending) {
+      curl_multi_remove_handle(multi_, easy);
+      transfer.completion->complete(
+          failed_response(CURLE_ABORTED_BY_CALLBACK, "aborted: the client was shut down"));
+    }
+    // Closes the cached connections; close_socket() lets go of their watches.
+    curl_multi_cleanup(multi_);
+    multi_ = nullptr;
+    for (auto& [fd, watch] : sockets_) release(*watch);
+    sockets_.clear();
+    timer_.cancel();
+  }
+
+  // --- libcurl's hooks ----------------------------------------------------------------
+  // They run inside libcurl calls: they only record and arm waits, never call back in.
+
+  static int on_socket(CURL* /*easy*/, curl_socket_t fd, int what, void* userp, void* /*socketp*/) {
+    auto* self = static_cast<Impl*>(userp);
+    if (what == CURL_POLL_REMOVE) {
+      self->forget(fd);
+      return 0;
+    }
+    auto& watch = self->sockets_[fd];
+    if (!watch) {
+      watch = std::make_shared<SocketWatch>(self->executor_);
+      boost::system::error_code error;
+      watch->descriptor.assign(fd, error);
+      if (error) {
+        spdlog::error("event=curl_socket_watch_failed fd={} error={}", fd, error.message());
+        self->sockets_.erase(fd);
+        return -1;  // libcurl fails the transfers on this socket
+      }
+    }
+    watch->want_read = (what & CURL_POLL_IN) != 0;
+    watch->want_write = (what & CURL_POLL_OUT) != 0;
+    self->arm(watch, fd);
+    return 0;
+  }
+
+  static int on_timer(CURLM* /*multi*/, long timeout_ms, void* userp) {
+    auto* self = static_cast<Impl*>(userp);
+    if (timeout_ms < 0) {
+      self->timer_.cancel();
+      return 0;
+    }
+    // 0 means "as soon as possible"; libcurl must not be called from here, so it is a
+    // timer expiring at once all the same.
+    self->timer_.expires_after(std::chrono::milliseconds(timeout_ms));
+    self->timer_.async_wait([weak = self->weak_from_this()](const boost::system::error_code& ec) {
+      if (ec == asio::error::operation_aborted) return;
+      if (auto self = weak.lock()) self->act(CURL_SOCKET_TIMEOUT, 0);
+    });
+    return 0;
+  }
+
+  // Opening the socket ourselves lets us count connections and mark them close-on-exec
+  // (libcurl does not), so a child process never inherits a provider connection.
+  static curl_socket_t open_socket(void* clientp, curlsocktype /*purpose*/,
+                                   curl_sockaddr* address) {
+    auto* self = static_cast<Impl*>(clientp);
+    const int fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+    if (fd < 0) return CURL_SOCKET_BAD;
+    ++self->connections_opened_;
+    return fd;
+  }
+
+  // libcurl usually says CURL_POLL_REMOVE before closing a socket, but not on every path
+  // (a cached connection pruned by another handle): a watch left on a closed fd would
+  // wait forever on the next socket given the same number.
+  static int close_socket(void* clientp, curl_socket_t fd) {
+    static_cast<Impl*>(clientp)->forget(fd);
+    return ::close(fd);
+  }
+
+  // --- the event loop's side ------------------------------------------------------------
+
+  void forget(curl_socket_t fd) {
+    if (auto it = sockets_.find(fd); it != sockets_.end()) {
+      release(*it->second);
+      sockets_.erase(it);
+    }
+  }
+
+  static void release(SocketWatch& watch) {
+    watch.released = true;
+    watch.want_read = watch.want_write = false;
+    watch.descriptor.release();  // takes it out of the reactor and aborts its waits
+  }
+
+  void arm(const std::shared_ptr<SocketWatch>& watch, curl_socket_t fd) {
+    if (watch->want_read && !watch->reading) wait(watch, fd, true);
+    if (watch->want_write && !watch->writing) wait(watch, fd, false);
+  }
+
+  void wait(const std::shared_ptr<SocketWatch>& watch, curl_socket_t fd, bool reading) {
+    (reading ? watch->reading : watch->writing) = true;
+    watch->descriptor.async_wait(
+        reading ? asio::posix::stream_descriptor::wait_read
+                : asio::posix::stream_descriptor::wait_write,
+        [weak = weak_from_this(), watch, fd, reading](const boost::system::error_code& ec) {
+          (reading ? watch->reading : watch->writing) = false;
+          if (watch->released) return;
+          auto self = weak.lock();
+          if (!self) return;
+          if (ec) {
+            self->act(fd, CURL_CSELECT_ERR);
+          } else if (reading ? watch->want_read : watch->want_write) {
+            self->act(fd, reading ? CURL_CSELECT_IN : CURL_CSELECT_OUT);
+          }
+          // libcurl may have changed what it wants, or dropped the socket, meanwhile.
+          if (!watch->released) self->arm(watch, fd);
+        });
+  }
+
+  void act(curl_socket_t fd, int events) {
+    if (multi_ == nullptr) return;
+    int running = 0;
+    curl_multi_socket_action(multi_, fd, events, &running);
+    complete_finished();
+  }
+
+  void complete_finished() {
+    int left = 0;
+    while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
+      if (message->msg != CURLMSG_DONE) continue;
+      // The message is freed by curl_multi_remove_handle: copy what we need first.
+      CURL* easy = message->easy_handle;
+      const CURLcode result = message->data.result;
+      auto it = transfers_.find(easy);
+      if (it == transfers_.end()) continue;
+      Pending done = std::move(it->second);
+      transfers_.erase(it);
+      curl_multi_remove_handle(multi_, easy);
+      done.completion->complete(finish_response(*done.transfer, result));
+    }
+  }
+
+  struct Pending {
+    std::unique_ptr<CurlTransfer> transfer;
+    std::unique_ptr<Completion> completion;
+  };
+
+  asio::any_io_executor executor_;
+  Options options_;
+  CURLM* multi_ = nullptr;
+  asio::steady_timer timer_;
+  std::unordered_map<curl_socket_t, std::shared_ptr<SocketWatch>> sockets_;
+  std::unordered_map<CURL*, Pending> transfers_;
+  uint64_t transfers_started_ = 0;
+  uint64_t connections_opened_ = 0;
+};
+
+CurlMulti::CurlMulti(asio::any_io_executor executor, Options options)
+    : impl_(std::make_shared<Impl>(std::move(executor), options)) {}
+
+CurlMulti::~CurlMulti() {
+  shutdown();
+}
+
+// Not coroutines themselves: the transfer is built and the Impl captured now, so the
+// awaitable stays valid even if it is first awaited after this CurlMulti is gone.
+asio::awaitable<GatewayResponse> CurlMulti::execute(adapters::HttpRequest request) {
+  return Impl::perform(impl_, make_http_transfer(std::move(request), impl_->options_));
+}
+
+asio::awaitable<GatewayResponse> CurlMulti::execute(adapters::SmtpEnvelope envelope) {
+  return Impl::perform(impl_, make_smtp_transfer(std::move(envelope), impl_->options_));
+}
+
+void CurlMulti::shutdown() {
+  impl_->shutdown();
+}
+
+uint64_t CurlMulti::transfers_started() const {
+  return impl_->transfers_started_;
+}
+uint64_t CurlMulti::connections_opened() const {
+  return impl_->connections_opened_;
+}
+size_t CurlMulti::transfers_in_flight() const {
+  return impl_->transfers_.size();
+}
+
+}  // namespace tocsin::io

@@ -1,0 +1,84 @@
+#pragma once
+// The one HTTP and SMTP client of the daemon: a single libcurl multi handle driven by the
+// Asio event loop (DESIGN.md, "Adapters are free of I/O"). Adapters describe requests
+// (adapters::HttpRequest, adapters::SmtpEnvelope); this runs them, any number at once, on
+// the io_context's thread, with no thread per request and no poll loop of its own: libcurl
+// tells us which sockets to watch (CURLMOPT_SOCKETFUNCTION) and when to wake it
+// (CURLMOPT_TIMERFUNCTION), and Asio does the waiting.
+//
+// Connections stay open between requests in the multi handle's connection cache, so a
+// burst of 10,000 SMS to one provider costs a handful of TCP and TLS handshakes, not
+// 10,000.
+//
+// TLS: the URL's scheme decides (https://, smtps://). STARTTLS on smtp:// is not asked for
+// yet; an explicit TLS policy option comes with the email gateway's config.
+//
+// Not thread-safe: use it from the io_context's thread only (the daemon has one), and
+// destroy it before the io_context, like any Asio I/O object.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include "adapters/gateway.h"
+
+namespace tocsin::io {
+
+struct CurlMultiOptions {
+  // Connections open at once to one host (CURLMOPT_MAX_HOST_CONNECTIONS). More transfers
+  // wait in libcurl's queue for a free one, which also keeps a burst from looking like an
+  // attack to the provider. 0 = no limit.
+  long max_host_connections = 16;
+  // Connections open at once in total (CURLMOPT_MAX_TOTAL_CONNECTIONS); 0 = no limit.
+  long max_total_connections = 0;
+  // Idle connections kept for reuse (CURLMOPT_MAXCONNECTS). Below max_host_connections
+  // times the number of gateways, busy periods close and reopen connections.
+  long max_cached_connections = 64;
+  // TCP (and TLS) connect, within the request's own timeout.
+  std::chrono::milliseconds connect_timeout{5'000};
+  // SmtpEnvelope has no timeout of its own: the whole SMTP exchange gets this one.
+  std::chrono::milliseconds smtp_timeout{30'000};
+  // A provider's answer is a few hundred bytes; a larger one is cut off (the transfer
+  // fails with CURLE_WRITE_ERROR) rather than filling memory.
+  size_t max_response_bytes = 1 << 20;
+};
+
+class CurlMulti {
+ public:
+  using Options = CurlMultiOptions;
+
+  explicit CurlMulti(boost::asio::any_io_executor executor, Options options = {});
+  // Calls shutdown().
+  ~CurlMulti();
+  CurlMulti(const CurlMulti&) = delete;
+  CurlMulti& operator=(const CurlMulti&) = delete;
+
+  // Runs one HTTP exchange. Never throws for network trouble: a failure is in the
+  // response's transport_error (a CURLcode), transport_message and timed_out, and an HTTP
+  // error status is just http_status. request.timeout bounds the whole exchange, including
+  // time spent waiting for a free connection. The awaiter may outlive this CurlMulti.
+  boost::asio::awaitable<adapters::GatewayResponse> execute(adapters::HttpRequest request);
+  // Sends one message: EHLO, MAIL FROM, RCPT TO for each recipient, DATA. http_status is
+  // the server's last SMTP reply code (250 when accepted) and body its reply line (which
+  // often names the server's queue id), whatever the outcome.
+  boost::asio::awaitable<adapters::GatewayResponse> execute(adapters::SmtpEnvelope envelope);
+
+  // Aborts every transfer in flight (their awaiters complete with transport_error
+  // CURLE_ABORTED_BY_CALLBACK), closes every connection, and makes later execute() calls
+  // fail the same way at once. Idempotent.
+  void shutdown();
+
+  // For metrics, and for tests to prove that connections are reused.
+  uint64_t transfers_started() const;
+  uint64_t connections_opened() const;  // TCP connections libcurl opened, failed ones too
+  size_t transfers_in_flight() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace tocsin::io

@@ -1,0 +1,52 @@
+#pragma once
+// One libcurl easy handle set up for one GatewayRequest, and everything libcurl reads from
+// or writes into while it runs. Internal to the io module: CurlMulti runs these; this file
+// knows how a request maps onto libcurl options and how libcurl's results map back onto a
+// GatewayResponse, and nothing about the event loop.
+
+#include <curl/curl.h>
+
+#include <memory>
+#include <string>
+
+#include "adapters/gateway.h"
+#include "io/curl_multi.h"
+
+namespace tocsin::io {
+
+struct CurlTransfer {
+  CurlTransfer();
+  ~CurlTransfer();
+  CurlTransfer(const CurlTransfer&) = delete;
+  CurlTransfer& operator=(const CurlTransfer&) = delete;
+
+  CURL* easy;  // null if libcurl could not allocate one
+  curl_slist* headers = nullptr;
+  curl_slist* recipients = nullptr;
+  // libcurl reads the POST body in place (CURLOPT_POSTFIELDS), so the transfer owns it.
+  std::string request_body;
+  // The SMTP message, fed to libcurl by a read callback.
+  std::string upload;
+  size_t upload_offset = 0;
+  bool smtp = false;
+  std::string last_smtp_reply;
+  size_t max_response_bytes = 0;
+  bool response_too_large = false;
+  adapters::GatewayResponse response;  // body and headers fill in as they arrive
+  char error[CURL_ERROR_SIZE] = {};
+};
+
+// The easy handle for one request, its options set. Connection-level hooks (the socket
+// callbacks) are the multi's business and are set by it.
+std::unique_ptr<CurlTransfer> make_http_transfer(adapters::HttpRequest request,
+                                                 const CurlMultiOptions& options);
+std::unique_ptr<CurlTransfer> make_smtp_transfer(adapters::SmtpEnvelope envelope,
+                                                 const CurlMultiOptions& options);
+
+// The response, once libcurl has reported the transfer done with `result`.
+adapters::GatewayResponse finish_response(CurlTransfer& transfer, CURLcode result);
+
+// A response for a transfer that never ran or was cut short by us, not by the network.
+adapters::GatewayResponse failed_response(CURLcode code, std::string message);
+
+}  // namespace tocsin::io
