@@ -127,7 +127,7 @@ boost::asio::awaitable<std::error_code> ImportRun::flush() {
   drop_repeats();
   if (batch_.empty()) co_return std::error_code{};
   std::vector<std::string> args{options_.dry_run ? "1" : "0", std::to_string(batch_.size())};
-  args.reserve(2 + batch_.size() * 8);
+  args.reserve(2 + batch_.size() * 9);
   for (size_t i = 0; i < batch_.size(); ++i) {
     const Member& member = batch_[i];
     args.push_back(member.id());
@@ -138,6 +138,7 @@ boost::asio::awaitable<std::error_code> ImportRun::flush() {
     args.push_back(join_folded_tags(member));
     args.push_back(member.mobile());
     args.push_back(member.email());
+    args.push_back(member.language());
   }
   std::vector<std::string> no_keys;
   auto reply = co_await redis_.eval(upsert_members_script(), std::move(no_keys), std::move(args));

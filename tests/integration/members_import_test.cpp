@@ -64,6 +64,19 @@ class MembersImport : public ::testing::Test {
     }
     return out;
   }
+  // HGET key field, "" when absent.
+  std::string redis_hget(const std::string& key, const std::string& field) {
+    redisContext* ctx = redisConnect("127.0.0.1", redis_.port());
+    EXPECT_TRUE(ctx != nullptr && ctx->err == 0);
+    auto* reply =
+        static_cast<redisReply*>(redisCommand(ctx, "HGET %s %s", key.c_str(), field.c_str()));
+    std::string value = reply != nullptr && reply->type == REDIS_REPLY_STRING
+                            ? std::string(reply->str, reply->len)
+                            : std::string();
+    freeReplyObject(reply);
+    redisFree(ctx);
+    return value;
+  }
   void redis_command(const std::string& a, const std::string& b, const std::string& c) {
     redisContext* ctx = redisConnect("127.0.0.1", redis_.port());
     ASSERT_TRUE(ctx != nullptr && ctx->err == 0);
@@ -128,6 +141,26 @@ TEST_F(MembersImport, AnUpdateMovesAMemberBetweenRegions) {
   EXPECT_EQ(count("region:estrie").unknown_terms_size(), 1) << "nobody is left in Estrie";
   EXPECT_EQ(count("region:estrie").members(), 0);
   EXPECT_EQ(count("region:monteregie").members(), 1);
+}
+
+// The alert preview counts recipients per language from the index, without reading records.
+TEST_F(MembersImport, TheIndexKeepsEachMembersLanguage) {
+  import(header +
+         "1,Marie,Côté,819-555-0101,,fr,Estrie,Santé,1001,,\n"
+         "2,Alex,Smith,819-555-0102,,English,Estrie,Santé,1001,,\n"
+         "3,Sam,Roy,819-555-0103,,,Estrie,Santé,1001,,\n");
+  EXPECT_EQ(redis_hget("member:1:idx", "language"), "fr");
+  EXPECT_EQ(redis_hget("member:2:idx", "language"), "en");
+  EXPECT_EQ(redis_hget("member:3:idx", "language"), "fr") << "no language: French";
+
+  // An index written before languages were indexed gets the field on the next import, even
+  // when the member did not change.
+  redis_command("HDEL", "member:2:idx", "language");
+  ImportReport again = import(header +
+                              "1,Marie,Côté,819-555-0101,,fr,Estrie,Santé,1001,,\n"
+                              "2,Alex,Smith,819-555-0102,,English,Estrie,Santé,1001,,\n");
+  EXPECT_EQ(again.unchanged(), 2);
+  EXPECT_EQ(redis_hget("member:2:idx", "language"), "en");
 }
 
 TEST_F(MembersImport, DryRunReportsAndChangesNothing) {
