@@ -15,12 +15,16 @@ void add_system_routes(http::Router& router, Services& services);
 void add_token_routes(http::Router& router, Services& services);
 // POST /v1/members:import, GET /v1/members:count
 void add_member_routes(http::Router& router, Services& services);
+// POST /v1/alerts, GET /v1/alerts, GET /v1/alerts/{id}, GET /v1/alerts/{id}/preview,
+// POST /v1/alerts/{id}:approve | :send | :cancel | :close
+void add_alert_routes(http::Router& router, Services& services);
 
 // Every route of the daemon, in one place.
 inline void add_all_routes(http::Router& router, Services& services) {
   add_system_routes(router, services);
   add_token_routes(router, services);
   add_member_routes(router, services);
+  add_alert_routes(router, services);
 }
 
 }  // namespace tocsin::api

@@ -1,0 +1,380 @@
+#include "alerts/alert_store.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <map>
+
+#include "alerts/alert_keys.h"
+#include "alerts/alert_scripts.h"
+#include "alerts/alert_state.h"
+#include "alerts/alert_validation.h"
+#include "alerts/pricing.h"
+#include "alerts/queue_class.h"
+#include "alerts/random_id.h"
+#include "alerts/rfc3339.h"
+#include "log/log.h"
+#include "members/audience.h"
+#include "proto/config.pb.h"
+#include "redis/client.h"
+
+namespace tocsin::alerts {
+namespace {
+
+namespace field = keys::field;
+using Fields = std::map<std::string, std::string, std::less<>>;
+
+// Only the store writes and reads these, so they are not part of alert_keys.h's layout.
+constexpr std::string_view kClosedBy = "closed_by";
+constexpr std::string_view kClosedAtMs = "closed_at_ms";
+
+// A preview's private copy of the audience: gone after the preview, or after this many
+// seconds should the daemon die before deleting it.
+constexpr const char* kTemporaryKeySeconds = "300";
+
+Refusal unavailable() {
+  return {503, "Redis is unavailable; try again shortly", ""};
+}
+
+Refusal not_found(const std::string& id) {
+  return {404, "no alert with id \"" + id + "\"", "id"};
+}
+
+int64_t unix_ms(std::chrono::system_clock::time_point when) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
+}
+
+int64_t to_int(const std::string& text) {
+  try {
+    return text.empty() ? 0 : std::stoll(text);
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+Fields to_fields(const redis::Reply& pairs) {
+  Fields fields;
+  for (size_t i = 0; i + 1 < pairs.elements.size(); i += 2) {
+    fields.emplace(pairs.elements[i].str, pairs.elements[i + 1].str);
+  }
+  return fields;
+}
+
+std::string get_field(const Fields& fields, std::string_view name) {
+  const auto found = fields.find(name);
+  return found == fields.end() ? std::string() : found->second;
+}
+
+// The stored Alert, with what changes after creation (kept in hash fields, which Lua
+// scripts write) copied in. False when the hash holds no readable alert.
+bool read_alert(const std::string& proto, const std::string& state, const std::string& approved_by,
+                Alert* alert) {
+  if (proto.empty() || !alert->ParseFromString(proto)) return false;
+  alert->set_state(parse_state(state));
+  alert->set_approved_by(approved_by);
+  return true;
+}
+
+// The first problem names the field; the text lists them all, so the officer fixes the
+// file in one pass.
+Refusal invalid(const std::vector<FieldProblem>& problems) {
+  Refusal refusal{400, problems.front().reason, problems.front().field};
+  for (size_t i = 1; i < problems.size(); ++i) {
+    refusal.error += "; " + problems[i].field + ": " + problems[i].reason;
+  }
+  return refusal;
+}
+
+}  // namespace
+
+bool is_alert_id(std::string_view text) {
+  if (text.size() != 16) return false;
+  for (char c : text) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
+struct AlertStore::Transition {
+  std::string allowed_from;  // ",draft,approved,"
+  std::string_view to;
+  std::string action;                 // audit action, "alert.approve"
+  std::string wrong_state_rule;       // "only a draft alert can be approved"
+  std::string detail;                 // audit detail
+  std::string refused_creator_token;  // "" unless the creator may not do this
+  std::string creator_refusal;        // the 403's text when they try
+  std::vector<std::string> fields;    // field, value pairs written with the new state
+};
+
+AlertStore::AlertStore(redis::Client& redis, const config::Config& config)
+    : redis_(redis), config_(config), audience_(redis), breakdown_(redis) {
+  redis_.load_on_connect(create_alert_script());
+  redis_.load_on_connect(transition_script());
+}
+
+boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create(Alert alert,
+                                                                  auth::Principal who) {
+  const auto now = std::chrono::system_clock::now();
+  if (auto problems = validate_alert(alert, now); !problems.empty()) {
+    co_return invalid(problems);
+  }
+  std::string audience_error;
+  if (!members::parse_audience(alert.audience(), &audience_error)) {
+    co_return Refusal{400, audience_error, "audience"};
+  }
+
+  alert.set_state(DRAFT);
+  alert.set_created_by(who.name);
+  alert.set_created_at_unix(unix_ms(now) / 1000);
+  alert.clear_approved_by();
+  int64_t expires_at_ms = 0;
+  if (const auto expires = parse_rfc3339(alert.expires_at())) expires_at_ms = unix_ms(*expires);
+
+  // The code comes from a counter before the atomic write (it is inside the stored Alert,
+  // which Lua cannot write): a failed creation only skips a code. A taken id (82 random
+  // bits) or code (a counter reset by a restore) gets a fresh pair.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    redis::Command next_code{"INCR", std::string(keys::kCodeSequence)};
+    auto sequence = co_await redis_.exec(std::move(next_code));
+    if (!sequence || sequence->type != redis::Reply::Type::integer) co_return unavailable();
+    alert.set_id(random_id());
+    alert.set_code("A" + std::to_string(sequence->integer));
+
+    const std::string id = alert.id();
+    std::vector<std::string> script_keys{keys::alert(id), std::string(keys::kIndex),
+                                         keys::code(alert.code()), std::string(keys::kAudit)};
+    std::vector<std::string> args{
+        id,
+        std::to_string(unix_ms(now)),
+        who.name,
+        "code=" + alert.code() + " title=" + alert.title() + " token=" + who.token_id,
+        std::string(field::kProto),
+        alert.SerializeAsString(),
+        std::string(field::kState),
+        std::string(keys::state::kDraft),
+        std::string(field::kKind),
+        std::string(queue_class(alert.kind())),
+        std::string(field::kCreatedBy),
+        who.name,
+        std::string(field::kCreatedByToken),
+        who.token_id,
+        std::string(field::kCreatedAtMs),
+        std::to_string(unix_ms(now)),
+        std::string(field::kExpiresAtMs),
+        std::to_string(expires_at_ms),
+    };
+    auto created =
+        co_await redis_.eval(create_alert_script(), std::move(script_keys), std::move(args));
+    if (!created) co_return unavailable();
+    if (created->is_error()) {
+      spdlog::error("event=alert_create_failed error={}", log::quote(created->str));
+      co_return Refusal{500, "the alert could not be stored", ""};
+    }
+    if (created->integer == 1) {
+      spdlog::info("event=alert_created id={} code={} kind={} queue={} by={}", id, alert.code(),
+                   AlertKind_Name(alert.kind()), queue_class(alert.kind()), log::quote(who.name));
+      AlertResponse response;
+      *response.mutable_alert() = std::move(alert);
+      co_return response;
+    }
+  }
+  co_return Refusal{500, "no free alert id or code; try again", ""};
+}
+
+boost::asio::awaitable<Outcome<Alert>> AlertStore::load(const std::string& id) {
+  if (!is_alert_id(id)) co_return not_found(id);
+  redis::Command read{"HMGET", keys::alert(id), std::string(field::kProto),
+                      std::string(field::kState), std::string(field::kApprovedBy)};
+  auto reply = co_await redis_.exec(std::move(read));
+  if (!reply || reply->elements.size() != 3) co_return unavailable();
+  Alert alert;
+  if (!read_alert(reply->elements[0].str, reply->elements[1].str, reply->elements[2].str, &alert)) {
+    co_return not_found(id);
+  }
+  co_return alert;
+}
+
+boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::get(std::string id) {
+  if (!is_alert_id(id)) co_return not_found(id);
+  std::vector<redis::Command> reads{{"HGETALL", keys::alert(id)}, {"HGETALL", keys::counts(id)}};
+  auto replies = co_await redis_.exec_pipeline(std::move(reads));
+  if (!replies || replies->size() != 2) co_return unavailable();
+  const Fields fields = to_fields((*replies)[0]);
+  AlertResponse response;
+  if (!read_alert(get_field(fields, field::kProto), get_field(fields, field::kState),
+                  get_field(fields, field::kApprovedBy), response.mutable_alert())) {
+    co_return not_found(id);
+  }
+  for (const auto& [state, count] : to_fields((*replies)[1])) {
+    (*response.mutable_delivery())[state] = to_int(count);
+  }
+  response.set_frozen_audience(to_int(get_field(fields, field::kAudienceSize)));
+  response.set_cancelled_by(get_field(fields, field::kCancelledBy));
+  co_return response;
+}
+
+boost::asio::awaitable<Outcome<std::vector<Alert>>> AlertStore::list(size_t limit) {
+  std::vector<Alert> alerts;
+  if (limit == 0) co_return alerts;
+  redis::Command recent{"ZREVRANGE", std::string(keys::kIndex), "0", std::to_string(limit - 1)};
+  auto ids = co_await redis_.exec(std::move(recent));
+  if (!ids) co_return unavailable();
+  if (ids->elements.empty()) co_return alerts;
+  std::vector<redis::Command> reads;
+  for (const auto& id : ids->elements) {
+    reads.push_back({"HMGET", keys::alert(id.str), std::string(field::kProto),
+                     std::string(field::kState), std::string(field::kApprovedBy)});
+  }
+  auto replies = co_await redis_.exec_pipeline(std::move(reads));
+  if (!replies) co_return unavailable();
+  for (const auto& reply : *replies) {
+    Alert alert;
+    if (reply.elements.size() == 3 &&
+        read_alert(reply.elements[0].str, reply.elements[1].str, reply.elements[2].str, &alert)) {
+      alerts.push_back(std::move(alert));
+    }
+  }
+  co_return alerts;
+}
+
+boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::preview(std::string id) {
+  auto loaded = co_await load(id);
+  if (auto* refusal = std::get_if<Refusal>(&loaded)) co_return *refusal;
+  const Alert& alert = std::get<Alert>(loaded);
+  std::string audience_error;
+  const auto expression = members::parse_audience(alert.audience(), &audience_error);
+  if (!expression) {
+    // Checked at creation: only a parser grown stricter since could get here.
+    co_return Refusal{409, "the stored audience no longer reads: " + audience_error, "audience"};
+  }
+
+  // A private copy of the audience, so the batches of the breakdown all see one roster
+  // even while an import runs.
+  const std::string audience_key = "tmp:preview:{" + random_id() + "}";
+  auto stored = co_await audience_.materialize(*expression, audience_key);
+  if (!stored) co_return unavailable();
+  std::vector<redis::Command> size_it{{"EXPIRE", audience_key, kTemporaryKeySeconds},
+                                      {"SCARD", audience_key}};
+  auto sized = co_await redis_.exec_pipeline(std::move(size_it));
+  std::optional<Result<AudienceBreakdown>> breakdown;
+  if (sized && sized->size() == 2) breakdown = co_await breakdown_.count(audience_key, alert);
+  redis::Command cleanup{"DEL", audience_key};
+  co_await redis_.exec(std::move(cleanup));
+  if (!breakdown || !*breakdown) co_return unavailable();
+
+  const int64_t members = (*sized)[1].integer;
+  const int64_t threshold = config_.alerts().approval_threshold();
+  AlertResponse response;
+  *response.mutable_preview() =
+      make_preview(alert, breakdown->value(), pricing_from(config_), config_.time_zone());
+  *response.mutable_alert() = alert;
+  response.set_audience_members(members);
+  response.set_needs_second_approval(members > threshold);
+  response.set_approval_threshold(threshold);
+  co_return response;
+}
+
+boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::approve(std::string id,
+                                                                   auth::Principal who) {
+  auto loaded = co_await load(id);
+  if (auto* refusal = std::get_if<Refusal>(&loaded)) co_return *refusal;
+  const Alert& alert = std::get<Alert>(loaded);
+  if (alert.state() != DRAFT) {
+    co_return Refusal{409,
+                      "the alert is " + std::string(state_name(alert.state())) +
+                          ": only a draft alert can be approved",
+                      "state"};
+  }
+  const auto expression = members::parse_audience(alert.audience());
+  if (!expression) co_return Refusal{409, "the stored audience no longer reads", "audience"};
+  // The audience as it is now; the send queue checks again on the frozen one.
+  auto count = co_await audience_.count(*expression);
+  if (!count) co_return unavailable();
+  const int64_t threshold = config_.alerts().approval_threshold();
+  const bool needs_second = count->members > threshold;
+
+  Transition change{
+      .allowed_from = "," + std::string(keys::state::kDraft) + ",",
+      .to = keys::state::kApproved,
+      .action = "alert.approve",
+      .wrong_state_rule = "only a draft alert can be approved",
+      .detail =
+          "audience=" + std::to_string(count->members) + " threshold=" + std::to_string(threshold),
+      .refused_creator_token = needs_second ? who.token_id : "",
+      .creator_refusal = "this alert reaches " + std::to_string(count->members) +
+                         " members, more than the approval threshold of " +
+                         std::to_string(threshold) +
+                         ": a second executive must approve it, not the token that created it",
+      .fields = {std::string(field::kApprovedBy), who.name, std::string(field::kApprovedByToken),
+                 who.token_id, std::string(field::kApprovedAtMs),
+                 std::to_string(unix_ms(std::chrono::system_clock::now()))},
+  };
+  co_return co_await transition(change, id, who);
+}
+
+boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::cancel(std::string id,
+                                                                  auth::Principal who) {
+  Transition change{
+      .allowed_from = "," + std::string(keys::state::kDraft) + "," +
+                      std::string(keys::state::kApproved) + "," +
+                      std::string(keys::state::kSending) + ",",
+      .to = keys::state::kCancelled,
+      .action = "alert.cancel",
+      .wrong_state_rule = "a sent, closed or cancelled alert cannot be cancelled",
+      .fields = {std::string(field::kCancelledBy), who.name, std::string(field::kCancelledAtMs),
+                 std::to_string(unix_ms(std::chrono::system_clock::now()))},
+  };
+  co_return co_await transition(change, id, who);
+}
+
+boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::close(std::string id,
+                                                                 auth::Principal who) {
+  Transition change{
+      .allowed_from = "," + std::string(keys::state::kSent) + ",",
+      .to = keys::state::kClosed,
+      .action = "alert.close",
+      .wrong_state_rule = "only a sent alert can be closed",
+      .fields = {std::string(kClosedBy), who.name, std::string(kClosedAtMs),
+                 std::to_string(unix_ms(std::chrono::system_clock::now()))},
+  };
+  co_return co_await transition(change, id, who);
+}
+
+boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::transition(const Transition& change,
+                                                                      const std::string& id,
+                                                                      const auth::Principal& who) {
+  if (!is_alert_id(id)) co_return not_found(id);
+  std::vector<std::string> script_keys{keys::alert(id), std::string(keys::kAudit)};
+  std::vector<std::string> args{
+      id,
+      change.allowed_from,
+      std::string(change.to),
+      who.name,
+      change.action,
+      change.detail + (change.detail.empty() ? "" : " ") + "token=" + who.token_id,
+      change.refused_creator_token};
+  args.insert(args.end(), change.fields.begin(), change.fields.end());
+  auto reply = co_await redis_.eval(transition_script(), std::move(script_keys), std::move(args));
+  if (!reply) co_return unavailable();
+  if (reply->type != redis::Reply::Type::array || reply->elements.size() != 2) {
+    spdlog::error("event=alert_transition_failed id={} action={} error={}", id, change.action,
+                  log::quote(reply->is_error() ? reply->str : "unexpected reply"));
+    co_return Refusal{500, "the alert could not be changed", ""};
+  }
+  const std::string& outcome = reply->elements[0].str;
+  const std::string& previous = reply->elements[1].str;
+  if (outcome == "missing") co_return not_found(id);
+  if (outcome != "ok") {
+    spdlog::info("event=alert_change_refused id={} action={} reason={} state={} by={}", id,
+                 change.action, outcome, previous, log::quote(who.name));
+  }
+  if (outcome == "wrong_state") {
+    co_return Refusal{409, "the alert is " + previous + ": " + change.wrong_state_rule, "state"};
+  }
+  if (outcome == "creator") co_return Refusal{403, change.creator_refusal, ""};
+  spdlog::info("event=alert_state_changed id={} action={} from={} to={} by={}", id, change.action,
+               previous, change.to, log::quote(who.name));
+  co_return co_await get(id);
+}
+
+}  // namespace tocsin::alerts

@@ -1,0 +1,91 @@
+#pragma once
+// The alert lifecycle in Redis (layout: alert_keys.h): create, read, list, preview, and
+// the transitions an officer makes — approve, cancel, close. Starting a send is the send
+// queue's (dispatch/send_queue.h); finishing one is the dispatch engine's.
+//
+//   draft --approve--> approved --(send queue)--> sending --(engine)--> sent --close--> closed
+//   draft, approved, sending --cancel--> cancelled
+//
+// Each transition checks the state and writes the new one and its audit entry in one Lua
+// script, so two officers acting at once cannot both win and the audit stream never misses
+// a change. Answers are what the HTTP API shows: an AlertResponse, or a Refusal carrying
+// the HTTP status and the {"error", "field"} of the error body.
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "alerts/audience_breakdown.h"
+#include "auth/principal.h"
+#include "members/audience_counter.h"
+#include "proto/tocsin.pb.h"
+
+namespace tocsin::redis {
+class Client;
+}
+namespace tocsin::config {
+class Config;
+}
+
+namespace tocsin::alerts {
+
+struct Refusal {
+  unsigned status = 400;
+  std::string error;
+  std::string field;
+};
+
+template <class T>
+using Outcome = std::variant<T, Refusal>;
+
+// Alert ids are random_id(16): 16 characters of [a-z0-9]. Anything else names no alert.
+bool is_alert_id(std::string_view text);
+
+class AlertStore {
+ public:
+  // Registers its scripts with load_on_connect(): construct before redis.run().
+  AlertStore(redis::Client& redis, const config::Config& config);
+
+  // Validates the alert (every problem of validate_alert, the first one answered with its
+  // field) and its audience expression, then stores it as a draft with a new id and code
+  // ("A1", "A2"...), `who` as its creator. Fields the daemon fills are overwritten.
+  boost::asio::awaitable<Outcome<AlertResponse>> create(Alert alert, auth::Principal who);
+
+  // The alert with its state, approver, and delivery counts.
+  boost::asio::awaitable<Outcome<AlertResponse>> get(std::string id);
+
+  // The `limit` most recent alerts, newest first, with their states.
+  boost::asio::awaitable<Outcome<std::vector<Alert>>> list(size_t limit);
+
+  // Whom it reaches now (the audience as the indexes say today), what it says, what it
+  // costs and how long it takes, and whether a second executive must approve it.
+  boost::asio::awaitable<Outcome<AlertResponse>> preview(std::string id);
+
+  // draft -> approved. Refused (403) when the audience exceeds alerts.approval_threshold
+  // and `who` is the token that created the alert.
+  boost::asio::awaitable<Outcome<AlertResponse>> approve(std::string id, auth::Principal who);
+
+  // draft, approved or sending -> cancelled. The dispatch engine watches the state and
+  // stops sending within a second.
+  boost::asio::awaitable<Outcome<AlertResponse>> cancel(std::string id, auth::Principal who);
+
+  // sent -> closed: RSVPs are no longer taken.
+  boost::asio::awaitable<Outcome<AlertResponse>> close(std::string id, auth::Principal who);
+
+ private:
+  struct Transition;
+  boost::asio::awaitable<Outcome<AlertResponse>> transition(const Transition& change,
+                                                            const std::string& id,
+                                                            const auth::Principal& who);
+  boost::asio::awaitable<Outcome<Alert>> load(const std::string& id);
+
+  redis::Client& redis_;
+  const config::Config& config_;
+  members::AudienceCounter audience_;
+  AudienceBreakdownCounter breakdown_;
+};
+
+}  // namespace tocsin::alerts

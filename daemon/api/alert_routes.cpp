@@ -1,0 +1,182 @@
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "alerts/alert_store.h"
+#include "api/routes.h"
+#include "api/services.h"
+#include "dispatch/send_queue.h"
+#include "http/json.h"
+#include "http/router.h"
+#include "log/log.h"
+#include "proto/tocsin.pb.h"
+
+namespace tocsin::api {
+namespace {
+
+using http::error_response;
+using http::Request;
+using http::Response;
+using Store = std::shared_ptr<alerts::AlertStore>;
+
+constexpr size_t kDefaultListLimit = 50;
+constexpr size_t kMaxListLimit = 1000;
+
+Response json(unsigned status, const google::protobuf::Message& message) {
+  Response response;
+  response.status = status;
+  response.body = http::to_json(message);
+  return response;
+}
+
+template <class T>
+Response answer(unsigned status, const alerts::Outcome<T>& outcome) {
+  if (const auto* refusal = std::get_if<alerts::Refusal>(&outcome)) {
+    return error_response(refusal->status, refusal->error, refusal->field);
+  }
+  return json(status, std::get<T>(outcome));
+}
+
+std::optional<size_t> list_limit(const Request& request) {
+  const auto text = request.query_param("limit");
+  if (!text) return kDefaultListLimit;
+  try {
+    size_t used = 0;
+    const long long limit = std::stoll(*text, &used);
+    if (used != text->size() || limit < 1 || limit > static_cast<long long>(kMaxListLimit)) {
+      return std::nullopt;
+    }
+    return static_cast<size_t>(limit);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// POST /v1/alerts/{id}:approve, :cancel, :close: the store's transition, answered as is.
+using Transition = boost::asio::awaitable<alerts::Outcome<AlertResponse>> (alerts::AlertStore::*)(
+    std::string, auth::Principal);
+
+http::Handler transition_handler(Store store, Transition transition) {
+  return [store, transition](Request& request) -> boost::asio::awaitable<Response> {
+    auto changed = co_await ((*store).*transition)(request.path_params["id"], *request.principal);
+    co_return answer(200, changed);
+  };
+}
+
+// What a refused send answers: the send queue's reason, with the status that says why.
+unsigned send_refusal_status(dispatch::SendStart::Status status) {
+  using Status = dispatch::SendStart::Status;
+  switch (status) {
+    case Status::not_found:
+      return 404;
+    case Status::needs_approval:
+      return 403;
+    case Status::wrong_state:
+    case Status::expired:
+      return 409;
+    case Status::started:
+      break;
+  }
+  return 500;
+}
+
+std::string_view send_refusal_field(dispatch::SendStart::Status status) {
+  using Status = dispatch::SendStart::Status;
+  switch (status) {
+    case Status::not_found:
+      return "id";
+    case Status::wrong_state:
+      return "state";
+    case Status::expired:
+      return "expires_at";
+    case Status::needs_approval:
+    case Status::started:
+      break;
+  }
+  return {};
+}
+
+}  // namespace
+
+void add_alert_routes(http::Router& router, Services& services) {
+  const std::vector<auth::Role> officers = {auth::Role::admin, auth::Role::executive};
+  // Coordinators may read an alert (to follow the turnout of their regions), not change it.
+  const std::vector<auth::Role> readers = {auth::Role::admin, auth::Role::executive,
+                                           auth::Role::coordinator};
+  // Built here, before the Redis client connects, so its scripts load on connection.
+  auto store = std::make_shared<alerts::AlertStore>(services.redis, services.config);
+
+  router.add("POST", "/v1/alerts", {.roles = officers, .needs_redis = true},
+             [store](Request& request) -> boost::asio::awaitable<Response> {
+               Alert alert;
+               std::string parse_error;
+               if (!http::from_json(request.body, &alert, &parse_error)) {
+                 co_return error_response(400, "malformed JSON body: " + parse_error, "body");
+               }
+               auto created = co_await store->create(std::move(alert), *request.principal);
+               if (std::holds_alternative<alerts::Refusal>(created)) co_return answer(201, created);
+               const std::string id = std::get<AlertResponse>(created).alert().id();
+               auto previewed = co_await store->preview(id);
+               if (std::holds_alternative<alerts::Refusal>(previewed)) {
+                 // The alert exists: answering an error would invite a second one. The
+                 // officer asks for the preview again with GET .../preview.
+                 spdlog::warn("event=alert_preview_failed id={} status={}", id,
+                              std::get<alerts::Refusal>(previewed).status);
+                 co_return answer(201, created);
+               }
+               co_return answer(201, previewed);
+             });
+
+  router.add("GET", "/v1/alerts", {.roles = readers, .needs_redis = true},
+             [store](Request& request) -> boost::asio::awaitable<Response> {
+               const auto limit = list_limit(request);
+               if (!limit) co_return error_response(400, "limit must be 1 to 1000", "limit");
+               auto alerts = co_await store->list(*limit);
+               if (const auto* refusal = std::get_if<alerts::Refusal>(&alerts)) {
+                 co_return error_response(refusal->status, refusal->error, refusal->field);
+               }
+               AlertListResponse list;
+               for (auto& alert : std::get<std::vector<Alert>>(alerts)) {
+                 *list.add_alerts() = std::move(alert);
+               }
+               co_return json(200, list);
+             });
+
+  router.add("GET", "/v1/alerts/{id}", {.roles = readers, .needs_redis = true},
+             [store](Request& request) -> boost::asio::awaitable<Response> {
+               co_return answer(200, co_await store->get(request.path_params["id"]));
+             });
+
+  router.add("GET", "/v1/alerts/{id}/preview", {.roles = officers, .needs_redis = true},
+             [store](Request& request) -> boost::asio::awaitable<Response> {
+               co_return answer(200, co_await store->preview(request.path_params["id"]));
+             });
+
+  router.add("POST", "/v1/alerts/{id}:approve", {.roles = officers, .needs_redis = true},
+             transition_handler(store, &alerts::AlertStore::approve));
+  router.add("POST", "/v1/alerts/{id}:cancel", {.roles = officers, .needs_redis = true},
+             transition_handler(store, &alerts::AlertStore::cancel));
+  router.add("POST", "/v1/alerts/{id}:close", {.roles = officers, .needs_redis = true},
+             transition_handler(store, &alerts::AlertStore::close));
+
+  router.add("POST", "/v1/alerts/{id}:send", {.roles = officers, .needs_redis = true},
+             [store, &services](Request& request) -> boost::asio::awaitable<Response> {
+               const std::string id = request.path_params["id"];
+               if (!alerts::is_alert_id(id)) {
+                 co_return error_response(404, "no alert with id \"" + id + "\"", "id");
+               }
+               auto started = co_await services.send_queue.start(id, *request.principal);
+               if (!started) {
+                 co_return error_response(503, "Redis is unavailable; try again shortly");
+               }
+               if (started->status != dispatch::SendStart::Status::started) {
+                 spdlog::info("event=alert_send_refused id={} state={} by={}", id,
+                              log::quote(started->state), log::quote(request.principal->name));
+                 co_return error_response(send_refusal_status(started->status), started->message,
+                                          send_refusal_field(started->status));
+               }
+               co_return answer(202, co_await store->get(id));
+             });
+}
+
+}  // namespace tocsin::api
