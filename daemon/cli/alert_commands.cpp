@@ -1,0 +1,263 @@
+#include <curl/curl.h>
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/text_format.h>
+#include <CLI/CLI.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "alerts/preview_text.h"
+#include "cli/api_client.h"
+#include "cli/commands.h"
+#include "cli/context.h"
+#include "cli/table.h"
+#include "http/json.h"
+#include "proto/tocsin.pb.h"
+#include "util/columns.h"
+
+namespace tocsin::cli {
+namespace {
+
+std::string url_escape(const std::string& text) {
+  std::unique_ptr<char, decltype(&curl_free)> escaped(
+      curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size())), &curl_free);
+  return escaped ? std::string(escaped.get()) : std::string();
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CommandError(2, path + ": cannot read: " + std::strerror(errno));
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+// The first syntax error, where an editor should put the cursor (1-based line and column).
+class FirstError : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    if (text_.empty()) {
+      text_ = std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
+    }
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
+// An alert file is protobuf text format of tocsin.Alert (config/alerts/*.textpb); a typo
+// in a field name is an error, never a silently missing field.
+Alert read_alert_file(const std::string& path) {
+  const std::string text = read_file(path);
+  Alert alert;
+  FirstError errors;
+  google::protobuf::TextFormat::Parser parser;
+  parser.RecordErrorsTo(&errors);
+  parser.AllowUnknownField(false);
+  if (!parser.ParseFromString(text, &alert)) {
+    throw CommandError(2, path + ":" +
+                              (errors.text().empty() ? "1:1: not a tocsin.Alert in text "
+                                                       "format"
+                                                     : errors.text()));
+  }
+  return alert;
+}
+
+AlertResponse parse_response(const std::string& body) {
+  AlertResponse response;
+  std::string error;
+  if (!http::from_json(body, &response, &error)) {
+    throw CommandError(1, "unexpected answer from the daemon: " + error);
+  }
+  return response;
+}
+
+std::string utc_time(int64_t unix_seconds) {
+  if (unix_seconds == 0) return "";
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M UTC", &tm);
+  return buffer;
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string state_of(const Alert& alert) {
+  return lower(AlertState_Name(alert.state()));
+}
+
+void print_next_step(const AlertResponse& response) {
+  const std::string& id = response.alert().id();
+  if (response.needs_second_approval()) {
+    std::cout << "\nnext: another executive approves it:  tocsin alert approve " << id
+              << "\n      then:                           tocsin alert send " << id << "\n";
+  } else {
+    std::cout << "\nnext: tocsin alert send " << id
+              << "   (or have it approved first: tocsin alert approve " << id << ")\n";
+  }
+}
+
+void print_alert(const AlertResponse& response) {
+  const Alert& alert = response.alert();
+  Rows rows{
+      {"alert", alert.code() + "  (" + alert.id() + ")"},
+      {"title", alert.title()},
+      {"kind", lower(AlertKind_Name(alert.kind()))},
+      {"state", state_of(alert)},
+      {"audience", alert.audience()},
+      {"channels", lower(Channel_Name(alert.channels()))},
+      {"event time", alert.event_time()},
+      {"expires at", alert.expires_at()},
+      {"created", "by " + alert.created_by() + ", " + utc_time(alert.created_at_unix())},
+  };
+  if (!alert.approved_by().empty()) rows.push_back({"approved", "by " + alert.approved_by()});
+  if (!response.cancelled_by().empty()) {
+    rows.push_back({"cancelled", "by " + response.cancelled_by()});
+  }
+  if (response.frozen_audience() > 0) {
+    rows.push_back({"frozen audience", std::to_string(response.frozen_audience()) + " members"});
+  }
+  for (const auto& [state, count] : response.delivery()) {
+    rows.push_back({"delivery: " + state, std::to_string(count)});
+  }
+  print_table(std::cout, rows);
+}
+
+void print_list(const AlertListResponse& list) {
+  if (list.alerts_size() == 0) {
+    std::cout << "no alerts yet\n";
+    return;
+  }
+  std::vector<TextRow> rows{{"code", "state", "kind", "created", "by", "id", "title"}};
+  for (const Alert& alert : list.alerts()) {
+    rows.push_back({alert.code(), state_of(alert), lower(AlertKind_Name(alert.kind())),
+                    utc_time(alert.created_at_unix()), alert.created_by(), alert.id(),
+                    alert.title()});
+  }
+  write_columns(std::cout, rows);
+}
+
+// approve, send, cancel, close: one POST, one line saying where the alert is now.
+void add_transition(CLI::App& alert, const Context& context, const std::string& verb,
+                    const std::string& description) {
+  auto id = std::make_shared<std::string>();
+  auto* command = alert.add_subcommand(verb, description);
+  command->add_option("ID", *id, "the alert's id (tocsin alert list)")->required();
+  command->callback([&context, id, verb] {
+    ApiClient api(context.url, context.token);
+    const std::string body = api.post("/v1/alerts/" + url_escape(*id) + ":" + verb, "{}");
+    if (context.json) {
+      std::cout << body << "\n";
+      return;
+    }
+    const AlertResponse response = parse_response(body);
+    const Alert& alert = response.alert();
+    std::cout << "alert " << alert.code() << " (" << alert.id() << ") is " << state_of(alert);
+    if (response.frozen_audience() > 0) {
+      std::cout << ": " << response.frozen_audience() << " members";
+    }
+    std::cout << "\n";
+    if (verb == "send") std::cout << "follow it: tocsin alert show " << alert.id() << "\n";
+  });
+}
+
+}  // namespace
+
+void add_alert_commands(CLI::App& app, const Context& context) {
+  auto* alert = app.add_subcommand("alert", "create, preview, approve and send alerts");
+  alert->require_subcommand(1);
+
+  auto file = std::make_shared<std::string>();
+  auto* create = alert->add_subcommand(
+      "create", "create a draft alert from a file (text format, see config/alerts/)");
+  create->add_option("FILE", *file, "the alert, e.g. config/alerts/banner-drop.textpb")->required();
+  create->callback([&context, file] {
+    const Alert draft = read_alert_file(*file);
+    ApiClient api(context.url, context.token);
+    const std::string body = api.post("/v1/alerts", http::to_json(draft));
+    if (context.json) {
+      std::cout << body << "\n";
+      return;
+    }
+    const AlertResponse response = parse_response(body);
+    std::cout << "created alert " << response.alert().id() << "  code " << response.alert().code()
+              << "  (" << state_of(response.alert()) << ")\n\n";
+    if (!response.has_preview()) {
+      std::cout << "preview unavailable for now: tocsin alert preview " << response.alert().id()
+                << "\n";
+      return;
+    }
+    alerts::write_preview(std::cout, response);
+    print_next_step(response);
+  });
+
+  auto preview_id = std::make_shared<std::string>();
+  auto* preview = alert->add_subcommand(
+      "preview", "whom an alert reaches now, its texts, cost and time to finish");
+  preview->add_option("ID", *preview_id, "the alert's id")->required();
+  preview->callback([&context, preview_id] {
+    ApiClient api(context.url, context.token);
+    const std::string body = api.get("/v1/alerts/" + url_escape(*preview_id) + "/preview");
+    if (context.json) {
+      std::cout << body << "\n";
+      return;
+    }
+    const AlertResponse response = parse_response(body);
+    std::cout << "alert " << response.alert().id() << "  code " << response.alert().code() << "  ("
+              << state_of(response.alert()) << ")\n\n";
+    alerts::write_preview(std::cout, response);
+  });
+
+  auto show_id = std::make_shared<std::string>();
+  auto* show =
+      alert->add_subcommand("show", "an alert's state, who made and approved it, delivery");
+  show->add_option("ID", *show_id, "the alert's id")->required();
+  show->callback([&context, show_id] {
+    ApiClient api(context.url, context.token);
+    const std::string body = api.get("/v1/alerts/" + url_escape(*show_id));
+    if (context.json) {
+      std::cout << body << "\n";
+      return;
+    }
+    print_alert(parse_response(body));
+  });
+
+  auto limit = std::make_shared<int>(50);
+  auto* list = alert->add_subcommand("list", "the most recent alerts");
+  list->add_option("--limit", *limit, "how many (1 to 1000, default 50)");
+  list->callback([&context, limit] {
+    ApiClient api(context.url, context.token);
+    const std::string body = api.get("/v1/alerts?limit=" + std::to_string(*limit));
+    if (context.json) {
+      std::cout << body << "\n";
+      return;
+    }
+    AlertListResponse reply;
+    std::string error;
+    if (!http::from_json(body, &reply, &error)) {
+      throw CommandError(1, "unexpected answer from the daemon: " + error);
+    }
+    print_list(reply);
+  });
+
+  add_transition(*alert, context, "approve",
+                 "approve a draft (a second executive, when its audience is large)");
+  add_transition(*alert, context, "send", "start sending: freezes the audience, queues messages");
+  add_transition(*alert, context, "cancel", "stop an alert: nothing more is sent");
+  add_transition(*alert, context, "close", "close a sent alert: replies are no longer taken");
+}
+
+}  // namespace tocsin::cli

@@ -1,0 +1,20 @@
+#pragma once
+// Plain-text tables for people (the CLI, previews): columns left-aligned, two spaces apart,
+// widths counted in characters rather than bytes, so French text lines up. No I/O beyond
+// the stream given.
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace tocsin {
+
+using TextRow = std::vector<std::string>;
+
+// Rows may have different lengths; trailing spaces are not written.
+void write_columns(std::ostream& out, const std::vector<TextRow>& rows);
+
+// UTF-8 characters (code points) in text: continuation bytes do not start one.
+size_t display_width(const std::string& text);
+
+}  // namespace tocsin

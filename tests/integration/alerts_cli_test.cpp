@@ -1,0 +1,205 @@
+// `tocsin alert ...` against a real daemon: each example alert of config/alerts/ created
+// from its file with its preview, file errors with line and column, and the lifecycle
+// commands.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "http/json.h"
+#include "proto/tocsin.pb.h"
+#include "tests/support/daemon_process.h"
+#include "tests/support/http_client.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/temp_dir.h"
+
+namespace tocsin::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string example(const std::string& name) {
+  return std::string(TOCSIN_SOURCE_DIR) + "/config/alerts/" + name;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class AlertsCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    daemon_ = std::make_unique<DaemonProcess>(DaemonProcess::Options{
+        .redis_url = redis_.url(),
+        .extra_config = "gateways { name: \"sms\" rate_per_second: 10 "
+                        "file { channel: \"sms\" path: \"/dev/null\" } }\n"
+                        "gateways { name: \"email\" rate_per_second: 100 "
+                        "file { channel: \"email\" path: \"/dev/null\" } }\n"});
+    ASSERT_TRUE(
+        eventually([&] { return http_get(daemon_->base_url() + "/readyz").status == 200; }, 5s));
+    admin_ = daemon_->bootstrap_admin("ops");
+    auto imported =
+        cli({"members", "import", std::string(TOCSIN_SOURCE_DIR) + "/config/sample-roster.csv"});
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  }
+
+  CommandResult cli(std::vector<std::string> args) {
+    args.insert(args.begin(), TOCSIN_CLI_PATH);
+    return run_command(args, {{"TOCSIN_URL", daemon_->base_url()}, {"TOCSIN_TOKEN", admin_}});
+  }
+
+  AlertResponse create_json(const std::string& file) {
+    auto result = cli({"--json", "alert", "create", file});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    AlertResponse response;
+    std::string error;
+    EXPECT_TRUE(http::from_json(result.out, &response, &error)) << error << result.out;
+    return response;
+  }
+
+  std::string write_file(const std::string& name, const std::string& text) {
+    const auto path = dir_.path() / name;
+    std::ofstream(path) << text;
+    return path.string();
+  }
+
+  RedisServer redis_;
+  std::unique_ptr<DaemonProcess> daemon_;
+  std::string admin_;
+  TempDir dir_;
+};
+
+TEST_F(AlertsCli, CreatesEachExampleAlertWithItsPreview) {
+  struct Case {
+    std::string file;
+    int64_t members;  // the sample roster's audience
+    bool sms, email;
+  };
+  const std::vector<Case> cases = {
+      {"banner-drop.textpb", 112, true, false},
+      {"emergency-assembly.textpb", 156, true, true},
+      {"special-law-threat.textpb", 1000, true, true},
+  };
+  int code = 0;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.file);
+    auto human = cli({"alert", "create", example(c.file)});
+    ASSERT_EQ(human.exit_code, 0) << human.err;
+    ++code;
+    std::smatch match;
+    ASSERT_TRUE(std::regex_search(
+        human.out, match, std::regex("created alert ([a-z0-9]{16})  code A([0-9]+)  \\(draft\\)")))
+        << human.out;
+    EXPECT_EQ(match[2], std::to_string(code));
+    const std::string id = match[1];
+    EXPECT_NE(human.out.find("Audience: " + std::to_string(c.members) + " members"),
+              std::string::npos)
+        << human.out;
+    EXPECT_NE(human.out.find("recipients  fr"), std::string::npos) << human.out;
+    EXPECT_EQ(human.out.find("\nSMS  ") != std::string::npos ||
+                  human.out.find("\nSMS ") != std::string::npos,
+              c.sms)
+        << human.out;
+    EXPECT_EQ(human.out.find("\nemail ") != std::string::npos, c.email) << human.out;
+    EXPECT_NE(human.out.find("SMS, fr: "), std::string::npos) << human.out;
+    EXPECT_NE(human.out.find("estimated cost: $"), std::string::npos) << human.out;
+    EXPECT_NE(human.out.find("estimated time: "), std::string::npos) << human.out;
+    EXPECT_NE(human.out.find("next: "), std::string::npos) << human.out;
+    EXPECT_NE(human.out.find("tocsin alert approve " + id), std::string::npos) << human.out;
+
+    const AlertResponse json = create_json(example(c.file));
+    ++code;
+    EXPECT_TRUE(std::regex_match(json.alert().id(), std::regex("[a-z0-9]{16}")));
+    EXPECT_EQ(json.alert().code(), "A" + std::to_string(code));
+    EXPECT_EQ(json.alert().state(), DRAFT);
+    EXPECT_EQ(json.alert().created_by(), "ops");
+    EXPECT_EQ(json.audience_members(), c.members);
+    EXPECT_EQ(json.needs_second_approval(), c.members > 500);
+    EXPECT_EQ(json.preview().sms_size(), c.sms ? 2 : 0);
+    EXPECT_EQ(json.preview().email_size(), c.email ? 2 : 0);
+    EXPECT_GT(json.preview().sms_recipients(), 0);
+    EXPECT_LE(json.preview().sms_recipients(), c.members);
+    EXPECT_EQ(json.preview().email_recipients() > 0, c.email);
+    EXPECT_GT(json.preview().estimated_cost_cents(), 0);
+    EXPECT_GT(json.preview().estimated_seconds(), 0);
+    for (const auto& sms : json.preview().sms()) {
+      EXPECT_NE(sms.text().find("A" + std::to_string(code)), std::string::npos)
+          << "the SMS quotes the alert's own code: " << sms.text();
+    }
+  }
+}
+
+TEST_F(AlertsCli, TheSpecialLawPreviewShowsWhatForcedUcs2) {
+  auto result = cli({"alert", "create", example("special-law-threat.textpb")});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("SMS, fr: UCS-2, 3 segments"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("UCS-2 because of: Ê"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("a second executive must approve it"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("next: another executive approves it"), std::string::npos)
+      << result.out;
+}
+
+TEST_F(AlertsCli, FileErrorsNameTheLineAndColumnAndExit2) {
+  const std::string typo = write_file("typo.textpb",
+                                      "kind: BANNER_DROP\n"
+                                      "titel: \"Bannière\"\n");
+  auto result = cli({"alert", "create", typo});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("typo.textpb:2:"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("titel"), std::string::npos) << result.err;
+  EXPECT_EQ(result.out, "");
+
+  auto missing = cli({"alert", "create", (dir_.path() / "nowhere.textpb").string()});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("cannot read"), std::string::npos) << missing.err;
+
+  // Well-formed but invalid: the daemon names the field.
+  std::string text = read_text(example("banner-drop.textpb"));
+  text = std::regex_replace(text, std::regex("title: \"[^\"]*\""), "title: \"\"");
+  auto invalid = cli({"alert", "create", write_file("untitled.textpb", text)});
+  EXPECT_EQ(invalid.exit_code, 2);
+  EXPECT_NE(invalid.err.find("title: is required"), std::string::npos) << invalid.err;
+}
+
+TEST_F(AlertsCli, ShowApproveCancelAndList) {
+  const AlertResponse created = create_json(example("banner-drop.textpb"));
+  const std::string id = created.alert().id();
+
+  auto approved = cli({"alert", "approve", id});
+  ASSERT_EQ(approved.exit_code, 0) << approved.err;
+  EXPECT_EQ(approved.out, "alert A1 (" + id + ") is approved\n");
+
+  auto shown = cli({"alert", "show", id});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("approved"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("by ops"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("banner_drop"), std::string::npos) << shown.out;
+
+  auto preview = cli({"alert", "preview", id});
+  ASSERT_EQ(preview.exit_code, 0) << preview.err;
+  EXPECT_NE(preview.out.find("Audience: 112 members"), std::string::npos) << preview.out;
+
+  auto listed = cli({"alert", "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("A1    approved  banner_drop"), std::string::npos) << listed.out;
+
+  auto cancelled = cli({"alert", "cancel", id});
+  ASSERT_EQ(cancelled.exit_code, 0) << cancelled.err;
+  EXPECT_EQ(cancelled.out, "alert A1 (" + id + ") is cancelled\n");
+  auto again = cli({"alert", "cancel", id});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("cancelled"), std::string::npos) << again.err;
+
+  auto unknown = cli({"alert", "show", "aaaaaaaaaaaaaaaa"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("no alert"), std::string::npos) << unknown.err;
+}
+
+}  // namespace
+}  // namespace tocsin::testing
