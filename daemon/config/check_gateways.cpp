@@ -1,5 +1,6 @@
 #include <cmath>
 #include <map>
+#include <iomanip>
 #include <sstream>
 
 #include "config/checks.h"
@@ -32,9 +33,10 @@ std::string gateway_types() {
   return list;
 }
 
+// Enough digits that 1000001 does not print as "1e+06", the same as the limit.
 std::string number(double value) {
   std::ostringstream out;
-  out << value;
+  out << std::setprecision(15) << value;
   return out.str();
 }
 

@@ -302,6 +302,9 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
                         std::string(keys::field::kExpiresAtMs)};
     auto reply = co_await redis.exec(std::move(read));
     if (!reply) co_return reply.error();
+    // An error reply (LOADING while Redis restarts) says nothing about the alert: never
+    // take it for "no such alert", which would acknowledge its jobs unsent.
+    if (reply->is_error()) co_return std::make_error_code(std::errc::resource_unavailable_try_again);
     AlertInfo* none = nullptr;
     if (reply->elements.size() != 4 || reply->elements[0].is_nil()) co_return none;
     Alert alert;
@@ -332,7 +335,8 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
       const auto now = Clock::now();
       for (size_t i = 0; i < ids.size() && i < replies->size(); ++i) {
         auto found = alerts.find(ids[i]);
-        if (found == alerts.end()) continue;
+        // An error reply (LOADING while Redis restarts) is no news about the state.
+        if (found == alerts.end() || (*replies)[i].is_error()) continue;
         const std::string& state = (*replies)[i].str;
         if (state != found->second.state && state == keys::state::kCancelled) {
           spdlog::info("event=dispatch_cancel_seen alert={}", ids[i]);
@@ -383,9 +387,12 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
       acknowledge(*job);
       co_return true;
     }
-    auto info = co_await alert_info(entry.alert_id);
-    if (!info) co_return false;
     held_jobs.emplace(entry.id, entry.queue);
+    auto info = co_await alert_info(entry.alert_id);
+    if (!info) {
+      held_jobs.erase(entry.id);
+      co_return false;
+    }
     ++stats.jobs_taken;
     AlertInfo* alert = *info;
     if (!alert || alert->state != keys::state::kSending) {

@@ -132,6 +132,7 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
                       std::string(keys::field::kKind)};
   auto fields = co_await redis_.exec(std::move(read));
   if (!fields) co_return fields.error();
+  if (fields->is_error()) co_return std::make_error_code(std::errc::resource_unavailable_try_again);
   SendStart start;
   Alert alert;
   if (fields->elements.size() != 2 || fields->elements[0].is_nil() ||

@@ -425,16 +425,47 @@ TEST(ConfigGateways, FilePathRequired) {
 }
 
 TEST(ConfigGateways, RateMustBePositiveFiniteAndBounded) {
-  for (const char* rate : {"-1", "10001", "nan", "inf", "-inf"}) {
+  for (const char* rate : {"-1", "1000001", "nan", "inf", "-inf"}) {
     EXPECT_THAT(only_problem(std::string(kMinimal) + " gateways { name: \"x\" rate_per_second: " +
                              rate + " console { channel: \"sms\" } }"),
-                HasSubstr("gateways[0].rate_per_second: must be greater than 0 and at most 10000"))
+                HasSubstr("gateways[0].rate_per_second: must be greater than 0 and at most 1000000"))
         << rate;
   }
   EXPECT_THAT(
       problems_in(std::string(kMinimal) +
                   R"( gateways { name: "x" rate_per_second: 0.5 console { channel: "sms" } })"),
       ::testing::IsEmpty());
+}
+
+TEST(ConfigGateways, ConcurrencyIsBounded) {
+  EXPECT_EQ(only_problem(std::string(kMinimal) +
+                         R"( gateways { name: "x" max_concurrency: 1001 console { channel: "sms" } })"),
+            "gateways[0].max_concurrency: must be between 1 and 1000 (requests), got 1001");
+}
+
+TEST(ConfigAlerts, ApprovalThresholdAndPricesAreChecked) {
+  EXPECT_EQ(only_problem(std::string(kMinimal) + " alerts { approval_threshold: -3 }"),
+            "alerts.approval_threshold: must be between 1 and 10000000 (members), got -3");
+  EXPECT_THAT(only_problem(std::string(kMinimal) + " alerts { sms_cents_per_segment: -1 }"),
+              HasSubstr("alerts.sms_cents_per_segment: must be greater than 0"));
+}
+
+TEST(ConfigAlerts, DefaultsApply) {
+  Config config = parse_text(kMinimal, "tocsin.conf");
+  apply_defaults(config);
+  EXPECT_EQ(config.alerts().approval_threshold(), 500);
+  EXPECT_DOUBLE_EQ(config.alerts().sms_cents_per_segment(), 0.79);
+  EXPECT_EQ(config.dispatch().job_size(), 50);
+  EXPECT_EQ(config.dispatch().max_in_flight(), 256);
+  EXPECT_EQ(config.dispatch().claim_idle_ms(), 30000);
+  EXPECT_FALSE(config.dispatch().consumer_name().empty()) << "the host name";
+}
+
+TEST(ConfigDispatch, ConsumerNameAndLimitsAreChecked) {
+  EXPECT_EQ(only_problem(std::string(kMinimal) + R"( dispatch { consumer_name: "a b" })"),
+            "dispatch.consumer_name: must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'");
+  EXPECT_EQ(only_problem(std::string(kMinimal) + " dispatch { claim_idle_ms: 10 }"),
+            "dispatch.claim_idle_ms: must be between 1000 and 3600000 (milliseconds), got 10");
 }
 
 TEST(ConfigValidate, CollectsSeveralProblemsInFieldOrder) {

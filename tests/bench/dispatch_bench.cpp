@@ -1,0 +1,148 @@
+// Issue #4's speed targets, measured on a real redis-server and tocsind:
+//   - 150,000 members, one alert: from `send` to every job durable in Redis in under 2 s;
+//   - the engine with unlimited file gateways writing to /dev/null: at least 20,000
+//     messages/s on a 2-core machine, with every member's state kept in Redis.
+// Side by side in the same run (machines are noisy): the send is compared with a count of
+// the same audience (the part of the work that selects members), and the engine with an
+// in-process loop that renders and writes the same number of messages with no Redis at
+// all, i.e. the cost of the work itself without the bookkeeping that makes it exactly-once.
+//
+//   build/tests/bench/dispatch_bench [MEMBERS]      (default 150000)
+
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/console/console_gateway.h"
+#include "dispatch/message_renderer.h"
+#include "http/json.h"
+#include "io/line_writer.h"
+#include "proto/tocsin.pb.h"
+#include "tests/support/daemon_process.h"
+#include "tests/support/http_client.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/redis_sync.h"
+#include "tests/support/synthetic_roster.h"
+
+namespace {
+
+using namespace tocsin::testing;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+const char* kAlertJson = R"({"kind":"EMERGENCY_ASSEMBLY","title":"Bench",)"
+                         R"("eventTime":"2030-06-06T07:00:00-04:00","expiresAt":"2030-06-06T06:00:00-04:00",)"
+                         R"("place":"Parc Lafontaine",)"
+                         R"("audience":"all","channels":"SMS","messages":{"fr":{"sms":)"
+                         R"("{first_name}, assemblée d'urgence {event_time} à {place}. )"
+                         R"(Réponds OUI {code} ou NON {code}. {rsvp_link}"},"en":{"sms":)"
+                         R"("{first_name}, emergency assembly {event_time} at {place}. )"
+                         R"(Reply YES {code} or NO {code}. {rsvp_link}"}}})";
+
+// The baseline: render and write `count` messages in this process, no Redis.
+double baseline_messages_per_second(size_t count) {
+  tocsin::Alert alert;
+  std::string error;
+  if (!tocsin::http::from_json(kAlertJson, &alert, &error)) throw std::runtime_error(error);
+  alert.set_id("benchalert0000001");
+  alert.set_code("A1");
+  tocsin::dispatch::MessageRenderer renderer(alert, "America/Toronto");
+  tocsin::adapters::ConsoleGateway gateway("file", "sms-null", "sms", 1e6, "/dev/null");
+  tocsin::io::LineWriter writer;
+  tocsin::Member member;
+  member.set_first_name("Marie-Ève");
+  member.set_language("fr");
+  const auto start = Clock::now();
+  for (size_t i = 0; i < count; ++i) {
+    member.set_id(std::to_string(100000 + i));
+    auto message = renderer.render(member, "sms", "+18195550100",
+                                   "http://127.0.0.1:8080/r/A1.k3J9xQ2mPa");
+    auto request = gateway.build(message);
+    writer.write(std::get<tocsin::adapters::LocalWrite>(request));
+  }
+  return count / seconds_since(start);
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  RosterOptions roster;
+  roster.members = argc > 1 ? std::stoul(argv[1]) : 150000;
+  roster.seed = 11;
+  roster.shared_phone_every = 0;  // one message per member
+  const std::string csv = make_roster_csv(roster);
+
+  RedisServer redis;
+  DaemonProcess daemon(
+      {.redis_url = redis.url(),
+       .http_fields = "",
+       .extra_config = "gateways { name: \"sms-null\" rate_per_second: 1000000 max_concurrency: "
+                       "1000 file { channel: \"sms\" path: \"/dev/null\" } }\n"
+                       "alerts { approval_threshold: 10000000 }\n"});
+  const std::string admin = daemon.bootstrap_admin("bench");
+  const std::vector<std::string> auth = {"Authorization: Bearer " + admin};
+  auto imported = http_request("POST", daemon.base_url() + "/v1/members:import", csv,
+                               {auth[0], "Content-Type: text/csv"});
+  if (imported.status != 200) throw std::runtime_error("import failed: " + imported.body);
+  RedisSync sync(redis.port());
+  const int64_t reachable = sync.integer({"SCARD", "members:sms"});
+  std::printf("roster: %zu members, %lld with a mobile\n", roster.members,
+              static_cast<long long>(reachable));
+
+  // Selecting the audience alone, for comparison with the send.
+  const auto count_start = Clock::now();
+  auto counted = http_request("GET", daemon.base_url() + "/v1/members:count?audience=all", "", auth);
+  const double count_seconds = seconds_since(count_start);
+  if (counted.status != 200) throw std::runtime_error("count failed: " + counted.body);
+
+  auto created = http_request("POST", daemon.base_url() + "/v1/alerts", kAlertJson, auth);
+  if (created.status != 201) throw std::runtime_error("create failed: " + created.body);
+  tocsin::AlertResponse response;
+  std::string error;
+  tocsin::http::from_json(created.body, &response, &error);
+  const std::string id = response.alert().id();
+
+  const auto send_start = Clock::now();
+  auto sent = http_request("POST", daemon.base_url() + "/v1/alerts/" + id + ":send", "", auth);
+  const double send_seconds = seconds_since(send_start);
+  if (sent.status != 202) throw std::runtime_error("send failed: " + sent.body);
+  // The 202 comes after the script that wrote every job: they are in Redis now.
+  const auto engine_start = send_start;
+  const int64_t jobs = sync.integer({"XLEN", "q:send:urgent"});
+  std::printf("send -> every job durable: %.3f s for %lld members (target < 2 s; %.2fx the "
+              "target); audience count alone: %.3f s\n",
+              send_seconds, static_cast<long long>(roster.members), send_seconds / 2.0,
+              count_seconds);
+  std::printf("jobs queued: %lld\n", static_cast<long long>(jobs));
+
+  while (sync.text({"HGET", "alert:{" + id + "}", "state"}) != "sent") {
+    if (seconds_since(engine_start) > 600) throw std::runtime_error("the blast did not finish");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const double blast_seconds = seconds_since(engine_start);
+  const int64_t messages = sync.integer({"HGET", "alert:{" + id + "}:count", "sent"});
+  const double engine_rate = messages / blast_seconds;
+  const double baseline_rate = baseline_messages_per_second(static_cast<size_t>(messages));
+  std::printf("engine: %lld messages in %.2f s = %.0f messages/s (target >= 20000; %.2fx)\n",
+              static_cast<long long>(messages), blast_seconds, engine_rate,
+              engine_rate / 20000.0);
+  std::printf("baseline, render + write only, no Redis: %.0f messages/s; the engine runs at "
+              "%.0f%% of it\n",
+              baseline_rate, 100.0 * engine_rate / baseline_rate);
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "dispatch_bench: %s\n", e.what());
+    return 1;
+  }
+}
