@@ -266,7 +266,8 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::preview(std::string i
   const int64_t threshold = config_.alerts().approval_threshold();
   AlertResponse response;
   *response.mutable_preview() =
-      make_preview(alert, breakdown->value(), pricing_from(config_), config_.time_zone());
+      make_preview(alert, breakdown->value(), pricing_from(config_), config_.time_zone(),
+                   config_.http().public_url());
   *response.mutable_alert() = alert;
   response.set_audience_members(members);
   response.set_needs_second_approval(members > threshold);

@@ -5,6 +5,7 @@
 
 #include "alerts/local_time.h"
 #include "alerts/rfc3339.h"
+#include "alerts/rsvp_link.h"
 #include "alerts/sms_encoding.h"
 #include "alerts/template.h"
 
@@ -12,7 +13,7 @@ namespace tocsin::alerts {
 namespace {
 
 TemplateValues sample_values(const Alert& alert, const std::string& language,
-                             const std::string& time_zone) {
+                             const std::string& time_zone, std::string_view public_url) {
   TemplateValues values;
   values.first_name = language == "en" ? "Alex" : "Marie";
   if (const auto when = parse_rfc3339(alert.event_time())) {
@@ -21,7 +22,9 @@ TemplateValues sample_values(const Alert& alert, const std::string& language,
     values.event_time = alert.event_time();
   }
   values.place = alert.place();
-  values.rsvp_link = std::string(kSampleRsvpLink);
+  // A link of the same length as the members' (a tag is always kRsvpTagLength long).
+  values.rsvp_link = rsvp_link(public_url, alert.code().empty() ? "A7" : alert.code(),
+                               std::string(kRsvpTagLength, 'x'));
   for (const PickupPoint& point : alert.pickup_points()) {
     std::string text = describe_pickup(point, language, time_zone);
     if (text.size() > values.pickup.size()) values.pickup = std::move(text);
@@ -45,7 +48,8 @@ std::string describe_pickup(const PickupPoint& point, std::string_view language,
 }
 
 AlertPreview make_preview(const Alert& alert, const AudienceBreakdown& counts,
-                          const PricingConfig& pricing, const std::string& time_zone) {
+                          const PricingConfig& pricing, const std::string& time_zone,
+                          std::string_view public_url) {
   AlertPreview preview;
   preview.set_alert_id(alert.id());
   const bool sms = alert.channels() == SMS || alert.channels() == BOTH;
@@ -58,7 +62,7 @@ AlertPreview make_preview(const Alert& alert, const AudienceBreakdown& counts,
   std::map<std::string, int64_t> sms_segments_by_language;
   for (const std::string& language : languages) {
     const AlertMessage& message = alert.messages().at(language);
-    const TemplateValues values = sample_values(alert, language, time_zone);
+    const TemplateValues values = sample_values(alert, language, time_zone, public_url);
     if (sms) {
       const std::string text =
           make_gsm_friendly(render(message.sms(), values), alert.fold_accents());

@@ -27,8 +27,9 @@ struct PricingConfig {
   double emails_per_second = 50;
 };
 
-// Placeholder values for the samples. Its length matters: the link is part of every SMS.
-inline constexpr std::string_view kSampleRsvpLink = "https://tocsin.example/r/Xk4q9Z";
+// The public URL of the samples when the caller has none. Its length matters: the link is
+// part of every SMS, so the daemon passes its own (config http.public_url).
+inline constexpr std::string_view kSamplePublicUrl = "https://tocsin.example";
 
 // The language whose message a member of `language` gets: theirs if the alert has it,
 // French otherwise.
@@ -45,7 +46,9 @@ std::string describe_pickup(const PickupPoint& point, std::string_view language,
 // does, and measures it. {event_time} is the date form (format_event_date_time): an alert
 // may be read days before the event. Expects an alert that passed validate_alert; an
 // unparseable event_time renders as written. time_zone: the union's (config `time_zone`).
+// public_url: where members' RSVP links point; the sample link is as long as theirs.
 AlertPreview make_preview(const Alert& alert, const AudienceBreakdown& counts,
-                          const PricingConfig& pricing, const std::string& time_zone);
+                          const PricingConfig& pricing, const std::string& time_zone,
+                          std::string_view public_url = kSamplePublicUrl);
 
 }  // namespace tocsin::alerts

@@ -3,6 +3,7 @@
 
 #include "alerts/preview.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -41,9 +42,16 @@ TEST(AlertsPreview, RendersTheSampleExactly) {
   EXPECT_EQ(preview.sms(0).text(),
             "Marie, la loi spéciale arrive : assemblée d'urgence dimanche 6 juin, 7 h 00 devant "
             "l'Assemblée nationale. Même si tu es en congé, sois là ! Bus : Carrefour de "
-            "l'Estrie, Sherbrooke, 4 h 30. Réponds OUI A7 ou va sur " +
-                std::string(kSampleRsvpLink));
+            "l'Estrie, Sherbrooke, 4 h 30. Réponds OUI A7 ou va sur "
+                "https://tocsin.example/r/A7.xxxxxxxxxx");
   EXPECT_EQ(preview.email_size(), 0);
+}
+
+TEST(AlertsPreview, TheSampleLinkIsAsLongAsTheMembersLinks) {
+  const AlertPreview preview =
+      make_preview(french_alert(false), {}, {}, kZone, "https://mobilisation.syndicat.qc.ca");
+  EXPECT_THAT(preview.sms(0).text(),
+              ::testing::EndsWith("https://mobilisation.syndicat.qc.ca/r/A7.xxxxxxxxxx"));
 }
 
 TEST(AlertsPreview, FoldingAccentsCostsFewerSegments) {
