@@ -65,7 +65,8 @@ class DispatchEngine : public ::testing::Test {
   std::filesystem::path sms_file() const { return dir_.path() / "sms.jsonl"; }
   std::filesystem::path email_file() const { return dir_.path() / "email.jsonl"; }
 
-  void start_daemon(double sms_rate, double email_rate) {
+  void start_daemon(double sms_rate, double email_rate,
+                    const std::string& consumer = "engine-test") {
     DaemonProcess::Options options;
     options.redis_url = redis_.url();
     options.extra_config =
@@ -74,7 +75,7 @@ class DispatchEngine : public ::testing::Test {
         "gateways { name: \"email-file\" rate_per_second: " + std::to_string(email_rate) +
         " file { channel: \"email\" path: \"" + email_file().string() + "\" } }\n" +
         "alerts { approval_threshold: 1000000 }\n"
-        "dispatch { consumer_name: \"engine-test\" max_in_flight: " +
+        "dispatch { consumer_name: \"" + consumer + "\" max_in_flight: " +
         std::to_string(kMaxInFlight) + " claim_idle_ms: 2000 }\n";
     daemon_ = std::make_unique<DaemonProcess>(options);
     if (token_.empty()) token_ = daemon_->bootstrap_admin("engine-test");
@@ -246,6 +247,55 @@ TEST_F(DispatchEngine, KillNineMidBlastThenRestartReachesEveryoneWithFewDuplicat
             << " (bound: max_in_flight " << kMaxInFlight << ")\n";
   EXPECT_EQ(sms.size(), mobiles) << "every phone reached";
   EXPECT_LE(duplicates(sms), kMaxInFlight);
+}
+
+TEST_F(DispatchEngine, AnotherDaemonTakesOverTheJobsOfADeadOne) {
+  start_daemon(2000, 2000, "daemon-a");
+  import_members(10000);
+  const std::string id = create_alert("EMERGENCY_ASSEMBLY", "all", "SMS");
+  send(id);
+  ASSERT_TRUE(eventually([&] { return line_count(sms_file()) >= 3000; }, 30s));
+  daemon_->process().send_signal(SIGKILL);
+  daemon_->process().wait_for_exit(10s);
+  ASSERT_LT(line_count(sms_file()), 9000u);
+
+  // A different consumer: it reads new jobs at once and claims daemon-a's after
+  // claim_idle_ms (2 s here).
+  start_daemon(2000, 2000, "daemon-b");
+  ASSERT_TRUE(wait_sent(id, 60s)) << "state " << state(id);
+  const auto sms = sent_keys(sms_file());
+  const auto [mobiles, emails] = distinct_addresses();
+  EXPECT_EQ(sms.size(), mobiles);
+  EXPECT_LE(duplicates(sms), kMaxInFlight);
+  EXPECT_NE(daemon_->process().stderr_text().find("event=dispatch_claimed"), std::string::npos);
+}
+
+TEST_F(DispatchEngine, TemporaryFailuresAreRetriedUntilTheGatewayRecovers) {
+  // The gateway's directory does not exist yet: every write fails with ENOENT, which the
+  // file gateway reports as temporary.
+  const auto missing = dir_.path() / "not-yet";
+  DaemonProcess::Options options;
+  options.redis_url = redis_.url();
+  options.extra_config = "gateways { name: \"sms-file\" rate_per_second: 1000 file { channel: "
+                         "\"sms\" path: \"" + (missing / "sms.jsonl").string() + "\" } }\n"
+                         "alerts { approval_threshold: 1000000 }\n";
+  daemon_ = std::make_unique<DaemonProcess>(options);
+  token_ = daemon_->bootstrap_admin("engine-test");
+  import_members(200);
+  const std::string id = create_alert("BANNER_DROP", "all", "SMS");
+  send(id);
+  ASSERT_TRUE(eventually(
+      [&] { return redis_sync().integer({"HGET", "alert:{" + id + "}:count", "retrying"}) > 0; },
+      10s));
+  EXPECT_EQ(state(id), "sending");
+  std::filesystem::create_directory(missing);
+  ASSERT_TRUE(wait_sent(id, 30s)) << describe(id);
+  const auto sms = sent_keys(missing / "sms.jsonl");
+  const auto [mobiles, emails] = distinct_addresses();
+  EXPECT_EQ(sms.size(), mobiles);
+  EXPECT_EQ(duplicates(sms), 0);
+  EXPECT_EQ(redis_sync().text({"HGET", "alert:{" + id + "}:count", "retrying"}), "0");
+  EXPECT_EQ(redis_sync().integer({"ZCARD", "q:retry"}), 0);
 }
 
 TEST_F(DispatchEngine, ABlastFinishesAcrossARedisRestart) {
