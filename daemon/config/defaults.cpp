@@ -49,6 +49,17 @@ void redis_defaults(RedisConfig* redis) {
        limits::kReconnectMaxDelayMs);
 }
 
+// With no gateway configured, messages are printed on standard output: a development
+// machine or a dry run never sends a real SMS by accident, and never loses one either.
+void add_console_gateways(Config& config) {
+  for (const char* channel : {"sms", "email"}) {
+    GatewayConfig* gateway = config.add_gateways();
+    gateway->set_name(std::string("console-") + channel);
+    gateway->set_rate_per_second(limits::kDefaultConsoleRatePerSecond);
+    gateway->mutable_console()->set_channel(channel);
+  }
+}
+
 void alerts_defaults(AlertsConfig* alerts) {
   fill(alerts, &AlertsConfig::approval_threshold, &AlertsConfig::set_approval_threshold,
        limits::kApprovalThreshold);
@@ -90,6 +101,7 @@ void apply_defaults(Config& config) {
   fill(config.mutable_lifecycle(), &LifecycleConfig::shutdown_grace_ms,
        &LifecycleConfig::set_shutdown_grace_ms, limits::kShutdownGraceMs);
   // auth.token_ttl_days: zero means "never expires", which is its default already.
+  if (config.gateways().empty()) add_console_gateways(config);
   for (GatewayConfig& gateway : *config.mutable_gateways()) {
     if (gateway.rate_per_second() == 0) {
       gateway.set_rate_per_second(limits::kDefaultRatePerSecond);

@@ -31,6 +31,9 @@ inline constexpr Range kShutdownGraceMs{1, 600000, 10000, "milliseconds"};
 inline constexpr Range kTokenTtlDays{0, 3650, 0, "days"};
 
 inline constexpr double kDefaultRatePerSecond = 1;
+// The console gateways a config without gateways gets: fast enough for a demo of 1,000
+// members, slow enough to read and to try a cancel.
+inline constexpr double kDefaultConsoleRatePerSecond = 20;
 inline constexpr double kMaxRatePerSecond = 1000000;
 inline constexpr Range kMaxConcurrency{1, 1000, 16, "requests"};
 

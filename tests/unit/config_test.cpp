@@ -450,6 +450,17 @@ TEST(ConfigAlerts, ApprovalThresholdAndPricesAreChecked) {
               HasSubstr("alerts.sms_cents_per_segment: must be greater than 0"));
 }
 
+TEST(ConfigDefaults, NoGatewaysMeansConsoleGatewaysForBothChannels) {
+  Config config = parse_text(kMinimal, "tocsin.conf");
+  apply_defaults(config);
+  ASSERT_EQ(config.gateways_size(), 2);
+  EXPECT_EQ(config.gateways(0).name(), "console-sms");
+  EXPECT_EQ(config.gateways(0).console().channel(), "sms");
+  EXPECT_EQ(config.gateways(1).console().channel(), "email");
+  EXPECT_EQ(config.gateways(1).rate_per_second(), 20);
+  EXPECT_THAT(validate(config), ::testing::IsEmpty());
+}
+
 TEST(ConfigAlerts, DefaultsApply) {
   Config config = parse_text(kMinimal, "tocsin.conf");
   apply_defaults(config);
