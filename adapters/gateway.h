@@ -8,6 +8,7 @@
 // one I/O client serve every gateway.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,12 @@ struct OutgoingMessage {
   std::string email_html;
   int segments = 1;             // SMS segments (alerts/sms_encoding.h); 1 for an email
   std::string idempotency_key;  // "alert:member:channel", stable across retries and restarts
+  std::string alert_code;       // "A7": members quote it in replies
+  // When the alert expires (seconds since the epoch), 0 = never: an SMS should not arrive
+  // after it (Twilio ValidityPeriod, Kannel validity).
+  int64_t expires_at_unix = 0;
+  // The member's RSVP page (also their unsubscribe page), for email headers.
+  std::string rsvp_link;
 };
 
 // --- what the shared I/O layer executes --------------------------------------------------
@@ -151,6 +158,10 @@ class Gateway {
   const std::string& channel() const { return channel_; }  // "sms" | "email"
   // Segments (SMS) or emails per second this gateway accepts, > 0.
   double rate_per_second() const { return rate_per_second_; }
+
+  // True when the provider sends delivery receipts (parse_status): the engine then keeps
+  // the message id -> member mapping that receipts are matched with.
+  virtual bool has_receipts() const { return false; }
 
   // The request that sends message. Pure: same message, same request (retries resend the
   // same idempotency key).

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "adapters/console/console_gateway.h"
+#include "config/config.h"
 
 namespace tocsin::adapters {
 namespace {
@@ -48,6 +49,11 @@ std::vector<std::unique_ptr<Gateway>> GatewayRegistry::build_all(
     const config::Config& config, std::vector<std::string>* errors) const {
   std::vector<std::unique_ptr<Gateway>> gateways;
   std::vector<std::string> found;
+  FactoryContext context;
+  context.public_url = config.http().public_url();
+  context.secret = [](const config::Secret& secret, const std::string& field) {
+    return config::resolve_secret(secret, field);
+  };
   for (int i = 0; i < config.gateways_size(); ++i) {
     const config::GatewayConfig& entry = config.gateways(i);
     const std::string field = "gateways[" + std::to_string(i) + "]";
@@ -63,7 +69,13 @@ std::vector<std::unique_ptr<Gateway>> GatewayRegistry::build_all(
       continue;
     }
     std::string error;
-    std::unique_ptr<Gateway> gateway = it->second.factory(entry, &error);
+    std::unique_ptr<Gateway> gateway;
+    try {
+      gateway = it->second.factory(entry, context, &error);
+    } catch (const config::ConfigError& e) {
+      // An unreadable secret: ConfigError's text is "<field>: <reason>" already.
+      error = e.what();
+    }
     if (gateway == nullptr) {
       if (error.empty()) error = it->second.type_name + ": the adapter refused this entry";
       found.push_back(field + "." + error);

@@ -15,11 +15,20 @@
 
 namespace tocsin::adapters {
 
+// What a factory may need besides its own entry.
+struct FactoryContext {
+  // The daemon's public URL (config http.public_url): webhooks are
+  // public_url + "/hooks/{type}/{name}/...".
+  std::string public_url;
+  // Reads a secret of the entry; throws config::ConfigError(field, reason) when it cannot.
+  std::function<std::string(const config::Secret&, const std::string& field)> secret;
+};
+
 // Builds one gateway from its config entry. On a problem the adapter finds in its own
 // fields, returns nullptr and sets *error to "<field>: <reason>", the field relative to
 // the entry (e.g. "file.path: required").
-using Factory =
-    std::function<std::unique_ptr<Gateway>(const config::GatewayConfig&, std::string* error)>;
+using Factory = std::function<std::unique_ptr<Gateway>(
+    const config::GatewayConfig&, const FactoryContext&, std::string* error)>;
 
 class GatewayRegistry {
  public:

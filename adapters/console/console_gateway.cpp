@@ -71,7 +71,8 @@ dispatch::SendResult ConsoleGateway::classify(const OutgoingMessage& message,
 void register_console_gateways(GatewayRegistry& registry) {
   registry.add(
       config::GatewayConfig::kConsole, "console",
-      [](const config::GatewayConfig& entry, std::string* error) -> std::unique_ptr<Gateway> {
+      [](const config::GatewayConfig& entry, const FactoryContext&,
+         std::string* error) -> std::unique_ptr<Gateway> {
         const auto& console = entry.console();
         if (!valid_channel(console.channel(), "console.channel", error)) return nullptr;
         return std::make_unique<ConsoleGateway>("console", entry.name(), console.channel(),
@@ -79,7 +80,8 @@ void register_console_gateways(GatewayRegistry& registry) {
       });
   registry.add(
       config::GatewayConfig::kFile, "file",
-      [](const config::GatewayConfig& entry, std::string* error) -> std::unique_ptr<Gateway> {
+      [](const config::GatewayConfig& entry, const FactoryContext&,
+         std::string* error) -> std::unique_ptr<Gateway> {
         const auto& file = entry.file();
         if (!valid_channel(file.channel(), "file.channel", error)) return nullptr;
         // "-" is the console's; a file named so would silently go to stdout.

@@ -8,6 +8,11 @@ std::string gateway_channel(const config::GatewayConfig& gateway) {
       return gateway.console().channel();
     case config::GatewayConfig::kFile:
       return gateway.file().channel();
+    case config::GatewayConfig::kTwilio:
+    case config::GatewayConfig::kKannel:
+      return "sms";
+    case config::GatewayConfig::kSmtp:
+      return "email";
     case config::GatewayConfig::KIND_NOT_SET:
       break;
   }

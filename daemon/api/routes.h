@@ -18,6 +18,8 @@ void add_member_routes(http::Router& router, Services& services);
 // POST /v1/alerts, GET /v1/alerts, GET /v1/alerts/{id}, GET /v1/alerts/{id}/preview,
 // POST /v1/alerts/{id}:approve | :send | :cancel | :close
 void add_alert_routes(http::Router& router, Services& services);
+// POST /hooks/twilio/{gateway}/status, GET|POST /hooks/kannel/{gateway}/dlr
+void add_hook_routes(http::Router& router, Services& services);
 
 // Every route of the daemon, in one place.
 inline void add_all_routes(http::Router& router, Services& services) {
@@ -25,6 +27,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
   add_token_routes(router, services);
   add_member_routes(router, services);
   add_alert_routes(router, services);
+  add_hook_routes(router, services);
 }
 
 }  // namespace tocsin::api

@@ -2,6 +2,8 @@
 // What route handlers may use. The app owns every one of these and outlives the routes.
 
 #include <chrono>
+#include <functional>
+#include <string_view>
 
 namespace tocsin::redis {
 class Client;
@@ -17,6 +19,10 @@ class Config;
 }
 namespace tocsin::dispatch {
 class SendQueue;
+class ReceiptStore;
+}
+namespace tocsin::adapters {
+class Gateway;
 }
 
 namespace tocsin::api {
@@ -29,6 +35,9 @@ struct Services {
   std::chrono::steady_clock::time_point started_at;
   // Starts sending an alert (POST /v1/alerts/{id}:send).
   dispatch::SendQueue& send_queue;
+  // Delivery receipts, and the gateway (by name) whose webhook was called.
+  dispatch::ReceiptStore& receipts;
+  std::function<const adapters::Gateway*(std::string_view name)> find_gateway;
 };
 
 }  // namespace tocsin::api

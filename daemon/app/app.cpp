@@ -22,6 +22,7 @@
 #include "alerts/local_time.h"
 #include "app/gateways.h"
 #include "dispatch/engine.h"
+#include "dispatch/receipt_store.h"
 #include "dispatch/send_queue.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -123,7 +124,9 @@ int run_daemon(config::Config config) {
   dispatch::Engine engine(executor, redis, config, build_gateways(config, &gateway_errors));
   add_dispatch_metrics(metrics, engine);
   dispatch::SendQueue send_queue(redis, config);
-  api::Services services{config, redis, tokens, metrics, started_at, send_queue};
+  dispatch::ReceiptStore receipts(redis);
+  api::Services services{config,     redis,    tokens, metrics, started_at, send_queue, receipts,
+                         [&engine](std::string_view name) { return engine.gateway(name); }};
   http::Router router(
       metrics, [&redis] { return redis.connected(); },
       [&tokens](std::string token) { return tokens.lookup(std::move(token)); });

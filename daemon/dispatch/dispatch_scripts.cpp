@@ -20,8 +20,9 @@ end
 -- the record step, which keeps retries_pending right. A fresh job's final states are
 -- written at once.
 local function decide(member, channel, address, retry_channel)
-  if not chosen[channel] then return 'none' end
   local retry = retry_channel ~= ''
+  -- A retry may be on a channel the alert did not choose: an SMS falling back to email.
+  if not chosen[channel] and not retry then return 'none' end
   if retry and retry_channel ~= channel then return 'none' end
   local field = member .. ':' .. channel
   local state = redis.call('HGET', delivery, field)
@@ -109,10 +110,11 @@ local function record_opt_out(channel, address, member)
   end
 end
 
+local receipt_ttl = ARGV[4]
 for i = 0, n - 1 do
-  local b = 4 + i * 8
+  local b = 5 + i * 9
   local op, id, a, c = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
-  local v1, v2, v3, v4 = ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7]
+  local v1, v2, v3, v4, v5 = ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
   local alert, delivery, counts, sent = keys_of(id)
   if op == 'a' then
     if redis.call('XACK', a, group, c) == 1 then
@@ -131,7 +133,12 @@ for i = 0, n - 1 do
         local state = op == 'r' and v1 or 'cancelled'
         redis.call('HSET', delivery, field, state)
         redis.call('HINCRBY', counts, kind(state), 1)
-        if state == 'sent' then redis.call('HSET', sent, field, v2) end
+        if state == 'sent' then
+          redis.call('HSET', sent, field, v2)
+          if v5 ~= '' then
+            redis.call('SET', v5, id .. '|' .. a .. '|' .. c, 'EX', receipt_ttl)
+          end
+        end
         if state == 'opted_out' then record_opt_out(c, v4, a) end
         if old == 'retrying' then
           redis.call('HINCRBY', counts, 'retrying', -1)

@@ -23,17 +23,23 @@ namespace tocsin::dispatch {
 // queue; "sms"/"email" for a retry, which may only send that channel and is allowed
 // while the state is "retrying").
 // Returns per member: { member id, Member bytes or "", sms code, email code, mobile,
-// email } where a code is "send", "none" (no address), or the state the message is in
-// (already there, or written now: opted_out, expired, skipped:shared, skipped:removed).
+// email } where a code is "send"; "none" (channel not chosen, or no address); "done" (the
+// message has a state already: the idempotency check); or a final state to record
+// (opted_out, expired, skipped:shared, skipped:removed). A job's final states are written
+// by the script itself; a retry's are left to the record step, which alone takes a
+// member out of q:retry.
 const redis::Script& prepare_script();
 
-// KEYS: none. ARGV: now (ms), consumer group, item count, then 8 fields per item:
-//   "r" alert member channel state message_id  retry_entry_to_remove address
-//   "q" alert member channel due_ms   ""          retry_entry_to_add    retry_entry_to_remove
-//   "a" alert queue  entry_id ""      ""          ""                    ""
-//   "c" alert member channel ""       ""          ""                    retry_entry_to_remove
+// KEYS: none. ARGV: now (ms), consumer group, item count, receipt TTL (s), then 9 fields
+// per item:
+//   "r" alert member channel state message_id retry_entry_to_remove address receipt_key
+//   "q" alert member channel due_ms   ""        retry_entry_to_add    retry_entry_to_remove ""
+//   "a" alert queue  entry_id ""      ""        ""                    ""       ""
+//   "c" alert member channel ""       ""        ""                    retry_entry_to_remove ""
 // r: a final state (sent, failed:<reason>, opted_out, expired, cancelled); ignored when
-//    the member already has a final state. opted_out also adds address to the registry.
+//    the member already has a final state. opted_out also adds address to the registry;
+//    sent with a receipt_key (msg:{gateway}:{id}) maps it to "alert|member|channel" for
+//    delivery receipts (receipt_store.h).
 // q: waiting for a retry at due_ms. c: a retry dropped because the alert was cancelled.
 // a: the job is done: XACK, XDEL, one job less pending (only the first time).
 // Returns the number of alerts that became `sent`.

@@ -19,6 +19,7 @@
 #include "dispatch/dispatch_scripts.h"
 #include "dispatch/gateway_pool.h"
 #include "dispatch/message_renderer.h"
+#include "dispatch/receipt_store.h"
 #include "dispatch/recorder.h"
 #include "dispatch/retry_policy.h"
 #include "dispatch/wakeup.h"
@@ -139,6 +140,9 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     std::string retry_entry;   // the q:retry entry it came from, for a retry
     int attempt = 1;
     adapters::OutgoingMessage message;
+    // An SMS-only alert's SMS: the member's email, where it goes when the SMS fails
+    // permanently (a landline, an invalid number).
+    bool email_fallback = false;
   };
 
   // Messages ready to send on one channel, urgent alerts' first.
@@ -507,6 +511,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
       Pending pending;
       pending.job = job;
       pending.message = alert.renderer->render(member, kChannels[c], prepared.addresses[c], link);
+      pending.email_fallback = c == 0 && alert.channels == "sms" && !prepared.addresses[1].empty();
       if (retry) {
         pending.retry_entry = retry->text;
         pending.attempt = retry->attempt;
@@ -751,6 +756,9 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
         item = result_item(pending.message, std::string(keys::delivery_state::kSent),
                            pending.retry_entry);
         item.message_id = result.message_id;
+        if (slot.gateway->has_receipts() && !result.message_id.empty()) {
+          item.receipt_key = receipt_key(slot.gateway->name(), result.message_id);
+        }
         break;
       case RetryDecision::Action::retry:
         item.op = RecordItem::Op::retry;
@@ -765,6 +773,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
         break;
       case RetryDecision::Action::fail:
         item = result_item(pending.message, "failed:" + decision.reason, pending.retry_entry);
+        if (pending.email_fallback && result.outcome == Outcome::permanent) fall_back_to_email(pending);
         break;
       case RetryDecision::Action::record_opt_out:
         item = result_item(pending.message, std::string(keys::delivery_state::kOptedOut),
@@ -775,6 +784,20 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     if (item.op == RecordItem::Op::result) count_final(item.state_or_due);
     item.is_message = true;
     complete(pending, std::move(item));
+  }
+
+  // Queues the member's email as a retry due now: the retry path prepares it (opt-out and
+  // shared-address checks included) and the renderer gives it the SMS text.
+  void fall_back_to_email(const Pending& pending) {
+    RecordItem item;
+    item.op = RecordItem::Op::retry;
+    item.alert_id = pending.message.alert_id;
+    item.member_or_queue = pending.message.member_id;
+    item.channel_or_entry = "email";
+    item.state_or_due = std::to_string(now_ms());
+    item.entry_to_add = retry_text(pending.message.alert_id, pending.message.member_id, "email", 1);
+    recorder.add(std::move(item));
+    ++stats.fallbacks;
   }
 
   // A message of a cancelled alert: not sent, no state (it was never attempted).
@@ -897,5 +920,12 @@ boost::asio::awaitable<void> Engine::run() { co_await impl_->run(); }
 void Engine::stop() { impl_->stop(); }
 
 EngineStats Engine::stats() const { return impl_->stats; }
+
+const adapters::Gateway* Engine::gateway(std::string_view name) const {
+  for (const auto& slot : impl_->pool.slots()) {
+    if (slot->gateway->name() == name) return slot->gateway.get();
+  }
+  return nullptr;
+}
 
 }  // namespace tocsin::dispatch

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "adapters/gateway.h"
@@ -37,6 +38,7 @@ struct EngineStats {
   uint64_t sent = 0;       // accepted by a gateway
   uint64_t failed = 0;     // permanently
   uint64_t retries = 0;    // scheduled
+  uint64_t fallbacks = 0;  // SMS failed permanently, sent by email instead
   uint64_t opted_out = 0;  // found opted out, before or by the send
   uint64_t expired = 0;
   uint64_t skipped = 0;    // shared address, removed member
@@ -62,6 +64,9 @@ class Engine {
   void stop();
 
   EngineStats stats() const;
+
+  // The gateway of that name, for its webhooks; nullptr if there is none.
+  const adapters::Gateway* gateway(std::string_view name) const;
 
  private:
   struct Impl;

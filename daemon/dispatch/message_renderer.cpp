@@ -8,9 +8,30 @@
 #include "members/text_fold.h"
 
 namespace tocsin::dispatch {
+namespace {
+
+// The text's start, cut at a space before max_bytes, with "…" when cut.
+std::string opening_words(const std::string& text, size_t max_bytes) {
+  const std::string line = text.substr(0, text.find('\n'));
+  if (line.size() <= max_bytes) return line;
+  size_t cut = line.rfind(' ', max_bytes);
+  if (cut == std::string::npos || cut == 0) {
+    cut = max_bytes;
+    // Never cut inside a UTF-8 character.
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+  }
+  return line.substr(0, cut) + "…";
+}
+
+}  // namespace
 
 MessageRenderer::MessageRenderer(Alert alert, std::string time_zone)
-    : alert_(std::move(alert)), time_zone_(std::move(time_zone)) {}
+    : alert_(std::move(alert)), time_zone_(std::move(time_zone)) {
+  if (const auto expires = alerts::parse_rfc3339(alert_.expires_at())) {
+    expires_at_unix_ =
+        std::chrono::duration_cast<std::chrono::seconds>(expires->time_since_epoch()).count();
+  }
+}
 
 const MessageRenderer::Language& MessageRenderer::language(const std::string& name) const {
   auto found = languages_.find(name);
@@ -56,12 +77,21 @@ adapters::OutgoingMessage MessageRenderer::render(const Member& member, std::str
     message.text = alerts::make_gsm_friendly(alerts::render(texts.sms(), values),
                                              alert_.fold_accents());
     message.segments = static_cast<int>(alerts::measure_sms(message.text).segments);
-  } else {
+  } else if (!texts.email_body().empty()) {
     message.text = alerts::render(texts.email_body(), values);
     message.email_subject = alerts::render(texts.email_subject(), values);
     message.segments = 1;
+  } else {
+    // An SMS-only alert falling back to email (a landline, an invalid mobile): the SMS
+    // text, and its opening words as the subject.
+    message.text = alerts::render(texts.sms(), values);
+    message.email_subject = opening_words(message.text, 60);
+    message.segments = 1;
   }
   message.idempotency_key = alert_.id() + ":" + member.id() + ":" + message.channel;
+  message.alert_code = alert_.code();
+  message.rsvp_link = values.rsvp_link;
+  message.expires_at_unix = expires_at_unix_;
   return message;
 }
 

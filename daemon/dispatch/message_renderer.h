@@ -6,6 +6,7 @@
 // measured in segments. What is the same for every member of a language is computed once.
 // No I/O.
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -21,7 +22,8 @@ class MessageRenderer {
 
   const Alert& alert() const { return alert_; }
 
-  // channel: "sms" or "email"; to: the member's address on it.
+  // channel: "sms" or "email"; to: the member's address on it. An email of an alert
+  // without email texts (an SMS falling back to email) carries the SMS text.
   adapters::OutgoingMessage render(const Member& member, std::string_view channel,
                                    std::string to, std::string rsvp_link) const;
 
@@ -34,6 +36,7 @@ class MessageRenderer {
 
   Alert alert_;
   std::string time_zone_;
+  int64_t expires_at_unix_ = 0;
   mutable std::map<std::string, Language> languages_;
 };
 

@@ -17,6 +17,7 @@ struct RecordItem {
   std::string entry_to_add;      // retry: the new q:retry entry
   std::string entry_to_remove;   // the q:retry entry this message came from, if any
   std::string address;           // result "opted_out": the address to add to the registry
+  std::string receipt_key;       // result "sent" through a gateway with receipts
   bool is_message = false;       // counts against the engine's in-flight window
 };
 

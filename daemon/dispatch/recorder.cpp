@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "dispatch/dispatch_scripts.h"
+#include "dispatch/receipt_store.h"
 #include "log/log.h"
 #include "redis/client.h"
 
@@ -27,19 +28,22 @@ void append_args(const RecordItem& item, std::vector<std::string>& args) {
       args.push_back(item.message_id);
       args.push_back(item.entry_to_remove);
       args.push_back(item.address);
+      args.push_back(item.receipt_key);
       return;
     case RecordItem::Op::retry:
       args.push_back(item.state_or_due);
       args.emplace_back();
       args.push_back(item.entry_to_add);
       args.push_back(item.entry_to_remove);
+      args.emplace_back();
       return;
     case RecordItem::Op::ack:
-      args.insert(args.end(), 4, std::string());
+      args.insert(args.end(), 5, std::string());
       return;
     case RecordItem::Op::cancel_retry:
       args.insert(args.end(), 3, std::string());
       args.push_back(item.entry_to_remove);
+      args.emplace_back();
       return;
   }
 }
@@ -75,8 +79,9 @@ boost::asio::awaitable<void> Recorder::run(std::chrono::milliseconds drain_patie
       continue;
     }
     const size_t count = std::min(items_.size(), kMaxBatch);
-    std::vector<std::string> args{std::to_string(now_ms()), group_, std::to_string(count)};
-    args.reserve(3 + count * 8);
+    std::vector<std::string> args{std::to_string(now_ms()), group_, std::to_string(count),
+                                  std::to_string(std::chrono::seconds(kReceiptTtl).count())};
+    args.reserve(4 + count * 9);
     for (size_t i = 0; i < count; ++i) append_args(items_[i], args);
     std::vector<std::string> no_keys;
     auto reply = co_await redis_.eval(record_script(), std::move(no_keys), std::move(args));

@@ -72,7 +72,7 @@ TEST_F(AdaptersRegistry, EntryWithoutTypeNamesItsIndex) {
 TEST_F(AdaptersRegistry, TypeWithoutFactoryNamesIndexAndType) {
   GatewayRegistry only_console;
   only_console.add(config::GatewayConfig::kConsole, "console",
-                   [](const config::GatewayConfig& entry, std::string*) {
+                   [](const config::GatewayConfig& entry, const FactoryContext&, std::string*) {
                      return std::make_unique<ConsoleGateway>("console", entry.name(), "sms", 1,
                                                              "-");
                    });
@@ -120,7 +120,7 @@ TEST_F(AdaptersRegistry, RegisteringAKindTwiceIsAProgrammingError) {
   EXPECT_TRUE(registry_.has(config::GatewayConfig::kConsole));
   EXPECT_THROW(register_console_gateways(registry_), std::logic_error);
   EXPECT_THROW(registry_.add(config::GatewayConfig::KIND_NOT_SET, "none",
-                             [](const config::GatewayConfig&, std::string*) {
+                             [](const config::GatewayConfig&, const FactoryContext&, std::string*) {
                                return std::unique_ptr<Gateway>();
                              }),
                std::logic_error);

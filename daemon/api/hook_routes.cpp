@@ -1,0 +1,105 @@
+// Webhooks from the providers: delivery receipts (Twilio status callbacks, Kannel DLRs).
+// Public routes: each call is authenticated by its gateway (provider signature or our
+// shared secret) before anything is read from it, and answered fast, since providers wait
+// only a few seconds and retry.
+
+#include <spdlog/spdlog.h>
+
+#include "adapters/gateway.h"
+#include "api/routes.h"
+#include "api/services.h"
+#include "dispatch/receipt_store.h"
+#include "http/router.h"
+#include "log/log.h"
+
+namespace tocsin::api {
+namespace {
+
+using http::error_response;
+using http::Request;
+using http::Response;
+
+// A receipt is a few hundred bytes; a larger body is not a receipt.
+constexpr uint64_t kMaxHookBody = 16 * 1024;
+
+std::vector<std::pair<std::string, std::string>> decode_form(std::string_view body) {
+  std::string path;
+  std::multimap<std::string, std::string> fields;
+  std::string target = "/?";
+  target.append(body);
+  if (!http::parse_target(target, &path, &fields)) return {};
+  return {fields.begin(), fields.end()};
+}
+
+// The request as the gateway's parse functions read it. The URL is the public one
+// (http.public_url), since that is the URL the provider called and signed.
+adapters::CallbackRequest to_callback(const Request& request, const std::string& public_url) {
+  adapters::CallbackRequest callback;
+  callback.method = request.method;
+  std::string base = public_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  callback.public_url = base + request.target;
+  callback.headers = request.headers;
+  callback.query.assign(request.query.begin(), request.query.end());
+  if (request.header("content-type").starts_with("application/x-www-form-urlencoded")) {
+    callback.form = decode_form(request.body);
+  }
+  callback.body = request.body;
+  return callback;
+}
+
+Response refusal(const adapters::CallbackError error, std::string_view reason) {
+  switch (error) {
+    case adapters::CallbackError::forged:
+      return error_response(403, "signature or secret missing or wrong");
+    case adapters::CallbackError::malformed:
+      return error_response(400, reason);
+    case adapters::CallbackError::not_supported:
+      break;
+  }
+  return error_response(404, "this gateway has no such webhook");
+}
+
+Response empty_ok() {
+  Response response;
+  response.content_type = "text/plain";
+  return response;
+}
+
+void add_status_route(http::Router& router, Services& services, const std::string& method,
+                      const std::string& type, const std::string& hook) {
+  const std::string pattern = "/hooks/" + type + "/{gateway}/" + hook;
+  router.add(
+      method, pattern, {.roles = {}, .needs_redis = true, .max_body_bytes = kMaxHookBody},
+      [&services, type](Request& request) -> boost::asio::awaitable<Response> {
+        const std::string& name = request.path_params.at("gateway");
+        const adapters::Gateway* gateway = services.find_gateway(name);
+        if (gateway == nullptr || gateway->type() != type) {
+          co_return error_response(404, "no " + type + " gateway of that name", "gateway");
+        }
+        const auto parsed =
+            gateway->parse_status(to_callback(request, services.config.http().public_url()));
+        if (!parsed) {
+          spdlog::warn("event=receipt_refused gateway={} reason={}", log::quote(name),
+                       log::quote(parsed.reason));
+          co_return refusal(parsed.error, parsed.reason);
+        }
+        auto applied = co_await services.receipts.apply(name, *parsed.value);
+        // 503 makes the provider try again later: the receipt is not lost.
+        if (!applied) co_return error_response(503, "Redis is unavailable; try again");
+        if (*applied == dispatch::ReceiptStore::Applied::unknown) {
+          spdlog::info("event=receipt_unmatched gateway={}", log::quote(name));
+        }
+        co_return empty_ok();
+      });
+}
+
+}  // namespace
+
+void add_hook_routes(http::Router& router, Services& services) {
+  add_status_route(router, services, "POST", "twilio", "status");
+  add_status_route(router, services, "GET", "kannel", "dlr");
+  add_status_route(router, services, "POST", "kannel", "dlr");
+}
+
+}  // namespace tocsin::api

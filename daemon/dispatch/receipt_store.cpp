@@ -1,0 +1,71 @@
+#include "dispatch/receipt_store.h"
+
+#include "redis/client.h"
+#include "redis/script.h"
+
+namespace tocsin::dispatch {
+namespace {
+
+// KEYS: the msg:{gateway}:{id} key. ARGV: new state ("delivered" | "failed"), the failure
+// detail. The mapping is "alert|member|channel": alert ids and channels hold no '|'.
+const redis::Script& receipt_script() {
+  static const redis::Script script(R"lua(
+local target = redis.call('GET', KEYS[1])
+if not target then return 'unknown' end
+local first = string.find(target, '|', 1, true)
+local last = string.match(target, '^.*()|')
+local id = string.sub(target, 1, first - 1)
+local member = string.sub(target, first + 1, last - 1)
+local channel = string.sub(target, last + 1)
+local base = 'alert:{' .. id .. '}'
+local field = member .. ':' .. channel
+local current = redis.call('HGET', base .. ':delivery', field)
+if current ~= 'sent' then return 'unchanged' end
+local state = ARGV[1]
+if ARGV[2] ~= '' then state = state .. ':' .. ARGV[2] end
+redis.call('HSET', base .. ':delivery', field, state)
+redis.call('HINCRBY', base .. ':count', 'sent', -1)
+redis.call('HINCRBY', base .. ':count', ARGV[1], 1)
+return 'changed'
+)lua");
+  return script;
+}
+
+}  // namespace
+
+std::string receipt_key(std::string_view gateway, std::string_view message_id) {
+  std::string key = "msg:";
+  key.append(gateway).push_back(':');
+  key.append(message_id);
+  return key;
+}
+
+ReceiptStore::ReceiptStore(redis::Client& redis) : redis_(redis) {
+  redis_.load_on_connect(receipt_script());
+}
+
+boost::asio::awaitable<Result<ReceiptStore::Applied>> ReceiptStore::apply(
+    const std::string& gateway, const adapters::DeliveryReceipt& receipt) {
+  using adapters::ReceiptState;
+  // Queued and sent say nothing new: a message is recorded as sent once a gateway
+  // accepted it.
+  if (receipt.state == ReceiptState::queued || receipt.state == ReceiptState::sent) {
+    co_return Applied::unchanged;
+  }
+  const bool delivered = receipt.state == ReceiptState::delivered;
+  std::string detail;
+  if (!delivered) {
+    detail = receipt.provider_status.empty() ? "undelivered" : receipt.provider_status;
+    if (!receipt.error_code.empty()) detail += " " + receipt.error_code;
+  }
+  std::vector<std::string> keys{receipt_key(gateway, receipt.message_id)};
+  std::vector<std::string> args{delivered ? "delivered" : "failed", detail};
+  auto reply = co_await redis_.eval(receipt_script(), std::move(keys), std::move(args));
+  if (!reply) co_return reply.error();
+  if (reply->is_error()) co_return std::make_error_code(std::errc::io_error);
+  if (reply->str == "changed") co_return Applied::changed;
+  if (reply->str == "unknown") co_return Applied::unknown;
+  co_return Applied::unchanged;
+}
+
+}  // namespace tocsin::dispatch
