@@ -85,7 +85,11 @@ void GatewayPool::on_result(GatewaySlot& slot, const SendResult& result,
   }
   if (decision.count_against_gateway_health) {
     ++slot.failed;
-    if (++slot.consecutive_failures >= kFailuresBeforeOutage) {
+    if (slot.down_until > now) {
+      // Already out: nothing is sent through it before down_until, so this is a request
+      // that was in flight when the outage began. It says nothing new; counting it would
+      // turn a first outage with many requests in flight into a 30 s one.
+    } else if (++slot.consecutive_failures >= kFailuresBeforeOutage) {
       // 1 s, 2 s, 4 s... for each further failure (the probes that fail), up to 30 s.
       const int extra = std::min(slot.consecutive_failures - kFailuresBeforeOutage, 5);
       const auto outage = std::min<Clock::duration>(kFirstOutage * (1 << extra), kLongestOutage);
