@@ -8,6 +8,7 @@
 #include "adapters/gateway.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "config/config.h"
 #include "dispatch/receipt_store.h"
 #include "http/router.h"
 #include "log/log.h"

@@ -407,7 +407,7 @@ TEST(ConfigGateways, NameRequiredAndShaped) {
 
 TEST(ConfigGateways, WithoutType) {
   EXPECT_EQ(only_problem(std::string(kMinimal) + R"( gateways { name: "x" })"),
-            "gateways[0]: no gateway type set; expected one of console, file");
+            "gateways[0]: no gateway type set; expected one of console, file, twilio, kannel, smtp");
 }
 
 TEST(ConfigGateways, BadChannel) {
