@@ -6,17 +6,25 @@
 namespace tocsin::dispatch {
 namespace {
 
-// A twentieth of a second's worth: a gateway never sees more than its rate plus 5% in any
-// one-second window, and a fast gateway still gets its messages in batches, not one timer
-// wake-up per message.
-double burst_for(double rate) { return std::max(1.0, rate / 20); }
+// A hundredth of a second's worth (at least one segment): a fast gateway gets its
+// messages in small batches, not one timer wake-up per message.
+double burst_for(double rate) { return std::max(1.0, rate / 100); }
+
+// The bucket's refill rate for a gateway limited to `rate`. A token bucket lets through at
+// most refill + burst in any one-second window, and providers count in such windows (a
+// Twilio-style 429, a carrier's per-second cap): refilling at 99.5% of the limit minus the
+// burst keeps every window under the limit, with 0.5% to spare for the jitter between
+// our clock and the provider's. Never below half the rate (a gateway of 1 a second).
+double refill_for(double rate) {
+  return std::max(rate * 0.995 - burst_for(rate), rate * 0.5);
+}
 
 }  // namespace
 
 GatewaySlot::GatewaySlot(std::unique_ptr<adapters::Gateway> gw, int concurrency,
                          Clock::time_point now)
     : gateway(std::move(gw)),
-      bucket(gateway->rate_per_second(), burst_for(gateway->rate_per_second()), now),
+      bucket(refill_for(gateway->rate_per_second()), burst_for(gateway->rate_per_second()), now),
       adaptive(gateway->rate_per_second(), now),
       max_concurrency(std::max(1, concurrency)) {}
 
@@ -80,7 +88,7 @@ void GatewayPool::on_result(GatewaySlot& slot, const SendResult& result,
   if (result.outcome == Outcome::throttled) ++slot.throttled;
   if (decision.slow_down_gateway) {
     slot.adaptive.on_throttle(now);
-    slot.bucket.set_rate(slot.adaptive.rate(now), now);
+    slot.bucket.set_rate(refill_for(slot.adaptive.rate(now)), now);
     if (result.retry_after) slot.bucket.penalize(now + *result.retry_after);
   }
   if (decision.count_against_gateway_health) {
@@ -104,7 +112,7 @@ void GatewayPool::on_result(GatewaySlot& slot, const SendResult& result,
 
 void GatewayPool::tick(Clock::time_point now) {
   for (const auto& slot : slots_) {
-    const double rate = slot->adaptive.rate(now);
+    const double rate = refill_for(slot->adaptive.rate(now));
     if (rate != slot->bucket.rate()) slot->bucket.set_rate(rate, now);
   }
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The gateways of each channel, with what the engine needs to share work among them: a
-// token bucket counted in segments (at the gateway's configured rate, slowed by an adaptive
-// rate when it throttles), a concurrency limit, and a health state. A message goes to the
+// token bucket counted in segments (kept just under the gateway's configured rate in every
+// one-second window, slowed by an adaptive rate when it throttles), a concurrency limit, and a health state. A message goes to the
 // healthy gateway of its channel that can take it soonest; when several can take it now,
 // to the one with the most tokens left relative to its rate, which shares a blast in
 // proportion to the rates. Time is passed in. No I/O.
