@@ -1,0 +1,37 @@
+#include "tests/support/smtp_sink.h"
+
+#include <algorithm>
+#include <regex>
+#include <stdexcept>
+
+#include "tests/support/ports.h"
+
+namespace tocsin::testing {
+
+SmtpSink::SmtpSink() : dir_("tocsin-smtp-sink"), port_(free_tcp_port()) {
+  Subprocess::Options spawn;
+  // Debian's interpreter: python3-aiosmtpd is installed for it, not for another python3
+  // that may come first on PATH.
+  spawn.argv = {"/usr/bin/python3", std::string(TOCSIN_SOURCE_DIR) + "/tests/support/smtp_sink.py",
+                std::to_string(port_), dir_.path().string()};
+  process_ = std::make_unique<Subprocess>(spawn);
+  if (!process_->wait_for_stdout_line(std::regex("^ready$"), std::chrono::seconds(10))) {
+    throw std::runtime_error(
+        "smtp_sink.py did not start (python3-aiosmtpd missing? daemon/install-deps.sh "
+        "--tests installs it): " +
+        process_->stderr_text());
+  }
+}
+
+std::vector<std::filesystem::path> SmtpSink::message_files() const {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    // Names are message-NNNN.eml, numbered in the order received; partial files start
+    // with a dot.
+    if (entry.path().filename().string().rfind("message-", 0) == 0) files.push_back(entry);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace tocsin::testing
