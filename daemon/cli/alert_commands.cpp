@@ -1,21 +1,17 @@
-#include <curl/curl.h>
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 #include <CLI/CLI.hpp>
 
-#include <cerrno>
-#include <cstring>
 #include <ctime>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include "alerts/preview_text.h"
 #include "cli/api_client.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/files.h"
 #include "cli/table.h"
 #include "http/json.h"
 #include "proto/tocsin.pb.h"
@@ -23,20 +19,6 @@
 
 namespace tocsin::cli {
 namespace {
-
-std::string url_escape(const std::string& text) {
-  std::unique_ptr<char, decltype(&curl_free)> escaped(
-      curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size())), &curl_free);
-  return escaped ? std::string(escaped.get()) : std::string();
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CommandError(2, path + ": cannot read: " + std::strerror(errno));
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 // The first syntax error, where an editor should put the cursor (1-based line and column).
 class FirstError : public google::protobuf::io::ErrorCollector {
@@ -69,15 +51,6 @@ Alert read_alert_file(const std::string& path) {
                                                      : errors.text()));
   }
   return alert;
-}
-
-AlertResponse parse_response(const std::string& body) {
-  AlertResponse response;
-  std::string error;
-  if (!http::from_json(body, &response, &error)) {
-    throw CommandError(1, "unexpected answer from the daemon: " + error);
-  }
-  return response;
 }
 
 std::string utc_time(int64_t unix_seconds) {
@@ -163,7 +136,7 @@ void add_transition(CLI::App& alert, const Context& context, const std::string& 
       std::cout << body << "\n";
       return;
     }
-    const AlertResponse response = parse_response(body);
+    const AlertResponse response = parse_reply<AlertResponse>(body);
     const Alert& alert = response.alert();
     std::cout << "alert " << alert.code() << " (" << alert.id() << ") is " << state_of(alert);
     if (response.frozen_audience() > 0) {
@@ -192,7 +165,7 @@ void add_alert_commands(CLI::App& app, const Context& context) {
       std::cout << body << "\n";
       return;
     }
-    const AlertResponse response = parse_response(body);
+    const AlertResponse response = parse_reply<AlertResponse>(body);
     std::cout << "created alert " << response.alert().id() << "  code " << response.alert().code()
               << "  (" << state_of(response.alert()) << ")\n\n";
     if (!response.has_preview()) {
@@ -215,7 +188,7 @@ void add_alert_commands(CLI::App& app, const Context& context) {
       std::cout << body << "\n";
       return;
     }
-    const AlertResponse response = parse_response(body);
+    const AlertResponse response = parse_reply<AlertResponse>(body);
     std::cout << "alert " << response.alert().id() << "  code " << response.alert().code() << "  ("
               << state_of(response.alert()) << ")\n\n";
     alerts::write_preview(std::cout, response);
@@ -232,7 +205,7 @@ void add_alert_commands(CLI::App& app, const Context& context) {
       std::cout << body << "\n";
       return;
     }
-    print_alert(parse_response(body));
+    print_alert(parse_reply<AlertResponse>(body));
   });
 
   auto limit = std::make_shared<int>(50);
@@ -245,12 +218,7 @@ void add_alert_commands(CLI::App& app, const Context& context) {
       std::cout << body << "\n";
       return;
     }
-    AlertListResponse reply;
-    std::string error;
-    if (!http::from_json(body, &reply, &error)) {
-      throw CommandError(1, "unexpected answer from the daemon: " + error);
-    }
-    print_list(reply);
+    print_list(parse_reply<AlertListResponse>(body));
   });
 
   add_transition(*alert, context, "approve",

@@ -32,6 +32,12 @@ std::string explain(const std::string& body) {
 
 }  // namespace
 
+std::string url_escape(const std::string& text) {
+  std::unique_ptr<char, decltype(&curl_free)> escaped(
+      curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size())), &curl_free);
+  return escaped ? std::string(escaped.get()) : std::string();
+}
+
 ApiClient::ApiClient(std::string base_url, std::string token)
     : base_url_(std::move(base_url)), token_(std::move(token)) {
   while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();

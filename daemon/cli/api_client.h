@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "http/json.h"
+
 namespace tocsin::cli {
 
 // A failure the command reports and exits with: `exit_code` 2 for bad input (the
@@ -36,5 +38,19 @@ class ApiClient {
   std::string base_url_;
   std::string token_;
 };
+
+// `text` percent-encoded, for a path segment or a query value.
+std::string url_escape(const std::string& text);
+
+// A 2xx answer's body as a Message; CommandError (exit 1) when it is not one.
+template <class Message>
+Message parse_reply(const std::string& body) {
+  Message message;
+  std::string error;
+  if (!http::from_json(body, &message, &error)) {
+    throw CommandError(1, "unexpected answer from the daemon: " + error);
+  }
+  return message;
+}
 
 }  // namespace tocsin::cli

@@ -1,46 +1,17 @@
-#include <curl/curl.h>
 #include <CLI/CLI.hpp>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "cli/api_client.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/files.h"
 #include "cli/table.h"
-#include "http/json.h"
 #include "proto/tocsin.pb.h"
 
 namespace tocsin::cli {
 namespace {
-
-std::string url_escape(const std::string& text) {
-  std::unique_ptr<char, decltype(&curl_free)> escaped(
-      curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size())), &curl_free);
-  return escaped ? std::string(escaped.get()) : std::string();
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CommandError(2, path + ": cannot read: " + std::strerror(errno));
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
-
-template <class Message>
-Message parse_reply(const std::string& body) {
-  Message message;
-  std::string error;
-  if (!http::from_json(body, &message, &error)) {
-    throw CommandError(1, "unexpected answer from the daemon: " + error);
-  }
-  return message;
-}
 
 void print_report(const ImportReport& report) {
   std::cout << (report.dry_run() ? "Dry run: nothing was changed.\n" : "");

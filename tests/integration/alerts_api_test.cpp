@@ -3,8 +3,8 @@
 // rule, cancel and close, the audit stream, and bad input that changes nothing.
 
 #include <gtest/gtest.h>
-#include <hiredis/hiredis.h>
 
+#include <map>
 #include <regex>
 #include <tuple>
 
@@ -14,6 +14,7 @@
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/redis_sync.h"
 
 namespace tocsin::testing {
 namespace {
@@ -64,67 +65,20 @@ Alert make_alert(const std::string& audience, Channel channels, bool english) {
   return alert;
 }
 
-// A blocking connection to the test's redis-server, for seeding and inspecting.
-class RedisPeek {
- public:
-  explicit RedisPeek(uint16_t port) : context_(redisConnect("127.0.0.1", port)) {}
-  ~RedisPeek() { redisFree(context_); }
+using AuditEntry = std::tuple<std::string, std::string, std::string>;
 
-  // The reply as text: a string, an integer, or the elements of an array (nested arrays
-  // flattened), each followed by '\n'.
-  std::string command(const std::vector<std::string>& argv) {
-    std::vector<const char*> args;
-    std::vector<size_t> lengths;
-    for (const auto& arg : argv) {
-      args.push_back(arg.data());
-      lengths.push_back(arg.size());
-    }
-    auto* reply = static_cast<redisReply*>(
-        redisCommandArgv(context_, static_cast<int>(args.size()), args.data(), lengths.data()));
-    std::string text;
-    flatten(reply, &text, false);
-    freeReplyObject(reply);
-    return text;
+// XRANGE audit - +: {actor, action, subject} of each entry, in order.
+std::vector<AuditEntry> audit(RedisSync& store) {
+  const redis::Reply stream = store.command({"XRANGE", "audit", "-", "+"});
+  std::vector<AuditEntry> entries;
+  for (const redis::Reply& entry : stream.elements) {
+    const std::vector<redis::Reply>& fields = entry.elements.at(1).elements;
+    std::map<std::string, std::string> values;
+    for (size_t j = 0; j + 1 < fields.size(); j += 2) values[fields[j].str] = fields[j + 1].str;
+    entries.emplace_back(values["actor"], values["action"], values["subject"]);
   }
-
-  // XRANGE audit - +: {actor, action, subject} of each entry, in order.
-  std::vector<std::tuple<std::string, std::string, std::string>> audit() {
-    auto* reply = static_cast<redisReply*>(redisCommand(context_, "XRANGE audit - +"));
-    std::vector<std::tuple<std::string, std::string, std::string>> entries;
-    for (size_t i = 0; reply != nullptr && i < reply->elements; ++i) {
-      const redisReply* fields = reply->element[i]->element[1];
-      std::map<std::string, std::string> values;
-      for (size_t j = 0; j + 1 < fields->elements; j += 2) {
-        values[fields->element[j]->str] = fields->element[j + 1]->str;
-      }
-      entries.emplace_back(values["actor"], values["action"], values["subject"]);
-    }
-    freeReplyObject(reply);
-    return entries;
-  }
-
- private:
-  static void flatten(const redisReply* reply, std::string* out, bool nested) {
-    if (reply == nullptr) return;
-    switch (reply->type) {
-      case REDIS_REPLY_STRING:
-      case REDIS_REPLY_STATUS:
-      case REDIS_REPLY_ERROR:
-        *out += std::string(reply->str, reply->len) + (nested ? "\n" : "");
-        break;
-      case REDIS_REPLY_INTEGER:
-        *out += std::to_string(reply->integer) + (nested ? "\n" : "");
-        break;
-      case REDIS_REPLY_ARRAY:
-        for (size_t i = 0; i < reply->elements; ++i) flatten(reply->element[i], out, true);
-        break;
-      default:
-        break;
-    }
-  }
-
-  redisContext* context_;
-};
+  return entries;
+}
 
 class AlertsApi : public ::testing::Test {
  protected:
@@ -138,21 +92,11 @@ class AlertsApi : public ::testing::Test {
                         "file { channel: \"email\" path: \"/dev/null\" } }\n"});
     ASSERT_TRUE(eventually([&] { return http_get(url("/readyz")).status == 200; }, 5s));
     admin_ = daemon_->bootstrap_admin("ops");
-    marie_ = create_token(R"({"name":"Marie","role":"executive"})");
-    luc_ = create_token(R"({"name":"Luc","role":"executive"})");
+    marie_ = daemon_->create_token(admin_, R"({"name":"Marie","role":"executive"})");
+    luc_ = daemon_->create_token(admin_, R"({"name":"Luc","role":"executive"})");
   }
 
   std::string url(const std::string& path) const { return daemon_->base_url() + path; }
-  static std::vector<std::string> bearer(const std::string& token) {
-    return {"Authorization: Bearer " + token, "Content-Type: application/json"};
-  }
-  std::string create_token(const std::string& json) {
-    auto response = http_request("POST", url("/v1/tokens"), json, bearer(admin_));
-    EXPECT_EQ(response.status, 201) << response.body;
-    std::smatch match;
-    std::regex_search(response.body, match, std::regex(R"re("token":"([^"]+)")re"));
-    return match[1];
-  }
   void import_roster() {
     auto response = http_request("POST", url("/v1/members:import"), kRoster,
                                  {"Authorization: Bearer " + admin_, "Content-Type: text/csv"});
@@ -217,16 +161,16 @@ TEST_F(AlertsApi, CreateStoresADraftWithIdCodeAndPreview) {
 
   EXPECT_EQ(create(make_alert("all", SMS, true), marie_).alert().code(), "A2");
 
-  RedisPeek peek(redis_.port());
+  RedisSync peek(redis_.port());
   const std::string key = "alert:{" + alert.id() + "}";
-  EXPECT_EQ(peek.command({"HGET", key, "state"}), "draft");
-  EXPECT_EQ(peek.command({"HGET", key, "kind"}), "urgent");
-  EXPECT_EQ(peek.command({"HGET", key, "created_by"}), "Marie");
-  EXPECT_EQ(peek.command({"HGET", key, "created_by_token"}), auth::token_id(marie_));
-  EXPECT_EQ(peek.command({"HGET", key, "expires_at_ms"}), "1906970400000");
-  EXPECT_EQ(peek.command({"GET", "alert:code:A1"}), alert.id());
-  EXPECT_EQ(peek.command({"ZSCORE", "alerts", alert.id()}).empty(), false);
-  EXPECT_EQ(peek.command({"KEYS", "tmp:*"}), "") << "previews leave no temporary key";
+  EXPECT_EQ(peek.text({"HGET", key, "state"}), "draft");
+  EXPECT_EQ(peek.text({"HGET", key, "kind"}), "urgent");
+  EXPECT_EQ(peek.text({"HGET", key, "created_by"}), "Marie");
+  EXPECT_EQ(peek.text({"HGET", key, "created_by_token"}), auth::token_id(marie_));
+  EXPECT_EQ(peek.text({"HGET", key, "expires_at_ms"}), "1906970400000");
+  EXPECT_EQ(peek.text({"GET", "alert:code:A1"}), alert.id());
+  EXPECT_EQ(peek.text({"ZSCORE", "alerts", alert.id()}).empty(), false);
+  EXPECT_EQ(peek.text({"KEYS", "tmp:*"}), "") << "previews leave no temporary key";
 
   const AlertResponse fetched = get(alert.id(), marie_);
   EXPECT_EQ(fetched.alert().title(), "Bannière test");
@@ -234,7 +178,7 @@ TEST_F(AlertsApi, CreateStoresADraftWithIdCodeAndPreview) {
 }
 
 TEST_F(AlertsApi, PreviewCountsPerChannelAndLanguageAfterOptOutsAndSharedAddresses) {
-  RedisPeek peek(redis_.port());
+  RedisSync peek(redis_.port());
   peek.command({"SADD", "optout:sms", "+18195550106"});
   peek.command({"SADD", "optout:email", "m7@exemple.qc.ca"});
   import_roster();
@@ -262,7 +206,7 @@ TEST_F(AlertsApi, PreviewCountsPerChannelAndLanguageAfterOptOutsAndSharedAddress
   EXPECT_EQ(
       recipients(parse(again)),
       (Counts{{{"sms", "fr"}, 2}, {{"sms", "en"}, 3}, {{"email", "fr"}, 4}, {{"email", "en"}, 2}}));
-  EXPECT_EQ(peek.command({"KEYS", "tmp:*"}), "");
+  EXPECT_EQ(peek.text({"KEYS", "tmp:*"}), "");
 }
 
 TEST_F(AlertsApi, LargeAudienceNeedsASecondExecutive) {
@@ -284,10 +228,10 @@ TEST_F(AlertsApi, LargeAudienceNeedsASecondExecutive) {
   EXPECT_EQ(parse(by_second).alert().approved_by(), "Luc");
   EXPECT_EQ(post("/v1/alerts/" + id + ":approve", luc_).status, 409) << "approved once";
 
-  RedisPeek peek(redis_.port());
+  RedisSync peek(redis_.port());
   const std::string key = "alert:{" + id + "}";
-  EXPECT_EQ(peek.command({"HGET", key, "approved_by_token"}), auth::token_id(luc_));
-  EXPECT_FALSE(peek.command({"HGET", key, "approved_at_ms"}).empty());
+  EXPECT_EQ(peek.text({"HGET", key, "approved_by_token"}), auth::token_id(luc_));
+  EXPECT_FALSE(peek.text({"HGET", key, "approved_at_ms"}).empty());
 }
 
 TEST_F(AlertsApi, SmallAudienceMayBeApprovedAndSentByItsCreator) {
@@ -324,7 +268,7 @@ TEST_F(AlertsApi, CancelAndCloseFollowTheLifecycle) {
 
   // Sent is the dispatch engine's to set; here it is set by hand, with delivery counts.
   const std::string sent = create(make_alert("region:estrie", SMS, true), marie_).alert().id();
-  RedisPeek peek(redis_.port());
+  RedisSync peek(redis_.port());
   peek.command({"HSET", "alert:{" + sent + "}", "state", "sent"});
   peek.command({"HSET", "alert:{" + sent + "}:count", "sent", "2", "delivered", "1"});
   const AlertResponse shown = get(sent, marie_);
@@ -346,15 +290,14 @@ TEST_F(AlertsApi, EveryTransitionIsAudited) {
   ASSERT_EQ(post("/v1/alerts/" + large + ":approve", luc_).status, 200);
   ASSERT_EQ(post("/v1/alerts/" + large + ":cancel", marie_).status, 200);
 
-  std::vector<std::tuple<std::string, std::string, std::string>> of_alert;
-  RedisPeek peek(redis_.port());
-  for (const auto& entry : peek.audit()) {
+  std::vector<AuditEntry> of_alert;
+  RedisSync peek(redis_.port());
+  for (const auto& entry : audit(peek)) {
     if (std::get<2>(entry) == large) of_alert.push_back(entry);
   }
-  using Entry = std::tuple<std::string, std::string, std::string>;
-  EXPECT_EQ(of_alert, (std::vector<Entry>{{"Marie", "alert.create", large},
-                                          {"Luc", "alert.approve", large},
-                                          {"Marie", "alert.cancel", large}}))
+  EXPECT_EQ(of_alert, (std::vector<AuditEntry>{{"Marie", "alert.create", large},
+                                               {"Luc", "alert.approve", large},
+                                               {"Marie", "alert.cancel", large}}))
       << "a refused approval changes nothing, so it is not a transition";
 }
 
@@ -391,10 +334,10 @@ TEST_F(AlertsApi, BadInputGets400WithAFieldAndChangesNothing) {
   auto bad_audience_answer = post("/v1/alerts", marie_, http::to_json(bad_audience));
   EXPECT_NE(bad_audience_answer.body.find("column"), std::string::npos) << bad_audience_answer.body;
 
-  RedisPeek peek(redis_.port());
-  EXPECT_EQ(peek.command({"KEYS", "alert*"}), "") << "no alert key, no code counter";
-  EXPECT_EQ(peek.command({"KEYS", "tmp:*"}), "");
-  for (const auto& entry : peek.audit()) EXPECT_NE(std::get<1>(entry), "alert.create");
+  RedisSync peek(redis_.port());
+  EXPECT_EQ(peek.text({"KEYS", "alert*"}), "") << "no alert key, no code counter";
+  EXPECT_EQ(peek.text({"KEYS", "tmp:*"}), "");
+  for (const auto& entry : audit(peek)) EXPECT_NE(std::get<1>(entry), "alert.create");
 }
 
 TEST_F(AlertsApi, UnknownIdsAre404) {
@@ -410,8 +353,8 @@ TEST_F(AlertsApi, UnknownIdsAre404) {
 
 TEST_F(AlertsApi, CoordinatorsMayReadButNotChange) {
   import_roster();
-  const std::string coordinator =
-      create_token(R"({"name":"Coord","role":"coordinator","regions":["estrie"]})");
+  const std::string coordinator = daemon_->create_token(
+      admin_, R"({"name":"Coord","role":"coordinator","regions":["estrie"]})");
   const std::string id = create(make_alert("region:estrie", SMS, true), marie_).alert().id();
   EXPECT_EQ(post("/v1/alerts", coordinator, http::to_json(make_alert("all", SMS, true))).status,
             403);

@@ -6,29 +6,16 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include <functional>
 #include <set>
 
 #include "redis/client.h"
-#include "tests/support/redis_server.h"
+#include "tests/support/redis_client_fixture.h"
 
 namespace tocsin::alerts {
 namespace {
 
 namespace asio = boost::asio;
-using namespace std::chrono_literals;
-using testing::RedisServer;
-
-#define CO_ASSERT_TRUE(condition)                  \
-  if (!(condition)) {                              \
-    ADD_FAILURE() << "expected true: " #condition; \
-    co_return;                                     \
-  }
 
 constexpr int kMembers = 3000;
 const std::string kAudience = "test:audience";
@@ -108,43 +95,8 @@ Alert alert_with(Channel channels, const std::vector<std::string>& languages) {
   return alert;
 }
 
-class AlertsAudienceBreakdownTest : public ::testing::Test {
+class AlertsAudienceBreakdownTest : public testing::RedisClientFixture {
  protected:
-  AlertsAudienceBreakdownTest() : client_(io_.get_executor(), options()) {}
-
-  redis::Options options() {
-    std::string error;
-    redis::Options options;
-    options.endpoint = redis::parse_url(server_.url(), &error).value();
-    options.reconnect_min_delay = 50ms;
-    return options;
-  }
-
-  void run(std::function<asio::awaitable<void>()> body) {
-    bool done = false;
-    asio::co_spawn(io_, client_.run(), [](std::exception_ptr) {});
-    asio::co_spawn(
-        io_,
-        [&]() -> asio::awaitable<void> {
-          asio::steady_timer timer(io_);
-          for (int i = 0; i < 500 && !client_.connected(); ++i) {
-            timer.expires_after(10ms);
-            co_await timer.async_wait(asio::use_awaitable);
-          }
-          CO_ASSERT_TRUE(client_.connected());
-          auto filled = co_await client_.exec_pipeline(roster_commands());
-          CO_ASSERT_TRUE(filled);
-          co_await body();
-        },
-        [&](std::exception_ptr error) {
-          done = true;
-          client_.stop();
-          if (error) ADD_FAILURE() << "test body threw";
-        });
-    io_.run_for(30s);
-    EXPECT_TRUE(done) << "test body did not finish";
-  }
-
   asio::awaitable<void> check(const Alert& alert, const AudienceBreakdown& want) {
     AudienceBreakdownCounter counter(client_, 7);
     auto got = co_await counter.count(kAudience, alert);
@@ -156,14 +108,10 @@ class AlertsAudienceBreakdownTest : public ::testing::Test {
     CO_ASSERT_TRUE(keys);
     EXPECT_TRUE(keys->elements.empty()) << "the address sets are deleted";
   }
-
-  RedisServer server_;
-  asio::io_context io_;
-  redis::Client client_;
 };
 
 TEST_F(AlertsAudienceBreakdownTest, SharedAddressesCountOnceAcrossBatches) {
-  run([&]() -> asio::awaitable<void> {
+  run(roster_commands(), [&]() -> asio::awaitable<void> {
     // g++ 12 refuses braced lists inside a co_await expression: values are built first.
     const AudienceBreakdown want = expected(true, true, {"fr", "en"});
     const Alert alert = alert_with(BOTH, {"fr", "en"});
@@ -178,7 +126,7 @@ TEST_F(AlertsAudienceBreakdownTest, SharedAddressesCountOnceAcrossBatches) {
 }
 
 TEST_F(AlertsAudienceBreakdownTest, OnlyTheChosenChannelsAndLanguages) {
-  run([&]() -> asio::awaitable<void> {
+  run(roster_commands(), [&]() -> asio::awaitable<void> {
     const Alert sms = alert_with(SMS, {"fr", "en"});
     const AudienceBreakdown sms_only = expected(true, false, {"fr", "en"});
     co_await check(sms, sms_only);
@@ -193,7 +141,7 @@ TEST_F(AlertsAudienceBreakdownTest, OnlyTheChosenChannelsAndLanguages) {
 }
 
 TEST_F(AlertsAudienceBreakdownTest, AnAbsentAudienceIsEmpty) {
-  run([&]() -> asio::awaitable<void> {
+  run(roster_commands(), [&]() -> asio::awaitable<void> {
     AudienceBreakdownCounter counter(client_);
     const Alert alert = alert_with(BOTH, {"fr", "en"});
     auto got = co_await counter.count("test:nobody", alert);

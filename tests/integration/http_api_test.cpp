@@ -29,16 +29,6 @@ class HttpApi : public ::testing::Test {
   }
 
   std::string url(const std::string& path) const { return daemon_->base_url() + path; }
-  static std::vector<std::string> bearer(const std::string& token) {
-    return {"Authorization: Bearer " + token, "Content-Type: application/json"};
-  }
-  std::string create_token(const std::string& json) {
-    auto response = http_request("POST", url("/v1/tokens"), json, bearer(admin_));
-    EXPECT_EQ(response.status, 201) << response.body;
-    std::smatch match;
-    std::regex_search(response.body, match, std::regex(R"re("token":"([^"]+)")re"));
-    return match[1];
-  }
 
   RedisServer redis_;
   std::unique_ptr<DaemonProcess> daemon_;
@@ -82,8 +72,9 @@ TEST_F(HttpApi, V1RoutesNeedAValidBearerToken) {
 
 TEST_F(HttpApi, RolesAreEnforcedByTheServer) {
   const std::string coordinator =
-      create_token(R"({"name":"Luc","role":"coordinator","regions":["estrie"]})");
-  const std::string executive = create_token(R"({"name":"Marie","role":"executive"})");
+      daemon_->create_token(admin_, R"({"name":"Luc","role":"coordinator","regions":["estrie"]})");
+  const std::string executive =
+      daemon_->create_token(admin_, R"({"name":"Marie","role":"executive"})");
   auto status = http_get(url("/v1/status"), bearer(coordinator));
   EXPECT_EQ(status.status, 200);
   EXPECT_NE(status.body.find("\"regions\":[\"estrie\"]"), std::string::npos) << status.body;

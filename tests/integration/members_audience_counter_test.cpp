@@ -5,11 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include <chrono>
 #include <functional>
 #include <set>
@@ -17,20 +12,12 @@
 #include "members/audience.h"
 #include "members/audience_counter.h"
 #include "redis/client.h"
-#include "tests/support/redis_server.h"
+#include "tests/support/redis_client_fixture.h"
 
 namespace tocsin::members {
 namespace {
 
 namespace asio = boost::asio;
-using namespace std::chrono_literals;
-using testing::RedisServer;
-
-#define CO_ASSERT_TRUE(condition)                  \
-  if (!(condition)) {                              \
-    ADD_FAILURE() << "expected true: " #condition; \
-    co_return;                                     \
-  }
 
 constexpr int kMembers = 300;
 
@@ -101,44 +88,8 @@ AudienceExpr parse(std::string_view text) {
   return expr.value_or(AudienceExpr{});
 }
 
-class MembersAudienceCounterTest : public ::testing::Test {
+class MembersAudienceCounterTest : public testing::RedisClientFixture {
  protected:
-  MembersAudienceCounterTest() : client_(io_.get_executor(), options()) {}
-
-  redis::Options options() {
-    std::string error;
-    redis::Options options;
-    options.endpoint = redis::parse_url(server_.url(), &error).value();
-    options.reconnect_min_delay = 50ms;
-    return options;
-  }
-
-  // Runs body once the client is connected and the roster written; stops the client after.
-  void run(std::function<asio::awaitable<void>()> body) {
-    bool done = false;
-    asio::co_spawn(io_, client_.run(), [](std::exception_ptr) {});
-    asio::co_spawn(
-        io_,
-        [&]() -> asio::awaitable<void> {
-          asio::steady_timer timer(io_);
-          for (int i = 0; i < 500 && !client_.connected(); ++i) {
-            timer.expires_after(10ms);
-            co_await timer.async_wait(asio::use_awaitable);
-          }
-          CO_ASSERT_TRUE(client_.connected());
-          auto filled = co_await client_.exec_pipeline(roster_commands());
-          CO_ASSERT_TRUE(filled);
-          co_await body();
-        },
-        [&](std::exception_ptr error) {
-          done = true;
-          client_.stop();
-          if (error) ADD_FAILURE() << "test body threw";
-        });
-    io_.run_for(30s);
-    EXPECT_TRUE(done) << "test body did not finish";
-  }
-
   asio::awaitable<std::vector<std::string>> keys_matching(std::string pattern) {
     redis::Command keys{"KEYS", std::move(pattern)};
     auto reply = co_await client_.exec(std::move(keys));
@@ -160,14 +111,10 @@ class MembersAudienceCounterTest : public ::testing::Test {
     EXPECT_EQ(count->email_reachable, want.email_reachable) << text;
     EXPECT_TRUE(count->unknown_terms.empty()) << text;
   }
-
-  RedisServer server_;
-  asio::io_context io_;
-  redis::Client client_;
 };
 
 TEST_F(MembersAudienceCounterTest, CountsMatchTheSelection) {
-  run([&]() -> asio::awaitable<void> {
+  run(roster_commands(), [&]() -> asio::awaitable<void> {
     co_await check("all", [](int) { return true; });
     co_await check("region:estrie", [](int i) { return region_of(i) == "estrie"; });
     co_await check("région:\"Capitale-Nationale\"",
@@ -212,7 +159,7 @@ TEST_F(MembersAudienceCounterTest, CountsMatchTheSelection) {
 }
 
 TEST_F(MembersAudienceCounterTest, OptOutsAreSubtracted) {
-  run([&]() -> asio::awaitable<void> {
+  run(roster_commands(), [&]() -> asio::awaitable<void> {
     AudienceCounter counter(client_);
     auto before = co_await counter.count(parse("all"));
     CO_ASSERT_TRUE(before);
@@ -233,7 +180,7 @@ TEST_F(MembersAudienceCounterTest, OptOutsAreSubtracted) {
 }
 
 TEST_F(MembersAudienceCounterTest, UnknownTermsAreReported) {
-  run([&]() -> asio::awaitable<void> {
+  run(roster_commands(), [&]() -> asio::awaitable<void> {
     AudienceCounter counter(client_);
     auto count =
         co_await counter.count(parse("region:estri OR region:estrie OR local:\"nowhere 1\""));
@@ -251,7 +198,7 @@ TEST_F(MembersAudienceCounterTest, UnknownTermsAreReported) {
 }
 
 TEST_F(MembersAudienceCounterTest, TemporaryKeysAreDeleted) {
-  run([&]() -> asio::awaitable<void> {
+  run(roster_commands(), [&]() -> asio::awaitable<void> {
     redis::Command dbsize{"DBSIZE"};
     auto keys_before = co_await client_.exec(dbsize);
     CO_ASSERT_TRUE(keys_before);
@@ -277,7 +224,7 @@ TEST_F(MembersAudienceCounterTest, TemporaryKeysAreDeleted) {
 }
 
 TEST_F(MembersAudienceCounterTest, Materialize) {
-  run([&]() -> asio::awaitable<void> {
+  run(roster_commands(), [&]() -> asio::awaitable<void> {
     AudienceCounter counter(client_);
     auto selected = [](int i) { return region_of(i) == "estrie" && !mob_unit(i); };
     auto stored = co_await counter.materialize(parse("region:estrie AND NOT tag:mob-unit"),

@@ -1,9 +1,13 @@
 #include "tests/support/daemon_process.h"
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <regex>
 #include <stdexcept>
 #include <thread>
+
+#include "tests/support/http_client.h"
 
 namespace tocsin::testing {
 
@@ -42,6 +46,14 @@ std::string DaemonProcess::bootstrap_admin(const std::string& name) {
   std::string token = result.out;
   while (!token.empty() && token.back() == '\n') token.pop_back();
   return token;
+}
+
+std::string DaemonProcess::create_token(const std::string& admin, const std::string& json) {
+  auto response = http_request("POST", base_url_ + "/v1/tokens", json, bearer(admin));
+  EXPECT_EQ(response.status, 201) << response.body;
+  std::smatch match;
+  std::regex_search(response.body, match, std::regex(R"re("token":"([^"]+)")re"));
+  return match[1];
 }
 
 CommandResult run_command(std::vector<std::string> argv,

@@ -50,6 +50,9 @@ class DaemonProcess {
 
   // tocsind --config <this config> --bootstrap-admin NAME: the token it printed.
   std::string bootstrap_admin(const std::string& name);
+  // POST /v1/tokens with `json` (e.g. {"name":"Luc","role":"executive"}) as the admin
+  // token `admin`: the new token. A failed test when the answer is not 201.
+  std::string create_token(const std::string& admin, const std::string& json);
 
  private:
   TempDir dir_;

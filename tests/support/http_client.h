@@ -24,6 +24,11 @@ inline HttpResponse http_get(const std::string& url, const std::vector<std::stri
   return http_request("GET", url, "", headers);
 }
 
+// Headers for a JSON request made with a bearer token.
+inline std::vector<std::string> bearer(const std::string& token) {
+  return {"Authorization: Bearer " + token, "Content-Type: application/json"};
+}
+
 // A plain TCP connection to 127.0.0.1:port.
 class RawConnection {
  public:

@@ -45,10 +45,23 @@ redis::Reply RedisSync::command(const std::vector<std::string>& argv) {
   return copy;
 }
 
+namespace {
+
+void append_text(const redis::Reply& reply, bool element, std::string* out) {
+  if (reply.type == redis::Reply::Type::array) {
+    for (const auto& child : reply.elements) append_text(child, true, out);
+    return;
+  }
+  *out += reply.type == redis::Reply::Type::integer ? std::to_string(reply.integer) : reply.str;
+  if (element) *out += '\n';
+}
+
+}  // namespace
+
 std::string RedisSync::text(const std::vector<std::string>& argv) {
-  redis::Reply reply = command(argv);
-  if (reply.type == redis::Reply::Type::integer) return std::to_string(reply.integer);
-  return reply.str;
+  std::string out;
+  append_text(command(argv), false, &out);
+  return out;
 }
 
 int64_t RedisSync::integer(const std::vector<std::string>& argv) {

@@ -20,7 +20,8 @@ class RedisSync {
   RedisSync& operator=(const RedisSync&) = delete;
 
   redis::Reply command(const std::vector<std::string>& argv);
-  // The reply's string (empty for nil), or its integer as text.
+  // The reply's string (empty for nil), its integer as text, or an array's elements
+  // (nested arrays flattened), each followed by '\n' ("" for an empty array).
   std::string text(const std::vector<std::string>& argv);
   int64_t integer(const std::vector<std::string>& argv);
 

@@ -1,0 +1,58 @@
+#include "tests/support/redis_client_fixture.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <exception>
+#include <string>
+#include <utility>
+
+namespace tocsin::testing {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+redis::Options options_for(const RedisServer& server) {
+  std::string error;
+  redis::Options options;
+  options.endpoint = redis::parse_url(server.url(), &error).value();
+  options.reconnect_min_delay = 50ms;
+  return options;
+}
+
+}  // namespace
+
+RedisClientFixture::RedisClientFixture() : client_(io_.get_executor(), options_for(server_)) {}
+
+void RedisClientFixture::run(std::vector<redis::Command> seed,
+                             std::function<asio::awaitable<void>()> body,
+                             std::chrono::seconds limit) {
+  bool done = false;
+  asio::co_spawn(io_, client_.run(), [](std::exception_ptr) {});
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        asio::steady_timer timer(io_);
+        for (int i = 0; i < 500 && !client_.connected(); ++i) {
+          timer.expires_after(10ms);
+          co_await timer.async_wait(asio::use_awaitable);
+        }
+        CO_ASSERT_TRUE(client_.connected());
+        if (!seed.empty()) {
+          auto filled = co_await client_.exec_pipeline(std::move(seed));
+          CO_ASSERT_TRUE(filled);
+        }
+        co_await body();
+      },
+      [&](std::exception_ptr error) {
+        done = true;
+        client_.stop();
+        if (error) ADD_FAILURE() << "test body threw";
+      });
+  io_.run_for(limit);
+  EXPECT_TRUE(done) << "test body did not finish";
+}
+
+}  // namespace tocsin::testing

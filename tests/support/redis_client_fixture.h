@@ -1,0 +1,42 @@
+#pragma once
+// A gtest fixture for code that talks to Redis through redis::Client: a real
+// redis-server, a client to it on an io_context, and run(), which drives a coroutine test
+// body on that io_context.
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <functional>
+#include <vector>
+
+#include "redis/client.h"
+#include "tests/support/redis_server.h"
+
+// gtest's ASSERT_* return, which a coroutine cannot: this one co_returns.
+#define CO_ASSERT_TRUE(condition)                  \
+  if (!(condition)) {                              \
+    ADD_FAILURE() << "expected true: " #condition; \
+    co_return;                                     \
+  }
+
+namespace tocsin::testing {
+
+class RedisClientFixture : public ::testing::Test {
+ protected:
+  RedisClientFixture();
+
+  // Runs `body` once the client is connected (within 5 s) and `seed` is written in one
+  // pipeline; stops the client after. A failed test when the client does not connect, the
+  // seed fails, body throws, or all this is not done within `limit`.
+  void run(std::vector<redis::Command> seed, std::function<boost::asio::awaitable<void>()> body,
+           std::chrono::seconds limit = std::chrono::seconds(30));
+
+  RedisServer server_;
+  boost::asio::io_context io_;
+  redis::Client client_;
+};
+
+}  // namespace tocsin::testing
