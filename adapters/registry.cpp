@@ -4,6 +4,8 @@
 #include <stdexcept>
 
 #include "adapters/console/console_gateway.h"
+#include "adapters/smtp/smtp_gateway.h"
+#include "adapters/twilio/twilio_gateway.h"
 #include "config/config.h"
 
 namespace tocsin::adapters {
@@ -94,6 +96,8 @@ std::vector<std::unique_ptr<Gateway>> GatewayRegistry::build_all(
 // discovered from static initialisers.
 void register_builtin_gateways(GatewayRegistry& registry) {
   register_console_gateways(registry);
+  register_twilio_gateway(registry);
+  register_smtp_gateway(registry);
 }
 
 }  // namespace tocsin::adapters

@@ -56,7 +56,7 @@ class GatewayRegistry {
   std::map<config::GatewayConfig::KindCase, Entry> entries_;
 };
 
-// Registers the gateways needing no provider: console and file.
+// Registers every gateway type of this build: console, file, twilio, smtp.
 void register_builtin_gateways(GatewayRegistry& registry);
 
 }  // namespace tocsin::adapters

@@ -287,9 +287,13 @@ SendResult TwilioGateway::classify(const OutgoingMessage& message,
     result.retry_after = retry_after(response.headers);
   } else if (code == 21610 && status >= 400 && status < 500) {
     result.outcome = Outcome::opted_out;
+  } else if (status == 401 || status == 403 || code == 20003 || code == 20404) {
+    // Our credentials or account sid are wrong: the gateway is broken, not the member's
+    // number. Temporary, so it counts against this gateway's health (failover to another
+    // one) and the member is retried, never failed or sent to email for our mistake.
+    result.outcome = Outcome::temporary;
   } else if (status >= 400 && status < 500) {
-    // Includes 401/403: our credentials are wrong. Permanent for this message; retrying
-    // every member with the same credentials cannot help either.
+    // Invalid number, not a mobile, rejected content: nothing a retry can change.
     result.outcome = Outcome::permanent;
   } else {
     // 5xx, and statuses a Messages API never answers (3xx from a misrouted base_url).

@@ -278,9 +278,9 @@ TEST_F(TwilioServerTest, HangWithShortTimeoutIsTemporary) {
   EXPECT_EQ(server_.accepted(), 0u);
 }
 
-TEST_F(TwilioServerTest, WrongCredentialsArePermanent) {
+TEST_F(TwilioServerTest, WrongCredentialsCountAgainstTheGateway) {
   const SendResult result = send(gateway("not-the-token"), sms(1));
-  EXPECT_EQ(result.outcome, Outcome::permanent);
+  EXPECT_EQ(result.outcome, Outcome::temporary);
   EXPECT_EQ(result.reason, "twilio 20003 credentials refused (http 401)");
   EXPECT_EQ(server_.accepted(), 0u);
 }

@@ -338,6 +338,26 @@ TEST(AdaptersTwilioClassify, TimeoutAndConnectionFailureAreTemporary) {
             "twilio connection failed: Failed to connect to 127.0.0.1 port 9: Connection refused");
 }
 
+TEST(AdaptersTwilioClassify, OurOwnBadCredentialsCountAgainstTheGatewayNotTheMember) {
+  struct Case {
+    int status;
+    int code;
+    std::string reason;
+  };
+  const Case cases[] = {
+      {401, 20003, "twilio 20003 credentials refused (http 401)"},
+      {403, 0, "twilio http 403"},
+      {404, 20404, "twilio 20404 resource not found (account sid?) (http 404)"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.reason);
+    const auto result = gateway().classify(
+        sms(), answer(c.status, c.code == 0 ? "Forbidden" : error_body(c.code, c.status)));
+    EXPECT_EQ(result.outcome, Outcome::temporary);
+    EXPECT_EQ(result.reason, c.reason);
+  }
+}
+
 TEST(AdaptersTwilioClassify, ClientErrorsArePermanentAndNeverQuoteTheNumber) {
   struct Case {
     int status;
@@ -349,9 +369,6 @@ TEST(AdaptersTwilioClassify, ClientErrorsArePermanentAndNeverQuoteTheNumber) {
       {400, 21614, "twilio 21614 not a mobile number (http 400)"},
       {400, 21408, "twilio 21408 region not enabled (http 400)"},
       {400, 21999, "twilio http 400 (code 21999)"},
-      {401, 20003, "twilio 20003 credentials refused (http 401)"},
-      {403, 0, "twilio http 403"},
-      {404, 20404, "twilio 20404 resource not found (account sid?) (http 404)"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.reason);

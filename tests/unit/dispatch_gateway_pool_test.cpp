@@ -192,8 +192,12 @@ TEST(GatewayPool, SharesABlastInProportionToRatesWithinEachRate) {
   RecordProperty("fast_segments", static_cast<int>(fast));
   EXPECT_NEAR(ratio, 4.0, 4.0 * 0.05) << "slow " << slow << ", fast " << fast;
   // As much as possible: each gateway ran at its rate.
-  EXPECT_NEAR(slow, 50 * 10, 50 * 10 * 0.02);
-  EXPECT_NEAR(fast, 200 * 10, 200 * 10 * 0.02);
+  // Just under the limits: the buckets refill at 99.5% of the rate minus their burst
+  // (and 1 ms steps lose a little more at fractional intervals).
+  EXPECT_GE(slow, 50 * 10 * 0.95);
+  EXPECT_LE(slow, 50 * 10);
+  EXPECT_GE(fast, 200 * 10 * 0.95);
+  EXPECT_LE(fast, 200 * 10);
 
   // No gateway exceeds rate * 1 s + burst in any 1-second window (sliding, 1 ms steps).
   for (const GatewaySpec& spec :
@@ -211,7 +215,7 @@ TEST(GatewayPool, SharesABlastInProportionToRatesWithinEachRate) {
     RecordProperty(spec.name + "_worst_1s_window", static_cast<int>(worst));
     EXPECT_LE(static_cast<double>(worst), spec.rate * 1.0 + burst) << spec.name;
     // And the window is actually used, so the bound above is tight enough to mean something.
-    EXPECT_GE(static_cast<double>(worst), spec.rate * 0.98) << spec.name;
+    EXPECT_GE(static_cast<double>(worst), spec.rate * 0.95) << spec.name;
   }
 }
 
@@ -358,6 +362,7 @@ TEST(GatewayPool, WhenAllGatewaysAreDownTheFirstDueBackIsProbed) {
     const GatewayPool::Pick pick = pool.pick("sms", 1, now);
     ASSERT_EQ(pick.slot, &b) << i;
     pool.on_result(b, timed_out(), retry_and_blame_gateway(), now);
+    now += 20ms;  // a token (burst: one hundredth of a second's worth)
   }
   ASSERT_GT(b.down_until, now);
   ASSERT_LT(a.down_until, b.down_until);
@@ -408,7 +413,8 @@ TEST(GatewayPool, ThrottleHalvesTheRateAndHonoursRetryAfter) {
   const Clock::time_point throttled_at = t0 + 20ms;
   pool.on_result(a, throttled(2s), retry_and_slow_down(), throttled_at);
   EXPECT_EQ(a.throttled, 1u);
-  EXPECT_DOUBLE_EQ(a.bucket.rate(), 50.0);
+  EXPECT_DOUBLE_EQ(a.adaptive.rate(throttled_at), 50.0);
+  EXPECT_LT(a.bucket.rate(), 50.0) << "the bucket stays just under the effective rate";
   EXPECT_EQ(a.consecutive_failures, 0);
 
   // Nothing goes to sms-a before the Retry-After has passed.
@@ -423,7 +429,7 @@ TEST(GatewayPool, ThrottleHalvesTheRateAndHonoursRetryAfter) {
   for (Clock::time_point now = throttled_at + 2s; now < throttled_at + 7s; now += 1ms) {
     for (const auto& [name, n] : drain(pool, "sms", 1, now)) messages += n;
   }
-  EXPECT_NEAR(messages, 50 * 5, 5);
+  EXPECT_NEAR(messages, 50 * 5 * 0.975, 6);
 }
 
 TEST(GatewayPool, ThrottleOfOneGatewaySendsTheOthersWork) {
@@ -445,16 +451,20 @@ TEST(GatewayPool, TickRestoresTheRateGradually) {
   const GatewayPool::Pick pick = pool.pick("sms", 1, t0);
   ASSERT_EQ(pick.slot, &a);
   pool.on_result(a, throttled(1s), retry_and_slow_down(), t0);
-  ASSERT_DOUBLE_EQ(a.bucket.rate(), 50.0);
+  ASSERT_DOUBLE_EQ(a.adaptive.rate(t0), 50.0);
 
   // A tick every second: +10% of the configured rate per full 10 s, up to the configured rate.
   std::vector<double> every_ten_seconds;
   for (int second = 1; second <= 70; ++second) {
     pool.tick(t0 + std::chrono::seconds(second));
+    const auto now = t0 + std::chrono::seconds(second);
     if (second == 9) {
-      EXPECT_DOUBLE_EQ(a.bucket.rate(), 50.0);
+      EXPECT_DOUBLE_EQ(a.adaptive.rate(now), 50.0);
     }
-    if (second % 10 == 0) every_ten_seconds.push_back(a.bucket.rate());
+    if (second % 10 == 0) {
+      every_ten_seconds.push_back(a.adaptive.rate(now));
+      EXPECT_LT(a.bucket.rate(), a.adaptive.rate(now)) << "the bucket follows, just under";
+    }
   }
   const std::vector<double> expected = {60, 70, 80, 90, 100, 100, 100};
   ASSERT_EQ(every_ten_seconds.size(), expected.size());
@@ -473,7 +483,7 @@ TEST(GatewayPool, RepeatedThrottlesDoNotGoBelowTheFloor) {
     pool.on_result(a, throttled(10ms), retry_and_slow_down(), now);
     now += 1s;
   }
-  EXPECT_DOUBLE_EQ(a.bucket.rate(), 100 * AdaptiveRate::kFloorFraction);
+  EXPECT_DOUBLE_EQ(a.adaptive.rate(now), 100 * AdaptiveRate::kFloorFraction);
 }
 
 }  // namespace
