@@ -120,13 +120,15 @@ int run_daemon(config::Config config) {
   add_process_metrics(metrics, redis, started_at);
 
   alerts::use_time_zone(config.time_zone());
-  std::vector<std::string> gateway_errors;
-  dispatch::Engine engine(executor, redis, config, build_gateways(config, &gateway_errors));
-  add_dispatch_metrics(metrics, engine);
   dispatch::SendQueue send_queue(redis, config);
   dispatch::ReceiptStore receipts(redis);
-  api::Services services{config,     redis,    tokens, metrics, started_at, send_queue, receipts,
-                         [&engine](std::string_view name) { return engine.gateway(name); }};
+  // The engine is built once the port is known (below): gateways put the public URL in
+  // what they send (Twilio's StatusCallback, Kannel's dlr-url). No request is served
+  // before it exists.
+  std::unique_ptr<dispatch::Engine> engine;
+  api::Services services{
+      config,   redis, tokens, metrics, started_at, send_queue, receipts,
+      [&engine](std::string_view name) { return engine ? engine->gateway(name) : nullptr; }};
   http::Router router(
       metrics, [&redis] { return redis.connected(); },
       [&tokens](std::string token) { return tokens.lookup(std::move(token)); });
@@ -149,11 +151,18 @@ int run_daemon(config::Config config) {
     config.mutable_http()->set_public_url("http://" + address);
   }
 
+  // main() built every gateway once already (a bad entry stops it there), so this cannot
+  // fail now.
+  std::vector<std::string> gateway_errors;
+  engine = std::make_unique<dispatch::Engine>(executor, redis, config,
+                                              build_gateways(config, &gateway_errors));
+  add_dispatch_metrics(metrics, *engine);
+
   asio::co_spawn(executor, redis.run(), log_failure("redis"));
   server.start();
   bool engine_done = false;
   asio::steady_timer engine_stopped(executor, asio::steady_timer::time_point::max());
-  asio::co_spawn(executor, engine.run(), [&](std::exception_ptr e) {
+  asio::co_spawn(executor, engine->run(), [&](std::exception_ptr e) {
     log_failure("dispatch")(e);
     engine_done = true;
     engine_stopped.cancel();
@@ -177,7 +186,7 @@ int run_daemon(config::Config config) {
         [&]() -> asio::awaitable<void> {
           // Stop taking jobs first; the engine's requests in flight finish and are
           // recorded while the HTTP server drains, and before Redis is let go.
-          engine.stop();
+          engine->stop();
           co_await server.shutdown(grace);
           while (!engine_done) {
             boost::system::error_code ignored;
