@@ -88,9 +88,6 @@ void add_status_route(http::Router& router, Services& services, const std::strin
         auto applied = co_await services.receipts.apply(name, *parsed.value);
         // 503 makes the provider try again later: the receipt is not lost.
         if (!applied) co_return error_response(503, "Redis is unavailable; try again");
-        if (*applied == dispatch::ReceiptStore::Applied::unknown) {
-          spdlog::info("event=receipt_unmatched gateway={}", log::quote(name));
-        }
         co_return empty_ok();
       });
 }

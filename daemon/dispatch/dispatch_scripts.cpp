@@ -131,14 +131,20 @@ for i = 0, n - 1 do
       if remove ~= '' then redis.call('ZREM', 'q:retry', remove) end
       if open then
         local state = op == 'r' and v1 or 'cancelled'
-        redis.call('HSET', delivery, field, state)
-        redis.call('HINCRBY', counts, kind(state), 1)
         if state == 'sent' then
           redis.call('HSET', sent, field, v2)
           if v5 ~= '' then
             redis.call('SET', v5, id .. '|' .. a .. '|' .. c, 'EX', receipt_ttl)
+            -- A receipt that arrived before this record (receipt_store.cpp) wins.
+            local early = redis.call('GET', v5 .. ':early')
+            if early then
+              redis.call('DEL', v5 .. ':early')
+              state = early
+            end
           end
         end
+        redis.call('HSET', delivery, field, state)
+        redis.call('HINCRBY', counts, kind(state), 1)
         if state == 'opted_out' then record_opt_out(c, v4, a) end
         if old == 'retrying' then
           redis.call('HINCRBY', counts, 'retrying', -1)

@@ -8,10 +8,19 @@ namespace {
 
 // KEYS: the msg:{gateway}:{id} key. ARGV: new state ("delivered" | "failed"), the failure
 // detail. The mapping is "alert|member|channel": alert ids and channels hold no '|'.
+//
+// A receipt can overtake the recording of its send (a provider that calls back within
+// milliseconds, while the engine's batch is still on its way to Redis): it is then kept
+// under KEYS[1] .. ':early' for the record script to apply when the send is recorded.
 const redis::Script& receipt_script() {
   static const redis::Script script(R"lua(
+local state = ARGV[1]
+if ARGV[2] ~= '' then state = state .. ':' .. ARGV[2] end
 local target = redis.call('GET', KEYS[1])
-if not target then return 'unknown' end
+if not target then
+  redis.call('SET', KEYS[1] .. ':early', state, 'EX', ARGV[3])
+  return 'early'
+end
 local first = string.find(target, '|', 1, true)
 local last = string.match(target, '^.*()|')
 local id = string.sub(target, 1, first - 1)
@@ -21,8 +30,6 @@ local base = 'alert:{' .. id .. '}'
 local field = member .. ':' .. channel
 local current = redis.call('HGET', base .. ':delivery', field)
 if current ~= 'sent' then return 'unchanged' end
-local state = ARGV[1]
-if ARGV[2] ~= '' then state = state .. ':' .. ARGV[2] end
 redis.call('HSET', base .. ':delivery', field, state)
 redis.call('HINCRBY', base .. ':count', 'sent', -1)
 redis.call('HINCRBY', base .. ':count', ARGV[1], 1)
@@ -59,12 +66,13 @@ boost::asio::awaitable<Result<ReceiptStore::Applied>> ReceiptStore::apply(
     if (!receipt.error_code.empty()) detail += " " + receipt.error_code;
   }
   std::vector<std::string> keys{receipt_key(gateway, receipt.message_id)};
-  std::vector<std::string> args{delivered ? "delivered" : "failed", detail};
+  std::vector<std::string> args{delivered ? "delivered" : "failed", detail,
+                                std::to_string(std::chrono::seconds(kReceiptTtl).count())};
   auto reply = co_await redis_.eval(receipt_script(), std::move(keys), std::move(args));
   if (!reply) co_return reply.error();
   if (reply->is_error()) co_return std::make_error_code(std::errc::io_error);
   if (reply->str == "changed") co_return Applied::changed;
-  if (reply->str == "unknown") co_return Applied::unknown;
+  if (reply->str == "early") co_return Applied::early;
   co_return Applied::unchanged;
 }
 

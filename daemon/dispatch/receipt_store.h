@@ -30,7 +30,8 @@ class ReceiptStore {
   enum class Applied {
     changed,    // the member's state moved forward
     unchanged,  // a repeat, a late receipt, or an intermediate state
-    unknown,    // no message of ours has that id (expired mapping, or not ours)
+    early,      // no send recorded with that id yet: kept, and applied when it is (or
+                // forgotten after kReceiptTtl if the id was never ours)
   };
 
   // Registers its script with load_on_connect(): construct before redis.run().
