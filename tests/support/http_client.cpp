@@ -72,6 +72,11 @@ bool RawConnection::send(const std::string& bytes) {
 }
 
 std::string RawConnection::read_until_closed(std::chrono::milliseconds timeout, bool* closed) {
+  return read_until({}, timeout, closed);
+}
+
+std::string RawConnection::read_until(std::string_view needle, std::chrono::milliseconds timeout,
+                                      bool* closed) {
   std::string received;
   *closed = false;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -88,6 +93,7 @@ std::string RawConnection::read_until_closed(std::chrono::milliseconds timeout, 
       return received;
     }
     received.append(buffer, static_cast<size_t>(n));
+    if (!needle.empty() && received.find(needle) != std::string::npos) return received;
   }
 }
 

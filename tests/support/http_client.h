@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tocsin::testing {
@@ -41,6 +42,9 @@ class RawConnection {
   bool send(const std::string& bytes);
   // Everything received until the peer closes, or until `timeout`; sets *closed.
   std::string read_until_closed(std::chrono::milliseconds timeout, bool* closed);
+  // The same, but returns as soon as what was received contains `needle`.
+  std::string read_until(std::string_view needle, std::chrono::milliseconds timeout,
+                         bool* closed);
 
  private:
   int fd_ = -1;
