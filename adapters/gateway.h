@@ -57,6 +57,18 @@ struct SmtpEnvelope {
   std::string mail_from;
   std::vector<std::string> rcpt;
   std::string message;  // full RFC 5322 text, CRLF line ends, headers then body
+  // On smtp://, refuse to go on unless STARTTLS succeeds: the message and the credentials
+  // are never sent in clear. smtps:// is encrypted from the first byte either way.
+  bool require_tls = false;
+  // SMTP AUTH (libcurl picks PLAIN or LOGIN from what the server offers); both empty = none.
+  // The password is a secret: never log an envelope whole.
+  std::string username;
+  std::string password;
+  // PEM file of the certificate authorities to trust for this server; empty = the system's.
+  // The server's certificate is always verified, against one or the other.
+  std::string ca_file;
+  // The whole exchange for this message; 0 = the client's default (CurlMultiOptions).
+  std::chrono::milliseconds timeout{0};
 };
 
 // Appends one line to a file. The writer adds the '\n' and writes line and newline in one

@@ -18,6 +18,7 @@ if [[ "${1:-}" == "--tests" ]]; then
     systemd                 # systemd-analyze verify checks systemd/tocsind.service
     clang libclang-rt-14-dev  # libFuzzer targets
     python3-aiosmtpd        # the SMTP server of the email tests (run with /usr/bin/python3)
+    openssl                 # makes the self-signed certificate of the STARTTLS tests
     kannel kannel-extras    # bearerbox, smsbox, fakesmsc of the Kannel tests (each test runs
                             # its own on free ports; Debian's service, if on, keeps to 13000s)
   )

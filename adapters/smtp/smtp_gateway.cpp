@@ -1,11 +1,15 @@
 #include "adapters/smtp/smtp_gateway.h"
 
 #include <curl/curl.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/x509_vfy.h>
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <memory>
+#include <system_error>
 
 namespace tocsin::adapters {
 namespace {
@@ -161,6 +165,30 @@ bool check_url(const std::string& url, std::string* scheme_out, std::string* err
   return true;
 }
 
+// The CA file is read by libcurl at each new connection, where a mistake would only show
+// as failed sends; read it once here with OpenSSL so a wrong path or a file that is not a
+// PEM bundle stops the daemon at startup instead.
+bool check_ca_file(const std::string& path, std::string* error) {
+  struct StoreDeleter {
+    void operator()(X509_STORE* store) const { X509_STORE_free(store); }
+  };
+  std::error_code ignored;
+  if (!std::filesystem::is_regular_file(path, ignored)) {
+    *error = "smtp.ca_file: \"" + path + "\" is not a readable file";
+    return false;
+  }
+  std::unique_ptr<X509_STORE, StoreDeleter> store(X509_STORE_new());
+  ERR_clear_error();
+  const bool loaded = store && X509_STORE_load_file(store.get(), path.c_str()) == 1;
+  const bool has_certificate = loaded && sk_X509_OBJECT_num(X509_STORE_get0_objects(store.get())) > 0;
+  ERR_clear_error();  // OpenSSL's queue is per thread: leave nothing for libcurl to misread
+  if (!has_certificate) {
+    *error = "smtp.ca_file: \"" + path + "\" holds no PEM certificate (or cannot be read)";
+    return false;
+  }
+  return true;
+}
+
 std::unique_ptr<Gateway> make_smtp_gateway(const config::GatewayConfig& entry,
                                            const FactoryContext& context, std::string* error) {
   const config::SmtpGatewayConfig& smtp = entry.smtp();
@@ -203,20 +231,22 @@ std::unique_ptr<Gateway> make_smtp_gateway(const config::GatewayConfig& entry,
     }
     settings.username = smtp.username();
     settings.password = context.secret(smtp.password(), "smtp.password");
-    // Until SmtpEnvelope carries credentials, sending without them would only fail.
-    *error = "smtp.username: SMTP AUTH is not supported yet (leave username and password empty)";
-    return nullptr;
   }
 
+  // smtps:// is TLS from the first byte; on smtp:// the envelope asks libcurl to insist
+  // on STARTTLS.
   settings.require_tls = smtp.require_tls();
-  if (settings.require_tls && scheme != "smtps") {
-    // smtps:// is TLS from the first byte; smtp:// needs STARTTLS enforced by libcurl
-    // (CURLUSESSL_ALL), which SmtpEnvelope cannot ask for yet. Refuse rather than send in
-    // clear a message the configuration says must be encrypted.
+  if (has_password && scheme == "smtp" && !settings.require_tls) {
+    // Without require_tls libcurl never tries STARTTLS, and AUTH PLAIN or LOGIN would carry
+    // the password in clear.
     *error =
-        "smtp.require_tls: STARTTLS on smtp:// is not supported yet; use an smtps:// URL or "
-        "a relay on loopback without require_tls";
+        "smtp.password: would be sent in clear on smtp://; set require_tls (STARTTLS) or use "
+        "smtps://";
     return nullptr;
+  }
+  if (!smtp.ca_file().empty()) {
+    if (!check_ca_file(smtp.ca_file(), error)) return nullptr;
+    settings.ca_file = smtp.ca_file();
   }
 
   if (smtp.timeout_ms() == 0) {
@@ -268,6 +298,11 @@ GatewayRequest SmtpGateway::build(const OutgoingMessage& message) const {
   envelope.rcpt = {message.to};
   if (!mime::is_valid_address(message.to)) return envelope;  // no URL: see the header
   envelope.url = settings_.url;
+  envelope.require_tls = settings_.require_tls;
+  envelope.username = settings_.username;
+  envelope.password = settings_.password;
+  envelope.ca_file = settings_.ca_file;
+  envelope.timeout = settings_.timeout;
 
   mime::MessageParts parts;
   parts.from = settings_.from;

@@ -20,11 +20,12 @@ struct SmtpSettings {
   std::string url;                 // smtp://host[:port] or smtps://host[:port]
   mime::Mailbox from;              // From header; its address is also the envelope sender
   std::string unsubscribe_mailto;  // address of List-Unsubscribe's mailto:, a valid one
-  // SMTP AUTH and the TLS policy. The factory refuses them until SmtpEnvelope can carry
-  // them to libcurl (username/password, require_tls); kept here so build() can.
+  // SMTP AUTH, both or neither; the password is a secret read at startup, never logged.
   std::string username;
   std::string password;
+  // smtp:// with STARTTLS enforced: a server that does not offer it gets nothing.
   bool require_tls = false;
+  std::string ca_file;  // PEM CA bundle for the server's certificate; empty = the system's
   std::chrono::milliseconds timeout{30'000};  // one message
 };
 
@@ -40,8 +41,8 @@ class SmtpGateway final : public Gateway {
   bool has_receipts() const override { return false; }
   const SmtpSettings& settings() const { return settings_; }
 
-  // The envelope: the configured URL, MAIL FROM the From address, RCPT TO message.to,
-  // and the whole message (mime::build_message): From, To, Subject, Date, Message-ID,
+  // The envelope: the configured URL, TLS policy, CA file, credentials and timeout, MAIL
+  // FROM the From address, RCPT TO message.to, and the whole message (mime::build_message): From, To, Subject, Date, Message-ID,
   // MIME-Version, Content-Language (message.language), Auto-Submitted,
   // X-Auto-Response-Suppress, List-Unsubscribe (mailto and message.rsvp_link),
   // List-Unsubscribe-Post when that link is https, then message.text as text/plain and

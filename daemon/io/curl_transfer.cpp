@@ -176,9 +176,25 @@ std::unique_ptr<CurlTransfer> make_smtp_transfer(adapters::SmtpEnvelope envelope
   CURL* easy = transfer->easy;
   if (easy == nullptr) return transfer;
   transfer->smtp = true;
-  set_common_options(*transfer, options.smtp_timeout, options);
+  set_common_options(*transfer,
+                     envelope.timeout.count() > 0 ? envelope.timeout : options.smtp_timeout,
+                     options);
   curl_easy_setopt(easy, CURLOPT_URL, envelope.url.c_str());
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  // With CURLUSESSL_ALL libcurl fails the transfer (CURLE_USE_SSL_FAILED) when the server
+  // offers no STARTTLS, before MAIL FROM or AUTH: nothing goes out in clear. Without it,
+  // libcurl does not try STARTTLS at all, which suits a relay on loopback.
+  if (envelope.require_tls) curl_easy_setopt(easy, CURLOPT_USE_SSL, CURLUSESSL_ALL);
+  // Verification is libcurl's default; set here so no later default change can turn it off.
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!envelope.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, envelope.ca_file.c_str());
+  if (!envelope.username.empty()) {
+    // libcurl copies both strings; connections are reused only by transfers with the same
+    // credentials.
+    curl_easy_setopt(easy, CURLOPT_USERNAME, envelope.username.c_str());
+    curl_easy_setopt(easy, CURLOPT_PASSWORD, envelope.password.c_str());
+  }
   curl_easy_setopt(easy, CURLOPT_MAIL_FROM, envelope.mail_from.c_str());
   for (const auto& recipient : envelope.rcpt) {
     transfer->recipients = curl_slist_append(transfer->recipients, recipient.c_str());

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <set>
 #include <string>
 
@@ -14,6 +15,8 @@
 #include "adapters/smtp/smtp_gateway.h"
 #include "config/config.h"
 #include "tests/support/mime_decode.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_certificate.h"
 
 namespace tocsin::adapters {
 namespace {
@@ -79,6 +82,25 @@ TEST(AdaptersSmtp, EnvelopeComesFromTheConfigAndTheMember) {
   EXPECT_EQ(envelope.mail_from, "mobilisation@syndicat.qc.ca");
   ASSERT_EQ(envelope.rcpt.size(), 1u);
   EXPECT_EQ(envelope.rcpt[0], "zoe.gagnon@exemple.qc.ca");
+}
+
+TEST(AdaptersSmtp, EnvelopeCarriesTheTlsPolicyCredentialsAndTimeout) {
+  EXPECT_FALSE(envelope_of(gateway().build(email())).require_tls);
+  EXPECT_TRUE(envelope_of(gateway().build(email())).username.empty());
+
+  SmtpSettings s = settings();
+  s.require_tls = true;
+  s.username = "tocsin";
+  s.password = "s3cret";
+  s.ca_file = "/etc/tocsin/mail-ca.pem";
+  s.timeout = std::chrono::milliseconds(4000);
+  const SmtpEnvelope envelope = envelope_of(gateway(s).build(email()));
+  EXPECT_TRUE(envelope.require_tls);
+  EXPECT_EQ(envelope.username, "tocsin");
+  EXPECT_EQ(envelope.password, "s3cret");
+  EXPECT_EQ(envelope.ca_file, "/etc/tocsin/mail-ca.pem");
+  EXPECT_EQ(envelope.timeout, std::chrono::milliseconds(4000));
+  EXPECT_EQ(envelope.message.find("s3cret"), std::string::npos);
 }
 
 TEST(AdaptersSmtp, MessageHasEveryHeaderWellFormed) {
@@ -369,13 +391,16 @@ TEST_F(AdaptersSmtpFactory, RefusesWhatItCannotUse) {
        "gateways[0].smtp.password: required with smtp.username"},
       {R"(url: "smtp://mail.example.org" from: "a@b.ca" password { inline: "p" })",
        "gateways[0].smtp.username: required with smtp.password"},
-      // Not honoured yet by the seam (see SmtpSettings): refused, never sent in clear.
-      {R"(url: "smtp://mail.example.org" from: "a@b.ca" require_tls: true)",
-       "gateways[0].smtp.require_tls: STARTTLS on smtp:// is not supported yet; use an smtps:// "
-       "URL or a relay on loopback without require_tls"},
-      {R"(url: "smtps://mail.example.org" from: "a@b.ca" username: "u" password { inline: "p" })",
-       "gateways[0].smtp.username: SMTP AUTH is not supported yet (leave username and password "
-       "empty)"},
+      // AUTH on smtp:// without STARTTLS would carry the password in clear.
+      {R"(url: "smtp://mail.example.org" from: "a@b.ca" username: "u" password { inline: "p" })",
+       "gateways[0].smtp.password: would be sent in clear on smtp://; set require_tls "
+       "(STARTTLS) or use smtps://"},
+      {R"(url: "smtps://mail.example.org" from: "a@b.ca" username: "u" password { inline: "" })",
+       "gateways[0].smtp.password: inline secret is empty"},
+      {R"(url: "smtps://mail.example.org" from: "a@b.ca" ca_file: "/nonexistent/ca.pem")",
+       "gateways[0].smtp.ca_file: \"/nonexistent/ca.pem\" is not a readable file"},
+      {R"(url: "smtps://mail.example.org" from: "a@b.ca" ca_file: "/")",
+       "gateways[0].smtp.ca_file: \"/\" is not a readable file"},
   };
   for (const auto& [fields, expected] : cases) {
     SCOPED_TRACE(fields);
@@ -386,6 +411,44 @@ TEST_F(AdaptersSmtpFactory, RefusesWhatItCannotUse) {
     } else {
       EXPECT_EQ(errors_[0], expected);
     }
+  }
+}
+
+TEST_F(AdaptersSmtpFactory, AcceptsStarttlsAuthAndACaFile) {
+  testing::TempDir dir("tocsin-smtp-factory");
+  const auto certificate = testing::make_test_certificate(dir.path());
+  auto built = build(R"(url: "smtp://mail.syndicat.qc.ca:587" from: "alerte@syndicat.qc.ca"
+                        require_tls: true username: "tocsin" password { inline: "s3cret" }
+                        ca_file: ")" +
+                     certificate.certificate.string() + R"(" timeout_ms: 4000)");
+  ASSERT_NE(built, nullptr) << error();
+  const auto& smtp = dynamic_cast<SmtpGateway&>(*built);
+  EXPECT_TRUE(smtp.settings().require_tls);
+  EXPECT_EQ(smtp.settings().username, "tocsin");
+  EXPECT_EQ(smtp.settings().password, "s3cret");
+  EXPECT_EQ(smtp.settings().ca_file, certificate.certificate.string());
+
+  // smtps:// is encrypted from the start: AUTH needs no require_tls there.
+  built = build(R"(url: "smtps://mail.syndicat.qc.ca" from: "alerte@syndicat.qc.ca"
+                   username: "tocsin" password { inline: "s3cret" })");
+  ASSERT_NE(built, nullptr) << error();
+  EXPECT_FALSE(dynamic_cast<SmtpGateway&>(*built).settings().require_tls);
+}
+
+TEST_F(AdaptersSmtpFactory, RefusesACaFileWithoutACertificate) {
+  testing::TempDir dir("tocsin-smtp-factory");
+  const auto certificate = testing::make_test_certificate(dir.path());
+  const auto not_pem = dir.path() / "notes.txt";
+  std::ofstream(not_pem) << "not a certificate\n";
+  // The key is PEM too, but no certificate: libcurl would fail every handshake with it.
+  for (const auto& path : {not_pem, certificate.private_key}) {
+    SCOPED_TRACE(path.string());
+    EXPECT_EQ(build(R"(url: "smtps://mail.example.org" from: "a@b.ca" ca_file: ")" +
+                    path.string() + "\""),
+              nullptr);
+    ASSERT_EQ(errors_.size(), 1u);
+    EXPECT_EQ(errors_[0], "gateways[0].smtp.ca_file: \"" + path.string() +
+                              "\" holds no PEM certificate (or cannot be read)");
   }
 }
 
