@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "adapters/console/console_gateway.h"
+#include "adapters/kannel/kannel_gateway.h"
 #include "adapters/smtp/smtp_gateway.h"
 #include "adapters/twilio/twilio_gateway.h"
 #include "config/config.h"
@@ -97,6 +98,7 @@ std::vector<std::unique_ptr<Gateway>> GatewayRegistry::build_all(
 void register_builtin_gateways(GatewayRegistry& registry) {
   register_console_gateways(registry);
   register_twilio_gateway(registry);
+  register_kannel_gateway(registry);
   register_smtp_gateway(registry);
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Gateways are chosen by the type of their config message (Envoy's typed extensions): each
 // adapter registers a factory for its case of GatewayConfig's `kind` oneof, explicitly at
-// startup (register_builtin_gateways and, later, the real gateways), so adding an adapter
+// startup (register_builtin_gateways), so adding an adapter
 // never touches a string if/else and an entry of an unregistered type is a clear error.
 
 #include <functional>
@@ -56,7 +56,7 @@ class GatewayRegistry {
   std::map<config::GatewayConfig::KindCase, Entry> entries_;
 };
 
-// Registers every gateway type of this build: console, file, twilio, smtp.
+// Registers every gateway type of this build: console, file, twilio, kannel, smtp.
 void register_builtin_gateways(GatewayRegistry& registry);
 
 }  // namespace tocsin::adapters

@@ -233,19 +233,19 @@ class KannelGatewayTest : public ::testing::Test {
   }
 
   // Every message reached fakesmsc once, with its exact text, from our sender; and
-  // nothing else did (the bearerbox counted as many segments out as fakesmsc got).
+  // nothing else did (the bearerbox counted as many messages out as fakesmsc got).
   void expect_received_exactly(const std::vector<OutgoingMessage>& sent, bool ucs2) {
     ASSERT_TRUE(kannel_.wait_for_messages(sent.size(), 30s))
         << kannel_.received().size() << " of " << sent.size() << "\n"
         << kannel_.logs();
     ASSERT_TRUE(eventually(
         [&] {
-          return kannel_.bearerbox_segments_sent() ==
-                 static_cast<long>(kannel_.segments_received());
+          return kannel_.bearerbox_messages_sent() ==
+                 static_cast<long>(kannel_.received().size());
         },
         10s))
-        << "bearerbox sent " << kannel_.bearerbox_segments_sent() << ", fakesmsc got "
-        << kannel_.segments_received();
+        << "bearerbox sent " << kannel_.bearerbox_messages_sent() << ", fakesmsc got "
+        << kannel_.received().size();
     const auto received = kannel_.received();
     EXPECT_EQ(received.size(), sent.size());
     std::map<std::string, std::vector<testing::FakesmscMessage>> by_number;

@@ -197,7 +197,7 @@ size_t KannelHarness::segments_received() {
   return output_.records();
 }
 
-long KannelHarness::bearerbox_segments_sent() const {
+long KannelHarness::bearerbox_messages_sent() const {
   // "SMS: received 0 (0 queued), sent 50 (0 queued), store size -1"
   static const std::regex kSent(R"(SMS: received \d+ \(\d+ queued\), sent (\d+) \()");
   const std::string text = status();

@@ -73,10 +73,11 @@ class KannelHarness {
   std::vector<FakesmscMessage> received();
   // "Got message" records so far: segments on the air.
   size_t segments_received();
-  // Segments the bearerbox has handed to the fake centre (its status page); -1 when the
-  // page cannot be read. Equal to segments_received() once fakesmsc has caught up, so
-  // together they show that nothing was sent twice.
-  long bearerbox_segments_sent() const;
+  // Messages the bearerbox has handed to the fake centre (its status page's "sent", which
+  // counts a concatenated message once, not per part); -1 when the page cannot be read.
+  // Equal to received().size() once fakesmsc has caught up, so together they show that
+  // nothing was sent twice.
+  long bearerbox_messages_sent() const;
 
   // Makes the operator deliver a mobile-originated SMS from `from` to `to`, and waits
   // until fakesmsc has sent it to the bearerbox. text is UTF-8, one line, at most 200

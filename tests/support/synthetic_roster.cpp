@@ -101,48 +101,58 @@ std::string quoted(std::string_view value) {
 
 }  // namespace
 
-std::string make_roster_csv(const RosterOptions& options) {
+std::vector<RosterMember> make_roster(const RosterOptions& options) {
   std::mt19937 random(options.seed);
   auto pick = [&random](const auto& list) {
     return list[std::uniform_int_distribution<size_t>(0, list.size() - 1)(random)];
   };
-  std::string csv =
-      "Numéro de membre,Prénom,Nom,Cellulaire,Courriel,Langue,Région,Secteur,Syndicat local,"
-      "Titre d'emploi,Étiquettes\r\n";
-  csv.reserve(options.members * 150);
+  std::vector<RosterMember> roster;
+  roster.reserve(options.members);
   std::string previous_phone;
   for (size_t i = 0; i < options.members; ++i) {
-    const std::string id = "M" + std::to_string(100000 + i);
-    const std::string_view first = pick(first_names);
-    const std::string_view last = pick(last_names);
-    std::string phone;
+    RosterMember member;
+    member.id = "M" + std::to_string(100000 + i);
+    member.first_name = pick(first_names);
+    member.last_name = pick(last_names);
     if (options.shared_phone_every != 0 && i % options.shared_phone_every == 1 &&
         !previous_phone.empty()) {
-      phone = previous_phone;
+      member.phone = previous_phone;
     } else {
-      phone = phone_as_typed(area_codes[(i / 10000) % area_codes.size()],
-                             static_cast<unsigned>(i % 10000), static_cast<unsigned>(i));
+      member.phone = phone_as_typed(area_codes[(i / 10000) % area_codes.size()],
+                                    static_cast<unsigned>(i % 10000), static_cast<unsigned>(i));
     }
-    previous_phone = phone;
-    std::string email;
+    previous_phone = member.phone;
     if (options.without_email_every == 0 || i % options.without_email_every != 3) {
-      email = ascii_fold_for_email(first) + "." + ascii_fold_for_email(last) + "." +
-              std::to_string(i) + "@exemple.qc.ca";
+      member.email = ascii_fold_for_email(member.first_name) + "." +
+                     ascii_fold_for_email(member.last_name) + "." + std::to_string(i) +
+                     "@exemple.qc.ca";
     }
     const size_t region = std::uniform_int_distribution<size_t>(0, regions.size() - 1)(random);
     const size_t sector = std::uniform_int_distribution<size_t>(0, sectors.size() - 1)(random);
     // Locals belong to a region: 300 locals over 17 regions.
     const size_t local = 1000 + region * 18 + std::uniform_int_distribution<size_t>(0, 17)(random);
-    std::string member_tags;
-    if (i % 9 == 0) member_tags = std::string(tags[0]);
-    if (i % 25 == 0) member_tags += std::string(member_tags.empty() ? "" : ", ") + "delegate";
-    if (i % 400 == 0) member_tags += std::string(member_tags.empty() ? "" : ", ") + "executive";
-    const char* language = (i % 7 == 0) ? "en" : (i % 13 == 0 ? "Français" : "fr");
+    if (i % 9 == 0) member.tags = std::string(tags[0]);
+    if (i % 25 == 0) member.tags += std::string(member.tags.empty() ? "" : ", ") + "delegate";
+    if (i % 400 == 0) member.tags += std::string(member.tags.empty() ? "" : ", ") + "executive";
+    member.language = (i % 7 == 0) ? "en" : (i % 13 == 0 ? "Français" : "fr");
+    member.region = regions[region];
+    member.sector = sectors[sector];
+    member.local = std::to_string(local);
+    member.job_title = pick(job_titles);
+    roster.push_back(std::move(member));
+  }
+  return roster;
+}
 
-    csv += id + "," + std::string(first) + "," + quoted(last) + "," + phone + "," + email + "," +
-           language + "," + std::string(regions[region]) + "," + std::string(sectors[sector]) +
-           "," + std::to_string(local) + "," + quoted(pick(job_titles)) + "," +
-           quoted(member_tags) + "\r\n";
+std::string make_roster_csv(const RosterOptions& options) {
+  std::string csv =
+      "Numéro de membre,Prénom,Nom,Cellulaire,Courriel,Langue,Région,Secteur,Syndicat local,"
+      "Titre d'emploi,Étiquettes\r\n";
+  csv.reserve(options.members * 150);
+  for (const RosterMember& m : make_roster(options)) {
+    csv += m.id + "," + m.first_name + "," + quoted(m.last_name) + "," + m.phone + "," + m.email +
+           "," + m.language + "," + m.region + "," + m.sector + "," + m.local + "," +
+           quoted(m.job_title) + "," + quoted(m.tags) + "\r\n";
   }
   return csv;
 }

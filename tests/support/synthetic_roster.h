@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tocsin::testing {
 
@@ -17,7 +18,26 @@ struct RosterOptions {
   size_t without_email_every = 11;
 };
 
-// The CSV text (UTF-8, comma-separated, CRLF line ends as Excel writes them).
+// One member as the roster gives it (text as typed: phone in any format, language "fr",
+// "en" or "Français"). Tests compare what was sent against these.
+struct RosterMember {
+  std::string id;  // "M100000"...
+  std::string first_name;
+  std::string last_name;
+  std::string phone;
+  std::string email;  // may be empty
+  std::string language;
+  std::string region;
+  std::string sector;
+  std::string local;
+  std::string job_title;
+  std::string tags;  // ", "-separated
+};
+
+// The members, in roster order.
+std::vector<RosterMember> make_roster(const RosterOptions& options);
+
+// The CSV text of make_roster(options) (UTF-8, comma-separated, CRLF line ends as Excel writes them).
 std::string make_roster_csv(const RosterOptions& options);
 
 }  // namespace tocsin::testing

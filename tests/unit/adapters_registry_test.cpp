@@ -66,7 +66,7 @@ TEST_F(AdaptersRegistry, EntryWithoutTypeNamesItsIndex) {
   )pb");
   EXPECT_TRUE(gateways.empty()) << "no partial set of gateways on error";
   ASSERT_EQ(errors_.size(), 1u);
-  EXPECT_EQ(errors_[0], "gateways[1]: no gateway type set; expected one of console, file, smtp, twilio");
+  EXPECT_EQ(errors_[0], "gateways[1]: no gateway type set; expected one of console, file, kannel, smtp, twilio");
 }
 
 TEST_F(AdaptersRegistry, TypeWithoutFactoryNamesIndexAndType) {
