@@ -111,6 +111,19 @@ bool refuses_session(int code) {
   }
 }
 
+// The TLS failures name the setting to look at; the rest get libcurl's fixed description,
+// not its error buffer, which may quote the server.
+std::string transport_reason(CURLcode code) {
+  switch (code) {
+    case CURLE_USE_SSL_FAILED:
+      return "SMTP server offers no STARTTLS and smtp.require_tls is set: nothing was sent";
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return "SMTP server's certificate is not trusted (smtp.ca_file?) or names another host";
+    default:
+      return std::string("SMTP transport: ") + curl_easy_strerror(code);
+  }
+}
+
 dispatch::SendResult result_of(dispatch::Outcome outcome, std::string reason) {
   dispatch::SendResult result;
   result.outcome = outcome;
@@ -350,6 +363,13 @@ dispatch::SendResult SmtpGateway::classify(const OutgoingMessage& message,
   }
   if (code >= 400 && code < 500) return result_of(Outcome::temporary, reply_reason(response));
   if (code >= 500 && code < 600) {
+    if (code == 535) {
+      // Like a Twilio 401: our credentials are wrong for every member alike.
+      return result_of(Outcome::temporary,
+                       reply_reason(response) +
+                           " (the server refused our login: check smtp.username and "
+                           "smtp.password)");
+    }
     if (refuses_session(code)) {
       return result_of(Outcome::temporary,
                        reply_reason(response) + " (the server refused our session)");
@@ -357,10 +377,8 @@ dispatch::SendResult SmtpGateway::classify(const OutgoingMessage& message,
     return result_of(Outcome::permanent, reply_reason(response));
   }
   if (response.transport_error != 0) {
-    // libcurl's fixed description, not its error buffer: that one may quote the server.
     return result_of(Outcome::temporary,
-                     std::string("SMTP transport: ") +
-                         curl_easy_strerror(static_cast<CURLcode>(response.transport_error)));
+                     transport_reason(static_cast<CURLcode>(response.transport_error)));
   }
   return result_of(Outcome::temporary, "unexpected SMTP reply " + std::to_string(code));
 }

@@ -54,8 +54,10 @@ class SmtpGateway final : public Gateway {
   // SMTP reply codes (http_status): 2xx accepted, with message_id(); 4xx temporary; 5xx
   // permanent ("SMTP 550 5.1.1"), except the codes that refuse our session rather than the
   // recipient (500, 502-504, 530, 534, 535, 538: the gateway's configuration), which are
-  // temporary so that failover, not the member's record, takes the blow. No reply, a
-  // transport error or a timeout: temporary. Reasons hold codes only, never an address.
+  // temporary so that failover, not the member's record, takes the blow (535, a refused
+  // login, says so, like twilio's 401). No reply, a transport error (among them a server
+  // without the STARTTLS require_tls asks for, or a certificate that fails verification)
+  // or a timeout: temporary. Reasons hold codes only, never an address.
   dispatch::SendResult classify(const OutgoingMessage& message,
                                 const GatewayResponse& response) const override;
 

@@ -22,6 +22,8 @@
 #include "tests/support/ports.h"
 #include "tests/support/smtp_sink.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_certificate.h"
 
 namespace tocsin::adapters {
 namespace {
@@ -32,13 +34,15 @@ using dispatch::Outcome;
 using google::protobuf::Struct;
 using google::protobuf::Value;
 
-std::unique_ptr<Gateway> make_gateway(const std::string& url) {
+// extra_fields: more SmtpGatewayConfig fields in text format (TLS, AUTH).
+std::unique_ptr<Gateway> make_gateway(const std::string& url, const std::string& extra_fields = "") {
   GatewayRegistry registry;
   register_smtp_gateway(registry);
   std::vector<std::string> errors;
   // Plain strings, not a pb raw string: clang-format would reflow the URL's quotes.
   const std::string text = "gateways { name: \"mail\" rate_per_second: 50 smtp { url: \"" + url +
-                           "\" from: \"Syndicat de l’Estrie <mobilisation@syndicat.qc.ca>\" } }";
+                           "\" from: \"Syndicat de l’Estrie <mobilisation@syndicat.qc.ca>\" " +
+                           extra_fields + " } }";
   auto gateways = registry.build_all(config::parse_text(text, "test.textproto"), &errors);
   EXPECT_TRUE(errors.empty()) << errors.front();
   return gateways.empty() ? nullptr : std::move(gateways[0]);
@@ -252,6 +256,122 @@ TEST_F(SmtpGatewayTest, AnInvalidAddressNeverReachesTheServer) {
   EXPECT_EQ(results[0].outcome, Outcome::permanent);
   EXPECT_EQ(results[0].reason.rfind("invalid recipient address", 0), 0u) << results[0].reason;
   EXPECT_EQ(client.connections_opened(), 0u);
+  EXPECT_TRUE(sink.message_files().empty());
+}
+
+// --- STARTTLS and AUTH ------------------------------------------------------------------
+
+// A sink that requires STARTTLS (with a certificate made for this test) and AUTH, and the
+// config fields of a gateway that trusts that certificate.
+class SmtpGatewayTlsTest : public SmtpGatewayTest {
+ protected:
+  SmtpGatewayTlsTest() : certificate_(testing::make_test_certificate(dir_.path())) {}
+
+  testing::SmtpSink::Options secured_sink() const {
+    return {.tls_certificate = certificate_.certificate,
+            .tls_key = certificate_.private_key,
+            .username = "tocsin",
+            .password = "Gr\xC3\xA8ve-2025"};
+  }
+
+  std::string tls_fields(const std::string& password) const {
+    return "require_tls: true ca_file: \"" + certificate_.certificate.string() +
+           "\" username: \"tocsin\" password { inline: \"" + password + "\" }";
+  }
+
+  testing::TempDir dir_{"tocsin-smtp-tls"};
+  testing::TestCertificate certificate_;
+};
+
+TEST_F(SmtpGatewayTlsTest, StarttlsAndAuthCarryEveryMessageEncrypted) {
+  testing::SmtpSink sink(secured_sink());
+  auto gateway = make_gateway(sink.url(), tls_fields("Gr\xC3\xA8ve-2025"));
+  ASSERT_NE(gateway, nullptr);
+  io::CurlMultiOptions options;
+  options.max_host_connections = 2;
+  io::CurlMulti client(io_.get_executor(), options);
+
+  std::vector<OutgoingMessage> sent;
+  for (int i = 0; i < 12; ++i) sent.push_back(member_email(i));
+  const auto results = send_all(*gateway, client, sent);
+  for (size_t i = 0; i < results.size(); ++i) {
+    EXPECT_EQ(results[i].outcome, Outcome::accepted) << i << ": " << results[i].reason;
+  }
+
+  const auto activity = sink.activity();
+  EXPECT_EQ(activity.mail_commands, 12);
+  EXPECT_EQ(activity.mail_in_clear, 0) << "every MAIL FROM after STARTTLS";
+  EXPECT_EQ(activity.refused_logins, 0);
+  EXPECT_LE(activity.mail_connections.size(), 2u) << "several messages per TLS session";
+  EXPECT_EQ(activity.logins, static_cast<int>(activity.mail_connections.size()))
+      << "one AUTH per connection, not per message";
+
+  const auto received = parse_with_python(sink.message_files());
+  ASSERT_EQ(received.size(), 12u);
+  std::map<std::string, Struct> by_recipient;
+  for (const Struct& message : received) by_recipient[strings(message, "rcpt").at(0)] = message;
+  for (const OutgoingMessage& message : sent) {
+    SCOPED_TRACE(message.to);
+    ASSERT_TRUE(by_recipient.count(message.to));
+    EXPECT_EQ(text(by_recipient[message.to], "subject"), message.email_subject);
+    EXPECT_EQ(text(by_recipient[message.to], "plain"), message.text);
+  }
+}
+
+TEST_F(SmtpGatewayTlsTest, AWrongPasswordIsTheGatewaysFaultAndDeliversNothing) {
+  testing::SmtpSink sink(secured_sink());
+  auto gateway = make_gateway(sink.url(), tls_fields("not-the-password"));
+  ASSERT_NE(gateway, nullptr);
+  io::CurlMulti client(io_.get_executor());
+  const auto results = send_all(*gateway, client, {member_email(0), member_email(1)});
+  ASSERT_EQ(results.size(), 2u);
+  for (const auto& result : results) {
+    // Temporary, like twilio's 401: the gateway's health takes it out of rotation and the
+    // members wait for another gateway or a fixed config, instead of all failing for good.
+    EXPECT_EQ(result.outcome, Outcome::temporary);
+    EXPECT_EQ(result.reason,
+              "SMTP 535 5.7.8 (the server refused our login: check smtp.username and "
+              "smtp.password)");
+  }
+  const auto activity = sink.activity();
+  EXPECT_GE(activity.refused_logins, 1);
+  EXPECT_EQ(activity.logins, 0);
+  EXPECT_EQ(activity.mail_commands, 0);
+  EXPECT_TRUE(sink.message_files().empty());
+}
+
+TEST_F(SmtpGatewayTlsTest, RequireTlsSendsNothingToAServerWithoutStarttls) {
+  testing::SmtpSink sink;  // no STARTTLS, no AUTH: it would take anything in clear
+  auto gateway = make_gateway(sink.url(), tls_fields("Gr\xC3\xA8ve-2025"));
+  ASSERT_NE(gateway, nullptr);
+  io::CurlMulti client(io_.get_executor());
+  const auto results = send_all(*gateway, client, {member_email(0)});
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, Outcome::temporary);
+  EXPECT_EQ(results[0].reason,
+            "SMTP server offers no STARTTLS and smtp.require_tls is set: nothing was sent");
+  EXPECT_EQ(client.connections_opened(), 1u) << "it did talk to the server";
+  const auto activity = sink.activity();
+  EXPECT_EQ(activity.mail_commands, 0) << "no MAIL FROM in clear";
+  EXPECT_EQ(activity.logins + activity.refused_logins, 0) << "no password in clear";
+  EXPECT_TRUE(sink.message_files().empty());
+}
+
+TEST_F(SmtpGatewayTlsTest, AnUntrustedCertificateIsRefusedBeforeLogin) {
+  testing::SmtpSink sink(secured_sink());
+  // No ca_file: the system's authorities, which never signed the test's certificate.
+  auto gateway = make_gateway(
+      sink.url(), "require_tls: true username: \"tocsin\" password { inline: \"x\" }");
+  ASSERT_NE(gateway, nullptr);
+  io::CurlMulti client(io_.get_executor());
+  const auto results = send_all(*gateway, client, {member_email(0)});
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].outcome, Outcome::temporary);
+  EXPECT_EQ(results[0].reason,
+            "SMTP server's certificate is not trusted (smtp.ca_file?) or names another host");
+  const auto activity = sink.activity();
+  EXPECT_EQ(activity.logins + activity.refused_logins, 0) << "the password never left";
+  EXPECT_EQ(activity.mail_commands, 0);
   EXPECT_TRUE(sink.message_files().empty());
 }
 

@@ -2,18 +2,26 @@
 
 #include <algorithm>
 #include <regex>
+#include <sstream>
 #include <stdexcept>
 
 #include "tests/support/ports.h"
 
 namespace tocsin::testing {
 
-SmtpSink::SmtpSink() : dir_("tocsin-smtp-sink"), port_(free_tcp_port()) {
+SmtpSink::SmtpSink(Options options) : dir_("tocsin-smtp-sink"), port_(free_tcp_port()) {
   Subprocess::Options spawn;
   // Debian's interpreter: python3-aiosmtpd is installed for it, not for another python3
   // that may come first on PATH.
   spawn.argv = {"/usr/bin/python3", std::string(TOCSIN_SOURCE_DIR) + "/tests/support/smtp_sink.py",
                 std::to_string(port_), dir_.path().string()};
+  if (!options.tls_certificate.empty()) {
+    spawn.argv.insert(spawn.argv.end(), {"--tls", options.tls_certificate.string(),
+                                         options.tls_key.string()});
+  }
+  if (!options.username.empty()) {
+    spawn.argv.insert(spawn.argv.end(), {"--auth", options.username, options.password});
+  }
   process_ = std::make_unique<Subprocess>(spawn);
   if (!process_->wait_for_stdout_line(std::regex("^ready$"), std::chrono::seconds(10))) {
     throw std::runtime_error(
@@ -32,6 +40,27 @@ std::vector<std::filesystem::path> SmtpSink::message_files() const {
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+SmtpSink::Activity SmtpSink::activity() const {
+  // The event lines smtp_sink.py prints after "ready": "mail N tls|clear", "auth N ok|refused".
+  Activity activity;
+  std::istringstream lines(process_->stdout_text());
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string kind, what;
+    int connection = 0;
+    if (!(words >> kind >> connection >> what)) continue;
+    if (kind == "mail") {
+      ++activity.mail_commands;
+      if (what == "clear") ++activity.mail_in_clear;
+      activity.mail_connections.insert(connection);
+    } else if (kind == "auth") {
+      ++(what == "ok" ? activity.logins : activity.refused_logins);
+    }
+  }
+  return activity;
 }
 
 }  // namespace tocsin::testing
