@@ -125,6 +125,11 @@ void TwilioServer::set_opted_out(std::set<std::string> numbers) {
   opted_out_ = std::move(numbers);
 }
 
+void TwilioServer::set_landlines(std::set<std::string> numbers) {
+  std::lock_guard lock(mutex_);
+  landlines_ = std::move(numbers);
+}
+
 void TwilioServer::set_status_callbacks(bool on) {
   std::lock_guard lock(mutex_);
   callbacks_on_ = on;
@@ -201,6 +206,9 @@ HttpReply TwilioServer::accept(Message message) {
     std::lock_guard lock(mutex_);
     if (opted_out_.contains(message.to)) {
       return twilio_error(400, 21610, "Attempt to send to unsubscribed recipient");
+    }
+    if (landlines_.contains(message.to)) {
+      return twilio_error(400, 21614, "'To' number is not a valid mobile number");
     }
     if (rate_limit_ > 0) {
       const uint64_t used = window < segments_per_second_.size() ? segments_per_second_[window] : 0;

@@ -2,7 +2,8 @@
 // A Twilio-shaped SMS provider for integration tests and benchmarks (issue 5): it speaks
 // POST /2010-04-01/Accounts/{sid}/Messages.json like Twilio (Basic auth, form fields, JSON
 // answers with Twilio's error codes), records what it accepted, counts per second on its
-// own side, and can be told at run time to throttle, fail, refuse opted-out numbers or hang.
+// own side, and can be told at run time to throttle, fail, refuse opted-out numbers and
+// landlines, or hang.
 // Optionally it sends signed status callbacks, as Twilio does, from a background thread.
 //
 // Served by EpollHttpServer on 127.0.0.1 (port picked by the kernel), fast enough to be
@@ -79,6 +80,9 @@ class TwilioServer {
   void set_mode(Mode mode, int retry_after_seconds = 1);
   // Messages to these numbers get 400 code 21610 (opted out at the carrier).
   void set_opted_out(std::set<std::string> numbers);
+  // Messages to these numbers get 400 code 21614 (a landline: not a mobile number), a
+  // permanent failure.
+  void set_landlines(std::set<std::string> numbers);
   void set_status_callbacks(bool on);
 
   std::vector<Message> messages() const;  // accepted ones, in order (if recorded)
@@ -112,6 +116,7 @@ class TwilioServer {
   int retry_after_seconds_ = 1;
   int rate_limit_ = 0;
   std::set<std::string> opted_out_;
+  std::set<std::string> landlines_;
   bool callbacks_on_ = false;
   std::vector<Message> messages_;
   uint64_t accepted_ = 0;
