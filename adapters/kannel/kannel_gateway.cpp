@@ -258,18 +258,23 @@ SendResult KannelGateway::classify(const OutgoingMessage& message,
       result.message_id = kannel_message_id(message.idempotency_key);
       return result;
     }
-    // A web server other than an smsbox answering at sendsms_url: nothing was sent.
-    result.outcome = Outcome::permanent;
+    // A web server other than an smsbox answering at sendsms_url: nothing was sent, and
+    // the gateway is misconfigured (see below).
+    result.outcome = Outcome::temporary;
     result.reason = "kannel http " + std::to_string(status) +
                     ": not a Kannel answer (is sendsms_url an smsbox?)";
     return result;
   }
   result.reason = "kannel http " + std::to_string(status) + (said.empty() ? "" : ": " + said);
-  if (status == 403) {
-    // Kannel's "Authorization failed for sendsms": our username or password. Nothing any
-    // retry of this message could fix; the gateway itself is misconfigured.
-    result.outcome = Outcome::permanent;
-    result.reason += " (check the gateway's username and password)";
+  if (status == 403 || status == 404) {
+    // 403 is Kannel's "Authorization failed for sendsms" (our username or password), 404 a
+    // sendsms_url with the wrong path. The gateway is misconfigured, not the member's
+    // number: temporary, as twilio treats a refused login, so it counts against this
+    // gateway's health (its share goes to the others) and the member is retried, never
+    // failed or sent to email for our mistake.
+    result.outcome = Outcome::temporary;
+    result.reason += status == 403 ? " (check the gateway's username and password)"
+                                   : " (check the gateway's sendsms_url)";
   } else if (status >= 400 && status < 500) {
     // "Missing receiver number", "Number(s) has/have been denied by white- and/or
     // black-lists", "Charset or body misformed"...: this message as built cannot go.

@@ -214,7 +214,8 @@ TEST(AdaptersKannel, AcceptedAndQueuedAreAccepted) {
 
 TEST(AdaptersKannel, NonKannelSuccessIsNotTakenForAcceptance) {
   const auto result = gateway().classify(sms("x"), answer(200, "<html>It works!</html>"));
-  EXPECT_EQ(result.outcome, Outcome::permanent);
+  // The gateway's URL is wrong, not the member's number: counted against the gateway.
+  EXPECT_EQ(result.outcome, Outcome::temporary);
   EXPECT_TRUE(result.message_id.empty());
   EXPECT_NE(result.reason.find("not a Kannel answer"), std::string::npos) << result.reason;
 }
@@ -227,9 +228,11 @@ TEST(AdaptersKannel, ServiceUnavailableAndServerErrorsAreTemporary) {
   EXPECT_EQ(g.classify(sms("x"), answer(500, "")).outcome, Outcome::temporary);
 }
 
-TEST(AdaptersKannel, RefusedCredentialsArePermanentWithoutThePassword) {
+// A misconfigured gateway is temporary (as twilio's 401): it fails over, the members wait.
+TEST(AdaptersKannel, RefusedCredentialsAreTemporaryWithoutThePassword) {
   const auto result = gateway().classify(sms("x"), answer(403, "Authorization failed for sendsms"));
-  EXPECT_EQ(result.outcome, Outcome::permanent);
+  EXPECT_EQ(result.outcome, Outcome::temporary);
+  EXPECT_NE(result.reason.find("username and password"), std::string::npos) << result.reason;
   EXPECT_NE(result.reason.find("kannel http 403: Authorization failed for sendsms"),
             std::string::npos)
       << result.reason;
@@ -247,8 +250,15 @@ TEST(AdaptersKannel, OtherClientErrorsArePermanentWithKannelsReasonMasked) {
   result = g.classify(sms("x"), answer(400, "Receiver +1 514 555 0123 rejected\r\nmore"));
   EXPECT_EQ(result.outcome, Outcome::permanent);
   EXPECT_EQ(result.reason, "kannel http 400: Receiver +1 # # # rejected");
-  result = g.classify(sms("x"), answer(404, std::string(500, 'x')));
+  result = g.classify(sms("x"), answer(409, std::string(500, 'x')));
+  EXPECT_EQ(result.outcome, Outcome::permanent);
   EXPECT_LE(result.reason.size(), 120u);
+}
+
+TEST(AdaptersKannel, WrongSendsmsPathIsTemporaryAndSaysSo) {
+  const auto result = gateway().classify(sms("x"), answer(404, "Unknown service"));
+  EXPECT_EQ(result.outcome, Outcome::temporary);
+  EXPECT_NE(result.reason.find("sendsms_url"), std::string::npos) << result.reason;
 }
 
 TEST(AdaptersKannel, TimeoutsAndConnectionFailuresAreTemporary) {
