@@ -11,6 +11,8 @@
 #include <fstream>
 #include <map>
 
+#include "adapters/registry.h"
+
 namespace tocsin::config {
 namespace {
 
@@ -658,11 +660,28 @@ TEST(ConfigExamples, DevelopmentExampleIsValidWithRedisUrlFromEnvironment) {
 TEST(ConfigExamples, ProductionExampleIsValidWithItsCredential) {
   fs::path file = fs::path(TOCSIN_SOURCE_DIR) / "config" / "tocsin.production.conf";
   TempDir credentials;
-  credentials.write("redis-password", "secret\n");
-  Config config = load(file, fake_env({{"CREDENTIALS_DIRECTORY", credentials.path().string()}}));
+  for (const char* name : {"redis-password", "twilio-auth-token", "kannel-password",
+                           "kannel-webhook-secret", "smtp-password"}) {
+    credentials.write(name, "secret-of-" + std::string(name) + "\n");
+  }
+  const auto env = fake_env({{"CREDENTIALS_DIRECTORY", credentials.path().string()}});
+  Config config = load(file, env);
   EXPECT_EQ(config.redis().url(), "unix:///run/redis/redis-server.sock");
   EXPECT_EQ(config.http().public_url(), "https://tocsin.example.org");
   EXPECT_EQ(config.redis().password().credential(), "redis-password");
+  // Its gateways build, as --check-config would check them. Gateway secrets are read from
+  // the process's environment, as systemd hands it over.
+  ::setenv("CREDENTIALS_DIRECTORY", credentials.path().c_str(), 1);
+  adapters::GatewayRegistry registry;
+  adapters::register_builtin_gateways(registry);
+  std::vector<std::string> errors;
+  const auto gateways = registry.build_all(config, &errors);
+  EXPECT_TRUE(errors.empty()) << errors[0];
+  ASSERT_EQ(gateways.size(), 3u);
+  EXPECT_EQ(gateways[0]->type(), "twilio");
+  EXPECT_EQ(gateways[1]->type(), "kannel");
+  EXPECT_EQ(gateways[2]->type(), "smtp");
+  ::unsetenv("CREDENTIALS_DIRECTORY");
 }
 
 }  // namespace
