@@ -193,7 +193,8 @@ bool check_ca_file(const std::string& path, std::string* error) {
   std::unique_ptr<X509_STORE, StoreDeleter> store(X509_STORE_new());
   ERR_clear_error();
   const bool loaded = store && X509_STORE_load_file(store.get(), path.c_str()) == 1;
-  const bool has_certificate = loaded && sk_X509_OBJECT_num(X509_STORE_get0_objects(store.get())) > 0;
+  const bool has_certificate =
+      loaded && sk_X509_OBJECT_num(X509_STORE_get0_objects(store.get())) > 0;
   ERR_clear_error();  // OpenSSL's queue is per thread: leave nothing for libcurl to misread
   if (!has_certificate) {
     *error = "smtp.ca_file: \"" + path + "\" holds no PEM certificate (or cannot be read)";

@@ -42,11 +42,12 @@ class SmtpGateway final : public Gateway {
   const SmtpSettings& settings() const { return settings_; }
 
   // The envelope: the configured URL, TLS policy, CA file, credentials and timeout, MAIL
-  // FROM the From address, RCPT TO message.to, and the whole message (mime::build_message): From, To, Subject, Date, Message-ID,
-  // MIME-Version, Content-Language (message.language), Auto-Submitted,
-  // X-Auto-Response-Suppress, List-Unsubscribe (mailto and message.rsvp_link),
-  // List-Unsubscribe-Post when that link is https, then message.text as text/plain and
-  // message.email_html (or HTML made from the text) as text/html.
+  // FROM the From address, RCPT TO message.to, and the whole message
+  // (mime::build_message): From, To, Subject, Date, Message-ID, MIME-Version,
+  // Content-Language (message.language), Auto-Submitted, X-Auto-Response-Suppress,
+  // List-Unsubscribe (mailto and message.rsvp_link), List-Unsubscribe-Post when that link
+  // is https, then message.text as text/plain and message.email_html (or HTML made from
+  // the text) as text/html.
   // A message.to that is not a valid address is never sent: the envelope then has no URL,
   // which libcurl refuses at once without connecting, and classify() calls it permanent.
   GatewayRequest build(const OutgoingMessage& message) const override;

@@ -176,9 +176,8 @@ std::unique_ptr<CurlTransfer> make_smtp_transfer(adapters::SmtpEnvelope envelope
   CURL* easy = transfer->easy;
   if (easy == nullptr) return transfer;
   transfer->smtp = true;
-  set_common_options(*transfer,
-                     envelope.timeout.count() > 0 ? envelope.timeout : options.smtp_timeout,
-                     options);
+  set_common_options(
+      *transfer, envelope.timeout.count() > 0 ? envelope.timeout : options.smtp_timeout, options);
   curl_easy_setopt(easy, CURLOPT_URL, envelope.url.c_str());
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   // With CURLUSESSL_ALL libcurl fails the transfer (CURLE_USE_SSL_FAILED) when the server

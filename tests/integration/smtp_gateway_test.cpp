@@ -35,7 +35,8 @@ using google::protobuf::Struct;
 using google::protobuf::Value;
 
 // extra_fields: more SmtpGatewayConfig fields in text format (TLS, AUTH).
-std::unique_ptr<Gateway> make_gateway(const std::string& url, const std::string& extra_fields = "") {
+std::unique_ptr<Gateway> make_gateway(const std::string& url,
+                                      const std::string& extra_fields = "") {
   GatewayRegistry registry;
   register_smtp_gateway(registry);
   std::vector<std::string> errors;
@@ -171,6 +172,10 @@ TEST_F(SmtpGatewayTest, TwentyMembersEachGetTheirEmailDecodedExactly) {
   EXPECT_EQ(client.transfers_started(), 20u);
   EXPECT_LE(client.connections_opened(), 4u) << "several messages per connection";
   RecordProperty("smtp_connections", static_cast<int>(client.connections_opened()));
+
+  // No require_tls, no STARTTLS offered: in clear, as the sink's TLS tests rely on it seeing.
+  EXPECT_EQ(sink.activity().mail_in_clear, 20);
+  EXPECT_EQ(sink.activity().mail_connections.size(), client.connections_opened());
 
   const auto files = sink.message_files();
   ASSERT_EQ(files.size(), 20u);
@@ -360,8 +365,8 @@ TEST_F(SmtpGatewayTlsTest, RequireTlsSendsNothingToAServerWithoutStarttls) {
 TEST_F(SmtpGatewayTlsTest, AnUntrustedCertificateIsRefusedBeforeLogin) {
   testing::SmtpSink sink(secured_sink());
   // No ca_file: the system's authorities, which never signed the test's certificate.
-  auto gateway = make_gateway(
-      sink.url(), "require_tls: true username: \"tocsin\" password { inline: \"x\" }");
+  auto gateway =
+      make_gateway(sink.url(), "require_tls: true username: \"tocsin\" password { inline: \"x\" }");
   ASSERT_NE(gateway, nullptr);
   io::CurlMulti client(io_.get_executor());
   const auto results = send_all(*gateway, client, {member_email(0)});

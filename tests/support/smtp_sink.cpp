@@ -1,6 +1,7 @@
 #include "tests/support/smtp_sink.h"
 
 #include <algorithm>
+#include <fstream>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -16,8 +17,8 @@ SmtpSink::SmtpSink(Options options) : dir_("tocsin-smtp-sink"), port_(free_tcp_p
   spawn.argv = {"/usr/bin/python3", std::string(TOCSIN_SOURCE_DIR) + "/tests/support/smtp_sink.py",
                 std::to_string(port_), dir_.path().string()};
   if (!options.tls_certificate.empty()) {
-    spawn.argv.insert(spawn.argv.end(), {"--tls", options.tls_certificate.string(),
-                                         options.tls_key.string()});
+    spawn.argv.insert(spawn.argv.end(),
+                      {"--tls", options.tls_certificate.string(), options.tls_key.string()});
   }
   if (!options.username.empty()) {
     spawn.argv.insert(spawn.argv.end(), {"--auth", options.username, options.password});
@@ -43,9 +44,10 @@ std::vector<std::filesystem::path> SmtpSink::message_files() const {
 }
 
 SmtpSink::Activity SmtpSink::activity() const {
-  // The event lines smtp_sink.py prints after "ready": "mail N tls|clear", "auth N ok|refused".
+  // The lines of events.log: "mail N tls|clear", "auth N ok|refused". smtp_sink.py writes
+  // each before it answers the command, so every reply a client has got is counted.
   Activity activity;
-  std::istringstream lines(process_->stdout_text());
+  std::ifstream lines(dir_.path() / "events.log");
   std::string line;
   while (std::getline(lines, line)) {
     std::istringstream words(line);

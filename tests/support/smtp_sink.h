@@ -31,11 +31,11 @@ class SmtpSink {
 
   // What the server saw on its connections so far.
   struct Activity {
-    int mail_commands = 0;          // MAIL FROM accepted
-    int mail_in_clear = 0;          // ... of which outside TLS
-    std::set<int> mail_connections; // the connections that carried at least one MAIL
-    int logins = 0;                 // AUTH accepted
-    int refused_logins = 0;         // AUTH answered 535
+    int mail_commands = 0;           // MAIL FROM accepted
+    int mail_in_clear = 0;           // ... of which outside TLS
+    std::set<int> mail_connections;  // the connections that carried at least one MAIL
+    int logins = 0;                  // AUTH accepted
+    int refused_logins = 0;          // AUTH answered 535
   };
 
   // Starts the server and waits until it accepts connections; throws std::runtime_error

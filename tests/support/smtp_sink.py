@@ -17,7 +17,8 @@ one. A recipient whose address starts with "reject" is refused (550), to test fa
 command until it has been used (530). --auth requires AUTH PLAIN or LOGIN with that user
 and password before MAIL, and only over TLS (538 otherwise), as a submission server does.
 
-After "ready", one line per event on standard output, N numbering the connections:
+DIRECTORY/events.log gets one line per event, N numbering the connections, written before
+the reply that ends the command, so a client that has its answer finds the line there:
     mail N tls|clear      a MAIL FROM accepted, over STARTTLS or not
     auth N ok|refused     an AUTH attempt and its answer
 
@@ -44,8 +45,12 @@ def connection_number(server):
     return server.sink_connection
 
 
+events = None  # the open events.log
+
+
 def event(*words):
-    print(" ".join(str(word) for word in words), flush=True)
+    events.write(" ".join(str(word) for word in words) + "\n")
+    events.flush()
 
 
 class KeepMessages:
@@ -97,6 +102,8 @@ def main():
     parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--auth", nargs=2, metavar=("USER", "PASSWORD"))
     args = parser.parse_args()
+    global events
+    events = open(os.path.join(args.directory, "events.log"), "a", encoding="ascii")
 
     options = {}
     if args.tls:

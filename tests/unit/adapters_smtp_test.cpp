@@ -450,8 +450,8 @@ TEST_F(AdaptersSmtpFactory, RefusesACaFileWithoutACertificate) {
   // The key is PEM too, but no certificate: libcurl would fail every handshake with it.
   for (const auto& path : {not_pem, certificate.private_key}) {
     SCOPED_TRACE(path.string());
-    EXPECT_EQ(build(R"(url: "smtps://mail.example.org" from: "a@b.ca" ca_file: ")" +
-                    path.string() + "\""),
+    EXPECT_EQ(build(R"(url: "smtps://mail.example.org" from: "a@b.ca" ca_file: ")" + path.string() +
+                    "\""),
               nullptr);
     ASSERT_EQ(errors_.size(), 1u);
     EXPECT_EQ(errors_[0], "gateways[0].smtp.ca_file: \"" + path.string() +
