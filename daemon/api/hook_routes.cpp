@@ -1,9 +1,11 @@
-// Webhooks from the providers: delivery receipts (Twilio status callbacks, Kannel DLRs).
-// Public routes: each call is authenticated by its gateway (provider signature or our
+// Webhooks from the providers: delivery receipts (Twilio status callbacks, Kannel DLRs) and
+// members' replies (Twilio inbound SMS, Kannel MO get-url). Public routes: each call is authenticated by its gateway (provider signature or our
 // shared secret) before anything is read from it, and answered fast, since providers wait
 // only a few seconds and retry.
 
 #include <spdlog/spdlog.h>
+
+#include <chrono>
 
 #include "adapters/gateway.h"
 #include "api/routes.h"
@@ -12,6 +14,7 @@
 #include "dispatch/receipt_store.h"
 #include "http/router.h"
 #include "log/log.h"
+#include "replies/inbound_store.h"
 
 namespace tocsin::api {
 namespace {
@@ -20,7 +23,8 @@ using http::error_response;
 using http::Request;
 using http::Response;
 
-// A receipt is a few hundred bytes; a larger body is not a receipt.
+// A receipt or a reply is a few hundred bytes (an SMS of 10 parts is under 2 KiB of form);
+// a larger body is not one: 413.
 constexpr uint64_t kMaxHookBody = 16 * 1024;
 
 std::vector<std::pair<std::string, std::string>> decode_form(std::string_view body) {
@@ -67,37 +71,83 @@ Response empty_ok() {
   return response;
 }
 
-void add_status_route(http::Router& router, Services& services, const std::string& method,
-                      const std::string& type, const std::string& hook) {
+// What Twilio expects from an inbound webhook: TwiML. An empty <Response> sends nothing
+// back; confirmations go out through the gateways, under their rate limits.
+Response empty_twiml() {
+  Response response;
+  response.content_type = "text/xml";
+  response.body = R"(<?xml version="1.0" encoding="UTF-8"?><Response></Response>)";
+  return response;
+}
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A delivery receipt moves the member's delivery state forward.
+boost::asio::awaitable<Response> take_receipt(Services& services, const std::string& name,
+                                              const adapters::Gateway& gateway,
+                                              const adapters::CallbackRequest& callback) {
+  const auto parsed = gateway.parse_status(callback);
+  if (!parsed) {
+    spdlog::warn("event=receipt_refused gateway={} reason={}", log::quote(name),
+                 log::quote(parsed.reason));
+    co_return refusal(parsed.error, parsed.reason);
+  }
+  auto applied = co_await services.receipts.apply(name, *parsed.value);
+  // 503 makes the provider try again later: the receipt is not lost.
+  if (!applied) co_return error_response(503, "Redis is unavailable; try again");
+  co_return empty_ok();
+}
+
+// A member's reply: stored first (q:replies) and answered; the reply worker reads it.
+boost::asio::awaitable<Response> take_reply(Services& services, const std::string& name,
+                                            const adapters::Gateway& gateway,
+                                            const adapters::CallbackRequest& callback) {
+  const auto parsed = gateway.parse_inbound(callback);
+  if (!parsed) {
+    spdlog::warn("event=reply_refused gateway={} reason={}", log::quote(name),
+                 log::quote(parsed.reason));
+    co_return refusal(parsed.error, parsed.reason);
+  }
+  auto stored = co_await services.inbound.store(name, *parsed.value, now_ms());
+  if (!stored) co_return error_response(503, "Redis is unavailable; try again");
+  co_return gateway.type() == "twilio" ? empty_twiml() : empty_ok();
+}
+
+using HookHandler = boost::asio::awaitable<Response> (*)(Services&, const std::string& name,
+                                                         const adapters::Gateway&,
+                                                         const adapters::CallbackRequest&);
+
+// /hooks/{type}/{gateway}/{hook}: finds the gateway, which must be of that type, and hands
+// the request to `handle` as the gateway reads it.
+void add_hook_route(http::Router& router, Services& services, const std::string& method,
+                    const std::string& type, const std::string& hook, HookHandler handle) {
   const std::string pattern = "/hooks/" + type + "/{gateway}/" + hook;
   router.add(
       method, pattern, {.roles = {}, .needs_redis = true, .max_body_bytes = kMaxHookBody},
-      [&services, type](Request& request) -> boost::asio::awaitable<Response> {
+      [&services, type, handle](Request& request) -> boost::asio::awaitable<Response> {
         const std::string& name = request.path_params.at("gateway");
         const adapters::Gateway* gateway = services.find_gateway(name);
         if (gateway == nullptr || gateway->type() != type) {
           co_return error_response(404, "no " + type + " gateway of that name", "gateway");
         }
-        const auto parsed =
-            gateway->parse_status(to_callback(request, services.config.http().public_url()));
-        if (!parsed) {
-          spdlog::warn("event=receipt_refused gateway={} reason={}", log::quote(name),
-                       log::quote(parsed.reason));
-          co_return refusal(parsed.error, parsed.reason);
-        }
-        auto applied = co_await services.receipts.apply(name, *parsed.value);
-        // 503 makes the provider try again later: the receipt is not lost.
-        if (!applied) co_return error_response(503, "Redis is unavailable; try again");
-        co_return empty_ok();
+        co_return co_await handle(services, name, *gateway,
+                                  to_callback(request, services.config.http().public_url()));
       });
 }
 
 }  // namespace
 
 void add_hook_routes(http::Router& router, Services& services) {
-  add_status_route(router, services, "POST", "twilio", "status");
-  add_status_route(router, services, "GET", "kannel", "dlr");
-  add_status_route(router, services, "POST", "kannel", "dlr");
+  add_hook_route(router, services, "POST", "twilio", "status", &take_receipt);
+  add_hook_route(router, services, "GET", "kannel", "dlr", &take_receipt);
+  add_hook_route(router, services, "POST", "kannel", "dlr", &take_receipt);
+  add_hook_route(router, services, "POST", "twilio", "inbound", &take_reply);
+  add_hook_route(router, services, "GET", "kannel", "inbound", &take_reply);
+  add_hook_route(router, services, "POST", "kannel", "inbound", &take_reply);
 }
 
 }  // namespace tocsin::api

@@ -24,6 +24,9 @@ class ReceiptStore;
 namespace tocsin::adapters {
 class Gateway;
 }
+namespace tocsin::replies {
+class InboundStore;
+}
 
 namespace tocsin::api {
 
@@ -37,6 +40,8 @@ struct Services {
   dispatch::SendQueue& send_queue;
   // Delivery receipts, and the gateway (by name) whose webhook was called.
   dispatch::ReceiptStore& receipts;
+  // Members' replies, stored as they arrive for the reply worker.
+  replies::InboundStore& inbound;
   std::function<const adapters::Gateway*(std::string_view name)> find_gateway;
 };
 

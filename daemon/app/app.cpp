@@ -23,6 +23,7 @@
 #include "app/gateways.h"
 #include "dispatch/engine.h"
 #include "dispatch/receipt_store.h"
+#include "replies/inbound_store.h"
 #include "dispatch/send_queue.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -122,12 +123,13 @@ int run_daemon(config::Config config) {
   alerts::use_time_zone(config.time_zone());
   dispatch::SendQueue send_queue(redis, config);
   dispatch::ReceiptStore receipts(redis);
+  replies::InboundStore inbound(redis);
   // The engine is built once the port is known (below): gateways put the public URL in
   // what they send (Twilio's StatusCallback, Kannel's dlr-url). No request is served
   // before it exists.
   std::unique_ptr<dispatch::Engine> engine;
   api::Services services{
-      config,   redis, tokens, metrics, started_at, send_queue, receipts,
+      config,   redis,    tokens,  metrics, started_at, send_queue, receipts, inbound,
       [&engine](std::string_view name) { return engine ? engine->gateway(name) : nullptr; }};
   http::Router router(
       metrics, [&redis] { return redis.connected(); },
