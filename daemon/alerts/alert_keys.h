@@ -12,6 +12,11 @@
 //                         address, even when members share it
 //   alert:{id}:count      HASH delivery state -> number of messages in it
 //   alert:{id}:links      HASH link tag -> member id, for the RSVP links sent (rsvp_link.h)
+//   alert:{id}:rsvp       HASH member id -> the member's RSVP (replies/rsvp_record.h)
+//   alert:{id}:rsvp_text  HASH member id -> the text of the reply that set it
+//   alert:{id}:tally      HASH "dimension|measure" -> count, kept equal to the RSVPs'
+//   alert:{id}:unknown    HASH member id -> "at_ms|text": replies not read with confidence,
+//                         until a coordinator resolves them or the member answers clearly
 //   alerts                ZSET id by creation time (ms)
 //   alert:code:{code}     STRING -> id, the short code members quote ("A7")
 //   alert:code:seq        counter behind the codes
@@ -33,6 +38,10 @@ inline std::string delivery(std::string_view id) { return alert(id) + ":delivery
 inline std::string recipients(std::string_view id) { return alert(id) + ":to"; }
 inline std::string counts(std::string_view id) { return alert(id) + ":count"; }
 inline std::string links(std::string_view id) { return alert(id) + ":links"; }
+inline std::string rsvp(std::string_view id) { return alert(id) + ":rsvp"; }
+inline std::string rsvp_text(std::string_view id) { return alert(id) + ":rsvp_text"; }
+inline std::string tally(std::string_view id) { return alert(id) + ":tally"; }
+inline std::string unknown_replies(std::string_view id) { return alert(id) + ":unknown"; }
 inline std::string code(std::string_view code) { return "alert:code:" + std::string(code); }
 
 inline constexpr std::string_view kIndex = "alerts";

@@ -47,7 +47,9 @@ boost::asio::awaitable<Result<InboundStore::Stored>> InboundStore::store(
   auto reply = co_await redis_.eval(store_script(), std::move(keys), std::move(args));
   if (!reply) co_return reply.error();
   if (reply->is_error()) co_return std::make_error_code(std::errc::io_error);
-  co_return reply->str == "repeated" ? Stored::repeated : Stored::added;
+  if (reply->str == "repeated") co_return Stored::repeated;
+  if (on_stored_) on_stored_();
+  co_return Stored::added;
 }
 
 }  // namespace tocsin::replies

@@ -11,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "adapters/gateway.h"
@@ -42,12 +43,16 @@ class InboundStore {
   // Registers its script with load_on_connect(): construct before redis.run().
   explicit InboundStore(redis::Client& redis);
 
+  // Called after each reply added, e.g. to wake the reply worker of this process.
+  void on_stored(std::function<void()> callback) { on_stored_ = std::move(callback); }
+
   boost::asio::awaitable<Result<Stored>> store(const std::string& gateway,
                                                const adapters::InboundMessage& message,
                                                int64_t received_at_ms);
 
  private:
   redis::Client& redis_;
+  std::function<void()> on_stored_;
 };
 
 }  // namespace tocsin::replies
