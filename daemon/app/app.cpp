@@ -24,6 +24,7 @@
 #include "dispatch/engine.h"
 #include "dispatch/receipt_store.h"
 #include "replies/inbound_store.h"
+#include "replies/reply_worker.h"
 #include "dispatch/send_queue.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -106,6 +107,33 @@ void add_dispatch_metrics(metrics::Registry& metrics, const dispatch::Engine& en
   }
 }
 
+void add_reply_metrics(metrics::Registry& metrics, const replies::ReplyWorker& worker) {
+  struct Figure {
+    const char* name;
+    const char* help;
+    uint64_t replies::ReplyStats::*field;
+  };
+  static const Figure figures[] = {
+      {"tocsin_replies_read_total", "Replies read from q:replies.", &replies::ReplyStats::read},
+      {"tocsin_replies_recorded_total", "RSVPs stored or changed by a reply.",
+       &replies::ReplyStats::recorded},
+      {"tocsin_replies_unknown_total", "Replies not read with confidence, kept for a coordinator.",
+       &replies::ReplyStats::unknown},
+      {"tocsin_replies_opted_out_total", "Opt-outs by reply (STOP, ARRET...).",
+       &replies::ReplyStats::opted_out},
+      {"tocsin_replies_unmatched_total", "Replies from numbers no open alert was sent to.",
+       &replies::ReplyStats::unmatched},
+      {"tocsin_replies_answered_total", "Confirmations sent back to members.",
+       &replies::ReplyStats::answered},
+  };
+  for (const Figure& figure : figures) {
+    metrics.add_callback(figure.name, figure.help, metrics::Registry::Kind::counter,
+                         [&worker, field = figure.field] {
+                           return static_cast<double>(worker.stats().*field);
+                         });
+  }
+}
+
 }  // namespace
 
 int run_daemon(config::Config config) {
@@ -128,6 +156,16 @@ int run_daemon(config::Config config) {
   // what they send (Twilio's StatusCallback, Kannel's dlr-url). No request is served
   // before it exists.
   std::unique_ptr<dispatch::Engine> engine;
+  replies::ReplyWorkerOptions reply_options;
+  reply_options.consumer = config.dispatch().consumer_name();
+  reply_options.time_zone = config.time_zone();
+  // Confirmations go out through the SMS gateways, ahead of alert messages.
+  reply_options.send = [&engine](adapters::OutgoingMessage message) {
+    if (engine) engine->send_direct(std::move(message), nullptr);
+  };
+  replies::ReplyWorker reply_worker(executor, redis, std::move(reply_options));
+  inbound.on_stored([&reply_worker] { reply_worker.notify(); });
+  add_reply_metrics(metrics, reply_worker);
   api::Services services{
       config,   redis,    tokens,  metrics, started_at, send_queue, receipts, inbound,
       [&engine](std::string_view name) { return engine ? engine->gateway(name) : nullptr; }};
@@ -170,6 +208,10 @@ int run_daemon(config::Config config) {
     engine_stopped.cancel();
   });
 
+  // Replies left pending by a stop are read again at the next start (applying them twice
+  // changes nothing), so the worker is not waited for.
+  asio::co_spawn(executor, reply_worker.run(), log_failure("replies"));
+
   SystemdNotifier systemd(executor);
   asio::signal_set signals(executor, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
@@ -189,6 +231,7 @@ int run_daemon(config::Config config) {
           // Stop taking jobs first; the engine's requests in flight finish and are
           // recorded while the HTTP server drains, and before Redis is let go.
           engine->stop();
+          reply_worker.stop();
           co_await server.shutdown(grace);
           while (!engine_done) {
             boost::system::error_code ignored;

@@ -143,17 +143,25 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     // An SMS-only alert's SMS: the member's email, where it goes when the SMS fails
     // permanently (a landline, an invalid number).
     bool email_fallback = false;
+    // Set for a message outside any alert (send_direct): sent once, not recorded; this
+    // gets the outcome.
+    std::function<void(const SendResult&)> on_sent;
   };
 
-  // Messages ready to send on one channel, urgent alerts' first.
+  // Messages ready to send on one channel: direct ones (a few words answering a member,
+  // who is waiting for them) first, then urgent alerts', then routine ones.
   struct ReadyQueue {
     explicit ReadyQueue(asio::any_io_executor executor) : wakeup(std::move(executor)) {}
+    std::deque<Pending> direct;
     std::deque<Pending> urgent;
     std::deque<Pending> routine;
     Wakeup wakeup;
-    size_t size() const { return urgent.size() + routine.size(); }
-    bool empty() const { return urgent.empty() && routine.empty(); }
-    std::deque<Pending>& front_queue() { return urgent.empty() ? routine : urgent; }
+    size_t size() const { return direct.size() + urgent.size() + routine.size(); }
+    bool empty() const { return direct.empty() && urgent.empty() && routine.empty(); }
+    std::deque<Pending>& front_queue() {
+      if (!direct.empty()) return direct;
+      return urgent.empty() ? routine : urgent;
+    }
   };
 
   Impl(asio::any_io_executor ex, redis::Client& r, const config::Config& c,
@@ -696,12 +704,13 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
       auto& lane = queue.front_queue();
       Pending& next = lane.front();
       const auto alert = alerts.find(next.message.alert_id);
-      if (alert == alerts.end() || alert->second.state != keys::state::kSending) {
+      if (next.on_sent) {
+        // Direct: no alert to check.
+      } else if (alert == alerts.end() || alert->second.state != keys::state::kSending) {
         drop(next);
         lane.pop_front();
         continue;
-      }
-      if (alert->second.expired(now_ms())) {
+      } else if (alert->second.expired(now_ms())) {
         count_final(keys::delivery_state::kExpired);
         complete(next, result_item(next.message, std::string(keys::delivery_state::kExpired),
                                    next.retry_entry));
@@ -750,6 +759,12 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     const SendResult result = slot.gateway->classify(pending.message, response);
     const RetryDecision decision = decide(policy, result, pending.attempt, uniform());
     pool.on_result(slot, result, decision, Clock::now());
+    if (pending.on_sent) {
+      if (stats.in_flight > 0) --stats.in_flight;
+      ++stats.direct;
+      pending.on_sent(result);
+      return;
+    }
     RecordItem item;
     switch (decision.action) {
       case RetryDecision::Action::done:
@@ -918,6 +933,23 @@ Engine::~Engine() = default;
 boost::asio::awaitable<void> Engine::run() { co_await impl_->run(); }
 
 void Engine::stop() { impl_->stop(); }
+
+void Engine::send_direct(adapters::OutgoingMessage message,
+                         std::function<void(const SendResult&)> on_sent) {
+  auto it = impl_->ready.find(message.channel);
+  if (it == impl_->ready.end() || impl_->stopping) {
+    SendResult result;
+    result.outcome = Outcome::permanent;
+    result.reason = "no gateway for " + message.channel;
+    if (on_sent) on_sent(result);
+    return;
+  }
+  Impl::Pending pending;
+  pending.message = std::move(message);
+  pending.on_sent = on_sent ? std::move(on_sent) : [](const SendResult&) {};
+  it->second->direct.push_back(std::move(pending));
+  it->second->wakeup.notify();
+}
 
 EngineStats Engine::stats() const { return impl_->stats; }
 

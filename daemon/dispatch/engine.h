@@ -19,6 +19,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,7 @@ struct EngineStats {
   uint64_t expired = 0;
   uint64_t skipped = 0;    // shared address, removed member
   uint64_t dropped = 0;    // not sent because the alert was cancelled
+  uint64_t direct = 0;     // messages outside alerts (send_direct) sent or failed
   uint64_t in_flight = 0;  // sent or being sent, not yet recorded
   uint64_t jobs_taken = 0;
   uint64_t alerts_finished = 0;
@@ -64,6 +66,13 @@ class Engine {
   void stop();
 
   EngineStats stats() const;
+
+  // Sends one message outside any alert (a reply's confirmation, a help answer): ahead of
+  // alert messages, through the gateways of its channel at their rates, once (no retry,
+  // no delivery record). on_sent gets the outcome, on this executor; it is not called
+  // when the engine stops first. Call on the engine's executor.
+  void send_direct(adapters::OutgoingMessage message,
+                   std::function<void(const SendResult&)> on_sent);
 
   // The gateway of that name, for its webhooks; nullptr if there is none.
   const adapters::Gateway* gateway(std::string_view name) const;

@@ -4,40 +4,34 @@
 
 namespace tocsin::replies {
 
-const redis::Script& open_alerts_script() {
-  static const redis::Script script(R"lua(
-local out = {}
-for _, id in ipairs(redis.call('ZREVRANGE', 'alerts', 0, 199)) do
-  local f = redis.call('HMGET', 'alert:{' .. id .. '}', 'state', 'sending_at_ms', 'proto')
-  if f[1] == 'sending' or f[1] == 'sent' then
-    out[#out + 1] = { id, f[2] or '0', f[3] or '' }
-  end
-end
-return out
-)lua");
-  return script;
-}
-
 const redis::Script& match_replies_script() {
   static const redis::Script script(R"lua(
-local n_open = tonumber(ARGV[1])
-local open = {}
-for i = 1, n_open do
-  open[i] = { id = ARGV[2 * i], code = ARGV[2 * i + 1] }
+-- The open alerts among the 200 most recently created, most recently sent first. Read at
+-- each batch, so a reply to an alert sent a moment ago finds it.
+local open, open_by_id = {}, {}
+for _, id in ipairs(redis.call('ZREVRANGE', 'alerts', 0, 199)) do
+  local f = redis.call('HMGET', 'alert:{' .. id .. '}', 'state', 'sending_at_ms')
+  if f[1] == 'sending' or f[1] == 'sent' then
+    open[#open + 1] = { id = id, at = tonumber(f[2]) or 0 }
+    open_by_id[id] = true
+  end
 end
+table.sort(open, function(a, b) return a.at > b.at end)
+
 local out = {}
-local b = 2 + 2 * n_open
-while b < #ARGV do
+for b = 1, #ARGV - 1, 2 do
   local number, code = ARGV[b], ARGV[b + 1]
-  b = b + 2
+  local candidates = open
+  if code ~= '' then
+    local id = redis.call('GET', 'alert:code:' .. code)
+    candidates = (id and open_by_id[id]) and { { id = id } } or {}
+  end
   local alert, member = '', ''
-  for _, candidate in ipairs(open) do
-    if code == '' or code == candidate.code then
-      local m = redis.call('HGET', 'alert:{' .. candidate.id .. '}:to', number)
-      if m then
-        alert, member = candidate.id, m
-        break
-      end
+  for _, candidate in ipairs(candidates) do
+    local m = redis.call('HGET', 'alert:{' .. candidate.id .. '}:to', number)
+    if m then
+      alert, member = candidate.id, m
+      break
     end
   end
   if member ~= '' then
@@ -125,6 +119,21 @@ for i = 0, n - 1 do
   else
     out[#out + 1] = 'ignored'
   end
+end
+return out
+)lua");
+  return script;
+}
+
+const redis::Script& auto_answer_script() {
+  static const redis::Script script(R"lua(
+local limit, window = tonumber(ARGV[1]), ARGV[2]
+local out = {}
+for i = 3, #ARGV do
+  local key = 'reply:auto:' .. ARGV[i]
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('EXPIRE', key, window) end
+  out[#out + 1] = n <= limit and 1 or 0
 end
 return out
 )lua");

@@ -8,15 +8,11 @@ class Script;
 
 namespace tocsin::replies {
 
-// The open alerts (sending or sent) among the 200 most recently created.
-// Returns { id, sending_at_ms, proto } per open alert.
-const redis::Script& open_alerts_script();
-
-// Which alert and member each reply answers. ARGV: n_open, then per open alert (most
-// recently sent first) its id and code, then per reply the sender's number (E.164) and the
-// code the reply quotes (or ""). A reply answers the most recent open alert sent to its
-// number, or the one whose code it quotes. Returns per reply
-// { alert, member, region, sector, local, language }, the first two empty when none.
+// Which alert and member each reply answers. ARGV: per reply the sender's number (E.164)
+// and the code the reply quotes (or ""). A reply answers the most recently sent open alert
+// (sending or sent, among the 200 latest) that went to its number, or, when it quotes a
+// code, that alert if it is open and went to its number. Returns per reply
+// { alert, member, region, sector, local, language }, all empty when none.
 const redis::Script& match_replies_script();
 
 // Applies a batch. ARGV: n, then per reply 7 fields: kind, alert, member, number, the
@@ -28,5 +24,10 @@ const redis::Script& match_replies_script();
 //   start    opt it back in; "resubscribed"
 // Returns one status per reply.
 const redis::Script& record_replies_script();
+
+// Whether each number may get another automatic answer: at most ARGV[1] per number in
+// ARGV[2] seconds (a member's phone that answers every SMS must not loop with us). ARGV[3..]:
+// the numbers. Returns 1 (allowed, and counted) or 0 per number.
+const redis::Script& auto_answer_script();
 
 }  // namespace tocsin::replies

@@ -1,0 +1,32 @@
+#pragma once
+// The short SMS a member gets back when their reply is read (issue 6): their answer as we
+// recorded it, in their language, so they know they were heard and can correct it. Pure;
+// every text fits one GSM-7 segment except where a pickup point's name is long, and the
+// help answer is at most 160 characters.
+
+#include <string>
+#include <string_view>
+
+#include "replies/rsvp_record.h"
+
+namespace tocsin::replies {
+
+enum class ConfirmationKind {
+  rsvp,          // an answer recorded (RsvpRecord)
+  unknown,       // not read with confidence: how to answer
+  opted_out,     // STOP / ARRET: the last SMS they get
+  resubscribed,  // START
+  help,          // AIDE / HELP / INFO
+};
+
+struct ConfirmationFacts {
+  ConfirmationKind kind = ConfirmationKind::rsvp;
+  std::string language;      // "fr" | "en"; anything else reads as French
+  std::string alert_code;    // "A7", for "reply NON A7 to change"; may be empty
+  RsvpRecord record;         // for kind rsvp
+  std::string pickup;        // describe_pickup() of the record's pickup point, or ""
+};
+
+std::string confirmation_text(const ConfirmationFacts& facts);
+
+}  // namespace tocsin::replies

@@ -1,0 +1,407 @@
+#include "replies/reply_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "alerts/alert_keys.h"
+#include "alerts/preview.h"
+#include "alerts/sms_encoding.h"
+#include "dispatch/wakeup.h"
+#include "log/log.h"
+#include "members/phone.h"
+#include "members/text_fold.h"
+#include "proto/tocsin.pb.h"
+#include "redis/client.h"
+#include "replies/confirmation_text.h"
+#include "replies/inbound_store.h"
+#include "replies/reply_reader.h"
+#include "replies/reply_scripts.h"
+#include "replies/rsvp_record.h"
+
+namespace tocsin::replies {
+namespace {
+
+namespace asio = boost::asio;
+
+// Entries read at once: enough to keep up with a burst in a few round trips per batch.
+constexpr int kBatch = 500;
+// How often other daemons' replies are looked for when nothing woke us.
+constexpr auto kPoll = std::chrono::milliseconds(100);
+// Automatic answers per number per hour: enough for a member correcting an answer twice,
+// too few for a loop with an answering machine.
+constexpr int kAutoAnswersPerHour = 3;
+
+// What a reply needs of the alert it answers, read once (a sent alert does not change).
+struct AnsweredAlert {
+  std::string code;
+  std::set<std::string> languages;  // of its messages
+  std::vector<std::string> pickup_ids;
+  std::map<std::string, std::string> pickup_by_region;  // folded region -> pickup id
+  std::map<std::string, PickupPoint> pickups;           // by id
+};
+
+struct Entry {
+  std::string stream_id;
+  std::string number;  // E.164, empty when the sender is not a phone number
+  std::string text;
+  int64_t at_ms = 0;
+  Reading reading;
+  std::string kind;     // what record_replies_script does with it; "" nothing
+  std::string encoded;  // the RsvpRecord, for kind "rsvp"
+  std::string status;   // what it did
+  // Filled by the match script.
+  std::string alert_id;
+  std::string member_id;
+  std::string region, sector, local, language;
+};
+
+std::string field_of(const redis::Reply& fields, std::string_view name) {
+  for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
+    if (fields.elements[i].str == name) return fields.elements[i + 1].str;
+  }
+  return {};
+}
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
+  Impl(asio::any_io_executor executor, redis::Client& redis, ReplyWorkerOptions options)
+      : redis(redis), options(std::move(options)), wakeup(executor) {}
+
+  redis::Client& redis;
+  const ReplyWorkerOptions options;
+  dispatch::Wakeup wakeup;
+  bool stopping = false;
+  ReplyStats stats;
+  std::map<std::string, AnsweredAlert> answered;  // by alert id
+
+  asio::awaitable<void> ensure_group() {
+    redis::Command create{"XGROUP", "CREATE", std::string(kInboundQueue), std::string(kReplyGroup),
+                          "0", "MKSTREAM"};
+    co_await redis.exec(std::move(create));  // BUSYGROUP when it exists: fine
+  }
+
+  asio::awaitable<void> run() {
+    auto self = shared_from_this();
+    std::string from = "0";  // our own pending entries first (a crash), then new ones
+    while (!stopping) {
+      if (!redis.connected()) {
+        co_await wakeup.wait(kPoll);
+        continue;
+      }
+      co_await ensure_group();
+      redis::Command read{"XREADGROUP", "GROUP", std::string(kReplyGroup), options.consumer,
+                          "COUNT", std::to_string(kBatch), "STREAMS", std::string(kInboundQueue),
+                          from};
+      auto reply = co_await redis.exec(std::move(read));
+      if (!reply || reply->is_error()) {
+        co_await wakeup.wait(kPoll);
+        continue;
+      }
+      std::vector<Entry> entries;
+      std::vector<std::string> ids;
+      for (const auto& stream : reply->elements) {
+        if (stream.elements.size() != 2) continue;
+        for (const auto& item : stream.elements[1].elements) {
+          if (item.elements.size() != 2) continue;
+          ids.push_back(item.elements[0].str);
+          if (item.elements[1].elements.empty()) continue;  // deleted meanwhile
+          entries.push_back(to_entry(item.elements[0].str, item.elements[1]));
+        }
+      }
+      if (ids.empty()) {
+        if (from == "0") {
+          from = ">";
+          continue;
+        }
+        co_await wakeup.wait(kPoll);
+        continue;
+      }
+      if (!co_await apply(entries)) {
+        co_await wakeup.wait(kPoll);  // Redis trouble: the entries stay pending
+        continue;
+      }
+      redis::Command ack{"XACK", std::string(kInboundQueue), std::string(kReplyGroup)};
+      redis::Command del{"XDEL", std::string(kInboundQueue)};
+      ack.insert(ack.end(), ids.begin(), ids.end());
+      del.insert(del.end(), ids.begin(), ids.end());
+      std::vector<redis::Command> done;
+      done.push_back(std::move(ack));
+      done.push_back(std::move(del));
+      co_await redis.exec_pipeline(std::move(done));
+    }
+  }
+
+  Entry to_entry(const std::string& id, const redis::Reply& fields) {
+    Entry entry;
+    entry.stream_id = id;
+    ++stats.read;
+    if (auto number = members::normalize_phone(field_of(fields, inbound_field::kFrom))) {
+      entry.number = *number;
+    }
+    entry.text = field_of(fields, inbound_field::kText);
+    const std::string at = field_of(fields, inbound_field::kReceivedAtMs);
+    entry.at_ms = at.empty() ? now_ms() : std::strtoll(at.c_str(), nullptr, 10);
+    // Read once without the alert for the code it may quote (which picks the alert); read
+    // again with the alert's pickup points once it is known.
+    entry.reading = read_reply(entry.text);
+    return entry;
+  }
+
+  // Loads what is needed of the alerts these replies answer, when not known yet.
+  asio::awaitable<bool> load_alerts(const std::vector<Entry>& entries) {
+    std::vector<std::string> ids;
+    for (const Entry& entry : entries) {
+      if (!entry.alert_id.empty() && !answered.contains(entry.alert_id) &&
+          std::find(ids.begin(), ids.end(), entry.alert_id) == ids.end()) {
+        ids.push_back(entry.alert_id);
+      }
+    }
+    for (const std::string& id : ids) {
+      redis::Command get{"HGET", alerts::keys::alert(id), std::string(alerts::keys::field::kProto)};
+      auto reply = co_await redis.exec(std::move(get));
+      if (!reply || reply->is_error()) co_return false;
+      Alert alert;
+      AnsweredAlert& loaded = answered[id];
+      if (!alert.ParseFromString(reply->str)) continue;
+      loaded.code = alert.code();
+      for (const auto& [language, message] : alert.messages()) loaded.languages.insert(language);
+      for (const PickupPoint& point : alert.pickup_points()) {
+        // Ids are required and unique within an alert (alert_validation.cpp).
+        loaded.pickup_ids.push_back(point.id());
+        loaded.pickups.emplace(point.id(), point);
+        // The first point listed for a region is its members' (as in their message).
+        loaded.pickup_by_region.emplace(members::fold(point.region()), point.id());
+      }
+    }
+    co_return true;
+  }
+
+  asio::awaitable<bool> match(std::vector<Entry>& entries) {
+    std::vector<std::string> args;
+    size_t asked = 0;
+    for (const Entry& entry : entries) {
+      if (entry.number.empty()) continue;
+      args.push_back(entry.number);
+      args.push_back(entry.reading.alert_code);
+      ++asked;
+    }
+    if (asked == 0) co_return true;
+    std::vector<std::string> no_keys;
+    auto reply = co_await redis.eval(match_replies_script(), std::move(no_keys), std::move(args));
+    if (!reply || reply->is_error() || reply->elements.size() != asked) co_return false;
+    size_t i = 0;
+    for (Entry& entry : entries) {
+      if (entry.number.empty()) continue;
+      const auto& found = reply->elements[i++].elements;
+      if (found.size() != 6) continue;
+      entry.alert_id = found[0].str;
+      entry.member_id = found[1].str;
+      entry.region = found[2].str;
+      entry.sector = found[3].str;
+      entry.local = found[4].str;
+      entry.language = found[5].str;
+    }
+    co_return true;
+  }
+
+  // The kind of change a reply makes (record_replies_script), or "" for none.
+  std::string kind_of(Entry& entry, std::string* encoded) {
+    const Reading& reading = entry.reading;
+    if (reading.keyword == Keyword::stop) return "stop";
+    if (reading.keyword == Keyword::start) return "start";
+    if (reading.keyword == Keyword::help) {
+      ++stats.help;
+      return "";
+    }
+    if (entry.member_id.empty()) {
+      ++stats.unmatched;
+      return "";
+    }
+    const AnsweredAlert& alert = answered[entry.alert_id];
+    if (!alert.pickup_ids.empty()) {
+      ReadOptions read_options;
+      read_options.pickup_ids = alert.pickup_ids;
+      entry.reading = read_reply(entry.text, read_options);
+    }
+    if (!entry.reading.sure() || entry.reading.answer == Answer::none) return "unknown";
+    RsvpRecord record;
+    record.answer = std::string(to_string(entry.reading.answer));
+    if (entry.reading.answer == Answer::yes) {
+      record.bus_seats = entry.reading.transport == Transport::bus ? entry.reading.bus_seats : 0;
+      record.car_seats = entry.reading.transport == Transport::car ? entry.reading.car_seats : 0;
+      record.party = entry.reading.party;
+      if (!entry.reading.pickup_id.empty()) {
+        record.pickup = entry.reading.pickup_id;
+      } else if (auto it = alert.pickup_by_region.find(entry.region);
+                 it != alert.pickup_by_region.end()) {
+        record.pickup = it->second;
+      }
+    }
+    record.region = entry.region;
+    record.sector = entry.sector;
+    record.local = entry.local;
+    record.at_ms = entry.at_ms;
+    record.source = "sms";
+    *encoded = encode(record);
+    return "rsvp";
+  }
+
+  asio::awaitable<bool> apply(std::vector<Entry>& entries) {
+    for (Entry& entry : entries) {
+      if (entry.number.empty()) ++stats.bad_number;
+    }
+    if (!co_await match(entries)) co_return false;
+    if (!co_await load_alerts(entries)) co_return false;
+    std::vector<std::string> args{"0"};
+    size_t n = 0;
+    for (Entry& entry : entries) {
+      if (entry.number.empty()) continue;
+      entry.kind = kind_of(entry, &entry.encoded);
+      if (entry.kind.empty()) continue;
+      for (const std::string* value : {&entry.kind, &entry.alert_id, &entry.member_id,
+                                       &entry.number, &entry.encoded, &entry.text}) {
+        args.push_back(*value);
+      }
+      args.push_back(std::to_string(entry.at_ms));
+      ++n;
+    }
+    if (n == 0) co_return co_await answer(entries);
+    args[0] = std::to_string(n);
+    std::vector<std::string> no_keys;
+    auto reply = co_await redis.eval(record_replies_script(), std::move(no_keys), std::move(args));
+    if (!reply || reply->is_error()) {
+      if (reply) spdlog::warn("event=replies_not_recorded error={}", log::quote(reply->str));
+      co_return false;
+    }
+    size_t i = 0;
+    for (Entry& entry : entries) {
+      if (entry.kind.empty() || i >= reply->elements.size()) continue;
+      entry.status = reply->elements[i++].str;
+      if (entry.status == "recorded") ++stats.recorded;
+      if (entry.status == "same") ++stats.repeated;
+      if (entry.status == "unknown") ++stats.unknown;
+      if (entry.status == "opted_out") ++stats.opted_out;
+      if (entry.status == "resubscribed") ++stats.resubscribed;
+    }
+    co_return co_await answer(entries);
+  }
+
+  // What the member is told, when anything: their answer as recorded, how to answer, or
+  // that they opted out or in.
+  std::optional<ConfirmationFacts> confirmation_of(const Entry& entry) {
+    ConfirmationFacts facts;
+    // The member's language, else the reply's; but always the language of the alert's
+    // message they got (French when the alert has none in theirs).
+    facts.language = entry.language;
+    if (facts.language.empty()) {
+      facts.language = entry.reading.language == Language::en ? "en" : "fr";
+    }
+    const AnsweredAlert* alert = nullptr;
+    if (auto it = answered.find(entry.alert_id); it != answered.end()) {
+      alert = &it->second;
+      facts.alert_code = alert->code;
+      if (!alert->languages.contains(facts.language)) facts.language = "fr";
+    }
+    if (entry.reading.keyword == Keyword::help) {
+      facts.kind = ConfirmationKind::help;
+    } else if (entry.status == "opted_out") {
+      facts.kind = ConfirmationKind::opted_out;
+    } else if (entry.status == "resubscribed") {
+      facts.kind = ConfirmationKind::resubscribed;
+    } else if (entry.status == "unknown") {
+      facts.kind = ConfirmationKind::unknown;
+    } else if (entry.status == "recorded" || entry.status == "same") {
+      facts.kind = ConfirmationKind::rsvp;
+      auto record = decode(entry.encoded);
+      if (!record) return std::nullopt;
+      facts.record = std::move(*record);
+      if (alert != nullptr) {
+        if (auto point = alert->pickups.find(facts.record.pickup); point != alert->pickups.end()) {
+          facts.pickup = alerts::describe_pickup(point->second, facts.language, options.time_zone);
+        }
+      }
+    } else {
+      return std::nullopt;
+    }
+    return facts;
+  }
+
+  // Sends the confirmations of a batch, within each number's allowance of automatic answers.
+  asio::awaitable<bool> answer(const std::vector<Entry>& entries) {
+    if (!options.send) co_return true;
+    std::vector<std::pair<const Entry*, ConfirmationFacts>> answers;
+    std::vector<std::string> args{std::to_string(kAutoAnswersPerHour), "3600"};
+    for (const Entry& entry : entries) {
+      if (entry.number.empty()) continue;
+      if (auto facts = confirmation_of(entry)) {
+        answers.emplace_back(&entry, std::move(*facts));
+        args.push_back(entry.number);
+      }
+    }
+    if (answers.empty()) co_return true;
+    std::vector<std::string> no_keys;
+    auto allowed = co_await redis.eval(auto_answer_script(), std::move(no_keys), std::move(args));
+    // The replies are recorded: a lost confirmation is not worth reading them again.
+    if (!allowed || allowed->is_error() || allowed->elements.size() != answers.size()) {
+      co_return true;
+    }
+    for (size_t i = 0; i < answers.size(); ++i) {
+      if (allowed->elements[i].integer != 1) {
+        ++stats.not_answered;
+        continue;
+      }
+      const auto& [entry, facts] = answers[i];
+      adapters::OutgoingMessage message;
+      message.alert_id = entry->alert_id;
+      message.member_id = entry->member_id;
+      message.channel = "sms";
+      message.to = entry->number;
+      message.language = facts.language;
+      message.text = confirmation_text(facts);
+      message.segments = static_cast<int>(alerts::measure_sms(message.text).segments);
+      // Unique per reply: gateways derive their message id from it.
+      message.idempotency_key = "reply:" + entry->stream_id;
+      message.alert_code = facts.alert_code;
+      ++stats.answered;
+      options.send(std::move(message));
+    }
+    co_return true;
+  }
+
+};
+
+ReplyWorker::ReplyWorker(asio::any_io_executor executor, redis::Client& redis,
+                         ReplyWorkerOptions options)
+    : impl_(std::make_shared<Impl>(std::move(executor), redis, std::move(options))) {
+  redis.load_on_connect(match_replies_script());
+  redis.load_on_connect(record_replies_script());
+  redis.load_on_connect(auto_answer_script());
+}
+
+ReplyWorker::~ReplyWorker() = default;
+
+asio::awaitable<void> ReplyWorker::run() { return impl_->run(); }
+
+void ReplyWorker::stop() {
+  impl_->stopping = true;
+  impl_->wakeup.notify();
+}
+
+void ReplyWorker::notify() { impl_->wakeup.notify(); }
+
+ReplyStats ReplyWorker::stats() const { return impl_->stats; }
+
+}  // namespace tocsin::replies
