@@ -13,7 +13,8 @@ namespace tocsin::testing {
 
 DaemonProcess::DaemonProcess(Options options) {
   config_path_ = dir_.path() / "tocsin.conf";
-  std::ofstream(config_path_) << "http {\n  listen: \"127.0.0.1:0\"\n  " << options.http_fields
+  std::ofstream(config_path_) << "http {\n  listen: \"127.0.0.1:" << options.port << "\"\n  "
+                              << options.http_fields
                               << "\n}\n"
                               << "redis {\n  url: \"" << options.redis_url << "\"\n"
                               << "  reconnect_min_delay_ms: 20\n"

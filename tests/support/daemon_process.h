@@ -1,9 +1,10 @@
 #pragma once
 // A real tocsind for integration tests: writes a config into a temporary directory, starts
-// the binary on a free port (listen port 0), and waits for the line where it says where it
+// the binary on a free port (listen port 0, or the one given), and waits for the line where it says where it
 // listens.
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -32,8 +33,11 @@ class DaemonProcess {
  public:
   struct Options {
     std::string redis_url;
+    // The port to listen on; 0: one the kernel picks. Set it (tests/support/ports.h) when
+    // a peer started first must know the daemon's address, like Kannel's get-url.
+    uint16_t port = 0;
     // Text-format fields added inside the generated http { } block, e.g.
-    // "max_body_bytes: 100". The generated block sets only listen (port 0).
+    // "max_body_bytes: 100". The generated block sets only listen.
     std::string http_fields;
     // Top-level text-format blocks added to the config, e.g. "lifecycle { ... }". The
     // generated config has http, redis (url and a fast reconnect) and logging.
