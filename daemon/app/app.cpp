@@ -159,6 +159,7 @@ int run_daemon(config::Config config) {
   replies::ReplyWorkerOptions reply_options;
   reply_options.consumer = config.dispatch().consumer_name();
   reply_options.time_zone = config.time_zone();
+  reply_options.claim_idle = std::chrono::milliseconds(config.dispatch().claim_idle_ms());
   // Confirmations go out through the SMS gateways, ahead of alert messages.
   reply_options.send = [&engine](adapters::OutgoingMessage message) {
     if (engine) engine->send_direct(std::move(message), nullptr);

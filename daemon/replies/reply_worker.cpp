@@ -15,13 +15,13 @@
 #include "dispatch/wakeup.h"
 #include "log/log.h"
 #include "members/phone.h"
-#include "members/text_fold.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
 #include "replies/confirmation_text.h"
 #include "replies/inbound_store.h"
 #include "replies/reply_reader.h"
 #include "replies/reply_scripts.h"
+#include "replies/rsvp_builder.h"
 #include "replies/rsvp_record.h"
 
 namespace tocsin::replies {
@@ -42,8 +42,8 @@ struct AnsweredAlert {
   std::string code;
   std::set<std::string> languages;  // of its messages
   std::vector<std::string> pickup_ids;
-  std::map<std::string, std::string> pickup_by_region;  // folded region -> pickup id
-  std::map<std::string, PickupPoint> pickups;           // by id
+  PickupByRegion pickup_by_region;              // folded region -> pickup id
+  std::map<std::string, PickupPoint> pickups;  // by id
 };
 
 struct Entry {
@@ -93,15 +93,33 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
     co_await redis.exec(std::move(create));  // BUSYGROUP when it exists: fine
   }
 
+  // Takes over the replies a daemon read and then went silent on for claim_idle: they
+  // become ours, pending, and are read again from "0".
+  asio::awaitable<bool> claim_abandoned() {
+    redis::Command autoclaim{"XAUTOCLAIM", std::string(kInboundQueue), std::string(kReplyGroup),
+                             options.consumer, std::to_string(options.claim_idle.count()), "0-0",
+                             "COUNT", std::to_string(kBatch)};
+    auto reply = co_await redis.exec(std::move(autoclaim));
+    if (!reply || reply->is_error() || reply->elements.size() < 2) co_return false;
+    const size_t claimed = reply->elements[1].elements.size();
+    if (claimed > 0) spdlog::info("event=replies_claimed entries={}", claimed);
+    co_return claimed > 0;
+  }
+
   asio::awaitable<void> run() {
     auto self = shared_from_this();
     std::string from = "0";  // our own pending entries first (a crash), then new ones
+    auto next_claim = std::chrono::steady_clock::now();
     while (!stopping) {
       if (!redis.connected()) {
         co_await wakeup.wait(kPoll);
         continue;
       }
       co_await ensure_group();
+      if (std::chrono::steady_clock::now() >= next_claim) {
+        next_claim = std::chrono::steady_clock::now() + options.claim_idle / 3;
+        if (co_await claim_abandoned()) from = "0";
+      }
       redis::Command read{"XREADGROUP", "GROUP", std::string(kReplyGroup), options.consumer,
                           "COUNT", std::to_string(kBatch), "STREAMS", std::string(kInboundQueue),
                           from};
@@ -182,9 +200,8 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
         // Ids are required and unique within an alert (alert_validation.cpp).
         loaded.pickup_ids.push_back(point.id());
         loaded.pickups.emplace(point.id(), point);
-        // The first point listed for a region is its members' (as in their message).
-        loaded.pickup_by_region.emplace(members::fold(point.region()), point.id());
       }
+      loaded.pickup_by_region = pickup_by_region(alert);
     }
     co_return true;
   }
@@ -237,24 +254,9 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
       entry.reading = read_reply(entry.text, read_options);
     }
     if (!entry.reading.sure() || entry.reading.answer == Answer::none) return "unknown";
-    RsvpRecord record;
-    record.answer = std::string(to_string(entry.reading.answer));
-    if (entry.reading.answer == Answer::yes) {
-      record.bus_seats = entry.reading.transport == Transport::bus ? entry.reading.bus_seats : 0;
-      record.car_seats = entry.reading.transport == Transport::car ? entry.reading.car_seats : 0;
-      record.party = entry.reading.party;
-      if (!entry.reading.pickup_id.empty()) {
-        record.pickup = entry.reading.pickup_id;
-      } else if (auto it = alert.pickup_by_region.find(entry.region);
-                 it != alert.pickup_by_region.end()) {
-        record.pickup = it->second;
-      }
-    }
-    record.region = entry.region;
-    record.sector = entry.sector;
-    record.local = entry.local;
-    record.at_ms = entry.at_ms;
-    record.source = "sms";
+    const MemberPlace place{entry.region, entry.sector, entry.local};
+    const RsvpRecord record =
+        make_record(choice_of(entry.reading), place, alert.pickup_by_region, entry.at_ms, "sms");
     *encoded = encode(record);
     return "rsvp";
   }

@@ -10,12 +10,14 @@
 //      3 automatic answers per number per hour;
 //   5. acknowledges and deletes the entries.
 // A crash between 3 and 5 replays the batch, which changes nothing: an RSVP recorded again
-// is "same", an opt-out is a set (the member may get a confirmation twice). Entries a dead daemon left pending are taken back by the
-// same consumer at restart.
+// is "same", an opt-out is a set (the member may get a confirmation twice). Entries a
+// stopped daemon left pending are read again by the same consumer at restart, or taken
+// over by another daemon after claim_idle.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -46,6 +48,9 @@ struct ReplyStats {
 struct ReplyWorkerOptions {
   std::string consumer;   // this daemon in the consumer group (dispatch.consumer_name)
   std::string time_zone;  // for departure times in confirmations
+  // Replies another daemon read and then stayed silent on this long are taken over
+  // (dispatch.claim_idle_ms).
+  std::chrono::milliseconds claim_idle{30'000};
   // Sends a confirmation (the engine's send_direct); none: members get no answer.
   std::function<void(adapters::OutgoingMessage)> send;
 };
