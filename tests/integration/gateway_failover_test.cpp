@@ -12,14 +12,8 @@
 #include <regex>
 #include <set>
 
-#include "http/json.h"
-#include "proto/tocsin.pb.h"
-#include "tests/support/daemon_process.h"
-#include "tests/support/http_client.h"
+#include "tests/support/alert_scenario.h"
 #include "tests/support/kannel_harness.h"
-#include "tests/support/redis_server.h"
-#include "tests/support/redis_sync.h"
-#include "tests/support/synthetic_roster.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/twilio_server.h"
 
@@ -27,75 +21,51 @@ namespace tocsin {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::DaemonProcess;
 using testing::eventually;
-using testing::http_request;
 using testing::TwilioServer;
 
 std::string twilio_gateway(const std::string& name, const TwilioServer& server, int rate,
                            int timeout_ms = 2000) {
-  return "gateways { name: \"" + name + "\" rate_per_second: " + std::to_string(rate) +
-         " max_concurrency: 8 twilio { base_url: \"" + server.base_url() +
-         "\" account_sid: \"" + server.account_sid() + "\" auth_token { inline: \"" +
-         server.auth_token() + "\" } from: \"+15145550100\" timeout_ms: " +
-         std::to_string(timeout_ms) + " } }\n";
+  return testing::twilio_gateway_config(name, server, rate, 8, timeout_ms);
 }
+
+const std::string kAlert = testing::alert_json(
+    "SMS",
+    R"({"sms":"{first_name}, assemblée au {place}. OUI {code} ou NON {code}. {rsvp_link}"})");
 
 class GatewayFailover : public ::testing::Test {
  protected:
   void start_daemon(const std::string& gateways) {
-    DaemonProcess::Options daemon;
-    daemon.redis_url = redis_.url();
-    daemon.extra_config = gateways + "alerts { approval_threshold: 100000 }\n";
-    daemon_ = std::make_unique<DaemonProcess>(daemon);
-    token_ = daemon_->bootstrap_admin("failover");
-    redis_sync_ = std::make_unique<testing::RedisSync>(redis_.port());
+    scenario_ = std::make_unique<testing::AlertScenario>(
+        testing::AlertScenario::Options{.gateways = gateways});
   }
 
   void import(size_t members) {
     testing::RosterOptions roster;
     roster.members = members;
-    auto imported = http_request("POST", daemon_->base_url() + "/v1/members:import",
-                                 testing::make_roster_csv(roster),
-                                 {"Authorization: Bearer " + token_, "Content-Type: text/csv"});
-    ASSERT_EQ(imported.status, 200) << imported.body;
+    scenario_->import_roster(roster);
   }
 
   // Creates and sends an SMS alert to everyone; its id.
   std::string send_sms_alert() {
-    const std::string alert =
-        R"({"kind":"EMERGENCY_ASSEMBLY","title":"Failover","eventTime":"2030-06-06T07:00:00-04:00",)"
-        R"("expiresAt":"2030-06-06T06:00:00-04:00","place":"Parc","audience":"all",)"
-        R"("channels":"SMS","messages":{"fr":{"sms":"{first_name}, assemblée au {place}. )"
-        R"(OUI {code} ou NON {code}. {rsvp_link}"}}})";
-    const std::vector<std::string> auth = {"Authorization: Bearer " + token_};
-    auto created = http_request("POST", daemon_->base_url() + "/v1/alerts", alert, auth);
-    EXPECT_EQ(created.status, 201) << created.body;
-    AlertResponse response;
-    std::string error;
-    EXPECT_TRUE(http::from_json(created.body, &response, &error)) << error;
-    const std::string id = response.alert().id();
-    auto sent = http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + ":send", "", auth);
-    EXPECT_EQ(sent.status, 202) << sent.body;
+    const std::string id = scenario_->create_alert(kAlert).id;
+    scenario_->send(id);
     return id;
   }
 
   bool wait_sent(const std::string& id, std::chrono::milliseconds timeout) {
-    return eventually(
-        [&] { return redis_sync_->text({"HGET", "alert:{" + id + "}", "state"}) == "sent"; },
-        timeout);
+    return scenario_->wait_state(id, "sent", timeout);
   }
 
   int64_t count(const std::string& id, const std::string& state) {
-    return redis_sync_->integer({"HGET", "alert:{" + id + "}:count", state});
+    return scenario_->count(id, state);
   }
 
   // The numbers the alert is for (one per distinct mobile), from its address map.
   std::set<std::string> numbers(const std::string& id) {
     std::set<std::string> result;
-    const auto to = redis_sync_->command({"HKEYS", "alert:{" + id + "}:to"});
-    for (const auto& address : to.elements) {
-      if (address.str.starts_with("+")) result.insert(address.str);
+    for (const auto& [address, member] : scenario_->recipients(id)) {
+      if (address.starts_with("+")) result.insert(address);
     }
     return result;
   }
@@ -106,14 +76,7 @@ class GatewayFailover : public ::testing::Test {
     return result;
   }
 
-  std::string describe(const std::string& id) {
-    std::string text;
-    const auto fields = redis_sync_->command({"HGETALL", "alert:{" + id + "}:count"});
-    for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
-      text += fields.elements[i].str + "=" + fields.elements[i + 1].str + " ";
-    }
-    return text + "| daemon log: " + daemon_->process().stderr_text().substr(0, 4000);
-  }
+  std::string describe(const std::string& id) { return scenario_->describe(id); }
 
   // Runs a blast over gateways a and b (both Twilio-shaped) and breaks a mid-way with
   // `fault`, for as long as b takes to send 600 more; then mends it.
@@ -153,10 +116,7 @@ class GatewayFailover : public ::testing::Test {
     EXPECT_EQ(count(id, "failed"), 0);
   }
 
-  testing::RedisServer redis_;
-  std::unique_ptr<DaemonProcess> daemon_;
-  std::string token_;
-  std::unique_ptr<testing::RedisSync> redis_sync_;
+  std::unique_ptr<testing::AlertScenario> scenario_;
 };
 
 TEST_F(GatewayFailover, ServerAnswering500IsTakenOutOfRotationAndUsedAgainWhenItRecovers) {
@@ -170,11 +130,13 @@ TEST_F(GatewayFailover, HangingServerIsTakenOutOfRotationAndUsedAgainWhenItRecov
 TEST_F(GatewayFailover, KilledSmsboxIsRoutedAroundAndUsedAgainOnceRestarted) {
   testing::KannelHarness kannel;
   TwilioServer twilio;
-  start_daemon("gateways { name: \"kn\" rate_per_second: 150 max_concurrency: 8 kannel { "
-               "sendsms_url: \"" + kannel.sendsms_url() + "\" username: \"" + kannel.username() +
-               "\" password { inline: \"" + kannel.password() +
-               "\" } webhook_secret { inline: \"failover-secret-0123\" } timeout_ms: 2000 } }\n" +
-               twilio_gateway("tw", twilio, 150));
+  start_daemon(
+      "gateways { name: \"kn\" rate_per_second: 150 max_concurrency: 8 kannel { "
+      "sendsms_url: \"" +
+      kannel.sendsms_url() + "\" username: \"" + kannel.username() + "\" password { inline: \"" +
+      kannel.password() +
+      "\" } webhook_secret { inline: \"failover-secret-0123\" } timeout_ms: 2000 } }\n" +
+      twilio_gateway("tw", twilio, 150));
   import(4000);
   const std::string id = send_sms_alert();
 
@@ -224,10 +186,11 @@ TEST_F(GatewayFailover, PermanentSmsFailureFallsBackToTheMembersEmail) {
   // Ten landlines among members with an email, and one among members without.
   std::map<std::string, std::string> landline_owner;  // number -> member
   std::string without_email_number;
-  for (const auto& member : redis_sync_->command({"SMEMBERS", "members:sms"}).elements) {
-    auto idx = redis_sync_->command({"HMGET", "member:" + member.str + ":idx", "mobile", "email"});
+  for (const auto& member : scenario_->redis().command({"SMEMBERS", "members:sms"}).elements) {
+    auto idx =
+        scenario_->redis().command({"HMGET", "member:" + member.str + ":idx", "mobile", "email"});
     const std::string& number = idx.elements[0].str;
-    if (redis_sync_->integer({"SCARD", "phone:" + number}) != 1) continue;  // not shared
+    if (scenario_->redis().integer({"SCARD", "phone:" + number}) != 1) continue;  // not shared
     if (idx.elements[1].str.empty()) {
       if (without_email_number.empty()) without_email_number = number;
     } else if (landline_owner.size() < 10) {
@@ -256,9 +219,10 @@ TEST_F(GatewayFailover, PermanentSmsFailureFallsBackToTheMembersEmail) {
   for (const auto& [number, member] : landline_owner) expected.insert(member);
   EXPECT_EQ(emailed, expected);
   for (const auto& [number, member] : landline_owner) {
-    EXPECT_TRUE(redis_sync_->text({"HGET", "alert:{" + id + "}:delivery", member + ":sms"})
+    EXPECT_TRUE(scenario_->redis()
+                    .text({"HGET", "alert:{" + id + "}:delivery", member + ":sms"})
                     .starts_with("failed"));
-    EXPECT_EQ(redis_sync_->text({"HGET", "alert:{" + id + "}:delivery", member + ":email"}),
+    EXPECT_EQ(scenario_->redis().text({"HGET", "alert:{" + id + "}:delivery", member + ":email"}),
               "sent");
   }
   EXPECT_EQ(count(id, "failed"), 11) << describe(id);

@@ -14,22 +14,16 @@
 #include <tuple>
 
 #include "adapters/twilio/twilio_signature.h"
-#include "http/json.h"
 #include "members/text_fold.h"
-#include "proto/tocsin.pb.h"
 #include "replies/rsvp_record.h"
-#include "tests/support/daemon_process.h"
+#include "tests/support/alert_scenario.h"
 #include "tests/support/http_client.h"
-#include "tests/support/redis_server.h"
-#include "tests/support/redis_sync.h"
-#include "tests/support/synthetic_roster.h"
 #include "tests/support/twilio_server.h"
 
 namespace tocsin {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::DaemonProcess;
 using testing::eventually;
 using testing::http_request;
 
@@ -43,24 +37,9 @@ std::string escaped(const std::string& text) {
 class RepliesEndToEnd : public ::testing::Test {
  protected:
   void SetUp() override {
-    DaemonProcess::Options daemon;
-    daemon.redis_url = redis_.url();
-    daemon.extra_config = "gateways { name: \"tw\" rate_per_second: 1000 twilio { base_url: \"" +
-                          twilio_.base_url() + "\" account_sid: \"" + twilio_.account_sid() +
-                          "\" auth_token { inline: \"" + twilio_.auth_token() +
-                          "\" } from: \"+15145550100\" } }\n"
-                          "alerts { approval_threshold: 100000 }\n";
-    daemon_ = std::make_unique<DaemonProcess>(daemon);
-    token_ = daemon_->bootstrap_admin("replies");
-    redis_sync_ = std::make_unique<testing::RedisSync>(redis_.port());
-
     testing::RosterOptions roster;
     roster.members = 200;
-    members_ = testing::make_roster(roster);
-    auto imported = http_request("POST", daemon_->base_url() + "/v1/members:import",
-                                 testing::make_roster_csv(roster),
-                                 {"Authorization: Bearer " + token_, "Content-Type: text/csv"});
-    ASSERT_EQ(imported.status, 200) << imported.body;
+    members_ = scenario_.import_roster(roster);
 
     std::string points;  // a pickup point per region, P1, P2...
     for (const auto& member : members_) {
@@ -68,45 +47,34 @@ class RepliesEndToEnd : public ::testing::Test {
       const std::string id = "P" + std::to_string(pickup_of_region_.size() + 1);
       pickup_of_region_[member.region] = id;
       if (!points.empty()) points += ",";
-      points += R"({"id":")" + id + R"(","name":"Arrêt )" + id + R"(","region":")" +
-                member.region + R"(","busCapacity":50})";
+      points += R"({"id":")" + id + R"(","name":"Arrêt )" + id + R"(","region":")" + member.region +
+                R"(","busCapacity":50})";
     }
     std::tie(id_, code_) = send_alert(points);
 
     std::map<std::string, const testing::RosterMember*> by_id;
     for (const auto& member : members_) by_id[member.id] = &member;
-    const auto to = redis_sync_->command({"HGETALL", "alert:{" + id_ + "}:to"});
-    for (size_t i = 0; i + 1 < to.elements.size(); i += 2) {
-      numbers_.push_back(to.elements[i].str);
-      member_of_number_[to.elements[i].str] = by_id.at(to.elements[i + 1].str);
+    for (const auto& [number, member] : scenario_.recipients(id_)) {
+      numbers_.push_back(number);
+      member_of_number_[number] = by_id.at(member);
     }
   }
 
-  // Creates and sends an SMS alert to everyone with these pickup points (JSON objects);
-  // its id and code, once it is sent.
+  // Sends an SMS alert to everyone with these pickup points (JSON objects), and waits
+  // until it is sent.
   std::pair<std::string, std::string> send_alert(const std::string& points) {
-    const std::string alert =
-        R"({"kind":"EMERGENCY_ASSEMBLY","title":"Replies","eventTime":"2030-06-06T07:00:00-04:00",)"
-        R"("expiresAt":"2030-06-06T06:00:00-04:00","place":"Parc","audience":"all",)"
-        R"("channels":"SMS","pickupPoints":[)" + points + R"(],"messages":{"fr":{"sms":)"
-        R"("{first_name}, assemblée. OUI {code} ou NON {code}, BUS si besoin."}}})";
-    const std::vector<std::string> auth = {"Authorization: Bearer " + token_};
-    auto created = http_request("POST", daemon_->base_url() + "/v1/alerts", alert, auth);
-    EXPECT_EQ(created.status, 201) << created.body;
-    AlertResponse response;
-    std::string error;
-    EXPECT_TRUE(http::from_json(created.body, &response, &error)) << error;
-    const std::string id = response.alert().id();
-    auto sent = http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + ":send", "", auth);
-    EXPECT_EQ(sent.status, 202) << sent.body;
-    EXPECT_TRUE(eventually(
-        [&] { return redis_sync_->text({"HGET", "alert:{" + id + "}", "state"}) == "sent"; }, 30s));
-    return {id, response.alert().code()};
+    const auto alert = scenario_.send_and_wait(
+        testing::alert_json("SMS",
+                            R"({"sms":"{first_name}, assemblée. OUI {code} ou NON {code}, )"
+                            R"(BUS si besoin."})",
+                            "", R"("pickupPoints":[)" + points + "]"),
+        30s);
+    return {alert.id, alert.code};
   }
 
   // The member texts `text` from `number`, through the signed webhook.
   void reply(const std::string& number, const std::string& text) {
-    const std::string url = daemon_->base_url() + "/hooks/twilio/tw/inbound";
+    const std::string url = scenario_.daemon().base_url() + "/hooks/twilio/tw/inbound";
     const adapters::twilio::FormParams params = {
         {"MessageSid", "SM" + std::to_string(++replies_sent_)},
         {"From", number},
@@ -116,11 +84,10 @@ class RepliesEndToEnd : public ::testing::Test {
     for (const auto& [name, value] : params) {
       body += (body.empty() ? "" : "&") + escaped(name) + "=" + escaped(value);
     }
-    auto answer = http_request(
-        "POST", url, body,
-        {"Content-Type: application/x-www-form-urlencoded",
-         "X-Twilio-Signature: " +
-             adapters::twilio::twilio_signature(twilio_.auth_token(), url, params)});
+    auto answer = http_request("POST", url, body,
+                               {"Content-Type: application/x-www-form-urlencoded",
+                                "X-Twilio-Signature: " + adapters::twilio::twilio_signature(
+                                                             twilio_.auth_token(), url, params)});
     ASSERT_EQ(answer.status, 200) << answer.body;
   }
 
@@ -162,11 +129,10 @@ class RepliesEndToEnd : public ::testing::Test {
 
   int64_t count(const std::string& key) { return redis_sync_->integer({"HLEN", key}); }
 
-  testing::RedisServer redis_;
   testing::TwilioServer twilio_;
-  std::unique_ptr<DaemonProcess> daemon_;
-  std::string token_;
-  std::unique_ptr<testing::RedisSync> redis_sync_;
+  testing::AlertScenario scenario_{
+      {.gateways = testing::twilio_gateway_config("tw", twilio_, 1000)}};
+  testing::RedisSync* redis_sync_ = &scenario_.redis();
   std::vector<testing::RosterMember> members_;
   std::map<std::string, std::string> pickup_of_region_;
   std::string id_;
@@ -193,7 +159,7 @@ TEST_F(RepliesEndToEnd, AnswersAreRecordedWithTransportUnclearOnesKeptAndArretOp
                redis_sync_->integer({"SISMEMBER", "optout:sms", n[5]}) == 1;
       },
       10s))
-      << daemon_->process().stderr_text();
+      << scenario_.describe(id_);
 
   auto first = rsvp_of(n[0]);
   ASSERT_TRUE(first);
@@ -204,9 +170,9 @@ TEST_F(RepliesEndToEnd, AnswersAreRecordedWithTransportUnclearOnesKeptAndArretOp
   EXPECT_EQ(rsvp_of(n[1])->answer, "no");
   EXPECT_EQ(rsvp_of(n[2])->car_seats, 3);
   EXPECT_EQ(rsvp_of(n[3])->answer, "maybe");
-  EXPECT_EQ(redis_sync_->text({"HGET", "alert:{" + id_ + "}:rsvp_text",
-                               member_of_number_.at(n[2])->id}),
-            "OUI AUTO 3 " + code_);
+  EXPECT_EQ(
+      redis_sync_->text({"HGET", "alert:{" + id_ + "}:rsvp_text", member_of_number_.at(n[2])->id}),
+      "OUI AUTO 3 " + code_);
 
   auto counts = tally();
   EXPECT_EQ(counts["all|yes"], 2);
@@ -224,8 +190,8 @@ TEST_F(RepliesEndToEnd, AnswersAreRecordedWithTransportUnclearOnesKeptAndArretOp
   ASSERT_TRUE(eventually([&] { return !texts_to(n[5]).empty(); }, 10s));
   const std::string pickup_name = "Arrêt " + first->pickup;
   ASSERT_EQ(texts_to(n[0]).size(), 1u);
-  EXPECT_TRUE(texts_to(n[0])[0].starts_with("Merci! Présence confirmée. Autobus: départ " +
-                                            pickup_name))
+  EXPECT_TRUE(
+      texts_to(n[0])[0].starts_with("Merci! Présence confirmée. Autobus: départ " + pickup_name))
       << texts_to(n[0])[0];
   EXPECT_TRUE(texts_to(n[1])[0].starts_with("Merci, c'est noté: absent.")) << texts_to(n[1])[0];
   EXPECT_NE(texts_to(n[2])[0].find("3 places en auto"), std::string::npos) << texts_to(n[2])[0];
@@ -245,9 +211,9 @@ TEST_F(RepliesEndToEnd, AnswersAreRecordedWithTransportUnclearOnesKeptAndArretOp
 }
 
 TEST_F(RepliesEndToEnd, TallyEqualsARecountAfterThousandsOfChangedAnswers) {
-  const std::vector<std::string> answers = {"oui",       "Oui BUS",  "OUI BUS 2", "non",
-                                            "NON merci", "peut-être", "oui auto 4", "Yes, car 2",
-                                            "OUI +2",    "maybe",     "Non, pas de bus"};
+  const std::vector<std::string> answers = {
+      "oui",        "Oui BUS",    "OUI BUS 2", "non",   "NON merci",      "peut-être",
+      "oui auto 4", "Yes, car 2", "OUI +2",    "maybe", "Non, pas de bus"};
   std::mt19937 random(7);
   std::map<std::string, std::string> last;  // number -> its last answer
   const size_t people = std::min<size_t>(numbers_.size(), 120);
@@ -259,18 +225,17 @@ TEST_F(RepliesEndToEnd, TallyEqualsARecountAfterThousandsOfChangedAnswers) {
   }
   ASSERT_TRUE(eventually([&] { return redis_sync_->integer({"XLEN", "q:replies"}) == 0; }, 60s));
   ASSERT_TRUE(eventually(
-      [&] { return count("alert:{" + id_ + "}:rsvp") == static_cast<int64_t>(last.size()); },
-      10s));
+      [&] { return count("alert:{" + id_ + "}:rsvp") == static_cast<int64_t>(last.size()); }, 10s));
   EXPECT_EQ(tally(), recount());
   // Each member's RSVP is their last answer.
   for (const auto& [number, text] : last) {
     const auto record = rsvp_of(number);
     ASSERT_TRUE(record) << text;
     const std::string folded = members::fold(text);
-    const std::string expected = folded.starts_with("non")     ? "no"
-                                 : folded.starts_with("peut") ||
-                                         folded.starts_with("maybe") ? "maybe"
-                                                                     : "yes";
+    const std::string expected = folded.starts_with("non") ? "no"
+                                 : folded.starts_with("peut") || folded.starts_with("maybe")
+                                     ? "maybe"
+                                     : "yes";
     EXPECT_EQ(record->answer, expected) << text;
   }
 }
@@ -278,19 +243,19 @@ TEST_F(RepliesEndToEnd, TallyEqualsARecountAfterThousandsOfChangedAnswers) {
 TEST_F(RepliesEndToEnd, AReplyAnswersTheLatestAlertUnlessItQuotesTheCodeOfAnother) {
   const auto [second, second_code] = send_alert("");
   ASSERT_NE(second_code, code_);
-  reply(numbers_[0], "oui");             // the latest: the second alert
-  reply(numbers_[1], "NON " + code_);    // the first, by its code
-  reply(numbers_[2], "oui A99999");      // no open alert has that code: nothing
-  reply("+15145559999", "oui");          // not a number any alert went to: nothing
+  reply(numbers_[0], "oui");           // the latest: the second alert
+  reply(numbers_[1], "NON " + code_);  // the first, by its code
+  reply(numbers_[2], "oui A99999");    // no open alert has that code: nothing
+  reply("+15145559999", "oui");        // not a number any alert went to: nothing
   const std::string first_rsvp = "alert:{" + id_ + "}:rsvp";
   const std::string second_rsvp = "alert:{" + second + "}:rsvp";
   ASSERT_TRUE(eventually([&] { return redis_sync_->integer({"XLEN", "q:replies"}) == 0; }, 10s));
-  EXPECT_EQ(redis_sync_->text({"HGET", second_rsvp, member_of_number_.at(numbers_[0])->id})
-                .substr(0, 3),
-            "yes");
-  EXPECT_EQ(redis_sync_->text({"HGET", first_rsvp, member_of_number_.at(numbers_[1])->id})
-                .substr(0, 2),
-            "no");
+  EXPECT_EQ(
+      redis_sync_->text({"HGET", second_rsvp, member_of_number_.at(numbers_[0])->id}).substr(0, 3),
+      "yes");
+  EXPECT_EQ(
+      redis_sync_->text({"HGET", first_rsvp, member_of_number_.at(numbers_[1])->id}).substr(0, 2),
+      "no");
   EXPECT_EQ(count(first_rsvp), 1);
   EXPECT_EQ(count(second_rsvp), 1);
   EXPECT_EQ(count("alert:{" + id_ + "}:unknown") + count("alert:{" + second + "}:unknown"), 0);
@@ -300,7 +265,7 @@ TEST_F(RepliesEndToEnd, AnAnsweringMachineGetsAtMostThreeAutomaticAnswersAnHour)
   for (int i = 0; i < 8; ++i) reply(numbers_[0], "Message automatique: je suis absent.");
   // Once the queue is empty every reply has been answered or not.
   ASSERT_TRUE(eventually([&] { return redis_sync_->integer({"XLEN", "q:replies"}) == 0; }, 10s));
-  const std::string metrics = testing::http_get(daemon_->base_url() + "/metrics").body;
+  const std::string metrics = testing::http_get(scenario_.daemon().base_url() + "/metrics").body;
   EXPECT_NE(metrics.find("\ntocsin_replies_answered_total 3\n"), std::string::npos) << metrics;
   ASSERT_TRUE(eventually([&] { return texts_to(numbers_[0]).size() == 3; }, 10s));
   EXPECT_TRUE(texts_to(numbers_[0])[0].starts_with("Désolé, nous n'avons pas compris."));

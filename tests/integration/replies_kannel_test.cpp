@@ -7,23 +7,15 @@
 
 #include <map>
 
-#include "http/json.h"
-#include "proto/tocsin.pb.h"
-#include "tests/support/daemon_process.h"
-#include "tests/support/http_client.h"
+#include "tests/support/alert_scenario.h"
 #include "tests/support/kannel_harness.h"
 #include "tests/support/ports.h"
-#include "tests/support/redis_server.h"
-#include "tests/support/redis_sync.h"
-#include "tests/support/synthetic_roster.h"
 
 namespace tocsin {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::DaemonProcess;
 using testing::eventually;
-using testing::http_request;
 
 constexpr char kSecret[] = "kannel-replies-secret-9";
 constexpr char kOurNumber[] = "+15145550100";
@@ -38,60 +30,35 @@ testing::KannelHarness::Options kannel_options(uint16_t daemon_port) {
   return options;
 }
 
+std::string kannel_gateway_config(const testing::KannelHarness& kannel) {
+  return "gateways { name: \"kn\" rate_per_second: 200 kannel { sendsms_url: \"" +
+         kannel.sendsms_url() + "\" username: \"" + kannel.username() + "\" password { inline: \"" +
+         kannel.password() + "\" } from: \"" + kOurNumber + "\" webhook_secret { inline: \"" +
+         kSecret + "\" } } }\n";
+}
+
 class RepliesThroughKannel : public ::testing::Test {
  protected:
-  RepliesThroughKannel() : port_(testing::free_tcp_port()), kannel_(kannel_options(port_)) {
-    DaemonProcess::Options daemon;
-    daemon.port = port_;
-    daemon.redis_url = redis_.url();
-    daemon.extra_config =
-        "gateways { name: \"kn\" rate_per_second: 200 kannel { sendsms_url: \"" +
-        kannel_.sendsms_url() + "\" username: \"" + kannel_.username() + "\" password { inline: \"" +
-        kannel_.password() + "\" } from: \"" + kOurNumber + "\" webhook_secret { inline: \"" +
-        kSecret + "\" } } }\nalerts { approval_threshold: 100000 }\n";
-    daemon_ = std::make_unique<DaemonProcess>(daemon);
-    token_ = daemon_->bootstrap_admin("kannel-replies");
-    redis_sync_ = std::make_unique<testing::RedisSync>(redis_.port());
-  }
-
-  uint16_t port_;
-  testing::RedisServer redis_;
-  testing::KannelHarness kannel_;
-  std::unique_ptr<DaemonProcess> daemon_;
-  std::string token_;
-  std::unique_ptr<testing::RedisSync> redis_sync_;
+  uint16_t port_ = testing::free_tcp_port();
+  testing::KannelHarness kannel_{kannel_options(port_)};
+  testing::AlertScenario scenario_{{.gateways = kannel_gateway_config(kannel_), .port = port_}};
 };
 
 TEST_F(RepliesThroughKannel, AnswersFromPhonesAreRecordedAndConfirmedBackThroughKannel) {
   testing::RosterOptions roster;
   roster.members = 30;
-  const std::vector<std::string> auth = {"Authorization: Bearer " + token_};
-  auto imported = http_request("POST", daemon_->base_url() + "/v1/members:import",
-                               testing::make_roster_csv(roster),
-                               {auth[0], "Content-Type: text/csv"});
-  ASSERT_EQ(imported.status, 200) << imported.body;
-  const std::string alert =
-      R"({"kind":"EMERGENCY_ASSEMBLY","title":"Kannel","eventTime":"2030-06-06T07:00:00-04:00",)"
-      R"("expiresAt":"2030-06-06T06:00:00-04:00","place":"Parc","audience":"all",)"
-      R"("channels":"SMS","messages":{"fr":{"sms":"{first_name}, assemblée au {place}. )"
-      R"(OUI {code} ou NON {code}."}}})";
-  auto created = http_request("POST", daemon_->base_url() + "/v1/alerts", alert, auth);
-  ASSERT_EQ(created.status, 201) << created.body;
-  AlertResponse response;
-  std::string error;
-  ASSERT_TRUE(http::from_json(created.body, &response, &error)) << error;
-  const std::string id = response.alert().id();
-  ASSERT_EQ(http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + ":send", "", auth)
-                .status,
-            202);
-  ASSERT_TRUE(eventually(
-      [&] { return redis_sync_->text({"HGET", "alert:{" + id + "}", "state"}) == "sent"; }, 30s));
+  scenario_.import_roster(roster);
+  const std::string id =
+      scenario_
+          .send_and_wait(
+              testing::alert_json(
+                  "SMS",
+                  R"({"sms":"{first_name}, assemblée au {place}. OUI {code} ou NON {code}."})"),
+              30s)
+          .id;
+  auto& redis = scenario_.redis();
 
-  std::map<std::string, std::string> member_of;  // number -> member
-  const auto to = redis_sync_->command({"HGETALL", "alert:{" + id + "}:to"});
-  for (size_t i = 0; i + 1 < to.elements.size(); i += 2) {
-    member_of[to.elements[i].str] = to.elements[i + 1].str;
-  }
+  const auto member_of = scenario_.recipients(id);  // number -> member
   ASSERT_TRUE(kannel_.wait_for_messages(member_of.size(), 30s)) << kannel_.logs();
   auto it = member_of.begin();
   const std::string yes = (it++)->first;
@@ -104,21 +71,22 @@ TEST_F(RepliesThroughKannel, AnswersFromPhonesAreRecordedAndConfirmedBackThrough
   const std::string rsvp = "alert:{" + id + "}:rsvp";
   ASSERT_TRUE(eventually(
       [&] {
-        return redis_sync_->integer({"HLEN", rsvp}) == 2 &&
-               redis_sync_->integer({"SISMEMBER", "optout:sms", stop}) == 1;
+        return redis.integer({"HLEN", rsvp}) == 2 &&
+               redis.integer({"SISMEMBER", "optout:sms", stop}) == 1;
       },
       20s))
-      << kannel_.logs() << daemon_->process().stderr_text();
-  EXPECT_EQ(redis_sync_->text({"HGET", rsvp, member_of.at(yes)}).substr(0, 3), "yes");
-  EXPECT_EQ(redis_sync_->text({"HGET", rsvp, member_of.at(no)}).substr(0, 2), "no");
-  EXPECT_EQ(redis_sync_->text({"HGET", "alert:{" + id + "}:tally", "all|bus"}), "1");
+      << kannel_.logs() << scenario_.describe(id);
+  EXPECT_EQ(redis.text({"HGET", rsvp, member_of.at(yes)}).substr(0, 3), "yes");
+  EXPECT_EQ(redis.text({"HGET", rsvp, member_of.at(no)}).substr(0, 2), "no");
+  EXPECT_EQ(redis.text({"HGET", "alert:{" + id + "}:tally", "all|bus"}), "1");
 
   // The confirmations come back to each phone through Kannel.
   const size_t alert_messages = member_of.size();
   ASSERT_TRUE(kannel_.wait_for_messages(alert_messages + 3, 20s)) << kannel_.logs();
   std::map<std::string, std::string> answer_to;
   for (const auto& message : kannel_.received()) {
-    if (message.text.find("assemblée au") == std::string::npos) answer_to[message.to] = message.text;
+    if (message.text.find("assemblée au") == std::string::npos)
+      answer_to[message.to] = message.text;
   }
   EXPECT_TRUE(answer_to[yes].starts_with("Merci! Présence confirmée. Autobus")) << answer_to[yes];
   EXPECT_TRUE(answer_to[no].starts_with("Merci, c'est noté: absent.")) << answer_to[no];
