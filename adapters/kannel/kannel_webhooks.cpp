@@ -47,6 +47,17 @@ bool same_secret(std::string_view given, std::string_view expected) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+// A value Kannel sent, for a reason: its first kMaxQuoted bytes, quoted, with bytes outside
+// ASCII shown as '?'. Cut anywhere, or not UTF-8 at all, they would make the reason
+// invalid UTF-8, and a reason goes into the JSON answer and a log line.
+std::string quoted_ascii(std::string_view value) {
+  std::string ascii(value.substr(0, kMaxQuoted));
+  for (char& c : ascii) {
+    if (static_cast<unsigned char>(c) >= 0x80) c = '?';
+  }
+  return config::in_quotes(ascii);
+}
+
 bool valid_id(const std::string& id) {
   return !id.empty() && id.size() <= kMaxIdLength && std::all_of(id.begin(), id.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
@@ -109,7 +120,7 @@ Parsed<DeliveryReceipt> KannelGateway::parse_status(const CallbackRequest& reque
   if (id == nullptr || id->empty()) return Result::fail(CallbackError::malformed, "no id");
   if (!valid_id(*id)) {
     return Result::fail(CallbackError::malformed,
-                        "bad id " + config::in_quotes(id->substr(0, kMaxQuoted)));
+                        "bad id " + quoted_ascii(*id));
   }
   const std::string* type_text = find_param(request, "type");
   if (type_text == nullptr || type_text->empty()) {
@@ -121,7 +132,7 @@ Parsed<DeliveryReceipt> KannelGateway::parse_status(const CallbackRequest& reque
   const auto known = (error == std::errc{} && stop == end) ? dlr_type(type) : std::nullopt;
   if (!known) {
     return Result::fail(CallbackError::malformed,
-                        "unknown type " + config::in_quotes(type_text->substr(0, kMaxQuoted)));
+                        "unknown type " + quoted_ascii(*type_text));
   }
   DeliveryReceipt receipt;
   receipt.message_id = *id;

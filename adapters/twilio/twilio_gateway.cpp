@@ -96,6 +96,18 @@ std::string reason_for(int http_status, int code) {
   return reason;
 }
 
+// A status word for a reason: its first kMaxQuotedStatus bytes, quoted, with bytes outside
+// ASCII shown as '?' (Twilio's words are ASCII). Cut anywhere, or not UTF-8 at all, they
+// would make the reason invalid UTF-8, and a reason goes into the JSON answer and a log
+// line.
+std::string quoted_status(std::string_view status) {
+  std::string ascii(status.substr(0, kMaxQuotedStatus));
+  for (char& c : ascii) {
+    if (static_cast<unsigned char>(c) >= 0x80) c = '?';
+  }
+  return config::in_quotes(ascii);
+}
+
 std::optional<ReceiptState> receipt_state(std::string_view status) {
   // Twilio's MessageStatus values for an outgoing message. "scheduled" waits at Twilio;
   // "read" (WhatsApp, RCS) implies delivered; "canceled" never leaves Twilio.
@@ -326,7 +338,7 @@ Parsed<DeliveryReceipt> TwilioGateway::parse_status(const CallbackRequest& reque
   if (!state) {
     return Result::fail(
         CallbackError::malformed,
-        "unknown MessageStatus " + config::in_quotes(status->substr(0, kMaxQuotedStatus)));
+        "unknown MessageStatus " + quoted_status(*status));
   }
   DeliveryReceipt receipt;
   receipt.message_id = *sid;

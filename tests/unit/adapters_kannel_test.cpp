@@ -8,6 +8,7 @@
 #include "adapters/kannel/kannel_gateway.h"
 #include "adapters/registry.h"
 #include "config/config.h"
+#include "members/text_fold.h"
 
 namespace tocsin::adapters {
 namespace {
@@ -350,6 +351,24 @@ TEST(AdaptersKannel, DlrWithoutIdOrKnownTypeIsMalformed) {
     EXPECT_FALSE(parsed);
     EXPECT_EQ(parsed.error, CallbackError::malformed) << parsed.reason;
   }
+}
+
+// Found by kannel_webhook_fuzz: reasons quoted the value's first 16 bytes as they were, so
+// a cut é or bytes that are not UTF-8 made the reason invalid UTF-8, which the JSON answer
+// and the log line carry (protobuf logged an error for each such answer).
+TEST(AdaptersKannel, ReasonsQuotingKannelsValuesStayValidUtf8) {
+  const KannelGateway g = gateway();
+  // 15 letters and an é: the first 16 bytes end inside the é.
+  const std::string cut = std::string(15, 'a') + "é";
+  auto parsed = g.parse_status(dlr_call({{"secret", kSecret}, {"id", cut}, {"type", "1"}}));
+  EXPECT_EQ(parsed.error, CallbackError::malformed);
+  EXPECT_EQ(parsed.reason, "bad id \"aaaaaaaaaaaaaaa?\"");
+  EXPECT_TRUE(members::is_valid_utf8(parsed.reason)) << parsed.reason;
+  parsed = g.parse_status(
+      dlr_call({{"secret", kSecret}, {"id", "fe78d85ca8f68b77"}, {"type", "\xff\xfe" "1"}}));
+  EXPECT_EQ(parsed.error, CallbackError::malformed);
+  EXPECT_EQ(parsed.reason, "unknown type \"??1\"");
+  EXPECT_TRUE(members::is_valid_utf8(parsed.reason)) << parsed.reason;
 }
 
 TEST(AdaptersKannel, DlrAsPostedFormIsReadToo) {

@@ -16,6 +16,7 @@
 #include "adapters/twilio/twilio_gateway.h"
 #include "adapters/twilio/twilio_signature.h"
 #include "config/config.h"
+#include "members/text_fold.h"
 
 namespace tocsin::adapters {
 namespace {
@@ -501,6 +502,20 @@ TEST(AdaptersTwilioStatus, AuthenticButUnreadableIsMalformed) {
   FormParams no_status = status_form("sent");
   std::erase_if(no_status, [](const auto& p) { return p.first == "MessageStatus"; });
   EXPECT_EQ(twilio.parse_status(signed_callback(no_status)).error, CallbackError::malformed);
+}
+
+// Found by twilio_webhook_fuzz: the reason quoted the status's first 32 bytes as they were,
+// so a cut multi-byte character or bytes that are not UTF-8 made it invalid UTF-8, which
+// the JSON answer and the log line carry.
+TEST(AdaptersTwilioStatus, ReasonQuotingTheStatusStaysValidUtf8) {
+  const TwilioGateway twilio = gateway();
+  // 31 letters and an é: the first 32 bytes end inside the é.
+  auto parsed = twilio.parse_status(signed_callback(status_form(std::string(31, 'x') + "é")));
+  EXPECT_EQ(parsed.error, CallbackError::malformed);
+  EXPECT_EQ(parsed.reason, "unknown MessageStatus \"" + std::string(31, 'x') + "?\"");
+  EXPECT_TRUE(members::is_valid_utf8(parsed.reason)) << parsed.reason;
+  parsed = twilio.parse_status(signed_callback(status_form("d\xe9livr\xe9")));  // Latin-1
+  EXPECT_EQ(parsed.reason, "unknown MessageStatus \"d?livr?\"");
 }
 
 TEST(AdaptersTwilioInbound, ReadsTheReply) {
