@@ -1,0 +1,114 @@
+#include "replies/rsvp_writer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "alerts/alert_keys.h"
+#include "log/log.h"
+#include "redis/client.h"
+#include "replies/reply_reader.h"
+#include "replies/reply_scripts.h"
+
+namespace tocsin::replies {
+namespace {
+
+std::optional<FieldProblem> out_of(std::string_view field, int value, int low, int high) {
+  if (value >= low && value <= high) return std::nullopt;
+  return FieldProblem{std::string(field), std::string(field) + " must be " + std::to_string(low) +
+                                              " to " + std::to_string(high)};
+}
+
+}  // namespace
+
+std::optional<FieldProblem> check_choice(const RsvpChoice& choice,
+                                         const std::vector<std::string>& pickup_ids) {
+  if (choice.answer != "yes" && choice.answer != "no" && choice.answer != "maybe") {
+    return FieldProblem{"answer", "answer must be yes, no or maybe"};
+  }
+  if (auto problem = out_of("busSeats", choice.bus_seats, 0, kMaxBusSeats)) return problem;
+  if (auto problem = out_of("carSeats", choice.car_seats, 0, kMaxCarSeats)) return problem;
+  if (auto problem = out_of("party", choice.party, 0, kMaxParty)) return problem;
+  if (!choice.pickup.empty() &&
+      std::find(pickup_ids.begin(), pickup_ids.end(), choice.pickup) == pickup_ids.end()) {
+    return FieldProblem{"pickup", "pickup must be one of the alert's pickup point ids"};
+  }
+  return std::nullopt;
+}
+
+RsvpWriter::RsvpWriter(redis::Client& redis) : redis_(redis) {
+  redis_.load_on_connect(record_replies_script());
+}
+
+boost::asio::awaitable<WriteOutcome> RsvpWriter::write(const Alert& alert, std::string member_id,
+                                                       RsvpChoice choice, std::string raw_text,
+                                                       std::string source, int64_t at_ms,
+                                                       std::optional<AuditEntry> audit) {
+  WriteOutcome outcome;
+  std::vector<std::string> pickup_ids;
+  for (const PickupPoint& point : alert.pickup_points()) pickup_ids.push_back(point.id());
+  if (auto problem = check_choice(choice, pickup_ids)) {
+    outcome.status = WriteOutcome::Status::refused;
+    outcome.problem = std::move(*problem);
+    co_return outcome;
+  }
+
+  redis::Command read_place{"HMGET", "member:" + member_id + ":idx", "region", "sector", "local"};
+  auto place_reply = co_await redis_.exec(std::move(read_place));
+  if (!place_reply || place_reply->elements.size() != 3) co_return outcome;
+  // A member removed from the roster since keeps their answer, counted without a place,
+  // as an SMS of theirs would be.
+  const MemberPlace place{place_reply->elements[0].str, place_reply->elements[1].str,
+                          place_reply->elements[2].str};
+  outcome.record = make_record(choice, place, pickup_by_region(alert), at_ms, std::move(source));
+
+  // record_replies_script's ARGV: n, then kind, alert, member, number, record, text, at_ms.
+  std::vector<std::string> args{"1",
+                                "rsvp",
+                                alert.id(),
+                                member_id,
+                                "",
+                                encode(outcome.record),
+                                std::move(raw_text),
+                                std::to_string(at_ms)};
+  std::string status;
+  if (!audit) {
+    std::vector<std::string> no_keys;
+    auto reply = co_await redis_.eval(record_replies_script(), std::move(no_keys), std::move(args));
+    if (!reply || reply->is_error() || reply->elements.size() != 1) {
+      if (reply && reply->is_error()) {
+        spdlog::warn("event=rsvp_not_recorded alert={} error={}", alert.id(),
+                     log::quote(reply->str));
+      }
+      co_return outcome;
+    }
+    status = reply->elements[0].str;
+  } else {
+    // EVAL with the source, not EVALSHA: inside MULTI a NOSCRIPT would only show at EXEC,
+    // after the audit entry was written anyway.
+    redis::Command eval{"EVAL", record_replies_script().source(), "0"};
+    eval.insert(eval.end(), args.begin(), args.end());
+    redis::Command add{"XADD",        std::string(alerts::keys::kAudit),
+                       "*",           "actor",
+                       audit->actor,  "action",
+                       audit->action, "subject",
+                       alert.id(),    "detail",
+                       audit->detail};
+    std::vector<redis::Command> transaction{{"MULTI"}, std::move(eval), std::move(add), {"EXEC"}};
+    auto replies = co_await redis_.exec_pipeline(std::move(transaction));
+    if (!replies || replies->size() != 4 || replies->back().elements.size() != 2 ||
+        replies->back().elements[0].elements.size() != 1) {
+      spdlog::warn("event=rsvp_not_recorded alert={} source={}", alert.id(), outcome.record.source);
+      co_return outcome;
+    }
+    status = replies->back().elements[0].elements[0].str;
+  }
+  if (status == "recorded") {
+    outcome.status = WriteOutcome::Status::recorded;
+  } else if (status == "same") {
+    outcome.status = WriteOutcome::Status::same;
+  }
+  co_return outcome;
+}
+
+}  // namespace tocsin::replies
