@@ -20,6 +20,10 @@ void add_member_routes(http::Router& router, Services& services);
 void add_alert_routes(http::Router& router, Services& services);
 // POST /hooks/twilio/{gateway}/status, GET|POST /hooks/kannel/{gateway}/dlr
 void add_hook_routes(http::Router& router, Services& services);
+// GET|POST /r/{token}: the one-click RSVP page linked from each message
+void add_rsvp_page_routes(http::Router& router, Services& services);
+// GET /v1/alerts/{id}/replies?status=unknown, POST /v1/alerts/{id}/replies/{member}:resolve
+void add_reply_routes(http::Router& router, Services& services);
 
 // Every route of the daemon, in one place.
 inline void add_all_routes(http::Router& router, Services& services) {
@@ -28,6 +32,8 @@ inline void add_all_routes(http::Router& router, Services& services) {
   add_member_routes(router, services);
   add_alert_routes(router, services);
   add_hook_routes(router, services);
+  add_rsvp_page_routes(router, services);
+  add_reply_routes(router, services);
 }
 
 }  // namespace tocsin::api

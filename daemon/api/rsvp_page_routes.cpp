@@ -1,0 +1,260 @@
+// The one-click RSVP page (issue 6, point 6): GET /r/{token} shows it, POST /r/{token}
+// records the answer. Public routes: the token in the URL is the credential (an HMAC bound
+// to the alert and member, rsvp_link_check.h). Every answer is an HTML page, also the
+// refusals (a tampered or unknown link 403, a closed or expired alert 410, Redis away 503),
+// never JSON or a stack trace. No member data is logged.
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "alerts/alert_keys.h"
+#include "alerts/local_time.h"
+#include "alerts/preview.h"
+#include "alerts/rfc3339.h"
+#include "api/routes.h"
+#include "api/services.h"
+#include "config/config.h"
+#include "http/router.h"
+#include "http/same_origin.h"
+#include "log/log.h"
+#include "proto/tocsin.pb.h"
+#include "redis/client.h"
+#include "replies/confirmation_text.h"
+#include "replies/rsvp_builder.h"
+#include "replies/rsvp_form.h"
+#include "replies/rsvp_link_check.h"
+#include "replies/rsvp_notice_page.h"
+#include "replies/rsvp_page.h"
+#include "replies/rsvp_writer.h"
+
+namespace tocsin::api {
+namespace {
+
+namespace asio = boost::asio;
+using http::Request;
+using http::Response;
+using replies::LinkCheck;
+using replies::RsvpRefusal;
+
+// A form of a few fields is well under 1 KiB.
+constexpr uint64_t kMaxFormBody = 4 * 1024;
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Response html(unsigned status, std::string page) {
+  Response response;
+  response.status = status;
+  response.content_type = "text/html; charset=utf-8";
+  response.body = std::move(page);
+  // A personal page: never cached, never framed (a one-click form), and its URL (the
+  // credential) never sent on as a Referer.
+  response.headers = {{"Cache-Control", "no-store"},
+                      {"Referrer-Policy", "no-referrer"},
+                      {"X-Content-Type-Options", "nosniff"},
+                      {"X-Frame-Options", "DENY"},
+                      {"Content-Security-Policy",
+                       "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                       "frame-ancestors 'none'; base-uri 'none'"}};
+  return response;
+}
+
+Response refusal(RsvpRefusal why) {
+  unsigned status = 500;
+  switch (why) {
+    case RsvpRefusal::invalid:
+    case RsvpRefusal::foreign_origin:
+      status = 403;
+      break;
+    case RsvpRefusal::closed:
+      status = 410;
+      break;
+    case RsvpRefusal::unavailable:
+      status = 503;
+      break;
+    case RsvpRefusal::failed:
+      break;
+  }
+  Response response = html(status, replies::rsvp_refusal_page(why));
+  if (why == RsvpRefusal::unavailable) response.headers.emplace_back("Retry-After", "5");
+  return response;
+}
+
+// The refusal for a link that cannot be answered, or nullopt when it is open.
+std::optional<Response> refusal_of(const LinkCheck& link) {
+  switch (link.status) {
+    case LinkCheck::Status::open:
+      return std::nullopt;
+    case LinkCheck::Status::invalid:
+      spdlog::info("event=rsvp_link_refused reason=invalid");
+      return refusal(RsvpRefusal::invalid);
+    case LinkCheck::Status::closed:
+      spdlog::info("event=rsvp_link_refused reason=closed alert={}", link.alert.id());
+      return refusal(RsvpRefusal::closed);
+    case LinkCheck::Status::unavailable:
+      break;
+  }
+  return refusal(RsvpRefusal::unavailable);
+}
+
+// What the page shows of the member and their answer so far.
+struct MemberView {
+  std::string language;  // "fr" | "en"
+  std::string first_name;
+  std::string folded_region;
+  std::optional<replies::RsvpRecord> current;
+};
+
+asio::awaitable<std::optional<MemberView>> read_member(redis::Client& redis,
+                                                       const LinkCheck& link) {
+  const std::string& id = link.member_id;
+  std::vector<redis::Command> reads{{"GET", "member:" + id},
+                                    {"HMGET", "member:" + id + ":idx", "language", "region"},
+                                    {"HGET", alerts::keys::rsvp(link.alert.id()), id}};
+  auto read = co_await redis.exec_pipeline(std::move(reads));
+  if (!read || read->size() != 3 || (*read)[1].elements.size() != 2) co_return std::nullopt;
+  MemberView view;
+  Member member;
+  // A member removed from the roster since is greeted without a name.
+  if (member.ParseFromString((*read)[0].str)) view.first_name = member.first_name();
+  view.language = (*read)[1].elements[0].str == "en" ? "en" : "fr";
+  view.folded_region = (*read)[1].elements[1].str;
+  if (!(*read)[2].is_nil()) view.current = replies::decode((*read)[2].str);
+  co_return view;
+}
+
+replies::RsvpPageFacts page_facts(const LinkCheck& link, const MemberView& member,
+                                  const std::string& token, const std::string& time_zone) {
+  const Alert& alert = link.alert;
+  replies::RsvpPageFacts facts;
+  facts.language = member.language;
+  facts.first_name = member.first_name;
+  facts.title = alert.title();
+  facts.place = alert.place();
+  facts.when = alert.event_time();
+  if (const auto when = alerts::parse_rfc3339(alert.event_time())) {
+    facts.when = alerts::format_event_date_time(*when, member.language, time_zone);
+  }
+  facts.action = "/r/" + token;
+  facts.current = member.current;
+  facts.car_seats = alert.car_seats();
+  for (const PickupPoint& point : alert.pickup_points()) {
+    facts.pickups.push_back(
+        {point.id(), alerts::describe_pickup(point, member.language, time_zone)});
+  }
+  // Preselected: the point of their answer so far, else their region's, else the first.
+  const auto by_region = replies::pickup_by_region(alert);
+  if (member.current && !member.current->pickup.empty()) {
+    facts.selected_pickup = member.current->pickup;
+  } else if (auto it = by_region.find(member.folded_region); it != by_region.end()) {
+    facts.selected_pickup = it->second;
+  } else if (!facts.pickups.empty()) {
+    facts.selected_pickup = facts.pickups.front().id;
+  }
+  return facts;
+}
+
+// How a web answer is kept in alert:{id}:rsvp_text, in place of an SMS's text.
+std::string web_answer_text(const replies::RsvpChoice& choice) {
+  return "[web] answer=" + choice.answer + " busSeats=" + std::to_string(choice.bus_seats) +
+         " carSeats=" + std::to_string(choice.car_seats) +
+         " party=" + std::to_string(choice.party) + " pickup=" + choice.pickup;
+}
+
+asio::awaitable<Response> show_page(Services& services, Request& request) {
+  const std::string token = request.path_params.at("token");
+  const LinkCheck link = co_await replies::check_rsvp_link(services.redis, token, now_ms());
+  if (auto refused = refusal_of(link)) co_return std::move(*refused);
+  auto member = co_await read_member(services.redis, link);
+  if (!member) co_return refusal(RsvpRefusal::unavailable);
+  co_return html(
+      200, replies::rsvp_form_page(page_facts(link, *member, token, services.config.time_zone())));
+}
+
+asio::awaitable<Response> take_answer(Services& services, replies::RsvpWriter& writer,
+                                      Request& request) {
+  // The token is the credential; a form posted from another site is refused too.
+  const std::string_view origin = request.header("origin");
+  if (!origin.empty() && !http::same_origin(origin, services.config.http().public_url())) {
+    spdlog::info("event=rsvp_link_refused reason=foreign_origin");
+    co_return refusal(RsvpRefusal::foreign_origin);
+  }
+  const std::string token = request.path_params.at("token");
+  const LinkCheck link = co_await replies::check_rsvp_link(services.redis, token, now_ms());
+  if (auto refused = refusal_of(link)) co_return std::move(*refused);
+  auto member = co_await read_member(services.redis, link);
+  if (!member) co_return refusal(RsvpRefusal::unavailable);
+  const std::string& time_zone = services.config.time_zone();
+
+  auto form = replies::parse_rsvp_form(request.body);
+  std::optional<replies::FieldProblem> problem;
+  replies::WriteOutcome outcome;
+  if (auto* bad = std::get_if<replies::FieldProblem>(&form)) {
+    problem = *bad;
+  } else {
+    const auto& choice = std::get<replies::RsvpChoice>(form);
+    const int64_t at = now_ms();
+    outcome = co_await writer.write(link.alert, link.member_id, choice, web_answer_text(choice),
+                                    "web", at);
+    if (outcome.status == replies::WriteOutcome::Status::refused) problem = outcome.problem;
+  }
+  if (problem) {
+    auto facts = page_facts(link, *member, token, time_zone);
+    facts.problem = replies::describe_problem(*problem, member->language);
+    co_return html(400, replies::rsvp_form_page(facts));
+  }
+  if (outcome.status == replies::WriteOutcome::Status::unavailable) {
+    co_return refusal(RsvpRefusal::unavailable);
+  }
+  spdlog::info("event=rsvp_web_recorded alert={} changed={}", link.alert.id(),
+               outcome.status == replies::WriteOutcome::Status::recorded);
+
+  replies::ConfirmationFacts confirmation;
+  confirmation.kind = replies::ConfirmationKind::rsvp;
+  confirmation.language = member->language;
+  confirmation.alert_code = link.alert.code();
+  confirmation.record = outcome.record;
+  for (const PickupPoint& point : link.alert.pickup_points()) {
+    if (point.id() == outcome.record.pickup) {
+      confirmation.pickup = alerts::describe_pickup(point, member->language, time_zone);
+    }
+  }
+  co_return html(200,
+                 replies::rsvp_done_page(member->language, replies::confirmation_text(confirmation),
+                                         "/r/" + token));
+}
+
+// The router answers a handler's exception with JSON: these pages answer with HTML.
+template <class Handle>
+http::Handler html_handler(Handle handle) {
+  return [handle](Request& request) -> asio::awaitable<Response> {
+    std::optional<Response> response;
+    try {
+      response = co_await handle(request);
+    } catch (const std::exception& e) {
+      spdlog::error("event=rsvp_page_failed error={}", log::quote(e.what()));
+    }
+    if (!response) co_return refusal(RsvpRefusal::failed);
+    co_return std::move(*response);
+  };
+}
+
+}  // namespace
+
+void add_rsvp_page_routes(http::Router& router, Services& services) {
+  // Built here, before the Redis client connects, so its script loads on connection.
+  auto writer = std::make_shared<replies::RsvpWriter>(services.redis);
+  // needs_redis is left off: the router's 503 is JSON, these pages answer their own.
+  router.add("GET", "/r/{token}", {.roles = {}},
+             html_handler([&services](Request& request) { return show_page(services, request); }));
+  router.add("POST", "/r/{token}", {.roles = {}, .max_body_bytes = kMaxFormBody},
+             html_handler([&services, writer](Request& request) {
+               return take_answer(services, *writer, request);
+             }));
+}
+
+}  // namespace tocsin::api

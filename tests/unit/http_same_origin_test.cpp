@@ -1,0 +1,36 @@
+#include "http/same_origin.h"
+
+#include <gtest/gtest.h>
+
+#include "http/html_escape.h"
+
+namespace tocsin::http {
+namespace {
+
+TEST(SameOrigin, MatchesOurPublicUrl) {
+  EXPECT_TRUE(same_origin("https://tocsin.example", "https://tocsin.example"));
+  EXPECT_TRUE(same_origin("https://tocsin.example", "https://tocsin.example/"));
+  EXPECT_TRUE(same_origin("https://TOCSIN.example:443", "https://tocsin.example"));
+  EXPECT_TRUE(same_origin("http://127.0.0.1:8080", "http://127.0.0.1:8080"));
+}
+
+TEST(SameOrigin, RefusesAnyOtherOrigin) {
+  EXPECT_FALSE(same_origin("https://evil.example", "https://tocsin.example"));
+  EXPECT_FALSE(same_origin("http://tocsin.example", "https://tocsin.example"));
+  EXPECT_FALSE(same_origin("https://tocsin.example:8443", "https://tocsin.example"));
+  EXPECT_FALSE(same_origin("https://tocsin.example.evil.example", "https://tocsin.example"));
+  EXPECT_FALSE(same_origin("http://127.0.0.1:8081", "http://127.0.0.1:8080"));
+  EXPECT_FALSE(same_origin("null", "https://tocsin.example"));
+  EXPECT_FALSE(same_origin("", "https://tocsin.example"));
+  EXPECT_FALSE(same_origin("not a url", "https://tocsin.example"));
+}
+
+TEST(HtmlEscape, EscapesWhatCouldEndTextOrAttribute) {
+  EXPECT_EQ(html_escape("<a href=\"x\">O'Neil & fils</a>"),
+            "&lt;a href=&quot;x&quot;&gt;O&#39;Neil &amp; fils&lt;/a&gt;");
+  EXPECT_EQ(html_escape("Zoé Côté"), "Zoé Côté");
+  EXPECT_EQ(html_escape(""), "");
+}
+
+}  // namespace
+}  // namespace tocsin::http
