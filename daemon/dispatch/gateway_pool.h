@@ -1,10 +1,11 @@
 #pragma once
 // The gateways of each channel, with what the engine needs to share work among them: a
-// token bucket counted in segments (kept just under the gateway's configured rate in every
-// one-second window, slowed by an adaptive rate when it throttles), a concurrency limit, and a health state. A message goes to the
-// healthy gateway of its channel that can take it soonest; when several can take it now,
-// to the one with the most tokens left relative to its rate, which shares a blast in
-// proportion to the rates. Time is passed in. No I/O.
+// token bucket counted in segments that paces sending just under the gateway's configured
+// rate (slowed by an adaptive rate when it throttles), a segment window that keeps every
+// second the provider counts within that rate, a concurrency limit, and a health state. A
+// message goes to the healthy gateway of its channel that can take it soonest; when several
+// can take it now, to the one with the most tokens left relative to its rate, which shares
+// a blast in proportion to the rates. Time is passed in. No I/O.
 
 #include <chrono>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "adapters/gateway.h"
 #include "dispatch/adaptive_rate.h"
 #include "dispatch/retry_policy.h"
+#include "dispatch/segment_window.h"
 #include "dispatch/token_bucket.h"
 
 namespace tocsin::dispatch {
@@ -26,6 +28,8 @@ struct GatewaySlot {
 
   std::unique_ptr<adapters::Gateway> gateway;
   TokenBucket bucket;
+  // At most the configured rate in any second the provider counts (see gateway_pool.cpp).
+  SegmentWindow window;
   AdaptiveRate adaptive;
   int max_concurrency;
   int in_flight = 0;
@@ -52,9 +56,9 @@ class GatewayPool {
   bool has_channel(const std::string& channel) const;
 
   struct Pick {
-    GatewaySlot* slot = nullptr;      // set: tokens taken, in_flight counted
-    Clock::duration wait{};           // no slot: try again after this long, or when a
-                                      // request completes (concurrency)
+    GatewaySlot* slot = nullptr;  // set: tokens taken, in_flight counted
+    Clock::duration wait{};       // no slot: try again after this long, or when a
+                                  // request completes (concurrency)
   };
   // Takes `segments` tokens from the best gateway of the channel, when one can send now.
   Pick pick(const std::string& channel, int segments, Clock::time_point now);

@@ -38,10 +38,10 @@ struct GatewaySpec {
 GatewayPool make_pool(const std::vector<GatewaySpec>& specs, Clock::time_point now = t0) {
   std::vector<std::unique_ptr<GatewaySlot>> slots;
   for (const GatewaySpec& spec : specs) {
-    slots.push_back(std::make_unique<GatewaySlot>(
-        std::make_unique<adapters::ConsoleGateway>("file", spec.name, spec.channel, spec.rate,
-                                                   "/dev/null"),
-        spec.max_concurrency, now));
+    slots.push_back(
+        std::make_unique<GatewaySlot>(std::make_unique<adapters::ConsoleGateway>(
+                                          "file", spec.name, spec.channel, spec.rate, "/dev/null"),
+                                      spec.max_concurrency, now));
   }
   return GatewayPool(std::move(slots));
 }
@@ -60,7 +60,9 @@ SendResult accepted() {
   return result;
 }
 
-RetryDecision done() { return RetryDecision{RetryDecision::Action::done}; }
+RetryDecision done() {
+  return RetryDecision{RetryDecision::Action::done};
+}
 
 SendResult timed_out() {
   SendResult result;
@@ -139,9 +141,8 @@ GatewaySlot* pick_until(GatewayPool& pool, const std::string& channel, GatewaySl
 }
 
 TEST(GatewayPool, PicksOnlyGatewaysOfTheAskedChannel) {
-  GatewayPool pool = make_pool({{"sms-a", "sms", 100},
-                                {"mail", "email", 100},
-                                {"sms-b", "sms", 100}});
+  GatewayPool pool =
+      make_pool({{"sms-a", "sms", 100}, {"mail", "email", 100}, {"sms-b", "sms", 100}});
   EXPECT_TRUE(pool.has_channel("sms"));
   EXPECT_TRUE(pool.has_channel("email"));
   std::map<std::string, int> sms;
@@ -191,19 +192,19 @@ TEST(GatewayPool, SharesABlastInProportionToRatesWithinEachRate) {
   RecordProperty("slow_segments", static_cast<int>(slow));
   RecordProperty("fast_segments", static_cast<int>(fast));
   EXPECT_NEAR(ratio, 4.0, 4.0 * 0.05) << "slow " << slow << ", fast " << fast;
-  // As much as possible: each gateway ran at its rate.
-  // Just under the limits: the buckets refill at 99.5% of the rate minus their burst
-  // (and 1 ms steps lose a little more at fractional intervals).
+  // As much as possible: each gateway ran just under its rate (the buckets refill at
+  // 98.7% of it, the rest being the margin for the provider's clock; 1 ms steps lose a
+  // little more at fractional intervals).
   EXPECT_GE(slow, 50 * 10 * 0.95);
   EXPECT_LE(slow, 50 * 10);
   EXPECT_GE(fast, 200 * 10 * 0.95);
   EXPECT_LE(fast, 200 * 10);
 
-  // No gateway exceeds rate * 1 s + burst in any 1-second window (sliding, 1 ms steps).
+  // No gateway exceeds its rate in any 1-second window (sliding, 1 ms steps): the segment
+  // window holds even the burst.
   for (const GatewaySpec& spec :
        {GatewaySpec{"slow", "sms", 50}, GatewaySpec{"fast", "sms", 200}}) {
     const std::vector<int>& v = taken[spec.name];
-    const double burst = slot_named(pool, spec.name).bucket.burst();
     const int window_steps = 1000;
     long in_window = 0;
     long worst = 0;
@@ -213,7 +214,7 @@ TEST(GatewayPool, SharesABlastInProportionToRatesWithinEachRate) {
       worst = std::max(worst, in_window);
     }
     RecordProperty(spec.name + "_worst_1s_window", static_cast<int>(worst));
-    EXPECT_LE(static_cast<double>(worst), spec.rate * 1.0 + burst) << spec.name;
+    EXPECT_LE(static_cast<double>(worst), spec.rate) << spec.name;
     // And the window is actually used, so the bound above is tight enough to mean something.
     EXPECT_GE(static_cast<double>(worst), spec.rate * 0.95) << spec.name;
   }
@@ -230,6 +231,40 @@ TEST(GatewayPool, MultiSegmentMessagesTakeThatManyTokens) {
     const double per_second = messages / 10.0;
     EXPECT_NEAR(per_second, 30.0 / segments, 30.0 / segments * 0.05) << segments << " segments";
   }
+}
+
+// Gateways limit segments per second, and a token bucket alone lets a window hold its
+// refill plus its largest single take: on a 50/s gateway, 4-segment texts among 1-segment
+// ones would push some seconds to 52 or 53. The segment window keeps every second within
+// the rate, whatever the mix, and the rate is still nearly all used.
+TEST(GatewayPool, MixedSegmentCountsNeverOverfillASecond) {
+  GatewayPool pool = make_pool({{"slow", "sms", 50}});
+  const int steps = 20'000;  // 20 s in 1 ms steps
+  std::vector<int> taken(steps, 0);
+  long total = 0;
+  int next = 0;  // index into the message queue: every fifth text has 4 segments
+  for (int step = 0; step < steps; ++step) {
+    const Clock::time_point now = t0 + step * 1ms;
+    for (;;) {
+      const int segments = next % 5 == 0 ? 4 : 1;
+      const GatewayPool::Pick pick = pool.pick("sms", segments, now);
+      if (!pick.slot) break;
+      pool.on_result(*pick.slot, accepted(), done(), now);
+      taken[step] += segments;
+      total += segments;
+      ++next;
+    }
+  }
+  long in_window = 0;
+  long worst = 0;
+  for (int step = 0; step < steps; ++step) {
+    in_window += taken[step];
+    if (step >= 1000) in_window -= taken[step - 1000];
+    worst = std::max(worst, in_window);
+  }
+  RecordProperty("worst_1s_window", static_cast<int>(worst));
+  EXPECT_LE(worst, 50);
+  EXPECT_GE(total, 50 * 20 * 0.95);
 }
 
 TEST(GatewayPool, RespectsMaxConcurrency) {
@@ -362,7 +397,7 @@ TEST(GatewayPool, WhenAllGatewaysAreDownTheFirstDueBackIsProbed) {
     const GatewayPool::Pick pick = pool.pick("sms", 1, now);
     ASSERT_EQ(pick.slot, &b) << i;
     pool.on_result(b, timed_out(), retry_and_blame_gateway(), now);
-    now += 20ms;  // a token (burst: one hundredth of a second's worth)
+    now += 20ms;  // more than a token's time
   }
   ASSERT_GT(b.down_until, now);
   ASSERT_LT(a.down_until, b.down_until);
@@ -424,12 +459,12 @@ TEST(GatewayPool, ThrottleHalvesTheRateAndHonoursRetryAfter) {
   for (Clock::time_point now = throttled_at; now < throttled_at + 2s; now += 1ms) {
     ASSERT_EQ(pool.pick("sms", 1, now).slot, nullptr);
   }
-  // Then it sends again, at half the rate.
+  // Then it sends again, at half the rate (just under, as at the configured rate).
   int messages = 0;
   for (Clock::time_point now = throttled_at + 2s; now < throttled_at + 7s; now += 1ms) {
     for (const auto& [name, n] : drain(pool, "sms", 1, now)) messages += n;
   }
-  EXPECT_NEAR(messages, 50 * 5 * 0.975, 6);
+  EXPECT_NEAR(messages, 50 * 5 * 0.987, 6);
 }
 
 TEST(GatewayPool, ThrottleOfOneGatewaySendsTheOthersWork) {
