@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Tocsin needs, only those missing (quiet when all are
-# there). `--tests` adds what the test suite needs. Used by daemon/run-local.sh and
-# tests/run.sh; run as root, or with sudo available.
+# there). `--tests` adds what the test suite needs; `--bench` adds that and what the
+# benchmarks of tests/bench need too. Used by daemon/run-local.sh and tests/run.sh; run as
+# root, or with sudo available.
 set -euo pipefail
 
 packages=(
@@ -12,7 +13,7 @@ packages=(
   redis-server              # the private Redis of the run script and of the tests
   tzdata                    # time_zone is checked against /usr/share/zoneinfo
 )
-if [[ "${1:-}" == "--tests" ]]; then
+if [[ "${1:-}" == "--tests" || "${1:-}" == "--bench" ]]; then
   packages+=(
     libgtest-dev libgmock-dev
     systemd                 # systemd-analyze verify checks systemd/tocsind.service
@@ -21,6 +22,12 @@ if [[ "${1:-}" == "--tests" ]]; then
     openssl                 # makes the self-signed certificate of the STARTTLS tests
     kannel kannel-extras    # bearerbox, smsbox, fakesmsc of the Kannel tests (each test runs
                             # its own on free ports; Debian's service, if on, keeps to 13000s)
+  )
+fi
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(
+    wrk                     # the HTTP load generator twilio_server_bench and
+                            # gateway_headroom_bench set beside the daemon's own client
   )
 fi
 

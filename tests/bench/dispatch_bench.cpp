@@ -21,6 +21,7 @@
 #include "http/json.h"
 #include "io/line_writer.h"
 #include "proto/tocsin.pb.h"
+#include "tests/bench/process_cpu.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/redis_server.h"
@@ -108,6 +109,9 @@ int run(int argc, char** argv) {
   tocsin::http::from_json(created.body, &response, &error);
   const std::string id = response.alert().id();
 
+  const pid_t redis_pid = tocsin::bench::child_named("redis-server");
+  const double daemon_cpu_before = tocsin::bench::cpu_seconds(daemon.process().pid());
+  const double redis_cpu_before = tocsin::bench::cpu_seconds(redis_pid);
   const auto send_start = Clock::now();
   auto sent = http_request("POST", daemon.base_url() + "/v1/alerts/" + id + ":send", "", auth);
   const double send_seconds = seconds_since(send_start);
@@ -126,12 +130,17 @@ int run(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   const double blast_seconds = seconds_since(engine_start);
+  const double daemon_cpu = tocsin::bench::cpu_seconds(daemon.process().pid()) - daemon_cpu_before;
+  const double redis_cpu = tocsin::bench::cpu_seconds(redis_pid) - redis_cpu_before;
   const int64_t messages = sync.integer({"HGET", "alert:{" + id + "}:count", "sent"});
   const double engine_rate = messages / blast_seconds;
   const double baseline_rate = baseline_messages_per_second(static_cast<size_t>(messages));
   std::printf("engine: %lld messages in %.2f s = %.0f messages/s (target >= 20000; %.2fx)\n",
               static_cast<long long>(messages), blast_seconds, engine_rate,
               engine_rate / 20000.0);
+  // Per message, whatever else the machine is doing: the figure to compare across runs.
+  std::printf("CPU per message (send and blast): tocsind %.1f us, redis %.1f us\n",
+              1e6 * daemon_cpu / messages, 1e6 * redis_cpu / messages);
   std::printf("baseline, render + write only, no Redis: %.0f messages/s; the engine runs at "
               "%.0f%% of it\n",
               baseline_rate, 100.0 * engine_rate / baseline_rate);

@@ -7,6 +7,8 @@
 // The engine's own headroom benchmark (issue 5) adds Redis and the dispatcher on top of 2.
 //
 //   twilio_server_bench [DURATION_S=10] [CONNECTIONS=16] [THREADS=1]
+//
+// DURATION_S 0 runs the client part alone (no wrk, no adapter-only loop), e.g. under perf.
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -83,30 +85,35 @@ int main(int argc, char** argv) {
   const auto request = std::get<adapters::HttpRequest>(gateway.build(message));
 
   // 1. wrk.
-  testing::Subprocess wrk(testing::Subprocess::Options{
-      .argv = {"wrk", "-t" + std::to_string(threads), "-c" + std::to_string(connections),
-               "-d" + std::to_string(duration_s) + "s", "-s",
-               std::string(TOCSIN_SOURCE_DIR) + "/tests/bench/twilio_post.lua", server.base_url()},
-      .env_set = {{"TWILIO_PATH", gateway.messages_url().substr(server.base_url().size())},
-                  {"TWILIO_AUTHORIZATION", header_value(request.headers, "Authorization")},
-                  {"TWILIO_BODY", request.body}}});
-  if (wrk.wait_for_exit(std::chrono::seconds(duration_s + 30)) != 0) {
-    std::fprintf(stderr, "wrk failed:\n%s%s", wrk.stdout_text().c_str(), wrk.stderr_text().c_str());
-    return 1;
-  }
-  std::printf("--- wrk, %d connection(s), %d thread(s), %d s\n%s", connections, threads, duration_s,
-              wrk.stdout_text().c_str());
-  const uint64_t wrk_accepted = server.accepted();
-  std::smatch match;
-  const std::string wrk_output = wrk.stdout_text();
   double wrk_rate = 0;
-  if (std::regex_search(wrk_output, match, std::regex(R"(Requests/sec:\s+([0-9.]+))"))) {
-    wrk_rate = std::stod(match[1]);
+  uint64_t wrk_accepted = 0;
+  if (duration_s > 0) {
+    testing::Subprocess wrk(testing::Subprocess::Options{
+        .argv = {"wrk", "-t" + std::to_string(threads), "-c" + std::to_string(connections),
+                 "-d" + std::to_string(duration_s) + "s", "-s",
+                 std::string(TOCSIN_SOURCE_DIR) + "/tests/bench/twilio_post.lua",
+                 server.base_url()},
+        .env_set = {{"TWILIO_PATH", gateway.messages_url().substr(server.base_url().size())},
+                    {"TWILIO_AUTHORIZATION", header_value(request.headers, "Authorization")},
+                    {"TWILIO_BODY", request.body}}});
+    if (wrk.wait_for_exit(std::chrono::seconds(duration_s + 30)) != 0) {
+      std::fprintf(stderr, "wrk failed:\n%s%s", wrk.stdout_text().c_str(),
+                   wrk.stderr_text().c_str());
+      return 1;
+    }
+    std::printf("--- wrk, %d connection(s), %d thread(s), %d s\n%s", connections, threads,
+                duration_s, wrk.stdout_text().c_str());
+    wrk_accepted = server.accepted();
+    std::smatch match;
+    const std::string wrk_output = wrk.stdout_text();
+    if (std::regex_search(wrk_output, match, std::regex(R"(Requests/sec:\s+([0-9.]+))"))) {
+      wrk_rate = std::stod(match[1]);
+    }
+    std::printf("server: %llu accepted, %llu requests, %llu connections\n",
+                static_cast<unsigned long long>(wrk_accepted),
+                static_cast<unsigned long long>(server.requests()),
+                static_cast<unsigned long long>(server.connections_accepted()));
   }
-  std::printf("server: %llu accepted, %llu requests, %llu connections\n",
-              static_cast<unsigned long long>(wrk_accepted),
-              static_cast<unsigned long long>(server.requests()),
-              static_cast<unsigned long long>(server.connections_accepted()));
 
   // 2. CurlMulti + the adapter, one thread.
   asio::io_context io;
@@ -128,6 +135,7 @@ int main(int argc, char** argv) {
       client_rate, static_cast<unsigned long long>(client.connections_opened()));
   if (wrk_rate > 0) std::printf("client / wrk: %.2f\n", client_rate / wrk_rate);
 
+  if (duration_s == 0) return accepted == total ? 0 : 1;
   // 3. The adapter alone: what build() and classify() cost per message, without I/O.
   adapters::GatewayResponse answer;
   answer.http_status = 201;
