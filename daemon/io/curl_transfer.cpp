@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string_view>
+#include <utility>
 
 namespace tocsin::io {
 namespace {
@@ -125,7 +126,11 @@ std::string header_line(const std::string& name, const std::string& value) {
 
 }  // namespace
 
-CurlTransfer::CurlTransfer() : easy(curl_easy_init()) {}
+CurlTransfer::CurlTransfer(CURL* reused) : easy(reused != nullptr ? reused : curl_easy_init()) {}
+
+CURL* CurlTransfer::release_handle() {
+  return std::exchange(easy, nullptr);
+}
 
 CurlTransfer::~CurlTransfer() {
   if (easy != nullptr) curl_easy_cleanup(easy);
@@ -134,8 +139,8 @@ CurlTransfer::~CurlTransfer() {
 }
 
 std::unique_ptr<CurlTransfer> make_http_transfer(adapters::HttpRequest request,
-                                                 const CurlMultiOptions& options) {
-  auto transfer = std::make_unique<CurlTransfer>();
+                                                 const CurlMultiOptions& options, CURL* reused) {
+  auto transfer = std::make_unique<CurlTransfer>(reused);
   CURL* easy = transfer->easy;
   if (easy == nullptr) return transfer;
   set_common_options(*transfer, request.timeout, options);

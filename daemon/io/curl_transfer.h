@@ -15,8 +15,13 @@
 namespace tocsin::io {
 
 struct CurlTransfer {
-  CurlTransfer();
+  // Runs on `reused` (an easy handle given back by release_handle() and reset), or on a
+  // new one when it is null.
+  explicit CurlTransfer(CURL* reused = nullptr);
   ~CurlTransfer();
+  // Takes the easy handle away from the transfer (done, and removed from the multi), to
+  // be reset and reused by a later one (see CurlMulti).
+  CURL* release_handle();
   CurlTransfer(const CurlTransfer&) = delete;
   CurlTransfer& operator=(const CurlTransfer&) = delete;
 
@@ -39,7 +44,8 @@ struct CurlTransfer {
 // The easy handle for one request, its options set. Connection-level hooks (the socket
 // callbacks) are the multi's business and are set by it.
 std::unique_ptr<CurlTransfer> make_http_transfer(adapters::HttpRequest request,
-                                                 const CurlMultiOptions& options);
+                                                 const CurlMultiOptions& options,
+                                                 CURL* reused = nullptr);
 std::unique_ptr<CurlTransfer> make_smtp_transfer(adapters::SmtpEnvelope envelope,
                                                  const CurlMultiOptions& options);
 
