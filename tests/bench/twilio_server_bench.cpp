@@ -10,6 +10,8 @@
 //
 // DURATION_S 0 runs the client part alone (no wrk, no adapter-only loop), e.g. under perf.
 
+#include <sys/resource.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -50,6 +52,14 @@ std::string header_value(const adapters::Headers& headers, const std::string& na
     if (key == name) return value;
   }
   return "";
+}
+
+// CPU seconds of the calling thread (the one running the client's io_context).
+double thread_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_THREAD, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 // Keeps `in_flight` requests going until `total` have been answered.
@@ -125,7 +135,9 @@ int main(int argc, char** argv) {
     asio::co_spawn(io, sender(client, gateway, message, &remaining, &accepted), asio::detached);
   }
   const auto started = Clock::now();
+  const double cpu_before = thread_cpu_seconds();
   io.run();
+  const double client_cpu = thread_cpu_seconds() - cpu_before;
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   const double client_rate = static_cast<double>(accepted) / seconds;
   std::printf(
@@ -133,6 +145,7 @@ int main(int argc, char** argv) {
       "%llu of %llu accepted in %.2f s: %.0f requests/s over %llu connection(s)\n",
       static_cast<unsigned long long>(accepted), static_cast<unsigned long long>(total), seconds,
       client_rate, static_cast<unsigned long long>(client.connections_opened()));
+  std::printf("client thread CPU: %.1f us per request\n", 1e6 * client_cpu / total);
   if (wrk_rate > 0) std::printf("client / wrk: %.2f\n", client_rate / wrk_rate);
 
   if (duration_s == 0) return accepted == total ? 0 : 1;
