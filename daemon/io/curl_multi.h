@@ -10,8 +10,8 @@
 // burst of 10,000 SMS to one provider costs a handful of TCP and TLS handshakes, not
 // 10,000.
 //
-// TLS: the URL's scheme decides (https://, smtps://). STARTTLS on smtp:// is not asked for
-// yet; an explicit TLS policy option comes with the email gateway's config.
+// TLS: the URL's scheme decides (https://, smtps://); an SmtpEnvelope with require_tls
+// makes libcurl insist on STARTTLS on smtp://. Certificates are always verified.
 //
 // Not thread-safe: use it from the io_context's thread only (the daemon has one), and
 // destroy it before the io_context, like any Asio I/O object.
@@ -39,7 +39,7 @@ struct CurlMultiOptions {
   long max_cached_connections = 64;
   // TCP (and TLS) connect, within the request's own timeout.
   std::chrono::milliseconds connect_timeout{5'000};
-  // SmtpEnvelope has no timeout of its own: the whole SMTP exchange gets this one.
+  // The whole SMTP exchange, for an SmtpEnvelope without a timeout of its own.
   std::chrono::milliseconds smtp_timeout{30'000};
   // A provider's answer is a few hundred bytes; a larger one is cut off (the transfer
   // fails with CURLE_WRITE_ERROR) rather than filling memory.
