@@ -7,6 +7,7 @@
 #include <cctype>
 #include <memory>
 
+#include "adapters/http_failure.h"
 #include "alerts/sms_encoding.h"
 #include "config/quote.h"
 
@@ -235,21 +236,8 @@ GatewayRequest KannelGateway::build(const OutgoingMessage& message) const {
 
 SendResult KannelGateway::classify(const OutgoingMessage& message,
                                    const GatewayResponse& response) const {
+  if (auto unanswered = unanswered_request("kannel", response)) return *unanswered;
   SendResult result;
-  if (response.timed_out) {
-    result.outcome = Outcome::temporary;
-    result.reason = "kannel request timed out";
-    return result;
-  }
-  if (response.transport_error != 0) {
-    // libcurl's messages name the host and port, never the query.
-    result.outcome = Outcome::temporary;
-    result.reason = "kannel connection failed: " +
-                    (response.transport_message.empty()
-                         ? "curl error " + std::to_string(response.transport_error)
-                         : response.transport_message);
-    return result;
-  }
   const int status = response.http_status;
   const std::string said = sanitized(response.body);
   if (status >= 200 && status < 300) {

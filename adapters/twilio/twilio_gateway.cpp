@@ -8,6 +8,7 @@
 #include <charconv>
 #include <memory>
 
+#include "adapters/http_failure.h"
 #include "adapters/twilio/twilio_answer.h"
 #include "adapters/twilio/twilio_signature.h"
 #include "config/quote.h"
@@ -262,21 +263,8 @@ GatewayRequest TwilioGateway::build(const OutgoingMessage& message) const {
 
 SendResult TwilioGateway::classify(const OutgoingMessage& message,
                                    const GatewayResponse& response) const {
+  if (auto unanswered = unanswered_request("twilio", response)) return *unanswered;
   SendResult result;
-  if (response.timed_out) {
-    result.outcome = Outcome::temporary;
-    result.reason = "twilio request timed out";
-    return result;
-  }
-  if (response.transport_error != 0) {
-    // libcurl's messages name the host and port, never the message.
-    result.outcome = Outcome::temporary;
-    result.reason = "twilio connection failed: " +
-                    (response.transport_message.empty()
-                         ? "curl error " + std::to_string(response.transport_error)
-                         : response.transport_message);
-    return result;
-  }
   const int status = response.http_status;
   if (status >= 200 && status < 300) {
     result.outcome = Outcome::accepted;
