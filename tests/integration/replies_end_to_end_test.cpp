@@ -5,7 +5,6 @@
 // coordinator, and opts out who says ARRET. After thousands of changed answers the tally
 // still equals a recount of the stored RSVPs.
 
-#include <curl/curl.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -13,7 +12,6 @@
 #include <set>
 #include <tuple>
 
-#include "adapters/twilio/twilio_signature.h"
 #include "members/text_fold.h"
 #include "replies/rsvp_record.h"
 #include "tests/support/alert_scenario.h"
@@ -26,13 +24,6 @@ namespace {
 using namespace std::chrono_literals;
 using testing::eventually;
 using testing::http_request;
-
-std::string escaped(const std::string& text) {
-  char* out = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
-  std::string result(out);
-  curl_free(out);
-  return result;
-}
 
 class RepliesEndToEnd : public ::testing::Test {
  protected:
@@ -74,39 +65,16 @@ class RepliesEndToEnd : public ::testing::Test {
 
   // The member texts `text` from `number`, through the signed webhook.
   void reply(const std::string& number, const std::string& text) {
-    const std::string url = scenario_.daemon().base_url() + "/hooks/twilio/tw/inbound";
-    const adapters::twilio::FormParams params = {
-        {"MessageSid", "SM" + std::to_string(++replies_sent_)},
-        {"From", number},
-        {"To", "+15145550100"},
-        {"Body", text}};
-    std::string body;
-    for (const auto& [name, value] : params) {
-      body += (body.empty() ? "" : "&") + escaped(name) + "=" + escaped(value);
-    }
-    auto answer = http_request("POST", url, body,
-                               {"Content-Type: application/x-www-form-urlencoded",
-                                "X-Twilio-Signature: " + adapters::twilio::twilio_signature(
-                                                             twilio_.auth_token(), url, params)});
+    auto answer = testing::post_twilio_reply(scenario_.daemon().base_url(), "tw", twilio_, number,
+                                             text, "SM" + std::to_string(++replies_sent_));
     ASSERT_EQ(answer.status, 200) << answer.body;
   }
 
-  std::map<std::string, int64_t> tally() {
-    std::map<std::string, int64_t> result;
-    const auto fields = redis_sync_->command({"HGETALL", "alert:{" + id_ + "}:tally"});
-    for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
-      result[fields.elements[i].str] = std::stoll(fields.elements[i + 1].str);
-    }
-    return result;
-  }
+  std::map<std::string, int64_t> tally() { return scenario_.tally(id_); }
 
   std::map<std::string, int64_t> recount() {
-    std::vector<std::string> stored;
-    for (const auto& value : redis_sync_->command({"HVALS", "alert:{" + id_ + "}:rsvp"}).elements) {
-      stored.push_back(value.str);
-    }
     size_t unreadable = 0;
-    auto result = replies::recount(stored, &unreadable);
+    auto result = scenario_.recount(id_, &unreadable);
     EXPECT_EQ(unreadable, 0u);
     return result;
   }

@@ -4,7 +4,6 @@
 // region and car seats asked: what the one-click page and the unknown-replies tests start from.
 // Each member's RSVP link is taken from the SMS they got.
 
-#include <curl/curl.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -14,7 +13,6 @@
 #include <tuple>
 #include <vector>
 
-#include "adapters/twilio/twilio_signature.h"
 #include "http/json.h"
 #include "proto/tocsin.pb.h"
 #include "replies/rsvp_record.h"
@@ -25,13 +23,6 @@
 namespace tocsin::testing {
 
 using namespace std::chrono_literals;
-
-inline std::string url_escaped(const std::string& text) {
-  char* out = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
-  std::string result(out);
-  curl_free(out);
-  return result;
-}
 
 // One member of the roster below.
 struct ReplyMember {
@@ -121,39 +112,16 @@ class ReplyFixture : public ::testing::Test {
 
   // The member texts `text`, through the signed Twilio webhook.
   void sms_reply(const std::string& member_id, const std::string& text) {
-    const std::string url = daemon_->base_url() + "/hooks/twilio/tw/inbound";
-    const adapters::twilio::FormParams params = {
-        {"MessageSid", "SM" + std::to_string(++replies_sent_)},
-        {"From", member(member_id).phone},
-        {"To", "+15145550100"},
-        {"Body", text}};
-    std::string body;
-    for (const auto& [name, value] : params) {
-      body += (body.empty() ? "" : "&") + url_escaped(name) + "=" + url_escaped(value);
-    }
-    auto answer = http_request("POST", url, body,
-                               {"Content-Type: application/x-www-form-urlencoded",
-                                "X-Twilio-Signature: " + adapters::twilio::twilio_signature(
-                                                             twilio_.auth_token(), url, params)});
+    auto answer = post_twilio_reply(daemon_->base_url(), "tw", twilio_, member(member_id).phone,
+                                    text, "SM" + std::to_string(++replies_sent_));
     ASSERT_EQ(answer.status, 200) << answer.body;
   }
 
-  std::map<std::string, int64_t> tally() {
-    std::map<std::string, int64_t> result;
-    const auto fields = redis_sync_->command({"HGETALL", "alert:{" + id_ + "}:tally"});
-    for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
-      result[fields.elements[i].str] = std::stoll(fields.elements[i + 1].str);
-    }
-    return result;
-  }
+  std::map<std::string, int64_t> tally() { return scenario_->tally(id_); }
 
   std::map<std::string, int64_t> recount() {
-    std::vector<std::string> stored;
-    for (const auto& value : redis_sync_->command({"HVALS", "alert:{" + id_ + "}:rsvp"}).elements) {
-      stored.push_back(value.str);
-    }
     size_t unreadable = 0;
-    auto result = replies::recount(stored, &unreadable);
+    auto result = scenario_->recount(id_, &unreadable);
     EXPECT_EQ(unreadable, 0u);
     return result;
   }

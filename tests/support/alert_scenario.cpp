@@ -1,9 +1,13 @@
 #include "tests/support/alert_scenario.h"
 
+#include <curl/curl.h>
+
 #include <stdexcept>
 
+#include "adapters/twilio/twilio_signature.h"
 #include "http/json.h"
 #include "proto/tocsin.pb.h"
+#include "replies/rsvp_record.h"
 #include "tests/support/http_client.h"
 #include "tests/support/twilio_server.h"
 
@@ -19,7 +23,30 @@ std::map<std::string, std::string> hash_of(RedisSync& redis, const std::string& 
   return result;
 }
 
+std::string escaped(const std::string& text) {
+  char* out = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
+  std::string result(out);
+  curl_free(out);
+  return result;
+}
+
 }  // namespace
+
+HttpResponse post_twilio_reply(const std::string& daemon_url, const std::string& gateway,
+                               const TwilioServer& server, const std::string& from,
+                               const std::string& text, const std::string& message_sid) {
+  const std::string url = daemon_url + "/hooks/twilio/" + gateway + "/inbound";
+  const adapters::twilio::FormParams params = {
+      {"MessageSid", message_sid}, {"From", from}, {"To", "+15145550100"}, {"Body", text}};
+  std::string body;
+  for (const auto& [name, value] : params) {
+    body += (body.empty() ? "" : "&") + escaped(name) + "=" + escaped(value);
+  }
+  return http_request("POST", url, body,
+                      {"Content-Type: application/x-www-form-urlencoded",
+                       "X-Twilio-Signature: " +
+                           adapters::twilio::twilio_signature(server.auth_token(), url, params)});
+}
 
 std::string twilio_gateway_config(const std::string& name, const TwilioServer& server,
                                   double rate_per_second, int max_concurrency, int timeout_ms) {
@@ -110,6 +137,22 @@ std::map<std::string, std::string> AlertScenario::link_tags(const std::string& i
     result[member] = tag;
   }
   return result;
+}
+
+std::map<std::string, int64_t> AlertScenario::tally(const std::string& id) {
+  std::map<std::string, int64_t> result;
+  for (const auto& [field, value] : hash_of(*sync_, "alert:{" + id + "}:tally")) {
+    result[field] = std::stoll(value);
+  }
+  return result;
+}
+
+std::map<std::string, int64_t> AlertScenario::recount(const std::string& id, size_t* unreadable) {
+  std::vector<std::string> stored;
+  for (const auto& value : sync_->command({"HVALS", "alert:{" + id + "}:rsvp"}).elements) {
+    stored.push_back(value.str);
+  }
+  return replies::recount(stored, unreadable);
 }
 
 std::string AlertScenario::describe(const std::string& id) {

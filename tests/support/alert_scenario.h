@@ -21,6 +21,13 @@
 namespace tocsin::testing {
 
 class TwilioServer;
+struct HttpResponse;
+
+// A member's SMS reply as the Twilio-shaped `server` would deliver it: POSTed, signed with
+// its auth token, to the daemon's inbound webhook of gateway `gateway`.
+HttpResponse post_twilio_reply(const std::string& daemon_url, const std::string& gateway,
+                               const TwilioServer& server, const std::string& from,
+                               const std::string& text, const std::string& message_sid);
 
 // A `gateways { }` entry for a Twilio-shaped server.
 std::string twilio_gateway_config(const std::string& name, const TwilioServer& server,
@@ -70,6 +77,10 @@ class AlertScenario {
   std::map<std::string, std::string> recipients(const std::string& id);
   // alert:{id}:links reversed: member -> the tag of their RSVP link.
   std::map<std::string, std::string> link_tags(const std::string& id);
+  // alert:{id}:tally, and the tally recomputed from the stored RSVPs (replies::recount):
+  // the two must be equal. Stored RSVPs that do not decode are counted in *unreadable.
+  std::map<std::string, int64_t> tally(const std::string& id);
+  std::map<std::string, int64_t> recount(const std::string& id, size_t* unreadable);
   // The alert's counts and the start of the daemon's log, for a failure message.
   std::string describe(const std::string& id);
 
