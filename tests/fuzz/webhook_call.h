@@ -25,8 +25,10 @@
 #include <vector>
 
 #include "adapters/gateway.h"
+#include "http/json.h"
 #include "http/message.h"
 #include "members/text_fold.h"
+#include "proto/tocsin.pb.h"
 
 namespace tocsin::fuzz {
 
@@ -182,8 +184,13 @@ void check_answer(const adapters::Parsed<T>& parsed) {
   // Valid UTF-8, which the JSON answer needs (protobuf logs an error for each string that
   // is not, and sends its bytes as they are).
   check(members::is_valid_utf8(parsed.reason));
+  // The JSON answer carries the reason as it is (a reason may itself quote words like
+  // "internal error", so the body is read back rather than searched).
   const http::Response answer = http::error_response(400, parsed.reason);
-  check(answer.body.find("internal error") == std::string::npos);
+  ErrorResponse decoded;
+  std::string error;
+  check(http::from_json(answer.body, &decoded, &error));
+  check(decoded.error() == parsed.reason);
 }
 
 // A refusal's reason, or the value, does not depend on the member's number or words: the
