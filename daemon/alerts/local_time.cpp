@@ -103,4 +103,34 @@ std::string format_event_date_time(std::chrono::system_clock::time_point when,
          french_clock(t);
 }
 
+int local_minute_of_day(std::chrono::system_clock::time_point when, const std::string& time_zone) {
+  const std::tm t = local_fields(when, time_zone);
+  return t.tm_hour * 60 + t.tm_min;
+}
+
+std::chrono::system_clock::time_point next_local_clock(std::chrono::system_clock::time_point when,
+                                                       int minute_of_day,
+                                                       const std::string& time_zone) {
+  using namespace std::chrono;
+  const std::time_t seconds = system_clock::to_time_t(floor<std::chrono::seconds>(when));
+  std::lock_guard lock(zone_mutex);
+  switch_zone_locked(time_zone);
+  std::tm today{};
+  localtime_r(&seconds, &today);
+  // Today's date at that clock, then the next days until it lies after `when`. mktime with
+  // tm_isdst = -1 picks the offset in force on that date, so DST changes fall out of it.
+  for (int day_offset = 0; day_offset < 3; ++day_offset) {
+    std::tm candidate{};
+    candidate.tm_year = today.tm_year;
+    candidate.tm_mon = today.tm_mon;
+    candidate.tm_mday = today.tm_mday + day_offset;
+    candidate.tm_hour = minute_of_day / 60;
+    candidate.tm_min = minute_of_day % 60;
+    candidate.tm_isdst = -1;
+    const std::time_t at = mktime(&candidate);
+    if (at != static_cast<std::time_t>(-1) && at > seconds) return system_clock::from_time_t(at);
+  }
+  return when + hours(24);  // unreachable for a valid zone: a local clock recurs daily
+}
+
 }  // namespace tocsin::alerts

@@ -40,4 +40,14 @@ std::string format_time_of_day(std::chrono::system_clock::time_point when,
 std::string format_event_date_time(std::chrono::system_clock::time_point when,
                                    std::string_view language, const std::string& time_zone);
 
+// Minutes since local midnight (0..1439) at `when` in `time_zone`.
+int local_minute_of_day(std::chrono::system_clock::time_point when, const std::string& time_zone);
+
+// The first instant strictly after `when` at which the local clock of `time_zone` reads
+// `minute_of_day` (0..1439). On a DST day whose gap skips that time, the instant the clock
+// jumps past it.
+std::chrono::system_clock::time_point next_local_clock(std::chrono::system_clock::time_point when,
+                                                       int minute_of_day,
+                                                       const std::string& time_zone);
+
 }  // namespace tocsin::alerts
