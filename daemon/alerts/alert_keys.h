@@ -14,9 +14,17 @@
 //   alert:{id}:links      HASH link tag -> member id, for the RSVP links sent (rsvp_link.h)
 //   alert:{id}:rsvp       HASH member id -> the member's RSVP (replies/rsvp_record.h)
 //   alert:{id}:rsvp_text  HASH member id -> the text of the reply that set it
-//   alert:{id}:tally      HASH "dimension|measure" -> count, kept equal to the RSVPs'
+//   alert:{id}:tally      HASH "region|dimension|measure" -> count, kept equal to the
+//                         stored RSVPs and unclear replies (replies/rsvp_record.h)
 //   alert:{id}:unknown    HASH member id -> "at_ms|text": replies not read with confidence,
 //                         until a coordinator resolves them or the member answers clearly
+//   alert:{id}:reach      HASH "region|dimension|measure" -> members (turnout_field.h): the
+//                         frozen audience and each member's best delivery state
+//   alert:{id}:dims       HASH member id -> where the member counts in the turnout, as
+//                         when their alert was prepared (turnout/reach_lua.h)
+//   alert:{id}:turnout_version  STRING, +1 per script call that changes reach or tally
+//   alert:{id}:turnout_at       STRING, Unix ms of the last such change
+//   alert:{id}:events     STREAM of turnout changes (the event stream)
 //   alerts                ZSET id by creation time (ms)
 //   alert:code:{code}     STRING -> id, the short code members quote ("A7")
 //   alert:code:seq        counter behind the codes
@@ -42,6 +50,11 @@ inline std::string rsvp(std::string_view id) { return alert(id) + ":rsvp"; }
 inline std::string rsvp_text(std::string_view id) { return alert(id) + ":rsvp_text"; }
 inline std::string tally(std::string_view id) { return alert(id) + ":tally"; }
 inline std::string unknown_replies(std::string_view id) { return alert(id) + ":unknown"; }
+inline std::string reach(std::string_view id) { return alert(id) + ":reach"; }
+inline std::string dims(std::string_view id) { return alert(id) + ":dims"; }
+inline std::string turnout_version(std::string_view id) { return alert(id) + ":turnout_version"; }
+inline std::string turnout_at(std::string_view id) { return alert(id) + ":turnout_at"; }
+inline std::string events(std::string_view id) { return alert(id) + ":events"; }
 inline std::string code(std::string_view code) { return "alert:code:" + std::string(code); }
 
 inline constexpr std::string_view kIndex = "alerts";

@@ -24,6 +24,8 @@ void add_hook_routes(http::Router& router, Services& services);
 void add_rsvp_page_routes(http::Router& router, Services& services);
 // GET /v1/alerts/{id}/replies?status=unknown, POST /v1/alerts/{id}/replies/{member}:resolve
 void add_reply_routes(http::Router& router, Services& services);
+// GET /v1/alerts/{id}/turnout, GET /v1/alerts/{id}/rides.csv
+void add_turnout_routes(http::Router& router, Services& services);
 
 // Every route of the daemon, in one place.
 inline void add_all_routes(http::Router& router, Services& services) {
@@ -34,6 +36,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
   add_hook_routes(router, services);
   add_rsvp_page_routes(router, services);
   add_reply_routes(router, services);
+  add_turnout_routes(router, services);
 }
 
 }  // namespace tocsin::api

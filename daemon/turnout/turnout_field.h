@@ -21,6 +21,10 @@ namespace tocsin::turnout {
 
 inline constexpr std::string_view kNoRegion = "-";
 
+// The global HASH of display names: "region:<folded>", "sector:<folded>", "local:<folded>",
+// "title:<folded>" -> the name as a roster first wrote it ("Montérégie").
+inline constexpr std::string_view kLabels = "labels";
+
 struct FieldName {
   std::string_view region;
   std::string_view dimension;  // "all", "local:l-301", ...
