@@ -16,6 +16,7 @@
 
 #include "alerts/alert_keys.h"
 #include "alerts/rsvp_link.h"
+#include "alerts/send_deadline.h"
 #include "dispatch/dispatch_scripts.h"
 #include "dispatch/gateway_pool.h"
 #include "dispatch/message_renderer.h"
@@ -120,7 +121,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     std::shared_ptr<MessageRenderer> renderer;
     std::string state;
     bool urgent = false;
-    int64_t expires_at_ms = 0;
+    int64_t expires_at_ms = 0;  // the send deadline: expiry or event start (send_deadline.h)
     std::string channels;
     Clock::time_point last_used;
 
@@ -324,7 +325,9 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     AlertInfo info;
     info.urgent = reply->elements[1].str == "urgent";
     info.state = reply->elements[2].str;
-    info.expires_at_ms = std::atoll(reply->elements[3].str.c_str());
+    // Nothing is sent after the expiry or once the event has started.
+    info.expires_at_ms =
+        alerts::send_deadline_ms(std::atoll(reply->elements[3].str.c_str()), alert.event_time());
     info.channels = channels_word(alert.channels());
     info.renderer = std::make_shared<MessageRenderer>(std::move(alert), config.time_zone());
     info.last_used = Clock::now();

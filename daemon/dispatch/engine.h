@@ -12,8 +12,8 @@
 //
 // Cancel: the state of every alert in use is read again four times a second; messages of a
 // cancelled alert still waiting are dropped and its jobs acknowledged, so nothing more is
-// sent within a second. Expiry: messages due after the alert's expires_at are recorded as
-// expired, not sent.
+// sent within a second. Expiry: messages due after the alert's expires_at, or once its
+// event has started, are recorded as expired, not sent.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

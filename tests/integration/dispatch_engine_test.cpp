@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -92,10 +93,12 @@ class DispatchEngine : public ::testing::Test {
     ASSERT_EQ(response.status, 200) << response.body;
   }
 
+  // `times`: the eventTime and expiresAt fields, ending with a comma.
   std::string create_alert(const std::string& kind, const std::string& audience,
-                           const std::string& channels) {
-    const std::string body = R"({"kind":")" + kind + R"(","title":"Test","eventTime":)" +
-                             R"("2030-06-06T07:00:00-04:00","expiresAt":"2030-06-06T06:00:00-04:00",)" +
+                           const std::string& channels,
+                           const std::string& times = R"("eventTime":"2030-06-06T07:00:00-04:00",)"
+                                                      R"("expiresAt":"2030-06-06T06:00:00-04:00",)") {
+    const std::string body = R"({"kind":")" + kind + R"(","title":"Test",)" + times +
                              R"("place":"Parc Lafontaine",)" +
                              R"("audience":")" + audience + R"(","channels":")" + channels +
                              R"(","messages":{"fr":{"sms":"{first_name}, assemblée )" +
@@ -224,6 +227,49 @@ TEST_F(DispatchEngine, CancelStopsABlastWithinASecond) {
   EXPECT_LT(after_three_seconds, 9000u);
   EXPECT_EQ(state(id), "cancelled");
   EXPECT_EQ(duplicates(sent_keys(sms_file())), 0);
+}
+
+// Issue 8: nothing is sent once the event has started; what was not sent is expired.
+TEST_F(DispatchEngine, SendingStopsWhenTheEventStarts) {
+  // 200 SMS a second for 3,000 members would take 15 s; the event starts after 4.
+  start_daemon(200, 1000);
+  import_members(3000);
+  const auto starts = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + 5s;
+  const std::time_t starts_t = std::chrono::system_clock::to_time_t(starts);
+  std::tm utc{};
+  gmtime_r(&starts_t, &utc);
+  char event_time[32];
+  std::strftime(event_time, sizeof event_time, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  // Expiring an hour later: the event start is the deadline that counts here.
+  ++utc.tm_hour;
+  timegm(&utc);
+  char expires_at[32];
+  std::strftime(expires_at, sizeof expires_at, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  const std::string id =
+      create_alert("EMERGENCY_ASSEMBLY", "all", "SMS",
+                   R"("eventTime":")" + std::string(event_time) + R"(","expiresAt":")" +
+                       std::string(expires_at) + R"(",)");
+  send(id);
+  ASSERT_TRUE(wait_sent(id, 30s)) << describe(id);
+  const auto finished = std::chrono::system_clock::now();
+  auto count = [&](const std::string& state) {
+    const std::string value = redis_sync().text({"HGET", "alert:{" + id + "}:count", state});
+    return value.empty() ? 0 : std::stoll(value);
+  };
+  const int64_t sent = count("sent") + count("delivered");
+  const int64_t expired = count("expired");
+  std::cout << "[ figures  ] sent " << sent << ", expired " << expired << ", finished "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(finished - starts).count()
+            << " ms after the event start\n";
+  EXPECT_GT(sent, 0) << describe(id);
+  EXPECT_GT(expired, 1000) << describe(id);
+  // Every message the gateway wrote is counted sent; nothing was written after the event
+  // start beyond what was already in flight.
+  EXPECT_EQ(static_cast<int64_t>(line_count(sms_file())), sent);
+  EXPECT_LT(sent, 200 * 6 + kMaxInFlight) << describe(id);
+  // Every SMS recipient is accounted for: sent or expired (or skipped, failed, opted out).
+  EXPECT_EQ(sent + expired + count("skipped") + count("failed") + count("opted_out"),
+            redis_sync().integer({"HLEN", "alert:{" + id + "}:delivery"}));
 }
 
 TEST_F(DispatchEngine, KillNineMidBlastThenRestartReachesEveryoneWithFewDuplicates) {
