@@ -3,6 +3,7 @@
 // that only wants to answer a request (Beast is heavy to compile, see server.cpp).
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 #include "auth/principal.h"
 
 namespace tocsin::http {
+
+class StreamBody;  // http/stream.h
 
 struct Request {
   std::string method;  // "GET", "POST", ...
@@ -34,6 +37,9 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // When set, the body is written over time by this (chunked transfer encoding) instead of
+  // `body`, and the connection closes when it ends. See http/stream.h.
+  std::shared_ptr<StreamBody> stream;
 };
 
 // {"error": "...", "field": "..."} with the given status.

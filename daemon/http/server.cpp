@@ -15,8 +15,10 @@
 #include <algorithm>
 #include <list>
 
+#include "http/chunked_sink.h"
 #include "http/message.h"
 #include "http/router.h"
+#include "http/stream.h"
 #include "log/log.h"
 
 namespace tocsin::http {
@@ -50,13 +52,18 @@ Request to_request(BeastRequest&& in) {
   return out;
 }
 
-BeastResponse to_beast(Response&& in, unsigned version, bool keep_alive, bool head) {
-  BeastResponse out{static_cast<bhttp::status>(in.status), version};
+template <class Message>
+void set_headers(Message& out, Response& in, bool keep_alive) {
   out.set(bhttp::field::server, "tocsind");
   out.set(bhttp::field::content_type, in.content_type);
   out.set(bhttp::field::cache_control, "no-store");
   for (auto& [name, value] : in.headers) out.set(name, value);
   out.keep_alive(keep_alive);
+}
+
+BeastResponse to_beast(Response&& in, unsigned version, bool keep_alive, bool head) {
+  BeastResponse out{static_cast<bhttp::status>(in.status), version};
+  set_headers(out, in, keep_alive);
   out.body() = std::move(in.body);
   out.prepare_payload();
   if (head) out.body().clear();  // keeps the Content-Length of the GET
@@ -69,6 +76,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   struct Connection {
     beast::tcp_stream stream;
     bool busy = false;  // a request is being read, handled or answered
+    std::shared_ptr<ChunkedSink> sink;  // while answering with a stream body
     explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   };
 
@@ -81,7 +89,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(std::shared_ptr<Connection> connection);
-  asio::awaitable<bool> serve_one(Connection& connection, beast::flat_buffer& buffer);
+  asio::awaitable<bool> serve_one(const std::shared_ptr<Connection>& connection,
+                                  beast::flat_buffer& buffer);
+  asio::awaitable<void> stream_body(const std::shared_ptr<Connection>& connection,
+                                    Response response, unsigned version);
   asio::awaitable<void> reject_overloaded(tcp::socket socket);
   void forget(const std::shared_ptr<Connection>& connection);
 
@@ -134,6 +145,11 @@ size_t Server::open_connections() const {
   return impl_->connections_.size();
 }
 
+size_t Server::open_streams() const {
+  return std::count_if(impl_->connections_.begin(), impl_->connections_.end(),
+                       [](const auto& connection) { return connection->sink != nullptr; });
+}
+
 asio::awaitable<void> Server::shutdown(std::chrono::milliseconds grace) {
   auto impl = impl_;
   impl->stopping_ = true;
@@ -141,8 +157,13 @@ asio::awaitable<void> Server::shutdown(std::chrono::milliseconds grace) {
   impl->acceptor_.close(ignored);
   // Idle keep-alive connections have nothing to finish: close them now. Busy ones answer
   // their request with Connection: close and then end by themselves.
+  // Streams never finish by themselves: they end now.
   for (auto& connection : impl->connections_) {
-    if (!connection->busy) connection->stream.socket().close(ignored);
+    if (connection->sink) {
+      connection->sink->stop();
+    } else if (!connection->busy) {
+      connection->stream.socket().close(ignored);
+    }
   }
   if (!impl->connections_.empty()) {
     impl->drained_.expires_after(grace);
@@ -206,7 +227,7 @@ asio::awaitable<void> Server::Impl::reject_overloaded(tcp::socket socket) {
 
 asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connection) {
   beast::flat_buffer buffer;
-  while (!stopping_ && co_await serve_one(*connection, buffer)) {
+  while (!stopping_ && co_await serve_one(connection, buffer)) {
   }
   boost::system::error_code ec;
   connection->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -214,8 +235,10 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connecti
 }
 
 // Reads one request, answers it, and says whether the connection stays open.
-asio::awaitable<bool> Server::Impl::serve_one(Connection& connection, beast::flat_buffer& buffer) {
+asio::awaitable<bool> Server::Impl::serve_one(const std::shared_ptr<Connection>& connection_ptr,
+                                              beast::flat_buffer& buffer) {
   boost::system::error_code ec;
+  Connection& connection = *connection_ptr;
   auto& stream = connection.stream;
   if (buffer.size() == 0) {
     // Waiting for the next request on a keep-alive connection: the idle timeout applies.
@@ -300,6 +323,11 @@ asio::awaitable<bool> Server::Impl::serve_one(Connection& connection, beast::fla
   }
   if (stopping_) keep_alive = false;
 
+  if (response.stream && !head) {
+    co_await stream_body(connection_ptr, std::move(response), version);
+    co_return false;
+  }
+  response.stream.reset();  // HEAD: the headers alone
   auto out = to_beast(std::move(response), version, keep_alive, head);
   stream.expires_after(limits_.request_timeout);
   if (head) {
@@ -311,6 +339,38 @@ asio::awaitable<bool> Server::Impl::serve_one(Connection& connection, beast::fla
   }
   connection.busy = false;
   co_return !ec && keep_alive;
+}
+
+// Headers with Transfer-Encoding: chunked, then the body's writes as chunks until it
+// returns or the stream ends, then the last chunk; the connection closes afterwards.
+asio::awaitable<void> Server::Impl::stream_body(const std::shared_ptr<Connection>& connection,
+                                                Response response, unsigned version) {
+  auto body = std::move(response.stream);
+  bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(response.status), version};
+  set_headers(head, response, /*keep_alive=*/false);
+  head.chunked(true);
+  bhttp::response_serializer<bhttp::empty_body> serializer(head);
+  auto& stream = connection->stream;
+  stream.expires_after(limits_.request_timeout);
+  boost::system::error_code ec;
+  co_await bhttp::async_write_header(stream, serializer,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+  if (ec || stopping_) co_return;
+  // From here the sink bounds each write; nothing else limits how long a stream lasts.
+  stream.expires_never();
+  auto sink = std::make_shared<ChunkedSink>(connection, stream.socket(),
+                                            limits_.stream_write_timeout);
+  connection->sink = sink;
+  sink->watch_peer();
+  try {
+    co_await body->run(*sink);
+  } catch (const std::exception& e) {
+    spdlog::error("event=http_stream_failed error={}", log::quote(e.what()));
+  }
+  sink->end();
+  co_await sink->finish(std::min(limits_.stream_write_timeout, std::chrono::milliseconds(1000)));
+  spdlog::debug("event=http_stream_ended reason={}", sink->end_reason());
+  connection->sink.reset();
 }
 
 }  // namespace tocsin::http

@@ -3,6 +3,11 @@
 // server-flex-awaitable example). It owns what protects the daemon from its clients: body
 // and header size limits, a deadline for each request, an idle timeout, a connection cap,
 // and a graceful shutdown that lets in-flight requests finish.
+//
+// A response with a stream body (http/stream.h) is sent with chunked transfer encoding
+// for as long as the body runs: the request deadline and idle timeout do not apply to it,
+// a write blocked longer than stream_write_timeout ends it, shutdown ends it at once, and
+// it holds its connection (counted against max_connections) until it ends.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -22,6 +27,9 @@ struct ServerLimits {
   std::chrono::milliseconds request_timeout{10000};
   std::chrono::milliseconds idle_timeout{30000};
   uint32_t max_connections = 1024;
+  // A stream's write that cannot complete for this long (the client stopped reading and
+  // the socket buffers are full) ends the stream.
+  std::chrono::milliseconds stream_write_timeout{10000};
 };
 
 class Server {
@@ -39,6 +47,8 @@ class Server {
   boost::asio::awaitable<void> shutdown(std::chrono::milliseconds grace);
 
   size_t open_connections() const;
+  // Connections answering with a stream body right now.
+  size_t open_streams() const;
 
  private:
   struct Impl;
