@@ -1,0 +1,61 @@
+// Calls to the daemon's API with the signed-in token as a Bearer header. A 401 means the
+// token is no longer good: `onUnauthorized` sends the page back to sign-in.
+
+export class ApiError extends Error {
+  constructor(status, message, field = "") {
+    super(message);
+    this.status = status;  // 0: no answer (network)
+    this.field = field;
+  }
+}
+
+export class Api {
+  constructor(token, onUnauthorized) {
+    this.token = token;
+    this.onUnauthorized = onUnauthorized;
+  }
+
+  headers(extra = {}) {
+    return { Authorization: `Bearer ${this.token}`, ...extra };
+  }
+
+  async request(method, path, { body, accept = "application/json" } = {}) {
+    let response;
+    try {
+      response = await fetch(path, {
+        method,
+        headers: this.headers(body === undefined ? { Accept: accept }
+                                                 : { Accept: accept, "Content-Type": "application/json" }),
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: "no-store",
+        credentials: "omit",
+      });
+    } catch (error) {
+      throw new ApiError(0, String(error?.message || error));
+    }
+    if (response.ok) return response;
+    let message = response.statusText;
+    let field = "";
+    try {
+      const error = await response.json();
+      message = error.error || message;
+      field = error.field || "";
+    } catch {
+      // Not JSON: keep the status text.
+    }
+    if (response.status === 401) this.onUnauthorized();
+    throw new ApiError(response.status, message, field);
+  }
+
+  async getJson(path) {
+    return (await this.request("GET", path)).json();
+  }
+
+  async postJson(path, body) {
+    return (await this.request("POST", path, { body })).json();
+  }
+
+  async getBlob(path, accept) {
+    return (await this.request("GET", path, { accept })).blob();
+  }
+}

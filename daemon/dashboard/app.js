@@ -1,0 +1,777 @@
+// The turnout dashboard: sign in with a token, pick an alert, watch its turnout live.
+// Every value from the server is written with textContent (never as HTML), and the page
+// only shows what the server sent for this token: a coordinator's scope is enforced there.
+
+import { initialLanguage, translate } from "./strings.js";
+import { applyChange, countsOf, summarize, targetMeasures, foldKey } from "./counts.js";
+import { Api, ApiError } from "./api.js";
+import { LiveStream } from "./live.js";
+
+const TOKEN_KEY = "tocsin.token";    // sessionStorage: gone when the tab closes
+const LANGUAGE_KEY = "tocsin.lang";  // localStorage: remembered
+
+// The tiles, in reading order; `share`: also shown as a share of the targeted members.
+const TILES = [
+  { key: "targeted", label: "tile_targeted" },
+  { key: "delivered", label: "tile_delivered", share: true },
+  { key: "sent", label: "tile_sent", share: true },
+  { key: "failed", label: "tile_failed", share: true, tone: "bad" },
+  { key: "yes", label: "tile_yes", share: true, tone: "yes" },
+  { key: "no", label: "tile_no", share: true },
+  { key: "maybe", label: "tile_maybe", share: true },
+  { key: "unknown", label: "tile_unknown" },
+  { key: "no_answer", label: "tile_no_answer", share: true },
+  { key: "coming", label: "tile_coming", tone: "yes" },
+  { key: "bus_seats", label: "tile_bus_seats" },
+  { key: "car_seats", label: "tile_car_seats" },
+];
+// The counts of the tables by region and by local.
+const TABLE_COLUMNS = ["targeted", "delivered", "yes", "no", "maybe", "no_answer", "coming", "bus_seats"];
+const ANSWERS = ["yes", "no", "maybe"];
+
+const $ = (id) => document.getElementById(id);
+
+function readStorage(storage, key) {
+  try { return storage.getItem(key); } catch { return null; }
+}
+function writeStorage(storage, key, value) {
+  try {
+    if (value === null) storage.removeItem(key);
+    else storage.setItem(key, value);
+  } catch {
+    // Storage refused (private mode): the page still works, it just forgets.
+  }
+}
+
+const state = {
+  lang: initialLanguage(readStorage(localStorage, LANGUAGE_KEY),
+                        [navigator.language, ...(navigator.languages || [])]),
+  api: null,     // Api of the signed-in token
+  who: null,     // GET /v1/status: token_name, role, regions
+  alerts: null,  // GET /v1/alerts, once loaded
+  board: null,   // the open alert (openAlert)
+};
+
+const t = (key, values) => translate(state.lang, key, values);
+const locale = () => (state.lang === "fr" ? "fr-CA" : "en-CA");
+const formatNumber = (n) => new Intl.NumberFormat(locale()).format(n);
+const formatShare = (x) =>
+  new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 0 }).format(x);
+
+function formatTime(ms) {
+  const date = new Date(ms);
+  const today = date.toDateString() === new Date().toDateString();
+  return new Intl.DateTimeFormat(locale(), today
+      ? { hour: "2-digit", minute: "2-digit", second: "2-digit" }
+      : { dateStyle: "medium", timeStyle: "medium" }).format(date);
+}
+
+function formatEventTime(text) {
+  const date = new Date(text);
+  if (!text || Number.isNaN(date.getTime())) return text || "";
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "full", timeStyle: "short" }).format(date);
+}
+
+// ---- DOM helpers -------------------------------------------------------------------------
+
+// An element with attributes (`text` sets textContent, `className` the class) and children.
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null) continue;
+    if (name === "text") node.textContent = value;
+    else if (name === "className") node.className = value;
+    else node.setAttribute(name, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+// Writes only when the text differs, so an unchanged number is not touched.
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+function setMessage(node, text, tone = "") {
+  setText(node, text);
+  node.dataset.tone = tone;
+}
+
+// Shows one of the three views and hides the others.
+function show(viewId) {
+  for (const id of ["signin-view", "alerts-view", "board-view"]) $(id).hidden = id !== viewId;
+}
+
+function errorText(error) {
+  if (!(error instanceof ApiError)) return t("server_error", { status: "?", error: String(error) });
+  if (error.status === 0) return t("network_error");
+  if (error.status === 403) return t("error_forbidden", { error: error.message });
+  if (error.status === 404) return t("error_not_found", { error: error.message });
+  return t("server_error", { status: error.status, error: error.message });
+}
+
+// ---- language ----------------------------------------------------------------------------
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang;
+  for (const node of document.querySelectorAll("[data-i18n]")) setText(node, t(node.dataset.i18n));
+  const other = state.lang === "fr" ? "en" : "fr";
+  const switcher = $("lang-switch");
+  setText(switcher, t("lang_switch"));
+  switcher.lang = other;
+  switcher.setAttribute("aria-label", t("lang_switch_label"));
+  renderWho();
+  if (state.alerts) renderAlerts();
+  if (state.board) renderBoard(state.board, { relabel: true });
+}
+
+$("lang-switch").addEventListener("click", () => {
+  state.lang = state.lang === "fr" ? "en" : "fr";
+  writeStorage(localStorage, LANGUAGE_KEY, state.lang);
+  applyLanguage();
+});
+
+// ---- sign-in -----------------------------------------------------------------------------
+
+function renderWho() {
+  const who = $("who");
+  who.hidden = !state.who;
+  $("signout").hidden = !state.who;
+  if (!state.who) return;
+  const role = t(`role_${state.who.role}`);
+  const regions = state.who.role === "coordinator" ? (state.who.regions || []).join(", ") : "";
+  setText(who, t("signed_in_as", { name: state.who.tokenName || state.who.token_name || "", role }) +
+                   (regions ? ` · ${regions}` : ""));
+}
+
+function showSignIn(messageKey = "") {
+  closeBoard();
+  state.api = null;
+  state.who = null;
+  state.alerts = null;
+  renderWho();
+  show("signin-view");
+  setMessage($("signin-message"), messageKey ? t(messageKey) : "", messageKey ? "error" : "");
+  $("token").focus();
+}
+
+// A 401 from any call: the token expired or was revoked.
+function onUnauthorized() {
+  writeStorage(sessionStorage, TOKEN_KEY, null);
+  showSignIn("signin_expired");
+}
+
+async function signIn(token) {
+  const api = new Api(token, () => {});
+  const who = await api.getJson("/v1/status");
+  api.onUnauthorized = onUnauthorized;
+  state.api = api;
+  state.who = who;
+  writeStorage(sessionStorage, TOKEN_KEY, token);
+  renderWho();
+}
+
+$("signin-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const input = $("token");
+  const message = $("signin-message");
+  const token = input.value.trim();
+  if (!token) {
+    setMessage(message, t("signin_empty"), "error");
+    input.focus();
+    return;
+  }
+  setMessage(message, t("signin_checking"));
+  try {
+    await signIn(token);
+    input.value = "";
+    setMessage(message, "");
+    route();
+  } catch (error) {
+    setMessage(message, error instanceof ApiError && error.status === 401 ? t("signin_invalid")
+                                                                           : errorText(error), "error");
+    input.focus();
+  }
+});
+
+$("signout").addEventListener("click", () => {
+  writeStorage(sessionStorage, TOKEN_KEY, null);
+  if (location.hash) history.replaceState(null, "", location.pathname);
+  showSignIn();
+});
+
+// ---- routing: #alert=ID opens an alert, anything else lists them -------------------------
+
+function alertIdFromHash() {
+  const match = /^#alert=([^&]+)$/.exec(location.hash);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+function route() {
+  if (!state.api) {
+    showSignIn();
+    return;
+  }
+  const id = alertIdFromHash();
+  if (id) openAlert(id);
+  else showAlerts();
+}
+
+window.addEventListener("hashchange", route);
+$("back").addEventListener("click", () => { location.hash = ""; });
+
+// ---- the list of alerts ------------------------------------------------------------------
+
+function stateName(value) {
+  const key = `state_${String(value || "").toLowerCase()}`;
+  const text = t(key);
+  return text === key ? t("state_unknown") : text;
+}
+
+async function showAlerts() {
+  closeBoard();
+  show("alerts-view");
+  const message = $("alerts-message");
+  setMessage(message, t("loading"));
+  try {
+    const list = await state.api.getJson("/v1/alerts?limit=100");
+    state.alerts = list.alerts || [];
+    setMessage(message, state.alerts.length ? "" : t("alerts_empty"));
+    renderAlerts();
+  } catch (error) {
+    if (state.api) setMessage(message, errorText(error), "error");
+  }
+}
+
+$("alerts-refresh").addEventListener("click", showAlerts);
+
+function renderAlerts() {
+  const list = $("alerts-list");
+  list.replaceChildren(...state.alerts.map((alert) => {
+    const button = element("button", { type: "button", className: "alert-choice", "data-alert": alert.id },
+        element("span", { className: "alert-code", text: alert.code }),
+        element("span", { className: "alert-name", text: alert.title }),
+        element("span", { className: "alert-meta",
+                          text: [stateName(alert.state), formatEventTime(alert.eventTime), alert.place]
+                                    .filter(Boolean).join(" · ") }));
+    button.addEventListener("click", () => { location.hash = `alert=${encodeURIComponent(alert.id)}`; });
+    return element("li", {}, button);
+  }));
+}
+
+// ---- one alert ---------------------------------------------------------------------------
+
+function closeBoard() {
+  if (!state.board) return;
+  state.board.stream?.close();
+  clearTimeout(state.board.renderTimer);
+  clearTimeout(state.board.inboxTimer);
+  state.board = null;
+}
+
+function newBoard(id) {
+  return {
+    id,
+    alert: { id, code: "", title: "", state: "", event_time: "", place: "" },
+    fields: {},
+    names: { region: new Map(), local: new Map(), sector: new Map() },
+    pickups: [],
+    targets: [],
+    updatedAt: 0,
+    connection: { state: "connecting", detail: 0 },
+    stream: null,
+    renderTimer: null,
+    inboxTimer: null,
+    inbox: null,  // {replies, notListed} once loaded
+    lastUnknown: null,
+    rendered: false,
+    live: false,  // the first numbers are shown: later moves are marked
+  };
+}
+
+// A name list of the turnout JSON ([{key, name}]) into a map; keys as the fields carry them.
+function namesOf(entries, prefix) {
+  const names = new Map();
+  for (const entry of entries || []) {
+    let key = String(entry.key ?? "");
+    if (key.startsWith(`${prefix}:`)) key = key.slice(prefix.length + 1);
+    names.set(key, entry.name || key);
+  }
+  return names;
+}
+
+// The turnout JSON (GET .../turnout, or an event stream snapshot) replaces everything.
+function applySnapshot(board, turnout) {
+  board.alert = { ...board.alert, ...(turnout.alert || {}) };
+  board.fields = { ...(turnout.fields || {}) };
+  board.names = {
+    region: namesOf(turnout.regions, "region"),
+    local: namesOf(turnout.locals, "local"),
+    sector: namesOf(turnout.sectors, "sector"),
+  };
+  board.pickups = turnout.pickups || [];
+  board.targets = turnout.targets || [];
+  board.updatedAt = Number(turnout.updated_at_ms) || board.updatedAt;
+}
+
+async function openAlert(id) {
+  if (state.board?.id === id) return;
+  closeBoard();
+  const board = newBoard(id);
+  state.board = board;
+  show("board-view");
+  setMessage($("board-message"), "");
+  setMessage($("inbox-message"), "");
+  setMessage($("rides-message"), "");
+  renderBoard(board, { relabel: true });
+  const base = `/v1/alerts/${encodeURIComponent(id)}`;
+  let turnout;
+  try {
+    turnout = await state.api.getJson(`${base}/turnout`);
+  } catch (error) {
+    if (state.board === board) {
+      setMessage($("board-message"), errorText(error), "error");
+      setConnection(board, "stopped", { message: error.message });
+    }
+    return;
+  }
+  if (state.board !== board) return;
+  applySnapshot(board, turnout);
+  renderBoard(board);
+  board.live = true;
+  loadInbox(board);
+  const resumeFrom = turnout.last_event_id && turnout.last_event_id !== "0-0" ? turnout.last_event_id : "";
+  board.stream = new LiveStream({
+    url: `${base}/events`,
+    token: state.api.token,
+    lastEventId: resumeFrom,
+    onEvent: (event) => { if (state.board === board) onLiveEvent(board, event); },
+    onState: (value, detail) => { if (state.board === board) setConnection(board, value, detail); },
+    onUnauthorized,
+  });
+}
+
+function onLiveEvent(board, event) {
+  let data;
+  try {
+    data = JSON.parse(event.data);
+  } catch {
+    return;  // not ours to guess at
+  }
+  if (event.type === "snapshot") {
+    applySnapshot(board, data);
+    scheduleRender(board);
+  } else if (event.type === "change") {
+    const moved = applyChange(board.fields, data.fields);
+    if (moved.length > 0 || data.at_ms) {
+      board.updatedAt = Math.max(board.updatedAt, Number(data.at_ms) || 0);
+      scheduleRender(board);
+    }
+  } else if (event.type === "state" && data.state) {
+    board.alert.state = data.state;
+    scheduleRender(board);
+  }
+}
+
+// Changes arriving together are drawn once.
+function scheduleRender(board) {
+  if (board.renderTimer !== null) return;
+  board.renderTimer = setTimeout(() => {
+    board.renderTimer = null;
+    if (state.board === board) renderBoard(board);
+  }, 30);
+}
+
+function setConnection(board, value, detail) {
+  board.connection = { state: value, detail };
+  renderConnection(board);
+}
+
+function renderConnection(board) {
+  const node = $("connection");
+  const { state: value, detail } = board.connection;
+  node.dataset.state = value;
+  let text;
+  if (value === "live") text = t("conn_live");
+  else if (value === "connecting") text = t("conn_connecting");
+  else if (value === "reconnecting") text = t("conn_reconnecting", { seconds: Math.ceil((detail || 0) / 1000) });
+  else if (value === "stopped") text = t("conn_stopped", { reason: detail?.message || "" });
+  else text = t("conn_idle");
+  setText(node, text);
+}
+
+function renderBoard(board, { relabel = false } = {}) {
+  const summary = summarize(board.fields);
+  const total = countsOf(summary.total);
+  renderHead(board);
+  renderConnection(board);
+  renderTiles(total, relabel || !board.rendered, board.live);
+  renderTargets(board, summary);
+  renderRegions(board, summary, relabel);
+  renderLocals(board, summary, relabel);
+  renderPickups(board, summary, relabel);
+  renderRides(board, summary);
+  renderInbox(board);
+  board.rendered = true;
+  // A new unclear reply, or one resolved elsewhere: the inbox is read again.
+  if (board.lastUnknown !== null && board.lastUnknown !== total.unknown) scheduleInboxLoad(board);
+  board.lastUnknown = total.unknown;
+}
+
+function renderHead(board) {
+  const alert = board.alert;
+  setText($("alert-title"), [alert.code, alert.title].filter(Boolean).join(" · ") || alert.id);
+  setText($("alert-when"), [stateName(alert.state), formatEventTime(alert.event_time), alert.place]
+                               .filter(Boolean).join(" · "));
+  const updated = $("updated-at");
+  updated.dataset.ms = String(board.updatedAt);
+  setText(updated, board.updatedAt ? t("last_update", { time: formatTime(board.updatedAt) })
+                                   : t("never_updated"));
+}
+
+// `animate`: mark the tiles whose value moved (not when the first numbers arrive).
+function renderTiles(total, relabel, animate) {
+  const list = $("tiles");
+  if (list.children.length === 0) {
+    for (const tile of TILES) {
+      list.append(element("li", { className: "tile", "data-tile": tile.key, "data-tone": tile.tone },
+          element("span", { className: "tile-label" }),
+          element("span", { className: "tile-value", "data-value": "" }),
+          element("span", { className: "tile-share" })));
+    }
+  }
+  for (const tile of TILES) {
+    const node = list.querySelector(`[data-tile="${tile.key}"]`);
+    const [label, value, share] = node.children;
+    if (relabel) setText(label, t(tile.label));
+    const number = total[tile.key];
+    const changed = value.dataset.value !== "" && value.dataset.value !== String(number);
+    if (relabel || value.dataset.value !== String(number)) {
+      value.dataset.value = String(number);
+      setText(value, formatNumber(number));
+      setText(share, tile.share && total.targeted > 0
+          ? t("share_of_targeted", { share: formatShare(number / total.targeted) }) : "");
+    }
+    if (changed && animate) flash(node);
+  }
+}
+
+// Marks a value that just moved, for a moment (the animation is in app.css).
+function flash(node) {
+  node.classList.remove("changed");
+  void node.offsetWidth;  // restarts the animation
+  node.classList.add("changed");
+}
+
+function renderTargets(board, summary) {
+  $("targets-section").hidden = board.targets.length === 0;
+  const list = $("targets");
+  const keys = [];
+  for (const target of board.targets) {
+    const key = `${target.dimension}|${target.value}`;
+    keys.push(key);
+    let item = [...list.children].find((node) => node.dataset.key === key);
+    if (!item) {
+      item = element("li", { className: "target", "data-key": key },
+          element("span", { className: "target-label" }),
+          element("progress", { className: "target-bar" }));
+      list.append(item);
+    }
+    const reached = countsOf(targetMeasures(summary, target)).yes;
+    const goal = Number(target.target) || 0;
+    const share = goal > 0 ? reached / goal : 0;
+    const dimension = t(`dim_${target.dimension}`);
+    const label = t("target_line", { dimension, name: target.value, reached: formatNumber(reached),
+                                      target: formatNumber(goal), share: formatShare(share) }) +
+                  (goal > 0 && reached >= goal ? ` ✓ ${t("target_met")}` : "");
+    const [text, bar] = item.children;
+    setText(text, label);
+    item.dataset.reached = String(reached);
+    item.dataset.met = String(goal > 0 && reached >= goal);
+    bar.max = Math.max(goal, 1);
+    bar.value = Math.min(reached, bar.max);
+    bar.setAttribute("aria-label", label);
+  }
+  for (const node of [...list.children]) if (!keys.includes(node.dataset.key)) node.remove();
+}
+
+// A table of counts with one row per key: rows are kept and only their changed cells
+// rewritten; `rows` is [{key, name, counts}].
+function renderCountsTable(table, firstColumn, rows, relabel) {
+  if (relabel || !table.tHead) {
+    table.replaceChildren();
+    const head = table.createTHead().insertRow();
+    head.append(element("th", { scope: "col", text: t(firstColumn) }));
+    for (const column of TABLE_COLUMNS) head.append(element("th", { scope: "col", text: t(`col_${column}`) }));
+    table.append(element("tbody"));
+  }
+  const body = table.tBodies[0];
+  const existing = new Map([...body.rows].map((row) => [row.dataset.key, row]));
+  if (rows.length === 0) {
+    body.replaceChildren(element("tr", { "data-key": "" },
+        element("td", { colspan: String(TABLE_COLUMNS.length + 1), className: "muted", text: t("table_empty") })));
+    return;
+  }
+  existing.get("")?.remove();
+  rows.forEach((entry, index) => {
+    let row = existing.get(entry.key);
+    if (!row) {
+      row = element("tr", { "data-key": entry.key }, element("th", { scope: "row" }));
+      for (const column of TABLE_COLUMNS) row.append(element("td", { "data-column": column }));
+    }
+    if (body.rows[index] !== row) body.insertBefore(row, body.rows[index] || null);
+    setText(row.cells[0], entry.name);
+    TABLE_COLUMNS.forEach((column, i) => {
+      const cell = row.cells[i + 1];
+      const value = String(entry.counts[column]);
+      if (cell.dataset.value !== value) {
+        cell.dataset.value = value;
+        setText(cell, formatNumber(entry.counts[column]));
+      } else if (relabel) {
+        setText(cell, formatNumber(entry.counts[column]));
+      }
+    });
+    existing.delete(entry.key);
+  });
+  for (const row of existing.values()) row.remove();
+}
+
+const byName = (a, b) => a.name.localeCompare(b.name, locale());
+
+function renderRegions(board, summary, relabel) {
+  // Executives and admins compare regions; a coordinator sees theirs in the tiles.
+  const visible = state.who?.role !== "coordinator" || summary.regions.size > 1;
+  $("regions-section").hidden = !visible;
+  if (!visible) return;
+  // The regions the server listed (a coordinator's, even at zero) and those counted since.
+  const keys = new Set([...board.names.region.keys(), ...summary.regions.keys()]);
+  const rows = [...keys].map((key) => ({
+    key, name: board.names.region.get(key) || key, counts: countsOf(summary.regions.get(key) || {}),
+  })).sort(byName);
+  renderCountsTable($("regions-table"), "col_region", rows, relabel);
+}
+
+function renderLocals(board, summary, relabel) {
+  const rows = [];
+  for (const [dimension, raw] of summary.dimensions) {
+    if (!dimension.startsWith("local:")) continue;
+    const key = dimension.slice("local:".length);
+    rows.push({ key, name: board.names.local.get(key) || key, counts: countsOf(raw) });
+  }
+  rows.sort(byName);
+  renderCountsTable($("locals-table"), "col_local", rows, relabel);
+}
+
+function renderPickups(board, summary, relabel) {
+  const table = $("pickups-table");
+  const points = board.pickups.map((pickup) => ({ ...pickup }));
+  // A pickup point counted live but absent from the snapshot still shows, by its id.
+  for (const dimension of summary.dimensions.keys()) {
+    if (!dimension.startsWith("pickup:")) continue;
+    const id = dimension.slice("pickup:".length);
+    if (!points.some((point) => point.id === id)) points.push({ id, name: id, region: "", bus_capacity: 0 });
+  }
+  if (relabel || !table.tHead) {
+    table.replaceChildren();
+    const head = table.createTHead().insertRow();
+    for (const key of ["col_pickup", "col_region", "col_seats", "col_coming", "col_status"]) {
+      head.append(element("th", { scope: "col", text: t(key) }));
+    }
+    table.append(element("tbody"));
+  }
+  const body = table.tBodies[0];
+  if (points.length === 0) {
+    body.replaceChildren(element("tr", {}, element("td", { colspan: "5", className: "muted", text: t("pickups_empty") })));
+    return;
+  }
+  const existing = new Map([...body.rows].map((row) => [row.dataset.pickup, row]));
+  points.forEach((point, index) => {
+    const raw = summary.dimensions.get(`pickup:${point.id}`) || {};
+    const needed = raw.bus || 0;
+    const capacity = Number(point.bus_capacity) || 0;
+    const over = capacity > 0 && needed > capacity;
+    let row = existing.get(point.id);
+    if (!row) {
+      row = element("tr", { "data-pickup": point.id }, element("th", { scope: "row" }),
+                    element("td"), element("td", { "data-column": "seats" }),
+                    element("td", { "data-column": "coming" }), element("td", { "data-column": "status" }));
+    }
+    if (body.rows[index] !== row) body.insertBefore(row, body.rows[index] || null);
+    existing.delete(point.id);
+    row.dataset.over = String(over);
+    row.dataset.needed = String(needed);
+    row.dataset.capacity = String(capacity);
+    const [name, region, seats, coming, status] = row.cells;
+    // The marker goes in the first column too, so a phone shows it without scrolling.
+    setText(name, over ? `⚠ ${point.name || point.id}` : point.name || point.id);
+    setText(region, board.names.region.get(foldKey(point.region || "")) || point.region || "");
+    setText(seats, `${formatNumber(needed)} / ${capacity > 0 ? formatNumber(capacity) : "?"}`);
+    setText(coming, formatNumber(raw.coming || 0));
+    setText(status, over ? t("pickup_over", { excess: formatNumber(needed - capacity) })
+                         : capacity > 0 ? t("pickup_ok") : t("pickup_no_capacity"));
+  });
+  for (const row of existing.values()) row.remove();
+}
+
+// ---- ride lists --------------------------------------------------------------------------
+
+// The regions whose ride list this token may take: those the turnout shows, and a
+// coordinator's own (even before anyone there has a count).
+function rideRegions(board, summary) {
+  const regions = new Map();
+  for (const key of summary.regions.keys()) {
+    if (key !== "-") regions.set(key, board.names.region.get(key) || key);
+  }
+  for (const [key, name] of board.names.region) if (key !== "-" && !regions.has(key)) regions.set(key, name);
+  if (state.who?.role === "coordinator") {
+    for (const name of state.who.regions || []) {
+      const key = foldKey(name);
+      if (!regions.has(key)) regions.set(key, name);
+    }
+  }
+  return [...regions].map(([key, name]) => ({ key, name })).sort(byName);
+}
+
+function renderRides(board, summary) {
+  const list = $("rides");
+  const regions = rideRegions(board, summary);
+  const signature = JSON.stringify([state.lang, regions]);
+  if (list.dataset.signature === signature) return;
+  list.dataset.signature = signature;
+  if (regions.length === 0) {
+    list.replaceChildren(element("li", { className: "muted", text: t("rides_empty") }));
+    return;
+  }
+  list.replaceChildren(...regions.map((region) => {
+    const button = element("button", { type: "button", className: "primary-button", "data-region": region.key,
+                                       text: t("rides_button", { region: region.name }) });
+    button.addEventListener("click", () => downloadRides(board, region, button));
+    return element("li", {}, button);
+  }));
+}
+
+async function downloadRides(board, region, button) {
+  const message = $("rides-message");
+  button.disabled = true;
+  setMessage(message, t("rides_downloading"));
+  try {
+    const blob = await state.api.getBlob(
+        `/v1/alerts/${encodeURIComponent(board.id)}/rides.csv?region=${encodeURIComponent(region.key)}`,
+        "text/csv");
+    const file = `tocsin-${board.alert.code || board.id}-${region.key.replace(/[^a-z0-9]+/g, "-")}-rides.csv`;
+    const url = URL.createObjectURL(blob);
+    const link = element("a", { href: url, download: file, hidden: "" });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    setMessage(message, t("rides_done", { file }));
+  } catch (error) {
+    if (state.api) setMessage(message, t("rides_failed", { error: errorText(error) }), "error");
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---- unclear replies ---------------------------------------------------------------------
+
+function scheduleInboxLoad(board) {
+  clearTimeout(board.inboxTimer);
+  board.inboxTimer = setTimeout(() => loadInbox(board), 300);
+}
+
+async function loadInbox(board) {
+  try {
+    const list = await state.api.getJson(
+        `/v1/alerts/${encodeURIComponent(board.id)}/replies?status=unknown&limit=200`);
+    if (state.board !== board) return;
+    board.inbox = { replies: list.replies || [], notListed: Number(list.notListed) || 0 };
+    renderInbox(board);
+  } catch (error) {
+    if (state.board === board && state.api) setMessage($("inbox-message"), errorText(error), "error");
+  }
+}
+
+$("inbox-refresh").addEventListener("click", () => { if (state.board) loadInbox(state.board); });
+
+function renderInbox(board) {
+  const list = $("inbox");
+  const inbox = board.inbox;
+  const count = $("inbox-count");
+  if (!inbox) {
+    list.replaceChildren();
+    setText(count, "");
+    return;
+  }
+  setText(count, formatNumber(inbox.replies.length + inbox.notListed));
+  const signature = JSON.stringify([state.lang, inbox]);
+  if (list.dataset.signature === signature) return;
+  list.dataset.signature = signature;
+  const items = inbox.replies.map((reply) => {
+    const name = reply.firstName || reply.memberId;
+    const buttons = ANSWERS.map((answer) => {
+      const button = element("button", { type: "button", className: `answer-button answer-${answer}`,
+                                         "data-answer": answer, text: t(`answer_${answer}`),
+                                         "aria-label": t("answer_for", { answer: t(`answer_${answer}`), name }) });
+      button.addEventListener("click", () => resolveReply(board, reply, answer));
+      return button;
+    });
+    return element("li", { className: "reply", "data-member": reply.memberId },
+        element("p", { className: "reply-who" },
+            element("strong", { text: name }),
+            ` · ${reply.region || ""} · ${t("inbox_received", { time: formatTime(Number(reply.receivedAtMs)) })}`),
+        element("blockquote", { className: "reply-text", text: reply.text }),
+        element("div", { className: "answer-buttons", role: "group", "aria-label": name }, ...buttons));
+  });
+  if (inbox.notListed > 0) {
+    items.push(element("li", { className: "muted", text: t("inbox_not_listed", { count: formatNumber(inbox.notListed) }) }));
+  }
+  list.replaceChildren(...(items.length ? items : [element("li", { className: "muted", text: t("inbox_empty") })]));
+}
+
+async function resolveReply(board, reply, answer) {
+  const item = $("inbox").querySelector(`[data-member="${CSS.escape(reply.memberId)}"]`);
+  for (const button of item?.querySelectorAll("button") || []) button.disabled = true;
+  const message = $("inbox-message");
+  try {
+    await state.api.postJson(`/v1/alerts/${encodeURIComponent(board.id)}/replies/` +
+                             `${encodeURIComponent(reply.memberId)}:resolve`, { answer });
+    setMessage(message, t("inbox_recorded"), "ok");
+    removeReply(board, reply.memberId);
+  } catch (error) {
+    if (!state.api || state.board !== board) return;
+    setMessage(message, t("inbox_failed", { error: errorText(error) }), "error");
+    // Already answered clearly, or resolved by someone else: it is no longer waiting.
+    if (error instanceof ApiError && error.status === 404) removeReply(board, reply.memberId);
+    else for (const button of item?.querySelectorAll("button") || []) button.disabled = false;
+  }
+}
+
+function removeReply(board, memberId) {
+  if (!board.inbox) return;
+  board.inbox = { ...board.inbox, replies: board.inbox.replies.filter((r) => r.memberId !== memberId) };
+  renderInbox(board);
+}
+
+// ---- start -------------------------------------------------------------------------------
+
+async function start() {
+  applyLanguage();
+  const token = readStorage(sessionStorage, TOKEN_KEY);
+  if (!token) {
+    showSignIn();
+    return;
+  }
+  try {
+    await signIn(token);
+    route();
+  } catch (error) {
+    writeStorage(sessionStorage, TOKEN_KEY, null);
+    showSignIn(error instanceof ApiError && error.status === 401 ? "signin_expired" : "");
+    if (!(error instanceof ApiError && error.status === 401)) {
+      setMessage($("signin-message"), errorText(error), "error");
+    }
+  }
+}
+
+start();
