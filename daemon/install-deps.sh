@@ -22,7 +22,12 @@ if [[ "${1:-}" == "--tests" || "${1:-}" == "--bench" ]]; then
     openssl                 # makes the self-signed certificate of the STARTTLS tests
     kannel kannel-extras    # bearerbox, smsbox, fakesmsc of the Kannel tests (each test runs
                             # its own on free ports; Debian's service, if on, keeps to 13000s)
+    chromium                # the dashboard's browser test (headless, driven by playwright-core)
   )
+  # Node.js and npm run that test's driver (tests/browser): Debian's, unless a node is already
+  # there (a NodeSource nodejs carries its own npm, and Debian's npm package conflicts with it).
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(

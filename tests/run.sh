@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash daemon/install-deps.sh --tests
+# playwright-core for the dashboard's browser test, as pinned by its package-lock.json (it
+# drives Debian's chromium: no browser is downloaded).
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 cmake -S . -B build -DTOCSIN_BUILD_TESTS=ON >/dev/null
 cmake --build build -j"$(nproc)"
 fuzz_seconds=${TOCSIN_FUZZ_SECONDS:-20}

@@ -1,0 +1,300 @@
+// The dashboard in a real browser: Debian's chromium, headless, driven by playwright-core,
+// against a real tocsind that tests/integration/dashboard_browser_test.cpp started with an
+// alert sent to a synthetic roster. Run by that test as
+//   node drive_dashboard.mjs '<json settings>'
+// Settings: url, chromium, artifacts_dir, alert_id, executive_token, coordinator_token,
+// coordinator_region (display name), other_regions (display names), unclear_member,
+// ride_rows (rows the coordinator's ride list must have), delta: {executive: {...},
+// coordinator: {...}} (how tiles must move once the replies are in).
+//
+// Talks to the test on stdout, one line each:
+//   INITIAL_SHOWN ...    both pages show the server's numbers: inject the replies now
+//   SCREENSHOT <path>    an artifact
+//   PASS                 every check held (exit 0); "FAIL: <why>" and exit 1 otherwise.
+
+import { readFile, mkdir } from "node:fs/promises";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const settings = JSON.parse(process.argv[2] || "{}");
+const TIMEOUT_MS = 30000;
+const TILE_KEYS = ["targeted", "delivered", "sent", "failed", "yes", "no", "maybe", "unknown",
+                   "no_answer", "coming", "bus_seats", "car_seats"];
+const TABLE_COLUMNS = ["targeted", "delivered", "yes", "no", "maybe", "no_answer", "coming", "bus_seats"];
+const RIDES_HEADER = "kind,pickup_id,pickup_name,member_id,first_name,last_name,phone,seats,party,answered_at";
+
+class Failure extends Error {}
+function check(condition, message) {
+  if (!condition) throw new Failure(message);
+}
+
+// Polls `probe` until `accept(value)` holds; the last value goes into the failure.
+async function waitFor(what, probe, accept, timeout = TIMEOUT_MS) {
+  const deadline = Date.now() + timeout;
+  let value;
+  for (;;) {
+    value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) {
+      throw new Failure(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function api(token, route) {
+  const response = await fetch(`${settings.url}${route}`, { headers: { Authorization: `Bearer ${token}` } });
+  check(response.ok, `GET ${route} answered ${response.status}`);
+  return response.json();
+}
+
+const turnoutOf = (token) => api(token, `/v1/alerts/${encodeURIComponent(settings.alert_id)}/turnout`);
+
+// Same rules as the daemon's turnout model: what the folded keys of the page carry.
+function fold(text) {
+  return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/\s+/g, " ").trim();
+}
+
+const tiles = (page) => page.$$eval("#tiles [data-tile]", (nodes) => Object.fromEntries(
+    nodes.map((node) => [node.dataset.tile, Number(node.querySelector(".tile-value").dataset.value)])));
+
+const tableRows = (page, table) => page.$$eval(`#${table} tbody tr[data-key]`, (rows) => rows
+    .filter((row) => row.dataset.key !== "")
+    .map((row) => ({
+      key: row.dataset.key,
+      name: row.cells[0].textContent,
+      counts: Object.fromEntries([...row.querySelectorAll("td[data-column]")]
+          .map((cell) => [cell.dataset.column, Number(cell.dataset.value)])),
+    })));
+
+function differences(shown, expected, keys) {
+  return keys.filter((key) => shown[key] !== expected[key])
+      .map((key) => `${key}: page ${shown[key]}, server ${expected[key]}`);
+}
+
+// The page's tiles and tables equal the server's turnout for the same token.
+async function matchesServer(page, token, who) {
+  const server = await turnoutOf(token);
+  const shown = await tiles(page);
+  const wrong = differences(shown, server.total, TILE_KEYS);
+  const regionsVisible = await page.isVisible("#regions-section");
+  if (regionsVisible) {
+    const rows = await tableRows(page, "regions-table");
+    check(rows.length === server.regions.length,
+          `${who}: ${rows.length} rows by region, the server has ${server.regions.length}`);
+    for (const region of server.regions) {
+      const row = rows.find((r) => r.key === region.key);
+      check(row, `${who}: no row for region ${region.key}`);
+      wrong.push(...differences(row.counts, region.counts, TABLE_COLUMNS).map((d) => `${region.key} ${d}`));
+    }
+  }
+  const locals = await tableRows(page, "locals-table");
+  check(locals.length === server.locals.length,
+        `${who}: ${locals.length} rows by local, the server has ${server.locals.length}`);
+  for (const local of server.locals) {
+    const key = String(local.key).replace(/^local:/, "");
+    const row = locals.find((r) => r.key === key);
+    check(row, `${who}: no row for local ${key}`);
+    wrong.push(...differences(row.counts, local.counts, TABLE_COLUMNS).map((d) => `local ${key} ${d}`));
+  }
+  return { wrong, server, shown };
+}
+
+async function waitMatchesServer(page, token, who) {
+  let last;
+  await waitFor(`${who}'s page to equal the server's turnout`, async () => {
+    last = await matchesServer(page, token, who);
+    return last.wrong;
+  }, (wrong) => wrong.length === 0);
+  return last;
+}
+
+function watchPage(page, who, problems) {
+  const state = { navigations: 0 };
+  page.on("framenavigated", (frame) => { if (frame === page.mainFrame()) state.navigations++; });
+  page.on("pageerror", (error) => problems.push(`${who}: script error: ${error.message}`));
+  page.on("console", (message) => {
+    // A refused token's 401 is logged by the browser and expected; a policy violation
+    // (an inline script or style) or a script error is not.
+    const text = message.text();
+    if (message.type() === "error" && !/status of 401/.test(text)) problems.push(`${who}: console: ${text}`);
+  });
+  return state;
+}
+
+async function signInAndOpen(page, token, who) {
+  await page.goto(`${settings.url}/`);
+  await page.fill("#token", token);
+  await page.click("#signin-form button[type=submit]");
+  const choice = `#alerts-list button[data-alert="${settings.alert_id}"]`;
+  await page.waitForSelector(choice, { timeout: TIMEOUT_MS });
+  await page.click(choice);
+  await page.waitForSelector('#connection[data-state="live"]', { timeout: TIMEOUT_MS });
+  check(await page.isVisible("#board-view"), `${who}: the alert's board is not shown`);
+}
+
+async function screenshot(page, name, fullPage = false) {
+  const file = path.join(settings.artifacts_dir, name);
+  await page.screenshot({ path: file, fullPage });
+  console.log(`SCREENSHOT ${file}`);
+}
+
+async function run(browser, problems) {
+  await mkdir(settings.artifacts_dir, { recursive: true });
+  const executiveContext = await browser.newContext({
+    viewport: { width: 1280, height: 800 }, locale: "en-CA", acceptDownloads: true });
+  const coordinatorContext = await browser.newContext({
+    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    locale: "fr-CA", acceptDownloads: true });
+  const executive = await executiveContext.newPage();
+  const coordinator = await coordinatorContext.newPage();
+  const executiveState = watchPage(executive, "executive", problems);
+  const coordinatorState = watchPage(coordinator, "coordinator", problems);
+
+  // A wrong token is refused with a message, in the browser's language (English here).
+  await executive.goto(`${settings.url}/`);
+  check(await executive.getAttribute("html", "lang") === "en", "an en-CA browser does not get English");
+  await executive.fill("#token", "tcs_not_a_token");
+  await executive.click("#signin-form button[type=submit]");
+  await waitFor("the refused sign-in's message", () => executive.textContent("#signin-message"),
+                (text) => text === "This token is not valid or has expired.");
+  check(await executive.isVisible("#signin-view"), "a refused token left the sign-in");
+
+  await signInAndOpen(executive, settings.executive_token, "executive");
+  await signInAndOpen(coordinator, settings.coordinator_token, "coordinator");
+  check(await coordinator.getAttribute("html", "lang") === "fr", "an fr-CA browser does not get French");
+  check(await coordinator.textContent('[data-tile="yes"] .tile-label') === "Oui", "the French yes tile");
+
+  const before = {
+    executive: (await waitMatchesServer(executive, settings.executive_token, "executive")).shown,
+    coordinator: (await waitMatchesServer(coordinator, settings.coordinator_token, "coordinator")).shown,
+  };
+  check(before.executive.targeted > before.coordinator.targeted && before.coordinator.targeted > 0,
+        `targeted: executive ${before.executive.targeted}, coordinator ${before.coordinator.targeted}`);
+
+  // The coordinator's page shows their region and nothing of another.
+  const ownKey = fold(settings.coordinator_region);
+  const rideRegions = await coordinator.$$eval("#rides button[data-region]", (nodes) => nodes.map((n) => n.dataset.region));
+  check(JSON.stringify(rideRegions) === JSON.stringify([ownKey]),
+        `the coordinator's ride lists are for ${JSON.stringify(rideRegions)}`);
+  if (await coordinator.isVisible("#regions-section")) {
+    const keys = (await tableRows(coordinator, "regions-table")).map((row) => row.key);
+    check(keys.every((key) => key === ownKey), `the coordinator's region table has ${keys}`);
+  }
+  const executiveRides = await executive.$$eval("#rides button[data-region]", (nodes) => nodes.length);
+  check(executiveRides > 1, `the executive has ${executiveRides} ride list buttons`);
+
+  // Nothing below may reload the pages: the numbers must move by themselves.
+  const baseline = { executive: executiveState.navigations, coordinator: coordinatorState.navigations };
+  for (const page of [executive, coordinator]) await page.evaluate(() => { window.tocsinTestMarker = "not reloaded"; });
+
+  console.log(`INITIAL_SHOWN executive_yes=${before.executive.yes} coordinator_yes=${before.coordinator.yes}`);
+
+  // The replies arrive through the webhook: the tiles move by what they say.
+  const moved = (from, delta) => (shown) => Object.entries(delta).every(([key, d]) => shown[key] === from[key] + d);
+  await waitFor("the executive's tiles to move", () => tiles(executive), moved(before.executive, settings.delta.executive));
+  await waitFor("the coordinator's tiles to move", () => tiles(coordinator), moved(before.coordinator, settings.delta.coordinator));
+  const after = {
+    executive: (await waitMatchesServer(executive, settings.executive_token, "executive")).shown,
+    coordinator: (await waitMatchesServer(coordinator, settings.coordinator_token, "coordinator")).shown,
+  };
+  const coordinatorText = await coordinator.innerText("body");
+  for (const other of settings.other_regions) {
+    if (fold(settings.coordinator_region).includes(fold(other))) continue;
+    check(!coordinatorText.toLowerCase().includes(other.toLowerCase()),
+          `the coordinator's page shows another region: ${other}`);
+  }
+
+  // The pickup point of the coordinator's region is over capacity: red, and said in words.
+  const over = await coordinator.$$eval('#pickups-table tr[data-over="true"]', (rows) => rows.map((row) => ({
+    status: row.querySelector('[data-column="status"]').textContent,
+    background: getComputedStyle(row.cells[0]).backgroundColor,
+  })));
+  check(over.length === 1, `${over.length} pickup points over capacity on the coordinator's page`);
+  check(over[0].status.startsWith("⚠ Dépassement"), `the over-capacity marker says "${over[0].status}"`);
+  check(over[0].background === "rgb(253, 228, 226)", `an over-capacity row is drawn ${over[0].background}`);
+
+  // Last update time moved.
+  const updated = Number(await executive.getAttribute("#updated-at", "data-ms"));
+  check(updated > 0, "the executive's page shows no update time");
+
+  await screenshot(coordinator, "coordinator-phone-390x844.png");
+  await screenshot(coordinator, "coordinator-phone-390x844-full.png", true);
+  await screenshot(executive, "executive-desktop-1280x800.png");
+  await screenshot(executive, "executive-desktop-1280x800-full.png", true);
+
+  // The executive resolves the unclear reply as a yes from the inbox; the tiles follow.
+  const reply = `#inbox li[data-member="${settings.unclear_member}"]`;
+  await executive.waitForSelector(reply, { timeout: TIMEOUT_MS });
+  await executive.click(`${reply} button[data-answer="yes"]`);
+  await executive.waitForSelector(reply, { state: "detached", timeout: TIMEOUT_MS });
+  await waitFor("the resolved reply to count as a yes",
+                () => tiles(executive),
+                (shown) => shown.yes === after.executive.yes + 1 && shown.unknown === after.executive.unknown - 1);
+  await waitMatchesServer(executive, settings.executive_token, "executive");
+
+  // Still the same documents: no reload, no navigation.
+  for (const [who, page, watched] of [["executive", executive, executiveState], ["coordinator", coordinator, coordinatorState]]) {
+    check(watched.navigations === baseline[who], `the ${who}'s page navigated ${watched.navigations - baseline[who]} times`);
+    check(await page.evaluate(() => window.tocsinTestMarker) === "not reloaded", `the ${who}'s page was reloaded`);
+  }
+
+  // The coordinator's ride list: fetched with the token, saved as a file.
+  const [download] = await Promise.all([
+    coordinator.waitForEvent("download", { timeout: TIMEOUT_MS }),
+    coordinator.click(`#rides button[data-region="${ownKey}"]`),
+  ]);
+  const ridesFile = path.join(settings.artifacts_dir, "coordinator-rides.csv");
+  await download.saveAs(ridesFile);
+  const lines = (await readFile(ridesFile, "utf8")).split(/\r?\n/).filter((line) => line !== "");
+  check(lines[0] === RIDES_HEADER, `the ride list's header is ${lines[0]}`);
+  check(lines.length - 1 === settings.ride_rows, `the ride list has ${lines.length - 1} rows, not ${settings.ride_rows}`);
+  console.log(`RIDES ${ridesFile}`);
+
+  // 360 px wide: nothing sticks out sideways (wide tables scroll inside their box).
+  await coordinator.setViewportSize({ width: 360, height: 740 });
+  const overflow = await coordinator.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  check(overflow <= 0, `at 360 px the page is ${overflow} px too wide`);
+  await screenshot(coordinator, "coordinator-phone-360x740-full.png", true);
+
+  // The language switch, remembered; the token stays for the tab: a reload comes back to
+  // the same alert, live, in English.
+  await coordinator.click("#lang-switch");
+  check(await coordinator.getAttribute("html", "lang") === "en", "the switch did not change the language");
+  check(await coordinator.textContent('[data-tile="yes"] .tile-label') === "Yes", "the English yes tile");
+  await coordinator.reload();
+  await coordinator.waitForSelector('#connection[data-state="live"]', { timeout: TIMEOUT_MS });
+  check(await coordinator.getAttribute("html", "lang") === "en", "the language was not remembered");
+  await waitMatchesServer(coordinator, settings.coordinator_token, "coordinator");
+
+  check(problems.length === 0, problems.join("; "));
+}
+
+async function main() {
+  const problems = [];
+  const browser = await chromium.launch({
+    executablePath: settings.chromium || "/usr/bin/chromium",
+    headless: true,
+    // Root in a container has no user namespaces for the sandbox; the rest keeps chromium
+    // off the network it would otherwise call at start (this machine's is closed).
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+  try {
+    await run(browser, problems);
+    console.log("PASS");
+  } catch (error) {
+    console.log(`FAIL: ${error instanceof Failure ? error.message : error.stack || error}`);
+    for (const [index, context] of browser.contexts().entries()) {
+      for (const page of context.pages()) {
+        await screenshot(page, `failure-${index}.png`, true).catch(() => {});
+      }
+    }
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+  }
+}
+
+await main();
