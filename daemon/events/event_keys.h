@@ -1,0 +1,25 @@
+#pragma once
+// The key the event stream's publisher keeps beside those of alerts/alert_keys.h
+// (alert:{id}:events, alert:{id}:turnout_version, alert:{id}:tally, alert:{id}:reach):
+//
+//   alert:{id}:published   HASH field name -> the value last written to alert:{id}:events,
+//                          and two bookkeeping fields without '|' (no count has one):
+//                          "#version" the turnout_version that was compared last,
+//                          "#at_ms" Redis's time when the last entry was written
+
+#include <string>
+#include <string_view>
+
+#include "alerts/alert_keys.h"
+
+namespace tocsin::events::keys {
+
+using alerts::keys::events;
+using alerts::keys::reach;
+using alerts::keys::turnout_version;
+
+inline std::string published(std::string_view id) {
+  return alerts::keys::alert(id) + ":published";
+}
+
+}  // namespace tocsin::events::keys

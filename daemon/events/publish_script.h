@@ -1,0 +1,22 @@
+#pragma once
+// The Lua script that turns an alert's raw counts into the next entry of its event stream
+// (event_keys.h), atomically, so that several daemons sharing Redis never write one
+// change twice and never write entries closer together than the minimum interval.
+//
+//   KEYS: turnout_version, tally, reach, published, events   (all of one alert)
+//   ARGV: min interval between entries (ms), stream MAXLEN (approximate), fields per entry
+//
+// Returns {status, version, detail}:
+//   0  nothing new: published already reflects `version` (detail "")
+//   1  too soon after the last entry: detail is the milliseconds left to wait
+//   2  written: detail is the id of the last entry written
+// A change of more fields than fit one entry (the first entry of a large alert) is written
+// as several consecutive entries: Lua cannot pass more than ~8,000 arguments to one call.
+
+#include "redis/script.h"
+
+namespace tocsin::events {
+
+const redis::Script& publish_turnout_script();
+
+}  // namespace tocsin::events
