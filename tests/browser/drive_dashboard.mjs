@@ -5,14 +5,17 @@
 // Settings: url, chromium, artifacts_dir, alert_id, executive_token, coordinator_token,
 // coordinator_region (display name), other_regions (display names), unclear_member,
 // ride_rows (rows the coordinator's ride list must have), delta: {executive: {...},
-// coordinator: {...}} (how tiles must move once the replies are in).
+// coordinator: {...}} (how tiles must move once the replies are in), delta_offline: {yes,
+// no} (the replies sent while the executive's browser is offline).
 //
 // Talks to the test on stdout, one line each:
 //   INITIAL_SHOWN ...    both pages show the server's numbers: inject the replies now
+//   OFFLINE              the executive's page lost its connection: inject the next replies
 //   SCREENSHOT <path>    an artifact
 //   PASS                 every check held (exit 0); "FAIL: <why>" and exit 1 otherwise.
 
 import { readFile, mkdir } from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
 import { chromium } from "playwright-core";
 
@@ -110,21 +113,67 @@ async function waitMatchesServer(page, token, who) {
   return last;
 }
 
+// A TCP relay to the daemon that can cut every connection through it and refuse new ones
+// for a while: a real network drop for the page behind it (the browser's offline mode
+// leaves an open stream alone).
+class DroppableRelay {
+  constructor(target) {
+    this.target = new URL(target);
+    this.down = false;
+    this.sockets = new Set();
+    this.server = net.createServer((client) => {
+      if (this.down) {
+        client.destroy();
+        return;
+      }
+      const upstream = net.connect(Number(this.target.port), this.target.hostname);
+      for (const [from, to] of [[client, upstream], [upstream, client]]) {
+        this.sockets.add(from);
+        from.pipe(to);
+        from.on("error", () => to.destroy());
+        from.on("close", () => { this.sockets.delete(from); to.destroy(); });
+      }
+    });
+  }
+
+  async listen() {
+    await new Promise((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${this.server.address().port}`;
+  }
+
+  drop() {
+    this.down = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  restore() {
+    this.down = false;
+  }
+
+  close() {
+    this.drop();
+    this.server.close();
+  }
+}
+
 function watchPage(page, who, problems) {
-  const state = { navigations: 0 };
+  // dropping: while the test cuts the network, failed loads are expected.
+  const state = { navigations: 0, dropping: false };
   page.on("framenavigated", (frame) => { if (frame === page.mainFrame()) state.navigations++; });
   page.on("pageerror", (error) => problems.push(`${who}: script error: ${error.message}`));
   page.on("console", (message) => {
     // A refused token's 401 is logged by the browser and expected; a policy violation
     // (an inline script or style) or a script error is not.
     const text = message.text();
-    if (message.type() === "error" && !/status of 401/.test(text)) problems.push(`${who}: console: ${text}`);
+    const expected = /status of 401/.test(text) ||
+                     (state.dropping && /^Failed to load resource: net::ERR_/.test(text));
+    if (message.type() === "error" && !expected) problems.push(`${who}: console: ${text}`);
   });
   return state;
 }
 
-async function signInAndOpen(page, token, who) {
-  await page.goto(`${settings.url}/`);
+async function signInAndOpen(page, token, who, url = settings.url) {
+  await page.goto(`${url}/`);
   await page.fill("#token", token);
   await page.click("#signin-form button[type=submit]");
   const choice = `#alerts-list button[data-alert="${settings.alert_id}"]`;
@@ -140,8 +189,10 @@ async function screenshot(page, name, fullPage = false) {
   console.log(`SCREENSHOT ${file}`);
 }
 
-async function run(browser, problems) {
+async function run(browser, problems, relay) {
   await mkdir(settings.artifacts_dir, { recursive: true });
+  // The executive's page reaches the daemon through a relay that can drop its connections.
+  const executiveUrl = await relay.listen();
   const executiveContext = await browser.newContext({
     viewport: { width: 1280, height: 800 }, locale: "en-CA", acceptDownloads: true });
   const coordinatorContext = await browser.newContext({
@@ -153,7 +204,7 @@ async function run(browser, problems) {
   const coordinatorState = watchPage(coordinator, "coordinator", problems);
 
   // A wrong token is refused with a message, in the browser's language (English here).
-  await executive.goto(`${settings.url}/`);
+  await executive.goto(`${executiveUrl}/`);
   check(await executive.getAttribute("html", "lang") === "en", "an en-CA browser does not get English");
   await executive.fill("#token", "tcs_not_a_token");
   await executive.click("#signin-form button[type=submit]");
@@ -161,7 +212,7 @@ async function run(browser, problems) {
                 (text) => text === "This token is not valid or has expired.");
   check(await executive.isVisible("#signin-view"), "a refused token left the sign-in");
 
-  await signInAndOpen(executive, settings.executive_token, "executive");
+  await signInAndOpen(executive, settings.executive_token, "executive", executiveUrl);
   await signInAndOpen(coordinator, settings.coordinator_token, "coordinator");
   check(await coordinator.getAttribute("html", "lang") === "fr", "an fr-CA browser does not get French");
   check(await coordinator.textContent('[data-tile="yes"] .tile-label') === "Oui", "the French yes tile");
@@ -234,6 +285,33 @@ async function run(browser, problems) {
                 (shown) => shown.yes === after.executive.yes + 1 && shown.unknown === after.executive.unknown - 1);
   await waitMatchesServer(executive, settings.executive_token, "executive");
 
+  // The executive's connection drops: the page says it is reconnecting; members answer
+  // meanwhile; once the network is back, it resumes with Last-Event-ID and catches up with
+  // what it missed.
+  const resumes = [];
+  executive.on("request", (request) => {
+    if (request.url().endsWith(`/v1/alerts/${encodeURIComponent(settings.alert_id)}/events`)) {
+      resumes.push(request.headers()["last-event-id"] || "");
+    }
+  });
+  const missedFrom = await turnoutOf(settings.executive_token);
+  executiveState.dropping = true;
+  relay.drop();
+  await executive.waitForSelector('#connection[data-state="reconnecting"]', { timeout: TIMEOUT_MS });
+  console.log("OFFLINE");
+  await waitFor("the replies sent while offline to reach the server",
+                () => turnoutOf(settings.executive_token).then((t) => t.total),
+                (total) => total.yes === missedFrom.total.yes + settings.delta_offline.yes &&
+                           total.no === missedFrom.total.no + settings.delta_offline.no);
+  check(await executive.isVisible('#connection[data-state="reconnecting"]'), "the cut-off page does not say it is reconnecting");
+  relay.restore();
+  await executive.waitForSelector('#connection[data-state="live"]', { timeout: TIMEOUT_MS });
+  await waitMatchesServer(executive, settings.executive_token, "executive");
+  executiveState.dropping = false;
+  const resumed = resumes.filter((id) => id !== "");
+  check(resumed.length > 0 && resumed.every((id) => /^\d+-\d+$/.test(id)),
+        `the reconnections sent Last-Event-ID ${JSON.stringify(resumes)}`);
+
   // Still the same documents: no reload, no navigation.
   for (const [who, page, watched] of [["executive", executive, executiveState], ["coordinator", coordinator, coordinatorState]]) {
     check(watched.navigations === baseline[who], `the ${who}'s page navigated ${watched.navigations - baseline[who]} times`);
@@ -281,8 +359,9 @@ async function main() {
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
   });
+  const relay = new DroppableRelay(settings.url);
   try {
-    await run(browser, problems);
+    await run(browser, problems, relay);
     console.log("PASS");
   } catch (error) {
     console.log(`FAIL: ${error instanceof Failure ? error.message : error.stack || error}`);
@@ -294,6 +373,7 @@ async function main() {
     process.exitCode = 1;
   } finally {
     await browser.close();
+    relay.close();
   }
 }
 
