@@ -100,6 +100,7 @@ function setMessage(node, text, tone = "") {
 // Shows one of the three views and hides the others.
 function show(viewId) {
   for (const id of ["signin-view", "alerts-view", "board-view"]) $(id).hidden = id !== viewId;
+  if (viewId !== "board-view") document.title = t("app_name");
 }
 
 function errorText(error) {
@@ -420,6 +421,7 @@ function renderBoard(board, { relabel = false } = {}) {
 
 function renderHead(board) {
   const alert = board.alert;
+  document.title = alert.code ? `${alert.code} · ${t("app_name")}` : t("app_name");
   setText($("alert-title"), [alert.code, alert.title].filter(Boolean).join(" · ") || alert.id);
   setText($("alert-when"), [stateName(alert.state), formatEventTime(alert.event_time), alert.place]
                                .filter(Boolean).join(" · "));
