@@ -22,6 +22,9 @@
 #include "alerts/local_time.h"
 #include "app/gateways.h"
 #include "dispatch/engine.h"
+#include "events/event_hub.h"
+#include "events/event_routes.h"
+#include "events/turnout_publisher.h"
 #include "dispatch/receipt_store.h"
 #include "replies/inbound_store.h"
 #include "replies/reply_worker.h"
@@ -134,6 +137,20 @@ void add_reply_metrics(metrics::Registry& metrics, const replies::ReplyWorker& w
   }
 }
 
+void add_event_metrics(metrics::Registry& metrics, const events::TurnoutPublisher& publisher,
+                       const events::EventHub& hub) {
+  using Kind = metrics::Registry::Kind;
+  metrics.add_callback("tocsin_events_entries_written_total",
+                       "Turnout change entries this daemon wrote to event streams.",
+                       Kind::counter,
+                       [&publisher] { return static_cast<double>(publisher.stats().entries); });
+  metrics.add_callback("tocsin_events_viewers", "Event stream clients connected to this daemon.",
+                       Kind::gauge, [&hub] { return static_cast<double>(hub.viewers()); });
+  metrics.add_callback("tocsin_events_followed_alerts",
+                       "Alerts whose event stream this daemon follows for its viewers.",
+                       Kind::gauge, [&hub] { return static_cast<double>(hub.followed_alerts()); });
+}
+
 }  // namespace
 
 int run_daemon(config::Config config) {
@@ -174,6 +191,14 @@ int run_daemon(config::Config config) {
       metrics, [&redis] { return redis.connected(); },
       [&tokens](std::string token) { return tokens.lookup(std::move(token)); });
   api::add_all_routes(router, services);
+  // Turnout changes: written to each live alert's event stream by the publisher, read back
+  // by the hub for this daemon's viewers (woken at once for what the publisher wrote).
+  events::TurnoutPublisher publisher(executor, redis);
+  events::EventHub hub(executor, redis);
+  publisher.on_published([&hub](const std::string& alert_id) { hub.notify(alert_id); });
+  events::add_event_routes(
+      router, {redis, hub, std::chrono::milliseconds(config.http().sse_heartbeat_ms())});
+  add_event_metrics(metrics, publisher, hub);
 
   http::Server server(executor, router, server_limits(config.http()));
   std::string error;
@@ -212,6 +237,8 @@ int run_daemon(config::Config config) {
   // Replies left pending by a stop are read again at the next start (applying them twice
   // changes nothing), so the worker is not waited for.
   asio::co_spawn(executor, reply_worker.run(), log_failure("replies"));
+  asio::co_spawn(executor, publisher.run(), log_failure("events_publisher"));
+  asio::co_spawn(executor, hub.run(), log_failure("events_hub"));
 
   SystemdNotifier systemd(executor);
   asio::signal_set signals(executor, SIGINT, SIGTERM);
@@ -233,7 +260,9 @@ int run_daemon(config::Config config) {
           // recorded while the HTTP server drains, and before Redis is let go.
           engine->stop();
           reply_worker.stop();
-          co_await server.shutdown(grace);
+          publisher.stop();
+          co_await server.shutdown(grace);  // event streams end at once
+          hub.stop();
           while (!engine_done) {
             boost::system::error_code ignored;
             co_await engine_stopped.async_wait(asio::redirect_error(asio::use_awaitable, ignored));

@@ -15,5 +15,6 @@ void add_token_commands(CLI::App& app, const Context& context);
 void add_member_commands(CLI::App& app, const Context& context);
 void add_alert_commands(CLI::App& app, const Context& context);
 void add_reply_commands(CLI::App& app, const Context& context);
+void add_watch_command(CLI::App& app, const Context& context);
 
 }  // namespace tocsin::cli

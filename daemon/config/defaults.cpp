@@ -32,6 +32,8 @@ void http_defaults(HttpConfig* http) {
        limits::kIdleTimeoutMs);
   fill(http, &HttpConfig::max_connections, &HttpConfig::set_max_connections,
        limits::kMaxConnections);
+  fill(http, &HttpConfig::sse_heartbeat_ms, &HttpConfig::set_sse_heartbeat_ms,
+       limits::kSseHeartbeatMs);
   // The listen string already carries IPv6 brackets, so it is a valid URL authority as is.
   if (http->public_url().empty()) http->set_public_url("http://" + http->listen());
 }

@@ -17,6 +17,8 @@ void check_http(const HttpConfig& http, checks::Problems* problems) {
                         problems);
   checks::integer_range(http.max_connections(), limits::kMaxConnections, "http.max_connections",
                         problems);
+  checks::integer_range(http.sse_heartbeat_ms(), limits::kSseHeartbeatMs, "http.sse_heartbeat_ms",
+                        problems);
   checks::public_url(http, problems);
 }
 

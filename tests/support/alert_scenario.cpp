@@ -72,6 +72,7 @@ AlertScenario::AlertScenario(Options options) {
   DaemonProcess::Options daemon;
   daemon.redis_url = redis_server_.url();
   daemon.port = options.port;
+  daemon.http_fields = options.http_fields;
   daemon.extra_config =
       options.gateways + options.extra_config + "alerts { approval_threshold: 100000 }\n";
   daemon_ = std::make_unique<DaemonProcess>(daemon);

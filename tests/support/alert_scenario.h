@@ -46,6 +46,7 @@ class AlertScenario {
     std::string gateways;      // text-format `gateways { }` entries
     std::string extra_config;  // more top-level blocks
     uint16_t port = 0;         // DaemonProcess::Options::port
+    std::string http_fields;   // DaemonProcess::Options::http_fields
   };
 
   explicit AlertScenario(Options options);
@@ -54,6 +55,8 @@ class AlertScenario {
   DaemonProcess& daemon() { return *daemon_; }
   RedisSync& redis() { return *sync_; }
   const std::string& token() const { return token_; }
+  // Where the scenario's redis-server listens, for a second daemon sharing it.
+  std::string redis_url() const { return redis_server_.url(); }
   std::string authorization() const { return "Authorization: Bearer " + token_; }
 
   // Imports make_roster(options) through the API; the members.

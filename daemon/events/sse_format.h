@@ -1,0 +1,31 @@
+#pragma once
+// The Server-Sent Events of GET /v1/alerts/{id}/events (contract section 3), as text ready
+// to write. Pure.
+//
+//   event: snapshot / id: <last stream id or 0-0> / data: <the turnout JSON>
+//   event: change   / id: <stream id>             / data: {"at_ms": ..., "fields": {...}}
+//   event: state                                  / data: {"state": "sent"}
+//   : hb                                          (a comment: the heartbeat)
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "events/turnout_entry.h"
+
+namespace tocsin::turnout {
+class Scope;
+}
+
+namespace tocsin::events {
+
+inline constexpr std::string_view kHeartbeat = ": hb\n\n";
+
+std::string snapshot_event(std::string_view id, std::string_view turnout_json);
+
+// The entry's fields in `scope`; nullopt when none is (nothing is sent then).
+std::optional<std::string> change_event(const TurnoutEntry& entry, const turnout::Scope& scope);
+
+std::string state_event(std::string_view state);
+
+}  // namespace tocsin::events
