@@ -22,6 +22,8 @@
 //                         frozen audience and each member's best delivery state
 //   alert:{id}:dims       HASH member id -> where the member counts in the turnout, as
 //                         when their alert was prepared (turnout/reach_lua.h)
+//   alert:{id}:unreachable  SET of members with no address on the alert's channels
+//   alert:{id}:regions    SET of the region parts its reach and tally fields name
 //   alert:{id}:turnout_version  STRING, +1 per script call that changes reach or tally
 //   alert:{id}:turnout_at       STRING, Unix ms of the last such change
 //   alert:{id}:events     STREAM of turnout changes (the event stream)
@@ -54,6 +56,7 @@ inline std::string reach(std::string_view id) { return alert(id) + ":reach"; }
 inline std::string dims(std::string_view id) { return alert(id) + ":dims"; }
 inline std::string turnout_version(std::string_view id) { return alert(id) + ":turnout_version"; }
 inline std::string turnout_at(std::string_view id) { return alert(id) + ":turnout_at"; }
+inline std::string regions(std::string_view id) { return alert(id) + ":regions"; }
 inline std::string events(std::string_view id) { return alert(id) + ":events"; }
 inline std::string code(std::string_view code) { return "alert:code:" + std::string(code); }
 

@@ -1,7 +1,8 @@
 // Unclear replies for coordinators (issue 6, point 7): GET /v1/alerts/{id}/replies?status=
-// unknown lists the replies no rule read with confidence, and POST /v1/alerts/{id}/replies/
-// {member}:resolve sets that member's answer by hand. A coordinator sees and resolves only
-// members of their regions; the server enforces it. Each resolution is audited.
+// unknown[&region=R] lists the replies no rule read with confidence, and POST
+// /v1/alerts/{id}/replies/{member}:resolve sets that member's answer by hand. A coordinator
+// sees and resolves only members of their regions (asking for another region's list is a
+// 403); the server enforces it. Each resolution is audited.
 
 #include <spdlog/spdlog.h>
 
@@ -20,6 +21,8 @@
 #include "redis/client.h"
 #include "replies/rsvp_writer.h"
 #include "replies/unknown_replies.h"
+#include "turnout/turnout_field.h"
+#include "turnout/turnout_scope.h"
 
 namespace tocsin::api {
 namespace {
@@ -73,6 +76,11 @@ asio::awaitable<Response> list_unknown(Services& services, Request& request) {
   }
   const auto limit = limit_of(request);
   if (!limit) co_return error_response(400, "limit must be 1 to 10000", "limit");
+  // region=R narrows the list to one region; a coordinator may ask only for theirs.
+  auto region = request.query_param("region");
+  if (region && region->empty()) region.reset();
+  const auto scope = turnout::make_scope(*request.principal, region);
+  if (!scope) co_return error_response(403, "this region is not one of yours", "region");
   if (!alerts::is_alert_id(id)) co_return no_alert(id);
   redis::Command exists{"EXISTS", keys::alert(id)};
   auto found = co_await services.redis.exec(std::move(exists));
@@ -84,7 +92,10 @@ asio::awaitable<Response> list_unknown(Services& services, Request& request) {
   UnknownReplyList list;
   list.set_alert_id(id);
   for (auto& entry : *entries) {
-    if (!auth::sees_region(*request.principal, entry.folded_region)) continue;
+    if (!auth::sees_region(*request.principal, entry.folded_region) ||
+        !scope->contains_region(turnout::key_part(entry.folded_region))) {
+      continue;
+    }
     if (list.replies_size() >= *limit) {
       list.set_not_listed(list.not_listed() + 1);
       continue;

@@ -3,6 +3,7 @@
 #include "app/version.h"
 #include "http/json.h"
 #include "http/router.h"
+#include "metrics/alert_metrics.h"
 #include "metrics/registry.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
@@ -35,8 +36,12 @@ void add_system_routes(http::Router& router, Services& services) {
     co_return text(503, "not ready: Redis is unavailable\n");
   });
 
+  // The daemon's own figures, then the open alerts' (metrics/alert_metrics.h), which need
+  // Redis and are left out while it is away.
   router.add("GET", "/metrics", {}, [&services](Request&) -> boost::asio::awaitable<Response> {
-    co_return text(200, services.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+    std::string body = services.metrics.render();
+    body += co_await metrics::render_alert_metrics(services.redis);
+    co_return text(200, std::move(body), "text/plain; version=0.0.4; charset=utf-8");
   });
 
   router.add("GET", "/v1/status",

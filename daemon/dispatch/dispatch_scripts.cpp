@@ -1,9 +1,16 @@
 #include "dispatch/dispatch_scripts.h"
 
+#include <string>
+
+#include "turnout/reach_lua.h"
+
 namespace tocsin::dispatch {
 
+// Both scripts start with turnout/reach_lua.h: each member's best delivery state moves
+// the alert's reach counts, and the prepare step counts the members of fresh jobs as
+// targeted (once each) if the targeting pass at send has not yet.
 const redis::Script& prepare_script() {
-  static const redis::Script script(R"lua(
+  static const redis::Script script(std::string(turnout::kReachLua) + R"lua(
 local id, mode, channels = ARGV[1], ARGV[2], ARGV[3]
 local base = 'alert:{' .. id .. '}'
 local delivery, owners, counts, links = base .. ':delivery', base .. ':to', base .. ':count',
@@ -11,9 +18,12 @@ local delivery, owners, counts, links = base .. ':delivery', base .. ':to', base
 local chosen = { sms = channels == 'sms' or channels == 'both',
                  email = channels == 'email' or channels == 'both' }
 
-local function set_state(field, state)
-  redis.call('HSET', delivery, field, state)
+-- The member's states, read once per member: { sms = ..., email = ... }.
+local states
+local function set_state(member, channel, state)
+  redis.call('HSET', delivery, member .. ':' .. channel, state)
   redis.call('HINCRBY', counts, string.match(state, '^[^:]*'), 1)
+  states[channel] = state
 end
 
 -- A retry (retry_channel set) writes no state here: its member leaves q:retry only through
@@ -24,8 +34,7 @@ local function decide(member, channel, address, retry_channel)
   -- A retry may be on a channel the alert did not choose: an SMS falling back to email.
   if not chosen[channel] and not retry then return 'none' end
   if retry and retry_channel ~= channel then return 'none' end
-  local field = member .. ':' .. channel
-  local state = redis.call('HGET', delivery, field)
+  local state = states[channel]
   if retry then
     if state ~= 'retrying' then return 'done' end  -- settled meanwhile
   elseif state then
@@ -48,17 +57,31 @@ local function decide(member, channel, address, retry_channel)
       return 'send'
     end
   end
-  if not retry then set_state(field, final) end
+  if not retry then set_state(member, channel, final) end
   return final
 end
 
 local out = {}
+local changed = false
+-- Once the targeting pass (turnout/targeting.h) has counted the whole audience, members
+-- need not be counted here.
+local targeted = redis.call('HGET', base, 'turnout_targeted') == '1'
 local i = 4
 while i <= #ARGV do
   local member, tag, retry_channel = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   i = i + 3
   local bytes = redis.call('GET', 'member:' .. member)
-  local idx = redis.call('HMGET', 'member:' .. member .. ':idx', 'mobile', 'email')
+  local idx
+  if targeted or retry_channel ~= '' then
+    idx = redis.call('HMGET', 'member:' .. member .. ':idx', 'mobile', 'email')
+  else
+    idx = redis.call('HMGET', 'member:' .. member .. ':idx', 'mobile', 'email', 'region',
+                     'sector', 'local', 'title')
+    local place = turnout_place_of(idx[3] or '', idx[4], idx[5], idx[6])
+    if turnout_target(base, member, place) then changed = true end
+  end
+  local before = redis.call('HMGET', delivery, member .. ':sms', member .. ':email')
+  states = { sms = before[1] or nil, email = before[2] or nil }
   local codes = {}
   for _, channel in ipairs({ 'sms', 'email' }) do
     if bytes then
@@ -67,13 +90,24 @@ while i <= #ARGV do
       -- Removed from the roster since the audience was frozen.
       codes[channel] = decide(member, channel, nil, retry_channel)
       if codes[channel] == 'none' and chosen[channel] and retry_channel == '' and
-         not redis.call('HGET', delivery, member .. ':' .. channel) then
-        set_state(member .. ':' .. channel, 'skipped:removed')
+         not states[channel] then
+        set_state(member, channel, 'skipped:removed')
         codes[channel] = 'skipped:removed'
       elseif codes[channel] == 'skipped:no_address' then
         codes[channel] = 'skipped:removed'
       end
     end
+  end
+  local best = reach_best(states.sms, states.email)
+  if retry_channel == '' and not best and codes.sms == 'none' and codes.email == 'none' then
+    -- No address on the alert's channels: nothing is ever sent, so the member counts as
+    -- skipped rather than pending forever (alert:{id}:unreachable, no delivery state).
+    if redis.call('SADD', base .. ':unreachable', member) == 1 then
+      turnout_count(base, ':reach', turnout_place(base, member), 'skipped', 1)
+      changed = true
+    end
+  elseif reach_move(base, member, reach_best(before[1] or nil, before[2] or nil), best) then
+    changed = true
   end
   if codes.sms == 'send' or codes.email == 'send' then
     if tag ~= '' then redis.call('HSETNX', links, tag, member) end
@@ -82,15 +116,18 @@ while i <= #ARGV do
   end
   out[#out + 1] = { member, bytes or '', codes.sms, codes.email, idx[1] or '', idx[2] or '' }
 end
+turnout_flush()
+if changed then turnout_changed(base) end
 return out
 )lua");
   return script;
 }
 
 const redis::Script& record_script() {
-  static const redis::Script script(R"lua(
+  static const redis::Script script(std::string(turnout::kReachLua) + R"lua(
 local now, group, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local touched, order = {}, {}
+local moved, moved_order = {}, {}  -- alerts whose turnout counts changed
 local function touch(id)
   if not touched[id] then touched[id] = true; order[#order + 1] = id end
 end
@@ -124,7 +161,12 @@ for i = 0, n - 1 do
     end
   else
     local field = a .. ':' .. c
-    local old = redis.call('HGET', delivery, field)
+    -- Both channels' states: the member's reach is the better of the two.
+    local both = redis.call('HMGET', delivery, a .. ':sms', a .. ':email')
+    local sms_state, email_state = both[1] or nil, both[2] or nil
+    local old
+    if c == 'sms' then old = sms_state elseif c == 'email' then old = email_state
+    else old = redis.call('HGET', delivery, field) end
     local open = (not old) or old == 'retrying'
     if op == 'r' or op == 'c' then
       local remove = op == 'r' and v3 or v4
@@ -146,6 +188,13 @@ for i = 0, n - 1 do
         redis.call('HSET', delivery, field, state)
         redis.call('HINCRBY', counts, kind(state), 1)
         if state == 'opted_out' then record_opt_out(c, v4, a) end
+        local new_sms = c == 'sms' and state or sms_state
+        local new_email = c == 'email' and state or email_state
+        if reach_move(alert, a, reach_best(sms_state, email_state),
+                      reach_best(new_sms, new_email)) and not moved[id] then
+          moved[id] = true
+          moved_order[#moved_order + 1] = id
+        end
         if old == 'retrying' then
           redis.call('HINCRBY', counts, 'retrying', -1)
           redis.call('HINCRBY', alert, 'retries_pending', -1)
@@ -165,6 +214,9 @@ for i = 0, n - 1 do
     end
   end
 end
+
+turnout_flush()
+for _, id in ipairs(moved_order) do turnout_changed('alert:{' .. id .. '}') end
 
 local finished = 0
 for _, id in ipairs(order) do

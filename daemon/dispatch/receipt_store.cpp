@@ -1,7 +1,10 @@
 #include "dispatch/receipt_store.h"
 
+#include <string>
+
 #include "redis/client.h"
 #include "redis/script.h"
+#include "turnout/reach_lua.h"
 
 namespace tocsin::dispatch {
 namespace {
@@ -12,8 +15,11 @@ namespace {
 // A receipt can overtake the recording of its send (a provider that calls back within
 // milliseconds, while the engine's batch is still on its way to Redis): it is then kept
 // under KEYS[1] .. ':early' for the record script to apply when the send is recorded.
+//
+// The member's reach (turnout/reach_lua.h) follows: the better of their two channels'
+// states, so a failed SMS of a member whose email went leaves them "sent".
 const redis::Script& receipt_script() {
-  static const redis::Script script(R"lua(
+  static const redis::Script script(std::string(turnout::kReachLua) + R"lua(
 local state = ARGV[1]
 if ARGV[2] ~= '' then state = state .. ':' .. ARGV[2] end
 local target = redis.call('GET', KEYS[1])
@@ -28,11 +34,20 @@ local member = string.sub(target, first + 1, last - 1)
 local channel = string.sub(target, last + 1)
 local base = 'alert:{' .. id .. '}'
 local field = member .. ':' .. channel
-local current = redis.call('HGET', base .. ':delivery', field)
+local both = redis.call('HMGET', base .. ':delivery', member .. ':sms', member .. ':email')
+local current = (channel == 'sms' and both[1]) or (channel == 'email' and both[2]) or
+                redis.call('HGET', base .. ':delivery', field)
 if current ~= 'sent' then return 'unchanged' end
 redis.call('HSET', base .. ':delivery', field, state)
 redis.call('HINCRBY', base .. ':count', 'sent', -1)
 redis.call('HINCRBY', base .. ':count', ARGV[1], 1)
+local sms, email = both[1] or nil, both[2] or nil
+local new_sms = channel == 'sms' and state or sms
+local new_email = channel == 'email' and state or email
+if reach_move(base, member, reach_best(sms, email), reach_best(new_sms, new_email)) then
+  turnout_flush()
+  turnout_changed(base)
+end
 return 'changed'
 )lua");
   return script;

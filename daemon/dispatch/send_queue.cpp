@@ -1,6 +1,8 @@
 #include "dispatch/send_queue.h"
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/this_coro.hpp>
 
 #include <chrono>
 #include <random>
@@ -13,6 +15,7 @@
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
 #include "redis/script.h"
+#include "turnout/targeting.h"
 
 namespace tocsin::dispatch {
 namespace {
@@ -77,6 +80,16 @@ redis.call('XADD', audit, '*', 'actor', actor, 'action', 'alert.send', 'subject'
 return { 'started', new_state, size, jobs }
 )lua");
   return script;
+}
+
+// Counts the frozen audience as targeted (turnout/targeting.h). Whoever it misses (Redis
+// away, the daemon stopped) is counted by the engine's prepare step instead.
+boost::asio::awaitable<void> count_audience(redis::Client& redis, std::string alert_id) {
+  auto counted = co_await turnout::count_targeted(redis, alert_id);
+  if (!counted) {
+    spdlog::warn("event=turnout_targeting_incomplete alert={} error={}", alert_id,
+                 log::quote(counted.error().message()));
+  }
 }
 
 int64_t now_ms() {
@@ -174,6 +187,11 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
     spdlog::info("event=alert_sending alert={} by={} members={} jobs={} queue={}", alert_id,
                  log::quote(who.name), start.audience_size, start.jobs,
                  urgent ? "urgent" : "routine");
+    // The turnout's `targeted`, counted beside the blast rather than before answering.
+    boost::asio::co_spawn(co_await boost::asio::this_coro::executor,
+                          count_audience(redis_, alert_id), [](std::exception_ptr error) {
+                            if (error) spdlog::error("event=turnout_targeting_failed");
+                          });
   }
   co_return start;
 }

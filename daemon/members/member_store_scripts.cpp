@@ -42,15 +42,15 @@ end
 )lua";
 
 // ARGV: dry_run ('1'/'0'), count, then per member FIELDS values: id, record bytes, region,
-// sector, local, tags (joined by \031), mobile, email, language ("fr"/"en"). Index values
-// arrive folded; every id is distinct (the importer drops repeats). The language is indexed
-// for the alert preview, which counts recipients per language without parsing records (Lua
-// cannot read protobuf). Opt-outs are read from the registry here, in the same atomic step,
+// sector, local, tags (joined by \031), mobile, email, language ("fr"/"en"), job title.
+// Index values arrive folded; every id is distinct (the importer drops repeats). The
+// language is indexed for the alert preview, which counts recipients per language without
+// parsing records (Lua cannot read protobuf), and the job title for the turnout's breakdown. Opt-outs are read from the registry here, in the same atomic step,
 // so a STOP that lands during an import is never undone by it.
 // Returns per member: status * 2 + shared_phone, status 0 new, 1 updated, 2 unchanged;
 // shared_phone: another stored member has this mobile.
 constexpr const char* upsert_body_lua = R"lua(
-local FIELDS = 9
+local FIELDS = 10
 local dry = ARGV[1] == '1'
 local n = tonumber(ARGV[2])
 local out = {}
@@ -58,7 +58,7 @@ for i = 0, n - 1 do
   local b = 2 + i * FIELDS
   local id, bytes = ARGV[b + 1], ARGV[b + 2]
   local region, sector, loc, tags = ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
-  local mobile, email, language = ARGV[b + 7], ARGV[b + 8], ARGV[b + 9]
+  local mobile, email, language, title = ARGV[b + 7], ARGV[b + 8], ARGV[b + 9], ARGV[b + 10]
   local key = 'member:' .. id
   local old = redis.call('GET', key)
   local status = 2
@@ -69,7 +69,7 @@ for i = 0, n - 1 do
       redis.call('SET', key, bytes)
       redis.call('HSET', 'member:' .. id .. ':idx', 'region', region, 'sector', sector,
                  'local', loc, 'tags', tags, 'mobile', mobile, 'email', email,
-                 'language', language)
+                 'language', language, 'title', title)
       if region ~= '' then collect(additions, 'aud:region:' .. region, id) end
       if sector ~= '' then collect(additions, 'aud:sector:' .. sector, id) end
       if loc ~= '' then collect(additions, 'aud:local:' .. loc, id) end
@@ -100,9 +100,10 @@ for i = 0, n - 1 do
       end
     end
   elseif not dry then
-    -- An unchanged member indexed before languages were: a re-import fills the field in
-    -- (HSETNX writes, and reaches the AOF, only when it is missing).
+    -- An unchanged member indexed before languages or titles were: a re-import fills the
+    -- fields in (HSETNX writes, and reaches the AOF, only when one is missing).
     redis.call('HSETNX', 'member:' .. id .. ':idx', 'language', language)
+    redis.call('HSETNX', 'member:' .. id .. ':idx', 'title', title)
   end
   local shared = 0
   if mobile ~= '' then

@@ -18,6 +18,7 @@
 #include "members/roster_row.h"
 #include "members/text_fold.h"
 #include "redis/client.h"
+#include "turnout/turnout_field.h"
 
 namespace tocsin::members {
 namespace {
@@ -81,6 +82,7 @@ class ImportRun {
 
   void drop_repeats();
   boost::asio::awaitable<std::error_code> flush();
+  boost::asio::awaitable<std::error_code> write_labels();
   boost::asio::awaitable<std::error_code> remove_absent();
   boost::asio::awaitable<void> unlock();
 
@@ -94,6 +96,7 @@ class ImportRun {
   std::unordered_map<uint64_t, int64_t> first_line_by_phone_;
   std::unordered_set<std::string> shared_in_file_;  // of the batch being written
   std::unordered_set<std::string> counted_absent_;  // dry run with --replace
+  std::unordered_set<std::string> labeled_;         // label keys written by this import
 };
 
 // Drops ids seen earlier in the file (reported), and notes phones another row of the
@@ -127,7 +130,7 @@ boost::asio::awaitable<std::error_code> ImportRun::flush() {
   drop_repeats();
   if (batch_.empty()) co_return std::error_code{};
   std::vector<std::string> args{options_.dry_run ? "1" : "0", std::to_string(batch_.size())};
-  args.reserve(2 + batch_.size() * 9);
+  args.reserve(2 + batch_.size() * 10);
   for (size_t i = 0; i < batch_.size(); ++i) {
     const Member& member = batch_[i];
     args.push_back(member.id());
@@ -139,6 +142,7 @@ boost::asio::awaitable<std::error_code> ImportRun::flush() {
     args.push_back(member.mobile());
     args.push_back(member.email());
     args.push_back(member.language());
+    args.push_back(fold(member.job_title()));
   }
   std::vector<std::string> no_keys;
   auto reply = co_await redis_.eval(upsert_members_script(), std::move(no_keys), std::move(args));
@@ -168,8 +172,36 @@ boost::asio::awaitable<std::error_code> ImportRun::flush() {
     }
   }
   shared_in_file_.clear();
+  if (!options_.dry_run) {
+    if (auto error = co_await write_labels()) co_return error;
+  }
   batch_.clear();
   batch_lines_.clear();
+  co_return std::error_code{};
+}
+
+// The display names of the batch's regions, sectors, locals and job titles, in the
+// `labels` hash the turnout reads (turnout/turnout_field.h): the first spelling written
+// stays (HSETNX). Each name is sent once per import.
+boost::asio::awaitable<std::error_code> ImportRun::write_labels() {
+  std::vector<redis::Command> writes;
+  for (const Member& member : batch_) {
+    const std::pair<const char*, const std::string*> names[] = {{"region:", &member.region()},
+                                                                {"sector:", &member.sector()},
+                                                                {"local:", &member.local()},
+                                                                {"title:", &member.job_title()}};
+    for (const auto& [kind, name] : names) {
+      const std::string folded = fold(*name);
+      if (folded.empty()) continue;
+      std::string key = kind + folded;
+      if (!labeled_.insert(key).second) continue;
+      writes.push_back({"HSETNX", std::string(turnout::kLabels), std::move(key),
+                        std::string(trim(*name))});
+    }
+  }
+  if (writes.empty()) co_return std::error_code{};
+  auto replies = co_await redis_.exec_pipeline(std::move(writes));
+  if (!replies) co_return replies.error();
   co_return std::error_code{};
 }
 

@@ -1,6 +1,9 @@
 #include "replies/reply_scripts.h"
 
+#include <string>
+
 #include "redis/script.h"
+#include "turnout/reach_lua.h"
 
 namespace tocsin::replies {
 
@@ -36,10 +39,11 @@ for b = 1, #ARGV - 1, 2 do
   end
   if member ~= '' then
     local idx = redis.call('HMGET', 'member:' .. member .. ':idx', 'region', 'sector', 'local',
-                           'language')
-    out[#out + 1] = { alert, member, idx[1] or '', idx[2] or '', idx[3] or '', idx[4] or '' }
+                           'language', 'title')
+    out[#out + 1] = { alert, member, idx[1] or '', idx[2] or '', idx[3] or '', idx[4] or '',
+                      idx[5] or '' }
   else
-    out[#out + 1] = { '', '', '', '', '', '' }
+    out[#out + 1] = { '', '', '', '', '', '', '' }
   end
 end
 return out
@@ -47,38 +51,50 @@ return out
   return script;
 }
 
-// The tally arithmetic is rsvp_record.cpp's add_to_tally, which recount() uses to check it.
+// The tally arithmetic is rsvp_record.cpp's add_to_tally and add_unknown_to_tally, which
+// recount() uses to check it; the places and field names are turnout/reach_lua.h's.
 const redis::Script& record_replies_script() {
-  static const redis::Script script(R"lua(
+  static const redis::Script script(std::string(turnout::kReachLua) + R"lua(
 local SEP = '\031'
 local function decode(text)
   if not text then return nil end
   local f = {}
   for field in (text .. SEP):gmatch('([^' .. SEP .. ']*)' .. SEP) do f[#f + 1] = field end
+  -- Records stored before job titles were have one field fewer.
+  if #f == 10 then table.insert(f, 9, '') end
   return { answer = f[1], bus = tonumber(f[2]) or 0, car = tonumber(f[3]) or 0,
            party = tonumber(f[4]) or 0, pickup = f[5] or '', region = f[6] or '',
-           sector = f[7] or '', ['local'] = f[8] or '' }
+           sector = f[7] or '', ['local'] = f[8] or '', title = f[9] or '' }
 end
-local function move(tally, record, sign)
-  local dimensions = { 'all', 'region:' .. record.region, 'sector:' .. record.sector,
-                       'local:' .. record['local'] }
-  if record.pickup ~= '' then dimensions[#dimensions + 1] = 'pickup:' .. record.pickup end
-  for _, d in ipairs(dimensions) do
-    local changes = { [record.answer] = 1 }
-    if record.answer == 'yes' then
-      changes.coming = record.party > 0 and record.party or 1
-      changes.bus = record.bus
-      changes.car = record.car
-    end
-    for measure, amount in pairs(changes) do
-      if amount ~= 0 then
-        local field = d .. '|' .. measure
-        if redis.call('HINCRBY', tally, field, sign * amount) == 0 then
-          redis.call('HDEL', tally, field)
-        end
+local function move(base, record, sign)
+  local tally = base .. ':tally'
+  local changes = { [record.answer] = 1 }
+  if record.answer == 'yes' then
+    changes.coming = record.party > 0 and record.party or 1
+    changes.bus = record.bus
+    changes.car = record.car
+  end
+  local place = turnout_place_of(record.region, record.sector, record['local'], record.title)
+  for measure, amount in pairs(changes) do
+    if amount ~= 0 then turnout_count(base, ':tally', place, measure, sign * amount) end
+  end
+  if record.pickup ~= '' then
+    local pickup = { turnout_part(record.region) .. '|pickup:' .. turnout_part(record.pickup) .. '|' }
+    for _, measure in ipairs({ record.answer, 'coming', 'bus' }) do
+      local amount = changes[measure]
+      if amount and amount ~= 0 and (measure == record.answer or record.answer == 'yes') then
+        turnout_add(tally, pickup, measure, sign * amount)
       end
     end
   end
+end
+local changed, changed_order = {}, {}
+local function mark(base)
+  if not changed[base] then changed[base] = true; changed_order[#changed_order + 1] = base end
+end
+local function count_unknown(base, member, sign)
+  turnout_count(base, ':tally', turnout_place(base, member), 'unknown', sign)
+  mark(base)
 end
 local function holders(number) return redis.call('SMEMBERS', 'phone:' .. number) end
 
@@ -92,19 +108,25 @@ for i = 0, n - 1 do
   if kind == 'rsvp' then
     local old = redis.call('HGET', base .. ':rsvp', member)
     redis.call('HSET', base .. ':rsvp_text', member, text)
-    redis.call('HDEL', base .. ':unknown', member)
+    if redis.call('HDEL', base .. ':unknown', member) == 1 and not old then
+      count_unknown(base, member, -1)
+    end
     -- The time is the last field: a repeated answer changes nothing but it.
     local function answer_part(r) return r and string.match(r, '^(.*)' .. SEP .. '[^' .. SEP .. ']*' .. SEP .. '[^' .. SEP .. ']*$') end
     if old and answer_part(old) == answer_part(encoded) then
       out[#out + 1] = 'same'
     else
-      if old then move(base .. ':tally', decode(old), -1) end
-      move(base .. ':tally', decode(encoded), 1)
+      if old then move(base, decode(old), -1) end
+      move(base, decode(encoded), 1)
       redis.call('HSET', base .. ':rsvp', member, encoded)
+      mark(base)
       out[#out + 1] = 'recorded'
     end
   elseif kind == 'unknown' then
-    redis.call('HSET', base .. ':unknown', member, at .. '|' .. text)
+    if redis.call('HSET', base .. ':unknown', member, at .. '|' .. text) == 1 and
+       redis.call('HEXISTS', base .. ':rsvp', member) == 0 then
+      count_unknown(base, member, 1)
+    end
     out[#out + 1] = 'unknown'
   elseif kind == 'stop' then
     redis.call('SADD', 'optout:sms', number)
@@ -120,6 +142,8 @@ for i = 0, n - 1 do
     out[#out + 1] = 'ignored'
   end
 end
+turnout_flush()
+for _, base in ipairs(changed_order) do turnout_changed(base) end
 return out
 )lua");
   return script;

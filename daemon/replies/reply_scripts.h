@@ -12,7 +12,7 @@ namespace tocsin::replies {
 // and the code the reply quotes (or ""). A reply answers the most recently sent open alert
 // (sending or sent, among the 200 latest) that went to its number, or, when it quotes a
 // code, that alert if it is open and went to its number. Returns per reply
-// { alert, member, region, sector, local, language }, all empty when none.
+// { alert, member, region, sector, local, language, title }, all empty when none.
 const redis::Script& match_replies_script();
 
 // Applies a batch. ARGV: n, then per reply 7 fields: kind, alert, member, number, the
@@ -20,6 +20,8 @@ const redis::Script& match_replies_script();
 //   rsvp     store the record (replacing the member's previous one), move the tally by
 //            the difference, forget an unknown reply of theirs; "recorded" or "same"
 //   unknown  keep the text in alert:{id}:unknown for a coordinator; "unknown"
+// The tally's "unknown" measure follows alert:{id}:unknown (members without an RSVP), and
+// each call that changes the tally bumps the alert's turnout_version once.
 //   stop     opt the number out of SMS (optout:sms, and its holders); "opted_out"
 //   start    opt it back in; "resubscribed"
 // Returns one status per reply.

@@ -58,7 +58,7 @@ struct Entry {
   // Filled by the match script.
   std::string alert_id;
   std::string member_id;
-  std::string region, sector, local, language;
+  std::string region, sector, local, language, title;
 };
 
 std::string field_of(const redis::Reply& fields, std::string_view name) {
@@ -223,13 +223,14 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
     for (Entry& entry : entries) {
       if (entry.number.empty()) continue;
       const auto& found = reply->elements[i++].elements;
-      if (found.size() != 6) continue;
+      if (found.size() != 7) continue;
       entry.alert_id = found[0].str;
       entry.member_id = found[1].str;
       entry.region = found[2].str;
       entry.sector = found[3].str;
       entry.local = found[4].str;
       entry.language = found[5].str;
+      entry.title = found[6].str;
     }
     co_return true;
   }
@@ -254,7 +255,7 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
       entry.reading = read_reply(entry.text, read_options);
     }
     if (!entry.reading.sure() || entry.reading.answer == Answer::none) return "unknown";
-    const MemberPlace place{entry.region, entry.sector, entry.local};
+    const MemberPlace place{entry.region, entry.sector, entry.local, entry.title};
     const RsvpRecord record =
         make_record(choice_of(entry.reading), place, alert.pickup_by_region, entry.at_ms, "sms");
     *encoded = encode(record);

@@ -40,6 +40,7 @@ RsvpRecord make_record(const RsvpChoice& choice, const MemberPlace& place,
   record.region = place.region;
   record.sector = place.sector;
   record.local = place.local;
+  record.title = place.title;
   record.at_ms = at_ms;
   record.source = std::move(source);
   return record;

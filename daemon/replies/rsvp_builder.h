@@ -28,6 +28,7 @@ struct MemberPlace {
   std::string region;
   std::string sector;
   std::string local;
+  std::string title;  // job title
 };
 
 // Folded region -> the pickup point id of its members: the first point the alert lists

@@ -5,11 +5,14 @@
 // one step; recount() computes the same tally from the stored RSVPs, which is the
 // invariant tests and `tocsin` check: the two must always be equal.
 //
-// Tally fields are "dimension|measure": dimensions "all", "region:R", "sector:S",
-// "local:L" (R, S, L as the member index stores them, folded) and "pickup:P" when the
-// member has a pickup point; measures "yes", "no", "maybe", and for a yes "coming" (people,
-// the member included), "bus" (seats needed) and "car" (seats offered). Fields at zero are
-// removed.
+// Tally fields are the turnout's "region|dimension|measure" (turnout/turnout_field.h):
+// region as the member index stores it (folded; "-" for none), dimensions "all" and
+// "sector:S", "local:L", "title:T" for the values the member has, measures "yes", "no",
+// "maybe", and for a yes "coming" (people, the member included), "bus" (seats needed) and
+// "car" (seats offered); a yes with a pickup point also counts "yes", "coming" and "bus" in
+// "region|pickup:P". The measure "unknown" counts the members with an unclear reply waiting
+// in alert:{id}:unknown and no RSVP, where alert:{id}:dims places them (or, failing that,
+// their member index). Fields at zero are removed.
 
 #include <cstdint>
 #include <map>
@@ -29,20 +32,28 @@ struct RsvpRecord {
   std::string region;  // the member's, when they answered
   std::string sector;
   std::string local;
+  std::string title;  // job title
   int64_t at_ms = 0;
   std::string source;  // "sms" | "web" | "coordinator"
 };
 
-// Fields joined by \x1f (the roster's tag separator: never in a value).
+// Fields joined by \x1f (the roster's tag separator: never in a value). Records stored
+// before job titles were (one field fewer) decode with no title.
 std::string encode(const RsvpRecord& record);
 std::optional<RsvpRecord> decode(std::string_view text);
 
 // Adds sign × the record's contribution to tally.
 void add_to_tally(const RsvpRecord& record, int sign, std::map<std::string, int64_t>& tally);
 
-// The tally of a set of stored RSVPs (the values of alert:{id}:rsvp), zero fields left out.
-// Records that do not decode are counted in *unreadable.
+// Adds sign × one unclear reply (measure "unknown") of a member counted at `place` (the
+// value alert:{id}:dims holds: turnout/reach_count.h's encode_place()).
+void add_unknown_to_tally(std::string_view place, int sign, std::map<std::string, int64_t>& tally);
+
+// The tally of a set of stored RSVPs (the values of alert:{id}:rsvp) and of the unclear
+// replies of members without one (their places), zero fields left out. Records that do
+// not decode are counted in *unreadable.
 std::map<std::string, int64_t> recount(const std::vector<std::string>& stored,
-                                       size_t* unreadable = nullptr);
+                                       size_t* unreadable = nullptr,
+                                       const std::vector<std::string>& unknown_places = {});
 
 }  // namespace tocsin::replies

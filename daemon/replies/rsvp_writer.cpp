@@ -53,13 +53,14 @@ boost::asio::awaitable<WriteOutcome> RsvpWriter::write(const Alert& alert, std::
     co_return outcome;
   }
 
-  redis::Command read_place{"HMGET", "member:" + member_id + ":idx", "region", "sector", "local"};
+  redis::Command read_place{"HMGET", "member:" + member_id + ":idx", "region", "sector", "local",
+                            "title"};
   auto place_reply = co_await redis_.exec(std::move(read_place));
-  if (!place_reply || place_reply->elements.size() != 3) co_return outcome;
+  if (!place_reply || place_reply->elements.size() != 4) co_return outcome;
   // A member removed from the roster since keeps their answer, counted without a place,
   // as an SMS of theirs would be.
   const MemberPlace place{place_reply->elements[0].str, place_reply->elements[1].str,
-                          place_reply->elements[2].str};
+                          place_reply->elements[2].str, place_reply->elements[3].str};
   outcome.record = make_record(choice, place, pickup_by_region(alert), at_ms, std::move(source));
 
   // record_replies_script's ARGV: n, then kind, alert, member, number, record, text, at_ms.

@@ -112,8 +112,8 @@ TurnoutResponse build(const Frame& frame, const RawFields& fields, const Labels&
   }
 
   for (const TargetMeta& meta : frame.targets) {
-    const std::map<std::string, Measures>* groups = meta.dimension == "region" ? &regions
-                                                    : meta.dimension == "local" ? &locals
+    const std::map<std::string, Measures>* groups = meta.dimension == "region"   ? &regions
+                                                    : meta.dimension == "local"  ? &locals
                                                     : meta.dimension == "sector" ? &sectors
                                                                                  : nullptr;
     if (!groups) continue;
@@ -132,7 +132,9 @@ TurnoutResponse build(const Frame& frame, const RawFields& fields, const Labels&
   return turnout;
 }
 
-std::string folded_key(std::string_view value) { return key_part(members::fold(value)); }
+std::string folded_key(std::string_view value) {
+  return key_part(members::fold(value));
+}
 
 }  // namespace
 
@@ -225,7 +227,8 @@ TurnoutResponse apply_changes(const TurnoutResponse& snapshot, const RawFields& 
       {&snapshot.locals(), "local"},
       {&snapshot.job_titles(), "title"}};
   for (const auto& [list, kind] : groups) {
-    for (const TurnoutGroup& group : *list) labels[std::string(kind) + ":" + group.key()] = group.name();
+    for (const TurnoutGroup& group : *list)
+      labels[std::string(kind) + ":" + group.key()] = group.name();
   }
   for (const TurnoutGroup& region : snapshot.regions()) frame.listed_regions.insert(region.key());
   for (const TurnoutPickup& pickup : snapshot.pickups()) {

@@ -27,7 +27,9 @@ bool add_hash(const redis::Reply& reply, RawFields& out) {
 }
 
 // "1763831234567-0" -> 1763831234567.
-int64_t ms_of(std::string_view stream_id) { return to_int(stream_id.substr(0, stream_id.find('-'))); }
+int64_t ms_of(std::string_view stream_id) {
+  return to_int(stream_id.substr(0, stream_id.find('-')));
+}
 
 }  // namespace
 

@@ -21,7 +21,9 @@ bool Scope::contains(std::string_view field) const {
   return name && contains_region(name->region);
 }
 
-std::string region_part(std::string_view region) { return key_part(members::fold(region)); }
+std::string region_part(std::string_view region) {
+  return key_part(members::fold(region));
+}
 
 std::optional<Scope> make_scope(const auth::Principal& principal,
                                 std::optional<std::string_view> region) {

@@ -18,6 +18,7 @@ using ::testing::HasSubstr;
 using testing::http_get;
 using testing::http_request;
 using ::testing::Not;
+using testing::sum_over_regions;
 
 class UnknownReplies : public testing::ReplyFixture {
  protected:
@@ -128,9 +129,9 @@ TEST_F(UnknownReplies, ResolvingRecordsTheAnswerTakesItOffTheListAndIsAudited) {
   EXPECT_EQ(redis_sync_->text({"HGET", "alert:{" + id_ + "}:rsvp_text", "M1"}), "c'est où?");
   EXPECT_EQ(ids(list(admin_)), (std::vector<std::string>{"M2", "M4"}));
   auto counts = tally();
-  EXPECT_EQ(counts["all|yes"], 1);
-  EXPECT_EQ(counts["all|coming"], 2);
-  EXPECT_EQ(counts["pickup:MON|bus"], 1);
+  EXPECT_EQ(sum_over_regions(counts, "all|yes"), 1);
+  EXPECT_EQ(sum_over_regions(counts, "all|coming"), 2);
+  EXPECT_EQ(sum_over_regions(counts, "pickup:MON|bus"), 1);
   EXPECT_EQ(counts, recount());
 
   const auto audit = redis_sync_->command({"XREVRANGE", "audit", "+", "-", "COUNT", "1"});

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <set>
 #include <stdexcept>
 
 #include "adapters/twilio/twilio_signature.h"
@@ -10,6 +11,7 @@
 #include "replies/rsvp_record.h"
 #include "tests/support/http_client.h"
 #include "tests/support/twilio_server.h"
+#include "turnout/reach_count.h"
 
 namespace tocsin::testing {
 namespace {
@@ -149,11 +151,54 @@ std::map<std::string, int64_t> AlertScenario::tally(const std::string& id) {
 }
 
 std::map<std::string, int64_t> AlertScenario::recount(const std::string& id, size_t* unreadable) {
+  const auto rsvps = hash_of(*sync_, "alert:{" + id + "}:rsvp");
   std::vector<std::string> stored;
-  for (const auto& value : sync_->command({"HVALS", "alert:{" + id + "}:rsvp"}).elements) {
-    stored.push_back(value.str);
+  for (const auto& [member, value] : rsvps) stored.push_back(value);
+  // Unclear replies count where the member counts in the alert (alert:{id}:dims), as the
+  // reply script places them.
+  const auto dims = hash_of(*sync_, "alert:{" + id + "}:dims");
+  std::vector<std::string> unknown_places;
+  for (const auto& [member, value] : hash_of(*sync_, "alert:{" + id + "}:unknown")) {
+    if (rsvps.contains(member)) continue;
+    if (auto place = dims.find(member); place != dims.end()) {
+      unknown_places.push_back(place->second);
+    } else {
+      const auto idx = sync_->command(
+          {"HMGET", "member:" + member + ":idx", "region", "sector", "local", "title"});
+      unknown_places.push_back(turnout::encode_place(
+          {idx.elements.at(0).str, idx.elements.at(1).str, idx.elements.at(2).str,
+           idx.elements.at(3).str}));
+    }
   }
-  return replies::recount(stored, unreadable);
+  return replies::recount(stored, unreadable, unknown_places);
+}
+
+std::map<std::string, int64_t> AlertScenario::reach(const std::string& id) {
+  std::map<std::string, int64_t> result;
+  for (const auto& [field, value] : hash_of(*sync_, "alert:{" + id + "}:reach")) {
+    result[field] = std::stoll(value);
+  }
+  return result;
+}
+
+std::map<std::string, int64_t> AlertScenario::recount_reach(const std::string& id) {
+  std::set<std::string> unreachable;
+  const auto members = sync_->command({"SMEMBERS", "alert:{" + id + "}:unreachable"});
+  for (const auto& member : members.elements) unreachable.insert(member.str);
+  return turnout::recount_reach(hash_of(*sync_, "alert:{" + id + "}:delivery"),
+                                hash_of(*sync_, "alert:{" + id + "}:dims"), unreachable);
+}
+
+int64_t sum_over_regions(const std::map<std::string, int64_t>& fields,
+                         std::string_view dimension_measure) {
+  int64_t sum = 0;
+  for (const auto& [field, value] : fields) {
+    const size_t bar = field.find('|');
+    if (bar != std::string::npos && std::string_view(field).substr(bar + 1) == dimension_measure) {
+      sum += value;
+    }
+  }
+  return sum;
 }
 
 std::string AlertScenario::describe(const std::string& id) {

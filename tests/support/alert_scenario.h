@@ -40,6 +40,11 @@ std::string twilio_gateway_config(const std::string& name, const TwilioServer& s
 std::string alert_json(const std::string& channels, const std::string& fr,
                        const std::string& en = "", const std::string& more_fields = "");
 
+// A measure summed over every region of raw turnout fields ("region|dimension|measure"):
+// sum_over_regions(tally, "all|yes") is the alert's yes.
+int64_t sum_over_regions(const std::map<std::string, int64_t>& fields,
+                         std::string_view dimension_measure);
+
 class AlertScenario {
  public:
   struct Options {
@@ -80,10 +85,15 @@ class AlertScenario {
   std::map<std::string, std::string> recipients(const std::string& id);
   // alert:{id}:links reversed: member -> the tag of their RSVP link.
   std::map<std::string, std::string> link_tags(const std::string& id);
-  // alert:{id}:tally, and the tally recomputed from the stored RSVPs (replies::recount):
-  // the two must be equal. Stored RSVPs that do not decode are counted in *unreadable.
+  // alert:{id}:tally, and the tally recomputed from the stored RSVPs and the unclear
+  // replies of members without one (replies::recount): the two must be equal. Stored
+  // RSVPs that do not decode are counted in *unreadable.
   std::map<std::string, int64_t> tally(const std::string& id);
   std::map<std::string, int64_t> recount(const std::string& id, size_t* unreadable);
+  // alert:{id}:reach, and the reach recomputed from alert:{id}:delivery, :dims and
+  // :unreachable (turnout::recount_reach): the two must be equal.
+  std::map<std::string, int64_t> reach(const std::string& id);
+  std::map<std::string, int64_t> recount_reach(const std::string& id);
   // The alert's counts and the start of the daemon's log, for a failure message.
   std::string describe(const std::string& id);
 

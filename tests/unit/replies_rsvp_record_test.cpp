@@ -14,6 +14,7 @@ RsvpRecord yes_by_bus() {
   record.region = "montreal";
   record.sector = "sante";
   record.local = "1234";
+  record.title = "infirmiere";
   record.at_ms = 1700000000123;
   record.source = "sms";
   return record;
@@ -31,6 +32,7 @@ TEST(RepliesRsvpRecord, EncodesAndDecodesEveryField) {
   EXPECT_EQ(decoded->region, "montreal");
   EXPECT_EQ(decoded->sector, "sante");
   EXPECT_EQ(decoded->local, "1234");
+  EXPECT_EQ(decoded->title, "infirmiere");
   EXPECT_EQ(decoded->at_ms, 1700000000123);
   EXPECT_EQ(decoded->source, "sms");
 }
@@ -59,16 +61,57 @@ TEST(RepliesRsvpRecord, RefusesWhatItDidNotWrite) {
   EXPECT_FALSE(decode(seats)) << "seats not a number";
 }
 
-TEST(RepliesRsvpRecord, AYesCountsPeopleAndSeatsInEveryDimension) {
+TEST(RepliesRsvpRecord, RecordsStoredBeforeJobTitlesStillDecode) {
+  const auto decoded = decode("yes\x1f" "1\x1f" "0\x1f" "2\x1f" "MTL\x1f" "montreal\x1f"
+                              "sante\x1f" "1234\x1f" "1700000000123\x1f" "sms");
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->local, "1234");
+  EXPECT_EQ(decoded->title, "");
+  EXPECT_EQ(decoded->at_ms, 1700000000123);
+  EXPECT_EQ(decoded->source, "sms");
+}
+
+TEST(RepliesRsvpRecord, AYesCountsPeopleAndSeatsInEveryDimensionOfItsRegion) {
   const auto tally = recount({encode(yes_by_bus())});
   for (const std::string dimension :
-       {"all", "region:montreal", "sector:sante", "local:1234", "pickup:MTL"}) {
+       {"montreal|all", "montreal|sector:sante", "montreal|local:1234", "montreal|title:infirmiere"}) {
     SCOPED_TRACE(dimension);
     EXPECT_EQ(tally.at(dimension + "|yes"), 1);
     EXPECT_EQ(tally.at(dimension + "|coming"), 2);
     EXPECT_EQ(tally.at(dimension + "|bus"), 2);
     EXPECT_FALSE(tally.contains(dimension + "|car")) << "zero fields are left out";
   }
+  EXPECT_EQ(tally.at("montreal|pickup:MTL|yes"), 1);
+  EXPECT_EQ(tally.at("montreal|pickup:MTL|coming"), 2);
+  EXPECT_EQ(tally.at("montreal|pickup:MTL|bus"), 2);
+  EXPECT_EQ(tally.size(), 15u) << "nothing else: no region-less field, no car seats";
+}
+
+TEST(RepliesRsvpRecord, AMemberWithoutRegionOrSectorCountsUnderDashAndAllOnly) {
+  RsvpRecord record;
+  record.answer = "maybe";
+  const auto tally = recount({encode(record)});
+  EXPECT_EQ(tally, (std::map<std::string, int64_t>{{"-|all|maybe", 1}}));
+}
+
+TEST(RepliesRsvpRecord, CarSeatsOfferedCountOutsidePickupPoints) {
+  RsvpRecord record = yes_by_bus();
+  record.car_seats = 3;
+  const auto tally = recount({encode(record)});
+  EXPECT_EQ(tally.at("montreal|all|car"), 3);
+  EXPECT_FALSE(tally.contains("montreal|pickup:MTL|car"));
+}
+
+TEST(RepliesRsvpRecord, UnclearRepliesCountWhereTheirMemberCounts) {
+  const std::string place = "estrie|all|\x1f" "estrie|sector:education|";
+  const auto tally = recount({encode(yes_by_bus())}, nullptr, {place, place});
+  EXPECT_EQ(tally.at("estrie|all|unknown"), 2);
+  EXPECT_EQ(tally.at("estrie|sector:education|unknown"), 2);
+  EXPECT_FALSE(tally.contains("estrie|local:|unknown"));
+  EXPECT_EQ(tally.at("montreal|all|yes"), 1);
+  std::map<std::string, int64_t> moved = tally;
+  add_unknown_to_tally(place, -1, moved);
+  EXPECT_EQ(moved.at("estrie|all|unknown"), 1);
 }
 
 TEST(RepliesRsvpRecord, ANoCountsOnlyItselfAndAYesWithoutPartyIsOnePerson) {
@@ -80,11 +123,12 @@ TEST(RepliesRsvpRecord, ANoCountsOnlyItselfAndAYesWithoutPartyIsOnePerson) {
   alone.bus_seats = 0;
   alone.car_seats = 3;
   const auto tally = recount({encode(no), encode(alone)});
-  EXPECT_EQ(tally.at("all|no"), 1);
-  EXPECT_EQ(tally.at("all|yes"), 1);
-  EXPECT_EQ(tally.at("all|coming"), 1);
-  EXPECT_EQ(tally.at("all|car"), 3);
-  EXPECT_FALSE(tally.contains("pickup:|no"));
+  EXPECT_EQ(tally.at("montreal|all|no"), 1);
+  EXPECT_EQ(tally.at("montreal|all|yes"), 1);
+  EXPECT_EQ(tally.at("montreal|all|coming"), 1);
+  EXPECT_EQ(tally.at("montreal|all|car"), 3);
+  EXPECT_FALSE(tally.contains("montreal|pickup:|no"));
+  EXPECT_FALSE(tally.contains("montreal|pickup:MTL|no"));
 }
 
 TEST(RepliesRsvpRecord, ReplacingARecordMovesTheTallyByTheDifference) {
@@ -103,7 +147,7 @@ TEST(RepliesRsvpRecord, UnreadableRecordsAreCounted) {
   size_t unreadable = 0;
   const auto tally = recount({"garbage", encode(yes_by_bus())}, &unreadable);
   EXPECT_EQ(unreadable, 1u);
-  EXPECT_EQ(tally.at("all|yes"), 1);
+  EXPECT_EQ(tally.at("montreal|all|yes"), 1);
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 namespace tocsin::turnout {
 namespace {
 
-std::string counts_json(const TurnoutCounts& counts) { return http::to_json(counts); }
+std::string counts_json(const TurnoutCounts& counts) {
+  return http::to_json(counts);
+}
 
 auth::Principal coordinator_of(std::vector<std::string> regions) {
   auth::Principal who;
@@ -56,24 +58,39 @@ Alert assembly() {
 // Montérégie: 5 targeted (local l-301, sector sante), 4 handled, 3 yes (6 people, 3 bus
 // seats at LON, 2 car seats), 1 no, 1 unknown. Estrie: 2 targeted (local l-900), 1 yes.
 RawFields fields() {
-  return {{"monteregie|all|targeted", 5},        {"monteregie|all|sent", 1},
-          {"monteregie|all|delivered", 2},       {"monteregie|all|failed", 1},
-          {"monteregie|all|yes", 3},             {"monteregie|all|no", 1},
-          {"monteregie|all|unknown", 1},         {"monteregie|all|coming", 6},
-          {"monteregie|all|bus", 3},             {"monteregie|all|car", 2},
-          {"monteregie|local:l-301|targeted", 5}, {"monteregie|local:l-301|yes", 3},
-          {"monteregie|sector:sante|targeted", 5}, {"monteregie|sector:sante|yes", 3},
-          {"monteregie|title:infirmiere|yes", 2}, {"monteregie|pickup:LON|yes", 3},
-          {"monteregie|pickup:LON|coming", 6},   {"monteregie|pickup:LON|bus", 3},
-          {"estrie|all|targeted", 2},            {"estrie|all|yes", 1},
-          {"estrie|all|coming", 1},              {"estrie|local:l-900|targeted", 2},
-          {"estrie|local:l-900|yes", 1},         {"estrie|sector:sante|targeted", 2}};
+  return {{"monteregie|all|targeted", 5},
+          {"monteregie|all|sent", 1},
+          {"monteregie|all|delivered", 2},
+          {"monteregie|all|failed", 1},
+          {"monteregie|all|yes", 3},
+          {"monteregie|all|no", 1},
+          {"monteregie|all|unknown", 1},
+          {"monteregie|all|coming", 6},
+          {"monteregie|all|bus", 3},
+          {"monteregie|all|car", 2},
+          {"monteregie|local:l-301|targeted", 5},
+          {"monteregie|local:l-301|yes", 3},
+          {"monteregie|sector:sante|targeted", 5},
+          {"monteregie|sector:sante|yes", 3},
+          {"monteregie|title:infirmiere|yes", 2},
+          {"monteregie|pickup:LON|yes", 3},
+          {"monteregie|pickup:LON|coming", 6},
+          {"monteregie|pickup:LON|bus", 3},
+          {"estrie|all|targeted", 2},
+          {"estrie|all|yes", 1},
+          {"estrie|all|coming", 1},
+          {"estrie|local:l-900|targeted", 2},
+          {"estrie|local:l-900|yes", 1},
+          {"estrie|sector:sante|targeted", 2}};
 }
 
 Labels labels() {
-  return {{"region:monteregie", "Montérégie"}, {"region:estrie", "Estrie"},
-          {"sector:sante", "Santé"},           {"local:l-301", "L-301"},
-          {"local:l-900", "L-900"},            {"title:infirmiere", "Infirmière"}};
+  return {{"region:monteregie", "Montérégie"},
+          {"region:estrie", "Estrie"},
+          {"sector:sante", "Santé"},
+          {"local:l-301", "L-301"},
+          {"local:l-900", "L-900"},
+          {"title:infirmiere", "Infirmière"}};
 }
 
 TEST(TurnoutScope, ExecutiveSeesEveryRegionAndMayNarrowToAny) {
@@ -99,7 +116,8 @@ TEST(TurnoutScope, CoordinatorSeesOnlyTheirRegionsFoldedAndIsRefusedOthers) {
 }
 
 TEST(TurnoutModel, CountsFollowTheContractRules) {
-  const auto turnout = build_turnout(assembly(), "sending", fields(), labels(), Scope::everything());
+  const auto turnout =
+      build_turnout(assembly(), "sending", fields(), labels(), Scope::everything());
   const TurnoutCounts& total = turnout.total();
   EXPECT_EQ(total.targeted(), 7);
   EXPECT_EQ(total.sent(), 3) << "sent counts the delivered too";
@@ -154,7 +172,7 @@ TEST(TurnoutModel, TargetsReportYesAndShare) {
   EXPECT_EQ(turnout.targets(0).value(), "Montérégie");
   EXPECT_EQ(turnout.targets(0).reached(), 3);
   EXPECT_DOUBLE_EQ(turnout.targets(0).share(), 0.3);
-  EXPECT_EQ(turnout.targets(2).reached(), 3);  // L-301
+  EXPECT_EQ(turnout.targets(2).reached(), 3);             // L-301
   EXPECT_DOUBLE_EQ(turnout.targets(3).share(), 1.0 / 3);  // L-900
 }
 
@@ -211,7 +229,8 @@ TEST(TurnoutModel, ChangesAppliedToASnapshotGiveTheTurnoutBuiltAfresh) {
   // The snapshot as a client gets it: through JSON.
   TurnoutResponse snapshot;
   google::protobuf::util::JsonParseOptions options;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(to_json(before), &snapshot, options).ok());
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(to_json(before), &snapshot, options).ok());
   const RawFields changes = {{"monteregie|all|yes", 4},
                              {"monteregie|pickup:LON|bus", 0},
                              {"monteregie|local:l-302|targeted", 1}};

@@ -1,0 +1,188 @@
+#pragma once
+// Lua shared by every script that changes an alert's live turnout counts (dispatch's
+// prepare and record scripts, delivery receipts, the reply scripts, the targeting pass):
+// prepended to their source, so the counting rules are written once. reach_count.h is the
+// same arithmetic in C++, which the tests' recounts use.
+//
+// alert:{id}:dims   member -> their "place": the prefixes of the fields they count in,
+//                   "r|all|", then "r|sector:s|", "r|local:l|", "r|title:t|" for the values
+//                   they have (folded, as member:{id}:idx holds them when the member is
+//                   first counted), joined by \31. Where the member counts for the rest of
+//                   the alert, so a roster change in mid-blast cannot make the counts drift.
+//                   HSETNX-ed once per member, which also makes `targeted` count each
+//                   member once, whoever gets there first.
+// alert:{id}:reach  "region|dimension|measure" -> members, per member the BEST state of
+//                   their channels (delivered > sent > failed > expired > opted_out >
+//                   skipped; retrying, cancelled and no state are not counted: pending).
+//                   A member with no address on the alert's channels never gets a state:
+//                   the prepare step puts them in alert:{id}:unreachable and counts them
+//                   as skipped.
+//
+// Functions (base = "alert:{id}"):
+//   turnout_place_of(region, sector, local, title)   a place (above)
+//   turnout_count(base, suffix, place, measure, amount)   adds to the fields of a place in
+//                                  base .. suffix (":reach", ":tally")
+//   turnout_add(key, prefixes, measure, amount)   adds to the fields of these prefixes
+//   turnout_flush()                writes what was added (HMGET, HSET, HDEL of the fields
+//                                  back to zero) and notes the regions counted in
+//                                  alert:{id}:regions (for /metrics). Every script calls it
+//                                  before returning.
+//   turnout_target(base, member, place_or_nil)    true when newly counted as targeted
+//   turnout_place(base, member)    their place, from dims (else member:{id}:idx)
+//   reach_best(state_a, state_b)   the measure of the better of two delivery states, or nil
+//   reach_move(base, member, old_best, new_best)  true when the counts moved
+//   turnout_changed(base)          INCR turnout_version, SET turnout_at (ms): once per call
+
+namespace tocsin::turnout {
+
+inline constexpr const char* kReachLua = R"lua(
+local REACH_RANK = { delivered = 6, sent = 5, failed = 4, expired = 3, opted_out = 2,
+                     skipped = 1 }
+local function turnout_part(value)
+  if value == nil or value == '' then return '-' end
+  if not string.find(value, '|', 1, true) then return value end
+  return (string.gsub(value, '|', '/'))
+end
+-- A member's place: the prefixes of the fields they count in, joined by \031.
+local function turnout_place_of(region, sector, loc, title)
+  local r = turnout_part(region) .. '|'
+  local place = r .. 'all|'
+  if sector and sector ~= '' then
+    place = place .. '\031' .. r .. 'sector:' .. turnout_part(sector) .. '|'
+  end
+  if loc and loc ~= '' then place = place .. '\031' .. r .. 'local:' .. turnout_part(loc) .. '|' end
+  if title and title ~= '' then
+    place = place .. '\031' .. r .. 'title:' .. turnout_part(title) .. '|'
+  end
+  return place
+end
+local function turnout_idx_place(member)
+  local p = redis.call('HMGET', 'member:' .. member .. ':idx', 'region', 'sector', 'local', 'title')
+  return turnout_place_of(p[1] or '', p[2], p[3], p[4])
+end
+-- Changes are summed here and written by turnout_flush(): per member only a table entry
+-- (place, measure); per call, for each hash, one HMGET and one HSET of the fields that
+-- moved (and an HDEL of those back to zero), so a batch of a thousand members costs a few
+-- calls rather than thousands, and each place's field names are built once.
+local turnout_by_place, turnout_fields = {}, {}
+local function turnout_count(base, suffix, place, measure, amount)
+  local key = base .. suffix
+  local places = turnout_by_place[key]
+  if not places then
+    places = {}
+    turnout_by_place[key] = places
+  end
+  local measures = places[place]
+  if not measures then
+    measures = {}
+    places[place] = measures
+  end
+  measures[measure] = (measures[measure] or 0) + amount
+end
+local function turnout_add(key, prefixes, measure, amount)
+  local fields = turnout_fields[key]
+  if not fields then
+    fields = {}
+    turnout_fields[key] = fields
+  end
+  for _, prefix in ipairs(prefixes) do
+    local field = prefix .. measure
+    fields[field] = (fields[field] or 0) + amount
+  end
+end
+local function turnout_flush()
+  local regions = {}
+  for key, places in pairs(turnout_by_place) do
+    local fields = turnout_fields[key]
+    if not fields then
+      fields = {}
+      turnout_fields[key] = fields
+    end
+    local base = string.match(key, '^(.*):[^:]*$')
+    for place, measures in pairs(places) do
+      for prefix in string.gmatch(place, '[^\031]+') do
+        for measure, amount in pairs(measures) do
+          local field = prefix .. measure
+          fields[field] = (fields[field] or 0) + amount
+        end
+      end
+      regions[base] = regions[base] or {}
+      regions[base][string.match(place, '^[^|]*')] = true
+    end
+  end
+  for key, fields in pairs(turnout_fields) do
+    local names = {}
+    for field, amount in pairs(fields) do
+      if amount ~= 0 then names[#names + 1] = field end
+    end
+    -- In slices: unpack() is bounded by Lua's stack.
+    for first = 1, #names, 1000 do
+      local last = math.min(first + 999, #names)
+      local old = redis.call('HMGET', key, unpack(names, first, last))
+      local set, gone = {}, {}
+      for i = first, last do
+        local field = names[i]
+        local value = (tonumber(old[i - first + 1]) or 0) + fields[field]
+        if value == 0 then
+          gone[#gone + 1] = field
+        else
+          set[#set + 1] = field
+          set[#set + 1] = string.format('%d', value)
+        end
+      end
+      if #set > 0 then redis.call('HSET', key, unpack(set)) end
+      if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
+    end
+  end
+  for base, set in pairs(regions) do
+    local list = {}
+    for region in pairs(set) do list[#list + 1] = region end
+    redis.call('SADD', base .. ':regions', unpack(list))
+  end
+  turnout_by_place, turnout_fields = {}, {}
+end
+local function turnout_target(base, member, place)
+  place = place or turnout_idx_place(member)
+  if redis.call('HSETNX', base .. ':dims', member, place) == 0 then return false end
+  turnout_count(base, ':reach', place, 'targeted', 1)
+  return true
+end
+local function turnout_place(base, member)
+  return redis.call('HGET', base .. ':dims', member) or turnout_idx_place(member)
+end
+local function reach_measure(state)
+  if not state then return nil end
+  if REACH_RANK[state] then return state end
+  local kind = string.match(state, '^[^:]*')
+  if REACH_RANK[kind] then return kind end
+  return nil
+end
+local function reach_best(a, b)
+  local ma, mb = reach_measure(a), reach_measure(b)
+  if not ma then return mb end
+  if not mb then return ma end
+  if REACH_RANK[ma] >= REACH_RANK[mb] then return ma end
+  return mb
+end
+local function reach_move(base, member, old_best, new_best)
+  if old_best == new_best then return false end
+  -- A member reached before being counted as targeted (never, in practice: the prepare
+  -- step counts them first) is counted now, so targeted stays >= what it is split into.
+  local place = redis.call('HGET', base .. ':dims', member)
+  if not place then
+    place = turnout_idx_place(member)
+    turnout_target(base, member, place)
+  end
+  if old_best then turnout_count(base, ':reach', place, old_best, -1) end
+  if new_best then turnout_count(base, ':reach', place, new_best, 1) end
+  return true
+end
+local function turnout_changed(base)
+  redis.call('INCR', base .. ':turnout_version')
+  local t = redis.call('TIME')
+  redis.call('SET', base .. ':turnout_at',
+             t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000)))
+end
+)lua";
+
+}  // namespace tocsin::turnout

@@ -1,0 +1,136 @@
+#include "turnout/ride_list.h"
+
+#include <algorithm>
+#include <ctime>
+#include <tuple>
+
+#include "alerts/alert_keys.h"
+#include "redis/client.h"
+#include "replies/rsvp_record.h"
+#include "turnout/turnout_field.h"
+
+namespace tocsin::turnout {
+namespace {
+
+std::string utc_time(int64_t at_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(at_ms / 1000);
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+}  // namespace
+
+std::vector<Ride> rides_of(const std::vector<std::pair<std::string, std::string>>& stored,
+                           std::string_view region_part) {
+  std::vector<Ride> rides;
+  for (const auto& [member, encoded] : stored) {
+    const auto record = replies::decode(encoded);
+    if (!record || record->answer != "yes" || key_part(record->region) != region_part) continue;
+    const int party = record->party > 0 ? record->party : 1;
+    if (record->bus_seats > 0) {
+      rides.push_back({"bus", record->pickup, member, record->bus_seats, party, record->at_ms});
+    }
+    if (record->car_seats > 0) {
+      rides.push_back({"car", "", member, record->car_seats, party, record->at_ms});
+    }
+  }
+  std::sort(rides.begin(), rides.end(), [](const Ride& a, const Ride& b) {
+    return std::tie(a.kind, a.pickup_id, a.member_id) < std::tie(b.kind, b.pickup_id, b.member_id);
+  });
+  return rides;
+}
+
+std::string csv_field(std::string_view text, bool free_text) {
+  std::string value(text);
+  if (free_text && !value.empty() &&
+      std::string_view("=+-@\t\r").find(value[0]) != std::string_view::npos) {
+    value.insert(0, 1, '\'');
+  }
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string quoted = "\"";
+  for (char c : value) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  quoted += '"';
+  return quoted;
+}
+
+std::string rides_csv(const std::vector<Ride>& rides, const std::map<std::string, Rider>& riders,
+                      const Alert& alert) {
+  std::map<std::string, std::string> pickup_names;
+  for (const PickupPoint& point : alert.pickup_points()) pickup_names[point.id()] = point.name();
+  std::string csv(kRidesHeader);
+  const Rider nobody;
+  for (const Ride& ride : rides) {
+    const auto found = riders.find(ride.member_id);
+    const Rider& rider = found == riders.end() ? nobody : found->second;
+    const auto name = pickup_names.find(ride.pickup_id);
+    const std::string fields[] = {ride.kind,
+                                  csv_field(ride.pickup_id),
+                                  csv_field(name == pickup_names.end() ? "" : name->second),
+                                  csv_field(ride.member_id),
+                                  csv_field(rider.first_name),
+                                  csv_field(rider.last_name),
+                                  csv_field(rider.phone, false),  // E.164: its '+' is not a formula
+                                  std::to_string(ride.seats),
+                                  std::to_string(ride.party),
+                                  utc_time(ride.at_ms)};
+    for (size_t i = 0; i < std::size(fields); ++i) {
+      if (i > 0) csv += ',';
+      csv += fields[i];
+    }
+    csv += "\r\n";
+  }
+  return csv;
+}
+
+boost::asio::awaitable<std::optional<RideList>> read_rides(redis::Client& redis,
+                                                           const std::string& alert_id,
+                                                           std::string_view region_part) {
+  // HSCAN rather than HGETALL: an alert of 150,000 answers never blocks Redis in one reply.
+  std::vector<std::pair<std::string, std::string>> stored;
+  std::string cursor = "0";
+  do {
+    redis::Command scan{"HSCAN", alerts::keys::rsvp(alert_id), cursor, "COUNT", "1000"};
+    auto page = co_await redis.exec(std::move(scan));
+    if (!page || page->elements.size() != 2) co_return std::nullopt;
+    cursor = page->elements[0].str;
+    const auto& pairs = page->elements[1].elements;
+    for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
+      stored.emplace_back(pairs[i].str, pairs[i + 1].str);
+    }
+  } while (cursor != "0");
+  // HSCAN may return a field twice.
+  std::sort(stored.begin(), stored.end());
+  stored.erase(std::unique(stored.begin(), stored.end(),
+                           [](const auto& a, const auto& b) { return a.first == b.first; }),
+               stored.end());
+
+  RideList list;
+  list.rides = rides_of(stored, region_part);
+  std::vector<std::string> members;
+  for (const Ride& ride : list.rides) {
+    if (members.empty() || members.back() != ride.member_id) members.push_back(ride.member_id);
+  }
+  std::sort(members.begin(), members.end());
+  members.erase(std::unique(members.begin(), members.end()), members.end());
+  for (size_t first = 0; first < members.size(); first += 1000) {
+    const size_t last = std::min(members.size(), first + 1000);
+    redis::Command get{"MGET"};
+    for (size_t i = first; i < last; ++i) get.push_back("member:" + members[i]);
+    auto records = co_await redis.exec(std::move(get));
+    if (!records || records->elements.size() != last - first) co_return std::nullopt;
+    for (size_t i = first; i < last; ++i) {
+      Member member;
+      if (!member.ParseFromString(records->elements[i - first].str)) continue;
+      list.riders[members[i]] = {member.first_name(), member.last_name(), member.mobile()};
+    }
+  }
+  co_return list;
+}
+
+}  // namespace tocsin::turnout

@@ -1,0 +1,52 @@
+#include "turnout/targeting.h"
+
+#include "alerts/alert_keys.h"
+#include "redis/client.h"
+#include "redis/script.h"
+#include "turnout/reach_lua.h"
+
+namespace tocsin::turnout {
+
+const redis::Script& target_members_script() {
+  static const redis::Script script(std::string(kReachLua) + R"lua(
+local base = 'alert:{' .. ARGV[1] .. '}'
+local counted = 0
+for i = 2, #ARGV do
+  if turnout_target(base, ARGV[i], nil) then counted = counted + 1 end
+end
+turnout_flush()
+if counted > 0 then turnout_changed(base) end
+return counted
+)lua");
+  return script;
+}
+
+boost::asio::awaitable<Result<int64_t>> count_targeted(redis::Client& redis,
+                                                       const std::string& alert_id) {
+  int64_t counted = 0;
+  std::string cursor = "0";
+  do {
+    redis::Command scan{"SSCAN", alerts::keys::audience(alert_id), cursor, "COUNT",
+                        std::to_string(kTargetSlice)};
+    auto page = co_await redis.exec(std::move(scan));
+    if (!page) co_return page.error();
+    if (page->elements.size() != 2) co_return std::make_error_code(std::errc::io_error);
+    cursor = page->elements[0].str;
+    if (page->elements[1].elements.empty()) continue;
+    std::vector<std::string> args{alert_id};
+    args.reserve(1 + page->elements[1].elements.size());
+    for (auto& member : page->elements[1].elements) args.push_back(std::move(member.str));
+    std::vector<std::string> no_keys;
+    auto reply = co_await redis.eval(target_members_script(), std::move(no_keys), std::move(args));
+    if (!reply) co_return reply.error();
+    if (reply->is_error()) co_return std::make_error_code(std::errc::io_error);
+    counted += reply->integer;
+  } while (cursor != "0");
+  // From now on the prepare step may skip counting (dispatch_scripts.cpp).
+  redis::Command done{"HSET", alerts::keys::alert(alert_id), "turnout_targeted", "1"};
+  auto marked = co_await redis.exec(std::move(done));
+  if (!marked) co_return marked.error();
+  co_return counted;
+}
+
+}  // namespace tocsin::turnout
