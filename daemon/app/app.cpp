@@ -192,12 +192,15 @@ int run_daemon(config::Config config) {
       [&tokens](std::string token) { return tokens.lookup(std::move(token)); });
   api::add_all_routes(router, services);
   // Turnout changes: written to each live alert's event stream by the publisher, read back
-  // by the hub for this daemon's viewers (woken at once for what the publisher wrote).
-  events::TurnoutPublisher publisher(executor, redis);
-  events::EventHub hub(executor, redis);
+  // by the hub for this daemon's viewers (woken at once for what the publisher wrote). On
+  // their own connection: during a blast the shared one carries the engine's pipelines,
+  // and a change waiting behind them would reach the viewers late.
+  redis::Client events_redis(executor, redis_options(config));
+  events::TurnoutPublisher publisher(executor, events_redis);
+  events::EventHub hub(executor, events_redis);
   publisher.on_published([&hub](const std::string& alert_id) { hub.notify(alert_id); });
   events::add_event_routes(
-      router, {redis, hub, std::chrono::milliseconds(config.http().sse_heartbeat_ms())});
+      router, {events_redis, hub, std::chrono::milliseconds(config.http().sse_heartbeat_ms())});
   add_event_metrics(metrics, publisher, hub);
 
   http::Server server(executor, router, server_limits(config.http()));
@@ -237,6 +240,7 @@ int run_daemon(config::Config config) {
   // Replies left pending by a stop are read again at the next start (applying them twice
   // changes nothing), so the worker is not waited for.
   asio::co_spawn(executor, reply_worker.run(), log_failure("replies"));
+  asio::co_spawn(executor, events_redis.run(), log_failure("events_redis"));
   asio::co_spawn(executor, publisher.run(), log_failure("events_publisher"));
   asio::co_spawn(executor, hub.run(), log_failure("events_hub"));
 
@@ -263,6 +267,7 @@ int run_daemon(config::Config config) {
           publisher.stop();
           co_await server.shutdown(grace);  // event streams end at once
           hub.stop();
+          events_redis.stop();
           while (!engine_done) {
             boost::system::error_code ignored;
             co_await engine_stopped.async_wait(asio::redirect_error(asio::use_awaitable, ignored));

@@ -6,17 +6,19 @@ const redis::Script& publish_turnout_script() {
   static const redis::Script script(R"lua(
 local version = redis.call('GET', KEYS[1]) or '0'
 local meta = redis.call('HMGET', KEYS[4], '#version', '#at_ms')
-if meta[1] == version then return { 0, version, '' } end
+if meta[1] == version then return { 0, version, '', 0 } end
 
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local wait = (tonumber(meta[2]) or 0) + tonumber(ARGV[1]) - now
-if wait > 0 then return { 1, version, tostring(wait) } end
+if wait > 0 then return { 1, version, tostring(wait), 0 } end
 
 -- The raw counts now: both hashes (their measures are disjoint); "0" counts as absent.
 local current = {}
+local compared = 0
 for k = 2, 3 do
   local flat = redis.call('HGETALL', KEYS[k])
+  compared = compared + #flat / 2
   for i = 1, #flat, 2 do
     if flat[i + 1] ~= '0' then current[flat[i]] = flat[i + 1] end
   end
@@ -26,6 +28,7 @@ end
 -- new fields. Bookkeeping fields start with '#'.
 local changed, gone = {}, {}
 local flat = redis.call('HGETALL', KEYS[4])
+compared = compared + #flat / 2
 for i = 1, #flat, 2 do
   local field = flat[i]
   if string.byte(field, 1) ~= 35 then
@@ -48,7 +51,7 @@ end
 
 if #changed == 0 then
   redis.call('HSET', KEYS[4], '#version', version)
-  return { 0, version, '' }
+  return { 0, version, '', compared }
 end
 
 local per_entry = tonumber(ARGV[3]) * 2
@@ -69,7 +72,7 @@ for first = 1, #gone, per_entry / 2 do
   redis.call('HDEL', KEYS[4], unpack(gone, first, math.min(first + per_entry / 2 - 1, #gone)))
 end
 redis.call('HSET', KEYS[4], '#version', version, '#at_ms', tostring(now))
-return { 2, version, id }
+return { 2, version, id, compared }
 )lua");
   return script;
 }

@@ -6,10 +6,12 @@
 //   KEYS: turnout_version, tally, reach, published, events   (all of one alert)
 //   ARGV: min interval between entries (ms), stream MAXLEN (approximate), fields per entry
 //
-// Returns {status, version, detail}:
+// Returns {status, version, detail, compared}:
 //   0  nothing new: published already reflects `version` (detail "")
 //   1  too soon after the last entry: detail is the milliseconds left to wait
 //   2  written: detail is the id of the last entry written
+// compared: how many fields the script read to compare (0 when it did not), which is what
+// its cost grows with.
 // A change of more fields than fit one entry (the first entry of a large alert) is written
 // as several consecutive entries: Lua cannot pass more than ~8,000 arguments to one call.
 

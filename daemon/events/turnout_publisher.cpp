@@ -118,7 +118,6 @@ asio::awaitable<void> TurnoutPublisher::publish_due() {
 
 asio::awaitable<void> TurnoutPublisher::publish(const std::string& id, Alert& alert) {
   ++stats_.scripts;
-  const auto started = Clock::now();
   std::vector<std::string> script_keys{keys::turnout_version(id), alerts::keys::tally(id),
                                        keys::reach(id), keys::published(id), keys::events(id)};
   std::vector<std::string> args{std::to_string(options_.min_entry_interval.count()),
@@ -127,7 +126,7 @@ asio::awaitable<void> TurnoutPublisher::publish(const std::string& id, Alert& al
   auto reply = co_await redis_.eval(publish_turnout_script(), std::move(script_keys),
                                     std::move(args));
   const auto now = Clock::now();
-  if (!reply || reply->is_error() || reply->elements.size() != 3) {
+  if (!reply || reply->is_error() || reply->elements.size() != 4) {
     // Redis away or the script refused: try again a little later, not at every poll.
     spdlog::warn("event=turnout_publish_failed alert={} error={}", id,
                  log::quote(!reply ? reply.error().message() : reply->str));
@@ -145,8 +144,9 @@ asio::awaitable<void> TurnoutPublisher::publish(const std::string& id, Alert& al
   alert.pending = false;
   if (status == 2) {
     ++stats_.entries;
-    alert.due = now + std::max<Clock::duration>(options_.min_entry_interval,
-                                                (now - started) * options_.cost_factor);
+    alert.due = now + std::max<Clock::duration>(
+                          options_.min_entry_interval,
+                          options_.interval_per_field_read * reply->elements[3].integer);
     spdlog::debug("event=turnout_published alert={} entry={}", id, detail);
     if (on_published_) on_published_(id);
   }

@@ -358,6 +358,9 @@ asio::awaitable<void> Server::Impl::stream_body(const std::shared_ptr<Connection
   if (ec || stopping_) co_return;
   // From here the sink bounds each write; nothing else limits how long a stream lasts.
   stream.expires_never();
+  // Each event is one small write that should leave at once, not wait for the client's
+  // delayed ACK of the previous one (Nagle).
+  stream.socket().set_option(tcp::no_delay(true), ec);
   auto sink = std::make_shared<ChunkedSink>(connection, stream.socket(),
                                             limits_.stream_write_timeout);
   connection->sink = sink;

@@ -79,7 +79,7 @@ int run(int argc, char** argv) {
   redis.command({"INCR", kBase + ":turnout_version"});
   auto first = redis.command(call);  // everything is new: the first entries
   std::printf("alert with %d fields: first publish wrote up to entry %s (%lld entries)\n", fields,
-              first.elements.size() == 3 ? first.elements[2].str.c_str() : "?",
+              first.elements.size() == 4 ? first.elements[2].str.c_str() : "?",
               static_cast<long long>(redis.integer({"XLEN", kBase + ":events"})));
 
   int64_t counter = 1000000;

@@ -82,6 +82,7 @@ LoadResult send_all(const std::vector<PreparedRequest>& requests, size_t connect
   result.latencies_ms.resize(requests.size());
   const bool paced = per_second > 0;
   const Clock::time_point start = Clock::now();
+  result.started = start;
   auto due_at = [&](size_t i) {
     if (!paced) return start;
     return start + std::chrono::duration_cast<Clock::duration>(

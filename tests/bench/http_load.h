@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -42,6 +43,7 @@ struct LoadResult {
   size_t requests = 0;
   std::map<long, size_t> statuses;  // HTTP status -> count; 0 = no answer (transport error)
   double seconds = 0;               // first start to last answer
+  std::chrono::steady_clock::time_point started;  // when request 0 was due
   std::vector<double> latencies_ms;  // per request, unsorted
 
   size_t count(long status) const;
