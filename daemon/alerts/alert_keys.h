@@ -22,6 +22,8 @@
 //                         frozen audience and each member's best delivery state
 //   alert:{id}:dims       HASH member id -> where the member counts in the turnout, as
 //                         when their alert was prepared (turnout/reach_lua.h)
+//   alert:{id}:reach_log  LIST of reach moves not yet counted (member, old, new best),
+//                         while the alert is sending; alert:{id}:reach_log_at: since when
 //   alert:{id}:unreachable  SET of members with no address on the alert's channels
 //   alert:{id}:regions    SET of the region parts its reach and tally fields name
 //   alert:{id}:turnout_version  STRING, +1 per script call that changes reach or tally
@@ -93,6 +95,8 @@ inline constexpr std::string_view kRetriesPending = "retries_pending";
 inline constexpr std::string_view kFinishedAtMs = "finished_at_ms";
 inline constexpr std::string_view kCancelledBy = "cancelled_by";
 inline constexpr std::string_view kCancelledAtMs = "cancelled_at_ms";
+// "1" once the whole frozen audience is counted in alert:{id}:reach (turnout/targeting.h).
+inline constexpr std::string_view kTurnoutTargeted = "turnout_targeted";
 }  // namespace field
 
 // Values of field::kState: the AlertState names of proto/tocsin.proto, in lower case.

@@ -18,12 +18,22 @@ local delivery, owners, counts, links = base .. ':delivery', base .. ':to', base
 local chosen = { sms = channels == 'sms' or channels == 'both',
                  email = channels == 'email' or channels == 'both' }
 
--- The member's states, read once per member: { sms = ..., email = ... }.
-local states
+-- The member's states by channel, read when first needed (false: none): as found, and
+-- as this call leaves them, for the member's reach (turnout/reach_lua.h).
+local found, states, dirty
+local function state_of(member, channel)
+  if states[channel] == nil then
+    local state = redis.call('HGET', delivery, member .. ':' .. channel)
+    found[channel], states[channel] = state, state
+  end
+  return states[channel] or nil
+end
 local function set_state(member, channel, state)
+  state_of(member, channel)
   redis.call('HSET', delivery, member .. ':' .. channel, state)
   redis.call('HINCRBY', counts, string.match(state, '^[^:]*'), 1)
   states[channel] = state
+  dirty = true
 end
 
 -- A retry (retry_channel set) writes no state here: its member leaves q:retry only through
@@ -34,7 +44,7 @@ local function decide(member, channel, address, retry_channel)
   -- A retry may be on a channel the alert did not choose: an SMS falling back to email.
   if not chosen[channel] and not retry then return 'none' end
   if retry and retry_channel ~= channel then return 'none' end
-  local state = states[channel]
+  local state = state_of(member, channel)
   if retry then
     if state ~= 'retrying' then return 'done' end  -- settled meanwhile
   elseif state then
@@ -80,8 +90,7 @@ while i <= #ARGV do
     local place = turnout_place_of(idx[3] or '', idx[4], idx[5], idx[6])
     if turnout_target(base, member, place) then changed = true end
   end
-  local before = redis.call('HMGET', delivery, member .. ':sms', member .. ':email')
-  states = { sms = before[1] or nil, email = before[2] or nil }
+  found, states, dirty = {}, {}, false
   local codes = {}
   for _, channel in ipairs({ 'sms', 'email' }) do
     if bytes then
@@ -90,7 +99,7 @@ while i <= #ARGV do
       -- Removed from the roster since the audience was frozen.
       codes[channel] = decide(member, channel, nil, retry_channel)
       if codes[channel] == 'none' and chosen[channel] and retry_channel == '' and
-         not states[channel] then
+         not state_of(member, channel) then
         set_state(member, channel, 'skipped:removed')
         codes[channel] = 'skipped:removed'
       elseif codes[channel] == 'skipped:no_address' then
@@ -98,16 +107,19 @@ while i <= #ARGV do
       end
     end
   end
-  local best = reach_best(states.sms, states.email)
-  if retry_channel == '' and not best and codes.sms == 'none' and codes.email == 'none' then
+  if retry_channel == '' and codes.sms == 'none' and codes.email == 'none' and
+     not reach_best(state_of(member, 'sms'), state_of(member, 'email')) then
     -- No address on the alert's channels: nothing is ever sent, so the member counts as
     -- skipped rather than pending forever (alert:{id}:unreachable, no delivery state).
     if redis.call('SADD', base .. ':unreachable', member) == 1 then
       turnout_count(base, ':reach', turnout_place(base, member), 'skipped', 1)
       changed = true
     end
-  elseif reach_move(base, member, reach_best(before[1] or nil, before[2] or nil), best) then
-    changed = true
+  elseif dirty then
+    state_of(member, 'sms')
+    state_of(member, 'email')
+    reach_log(base, member, reach_best(found.sms or nil, found.email or nil),
+              reach_best(states.sms or nil, states.email or nil))
   end
   if codes.sms == 'send' or codes.email == 'send' then
     if tag ~= '' then redis.call('HSETNX', links, tag, member) end
@@ -116,6 +128,7 @@ while i <= #ARGV do
   end
   out[#out + 1] = { member, bytes or '', codes.sms, codes.email, idx[1] or '', idx[2] or '' }
 end
+if #reach_log_flush() > 0 then changed = true end
 turnout_flush()
 if changed then turnout_changed(base) end
 return out
@@ -127,7 +140,6 @@ const redis::Script& record_script() {
   static const redis::Script script(std::string(turnout::kReachLua) + R"lua(
 local now, group, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local touched, order = {}, {}
-local moved, moved_order = {}, {}  -- alerts whose turnout counts changed
 local function touch(id)
   if not touched[id] then touched[id] = true; order[#order + 1] = id end
 end
@@ -190,11 +202,7 @@ for i = 0, n - 1 do
         if state == 'opted_out' then record_opt_out(c, v4, a) end
         local new_sms = c == 'sms' and state or sms_state
         local new_email = c == 'email' and state or email_state
-        if reach_move(alert, a, reach_best(sms_state, email_state),
-                      reach_best(new_sms, new_email)) and not moved[id] then
-          moved[id] = true
-          moved_order[#moved_order + 1] = id
-        end
+        reach_log(alert, a, reach_best(sms_state, email_state), reach_best(new_sms, new_email))
         if old == 'retrying' then
           redis.call('HINCRBY', counts, 'retrying', -1)
           redis.call('HINCRBY', alert, 'retries_pending', -1)
@@ -215,9 +223,6 @@ for i = 0, n - 1 do
   end
 end
 
-turnout_flush()
-for _, id in ipairs(moved_order) do turnout_changed('alert:{' .. id .. '}') end
-
 local finished = 0
 for _, id in ipairs(order) do
   local alert, _, counts = keys_of(id)
@@ -231,6 +236,10 @@ for _, id in ipairs(order) do
     finished = finished + 1
   end
 end
+-- After the states above: an alert that just became `sent` applies its whole log.
+local moved = reach_log_flush()
+turnout_flush()
+for _, base in ipairs(moved) do turnout_changed(base) end
 return finished
 )lua");
   return script;

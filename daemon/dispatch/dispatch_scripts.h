@@ -11,6 +11,9 @@
 //                    (a reply lost to a dropped connection is simply sent again).
 //   take_retries_script   leases the retries that are due.
 //
+// Both prepare and record also keep the alert's reach counts (turnout/reach_lua.h): each
+// member counted once, at the best state of their channels.
+//
 // These scripts touch keys of several alerts and member indexes that are not all in KEYS:
 // fine on one Redis with replicas (DESIGN.md), not on Redis Cluster.
 

@@ -44,7 +44,8 @@ redis.call('HINCRBY', base .. ':count', ARGV[1], 1)
 local sms, email = both[1] or nil, both[2] or nil
 local new_sms = channel == 'sms' and state or sms
 local new_email = channel == 'email' and state or email
-if reach_move(base, member, reach_best(sms, email), reach_best(new_sms, new_email)) then
+reach_log(base, member, reach_best(sms, email), reach_best(new_sms, new_email))
+if #reach_log_flush() > 0 then
   turnout_flush()
   turnout_changed(base)
 end

@@ -31,6 +31,9 @@
 //   turnout_place(base, member)    their place, from dims (else member:{id}:idx)
 //   reach_best(state_a, state_b)   the measure of the better of two delivery states, or nil
 //   reach_move(base, member, old_best, new_best)  true when the counts moved
+//   reach_log(base, member, old_best, new_best)   the same, through the move log (below)
+//   reach_log_flush()              writes the logged moves, applies the logs that are due
+//   reach_apply(base)              applies an alert's whole log now
 //   turnout_changed(base)          INCR turnout_version, SET turnout_at (ms): once per call
 
 namespace tocsin::turnout {
@@ -176,6 +179,73 @@ local function reach_move(base, member, old_best, new_best)
   if old_best then turnout_count(base, ':reach', place, old_best, -1) end
   if new_best then turnout_count(base, ':reach', place, new_best, 1) end
   return true
+end
+-- The delivery path logs its moves instead of counting each at once: while an alert is
+-- sending, alert:{id}:reach_log (a LIST of member, old best, new best; '' for none) is
+-- applied when it holds REACH_LOG_MOVES moves or its oldest is REACH_LOG_MS old (time in
+-- alert:{id}:reach_log_at), so that each field moved by thousands of members is written
+-- once rather than once per member. Once the alert is no longer sending every call
+-- applies it. The log is in Redis: nothing is lost to a crash, and moves are applied in
+-- the order they happened.
+local REACH_LOG_MOVES, REACH_LOG_MS = 2000, 100
+local reach_logs = {}
+local function reach_log(base, member, old_best, new_best)
+  if old_best == new_best then return false end
+  local log = reach_logs[base]
+  if not log then
+    log = {}
+    reach_logs[base] = log
+  end
+  log[#log + 1] = member
+  log[#log + 1] = old_best or ''
+  log[#log + 1] = new_best or ''
+  return true
+end
+local function reach_apply(base)
+  local key = base .. ':reach_log'
+  local moved = 0
+  while true do
+    local entries = redis.call('LPOP', key, 3 * REACH_LOG_MOVES)
+    if not entries then break end
+    for i = 1, #entries - 2, 3 do
+      local old, new = entries[i + 1], entries[i + 2]
+      reach_move(base, entries[i], old ~= '' and old or nil, new ~= '' and new or nil)
+    end
+    moved = moved + #entries / 3
+  end
+  redis.call('DEL', base .. ':reach_log_at')
+  return moved
+end
+local function turnout_now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+-- Writes this call's logged moves and applies each alert's log when due. Returns the
+-- bases whose counts moved (call turnout_flush() and turnout_changed() for them after).
+local function reach_log_flush()
+  local applied = {}
+  local now
+  for base, log in pairs(reach_logs) do
+    local key = base .. ':reach_log'
+    local length = 0
+    for first = 1, #log, 3000 do
+      length = redis.call('RPUSH', key, unpack(log, first, math.min(first + 2999, #log)))
+    end
+    now = now or turnout_now_ms()
+    local since
+    if length == #log then
+      redis.call('SET', base .. ':reach_log_at', now)
+      since = now
+    else
+      since = tonumber(redis.call('GET', base .. ':reach_log_at')) or now
+    end
+    if length >= 3 * REACH_LOG_MOVES or now - since >= REACH_LOG_MS or
+       redis.call('HGET', base, 'state') ~= 'sending' then
+      if reach_apply(base) > 0 then applied[#applied + 1] = base end
+    end
+  end
+  reach_logs = {}
+  return applied
 end
 local function turnout_changed(base)
   redis.call('INCR', base .. ':turnout_version')

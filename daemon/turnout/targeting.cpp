@@ -43,7 +43,8 @@ boost::asio::awaitable<Result<int64_t>> count_targeted(redis::Client& redis,
     counted += reply->integer;
   } while (cursor != "0");
   // From now on the prepare step may skip counting (dispatch_scripts.cpp).
-  redis::Command done{"HSET", alerts::keys::alert(alert_id), "turnout_targeted", "1"};
+  redis::Command done{"HSET", alerts::keys::alert(alert_id),
+                      std::string(alerts::keys::field::kTurnoutTargeted), "1"};
   auto marked = co_await redis.exec(std::move(done));
   if (!marked) co_return marked.error();
   co_return counted;

@@ -4,6 +4,7 @@
 
 #include "alerts/alert_keys.h"
 #include "redis/client.h"
+#include "turnout/reach_log.h"
 #include "turnout/turnout_field.h"
 
 namespace tocsin::turnout {
@@ -49,6 +50,8 @@ boost::asio::awaitable<std::optional<RawFields>> read_raw(redis::Client& redis,
 boost::asio::awaitable<TurnoutRead> read_turnout(redis::Client& redis, const std::string& alert_id,
                                                  const Scope& scope) {
   TurnoutRead result;
+  // Moves still in the delivery path's log (at most 100 ms of them) are counted first.
+  if (!co_await apply_pending_moves(redis, alert_id)) co_return result;
   std::vector<redis::Command> transaction{
       {"MULTI"},
       {"HMGET", keys::alert(alert_id), std::string(keys::field::kProto),

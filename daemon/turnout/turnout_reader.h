@@ -34,7 +34,8 @@ struct TurnoutRead {
 // event-stream entry are read in one MULTI/EXEC, so the counts include every change up to
 // that entry (and maybe a few after it: a viewer applying the entries after
 // last_event_id converges, as they carry absolute values). updated_at_ms is the time of the
-// last change to the counts (alert:{id}:turnout_at), else of that entry.
+// last change to the counts (alert:{id}:turnout_at), else of that entry. The delivery
+// path's pending moves (reach_log.h) are applied first.
 boost::asio::awaitable<TurnoutRead> read_turnout(redis::Client& redis, const std::string& alert_id,
                                                  const Scope& scope);
 
