@@ -46,9 +46,8 @@ void SseSession::on_state(const std::string& state) {
 }
 
 void SseSession::append_change(const TurnoutEntry& entry, std::string* out) {
-  const auto id = parse_stream_id(entry.id);
-  if (!id || *id <= sent_) return;  // the snapshot or the backlog had it
-  sent_ = *id;
+  if (entry.stream_id <= sent_) return;  // the snapshot or the backlog had it
+  sent_ = entry.stream_id;
   if (auto event = change_event(entry, scope_)) *out += *event;
 }
 

@@ -58,6 +58,7 @@ std::optional<TurnoutEntry> parse_entry(const redis::Reply& entry) {
   out.id = entry.elements[0].str;
   const auto id = parse_stream_id(out.id);
   if (!id) return std::nullopt;
+  out.stream_id = *id;
   out.at_ms = static_cast<int64_t>(id->ms);
   const auto& pairs = entry.elements[1].elements;
   out.fields.reserve(pairs.size() / 2);

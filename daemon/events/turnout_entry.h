@@ -17,8 +17,16 @@ struct Reply;
 
 namespace tocsin::events {
 
+// A stream id, "<ms>-<sequence>": ids compare as (milliseconds, sequence).
+struct StreamId {
+  uint64_t ms = 0;
+  uint64_t seq = 0;
+  auto operator<=>(const StreamId&) const = default;
+};
+
 struct TurnoutEntry {
   std::string id;     // the stream id, "1763831234567-0": the SSE event id
+  StreamId stream_id;  // the same, to compare
   int64_t at_ms = 0;  // the milliseconds part of the id
   // Field name -> new absolute value (0: the field went to zero), as written. Only
   // well-formed field names ("<region>|<dimension>|<measure>"): no scope holds the others.
@@ -35,12 +43,7 @@ struct TurnoutEntry {
 // An entry of an XRANGE reply ([id, [field, value, ...]]); nullopt when malformed.
 std::optional<TurnoutEntry> parse_entry(const redis::Reply& entry);
 
-// Stream ids compare as (milliseconds, sequence); false for a malformed id.
-struct StreamId {
-  uint64_t ms = 0;
-  uint64_t seq = 0;
-  auto operator<=>(const StreamId&) const = default;
-};
+// "1763831234567-3", or "1763831234567" as Redis accepts it; nullopt when malformed.
 std::optional<StreamId> parse_stream_id(std::string_view text);
 std::string to_string(const StreamId& id);
 
