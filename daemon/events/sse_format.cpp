@@ -1,5 +1,8 @@
 #include "events/sse_format.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "adapters/json_escape.h"
 #include "turnout/turnout_scope.h"
 
@@ -30,29 +33,54 @@ std::string snapshot_event(std::string_view id, std::string_view turnout_json) {
   return out;
 }
 
-std::optional<std::string> change_event(const TurnoutEntry& entry, const turnout::Scope& scope) {
-  std::string scoped;
-  if (!scope.all_regions()) {
-    // Put together from the entry's pieces by region: no field is looked at here.
-    scoped = "{";
+bool append_change_event(const TurnoutEntry& entry, const turnout::Scope& scope,
+                         std::string* out) {
+  // The fields: the entry's JSON of every field, or its pieces for the regions in scope
+  // (put together here: no field is looked at per viewer).
+  std::vector<const std::string*> pieces;
+  size_t fields_size = 2;
+  if (scope.all_regions()) {
+    if (entry.fields.empty()) return false;
+    fields_size = entry.fields_json.size();
+  } else {
     for (const std::string& region : scope.regions()) {
-      const std::string* members = entry.region_members(region);
-      if (members == nullptr) continue;
-      if (scoped.size() > 1) scoped += ',';
-      scoped += *members;
+      if (const std::string* members = entry.region_members(region)) {
+        pieces.push_back(members);
+        fields_size += members->size() + 1;
+      }
     }
-    scoped += '}';
-    if (scoped == "{}") return std::nullopt;
-  } else if (entry.fields.empty()) {
-    return std::nullopt;
+    if (pieces.empty()) return false;
   }
-  std::string out = "event: change\nid: ";
-  out += entry.id;
-  out += "\ndata: {\"at_ms\":";
-  out += std::to_string(entry.at_ms);
-  out += ",\"fields\":";
-  out += scope.all_regions() ? entry.fields_json : scoped;
-  out += "}\n\n";
+  constexpr std::string_view kHead = "event: change\nid: ";
+  constexpr std::string_view kData = "\ndata: {\"at_ms\":";
+  constexpr std::string_view kFields = ",\"fields\":";
+  constexpr std::string_view kEnd = "}\n\n";
+  const std::string at = std::to_string(entry.at_ms);
+  const size_t needed = out->size() + kHead.size() + entry.id.size() + kData.size() + at.size() +
+                        kFields.size() + fields_size + kEnd.size();
+  if (out->capacity() < needed) out->reserve(std::max(needed, 2 * out->capacity()));
+  *out += kHead;
+  *out += entry.id;
+  *out += kData;
+  *out += at;
+  *out += kFields;
+  if (scope.all_regions()) {
+    *out += entry.fields_json;
+  } else {
+    *out += '{';
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      if (i > 0) *out += ',';
+      *out += *pieces[i];
+    }
+    *out += '}';
+  }
+  *out += kEnd;
+  return true;
+}
+
+std::optional<std::string> change_event(const TurnoutEntry& entry, const turnout::Scope& scope) {
+  std::string out;
+  if (!append_change_event(entry, scope, &out)) return std::nullopt;
   return out;
 }
 

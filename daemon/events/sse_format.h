@@ -25,6 +25,10 @@ std::string snapshot_event(std::string_view id, std::string_view turnout_json);
 
 // The entry's fields in `scope`; nullopt when none is (nothing is sent then).
 std::optional<std::string> change_event(const TurnoutEntry& entry, const turnout::Scope& scope);
+// The same appended to `out`, which grows once (a viewer's chunk: events of a few KB, tens
+// of KB for all regions, go to hundreds of viewers ten times a second); false when no
+// field is in scope.
+bool append_change_event(const TurnoutEntry& entry, const turnout::Scope& scope, std::string* out);
 
 std::string state_event(std::string_view state);
 

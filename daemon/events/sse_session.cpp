@@ -48,7 +48,7 @@ void SseSession::on_state(const std::string& state) {
 void SseSession::append_change(const TurnoutEntry& entry, std::string* out) {
   if (entry.stream_id <= sent_) return;  // the snapshot or the backlog had it
   sent_ = entry.stream_id;
-  if (auto event = change_event(entry, scope_)) *out += *event;
+  append_change_event(entry, scope_, out);
 }
 
 asio::awaitable<bool> SseSession::send_backlog(http::StreamSink& sink) {
@@ -62,14 +62,14 @@ asio::awaitable<bool> SseSession::send_backlog(http::StreamSink& sink) {
       sink.end();
       co_return false;
     }
-    std::string chunk;
+    chunk_.clear();
     for (const auto& raw : page->elements) {
       auto entry = parse_entry(raw);
       if (!entry) continue;
       cursor = entry->id;
-      append_change(*entry, &chunk);
+      append_change(*entry, &chunk_);
     }
-    if (!chunk.empty() && !co_await sink.write(std::move(chunk))) co_return false;
+    if (!chunk_.empty() && !co_await sink.write(chunk_)) co_return false;
     if (page->elements.size() < options_.backlog_page) co_return true;
   }
 }
@@ -81,25 +81,26 @@ asio::awaitable<void> SseSession::run(http::StreamSink& sink) {
     ~Detach() { self->sink_ = nullptr; }
   } detach{this};
   if (lagging_) co_return;
-  if (!co_await sink.write(std::move(first_))) co_return;
+  if (!co_await sink.write(first_)) co_return;
+  first_ = std::string();  // a snapshot can be large: not kept for the stream's life
   if (backlog_after_ && !co_await send_backlog(sink)) co_return;
   auto last_write = Clock::now();
   while (sink.open() && !lagging_) {
     // Everything queued goes out in one chunk.
-    std::string chunk;
+    chunk_.clear();
     while (!queue_.empty()) {
       Item item = std::move(queue_.front());
       queue_.pop_front();
       if (const auto* entry = std::get_if<std::shared_ptr<const TurnoutEntry>>(&item)) {
-        append_change(**entry, &chunk);
+        append_change(**entry, &chunk_);
       } else {
-        chunk += state_event(std::get<std::string>(item));
+        chunk_ += state_event(std::get<std::string>(item));
       }
     }
     auto now = Clock::now();
-    if (chunk.empty() && now - last_write >= options_.heartbeat) chunk = kHeartbeat;
-    if (!chunk.empty()) {
-      if (!co_await sink.write(std::move(chunk))) co_return;
+    if (chunk_.empty() && now - last_write >= options_.heartbeat) chunk_ = kHeartbeat;
+    if (!chunk_.empty()) {
+      if (!co_await sink.write(chunk_)) co_return;
       last_write = now = Clock::now();
     }
     co_await sink.wait(std::chrono::duration_cast<std::chrono::milliseconds>(

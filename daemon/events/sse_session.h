@@ -69,6 +69,7 @@ class SseSession final : public http::StreamBody, public EventViewer {
   std::optional<StreamId> backlog_after_;  // a resume: entries after this id come first
   StreamId sent_;                     // entries up to this id are covered
   std::deque<Item> queue_;            // handed over by the hub, not written yet
+  std::string chunk_;  // what the next write sends; its capacity is kept from write to write
   http::StreamSink* sink_ = nullptr;  // while run() runs
   bool lagging_ = false;
 };

@@ -18,8 +18,7 @@ ChunkedSink::ChunkedSink(std::shared_ptr<void> owner, asio::ip::tcp::socket& soc
     : owner_(std::move(owner)),
       socket_(socket),
       write_timeout_(write_timeout),
-      wake_timer_(socket.get_executor()),
-      write_watchdog_(socket.get_executor()) {}
+      wake_timer_(socket.get_executor()) {}
 
 void ChunkedSink::watch_peer() {
   auto self = shared_from_this();
@@ -41,20 +40,12 @@ void ChunkedSink::watch_peer() {
 template <class Buffers>
 asio::awaitable<bool> ChunkedSink::send(const Buffers& buffers, std::chrono::milliseconds timeout) {
   // A write to a client that stopped reading completes only when its socket buffers have
-  // room again: past `timeout`, the watchdog closes the socket, which fails the write.
-  const uint64_t number = ++write_number_;
+  // room again: past `timeout`, check_write_deadline() closes the socket, which fails it.
   writing_ = true;
-  write_watchdog_.expires_after(timeout);
-  write_watchdog_.async_wait([self = shared_from_this(), number](boost::system::error_code ec) {
-    if (ec || !self->writing_ || self->write_number_ != number) return;
-    self->end_because("write_timeout");
-    boost::system::error_code ignored;
-    self->socket_.close(ignored);
-  });
+  write_deadline_ = std::chrono::steady_clock::now() + timeout;
   boost::system::error_code ec;
   co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
   writing_ = false;
-  write_watchdog_.cancel();
   if (ec) {
     socket_broken_ = true;
     end_because("write_error");
@@ -62,10 +53,19 @@ asio::awaitable<bool> ChunkedSink::send(const Buffers& buffers, std::chrono::mil
   co_return !ec;
 }
 
-asio::awaitable<bool> ChunkedSink::write(std::string chunk) {
+void ChunkedSink::check_write_deadline(std::chrono::steady_clock::time_point now) {
+  if (!writing_ || now < write_deadline_) return;
+  end_because("write_timeout");
+  socket_broken_ = true;
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+}
+
+asio::awaitable<bool> ChunkedSink::write(std::string_view chunk) {
   if (ended_) co_return false;
   if (chunk.empty()) co_return true;  // an empty chunk would be the last one
-  const bool sent = co_await send(bhttp::make_chunk(asio::buffer(chunk)), write_timeout_);
+  const auto body = asio::buffer(chunk.data(), chunk.size());
+  const bool sent = co_await send(bhttp::make_chunk(body), write_timeout_);
   co_return sent && !ended_;
 }
 

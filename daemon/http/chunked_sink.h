@@ -25,8 +25,12 @@ class ChunkedSink final : public StreamSink, public std::enable_shared_from_this
 
   // Starts watching for the client's end of the connection. Call once, before run().
   void watch_peer();
+  // Ends the stream when a write has been blocked past its bound (the client stopped
+  // reading). The server calls it for every stream a few times per bound: one sweep for
+  // all, rather than a timer armed and cancelled around each write.
+  void check_write_deadline(std::chrono::steady_clock::time_point now);
 
-  boost::asio::awaitable<bool> write(std::string chunk) override;
+  boost::asio::awaitable<bool> write(std::string_view chunk) override;
   boost::asio::awaitable<void> wait(std::chrono::milliseconds timeout) override;
   void wake() override;
   void end() override;
@@ -50,8 +54,7 @@ class ChunkedSink final : public StreamSink, public std::enable_shared_from_this
   boost::asio::ip::tcp::socket& socket_;
   std::chrono::milliseconds write_timeout_;
   boost::asio::steady_timer wake_timer_;
-  boost::asio::steady_timer write_watchdog_;
-  uint64_t write_number_ = 0;  // tells a stale watchdog expiry from the current write's
+  std::chrono::steady_clock::time_point write_deadline_;  // of the write in progress
   bool writing_ = false;
   bool waiting_ = false;
   bool woken_ = false;

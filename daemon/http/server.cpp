@@ -85,9 +85,11 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         router_(router),
         limits_(limits),
         acceptor_(executor),
-        drained_(executor) {}
+        drained_(executor),
+        sweep_timer_(executor) {}
 
   asio::awaitable<void> accept_loop();
+  asio::awaitable<void> sweep_streams();
   asio::awaitable<void> session(std::shared_ptr<Connection> connection);
   asio::awaitable<bool> serve_one(const std::shared_ptr<Connection>& connection,
                                   beast::flat_buffer& buffer);
@@ -103,6 +105,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::list<std::shared_ptr<Connection>> connections_;
   bool stopping_ = false;
   asio::steady_timer drained_;  // cancelled when the last connection closes while stopping
+  asio::steady_timer sweep_timer_;  // paces sweep_streams(); cancelled by shutdown
 };
 
 Server::Server(asio::any_io_executor executor, Router& router, ServerLimits limits)
@@ -131,6 +134,7 @@ uint16_t Server::listen(const std::string& host, uint16_t port) {
 }
 
 void Server::start() {
+  asio::co_spawn(impl_->executor_, impl_->sweep_streams(), asio::detached);
   asio::co_spawn(impl_->executor_, impl_->accept_loop(), [](std::exception_ptr e) {
     if (!e) return;
     try {
@@ -155,6 +159,7 @@ asio::awaitable<void> Server::shutdown(std::chrono::milliseconds grace) {
   impl->stopping_ = true;
   boost::system::error_code ignored;
   impl->acceptor_.close(ignored);
+  impl->sweep_timer_.cancel();
   // Idle keep-alive connections have nothing to finish: close them now. Busy ones answer
   // their request with Connection: close and then end by themselves.
   // Streams never finish by themselves: they end now.
@@ -173,6 +178,24 @@ asio::awaitable<void> Server::shutdown(std::chrono::milliseconds grace) {
   if (!impl->connections_.empty()) {
     spdlog::warn("event=http_shutdown_cut_requests count={}", impl->connections_.size());
     for (auto& connection : impl->connections_) connection->stream.socket().close(ignored);
+  }
+}
+
+// Ends the streams whose write has been blocked past stream_write_timeout, checking a few
+// times per bound (so a stream ends between 1 and 1.25 times the bound).
+asio::awaitable<void> Server::Impl::sweep_streams() {
+  auto self = shared_from_this();
+  auto& timer = sweep_timer_;
+  const auto period = std::max<std::chrono::milliseconds>(limits_.stream_write_timeout / 4,
+                                                          std::chrono::milliseconds(1));
+  while (!stopping_) {
+    timer.expires_after(period);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& connection : connections_) {
+      if (connection->sink) connection->sink->check_write_deadline(now);
+    }
   }
 }
 

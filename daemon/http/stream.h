@@ -13,7 +13,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
-#include <string>
+#include <string_view>
 
 namespace tocsin::http {
 
@@ -21,8 +21,10 @@ class StreamSink {
  public:
   virtual ~StreamSink() = default;
 
-  // Sends `chunk` to the client. Returns false when the stream has ended: return from run().
-  virtual boost::asio::awaitable<bool> write(std::string chunk) = 0;
+  // Sends `chunk` to the client; its bytes must stay valid until the write completes (the
+  // caller co_awaits it, so a buffer the body keeps and reuses will do: no allocation per
+  // write). Returns false when the stream has ended: return from run().
+  virtual boost::asio::awaitable<bool> write(std::string_view chunk) = 0;
   // Returns when wake() is called, `timeout` passes or the stream ends, whichever comes
   // first. A wake() while no wait() is in progress makes the next one return at once.
   virtual boost::asio::awaitable<void> wait(std::chrono::milliseconds timeout) = 0;

@@ -44,6 +44,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,6 +55,11 @@
 #include <vector>
 
 #include "adapters/twilio/twilio_signature.h"
+#include "dispatch/dispatch_scripts.h"
+#include "events/publish_script.h"
+#include "replies/reply_scripts.h"
+#include "turnout/reach_log.h"
+#include "turnout/targeting.h"
 #include "events/sse_parser.h"
 #include "http/json.h"
 #include "proto/tocsin.pb.h"
@@ -320,14 +326,30 @@ struct SentReply {
 
 struct CpuTimes {
   double daemon = 0, redis = 0, bench = 0;
+  double machine = 0;  // every process on the machine (busy time in /proc/stat)
 };
+
+// CPU seconds the whole machine has been busy (user, nice, system, irq, softirq, steal).
+double machine_busy_seconds() {
+  std::ifstream stat("/proc/stat");
+  std::string cpu;
+  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  stat >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
+  return (user + nice + system + irq + softirq + steal) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 struct RunResult {
   int64_t sent = 0;
   double blast_seconds = 0;  // the alert's sending_at_ms to finished_at_ms
   std::vector<SentReply> replies;
   double reply_seconds = 0;
+  double seconds = 0;  // the send to the end of the blast, as timed here
   CpuTimes cpu;
+  // One region's "<region>|all|yes" as Redis held it, polled every 2 ms: when each reply
+  // of that region was counted (to split the latency at the count).
+  std::string watched_region;
+  std::string stalls;  // LATENCY LATEST over the run
+  std::vector<std::pair<Clock::time_point, int64_t>> counted;
   double rate() const { return blast_seconds > 0 ? sent / blast_seconds : 0; }
 };
 
@@ -349,6 +371,10 @@ class Bench {
                         "alerts { approval_threshold: 10000000 }\n"});
     admin_ = daemon_->bootstrap_admin("bench");
     redis_ = std::make_unique<testing::RedisSync>(redis_server_.port());
+    // Redis's own stalls over 20 ms (a slow command, a fork for the AOF rewrite), to tell
+    // them from the daemon's in the latencies.
+    redis_->command({"CONFIG", "SET", "latency-monitor-threshold", "20"});
+    redis_->command({"CONFIG", "SET", "slowlog-log-slower-than", "20000"});
     hook_url_ = daemon_->base_url() + "/hooks/twilio/tw/inbound";
     redis_pid_ = bench::child_named("redis-server");
 
@@ -420,6 +446,20 @@ class Bench {
         "POST", daemon_->base_url() + "/v1/alerts/" + id + ":send", "", {auth()});
     if (sent.status != 202) throw std::runtime_error("send failed: " + sent.body);
     const auto start = Clock::now();
+    result.watched_region = turnout::region_part(regions_.front());
+    std::atomic<bool> blasting{true};
+    std::thread watcher([&] {
+      testing::RedisSync own(redis_server_.port());
+      const std::vector<std::string> read{"HGET", key + ":tally",
+                                          result.watched_region + "|all|yes"};
+      int64_t last = 0;
+      while (blasting) {
+        const int64_t value = std::strtoll(own.text(read).c_str(), nullptr, 10);
+        if (value != last) result.counted.emplace_back(Clock::now(), value);
+        last = value;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    });
     std::set<std::string> answered;
     while (redis_->text({"HGET", key, "state"}) != "sent") {
       if (seconds_since(start) > 900) throw std::runtime_error("the blast did not finish");
@@ -454,13 +494,18 @@ class Bench {
       }
     }
     result.reply_seconds = seconds_since(start);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the last replies counted
+    blasting = false;
+    watcher.join();
+    result.stalls = redis_stalls();
     result.sent = redis_->integer({"HGET", key + ":count", "sent"});
     const int64_t sending_ms = std::stoll(redis_->text({"HGET", key, "sending_at_ms"}));
     const int64_t finished_ms = std::stoll(redis_->text({"HGET", key, "finished_at_ms"}));
     result.blast_seconds = (finished_ms - sending_ms) / 1000.0;
     const CpuTimes cpu_after = cpu();
     result.cpu = {cpu_after.daemon - cpu_before.daemon, cpu_after.redis - cpu_before.redis,
-                  cpu_after.bench - cpu_before.bench};
+                  cpu_after.bench - cpu_before.bench, cpu_after.machine - cpu_before.machine};
+    result.seconds = seconds_since(start);
     wait_caught_up(id);
     return result;
   }
@@ -480,11 +525,108 @@ class Bench {
 
   CpuTimes cpu() {
     return {bench::cpu_seconds(daemon_->process().pid()), bench::cpu_seconds(redis_pid_),
-            bench::own_cpu_seconds()};
+            bench::own_cpu_seconds(), machine_busy_seconds()};
+  }
+
+  // The event machinery alone, on a sent alert: every 100 ms for `seconds`, `fields`
+  // counts of its tally move by one (one script, then INCR turnout_version, as a reply
+  // would), with `viewers` connected or none. tocsind's CPU seconds, and the change events
+  // the viewers received.
+  std::pair<double, uint64_t> fan_out(const std::string& id, const std::vector<std::pair<std::string,
+                                      std::string>>& tokens, size_t fields, double seconds) {
+    const std::string key = "alert:{" + id + "}";
+    std::vector<std::string> names;
+    for (const auto& name : redis_->command({"HKEYS", key + ":tally"}).elements) {
+      names.push_back(name.str);
+    }
+    if (names.empty()) throw std::runtime_error("the alert has no tally to move");
+    std::unique_ptr<Viewers> viewers;
+    if (!tokens.empty()) {
+      std::vector<std::unique_ptr<Viewer>> list;
+      for (const auto& [token, region] : tokens) {
+        auto viewer = std::make_unique<Viewer>();
+        viewer->token = token;
+        viewer->region = region;
+        list.push_back(std::move(viewer));
+      }
+      viewers = std::make_unique<Viewers>(std::move(list), port(), "/v1/alerts/" + id + "/events");
+      if (!viewers->wait_connected(std::chrono::seconds(60))) {
+        throw std::runtime_error("not every viewer got its snapshot");
+      }
+    }
+    const std::string script =
+        "for i = 1, #ARGV do redis.call('HINCRBY', KEYS[1], ARGV[i], 1) end "
+        "return redis.call('INCR', KEYS[2])";
+    const double cpu_before = cpu().daemon;
+    const auto start = Clock::now();
+    for (size_t tick = 0; seconds_since(start) < seconds; ++tick) {
+      std::vector<std::string> call{"EVAL", script, "2", key + ":tally", key + ":turnout_version"};
+      for (size_t i = 0; i < fields; ++i) call.push_back(names[(tick * fields + i) % names.size()]);
+      redis_->command(call);
+      std::this_thread::sleep_until(start + std::chrono::milliseconds(100 * (tick + 1)));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the last entry goes out
+    const double used = cpu().daemon - cpu_before;
+    uint64_t changes = 0;
+    if (viewers) {
+      viewers->stop();
+      for (const auto& viewer : viewers->viewers()) changes += viewer->changes;
+    }
+    return {used, changes};
+  }
+
+  // The daemon's scripts by SHA1, to name them in the slow log.
+  static std::string script_name(const std::string& sha) {
+    static const std::map<std::string, std::string> names = {
+        {dispatch::prepare_script().sha1(), "dispatch prepare"},
+        {dispatch::record_script().sha1(), "dispatch record"},
+        {dispatch::take_retries_script().sha1(), "dispatch take_retries"},
+        {replies::match_replies_script().sha1(), "replies match"},
+        {replies::record_replies_script().sha1(), "replies record"},
+        {replies::auto_answer_script().sha1(), "replies auto_answer"},
+        {turnout::apply_moves_script().sha1(), "turnout apply_moves"},
+        {turnout::target_members_script().sha1(), "turnout target_members"},
+        {events::publish_turnout_script().sha1(), "events publish"},
+    };
+    const auto found = names.find(sha);
+    return found != names.end() ? found->second : "script " + sha.substr(0, 8);
+  }
+
+  // What LATENCY LATEST says since the last call: event, worst ms; and resets it.
+  std::string redis_stalls() {
+    std::string out;
+    for (const auto& event : redis_->command({"LATENCY", "LATEST"}).elements) {
+      if (event.elements.size() < 4) continue;
+      out += " " + event.elements[0].str + " (max " + std::to_string(event.elements[3].integer) +
+             " ms)";
+    }
+    redis_->command({"LATENCY", "RESET"});
+    // Which commands: the slow log's, by name (a script by its first key).
+    std::map<std::string, std::pair<int, int64_t>> slow;  // name -> count, worst us
+    for (const auto& entry : redis_->command({"SLOWLOG", "GET", "1000"}).elements) {
+      if (entry.elements.size() < 4 || entry.elements[3].elements.empty()) continue;
+      const auto& argv = entry.elements[3].elements;
+      std::string name = argv[0].str;
+      if ((name == "EVALSHA" || name == "evalsha") && argv.size() > 1) name = script_name(argv[1].str);
+      auto& [count, worst] = slow[name.substr(0, 60)];
+      ++count;
+      worst = std::max(worst, entry.elements[2].integer);
+    }
+    redis_->command({"SLOWLOG", "RESET"});
+    for (const auto& [name, figures] : slow) {
+      out += "; " + name + " x" + std::to_string(figures.first) + " (max " +
+             std::to_string(figures.second / 1000) + " ms)";
+    }
+    return out.empty() ? " none" : out;
   }
 
   int64_t stream_length(const std::string& id) {
     return redis_->integer({"XLEN", "alert:{" + id + "}:events"});
+  }
+  // The alert's raw counts: fields of alert:{id}:reach and alert:{id}:tally.
+  std::pair<int64_t, int64_t> counts(const std::string& id) {
+    return {redis_->integer({"HLEN", "alert:{" + id + "}:reach"}),
+            redis_->integer({"HLEN", "alert:{" + id + "}:tally"})};
   }
 
  private:
@@ -531,6 +673,16 @@ void print_run(const char* name, const RunResult& run) {
               run.replies.size(), run.reply_seconds, run.replies.size() / run.reply_seconds,
               1e6 * run.cpu.daemon / run.sent, 1e6 * run.cpu.redis / run.sent,
               1e6 * run.cpu.bench / run.sent);
+  // Another program busy on the machine meanwhile makes the run worth nothing: say so.
+  // (Loopback traffic handled in softirq context shows there too: ~0.2 of a core.)
+  const double others =
+      (run.cpu.machine - run.cpu.daemon - run.cpu.redis - run.cpu.bench) / run.seconds;
+  std::printf("  cores busy: tocsind %.2f, redis-server %.2f, this process %.2f, everything "
+              "else on the machine %.2f%s\n",
+              run.cpu.daemon / run.seconds, run.cpu.redis / run.seconds,
+              run.cpu.bench / run.seconds, others,
+              others > 0.3 ? "  <- another program was busy: run again on a quiet machine" : "");
+  std::printf("  Redis stalls over 20 ms:%s\n", run.stalls.c_str());
 }
 
 // The latency of each reply at each viewer that sees its region (see the top comment).
@@ -576,6 +728,42 @@ Latencies reply_latencies(const std::vector<SentReply>& replies, const Viewers& 
   return out;
 }
 
+// For the watched region: POST -> counted in Redis, and counted -> entry written (as the
+// first viewer that sees the region received it).
+std::pair<std::vector<double>, std::vector<double>> split_at_count(const RunResult& run,
+                                                                   const Viewers& viewers) {
+  std::vector<const SentReply*> list;
+  for (const auto& reply : run.replies) {
+    if (reply.region == run.watched_region) list.push_back(&reply);
+  }
+  std::sort(list.begin(), list.end(),
+            [](const SentReply* a, const SentReply* b) { return a->answered < b->answered; });
+  const Viewer* seer = nullptr;
+  for (const auto& viewer : viewers.viewers()) {
+    if (viewer->region.empty() || viewer->region == run.watched_region) {
+      seer = viewer.get();
+      break;
+    }
+  }
+  std::vector<const Viewer::Yes*> events;
+  for (const auto& yes : seer->yes) {
+    if (yes.region == run.watched_region) events.push_back(&yes);
+  }
+  std::vector<double> to_count, count_to_entry;
+  size_t c = 0, e = 0;
+  for (size_t k = 0; k < list.size(); ++k) {
+    const auto wanted = static_cast<int64_t>(k + 1);
+    while (c < run.counted.size() && run.counted[c].second < wanted) ++c;
+    while (e < events.size() && events[e]->value < wanted) ++e;
+    if (c == run.counted.size() || e == events.size()) break;
+    to_count.push_back(
+        std::chrono::duration<double, std::milli>(run.counted[c].first - list[k]->due).count());
+    count_to_entry.push_back(static_cast<double>(events[e]->entry_ms) -
+                             unix_ms(run.counted[c].first));
+  }
+  return {to_count, count_to_entry};
+}
+
 void print_quantiles(const char* what, const std::vector<double>& ms) {
   std::printf("%s p50 %.1f ms, p99 %.1f ms, max %.1f ms", what, quantile(ms, 0.5),
               quantile(ms, 0.99), quantile(ms, 1.0));
@@ -598,6 +786,7 @@ int run(int argc, char** argv) {
   double quiet_messages = 0, quiet_seconds = 0, watched_messages = 0, watched_seconds = 0;
   Latencies latencies;
   std::vector<SentReply> all_replies;  // of the runs with viewers
+  std::vector<double> to_count_ms, count_to_entry_ms;  // the watched region's
   size_t ended_early = 0;
   for (int round = 1; round <= rounds; ++round) {
     // --- without viewers -------------------------------------------------------------------
@@ -629,10 +818,13 @@ int run(int argc, char** argv) {
       changes += viewer->changes;
       bytes += viewer->bytes;
     }
-    std::printf("  viewers: %zu connected, %zu streams ended early; %lld entries in the "
-                "stream; per viewer %.0f change events and %.0f KiB on average (%.1f MiB/s "
-                "for all); send rate ratio this round %.3f\n",
-                viewer_count, viewers.finished_early(),
+    const auto [reach_fields, tally_fields] = bench.counts(id);
+    std::printf("  viewers: %zu connected, %zu streams ended early; the alert has %lld + %lld "
+                "raw counts (reach + tally), %lld entries in its stream; per viewer %.0f change "
+                "events and %.0f KiB on average (%.1f MiB/s for all); send rate ratio this "
+                "round %.3f\n",
+                viewer_count, viewers.finished_early(), static_cast<long long>(reach_fields),
+                static_cast<long long>(tally_fields),
                 static_cast<long long>(bench.stream_length(id)),
                 static_cast<double>(changes) / viewer_count,
                 static_cast<double>(bytes) / viewer_count / 1024,
@@ -643,6 +835,10 @@ int run(int argc, char** argv) {
     watched_messages += watched.sent;
     watched_seconds += watched.blast_seconds;
     all_replies.insert(all_replies.end(), watched.replies.begin(), watched.replies.end());
+    const auto [to_count, count_to_entry] = split_at_count(watched, viewers);
+    to_count_ms.insert(to_count_ms.end(), to_count.begin(), to_count.end());
+    count_to_entry_ms.insert(count_to_entry_ms.end(), count_to_entry.begin(),
+                             count_to_entry.end());
     Latencies round_latencies = reply_latencies(watched.replies, viewers);
     latencies.ms.insert(latencies.ms.end(), round_latencies.ms.begin(), round_latencies.ms.end());
     latencies.to_entry_ms.insert(latencies.to_entry_ms.end(), round_latencies.to_entry_ms.begin(),
@@ -653,9 +849,9 @@ int run(int argc, char** argv) {
     latencies.unmatched += round_latencies.unmatched;
   }
 
-  const double quiet_rate = quiet_messages / quiet_seconds;
-  const double watched_rate = watched_messages / watched_seconds;
-  const double ratio = watched_rate / quiet_rate;
+  const double quiet_rate = rounds > 0 ? quiet_messages / quiet_seconds : 0;
+  const double watched_rate = rounds > 0 ? watched_messages / watched_seconds : 0;
+  const double ratio = rounds > 0 ? watched_rate / quiet_rate : 0;
   std::printf("send rate with viewers / without: %.0f / %.0f messages/s = %.3f (drop %.1f%%, "
               "target < %.0f%%)\n",
               watched_rate, quiet_rate, ratio, 100 * (1 - ratio), 100 * kTargetDrop);
@@ -671,6 +867,24 @@ int run(int argc, char** argv) {
   print_quantiles(";\n  POST -> entry written:", latencies.to_entry_ms);
   print_quantiles("; entry written -> at the viewer:", latencies.to_viewer_ms);
   std::printf("\n");
+  print_quantiles("  one region's replies: POST -> counted in Redis (reply worker):", to_count_ms);
+  print_quantiles("; counted -> entry written (publisher):", count_to_entry_ms);
+  std::printf("\n");
+  // The event machinery alone: what the viewers cost tocsind per event delivered.
+  {
+    const auto [id, code] = bench.create_alert();
+    bench.run(id, code, replies_per_second);
+    constexpr size_t kFields = 1000;
+    constexpr double kSeconds = 10;
+    const auto [alone, none] = bench.fan_out(id, {}, kFields, kSeconds);
+    const auto [watched_cpu, delivered] = bench.fan_out(id, tokens, kFields, kSeconds);
+    std::printf("fan-out alone (no blast, %zu tally fields moving every 100 ms for %.0f s): "
+                "tocsind %.3f cores without viewers, %.3f with %zu; %llu change events "
+                "delivered: %.1f us of tocsind per event delivered\n",
+                kFields, kSeconds, alone / kSeconds, watched_cpu / kSeconds, viewer_count,
+                static_cast<unsigned long long>(delivered),
+                delivered > 0 ? 1e6 * (watched_cpu - alone) / static_cast<double>(delivered) : 0.0);
+  }
   const bool ok = 1 - ratio < kTargetDrop && p99 < kTargetP99Ms && latencies.unmatched == 0 &&
                   ended_early == 0;
   std::printf("%s\n", ok ? "all targets met" : "NOT MET (see above)");

@@ -50,7 +50,8 @@ class Ticks : public StreamBody {
   asio::awaitable<void> run(StreamSink& sink) override {
     ++seen_.running;
     for (int i = 0; i < count_ && sink.open(); ++i) {
-      if (!co_await sink.write("tick " + std::to_string(i) + "\n")) break;
+      const std::string tick = "tick " + std::to_string(i) + "\n";
+      if (!co_await sink.write(tick)) break;
       co_await sink.wait(interval_);
     }
     --seen_.running;

@@ -31,7 +31,7 @@ class RecordingSink : public http::StreamSink {
   std::function<void(int)> on_wait;  // called with the wait's number, from 0
   int max_waits = 10;
 
-  asio::awaitable<bool> write(std::string chunk) override {
+  asio::awaitable<bool> write(std::string_view chunk) override {
     written += chunk;
     co_return open_;
   }
