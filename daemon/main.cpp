@@ -55,6 +55,11 @@ int main(int argc, char** argv) {
   cli.add_flag("--print-redis-url", print_redis_url,
                "print the Redis URL the config resolves to (empty if none), exit");
   cli.set_version_flag("--version", std::string(tocsin::app::version()));
+  tocsin::app::DaemonOptions daemon_options;
+  // Hidden (empty group): for tests only, never in the help of an operator's tool.
+  cli.add_flag("--test-clock", daemon_options.test_clock,
+               "the daemon's time follows the Redis key test:clock_offset_ms")
+      ->group("");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -112,5 +117,5 @@ int main(int argc, char** argv) {
     return exit_bad_input;
   }
   if (!bootstrap_name.empty()) return tocsin::app::bootstrap_admin(loaded, bootstrap_name);
-  return tocsin::app::run_daemon(loaded);
+  return tocsin::app::run_daemon(loaded, daemon_options);
 }

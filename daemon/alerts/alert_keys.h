@@ -30,6 +30,7 @@
 //   alert:{id}:turnout_at       STRING, Unix ms of the last such change
 //   alert:{id}:events     STREAM of turnout changes (the event stream)
 //   alerts                ZSET id by creation time (ms)
+//   alert:{id}:children   HASH "wave:N" | "followup:N" -> child alert id (waves, follow-ups)
 //   alert:code:{code}     STRING -> id, the short code members quote ("A7")
 //   alert:code:seq        counter behind the codes
 //   q:send:urgent, q:send:routine   STREAMs of send jobs, consumer group "dispatch"
@@ -60,6 +61,7 @@ inline std::string turnout_version(std::string_view id) { return alert(id) + ":t
 inline std::string turnout_at(std::string_view id) { return alert(id) + ":turnout_at"; }
 inline std::string regions(std::string_view id) { return alert(id) + ":regions"; }
 inline std::string events(std::string_view id) { return alert(id) + ":events"; }
+inline std::string children(std::string_view id) { return alert(id) + ":children"; }
 inline std::string code(std::string_view code) { return "alert:code:" + std::string(code); }
 
 inline constexpr std::string_view kIndex = "alerts";
@@ -97,6 +99,13 @@ inline constexpr std::string_view kCancelledBy = "cancelled_by";
 inline constexpr std::string_view kCancelledAtMs = "cancelled_at_ms";
 // "1" once the whole frozen audience is counted in alert:{id}:reach (turnout/targeting.h).
 inline constexpr std::string_view kTurnoutTargeted = "turnout_targeted";
+// A child (a wave or a follow-up, Alert.parent_id): the alert it follows and the group of
+// that alert's audience it goes to. The prepare step checks the group again per member.
+inline constexpr std::string_view kParent = "parent";
+inline constexpr std::string_view kTargetGroup = "target_group";
+// A scheduled alert: when it is to be sent (Unix ms) and who asked for it.
+inline constexpr std::string_view kSendAtMs = "send_at_ms";
+inline constexpr std::string_view kScheduledBy = "scheduled_by";
 }  // namespace field
 
 // Values of field::kState: the AlertState names of proto/tocsin.proto, in lower case.
@@ -107,6 +116,7 @@ inline constexpr std::string_view kSending = "sending";
 inline constexpr std::string_view kSent = "sent";
 inline constexpr std::string_view kClosed = "closed";
 inline constexpr std::string_view kCancelled = "cancelled";
+inline constexpr std::string_view kScheduled = "scheduled";
 }  // namespace state
 
 // Values of alert:{id}:delivery, and the fields of alert:{id}:count.

@@ -8,13 +8,14 @@
 namespace tocsin::alerts {
 namespace {
 
-constexpr std::array<std::pair<AlertState, std::string_view>, 6> kNames{{
+constexpr std::array<std::pair<AlertState, std::string_view>, 7> kNames{{
     {DRAFT, keys::state::kDraft},
     {APPROVED, keys::state::kApproved},
     {SENDING, keys::state::kSending},
     {SENT, keys::state::kSent},
     {CLOSED, keys::state::kClosed},
     {CANCELLED, keys::state::kCancelled},
+    {SCHEDULED, keys::state::kScheduled},
 }};
 
 }  // namespace

@@ -5,8 +5,14 @@
 #include <functional>
 #include <string_view>
 
+namespace tocsin {
+class Clock;
+}
 namespace tocsin::redis {
 class Client;
+}
+namespace tocsin::schedule {
+class Scheduler;
 }
 namespace tocsin::auth {
 class TokenStore;
@@ -43,6 +49,10 @@ struct Services {
   // Members' replies, stored as they arrive for the reply worker.
   replies::InboundStore& inbound;
   std::function<const adapters::Gateway*(std::string_view name)> find_gateway;
+  // The time of day for decisions on due times (tests move it: app/test_clock.h).
+  const Clock& clock;
+  // Work due at a time, in Redis: scheduled sends, escalation waves.
+  schedule::Scheduler& scheduler;
 };
 
 }  // namespace tocsin::api

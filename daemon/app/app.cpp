@@ -16,6 +16,7 @@
 #include "api/services.h"
 #include "app/redis_options.h"
 #include "app/systemd_notifier.h"
+#include "app/test_clock.h"
 #include "app/version.h"
 #include "auth/token_store.h"
 #include "config/config.h"
@@ -34,6 +35,8 @@
 #include "log/log.h"
 #include "metrics/registry.h"
 #include "redis/client.h"
+#include "schedule/scheduler.h"
+#include "util/clock.h"
 
 namespace tocsin::app {
 namespace asio = boost::asio;
@@ -153,7 +156,7 @@ void add_event_metrics(metrics::Registry& metrics, const events::TurnoutPublishe
 
 }  // namespace
 
-int run_daemon(config::Config config) {
+int run_daemon(config::Config config, DaemonOptions daemon_options) {
   const auto started_at = std::chrono::steady_clock::now();
   asio::io_context io(1);
   auto executor = io.get_executor();
@@ -166,7 +169,18 @@ int run_daemon(config::Config config) {
   add_process_metrics(metrics, redis, started_at);
 
   alerts::use_time_zone(config.time_zone());
-  dispatch::SendQueue send_queue(redis, config);
+  // The time of day every due-time decision reads; tests run the daemon ahead of it.
+  SystemClock system_clock;
+  OffsetClock test_clock;
+  const Clock& clock = daemon_options.test_clock ? static_cast<const Clock&>(test_clock)
+                                                 : system_clock;
+  TestClockFollower clock_follower(executor, redis, test_clock);
+  schedule::SchedulerOptions schedule_options;
+  schedule_options.owner = config.dispatch().consumer_name();
+  if (daemon_options.test_clock) schedule_options.tick = std::chrono::milliseconds(50);
+  schedule::Scheduler scheduler(executor, redis, clock, schedule_options);
+  clock_follower.on_moved([&scheduler] { scheduler.notify(); });
+  dispatch::SendQueue send_queue(redis, config, clock);
   dispatch::ReceiptStore receipts(redis);
   replies::InboundStore inbound(redis);
   // The engine is built once the port is known (below): gateways put the public URL in
@@ -186,7 +200,8 @@ int run_daemon(config::Config config) {
   add_reply_metrics(metrics, reply_worker);
   api::Services services{
       config,   redis,    tokens,  metrics, started_at, send_queue, receipts, inbound,
-      [&engine](std::string_view name) { return engine ? engine->gateway(name) : nullptr; }};
+      [&engine](std::string_view name) { return engine ? engine->gateway(name) : nullptr; },
+      clock,    scheduler};
   http::Router router(
       metrics, [&redis] { return redis.connected(); },
       [&tokens](std::string token) { return tokens.lookup(std::move(token)); });
@@ -223,7 +238,7 @@ int run_daemon(config::Config config) {
   // main() built every gateway once already (a bad entry stops it there), so this cannot
   // fail now.
   std::vector<std::string> gateway_errors;
-  engine = std::make_unique<dispatch::Engine>(executor, redis, config,
+  engine = std::make_unique<dispatch::Engine>(executor, redis, config, clock,
                                               build_gateways(config, &gateway_errors));
   add_dispatch_metrics(metrics, *engine);
 
@@ -243,6 +258,12 @@ int run_daemon(config::Config config) {
   asio::co_spawn(executor, events_redis.run(), log_failure("events_redis"));
   asio::co_spawn(executor, publisher.run(), log_failure("events_publisher"));
   asio::co_spawn(executor, hub.run(), log_failure("events_hub"));
+  if (daemon_options.test_clock) {
+    asio::co_spawn(executor, clock_follower.run(), log_failure("test_clock"));
+  }
+  // Its handlers are registered above; an item left running by a stop is
+  // taken again after its lease (handlers are idempotent), so it is not waited for.
+  asio::co_spawn(executor, scheduler.run(), log_failure("scheduler"));
 
   SystemdNotifier systemd(executor);
   asio::signal_set signals(executor, SIGINT, SIGTERM);
@@ -265,6 +286,8 @@ int run_daemon(config::Config config) {
           engine->stop();
           reply_worker.stop();
           publisher.stop();
+          scheduler.stop();
+          clock_follower.stop();
           co_await server.shutdown(grace);  // event streams end at once
           hub.stop();
           events_redis.stop();

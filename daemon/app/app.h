@@ -7,8 +7,14 @@
 
 namespace tocsin::app {
 
+struct DaemonOptions {
+  // tocsind --test-clock (hidden): the daemon's time follows test:clock_offset_ms in Redis
+  // (app/test_clock.h). For tests only.
+  bool test_clock = false;
+};
+
 // Runs the daemon until a signal stops it. Returns the process exit code.
-int run_daemon(config::Config config);
+int run_daemon(config::Config config, DaemonOptions options = {});
 
 // --bootstrap-admin: creates the first admin token directly in Redis, prints it alone on
 // stdout. Returns the process exit code.

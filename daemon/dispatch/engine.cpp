@@ -29,6 +29,7 @@
 #include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "util/clock.h"
 
 namespace tocsin::dispatch {
 namespace {
@@ -37,11 +38,6 @@ namespace asio = boost::asio;
 namespace keys = alerts::keys;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 std::string channels_word(Channel channel) {
   switch (channel) {
@@ -166,10 +162,11 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   };
 
   Impl(asio::any_io_executor ex, redis::Client& r, const config::Config& c,
-       std::vector<std::unique_ptr<adapters::Gateway>> gateways)
+       const tocsin::Clock& wall, std::vector<std::unique_ptr<adapters::Gateway>> gateways)
       : executor(ex),
         redis(r),
         config(c),
+        wall_clock(wall),
         consumer(c.dispatch().consumer_name()),
         requests(ex),
         recorder(ex, r, std::string(keys::kConsumerGroup)),
@@ -216,6 +213,8 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   asio::any_io_executor executor;
   redis::Client& redis;
   const config::Config& config;
+  // The time of day for expiry and retry due times: the wall clock, or tests' moved one.
+  const tocsin::Clock& wall_clock;
   std::string consumer;
   io::RequestExecutor requests;
   Recorder recorder;
@@ -247,6 +246,8 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     for (const auto& [channel, queue] : ready) total += queue->size();
     return total;
   }
+
+  int64_t now_ms() const { return wall_clock.now_ms(); }
 
   double uniform() { return std::uniform_real_distribution<double>(0, 1)(random); }
 
@@ -927,9 +928,10 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
 };
 
 Engine::Engine(boost::asio::any_io_executor executor, redis::Client& redis,
-               const config::Config& config,
+               const config::Config& config, const tocsin::Clock& clock,
                std::vector<std::unique_ptr<adapters::Gateway>> gateways)
-    : impl_(std::make_shared<Impl>(std::move(executor), redis, config, std::move(gateways))) {}
+    : impl_(std::make_shared<Impl>(std::move(executor), redis, config, clock,
+                                   std::move(gateways))) {}
 
 Engine::~Engine() = default;
 

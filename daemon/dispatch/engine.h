@@ -26,6 +26,9 @@
 
 #include "adapters/gateway.h"
 
+namespace tocsin {
+class Clock;
+}
 namespace tocsin::redis {
 class Client;
 }
@@ -53,8 +56,9 @@ struct EngineStats {
 class Engine {
  public:
   // Registers its scripts with redis.load_on_connect(): construct before redis.run().
+  // `clock` decides expiry, quiet hours and retry due times (tests move it).
   Engine(boost::asio::any_io_executor executor, redis::Client& redis, const config::Config& config,
-         std::vector<std::unique_ptr<adapters::Gateway>> gateways);
+         const Clock& clock, std::vector<std::unique_ptr<adapters::Gateway>> gateways);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;

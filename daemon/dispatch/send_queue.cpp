@@ -16,6 +16,7 @@
 #include "redis/client.h"
 #include "redis/script.h"
 #include "turnout/targeting.h"
+#include "util/clock.h"
 
 namespace tocsin::dispatch {
 namespace {
@@ -92,11 +93,6 @@ boost::asio::awaitable<void> count_audience(redis::Client& redis, std::string al
   }
 }
 
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 // Unique per call, in the alert's hash slot.
 std::string staging_key(const std::string& alert_id) {
   thread_local std::mt19937_64 random{std::random_device{}()};
@@ -133,8 +129,8 @@ std::string explain(const SendStart& start, int64_t threshold) {
 
 }  // namespace
 
-SendQueue::SendQueue(redis::Client& redis, const config::Config& config)
-    : redis_(redis), config_(config) {
+SendQueue::SendQueue(redis::Client& redis, const config::Config& config, const Clock& clock)
+    : redis_(redis), config_(config), clock_(clock) {
   redis_.load_on_connect(start_script());
 }
 
@@ -168,7 +164,7 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
                                        std::string(urgent ? keys::kUrgentQueue
                                                           : keys::kRoutineQueue),
                                        std::string(keys::kAudit)};
-  std::vector<std::string> args{std::to_string(now_ms()), who.name, std::to_string(threshold),
+  std::vector<std::string> args{std::to_string(clock_.now_ms()), who.name, std::to_string(threshold),
                                 std::to_string(config_.dispatch().job_size()), alert_id};
   auto reply = co_await redis_.eval(start_script(), std::move(script_keys), std::move(args));
   if (!reply) co_return reply.error();

@@ -15,6 +15,9 @@
 #include "auth/principal.h"
 #include "util/result.h"
 
+namespace tocsin {
+class Clock;
+}
 namespace tocsin::redis {
 class Client;
 }
@@ -43,7 +46,8 @@ struct SendStart {
 class SendQueue {
  public:
   // Registers its scripts with redis.load_on_connect(): construct before redis.run().
-  SendQueue(redis::Client& redis, const config::Config& config);
+  // `clock` is the time of day the expiry is checked against and sending starts at.
+  SendQueue(redis::Client& redis, const config::Config& config, const Clock& clock);
 
   // Called by POST /v1/alerts/{id}:send. A draft alert may be sent without approval when
   // its frozen audience is within the approval threshold; above it, it must have been
@@ -54,6 +58,7 @@ class SendQueue {
  private:
   redis::Client& redis_;
   const config::Config& config_;
+  const Clock& clock_;
 };
 
 }  // namespace tocsin::dispatch
