@@ -25,6 +25,7 @@ DaemonProcess::DaemonProcess(Options options) {
                               << options.extra_config << "\n";
   Subprocess::Options spawn;
   spawn.argv = {TOCSIN_TOCSIND_PATH, "--config", config_path_.string()};
+  if (options.test_clock) spawn.argv.push_back("--test-clock");
   spawn.env_set = options.env;
   spawn.env_unset = {"TOCSIN_REDIS_URL", "TOCSIN_LISTEN", "NOTIFY_SOCKET", "WATCHDOG_USEC"};
   spawn.cwd = dir_.path();

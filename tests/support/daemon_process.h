@@ -43,6 +43,9 @@ class DaemonProcess {
     // generated config has http, redis (url and a fast reconnect) and logging.
     std::string extra_config;
     std::vector<std::pair<std::string, std::string>> env;
+    // tocsind --test-clock: its time runs ahead by the ms in Redis key test:clock_offset_ms
+    // (app/test_clock.h), for tests of due times, quiet hours and expiry.
+    bool test_clock = false;
   };
 
   explicit DaemonProcess(Options options);
