@@ -75,6 +75,7 @@ AlertScenario::AlertScenario(Options options) {
   daemon.redis_url = redis_server_.url();
   daemon.port = options.port;
   daemon.http_fields = options.http_fields;
+  daemon.test_clock = options.test_clock;
   daemon.extra_config =
       options.gateways + options.extra_config + "alerts { approval_threshold: 100000 }\n";
   daemon_ = std::make_unique<DaemonProcess>(daemon);

@@ -52,6 +52,7 @@ class AlertScenario {
     std::string extra_config;  // more top-level blocks
     uint16_t port = 0;         // DaemonProcess::Options::port
     std::string http_fields;   // DaemonProcess::Options::http_fields
+    bool test_clock = false;   // DaemonProcess::Options::test_clock
   };
 
   explicit AlertScenario(Options options);
