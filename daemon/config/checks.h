@@ -23,5 +23,8 @@ void logging(const LoggingConfig& logging, Problems* problems);
 void gateways(const google::protobuf::RepeatedPtrField<GatewayConfig>& gateways,
               Problems* problems);
 void time_zone(const std::string& name, Problems* problems);
+// alerts.quiet_hours: kinds, channels and two different H:MM clocks per window.
+void quiet_hours(const google::protobuf::RepeatedPtrField<QuietHours>& windows,
+                 Problems* problems);
 
 }  // namespace tocsin::config::checks

@@ -62,6 +62,7 @@ void check_alerts(const AlertsConfig& alerts, checks::Problems* problems) {
                         "alerts.approval_threshold", problems);
   check_cents(alerts.sms_cents_per_segment(), "alerts.sms_cents_per_segment", problems);
   check_cents(alerts.email_cents(), "alerts.email_cents", problems);
+  checks::quiet_hours(alerts.quiet_hours(), problems);
 }
 
 bool is_consumer_name(const std::string& name) {
