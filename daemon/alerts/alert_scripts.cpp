@@ -17,6 +17,22 @@ return 1
   return script;
 }
 
+const redis::Script& create_child_script() {
+  static const redis::Script script(R"lua(
+local existing = redis.call('HGET', KEYS[3], ARGV[5])
+if existing then return { 'exists', existing } end
+if redis.call('EXISTS', KEYS[5]) == 0 then return { 'no_parent', '' } end
+if redis.call('EXISTS', KEYS[1]) == 1 then return { 'taken', '' } end
+redis.call('HSET', KEYS[1], unpack(ARGV, 6))
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[5], ARGV[1])
+redis.call('XADD', KEYS[4], '*', 'actor', ARGV[3], 'action', 'alert.create', 'subject', ARGV[1],
+           'detail', ARGV[4])
+return { 'created', ARGV[1] }
+)lua");
+  return script;
+}
+
 // The field names are those of alert_keys.h (field::kState, field::kCreatedByToken).
 const redis::Script& transition_script() {
   static const redis::Script script(R"lua(

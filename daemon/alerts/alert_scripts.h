@@ -14,6 +14,14 @@ namespace tocsin::alerts {
 // Returns 1, or 0 (nothing written) when the id or the code is already taken.
 const redis::Script& create_alert_script();
 
+// A child alert (a wave or a follow-up: escalation/child_alert.h), once per slot of its
+// parent ("wave:2"): a wave run again after a crash finds the child stored the first time.
+// KEYS: alert:{child}, alerts, alert:{parent}:children, audit, alert:{parent}.
+// ARGV: child id, created_at_ms, actor, detail, slot, then field, value pairs.
+// Returns {outcome, child id}: "created", "exists" (the slot's child), "no_parent", or
+// "taken" (the id is in use: try another).
+const redis::Script& create_child_script();
+
 // KEYS: alert:{id}, audit.
 // ARGV: id, allowed states as ",draft,approved,", new state, actor, action, detail,
 // refused creator token ("" for none: the token that created the alert may not make this

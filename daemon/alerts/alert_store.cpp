@@ -9,10 +9,12 @@
 #include "alerts/alert_scripts.h"
 #include "alerts/alert_state.h"
 #include "alerts/alert_validation.h"
+#include "alerts/audience_set.h"
 #include "alerts/pricing.h"
 #include "alerts/queue_class.h"
 #include "alerts/random_id.h"
 #include "alerts/rfc3339.h"
+#include "escalation/child_alert.h"
 #include "log/log.h"
 #include "members/audience.h"
 #include "proto/config.pb.h"
@@ -127,6 +129,10 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create(Alert alert,
   alert.set_created_by(who.name);
   alert.set_created_at_unix(unix_ms(now) / 1000);
   alert.clear_approved_by();
+  // Only the daemon makes children (create_followup, create_wave_child).
+  alert.clear_parent_id();
+  alert.clear_target_group();
+  alert.clear_wave_index();
   int64_t expires_at_ms = 0;
   if (const auto expires = parse_rfc3339(alert.expires_at())) expires_at_ms = unix_ms(*expires);
 
@@ -179,6 +185,124 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create(Alert alert,
     }
   }
   co_return Refusal{500, "no free alert id or code; try again", ""};
+}
+
+boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create_followup(std::string parent_id,
+                                                                           Alert request,
+                                                                           auth::Principal who) {
+  auto loaded = co_await load(parent_id);
+  if (auto* refusal = std::get_if<Refusal>(&loaded)) co_return *refusal;
+  const Alert& parent = std::get<Alert>(loaded);
+  if (!parent.parent_id().empty()) {
+    co_return Refusal{409, "this is a follow-up itself: follow up its alert " + parent.parent_id(),
+                      "id"};
+  }
+  if (parent.state() != SENDING && parent.state() != SENT && parent.state() != CLOSED) {
+    co_return Refusal{409,
+                      "the alert is " + std::string(state_name(parent.state())) +
+                          ": only an alert that has been sent can be followed up (change a "
+                          "draft instead)",
+                      "state"};
+  }
+  if (auto problems = escalation::validate_followup(parent, request); !problems.empty()) {
+    co_return invalid(problems);
+  }
+  Alert child = escalation::make_followup_child(parent, request);
+  auto created = co_await create_child(parent, std::move(child), "followup:" + random_id(), who, "");
+  if (auto* refusal = std::get_if<Refusal>(&created)) co_return *refusal;
+  co_return co_await get(std::get<std::string>(created));
+}
+
+boost::asio::awaitable<Outcome<std::string>> AlertStore::create_wave_child(std::string parent_id,
+                                                                           int index) {
+  auto loaded = co_await load(parent_id);
+  if (auto* refusal = std::get_if<Refusal>(&loaded)) co_return *refusal;
+  const Alert& parent = std::get<Alert>(loaded);
+  if (parent.state() != SENDING && parent.state() != SENT) {
+    co_return Refusal{409, "the alert is " + std::string(state_name(parent.state())), "state"};
+  }
+  if (index < 1 || index > parent.waves_size()) {
+    co_return Refusal{404, "the alert has no wave " + std::to_string(index), "wave"};
+  }
+  const auth::Principal daemon{.name = "tocsind", .token_id = "", .role = auth::Role::admin,
+                               .regions = {}};
+  // Approved with its parent: by the parent's approver, or its sender when it needed none.
+  const std::string approver = parent.approved_by().empty() ? parent.created_by()
+                                                            : parent.approved_by();
+  co_return co_await create_child(parent, escalation::make_wave_child(parent, index),
+                                  "wave:" + std::to_string(index), daemon, approver);
+}
+
+boost::asio::awaitable<Outcome<std::string>> AlertStore::create_child(
+    const Alert& parent, Alert child, std::string slot, const auth::Principal& who,
+    std::string approved_by) {
+  const auto now = std::chrono::system_clock::now();
+  child.set_state(approved_by.empty() ? DRAFT : APPROVED);
+  child.set_created_by(who.name);
+  child.set_created_at_unix(unix_ms(now) / 1000);
+  child.set_approved_by(approved_by);
+  int64_t expires_at_ms = 0;
+  if (const auto expires = parse_rfc3339(child.expires_at())) expires_at_ms = unix_ms(*expires);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    child.set_id(random_id());
+    const std::string& id = child.id();
+    std::vector<std::string> script_keys{keys::alert(id), std::string(keys::kIndex),
+                                         keys::children(parent.id()), std::string(keys::kAudit),
+                                         keys::alert(parent.id())};
+    std::vector<std::string> args{
+        id,
+        std::to_string(unix_ms(now)),
+        who.name,
+        "parent=" + parent.id() + " " + slot + " group=" + child.target_group() +
+            " title=" + child.title() + " token=" + who.token_id,
+        slot,
+        std::string(field::kProto),
+        child.SerializeAsString(),
+        std::string(field::kState),
+        std::string(approved_by.empty() ? keys::state::kDraft : keys::state::kApproved),
+        std::string(field::kKind),
+        std::string(queue_class(child.kind())),
+        std::string(field::kCreatedBy),
+        who.name,
+        std::string(field::kCreatedByToken),
+        who.token_id,
+        std::string(field::kCreatedAtMs),
+        std::to_string(unix_ms(now)),
+        std::string(field::kExpiresAtMs),
+        std::to_string(expires_at_ms),
+        std::string(field::kParent),
+        parent.id(),
+        std::string(field::kTargetGroup),
+        child.target_group(),
+    };
+    if (!approved_by.empty()) {
+      // Never equal to a creator's token, so the approval rule holds for the wave.
+      for (std::string value : {std::string(field::kApprovedBy), approved_by,
+                                std::string(field::kApprovedByToken), "parent:" + parent.id(),
+                                std::string(field::kApprovedAtMs), std::to_string(unix_ms(now))}) {
+        args.push_back(std::move(value));
+      }
+    }
+    auto created =
+        co_await redis_.eval(create_child_script(), std::move(script_keys), std::move(args));
+    if (!created) co_return unavailable();
+    if (created->type != redis::Reply::Type::array || created->elements.size() != 2) {
+      spdlog::error("event=alert_create_failed parent={} error={}", parent.id(),
+                    log::quote(created->is_error() ? created->str : "unexpected reply"));
+      co_return Refusal{500, "the alert could not be stored", ""};
+    }
+    const std::string& outcome = created->elements[0].str;
+    if (outcome == "no_parent") co_return not_found(parent.id());
+    if (outcome == "created" || outcome == "exists") {
+      if (outcome == "created") {
+        spdlog::info("event=alert_child_created id={} parent={} slot={} group={} by={}",
+                     created->elements[1].str, parent.id(), slot, child.target_group(),
+                     log::quote(who.name));
+      }
+      co_return created->elements[1].str;
+    }
+  }
+  co_return Refusal{500, "no free alert id; try again", ""};
 }
 
 boost::asio::awaitable<Outcome<Alert>> AlertStore::load(const std::string& id) {
@@ -242,8 +366,7 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::preview(std::string i
   if (auto* refusal = std::get_if<Refusal>(&loaded)) co_return *refusal;
   const Alert& alert = std::get<Alert>(loaded);
   std::string audience_error;
-  const auto expression = members::parse_audience(alert.audience(), &audience_error);
-  if (!expression) {
+  if (alert.parent_id().empty() && !members::parse_audience(alert.audience(), &audience_error)) {
     // Checked at creation: only a parser grown stricter since could get here.
     co_return Refusal{409, "the stored audience no longer reads: " + audience_error, "audience"};
   }
@@ -251,7 +374,7 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::preview(std::string i
   // A private copy of the audience, so the batches of the breakdown all see one roster
   // even while an import runs.
   const std::string audience_key = "tmp:preview:{" + random_id() + "}";
-  auto stored = co_await audience_.materialize(*expression, audience_key);
+  auto stored = co_await materialize_audience(redis_, alert, audience_key);
   if (!stored) co_return unavailable();
   std::vector<redis::Command> size_it{{"EXPIRE", audience_key, kTemporaryKeySeconds},
                                       {"SCARD", audience_key}};
@@ -275,6 +398,23 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::preview(std::string i
   co_return response;
 }
 
+boost::asio::awaitable<Outcome<int64_t>> AlertStore::count_audience(const Alert& alert) {
+  if (alert.parent_id().empty()) {
+    const auto expression = members::parse_audience(alert.audience());
+    if (!expression) co_return Refusal{409, "the stored audience no longer reads", "audience"};
+    auto count = co_await audience_.count(*expression);
+    if (!count) co_return unavailable();
+    co_return count->members;
+  }
+  // A child's group, counted in a private set gone after the count.
+  const std::string key = "tmp:group:{" + random_id() + "}";
+  auto counted = co_await materialize_audience(redis_, alert, key);
+  redis::Command cleanup{"DEL", key};
+  co_await redis_.exec(std::move(cleanup));
+  if (!counted) co_return unavailable();
+  co_return *counted;
+}
+
 boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::approve(std::string id,
                                                                    auth::Principal who) {
   auto loaded = co_await load(id);
@@ -286,13 +426,12 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::approve(std::string i
                           ": only a draft alert can be approved",
                       "state"};
   }
-  const auto expression = members::parse_audience(alert.audience());
-  if (!expression) co_return Refusal{409, "the stored audience no longer reads", "audience"};
   // The audience as it is now; the send queue checks again on the frozen one.
-  auto count = co_await audience_.count(*expression);
-  if (!count) co_return unavailable();
+  auto members = co_await count_audience(alert);
+  if (auto* refusal = std::get_if<Refusal>(&members)) co_return *refusal;
+  const int64_t audience = std::get<int64_t>(members);
   const int64_t threshold = config_.alerts().approval_threshold();
-  const bool needs_second = count->members > threshold;
+  const bool needs_second = audience > threshold;
 
   Transition change{
       .allowed_from = "," + std::string(keys::state::kDraft) + ",",
@@ -300,9 +439,9 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::approve(std::string i
       .action = "alert.approve",
       .wrong_state_rule = "only a draft alert can be approved",
       .detail =
-          "audience=" + std::to_string(count->members) + " threshold=" + std::to_string(threshold),
+          "audience=" + std::to_string(audience) + " threshold=" + std::to_string(threshold),
       .refused_creator_token = needs_second ? who.token_id : "",
-      .creator_refusal = "this alert reaches " + std::to_string(count->members) +
+      .creator_refusal = "this alert reaches " + std::to_string(audience) +
                          " members, more than the approval threshold of " +
                          std::to_string(threshold) +
                          ": a second executive must approve it, not the token that created it",
@@ -318,6 +457,7 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::cancel(std::string id
   Transition change{
       .allowed_from = "," + std::string(keys::state::kDraft) + "," +
                       std::string(keys::state::kApproved) + "," +
+                      std::string(keys::state::kScheduled) + "," +
                       std::string(keys::state::kSending) + ",",
       .to = keys::state::kCancelled,
       .action = "alert.cancel",
@@ -325,7 +465,22 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::cancel(std::string id
       .fields = {std::string(field::kCancelledBy), who.name, std::string(field::kCancelledAtMs),
                  std::to_string(unix_ms(std::chrono::system_clock::now()))},
   };
-  co_return co_await transition(change, id, who);
+  auto cancelled = co_await transition(change, id, who);
+  if (std::holds_alternative<AlertResponse>(cancelled)) {
+    // Its waves and follow-ups still going stop with it: an executive who cancels a call
+    // means every message of it. (Waves not yet due find it cancelled and do not run.)
+    redis::Command children{"HVALS", keys::children(id)};
+    auto ids = co_await redis_.exec(std::move(children));
+    if (ids) {
+      for (const auto& child : ids->elements) {
+        auto stopped = co_await transition(change, child.str, who);
+        if (const auto* refusal = std::get_if<Refusal>(&stopped); refusal && refusal->status >= 500) {
+          spdlog::warn("event=alert_child_cancel_failed id={} child={}", id, child.str);
+        }
+      }
+    }
+  }
+  co_return cancelled;
 }
 
 boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::close(std::string id,

@@ -4,7 +4,8 @@
 // queue's (dispatch/send_queue.h); finishing one is the dispatch engine's.
 //
 //   draft --approve--> approved --(send queue)--> sending --(engine)--> sent --close--> closed
-//   draft, approved, sending --cancel--> cancelled
+//   draft, approved --(send queue, send_at ahead)--> scheduled --(scheduler)--> sending
+//   draft, approved, scheduled, sending --cancel--> cancelled
 //
 // Each transition checks the state and writes the new one and its audit entry in one Lua
 // script, so two officers acting at once cannot both win and the audit stream never misses
@@ -54,6 +55,19 @@ class AlertStore {
   // ("A1", "A2"...), `who` as its creator. Fields the daemon fills are overwritten.
   boost::asio::awaitable<Outcome<AlertResponse>> create(Alert alert, auth::Principal who);
 
+  // A follow-up of an alert that has been sent (sending, sent or closed) to a group of its
+  // audience (escalation/child_alert.h: `request` gives target_group, channels, messages,
+  // optionally a title), stored as a draft child with a new id, `who` as its creator. It
+  // is previewed, approved and sent like any alert.
+  boost::asio::awaitable<Outcome<AlertResponse>> create_followup(std::string parent_id,
+                                                                 Alert request,
+                                                                 auth::Principal who);
+
+  // The child of wave `index` (1-based) of a sending or sent alert: stored approved (the
+  // parent's approval covers its waves) the first time, the same id after. Refused (409)
+  // when the parent is in another state.
+  boost::asio::awaitable<Outcome<std::string>> create_wave_child(std::string parent_id, int index);
+
   // The alert with its state, approver, and delivery counts.
   boost::asio::awaitable<Outcome<AlertResponse>> get(std::string id);
 
@@ -68,8 +82,9 @@ class AlertStore {
   // and `who` is the token that created the alert.
   boost::asio::awaitable<Outcome<AlertResponse>> approve(std::string id, auth::Principal who);
 
-  // draft, approved or sending -> cancelled. The dispatch engine watches the state and
-  // stops sending within a second.
+  // draft, approved, scheduled or sending -> cancelled. The dispatch engine watches the
+  // state and stops sending within a second; the scheduler's start of a scheduled alert
+  // refuses a cancelled one (its item is removed by the :cancel route).
   boost::asio::awaitable<Outcome<AlertResponse>> cancel(std::string id, auth::Principal who);
 
   // sent -> closed: RSVPs are no longer taken.
@@ -81,6 +96,14 @@ class AlertStore {
                                                             const std::string& id,
                                                             const auth::Principal& who);
   boost::asio::awaitable<Outcome<Alert>> load(const std::string& id);
+  // Members the alert reaches now (a child: its parent's members in its group).
+  boost::asio::awaitable<Outcome<int64_t>> count_audience(const Alert& alert);
+  // Stores `child` of `parent` in the parent's slot (create_child_script); `approved_by`
+  // empty for a draft. Answers the child's id.
+  boost::asio::awaitable<Outcome<std::string>> create_child(const Alert& parent, Alert child,
+                                                           std::string slot,
+                                                           const auth::Principal& who,
+                                                           std::string approved_by);
 
   redis::Client& redis_;
   const config::Config& config_;

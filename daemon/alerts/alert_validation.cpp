@@ -5,6 +5,7 @@
 
 #include "alerts/rfc3339.h"
 #include "alerts/template.h"
+#include "escalation/child_alert.h"
 
 namespace tocsin::alerts {
 namespace {
@@ -128,6 +129,24 @@ void check_targets(const Alert& alert, Checker& check) {
   }
 }
 
+// A scheduled send (empty: sent at :send). It may be in the past: :send then sends at once.
+// It must leave time to send before the alert stops being sendable (alerts/send_deadline.h):
+// strictly before expires_at and before the event starts.
+void check_send_at(const Alert& alert, Checker& check) {
+  if (alert.send_at().empty()) return;
+  const auto send_at = parse_rfc3339(alert.send_at());
+  if (!send_at) {
+    check.add("send_at", "is not an RFC 3339 time like 2027-06-06T06:00:00-04:00");
+    return;
+  }
+  if (const auto expires = parse_rfc3339(alert.expires_at()); expires && *send_at >= *expires) {
+    check.add("send_at", "is not before expires_at: nothing would be sent");
+  }
+  if (const auto event = parse_rfc3339(alert.event_time()); event && *send_at >= *event) {
+    check.add("send_at", "is not before event_time: the event would have started");
+  }
+}
+
 }  // namespace
 
 std::vector<FieldProblem> validate_alert(const Alert& alert,
@@ -136,6 +155,14 @@ std::vector<FieldProblem> validate_alert(const Alert& alert,
   Checker check(problems);
 
   if (alert.kind() == ALERT_KIND_UNSPECIFIED) check.add("kind", "is required");
+  // Only a threat of a special law or an emergency assembly may wake members at night; an
+  // alert of another kind saying so would be held anyway, so it is refused rather than
+  // silently not honoured.
+  if (alert.ignore_quiet_hours() && alert.kind() != SPECIAL_LAW_THREAT &&
+      alert.kind() != EMERGENCY_ASSEMBLY) {
+    check.add("ignore_quiet_hours",
+              "is allowed only for SPECIAL_LAW_THREAT and EMERGENCY_ASSEMBLY alerts");
+  }
 
   const size_t title_characters = count_characters(alert.title());
   if (is_blank(alert.title())) {
@@ -157,8 +184,21 @@ std::vector<FieldProblem> validate_alert(const Alert& alert,
     check.add("expires_at", "is in the past: nothing would be sent");
   }
 
+  check_send_at(alert, check);
   check_pickup_points(alert, check);
   check_targets(alert, check);
+  for (auto& problem : escalation::validate_waves(alert)) problems.push_back(std::move(problem));
+  return problems;
+}
+
+std::vector<FieldProblem> validate_messages(const Alert& alert) {
+  std::vector<FieldProblem> problems;
+  Checker check(problems);
+  if (alert.channels() == CHANNEL_UNSPECIFIED) {
+    check.add("channels", "choose SMS, EMAIL or BOTH");
+  } else {
+    check_messages(alert, check);
+  }
   return problems;
 }
 

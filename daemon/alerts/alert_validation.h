@@ -28,4 +28,9 @@ inline constexpr size_t kMaxSmsTemplateCharacters = 1600;
 std::vector<FieldProblem> validate_alert(const Alert& alert,
                                          std::chrono::system_clock::time_point now);
 
+// The problems of the channels and messages alone ("channels", "messages.fr.sms"), as
+// validate_alert() checks them: for a wave or a follow-up, whose texts are checked
+// against their parent's pickup points.
+std::vector<FieldProblem> validate_messages(const Alert& alert);
+
 }  // namespace tocsin::alerts

@@ -6,6 +6,8 @@
 #include "api/routes.h"
 #include "api/services.h"
 #include "dispatch/send_queue.h"
+#include "schedule/scheduled_send.h"
+#include "schedule/scheduler.h"
 #include "http/json.h"
 #include "http/router.h"
 #include "log/log.h"
@@ -75,6 +77,7 @@ unsigned send_refusal_status(dispatch::SendStart::Status status) {
     case Status::expired:
       return 409;
     case Status::started:
+    case Status::scheduled:
       break;
   }
   return 500;
@@ -91,6 +94,7 @@ std::string_view send_refusal_field(dispatch::SendStart::Status status) {
       return "expires_at";
     case Status::needs_approval:
     case Status::started:
+    case Status::scheduled:
       break;
   }
   return {};
@@ -127,6 +131,30 @@ void add_alert_routes(http::Router& router, Services& services) {
                co_return answer(201, previewed);
              });
 
+  // A follow-up or correction ("Changement de lieu") to a group of a sent alert's
+  // audience: the body is an Alert with target_group, channels, messages and optionally a
+  // title (escalation/child_alert.h). Created as a draft child with its preview, then
+  // approved and sent like any alert, under the same approval rule, with the same audit.
+  router.add("POST", "/v1/alerts/{id}/followups", {.roles = officers, .needs_redis = true},
+             [store](Request& request) -> boost::asio::awaitable<Response> {
+               Alert followup;
+               std::string parse_error;
+               if (!http::from_json(request.body, &followup, &parse_error)) {
+                 co_return error_response(400, "malformed JSON body: " + parse_error, "body");
+               }
+               auto created = co_await store->create_followup(
+                   request.path_params["id"], std::move(followup), *request.principal);
+               if (std::holds_alternative<alerts::Refusal>(created)) co_return answer(201, created);
+               const std::string id = std::get<AlertResponse>(created).alert().id();
+               auto previewed = co_await store->preview(id);
+               if (std::holds_alternative<alerts::Refusal>(previewed)) {
+                 spdlog::warn("event=alert_preview_failed id={} status={}", id,
+                              std::get<alerts::Refusal>(previewed).status);
+                 co_return answer(201, created);
+               }
+               co_return answer(201, previewed);
+             });
+
   router.add("GET", "/v1/alerts", {.roles = readers, .needs_redis = true},
              [store](Request& request) -> boost::asio::awaitable<Response> {
                const auto limit = list_limit(request);
@@ -154,11 +182,31 @@ void add_alert_routes(http::Router& router, Services& services) {
 
   router.add("POST", "/v1/alerts/{id}:approve", {.roles = officers, .needs_redis = true},
              transition_handler(store, &alerts::AlertStore::approve));
+  // A scheduled alert's item is removed once the alert is cancelled. Should that fail (or
+  // the item be running already), the item finds the alert cancelled and sends nothing:
+  // the send queue's start refuses a cancelled alert atomically.
   router.add("POST", "/v1/alerts/{id}:cancel", {.roles = officers, .needs_redis = true},
-             transition_handler(store, &alerts::AlertStore::cancel));
+             [store, &services](Request& request) -> boost::asio::awaitable<Response> {
+               const std::string id = request.path_params["id"];
+               auto cancelled = co_await store->cancel(id, *request.principal);
+               if (std::holds_alternative<AlertResponse>(cancelled)) {
+                 auto removed = co_await services.scheduler.unschedule(
+                     std::string(schedule::kScheduledSendKind), id);
+                 if (!removed) {
+                   spdlog::warn("event=alert_unschedule_failed id={} error={}", id,
+                                log::quote(removed.error().message()));
+                 }
+               }
+               co_return answer(200, cancelled);
+             });
   router.add("POST", "/v1/alerts/{id}:close", {.roles = officers, .needs_redis = true},
              transition_handler(store, &alerts::AlertStore::close));
 
+  // Sends the alert now, or, when its send_at is still ahead, schedules it: the same
+  // checks (state, the approval rule on the audience as it is now, expiry), then state
+  // `scheduled` and 202. A scheduled alert's audience is frozen only when it is sent, at
+  // send_at: members imported meanwhile get it too, as an executive scheduling Monday's
+  // 6:00 call on Friday expects. Until then :cancel stops it.
   router.add("POST", "/v1/alerts/{id}:send", {.roles = officers, .needs_redis = true},
              [store, &services](Request& request) -> boost::asio::awaitable<Response> {
                const std::string id = request.path_params["id"];
@@ -169,7 +217,8 @@ void add_alert_routes(http::Router& router, Services& services) {
                if (!started) {
                  co_return error_response(503, "Redis is unavailable; try again shortly");
                }
-               if (started->status != dispatch::SendStart::Status::started) {
+               if (started->status != dispatch::SendStart::Status::started &&
+                   started->status != dispatch::SendStart::Status::scheduled) {
                  spdlog::info("event=alert_send_refused id={} state={} by={}", id,
                               log::quote(started->state), log::quote(request.principal->name));
                  co_return error_response(send_refusal_status(started->status), started->message,

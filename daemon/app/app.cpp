@@ -23,6 +23,7 @@
 #include "alerts/local_time.h"
 #include "app/gateways.h"
 #include "dispatch/engine.h"
+#include "escalation/wave_runner.h"
 #include "events/event_hub.h"
 #include "events/event_routes.h"
 #include "events/turnout_publisher.h"
@@ -35,6 +36,7 @@
 #include "log/log.h"
 #include "metrics/registry.h"
 #include "redis/client.h"
+#include "schedule/scheduled_send.h"
 #include "schedule/scheduler.h"
 #include "util/clock.h"
 
@@ -99,6 +101,8 @@ void add_dispatch_metrics(metrics::Registry& metrics, const dispatch::Engine& en
        &dispatch::EngineStats::failed},
       {"tocsin_dispatch_retries_total", "Send attempts scheduled again.", Kind::counter,
        &dispatch::EngineStats::retries},
+      {"tocsin_dispatch_held_total", "Messages held until the end of quiet hours.",
+       Kind::counter, &dispatch::EngineStats::held},
       {"tocsin_dispatch_expired_total", "Messages not sent before their alert expired.",
        Kind::counter, &dispatch::EngineStats::expired},
       {"tocsin_dispatch_dropped_total", "Messages not sent because their alert was cancelled.",
@@ -181,6 +185,9 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   schedule::Scheduler scheduler(executor, redis, clock, schedule_options);
   clock_follower.on_moved([&scheduler] { scheduler.notify(); });
   dispatch::SendQueue send_queue(redis, config, clock);
+  // Escalation waves: each alert's reminders and follow-ups, run by the scheduler when due.
+  escalation::WaveRunner waves(redis, config, clock, send_queue);
+  waves.handle_waves(scheduler);
   dispatch::ReceiptStore receipts(redis);
   replies::InboundStore inbound(redis);
   // The engine is built once the port is known (below): gateways put the public URL in
@@ -261,6 +268,9 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   if (daemon_options.test_clock) {
     asio::co_spawn(executor, clock_follower.run(), log_failure("test_clock"));
   }
+  // Scheduled alerts start at their send_at (schedule/scheduled_send.h).
+  scheduler.handle(std::string(schedule::kScheduledSendKind),
+                   schedule::scheduled_send_handler(redis, send_queue));
   // Its handlers are registered above; an item left running by a stop is
   // taken again after its lease (handlers are idempotent), so it is not waited for.
   asio::co_spawn(executor, scheduler.run(), log_failure("scheduler"));

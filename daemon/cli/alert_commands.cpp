@@ -2,12 +2,14 @@
 #include <google/protobuf/text_format.h>
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <ctime>
 #include <iostream>
 #include <memory>
 #include <optional>
 
 #include "alerts/preview_text.h"
+#include "alerts/rfc3339.h"
 #include "cli/api_client.h"
 #include "cli/commands.h"
 #include "cli/context.h"
@@ -72,6 +74,35 @@ std::string state_of(const Alert& alert) {
   return lower(AlertState_Name(alert.state()));
 }
 
+// send_at in the reader's own time zone ("Mon 2026-11-23 06:00 EST"): whoever checks a
+// scheduled call reads it on their clock. The RFC 3339 text when it does not parse.
+std::string local_time(const std::string& rfc3339) {
+  const auto when = alerts::parse_rfc3339(rfc3339);
+  if (!when) return rfc3339;
+  const std::time_t t = std::chrono::system_clock::to_time_t(*when);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buffer[48];
+  std::strftime(buffer, sizeof buffer, "%a %Y-%m-%d %H:%M %Z", &tm);
+  return buffer;
+}
+
+// "scheduled for Mon 2026-11-23 06:00 EST" for a scheduled alert, else the state.
+std::string state_line(const Alert& alert) {
+  if (alert.state() == SCHEDULED && !alert.send_at().empty()) {
+    return state_of(alert) + " for " + local_time(alert.send_at());
+  }
+  return state_of(alert);
+}
+
+// "45 min after sending, to no_answer by sms" / "at Sun 2027-06-06 05:00 EDT, to ...".
+std::string wave_line(const Wave& wave) {
+  const std::string when = wave.at().empty()
+                               ? std::to_string(wave.delay_minutes()) + " min after sending"
+                               : "at " + local_time(wave.at());
+  return when + ", to " + wave.target_group() + " by " + lower(Channel_Name(wave.channels()));
+}
+
 void print_next_step(const AlertResponse& response) {
   const std::string& id = response.alert().id();
   if (response.needs_second_approval()) {
@@ -89,13 +120,24 @@ void print_alert(const AlertResponse& response) {
       {"alert", alert.code() + "  (" + alert.id() + ")"},
       {"title", alert.title()},
       {"kind", lower(AlertKind_Name(alert.kind()))},
-      {"state", state_of(alert)},
+      {"state", state_line(alert)},
       {"audience", alert.audience()},
       {"channels", lower(Channel_Name(alert.channels()))},
       {"event time", alert.event_time()},
       {"expires at", alert.expires_at()},
       {"created", "by " + alert.created_by() + ", " + utc_time(alert.created_at_unix())},
   };
+  if (!alert.send_at().empty() && alert.state() != SCHEDULED) {
+    rows.push_back({"send at", local_time(alert.send_at())});
+  }
+  if (!alert.parent_id().empty()) {
+    rows.push_back({alert.wave_index() > 0 ? "wave " + std::to_string(alert.wave_index()) + " of"
+                                           : "follow-up of",
+                    alert.parent_id() + "  (to " + alert.target_group() + ")"});
+  }
+  for (int i = 0; i < alert.waves_size(); ++i) {
+    rows.push_back({"wave " + std::to_string(i + 1), wave_line(alert.waves(i))});
+  }
   if (!alert.approved_by().empty()) rows.push_back({"approved", "by " + alert.approved_by()});
   if (!response.cancelled_by().empty()) {
     rows.push_back({"cancelled", "by " + response.cancelled_by()});
@@ -138,7 +180,7 @@ void add_transition(CLI::App& alert, const Context& context, const std::string& 
     }
     const AlertResponse response = parse_reply<AlertResponse>(body);
     const Alert& alert = response.alert();
-    std::cout << "alert " << alert.code() << " (" << alert.id() << ") is " << state_of(alert);
+    std::cout << "alert " << alert.code() << " (" << alert.id() << ") is " << state_line(alert);
     if (response.frozen_audience() > 0) {
       std::cout << ": " << response.frozen_audience() << " members";
     }
@@ -168,6 +210,39 @@ void add_alert_commands(CLI::App& app, const Context& context) {
     const AlertResponse response = parse_reply<AlertResponse>(body);
     std::cout << "created alert " << response.alert().id() << "  code " << response.alert().code()
               << "  (" << state_of(response.alert()) << ")\n\n";
+    if (!response.has_preview()) {
+      std::cout << "preview unavailable for now: tocsin alert preview " << response.alert().id()
+                << "\n";
+      return;
+    }
+    alerts::write_preview(std::cout, response);
+    print_next_step(response);
+  });
+
+  auto followup_id = std::make_shared<std::string>();
+  auto followup_file = std::make_shared<std::string>();
+  auto* followup = alert->add_subcommand(
+      "followup",
+      "a follow-up or correction to a group of a sent alert's members (e.g. a new place)");
+  followup->add_option("ID", *followup_id, "the sent alert's id")->required();
+  followup
+      ->add_option("FILE", *followup_file,
+                   "target_group, channels, messages (text format, e.g. "
+                   "config/alerts/followup-place-change.textpb)")
+      ->required();
+  followup->callback([&context, followup_id, followup_file] {
+    const Alert request = read_alert_file(*followup_file);
+    ApiClient api(context.url, context.token);
+    const std::string body =
+        api.post("/v1/alerts/" + url_escape(*followup_id) + "/followups", http::to_json(request));
+    if (context.json) {
+      std::cout << body << "\n";
+      return;
+    }
+    const AlertResponse response = parse_reply<AlertResponse>(body);
+    std::cout << "created follow-up " << response.alert().id() << " of alert "
+              << response.alert().code() << " to " << response.alert().target_group() << "  ("
+              << state_of(response.alert()) << ")\n\n";
     if (!response.has_preview()) {
       std::cout << "preview unavailable for now: tocsin alert preview " << response.alert().id()
                 << "\n";

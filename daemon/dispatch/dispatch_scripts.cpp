@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "escalation/target_group.h"
 #include "turnout/reach_lua.h"
 
 namespace tocsin::dispatch {
@@ -10,13 +11,20 @@ namespace tocsin::dispatch {
 // the alert's reach counts, and the prepare step counts the members of fresh jobs as
 // targeted (once each) if the targeting pass at send has not yet.
 const redis::Script& prepare_script() {
-  static const redis::Script script(std::string(turnout::kReachLua) + R"lua(
+  static const redis::Script script(std::string(turnout::kReachLua) +
+                                    std::string(escalation::kGroupLua) + R"lua(
 local id, mode, channels = ARGV[1], ARGV[2], ARGV[3]
 local base = 'alert:{' .. id .. '}'
-local delivery, owners, counts, links = base .. ':delivery', base .. ':to', base .. ':count',
-                                        base .. ':links'
+local delivery, owners, counts = base .. ':delivery', base .. ':to', base .. ':count'
 local chosen = { sms = channels == 'sms' or channels == 'both',
                  email = channels == 'email' or channels == 'both' }
+-- A child (a wave or a follow-up) goes only to those still in its group of the parent's
+-- audience (escalation/target_group.h), checked here, just before each is sent; its RSVP
+-- links are the parent's, since answers count there.
+local child = redis.call('HMGET', base, 'parent', 'target_group')
+local parent, group = child[1], child[2]
+local links = (parent and 'alert:{' .. parent .. '}' or base) .. ':links'
+local left_group = false  -- the member being prepared has left the group: their state
 
 -- The member's states by channel, read when first needed (false: none): as found, and
 -- as this call leaves them, for the member's reach (turnout/reach_lua.h).
@@ -56,6 +64,8 @@ local function decide(member, channel, address, retry_channel)
     final = 'skipped:no_address'
   elseif mode == 'expire' then
     final = 'expired'
+  elseif left_group then
+    final = left_group
   elseif redis.call('SISMEMBER', 'optout:' .. channel, address) == 1 then
     final = 'opted_out'
   else
@@ -91,6 +101,8 @@ while i <= #ARGV do
     if turnout_target(base, member, place) then changed = true end
   end
   found, states, dirty = {}, {}, false
+  left_group = parent and not group_member('alert:{' .. parent .. '}', member, group) and
+               group_left_state(group)
   local codes = {}
   for _, channel in ipairs({ 'sms', 'email' }) do
     if bytes then

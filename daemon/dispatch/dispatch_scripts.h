@@ -5,6 +5,8 @@
 //   prepare_script   before sending a job's members: skips those with a delivery state
 //                    already (the idempotency check), records opt-outs, shared addresses
 //                    and expiry, claims each address for one member, stores RSVP link tags.
+//                    For a child alert (a wave, a follow-up), skips the members who have
+//                    left its group since it was planned (skipped:answered for a reminder).
 //   record_script    after sending: delivery states, gateway message ids, counters,
 //                    retries into q:retry, job acknowledgements, and `sent` when an
 //                    alert's last job and retry are done. Replaying a batch changes nothing
@@ -28,7 +30,8 @@ namespace tocsin::dispatch {
 // Returns per member: { member id, Member bytes or "", sms code, email code, mobile,
 // email } where a code is "send"; "none" (channel not chosen, or no address); "done" (the
 // message has a state already: the idempotency check); or a final state to record
-// (opted_out, expired, skipped:shared, skipped:removed). A job's final states are written
+// (opted_out, expired, skipped:shared, skipped:removed, skipped:answered,
+// skipped:left_group). A job's final states are written
 // by the script itself; a retry's are left to the record step, which alone takes a
 // member out of q:retry.
 const redis::Script& prepare_script();

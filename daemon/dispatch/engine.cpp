@@ -29,6 +29,7 @@
 #include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "schedule/quiet_hours.h"
 #include "util/clock.h"
 
 namespace tocsin::dispatch {
@@ -119,6 +120,9 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     bool urgent = false;
     int64_t expires_at_ms = 0;  // the send deadline: expiry or event start (send_deadline.h)
     std::string channels;
+    // Whose RSVP links its messages carry: its own id, or a child's parent's (a wave's or
+    // follow-up's answers count on the alert it follows).
+    std::string rsvp_alert_id;
     Clock::time_point last_used;
 
     bool expired(int64_t now) const { return expires_at_ms > 0 && now >= expires_at_ms; }
@@ -313,14 +317,15 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
                         std::string(keys::field::kProto),
                         std::string(keys::field::kKind),
                         std::string(keys::field::kState),
-                        std::string(keys::field::kExpiresAtMs)};
+                        std::string(keys::field::kExpiresAtMs),
+                        std::string(keys::field::kParent)};
     auto reply = co_await redis.exec(std::move(read));
     if (!reply) co_return reply.error();
     // An error reply (LOADING while Redis restarts) says nothing about the alert: never
     // take it for "no such alert", which would acknowledge its jobs unsent.
     if (reply->is_error()) co_return std::make_error_code(std::errc::resource_unavailable_try_again);
     AlertInfo* none = nullptr;
-    if (reply->elements.size() != 4 || reply->elements[0].is_nil()) co_return none;
+    if (reply->elements.size() != 5 || reply->elements[0].is_nil()) co_return none;
     Alert alert;
     if (!alert.ParseFromString(reply->elements[0].str)) co_return none;
     AlertInfo info;
@@ -330,6 +335,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     info.expires_at_ms =
         alerts::send_deadline_ms(std::atoll(reply->elements[3].str.c_str()), alert.event_time());
     info.channels = channels_word(alert.channels());
+    info.rsvp_alert_id = reply->elements[4].is_nil() ? id : reply->elements[4].str;
     info.renderer = std::make_shared<MessageRenderer>(std::move(alert), config.time_zone());
     info.last_used = Clock::now();
     co_return &alerts.insert_or_assign(id, std::move(info)).first->second;
@@ -339,6 +345,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<void> watch_alerts() {
     while (!stopping) {
       co_await periodic(watch_tick, milliseconds(250));
+      log_holds();
       if (alerts.empty()) continue;
       std::vector<std::string> ids;
       std::vector<redis::Command> commands;
@@ -423,10 +430,13 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
       held_jobs.erase(entry.id);
       co_return false;
     }
+    // Held open while its members are queued: one recorded at once (held for quiet hours,
+    // failed) must not acknowledge the job before the rest are queued.
+    ++job->open;
     for (size_t i = 0; i < prepared->size(); ++i) {
       queue_member(*alert, (*prepared)[i], job, nullptr);
     }
-    if (job->open == 0) acknowledge(*job);
+    if (--job->open == 0) acknowledge(*job);
     co_return true;
   }
 
@@ -446,7 +456,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     std::vector<std::string> tags;
     tags.reserve(members.size());
     for (size_t i = 0; i < members.size(); ++i) {
-      tags.push_back(alerts::rsvp_tag(rsvp_secret, alert_id, members[i]));
+      tags.push_back(alerts::rsvp_tag(rsvp_secret, alert.rsvp_alert_id, members[i]));
       args.push_back(members[i]);
       args.push_back(tags.back());
       args.push_back(retry_channels[i]);
@@ -504,6 +514,12 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
                                      retry ? retry->text : std::string()));
         continue;
       }
+      if (code == "send") {
+        if (const auto until = quiet_until(alert, c)) {
+          hold(alert, prepared.member_id, kChannels[c], *until, job, retry);
+          continue;
+        }
+      }
       if (code != "send") {
         // A final state: written already for a job; to be written for a retry, which
         // leaves q:retry only through the record step.
@@ -543,6 +559,131 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
       if (job) ++job->open;
       (alert.urgent ? queue->second->urgent : queue->second->routine).push_back(std::move(pending));
       queue->second->wakeup.notify();
+    }
+  }
+
+  // --- quiet hours (config alerts.quiet_hours) --------------------------------------------
+
+  struct QuietRule {
+    schedule::QuietWindow window;
+    std::set<int> kinds;
+    bool channel[2] = {false, false};  // sms, email
+  };
+
+  static std::vector<QuietRule> quiet_rules_of(const config::Config& config) {
+    std::vector<QuietRule> rules;
+    for (const auto& entry : config.alerts().quiet_hours()) {
+      QuietRule rule;
+      // Validated at load (config/check_quiet_hours.cpp); an unparsable clock, never
+      // expected here, leaves an empty window rather than holding everything.
+      rule.window.start_minute = schedule::parse_clock(entry.start()).value_or(0);
+      rule.window.end_minute = schedule::parse_clock(entry.end()).value_or(0);
+      rule.kinds.insert(entry.kinds().begin(), entry.kinds().end());
+      rule.channel[0] = entry.channels() == SMS || entry.channels() == BOTH;
+      rule.channel[1] = entry.channels() == EMAIL || entry.channels() == BOTH;
+      rules.push_back(std::move(rule));
+    }
+    return rules;
+  }
+
+  const std::vector<QuietRule> quiet_rules = quiet_rules_of(config);
+  // Each rule's held_until at the start of the current second of the engine's clock: the
+  // local time is read once a second, not once per message (windows move by whole minutes).
+  int64_t quiet_second = -1;
+  std::vector<std::optional<int64_t>> quiet_ends;
+
+  // Holds counted per alert and window end, logged once the alert's holds pause.
+  struct HoldCount {
+    uint64_t held = 0;
+    uint64_t logged = 0;
+    Clock::time_point last;
+  };
+  std::map<std::pair<std::string, int64_t>, HoldCount> hold_counts;
+
+  // When a message of `alert` on channel index `c` may go, if a quiet window holds it now.
+  std::optional<int64_t> quiet_until(const AlertInfo& alert, int c) {
+    if (quiet_rules.empty()) return std::nullopt;
+    const Alert& stored = alert.renderer->alert();
+    // The emergency kinds go through only when the alert says so (alert_validation.cpp
+    // refuses the flag on other kinds; an older record is checked here all the same).
+    if (stored.ignore_quiet_hours() &&
+        (stored.kind() == SPECIAL_LAW_THREAT || stored.kind() == EMERGENCY_ASSEMBLY)) {
+      return std::nullopt;
+    }
+    const int64_t now = now_ms();
+    if (now / 1000 != quiet_second) {
+      quiet_second = now / 1000;
+      quiet_ends.assign(quiet_rules.size(), std::nullopt);
+      const std::chrono::system_clock::time_point at{milliseconds(now)};
+      for (size_t i = 0; i < quiet_rules.size(); ++i) {
+        if (auto end = schedule::held_until(quiet_rules[i].window, at, config.time_zone())) {
+          quiet_ends[i] =
+              std::chrono::duration_cast<milliseconds>(end->time_since_epoch()).count();
+        }
+      }
+    }
+    std::optional<int64_t> until;
+    for (size_t i = 0; i < quiet_rules.size(); ++i) {
+      const QuietRule& rule = quiet_rules[i];
+      if (!quiet_ends[i] || !rule.channel[c] || !rule.kinds.contains(stored.kind())) continue;
+      // Overlapping windows: wait for the last to end rather than wake up in between.
+      if (!until || *quiet_ends[i] > *until) until = quiet_ends[i];
+    }
+    return until;
+  }
+
+  // A message in quiet hours: recorded as a retry due when the window ends, with the same
+  // attempt number (holding is no failed attempt), so the retry path prepares it again
+  // then. The member's state is "retrying" and the alert counts it in retries_pending, so
+  // it is not `sent` while messages wait. When the window outlasts the send deadline, the
+  // message is expired at once instead.
+  void hold(const AlertInfo& alert, const std::string& member_id, const char* channel,
+            int64_t until, const std::shared_ptr<Job>& job, const RetryEntry* retry) {
+    adapters::OutgoingMessage message;
+    message.alert_id = alert.renderer->alert().id();
+    message.member_id = member_id;
+    message.channel = channel;
+    Pending pending;
+    pending.job = job;
+    if (job) ++job->open;
+    const std::string from = retry ? retry->text : std::string();
+    if (alert.expires_at_ms > 0 && until >= alert.expires_at_ms) {
+      count_final(keys::delivery_state::kExpired);
+      complete(pending, result_item(message, std::string(keys::delivery_state::kExpired), from));
+      return;
+    }
+    RecordItem item;
+    item.op = RecordItem::Op::retry;
+    item.alert_id = message.alert_id;
+    item.member_or_queue = member_id;
+    item.channel_or_entry = channel;
+    item.state_or_due = std::to_string(until);
+    item.entry_to_add = retry_text(message.alert_id, member_id, channel, retry ? retry->attempt : 1);
+    item.entry_to_remove = from;
+    ++stats.held;
+    complete(pending, std::move(item));
+    HoldCount& count = hold_counts[{message.alert_id, until}];
+    ++count.held;
+    count.last = Clock::now();
+  }
+
+  // One line per alert and window, once no message of it was held for a second (a blast
+  // holds its members within moments of each other): not a line per member.
+  void log_holds() {
+    const auto now = Clock::now();
+    for (auto it = hold_counts.begin(); it != hold_counts.end();) {
+      HoldCount& count = it->second;
+      if (count.held > count.logged && now - count.last >= std::chrono::seconds(1)) {
+        spdlog::info("event=dispatch_quiet_hours_hold alert={} held={} until={}", it->first.first,
+                     count.held - count.logged, it->first.second);
+        count.logged = count.held;
+      }
+      // Forgotten an hour after its last hold.
+      if (count.held == count.logged && now - count.last > std::chrono::hours(1)) {
+        it = hold_counts.erase(it);
+      } else {
+        ++it;
+      }
     }
   }
 

@@ -42,6 +42,7 @@ struct EngineStats {
   uint64_t sent = 0;       // accepted by a gateway
   uint64_t failed = 0;     // permanently
   uint64_t retries = 0;    // scheduled
+  uint64_t held = 0;       // waiting for the end of quiet hours (config alerts.quiet_hours)
   uint64_t fallbacks = 0;  // SMS failed permanently, sent by email instead
   uint64_t opted_out = 0;  // found opted out, before or by the send
   uint64_t expired = 0;

@@ -6,6 +6,13 @@
 // emergency kinds, q:send:routine for the others) and marks the alert `sending`. The script
 // is atomic, so a crash leaves either an alert still approved (send again) or one whose
 // every job is durable in Redis.
+//
+// An alert whose send_at is still ahead is scheduled instead (issue 8): :send makes the
+// same checks (state, approval rule, expiry) on the audience as it is now, and one script
+// marks it `scheduled` and adds the scheduler item "send|<id>" due at send_at. The
+// audience is frozen only when that item runs (schedule/scheduled_send.h): members
+// imported in between are sent to, as an executive scheduling Monday's 6:00 call on
+// Friday expects.
 
 #include <boost/asio/awaitable.hpp>
 
@@ -30,17 +37,22 @@ namespace tocsin::dispatch {
 struct SendStart {
   enum class Status {
     started,                // state is now sending; jobs are queued
+    scheduled,              // state is now scheduled; sent at send_at_ms
     not_found,              // no such alert
-    wrong_state,            // not draft or approved (already sending, sent, cancelled...)
+    wrong_state,            // not draft or approved (already sending, sent, cancelled...);
+                            // from the scheduler: not scheduled
     needs_approval,         // audience above alerts.approval_threshold, not approved by a
                             // second executive
     expired,                // its expires_at has passed: nothing would be sent
   };
+  // Who asks: an officer's :send, or the scheduler at a scheduled alert's send_at.
+  enum class Origin { officer, schedule };
   Status status = Status::not_found;
   std::string message;        // for people, when not started
   std::string state;          // the alert's state after the call
   int64_t audience_size = 0;  // frozen members
   int64_t jobs = 0;           // queue entries written
+  int64_t send_at_ms = 0;     // when scheduled: when it will be sent
 };
 
 class SendQueue {
@@ -52,10 +64,26 @@ class SendQueue {
   // Called by POST /v1/alerts/{id}:send. A draft alert may be sent without approval when
   // its frozen audience is within the approval threshold; above it, it must have been
   // approved by a token other than its creator's. Writes the transition to the audit
-  // stream, with `who` as the actor.
-  boost::asio::awaitable<Result<SendStart>> start(std::string alert_id, auth::Principal who);
+  // stream, with `who` as the actor. An alert whose send_at is after the clock's now is
+  // scheduled (status `scheduled`) rather than started.
+  //
+  // Origin::schedule is the scheduler's "send" handler only: it starts a `scheduled` alert
+  // (and nothing else: a cancelled one is refused, atomically), `who` being the executive
+  // who scheduled it. What a person would have been told there is recorded instead: past
+  // its expiry the alert becomes `cancelled` (cancelled_by "expiry"); an audience grown
+  // past the approval threshold without a second executive's approval sends it back to
+  // `draft`, unapproved. Each with an audit entry.
+  boost::asio::awaitable<Result<SendStart>> start(std::string alert_id, auth::Principal who,
+                                                  SendStart::Origin origin =
+                                                      SendStart::Origin::officer);
 
  private:
+  // The scheduling step of start(): `staged` holds the audience as it is now.
+  boost::asio::awaitable<Result<SendStart>> schedule(const std::string& alert_id,
+                                                     const auth::Principal& who,
+                                                     const std::string& staged,
+                                                     int64_t send_at_ms, int64_t now_ms);
+
   redis::Client& redis_;
   const config::Config& config_;
   const Clock& clock_;

@@ -10,13 +10,25 @@ namespace tocsin::replies {
 const redis::Script& match_replies_script() {
   static const redis::Script script(R"lua(
 -- The open alerts among the 200 most recently created, most recently sent first. Read at
--- each batch, so a reply to an alert sent a moment ago finds it.
-local open, open_by_id = {}, {}
+-- each batch, so a reply to an alert sent a moment ago finds it. A child (a wave or a
+-- follow-up: it has a parent) went to its own numbers, but answers count on its parent,
+-- and only while the parent takes answers.
+local states, open = {}, {}
+local function state_of(id)
+  if states[id] == nil then
+    local f = redis.call('HMGET', 'alert:{' .. id .. '}', 'state', 'sending_at_ms', 'parent')
+    states[id] = { state = f[1], at = tonumber(f[2]) or 0, parent = f[3] }
+  end
+  return states[id]
+end
+local function takes_answers(s) return s.state == 'sending' or s.state == 'sent' end
 for _, id in ipairs(redis.call('ZREVRANGE', 'alerts', 0, 199)) do
-  local f = redis.call('HMGET', 'alert:{' .. id .. '}', 'state', 'sending_at_ms')
-  if f[1] == 'sending' or f[1] == 'sent' then
-    open[#open + 1] = { id = id, at = tonumber(f[2]) or 0 }
-    open_by_id[id] = true
+  local s = state_of(id)
+  if takes_answers(s) then
+    local target = s.parent or id
+    if target == id or takes_answers(state_of(target)) then
+      open[#open + 1] = { id = id, target = target, at = s.at }
+    end
   end
 end
 table.sort(open, function(a, b) return a.at > b.at end)
@@ -26,14 +38,18 @@ for b = 1, #ARGV - 1, 2 do
   local number, code = ARGV[b], ARGV[b + 1]
   local candidates = open
   if code ~= '' then
+    -- The quoted code names the parent; its children share it.
     local id = redis.call('GET', 'alert:code:' .. code)
-    candidates = (id and open_by_id[id]) and { { id = id } } or {}
+    candidates = {}
+    for _, candidate in ipairs(open) do
+      if candidate.target == id then candidates[#candidates + 1] = candidate end
+    end
   end
   local alert, member = '', ''
   for _, candidate in ipairs(candidates) do
     local m = redis.call('HGET', 'alert:{' .. candidate.id .. '}:to', number)
     if m then
-      alert, member = candidate.id, m
+      alert, member = candidate.target, m
       break
     end
   end

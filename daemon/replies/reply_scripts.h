@@ -11,7 +11,8 @@ namespace tocsin::replies {
 // Which alert and member each reply answers. ARGV: per reply the sender's number (E.164)
 // and the code the reply quotes (or ""). A reply answers the most recently sent open alert
 // (sending or sent, among the 200 latest) that went to its number, or, when it quotes a
-// code, that alert if it is open and went to its number. Returns per reply
+// code, that alert if it is open and went to its number. A reply to a wave or follow-up
+// (a child alert) answers its parent, if the parent is open. Returns per reply
 // { alert, member, region, sector, local, language, title }, all empty when none.
 const redis::Script& match_replies_script();
 

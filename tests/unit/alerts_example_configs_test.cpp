@@ -57,6 +57,13 @@ TEST(AlertsExampleConfigs, EmergencyAssembly) {
   }
   EXPECT_NE(preview.sms(1).text().find("dimanche 6 juin, 10 h 00"), std::string::npos);
   EXPECT_NE(preview.sms(0).text().find("Sunday, June 6, 10:00 a.m."), std::string::npos);
+
+  // A reminder, an email to those the SMS missed, and the bus details on the morning.
+  ASSERT_EQ(alert.waves_size(), 3);
+  EXPECT_EQ(alert.waves(0).target_group(), "no_answer");
+  EXPECT_EQ(alert.waves(1).target_group(), "not_delivered");
+  EXPECT_EQ(alert.waves(2).target_group(), "yes_with_bus");
+  EXPECT_LT(*parse_rfc3339(alert.waves(2).at()), *parse_rfc3339(alert.expires_at()));
 }
 
 TEST(AlertsExampleConfigs, BannerDrop) {

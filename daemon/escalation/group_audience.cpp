@@ -1,0 +1,52 @@
+#include "escalation/group_audience.h"
+
+#include "alerts/alert_keys.h"
+#include "escalation/target_group.h"
+#include "redis/client.h"
+#include "redis/script.h"
+
+namespace tocsin::escalation {
+
+const redis::Script& group_slice_script() {
+  static const redis::Script script(std::string(kGroupLua) + R"lua(
+local parent, group, destination = 'alert:{' .. ARGV[1] .. '}', ARGV[2], ARGV[3]
+local chosen = {}
+for i = 4, #ARGV do
+  if group_member(parent, ARGV[i], group) then chosen[#chosen + 1] = ARGV[i] end
+end
+if #chosen == 0 then return 0 end
+return redis.call('SADD', destination, unpack(chosen))
+)lua");
+  return script;
+}
+
+boost::asio::awaitable<Result<int64_t>> materialize_group(redis::Client& redis,
+                                                          const std::string& parent_id,
+                                                          const std::string& group,
+                                                          const std::string& destination) {
+  redis::Command clear{"DEL", destination};
+  auto cleared = co_await redis.exec(std::move(clear));
+  if (!cleared) co_return cleared.error();
+  int64_t added = 0;
+  std::string cursor = "0";
+  do {
+    redis::Command scan{"SSCAN", alerts::keys::audience(parent_id), cursor, "COUNT",
+                        std::to_string(kGroupSlice)};
+    auto page = co_await redis.exec(std::move(scan));
+    if (!page) co_return page.error();
+    if (page->elements.size() != 2) co_return std::make_error_code(std::errc::io_error);
+    cursor = page->elements[0].str;
+    if (page->elements[1].elements.empty()) continue;
+    std::vector<std::string> args{parent_id, group, destination};
+    args.reserve(3 + page->elements[1].elements.size());
+    for (auto& member : page->elements[1].elements) args.push_back(std::move(member.str));
+    std::vector<std::string> no_keys;
+    auto reply = co_await redis.eval(group_slice_script(), std::move(no_keys), std::move(args));
+    if (!reply) co_return reply.error();
+    if (reply->is_error()) co_return std::make_error_code(std::errc::io_error);
+    added += reply->integer;
+  } while (cursor != "0");
+  co_return added;
+}
+
+}  // namespace tocsin::escalation
