@@ -236,7 +236,9 @@ async function showAlerts() {
   setMessage(message, t("loading"));
   try {
     const list = await state.api.getJson("/v1/alerts?limit=100");
-    state.alerts = list.alerts || [];
+    // A wave or follow-up (a child alert) is not listed: its answers count on its alert,
+    // whose board is the one to watch.
+    state.alerts = (list.alerts || []).filter((alert) => !alert.parentId);
     setMessage(message, state.alerts.length ? "" : t("alerts_empty"));
     renderAlerts();
   } catch (error) {
