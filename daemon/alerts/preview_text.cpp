@@ -1,5 +1,6 @@
 #include "alerts/preview_text.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -73,6 +74,34 @@ void write_sms(std::ostream& out, const AlertSmsPreview& sms) {
   write_indented(out, sms.text());
 }
 
+// "sms", "email", "both".
+std::string channel_word(Channel channel) {
+  std::string word = Channel_Name(channel);
+  for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return word;
+}
+
+// Each wave the alert carries, approved with it: when, to whom, how, and its French SMS or
+// subject as written (each member's own text is rendered when the wave runs).
+void write_waves(std::ostream& out, const Alert& alert) {
+  if (alert.waves_size() == 0) return;
+  out << "\nwaves (approved with this alert; each goes to its group as it is then):\n";
+  for (int i = 0; i < alert.waves_size(); ++i) {
+    const Wave& wave = alert.waves(i);
+    out << "  " << i + 1 << ". "
+        << (wave.at().empty() ? std::to_string(wave.delay_minutes()) + " min after sending"
+                              : "at " + wave.at())
+        << ", to " << wave.target_group() << ", by " << channel_word(wave.channels());
+    const auto fr = wave.messages().find("fr");
+    if (fr != wave.messages().end()) {
+      const std::string& text =
+          !fr->second.sms().empty() ? fr->second.sms() : fr->second.email_subject();
+      out << ": \"" << text << "\"";
+    }
+    out << "\n";
+  }
+}
+
 }  // namespace
 
 std::string format_duration(double seconds) {
@@ -100,7 +129,11 @@ std::string format_dollars(double cents) {
 
 void write_preview(std::ostream& out, const AlertResponse& response) {
   const AlertPreview& preview = response.preview();
-  out << "Audience: " << response.audience_members() << " members (" << response.alert().audience()
+  const Alert& alert = response.alert();
+  out << "Audience: " << response.audience_members() << " members ("
+      << (alert.parent_id().empty()
+              ? alert.audience()
+              : "those of alert " + alert.code() + " in group " + alert.target_group() + " now")
       << ")";
   if (response.needs_second_approval()) {
     out << ", above the approval threshold of " << response.approval_threshold()
@@ -127,6 +160,7 @@ void write_preview(std::ostream& out, const AlertResponse& response) {
   out << "estimated cost: " << format_dollars(preview.estimated_cost_cents()) << " ("
       << preview.sms_segments() << " SMS segments, " << preview.email_recipients() << " emails)\n";
   out << "estimated time: " << format_duration(preview.estimated_seconds()) << "\n";
+  write_waves(out, alert);
 }
 
 }  // namespace tocsin::alerts

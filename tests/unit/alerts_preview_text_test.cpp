@@ -100,6 +100,43 @@ TEST(AlertsPreviewText, EveryPartInItsPlaceFrenchFirst) {
   EXPECT_NE(text.find("estimated cost: $21.26 (2681 SMS segments, 779 emails)"), std::string::npos)
       << text;
   EXPECT_NE(text.find("estimated time: 9 min 25 s"), std::string::npos) << text;
+  EXPECT_EQ(text.find("waves"), std::string::npos) << text;
+}
+
+TEST(AlertsPreviewText, TheWavesApprovedWithTheAlertAreListed) {
+  AlertResponse response = sample();
+  Wave* reminder = response.mutable_alert()->add_waves();
+  reminder->set_delay_minutes(45);
+  reminder->set_target_group("no_answer");
+  reminder->set_channels(SMS);
+  (*reminder->mutable_messages())["fr"].set_sms("Rappel {code}");
+  Wave* bus = response.mutable_alert()->add_waves();
+  bus->set_at("2027-06-06T05:00:00-04:00");
+  bus->set_target_group("yes_with_bus");
+  bus->set_channels(EMAIL);
+  (*bus->mutable_messages())["fr"].set_email_subject("Ton autobus");
+  std::ostringstream out;
+  write_preview(out, response);
+  EXPECT_NE(out.str().find("waves (approved with this alert; each goes to its group as it is "
+                           "then):\n"
+                           "  1. 45 min after sending, to no_answer, by sms: \"Rappel {code}\"\n"
+                           "  2. at 2027-06-06T05:00:00-04:00, to yes_with_bus, by email: "
+                           "\"Ton autobus\"\n"),
+            std::string::npos)
+      << out.str();
+}
+
+TEST(AlertsPreviewText, AFollowUpSaysWhoseGroupItReaches) {
+  AlertResponse response = sample();
+  response.mutable_alert()->clear_audience();
+  response.mutable_alert()->set_code("A7");
+  response.mutable_alert()->set_parent_id("0c21uht3w3bnxwkm");
+  response.mutable_alert()->set_target_group("yes");
+  std::ostringstream out;
+  write_preview(out, response);
+  EXPECT_NE(out.str().find("Audience: 1000 members (those of alert A7 in group yes now)"),
+            std::string::npos)
+      << out.str();
 }
 
 }  // namespace
