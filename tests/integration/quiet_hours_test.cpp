@@ -166,6 +166,15 @@ class QuietHours : public ::testing::Test {
                                           std::istreambuf_iterator<char>(), '\n'));
   }
 
+  // A figure of /metrics.
+  std::string metric(const std::string& name) {
+    const std::string text = testing::http_get(daemon_->base_url() + "/metrics").body;
+    const auto at = text.find("\n" + name + " ");
+    if (at == std::string::npos) return "?";
+    const auto begin = at + name.size() + 2;
+    return text.substr(begin, text.find('\n', begin) - begin);
+  }
+
   std::string describe(const std::string& id) {
     std::string text;
     for (const std::string& key : {"alert:{" + id + "}", "alert:{" + id + "}:count"}) {
@@ -215,6 +224,7 @@ TEST_F(QuietHours, InformationSmsAtNightWaitsUntilEightAndIsThenSentOnce) {
                         "event=dispatch_quiet_hours_hold alert=" + id),
             1u);
   EXPECT_EQ(twilio_.requests(), 0u);
+  EXPECT_EQ(metric("tocsin_dispatch_held_total"), std::to_string(mobiles_));
 
   move_clock_to(morning_ + 30s);
   ASSERT_TRUE(eventually([&] { return state(id) == "sent"; }, 60s)) << describe(id);
@@ -242,6 +252,24 @@ TEST_F(QuietHours, EmergencyAssemblyGoesAtOnceOnlyWhenItIgnoresQuietHours) {
   EXPECT_EQ(state(waiting), "sending");
   EXPECT_EQ(count(waiting, "sent"), 0);
   EXPECT_EQ(static_cast<int64_t>(twilio_.accepted()), mobiles_) << "only the first alert's";
+}
+
+TEST_F(QuietHours, AlertCancelledDuringTheNightSendsNothingInTheMorning) {
+  const std::string id = send(alert_json("INFORMATION", "SMS"));
+  ASSERT_TRUE(eventually([&] { return all_sms_held(id); }, 30s)) << describe(id);
+  auto cancelled =
+      http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + ":cancel", "", {auth()});
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+
+  move_clock_to(morning_ + 30s);
+  // The morning's retry pass finds the alert cancelled: each waiting message is recorded
+  // cancelled and leaves q:retry, none is sent.
+  ASSERT_TRUE(eventually([&] { return count(id, "cancelled") == mobiles_; }, 30s))
+      << describe(id);
+  EXPECT_EQ(count(id, "retrying"), 0);
+  EXPECT_EQ(redis_->integer({"ZCARD", "q:retry"}), 0);
+  EXPECT_EQ(twilio_.requests(), 0u);
+  EXPECT_EQ(state(id), "cancelled");
 }
 
 TEST_F(QuietHours, AlertWhoseEventStartsBeforeTheWindowEndsIsExpiredNotSent) {
