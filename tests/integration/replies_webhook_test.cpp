@@ -43,6 +43,12 @@ std::string form(const adapters::twilio::FormParams& params) {
 class RepliesWebhook : public ::testing::Test {
  protected:
   RepliesWebhook() {
+    // These tests look at what the webhook stored; the daemon's reply worker would read and
+    // delete it at once. Its consumer group is made here first, starting after every id
+    // these tests can store, so the worker (which finds the group there) never sees them.
+    redis_sync_ = std::make_unique<testing::RedisSync>(redis_.port());
+    redis_sync_->command({"XGROUP", "CREATE", "q:replies", "replies", "9999999999999-0",
+                          "MKSTREAM"});
     DaemonProcess::Options options;
     options.redis_url = redis_.url();
     options.extra_config =
@@ -57,7 +63,6 @@ class RepliesWebhook : public ::testing::Test {
     EXPECT_TRUE(testing::eventually(
         [&] { return testing::http_get(daemon_->base_url() + "/readyz").status == 200; },
         std::chrono::seconds(10)));
-    redis_sync_ = std::make_unique<testing::RedisSync>(redis_.port());
   }
 
   // POSTs a Twilio inbound SMS to our webhook, signed with `token`.
