@@ -454,6 +454,15 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::approve(std::string i
 
 boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::cancel(std::string id,
                                                                   auth::Principal who) {
+  auto cancelled = co_await cancel_one(id, who);
+  // Its waves and follow-ups still going stop with it: an executive who cancels a call
+  // means every message of it. (Waves not yet due find it cancelled and do not run.)
+  if (std::holds_alternative<AlertResponse>(cancelled)) co_await cancel_children(id, who);
+  co_return cancelled;
+}
+
+boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::cancel_one(const std::string& id,
+                                                                      const auth::Principal& who) {
   Transition change{
       .allowed_from = "," + std::string(keys::state::kDraft) + "," +
                       std::string(keys::state::kApproved) + "," +
@@ -465,22 +474,21 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::cancel(std::string id
       .fields = {std::string(field::kCancelledBy), who.name, std::string(field::kCancelledAtMs),
                  std::to_string(unix_ms(std::chrono::system_clock::now()))},
   };
-  auto cancelled = co_await transition(change, id, who);
-  if (std::holds_alternative<AlertResponse>(cancelled)) {
-    // Its waves and follow-ups still going stop with it: an executive who cancels a call
-    // means every message of it. (Waves not yet due find it cancelled and do not run.)
-    redis::Command children{"HVALS", keys::children(id)};
-    auto ids = co_await redis_.exec(std::move(children));
-    if (ids) {
-      for (const auto& child : ids->elements) {
-        auto stopped = co_await transition(change, child.str, who);
-        if (const auto* refusal = std::get_if<Refusal>(&stopped); refusal && refusal->status >= 500) {
-          spdlog::warn("event=alert_child_cancel_failed id={} child={}", id, child.str);
-        }
-      }
+  co_return co_await transition(change, id, who);
+}
+
+boost::asio::awaitable<void> AlertStore::cancel_children(const std::string& id,
+                                                         const auth::Principal& who) {
+  redis::Command children{"HVALS", keys::children(id)};
+  auto ids = co_await redis_.exec(std::move(children));
+  if (!ids) co_return;
+  for (const auto& child : ids->elements) {
+    // Children already sent or cancelled are refused, and left as they are.
+    auto stopped = co_await cancel_one(child.str, who);
+    if (const auto* refusal = std::get_if<Refusal>(&stopped); refusal && refusal->status >= 500) {
+      spdlog::warn("event=alert_child_cancel_failed id={} child={}", id, child.str);
     }
   }
-  co_return cancelled;
 }
 
 boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::close(std::string id,
@@ -493,7 +501,10 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::close(std::string id,
       .fields = {std::string(kClosedBy), who.name, std::string(kClosedAtMs),
                  std::to_string(unix_ms(std::chrono::system_clock::now()))},
   };
-  co_return co_await transition(change, id, who);
+  auto closed = co_await transition(change, id, who);
+  // Answers are no longer taken: a reminder still going out would ask for one.
+  if (std::holds_alternative<AlertResponse>(closed)) co_await cancel_children(id, who);
+  co_return closed;
 }
 
 boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::transition(const Transition& change,

@@ -87,7 +87,8 @@ class AlertStore {
   // refuses a cancelled one (its item is removed by the :cancel route).
   boost::asio::awaitable<Outcome<AlertResponse>> cancel(std::string id, auth::Principal who);
 
-  // sent -> closed: RSVPs are no longer taken.
+  // sent -> closed: RSVPs are no longer taken; its waves and follow-ups not yet sent are
+  // cancelled (cancel does the same).
   boost::asio::awaitable<Outcome<AlertResponse>> close(std::string id, auth::Principal who);
 
  private:
@@ -96,6 +97,10 @@ class AlertStore {
                                                             const std::string& id,
                                                             const auth::Principal& who);
   boost::asio::awaitable<Outcome<Alert>> load(const std::string& id);
+  boost::asio::awaitable<Outcome<AlertResponse>> cancel_one(const std::string& id,
+                                                            const auth::Principal& who);
+  // Cancels the alert's children not yet sent (waves, follow-ups).
+  boost::asio::awaitable<void> cancel_children(const std::string& id, const auth::Principal& who);
   // Members the alert reaches now (a child: its parent's members in its group).
   boost::asio::awaitable<Outcome<int64_t>> count_audience(const Alert& alert);
   // Stores `child` of `parent` in the parent's slot (create_child_script); `approved_by`

@@ -338,6 +338,24 @@ TEST_F(Escalation, CancellingAnAlertStopsItsWaveInFlight) {
   EXPECT_LT(reminded().size(), 20u);
 }
 
+TEST_F(Escalation, ClosingAnAlertStopsItsWaveInFlight) {
+  // The alert is sent quickly; its reminder goes at one message a second.
+  start_daemon(1, 1);
+  import(6);
+  const auto [id, code] = send_alert(reminder_wave(45));
+  move_clock(46min);
+  std::string child;
+  ASSERT_TRUE(eventually([&] { return !(child = child_of(id, "wave:1")).empty(); }, 10s));
+  ASSERT_TRUE(eventually([&] { return state(child) == "sending"; }, 10s)) << describe(child);
+  // Answers are no longer taken: the reminder asking for one stops.
+  auto closed =
+      http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + ":close", "", auth());
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(state(id), "closed");
+  EXPECT_EQ(state(child), "cancelled");
+  EXPECT_LT(reminded().size(), 6u);
+}
+
 TEST_F(Escalation, TheWavesOfAClosedAlertAreNotRun) {
   start_daemon();
   import(10);
