@@ -54,6 +54,22 @@ std::optional<size_t> list_limit(const Request& request) {
   }
 }
 
+// A new alert (or follow-up) answered 201 with its preview, or the refusal to create it.
+boost::asio::awaitable<Response> created_with_preview(alerts::AlertStore& store,
+                                                      alerts::Outcome<AlertResponse> created) {
+  if (std::holds_alternative<alerts::Refusal>(created)) co_return answer(201, created);
+  const std::string id = std::get<AlertResponse>(created).alert().id();
+  auto previewed = co_await store.preview(id);
+  if (std::holds_alternative<alerts::Refusal>(previewed)) {
+    // The alert exists: answering an error would invite a second one. The officer asks
+    // for the preview again with GET .../preview.
+    spdlog::warn("event=alert_preview_failed id={} status={}", id,
+                 std::get<alerts::Refusal>(previewed).status);
+    co_return answer(201, created);
+  }
+  co_return answer(201, previewed);
+}
+
 // POST /v1/alerts/{id}:approve, :cancel, :close: the store's transition, answered as is.
 using Transition = boost::asio::awaitable<alerts::Outcome<AlertResponse>> (alerts::AlertStore::*)(
     std::string, auth::Principal);
@@ -118,17 +134,7 @@ void add_alert_routes(http::Router& router, Services& services) {
                  co_return error_response(400, "malformed JSON body: " + parse_error, "body");
                }
                auto created = co_await store->create(std::move(alert), *request.principal);
-               if (std::holds_alternative<alerts::Refusal>(created)) co_return answer(201, created);
-               const std::string id = std::get<AlertResponse>(created).alert().id();
-               auto previewed = co_await store->preview(id);
-               if (std::holds_alternative<alerts::Refusal>(previewed)) {
-                 // The alert exists: answering an error would invite a second one. The
-                 // officer asks for the preview again with GET .../preview.
-                 spdlog::warn("event=alert_preview_failed id={} status={}", id,
-                              std::get<alerts::Refusal>(previewed).status);
-                 co_return answer(201, created);
-               }
-               co_return answer(201, previewed);
+               co_return co_await created_with_preview(*store, std::move(created));
              });
 
   // A follow-up or correction ("Changement de lieu") to a group of a sent alert's
@@ -144,15 +150,7 @@ void add_alert_routes(http::Router& router, Services& services) {
                }
                auto created = co_await store->create_followup(
                    request.path_params["id"], std::move(followup), *request.principal);
-               if (std::holds_alternative<alerts::Refusal>(created)) co_return answer(201, created);
-               const std::string id = std::get<AlertResponse>(created).alert().id();
-               auto previewed = co_await store->preview(id);
-               if (std::holds_alternative<alerts::Refusal>(previewed)) {
-                 spdlog::warn("event=alert_preview_failed id={} status={}", id,
-                              std::get<alerts::Refusal>(previewed).status);
-                 co_return answer(201, created);
-               }
-               co_return answer(201, previewed);
+               co_return co_await created_with_preview(*store, std::move(created));
              });
 
   router.add("GET", "/v1/alerts", {.roles = readers, .needs_redis = true},

@@ -1,9 +1,12 @@
 #include "escalation/group_audience.h"
 
+#include <iterator>
+
 #include "alerts/alert_keys.h"
 #include "escalation/target_group.h"
 #include "redis/client.h"
 #include "redis/script.h"
+#include "redis/set_slices.h"
 
 namespace tocsin::escalation {
 
@@ -28,24 +31,21 @@ boost::asio::awaitable<Result<int64_t>> materialize_group(redis::Client& redis,
   auto cleared = co_await redis.exec(std::move(clear));
   if (!cleared) co_return cleared.error();
   int64_t added = 0;
-  std::string cursor = "0";
-  do {
-    redis::Command scan{"SSCAN", alerts::keys::audience(parent_id), cursor, "COUNT",
-                        std::to_string(kGroupSlice)};
-    auto page = co_await redis.exec(std::move(scan));
-    if (!page) co_return page.error();
-    if (page->elements.size() != 2) co_return std::make_error_code(std::errc::io_error);
-    cursor = page->elements[0].str;
-    if (page->elements[1].elements.empty()) continue;
-    std::vector<std::string> args{parent_id, group, destination};
-    args.reserve(3 + page->elements[1].elements.size());
-    for (auto& member : page->elements[1].elements) args.push_back(std::move(member.str));
-    std::vector<std::string> no_keys;
-    auto reply = co_await redis.eval(group_slice_script(), std::move(no_keys), std::move(args));
-    if (!reply) co_return reply.error();
-    if (reply->is_error()) co_return std::make_error_code(std::errc::io_error);
-    added += reply->integer;
-  } while (cursor != "0");
+  auto walked = co_await redis::for_each_slice(
+      redis, alerts::keys::audience(parent_id), kGroupSlice,
+      [&](std::vector<std::string> members) -> boost::asio::awaitable<std::error_code> {
+        std::vector<std::string> args{parent_id, group, destination};
+        args.insert(args.end(), std::make_move_iterator(members.begin()),
+                    std::make_move_iterator(members.end()));
+        std::vector<std::string> no_keys;
+        auto reply =
+            co_await redis.eval(group_slice_script(), std::move(no_keys), std::move(args));
+        if (!reply) co_return reply.error();
+        if (reply->is_error()) co_return std::make_error_code(std::errc::io_error);
+        added += reply->integer;
+        co_return std::error_code();
+      });
+  if (walked) co_return walked;
   co_return added;
 }
 

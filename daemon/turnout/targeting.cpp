@@ -1,8 +1,11 @@
 #include "turnout/targeting.h"
 
+#include <iterator>
+
 #include "alerts/alert_keys.h"
 #include "redis/client.h"
 #include "redis/script.h"
+#include "redis/set_slices.h"
 #include "turnout/reach_lua.h"
 
 namespace tocsin::turnout {
@@ -24,24 +27,21 @@ return counted
 boost::asio::awaitable<Result<int64_t>> count_targeted(redis::Client& redis,
                                                        const std::string& alert_id) {
   int64_t counted = 0;
-  std::string cursor = "0";
-  do {
-    redis::Command scan{"SSCAN", alerts::keys::audience(alert_id), cursor, "COUNT",
-                        std::to_string(kTargetSlice)};
-    auto page = co_await redis.exec(std::move(scan));
-    if (!page) co_return page.error();
-    if (page->elements.size() != 2) co_return std::make_error_code(std::errc::io_error);
-    cursor = page->elements[0].str;
-    if (page->elements[1].elements.empty()) continue;
-    std::vector<std::string> args{alert_id};
-    args.reserve(1 + page->elements[1].elements.size());
-    for (auto& member : page->elements[1].elements) args.push_back(std::move(member.str));
-    std::vector<std::string> no_keys;
-    auto reply = co_await redis.eval(target_members_script(), std::move(no_keys), std::move(args));
-    if (!reply) co_return reply.error();
-    if (reply->is_error()) co_return std::make_error_code(std::errc::io_error);
-    counted += reply->integer;
-  } while (cursor != "0");
+  auto walked = co_await redis::for_each_slice(
+      redis, alerts::keys::audience(alert_id), kTargetSlice,
+      [&](std::vector<std::string> members) -> boost::asio::awaitable<std::error_code> {
+        std::vector<std::string> args{alert_id};
+        args.insert(args.end(), std::make_move_iterator(members.begin()),
+                    std::make_move_iterator(members.end()));
+        std::vector<std::string> no_keys;
+        auto reply =
+            co_await redis.eval(target_members_script(), std::move(no_keys), std::move(args));
+        if (!reply) co_return reply.error();
+        if (reply->is_error()) co_return std::make_error_code(std::errc::io_error);
+        counted += reply->integer;
+        co_return std::error_code();
+      });
+  if (walked) co_return walked;
   // From now on the prepare step may skip counting (dispatch_scripts.cpp).
   redis::Command done{"HSET", alerts::keys::alert(alert_id),
                       std::string(alerts::keys::field::kTurnoutTargeted), "1"};
