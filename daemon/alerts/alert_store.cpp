@@ -77,6 +77,22 @@ bool read_alert(const std::string& proto, const std::string& state, const std::s
   return true;
 }
 
+// The alert:{id} fields every new alert is stored with, as field, value pairs appended to
+// a creation script's ARGV.
+void append_new_alert_fields(const Alert& alert, std::string_view state,
+                             const auth::Principal& who, int64_t now_ms, int64_t expires_at_ms,
+                             std::vector<std::string>& args) {
+  for (std::string value : {std::string(field::kProto), alert.SerializeAsString(),
+                            std::string(field::kState), std::string(state),
+                            std::string(field::kKind), std::string(queue_class(alert.kind())),
+                            std::string(field::kCreatedBy), who.name,
+                            std::string(field::kCreatedByToken), who.token_id,
+                            std::string(field::kCreatedAtMs), std::to_string(now_ms),
+                            std::string(field::kExpiresAtMs), std::to_string(expires_at_ms)}) {
+    args.push_back(std::move(value));
+  }
+}
+
 // The first problem names the field; the text lists them all, so the officer fixes the
 // file in one pass.
 Refusal invalid(const std::vector<FieldProblem>& problems) {
@@ -150,25 +166,9 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create(Alert alert,
     std::vector<std::string> script_keys{keys::alert(id), std::string(keys::kIndex),
                                          keys::code(alert.code()), std::string(keys::kAudit)};
     std::vector<std::string> args{
-        id,
-        std::to_string(unix_ms(now)),
-        who.name,
-        "code=" + alert.code() + " title=" + alert.title() + " token=" + who.token_id,
-        std::string(field::kProto),
-        alert.SerializeAsString(),
-        std::string(field::kState),
-        std::string(keys::state::kDraft),
-        std::string(field::kKind),
-        std::string(queue_class(alert.kind())),
-        std::string(field::kCreatedBy),
-        who.name,
-        std::string(field::kCreatedByToken),
-        who.token_id,
-        std::string(field::kCreatedAtMs),
-        std::to_string(unix_ms(now)),
-        std::string(field::kExpiresAtMs),
-        std::to_string(expires_at_ms),
-    };
+        id, std::to_string(unix_ms(now)), who.name,
+        "code=" + alert.code() + " title=" + alert.title() + " token=" + who.token_id};
+    append_new_alert_fields(alert, keys::state::kDraft, who, unix_ms(now), expires_at_ms, args);
     auto created =
         co_await redis_.eval(create_alert_script(), std::move(script_keys), std::move(args));
     if (!created) co_return unavailable();
@@ -249,32 +249,18 @@ boost::asio::awaitable<Outcome<std::string>> AlertStore::create_child(
     std::vector<std::string> script_keys{keys::alert(id), std::string(keys::kIndex),
                                          keys::children(parent.id()), std::string(keys::kAudit),
                                          keys::alert(parent.id())};
-    std::vector<std::string> args{
-        id,
-        std::to_string(unix_ms(now)),
-        who.name,
-        "parent=" + parent.id() + " " + slot + " group=" + child.target_group() +
-            " title=" + child.title() + " token=" + who.token_id,
-        slot,
-        std::string(field::kProto),
-        child.SerializeAsString(),
-        std::string(field::kState),
-        std::string(approved_by.empty() ? keys::state::kDraft : keys::state::kApproved),
-        std::string(field::kKind),
-        std::string(queue_class(child.kind())),
-        std::string(field::kCreatedBy),
-        who.name,
-        std::string(field::kCreatedByToken),
-        who.token_id,
-        std::string(field::kCreatedAtMs),
-        std::to_string(unix_ms(now)),
-        std::string(field::kExpiresAtMs),
-        std::to_string(expires_at_ms),
-        std::string(field::kParent),
-        parent.id(),
-        std::string(field::kTargetGroup),
-        child.target_group(),
-    };
+    std::vector<std::string> args{id, std::to_string(unix_ms(now)), who.name,
+                                  "parent=" + parent.id() + " " + slot +
+                                      " group=" + child.target_group() +
+                                      " title=" + child.title() + " token=" + who.token_id,
+                                  slot};
+    append_new_alert_fields(child,
+                            approved_by.empty() ? keys::state::kDraft : keys::state::kApproved,
+                            who, unix_ms(now), expires_at_ms, args);
+    for (std::string value : {std::string(field::kParent), parent.id(),
+                              std::string(field::kTargetGroup), child.target_group()}) {
+      args.push_back(std::move(value));
+    }
     if (!approved_by.empty()) {
       // Never equal to a creator's token, so the approval rule holds for the wave.
       for (std::string value : {std::string(field::kApprovedBy), approved_by,

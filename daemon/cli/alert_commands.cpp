@@ -114,6 +114,19 @@ void print_next_step(const AlertResponse& response) {
   }
 }
 
+// What `alert create` and `alert followup` print: the headline and state, then the
+// preview and the next step (or how to ask for the preview when it was unavailable).
+void print_created(const std::string& headline, const AlertResponse& response) {
+  std::cout << headline << "  (" << state_of(response.alert()) << ")\n\n";
+  if (!response.has_preview()) {
+    std::cout << "preview unavailable for now: tocsin alert preview " << response.alert().id()
+              << "\n";
+    return;
+  }
+  alerts::write_preview(std::cout, response);
+  print_next_step(response);
+}
+
 void print_alert(const AlertResponse& response) {
   const Alert& alert = response.alert();
   Rows rows{
@@ -208,15 +221,8 @@ void add_alert_commands(CLI::App& app, const Context& context) {
       return;
     }
     const AlertResponse response = parse_reply<AlertResponse>(body);
-    std::cout << "created alert " << response.alert().id() << "  code " << response.alert().code()
-              << "  (" << state_of(response.alert()) << ")\n\n";
-    if (!response.has_preview()) {
-      std::cout << "preview unavailable for now: tocsin alert preview " << response.alert().id()
-                << "\n";
-      return;
-    }
-    alerts::write_preview(std::cout, response);
-    print_next_step(response);
+    print_created("created alert " + response.alert().id() + "  code " + response.alert().code(),
+                  response);
   });
 
   auto followup_id = std::make_shared<std::string>();
@@ -240,16 +246,9 @@ void add_alert_commands(CLI::App& app, const Context& context) {
       return;
     }
     const AlertResponse response = parse_reply<AlertResponse>(body);
-    std::cout << "created follow-up " << response.alert().id() << " of alert "
-              << response.alert().code() << " to " << response.alert().target_group() << "  ("
-              << state_of(response.alert()) << ")\n\n";
-    if (!response.has_preview()) {
-      std::cout << "preview unavailable for now: tocsin alert preview " << response.alert().id()
-                << "\n";
-      return;
-    }
-    alerts::write_preview(std::cout, response);
-    print_next_step(response);
+    print_created("created follow-up " + response.alert().id() + " of alert " +
+                      response.alert().code() + " to " + response.alert().target_group(),
+                  response);
   });
 
   auto preview_id = std::make_shared<std::string>();

@@ -18,6 +18,7 @@
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
 #include "redis/script.h"
+#include "schedule/scheduler.h"
 #include "turnout/targeting.h"
 #include "util/clock.h"
 
@@ -270,7 +271,7 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
                                        std::string(urgent ? keys::kUrgentQueue
                                                           : keys::kRoutineQueue),
                                        std::string(keys::kAudit),
-                                       "schedule"};
+                                       std::string(schedule::kDueKey)};
   std::vector<std::string> args{std::to_string(now_ms),
                                 who.name,
                                 std::to_string(threshold),
@@ -312,7 +313,8 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::schedule(const std::string&
                                                               int64_t send_at_ms, int64_t now_ms) {
   const int64_t threshold = config_.alerts().approval_threshold();
   std::vector<std::string> script_keys{keys::alert(alert_id), staged, std::string(keys::kAudit),
-                                       "schedule", "schedule:running"};
+                                       std::string(schedule::kDueKey),
+                                       std::string(schedule::kRunningKey)};
   std::vector<std::string> args{std::to_string(now_ms),     who.name, std::to_string(threshold),
                                 alert_id, std::to_string(send_at_ms), who.token_id};
   auto reply = co_await redis_.eval(schedule_script(), std::move(script_keys), std::move(args));

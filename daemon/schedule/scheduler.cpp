@@ -15,8 +15,6 @@ namespace {
 
 namespace asio = boost::asio;
 
-constexpr const char* kDue = "schedule";
-
 // ARGV: now_ms, lease_ms, limit, owner. Claims the items due and those whose lease ran
 // out, leases them to owner. Returns {item, taken_over (0/1)} pairs.
 const redis::Script& claim_script() {
@@ -186,7 +184,7 @@ asio::awaitable<std::error_code> Scheduler::schedule(const std::string& kind,
 
 asio::awaitable<Result<bool>> Scheduler::unschedule(const std::string& kind,
                                                     const std::string& subject) {
-  redis::Command remove{"ZREM", kDue, item_of(kind, subject)};
+  redis::Command remove{"ZREM", std::string(kDueKey), item_of(kind, subject)};
   auto reply = co_await impl_->redis.exec(std::move(remove));
   if (!reply) co_return reply.error();
   co_return reply->integer == 1;

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 #include "util/result.h"
@@ -31,6 +32,11 @@ class Client;
 }
 
 namespace tocsin::schedule {
+
+// The keys above, for scripts of other components that schedule in the same step as their
+// own change (the send queue: a scheduled send, an alert's waves).
+inline constexpr std::string_view kDueKey = "schedule";
+inline constexpr std::string_view kRunningKey = "schedule:running";
 
 // What a handler says of an item: done (removed), or to be tried again after a delay
 // (Redis away, a transient failure).
