@@ -49,7 +49,10 @@ struct HttpRequest {
   std::string url;     // absolute, query string already encoded
   Headers headers;     // including Authorization and Content-Type when needed
   std::string body;
-  std::chrono::milliseconds timeout{10'000};  // whole exchange; past it: timed_out
+  // The provider's time to answer, counted from when the request has been written (the
+  // time to connect has its own bound, CurlMultiOptions::connect_timeout); past it:
+  // timed_out.
+  std::chrono::milliseconds timeout{10'000};
 };
 
 struct SmtpEnvelope {
@@ -90,6 +93,11 @@ struct GatewayResponse {
   int transport_error = 0;  // curl code (or errno for a LocalWrite), 0 = none
   std::string transport_message;
   bool timed_out = false;
+  // The whole request had been written to the provider when the exchange failed (no
+  // answer in time, the connection dropped while waiting for it): the provider may have
+  // acted on it (adapters/http_failure.h decides what that means). False when the failure
+  // came before (no connection, refused, cut while writing) or for a local write.
+  bool request_sent = false;
 };
 
 // --- webhooks from the provider ----------------------------------------------------------

@@ -236,7 +236,14 @@ GatewayRequest KannelGateway::build(const OutgoingMessage& message) const {
 
 SendResult KannelGateway::classify(const OutgoingMessage& message,
                                    const GatewayResponse& response) const {
-  if (auto unanswered = unanswered_request("kannel", response)) return *unanswered;
+  if (auto unanswered = unanswered_request("kannel", response)) {
+    // Kannel's receipts carry our own id back (the dlr-url holds it): if the smsbox did
+    // take the message, its receipt still finds the member.
+    if (unanswered->outcome == Outcome::unconfirmed) {
+      unanswered->message_id = kannel_message_id(message.idempotency_key);
+    }
+    return *unanswered;
+  }
   SendResult result;
   const int status = response.http_status;
   const std::string said = sanitized(response.body);

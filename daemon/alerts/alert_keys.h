@@ -119,6 +119,13 @@ inline constexpr std::string_view kCancelled = "cancelled";
 inline constexpr std::string_view kScheduled = "scheduled";
 }  // namespace state
 
+// optout:sms, optout:email: SETs of the addresses (E.164 phones, emails) that opted out of
+// a channel, whoever they belong to; written by the reply worker (STOP, START) and the
+// record script (a carrier's opt-out), read before every send.
+inline std::string opt_out_registry(std::string_view channel) {
+  return "optout:" + std::string(channel);
+}
+
 // Values of alert:{id}:delivery, and the fields of alert:{id}:count.
 namespace delivery_state {
 inline constexpr std::string_view kRetrying = "retrying";    // waiting in q:retry

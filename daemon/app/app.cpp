@@ -107,6 +107,13 @@ void add_dispatch_metrics(metrics::Registry& metrics, const dispatch::Engine& en
        Kind::counter, &dispatch::EngineStats::expired},
       {"tocsin_dispatch_dropped_total", "Messages not sent because their alert was cancelled.",
        Kind::counter, &dispatch::EngineStats::dropped},
+      {"tocsin_dispatch_stopped_before_send_total",
+       "Messages not sent because their member opted out after they were prepared.",
+       Kind::counter, &dispatch::EngineStats::stopped_before_send},
+      {"tocsin_dispatch_unconfirmed_total",
+       "Requests the provider received but did not answer in time: counted as sent, not "
+       "sent again.",
+       Kind::counter, &dispatch::EngineStats::unconfirmed},
       {"tocsin_dispatch_in_flight", "Messages sent or being sent, not yet recorded in Redis.",
        Kind::gauge, &dispatch::EngineStats::in_flight},
   };

@@ -147,6 +147,10 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     // Set for a message outside any alert (send_direct): sent once, not recorded; this
     // gets the outcome.
     std::function<void(const SendResult&)> on_sent;
+    // When the address was last found not opted out (see check_opt_outs), and whether it
+    // was found opted out since it was prepared.
+    Clock::time_point opt_out_checked{};
+    bool opted_out_since = false;
   };
 
   // Messages ready to send on one channel: direct ones (a few words answering a member,
@@ -172,7 +176,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
         config(c),
         wall_clock(wall),
         consumer(c.dispatch().consumer_name()),
-        requests(ex),
+        requests(ex, client_options(c)),
         recorder(ex, r, std::string(keys::kConsumerGroup)),
         reader_wakeup(ex),
         stopped(ex),
@@ -196,6 +200,18 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
       ready.emplace(channel, std::make_unique<ReadyQueue>(ex));
     }
     recorder.on_written([this](const std::vector<RecordItem>& items) { on_written(items); });
+  }
+
+  // Requests in flight are bounded per gateway by its max_concurrency (GatewayPool), so
+  // the HTTP client puts no cap of its own on connections; it keeps as many idle ones as
+  // the gateways may use at once, so a blast does not reconnect between bursts.
+  static io::CurlMultiOptions client_options(const config::Config& config) {
+    io::CurlMultiOptions options;
+    options.max_host_connections = 0;
+    long concurrency = 0;
+    for (const auto& entry : config.gateways()) concurrency += entry.max_concurrency();
+    options.max_cached_connections = std::max(options.max_cached_connections, concurrency);
+    return options;
   }
 
   static std::vector<std::unique_ptr<GatewaySlot>> make_slots(
@@ -861,6 +877,19 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
                                    next.retry_entry));
         lane.pop_front();
         continue;
+      } else if (next.opted_out_since) {
+        // STOP arrived after the member was prepared: recorded as opted out, never sent.
+        ++stats.stopped_before_send;
+        count_final(keys::delivery_state::kOptedOut);
+        complete(next, result_item(next.message, std::string(keys::delivery_state::kOptedOut),
+                                   next.retry_entry));
+        lane.pop_front();
+        continue;
+      } else if (Clock::now() - next.opt_out_checked > kOptOutFreshness) {
+        if (!co_await check_opt_outs(lane, channel)) {
+          co_await queue.wakeup.wait(milliseconds(200));  // Redis away: send nothing unchecked
+        }
+        continue;  // the lanes may have changed meanwhile: look again
       }
       const auto picked = pool.pick(channel, next.message.segments, Clock::now());
       if (!picked.slot) {
@@ -883,6 +912,44 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
       // recorder and the HTTP server have the loop now and then.
       if (++since_yield % 64 == 0) co_await asio::post(executor, asio::use_awaitable);
     }
+  }
+
+  // --- opt-outs that arrive during a blast -----------------------------------------------
+  // The prepare script skips members already opted out, but a blast prepares a few seconds
+  // of messages ahead of the gateways, and a member may text STOP meanwhile. So each
+  // message's address is looked up again in the opt-out registry just before it is handed
+  // to a gateway: at most kOptOutFreshness before, one SMISMEMBER for the next messages of
+  // the lane (up to kOptOutBatch), so the cost stays one small command per batch however
+  // fast the gateways are, and at slow rates about one per message.
+  static constexpr Clock::duration kOptOutFreshness = milliseconds(10);
+  static constexpr size_t kOptOutBatch = 256;
+
+  // False when Redis did not answer: the caller waits and nothing is sent unchecked.
+  asio::awaitable<bool> check_opt_outs(std::deque<Pending>& lane, const std::string& channel) {
+    const auto asked = Clock::now();
+    // References into a deque stay valid while others are pushed at its back; only this
+    // channel's pump takes messages out, and it is the one waiting here.
+    std::vector<Pending*> batch;
+    redis::Command command{"SMISMEMBER", std::string(keys::opt_out_registry(channel))};
+    for (Pending& pending : lane) {
+      if (batch.size() == kOptOutBatch) break;
+      if (pending.on_sent || pending.opted_out_since) continue;
+      batch.push_back(&pending);
+      command.push_back(pending.message.to);
+    }
+    if (batch.empty()) co_return true;
+    auto reply = co_await redis.exec(std::move(command));
+    if (!reply || reply->type != redis::Reply::Type::array ||
+        reply->elements.size() != batch.size()) {
+      spdlog::warn("event=dispatch_opt_out_check_failed channel={} error={}", channel,
+                   log::quote(!reply ? reply.error().message() : reply->str));
+      co_return false;
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->opt_out_checked = asked;
+      if (reply->elements[i].integer == 1) batch[i]->opted_out_since = true;
+    }
+    co_return true;
   }
 
   asio::awaitable<void> send(Pending pending, GatewaySlot* slot, adapters::GatewayRequest request) {
@@ -913,6 +980,14 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     RecordItem item;
     switch (decision.action) {
       case RetryDecision::Action::done:
+        // Unconfirmed (the provider got the request but did not answer) counts as sent:
+        // sending again could give the member a second SMS (send_result.h).
+        if (result.outcome == Outcome::unconfirmed) {
+          note_unconfirmed(slot, result);
+          // An SMS-only alert also emails the member: if the provider did lose the SMS,
+          // they still get the call (at worst both), never the same SMS twice.
+          if (pending.email_fallback && ready.contains("email")) fall_back_to_email(pending);
+        }
         item = result_item(pending.message, std::string(keys::delivery_state::kSent),
                            pending.retry_entry);
         item.message_id = result.message_id;
@@ -945,6 +1020,23 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     item.is_message = true;
     complete(pending, std::move(item));
   }
+
+  // One log line per gateway and second at most: a provider that stops answering during
+  // a blast would otherwise write one per message.
+  void note_unconfirmed(const GatewaySlot& slot, const SendResult& result) {
+    ++stats.unconfirmed;
+    const auto now = Clock::now();
+    auto& last = unconfirmed_logged[slot.gateway->name()];
+    auto& count = unconfirmed_unlogged[slot.gateway->name()];
+    ++count;
+    if (now - last < std::chrono::seconds(1)) return;
+    spdlog::warn("event=dispatch_unconfirmed gateway={} messages={} reason={}",
+                 slot.gateway->name(), count, log::quote(result.reason));
+    last = now;
+    count = 0;
+  }
+  std::map<std::string, Clock::time_point> unconfirmed_logged;
+  std::map<std::string, uint64_t> unconfirmed_unlogged;
 
   // Queues the member's email as a retry due now: the retry path prepares it (opt-out and
   // shared-address checks included) and the renderer gives it the SMS text.
@@ -1044,6 +1136,18 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     for (auto& [channel, queue] : ready) spawn(pump(channel), "pump");
     spdlog::info("event=dispatch_started consumer={} gateways={} window={}", log::quote(consumer),
                  pool.slots().size(), window);
+    int64_t concurrency = 0;
+    for (const auto& slot : pool.slots()) concurrency += slot->max_concurrency;
+    if (concurrency > config.dispatch().max_in_flight()) {
+      // The gateways could carry more requests at once than the engine lets out: their
+      // rates are then capped at max_in_flight / latency.
+      spdlog::warn(
+          "event=dispatch_in_flight_below_concurrency max_in_flight={} gateways_concurrency={} "
+          "hint={}",
+          config.dispatch().max_in_flight(), concurrency,
+          log::quote("raise dispatch.max_in_flight to at least the gateways' max_concurrency "
+                     "total, or a slow provider will not get its full rate"));
+    }
     asio::co_spawn(executor, recorder.run(std::chrono::seconds(5)), [this](std::exception_ptr) {
       recorder_done = true;
       stopped.notify();

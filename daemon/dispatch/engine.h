@@ -14,6 +14,14 @@
 // cancelled alert still waiting are dropped and its jobs acknowledged, so nothing more is
 // sent within a second. Expiry: messages due after the alert's expires_at, or once its
 // event has started, are recorded as expired, not sent.
+//
+// Opt-out: a member who texts STOP while a blast is under way is not sent its message,
+// even when it was already prepared: each address is looked up in the opt-out registry
+// again at most 10 ms before it is handed to a gateway.
+//
+// No answer: a request the provider received but did not answer in time (the gateway's
+// timeout counts from when the request is written) is recorded as sent and not sent again,
+// since the provider may have sent it and takes no idempotency key (send_result.h).
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -45,6 +53,12 @@ struct EngineStats {
   uint64_t held = 0;       // waiting for the end of quiet hours (config alerts.quiet_hours)
   uint64_t fallbacks = 0;  // SMS failed permanently, sent by email instead
   uint64_t opted_out = 0;  // found opted out, before or by the send
+  // Of those, found opted out after being prepared, just before the hand-off to a gateway
+  // (a STOP received during the blast).
+  uint64_t stopped_before_send = 0;
+  // Requests the provider received but did not answer (a timeout after the request was
+  // written): counted as sent, never sent again.
+  uint64_t unconfirmed = 0;
   uint64_t expired = 0;
   uint64_t skipped = 0;    // shared address, removed member
   uint64_t dropped = 0;    // not sent because the alert was cancelled

@@ -75,6 +75,14 @@ RetryDecision decide(const RetryPolicy& policy, const SendResult& result, int at
       decision.delay = jittered(policy, backoff(policy, attempt), random_unit);
       return decision;
 
+    case Outcome::unconfirmed:
+      // The provider may have the message: sending it again could give the member a
+      // second SMS, and a provider that took it will deliver it. Done, as sent; but a
+      // provider that stops answering is not healthy, so it counts toward failover.
+      decision.action = RetryDecision::Action::done;
+      decision.count_against_gateway_health = true;
+      return decision;
+
     case Outcome::throttled: {
       // 429: the request was not processed and the gateway is fine, just busy. Slow the
       // gateway's send rate down (that is what actually fixes throttling) but do not count

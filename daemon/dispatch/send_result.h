@@ -16,6 +16,11 @@ enum class Outcome {
   throttled,  // 429 and friends: not processed, we were too fast for the gateway
   permanent,  // invalid number, not a mobile, rejected content: retrying cannot help
   opted_out,  // the carrier says the recipient opted out (Twilio 21610)
+  // The whole request reached the provider but no answer came back in time (the timeout
+  // counts from when the request was written): the provider may have sent it.
+  // Providers of the Twilio kind take no idempotency key, so sending again risks a second
+  // SMS; the message is counted as sent, unconfirmed, and never sent again.
+  unconfirmed,
 };
 
 struct SendResult {

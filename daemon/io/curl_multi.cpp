@@ -87,7 +87,10 @@ struct SocketWatch {
 
 struct CurlMulti::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::any_io_executor executor, Options options)
-      : executor_(std::move(executor)), options_(options), timer_(executor_) {
+      : executor_(std::move(executor)),
+        options_(options),
+        timer_(executor_),
+        answer_timer_(executor_) {
     init_libcurl_once();
     multi_ = curl_multi_init();
     if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
@@ -125,6 +128,11 @@ struct CurlMulti::Impl : std::enable_shared_from_this<Impl> {
       return;
     }
     CURL* easy = transfer->easy;
+    transfer->owner = this;
+    if (transfer->answer_timeout.count() > 0) {
+      curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, &Impl::on_request_ready);
+      curl_easy_setopt(easy, CURLOPT_PREREQDATA, transfer.get());
+    }
     // The socket hooks point at us, not at the transfer: libcurl keeps them with the
     // connection, which outlives the transfer in the connection cache.
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Impl::open_socket);
@@ -159,6 +167,81 @@ struct CurlMulti::Impl : std::enable_shared_from_this<Impl> {
     timer_.cancel();
     timer_armed_ = false;
     deadline_.reset();
+    answer_deadlines_.clear();
+    answer_timer_.cancel();
+    answer_timer_armed_ = false;
+  }
+
+  // --- the provider's time to answer ----------------------------------------------------
+  // libcurl's CURLOPT_TIMEOUT counts from when a transfer is added, so time spent
+  // connecting (or waiting for a connection) would be taken from the provider's time to
+  // answer, and a request written just before its timeout would be given up while the
+  // provider takes it: sent again, a duplicate SMS. So the answer's deadline starts when
+  // libcurl is about to write the request (PREREQ), kept here per transfer; libcurl's own
+  // timeout (connect + answer) only bounds the whole.
+
+  static int on_request_ready(void* clientp, char* /*primary_ip*/, char* /*local_ip*/,
+                              int /*primary_port*/, int /*local_port*/) {
+    auto* transfer = static_cast<CurlTransfer*>(clientp);
+    auto* self = static_cast<Impl*>(transfer->owner);
+    // Called again when libcurl resends on a fresh connection: the new write counts.
+    const auto due = Clock::now() + transfer->answer_timeout;
+    self->answer_deadlines_[transfer->easy] = due;
+    self->arm_answer_timer(due);
+    return CURL_PREREQFUNC_OK;
+  }
+
+  // With no request waiting for an answer, no timer either, so that an idle client holds
+  // no work and io_context::run() can return.
+  void forget_answer_deadline(CURL* easy) {
+    answer_deadlines_.erase(easy);
+    if (answer_deadlines_.empty() && answer_timer_armed_) {
+      answer_timer_armed_ = false;
+      answer_timer_.cancel();
+    }
+  }
+
+  void arm_answer_timer(Clock::time_point due) {
+    if (answer_timer_armed_ && answer_timer_due_ <= due) return;
+    answer_timer_armed_ = true;
+    answer_timer_due_ = due;
+    answer_timer_.expires_at(due);
+    answer_timer_.async_wait([weak = weak_from_this(), generation = ++answer_timer_generation_](
+                                 const boost::system::error_code& ec) {
+      if (ec == asio::error::operation_aborted) return;
+      auto self = weak.lock();
+      if (!self || generation != self->answer_timer_generation_) return;
+      self->answer_timer_armed_ = false;
+      self->expire_unanswered();
+    });
+  }
+
+  // Ends the transfers whose provider has not answered in time, then waits for the next
+  // deadline. A few hundred transfers at most are in flight: a scan is cheap, and runs
+  // only when a deadline is due.
+  void expire_unanswered() {
+    if (multi_ == nullptr) return;
+    const auto now = Clock::now();
+    std::vector<CURL*> expired;
+    std::optional<Clock::time_point> next;
+    for (const auto& [easy, due] : answer_deadlines_) {
+      if (due <= now) {
+        expired.push_back(easy);
+      } else if (!next || due < *next) {
+        next = due;
+      }
+    }
+    for (CURL* easy : expired) {
+      forget_answer_deadline(easy);
+      auto it = transfers_.find(easy);
+      if (it == transfers_.end()) continue;
+      Pending done = std::move(it->second);
+      transfers_.erase(it);
+      curl_multi_remove_handle(multi_, easy);  // libcurl closes that connection
+      done.transfer->answer_timed_out = true;
+      done.completion->complete(finish_response(*done.transfer, CURLE_OPERATION_TIMEDOUT));
+    }
+    if (next) arm_answer_timer(*next);
   }
 
   // --- libcurl's hooks ----------------------------------------------------------------
@@ -333,6 +416,7 @@ struct CurlMulti::Impl : std::enable_shared_from_this<Impl> {
       if (it == transfers_.end()) continue;
       Pending done = std::move(it->second);
       transfers_.erase(it);
+      forget_answer_deadline(easy);
       curl_multi_remove_handle(multi_, easy);
       done.completion->complete(finish_response(*done.transfer, result));
       // SMTP handles carry a whole conversation's settings and are few: only HTTP ones are
@@ -369,6 +453,12 @@ struct CurlMulti::Impl : std::enable_shared_from_this<Impl> {
   std::unordered_map<curl_socket_t, std::shared_ptr<SocketWatch>> sockets_;
   std::unordered_set<curl_socket_t> our_sockets_;  // opened by open_socket, not yet closed
   std::unordered_map<CURL*, Pending> transfers_;
+  // When each written request's answer is due (see on_request_ready).
+  std::unordered_map<CURL*, Clock::time_point> answer_deadlines_;
+  asio::steady_timer answer_timer_;
+  bool answer_timer_armed_ = false;
+  Clock::time_point answer_timer_due_;
+  uint64_t answer_timer_generation_ = 0;
   // Easy handles of finished HTTP transfers, reset, for the next ones: making and freeing
   // an easy handle and its 16 KiB receive buffer for every request cost a sixth of the
   // client's CPU (55 against 46 us a request, twilio_server_bench 0). Enough for the

@@ -28,10 +28,12 @@
 namespace tocsin::io {
 
 struct CurlMultiOptions {
-  // Connections open at once to one host (CURLMOPT_MAX_HOST_CONNECTIONS). More transfers
-  // wait in libcurl's queue for a free one, which also keeps a burst from looking like an
-  // attack to the provider. 0 = no limit.
-  long max_host_connections = 16;
+  // Connections open at once to one host (CURLMOPT_MAX_HOST_CONNECTIONS); 0 = no limit.
+  // No limit by default: the dispatch engine bounds the requests in flight per gateway
+  // (its max_concurrency), and a cap here would only queue requests inside libcurl, so a
+  // gateway configured for 256 requests at once would run 16 (16 / latency: 53 messages/s
+  // at 300 ms).
+  long max_host_connections = 0;
   // Connections open at once in total (CURLMOPT_MAX_TOTAL_CONNECTIONS); 0 = no limit.
   long max_total_connections = 0;
   // Idle connections kept for reuse (CURLMOPT_MAXCONNECTS). Below max_host_connections
@@ -58,8 +60,10 @@ class CurlMulti {
 
   // Runs one HTTP exchange. Never throws for network trouble: a failure is in the
   // response's transport_error (a CURLcode), transport_message and timed_out, and an HTTP
-  // error status is just http_status. request.timeout bounds the whole exchange, including
-  // time spent waiting for a free connection. The awaiter may outlive this CurlMulti.
+  // error status is just http_status. request.timeout is the provider's time to answer,
+  // counted from when the request is written; connecting has its own connect_timeout.
+  // A failure after the whole request was written sets request_sent. The awaiter may
+  // outlive this CurlMulti.
   boost::asio::awaitable<adapters::GatewayResponse> execute(adapters::HttpRequest request);
   // Sends one message: EHLO, MAIL FROM, RCPT TO for each recipient, DATA. http_status is
   // the server's last SMTP reply code (250 when accepted) and body its reply line (which

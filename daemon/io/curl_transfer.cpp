@@ -118,6 +118,16 @@ void set_common_options(CurlTransfer& transfer, std::chrono::milliseconds timeou
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(connect_timeout));
 }
 
+// True when libcurl wrote the whole request (head and body) before the exchange failed.
+// The provider then may have acted on it, even though no answer came back.
+bool whole_request_written(CurlTransfer& transfer) {
+  long head_bytes = 0;
+  curl_off_t body_bytes = 0;
+  curl_easy_getinfo(transfer.easy, CURLINFO_REQUEST_SIZE, &head_bytes);
+  curl_easy_getinfo(transfer.easy, CURLINFO_SIZE_UPLOAD_T, &body_bytes);
+  return head_bytes > 0 && body_bytes >= static_cast<curl_off_t>(transfer.request_body.size());
+}
+
 // "Name: value" as libcurl wants it; "Name;" sends a header with an empty value ("Name:"
 // would remove one of libcurl's own instead).
 std::string header_line(const std::string& name, const std::string& value) {
@@ -143,8 +153,22 @@ std::unique_ptr<CurlTransfer> make_http_transfer(adapters::HttpRequest request,
   auto transfer = std::make_unique<CurlTransfer>(reused);
   CURL* easy = transfer->easy;
   if (easy == nullptr) return transfer;
-  set_common_options(*transfer, request.timeout, options);
+  // libcurl's own bound covers the whole exchange, connecting included; the provider's
+  // time to answer is counted by CurlMulti from when the request is written.
+  transfer->answer_timeout = request.timeout;
+  set_common_options(*transfer,
+                     request.timeout.count() > 0 ? options.connect_timeout + request.timeout
+                                                 : std::chrono::milliseconds(0),  // none
+                     options);
   curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  // HTTP/2 where the provider offers it over TLS (libcurl then multiplexes many requests
+  // on one connection); wait for a TLS connection being set up to learn whether it can
+  // carry this request too, rather than open one connection per request meanwhile. Plain
+  // http:// is HTTP/1.1, one request per connection at a time: nothing to wait for.
+  curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  if (starts_with_ignoring_case(request.url, "https://")) {
+    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+  }
   // URLs come from the config: a typo must not turn into a file:// read or a gopher call.
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 
@@ -231,7 +255,15 @@ adapters::GatewayResponse finish_response(CurlTransfer& transfer, CURLcode resul
       response.transport_message =
           transfer.error[0] != '\0' ? transfer.error : curl_easy_strerror(result);
     }
-    response.timed_out = result == CURLE_OPERATION_TIMEDOUT;
+    response.timed_out = result == CURLE_OPERATION_TIMEDOUT || transfer.answer_timed_out;
+    if (transfer.answer_timed_out) {
+      response.transport_error = static_cast<int>(CURLE_OPERATION_TIMEDOUT);
+      response.transport_message = "no answer within " +
+                                   std::to_string(transfer.answer_timeout.count()) +
+                                   " ms of the request";
+    }
+    // SMTP is a conversation of many commands: only a plain HTTP exchange is judged here.
+    response.request_sent = !transfer.smtp && whole_request_written(transfer);
   }
   return response;
 }

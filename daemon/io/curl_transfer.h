@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -39,6 +40,14 @@ struct CurlTransfer {
   bool response_too_large = false;
   adapters::GatewayResponse response;  // body and headers fill in as they arrive
   char error[CURL_ERROR_SIZE] = {};
+  // HTTP: the provider's time to answer, counted by CurlMulti from when libcurl is about
+  // to write the request (CURLOPT_PREREQFUNCTION), so time spent connecting or waiting for
+  // a connection is never taken from it. 0 for SMTP, bounded by libcurl's own timeout.
+  std::chrono::milliseconds answer_timeout{0};
+  // Set by CurlMulti: the multi that runs this transfer, for the PREREQ hook.
+  void* owner = nullptr;
+  // CurlMulti's own deadline fired (answer_timeout after the request was written).
+  bool answer_timed_out = false;
 };
 
 // The easy handle for one request, its options set. Connection-level hooks (the socket

@@ -16,8 +16,12 @@
 // shares them with its Redis, which wrk does not need.
 //
 //   gateway_headroom_bench [MEMBERS=50000] [CONNECTIONS=16] [WRK_SECONDS=10] [MAX_IN_FLIGHT]
+//                          [LATENCY_MS=0]
 //
 // MAX_IN_FLIGHT sets dispatch.max_in_flight (default: the daemon's default, 256).
+// LATENCY_MS makes the endpoint answer each request that much later (for wrk and tocsind
+// alike), as a provider across the internet does: both are then bound by CONNECTIONS /
+// latency, and the ratio shows whether the daemon keeps all CONNECTIONS busy.
 
 #include <chrono>
 #include <cstdio>
@@ -86,11 +90,14 @@ int run(int argc, char** argv) {
   const size_t members = argc > 1 ? std::stoul(argv[1]) : 50000;
   const int connections = argc > 2 ? std::stoi(argv[2]) : 16;
   const int wrk_seconds = argc > 3 ? std::stoi(argv[3]) : 10;
-  const std::string max_in_flight = argc > 4 ? argv[4] : "";
+  const std::string max_in_flight = argc > 4 && std::string(argv[4]) != "-" ? argv[4] : "";
+  const int latency_ms = argc > 5 ? std::stoi(argv[5]) : 0;
 
   testing::TwilioServerOptions server_options;
   server_options.record_messages = false;  // counts only: millions of requests
   testing::TwilioServer server(server_options);
+  server.set_latency(std::chrono::milliseconds(latency_ms));
+  if (latency_ms > 0) std::printf("endpoint latency: %d ms\n", latency_ms);
 
   const std::string gateway_config =
       "gateways { name: \"tw\" rate_per_second: 1000000 max_concurrency: " +

@@ -474,6 +474,58 @@ TEST_F(CurlMultiTest, SilentServerTimesOut) {
   EXPECT_EQ(response.http_status, 0);
   EXPECT_GE(took, 290ms);
   EXPECT_LT(took, 1500ms);
+  // The request had reached the server: the provider may have acted on it.
+  EXPECT_TRUE(response.request_sent);
+}
+
+// A provider 300 ms away: the requests a gateway may have in flight all go out at once,
+// each on its own connection, rather than 16 at a time behind a per-host cap (which made
+// a 256-wide gateway run at 16 / 0.3 s = 53 requests a second).
+TEST_F(CurlMultiTest, ConcurrentRequestsAreNotCappedPerHost) {
+  TestHttpServer server([](const TestHttpServer::Request&) {
+    std::this_thread::sleep_for(300ms);  // the server's thread per connection
+    return TestHttpServer::Reply{};
+  });
+  CurlMulti client(io_.get_executor());
+  constexpr int kRequests = 64;
+  int answered = 0;
+  for (int i = 0; i < kRequests; ++i) {
+    spawn([&]() -> asio::awaitable<void> {
+      auto response = co_await client.execute(get(server.url("/slow"), 5s));
+      if (response.http_status == 200) ++answered;
+    });
+  }
+  const auto started = Clock::now();
+  run();
+  EXPECT_EQ(answered, kRequests);
+  EXPECT_EQ(server.connections_accepted(), static_cast<size_t>(kRequests));
+  // 64 at once take one latency; 16 at a time would take four.
+  EXPECT_LT(Clock::now() - started, 1000ms);
+}
+
+// Time spent waiting for a free connection is not the provider's: with one connection
+// allowed, five requests to a server answering in 200 ms, each with 300 ms to be
+// answered, all succeed, although the last waits 800 ms before it is written.
+TEST_F(CurlMultiTest, TheAnswerTimeoutStartsWhenTheRequestIsWritten) {
+  TestHttpServer server([](const TestHttpServer::Request&) {
+    std::this_thread::sleep_for(200ms);
+    return TestHttpServer::Reply{};
+  });
+  CurlMultiOptions options;
+  options.max_host_connections = 1;
+  CurlMulti client(io_.get_executor(), options);
+  std::vector<GatewayResponse> responses(5);
+  for (size_t i = 0; i < responses.size(); ++i) {
+    spawn([&, i]() -> asio::awaitable<void> {
+      responses[i] = co_await client.execute(get(server.url("/"), 300ms));
+    });
+  }
+  run();
+  for (size_t i = 0; i < responses.size(); ++i) {
+    EXPECT_EQ(responses[i].http_status, 200) << i << ": " << responses[i].transport_message;
+    EXPECT_FALSE(responses[i].timed_out) << i;
+  }
+  EXPECT_EQ(server.requests().size(), 5u);
 }
 
 TEST_F(CurlMultiTest, RefusedConnectionFailsFast) {
@@ -489,6 +541,7 @@ TEST_F(CurlMultiTest, RefusedConnectionFailsFast) {
   run();
   EXPECT_EQ(response.transport_error, CURLE_COULDNT_CONNECT) << response.transport_message;
   EXPECT_FALSE(response.timed_out);
+  EXPECT_FALSE(response.request_sent);  // nothing reached anyone: safe to send again
   EXPECT_FALSE(response.transport_message.empty());
   EXPECT_LT(took, 1s);
   EXPECT_EQ(client.connections_opened(), 1u);  // the attempt counts

@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <deque>
 #include <stdexcept>
 
 namespace tocsin::testing {
@@ -95,6 +96,14 @@ struct EpollHttpServer::Connection {
   bool hung = false;
   bool close_after_flush = false;
   bool want_write = false;
+  // Replies held back by HttpReply::delay, in request order: a reply goes out only when it
+  // and every reply before it are due.
+  struct Delayed {
+    std::chrono::steady_clock::time_point due;
+    std::string bytes;
+    bool close;
+  };
+  std::deque<Delayed> delayed;
 };
 
 EpollHttpServer::EpollHttpServer(Handler handler) : handler_(std::move(handler)) {
@@ -134,7 +143,7 @@ EpollHttpServer::~EpollHttpServer() {
 void EpollHttpServer::run() {
   epoll_event events[256];
   for (;;) {
-    const int count = ::epoll_wait(epoll_, events, 256, -1);
+    const int count = ::epoll_wait(epoll_, events, 256, release_due_replies());
     if (count < 0) {
       if (errno == EINTR) continue;
       return;
@@ -261,6 +270,21 @@ bool EpollHttpServer::serve_buffered(Connection& connection) {
       break;
     }
     const bool close = http10 || same_name(exchange.header("Connection"), "close");
+    if (reply.delay.count() > 0 || !connection.delayed.empty()) {
+      // Held: later requests on this connection wait behind it, as HTTP/1.1 requires.
+      Connection::Delayed delayed{std::chrono::steady_clock::now() + reply.delay, {}, close};
+      if (!connection.delayed.empty()) {
+        delayed.due = std::max(delayed.due, connection.delayed.back().due);
+      } else {
+        due_.emplace(delayed.due, connection.fd);
+      }
+      append_reply(&delayed.bytes, reply, close);
+      connection.delayed.push_back(std::move(delayed));
+      const size_t waiting = replies_waiting_.fetch_add(1) + 1;
+      if (waiting > max_replies_waiting_.load()) max_replies_waiting_.store(waiting);
+      if (close) break;  // nothing after a closing reply is answered
+      continue;
+    }
     append_reply(&connection.out, reply, close);
     if (close) connection.close_after_flush = true;
   }
@@ -298,7 +322,40 @@ bool EpollHttpServer::flush(Connection& connection) {
   return want_write || !connection.close_after_flush;
 }
 
+int EpollHttpServer::release_due_replies() {
+  using std::chrono::steady_clock;
+  while (!due_.empty()) {
+    const auto now = steady_clock::now();
+    const auto first = due_.begin();
+    if (first->first > now) {
+      // Rounded up, so the loop never wakes just before the reply is due and spins.
+      const auto wait = std::chrono::ceil<std::chrono::milliseconds>(first->first - now);
+      return static_cast<int>(std::max<int64_t>(wait.count(), 1));
+    }
+    const int fd = first->second;
+    due_.erase(first);
+    const auto found = connections_.find(fd);
+    if (found == connections_.end()) continue;  // closed meanwhile
+    Connection& connection = *found->second;
+    while (!connection.delayed.empty() && connection.delayed.front().due <= now) {
+      connection.out += connection.delayed.front().bytes;
+      if (connection.delayed.front().close) connection.close_after_flush = true;
+      connection.delayed.pop_front();
+      replies_waiting_.fetch_sub(1);
+    }
+    if (!connection.delayed.empty()) due_.emplace(connection.delayed.front().due, fd);
+    // Requests read while the replies waited were kept in the buffer: serve them now.
+    if (!flush(connection) || !serve_buffered(connection) || !flush(connection)) {
+      close_connection(fd);
+    }
+  }
+  return -1;
+}
+
 void EpollHttpServer::close_connection(int fd) {
+  if (auto found = connections_.find(fd); found != connections_.end()) {
+    replies_waiting_.fetch_sub(found->second->delayed.size());
+  }
   ::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr);
   ::close(fd);
   connections_.erase(fd);

@@ -6,8 +6,10 @@
 // business (called on the loop thread; keep it quick).
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,6 +39,10 @@ struct HttpReply {
   // Never answer: the connection stays open and silent (later requests on it are read
   // and dropped) until the client closes it or the server is destroyed.
   bool hang = false;
+  // Answer only after this long, as a provider across the internet would (the request
+  // was received, and counted by the handler, at once). Replies on one connection still
+  // go out in the order of their requests.
+  std::chrono::microseconds delay{0};
 };
 
 class EpollHttpServer {
@@ -54,6 +60,10 @@ class EpollHttpServer {
   uint16_t port() const { return port_; }
   uint64_t connections_accepted() const { return connections_accepted_.load(); }
   uint64_t requests() const { return requests_.load(); }
+  // Replies held back by their delay right now, and the most at any time: the requests a
+  // client had in flight on this server.
+  size_t replies_waiting() const { return replies_waiting_.load(); }
+  size_t max_replies_waiting() const { return max_replies_waiting_.load(); }
 
  private:
   struct Connection;
@@ -63,6 +73,9 @@ class EpollHttpServer {
   bool serve_buffered(Connection& connection);
   bool flush(Connection& connection);
   void close_connection(int fd);
+  // Moves the delayed replies now due into their connections' output and sends them;
+  // returns the epoll_wait timeout until the next one is due (-1: none waiting).
+  int release_due_replies();
 
   Handler handler_;
   int listener_ = -1;
@@ -70,8 +83,12 @@ class EpollHttpServer {
   int wakeup_ = -1;  // eventfd: tells the loop to stop
   uint16_t port_ = 0;
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;  // loop thread only
+  // Connections with a delayed reply, by the time their first one is due (loop thread).
+  std::multimap<std::chrono::steady_clock::time_point, int> due_;
   std::atomic<uint64_t> connections_accepted_{0};
   std::atomic<uint64_t> requests_{0};
+  std::atomic<size_t> replies_waiting_{0};
+  std::atomic<size_t> max_replies_waiting_{0};
   std::thread loop_;
 };
 

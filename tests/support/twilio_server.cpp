@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "adapters/json_escape.h"
 #include "adapters/twilio/twilio_signature.h"
@@ -81,6 +82,19 @@ void count_in(std::vector<uint64_t>* windows, size_t window, uint64_t amount) {
   (*windows)[window] += amount;
 }
 
+// The decoded value of a form field, if the body has it.
+std::optional<std::string> form_field(std::string_view body, std::string_view wanted) {
+  while (!body.empty()) {
+    const std::string_view pair = body.substr(0, body.find('&'));
+    body.remove_prefix(std::min(body.size(), pair.size() + 1));
+    const size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == wanted) {
+      return eq == std::string_view::npos ? "" : form_decode(pair.substr(eq + 1));
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 TwilioServer::TwilioServer(TwilioServerOptions options)
@@ -135,7 +149,24 @@ void TwilioServer::set_status_callbacks(bool on) {
   callbacks_on_ = on;
 }
 
+void TwilioServer::set_latency(std::chrono::milliseconds latency,
+                               std::chrono::milliseconds jitter) {
+  std::lock_guard lock(mutex_);
+  latency_ = latency;
+  jitter_ = std::min(jitter, latency);
+}
+
 HttpReply TwilioServer::handle(const HttpExchange& exchange) {
+  HttpReply reply = answer(exchange);
+  std::lock_guard lock(mutex_);
+  if (latency_.count() > 0 && !reply.hang) {
+    std::uniform_int_distribution<int64_t> spread(-jitter_.count() * 1000, jitter_.count() * 1000);
+    reply.delay = std::chrono::microseconds(latency_.count() * 1000 + spread(random_));
+  }
+  return reply;
+}
+
+HttpReply TwilioServer::answer(const HttpExchange& exchange) {
   const std::string_view path = exchange.target.substr(0, exchange.target.find('?'));
   if (path != messages_path_) {
     return twilio_error(404, 20404, "The requested resource was not found");
@@ -158,6 +189,8 @@ HttpReply TwilioServer::handle(const HttpExchange& exchange) {
         return reply;
       }
       case Mode::hang: {
+        // Read, never answered: the client cannot tell whether it was sent.
+        if (auto to = form_field(exchange.body, "To")) hung_numbers_.insert(*to);
         HttpReply reply;
         reply.hang = true;
         return reply;
@@ -224,6 +257,7 @@ HttpReply TwilioServer::accept(Message message) {
                   static_cast<unsigned long long>(next_sid_++));
     message.sid = sid;
     ++accepted_;
+    ++per_number_[message.to];
     accepted_segments_ += static_cast<uint64_t>(message.segments);
     count_in(&messages_per_second_, window, 1);
     count_in(&segments_per_second_, window, static_cast<uint64_t>(message.segments));
@@ -308,6 +342,23 @@ uint64_t TwilioServer::max_segments_in_window(std::chrono::milliseconds window) 
     best = std::max(best, in_window);
   }
   return best;
+}
+
+std::map<std::string, uint64_t> TwilioServer::accepted_per_number() const {
+  std::lock_guard lock(mutex_);
+  return per_number_;
+}
+
+std::set<std::string> TwilioServer::hung_numbers() const {
+  std::lock_guard lock(mutex_);
+  return hung_numbers_;
+}
+
+uint64_t TwilioServer::duplicates() const {
+  std::lock_guard lock(mutex_);
+  uint64_t extra = 0;
+  for (const auto& [number, count] : per_number_) extra += count - 1;
+  return extra;
 }
 
 uint64_t TwilioServer::rejected() const {

@@ -13,7 +13,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
+#include <random>
 #include <mutex>
 #include <set>
 #include <string>
@@ -84,6 +86,11 @@ class TwilioServer {
   // permanent failure.
   void set_landlines(std::set<std::string> numbers);
   void set_status_callbacks(bool on);
+  // Answers each request after `latency` ± `jitter` (uniform), as a provider across the
+  // internet does; the message is counted as accepted when it arrives, so a client that
+  // gives up before the answer and sends again makes a duplicate here, as it would there.
+  void set_latency(std::chrono::milliseconds latency,
+                   std::chrono::milliseconds jitter = std::chrono::milliseconds(0));
 
   std::vector<Message> messages() const;  // accepted ones, in order (if recorded)
   uint64_t accepted() const;
@@ -94,13 +101,23 @@ class TwilioServer {
   // The most segments accepted within any `window` (sliding, to the arrival times of the
   // recorded messages): what a provider measuring a rolling window would see.
   uint64_t max_segments_in_window(std::chrono::milliseconds window) const;
+  // Accepted messages per number (kept whether or not messages are recorded), and the
+  // messages beyond the first to any number: what a member would count as duplicates.
+  std::map<std::string, uint64_t> accepted_per_number() const;
+  uint64_t duplicates() const;
+  // The numbers of the requests read in Mode::hang (never answered, not accepted).
+  std::set<std::string> hung_numbers() const;
   uint64_t rejected() const;  // answered 429 (rate limit or throttle_429 mode)
   uint64_t requests() const;  // every HTTP request read, answered or not
   uint64_t connections_accepted() const { return http_->connections_accepted(); }
+  // The most requests it held unanswered at once (with a latency set): the concurrency
+  // the client actually used.
+  size_t max_requests_waiting() const { return http_->max_replies_waiting(); }
   std::vector<Callback> callbacks() const;
 
  private:
-  HttpReply handle(const HttpExchange& exchange);
+  HttpReply handle(const HttpExchange& exchange);  // answer(), delayed by the latency
+  HttpReply answer(const HttpExchange& exchange);
   HttpReply accept(Message message);
   void callback_loop();
   void post_callback(void* curl, const Message& message, const std::string& status);
@@ -118,6 +135,11 @@ class TwilioServer {
   std::set<std::string> opted_out_;
   std::set<std::string> landlines_;
   bool callbacks_on_ = false;
+  std::chrono::milliseconds latency_{0};
+  std::chrono::milliseconds jitter_{0};
+  std::mt19937 random_{42};
+  std::map<std::string, uint64_t> per_number_;
+  std::set<std::string> hung_numbers_;
   std::vector<Message> messages_;
   uint64_t accepted_ = 0;
   uint64_t accepted_segments_ = 0;

@@ -279,6 +279,19 @@ TEST(AdaptersKannel, TimeoutsAndConnectionFailuresAreTemporary) {
             "refused");
 }
 
+TEST(AdaptersKannel, NoAnswerAfterTheRequestWasSentIsUnconfirmedUnderOurOwnId) {
+  const KannelGateway g = gateway();
+  GatewayResponse timed_out;
+  timed_out.timed_out = true;
+  timed_out.transport_error = CURLE_OPERATION_TIMEDOUT;
+  timed_out.request_sent = true;
+  const auto message = sms("x");
+  const auto result = g.classify(message, timed_out);
+  EXPECT_EQ(result.outcome, Outcome::unconfirmed);
+  // A receipt for it, if the smsbox took it, still finds the member.
+  EXPECT_EQ(result.message_id, kannel_message_id(message.idempotency_key));
+}
+
 // --- delivery reports -------------------------------------------------------------------
 
 TEST(AdaptersKannel, DlrTypesMapToReceiptStates) {

@@ -339,6 +339,27 @@ TEST(AdaptersTwilioClassify, TimeoutAndConnectionFailureAreTemporary) {
             "twilio connection failed: Failed to connect to 127.0.0.1 port 9: Connection refused");
 }
 
+// Once the whole request was written, a late answer may hide an accepted message.
+TEST(AdaptersTwilioClassify, NoAnswerAfterTheRequestWasSentIsUnconfirmed) {
+  GatewayResponse timed_out;
+  timed_out.timed_out = true;
+  timed_out.transport_error = CURLE_OPERATION_TIMEDOUT;
+  timed_out.request_sent = true;
+  auto result = gateway().classify(sms(), timed_out);
+  EXPECT_EQ(result.outcome, Outcome::unconfirmed);
+  EXPECT_EQ(result.reason, "twilio gave no answer in time after the request was sent");
+  EXPECT_TRUE(result.message_id.empty());
+
+  // A connection dropped mid-request: the provider most likely failed before sending.
+  GatewayResponse dropped;
+  dropped.transport_error = CURLE_GOT_NOTHING;
+  dropped.transport_message = "Empty reply from server";
+  dropped.request_sent = true;
+  result = gateway().classify(sms(), dropped);
+  EXPECT_EQ(result.outcome, Outcome::temporary);
+  EXPECT_EQ(result.reason, "twilio connection failed: Empty reply from server");
+}
+
 TEST(AdaptersTwilioClassify, OurOwnBadCredentialsCountAgainstTheGatewayNotTheMember) {
   struct Case {
     int status;

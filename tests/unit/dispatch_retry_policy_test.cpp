@@ -34,6 +34,18 @@ TEST(DispatchRetryPolicy, AcceptedIsDone) {
   EXPECT_FALSE(d.count_against_gateway_health);
 }
 
+// The provider got the request and did not answer: sending again could be a second SMS.
+TEST(DispatchRetryPolicy, UnconfirmedIsDoneNeverRetriedButHurtsTheGatewaysHealth) {
+  for (int attempt : {1, 3, 6}) {
+    const RetryDecision d = decide(
+        RetryPolicy{}, result(Outcome::unconfirmed, "twilio gave no answer"), attempt, kNoJitter);
+    EXPECT_EQ(d.action, Action::done);
+    EXPECT_EQ(d.delay, milliseconds{0});
+    EXPECT_TRUE(d.count_against_gateway_health);
+    EXPECT_FALSE(d.slow_down_gateway);
+  }
+}
+
 TEST(DispatchRetryPolicy, PermanentFailsAtOnceWithTheReason) {
   const RetryDecision d =
       decide(RetryPolicy{}, result(Outcome::permanent, "21211 invalid number"), 1, kNoJitter);
