@@ -271,7 +271,9 @@ class KannelGatewayTest : public ::testing::Test {
   GatewayRegistry registry_;
   std::unique_ptr<Gateway> gateway_;
   asio::io_context io_;
-  io::CurlMulti client_{io_.get_executor()};
+  // Sixteen requests at a time, as a gateway with max_concurrency 16 would let out (the
+  // client itself puts no cap on connections).
+  io::CurlMulti client_{io_.get_executor(), io::CurlMultiOptions{.max_host_connections = 16}};
 };
 
 TEST_F(KannelGatewayTest, FiftyGsmTextsArriveOnceEachWithTheirExactText) {
