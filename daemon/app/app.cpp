@@ -62,9 +62,11 @@ http::ServerLimits server_limits(const config::HttpConfig& http) {
   http::ServerLimits limits;
   limits.max_body_bytes = static_cast<uint64_t>(http.max_body_bytes());
   limits.max_header_bytes = static_cast<uint32_t>(http.max_header_bytes());
+  limits.header_timeout = std::chrono::milliseconds(http.header_timeout_ms());
   limits.request_timeout = std::chrono::milliseconds(http.request_timeout_ms());
   limits.idle_timeout = std::chrono::milliseconds(http.idle_timeout_ms());
   limits.max_connections = static_cast<uint32_t>(http.max_connections());
+  limits.max_connections_per_client = static_cast<uint32_t>(http.max_connections_per_client());
   return limits;
 }
 
@@ -165,6 +167,37 @@ void add_event_metrics(metrics::Registry& metrics, const events::TurnoutPublishe
                        Kind::gauge, [&hub] { return static_cast<double>(hub.followed_alerts()); });
 }
 
+// What the server's connection limits do (http/server.h), to see a flood in.
+void add_http_metrics(metrics::Registry& metrics, const http::Server& server) {
+  using Kind = metrics::Registry::Kind;
+  metrics.add_callback("tocsin_http_connections_open", "HTTP connections open.", Kind::gauge,
+                       [&server] { return static_cast<double>(server.open_connections()); });
+  struct Figure {
+    const char* name;
+    const char* help;
+    uint64_t http::ShedTotals::*field;
+  };
+  static const Figure figures[] = {
+      {"tocsin_http_header_timeouts_total",
+       "Connections closed for not sending a request head within http.header_timeout_ms.",
+       &http::ShedTotals::header_timeouts},
+      {"tocsin_http_connections_evicted_total",
+       "Idle connections closed to admit a new one while at http.max_connections.",
+       &http::ShedTotals::evicted},
+      {"tocsin_http_connections_refused_client_total",
+       "Connections refused (503) at http.max_connections_per_client for their address.",
+       &http::ShedTotals::refused_client},
+      {"tocsin_http_connections_refused_full_total",
+       "Connections refused (503) at http.max_connections with none idle.",
+       &http::ShedTotals::refused_full},
+  };
+  for (const Figure& figure : figures) {
+    metrics.add_callback(figure.name, figure.help, Kind::counter, [&server, field = figure.field] {
+      return static_cast<double>(server.shed().*field);
+    });
+  }
+}
+
 }  // namespace
 
 int run_daemon(config::Config config, DaemonOptions daemon_options) {
@@ -233,6 +266,7 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   add_event_metrics(metrics, publisher, hub);
 
   http::Server server(executor, router, server_limits(config.http()));
+  add_http_metrics(metrics, server);
   std::string error;
   const auto listen = config::parse_listen(config.http().listen(), &error);
   uint16_t port = 0;

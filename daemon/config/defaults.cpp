@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 
@@ -32,6 +33,16 @@ void http_defaults(HttpConfig* http) {
        limits::kIdleTimeoutMs);
   fill(http, &HttpConfig::max_connections, &HttpConfig::set_max_connections,
        limits::kMaxConnections);
+  fill(http, &HttpConfig::max_connections_per_client, &HttpConfig::set_max_connections_per_client,
+       limits::kMaxConnectionsPerClient);
+  // A head is part of a request: a config that shortens request_timeout_ms (set before
+  // this field existed) keeps working, with its head due as soon as its request.
+  if (http->header_timeout_ms() == 0) {
+    const int64_t request = http->request_timeout_ms();
+    const int64_t fallback = limits::kHeaderTimeoutMs.fallback;
+    http->set_header_timeout_ms(static_cast<int32_t>(
+        request >= limits::kHeaderTimeoutMs.min ? std::min(fallback, request) : fallback));
+  }
   fill(http, &HttpConfig::sse_heartbeat_ms, &HttpConfig::set_sse_heartbeat_ms,
        limits::kSseHeartbeatMs);
   // The listen string already carries IPv6 brackets, so it is a valid URL authority as is.

@@ -19,6 +19,9 @@ inline constexpr Range kMaxHeaderBytes{1024, 1024 * 1024, 16384, "bytes"};
 inline constexpr Range kRequestTimeoutMs{100, 600000, 10000, "milliseconds"};
 inline constexpr Range kIdleTimeoutMs{100, 3600000, 30000, "milliseconds"};
 inline constexpr Range kMaxConnections{1, 100000, 1024, "connections"};
+// Its default is lowered to request_timeout_ms when that is smaller (see config.proto).
+inline constexpr Range kHeaderTimeoutMs{100, 600000, 5000, "milliseconds"};
+inline constexpr Range kMaxConnectionsPerClient{1, 100000, 64, "connections"};
 inline constexpr Range kSseHeartbeatMs{50, 600000, 15000, "milliseconds"};
 
 inline constexpr Range kConnectTimeoutMs{10, 600000, 2000, "milliseconds"};

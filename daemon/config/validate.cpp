@@ -5,6 +5,23 @@
 namespace tocsin::config {
 namespace {
 
+// A head is part of its request: it cannot have longer. Checked only when both are set
+// within their ranges (a value out of range is reported once, by integer_range), since the
+// default follows request_timeout_ms down (defaults.cpp).
+void check_header_within_request(const HttpConfig& http, checks::Problems* problems) {
+  const int64_t header = http.header_timeout_ms();
+  const int64_t request = limits::effective(http.request_timeout_ms(), limits::kRequestTimeoutMs);
+  const auto within = [](int64_t value, const limits::Range& range) {
+    return value >= range.min && value <= range.max;
+  };
+  if (header != 0 && within(header, limits::kHeaderTimeoutMs) &&
+      within(request, limits::kRequestTimeoutMs) && header > request) {
+    problems->emplace_back("http.header_timeout_ms",
+                           "must be at most request_timeout_ms (" + std::to_string(request) +
+                               " milliseconds), got " + std::to_string(header));
+  }
+}
+
 void check_http(const HttpConfig& http, checks::Problems* problems) {
   checks::listen(http.listen(), problems);
   checks::integer_range(http.max_body_bytes(), limits::kMaxBodyBytes, "http.max_body_bytes",
@@ -17,6 +34,11 @@ void check_http(const HttpConfig& http, checks::Problems* problems) {
                         problems);
   checks::integer_range(http.max_connections(), limits::kMaxConnections, "http.max_connections",
                         problems);
+  checks::integer_range(http.header_timeout_ms(), limits::kHeaderTimeoutMs,
+                        "http.header_timeout_ms", problems);
+  check_header_within_request(http, problems);
+  checks::integer_range(http.max_connections_per_client(), limits::kMaxConnectionsPerClient,
+                        "http.max_connections_per_client", problems);
   checks::integer_range(http.sse_heartbeat_ms(), limits::kSseHeartbeatMs, "http.sse_heartbeat_ms",
                         problems);
   checks::public_url(http, problems);

@@ -13,9 +13,11 @@
 #include <boost/beast/http.hpp>
 
 #include <algorithm>
-#include <list>
+#include <map>
 
 #include "http/chunked_sink.h"
+#include "http/client_key.h"
+#include "http/connection_table.h"
 #include "http/message.h"
 #include "http/router.h"
 #include "http/stream.h"
@@ -26,6 +28,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -75,9 +78,14 @@ BeastResponse to_beast(Response&& in, unsigned version, bool keep_alive, bool he
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   struct Connection {
     beast::tcp_stream stream;
+    ConnectionTable::Id id;
+    std::string client;  // client_key() of its address
+    Clock::time_point accepted;
     bool busy = false;  // a request is being read, handled or answered
     std::shared_ptr<ChunkedSink> sink;  // while answering with a stream body
-    explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+    Connection(tcp::socket socket, ConnectionTable::Id id, std::string client,
+               Clock::time_point accepted)
+        : stream(std::move(socket)), id(id), client(std::move(client)), accepted(accepted) {}
   };
 
   Impl(asio::any_io_executor executor, Router& router, ServerLimits limits)
@@ -85,27 +93,33 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         router_(router),
         limits_(limits),
         acceptor_(executor),
+        table_(limits.max_connections, limits.max_connections_per_client),
+        shed_(limits.shed_log_period, Clock::now()),
         drained_(executor),
         sweep_timer_(executor) {}
 
   asio::awaitable<void> accept_loop();
-  asio::awaitable<void> sweep_streams();
+  void admit(tcp::socket socket);
+  asio::awaitable<void> sweep();
   asio::awaitable<void> session(std::shared_ptr<Connection> connection);
   asio::awaitable<bool> serve_one(const std::shared_ptr<Connection>& connection,
-                                  beast::flat_buffer& buffer);
+                                  beast::flat_buffer& buffer, bool first);
   asio::awaitable<void> stream_body(const std::shared_ptr<Connection>& connection,
                                     Response response, unsigned version);
-  asio::awaitable<void> reject_overloaded(tcp::socket socket);
+  asio::awaitable<void> refuse(tcp::socket socket, std::string reason);
+  void evict(ConnectionTable::Id id);
   void forget(const std::shared_ptr<Connection>& connection);
 
   asio::any_io_executor executor_;
   Router& router_;
   ServerLimits limits_;
   tcp::acceptor acceptor_;
-  std::list<std::shared_ptr<Connection>> connections_;
+  ConnectionTable table_;  // who may connect, and who gives way
+  ShedReport shed_;
+  std::map<ConnectionTable::Id, std::shared_ptr<Connection>> connections_;
   bool stopping_ = false;
   asio::steady_timer drained_;  // cancelled when the last connection closes while stopping
-  asio::steady_timer sweep_timer_;  // paces sweep_streams(); cancelled by shutdown
+  asio::steady_timer sweep_timer_;  // paces sweep(); cancelled by shutdown
 };
 
 Server::Server(asio::any_io_executor executor, Router& router, ServerLimits limits)
@@ -134,7 +148,7 @@ uint16_t Server::listen(const std::string& host, uint16_t port) {
 }
 
 void Server::start() {
-  asio::co_spawn(impl_->executor_, impl_->sweep_streams(), asio::detached);
+  asio::co_spawn(impl_->executor_, impl_->sweep(), asio::detached);
   asio::co_spawn(impl_->executor_, impl_->accept_loop(), [](std::exception_ptr e) {
     if (!e) return;
     try {
@@ -151,7 +165,11 @@ size_t Server::open_connections() const {
 
 size_t Server::open_streams() const {
   return std::count_if(impl_->connections_.begin(), impl_->connections_.end(),
-                       [](const auto& connection) { return connection->sink != nullptr; });
+                       [](const auto& entry) { return entry.second->sink != nullptr; });
+}
+
+ShedTotals Server::shed() const {
+  return impl_->shed_.totals();
 }
 
 asio::awaitable<void> Server::shutdown(std::chrono::milliseconds grace) {
@@ -163,7 +181,7 @@ asio::awaitable<void> Server::shutdown(std::chrono::milliseconds grace) {
   // Idle keep-alive connections have nothing to finish: close them now. Busy ones answer
   // their request with Connection: close and then end by themselves.
   // Streams never finish by themselves: they end now.
-  for (auto& connection : impl->connections_) {
+  for (auto& [id, connection] : impl->connections_) {
     if (connection->sink) {
       connection->sink->stop();
     } else if (!connection->busy) {
@@ -177,13 +195,14 @@ asio::awaitable<void> Server::shutdown(std::chrono::milliseconds grace) {
   }
   if (!impl->connections_.empty()) {
     spdlog::warn("event=http_shutdown_cut_requests count={}", impl->connections_.size());
-    for (auto& connection : impl->connections_) connection->stream.socket().close(ignored);
+    for (auto& [id, connection] : impl->connections_) connection->stream.socket().close(ignored);
   }
 }
 
 // Ends the streams whose write has been blocked past stream_write_timeout, checking a few
-// times per bound (so a stream ends between 1 and 1.25 times the bound).
-asio::awaitable<void> Server::Impl::sweep_streams() {
+// times per bound (so a stream ends between 1 and 1.25 times the bound), and logs what was
+// shed when a period of the shed report is over.
+asio::awaitable<void> Server::Impl::sweep() {
   auto self = shared_from_this();
   auto& timer = sweep_timer_;
   const auto period = std::max<std::chrono::milliseconds>(limits_.stream_write_timeout / 4,
@@ -193,9 +212,10 @@ asio::awaitable<void> Server::Impl::sweep_streams() {
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     const auto now = std::chrono::steady_clock::now();
-    for (auto& connection : connections_) {
+    for (auto& [id, connection] : connections_) {
       if (connection->sink) connection->sink->check_write_deadline(now);
     }
+    if (auto line = shed_.due(now)) spdlog::warn("{}", *line);
   }
 }
 
@@ -213,34 +233,72 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    if (connections_.size() >= limits_.max_connections) {
-      asio::co_spawn(executor_, reject_overloaded(std::move(socket)), asio::detached);
-      continue;
-    }
-    auto connection = std::make_shared<Connection>(std::move(socket));
-    connections_.push_back(connection);
-    asio::co_spawn(executor_, session(connection), [self, connection](std::exception_ptr e) {
-      if (e) {
-        try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-          spdlog::error("event=http_session_failed error={}", log::quote(ex.what()));
-        }
-      }
-      self->forget(connection);
-    });
+    admit(std::move(socket));
   }
 }
 
+// Serves the new connection, in place of the longest idle one when the server is full, or
+// refuses it (http/connection_table.h).
+void Server::Impl::admit(tcp::socket socket) {
+  boost::system::error_code ec;
+  const tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return;  // gone already (reset while queued); `socket` closes here
+  std::string client = client_key(peer.address());
+  const auto now = Clock::now();
+  const auto admission = table_.admit(client, now);
+  if (admission.outcome != ConnectionTable::Outcome::admitted) {
+    const bool client_full = admission.outcome == ConnectionTable::Outcome::client_full;
+    shed_.count(client_full ? Shed::refused_client : Shed::refused_full, client);
+    spdlog::debug("event=http_connection_refused client={} reason={}", client,
+                  client_full ? "client_full" : "server_full");
+    asio::co_spawn(executor_,
+                   refuse(std::move(socket), client_full
+                                                 ? "too many connections from your address"
+                                                 : "server busy"),
+                   asio::detached);
+    return;
+  }
+  if (admission.evicted) evict(*admission.evicted);
+  auto connection =
+      std::make_shared<Connection>(std::move(socket), admission.id, std::move(client), now);
+  connections_.emplace(connection->id, connection);
+  asio::co_spawn(executor_, session(connection),
+                 [self = shared_from_this(), connection](std::exception_ptr e) {
+                   if (e) {
+                     try {
+                       std::rethrow_exception(e);
+                     } catch (const std::exception& ex) {
+                       spdlog::error("event=http_session_failed error={}",
+                                     log::quote(ex.what()));
+                     }
+                   }
+                   self->forget(connection);
+                 });
+}
+
+// Closes an idle connection the table gave up for a new one: its pending read ends with
+// operation_aborted and its session with it.
+void Server::Impl::evict(ConnectionTable::Id id) {
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  shed_.count(Shed::evicted, it->second->client);
+  spdlog::debug("event=http_connection_evicted client={}", it->second->client);
+  boost::system::error_code ignored;
+  it->second->stream.socket().close(ignored);
+}
+
 void Server::Impl::forget(const std::shared_ptr<Connection>& connection) {
-  connections_.remove(connection);
+  table_.remove(connection->id);
+  connections_.erase(connection->id);
   if (stopping_ && connections_.empty()) drained_.cancel();
 }
 
-asio::awaitable<void> Server::Impl::reject_overloaded(tcp::socket socket) {
+// 503 with Connection: close, without reading the request (a flood's connection may send
+// none): the client tries again later.
+asio::awaitable<void> Server::Impl::refuse(tcp::socket socket, std::string reason) {
   beast::tcp_stream stream(std::move(socket));
   stream.expires_after(std::chrono::seconds(2));
-  Response busy = error_response(503, "server busy; try again shortly");
+  Response busy = error_response(503, reason + "; try again shortly");
   busy.headers.emplace_back("Retry-After", "1");
   auto response = to_beast(std::move(busy), 11, false, false);
   boost::system::error_code ec;
@@ -250,8 +308,8 @@ asio::awaitable<void> Server::Impl::reject_overloaded(tcp::socket socket) {
 
 asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connection) {
   beast::flat_buffer buffer;
-  while (!stopping_ && co_await serve_one(connection, buffer)) {
-  }
+  bool first = true;
+  while (!stopping_ && co_await serve_one(connection, buffer, first)) first = false;
   boost::system::error_code ec;
   connection->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   connection->stream.close();
@@ -259,23 +317,37 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> connecti
 
 // Reads one request, answers it, and says whether the connection stays open.
 asio::awaitable<bool> Server::Impl::serve_one(const std::shared_ptr<Connection>& connection_ptr,
-                                              beast::flat_buffer& buffer) {
+                                              beast::flat_buffer& buffer, bool first) {
   boost::system::error_code ec;
   Connection& connection = *connection_ptr;
   auto& stream = connection.stream;
+  // Until its head is complete the connection is idle: the first to go when the server is
+  // full. A new connection's head is due header_timeout after the accept.
+  const auto waiting_since = first ? connection.accepted : Clock::now();
+  table_.idle(connection.id, waiting_since);
+  auto head_deadline = connection.accepted + limits_.header_timeout;
   if (buffer.size() == 0) {
-    // Waiting for the next request on a keep-alive connection: the idle timeout applies.
-    stream.expires_after(limits_.idle_timeout);
+    // A kept-alive connection may wait idle_timeout for the next request to begin.
+    if (first) {
+      stream.expires_at(head_deadline);
+    } else {
+      stream.expires_after(limits_.idle_timeout);
+    }
     const size_t n = co_await stream.async_read_some(buffer.prepare(4096),
                                                      asio::redirect_error(asio::use_awaitable, ec));
+    if (first && ec == beast::error::timeout) shed_.count(Shed::header_timeout, connection.client);
     if (ec) co_return false;
     buffer.commit(n);
   }
-  // From its first byte, the whole request must arrive within request_timeout: a client
-  // trickling bytes (slowloris) is disconnected then (tcp_stream closes the socket on
-  // expiry, so there is no 408 to send).
+  // From its first byte, the head must arrive within header_timeout (from the accept for
+  // the first request) and the whole request within request_timeout: a client trickling
+  // bytes (slowloris) is disconnected then (tcp_stream closes the socket on expiry, so
+  // there is no 408 to send). The config keeps header_timeout <= request_timeout.
+  const auto began = Clock::now();
+  if (!first) head_deadline = began + limits_.header_timeout;
+  const auto request_deadline = began + limits_.request_timeout;
   connection.busy = true;
-  stream.expires_after(limits_.request_timeout);
+  stream.expires_at(std::min(head_deadline, request_deadline));
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(limits_.max_header_bytes);
   // Beast checks a Content-Length against the limit while parsing the header, before we
@@ -283,6 +355,14 @@ asio::awaitable<bool> Server::Impl::serve_one(const std::shared_ptr<Connection>&
   parser.body_limit(std::max<uint64_t>(limits_.max_body_bytes, router_.largest_body_limit()));
   co_await bhttp::async_read_header(stream, buffer, parser,
                                     asio::redirect_error(asio::use_awaitable, ec));
+  if (ec == beast::error::timeout) {
+    shed_.count(Shed::header_timeout, connection.client);
+    co_return false;
+  }
+  // Evicted while its head was arriving: the socket is closed, nobody would get the answer.
+  if (!stream.socket().is_open()) co_return false;
+  table_.working(connection.id);
+  stream.expires_at(request_deadline);
   uint64_t body_limit = limits_.max_body_bytes;
   std::optional<Response> refused;
   if (!ec) {

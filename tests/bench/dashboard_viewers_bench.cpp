@@ -362,7 +362,8 @@ class Bench {
     twilio_ = std::make_unique<testing::TwilioServer>(twilio_options);
     daemon_ = std::make_unique<testing::DaemonProcess>(testing::DaemonProcess::Options{
         .redis_url = redis_server_.url(),
-        .http_fields = "max_connections: 4096",
+        // Viewers and replies all come from 127.0.0.1: no per-address cap.
+        .http_fields = "max_connections: 4096 max_connections_per_client: 4096",
         .extra_config = "gateways { name: \"tw\" rate_per_second: " +
                         std::to_string(gateway_rate) +
                         " max_concurrency: 32 twilio { base_url: \"" +

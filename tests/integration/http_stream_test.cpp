@@ -2,7 +2,8 @@
 // chunked transfer encoding read by libcurl as it comes, neither the request deadline nor
 // the idle timeout cut a stream, a client that stops reading is let go after the write
 // bound, a client that leaves ends the body at once, shutdown ends streams at once, and
-// streams hold their connections against max_connections.
+// streams hold their connections against max_connections: a full server lets an idle
+// connection go for a new one, never a stream.
 
 #include <curl/curl.h>
 #include <gtest/gtest.h>
@@ -140,8 +141,9 @@ class HttpStream : public ::testing::Test {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
   }
 
-  size_t on_server(size_t (Server::*read)() const) {
-    std::promise<size_t> result;
+  template <class Value>
+  Value on_server(Value (Server::*read)() const) {
+    std::promise<Value> result;
     asio::post(io_, [&] { result.set_value(((*server_).*read)()); });
     return result.get_future().get();
   }
@@ -272,6 +274,22 @@ TEST_F(HttpStream, StreamsCountAgainstMaxConnections) {
   EXPECT_EQ(testing::http_get(url("/plain")).status, 503);
   first.reset();  // one stream goes: its connection is free again
   EXPECT_TRUE(eventually([&] { return testing::http_get(url("/plain")).status == 200; }, 2s));
+}
+
+TEST_F(HttpStream, FullServerEvictsAnIdleConnectionButNeverAStream) {
+  start({.max_connections = 2});
+  testing::RawConnection stream(port_);
+  ASSERT_TRUE(stream.send("GET /idle HTTP/1.1\r\nHost: x\r\n\r\n"));
+  bool closed = false;
+  stream.read_until(": hello", 5s, &closed);
+  testing::RawConnection idle(port_);  // sends nothing
+  ASSERT_TRUE(eventually([&] { return on_server(&Server::open_connections) == 2; }, 2s));
+  EXPECT_EQ(testing::http_get(url("/plain")).status, 200) << "the idle connection gave way";
+  idle.read_until_closed(2s, &closed);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(on_server(&Server::shed).evicted, 1u);
+  EXPECT_EQ(seen_.running, 1) << "the stream goes on";
+  EXPECT_FALSE(stream.closed_by_peer());
 }
 
 TEST_F(HttpStream, HeadOfAStreamRouteGetsHeadersOnly) {

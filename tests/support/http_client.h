@@ -30,10 +30,11 @@ inline std::vector<std::string> bearer(const std::string& token) {
   return {"Authorization: Bearer " + token, "Content-Type: application/json"};
 }
 
-// A plain TCP connection to 127.0.0.1:port.
+// A plain TCP connection to 127.0.0.1:port, from `source` (another loopback address such
+// as "127.0.0.2", to look like another client) or from 127.0.0.1.
 class RawConnection {
  public:
-  explicit RawConnection(uint16_t port);
+  explicit RawConnection(uint16_t port, const std::string& source = "");
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
@@ -45,6 +46,9 @@ class RawConnection {
   // The same, but returns as soon as what was received contains `needle`.
   std::string read_until(std::string_view needle, std::chrono::milliseconds timeout,
                          bool* closed);
+  // Without waiting: whether the peer has closed (or reset) the connection; what it sent
+  // before is read and dropped.
+  bool closed_by_peer();
 
  private:
   int fd_ = -1;

@@ -170,6 +170,8 @@ TEST(ConfigDefaults, FillsEveryDocumentedDefault) {
   EXPECT_EQ(config.http().request_timeout_ms(), 10000);
   EXPECT_EQ(config.http().idle_timeout_ms(), 30000);
   EXPECT_EQ(config.http().max_connections(), 1024);
+  EXPECT_EQ(config.http().header_timeout_ms(), 5000);
+  EXPECT_EQ(config.http().max_connections_per_client(), 64);
   EXPECT_EQ(config.http().public_url(), "http://127.0.0.1:8080");
   EXPECT_EQ(config.redis().connect_timeout_ms(), 2000);
   EXPECT_EQ(config.redis().health_check_interval_ms(), 1000);
@@ -315,6 +317,39 @@ TEST(ConfigValidate, ZeroMeansDefaultWithoutApplyDefaults) {
   config.add_gateways()->set_name("a");
   config.mutable_gateways(0)->mutable_console()->set_channel("sms");
   EXPECT_TRUE(validate(config).empty());
+}
+
+TEST(ConfigDefaults, HeaderTimeoutFollowsAShorterRequestTimeout) {
+  Config config = parse_text(std::string(kMinimal) + " http { request_timeout_ms: 500 }", "t");
+  apply_defaults(config);
+  EXPECT_EQ(config.http().header_timeout_ms(), 500);
+  EXPECT_TRUE(validate(config).empty()) << "a config valid before header_timeout_ms still is";
+}
+
+TEST(ConfigValidate, HeaderTimeoutAndPerClientCap) {
+  EXPECT_EQ(only_problem(std::string(kMinimal) + " http { header_timeout_ms: 50 }"),
+            "http.header_timeout_ms: must be between 100 and 600000 (milliseconds), got 50");
+  EXPECT_EQ(only_problem(std::string(kMinimal) + " http { header_timeout_ms: 700000 }"),
+            "http.header_timeout_ms: must be between 100 and 600000 (milliseconds), got 700000");
+  EXPECT_EQ(only_problem(std::string(kMinimal) +
+                         " http { request_timeout_ms: 2000 header_timeout_ms: 3000 }"),
+            "http.header_timeout_ms: must be at most request_timeout_ms (2000 milliseconds), "
+            "got 3000");
+  EXPECT_EQ(only_problem(std::string(kMinimal) + " http { header_timeout_ms: 20000 }"),
+            "http.header_timeout_ms: must be at most request_timeout_ms (10000 milliseconds), "
+            "got 20000")
+      << "against the default request_timeout_ms";
+  EXPECT_EQ(only_problem(std::string(kMinimal) + " http { request_timeout_ms: 50 }"),
+            "http.request_timeout_ms: must be between 100 and 600000 (milliseconds), got 50")
+      << "reported once, not again through the header timeout";
+  EXPECT_THAT(problems_in(std::string(kMinimal) +
+                          " http { request_timeout_ms: 2000 header_timeout_ms: 2000 }"),
+              ::testing::IsEmpty());
+  EXPECT_EQ(only_problem(std::string(kMinimal) + " http { max_connections_per_client: -1 }"),
+            "http.max_connections_per_client: must be between 1 and 100000 (connections), got -1");
+  EXPECT_EQ(only_problem(std::string(kMinimal) + " http { max_connections_per_client: 100001 }"),
+            "http.max_connections_per_client: must be between 1 and 100000 (connections), got "
+            "100001");
 }
 
 TEST(ConfigValidate, ReconnectMaxBelowMin) {
