@@ -1,0 +1,38 @@
+#pragma once
+// The reply reader's reason clause: words the vocabulary does not know, written after a
+// clear answer to say why ("Non, je suis de garde ce soir-là", "Oui, j'arrive après mon
+// quart"). They may be read past only when they cannot change what the answer says, so the
+// check is a list of what they must not hold, and anything on it makes the reply unknown:
+//   - a count: a digit anywhere ("17h", "local 1234") or a number word (deux, three…; not
+//     un/une, which are articles);
+//   - an answer of another kind, a transport, a party, a pickup point (phrases of the
+//     vocabulary), or a word about transport (lift, ride, char, drive, place, seat…);
+//   - a negation (pas, ne, n', jamais, plus, pu, not, n't, never…), a condition or a hedge
+//     (si, if, unless, sauf, dépend, pense, think, hope, might, essayer, vérifier…), a
+//     contrast anywhere in the reply (mais, but, par contre, however…), a sarcasm ("c'est
+//     ça", right, genre), an idiom an answer word starts ("no problem", "no idea");
+//   - words about the messages themselves (arrête, écrire, message, unsubscribe…): an
+//     opt-out is never read from a sentence, and a no beside one goes to a person too;
+//   - after a yes or a maybe: a companion (avec, with, ma fille, nous, we…), a reason not to
+//     come (travaille, work, malade, sick, vacances…) or an apology (désolé, sorry);
+//   - after a no: a word of coming (arrive, viens, join, coming…);
+//   - quotation marks or '>' anywhere (quoted or forwarded text).
+// The clause must also be set off from the answer: after punctuation, a line break or an
+// emoji, or starting with a subject or a because ("non je travaille", "oui j'arrive…",
+// "no im working", "oui parce que…"), and be at most kMaxReasonTokens tokens long.
+
+#include <cstddef>
+
+#include "replies/reply_reader.h"
+#include "replies/reply_tokens.h"
+#include "replies/reply_vocabulary.h"
+
+namespace tocsin::replies {
+
+inline constexpr size_t kMaxReasonTokens = 16;
+
+// Whether the tokens from words.first_unknown on are a reason clause that adds nothing to
+// `answer` (yes, no or maybe, said by the phrases before them). Pure.
+bool reason_adds_nothing(const TokenizedReply& reply, const WordsRead& words, Answer answer);
+
+}  // namespace tocsin::replies
