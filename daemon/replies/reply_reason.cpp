@@ -41,14 +41,14 @@ constexpr std::string_view kHedges[] = {
     "confirmerai", "verifier", "verifie", "verif", "check", "checker", "checke", "attendre",
     "attends", "attend", "wait", "waiting", "demander", "demande", "ask", "asking",
     "permission", "approbation", "approval", "autorisation", "possible", "possibly",
-    "possiblement", "peutetre", "chance", "chances", "tentative", "tentatively"};
+    "possiblement", "peutetre", "chances", "tentative", "tentatively", "decide", "decidee"};
 // Idioms an answer starts, and sarcasm: "no problem" is a yes, "no idea" a maybe, "no way
 // I'd miss it" a yes, "yeah, right" a no.
 constexpr std::string_view kIdioms[] = {
     "probleme", "problemes", "problem", "problems", "problemo", "worries", "worry", "souci",
     "soucis", "doute", "doubt", "question", "questions", "clue", "idea", "idee", "kidding",
     "biggie", "matter", "mind", "bother", "derange", "oublie", "oublier", "forget", "miss", "missing", "manquer", "manquerais", "manquerai", "rater",
-    "raterais", "raterai", "jose", "genre", "right", "voyons", "pff", "pf"};
+    "raterais", "raterai", "jose", "lache", "lacher", "against", "genre", "right", "voyons", "pff", "pf"};
 constexpr std::string_view kTransport[] = {
     "bus", "autobus", "autocar", "car", "char", "chars", "auto", "autos", "voiture",
     "voitures", "vehicule", "automobile", "lift", "lifts", "ride", "rides", "riding",
@@ -67,7 +67,7 @@ constexpr std::string_view kMessaging[] = {
     "sms", "mail", "email", "text", "texts", "texting", "texte", "textes", "write",
     "writing", "wrote", "list", "liste", "phone", "telephone", "cell",
     "cellulaire", "fwd", "fw", "tr", "re", "sent", "subject", "objet", "bot", "tanne",
-    "tannee"};
+    "tannee", "recevoir", "recois", "receive", "receiving", "get", "getting"};
 constexpr std::string_view kMessagingStems[] = {
     "arret", "stop", "desabonn", "desinscri", "unsub", "harcel", "messag", "courriel", "ecri",
     "envo", "texto", "spam", "contact", "remov", "retir", "enlev", "numero", "number",
@@ -105,7 +105,8 @@ constexpr std::string_view kUnavailable[] = {
 constexpr std::string_view kComing[] = {
     "arrive", "arriver", "arriverai", "arrivera", "arrivons", "arriving", "viens", "venir",
     "viendrai", "viendra", "vient", "rejoins", "rejoindre", "rejoindrai", "join", "joining",
-    "come", "coming", "there", "vais", "irai", "going", "retard", "late", "later", "tard"};
+    "come", "coming", "there", "vais", "irai", "going", "aller", "retard", "late", "later",
+    "tard", "encore", "yet"};
 // What may start a reason clause with no punctuation before it.
 constexpr std::string_view kOpeners[] = {
     "je", "j", "jai", "jsuis", "jvais", "jarrive", "jfinis", "jdois", "jtravaille", "chu",
@@ -150,12 +151,12 @@ bool is_sarcasm(const std::vector<Token>& tokens, size_t i) {
 // what the answer says. `after`: "après" was said before it in the clause.
 bool word_adds(const std::vector<Token>& tokens, size_t i, Answer answer, bool after) {
   const Token& token = tokens[i];
-  if (has_digit(token) || in(kCountWords, token) || in(kNegations, token) ||
-      in(kConditions, token) || in(kIdioms, token) || in(kTransport, token) ||
+  if (has_digit(token) || in(kCountWords, token) || in(kConditions, token) || in(kIdioms, token) || in(kTransport, token) ||
       in(kMessaging, token) || starts_with_one_of(kMessagingStems, token) ||
       is_sarcasm(tokens, i)) {
     return true;
   }
+  if (answer != Answer::no && in(kNegations, token)) return true;
   if (answer != Answer::maybe && in(kHedges, token)) return true;
   if (answer != Answer::no && in(kCompanions, token)) return true;
   if (answer == Answer::yes && !after && in(kUnavailable, token)) return true;
@@ -202,10 +203,16 @@ bool reason_adds_nothing(const TokenizedReply& reply, const WordsRead& words, An
     }
   }
   bool after = false;
+  int negations = 0;  // after a no, one agrees with it ("non, je suis pas en ville"); two
+                      // may undo each other ("pas capable de pas venir")
   for (size_t i = from; i < tokens.size(); ++i) {
     if (said_again[i] || tokens[i].kind == TokenKind::code) continue;
     if (tokens[i].kind != TokenKind::word || word_adds(tokens, i, answer, after)) return false;
     after |= in(kAfter, tokens[i]);
+    if (in(kNegations, tokens[i]) && tokens[i].text != "ne" && tokens[i].text != "n" &&
+        ++negations > 1) {
+      return false;
+    }
   }
   return true;
 }

@@ -7,10 +7,13 @@
 //     un/une, which are articles);
 //   - an answer of another kind, a transport, a party, a pickup point (phrases of the
 //     vocabulary), or a word about transport (lift, ride, char, drive, place, seat…);
-//   - a negation (pas, ne, n', jamais, plus, pu, not, n't, never…), a condition or a hedge
-//     (si, if, unless, sauf, dépend, pense, think, hope, might, essayer, vérifier…), a
-//     contrast anywhere in the reply (mais, but, par contre, however…), a sarcasm ("c'est
-//     ça", right, genre), an idiom an answer word starts ("no problem", "no idea");
+//   - a condition (si, if, unless, sauf, à moins, dépend, selon…), a contrast anywhere in
+//     the reply (mais, but, par contre, however…), a sarcasm ("c'est ça", right, genre), an
+//     idiom an answer starts ("no problem", "no idea", "no way I'd miss it", "ça me dérange
+//     pas");
+//   - after a yes or a maybe, a negation (pas, ne, n', jamais, plus, pu, not, n't, never…);
+//     after a no, more than one (one agrees with it: "Non, je suis pas en ville");
+//   - after a yes or a no, a hedge (pense, crois, think, hope, might, essayer, vérifier…);
 //   - words about the messages themselves (arrête, écrire, message, unsubscribe…): an
 //     opt-out is never read from a sentence, and a no beside one goes to a person too;
 //   - after a yes or a maybe: a companion (avec, with, ma fille, nous, we…), a reason not to

@@ -70,6 +70,8 @@ constexpr std::array kPhrases = {
     Phrase{Meaning::yes, F, "pour_sur|pour_sure|ouin|ouain|j'arrive|jarrive|on_arrive|j'embarque|jembarque|"
                             "on_embarque|c'est_sur|cest_sur|"
                             "c'est_certain|c'est_clair"},
+    Phrase{Meaning::yes, F, "jserai|jserais|j'serai|j'serais la|present|presente|dispo|"
+                            "disponible"},
     Phrase{Meaning::yes, F, "chu|chus|chui|chuis|jsuis|j'suis la|dispo|disponible|partant|"
                             "partante|present|presente|de_la_partie|in"},
     Phrase{Meaning::yes, F, "on|nous y sera|serons|va|allons|serai"},
@@ -141,8 +143,9 @@ constexpr std::array kPhrases = {
     Phrase{Meaning::maybe, F, "je|j? vais|vas essayer|voir|tenter|tenter_le_coup|"
                               "faire_mon_possible|faire_mon_gros_possible|confirmer|essayer_d'y_etre|"
                               "essayer_d'y_aller|essayer_de_venir|essayer_de_me_liberer"},
-    Phrase{Meaning::maybe, F, "j'essaie|j'essaye|j'essaierai|j'essayerai|jessaie|jessaye|"
-                              "si_je_peux|si_possible"},
+    Phrase{Meaning::maybe, F, "j'essaie|j'essaye|j'essaierai|j'essayerai|jessaie|jessaye "
+                              "d'y_etre|d'y_aller|de_venir|de_me_liberer?"},
+    Phrase{Meaning::maybe, F, "si_je_peux|si_possible"},
     Phrase{Meaning::maybe, F, "je|j? vous|te reviens|redis|confirme|confirmerai|dis|dirai "
                               "plus_tard|bientot|demain|la_dessus|ca?"},
     Phrase{Meaning::maybe, F, "je|j? confirme|confirmerai plus_tard|bientot|demain"},
@@ -162,7 +165,8 @@ constexpr std::array kPhrases = {
     Phrase{Meaning::bus, N, BUS " pour|for # " PLACES "?"},
     Phrase{Meaning::bus, F, "# " PLACES " dans|pour|sur le|l " BUS},
     Phrase{Meaning::bus, E, "# " PLACES " on|in the " BUS},
-    Phrase{Meaning::bus, E, "i|we? need|needs a|the|one? " BUS "|seat|seat_on_the_bus #? "
+    Phrase{Meaning::bus, E, "i|we? need|needs|'ll_need|ll_need|will_need|would_need|'d_need "
+                            "a|the|one? " BUS "|seat|seat_on_the_bus #? "
                             PLACES "?"},
     Phrase{Meaning::bus, F, "je|j? prends|prendrai|prendre|vais_prendre|veux_prendre le|l " BUS},
     Phrase{Meaning::bus, F, "il_me_faut|il_me_faudrait|me_faut|me_faudrait|ca_me_prend|"
@@ -187,12 +191,16 @@ constexpr std::array kPhrases = {
     Phrase{Meaning::car, F, "en|par|avec|mon|ma|avec_mon|avec_ma|dans_mon|dans_ma " CAR " #? "
                             PLACES "?"},
     Phrase{Meaning::car, E, "by|my|in_my|with_my car|" CAR},
+    Phrase{Meaning::car, E, "i_have|i've_got|ive_got|i_got? # extra|spare|empty|open|free "
+                            "seat|seats|spot|spots|place|places"},
+    Phrase{Meaning::car, F, "j'ai|jai|j'aurai|jaurai|j'aurais|jaurais? de_la|d'la|d_la|du? place "
+                            "dans|en mon|ma|l' " CAR " pour # " PLACES "?"},
     // Room offered in a sentence: "j'ai de la place pour 2", "I have room for 3".
     Phrase{Meaning::car, N, "j'ai|jai|j'aurai|jaurai|j'aurais|jaurais|i_have|i've_got|ive_got|"
                             "i_got|i'll_have|ill_have? de_la|d'la|d_la|du|the? place|room|"
                             "space|espace pour|for # " PLACES "?"},
     Phrase{Meaning::car, F, "# " PLACES "? dans|in mon|ma|my " CAR "|car"},
-    Phrase{Meaning::car, N, "j'ai|jai|i_have # place|places|seat|seats|siege|sieges "
+    Phrase{Meaning::car, N, "j'ai|jai|i_have # place|places|seat|seats|siege|sieges de? "
                             "dispo|disponible|disponibles|libre|libres|available|free?"},
     Phrase{Meaning::car, N, "# place|places|seat|seats|siege|sieges de? dispo|disponible|"
                             "disponibles|libre|libres|available|free"},
