@@ -42,8 +42,9 @@ constexpr std::string_view kWords[] = {
 };
 
 // Words that, after an unknown word, always leave the reply unknown.
-constexpr std::string_view kAddsToAnswer[] = {"2",  "deux", "pas",  "si",   "mais", "bus",
-                                              "lift", "stop", "\"", "?",    "17h"};
+// (One negation agrees with a no, so two: "pas pas".)
+constexpr std::string_view kAddsToAnswer[] = {"2",    "deux", "pas pas", "si", "mais", "bus",
+                                              "lift", "stop", "\"",      "?",  "17h"};
 
 std::string sentence(const uint8_t* data, size_t size) {
   std::string text;
