@@ -34,6 +34,18 @@ std::optional<Answer> answer_of(Meaning meaning) {
   }
 }
 
+// fold() makes a line break a space; a ';' before it keeps the clause break it is
+// ("Non\nje travaille"), which matters to a reason clause only.
+std::string with_line_breaks_marked(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (char c : text) {
+    if (c == '\n') out.push_back(';');
+    out.push_back(c);
+  }
+  return out;
+}
+
 Language language_of(const std::vector<Hit>& hits) {
   bool fr = false, en = false;
   for (const Hit& hit : hits) {
@@ -72,7 +84,7 @@ Reading read_reply(std::string_view utf8_text, const ReadOptions& options) {
   // Bytes that are not text hide what was written there: read nothing rather than the rest.
   if (!members::is_valid_utf8(utf8_text)) return unknown_reading("invalid UTF-8");
 
-  const TokenizedReply reply = tokenize(members::fold(utf8_text));
+  const TokenizedReply reply = tokenize(members::fold(with_line_breaks_marked(utf8_text)));
   const WordsRead words = read_words(reply.tokens, options.pickup_ids);
 
   Agreed<std::string> code;

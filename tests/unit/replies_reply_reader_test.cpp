@@ -801,9 +801,9 @@ TEST(RepliesReplyReader, ReasonThatCouldChangeTheAnswerIsUnknown) {
   for (const char* base : {"Oui, j'arrive après mon quart", "Non, je suis de garde ce soir-là",
                            "Peut-être, je dois voir mon horaire", "No, I'm out of town"}) {
     ASSERT_TRUE(read_reply(base).sure()) << base;
-    for (const char* word : {"2", "deux", "17h", "bus", "lift", "char", "ride", "pas", "not",
-                             "jamais", "si", "if", "sauf", "mais", "but", "+1", "oui", "stop",
-                             "arrêtez", "\"ok\"", "avec 2 amis", "c'est ça", "?"}) {
+    for (const char* word : {"2", "deux", "17h", "bus", "lift", "char", "ride", "pas pas",
+                             "pas rien", "si", "if", "sauf", "mais", "but", "+1", "oui",
+                             "stop", "arrêtez", "\"ok\"", "avec 2 amis", "c'est ça", "?"}) {
       const std::string text = std::string(base) + " " + word;
       const Reading reading = read_reply(text);
       if (reading.sure()) {
@@ -813,6 +813,14 @@ TEST(RepliesReplyReader, ReasonThatCouldChangeTheAnswerIsUnknown) {
       }
     }
   }
+}
+
+TEST(RepliesReplyReader, OneNegationInTheReasonAgreesWithANoOnly) {
+  EXPECT_EQ(read_reply("Non, je suis pas en ville").answer, Answer::no);
+  EXPECT_EQ(read_reply("No, I'm not in town").answer, Answer::no);
+  EXPECT_FALSE(read_reply("Oui, je suis pas en ville").sure());
+  EXPECT_FALSE(read_reply("Peut-être, je suis pas en ville").sure());
+  EXPECT_FALSE(read_reply("Non, c'est pas que j'ai pas envie").sure());  // two may undo
 }
 
 TEST(RepliesReplyReader, ReasonIsReadOnlyAfterAnAnswerSaidInWords) {
@@ -826,6 +834,7 @@ TEST(RepliesReplyReader, ReasonIsSetOffFromTheAnswer) {
   // A lone answer word followed by more words starts idioms: "no problem" is not a no.
   EXPECT_FALSE(read_reply("Oui monsieur").sure());
   EXPECT_EQ(read_reply("Oui, monsieur").answer, Answer::yes);  // punctuation sets it off
+  EXPECT_EQ(read_reply("Oui\nmonsieur").answer, Answer::yes);  // a line break too
   EXPECT_EQ(read_reply("Non je travaille").answer, Answer::no);  // so does a subject
   EXPECT_EQ(read_reply("No because I work").answer, Answer::no);  // or a because
   EXPECT_EQ(read_reply("Je peux pas ce soir-là").answer, Answer::no);  // or a phrase

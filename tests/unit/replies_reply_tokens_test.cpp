@@ -22,7 +22,8 @@ std::vector<bool> breaks(std::string_view text) {
 TEST(RepliesReplyTokens, PunctuationLineBreaksAndEmojiBreakAClause) {
   EXPECT_EQ(breaks("oui, je"), (std::vector<bool>{false, true}));
   EXPECT_EQ(breaks("non. je"), (std::vector<bool>{false, true}));
-  EXPECT_EQ(breaks("oui\nje"), (std::vector<bool>{false, true}));
+  // (fold() makes a line break a space; the reader marks it first, see reply_reader.cpp.)
+  EXPECT_TRUE(tokenize("oui\nje").tokens.at(1).after_break);
   EXPECT_EQ(breaks("oui 😀 je"), (std::vector<bool>{false, true}));
   EXPECT_EQ(breaks("non – je"), (std::vector<bool>{false, true}));
   EXPECT_EQ(breaks("oui!!! je"), (std::vector<bool>{false, true}));
