@@ -67,9 +67,9 @@ constexpr std::array kPhrases = {
                             "de_la_partie|disponible|dispo|partant|partante"},
     Phrase{Meaning::yes, F, "je|j|j'? y|jy serai|vais"},
     // Quebec French: "ouin" is a plain yes, "chu" is "je suis", "j'arrive" is "I'm coming".
-    Phrase{Meaning::yes, F, "pour_sur|pour_sure|ouin|ouain|j'arrive|jarrive|on_arrive|j'embarque|jembarque|"
-                            "on_embarque|c'est_sur|cest_sur|"
-                            "c'est_certain|c'est_clair"},
+    Phrase{Meaning::yes, F, "ouin|ouain|j'arrive|jarrive|on_arrive|j'embarque|jembarque|"
+                            "on_embarque|c'est_sur|cest_sur|c'est_certain|c'est_clair|pour_sur|"
+                            "pour_sure"},
     Phrase{Meaning::yes, F, "jserai|jserais|j'serai|j'serais la|present|presente|dispo|"
                             "disponible"},
     Phrase{Meaning::yes, F, "chu|chus|chui|chuis|jsuis|j'suis la|dispo|disponible|partant|"
@@ -133,16 +133,17 @@ constexpr std::array kPhrases = {
                               "ca_se_pourrait|sa_se_pourrait|chepas|chepa|che_pas|chaispas|"
                               "chpas|jsaispas|on_va_voir|je_verrai|j'verrai|jverrai"},
     Phrase{Meaning::maybe, E, "maybe|mayb|mabye|perhaps|possibly|probably|unsure|idk|dunno|"
-                              "tbc|tbd|to_be_confirmed|maybe_not|if_i_can|will_try|mabey|maby|mayby|mabe|"
-                              "mebbe|prob|probs|prolly|probly|might|might_come|"
+                              "tbc|tbd|to_be_confirmed|maybe_not|if_i_can|will_try|mabey|maby|"
+                              "mayby|mabe|mebbe|prob|probs|prolly|probly|might|might_come|"
                               "might_make_it|i_might|i_might_come|i_might_make_it|"
                               "i_may_come|i_may_make_it|we_might|tentatively"},
-    Phrase{Meaning::maybe, F, "je|chu|chus|chui|chuis|jsuis|j_suis? ne? suis? pas encore? sur|sure|certain|certaine|decide|"
-                              "decidee|fixe|fixee encore?"},
+    Phrase{Meaning::maybe, F, "je|chu|chus|chui|chuis|jsuis|j_suis? ne? suis? pas encore? "
+                              "sur|sure|certain|certaine|decide|decidee|fixe|fixee encore?"},
     Phrase{Meaning::maybe, F, "je|j? ne? sais pas encore?"},
     Phrase{Meaning::maybe, F, "je|j? vais|vas essayer|voir|tenter|tenter_le_coup|"
-                              "faire_mon_possible|faire_mon_gros_possible|confirmer|essayer_d'y_etre|"
-                              "essayer_d'y_aller|essayer_de_venir|essayer_de_me_liberer"},
+                              "faire_mon_possible|faire_mon_gros_possible|confirmer|"
+                              "essayer_d'y_etre|essayer_d'y_aller|essayer_de_venir|"
+                              "essayer_de_me_liberer"},
     Phrase{Meaning::maybe, F, "j'essaie|j'essaye|j'essaierai|j'essayerai|jessaie|jessaye "
                               "d'y_etre|d'y_aller|de_venir|de_me_liberer?"},
     Phrase{Meaning::maybe, F, "si_je_peux|si_possible"},
@@ -171,7 +172,8 @@ constexpr std::array kPhrases = {
     Phrase{Meaning::bus, F, "je|j? prends|prendrai|prendre|vais_prendre|veux_prendre le|l " BUS},
     Phrase{Meaning::bus, F, "il_me_faut|il_me_faudrait|me_faut|me_faudrait|ca_me_prend|"
                             "ca_me_prendrait|sa_me_prend une_place_dans_le|une_place_dans_l|"
-                            "une_place_sur_le|le|l|un|du|d_un|de_l " BUS "|" RIDE " #? " PLACES "?"},
+                            "une_place_sur_le|le|l|un|du|d_un|de_l " BUS "|" RIDE " #? "
+                            PLACES "?"},
     // A ride asked for in general words is a seat on the union's bus, the ride it gives
     // (a coordinator may offer a car seat instead).
     Phrase{Meaning::bus, F, "j|je|jai? ai|aurais|aurai|aurait|vais_avoir? besoin de|du|d|"
@@ -250,9 +252,9 @@ constexpr std::array kPhrases = {
     Phrase{Meaning::polite, F, "merci|merci_beaucoup|merci_bien|merci_a_vous|merci_a_toi|"
                                "svp|stp|s'il_vous_plait|s'il_te_plait|sil_vous_plait|"
                                "sil_te_plait|bonjour|bonsoir|salut|allo|coucou|bonne_journee|"
-                               "bonne_soiree|bonne_fin_de_semaine|cordialement|a_bientot|merci_a_tous|"
-                               "merci_a_toutes|merci_a_tout_le_monde|"
-                               "a_demain|a_plus|au_revoir"},
+                               "bonne_soiree|bonne_fin_de_semaine|cordialement|a_bientot|"
+                               "a_demain|a_plus|au_revoir|merci_a_tous|merci_a_toutes|"
+                               "merci_a_tout_le_monde"},
     Phrase{Meaning::polite, E, "thanks|thank_you|thank_you_very_much|thanks_a_lot|many_thanks|"
                                "thx|ty|tks|please|pls|plz|hello|hi|hey|good_morning|"
                                "good_evening|have_a_good_day|have_a_nice_day|regards|bye|"
@@ -266,9 +268,10 @@ constexpr std::array kPhrases = {
                                "bravo_pour_l'organisation|merci_pour_l'organisation|"
                                "merci_pour_tout|merci_de_l'organisation|merci_pour_l'info|"
                                "merci_pour_l'information|merci_pour_le_message"},
-    Phrase{Meaning::filler, E, "with_me|good_luck|solidarity_forever|but|and|also|for_me|too|well|great|perfect|awesome|good|nice|sorry|"
+    Phrase{Meaning::filler, E, "but|and|also|too|well|great|perfect|awesome|good|nice|sorry|"
                                "unfortunately|solidarity|me|we|all|together|in_total|"
-                               "thanks_for_the_info|thanks_for_the_message"},
+                               "thanks_for_the_info|thanks_for_the_message|with_me|for_me|"
+                               "good_luck|solidarity_forever"},
     Phrase{Meaning::filler, N, "cool|top|lol|haha|oh|ah"},
     Phrase{Meaning::filler, F, "j'ai? hate|jai_hate de|d'y? etre|y_etre|vous_voir|te_voir|"
                                "y_aller|participer?"},
