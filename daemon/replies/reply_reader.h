@@ -52,11 +52,12 @@
 // j'arrive après mon quart", "No, I'm out of town" read as the answer before the reason
 // (with its transport, party and code, "OUI BUS, je finis tard" is a yes with a bus seat).
 // Only when the answer is said first, in words (not implied by a transport), the reason is
-// set off from it (punctuation, or a subject or "because" first: "non je travaille"), and
+// set off from it (punctuation, a subject or "because" first: "non je travaille", or an
+// answer of several words before it: "je peux pas ce soir-là"; "no problem" is not), and
 // it cannot change the answer: reply_reason.h lists what it must not hold (a count, a digit,
-// another answer, a transport, a negation, a condition, a contrast, a sarcasm, words about
-// the messages, a companion after a yes, a reason not to come after a yes, a word of coming
-// after a no, quoted text). A conditional answer ("oui si je trouve un lift", "yes if I
+// another answer, a transport, a negation (after a no, one agrees with it), a condition, a
+// contrast, a sarcasm, words about the messages, a companion after a yes or a maybe, a
+// reason not to come after a yes, a word of coming after a no, quoted text). A conditional answer ("oui si je trouve un lift", "yes if I
 // can") is unknown, not a maybe: what it hangs on is for a person to read.
 //
 // Never a guess. The reading is `unknown` (answer none, keyword none, transport none, no

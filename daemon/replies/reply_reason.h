@@ -16,13 +16,16 @@
 //   - after a yes or a no, a hedge (pense, crois, think, hope, might, essayer, vérifier…);
 //   - words about the messages themselves (arrête, écrire, message, unsubscribe…): an
 //     opt-out is never read from a sentence, and a no beside one goes to a person too;
-//   - after a yes or a maybe: a companion (avec, with, ma fille, nous, we…), a reason not to
-//     come (travaille, work, malade, sick, vacances…) or an apology (désolé, sorry);
+//   - after a yes or a maybe: a companion (avec, with, ma fille, nous, we…);
+//   - after a yes: a reason not to come (travaille, work, malade, sick, vacances…; but
+//     "oui, j'arrive après le travail") or an apology (désolé, sorry);
 //   - after a no: a word of coming (arrive, viens, join, coming…);
 //   - quotation marks or '>' anywhere (quoted or forwarded text).
 // The clause must also be set off from the answer: after punctuation, a line break or an
-// emoji, or starting with a subject or a because ("non je travaille", "oui j'arrive…",
-// "no im working", "oui parce que…"), and be at most kMaxReasonTokens tokens long.
+// emoji, starting with a subject, a because or an after ("non je travaille", "no im
+// working", "oui parce que…", "yes after my shift"), or right after an answer of several
+// words ("je peux pas ce soir", "I'm out of town"), never right after a lone answer word
+// ("no problem", "oui monsieur"); and be at most kMaxReasonTokens tokens long.
 
 #include <cstddef>
 
