@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "members/text_fold.h"
+#include "replies/reply_reason.h"
 #include "replies/reply_tokens.h"
 #include "replies/reply_vocabulary.h"
 
@@ -22,6 +23,27 @@ Keyword keyword_of(Meaning meaning) {
     case Meaning::help: return Keyword::help;
     default: return Keyword::none;
   }
+}
+
+std::optional<Answer> answer_of(Meaning meaning) {
+  switch (meaning) {
+    case Meaning::yes: return Answer::yes;
+    case Meaning::no: return Answer::no;
+    case Meaning::maybe: return Answer::maybe;
+    default: return std::nullopt;
+  }
+}
+
+// fold() makes a line break a space; a ';' before it keeps the clause break it is
+// ("Non\nje travaille"), which matters to a reason clause only.
+std::string with_line_breaks_marked(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (char c : text) {
+    if (c == '\n') out.push_back(';');
+    out.push_back(c);
+  }
+  return out;
 }
 
 Language language_of(const std::vector<Hit>& hits) {
@@ -62,7 +84,7 @@ Reading read_reply(std::string_view utf8_text, const ReadOptions& options) {
   // Bytes that are not text hide what was written there: read nothing rather than the rest.
   if (!members::is_valid_utf8(utf8_text)) return unknown_reading("invalid UTF-8");
 
-  const TokenizedReply reply = tokenize(members::fold(utf8_text));
+  const TokenizedReply reply = tokenize(members::fold(with_line_breaks_marked(utf8_text)));
   const WordsRead words = read_words(reply.tokens, options.pickup_ids);
 
   Agreed<std::string> code;
@@ -104,17 +126,29 @@ Reading read_reply(std::string_view utf8_text, const ReadOptions& options) {
   }
 
   if (reply.question_mark || question_word) return unknown("question");
-  if (words.unknown > 0) return unknown("unrecognised words");
   if (code.differs) return unknown("different alert codes");
+
+  // Words the vocabulary lacks are read past only as a reason clause after a clear answer
+  // (reply_reason.h); what is read is then the phrases before them.
+  std::vector<Hit> hits = words.hits;
+  if (words.unknown > 0) {
+    std::erase_if(hits, [&](const Hit& hit) { return hit.begin >= words.first_unknown; });
+    Agreed<Answer> stated;
+    for (const Hit& hit : hits) {
+      if (const std::optional<Answer> a = answer_of(hit.meaning)) stated.add(*a);
+    }
+    if (!stated.value || stated.differs ||
+        !reason_adds_nothing(reply, words, *stated.value)) {
+      return unknown("unrecognised words");
+    }
+  }
 
   Agreed<Answer> answer;
   Agreed<int64_t> bus_count, car_count, party, pickup;
   bool bus = false, car = false, no_bus = false;
-  for (const Hit& hit : words.hits) {
+  for (const Hit& hit : hits) {
+    if (const std::optional<Answer> a = answer_of(hit.meaning)) answer.add(*a);
     switch (hit.meaning) {
-      case Meaning::yes: answer.add(Answer::yes); break;
-      case Meaning::no: answer.add(Answer::no); break;
-      case Meaning::maybe: answer.add(Answer::maybe); break;
       case Meaning::bus:
         bus = true;
         if (hit.number) bus_count.add(*hit.number);
@@ -155,7 +189,7 @@ Reading read_reply(std::string_view utf8_text, const ReadOptions& options) {
   reading.answer = said;
   reading.confidence = Confidence::sure;
   reading.alert_code = quoted_code;
-  reading.language = language_of(words.hits);
+  reading.language = language_of(hits);
   if (party.value) {
     if (*party.value >= 1 && *party.value <= kMaxParty) {
       reading.party = static_cast<int>(*party.value);

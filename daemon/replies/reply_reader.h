@@ -6,19 +6,29 @@
 // What it reads (French and English; case, accents, punctuation and doubled letters do not
 // matter: "OUIII!!", "Ouï", "oui." are all "oui"):
 //
-//   answer      yes    OUI, YES, O, Y, OK, OUAIS, YEP, D'ACCORD, PRÉSENT, DISPO, 👍,
-//                      "je serai là", "j'y serai", "on y sera", "count me in", "I'll be there"…
+//   answer      yes    OUI, YES, O, Y, OK, OUAIS, OUIN, YEP, D'ACCORD, PRÉSENT, DISPO, 👍,
+//                      "je serai là", "j'y serai", "chu là", "j'arrive", "c'est sûr", "on y
+//                      sera", "count me in", "I'll be there", "on my way"…
 //               no     NON, NO, N, NOPE, 👎, IMPOSSIBLE, "pas capable", "je (ne) peux pas",
-//                      "je serai pas là", "pas dispo", "can't make it", "not coming"…
-//               maybe  PEUT-ÊTRE, PEUT ETRE, PEUTETRE, P-E, MAYBE, PROBABLEMENT, "pas sûr",
-//                      "je sais pas", "not sure", "je vais essayer", "on verra"…
+//                      "je serai pas là", "pas dispo", "chu pas dispo", "can't make it",
+//                      "not coming"…
+//               maybe  PEUT-ÊTRE, PEUT ETRE, PEUTETRE, P-E, P-T, PT, PTÊT, P'T-ÊTRE, PTÊTE,
+//                      MAYBE (and mabey, maybee), PROB, PROLLY, MIGHT, PROBABLEMENT, "pas
+//                      sûr", "chu pas sûr", "je sais pas", "chépas", "ça se peut", "not
+//                      sure", "I might come", "je vais essayer", "on verra", "je verrai"…
 //   transport   bus    BUS, AUTOBUS, "le bus", "besoin du bus": one seat needed; BUS 2, BUS2,
-//                      BUS x2, "bus pour 2", "2 places dans le bus": two. BUS with no count in
-//                      a reply that gives its party size (below) needs a seat for each.
+//                      BUS x2, "bus pour 2", "2 places dans le bus": two. A ride asked for in
+//                      general words is a seat on the bus, the ride the union gives:
+//                      "besoin d'un transport", "j'aurais besoin d'un lift", "need a ride",
+//                      "I need a lift for 2". BUS with no count in a reply that gives its
+//                      party size (below) needs a seat for each.
 //               car    AUTO N, CAR N, VOITURE N, CHAR N, "N places dans mon auto", "j'ai N
-//                      places", "I can take N": offers N seats; "en auto", "my car", AUTO
-//                      alone: comes by car, offers none (car_seats 0). CAR alone is not read:
-//                      in French "car" means "because".
+//                      places", "j'ai de la place pour N (dans mon char)", "je peux
+//                      embarquer/prendre/conduire N (personnes)", "je peux donner un lift à
+//                      N", "I can take/drive N", "I have room for N": offers N seats; "en
+//                      auto", "my car", "I can drive", AUTO alone: comes by car, offers none
+//                      (car_seats 0). CAR alone is not read: in French "car" means "because".
+//                      Not "amener"/"bring" N: those may be guests, not seats.
 //               no_bus "pas de bus", "pas besoin de bus", "sans autobus", "no bus", "don't
 //                      need a bus": comes without the bus.
 //   party       +N (N guests: party N + 1, the member counts), "avec N amis" / "with N
@@ -38,9 +48,23 @@
 // A transport need or offer, or a party size, without an answer is a yes ("BUS 2" alone
 // comes), except a car offering no seat and no_bus, which say nothing about coming.
 //
+// A reason after a clear answer is read past: "Non, je suis de garde ce soir-là", "Oui,
+// j'arrive après mon quart", "No, I'm out of town" read as the answer before the reason
+// (with its transport, party and code, "OUI BUS, je finis tard" is a yes with a bus seat).
+// Only when the answer is said first, in words (not implied by a transport), the reason is
+// set off from it (punctuation, a subject or "because" first: "non je travaille", or an
+// answer of several words before it: "je peux pas ce soir-là"; "no problem" is not), and
+// it cannot change the answer: reply_reason.h lists what it must not hold (a count, a digit,
+// another answer, a transport, a negation (after a no, one agrees with it), a condition, a
+// contrast, a sarcasm, words about the messages, a companion after a yes or a maybe, a
+// reason not to come after a yes, a word of coming after a no, quoted text). A conditional answer ("oui si je trouve un lift", "yes if I
+// can") is unknown, not a maybe: what it hangs on is for a person to read.
+//
 // Never a guess. The reading is `unknown` (answer none, keyword none, transport none, no
 // seats, no party) when the reply
-//   - holds a word, number or sign the vocabulary does not know ("oui avec ma fille");
+//   - holds a word, number or sign the vocabulary does not know ("oui avec ma fille"),
+//     other than in a reason clause as above ("Oui, je finis à 5", "oui c'est ça", "No
+//     problem", "Non, arrête de m'écrire" stay unknown);
 //   - is a question: a '?' or a question word ("c'est où", "à quelle heure", "when");
 //   - contradicts itself: two answers ("oui non"), no with a bus, a car or a party, two
 //     transports, two counts, two party sizes, two alert codes;

@@ -127,6 +127,28 @@ bool is_decoration(char32_t cp) {
          (cp >= 0xE0000 && cp <= 0xE007F);    // tag characters (flags)
 }
 
+bool is_quotation_mark(char32_t cp) {
+  return cp == 0x00AB || cp == 0x00BB || (cp >= 0x201C && cp <= 0x201F) || cp == 0x2039 ||
+         cp == 0x203A;
+}
+
+// What separates two clauses: punctuation, a line break, an emoji. Not spaces (word
+// separators), apostrophes and hyphens (inside words: "j'y", "soir-là"), '+' ("+2"), nor
+// the marks that only modify the sign before them (skin tones, variation selectors, joiners).
+bool is_break(char32_t cp) {
+  if (cp < 0x80) {
+    return cp != ' ' && cp != '\t' && cp != '\'' && cp != '-' && cp != '+' && cp != '`';
+  }
+  const bool space_or_joiner = (cp >= 0x2000 && cp <= 0x200F) || cp == 0x00A0 ||
+                               cp == 0x202F || cp == 0x205F || cp == 0x2060 || cp == 0x3000;
+  const bool apostrophe_or_hyphen = cp == 0x2010 || cp == 0x2011 || cp == 0x2018 ||
+                                    cp == 0x2019 || cp == 0x201B || cp == 0x02BC ||
+                                    cp == 0x02B9 || cp == 0x00B4 || cp == 0x2032;
+  const bool modifier = (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0x1F3FB && cp <= 0x1F3FF) ||
+                        (cp >= 0xE0000 && cp <= 0xE007F);
+  return !space_or_joiner && !apostrophe_or_hyphen && !modifier;
+}
+
 }  // namespace
 
 std::string squeeze(std::string_view word) {
@@ -142,9 +164,24 @@ std::string squeeze(std::string_view word) {
 TokenizedReply tokenize(std::string_view folded) {
   TokenizedReply reply;
   std::string word;
+  bool pending_break = false;
+  // Marks the first token pushed since `before` as following a break.
+  const auto mark = [&](size_t before) {
+    if (reply.tokens.size() > before) {
+      reply.tokens[before].after_break = pending_break;
+      pending_break = false;
+    }
+  };
   const auto flush = [&] {
+    const size_t before = reply.tokens.size();
     push_word(word, reply.tokens);
     word.clear();
+    mark(before);
+  };
+  const auto push_simple = [&](TokenKind kind) {
+    const size_t before = reply.tokens.size();
+    reply.tokens.push_back(simple_token(kind));
+    mark(before);
   };
   size_t pos = 0;
   while (pos < folded.size()) {
@@ -164,18 +201,22 @@ TokenizedReply tokenize(std::string_view folded) {
         word.push_back(static_cast<char>(c - 'A' + 'a'));
       } else {
         flush();
-        if (c == '+') reply.tokens.push_back(simple_token(TokenKind::plus));
+        if (c == '+') push_simple(TokenKind::plus);
         if (c == '?') reply.question_mark = true;
+        if (c == '"' || c == '>') reply.quotes = true;
+        pending_break |= is_break(cp);
       }
     } else if (cp == 0x1F44D || cp == 0x1F44E) {
       flush();
-      reply.tokens.push_back(
-          simple_token(cp == 0x1F44D ? TokenKind::thumbs_up : TokenKind::thumbs_down));
+      push_simple(cp == 0x1F44D ? TokenKind::thumbs_up : TokenKind::thumbs_down);
     } else if (is_question_mark(cp)) {
       flush();
       reply.question_mark = true;
+      pending_break = true;
     } else if (is_decoration(cp)) {
       flush();
+      reply.quotes |= is_quotation_mark(cp);
+      pending_break |= is_break(cp);
     } else {
       word.append(raw);
     }

@@ -24,6 +24,9 @@ struct Token {
   std::string text;      // word: as written (folded); code: "A7"; else empty
   std::string squeezed;  // word: runs of one letter made one ("ouiii" -> "oui")
   int64_t value = 0;     // number: its value, saturated at kMaxTokenNumber
+  // Punctuation, a line break or an emoji stands between this token and the one before
+  // ("oui, je…", "non. je…"); spaces, apostrophes and hyphens do not.
+  bool after_break = false;
 };
 
 // Numbers larger than this read as this: still out of every bound, never an overflow.
@@ -32,6 +35,7 @@ inline constexpr int64_t kMaxTokenNumber = 1'000'000;
 struct TokenizedReply {
   std::vector<Token> tokens;
   bool question_mark = false;  // '?', '¿', '？', '‽', '⁇', '⁈', '⁉'
+  bool quotes = false;         // '>' or a quotation mark: text quoted or forwarded
 };
 
 // Apostrophes, hyphens, punctuation, white space and emoji other than 👍 👎 separate tokens

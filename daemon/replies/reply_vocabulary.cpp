@@ -39,6 +39,7 @@ constexpr Language N = Language::none;
   "other|others|people|person|persons|kid|kids|child|children|adult|adults|member|members"
 #define BUS "bus|autobus|autocar"
 #define CAR "auto|voiture|char|vehicule|automobile"
+#define RIDE "transport|lift|ride|raccompagnement"
 
 constexpr std::array kPhrases = {
     // --- keywords (PROTOCOLS.md, "Opt-out keywords"): only as written --------------------
@@ -62,9 +63,17 @@ constexpr std::array kPhrases = {
                             "available|confirmed|confirm|affirmative|of_course|for_sure|"
                             "sure_thing|you_bet|count_me_in|count_us_in|include_me|"
                             "see_you_there|will_be_there"},
-    Phrase{Meaning::yes, F, "je|j serai|serons la|present|presente|presents|presentes|"
+    Phrase{Meaning::yes, F, "je|j serai|serais|serons la|present|presente|presents|presentes|"
                             "de_la_partie|disponible|dispo|partant|partante"},
     Phrase{Meaning::yes, F, "je|j|j'? y|jy serai|vais"},
+    // Quebec French: "ouin" is a plain yes, "chu" is "je suis", "j'arrive" is "I'm coming".
+    Phrase{Meaning::yes, F, "ouin|ouain|j'arrive|jarrive|on_arrive|j'embarque|jembarque|"
+                            "on_embarque|c'est_sur|cest_sur|c'est_certain|c'est_clair|pour_sur|"
+                            "pour_sure"},
+    Phrase{Meaning::yes, F, "jserai|jserais|j'serai|j'serais la|present|presente|dispo|"
+                            "disponible"},
+    Phrase{Meaning::yes, F, "chu|chus|chui|chuis|jsuis|j'suis la|dispo|disponible|partant|"
+                            "partante|present|presente|de_la_partie|in"},
     Phrase{Meaning::yes, F, "on|nous y sera|serons|va|allons|serai"},
     Phrase{Meaning::yes, F, "on|nous sera|serons la|presents|presentes"},
     Phrase{Meaning::yes, F, "je|j viens|vais_venir|vais_y_aller|vais_y_etre|vais_etre_la|"
@@ -78,15 +87,18 @@ constexpr std::array kPhrases = {
     Phrase{Meaning::yes, E, "i'll|ill|i_will|we'll|we_will be_there|come|attend|make_it|"
                             "join|be_in|be_present"},
     Phrase{Meaning::yes, E, "i|we can come|attend|make_it|be_there"},
-    Phrase{Meaning::yes, E, "coming|attending"},
+    Phrase{Meaning::yes, E, "coming|attending|on_my_way|omw"},
 
     // --- no -------------------------------------------------------------------------------
     Phrase{Meaning::no, F, "non|nan|indisponible|absent|absente|negatif|ben_non|jamais|"
                            "pas_du_tout|absolument_pas|certainement_pas|surement_pas|"
-                           "pas_cette_fois|pas_cette_fois_ci|mets_moi_pas_la"},
+                           "pas_cette_fois|pas_cette_fois_ci|mets_moi_pas_la|pas_ce_soir|"
+                           "pas_ce_soir_la|pas_ce_jour_la|pas_aujourd'hui|pas_cette_semaine|"
+                           "pas_ce_coup_ci|pas_ce_coup_la|pas_le_temps"},
     Phrase{Meaning::no, E, "no|nope|nah|negative|unavailable|cannot|cant|never|no_way|"
                            "definitely_not|absolutely_not|not_at_all|no_can_do|"
-                           "not_this_time|count_me_out|not_for_me"},
+                           "not_this_time|count_me_out|not_for_me|not_tonight|not_today|"
+                           "not_this_week"},
     Phrase{Meaning::no, N, "n|impossible|👎"},
     Phrase{Meaning::no, F, "pas capable|dispo|disponible|possible|present|presente"},
     Phrase{Meaning::no, F, "je|j? ne|n? peux|pourrai|pourrais|viens|participe|participerai|"
@@ -102,7 +114,12 @@ constexpr std::array kPhrases = {
     Phrase{Meaning::no, E, "i'm|im|i_am|we're|we_are not coming|attending|available|going|"
                            "in|able_to_come|able_to_make_it|free"},
     Phrase{Meaning::no, E, "not coming|attending|available|going|able_to_come|able_to_make_it"},
+    Phrase{Meaning::no, E, "i|we? won't|wont|will_not be_able_to come|attend|make_it|be_there|"
+                           "join|go"},
+    Phrase{Meaning::no, E, "unable_to come|attend|make_it|be_there|join|go"},
     Phrase{Meaning::no, E, "i'm|im|i_am|we're|we_are out"},
+    Phrase{Meaning::no, F, "chu|chus|chui|chuis|jsuis|j'suis pas|pu la|capable|dispo|"
+                           "disponible|libre|present|presente|de_la_partie"},
 
     // --- maybe ----------------------------------------------------------------------------
     Phrase{Meaning::maybe, F, "peutetre|peut_etre|ptetre|ptet|p'tet|p'tete|p_tet|p_e|pe|"
@@ -110,15 +127,26 @@ constexpr std::array kPhrases = {
                               "a_confirmer|a_determiner|jsp|chais_pas|chai_pas|jsais_pas"},
     Phrase{Meaning::maybe, F, "peutetre|peut_etre|ptetre|ptet|p_e|pe pas"},
     Phrase{Meaning::maybe, N, "possible"},
+    // Quebec French and SMS spellings of peut-être: p-t, pt, p't-être, ptête, pitête…
+    Phrase{Meaning::maybe, F, "pt|p_t|pt_etre|p_etre|p't_etre|p_t_etre|ptete|p_tete|pitete|"
+                              "pitetre|petetre|peutetr|peut_etr|ptetr|ca_se_peut|sa_se_peut|"
+                              "ca_se_pourrait|sa_se_pourrait|chepas|chepa|che_pas|chaispas|"
+                              "chpas|jsaispas|on_va_voir|je_verrai|j'verrai|jverrai"},
     Phrase{Meaning::maybe, E, "maybe|mayb|mabye|perhaps|possibly|probably|unsure|idk|dunno|"
-                              "tbc|tbd|to_be_confirmed|maybe_not|if_i_can|will_try"},
-    Phrase{Meaning::maybe, F, "je? ne? suis? pas encore? sur|sure|certain|certaine|decide|"
-                              "decidee|fixe|fixee encore?"},
+                              "tbc|tbd|to_be_confirmed|maybe_not|if_i_can|will_try|mabey|maby|"
+                              "mayby|mabe|mebbe|prob|probs|prolly|probly|might|might_come|"
+                              "might_make_it|i_might|i_might_come|i_might_make_it|"
+                              "i_may_come|i_may_make_it|we_might|tentatively"},
+    Phrase{Meaning::maybe, F, "je|chu|chus|chui|chuis|jsuis|j_suis? ne? suis? pas encore? "
+                              "sur|sure|certain|certaine|decide|decidee|fixe|fixee encore?"},
     Phrase{Meaning::maybe, F, "je|j? ne? sais pas encore?"},
     Phrase{Meaning::maybe, F, "je|j? vais|vas essayer|voir|tenter|tenter_le_coup|"
-                              "faire_mon_possible|faire_mon_gros_possible|confirmer"},
-    Phrase{Meaning::maybe, F, "j'essaie|j'essaye|j'essaierai|j'essayerai|jessaie|jessaye|"
-                              "si_je_peux|si_possible"},
+                              "faire_mon_possible|faire_mon_gros_possible|confirmer|"
+                              "essayer_d'y_etre|essayer_d'y_aller|essayer_de_venir|"
+                              "essayer_de_me_liberer"},
+    Phrase{Meaning::maybe, F, "j'essaie|j'essaye|j'essaierai|j'essayerai|jessaie|jessaye "
+                              "d'y_etre|d'y_aller|de_venir|de_me_liberer?"},
+    Phrase{Meaning::maybe, F, "si_je_peux|si_possible"},
     Phrase{Meaning::maybe, F, "je|j? vous|te reviens|redis|confirme|confirmerai|dis|dirai "
                               "plus_tard|bientot|demain|la_dessus|ca?"},
     Phrase{Meaning::maybe, F, "je|j? confirme|confirmerai plus_tard|bientot|demain"},
@@ -132,33 +160,67 @@ constexpr std::array kPhrases = {
     Phrase{Meaning::bus, F, "le|l|un|en|par|du|une_place_dans_le|une_place_dans_l|"
                             "une_place_sur_le " BUS " #? " PLACES "?"},
     Phrase{Meaning::bus, E, "the|a|by " BUS " #? " PLACES "?"},
-    Phrase{Meaning::bus, F, "j|je|jai? ai? besoin de|du|d|d_un|de_l|d_une_place_dans_le|"
+    Phrase{Meaning::bus, F, "j|je|jai? ai|aurais|aurai|aurait? besoin de|du|d|d_un|de_l|"
+                            "d_une_place_dans_le|"
                             "d_une_place_dans_l " BUS " #? " PLACES "?"},
     Phrase{Meaning::bus, N, BUS " pour|for # " PLACES "?"},
     Phrase{Meaning::bus, F, "# " PLACES " dans|pour|sur le|l " BUS},
     Phrase{Meaning::bus, E, "# " PLACES " on|in the " BUS},
-    Phrase{Meaning::bus, E, "i|we? need|needs a|the|one? " BUS "|seat|seat_on_the_bus #? "
+    Phrase{Meaning::bus, E, "i|we? need|needs|'ll_need|ll_need|will_need|would_need|'d_need "
+                            "a|the|one? " BUS "|seat|seat_on_the_bus #? "
                             PLACES "?"},
-    Phrase{Meaning::bus, F, "je|j? prends|prendrai|prendre le|l " BUS},
+    Phrase{Meaning::bus, F, "je|j? prends|prendrai|prendre|vais_prendre|veux_prendre le|l " BUS},
+    Phrase{Meaning::bus, F, "il_me_faut|il_me_faudrait|me_faut|me_faudrait|ca_me_prend|"
+                            "ca_me_prendrait|sa_me_prend une_place_dans_le|une_place_dans_l|"
+                            "une_place_sur_le|le|l|un|du|d_un|de_l " BUS "|" RIDE " #? "
+                            PLACES "?"},
+    // A ride asked for in general words is a seat on the union's bus, the ride it gives
+    // (a coordinator may offer a car seat instead).
+    Phrase{Meaning::bus, F, "j|je|jai? ai|aurais|aurai|aurait|vais_avoir? besoin de|du|d|"
+                            "d_un|dun|d_une|de_un " RIDE " #? " PLACES "?"},
+    Phrase{Meaning::bus, F, "j|je|jai? ai|aurais|aurai|aurait|vais_avoir? besoin de|du|d|"
+                            "d_un|dun|d_une|de_un " RIDE " pour # " PLACES "?"},
+    Phrase{Meaning::bus, F, "je? cherche|recherche un|du " RIDE},
+    Phrase{Meaning::bus, E, "i|we? need|needs|would_need|will_need|'d_need|looking_for a|"
+                            "one? ride|lift|transport|transportation #? " PLACES "?"},
+    Phrase{Meaning::bus, E, "i|we? need|needs|would_need|will_need|'d_need|looking_for a|"
+                            "one? ride|lift|transport|transportation for # " PLACES "?"},
     Phrase{Meaning::bus, E, "i'll|ill|i_will|we'll|we_will? take|taking the " BUS},
 
     // --- transport: a car -----------------------------------------------------------------
     Phrase{Meaning::car, F, CAR " #? " PLACES "?"},
     Phrase{Meaning::car, E, "car # " PLACES "?"},
-    Phrase{Meaning::car, F, "en|par|avec|mon|ma|avec_mon|avec_ma " CAR},
+    Phrase{Meaning::car, F, "en|par|avec|mon|ma|avec_mon|avec_ma|dans_mon|dans_ma " CAR " #? "
+                            PLACES "?"},
     Phrase{Meaning::car, E, "by|my|in_my|with_my car|" CAR},
+    Phrase{Meaning::car, E, "i_have|i've_got|ive_got|i_got? # extra|spare|empty|open|free "
+                            "seat|seats|spot|spots|place|places"},
+    Phrase{Meaning::car, F, "j'ai|jai|j'aurai|jaurai|j'aurais|jaurais? de_la|d'la|d_la|du? place "
+                            "dans|en mon|ma|l' " CAR " pour # " PLACES "?"},
+    // Room offered in a sentence: "j'ai de la place pour 2", "I have room for 3".
+    Phrase{Meaning::car, N, "j'ai|jai|j'aurai|jaurai|j'aurais|jaurais|i_have|i've_got|ive_got|"
+                            "i_got|i'll_have|ill_have? de_la|d'la|d_la|du|the? place|room|"
+                            "space|espace pour|for # " PLACES "?"},
     Phrase{Meaning::car, F, "# " PLACES "? dans|in mon|ma|my " CAR "|car"},
-    Phrase{Meaning::car, N, "j'ai|jai|i_have # place|places|seat|seats|siege|sieges "
+    Phrase{Meaning::car, N, "j'ai|jai|i_have # place|places|seat|seats|siege|sieges de? "
                             "dispo|disponible|disponibles|libre|libres|available|free?"},
-    Phrase{Meaning::car, N, "# place|places|seat|seats|siege|sieges dispo|disponible|"
+    Phrase{Meaning::car, N, "# place|places|seat|seats|siege|sieges de? dispo|disponible|"
                             "disponibles|libre|libres|available|free"},
     Phrase{Meaning::car, F, "covoiturage #? " PLACES "?"},
     Phrase{Meaning::car, E, "carpool #? " PLACES "?"},
     // Not "amener"/"bring": "je peux amener 3 personnes" may be guests, not seats.
-    Phrase{Meaning::car, F, "je? peux prendre|embarquer # " PLACES "?"},
-    Phrase{Meaning::car, E, "i|we? can take|drive # " PLACES "?"},
-    Phrase{Meaning::car, F, "je conduis"},
-    Phrase{Meaning::car, E, "i'll|ill|i_will|we'll|we_will drive"},
+    Phrase{Meaning::car, F, "je|j? peux|pourrai|vais en? prendre|embarquer|conduire|transporter|"
+                            "voyager|lifter|covoiturer|offrir|donner # " PLACES "?"},
+    Phrase{Meaning::car, F, "j'embarque|jembarque|j'offre|joffre # " PLACES "?"},
+    Phrase{Meaning::car, F, "je|j? peux|vais donner|offrir un? lift|lifts|transport a|pour # "
+                            PLACES "?"},
+    Phrase{Meaning::car, F, "je|j? peux|vais faire du covoiturage"},
+    Phrase{Meaning::car, E, "i|we? can|will take|drive|fit|carry|give_a_ride_to|"
+                            "give_a_lift_to|give_rides_to|drive_up_to|take_up_to # " PLACES "?"},
+    Phrase{Meaning::car, E, "i|we can drive"},
+    Phrase{Meaning::car, E, "i|we? can|will give # " PLACES "? a_ride|a_lift|rides"},
+    Phrase{Meaning::car, F, "je|j? conduis|peux_conduire|vais_conduire #? " PLACES "?"},
+    Phrase{Meaning::car, E, "i'll|ill|i_will|we'll|we_will drive #? " PLACES "?"},
     Phrase{Meaning::car, E, "driving"},
 
     // --- transport: neither ---------------------------------------------------------------
@@ -167,6 +229,8 @@ constexpr std::array kPhrases = {
     Phrase{Meaning::no_bus, F, "pas de|d|du " BUS "|transport|lift"},
     Phrase{Meaning::no_bus, F, "sans " BUS "|transport"},
     Phrase{Meaning::no_bus, F, "par mes|nos propres moyens"},
+    Phrase{Meaning::no_bus, F, "j'ai|jai|on_a? mon|notre propre? transport|lift"},
+    Phrase{Meaning::no_bus, E, "i_have|we_have|i've_got? my|our own transport|ride|transportation"},
     Phrase{Meaning::no_bus, E, "no " BUS "|transport|ride needed?"},
     Phrase{Meaning::no_bus, E, "no need for|of a|the? " BUS "|transport|ride"},
     Phrase{Meaning::no_bus, E, "i|we? don't|dont|do_not need a|the|any? " BUS "|transport|ride"},
@@ -189,7 +253,8 @@ constexpr std::array kPhrases = {
                                "svp|stp|s'il_vous_plait|s'il_te_plait|sil_vous_plait|"
                                "sil_te_plait|bonjour|bonsoir|salut|allo|coucou|bonne_journee|"
                                "bonne_soiree|bonne_fin_de_semaine|cordialement|a_bientot|"
-                               "a_demain|a_plus|au_revoir"},
+                               "a_demain|a_plus|au_revoir|merci_a_tous|merci_a_toutes|"
+                               "merci_a_tout_le_monde"},
     Phrase{Meaning::polite, E, "thanks|thank_you|thank_you_very_much|thanks_a_lot|many_thanks|"
                                "thx|ty|tks|please|pls|plz|hello|hi|hey|good_morning|"
                                "good_evening|have_a_good_day|have_a_nice_day|regards|bye|"
@@ -198,12 +263,18 @@ constexpr std::array kPhrases = {
                                "excellent|solidarite|solidaires|solidaire|en_solidarite|"
                                "on_lache_rien|on_lache_pas|lache_pas|desole|desolee|"
                                "malheureusement|helas|moi|nous|tous|toutes|ensemble|tres|"
-                               "bravo|au_total|en_tout|merci_pour_l'info|"
+                               "bravo|au_total|en_tout|solidairement|pour_moi|avec_moi|"
+                               "bonne_chance|bon_courage|bon_succes|bonne_lutte|lachez_pas|"
+                               "bravo_pour_l'organisation|merci_pour_l'organisation|"
+                               "merci_pour_tout|merci_de_l'organisation|merci_pour_l'info|"
                                "merci_pour_l'information|merci_pour_le_message"},
     Phrase{Meaning::filler, E, "but|and|also|too|well|great|perfect|awesome|good|nice|sorry|"
                                "unfortunately|solidarity|me|we|all|together|in_total|"
-                               "thanks_for_the_info|thanks_for_the_message"},
+                               "thanks_for_the_info|thanks_for_the_message|with_me|for_me|"
+                               "good_luck|solidarity_forever"},
     Phrase{Meaning::filler, N, "cool|top|lol|haha|oh|ah"},
+    Phrase{Meaning::filler, F, "j'ai? hate|jai_hate de|d'y? etre|y_etre|vous_voir|te_voir|"
+                               "y_aller|participer?"},
 
     // --- questions --------------------------------------------------------------------------
     Phrase{Meaning::question, N, "ou|where|quand|when|quelle|quel|quelles|quels|combien|"
@@ -216,6 +287,7 @@ constexpr std::array kPhrases = {
 #undef GUESTS
 #undef BUS
 #undef CAR
+#undef RIDE
 
 // Real words that squeeze into a vocabulary word without meaning it ("noon" is not "non").
 constexpr std::array kNotSqueezed = {std::string_view("noon")};
@@ -433,14 +505,14 @@ WordsRead read_words(const std::vector<Token>& tokens,
     for (size_t i : candidates) consider(v.entries[i]);
     for (const Entry& entry : pickups) consider(entry);
     if (best_entry != nullptr) {
-      read.hits.push_back(
-          Hit{best_entry->meaning, best_entry->language, best.number, best_entry->pickup});
+      read.hits.push_back(Hit{best_entry->meaning, best_entry->language, best.number,
+                              best_entry->pickup, pos, best.end});
       pos = best.end;
     } else if (tokens[pos].kind == TokenKind::code) {
       read.codes.push_back(tokens[pos].text);
       ++pos;
     } else {
-      ++read.unknown;
+      if (read.unknown++ == 0) read.first_unknown = pos;
       ++pos;
     }
   }

@@ -7,6 +7,7 @@
 // là" over "je serai là" and "j'y serai" over "y". A word matches as written or with its
 // doubled letters squeezed ("ouiii", "nonn"), except keywords, which match only as written.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,12 +41,14 @@ struct Hit {
   Language language = Language::none;
   std::optional<int64_t> number;  // the count the phrase carried, if any
   int pickup = -1;                // Meaning::pickup: index in the pickup ids
+  size_t begin = 0, end = 0;      // the tokens the phrase covered: [begin, end)
 };
 
 struct WordsRead {
   std::vector<Hit> hits;           // in reply order
   std::vector<std::string> codes;  // alert codes ("A7"), in reply order
   int unknown = 0;                 // tokens no phrase covered
+  size_t first_unknown = 0;        // the first of them (when unknown > 0)
 };
 
 WordsRead read_words(const std::vector<Token>& tokens,

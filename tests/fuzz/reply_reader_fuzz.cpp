@@ -2,8 +2,11 @@
 // byte odd: each following byte picks a word, so the fuzzer reaches the phrases quickly).
 // Checks: no crash; a reading is either sure (one answer or one keyword) or unknown with
 // nothing in it (never a no, never an opt-out) and a reason; counts within their bounds and
-// only on their transport; a code looks like one; reading twice gives the same; and one
-// unknown word added to a reply always makes it unknown.
+// only on their transport; a code looks like one; reading twice gives the same. And the
+// reason clause (reply_reason.h) never guesses: an unknown word before the answer makes any
+// reply unknown; one after it either makes the reply unknown or leaves its reading exactly
+// as it was; and an unknown word followed by a count, a negation, a condition, a contrast, a
+// transport or a quotation mark always makes it unknown.
 
 #include <cstdint>
 #include <cstdlib>
@@ -31,8 +34,17 @@ constexpr std::string_view kWords[] = {
     "ouiii", "OUU", "nonn", "noon", "où", "quand", "c'est", "x2", "bus2", "auto3",
     "i", "can't", "make", "it", "I'll", "there", "MTL", "pour", "for", "of", "us",
     "personnes", "pas de bus", "sans", "en", "covoiturage", "disponibles", "\xff",
-    "\xc3", "\u00a0", "zorglub",
+    "\xc3", "\u00a0", "zorglub", "p-t", "ptêt", "ouin", "chu", "j'arrive", "après", "mon",
+    "quart", "de garde", "je travaille", "travail", "si", "if", "lift", "ride", "transport",
+    "need a", "besoin d'un", "room", "drive", "je peux", "conduire", "de la place", "place",
+    "c'est", "ça", "problem", "\"", ">", "\n", "désolé", "ma fille", "arrête", "plus",
+    "17h", "un", "no way", "i'm", "out", "working",
 };
+
+// Words that, after an unknown word, always leave the reply unknown.
+// (One negation agrees with a no, so two: "pas pas".)
+constexpr std::string_view kAddsToAnswer[] = {"2",    "deux", "pas pas", "si", "mais", "bus",
+                                              "lift", "stop", "\"",      "?",  "17h"};
 
 std::string sentence(const uint8_t* data, size_t size) {
   std::string text;
@@ -106,10 +118,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(json.size() > 2 && json.front() == '{' && json.back() == '}');
   check(to_json(read_reply(text, options)) == json);
 
-  // Every word must be read: one the vocabulary lacks makes any reply unknown.
+  // Before the answer, a word the vocabulary lacks makes any reply unknown.
+  if (text.size() + 8 <= kMaxReplyBytes) check(!read_reply("zorglub " + text, options).sure());
+  // After it, a reason clause adds nothing: the reading stays exactly as it was, or unknown.
   if (text.size() + 8 <= kMaxReplyBytes) {
-    const Reading with_unknown = read_reply(text + " zorglub", options);
-    check(!with_unknown.sure());
+    const Reading with_reason = read_reply(text + " zorglub", options);
+    if (with_reason.sure()) check(to_json(with_reason) == json);
+  }
+  // ...and one that would add a count, a negation, a condition or a transport is unknown.
+  const std::string_view adds = kAddsToAnswer[size % std::size(kAddsToAnswer)];
+  if (text.size() + 9 + adds.size() <= kMaxReplyBytes) {
+    check(!read_reply(text + " zorglub " + std::string(adds), options).sure());
   }
   return 0;
 }

@@ -238,6 +238,186 @@ const std::vector<Row> kRows = {
     {"Yes, with 2 friends", yes, T0, 0, 3},
     {"Oui avec 2 collègues", yes, T0, 0, 3},
     {"oui bus 2 +1", yes, bus, 2, 2},
+    // --- a reason after a clear answer (reply_reason.h) ---------------------------------------
+    {"Non, je suis de garde ce soir-là", no},
+    {"NON, JE SUIS DE GARDE CE SOIR-LÀ", no},
+    {"non je suis de garde ce soir la", no},
+    {"Non je travaille", no},
+    {"Non, je travaille ce soir-là", no},
+    {"Non désolé, je travaille", no},
+    {"Non, malade", no},
+    {"Non, je suis malade 🤒", no},
+    {"Non, je suis en vacances", no},
+    {"non je suis à l'extérieur de la ville", no},
+    {"Non merci, je suis en congé de maladie", no},
+    {"Non, je garde mes enfants", no},
+    {"Nan chu malade", no},
+    {"Non, chu de garde", no},
+    {"Impossible, je travaille de nuit", no},
+    {"Pas capable, je travaille", no},
+    {"Je peux pas, je travaille", no},
+    {"Je peux pas ce soir-là", no},
+    {"Je ne pourrai pas venir, je suis de garde", no},
+    {"Non, je suis de garde, je peux pas venir", no},
+    {"Non. Je suis en formation toute la journée.", no},
+    {"Non, j'ai un rendez-vous médical", no},
+    {"Non je travaille ce jour là A7", no, T0, 0, 0, K0, "A7"},
+    {"A7 non, je travaille", no, T0, 0, 0, K0, "A7"},
+    {"No, I'm working that day", no},
+    {"No, I have to work", no},
+    {"Nope, working", no},
+    {"No sorry I work nights", no},
+    {"No, out of town", no},
+    {"No, I'm out of town", no},
+    {"No I'm on call that night", no},
+    {"Non, pas de bus. Je suis malade", no, no_bus},
+    {"Oui, j'arrive après mon quart", yes},
+    {"Oui j'arrive après mon quart", yes},
+    {"OUI, J'ARRIVE APRÈS MON QUART", yes},
+    {"oui jarrive apres mon quart", yes},
+    {"Oui, j'arrive après le travail", yes},
+    {"Ouais, j'vais être là après ma shift", yes},
+    {"Oui, je vais être un peu en retard", yes},
+    {"Oui, on se voit là-bas", yes},
+    {"Oui, j'ai pris congé", yes},
+    {"Oui, je suis en congé ce jour-là", yes},
+    {"Oui je serai là, j'ai hâte", yes},
+    {"Oui, hâte de vous voir!", yes},
+    {"Oui! Solidarité, on lâche rien", yes},
+    {"Oui A7, je finis tard", yes, T0, 0, 0, K0, "A7"},
+    {"OUI BUS, je finis tard", yes, bus, 1},
+    {"Oui on sera 3, je finis tard", yes, T0, 0, 3},
+    {"Yes, I'll be a bit late", yes},
+    {"Yes, coming after work", yes},
+    {"Yes, after my shift", yes},
+    {"Yes, I'm off that day", yes},
+    {"Peut-être, je dois voir mon horaire", maybe},
+    {"Maybe, I have to check my schedule", maybe},
+    {"Peut-être, je sais pas si je vais finir à temps", unknown},
+    {"Non, pas ce soir", no},
+    {"No, not tonight", no},
+    {"Non, pas le temps", no},
+    {"Non, mais bonne chance", no},
+    {"Non. Trop loin pour moi", no},
+    {"Non, j'ai un empêchement", no},
+    {"No thanks, I'm busy", no},
+    {"No, family obligations", no},
+    {"Pas dispo, je travaille", no},
+    {"J'peux pas, chu de garde", no},
+    {"I won't be able to attend", no},
+    {"Oui, bravo pour l'organisation", yes},
+    {"Oui, c'est important pour moi", yes},
+    {"Yes, I'm in. Solidarity forever!", yes},
+    {"Oui, pour sûr", yes},
+    {"J'embarque!", yes},
+    {"Je serais là", yes},
+    {"Je vais essayer d'y être", maybe},
+    {"non je suis pas en ville", no},
+    {"Non j'ai pas de gardienne", no},
+    {"No, I'm not in town that weekend", no},
+    {"Non, je suis en vacances, bonne chance!", no},
+    {"oui jserai la", yes},
+    {"J'essaie d'y être", maybe},
+    // --- Quebec French and SMS spellings ------------------------------------------------------
+    {"Ouin", yes},
+    {"ouin ouin", yes},
+    {"Chu là", yes},
+    {"chu dispo", yes},
+    {"Chu in", yes},
+    {"J'arrive!", yes},
+    {"c'est sûr", yes},
+    {"OUI C'EST SÛR", yes},
+    {"omw", yes},
+    {"On my way!", yes},
+    {"Chu pas dispo", no},
+    {"chu pas capable", no},
+    {"Non chu pas là", no},
+    {"J'suis pas dispo", no},
+    {"chu pu dispo", no},
+    {"p-t", maybe},
+    {"P-T", maybe},
+    {"pt", maybe},
+    {"Pt", maybe},
+    {"ptêt", maybe},
+    {"p't-être", maybe},
+    {"pt-être", maybe},
+    {"ptête", maybe},
+    {"pitête", maybe},
+    {"peut-etre", maybe},
+    {"Peutêtre", maybe},
+    {"pê", maybe},
+    {"p-ê", maybe},
+    {"P-t ben", maybe},
+    {"Ça se peut", maybe},
+    {"ça se pourrait", maybe},
+    {"Chépas", maybe},
+    {"ché pas", maybe},
+    {"j'sais pas", maybe},
+    {"J'sais pas encore", maybe},
+    {"chu pas sûr", maybe},
+    {"Chu pas certain", maybe},
+    {"jsuis pas sûre", maybe},
+    {"On va voir", maybe},
+    {"Je verrai", maybe},
+    {"mabey", maybe},
+    {"maybee", maybe},
+    {"Mayyybe", maybe},
+    {"prob", maybe},
+    {"prolly", maybe},
+    {"might", maybe},
+    {"I might come", maybe},
+    {"Might make it", maybe},
+    {"p-t, bus 2", maybe, bus, 2},
+    // --- a ride asked for in general words: a seat on the bus ----------------------------------
+    {"Oui, besoin d'un transport", yes, bus, 1},
+    {"besoin d'un lift", yes, bus, 1},
+    {"Oui j'ai besoin d'un lift", yes, bus, 1},
+    {"J'aurais besoin d'un lift", yes, bus, 1},
+    {"Oui, besoin de transport pour 2", yes, bus, 2},
+    {"Need a ride", yes, bus, 1},
+    {"Yes, I need a ride", yes, bus, 1},
+    {"yes need a lift", yes, bus, 1},
+    {"I'd need a ride", yes, bus, 1},
+    {"Yes, need transportation for 2", yes, bus, 2},
+    {"Oui, je cherche un lift", yes, bus, 1},
+    {"Oui +1, besoin d'un lift", yes, bus, 2, 2},
+    {"Oui, pas besoin de lift", yes, no_bus},
+    {"Oui, j'ai pas besoin de transport", yes, no_bus},
+    {"Yes, don't need a ride", yes, no_bus},
+    {"oui pas besoin de bus", yes, no_bus},
+    // --- car seats offered in a sentence -------------------------------------------------------
+    {"j'ai de la place pour 2 dans mon char", yes, car, 2},
+    {"Oui, j'ai de la place pour 3", yes, car, 3},
+    {"Oui j'ai d'la place pour 2 dans mon char", yes, car, 2},
+    {"J'ai 3 places", yes, car, 3},
+    {"2 places de libre dans mon auto", yes, car, 2},
+    {"Oui, je peux prendre 2 personnes dans mon char", yes, car, 2},
+    {"je peux embarquer 3", yes, car, 3},
+    {"J'peux embarquer 3 personnes", yes, car, 3},
+    {"Oui, je peux conduire 4 personnes", yes, car, 4},
+    {"Oui, je peux donner un lift à 2 personnes", yes, car, 2},
+    {"Oui en char, 3 places", yes, car, 3},
+    {"I can drive 3 people", yes, car, 3},
+    {"Yes, I can drive 2", yes, car, 2},
+    {"I have room for 3", yes, car, 3},
+    {"Yes, room for 2 in my car", yes, car, 2},
+    {"I can take 3 in my car", yes, car, 3},
+    {"Yes I can drive", yes, car, 0},
+    {"Oui je peux conduire", yes, car, 0},
+    {"Oui, je conduis, 3 places", yes, car, 3},
+    {"Oui, je peux en prendre 3", yes, car, 3},
+    {"Oui, je peux prendre 3 personnes avec moi", yes, car, 3},
+    {"J'embarque 2 personnes", yes, car, 2},
+    {"Oui, j'offre 3 places", yes, car, 3},
+    {"Yes, I can give 2 people a ride", yes, car, 2},
+    {"Oui, j'ai mon propre transport", yes, no_bus},
+    {"Oui, j'aurais besoin du bus", yes, bus, 1},
+    {"Oui, il me faudrait une place dans le bus", yes, bus, 1},
+    {"Oui, je vais prendre l'autobus", yes, bus, 1},
+    {"Oui j'ai 2 places de libres", yes, car, 2},
+    {"Yes I have 2 extra seats", yes, car, 2},
+    {"Oui, j'ai de la place dans mon auto pour 3", yes, car, 3},
+    {"Yes, I'll need the bus", yes, bus, 1},
     // --- keywords ---------------------------------------------------------------------------
     kw("STOP", stop),
     kw("stop", stop),
@@ -324,6 +504,114 @@ const std::vector<Row> kRows = {
     {"Oui pas", unknown},
     {"Je ne peux pas ne pas venir", unknown},
     {"Non je veux dire oui", unknown},
+    // --- traps of the reason clause: never a guess ---------------------------------------------
+    {"Oui? c'est où?", unknown},
+    {"is there a bus?", unknown},
+    {"Is there a bus", unknown},
+    {"Yes, is there parking?", unknown},
+    {"Oui, on sera combien", unknown},
+    {"oui si je trouve un lift", unknown},
+    {"Oui si je peux", unknown},
+    {"yes if I can", unknown},
+    {"Yes if there's a bus", unknown},
+    {"Oui, si je suis pas de garde", unknown},
+    {"Oui, sauf si je travaille", unknown},
+    {"Oui, ça dépend", unknown},
+    {"P-t, ça dépend de mon horaire", unknown},
+    {"Maybe, depends on my shift", unknown},
+    {"Oui, je finis à 5", unknown},
+    {"oui mon quart finit à 17h", unknown},
+    {"I'll be there at 8", unknown},
+    {"Yes, I'll be there by 8", unknown},
+    {"Oui, je serai là vers 6h", unknown},
+    {"Oui, j'arrive à huit heures", unknown},
+    {"Oui, local 1234", unknown},
+    {"Oui, 3", unknown},
+    {"Oui, on arrive à deux", unknown},
+    {"Oui bus, je finis à 5", unknown},
+    {"Oui, je finis tard, on sera 3", unknown},
+    {"Oui c'est ça", unknown},
+    {"Oui, c'est ça...", unknown},
+    {"ouais c'est sa", unknown},
+    {"Yeah right", unknown},
+    {"Yeah, right", unknown},
+    {"Oui mais non", unknown},
+    {"Non, mais je peux conduire 2 personnes", unknown},
+    {"Non, mais j'ai de la place pour 2", unknown},
+    {"Non, je peux conduire", unknown},
+    {"Non, mon char est au garage", unknown},
+    {"Non, j'ai pas de lift", unknown},
+    {"Non, besoin d'un lift", unknown},
+    {"Oui, mais j'ai pas de char", unknown},
+    {"Oui je viens, à pied", unknown},
+    {"No problem", unknown},
+    {"No problem!", unknown},
+    {"No worries", unknown},
+    {"Non, pas de problème", unknown},
+    {"No idea", unknown},
+    {"No, no idea", unknown},
+    {"No way I'd miss it", unknown},
+    {"Non seulement", unknown},
+    {"Oui monsieur", unknown},
+    {"Non, arrête de m'écrire", unknown},
+    {"Non, arrêtez de m'envoyer des messages", unknown},
+    {"No, stop texting me", unknown},
+    {"Non merci, enlevez-moi de la liste", unknown},
+    {"Non, je veux plus recevoir ça", unknown},
+    {"oui stp arrêtez de m'écrire", unknown},
+    {"Oui\n> Assemblée générale ce soir", unknown},
+    {"Non \"je serai pas là\" c'est ce que j'ai dit", unknown},
+    {"Oui, avec ma fille", unknown},
+    {"Oui, ma blonde vient aussi", unknown},
+    {"Oui, nous autres aussi", unknown},
+    {"Peut-être, avec ma fille", unknown},
+    {"J'pense que oui", unknown},
+    {"Oui, je pense", unknown},
+    {"Oui je crois", unknown},
+    {"Yes I think so", unknown},
+    {"Oui normalement", unknown},
+    {"Oui, normalement", unknown},
+    {"Oui, je travaille", unknown},
+    {"Oui, je suis de garde", unknown},
+    {"Oui, désolé, je travaille", unknown},
+    {"Yes, sorry, I'm working", unknown},
+    {"Non, je viens", unknown},
+    {"Non, j'arrive plus tard", unknown},
+    {"Non, je serai en retard", unknown},
+    {"No, I'll come later", unknown},
+    {"Nope, I'm coming", unknown},
+    {"J'arrive pas à me libérer", unknown},
+    {"STOP, je suis tanné", unknown},
+    {"Oui, arrêtez pas", unknown},
+    {"Oui, j'arrive après mon quart, A7 A8", unknown},
+    {"Je travaille, donc non", unknown},
+    {"Ben là, oui", unknown},
+    {"Oui, je finis tard mais je serai là", unknown},
+    {"Non, je travaille, mais mon chum y va", unknown},
+    {"Non, pas encore décidé", unknown},
+    {"Non, je peux pas ne pas y aller", unknown},
+    {"Non, pas capable de pas venir", unknown},
+    {"Non, pas de souci", unknown},
+    {"Non, je lâche pas", unknown},
+    {"No, I'm not against it", unknown},
+    {"Oui, j'ai de la place dans mon char", unknown},
+    {"Oui +1 (mon conjoint)", unknown},
+    {"Oui, je peux prendre du monde", unknown},
+    {"Oui, à moins d'imprévu", unknown},
+    {"Yes unless something comes up", unknown},
+    {"Yes, hopefully", unknown},
+    {"Oui, j'espère", unknown},
+    {"Oui, je peux amener 2 personnes", unknown},
+    {"Oui je serai là avec mon conjoint", unknown},
+    {"Yes, my wife too", unknown},
+    {"Oui, j'ai un char", unknown},
+    {"Non, ça me dérange pas", unknown},
+    {"No, I don't mind", unknown},
+    {"Je travaille", unknown},
+    {"Chu de garde", unknown},
+    {"Sorry I'm working", unknown},
+    {"Probablement oui", unknown},
+    {"Non, mais ma conjointe va y aller", unknown},
 };
 
 std::string test_name(const ::testing::TestParamInfo<Row>& info) {
@@ -492,6 +780,81 @@ TEST(RepliesReplyReader, UnknownIsNeverANoNorAnOptOut) {
     EXPECT_EQ(reading.transport, Transport::none);
     EXPECT_FALSE(reading.reason.empty());
   }
+}
+
+// --- a reason after the answer -----------------------------------------------------------------
+
+TEST(RepliesReplyReader, ReasonAfterAClearAnswerKeepsWhatTheAnswerSaid) {
+  const Reading reading = read_reply("OUI BUS 2, je finis tard ce soir-là A7");
+  EXPECT_TRUE(reading.sure());
+  EXPECT_EQ(reading.answer, Answer::yes);
+  EXPECT_EQ(reading.transport, Transport::bus);
+  EXPECT_EQ(reading.bus_seats, 2);
+  EXPECT_EQ(reading.alert_code, "A7");
+  EXPECT_EQ(reading.language, Language::fr);
+  EXPECT_EQ(read_reply("No, I'm out of town").language, Language::en);
+}
+
+TEST(RepliesReplyReader, ReasonThatCouldChangeTheAnswerIsUnknown) {
+  // Each base reads; each word after it would add a count, a transport, a negation, a
+  // condition, a contrast, another answer or an opt-out, so the reply goes to a person.
+  for (const char* base : {"Oui, j'arrive après mon quart", "Non, je suis de garde ce soir-là",
+                           "Peut-être, je dois voir mon horaire", "No, I'm out of town"}) {
+    ASSERT_TRUE(read_reply(base).sure()) << base;
+    for (const char* word : {"2", "deux", "17h", "bus", "lift", "char", "ride", "pas pas",
+                             "pas rien", "si", "if", "sauf", "mais", "but", "+1", "oui",
+                             "stop", "arrêtez", "\"ok\"", "avec 2 amis", "c'est ça", "?"}) {
+      const std::string text = std::string(base) + " " + word;
+      const Reading reading = read_reply(text);
+      if (reading.sure()) {
+        // Only the same answer said again may stand ("Non, je suis de garde… non").
+        EXPECT_EQ(to_json(reading), to_json(read_reply(base))) << text;
+        EXPECT_TRUE(std::string_view(word) == "oui" && reading.answer == Answer::yes) << text;
+      }
+    }
+  }
+}
+
+TEST(RepliesReplyReader, OneNegationInTheReasonAgreesWithANoOnly) {
+  EXPECT_EQ(read_reply("Non, je suis pas en ville").answer, Answer::no);
+  EXPECT_EQ(read_reply("No, I'm not in town").answer, Answer::no);
+  EXPECT_FALSE(read_reply("Oui, je suis pas en ville").sure());
+  EXPECT_FALSE(read_reply("Peut-être, je suis pas en ville").sure());
+  EXPECT_FALSE(read_reply("Non, c'est pas que j'ai pas envie").sure());  // two may undo
+}
+
+TEST(RepliesReplyReader, ReasonIsReadOnlyAfterAnAnswerSaidInWords) {
+  EXPECT_FALSE(read_reply("je suis de garde, non").sure());
+  EXPECT_FALSE(read_reply("zorglub oui").sure());
+  EXPECT_FALSE(read_reply("BUS 2, je finis tard").sure());  // a yes implied, not said
+  EXPECT_TRUE(read_reply("Oui BUS 2, je finis tard").sure());
+}
+
+TEST(RepliesReplyReader, ReasonIsSetOffFromTheAnswer) {
+  // A lone answer word followed by more words starts idioms: "no problem" is not a no.
+  EXPECT_FALSE(read_reply("Oui monsieur").sure());
+  EXPECT_EQ(read_reply("Oui, monsieur").answer, Answer::yes);  // punctuation sets it off
+  EXPECT_EQ(read_reply("Oui\nmonsieur").answer, Answer::yes);  // a line break too
+  EXPECT_EQ(read_reply("Non je travaille").answer, Answer::no);  // so does a subject
+  EXPECT_EQ(read_reply("No because I work").answer, Answer::no);  // or a because
+  EXPECT_EQ(read_reply("Je peux pas ce soir-là").answer, Answer::no);  // or a phrase
+  EXPECT_FALSE(read_reply("Non seulement").sure());
+}
+
+TEST(RepliesReplyReader, ReasonIsAFewWordsAtMost) {
+  // 16 words after the answer are a reason; 17 are a conversation, for a person.
+  const std::string sixteen =
+      "Non, je suis de garde ce soir-là au bureau de la rue en face du parc";
+  EXPECT_EQ(read_reply(sixteen).answer, Answer::no);
+  EXPECT_FALSE(read_reply(sixteen + " central").sure());
+}
+
+TEST(RepliesReplyReader, QuotedTextIsNeverReadAsAReason) {
+  EXPECT_EQ(read_reply("Oui, je finis tard").answer, Answer::yes);
+  EXPECT_FALSE(read_reply("Oui, \"je finis tard\"").sure());
+  EXPECT_FALSE(read_reply("Oui\n> Assemblée générale ce soir").sure());
+  EXPECT_FALSE(read_reply("Non « je finis tard »").sure());
+  EXPECT_EQ(read_reply("Oui \"OK\"").answer, Answer::yes);  // all read: no reason to weigh
 }
 
 // --- keywords -------------------------------------------------------------------------------
