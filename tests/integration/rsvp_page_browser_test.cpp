@@ -137,7 +137,7 @@ class RsvpPageBrowser : public testing::ReplyFixture {
   }
 
   void expect_screenshots(const Click& click, const std::string& language) {
-    for (const std::string& size : {"390x844", "1366x768", "390x844-yes-done"}) {
+    for (const char* size : {"390x844", "1366x768", "390x844-yes-done"}) {
       const fs::path path = fs::path(TOCSIN_TEST_ARTIFACTS_DIR) / "rsvp" /
                             ("rsvp-" + language + "-" + size + ".png");
       EXPECT_NE(std::find(click.screenshots.begin(), click.screenshots.end(), path.string()),
