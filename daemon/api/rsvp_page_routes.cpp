@@ -184,9 +184,9 @@ asio::awaitable<Response> take_answer(Services& services, replies::RsvpWriter& w
   // The token is the credential; a form posted from another site is refused too. What
   // the browser tells comes first (http/same_origin.h); when it tells nothing (an old
   // browser, or not a browser), the page's form token must be in the form.
-  const http::FormOrigin from = http::form_origin(
-      request.header("sec-fetch-site"), request.header("origin"),
-      services.config.http().public_url());
+  const http::FormOrigin from =
+      http::form_origin(request.header("sec-fetch-site"), request.header("origin"),
+                        services.config.http().public_url());
   if (from == http::FormOrigin::foreign) {
     spdlog::info("event=rsvp_link_refused reason=foreign_origin");
     co_return refusal(RsvpRefusal::foreign_origin);

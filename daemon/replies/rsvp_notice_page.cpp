@@ -46,8 +46,7 @@ Notice notice_of(RsvpRefusal refusal) {
     case RsvpRefusal::failed:
       break;
   }
-  return {"Erreur", "Une erreur est survenue. Réessaie plus tard, ou réponds au SMS reçu.",
-          "Error",
+  return {"Erreur", "Une erreur est survenue. Réessaie plus tard, ou réponds au SMS reçu.", "Error",
           "Something went wrong. Please try again later, or reply to the SMS you received."};
 }
 

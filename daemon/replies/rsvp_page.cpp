@@ -140,10 +140,10 @@ std::string rsvp_form_page(const RsvpPageFacts& f) {
                         describe_rsvp(*f.current, lang, pickup)) +
             "</p>\n";
   } else {
-    body += "<p class=\"current\">" +
-            html_escape(
-                Text{"Tu n'as pas encore répondu.", "You have not answered yet."}.in(lang)) +
-            "</p>\n";
+    body +=
+        "<p class=\"current\">" +
+        html_escape(Text{"Tu n'as pas encore répondu.", "You have not answered yet."}.in(lang)) +
+        "</p>\n";
   }
   if (!f.problem.empty()) body += "<p class=\"problem\">" + html_escape(f.problem) + "</p>\n";
   body +=

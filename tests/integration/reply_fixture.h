@@ -69,7 +69,8 @@ class ReplyFixture : public ::testing::Test {
            R"("Assemblée <urgente> & \"spéciale\"","eventTime":"2030-06-06T07:00:00-04:00",)" +
            expiry +
            R"(,"place":"Parc Jarry","audience":"all","channels":"SMS","carSeats":true,)"
-           R"("pickupPoints":[{"id":"MON","name":")" + montreal_pickup_name_ +
+           R"("pickupPoints":[{"id":"MON","name":")" +
+           montreal_pickup_name_ +
            R"(","region":"Montérégie",)"
            R"("busCapacity":50,"departsAt":"2030-06-06T05:30:00-04:00"},)"
            R"({"id":"EST","name":"Cégep de Sherbrooke","region":"Estrie","busCapacity":50}],)"

@@ -71,22 +71,22 @@ class RsvpPageBrowser : public testing::ReplyFixture {
               bool screenshots) {
     const fs::path artifacts = fs::path(TOCSIN_TEST_ARTIFACTS_DIR) / "rsvp";
     fs::create_directories(artifacts);
-    const std::string settings =
-        "{\"chromium\":" + json_string(testing::kChromium) +
-        ",\"link\":" + json_string(link_of(member_id)) +
-        ",\"language\":" + json_string(member(member_id).language) +
-        ",\"answer\":" + json_string(answer) + ",\"bus_seats\":2,\"party\":3" +
-        ",\"pickup\":" + json_string(pickup) +
-        ",\"artifacts_dir\":" + json_string(artifacts.string()) +
-        ",\"screenshots\":" + (screenshots ? "true" : "false") + "}";
-    testing::Subprocess browser({.argv = {node_->string(),
-                                          (kBrowserTests / "drive_rsvp_page.mjs").string(),
-                                          settings},
-                                 .cwd = kBrowserTests});
+    const std::string settings = "{\"chromium\":" + json_string(testing::kChromium) +
+                                 ",\"link\":" + json_string(link_of(member_id)) +
+                                 ",\"language\":" + json_string(member(member_id).language) +
+                                 ",\"answer\":" + json_string(answer) +
+                                 ",\"bus_seats\":2,\"party\":3" +
+                                 ",\"pickup\":" + json_string(pickup) +
+                                 ",\"artifacts_dir\":" + json_string(artifacts.string()) +
+                                 ",\"screenshots\":" + (screenshots ? "true" : "false") + "}";
+    testing::Subprocess browser(
+        {.argv = {node_->string(), (kBrowserTests / "drive_rsvp_page.mjs").string(), settings},
+         .cwd = kBrowserTests});
     const auto exit_code = browser.wait_for_exit(60s);
     const std::string out = browser.stdout_text();
-    EXPECT_EQ(exit_code, std::optional<int>(0))
-        << "stdout:\n" << out << "\nstderr:\n" << browser.stderr_text();
+    EXPECT_EQ(exit_code, std::optional<int>(0)) << "stdout:\n"
+                                                << out << "\nstderr:\n"
+                                                << browser.stderr_text();
     EXPECT_NE(out.find("\nPASS"), std::string::npos) << out;
     Click click;
     click.so_far = after(out, "SO_FAR");
@@ -138,8 +138,8 @@ class RsvpPageBrowser : public testing::ReplyFixture {
 
   void expect_screenshots(const Click& click, const std::string& language) {
     for (const char* size : {"390x844", "1366x768", "390x844-yes-done"}) {
-      const fs::path path = fs::path(TOCSIN_TEST_ARTIFACTS_DIR) / "rsvp" /
-                            ("rsvp-" + language + "-" + size + ".png");
+      const fs::path path =
+          fs::path(TOCSIN_TEST_ARTIFACTS_DIR) / "rsvp" / ("rsvp-" + language + "-" + size + ".png");
       EXPECT_NE(std::find(click.screenshots.begin(), click.screenshots.end(), path.string()),
                 click.screenshots.end())
           << path << " not taken";
@@ -151,55 +151,53 @@ class RsvpPageBrowser : public testing::ReplyFixture {
     }
   }
 
+  // One tap of the member's page per step, in order; the first keeps the screenshots.
+  struct Step {
+    std::string answer;
+    std::string so_far;        // the page's line before the tap
+    std::string confirmation;  // the page's words after it
+  };
+  void answer_each_way(const std::string& member_id, const std::string& pickup,
+                       const std::vector<Step>& steps) {
+    for (size_t i = 0; i < steps.size(); ++i) {
+      const Step& step = steps[i];
+      SCOPED_TRACE(member_id + " taps " + step.answer);
+      const Click tapped = click(member_id, step.answer, pickup, /*screenshots=*/i == 0);
+      EXPECT_EQ(tapped.so_far, step.so_far);
+      expect_sent_by_our_page(tapped);
+      EXPECT_EQ(tapped.confirmation, step.confirmation);
+      expect_recorded(member_id, step.answer, pickup);
+      if (i == 0) expect_screenshots(tapped, member(member_id).language);
+    }
+  }
+
   std::optional<fs::path> node_;
 };
 
 TEST_F(RsvpPageBrowser, AFrenchMemberAnswersEachWayByTappingOnAPhone) {
-  const Click yes = click("M1", "yes", "MON", /*screenshots=*/true);
-  EXPECT_EQ(yes.so_far, "Tu n'as pas encore répondu.");
-  expect_sent_by_our_page(yes);
-  EXPECT_EQ(yes.confirmation, "Merci! Présence confirmée pour 3 personnes. Autobus (2 places): "
-                              "départ " + std::string(kLongPickup) + ", 5 h 30. Pour changer: NON " +
-                                  code_ + ".");
-  expect_recorded("M1", "yes", "MON");
-  expect_screenshots(yes, "fr");
-
-  const Click no = click("M1", "no", "MON", false);
-  EXPECT_EQ(no.so_far, "Ta réponse actuelle : Oui — 3 personnes, autobus: 2 places (" +
-                           std::string(kLongPickup) + ", 5 h 30)");
-  expect_sent_by_our_page(no);
-  EXPECT_EQ(no.confirmation, "Merci, c'est noté: absent. Si ça change, réponds OUI " + code_ + ".");
-  expect_recorded("M1", "no", "MON");
-
-  const Click maybe = click("M1", "maybe", "MON", false);
-  EXPECT_EQ(maybe.so_far, "Ta réponse actuelle : Non");
-  expect_sent_by_our_page(maybe);
-  EXPECT_EQ(maybe.confirmation, "Merci, c'est noté: peut-être. Réponds OUI " + code_ + " ou NON " +
-                                    code_ + " dès que tu sais.");
-  expect_recorded("M1", "maybe", "MON");
+  const std::string pickup = std::string(kLongPickup) + ", 5 h 30";
+  answer_each_way(
+      "M1", "MON",
+      {{"yes", "Tu n'as pas encore répondu.",
+        "Merci! Présence confirmée pour 3 personnes. Autobus (2 places): départ " + pickup +
+            ". Pour changer: NON " + code_ + "."},
+       {"no", "Ta réponse actuelle : Oui — 3 personnes, autobus: 2 places (" + pickup + ")",
+        "Merci, c'est noté: absent. Si ça change, réponds OUI " + code_ + "."},
+       {"maybe", "Ta réponse actuelle : Non",
+        "Merci, c'est noté: peut-être. Réponds OUI " + code_ + " ou NON " + code_ +
+            " dès que tu sais."}});
 }
 
 TEST_F(RsvpPageBrowser, AnEnglishMemberAnswersEachWayByTappingOnAPhone) {
-  const Click yes = click("M2", "yes", "EST", /*screenshots=*/true);
-  EXPECT_EQ(yes.so_far, "You have not answered yet.");
-  expect_sent_by_our_page(yes);
-  EXPECT_EQ(yes.confirmation, "Thanks! You're confirmed for 3 people. Bus (2 seats): leaves from "
-                              "Cégep de Sherbrooke. To change: NO " + code_ + ".");
-  expect_recorded("M2", "yes", "EST");
-  expect_screenshots(yes, "en");
-
-  const Click no = click("M2", "no", "EST", false);
-  EXPECT_EQ(no.so_far, "Your answer so far: Yes — 3 people, bus: 2 seats (Cégep de Sherbrooke)");
-  expect_sent_by_our_page(no);
-  EXPECT_EQ(no.confirmation, "Thanks, noted: not coming. If that changes, reply YES " + code_ + ".");
-  expect_recorded("M2", "no", "EST");
-
-  const Click maybe = click("M2", "maybe", "EST", false);
-  EXPECT_EQ(maybe.so_far, "Your answer so far: No");
-  expect_sent_by_our_page(maybe);
-  EXPECT_EQ(maybe.confirmation,
-            "Thanks, noted: maybe. Reply YES " + code_ + " or NO " + code_ + " once you know.");
-  expect_recorded("M2", "maybe", "EST");
+  answer_each_way(
+      "M2", "EST",
+      {{"yes", "You have not answered yet.",
+        std::string("Thanks! You're confirmed for 3 people. Bus (2 seats): leaves from ") +
+            "Cégep de Sherbrooke. To change: NO " + code_ + "."},
+       {"no", "Your answer so far: Yes — 3 people, bus: 2 seats (Cégep de Sherbrooke)",
+        "Thanks, noted: not coming. If that changes, reply YES " + code_ + "."},
+       {"maybe", "Your answer so far: No",
+        "Thanks, noted: maybe. Reply YES " + code_ + " or NO " + code_ + " once you know."}});
 }
 
 }  // namespace

@@ -191,14 +191,15 @@ TEST_F(RsvpPage, AFormThatDoesNotTellWhereItComesFromNeedsItsPagesToken) {
   const std::string token = form_token_of(link);
   ASSERT_EQ(token.size(), 10u);
   // An old browser (no Sec-Fetch-Site) with Origin null or none, or not a browser at all.
-  for (const std::string& origin : {std::string("Origin: null"), std::string("X-Origin-Sent: none")}) {
+  for (const std::string& origin :
+       {std::string("Origin: null"), std::string("X-Origin-Sent: none")}) {
     SCOPED_TRACE(origin);
     expect_refusal_page(post_form(link, "answer=yes", {origin}), 403, "Réponse refusée",
                         "Answer refused");
     // Another member's page's token is not this page's.
-    expect_refusal_page(post_form(link, "answer=yes&formToken=" + form_token_of(link_of("M3")),
-                                  {origin}),
-                        403, "Réponse refusée", "Answer refused");
+    expect_refusal_page(
+        post_form(link, "answer=yes&formToken=" + form_token_of(link_of("M3")), {origin}), 403,
+        "Réponse refusée", "Answer refused");
   }
   EXPECT_EQ(rsvps(), 0);
   auto answered = post_form(link, "answer=yes&formToken=" + token, {"Origin: null"});
