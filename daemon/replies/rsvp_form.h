@@ -3,14 +3,14 @@
 // names are those of ResolveReplyRequest's JSON: answer, busSeats, carSeats, party, pickup;
 // a count left out is 0, other fields are ignored. The page also sends formToken
 // (rsvp_token.h), read on its own. Bounds are the writer's
-// (check_choice). Pure.
+// (check_choice in rsvp_writer.h). Pure.
 
 #include <string>
 #include <string_view>
 #include <variant>
 
+#include "replies/field_problem.h"
 #include "replies/rsvp_builder.h"
-#include "replies/rsvp_writer.h"
 
 namespace tocsin::replies {
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "replies/rsvp_writer.h"
+
 namespace tocsin::replies {
 namespace {
 
