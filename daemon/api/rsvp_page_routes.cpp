@@ -26,6 +26,7 @@
 #include "replies/rsvp_link_check.h"
 #include "replies/rsvp_notice_page.h"
 #include "replies/rsvp_page.h"
+#include "replies/rsvp_token.h"
 #include "replies/rsvp_writer.h"
 
 namespace tocsin::api {
@@ -52,9 +53,11 @@ Response html(unsigned status, std::string page) {
   response.content_type = "text/html; charset=utf-8";
   response.body = std::move(page);
   // A personal page: never cached, never framed (a one-click form), and its URL (the
-  // credential) never sent on as a Referer.
+  // credential) never sent on as a Referer to another site. "same-origin", not
+  // "no-referrer": under no-referrer a browser posts our own form with "Origin: null"
+  // (Fetch standard), which cannot be told from another site's sandboxed form.
   response.headers = {{"Cache-Control", "no-store"},
-                      {"Referrer-Policy", "no-referrer"},
+                      {"Referrer-Policy", "same-origin"},
                       {"X-Content-Type-Options", "nosniff"},
                       {"X-Frame-Options", "DENY"},
                       {"Content-Security-Policy",
@@ -140,6 +143,7 @@ replies::RsvpPageFacts page_facts(const LinkCheck& link, const MemberView& membe
     facts.when = alerts::format_event_date_time(*when, member.language, time_zone);
   }
   facts.action = "/r/" + token;
+  facts.form_token = link.form_token;
   facts.current = member.current;
   facts.car_seats = alert.car_seats();
   for (const PickupPoint& point : alert.pickup_points()) {
@@ -177,15 +181,24 @@ asio::awaitable<Response> show_page(Services& services, Request& request) {
 
 asio::awaitable<Response> take_answer(Services& services, replies::RsvpWriter& writer,
                                       Request& request) {
-  // The token is the credential; a form posted from another site is refused too.
-  const std::string_view origin = request.header("origin");
-  if (!origin.empty() && !http::same_origin(origin, services.config.http().public_url())) {
+  // The token is the credential; a form posted from another site is refused too. What
+  // the browser tells comes first (http/same_origin.h); when it tells nothing (an old
+  // browser, or not a browser), the page's form token must be in the form.
+  const http::FormOrigin from =
+      http::form_origin(request.header("sec-fetch-site"), request.header("origin"),
+                        services.config.http().public_url());
+  if (from == http::FormOrigin::foreign) {
     spdlog::info("event=rsvp_link_refused reason=foreign_origin");
     co_return refusal(RsvpRefusal::foreign_origin);
   }
   const std::string token = request.path_params.at("token");
   const LinkCheck link = co_await replies::check_rsvp_link(services.redis, token, now_ms());
   if (auto refused = refusal_of(link)) co_return std::move(*refused);
+  if (from == http::FormOrigin::unknown &&
+      !replies::tokens_equal(link.form_token, replies::rsvp_form_token_of(request.body))) {
+    spdlog::info("event=rsvp_link_refused reason=no_form_token");
+    co_return refusal(RsvpRefusal::foreign_origin);
+  }
   auto member = co_await read_member(services.redis, link);
   if (!member) co_return refusal(RsvpRefusal::unavailable);
   const std::string& time_zone = services.config.time_zone();

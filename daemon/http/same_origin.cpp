@@ -45,4 +45,12 @@ bool same_origin(std::string_view origin, std::string_view public_url) {
   return ours && theirs && *ours == *theirs;
 }
 
+FormOrigin form_origin(std::string_view sec_fetch_site, std::string_view origin,
+                       std::string_view public_url) {
+  if (sec_fetch_site == "same-origin") return FormOrigin::ours;
+  if (sec_fetch_site == "cross-site" || sec_fetch_site == "same-site") return FormOrigin::foreign;
+  if (origin.empty() || origin == "null") return FormOrigin::unknown;
+  return same_origin(origin, public_url) ? FormOrigin::ours : FormOrigin::foreign;
+}
+
 }  // namespace tocsin::http

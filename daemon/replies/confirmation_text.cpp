@@ -19,12 +19,12 @@ std::string sentence(std::string text) {
 std::string rsvp_fr(const ConfirmationFacts& f) {
   const RsvpRecord& r = f.record;
   if (r.answer == "no") {
-    return "Merci, c'est noté: absent. Si ça change, répondez " + with_code("OUI", f.alert_code) +
+    return "Merci, c'est noté: absent. Si ça change, réponds " + with_code("OUI", f.alert_code) +
            ".";
   }
   if (r.answer == "maybe") {
-    return "Merci, c'est noté: peut-être. Répondez " + with_code("OUI", f.alert_code) + " ou " +
-           with_code("NON", f.alert_code) + " dès que vous savez.";
+    return "Merci, c'est noté: peut-être. Réponds " + with_code("OUI", f.alert_code) + " ou " +
+           with_code("NON", f.alert_code) + " dès que tu sais.";
   }
   std::string text = "Merci! Présence confirmée";
   if (r.party > 1) text += " pour " + std::to_string(r.party) + " personnes";
@@ -74,22 +74,22 @@ std::string confirmation_text(const ConfirmationFacts& facts) {
     case ConfirmationKind::unknown:
       return en ? "Sorry, we did not understand. Reply " + with_code("YES", facts.alert_code) +
                       ", NO or MAYBE, and BUS if you need a seat. A person will read your message."
-                : "Désolé, nous n'avons pas compris. Répondez " +
+                : "Désolé, nous n'avons pas compris. Réponds " +
                       with_code("OUI", facts.alert_code) +
-                      ", NON ou PEUT-ETRE, et BUS pour une place. Une personne lira votre message.";
+                      ", NON ou PEUT-ETRE, et BUS pour une place. Une personne lira ton message.";
     case ConfirmationKind::opted_out:
       return en ? "You will no longer receive SMS from the union. Reply START to receive them "
                   "again."
-                : "Vous ne recevrez plus de SMS du syndicat. Répondez START pour les recevoir à "
+                : "Tu ne recevras plus de SMS du syndicat. Réponds START pour les recevoir à "
                   "nouveau.";
     case ConfirmationKind::resubscribed:
       return en ? "You will receive the union's SMS again. Reply STOP to stop them."
-                : "Vous recevrez à nouveau les SMS du syndicat. Répondez ARRET pour ne plus les "
+                : "Tu recevras à nouveau les SMS du syndicat. Réponds ARRET pour ne plus les "
                   "recevoir.";
     case ConfirmationKind::help:
       return en ? "Union alerts. Reply YES, NO or MAYBE; add BUS for a seat or CAR 3 to offer 3. "
                   "STOP to stop SMS."
-                : "Alertes du syndicat. Répondez OUI, NON ou PEUT-ETRE; ajoutez BUS pour une "
+                : "Alertes du syndicat. Réponds OUI, NON ou PEUT-ETRE; ajoute BUS pour une "
                   "place ou AUTO 3 pour en offrir 3. ARRET: plus de SMS.";
   }
   return {};

@@ -1,6 +1,7 @@
 #pragma once
 // The short SMS a member gets back when their reply is read (issue 6): their answer as we
-// recorded it, in their language, so they know they were heard and can correct it. Pure;
+// recorded it, in their language, so they know they were heard and can correct it; French
+// addresses the member as "tu", like the union's messages (config/alerts/). Pure;
 // every text fits one GSM-7 segment except where a pickup point's name is long, and the
 // help answer is at most 160 characters.
 

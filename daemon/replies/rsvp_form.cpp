@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "http/message.h"
@@ -24,17 +25,22 @@ bool read_count(const std::string& text, int* out) {
   return error == std::errc{} && end == text.data() + text.size();
 }
 
-}  // namespace
-
-std::variant<RsvpChoice, FieldProblem> parse_rsvp_form(std::string_view body) {
-  // The form is a query string without its '?': decoded by the same code as URLs.
+// The form is a query string without its '?': decoded by the same code as URLs.
+std::optional<std::multimap<std::string, std::string>> fields_of(std::string_view body) {
   std::string path;
   std::multimap<std::string, std::string> fields;
   std::string target = "/?";
   target.append(body);
-  if (!http::parse_target(target, &path, &fields)) {
-    return FieldProblem{"body", "the form does not decode"};
-  }
+  if (!http::parse_target(target, &path, &fields)) return std::nullopt;
+  return fields;
+}
+
+}  // namespace
+
+std::variant<RsvpChoice, FieldProblem> parse_rsvp_form(std::string_view body) {
+  const auto decoded = fields_of(body);
+  if (!decoded) return FieldProblem{"body", "the form does not decode"};
+  const auto& fields = *decoded;
   auto value = [&fields](const std::string& name) {
     auto it = fields.find(name);
     return it == fields.end() ? std::string() : it->second;
@@ -51,6 +57,13 @@ std::variant<RsvpChoice, FieldProblem> parse_rsvp_form(std::string_view body) {
   }
   choice.pickup = value("pickup");
   return choice;
+}
+
+std::string rsvp_form_token_of(std::string_view body) {
+  const auto fields = fields_of(body);
+  if (!fields) return {};
+  const auto it = fields->find("formToken");
+  return it == fields->end() ? std::string() : it->second;
 }
 
 }  // namespace tocsin::replies

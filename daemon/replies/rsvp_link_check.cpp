@@ -67,6 +67,7 @@ boost::asio::awaitable<LinkCheck> check_rsvp_link(redis::Client& redis, std::str
   }
   check.status = LinkCheck::Status::open;
   check.member_id = member_id;
+  check.form_token = rsvp_form_token(secret, alert_id, member_id);
   co_return check;
 }
 

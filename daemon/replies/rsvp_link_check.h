@@ -29,6 +29,7 @@ struct LinkCheck {
   Status status = Status::unavailable;
   Alert alert;  // with its id and code
   std::string member_id;
+  std::string form_token;  // when open: rsvp_form_token() of the alert and member
 };
 
 // The rule above, on the alert's state field, expires_at_ms (0: none) and event_time

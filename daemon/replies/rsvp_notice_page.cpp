@@ -20,8 +20,8 @@ Notice notice_of(RsvpRefusal refusal) {
   switch (refusal) {
     case RsvpRefusal::invalid:
       return {"Lien non valide",
-              "Ce lien de réponse n'est pas valide. Vérifiez qu'il est complet (copiez-le en "
-              "entier depuis le courriel), ou répondez au SMS reçu.",
+              "Ce lien de réponse n'est pas valide. Vérifie qu'il est complet (copie-le en "
+              "entier depuis le courriel), ou réponds au SMS reçu.",
               "Invalid link",
               "This answer link is not valid. Check that it is complete (copy all of it from "
               "the email), or reply to the SMS you received."};
@@ -32,21 +32,21 @@ Notice notice_of(RsvpRefusal refusal) {
               "This call no longer takes answers: it is over, cancelled or expired."};
     case RsvpRefusal::foreign_origin:
       return {"Réponse refusée",
-              "Cette réponse ne vient pas de notre page. Ouvrez le lien reçu par courriel pour "
-              "répondre.",
+              "Cette réponse ne vient pas de notre page. Ouvre le lien reçu par courriel ou par "
+              "texto pour répondre.",
               "Answer refused",
-              "This answer did not come from our page. Open the link in your email to answer."};
+              "This answer did not come from our page. Open the link in your email or text "
+              "message to answer."};
     case RsvpRefusal::unavailable:
       return {"Service momentanément indisponible",
-              "Votre réponse n'a pas pu être lue ni enregistrée. Réessayez dans quelques "
+              "Ta réponse n'a pas pu être lue ni enregistrée. Réessaie dans quelques "
               "instants.",
               "Temporarily unavailable",
               "Your answer could not be read or recorded. Please try again in a moment."};
     case RsvpRefusal::failed:
       break;
   }
-  return {"Erreur", "Une erreur est survenue. Réessayez plus tard, ou répondez au SMS reçu.",
-          "Error",
+  return {"Erreur", "Une erreur est survenue. Réessaie plus tard, ou réponds au SMS reçu.", "Error",
           "Something went wrong. Please try again later, or reply to the SMS you received."};
 }
 
@@ -87,13 +87,13 @@ std::string describe_problem(const FieldProblem& problem, const std::string& lan
   }
   if (problem.field == "pickup") {
     return en ? "Bus leaves from: choose one of the pickup points listed."
-              : "Départ de l'autobus : choisissez un des points de départ proposés.";
+              : "Départ de l'autobus : choisis un des points de départ proposés.";
   }
   if (problem.field == "answer") {
-    return en ? "Choose Yes, No or Maybe." : "Choisissez Oui, Non ou Peut-être.";
+    return en ? "Choose Yes, No or Maybe." : "Choisis Oui, Non ou Peut-être.";
   }
   return en ? "The form could not be read; please try again."
-            : "Le formulaire n'a pas pu être lu; réessayez.";
+            : "Le formulaire n'a pas pu être lu; réessaie.";
 }
 
 }  // namespace tocsin::replies

@@ -55,13 +55,17 @@ std::string transport_fields(const RsvpPageFacts& f) {
                  yes ? yes->bus_seats : 0);
     }
     html += "</select>";
-    add_select(&html, "pickup", Text{"Départ de l'autobus", "Bus leaves from"}.in(lang));
+    // Radio buttons, not a list: a pickup point's name and time wrap on a narrow phone
+    // where a <select> would cut them.
+    html += "<fieldset><legend>" +
+            html_escape(Text{"Départ de l'autobus", "Bus leaves from"}.in(lang)) + "</legend>";
     for (const PickupChoice& point : f.pickups) {
-      html += "<option value=\"" + html_escape(point.id) + "\"";
-      if (point.id == f.selected_pickup) html += " selected";
-      html += ">" + html_escape(point.description) + "</option>";
+      html += "<label class=\"choice\"><input type=\"radio\" name=\"pickup\" value=\"" +
+              html_escape(point.id) + "\"";
+      if (point.id == f.selected_pickup) html += " checked";
+      html += "> " + html_escape(point.description) + "</label>";
     }
-    html += "</select>";
+    html += "</fieldset>";
   }
   if (f.car_seats) {
     add_select(&html, "carSeats",
@@ -74,7 +78,7 @@ std::string transport_fields(const RsvpPageFacts& f) {
     html += "</select>";
   }
   add_select(&html, "party",
-             Text{"Nombre de personnes (vous compris)", "People coming (you included)"}.in(lang));
+             Text{"Nombre de personnes (toi compris)", "People coming (you included)"}.in(lang));
   const int party = yes && yes->party > 0 ? yes->party : 1;
   add_option(&html, 1, Text{"1 (moi seulement)", "1 (just me)"}.in(lang), party);
   for (int n = 2; n <= kMaxParty; ++n) {
@@ -132,18 +136,19 @@ std::string rsvp_form_page(const RsvpPageFacts& f) {
       if (point.id == f.current->pickup) pickup = point.description;
     }
     body += "<p class=\"current\">" +
-            html_escape(Text{"Votre réponse actuelle : ", "Your answer so far: "}.in(lang) +
+            html_escape(Text{"Ta réponse actuelle : ", "Your answer so far: "}.in(lang) +
                         describe_rsvp(*f.current, lang, pickup)) +
             "</p>\n";
   } else {
-    body += "<p class=\"current\">" +
-            html_escape(
-                Text{"Vous n'avez pas encore répondu.", "You have not answered yet."}.in(lang)) +
-            "</p>\n";
+    body +=
+        "<p class=\"current\">" +
+        html_escape(Text{"Tu n'as pas encore répondu.", "You have not answered yet."}.in(lang)) +
+        "</p>\n";
   }
   if (!f.problem.empty()) body += "<p class=\"problem\">" + html_escape(f.problem) + "</p>\n";
   body +=
       "<form method=\"post\" action=\"" + html_escape(f.action) + "\" accept-charset=\"utf-8\">\n";
+  body += "<input type=\"hidden\" name=\"formToken\" value=\"" + html_escape(f.form_token) + "\">";
   body += transport_fields(f);
   body += "<p class=\"hint\">" +
           html_escape(Text{"Autobus, auto et nombre de personnes comptent avec « Oui ».",

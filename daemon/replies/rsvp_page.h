@@ -2,8 +2,9 @@
 // The one-click RSVP page a member opens from their email (/r/{token}): whom it greets,
 // what the alert is, their answer so far, and a form whose three buttons (yes, no, maybe)
 // each record the answer in one click, with the bus seats, pickup point, car seats and
-// party size chosen above them. In the member's language (French unless "en"); every value
-// is HTML-escaped. Pure.
+// party size chosen above them (the pickup point as radio buttons, whose text wraps on a
+// phone). In the member's language (French unless "en", addressing the member as "tu");
+// every value is HTML-escaped. Pure.
 
 #include <optional>
 #include <string>
@@ -25,9 +26,10 @@ struct RsvpPageFacts {
   std::string place;
   std::string when;                   // the event time, formatted for the member
   std::string action;                 // where the form posts: "/r/{token}"
+  std::string form_token;             // rsvp_form_token(), sent back with the form
   std::optional<RsvpRecord> current;  // their answer so far
   std::vector<PickupChoice> pickups;  // empty: no bus offered
-  std::string selected_pickup;        // id chosen in the list
+  std::string selected_pickup;        // id checked in the list
   bool car_seats = false;             // the alert takes car offers
   std::string problem;                // text shown above the form, e.g. a refused value
 };

@@ -36,9 +36,19 @@ std::optional<RsvpToken> parse_rsvp_token(std::string_view text) {
 
 bool rsvp_tag_matches(std::string_view secret, std::string_view alert_id,
                       std::string_view member_id, std::string_view tag) {
-  const std::string expected = alerts::rsvp_tag(secret, alert_id, member_id);
-  return tag.size() == expected.size() &&
-         CRYPTO_memcmp(expected.data(), tag.data(), expected.size()) == 0;
+  return tokens_equal(alerts::rsvp_tag(secret, alert_id, member_id), tag);
+}
+
+std::string rsvp_form_token(std::string_view secret, std::string_view alert_id,
+                            std::string_view member_id) {
+  // The link's HMAC of "{alert}\n{member}" becomes one of "form\n{alert}\n{member}": ids
+  // hold no line break, so no link's input is ever a form token's.
+  return alerts::rsvp_tag(secret, "form\n" + std::string(alert_id), member_id);
+}
+
+bool tokens_equal(std::string_view expected, std::string_view given) {
+  return given.size() == expected.size() &&
+         CRYPTO_memcmp(expected.data(), given.data(), expected.size()) == 0;
 }
 
 }  // namespace tocsin::replies

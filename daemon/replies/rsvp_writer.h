@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "proto/tocsin.pb.h"
+#include "replies/field_problem.h"
 #include "replies/rsvp_builder.h"
 #include "replies/rsvp_record.h"
 
@@ -22,13 +23,6 @@ class Client;
 }
 
 namespace tocsin::replies {
-
-// A field that is out of bounds or unknown, named as in ResolveReplyRequest's JSON
-// ("answer", "busSeats", "carSeats", "party", "pickup"), which the page's form uses too.
-struct FieldProblem {
-  std::string field;
-  std::string reason;  // English, for the API's error body
-};
 
 // Bounds of reply_reader.h: answer yes/no/maybe, bus 0..kMaxBusSeats, car 0..kMaxCarSeats,
 // party 0..kMaxParty, a pickup point among `pickup_ids` (or none). Pure.

@@ -12,7 +12,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -21,6 +20,7 @@
 #include <sstream>
 
 #include "tests/support/alert_scenario.h"
+#include "tests/support/browser.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/redis_server.h"
@@ -33,8 +33,10 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using testing::eventually;
+using testing::find_program;
+using testing::json_string;
+using testing::kChromium;
 
-constexpr char kChromium[] = "/usr/bin/chromium";
 constexpr char kContentSecurityPolicy[] =
     "default-src 'self'; connect-src 'self'; style-src 'self'; script-src 'self'; "
     "img-src 'self' data:; frame-ancestors 'none'";
@@ -167,25 +169,6 @@ TEST_F(DashboardStatic, AnUnchangedFileIsRevalidatedWith304) {
 }
 
 // ---- the browser test ---------------------------------------------------------------------
-
-std::optional<fs::path> find_program(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path ? path : "");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    const fs::path candidate = fs::path(dir) / name;
-    if (!dir.empty() && ::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return std::nullopt;
-}
-
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
 
 class DashboardBrowser : public ::testing::Test {
  protected:

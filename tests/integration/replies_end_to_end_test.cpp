@@ -165,7 +165,7 @@ TEST_F(RepliesEndToEnd, AnswersAreRecordedWithTransportUnclearOnesKeptAndArretOp
   EXPECT_TRUE(texts_to(n[1])[0].starts_with("Merci, c'est noté: absent.")) << texts_to(n[1])[0];
   EXPECT_NE(texts_to(n[2])[0].find("3 places en auto"), std::string::npos) << texts_to(n[2])[0];
   EXPECT_TRUE(texts_to(n[4])[0].starts_with("Désolé, nous n'avons pas compris."));
-  EXPECT_TRUE(texts_to(n[5])[0].starts_with("Vous ne recevrez plus de SMS"));
+  EXPECT_TRUE(texts_to(n[5])[0].starts_with("Tu ne recevras plus de SMS"));
 
   // A later answer replaces the earlier one, and the counts move by the difference; a
   // clear answer after an unclear one settles it.

@@ -90,7 +90,7 @@ TEST_F(RepliesThroughKannel, AnswersFromPhonesAreRecordedAndConfirmedBackThrough
   }
   EXPECT_TRUE(answer_to[yes].starts_with("Merci! Présence confirmée. Autobus")) << answer_to[yes];
   EXPECT_TRUE(answer_to[no].starts_with("Merci, c'est noté: absent.")) << answer_to[no];
-  EXPECT_TRUE(answer_to[stop].starts_with("Vous ne recevrez plus de SMS")) << answer_to[stop];
+  EXPECT_TRUE(answer_to[stop].starts_with("Tu ne recevras plus de SMS")) << answer_to[stop];
   for (const auto& [number, text] : answer_to) {
     EXPECT_TRUE(number == yes || number == no || number == stop) << "answered someone else";
   }

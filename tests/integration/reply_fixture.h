@@ -64,12 +64,14 @@ class ReplyFixture : public ::testing::Test {
   }
 
   // The alert as JSON, with `expiry` (a "expiresAt": … member) spliced in.
-  static std::string assembly_json(const std::string& expiry) {
+  std::string assembly_json(const std::string& expiry) const {
     return std::string(R"({"kind":"EMERGENCY_ASSEMBLY","title":)") +
            R"("Assemblée <urgente> & \"spéciale\"","eventTime":"2030-06-06T07:00:00-04:00",)" +
            expiry +
            R"(,"place":"Parc Jarry","audience":"all","channels":"SMS","carSeats":true,)"
-           R"("pickupPoints":[{"id":"MON","name":"Terminus Longueuil","region":"Montérégie",)"
+           R"("pickupPoints":[{"id":"MON","name":")" +
+           montreal_pickup_name_ +
+           R"(","region":"Montérégie",)"
            R"("busCapacity":50,"departsAt":"2030-06-06T05:30:00-04:00"},)"
            R"({"id":"EST","name":"Cégep de Sherbrooke","region":"Estrie","busCapacity":50}],)"
            R"("messages":{"fr":{"sms":"{first_name}, assemblée {code}: {rsvp_link}"},)"
@@ -104,10 +106,23 @@ class ReplyFixture : public ::testing::Test {
     return "";
   }
 
+  // Posts `form` as the page's own form does from a browser: with our Origin, unless
+  // `headers` are given.
   HttpResponse post_form(const std::string& url, const std::string& form,
                          std::vector<std::string> headers = {}) {
+    if (headers.empty()) headers.push_back("Origin: " + daemon_->base_url());
     headers.push_back("Content-Type: application/x-www-form-urlencoded");
     return http_request("POST", url, form, headers);
+  }
+
+  // The form token in the page at `url`, or "".
+  std::string form_token_of(const std::string& url) {
+    const std::string page = http_get(url).body;
+    const std::string field = "name=\"formToken\" value=\"";
+    const size_t at = page.find(field);
+    if (at == std::string::npos) return "";
+    const size_t start = at + field.size();
+    return page.substr(start, page.find('"', start) - start);
   }
 
   // The member texts `text`, through the signed Twilio webhook.
@@ -132,6 +147,8 @@ class ReplyFixture : public ::testing::Test {
 
   int64_t count(const std::string& key) { return redis_sync_->integer({"HLEN", key}); }
 
+  // The Montérégie pickup point's name (plain text: spliced into JSON as is).
+  std::string montreal_pickup_name_ = "Terminus Longueuil";
   TwilioServer twilio_;
   std::unique_ptr<AlertScenario> scenario_;
   DaemonProcess* daemon_ = nullptr;

@@ -1,8 +1,9 @@
 // The one-click RSVP page (issue 6, point 6) through a real tocsind: the link in each
 // member's SMS opens a page in their language that greets them by name (escaped), posting
 // it records the same RSVP an SMS would and moves the tally by the difference; a tampered,
-// unknown, closed, cancelled or expired link, or a form from another site, gets a clear
-// HTML page and changes nothing.
+// unknown, closed, cancelled or expired link, or a form from another site (or one that does
+// not tell where it comes from and lacks its page's form token), gets a clear HTML page and
+// changes nothing. tests/integration/rsvp_page_browser_test.cpp clicks the page in Chromium.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -51,9 +52,8 @@ TEST_F(RsvpPage, TheLinkInTheSmsOpensAPageInTheMembersLanguageWithTheirNameEscap
   EXPECT_THAT(french.body, HasSubstr("Parc Jarry"));
   EXPECT_THAT(french.body, HasSubstr("jeudi 6 juin, 7 h 00"));
   // Her region's pickup point is the one chosen, with its departure time.
-  EXPECT_THAT(french.body,
-              HasSubstr("<option value=\"MON\" selected>Terminus Longueuil, 5 h 30</option>"));
-  EXPECT_THAT(french.body, HasSubstr("Vous n&#39;avez pas encore répondu."));
+  EXPECT_THAT(french.body, HasSubstr("value=\"MON\" checked> Terminus Longueuil, 5 h 30</label>"));
+  EXPECT_THAT(french.body, HasSubstr("Tu n&#39;as pas encore répondu."));
   EXPECT_THAT(french.body, Not(HasSubstr("<script")));
 
   auto english = http_get(link_of("M2"));
@@ -61,8 +61,7 @@ TEST_F(RsvpPage, TheLinkInTheSmsOpensAPageInTheMembersLanguageWithTheirNameEscap
   EXPECT_THAT(english.body, HasSubstr("<html lang=\"en\">"));
   EXPECT_THAT(english.body, HasSubstr("Hello Alex,"));
   EXPECT_THAT(english.body, HasSubstr("Thursday, June 6, 7:00 a.m."));
-  EXPECT_THAT(english.body,
-              HasSubstr("<option value=\"EST\" selected>Cégep de Sherbrooke</option>"));
+  EXPECT_THAT(english.body, HasSubstr("value=\"EST\" checked> Cégep de Sherbrooke</label>"));
   EXPECT_THAT(english.body, HasSubstr("Yes, I&#39;ll be there"));
   EXPECT_THAT(english.body, Not(HasSubstr("Bonjour")));
   EXPECT_EQ(rsvps(), 0);  // looking records nothing
@@ -91,7 +90,7 @@ TEST_F(RsvpPage, AnsweringOnThePageRecordsItAndTheTallyMovesByTheDifference) {
 
   // The page now shows her answer.
   EXPECT_THAT(http_get(link).body,
-              HasSubstr("Votre réponse actuelle : Oui — 3 personnes, autobus: 2 places "
+              HasSubstr("Ta réponse actuelle : Oui — 3 personnes, autobus: 2 places "
                         "(Terminus Longueuil, 5 h 30)"));
 
   // A change takes the old answer away.
@@ -136,7 +135,7 @@ TEST_F(RsvpPage, AValueOutOfBoundsGetsThePageAgainNamingItAndRecordsNothing) {
   EXPECT_EQ(pickup.status, 400);
   auto answer = post_form(link, "answer=sure");
   EXPECT_EQ(answer.status, 400);
-  EXPECT_THAT(answer.body, HasSubstr("Choisissez Oui, Non ou Peut-être."));
+  EXPECT_THAT(answer.body, HasSubstr("Choisis Oui, Non ou Peut-être."));
   EXPECT_EQ(rsvps(), 0);
   EXPECT_TRUE(tally().empty());
 }
@@ -161,15 +160,54 @@ TEST_F(RsvpPage, ATamperedUnknownOrMangledLinkGetsAClearPageAndChangesNothing) {
   EXPECT_EQ(http_get(link).status, 200);  // the real one still works
 }
 
-TEST_F(RsvpPage, AFormPostedFromAnotherSiteIsRefused) {
+TEST_F(RsvpPage, AnotherSitesOriginIsRefused) {
   const std::string link = link_of("M1");
-  for (const char* origin : {"https://evil.example", "null"}) {
-    expect_refusal_page(post_form(link, "answer=yes", {std::string("Origin: ") + origin}), 403,
-                        "Réponse refusée", "Answer refused");
+  // Even with the page's form token: another site's page could have read it.
+  const std::string form = "answer=yes&formToken=" + form_token_of(link);
+  const std::vector<std::vector<std::string>> foreign = {
+      {"Origin: https://evil.example"},
+      {"Origin: https://evil.example", "Sec-Fetch-Site: cross-site"},
+      // A sandboxed frame of another site posts with Origin null; the browser says cross-site.
+      {"Origin: null", "Sec-Fetch-Site: cross-site"},
+      {"Origin: null", "Sec-Fetch-Site: same-site"},
+      {"Origin: " + daemon_->base_url() + ".evil.example"},
+  };
+  for (const auto& headers : foreign) {
+    SCOPED_TRACE(headers.front());
+    expect_refusal_page(post_form(link, form, headers), 403, "Réponse refusée", "Answer refused");
   }
   EXPECT_EQ(rsvps(), 0);
   auto ours = post_form(link, "answer=maybe", {"Origin: " + daemon_->base_url()});
   EXPECT_EQ(ours.status, 200) << ours.body;
+  EXPECT_EQ(rsvp_of("M1")->answer, "maybe");
+  // What Chromium sends for our page's form when the page says Referrer-Policy: no-referrer.
+  auto chromium = post_form(link, "answer=no", {"Origin: null", "Sec-Fetch-Site: same-origin"});
+  EXPECT_EQ(chromium.status, 200) << chromium.body;
+  EXPECT_EQ(rsvp_of("M1")->answer, "no");
+}
+
+TEST_F(RsvpPage, AFormThatDoesNotTellWhereItComesFromNeedsItsPagesToken) {
+  const std::string link = link_of("M1");
+  const std::string token = form_token_of(link);
+  ASSERT_EQ(token.size(), 10u);
+  // An old browser (no Sec-Fetch-Site) with Origin null or none, or not a browser at all.
+  for (const std::string& origin :
+       {std::string("Origin: null"), std::string("X-Origin-Sent: none")}) {
+    SCOPED_TRACE(origin);
+    expect_refusal_page(post_form(link, "answer=yes", {origin}), 403, "Réponse refusée",
+                        "Answer refused");
+    // Another member's page's token is not this page's.
+    expect_refusal_page(
+        post_form(link, "answer=yes&formToken=" + form_token_of(link_of("M3")), {origin}), 403,
+        "Réponse refusée", "Answer refused");
+  }
+  EXPECT_EQ(rsvps(), 0);
+  auto answered = post_form(link, "answer=yes&formToken=" + token, {"Origin: null"});
+  EXPECT_EQ(answered.status, 200) << answered.body;
+  EXPECT_EQ(rsvp_of("M1")->answer, "yes");
+  // A reload re-posting the answer is the user's own navigation: the token decides.
+  auto reloaded = post_form(link, "answer=maybe&formToken=" + token, {"Sec-Fetch-Site: none"});
+  EXPECT_EQ(reloaded.status, 200) << reloaded.body;
   EXPECT_EQ(rsvp_of("M1")->answer, "maybe");
 }
 

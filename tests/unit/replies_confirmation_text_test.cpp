@@ -46,12 +46,12 @@ TEST(RepliesConfirmationText, PartyAndSeatsAreRepeatedBack) {
 
 TEST(RepliesConfirmationText, NoAndMaybeSayHowToChange) {
   EXPECT_EQ(confirmation_text(rsvp("fr", "no")),
-            "Merci, c'est noté: absent. Si ça change, répondez OUI A7.");
+            "Merci, c'est noté: absent. Si ça change, réponds OUI A7.");
   EXPECT_EQ(confirmation_text(rsvp("en", "maybe")),
             "Thanks, noted: maybe. Reply YES A7 or NO A7 once you know.");
   auto no_code = rsvp("de", "no");  // an unknown language reads as French
   no_code.alert_code.clear();
-  EXPECT_EQ(confirmation_text(no_code), "Merci, c'est noté: absent. Si ça change, répondez OUI.");
+  EXPECT_EQ(confirmation_text(no_code), "Merci, c'est noté: absent. Si ça change, réponds OUI.");
 }
 
 TEST(RepliesConfirmationText, EveryFixedAnswerIsOneGsm7SegmentAndHelpAtMost160) {

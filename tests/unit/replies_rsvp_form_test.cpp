@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "replies/rsvp_writer.h"
+
 namespace tocsin::replies {
 namespace {
 
@@ -57,6 +59,13 @@ TEST(RsvpForm, HugeOrNegativeCountsAreLeftForTheBoundsCheck) {
   EXPECT_EQ(check_choice(huge, {})->field, "party");
   const auto negative = choice_of("answer=yes&busSeats=-1");
   EXPECT_EQ(check_choice(negative, {})->field, "busSeats");
+}
+
+TEST(RsvpForm, ReadsThePagesFormTokenOnItsOwn) {
+  EXPECT_EQ(rsvp_form_token_of("formToken=k3J9x-_2mP&answer=yes"), "k3J9x-_2mP");
+  EXPECT_EQ(rsvp_form_token_of("answer=yes"), "");
+  EXPECT_EQ(rsvp_form_token_of("formToken=%00"), "");
+  EXPECT_EQ(choice_of("formToken=k3J9x-_2mP&answer=maybe").answer, "maybe");
 }
 
 }  // namespace

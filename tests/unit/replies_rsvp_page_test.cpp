@@ -19,6 +19,7 @@ RsvpPageFacts facts(const std::string& language) {
   f.place = "Parc Jarry";
   f.when = "dimanche 6 juin, 7 h 00";
   f.action = "/r/A7.k3J9xQ2mPa";
+  f.form_token = "f0rmT0ken-";
   f.pickups = {{"MTL", "Terminus Montréal, 5 h 30"}, {"LON", "Longueuil"}};
   f.selected_pickup = "LON";
   f.car_seats = true;
@@ -34,7 +35,7 @@ TEST(RsvpPage, GreetsTheMemberInFrenchWithTheAlertAndAFormOfThreeButtons) {
   EXPECT_THAT(page, HasSubstr("Assemblée d&#39;urgence"));
   EXPECT_THAT(page, HasSubstr("Parc Jarry"));
   EXPECT_THAT(page, HasSubstr("dimanche 6 juin, 7 h 00"));
-  EXPECT_THAT(page, HasSubstr("Vous n&#39;avez pas encore répondu."));
+  EXPECT_THAT(page, HasSubstr("Tu n&#39;as pas encore répondu."));
   EXPECT_THAT(page, HasSubstr("<form method=\"post\" action=\"/r/A7.k3J9xQ2mPa\""));
   EXPECT_THAT(page, HasSubstr("name=\"answer\" value=\"yes\""));
   EXPECT_THAT(page, HasSubstr("name=\"answer\" value=\"no\""));
@@ -43,9 +44,14 @@ TEST(RsvpPage, GreetsTheMemberInFrenchWithTheAlertAndAFormOfThreeButtons) {
   EXPECT_THAT(page, HasSubstr("name=\"busSeats\""));
   EXPECT_THAT(page, HasSubstr("name=\"carSeats\""));
   EXPECT_THAT(page, HasSubstr("name=\"party\""));
-  // Their pickup point is the one chosen.
-  EXPECT_THAT(page, HasSubstr("<option value=\"LON\" selected>Longueuil</option>"));
-  EXPECT_THAT(page, HasSubstr("<option value=\"MTL\">Terminus Montréal, 5 h 30</option>"));
+  // Their pickup point is the one checked, among radio buttons whose text can wrap.
+  EXPECT_THAT(page, HasSubstr("<label class=\"choice\"><input type=\"radio\" name=\"pickup\" "
+                              "value=\"LON\" checked> Longueuil</label>"));
+  EXPECT_THAT(page, HasSubstr("<label class=\"choice\"><input type=\"radio\" name=\"pickup\" "
+                              "value=\"MTL\"> Terminus Montréal, 5 h 30</label>"));
+  EXPECT_THAT(page, Not(HasSubstr("<select id=\"pickup\"")));
+  // The form carries its page's token back.
+  EXPECT_THAT(page, HasSubstr("<input type=\"hidden\" name=\"formToken\" value=\"f0rmT0ken-\">"));
 }
 
 TEST(RsvpPage, IsSelfContained) {
@@ -82,7 +88,7 @@ TEST(RsvpPage, EscapesEveryValue) {
   EXPECT_THAT(page, HasSubstr("Bonjour &lt;script&gt;alert(1)&lt;/script&gt;,"));
   EXPECT_THAT(page, HasSubstr("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"));
   EXPECT_THAT(page, HasSubstr("A &amp; B"));
-  EXPECT_THAT(page, HasSubstr("<option value=\"P&quot;1\" selected>&lt;b&gt;Gare&lt;/b&gt;"));
+  EXPECT_THAT(page, HasSubstr("value=\"P&quot;1\" checked> &lt;b&gt;Gare&lt;/b&gt;"));
 }
 
 TEST(RsvpPage, ShowsTheAnswerSoFarAndPreselectsItsChoices) {
@@ -96,7 +102,7 @@ TEST(RsvpPage, ShowsTheAnswerSoFarAndPreselectsItsChoices) {
   f.current = current;
   f.selected_pickup = "MTL";
   const std::string page = rsvp_form_page(f);
-  EXPECT_THAT(page, HasSubstr("Votre réponse actuelle : Oui — 3 personnes, autobus: 2 places "
+  EXPECT_THAT(page, HasSubstr("Ta réponse actuelle : Oui — 3 personnes, autobus: 2 places "
                               "(Terminus Montréal, 5 h 30)"));
   EXPECT_THAT(page, HasSubstr("<option value=\"2\" selected>2 places</option>"));
   EXPECT_THAT(page, HasSubstr("<option value=\"3\" selected>3 personnes</option>"));
@@ -153,7 +159,7 @@ TEST(RsvpNoticePage, ARefusedValueIsNamedWithItsBounds) {
   EXPECT_EQ(describe_problem({"busSeats", ""}, "fr"), "Places dans l'autobus : de 0 à 10.");
   EXPECT_EQ(describe_problem({"carSeats", ""}, "en"), "Seats I offer in my car: 0 to 8.");
   EXPECT_EQ(describe_problem({"party", ""}, "en"), "People coming: 0 to 20.");
-  EXPECT_EQ(describe_problem({"answer", ""}, "fr"), "Choisissez Oui, Non ou Peut-être.");
+  EXPECT_EQ(describe_problem({"answer", ""}, "fr"), "Choisis Oui, Non ou Peut-être.");
 }
 
 }  // namespace

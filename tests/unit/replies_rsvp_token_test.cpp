@@ -34,6 +34,21 @@ TEST(RsvpToken, RefusesAnythingElse) {
   }
 }
 
+TEST(RsvpToken, AFormTokenMatchesOnlyItsPageAndIsNotTheLinksTag) {
+  const std::string secret(32, 's');
+  const std::string token = rsvp_form_token(secret, "alert1", "M100");
+  EXPECT_EQ(token.size(), alerts::kRsvpTagLength);
+  EXPECT_NE(token, alerts::rsvp_tag(secret, "alert1", "M100"));
+  EXPECT_EQ(token, rsvp_form_token(secret, "alert1", "M100"));
+  EXPECT_NE(token, rsvp_form_token(secret, "alert1", "M101"));
+  EXPECT_NE(token, rsvp_form_token(secret, "alert2", "M100"));
+  EXPECT_NE(token, rsvp_form_token(std::string(32, 't'), "alert1", "M100"));
+  EXPECT_TRUE(tokens_equal(token, token));
+  EXPECT_FALSE(tokens_equal(token, token.substr(1)));
+  EXPECT_FALSE(tokens_equal(token, ""));
+  EXPECT_FALSE(tokens_equal(token, alerts::rsvp_tag(secret, "alert1", "M100")));
+}
+
 TEST(RsvpToken, ATagMatchesOnlyItsAlertMemberAndSecret) {
   const std::string secret(32, 's');
   const std::string tag = alerts::rsvp_tag(secret, "alert1", "M100");
