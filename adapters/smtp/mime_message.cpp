@@ -349,10 +349,10 @@ std::vector<std::string> encoded_words(std::string_view text, size_t first_max) 
   size_t start = 0;
   while (start < text.size()) {
     size_t capacity = word_capacity(words.empty() ? first_max : kEncodedWordMax);
-    if (capacity < utf8::advance(text, start)) capacity = word_capacity(kEncodedWordMax);
+    if (capacity < utf8::step_over(text, start)) capacity = word_capacity(kEncodedWordMax);
     size_t end = start;
     while (end < text.size()) {
-      const size_t next = end + utf8::advance(text, end);
+      const size_t next = end + utf8::step_over(text, end);
       if (next - start > capacity) break;
       end = next;
     }

@@ -49,7 +49,7 @@ inline Step decode(std::string_view s, size_t pos) {
 
 // Bytes to step over at `pos`: the valid sequence there, else the one bad byte. Never 0,
 // so a loop over any input ends.
-inline size_t advance(std::string_view s, size_t pos) {
+inline size_t step_over(std::string_view s, size_t pos) {
   const int length = decode(s, pos).length;
   return length > 0 ? static_cast<size_t>(length) : 1;
 }

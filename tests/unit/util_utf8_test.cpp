@@ -73,14 +73,14 @@ TEST(UtilUtf8, CutShortByTheEndIsTruncatedNotInvalid) {
   EXPECT_EQ(at_start("\xED\xA0").length, 0);
 }
 
-TEST(UtilUtf8, AdvanceStepsOverABadByteAlone) {
+TEST(UtilUtf8, StepOverSkipsABadByteAlone) {
   const std::string text =
       "\xC3"
       "a\xE2\x82\xAC\xF0\x9F";
-  EXPECT_EQ(advance(text, 0), 1u);  // bad lead: one byte
-  EXPECT_EQ(advance(text, 1), 1u);  // 'a'
-  EXPECT_EQ(advance(text, 2), 3u);  // '€'
-  EXPECT_EQ(advance(text, 5), 1u);  // cut short at the end
+  EXPECT_EQ(step_over(text, 0), 1u);  // bad lead: one byte
+  EXPECT_EQ(step_over(text, 1), 1u);  // 'a'
+  EXPECT_EQ(step_over(text, 2), 3u);  // '€'
+  EXPECT_EQ(step_over(text, 5), 1u);  // cut short at the end
 }
 
 TEST(UtilUtf8, AppendEncodesWhatDecodeReads) {
