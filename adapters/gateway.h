@@ -1,11 +1,10 @@
 #pragma once
-// The gateway seam (DESIGN.md, "Adapters are free of I/O"). An adapter never opens a socket
-// or a file: it describes the request for one message (GatewayRequest), and later reads what
-// the shared I/O layer (the libcurl multi client, or the local writer) got back
-// (GatewayResponse) into a dispatch::SendResult. It also reads the provider's webhooks
-// (status receipts, inbound SMS) from a plain CallbackRequest the HTTP layer fills. Keeping
-// every decision in pure functions makes each adapter testable with strings alone and lets
-// one I/O client serve every gateway.
+// The gateway seam (adapters/README.md, "Adapters are free of I/O"). An adapter never opens a
+// socket or a file: it describes the request for one message (GatewayRequest), and later reads what
+// the shared I/O layer (the libcurl multi client, or the local writer) got back (GatewayResponse)
+// into a dispatch::SendResult. It also reads the provider's webhooks (status receipts, inbound SMS)
+// from a plain CallbackRequest the HTTP layer fills. Keeping every decision in pure functions makes
+// each adapter testable with strings alone and lets one I/O client serve every gateway.
 
 #include <chrono>
 #include <cstdint>

@@ -10,6 +10,8 @@ packages=(
   libboost-dev              # 1.74: Asio and Beast (1.81 conflicts with libphonenumber-dev)
   libhiredis-dev libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libssl-dev libcli11-dev libsystemd-dev libphonenumber-dev
+  libabsl-dev               # time zones (alerts/local_time.cpp); libphonenumber-dev pulls it
+                            # in too, but we link it ourselves, so we name it
   redis-server              # the private Redis of the run script and of the tests
   tzdata                    # time_zone is checked against /usr/share/zoneinfo
 )

@@ -1,4 +1,5 @@
-// tocsind: parse flags, load the config, run the app (DESIGN.md: main stays tiny).
+// tocsind: parse flags, load the config, run the app; app/ wires and orders the services,
+// so this file stays tiny.
 
 #include <CLI/CLI.hpp>
 

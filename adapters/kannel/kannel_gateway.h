@@ -1,5 +1,5 @@
 #pragma once
-// SMS through a Kannel smsbox's sendsms interface (PROTOCOLS.md, "Kannel 1.4"): one GET per
+// SMS through a Kannel smsbox's sendsms interface (adapters/README.md, "Kannel 1.4"): one GET per
 // message, delivery reports (DLRs) called back on a dlr-url that carries our shared secret
 // and our own message id, and members' replies from an sms-service get-url carrying the
 // same secret.

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "members/phone.h"
+#include "util/utf8.h"
 
 namespace tocsin::adapters::mime {
 namespace {
@@ -26,25 +27,6 @@ bool is_space(unsigned char c) {
 }
 bool is_control(unsigned char c) {
   return c < 0x20 || c == 0x7f;
-}
-
-// Length of the UTF-8 character starting at text[i]; 1 for a byte that starts none, so
-// invalid input is cut anywhere but never loops.
-size_t utf8_length(std::string_view text, size_t i) {
-  const auto lead = static_cast<unsigned char>(text[i]);
-  size_t length = 1;
-  if (lead >= 0xc2 && lead <= 0xdf) {
-    length = 2;
-  } else if (lead >= 0xe0 && lead <= 0xef) {
-    length = 3;
-  } else if (lead >= 0xf0 && lead <= 0xf4) {
-    length = 4;
-  }
-  if (i + length > text.size()) return 1;
-  for (size_t k = 1; k < length; ++k) {
-    if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return 1;
-  }
-  return length;
 }
 
 std::string base64(std::string_view bytes) {
@@ -367,10 +349,10 @@ std::vector<std::string> encoded_words(std::string_view text, size_t first_max) 
   size_t start = 0;
   while (start < text.size()) {
     size_t capacity = word_capacity(words.empty() ? first_max : kEncodedWordMax);
-    if (capacity < utf8_length(text, start)) capacity = word_capacity(kEncodedWordMax);
+    if (capacity < utf8::step_over(text, start)) capacity = word_capacity(kEncodedWordMax);
     size_t end = start;
     while (end < text.size()) {
-      const size_t next = end + utf8_length(text, end);
+      const size_t next = end + utf8::step_over(text, end);
       if (next - start > capacity) break;
       end = next;
     }

@@ -19,7 +19,7 @@ namespace {
 using dispatch::Outcome;
 using dispatch::SendResult;
 
-// Twilio's bounds for ValidityPeriod (PROTOCOLS.md).
+// Twilio's bounds for ValidityPeriod: it refuses anything outside 1..36000 seconds.
 constexpr int64_t kMinValiditySeconds = 1;
 constexpr int64_t kMaxValiditySeconds = 36000;
 constexpr int kMinTimeoutMs = 100;

@@ -1,5 +1,5 @@
 #pragma once
-// SMS through Twilio's Messages API, or any provider that speaks it (PROTOCOLS.md): one
+// SMS through Twilio's Messages API, or any provider that speaks it (adapters/README.md): one
 // form POST per message with HTTP Basic auth, delivery receipts from status callbacks, and
 // members' replies from the inbound webhook, both signed with X-Twilio-Signature.
 

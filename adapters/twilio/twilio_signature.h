@@ -1,5 +1,5 @@
 #pragma once
-// Twilio's webhook signature (X-Twilio-Signature, PROTOCOLS.md): Base64 of HMAC-SHA1, keyed
+// Twilio's webhook signature (X-Twilio-Signature, adapters/README.md): Base64 of HMAC-SHA1, keyed
 // with the account's auth token, over the URL Twilio called followed by every POST
 // parameter, sorted by name, as name immediately followed by value. Used both to check the
 // webhooks we receive and, in the tests' Twilio-shaped server, to sign the callbacks it

@@ -2,7 +2,7 @@
 // Where an alert lives in Redis: the one place that names these keys, shared by the alert
 // store (create, approve, cancel), the send queue and the dispatch engine. Every key of one
 // alert carries the hash tag {id}, so the layout survives a move to Redis Cluster
-// (DESIGN.md, "Redis data model").
+// (daemon/README.md, "Redis").
 //
 //   alert:{id}            HASH, the fields below
 //   alert:{id}:audience   SET of member ids, frozen when the alert is sent

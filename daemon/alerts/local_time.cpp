@@ -1,49 +1,55 @@
 #include "alerts/local_time.h"
 
-#include <cstdlib>
-#include <ctime>
-#include <filesystem>
-#include <mutex>
+#include <absl/time/civil_time.h>
+#include <absl/time/time.h>
+
 #include <stdexcept>
 
 namespace tocsin::alerts {
 namespace {
 
-constexpr const char* kFrenchDays[] = {"dimanche", "lundi",    "mardi", "mercredi",
-                                       "jeudi",    "vendredi", "samedi"};
+// Indexed by absl::Weekday, which starts on Monday.
+constexpr const char* kFrenchDays[] = {"lundi",    "mardi",  "mercredi", "jeudi",
+                                       "vendredi", "samedi", "dimanche"};
 constexpr const char* kFrenchMonths[] = {"janvier",   "février", "mars",     "avril",
                                          "mai",       "juin",    "juillet",  "août",
                                          "septembre", "octobre", "novembre", "décembre"};
-constexpr const char* kEnglishDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
-                                        "Thursday", "Friday", "Saturday"};
+constexpr const char* kEnglishDays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                        "Friday", "Saturday", "Sunday"};
 constexpr const char* kEnglishMonths[] = {"January",   "February", "March",    "April",
                                           "May",       "June",     "July",     "August",
                                           "September", "October",  "November", "December"};
 
-std::mutex zone_mutex;
-std::string active_zone;  // guarded by zone_mutex; empty until we set one
-
-// Caller holds zone_mutex.
-void switch_zone_locked(const std::string& zone) {
-  if (zone == active_zone) return;
-  if (!is_known_time_zone(zone)) throw std::invalid_argument("unknown time zone: " + zone);
-  setenv("TZ", zone.c_str(), 1);
-  tzset();
-  active_zone = zone;
+// A name cctz would read as something other than a file of the zone directory (a path, a
+// climb out of it, "file:" or ":" prefixes, a POSIX rule) is refused before it is tried.
+bool is_plausible_zone_name(const std::string& name) {
+  if (name.empty() || name.front() == '/' || name.back() == '/') return false;
+  if (name.find("..") != std::string::npos || name.find("//") != std::string::npos) {
+    return false;
+  }
+  for (char c : name) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '/' || c == '_' || c == '-' || c == '+';
+    if (!ok) return false;
+  }
+  return true;
 }
 
-std::tm local_fields(std::chrono::system_clock::time_point when, const std::string& zone) {
-  const std::time_t seconds =
-      std::chrono::system_clock::to_time_t(std::chrono::floor<std::chrono::seconds>(when));
-  std::tm fields{};
-  std::lock_guard lock(zone_mutex);
-  switch_zone_locked(zone);
-  localtime_r(&seconds, &fields);
-  return fields;
+absl::TimeZone load_zone(const std::string& name) {
+  absl::TimeZone zone;
+  if (!is_plausible_zone_name(name) || !absl::LoadTimeZone(name, &zone)) {
+    throw std::invalid_argument("unknown time zone: " + name);
+  }
+  return zone;
 }
 
-bool is_english(std::string_view language) {
-  return language == "en";
+absl::CivilSecond local_fields(std::chrono::system_clock::time_point when,
+                               const std::string& zone) {
+  return absl::ToCivilSecond(absl::FromChrono(when), load_zone(zone));
+}
+
+int weekday_index(const absl::CivilSecond& t) {
+  return static_cast<int>(absl::GetWeekday(t));
 }
 
 std::string two_digits(int value) {
@@ -51,86 +57,89 @@ std::string two_digits(int value) {
 }
 
 // "7 h 00": the 24-hour clock, as Quebec French writes it.
-std::string french_clock(const std::tm& t) {
-  return std::to_string(t.tm_hour) + " h " + two_digits(t.tm_min);
+std::string french_clock(const absl::CivilSecond& t) {
+  return std::to_string(t.hour()) + " h " + two_digits(t.minute());
 }
 
 // "7:00 a.m.": the Canadian Press style; 12 for noon and midnight.
-std::string english_clock(const std::tm& t) {
-  const int hour12 = t.tm_hour % 12 == 0 ? 12 : t.tm_hour % 12;
-  return std::to_string(hour12) + ":" + two_digits(t.tm_min) + (t.tm_hour < 12 ? " a.m." : " p.m.");
+std::string english_clock(const absl::CivilSecond& t) {
+  const int hour12 = t.hour() % 12 == 0 ? 12 : t.hour() % 12;
+  return std::to_string(hour12) + ":" + two_digits(t.minute()) +
+         (t.hour() < 12 ? " a.m." : " p.m.");
+}
+
+bool is_english(std::string_view language) {
+  return language == "en";
 }
 
 }  // namespace
 
 bool is_known_time_zone(const std::string& zone) {
-  // A name, not a path: no absolute paths, no climbing out of the zone directory.
-  if (zone.empty() || zone.front() == '/' || zone.find("..") != std::string::npos) return false;
-  const char* tzdir = std::getenv("TZDIR");
-  const std::filesystem::path dir = tzdir && *tzdir ? tzdir : "/usr/share/zoneinfo";
-  std::error_code error;
-  return std::filesystem::is_regular_file(dir / zone, error);
+  absl::TimeZone loaded;
+  return is_plausible_zone_name(zone) && absl::LoadTimeZone(zone, &loaded);
 }
 
 void use_time_zone(const std::string& zone) {
-  std::lock_guard lock(zone_mutex);
-  switch_zone_locked(zone);
+  load_zone(zone);
 }
 
 std::string format_event_time(std::chrono::system_clock::time_point when, std::string_view language,
                               const std::string& time_zone) {
-  const std::tm t = local_fields(when, time_zone);
-  if (is_english(language)) return std::string(kEnglishDays[t.tm_wday]) + " " + english_clock(t);
-  return std::string(kFrenchDays[t.tm_wday]) + " " + french_clock(t);
+  const absl::CivilSecond t = local_fields(when, time_zone);
+  if (is_english(language))
+    return std::string(kEnglishDays[weekday_index(t)]) + " " + english_clock(t);
+  return std::string(kFrenchDays[weekday_index(t)]) + " " + french_clock(t);
 }
 
 std::string format_time_of_day(std::chrono::system_clock::time_point when,
                                std::string_view language, const std::string& time_zone) {
-  const std::tm t = local_fields(when, time_zone);
+  const absl::CivilSecond t = local_fields(when, time_zone);
   return is_english(language) ? english_clock(t) : french_clock(t);
 }
 
 std::string format_event_date_time(std::chrono::system_clock::time_point when,
                                    std::string_view language, const std::string& time_zone) {
-  const std::tm t = local_fields(when, time_zone);
+  const absl::CivilSecond t = local_fields(when, time_zone);
+  const int weekday = weekday_index(t);
   if (is_english(language)) {
-    return std::string(kEnglishDays[t.tm_wday]) + ", " + kEnglishMonths[t.tm_mon] + " " +
-           std::to_string(t.tm_mday) + ", " + english_clock(t);
+    return std::string(kEnglishDays[weekday]) + ", " + kEnglishMonths[t.month() - 1] + " " +
+           std::to_string(t.day()) + ", " + english_clock(t);
   }
   // French writes the first of the month as an ordinal: "1er juin".
-  const std::string day = t.tm_mday == 1 ? "1er" : std::to_string(t.tm_mday);
-  return std::string(kFrenchDays[t.tm_wday]) + " " + day + " " + kFrenchMonths[t.tm_mon] + ", " +
+  const std::string day = t.day() == 1 ? "1er" : std::to_string(t.day());
+  return std::string(kFrenchDays[weekday]) + " " + day + " " + kFrenchMonths[t.month() - 1] + ", " +
          french_clock(t);
 }
 
 int local_minute_of_day(std::chrono::system_clock::time_point when, const std::string& time_zone) {
-  const std::tm t = local_fields(when, time_zone);
-  return t.tm_hour * 60 + t.tm_min;
+  const absl::CivilSecond t = local_fields(when, time_zone);
+  return t.hour() * 60 + t.minute();
 }
 
 std::chrono::system_clock::time_point next_local_clock(std::chrono::system_clock::time_point when,
                                                        int minute_of_day,
                                                        const std::string& time_zone) {
-  using namespace std::chrono;
-  const std::time_t seconds = system_clock::to_time_t(floor<std::chrono::seconds>(when));
-  std::lock_guard lock(zone_mutex);
-  switch_zone_locked(time_zone);
-  std::tm today{};
-  localtime_r(&seconds, &today);
-  // Today's date at that clock, then the next days until it lies after `when`. mktime with
-  // tm_isdst = -1 picks the offset in force on that date, so DST changes fall out of it.
+  const absl::TimeZone zone = load_zone(time_zone);
+  const absl::Time after = absl::FromChrono(when);
+  const absl::CivilDay today(absl::ToCivilSecond(after, zone));
+  // That clock today, then on the next days, until a reading lies after `when`. FromCivil
+  // gives a clock skipped by the clocks going forward as the instant they jump past it, and a
+  // clock read twice as they go back as its first reading; the second one is `post`.
   for (int day_offset = 0; day_offset < 3; ++day_offset) {
-    std::tm candidate{};
-    candidate.tm_year = today.tm_year;
-    candidate.tm_mon = today.tm_mon;
-    candidate.tm_mday = today.tm_mday + day_offset;
-    candidate.tm_hour = minute_of_day / 60;
-    candidate.tm_min = minute_of_day % 60;
-    candidate.tm_isdst = -1;
-    const std::time_t at = mktime(&candidate);
-    if (at != static_cast<std::time_t>(-1) && at > seconds) return system_clock::from_time_t(at);
+    const absl::CivilSecond at(absl::CivilMinute(today + day_offset) + minute_of_day);
+    const absl::Time first = absl::FromCivil(at, zone);
+    if (first > after) return absl::ToChronoTime(first);
+    const absl::TimeZone::TimeInfo info = zone.At(at);
+    if (info.kind == absl::TimeZone::TimeInfo::REPEATED && info.post > after) {
+      return absl::ToChronoTime(info.post);
+    }
   }
-  return when + hours(24);  // unreachable for a valid zone: a local clock recurs daily
+  return when + std::chrono::hours(24);  // unreachable for a valid zone: a clock recurs daily
+}
+
+std::string format_in_local_zone(std::chrono::system_clock::time_point when,
+                                 const std::string& format) {
+  return absl::FormatTime(format, absl::FromChrono(when), absl::LocalTimeZone());
 }
 
 }  // namespace tocsin::alerts

@@ -2,14 +2,11 @@
 // Event times as members read them: in the union's time zone and in their language
 // ("dimanche 7 h 00" / "Sunday 7:00 a.m."), never in the host's zone or in UTC.
 //
-// Why glibc's TZ and not a zone library: libstdc++ 12 has no std::chrono::zoned_time, and
-// reading TZif files ourselves would duplicate glibc's well-tested rules. The cost is that
-// the zone is process-wide: the daemon has exactly one, the union's (config `time_zone`),
-// which app startup should pass to use_time_zone() before starting threads. The formatters
-// take the zone too and switch to it if it differs (under a lock, so our own callers never
-// see a half-switched zone); that switch calls setenv(), which is only safe while no other
-// thread reads the environment — in the daemon it happens once, at startup. No other I/O
-// than glibc reading the zone file.
+// The zone rules come from Abseil's time library (cctz), which reads the same compiled zone
+// files as glibc ($TZDIR or /usr/share/zoneinfo) but takes the zone as an argument: nothing
+// here touches the process's TZ, so any thread may format in any zone at any time without
+// racing the threads that read the environment (libcurl, the resolver, the log's clock).
+// Abseil keeps every zone it has loaded, so a zone file is read once per process.
 
 #include <chrono>
 #include <string>
@@ -17,12 +14,14 @@
 
 namespace tocsin::alerts {
 
-// An IANA name ("America/Toronto") with a zone file under $TZDIR or /usr/share/zoneinfo.
-// glibc silently falls back to UTC for an unknown zone, shifting every event by hours, so
-// we check first.
+// An IANA name ("America/Toronto", "Etc/GMT+5", "UTC") with a compiled zone file under
+// $TZDIR or /usr/share/zoneinfo. A zone library falls back to UTC for an unknown name,
+// shifting every event by hours, so callers check first. Names only: no paths, no "..".
 bool is_known_time_zone(const std::string& zone);
 
-// Makes `zone` the process's local zone. Throws std::invalid_argument for an unknown zone.
+// Loads `zone` ahead of its first use, so a bad zone fails at startup rather than at the
+// first message. Throws std::invalid_argument for an unknown zone. Changes no process state
+// but that cache.
 void use_time_zone(const std::string& zone);
 
 // Weekday and time: "dimanche 7 h 00", "dimanche 0 h 30" / "Sunday 7:00 a.m.",
@@ -45,9 +44,14 @@ int local_minute_of_day(std::chrono::system_clock::time_point when, const std::s
 
 // The first instant strictly after `when` at which the local clock of `time_zone` reads
 // `minute_of_day` (0..1439). On a DST day whose gap skips that time, the instant the clock
-// jumps past it.
+// jumps past it; on a day that repeats it, its first reading still after `when`.
 std::chrono::system_clock::time_point next_local_clock(std::chrono::system_clock::time_point when,
                                                        int minute_of_day,
                                                        const std::string& time_zone);
+
+// `when` on the clock of the reader's own zone (TZ, else /etc/localtime), in strftime-like
+// Abseil format ("%a %Y-%m-%d %H:%M %Z"): for the CLI, whose reader is not a member.
+std::string format_in_local_zone(std::chrono::system_clock::time_point when,
+                                 const std::string& format);
 
 }  // namespace tocsin::alerts

@@ -1,5 +1,5 @@
 #pragma once
-// Which send queue an alert's jobs go to (DESIGN.md, "Urgent first"): the emergency kinds
+// Which send queue an alert's jobs go to (daemon/README.md, "Urgent first"): the emergency kinds
 // are served before strike-vote and information traffic, so a banner drop for 15 activists
 // is never stuck behind a 150,000-member newsletter. The alert store writes the class into
 // alert:{id} (field kind); the send queue and the dispatch engine read it.

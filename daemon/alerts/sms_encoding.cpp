@@ -4,7 +4,7 @@
 #include <array>
 #include <unordered_set>
 
-#include "members/utf8.h"
+#include "util/utf8.h"
 
 namespace tocsin::alerts {
 namespace {
@@ -66,24 +66,6 @@ size_t count_segments(const std::vector<unsigned char>& widths, size_t total, si
   return segments;
 }
 
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 struct Replacement {
   char32_t from;
   std::string_view to;
@@ -116,7 +98,7 @@ std::string rewrite(std::string_view text, bool fold_accents, bool allow_expansi
   out.reserve(text.size());
   size_t pos = 0;
   while (pos < text.size()) {
-    const members::utf8::Step step = members::utf8::decode(text, pos);
+    const utf8::Step step = utf8::decode(text, pos);
     if (step.length <= 0) {
       out += text[pos++];
       continue;
@@ -145,7 +127,7 @@ SmsShape measure_sms(std::string_view utf8_text) {
 
   size_t pos = 0;
   while (pos < utf8_text.size()) {
-    const members::utf8::Step step = members::utf8::decode(utf8_text, pos);
+    const utf8::Step step = utf8::decode(utf8_text, pos);
     char32_t cp = kReplacementCharacter;
     std::string_view bytes;
     if (step.length > 0) {
@@ -164,7 +146,7 @@ SmsShape measure_sms(std::string_view utf8_text) {
     if (gsm == 0 && seen.insert(cp).second) {
       std::string character;
       if (bytes.empty()) {
-        append_utf8(character, cp);
+        utf8::append(character, cp);
       } else {
         character = bytes;
       }

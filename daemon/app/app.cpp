@@ -45,8 +45,8 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Logs what a detached coroutine threw instead of letting it vanish (DESIGN.md: every
-// co_spawn completion handler catches and logs).
+// Logs what a detached coroutine threw instead of letting it vanish: every co_spawn
+// completion handler catches and logs (daemon/README.md, "Errors").
 auto log_failure(std::string what) {
   return [what = std::move(what)](std::exception_ptr e) {
     if (!e) return;

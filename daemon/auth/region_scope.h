@@ -1,6 +1,6 @@
 #pragma once
 // Which members' details a principal may see: admins and executives all; a coordinator only
-// those of their regions (DESIGN.md: coordinators see names only for their own region).
+// those of their regions (daemon/README.md, "Names stay in their region").
 // Regions compare folded ("Montérégie" = "MONTEREGIE"). Pure.
 
 #include <string_view>

@@ -1,5 +1,5 @@
 #pragma once
-// Bearer tokens: random, shown once, stored only as a hash (DESIGN.md). The hash is
+// Bearer tokens: random, shown once, stored only as a hash (daemon/README.md). The hash is
 // SHA-256: tokens carry 256 bits of randomness, so a slow password hash would add nothing
 // but latency to every request.
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "alerts/local_time.h"
 #include "alerts/preview_text.h"
 #include "alerts/rfc3339.h"
 #include "cli/api_client.h"
@@ -79,12 +80,7 @@ std::string state_of(const Alert& alert) {
 std::string local_time(const std::string& rfc3339) {
   const auto when = alerts::parse_rfc3339(rfc3339);
   if (!when) return rfc3339;
-  const std::time_t t = std::chrono::system_clock::to_time_t(*when);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buffer[48];
-  std::strftime(buffer, sizeof buffer, "%a %Y-%m-%d %H:%M %Z", &tm);
-  return buffer;
+  return alerts::format_in_local_zone(*when, "%a %Y-%m-%d %H:%M %Z");
 }
 
 // "scheduled for Mon 2026-11-23 06:00 EST" for a scheduled alert, else the state.

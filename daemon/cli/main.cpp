@@ -1,4 +1,5 @@
-// tocsin: the command line, a client of the daemon's HTTP API (DESIGN.md, "The contract").
+// tocsin: the command line, a client of the daemon's HTTP API and nothing else
+// (daemon/README.md, "One contract").
 
 #include <curl/curl.h>
 #include <CLI/CLI.hpp>

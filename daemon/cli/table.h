@@ -1,5 +1,6 @@
 #pragma once
-// Human output: a two-column "key  value" table, aligned.
+// Human output: a two-column "key  value" table, aligned by display width (util/columns),
+// so "Région" lines up with "Status".
 
 #include <ostream>
 #include <string>

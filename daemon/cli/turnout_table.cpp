@@ -1,10 +1,11 @@
 #include "cli/turnout_table.h"
 
+#include <chrono>
 #include <cmath>
-#include <ctime>
 #include <string>
 #include <vector>
 
+#include "alerts/local_time.h"
 #include "util/columns.h"
 
 namespace tocsin::cli {
@@ -22,12 +23,8 @@ TextRow count_row(const std::string& name, const TurnoutCounts& c) {
 
 std::string local_time(int64_t unix_ms) {
   if (unix_ms <= 0) return "-";
-  const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char text[16];
-  std::strftime(text, sizeof text, "%H:%M:%S", &tm);
-  return text;
+  const std::chrono::system_clock::time_point when{std::chrono::milliseconds(unix_ms)};
+  return alerts::format_in_local_zone(when, "%H:%M:%S");
 }
 
 }  // namespace

@@ -17,7 +17,7 @@
 // member counted once, at the best state of their channels.
 //
 // These scripts touch keys of several alerts and member indexes that are not all in KEYS:
-// fine on one Redis with replicas (DESIGN.md), not on Redis Cluster.
+// fine on one Redis with replicas (daemon/README.md, "Redis"), not on Redis Cluster.
 
 #include "redis/script.h"
 

@@ -1,5 +1,5 @@
 #pragma once
-// The dispatch engine (DESIGN.md, "dispatch/"): takes the jobs SendQueue put in the Redis
+// The dispatch engine: takes the jobs SendQueue put in the Redis
 // streams, urgent queue first, through the consumer group "dispatch"; renders each
 // member's message; sends it through the gateways of its channel at their rates
 // (GatewayPool); and records every outcome (Recorder) before acknowledging the job.

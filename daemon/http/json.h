@@ -1,6 +1,6 @@
 #pragma once
-// Request and response bodies in the protobuf JSON mapping (DESIGN.md: the HTTP API speaks
-// the messages of proto/ as JSON).
+// Request and response bodies in the protobuf JSON mapping: the HTTP API speaks the
+// messages of proto/ as JSON (daemon/README.md, "One contract").
 
 #include <string>
 #include <string_view>

@@ -1,6 +1,6 @@
 #pragma once
 // The one HTTP and SMTP client of the daemon: a single libcurl multi handle driven by the
-// Asio event loop (DESIGN.md, "Adapters are free of I/O"). Adapters describe requests
+// Asio event loop (adapters/README.md, "Adapters are free of I/O"). Adapters describe requests
 // (adapters::HttpRequest, adapters::SmtpEnvelope); this runs them, any number at once, on
 // the io_context's thread, with no thread per request and no poll loop of its own: libcurl
 // tells us which sockets to watch (CURLMOPT_SOCKETFUNCTION) and when to wake it

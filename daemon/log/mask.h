@@ -1,5 +1,5 @@
 #pragma once
-// Personal data never reaches a log unmasked (DESIGN.md). These helpers keep just enough to
+// Personal data never reaches a log unmasked (daemon/README.md). These helpers keep just enough to
 // tell two numbers or addresses apart when debugging a delivery: the country and area code
 // and the last four digits of a phone, the first letter and the domain of an email.
 

@@ -12,8 +12,8 @@ namespace {
 
 // Runs the program of audience_program.h. Every key it touches is declared in KEYS, but
 // the index keys do not share a hash slot, so this is for a single Redis (with replicas),
-// not Redis Cluster: DESIGN.md puts a million members well within one instance, and a
-// count must see all the indexes at one instant anyway.
+// not Redis Cluster: a million members fit well within one instance (daemon/README.md,
+// "Redis"), and a count must see all the indexes at one instant anyway.
 //
 // The operations run inside pcall so that an error (a key of the wrong type, OOM) still
 // deletes the temporary keys before the error goes back to the caller.

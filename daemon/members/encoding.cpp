@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "members/text_fold.h"
-#include "members/utf8.h"
+#include "util/utf8.h"
 
 namespace tocsin::members {
 namespace {

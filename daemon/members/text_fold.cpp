@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "members/utf8.h"
+#include "util/utf8.h"
 
 namespace tocsin::members {
 namespace {

@@ -36,7 +36,8 @@
 //               "N of us" (N, the member included).
 //   keyword     stop   STOP, STOPALL, "STOP ALL", ARRET, ARRÊT, UNSUBSCRIBE, DESABONNER,
 //                      DÉSABONNER, END, QUIT, CANCEL, OPTOUT, "OPT-OUT", REVOKE
-//                      (PROTOCOLS.md, "Opt-out keywords")
+//                      (Canada's short-code rules require STOP, ARRET, HELP, AIDE, INFO in
+//                      any case, subscribed or not; the rest are common variants)
 //               start  START, UNSTOP, RESUME (re-subscribe)
 //               help   HELP, AIDE, INFO, INFOS
 //   code        the alert's short code, A followed by digits ("OUI A7"), anywhere; "a07" and
@@ -81,7 +82,7 @@
 // offer of 0..kMaxCarSeats, a party of 1..kMaxParty) are flagged and not stored: the answer
 // and the transport still stand, the count reads 0, and flags names what was dropped.
 //
-// Note: on long codes Twilio itself also treats YES as START (PROTOCOLS.md); here YES is an
+// Note: on long codes Twilio itself also treats YES as START (adapters/README.md); here YES is an
 // RSVP yes, and a member opted out with Twilio gets no alert to answer anyway.
 
 #include <cstddef>

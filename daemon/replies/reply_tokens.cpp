@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "members/utf8.h"
+#include "util/utf8.h"
 
 namespace tocsin::replies {
 namespace {
@@ -185,7 +185,7 @@ TokenizedReply tokenize(std::string_view folded) {
   };
   size_t pos = 0;
   while (pos < folded.size()) {
-    const members::utf8::Step step = members::utf8::decode(folded, pos);
+    const utf8::Step step = utf8::decode(folded, pos);
     if (step.length <= 0) {  // fold() leaves none; skip like it does
       ++pos;
       continue;

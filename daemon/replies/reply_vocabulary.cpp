@@ -42,7 +42,7 @@ constexpr Language N = Language::none;
 #define RIDE "transport|lift|ride|raccompagnement"
 
 constexpr std::array kPhrases = {
-    // --- keywords (PROTOCOLS.md, "Opt-out keywords"): only as written --------------------
+    // --- keywords (the list in reply_reader.h): only as written ----------------------------
     Phrase{Meaning::stop, E, "stop|stopall|stop_all|unsubscribe|end|quit|cancel|optout|"
                              "opt_out|revoke", true},
     Phrase{Meaning::stop, F, "arret|desabonner", true},

@@ -2,12 +2,31 @@
 
 #include <algorithm>
 
+#include "util/utf8.h"
+
 namespace tocsin {
 
+namespace {
+
+// Combining marks (U+0300..U+036F and the other diacritic blocks) sit on the character
+// before them: "é" typed as e + U+0301, as some systems store names, is one column.
+bool is_combining_mark(char32_t cp) {
+  return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+         (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+         (cp >= 0xFE20 && cp <= 0xFE2F);
+}
+
+}  // namespace
+
 size_t display_width(const std::string& text) {
-  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  size_t width = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    const utf8::Step step = utf8::decode(text, pos);
+    // A bad byte is one column: a terminal shows it as one replacement character.
+    if (step.length <= 0 || !is_combining_mark(step.code_point)) ++width;
+    pos += step.length > 0 ? static_cast<size_t>(step.length) : 1;
+  }
+  return width;
 }
 
 void write_columns(std::ostream& out, const std::vector<TextRow>& rows) {

@@ -14,7 +14,9 @@ using TextRow = std::vector<std::string>;
 // Rows may have different lengths; trailing spaces are not written.
 void write_columns(std::ostream& out, const std::vector<TextRow>& rows);
 
-// UTF-8 characters (code points) in text: continuation bytes do not start one.
+// Columns text takes on a terminal: one per UTF-8 character (code point), none for a
+// combining accent, one per byte that is not valid UTF-8. East Asian wide characters and
+// emoji, which take two, are not told apart: the CLI's tables hold French and English.
 size_t display_width(const std::string& text);
 
 }  // namespace tocsin

@@ -1,6 +1,6 @@
 #pragma once
-// A value or an error_code, for I/O boundaries where exceptions are not wanted (DESIGN.md:
-// "error_code/result types at I/O boundaries"). std::expected arrives only with C++23.
+// A value or an error_code, for I/O boundaries, where the daemon does not throw
+// (daemon/README.md, "Errors"). std::expected arrives only with C++23.
 
 #include <cassert>
 #include <optional>

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "alerts/sms_encoding.h"
-#include "members/utf8.h"
+#include "util/utf8.h"
 
 namespace {
 
@@ -23,7 +23,7 @@ void check(bool condition) {
 
 bool valid_utf8(std::string_view s) {
   for (size_t pos = 0; pos < s.size();) {
-    const int length = tocsin::members::utf8::decode(s, pos).length;
+    const int length = tocsin::utf8::decode(s, pos).length;
     if (length <= 0) return false;
     pos += static_cast<size_t>(length);
   }

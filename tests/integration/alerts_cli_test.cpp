@@ -205,5 +205,45 @@ TEST_F(AlertsCli, ShowApproveCancelAndList) {
   EXPECT_NE(unknown.err.find("no alert"), std::string::npos) << unknown.err;
 }
 
+// Columns a terminal shows before byte `pos` of a line: one per UTF-8 character.
+size_t columns_before(const std::string& line, size_t pos) {
+  size_t columns = 0;
+  for (size_t i = 0; i < pos; ++i) {
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++columns;
+  }
+  return columns;
+}
+
+TEST_F(AlertsCli, ListLinesUpColumnsAfterAnAccentedName) {
+  const std::string helene =
+      daemon_->create_token(admin_, R"({"name": "Hélène Côté", "role": "executive"})");
+  const std::string by_ops = create_json(example("banner-drop.textpb")).alert().id();
+  auto created =
+      run_command({TOCSIN_CLI_PATH, "--json", "alert", "create", example("banner-drop.textpb")},
+                  {{"TOCSIN_URL", daemon_->base_url()}, {"TOCSIN_TOKEN", helene}});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  AlertResponse by_helene;
+  std::string error;
+  ASSERT_TRUE(http::from_json(created.out, &by_helene, &error)) << error;
+
+  auto listed = cli({"alert", "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  // The id column starts at the same column on the header, ops' line and Hélène's, though
+  // "Hélène Côté" takes 3 bytes more than it takes columns.
+  std::istringstream lines(listed.out);
+  std::string header, first, second;
+  ASSERT_TRUE(std::getline(lines, header) && std::getline(lines, first) &&
+              std::getline(lines, second))
+      << listed.out;
+  const std::string& ops_line = first.find(by_ops) != std::string::npos ? first : second;
+  const std::string& helene_line = first.find(by_ops) != std::string::npos ? second : first;
+  ASSERT_NE(helene_line.find("Hélène Côté"), std::string::npos) << listed.out;
+  ASSERT_NE(helene_line.find(by_helene.alert().id()), std::string::npos) << listed.out;
+  const size_t id_column = columns_before(header, header.find("  id  ") + 2);
+  EXPECT_EQ(columns_before(ops_line, ops_line.find(by_ops)), id_column) << listed.out;
+  EXPECT_EQ(columns_before(helene_line, helene_line.find(by_helene.alert().id())), id_column)
+      << listed.out;
+}
+
 }  // namespace
 }  // namespace tocsin::testing

@@ -6,7 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <optional>
 #include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
 
 namespace tocsin::alerts {
 namespace {
@@ -97,6 +102,83 @@ TEST(AlertsLocalTime, UnknownZoneIsRefusedNotUtc) {
   use_time_zone(kZone);
   EXPECT_THROW(use_time_zone("Nowhere"), std::invalid_argument);
   EXPECT_EQ(format_event_time(utc(2026, 6, 7, 11, 0), "fr", kZone), "dimanche 7 h 00");
+}
+
+TEST(AlertsLocalTime, NextClockOnTheNightsTheClocksChange) {
+  // 2026-03-08: 2:30 never happens in Toronto; the first instant past it is 3:00 EDT.
+  EXPECT_EQ(next_local_clock(utc(2026, 3, 8, 5, 0), 2 * 60 + 30, kZone), utc(2026, 3, 8, 7, 0));
+  // 2026-11-01: 1:30 happens at 5:30 UTC (EDT), then again at 6:30 UTC (EST).
+  EXPECT_EQ(next_local_clock(utc(2026, 11, 1, 5, 0), 90, kZone), utc(2026, 11, 1, 5, 30));
+  EXPECT_EQ(next_local_clock(utc(2026, 11, 1, 5, 45), 90, kZone), utc(2026, 11, 1, 6, 30));
+  EXPECT_EQ(next_local_clock(utc(2026, 11, 1, 6, 30), 90, kZone), utc(2026, 11, 2, 6, 30));
+}
+
+// TZ as the test found it, put back when the test ends.
+class SavedTz {
+ public:
+  SavedTz() {
+    if (const char* tz = std::getenv("TZ")) saved_ = tz;
+  }
+  ~SavedTz() {
+    if (saved_) {
+      setenv("TZ", saved_->c_str(), 1);
+    } else {
+      unsetenv("TZ");
+    }
+  }
+
+ private:
+  std::optional<std::string> saved_;
+};
+
+TEST(AlertsLocalTime, FormattingInManyZonesFromTwoThreadsLeavesTzAlone) {
+  // Set before any thread starts, as the environment may only be changed then.
+  SavedTz saved;
+  setenv("TZ", "Pacific/Auckland", 1);
+  const char* tz_before = std::getenv("TZ");
+
+  struct Case {
+    const char* zone;
+    const char* expected;  // 2026-06-07 11:00 UTC there, in English
+  };
+  const std::vector<Case> cases = {{"America/Toronto", "Sunday 7:00 a.m."},
+                                   {"America/Vancouver", "Sunday 4:00 a.m."},
+                                   {"Asia/Kolkata", "Sunday 4:30 p.m."},
+                                   {"Europe/Paris", "Sunday 1:00 p.m."},
+                                   {"UTC", "Sunday 11:00 a.m."}};
+  std::vector<int> mismatches(2, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 500; ++round) {
+        // The two threads walk the zones in opposite orders, so they ask for different
+        // zones at the same moment.
+        const Case& c =
+            cases[t == 0 ? round % cases.size() : cases.size() - 1 - round % cases.size()];
+        if (format_event_time(utc(2026, 6, 7, 11, 0), "en", c.zone) != c.expected) {
+          ++mismatches[t];
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  EXPECT_EQ(mismatches[0], 0);
+  EXPECT_EQ(mismatches[1], 0);
+  // Neither the variable nor its storage changed: nothing called setenv().
+  EXPECT_EQ(std::getenv("TZ"), tz_before);
+  EXPECT_STREQ(std::getenv("TZ"), "Pacific/Auckland");
+  use_time_zone(kZone);
+  EXPECT_STREQ(std::getenv("TZ"), "Pacific/Auckland");
+}
+
+TEST(AlertsLocalTime, TheCliReadsTimesOnItsReadersClock) {
+  SavedTz saved;
+  setenv("TZ", "America/Toronto", 1);
+  EXPECT_EQ(format_in_local_zone(utc(2026, 6, 7, 11, 0), "%a %Y-%m-%d %H:%M %Z"),
+            "Sun 2026-06-07 07:00 EDT");
+  setenv("TZ", "UTC", 1);
+  EXPECT_EQ(format_in_local_zone(utc(2026, 6, 7, 11, 0), "%H:%M:%S"), "11:00:00");
 }
 
 }  // namespace
