@@ -28,12 +28,13 @@ Response text(unsigned status, std::string body, std::string content_type = "tex
 // The names rosters gave these regions (the `labels` hash, by region part), in order; a
 // region without one, or all of them when Redis is away, as given: the status must answer
 // without Redis.
-boost::asio::awaitable<std::vector<std::string>> region_names(redis::Client& redis,
-                                                              const std::vector<std::string>& regions) {
+boost::asio::awaitable<std::vector<std::string>> region_names(
+    redis::Client& redis, const std::vector<std::string>& regions) {
   std::vector<std::string> names = regions;
   if (regions.empty() || !redis.connected()) co_return names;
   redis::Command read{"HMGET", std::string(turnout::kLabels)};
-  for (const std::string& region : regions) read.push_back("region:" + turnout::region_part(region));
+  for (const std::string& region : regions)
+    read.push_back("region:" + turnout::region_part(region));
   const auto found = co_await redis.exec(std::move(read));
   if (!found || found->elements.size() != regions.size()) co_return names;
   for (size_t i = 0; i < names.size(); ++i) {

@@ -209,7 +209,7 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
     return engine && engine->has_receipts(channel);
   };
   api::Services services{
-      config,   redis,    tokens,  metrics, started_at, send_queue, receipts, inbound,
+      config,   redis,     tokens,  metrics, started_at, send_queue, receipts, inbound,
       [&engine](std::string_view name) { return engine ? engine->gateway(name) : nullptr; },
       clock,    scheduler, channel_has_receipts};
   http::Router router(

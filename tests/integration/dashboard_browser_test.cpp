@@ -372,11 +372,12 @@ TEST_F(DashboardBrowserLayout, ACoordinatorsPhoneShowsPickupsFirstWithTimesInThe
                              R"({"id":"P3","name":"Aréna","region":)" + json_string(other) +
                              R"(,"busCapacity":50}])";
   // 07:00 in Toronto is 11:00 UTC: a page in the browser's zone would say 11.
+  const std::string audience = json_string("region:\"" + region + "\"");
   const auto alert = scenario_.send_and_wait(
       R"({"kind":"EMERGENCY_ASSEMBLY","title":"Assemblée","eventTime":"2030-06-06T07:00:00-04:00",)"
-      R"("expiresAt":"2030-06-06T06:00:00-04:00","place":"Parc Lafontaine",)"
-      R"("audience":"region:\")" + region + R"(\"","channels":"SMS","carSeats":true,)"
-      R"("messages":{"fr":{"sms":"{first_name}: {rsvp_link}"}},"pickupPoints":)" + points + "}",
+      R"("expiresAt":"2030-06-06T06:00:00-04:00","place":"Parc Lafontaine","channels":"SMS",)"
+      R"("carSeats":true,"messages":{"fr":{"sms":"{first_name}: {rsvp_link}"}},"audience":)" +
+          audience + R"(,"pickupPoints":)" + points + "}",
       60s);
 
   // Members of the region answer on their RSVP page: 2 + 1 bus seats, 3 people coming.
@@ -384,12 +385,13 @@ TEST_F(DashboardBrowserLayout, ACoordinatorsPhoneShowsPickupsFirstWithTimesInThe
   std::vector<std::string> links;
   for (const auto& member : members) {
     if (member.region == region && tags.contains(member.id)) {
-      links.push_back(scenario_.daemon().base_url() + "/r/" + alert.code + "." + tags.at(member.id));
+      links.push_back(scenario_.daemon().base_url() + "/r/" + alert.code + "." +
+                      tags.at(member.id));
     }
   }
   ASSERT_GE(links.size(), 3u);
-  const char* forms[] = {"answer=yes&busSeats=2&pickup=P1&party=2", "answer=yes&busSeats=1&pickup=P2&party=1",
-                         "answer=no"};
+  const char* forms[] = {"answer=yes&busSeats=2&pickup=P1&party=2",
+                         "answer=yes&busSeats=1&pickup=P2&party=1", "answer=no"};
   for (size_t i = 0; i < 3; ++i) {
     auto answer = testing::http_request("POST", links[i], forms[i],
                                         {"Content-Type: application/x-www-form-urlencoded"});
@@ -397,7 +399,8 @@ TEST_F(DashboardBrowserLayout, ACoordinatorsPhoneShowsPickupsFirstWithTimesInThe
   }
 
   auto& daemon = scenario_.daemon();
-  const std::string executive = daemon.create_token(scenario_.token(), R"({"name":"Exécutif","role":"executive"})");
+  const std::string executive =
+      daemon.create_token(scenario_.token(), R"({"name":"Exécutif","role":"executive"})");
   const std::string coordinator = daemon.create_token(
       scenario_.token(), R"({"name":"Coordination","role":"coordinator","regions":[)" +
                              json_string(turnout::region_part(region)) + "," +
@@ -408,21 +411,26 @@ TEST_F(DashboardBrowserLayout, ACoordinatorsPhoneShowsPickupsFirstWithTimesInThe
   fs::create_directories(artifacts);
   const std::string settings =
       "{\"url\":" + json_string(daemon.base_url()) + ",\"chromium\":" + json_string(kChromium) +
-      ",\"artifacts_dir\":" + json_string(artifacts.string()) + ",\"alert_id\":" + json_string(alert.id) +
-      ",\"executive_token\":" + json_string(executive) + ",\"coordinator_token\":" + json_string(coordinator) +
-      ",\"alert_region\":{\"key\":" + json_string(turnout::region_part(region)) + ",\"name\":" +
-      json_string(region) + "},\"other_region\":{\"key\":" + json_string(turnout::region_part(other)) +
+      ",\"artifacts_dir\":" + json_string(artifacts.string()) +
+      ",\"alert_id\":" + json_string(alert.id) + ",\"executive_token\":" + json_string(executive) +
+      ",\"coordinator_token\":" + json_string(coordinator) +
+      ",\"alert_region\":{\"key\":" + json_string(turnout::region_part(region)) +
+      ",\"name\":" + json_string(region) +
+      "},\"other_region\":{\"key\":" + json_string(turnout::region_part(other)) +
       ",\"name\":" + json_string(other) + "}" +
       R"(,"pickups":{"P1":{"needed":2,"capacity":1,"over":true},"P2":{"needed":1,"capacity":40,"over":false}})" +
       R"(,"region_counts":{"yes":2,"coming":3,"bus_seats":3})" +
       R"(,"event_time":{"fr":"7 h 00","en":"7:00 a.m."},"utc_time":{"fr":"11 h 00","en":"11:00"}})";
 
-  testing::Subprocess browser({.argv = {find_program("node")->string(),
-                                        (kBrowserTests / "dashboard_layout.mjs").string(), settings},
-                               .cwd = kBrowserTests});
+  testing::Subprocess browser(
+      {.argv = {find_program("node")->string(), (kBrowserTests / "dashboard_layout.mjs").string(),
+                settings},
+       .cwd = kBrowserTests});
   const auto exit_code = browser.wait_for_exit(100s);
   const std::string out = browser.stdout_text();
-  EXPECT_EQ(exit_code, std::optional<int>(0)) << "stdout:\n" << out << "\nstderr:\n" << browser.stderr_text();
+  EXPECT_EQ(exit_code, std::optional<int>(0)) << "stdout:\n"
+                                              << out << "\nstderr:\n"
+                                              << browser.stderr_text();
   EXPECT_NE(out.find("\nPASS"), std::string::npos) << out;
 
   // At 390 px and 1366 px, French and English, for the coordinator and the executive.

@@ -95,7 +95,8 @@ TEST_F(HttpApi, StatusNamesACoordinatorsRegionsAndGivesTheUnionsTimeZone) {
       admin_, R"({"name":"Luc","role":"coordinator","regions":["monteregie","Nunavik"]})");
   auto status = http_get(url("/v1/status"), bearer(coordinator));
   ASSERT_EQ(status.status, 200) << status.body;
-  EXPECT_NE(status.body.find(R"("regions":["monteregie","Nunavik"])"), std::string::npos) << status.body;
+  EXPECT_NE(status.body.find(R"("regions":["monteregie","Nunavik"])"), std::string::npos)
+      << status.body;
   EXPECT_NE(status.body.find(R"("regionNames":["Montérégie","Nunavik"])"), std::string::npos)
       << "a region no roster named stays as given: " << status.body;
   EXPECT_NE(status.body.find(R"("timeZone":"America/Toronto")"), std::string::npos) << status.body;
