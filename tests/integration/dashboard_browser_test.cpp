@@ -8,6 +8,10 @@
 // connection is then cut while more answers come, and the page must catch up once the
 // network is back, resuming with Last-Event-ID. Screenshots at 390x844 and 1280x800 are kept under the build tree
 // (test-artifacts/dashboard).
+// DashboardBrowserLayout (tests/browser/dashboard_layout.mjs): a coordinator's phone in a
+// browser whose clock is in UTC for a union in Toronto, with gateways that send no receipts:
+// the pickup block in the first screen, times in the union's zone, region names, ride lists
+// only for the alert's region; screenshots in test-artifacts/dashboard-layout.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
