@@ -53,6 +53,8 @@ struct Services {
   const Clock& clock;
   // Work due at a time, in Redis: scheduled sends, escalation waves.
   schedule::Scheduler& scheduler;
+  // Whether a channel's gateways send delivery receipts ("sms", "email"), for the turnout.
+  std::function<bool(std::string_view channel)> channel_has_receipts;
 };
 
 }  // namespace tocsin::api

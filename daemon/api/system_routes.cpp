@@ -5,8 +5,11 @@
 #include "http/router.h"
 #include "metrics/alert_metrics.h"
 #include "metrics/registry.h"
+#include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "turnout/turnout_field.h"
+#include "turnout/turnout_scope.h"
 
 namespace tocsin::api {
 namespace {
@@ -20,6 +23,25 @@ Response text(unsigned status, std::string body, std::string content_type = "tex
   response.content_type = std::move(content_type);
   response.body = std::move(body);
   return response;
+}
+
+// The names rosters gave these regions (the `labels` hash, by region part), in order; a
+// region without one, or all of them when Redis is away, as given: the status must answer
+// without Redis.
+boost::asio::awaitable<std::vector<std::string>> region_names(
+    redis::Client& redis, const std::vector<std::string>& regions) {
+  std::vector<std::string> names = regions;
+  if (regions.empty() || !redis.connected()) co_return names;
+  redis::Command read{"HMGET", std::string(turnout::kLabels)};
+  for (const std::string& region : regions)
+    read.push_back("region:" + turnout::region_part(region));
+  const auto found = co_await redis.exec(std::move(read));
+  if (!found || found->elements.size() != regions.size()) co_return names;
+  for (size_t i = 0; i < names.size(); ++i) {
+    const redis::Reply& name = found->elements[i];
+    if (!name.is_nil() && !name.is_error() && !name.str.empty()) names[i] = name.str;
+  }
+  co_return names;
 }
 
 }  // namespace
@@ -56,7 +78,12 @@ void add_system_routes(http::Router& router, Services& services) {
                status.set_redis_reconnects(services.redis.reconnects());
                status.set_token_name(request.principal->name);
                status.set_role(std::string(auth::role_name(request.principal->role)));
-               for (const auto& region : request.principal->regions) status.add_regions(region);
+               const auto& regions = request.principal->regions;
+               for (const auto& region : regions) status.add_regions(region);
+               for (auto& name : co_await region_names(services.redis, regions)) {
+                 status.add_region_names(std::move(name));
+               }
+               status.set_time_zone(services.config.time_zone());
                Response response;
                response.body = http::to_json(status);
                co_return response;

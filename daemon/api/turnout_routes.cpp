@@ -50,7 +50,8 @@ asio::awaitable<Response> get_turnout(Services& services, Request& request) {
   auto scope = scope_of(request);
   if (auto* refused = std::get_if<Response>(&scope)) co_return std::move(*refused);
   if (!alerts::is_alert_id(id)) co_return no_alert(id);
-  auto read = co_await turnout::read_turnout(services.redis, id, std::get<turnout::Scope>(scope));
+  auto read = co_await turnout::read_turnout(services.redis, id, std::get<turnout::Scope>(scope),
+                                             services.channel_has_receipts);
   using Status = turnout::TurnoutRead::Status;
   if (read.status == Status::not_found) co_return no_alert(id);
   if (read.status != Status::ok) co_return unavailable();

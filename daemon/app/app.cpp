@@ -245,10 +245,13 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   replies::ReplyWorker reply_worker(executor, redis, std::move(reply_options));
   inbound.on_stored([&reply_worker] { reply_worker.notify(); });
   add_reply_metrics(metrics, reply_worker);
+  const auto channel_has_receipts = [&engine](std::string_view channel) {
+    return engine && engine->has_receipts(channel);
+  };
   api::Services services{
-      config,   redis,    tokens,  metrics, started_at, send_queue, receipts, inbound,
+      config,   redis,     tokens,  metrics, started_at, send_queue, receipts, inbound,
       [&engine](std::string_view name) { return engine ? engine->gateway(name) : nullptr; },
-      clock,    scheduler};
+      clock,    scheduler, channel_has_receipts};
   http::Router router(
       metrics, [&redis] { return redis.connected(); },
       [&tokens](std::string token) { return tokens.lookup(std::move(token)); });
@@ -262,7 +265,8 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   events::EventHub hub(executor, events_redis);
   publisher.on_published([&hub](const std::string& alert_id) { hub.notify(alert_id); });
   events::add_event_routes(
-      router, {events_redis, hub, std::chrono::milliseconds(config.http().sse_heartbeat_ms())});
+      router, {events_redis, hub, std::chrono::milliseconds(config.http().sse_heartbeat_ms()),
+               channel_has_receipts});
   add_event_metrics(metrics, publisher, hub);
 
   http::Server server(executor, router, server_limits(config.http()));

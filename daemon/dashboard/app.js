@@ -27,6 +27,8 @@ const TILES = [
 ];
 // The counts of the tables by region and by local.
 const TABLE_COLUMNS = ["targeted", "delivered", "yes", "no", "maybe", "no_answer", "coming", "bus_seats"];
+// A coordinator's own regions at the top of their page.
+const MINE_COLUMNS = ["yes", "coming", "bus_seats"];
 const ANSWERS = ["yes", "no", "maybe"];
 
 const $ = (id) => document.getElementById(id);
@@ -58,18 +60,29 @@ const formatNumber = (n) => new Intl.NumberFormat(locale()).format(n);
 const formatShare = (x) =>
   new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 0 }).format(x);
 
+// Times are shown in the union's time zone (the daemon's config `time_zone`, from
+// /v1/status), not the browser's: a 10 h 00 assembly reads 10 h 00 on any machine.
+function dateFormat(options) {
+  const timeZone = state.who?.timeZone || undefined;
+  try {
+    return new Intl.DateTimeFormat(locale(), { ...options, timeZone });
+  } catch {
+    return new Intl.DateTimeFormat(locale(), options);  // a zone this browser does not know
+  }
+}
+
 function formatTime(ms) {
   const date = new Date(ms);
-  const today = date.toDateString() === new Date().toDateString();
-  return new Intl.DateTimeFormat(locale(), today
-      ? { hour: "2-digit", minute: "2-digit", second: "2-digit" }
-      : { dateStyle: "medium", timeStyle: "medium" }).format(date);
+  const day = dateFormat({ dateStyle: "short" });
+  const today = day.format(date) === day.format(new Date());
+  return dateFormat(today ? { hour: "2-digit", minute: "2-digit", second: "2-digit" }
+                          : { dateStyle: "medium", timeStyle: "medium" }).format(date);
 }
 
 function formatEventTime(text) {
   const date = new Date(text);
   if (!text || Number.isNaN(date.getTime())) return text || "";
-  return new Intl.DateTimeFormat(locale(), { dateStyle: "full", timeStyle: "short" }).format(date);
+  return dateFormat({ dateStyle: "full", timeStyle: "short" }).format(date);
 }
 
 // ---- DOM helpers -------------------------------------------------------------------------
@@ -140,8 +153,10 @@ function renderWho() {
   $("signout").hidden = !state.who;
   if (!state.who) return;
   const role = t(`role_${state.who.role}`);
-  const regions = state.who.role === "coordinator" ? (state.who.regions || []).join(", ") : "";
-  setText(who, t("signed_in_as", { name: state.who.tokenName || state.who.token_name || "", role }) +
+  // The names rosters gave the regions ("Montérégie"), not the keys a token may hold.
+  const names = state.who.regionNames?.length ? state.who.regionNames : state.who.regions || [];
+  const regions = state.who.role === "coordinator" ? names.join(", ") : "";
+  setText(who, t("signed_in_as", { name: state.who.tokenName || "", role }) +
                    (regions ? ` · ${regions}` : ""));
 }
 
@@ -275,7 +290,7 @@ function closeBoard() {
 function newBoard(id) {
   return {
     id,
-    alert: { id, code: "", title: "", state: "", event_time: "", place: "" },
+    alert: { id, code: "", title: "", state: "", event_time: "", place: "", channels: [] },
     fields: {},
     names: { region: new Map(), local: new Map(), sector: new Map() },
     pickups: [],
@@ -403,15 +418,20 @@ function renderConnection(board) {
   setText(node, text);
 }
 
+const isCoordinator = () => state.who?.role === "coordinator";
+
 function renderBoard(board, { relabel = false } = {}) {
   const summary = summarize(board.fields);
   const total = countsOf(summary.total);
+  const receipts = receiptsOf(board);
   renderHead(board);
   renderConnection(board);
-  renderTiles(total, relabel || !board.rendered, board.live);
+  placeFocus();
+  renderTiles(total, relabel || !board.rendered, board.live, receipts);
   renderTargets(board, summary);
-  renderRegions(board, summary, relabel);
-  renderLocals(board, summary, relabel);
+  renderRegions(board, summary, relabel, receipts);
+  renderLocals(board, summary, relabel, receipts);
+  renderMine(board, summary, relabel);
   renderPickups(board, summary, relabel);
   renderRides(board, summary);
   renderInbox(board);
@@ -433,8 +453,46 @@ function renderHead(board) {
                                    : t("never_updated"));
 }
 
+// What a coordinator at a bus stop needs (their pickup points: seats needed against
+// capacity; yes and coming in their regions) comes first, above the tiles; for the other
+// roles the pickup points stay with the other tables.
+function placeFocus() {
+  const section = $("pickups-section");
+  const slot = $("focus-slot");
+  if (isCoordinator()) {
+    if (section.parentNode !== slot) slot.append(section);
+  } else if (section.parentNode === slot) {
+    $("inbox-section").before(section);
+  }
+  setText($("pickups-title"), t(isCoordinator() ? "focus_title" : "pickups_title"));
+}
+
+// Which of the alert's channels have gateways that send delivery receipts:
+// {known, with: [channel], without: [channel]}. Without any, "delivered" stays at 0
+// whatever happens, so the page says that instead of showing the 0.
+function receiptsOf(board) {
+  const channels = board.alert.channels || [];
+  return {
+    known: channels.length > 0,
+    with: channels.filter((c) => c.receipts).map((c) => c.channel),
+    without: channels.filter((c) => !c.receipts).map((c) => c.channel),
+  };
+}
+const noReceipts = (receipts) => receipts.known && receipts.with.length === 0;
+
+function renderReceiptsNote(receipts) {
+  const note = $("receipts-note");
+  const channelNames = (list) => list.map((channel) => t(`channel_${channel}`)).join(", ");
+  const text = noReceipts(receipts) ? t("receipts_none")
+      : receipts.known && receipts.without.length > 0
+          ? t("receipts_partial", { with: channelNames(receipts.with), without: channelNames(receipts.without) })
+          : "";
+  note.hidden = text === "";
+  setText(note, text);
+}
+
 // `animate`: mark the tiles whose value moved (not when the first numbers arrive).
-function renderTiles(total, relabel, animate) {
+function renderTiles(total, relabel, animate, receipts) {
   const list = $("tiles");
   if (list.children.length === 0) {
     for (const tile of TILES) {
@@ -458,6 +516,8 @@ function renderTiles(total, relabel, animate) {
     }
     if (changed && animate) flash(node);
   }
+  list.querySelector('[data-tile="delivered"]').hidden = noReceipts(receipts);
+  renderReceiptsNote(receipts);
 }
 
 // Marks a value that just moved, for a moment (the animation is in app.css).
@@ -500,20 +560,24 @@ function renderTargets(board, summary) {
 }
 
 // A table of counts with one row per key: rows are kept and only their changed cells
-// rewritten; `rows` is [{key, name, counts}].
-function renderCountsTable(table, firstColumn, rows, relabel) {
+// rewritten; `rows` is [{key, name, counts}]. `receipts`: without any, the delivered
+// column is hidden (it could only say 0).
+function renderCountsTable(table, firstColumn, rows, relabel, receipts, columns = TABLE_COLUMNS) {
   if (relabel || !table.tHead) {
     table.replaceChildren();
     const head = table.createTHead().insertRow();
     head.append(element("th", { scope: "col", text: t(firstColumn) }));
-    for (const column of TABLE_COLUMNS) head.append(element("th", { scope: "col", text: t(`col_${column}`) }));
+    for (const column of columns) {
+      head.append(element("th", { scope: "col", "data-column": column, text: t(`col_${column}`) }));
+    }
     table.append(element("tbody"));
   }
+  table.classList.toggle("no-receipts", Boolean(receipts) && noReceipts(receipts));
   const body = table.tBodies[0];
   const existing = new Map([...body.rows].map((row) => [row.dataset.key, row]));
   if (rows.length === 0) {
     body.replaceChildren(element("tr", { "data-key": "" },
-        element("td", { colspan: String(TABLE_COLUMNS.length + 1), className: "muted", text: t("table_empty") })));
+        element("td", { colspan: String(columns.length + 1), className: "muted", text: t("table_empty") })));
     return;
   }
   existing.get("")?.remove();
@@ -521,11 +585,11 @@ function renderCountsTable(table, firstColumn, rows, relabel) {
     let row = existing.get(entry.key);
     if (!row) {
       row = element("tr", { "data-key": entry.key }, element("th", { scope: "row" }));
-      for (const column of TABLE_COLUMNS) row.append(element("td", { "data-column": column }));
+      for (const column of columns) row.append(element("td", { "data-column": column }));
     }
     if (body.rows[index] !== row) body.insertBefore(row, body.rows[index] || null);
     setText(row.cells[0], entry.name);
-    TABLE_COLUMNS.forEach((column, i) => {
+    columns.forEach((column, i) => {
       const cell = row.cells[i + 1];
       const value = String(entry.counts[column]);
       if (cell.dataset.value !== value) {
@@ -542,20 +606,31 @@ function renderCountsTable(table, firstColumn, rows, relabel) {
 
 const byName = (a, b) => a.name.localeCompare(b.name, locale());
 
-function renderRegions(board, summary, relabel) {
-  // Executives and admins compare regions; a coordinator sees theirs in the tiles.
-  const visible = state.who?.role !== "coordinator" || summary.regions.size > 1;
-  $("regions-section").hidden = !visible;
-  if (!visible) return;
-  // The regions the server listed (a coordinator's, even at zero) and those counted since.
+// The regions the server listed (a coordinator's, even at zero) and those counted since.
+function regionRows(board, summary) {
   const keys = new Set([...board.names.region.keys(), ...summary.regions.keys()]);
-  const rows = [...keys].map((key) => ({
+  return [...keys].map((key) => ({
     key, name: board.names.region.get(key) || key, counts: countsOf(summary.regions.get(key) || {}),
   })).sort(byName);
-  renderCountsTable($("regions-table"), "col_region", rows, relabel);
 }
 
-function renderLocals(board, summary, relabel) {
+function renderRegions(board, summary, relabel, receipts) {
+  // Executives and admins compare regions; a coordinator has theirs at the top.
+  const visible = !isCoordinator() || summary.regions.size > 1;
+  $("regions-section").hidden = !visible;
+  if (!visible) return;
+  renderCountsTable($("regions-table"), "col_region", regionRows(board, summary), relabel, receipts);
+}
+
+// A coordinator's regions in short, above their pickup points: yes, people coming, bus seats.
+function renderMine(board, summary, relabel) {
+  $("mine-scroll").hidden = !isCoordinator();
+  if (!isCoordinator()) return;
+  const rows = regionRows(board, summary).filter((row) => row.key !== "-");
+  renderCountsTable($("mine-table"), "col_region", rows, relabel, null, MINE_COLUMNS);
+}
+
+function renderLocals(board, summary, relabel, receipts) {
   const rows = [];
   for (const [dimension, raw] of summary.dimensions) {
     if (!dimension.startsWith("local:")) continue;
@@ -563,7 +638,7 @@ function renderLocals(board, summary, relabel) {
     rows.push({ key, name: board.names.local.get(key) || key, counts: countsOf(raw) });
   }
   rows.sort(byName);
-  renderCountsTable($("locals-table"), "col_local", rows, relabel);
+  renderCountsTable($("locals-table"), "col_local", rows, relabel, receipts);
 }
 
 function renderPickups(board, summary, relabel) {
@@ -578,7 +653,8 @@ function renderPickups(board, summary, relabel) {
   if (relabel || !table.tHead) {
     table.replaceChildren();
     const head = table.createTHead().insertRow();
-    for (const key of ["col_pickup", "col_region", "col_seats", "col_coming", "col_status"]) {
+    // Seats against capacity next to the name: what a phone shows before any sideways scroll.
+    for (const key of ["col_pickup", "col_seats", "col_coming", "col_status", "col_region"]) {
       head.append(element("th", { scope: "col", text: t(key) }));
     }
     table.append(element("tbody"));
@@ -597,15 +673,15 @@ function renderPickups(board, summary, relabel) {
     let row = existing.get(point.id);
     if (!row) {
       row = element("tr", { "data-pickup": point.id }, element("th", { scope: "row" }),
-                    element("td"), element("td", { "data-column": "seats" }),
-                    element("td", { "data-column": "coming" }), element("td", { "data-column": "status" }));
+                    element("td", { "data-column": "seats" }), element("td", { "data-column": "coming" }),
+                    element("td", { "data-column": "status" }), element("td", { "data-column": "region" }));
     }
     if (body.rows[index] !== row) body.insertBefore(row, body.rows[index] || null);
     existing.delete(point.id);
     row.dataset.over = String(over);
     row.dataset.needed = String(needed);
     row.dataset.capacity = String(capacity);
-    const [name, region, seats, coming, status] = row.cells;
+    const [name, seats, coming, status, region] = row.cells;
     // The marker goes in the first column too, so a phone shows it without scrolling.
     setText(name, over ? `⚠ ${point.name || point.id}` : point.name || point.id);
     setText(region, board.names.region.get(foldKey(point.region || "")) || point.region || "");
@@ -619,21 +695,15 @@ function renderPickups(board, summary, relabel) {
 
 // ---- ride lists --------------------------------------------------------------------------
 
-// The regions whose ride list this token may take: those the turnout shows, and a
-// coordinator's own (even before anyone there has a count).
+// The regions whose ride list this token may take: those the alert went to (members
+// targeted there), in this token's scope. A coordinator's region the alert left out has
+// no list to take.
 function rideRegions(board, summary) {
-  const regions = new Map();
-  for (const key of summary.regions.keys()) {
-    if (key !== "-") regions.set(key, board.names.region.get(key) || key);
+  const regions = [];
+  for (const [key, raw] of summary.regions) {
+    if (key !== "-" && countsOf(raw).targeted > 0) regions.push({ key, name: board.names.region.get(key) || key });
   }
-  for (const [key, name] of board.names.region) if (key !== "-" && !regions.has(key)) regions.set(key, name);
-  if (state.who?.role === "coordinator") {
-    for (const name of state.who.regions || []) {
-      const key = foldKey(name);
-      if (!regions.has(key)) regions.set(key, name);
-    }
-  }
-  return [...regions].map(([key, name]) => ({ key, name })).sort(byName);
+  return regions.sort(byName);
 }
 
 function renderRides(board, summary) {

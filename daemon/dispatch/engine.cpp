@@ -1210,4 +1210,11 @@ const adapters::Gateway* Engine::gateway(std::string_view name) const {
   return nullptr;
 }
 
+bool Engine::has_receipts(std::string_view channel) const {
+  for (const auto& slot : impl_->pool.slots()) {
+    if (slot->gateway->channel() == channel && slot->gateway->has_receipts()) return true;
+  }
+  return false;
+}
+
 }  // namespace tocsin::dispatch

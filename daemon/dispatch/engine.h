@@ -95,6 +95,8 @@ class Engine {
 
   // The gateway of that name, for its webhooks; nullptr if there is none.
   const adapters::Gateway* gateway(std::string_view name) const;
+  // Whether a gateway of `channel` ("sms", "email") sends delivery receipts.
+  bool has_receipts(std::string_view channel) const;
 
  private:
   struct Impl;

@@ -101,7 +101,7 @@ asio::awaitable<Response> get_events(const EventRouteContext& context, Request& 
     }
   }
   if (!resumed) {
-    auto read = co_await turnout::read_turnout(context.redis, id, *scope);
+    auto read = co_await turnout::read_turnout(context.redis, id, *scope, context.receipts);
     using Status = turnout::TurnoutRead::Status;
     if (read.status == Status::not_found) co_return no_alert(id);
     if (read.status != Status::ok) co_return redis_away();

@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "turnout/turnout_model.h"
+
 namespace tocsin::http {
 class Router;
 }
@@ -19,6 +21,7 @@ struct EventRouteContext {
   redis::Client& redis;
   EventHub& hub;
   std::chrono::milliseconds heartbeat;  // http.sse_heartbeat_ms
+  turnout::ReceiptsOf receipts;         // for the snapshot's alert.channels
 };
 
 void add_event_routes(http::Router& router, EventRouteContext context);

@@ -132,6 +132,14 @@ TurnoutResponse build(const Frame& frame, const RawFields& fields, const Labels&
   return turnout;
 }
 
+// The channels an alert's Channel names, as gateways name theirs.
+std::vector<std::string_view> channel_names(Channel channels) {
+  std::vector<std::string_view> names;
+  if (channels == SMS || channels == BOTH) names.push_back("sms");
+  if (channels == EMAIL || channels == BOTH) names.push_back("email");
+  return names;
+}
+
 std::string folded_key(std::string_view value) {
   return key_part(members::fold(value));
 }
@@ -188,7 +196,8 @@ TurnoutCounts counts_of(const std::map<std::string, int64_t, std::less<>>& m) {
 }
 
 TurnoutResponse build_turnout(const Alert& alert, std::string_view state, const RawFields& raw,
-                              const Labels& labels, const Scope& scope) {
+                              const Labels& labels, const Scope& scope,
+                              const ReceiptsOf& receipts) {
   Frame frame;
   frame.alert.set_id(alert.id());
   frame.alert.set_code(alert.code());
@@ -197,6 +206,11 @@ TurnoutResponse build_turnout(const Alert& alert, std::string_view state, const 
   frame.alert.set_event_time(alert.event_time());
   frame.alert.set_expires_at(alert.expires_at());
   frame.alert.set_place(alert.place());
+  for (const std::string_view channel : channel_names(alert.channels())) {
+    TurnoutChannel* listed = frame.alert.add_channels();
+    listed->set_channel(std::string(channel));
+    listed->set_receipts(receipts && receipts(channel));
+  }
   frame.listed_regions = scope.regions();
   for (const PickupPoint& point : alert.pickup_points()) {
     PickupMeta meta{point.id(), point.name(), point.region(), folded_key(point.region()),

@@ -13,6 +13,7 @@
 //   bus_seats = bus, car_seats = car; the others as stored.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -28,6 +29,10 @@ using RawFields = std::map<std::string, int64_t>;
 // "title:<folded>" -> the name as a roster first wrote it. Missing names show the key.
 using Labels = std::map<std::string, std::string>;
 
+// Whether the gateways of a channel ("sms", "email") send delivery receipts (the engine's
+// gateways know: adapters::Gateway::has_receipts). Empty: not known, said as none.
+using ReceiptsOf = std::function<bool(std::string_view channel)>;
+
 // The fields of `raw` in scope (malformed names dropped).
 RawFields scoped_fields(const RawFields& raw, const Scope& scope);
 
@@ -40,9 +45,10 @@ TurnoutCounts counts_of(const std::map<std::string, int64_t, std::less<>>& measu
 
 // The turnout of `alert` (its state as alert:{id} holds it) seen through `scope`. Fields
 // outside the scope are ignored, wherever they come from. updated_at_ms and last_event_id
-// are the reader's to fill.
+// are the reader's to fill. alert.channels lists the alert's channels with `receipts`.
 TurnoutResponse build_turnout(const Alert& alert, std::string_view state, const RawFields& raw,
-                              const Labels& labels, const Scope& scope);
+                              const Labels& labels, const Scope& scope,
+                              const ReceiptsOf& receipts = {});
 
 // A turnout built earlier (a snapshot, e.g. parsed from the event stream's JSON) with its
 // raw fields changed as an event stream's change carries them (absolute values; 0 removes

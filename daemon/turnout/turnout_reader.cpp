@@ -48,7 +48,7 @@ boost::asio::awaitable<std::optional<RawFields>> read_raw(redis::Client& redis,
 }
 
 boost::asio::awaitable<TurnoutRead> read_turnout(redis::Client& redis, const std::string& alert_id,
-                                                 const Scope& scope) {
+                                                 const Scope& scope, const ReceiptsOf& receipts) {
   TurnoutRead result;
   // Moves still in the delivery path's log (at most 100 ms of them) are counted first.
   if (!co_await apply_pending_moves(redis, alert_id)) co_return result;
@@ -92,7 +92,7 @@ boost::asio::awaitable<TurnoutRead> read_turnout(redis::Client& redis, const std
       if (!found->elements[i].is_nil()) labels[wanted[i]] = found->elements[i].str;
     }
   }
-  result.turnout = build_turnout(alert, read[0].elements[1].str, scoped, labels, scope);
+  result.turnout = build_turnout(alert, read[0].elements[1].str, scoped, labels, scope, receipts);
   result.turnout.set_last_event_id(last_event_id);
   result.turnout.set_updated_at_ms(static_cast<double>(changed_at));
   result.status = TurnoutRead::Status::ok;

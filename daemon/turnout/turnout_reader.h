@@ -35,8 +35,8 @@ struct TurnoutRead {
 // that entry (and maybe a few after it: a viewer applying the entries after
 // last_event_id converges, as they carry absolute values). updated_at_ms is the time of the
 // last change to the counts (alert:{id}:turnout_at), else of that entry. The delivery
-// path's pending moves (reach_log.h) are applied first.
+// path's pending moves (reach_log.h) are applied first. `receipts`: build_turnout's.
 boost::asio::awaitable<TurnoutRead> read_turnout(redis::Client& redis, const std::string& alert_id,
-                                                 const Scope& scope);
+                                                 const Scope& scope, const ReceiptsOf& receipts);
 
 }  // namespace tocsin::turnout

@@ -8,10 +8,15 @@
 // connection is then cut while more answers come, and the page must catch up once the
 // network is back, resuming with Last-Event-ID. Screenshots at 390x844 and 1280x800 are kept under the build tree
 // (test-artifacts/dashboard).
+// DashboardBrowserLayout (tests/browser/dashboard_layout.mjs): a coordinator's phone in a
+// browser whose clock is in UTC for a union in Toronto, with gateways that send no receipts:
+// the pickup block in the first screen, times in the union's zone, region names, ride lists
+// only for the alert's region; screenshots in test-artifacts/dashboard-layout.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -26,6 +31,7 @@
 #include "tests/support/redis_server.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/twilio_server.h"
+#include "turnout/turnout_scope.h"
 
 namespace tocsin {
 namespace {
@@ -170,6 +176,26 @@ TEST_F(DashboardStatic, AnUnchangedFileIsRevalidatedWith304) {
 
 // ---- the browser test ---------------------------------------------------------------------
 
+// The browser test's preconditions: node, Debian's chromium and playwright-core. Empty when
+// they are there; else why the test is skipped.
+std::string browser_missing() {
+  if (!find_program("node") || ::access(kChromium, X_OK) != 0) {
+    return std::string("the browser test needs node and ") + kChromium +
+           " (daemon/install-deps.sh --tests installs them)";
+  }
+  return "";
+}
+
+// The screenshots a script named on stdout ("SCREENSHOT <path>").
+std::set<std::string> screenshots_named(const std::string& out) {
+  std::set<std::string> screenshots;
+  const std::regex line("SCREENSHOT (.+)");
+  for (std::sregex_iterator it(out.begin(), out.end(), line), end; it != end; ++it) {
+    screenshots.insert((*it)[1]);
+  }
+  return screenshots;
+}
+
 class DashboardBrowser : public ::testing::Test {
  protected:
   static testing::TwilioServerOptions twilio_options() {
@@ -190,11 +216,8 @@ class DashboardBrowser : public ::testing::Test {
 };
 
 TEST_F(DashboardBrowser, NumbersMoveLiveWithoutReloadAndACoordinatorSeesOnlyTheirRegion) {
+  if (const std::string missing = browser_missing(); !missing.empty()) GTEST_SKIP() << missing;
   const auto node = find_program("node");
-  if (!node || ::access(kChromium, X_OK) != 0) {
-    GTEST_SKIP() << "the browser test needs node and " << kChromium
-                 << " (daemon/install-deps.sh --tests installs them)";
-  }
   ASSERT_TRUE(fs::exists(kBrowserTests / "node_modules" / "playwright-core" / "package.json"))
       << "playwright-core is not installed: run `npm ci` in tests/browser (tests/run.sh does)";
 
@@ -291,15 +314,123 @@ TEST_F(DashboardBrowser, NumbersMoveLiveWithoutReloadAndACoordinatorSeesOnlyThei
   EXPECT_NE(out.find("\nPASS"), std::string::npos) << out;
 
   // The screenshots are kept as artifacts: PNGs, named on stdout.
-  std::set<std::string> screenshots;
-  const std::regex line("SCREENSHOT (.+)");
-  for (std::sregex_iterator it(out.begin(), out.end(), line), end; it != end; ++it) {
-    screenshots.insert((*it)[1]);
-  }
+  const std::set<std::string> screenshots = screenshots_named(out);
   for (const char* name : {"coordinator-phone-390x844.png", "executive-desktop-1280x800.png"}) {
     const fs::path path = artifacts / name;
     EXPECT_TRUE(screenshots.contains(path.string())) << name << " not taken";
     EXPECT_TRUE(read_file(path).starts_with("\x89PNG")) << path;
+  }
+  for (const auto& path : screenshots) std::cout << "screenshot: " << path << "\n";
+}
+
+// ---- a coordinator on a phone, a union in another time zone than the machine ------------
+
+// Console gateways (the default: they send no delivery receipts), the union in Toronto, the
+// browser in UTC. The alert goes to one region of two that a coordinator holds, by their
+// keys ("monteregie"); members of that region answer on their RSVP page, asking for bus
+// seats at two pickup points, one of which overflows.
+class DashboardBrowserLayout : public ::testing::Test {
+ protected:
+  testing::AlertScenario scenario_{{.extra_config = "time_zone: \"America/Toronto\"\n"}};
+};
+
+TEST_F(DashboardBrowserLayout, ACoordinatorsPhoneShowsPickupsFirstWithTimesInTheUnionsZone) {
+  if (const std::string missing = browser_missing(); !missing.empty()) GTEST_SKIP() << missing;
+  ASSERT_TRUE(fs::exists(kBrowserTests / "node_modules" / "playwright-core" / "package.json"))
+      << "playwright-core is not installed: run `npm ci` in tests/browser (tests/run.sh does)";
+
+  testing::RosterOptions roster;
+  roster.members = 80;
+  const auto members = scenario_.import_roster(roster);
+  std::map<std::string, int> per_region;
+  for (const auto& member : members) ++per_region[member.region];
+  // The alert's region (the most common) and the coordinator's other one (the next).
+  std::vector<std::pair<int, std::string>> by_size;
+  for (const auto& [name, count] : per_region) by_size.emplace_back(count, name);
+  std::sort(by_size.rbegin(), by_size.rend());
+  ASSERT_GE(by_size.size(), 2u);
+  const std::string region = by_size[0].second;
+  const std::string other = by_size[1].second;
+  ASSERT_GE(by_size[0].first, 3);
+
+  const std::string points = R"([{"id":"P1","name":"Terminus","region":)" + json_string(region) +
+                             R"(,"busCapacity":1},{"id":"P2","name":"Cégep","region":)" +
+                             json_string(region) + R"(,"busCapacity":40},)" +
+                             R"({"id":"P3","name":"Aréna","region":)" + json_string(other) +
+                             R"(,"busCapacity":50}])";
+  // 07:00 in Toronto is 11:00 UTC: a page in the browser's zone would say 11.
+  const std::string audience = json_string("region:\"" + region + "\"");
+  const auto alert = scenario_.send_and_wait(
+      R"({"kind":"EMERGENCY_ASSEMBLY","title":"Assemblée","eventTime":"2030-06-06T07:00:00-04:00",)"
+      R"("expiresAt":"2030-06-06T06:00:00-04:00","place":"Parc Lafontaine","channels":"SMS",)"
+      R"("carSeats":true,"messages":{"fr":{"sms":"{first_name}: {rsvp_link}"}},"audience":)" +
+          audience + R"(,"pickupPoints":)" + points + "}",
+      60s);
+
+  // Members of the region answer on their RSVP page: 2 + 1 bus seats, 3 people coming.
+  const auto tags = scenario_.link_tags(alert.id);
+  std::vector<std::string> links;
+  for (const auto& member : members) {
+    if (member.region == region && tags.contains(member.id)) {
+      links.push_back(scenario_.daemon().base_url() + "/r/" + alert.code + "." +
+                      tags.at(member.id));
+    }
+  }
+  ASSERT_GE(links.size(), 3u);
+  const char* forms[] = {"answer=yes&busSeats=2&pickup=P1&party=2",
+                         "answer=yes&busSeats=1&pickup=P2&party=1", "answer=no"};
+  for (size_t i = 0; i < 3; ++i) {
+    auto answer = testing::http_request("POST", links[i], forms[i],
+                                        {"Content-Type: application/x-www-form-urlencoded"});
+    ASSERT_EQ(answer.status, 200) << answer.body;
+  }
+
+  auto& daemon = scenario_.daemon();
+  const std::string executive =
+      daemon.create_token(scenario_.token(), R"({"name":"Exécutif","role":"executive"})");
+  const std::string coordinator = daemon.create_token(
+      scenario_.token(), R"({"name":"Coordination","role":"coordinator","regions":[)" +
+                             json_string(turnout::region_part(region)) + "," +
+                             json_string(turnout::region_part(other)) + "]}");
+
+  const fs::path artifacts = fs::path(TOCSIN_TEST_ARTIFACTS_DIR) / "dashboard-layout";
+  fs::remove_all(artifacts);
+  fs::create_directories(artifacts);
+  const std::string settings =
+      "{\"url\":" + json_string(daemon.base_url()) + ",\"chromium\":" + json_string(kChromium) +
+      ",\"artifacts_dir\":" + json_string(artifacts.string()) +
+      ",\"alert_id\":" + json_string(alert.id) + ",\"executive_token\":" + json_string(executive) +
+      ",\"coordinator_token\":" + json_string(coordinator) +
+      ",\"alert_region\":{\"key\":" + json_string(turnout::region_part(region)) +
+      ",\"name\":" + json_string(region) +
+      "},\"other_region\":{\"key\":" + json_string(turnout::region_part(other)) +
+      ",\"name\":" + json_string(other) + "}" +
+      R"(,"pickups":{"P1":{"needed":2,"capacity":1,"over":true},"P2":{"needed":1,"capacity":40,"over":false}})" +
+      R"(,"region_counts":{"yes":2,"coming":3,"bus_seats":3})" +
+      R"(,"event_time":{"fr":"7 h 00","en":"7:00 a.m."},"utc_time":{"fr":"11 h 00","en":"11:00"}})";
+
+  testing::Subprocess browser(
+      {.argv = {find_program("node")->string(), (kBrowserTests / "dashboard_layout.mjs").string(),
+                settings},
+       .cwd = kBrowserTests});
+  const auto exit_code = browser.wait_for_exit(100s);
+  const std::string out = browser.stdout_text();
+  EXPECT_EQ(exit_code, std::optional<int>(0)) << "stdout:\n"
+                                              << out << "\nstderr:\n"
+                                              << browser.stderr_text();
+  EXPECT_NE(out.find("\nPASS"), std::string::npos) << out;
+
+  // At 390 px and 1366 px, French and English, for the coordinator and the executive.
+  const std::set<std::string> screenshots = screenshots_named(out);
+  for (const char* who : {"coordinator", "executive"}) {
+    for (const char* lang : {"fr", "en"}) {
+      for (const char* width : {"390", "1366"}) {
+        const fs::path path =
+            artifacts / ("dashboard-" + std::string(who) + "-" + lang + "-" + width + ".png");
+        EXPECT_TRUE(screenshots.contains(path.string())) << path << " not taken";
+        EXPECT_TRUE(read_file(path).starts_with("\x89PNG")) << path;
+      }
+    }
   }
   for (const auto& path : screenshots) std::cout << "screenshot: " << path << "\n";
 }

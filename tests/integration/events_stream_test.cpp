@@ -180,6 +180,13 @@ TEST_F(EventsStream, ResumeWithLastEventIdGetsExactlyTheMissedChanges) {
   EXPECT_NE(headers.find("Content-Type: text/event-stream"), std::string::npos) << headers;
   EXPECT_NE(headers.find("Cache-Control: no-cache"), std::string::npos) << headers;
   EXPECT_NE(headers.find("X-Accel-Buffering: no"), std::string::npos) << headers;
+  // The snapshot's alert, like /turnout's, says whether its channel's gateways send receipts.
+  for (const auto& received : first->events()) {
+    if (received.event.event != "snapshot") continue;
+    EXPECT_NE(received.event.data.find(R"("channels":[{"channel":"sms","receipts":true}])"),
+              std::string::npos)
+        << received.event.data;
+  }
   reply(numbers_[0], "oui");
   ASSERT_TRUE(caught_up(10s));
   ASSERT_TRUE(received(*first, last_entry_id()));

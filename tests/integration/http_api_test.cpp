@@ -83,6 +83,27 @@ TEST_F(HttpApi, RolesAreEnforcedByTheServer) {
   EXPECT_EQ(http_request("POST", url("/v1/tokens"), request, bearer(executive)).status, 403);
 }
 
+// The dashboard's header names a coordinator's regions as the roster does, and its times
+// are in the union's zone: both come with the status.
+TEST_F(HttpApi, StatusNamesACoordinatorsRegionsAndGivesTheUnionsTimeZone) {
+  redisContext* c = redisConnect("127.0.0.1", redis_.port());
+  ASSERT_TRUE(c != nullptr && c->err == 0);
+  // What a roster import leaves in the labels hash.
+  freeReplyObject(redisCommand(c, "HSET labels region:monteregie %s", "Montérégie"));
+  redisFree(c);
+  const std::string coordinator = daemon_->create_token(
+      admin_, R"({"name":"Luc","role":"coordinator","regions":["monteregie","Nunavik"]})");
+  auto status = http_get(url("/v1/status"), bearer(coordinator));
+  ASSERT_EQ(status.status, 200) << status.body;
+  EXPECT_NE(status.body.find(R"("regions":["monteregie","Nunavik"])"), std::string::npos)
+      << status.body;
+  EXPECT_NE(status.body.find(R"("regionNames":["Montérégie","Nunavik"])"), std::string::npos)
+      << "a region no roster named stays as given: " << status.body;
+  EXPECT_NE(status.body.find(R"("timeZone":"America/Toronto")"), std::string::npos) << status.body;
+  auto admin = http_get(url("/v1/status"), bearer(admin_));
+  EXPECT_NE(admin.body.find(R"("regionNames":[])"), std::string::npos) << admin.body;
+}
+
 TEST_F(HttpApi, TokenRequestsAreValidatedFieldByField) {
   struct Case {
     std::string body;

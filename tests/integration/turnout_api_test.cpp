@@ -364,6 +364,15 @@ TEST_F(TurnoutApi, PickupOverItsCapacityIsFlaggedAndTargetsShowTheirShare) {
   EXPECT_EQ(all.targets(1).reached(), 2);
 }
 
+TEST_F(TurnoutApi, TheAlertsChannelsSayWhetherTheirGatewaysSendReceipts) {
+  // SMS through the Twilio-shaped gateway, which sends delivery receipts.
+  const auto all = turnout(scenario_->token());
+  ASSERT_EQ(all.alert().channels_size(), 1);
+  EXPECT_EQ(all.alert().channels(0).channel(), "sms");
+  EXPECT_TRUE(all.alert().channels(0).receipts());
+  EXPECT_TRUE(turnout(coordinator()).alert().channels(0).receipts());
+}
+
 TEST_F(TurnoutApi, CoordinatorTurnoutHasNothingOfAnotherRegion) {
   auto response = http_get(url("/v1/alerts/" + id_ + "/turnout"), bearer(coordinator()));
   ASSERT_EQ(response.status, 200) << response.body;

@@ -134,6 +134,24 @@ TEST(TurnoutModel, CountsFollowTheContractRules) {
   EXPECT_EQ(turnout.fields_size(), static_cast<int>(fields().size()));
 }
 
+TEST(TurnoutModel, ChannelsSayWhetherTheirGatewaysSendReceipts) {
+  Alert alert = assembly();
+  alert.set_channels(BOTH);
+  const auto turnout = build_turnout(alert, "sent", fields(), labels(), Scope::everything(),
+                                     [](std::string_view channel) { return channel == "sms"; });
+  ASSERT_EQ(turnout.alert().channels_size(), 2);
+  EXPECT_EQ(turnout.alert().channels(0).channel(), "sms");
+  EXPECT_TRUE(turnout.alert().channels(0).receipts());
+  EXPECT_EQ(turnout.alert().channels(1).channel(), "email");
+  EXPECT_FALSE(turnout.alert().channels(1).receipts());
+  alert.set_channels(EMAIL);
+  const auto unknown = build_turnout(alert, "sent", fields(), labels(), Scope::everything());
+  ASSERT_EQ(unknown.alert().channels_size(), 1);
+  EXPECT_FALSE(unknown.alert().channels(0).receipts()) << "no gateway said it sends receipts";
+  EXPECT_EQ(apply_changes(turnout, {{"estrie|all|yes", 9}}).alert().channels_size(), 2)
+      << "a snapshot's channels stay as the changes come";
+}
+
 TEST(TurnoutModel, NegativeRemaindersFloorAtZero) {
   const auto counts = counts_of({{"targeted", 1}, {"sent", 3}, {"yes", 2}});
   EXPECT_EQ(counts.pending(), 0);

@@ -1,0 +1,98 @@
+// What the dashboard's browser scripts (drive_dashboard.mjs, dashboard_layout.mjs) share:
+// starting Debian's chromium with playwright-core, checks that fail with a reason, waiting
+// on a condition, watching a page for script errors, signing in and opening an alert, and
+// screenshots.
+
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+export const TIMEOUT_MS = 30000;
+
+export class Failure extends Error {}
+export function check(condition, message) {
+  if (!condition) throw new Failure(message);
+}
+
+// Polls `probe` until `accept(value)` holds; the last value goes into the failure.
+export async function waitFor(what, probe, accept, timeout = TIMEOUT_MS) {
+  const deadline = Date.now() + timeout;
+  let value;
+  for (;;) {
+    value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) {
+      throw new Failure(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// Headless chromium; `env` for its process (TZ=UTC: a machine whose clock is in UTC).
+export function launchChromium(executablePath, env = undefined) {
+  return chromium.launch({
+    executablePath: executablePath || "/usr/bin/chromium",
+    headless: true,
+    env: env ? { ...process.env, ...env } : undefined,
+    // Root in a container has no user namespaces for the sandbox; the rest keeps chromium
+    // off the network it would otherwise call at start (this machine's is closed).
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+}
+
+// Collects a page's script errors and console errors into `problems`. The returned state:
+// `navigations` counts main-frame navigations; set `dropping` while the test cuts the
+// network, when failed loads are expected.
+export function watchPage(page, who, problems) {
+  const state = { navigations: 0, dropping: false };
+  page.on("framenavigated", (frame) => { if (frame === page.mainFrame()) state.navigations++; });
+  page.on("pageerror", (error) => problems.push(`${who}: script error: ${error.message}`));
+  page.on("console", (message) => {
+    // A refused token's 401 is logged by the browser and expected; a policy violation
+    // (an inline script or style) or a script error is not.
+    const text = message.text();
+    const expected = /status of 401/.test(text) ||
+                     (state.dropping && /^Failed to load resource: net::ERR_/.test(text));
+    if (message.type() === "error" && !expected) problems.push(`${who}: console: ${text}`);
+  });
+  return state;
+}
+
+export async function signInAndOpen(page, url, token, alertId, who) {
+  await page.goto(`${url}/`);
+  await page.fill("#token", token);
+  await page.click("#signin-form button[type=submit]");
+  const choice = `#alerts-list button[data-alert="${alertId}"]`;
+  await page.waitForSelector(choice, { timeout: TIMEOUT_MS });
+  await page.click(choice);
+  await page.waitForSelector('#connection[data-state="live"]', { timeout: TIMEOUT_MS });
+  check(await page.isVisible("#board-view"), `${who}: the alert's board is not shown`);
+}
+
+// Saves a PNG under `dir` and names it on stdout ("SCREENSHOT <path>") for the test.
+export async function screenshot(page, dir, name, fullPage = false) {
+  const file = path.join(dir, name);
+  await page.screenshot({ path: file, fullPage });
+  console.log(`SCREENSHOT ${file}`);
+}
+
+// Runs `body(browser, problems)` and reports on stdout: "PASS", or "FAIL: <why>" with a
+// full-page screenshot of every open page (failure-N.png) and exit code 1.
+export async function runChecks(browser, artifactsDir, body) {
+  const problems = [];
+  try {
+    await body(browser, problems);
+    check(problems.length === 0, problems.join("; "));
+    console.log("PASS");
+  } catch (error) {
+    console.log(`FAIL: ${error instanceof Failure ? error.message : error.stack || error}`);
+    for (const [index, context] of browser.contexts().entries()) {
+      for (const page of context.pages()) {
+        await screenshot(page, artifactsDir, `failure-${index}.png`, true).catch(() => {});
+      }
+    }
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+  }
+}
