@@ -72,18 +72,21 @@ http::ServerLimits server_limits(const config::HttpConfig& http) {
 // One line for the commonest startup failure, with what to do about it.
 std::string cannot_listen(const std::string& listen, std::error_code error) {
   std::string reason = error.message();
-  if (!reason.empty()) reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
+  if (!reason.empty())
+    reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
   std::string hint;
   if (error == std::errc::address_in_use) {
     hint = "is another tocsind running? set http.listen or TOCSIN_LISTEN";
   } else if (error == std::errc::permission_denied) {
     hint = "ports below 1024 need privileges: choose another in http.listen or TOCSIN_LISTEN";
   } else if (error == std::errc::address_not_available) {
-    hint = "no network interface of this machine has that address: set http.listen or TOCSIN_LISTEN";
+    hint =
+        "no network interface of this machine has that address: set http.listen or TOCSIN_LISTEN";
   } else if (error.category() != std::system_category()) {
     hint = "the host name does not resolve: set http.listen or TOCSIN_LISTEN to an address";
   }
-  return "tocsind: cannot listen on " + listen + ": " + reason + (hint.empty() ? "" : " (" + hint + ")");
+  return "tocsind: cannot listen on " + listen + ": " + reason +
+         (hint.empty() ? "" : " (" + hint + ")");
 }
 
 std::string url_host(const std::string& host) {

@@ -29,16 +29,19 @@ Alert read_alert_file(const std::string& path, std::string_view command) {
   const std::string text = read_file(path);
   Alert alert;
   if (auto problem = text_format::parse(text, &alert, "an alert")) {
-    throw CommandError(2, path + ":" + std::to_string(problem->line) + ":" +
-                              std::to_string(problem->column) + ": " + problem->message);
+    throw CommandError(2, problem->position_in(path) + ": " + problem->message);
   }
   if (command == "create" && !alert.target_group().empty()) {
-    throw CommandError(2, path + ": this is a follow-up (it names a target_group): send it with "
-                              "tocsin alert followup ALERT_ID " + path);
+    throw CommandError(2, path +
+                              ": this is a follow-up (it names a target_group): send it with "
+                              "tocsin alert followup ALERT_ID " +
+                              path);
   }
   if (command == "followup" && !alert.audience().empty()) {
-    throw CommandError(2, path + ": this is an alert of its own (it names an audience): create it "
-                              "with tocsin alert create " + path);
+    throw CommandError(2, path +
+                              ": this is an alert of its own (it names an audience): create it "
+                              "with tocsin alert create " +
+                              path);
   }
   return alert;
 }

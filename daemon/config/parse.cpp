@@ -8,9 +8,7 @@ namespace tocsin::config {
 Config parse_text(std::string_view text, const std::string& source_name) {
   Config config;
   if (auto problem = text_format::parse(text, &config, "the config")) {
-    throw ConfigError(source_name + ":" + std::to_string(problem->line) + ":" +
-                          std::to_string(problem->column),
-                      problem->message);
+    throw ConfigError(problem->position_in(source_name), problem->message);
   }
   return config;
 }

@@ -2,7 +2,7 @@
 // depth), so that a secret field added to a gateway is listed without touching this file.
 
 #include <google/protobuf/descriptor.h>
-#include <google/protobuf/reflection.h>
+#include <google/protobuf/message.h>
 
 #include "config/config.h"
 #include "config/quote.h"

@@ -5,6 +5,7 @@
 #include <google/protobuf/message.h>
 #include <google/protobuf/text_format.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "util/did_you_mean.h"
@@ -88,9 +89,9 @@ std::vector<std::string> value_names(const EnumDescriptor& type) {
 
 // The blocks open at a position, resolved against the schema.
 struct Where {
-  const Descriptor* type = nullptr;       // the innermost block's message; nullptr if lost
-  std::vector<const Descriptor*> outer;   // the blocks around it, innermost last
-  std::vector<std::string> blocks;        // their field names
+  const Descriptor* type = nullptr;      // the innermost block's message; nullptr if lost
+  std::vector<const Descriptor*> outer;  // the blocks around it, innermost last
+  std::vector<std::string> blocks;       // their field names
   std::string whole;
 
   // "http { … }", "gateways { twilio { … } }", or the whole file's name at the top.
@@ -144,17 +145,17 @@ Located located_at(std::string_view text, const Descriptor& root, std::string_vi
   return out;
 }
 
-// Protobuf points just past a name it refuses; move to the name's first character, where an
-// editor should put the cursor.
+// Protobuf points past a name it refuses (after it, or at the token after it); move to the
+// name's first character on that line, where an editor should put the cursor.
 size_t start_of(std::string_view text, size_t offset, const std::string& name) {
-  if (offset >= name.size() && text.substr(offset - name.size(), name.size()) == name) {
-    return offset - name.size();
-  }
-  return offset;
+  if (name.empty()) return offset;
+  const size_t found = text.substr(0, std::min(offset, text.size())).rfind(name);
+  if (found == std::string_view::npos) return offset;
+  if (text.substr(found, offset - found).find('\n') != std::string_view::npos) return offset;
+  return found;
 }
 
-std::string unknown_field(const Located& at, const Descriptor& reported,
-                          const std::string& name) {
+std::string unknown_field(const Located& at, const Descriptor& reported, const std::string& name) {
   const Descriptor& type = at.where.type != nullptr ? *at.where.type : reported;
   // A name that belongs to an enclosing block: the block before it was not closed.
   for (auto it = at.where.outer.rbegin(); it != at.where.outer.rend(); ++it) {
@@ -166,8 +167,10 @@ std::string unknown_field(const Located& at, const Descriptor& reported,
   std::string message = in_quotes(name) + " is not a field of " +
                         (at.where.type != nullptr ? at.where.block() : type.name());
   const std::vector<std::string> names = field_names(type);
-  if (auto guess = closest_name(name, names)) return message + ": did you mean " + in_quotes(*guess) + "?";
-  if (static_cast<int>(names.size()) <= kMaxListed) message += " (its fields: " + joined(names, ", ") + ")";
+  if (auto guess = closest_name(name, names))
+    return message + ": did you mean " + in_quotes(*guess) + "?";
+  if (static_cast<int>(names.size()) <= kMaxListed)
+    message += " (its fields: " + joined(names, ", ") + ")";
   return message;
 }
 
@@ -177,8 +180,10 @@ std::string unknown_enum_value(const Located& at, const std::string& value,
   const FieldDescriptor* field = at.where.field(field_name);
   if (field == nullptr || field->enum_type() == nullptr) return message;
   const std::vector<std::string> names = value_names(*field->enum_type());
-  if (auto guess = closest_name(value, names)) return message + ": did you mean " + in_quotes(*guess) + "?";
-  if (static_cast<int>(names.size()) <= kMaxListed) message += ": expected one of " + joined(names, ", ");
+  if (auto guess = closest_name(value, names))
+    return message + ": did you mean " + in_quotes(*guess) + "?";
+  if (static_cast<int>(names.size()) <= kMaxListed)
+    message += ": expected one of " + joined(names, ", ");
   return message;
 }
 
@@ -188,7 +193,8 @@ std::string bad_value(const Located& at, std::string_view text) {
   const std::string found = in_quotes(value_text(text, at.context.value_begin));
   const std::string path = at.where.path(name);
   const FieldDescriptor* field = at.where.field(name);
-  if (field == nullptr) return "cannot read the value of " + path + ", found " + found + " (put text in quotes)";
+  if (field == nullptr)
+    return "cannot read the value of " + path + ", found " + found + " (put text in quotes)";
   switch (field->cpp_type()) {
     case FieldDescriptor::CPPTYPE_INT32:
     case FieldDescriptor::CPPTYPE_INT64:
@@ -201,8 +207,8 @@ std::string bad_value(const Located& at, std::string_view text) {
     case FieldDescriptor::CPPTYPE_BOOL:
       return "expected true or false for " + path + ", found " + found;
     case FieldDescriptor::CPPTYPE_STRING:
-      return "expected text in quotes for " + path + ", found " + value_text(text, at.context.value_begin) +
-             " (put text in quotes)";
+      return "expected text in quotes for " + path + ", found " +
+             value_text(text, at.context.value_begin) + " (put text in quotes)";
     case FieldDescriptor::CPPTYPE_ENUM: {
       const std::vector<std::string> names = value_names(*field->enum_type());
       if (static_cast<int>(names.size()) <= kMaxListed) {
@@ -223,7 +229,8 @@ bool is_value_error(std::string_view message) {
         "\"e\" must be followed by exponent", "Hex and octal numbers must be integers",
         "Numbers starting with leading zero must be in octal", "Expected integer, got:",
         "Expected double, got:", "Expected string, got:", "Expected integer or identifier, got:",
-        "Invalid float number:", "Invalid value for boolean field", "Expected \"true\" or \"false\""}) {
+        "Invalid float number:", "Invalid value for boolean field",
+        "Expected \"true\" or \"false\""}) {
     if (starts_with(message, prefix)) return true;
   }
   return false;
@@ -257,11 +264,14 @@ Problem reword(std::string_view text, const Descriptor& root, std::string_view w
   const auto at = [&](size_t where) { return located_at(text, root, whole, where); };
 
   constexpr std::string_view kUnknownField = "Message type \"";
-  if (starts_with(message, kUnknownField) && message.find("\" has no field named \"") != std::string::npos) {
+  if (starts_with(message, kUnknownField) &&
+      message.find("\" has no field named \"") != std::string::npos) {
     const std::string name = quoted(message, 1).value_or("");
-    const Descriptor* reported = root.file()->pool()->FindMessageTypeByName(quoted(message, 0).value_or(""));
+    const Descriptor* reported =
+        root.file()->pool()->FindMessageTypeByName(quoted(message, 0).value_or(""));
     const size_t start = start_of(text, offset, name);
-    return at_offset(text, start, unknown_field(at(start), reported != nullptr ? *reported : root, name));
+    return at_offset(text, start,
+                     unknown_field(at(start), reported != nullptr ? *reported : root, name));
   }
   if (starts_with(message, "Unknown enumeration value of ")) {
     // Of "NAME" for field "kind", or of 42 for field "kind" (a number).
@@ -282,8 +292,8 @@ Problem reword(std::string_view text, const Descriptor& root, std::string_view w
     const Located here = at(offset);
     if (!here.context.field.empty() && here.context.value_begin <= offset) {
       return at_offset(text, here.context.value_begin,
-                       "the number " + value_text(text, here.context.value_begin) + " is too large for " +
-                           here.where.path(here.context.field));
+                       "the number " + value_text(text, here.context.value_begin) +
+                           " is too large for " + here.where.path(here.context.field));
     }
   }
   if (message == "Expected identifier, got: ") {
@@ -298,34 +308,56 @@ Problem reword(std::string_view text, const Descriptor& root, std::string_view w
   }
   if (starts_with(message, "Expected identifier, got: ")) {
     const Located here = at(offset);
-    return at_offset(text, offset,
-                     "expected a field name in " + here.where.block() + ", found " +
-                         in_quotes(message.substr(std::string_view("Expected identifier, got: ").size())));
+    return at_offset(
+        text, offset,
+        "expected a field name in " + here.where.block() + ", found " +
+            in_quotes(message.substr(std::string_view("Expected identifier, got: ").size())));
   }
   if (starts_with(message, "Non-repeated field \"")) {
     const std::string name = quoted(message, 0).value_or("");
     const size_t start = start_of(text, offset, name);
     return at_offset(text, start, at(start).where.path(name) + " is set twice: keep one");
   }
-  if (starts_with(message, "Field \"") && message.find("another member of oneof") != std::string::npos) {
-    const Located here = at(offset);
-    return at_offset(text, offset,
-                     here.where.path(quoted(message, 0).value_or("")) + " and " +
-                         quoted(message, 1).value_or("") + " are both set, but only one of them may be: keep one");
+  if (starts_with(message, "Field \"") &&
+      message.find("another member of oneof") != std::string::npos) {
+    // Field "file" is specified along with field "console", another member of oneof "kind".
+    const std::string second = quoted(message, 0).value_or("");
+    const size_t start = start_of(text, offset, second);
+    const Where& where = at(start).where;
+    return at_offset(text, start,
+                     where.path(quoted(message, 1).value_or("")) + " and " + where.path(second) +
+                         " are alternatives: set only one of them");
   }
-  if (message == "String literals cannot cross line boundaries." || message == "Unexpected end of string.") {
-    return at_offset(text, offset, "a text in quotes is not closed on its line: a closing \" is missing");
+  if (message == "String literals cannot cross line boundaries." ||
+      message == "Unexpected end of string.") {
+    // Protobuf points at the end of the line; the opening quote is what to look at.
+    const Located here = at(offset);
+    const size_t begin = here.context.value_begin;
+    if (!here.context.field.empty() && begin < offset &&
+        text.substr(begin, offset - begin).find('\n') == std::string_view::npos) {
+      return at_offset(text, begin,
+                       "the text of " + here.where.path(here.context.field) +
+                           " is not closed on its line: a closing quote is missing");
+    }
+    return at_offset(text, offset,
+                     "a text in quotes is not closed on its line: a closing quote is missing");
   }
   if (starts_with(message, "Invalid escape sequence in string literal")) {
-    return at_offset(text, offset, "invalid \\ escape in a text in quotes (write \\\\ for a backslash)");
+    return at_offset(text, offset,
+                     "invalid \\ escape in a text in quotes (write \\\\ for a backslash)");
   }
   if (starts_with(message, "Expected \"") && message.find("\", found \"") != std::string::npos) {
     const std::string expected = quoted(message, 0).value_or("");
-    const std::string found = message.substr(message.find(", found ") + 8);
+    // Protobuf quotes the token it found, itself perhaps a quoted text: ""UTC"".
+    std::string found = plain(message.substr(message.find(", found ") + 8));
+    if (found.size() >= 2 && found.front() == '"' && found.back() == '"') {
+      found = found.substr(1, found.size() - 2);
+    }
     const Located here = at(offset);
     std::string what = "expected " + in_quotes(expected);
-    if (expected == ":" || expected == "{") what += " after " + here.where.path(here.context.last_name);
-    return at_offset(text, offset, what + ", found " + plain(found));
+    if (expected == ":" || expected == "{")
+      what += " after " + here.where.path(here.context.last_name);
+    return at_offset(text, offset, what + ", found " + in_quotes(found));
   }
   return Problem{line + 1, column + 1, plain(message)};
 }

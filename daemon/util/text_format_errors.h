@@ -18,9 +18,14 @@ class Message;
 namespace tocsin::text_format {
 
 struct Problem {
-  int line = 1;    // 1-based
-  int column = 1;  // 1-based; a tab advances it to the next multiple of 8, as protobuf counts
+  int line = 1;         // 1-based
+  int column = 1;       // 1-based; a tab advances it to the next multiple of 8, as protobuf counts
   std::string message;  // one line, no file name
+
+  // "FILE:LINE:COLUMN", as compilers write it, which editors can jump to.
+  std::string position_in(const std::string& file) const {
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+  }
 };
 
 // Parses `text` into *message. Unknown fields and extensions are errors: a misspelt field
