@@ -6,6 +6,7 @@
 #include <google/protobuf/text_format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 #include "util/did_you_mean.h"
@@ -145,14 +146,30 @@ Located located_at(std::string_view text, const Descriptor& root, std::string_vi
   return out;
 }
 
-// Protobuf points past a name it refuses (after it, or at the token after it); move to the
-// name's first character on that line, where an editor should put the cursor.
+// Only spaces, newlines and # comments.
+bool blank(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Protobuf points past a name it refuses: just after it, or at the next token, perhaps on a
+// later line. Move to the name's first character, where an editor should put the cursor.
 size_t start_of(std::string_view text, size_t offset, const std::string& name) {
   if (name.empty()) return offset;
-  const size_t found = text.substr(0, std::min(offset, text.size())).rfind(name);
+  offset = std::min(offset, text.size());
+  const size_t found = text.substr(0, offset).rfind(name);
   if (found == std::string_view::npos) return offset;
-  if (text.substr(found, offset - found).find('\n') != std::string_view::npos) return offset;
-  return found;
+  const size_t end = found + name.size();
+  const bool whole_word =
+      found == 0 || !(std::isalnum(static_cast<unsigned char>(text[found - 1])) ||
+                      text[found - 1] == '_');
+  return whole_word && blank(text.substr(end, offset - end)) ? found : offset;
 }
 
 std::string unknown_field(const Located& at, const Descriptor& reported, const std::string& name) {

@@ -59,6 +59,9 @@ TEST(TextFormatErrors, NestedBlocksAreNamedFromTheTop) {
 TEST(TextFormatErrors, AMisspeltEnumValueGetsTheClosestValue) {
   EXPECT_EQ(alert_error("title: \"x\"\nkind: BANER_DROP\n"),
             "2:7: unknown kind \"BANER_DROP\": did you mean \"BANNER_DROP\"?");
+  // Protobuf points at the next token, here lines below, past a comment.
+  EXPECT_EQ(alert_error("kind: BANER_DROP  # the action\n\n# more\ntitle: \"x\"\n"),
+            "1:7: unknown kind \"BANER_DROP\": did you mean \"BANNER_DROP\"?");
   EXPECT_EQ(config_error("alerts { quiet_hours { kinds: INFORMATON } }"),
             "1:31: unknown alerts.quiet_hours.kinds \"INFORMATON\": did you mean \"INFORMATION\"?");
 }
