@@ -181,7 +181,7 @@ TEST_F(TocsindFlags, CheckConfigListsWhatTheMachineMustSupply) {
       "\" }\n"
       "  webhook_secret { env: \"TOCSIN_TEST_HOOK\" } } }\n");
   auto listed = run_command({TOCSIN_TOCSIND_PATH, "--config", path, "--check-config"},
-                            {{"TOCSIN_TEST_HOOK", "s3cret"}});
+                            {{"TOCSIN_TEST_HOOK", "a-webhook-secret-of-32-characters"}});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_EQ(
       listed.out,
