@@ -132,7 +132,6 @@ Where locate(const Descriptor& root, const Context& context, std::string_view wh
 }
 
 struct Located {
-  size_t offset = 0;
   Context context;
   Where where;
 };
@@ -140,7 +139,6 @@ struct Located {
 Located located_at(std::string_view text, const Descriptor& root, std::string_view whole,
                    size_t offset) {
   Located out;
-  out.offset = offset;
   out.context = context_at(text, offset);
   out.where = locate(root, out.context, whole);
   return out;
