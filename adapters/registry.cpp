@@ -48,15 +48,20 @@ std::string GatewayRegistry::type_names() const {
   return list;
 }
 
-std::vector<std::unique_ptr<Gateway>> GatewayRegistry::build_all(
-    const config::Config& config, std::vector<std::string>* errors) const {
+std::vector<std::unique_ptr<Gateway>> GatewayRegistry::build_all(const config::Config& config,
+                                                                 std::vector<std::string>* errors,
+                                                                 SecretReader secret) const {
   std::vector<std::unique_ptr<Gateway>> gateways;
   std::vector<std::string> found;
   FactoryContext context;
   context.public_url = config.http().public_url();
-  context.secret = [](const config::Secret& secret, const std::string& field) {
-    return config::resolve_secret(secret, field);
-  };
+  if (secret) {
+    context.secret = std::move(secret);
+  } else {
+    context.secret = [](const config::Secret& secret, const std::string& field) {
+      return config::resolve_secret(secret, field);
+    };
+  }
   for (int i = 0; i < config.gateways_size(); ++i) {
     const config::GatewayConfig& entry = config.gateways(i);
     const std::string field = "gateways[" + std::to_string(i) + "]";

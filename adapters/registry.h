@@ -42,8 +42,12 @@ class GatewayRegistry {
   // One gateway per entry of config.gateways, in order. Every entry is tried, so
   // --check-config lists every problem; each error names its entry as "gateways[i]". When
   // any entry fails the result is empty: the daemon never runs with part of its gateways.
+  // `secret` reads the entries' secrets; empty: config::resolve_secret (--check-config
+  // passes one that stands in for a secret not installed yet).
+  using SecretReader = decltype(FactoryContext::secret);
   std::vector<std::unique_ptr<Gateway>> build_all(const config::Config& config,
-                                                  std::vector<std::string>* errors) const;
+                                                  std::vector<std::string>* errors,
+                                                  SecretReader secret = {}) const;
 
   // Registered type names, sorted, for error messages ("expected one of ...").
   std::string type_names() const;

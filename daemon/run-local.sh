@@ -2,7 +2,8 @@
 # Runs Tocsin on this machine: installs what is missing, builds, starts a private
 # redis-server when the config names no Redis (data and socket under var/, which git
 # ignores), makes a first admin token (var/admin-token), then runs tocsind in the
-# foreground. Ctrl-C stops both.
+# foreground. Ctrl-C stops both. Exits with tocsind's status: 0 after Ctrl-C, 2 for a bad
+# config, 1 when it cannot start (e.g. the port is taken), so a caller sees the failure.
 #   TOCSIN_CONFIG  config file (default config/tocsin.example.conf)
 #   TOCSIN_LISTEN, TOCSIN_REDIS_URL  override the config (see README.md)
 set -euo pipefail
@@ -25,7 +26,9 @@ stop_redis() {
 }
 trap stop_redis EXIT
 
-if [[ -z "$("${tocsind[@]}" --print-redis-url)" ]]; then
+# Its own statement, so that a config tocsind cannot read stops the script here (set -e).
+redis_url=$("${tocsind[@]}" --print-redis-url)
+if [[ -z "$redis_url" ]]; then
   mkdir -p var/redis
   socket=$root/var/redis/redis.sock
   # No TCP port: only this user's processes reach the private Redis, through its socket.
@@ -54,12 +57,24 @@ setsid "${tocsind[@]}" > >(tee var/tocsind.out) &
 daemon_pid=$!
 trap 'kill -TERM "$daemon_pid" 2>/dev/null || true' INT TERM
 
-# The demo: on a first run, load the fictional sample roster (config/sample-roster.csv).
+# Waits for the daemon to exit and ends the script with its status. A Ctrl-C interrupts
+# `wait` (the trap forwards SIGTERM): wait again for the daemon's own exit status.
+finish() {
+  local status=0
+  wait "$daemon_pid" || status=$?
+  while kill -0 "$daemon_pid" 2>/dev/null; do
+    status=0
+    wait "$daemon_pid" || status=$?
+  done
+  exit "$status"
+}
+
 for _ in $(seq 100); do
   grep -q "listening on" var/tocsind.out 2>/dev/null && break
-  kill -0 "$daemon_pid" 2>/dev/null || break
+  kill -0 "$daemon_pid" 2>/dev/null || finish  # it could not start: it said why on stderr
   sleep 0.1
 done
+# The demo: on a first run, load the fictional sample roster (config/sample-roster.csv).
 export TOCSIN_URL
 TOCSIN_URL=$(sed -n 's/^tocsind: listening on //p' var/tocsind.out)
 export TOCSIN_TOKEN
@@ -69,5 +84,4 @@ if build/tocsin --json members count all 2>/dev/null | grep -q '"members":"0"'; 
   echo "first run: importing the sample roster (1,000 fictional members)"
   build/tocsin members import config/sample-roster.csv | head -n 12 || true
 fi
-wait "$daemon_pid" || true
-wait "$daemon_pid" 2>/dev/null || true
+finish

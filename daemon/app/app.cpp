@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -68,6 +69,26 @@ http::ServerLimits server_limits(const config::HttpConfig& http) {
   limits.max_connections = static_cast<uint32_t>(http.max_connections());
   limits.max_connections_per_client = static_cast<uint32_t>(http.max_connections_per_client());
   return limits;
+}
+
+// One line for the commonest startup failure, with what to do about it.
+std::string cannot_listen(const std::string& listen, std::error_code error) {
+  std::string reason = error.message();
+  if (!reason.empty())
+    reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
+  std::string hint;
+  if (error == std::errc::address_in_use) {
+    hint = "is another tocsind running? set http.listen or TOCSIN_LISTEN";
+  } else if (error == std::errc::permission_denied) {
+    hint = "ports below 1024 need privileges: choose another in http.listen or TOCSIN_LISTEN";
+  } else if (error == std::errc::address_not_available) {
+    hint =
+        "no network interface of this machine has that address: set http.listen or TOCSIN_LISTEN";
+  } else if (error.category() != std::system_category()) {
+    hint = "the host name does not resolve: set http.listen or TOCSIN_LISTEN to an address";
+  }
+  return "tocsind: cannot listen on " + listen + ": " + reason +
+         (hint.empty() ? "" : " (" + hint + ")");
 }
 
 std::string url_host(const std::string& host) {
@@ -273,14 +294,12 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   add_http_metrics(metrics, server);
   std::string error;
   const auto listen = config::parse_listen(config.http().listen(), &error);
-  uint16_t port = 0;
-  try {
-    port = server.listen(listen->host, listen->port);
-  } catch (const std::system_error& e) {
-    std::cerr << "tocsind: cannot listen on " << config.http().listen() << ": "
-              << e.code().message() << "\n";
+  const auto bound = server.listen(listen->host, listen->port);
+  if (!bound) {
+    log::print_error(cannot_listen(config.http().listen(), bound.error()));
     return 1;
   }
+  const uint16_t port = *bound;
   const std::string address = url_host(listen->host) + ":" + std::to_string(port);
   // With port 0 the default public URL ("http://" + listen) ends in ":0": use the real port.
   if (listen->port == 0 && config.http().public_url().ends_with(":0")) {

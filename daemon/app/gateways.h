@@ -8,13 +8,15 @@
 #include <vector>
 
 #include "adapters/gateway.h"
+#include "adapters/registry.h"
 #include "proto/config.pb.h"
 
 namespace tocsin::app {
 
 // One gateway per config entry; empty with *errors filled ("gateways[i]...: reason") when
-// any entry cannot be built.
-std::vector<std::unique_ptr<adapters::Gateway>> build_gateways(const config::Config& config,
-                                                               std::vector<std::string>* errors);
+// any entry cannot be built. `secret`: see GatewayRegistry::build_all.
+std::vector<std::unique_ptr<adapters::Gateway>> build_gateways(
+    const config::Config& config, std::vector<std::string>* errors,
+    adapters::GatewayRegistry::SecretReader secret = {});
 
 }  // namespace tocsin::app

@@ -1,5 +1,3 @@
-#include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/text_format.h>
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -19,39 +17,32 @@
 #include "http/json.h"
 #include "proto/tocsin.pb.h"
 #include "util/columns.h"
+#include "util/text_format_errors.h"
 
 namespace tocsin::cli {
 namespace {
 
-// The first syntax error, where an editor should put the cursor (1-based line and column).
-class FirstError : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    if (text_.empty()) {
-      text_ = std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
-    }
-  }
-  const std::string& text() const { return text_; }
-
- private:
-  std::string text_;
-};
-
 // An alert file is protobuf text format of tocsin.Alert (config/alerts/*.textpb); a typo
-// in a field name is an error, never a silently missing field.
-Alert read_alert_file(const std::string& path) {
+// in a field name is an error, never a silently missing field. `command` is the one reading
+// it: a follow-up's file given to `alert create` (or the reverse) is refused with the command
+// that takes it, rather than becoming a half-filled alert.
+Alert read_alert_file(const std::string& path, std::string_view command) {
   const std::string text = read_file(path);
   Alert alert;
-  FirstError errors;
-  google::protobuf::TextFormat::Parser parser;
-  parser.RecordErrorsTo(&errors);
-  parser.AllowUnknownField(false);
-  if (!parser.ParseFromString(text, &alert)) {
-    throw CommandError(2, path + ":" +
-                              (errors.text().empty() ? "1:1: not a tocsin.Alert in text "
-                                                       "format"
-                                                     : errors.text()));
+  if (auto problem = text_format::parse(text, &alert, "an alert")) {
+    throw CommandError(2, problem->position_in(path) + ": " + problem->message);
+  }
+  if (command == "create" && !alert.target_group().empty()) {
+    throw CommandError(2, path +
+                              ": this is a follow-up (it names a target_group): send it with "
+                              "tocsin alert followup ALERT_ID " +
+                              path);
+  }
+  if (command == "followup" && !alert.audience().empty()) {
+    throw CommandError(2, path +
+                              ": this is an alert of its own (it names an audience): create it "
+                              "with tocsin alert create " +
+                              path);
   }
   return alert;
 }
@@ -209,7 +200,7 @@ void add_alert_commands(CLI::App& app, const Context& context) {
       "create", "create a draft alert from a file (text format, see config/alerts/)");
   create->add_option("FILE", *file, "the alert, e.g. config/alerts/banner-drop.textpb")->required();
   create->callback([&context, file] {
-    const Alert draft = read_alert_file(*file);
+    const Alert draft = read_alert_file(*file, "create");
     ApiClient api(context.url, context.token);
     const std::string body = api.post("/v1/alerts", http::to_json(draft));
     if (context.json) {
@@ -233,7 +224,7 @@ void add_alert_commands(CLI::App& app, const Context& context) {
                    "config/alerts/followup-place-change.textpb)")
       ->required();
   followup->callback([&context, followup_id, followup_file] {
-    const Alert request = read_alert_file(*followup_file);
+    const Alert request = read_alert_file(*followup_file, "followup");
     ApiClient api(context.url, context.token);
     const std::string body =
         api.post("/v1/alerts/" + url_escape(*followup_id) + "/followups", http::to_json(request));

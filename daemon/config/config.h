@@ -56,6 +56,18 @@ Config load(const std::filesystem::path& path, const Environment& env = process_
 std::string resolve_secret(const Secret& secret, const std::string& field,
                            const Environment& env = process_environment());
 
+// What a config leaves to the machine it runs on: each secret it names (env, file or
+// credential), and the Redis address when the file names none. --check-config lists them
+// instead of failing, so that a config can be checked before its secrets are installed;
+// load() at start fails on any that cannot be read.
+struct Requirement {
+  std::string field;    // "redis.password", "gateways[1].kannel.password", "redis.url"
+  std::string source;   // "systemd credential \"redis-password\"", "environment variable X"
+  std::string missing;  // why it cannot be read here and now; "" when it can
+};
+std::vector<Requirement> requirements(const Config& config,
+                                      const Environment& env = process_environment());
+
 struct ListenAddress {
   std::string host;  // without brackets for IPv6
   uint16_t port = 0;

@@ -127,24 +127,49 @@ Server::Server(asio::any_io_executor executor, Router& router, ServerLimits limi
 
 Server::~Server() = default;
 
-uint16_t Server::listen(const std::string& host, uint16_t port) {
+namespace {
+
+// errno values keep std's system category, so that callers compare them with std::errc.
+std::error_code to_std(const boost::system::error_code& ec) {
+  if (ec.category() == boost::system::system_category()) {
+    return {ec.value(), std::system_category()};
+  }
+  if (ec.category() == boost::system::generic_category()) {
+    return {ec.value(), std::generic_category()};
+  }
+  return ec;
+}
+
+}  // namespace
+
+Result<uint16_t> Server::listen(const std::string& host, uint16_t port) {
   tcp::endpoint endpoint;
   boost::system::error_code ec;
   auto address = asio::ip::make_address(host, ec);
   if (ec) {
     // A name ("localhost"): resolve it once, at startup.
     tcp::resolver resolver(impl_->executor_);
-    auto results = resolver.resolve(host, std::to_string(port));
+    auto results = resolver.resolve(host, std::to_string(port), ec);
+    if (ec) return to_std(ec);
+    if (results.empty()) return std::make_error_code(std::errc::address_not_available);
     endpoint = results.begin()->endpoint();
   } else {
     endpoint = tcp::endpoint(address, port);
   }
   auto& acceptor = impl_->acceptor_;
-  acceptor.open(endpoint.protocol());
-  acceptor.set_option(asio::socket_base::reuse_address(true));
-  acceptor.bind(endpoint);
-  acceptor.listen(asio::socket_base::max_listen_connections);
-  return acceptor.local_endpoint().port();
+  // Error codes, not exceptions: a busy port is an operator's everyday mistake, and Boost
+  // 1.74's exception is not a std::system_error.
+  if (acceptor.open(endpoint.protocol(), ec); ec) return to_std(ec);
+  if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec) {
+    return to_std(ec);
+  }
+  if (acceptor.bind(endpoint, ec); ec) return to_std(ec);
+  if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
+    return to_std(ec);
+  }
+  const auto bound = acceptor.local_endpoint(ec);
+  if (ec) return to_std(ec);
+  return bound.port();
 }
 
 void Server::start() {

@@ -35,6 +35,7 @@
 #include <string>
 
 #include "http/shed_report.h"
+#include "util/result.h"
 
 namespace tocsin::http {
 
@@ -61,9 +62,10 @@ class Server {
   Server(boost::asio::any_io_executor executor, Router& router, ServerLimits limits);
   ~Server();
 
-  // Binds and listens. Throws std::system_error (startup). Returns the bound port, which
-  // differs from `port` when that is 0.
-  uint16_t listen(const std::string& host, uint16_t port);
+  // Binds and listens (startup). Returns the bound port, which differs from `port` when
+  // that is 0, or why it cannot listen (address in use, permission denied, a host name
+  // that does not resolve).
+  Result<uint16_t> listen(const std::string& host, uint16_t port);
   // Starts accepting connections.
   void start();
   // Stops accepting, closes idle connections, lets requests in progress finish and answer

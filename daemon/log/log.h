@@ -15,8 +15,20 @@ class LoggingConfig;
 namespace tocsin::log {
 
 // Installs the default logger described by the config. Throws std::runtime_error when
-// the output file cannot be opened (startup only).
+// the output file cannot be opened (startup only). With output "stderr" under systemd
+// (stderr is the journal's stream), lines go to the journal through its native protocol
+// instead, each with its level as the journal's PRIORITY (warn 4, error 3, critical 2), so
+// `journalctl -p warning -u tocsind` finds them.
 void setup(const config::LoggingConfig& config);
+
+// True when stderr is connected to the journal: systemd sets JOURNAL_STREAM to the device
+// and inode of that stream, and they are fstat(2)'s (a child of the service whose stderr
+// was redirected keeps the variable but not the stream).
+bool stderr_is_journal();
+
+// A startup failure's one line, on stderr; with "<3>" in front when stderr is the journal,
+// which files it at priority error (systemd's SyslogLevelPrefix=, on by default).
+void print_error(std::string_view line);
 
 // A logfmt value: as is when it is a plain token, else in double quotes, with quotes and
 // backslashes escaped and control characters dropped.

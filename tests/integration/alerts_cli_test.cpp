@@ -171,6 +171,37 @@ TEST_F(AlertsCli, FileErrorsNameTheLineAndColumnAndExit2) {
   EXPECT_NE(invalid.err.find("title: is required"), std::string::npos) << invalid.err;
 }
 
+TEST_F(AlertsCli, AMisspeltKindOrFieldGetsTheClosestName) {
+  const std::string kind = write_file("kind.textpb", "title: \"Bannière\"\nkind: BANER_DROP\n");
+  auto result = cli({"alert", "create", kind});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, "tocsin: " + kind +
+                            ":2:7: unknown kind \"BANER_DROP\": did you mean \"BANNER_DROP\"?\n");
+  EXPECT_EQ(result.out, "");
+
+  const std::string field = write_file("field.textpb", "kind: BANNER_DROP\ntitel: \"Bannière\"\n");
+  result = cli({"alert", "create", field});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(
+      result.err,
+      "tocsin: " + field + ":2:1: \"titel\" is not a field of an alert: did you mean \"title\"?\n");
+}
+
+TEST_F(AlertsCli, AFollowUpFileGivenToCreateSaysToUseFollowup) {
+  const std::string followup = example("followup-place-change.textpb");
+  auto result = cli({"alert", "create", followup});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, "tocsin: " + followup +
+                            ": this is a follow-up (it names a target_group): send it with tocsin "
+                            "alert followup ALERT_ID " +
+                            followup + "\n");
+  EXPECT_EQ(result.out, "");
+  // Nothing was created.
+  auto list = cli({"--json", "alert", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(list.out.find("\"id\""), std::string::npos) << list.out;
+}
+
 TEST_F(AlertsCli, ShowApproveCancelAndList) {
   const AlertResponse created = create_json(example("banner-drop.textpb"));
   const std::string id = created.alert().id();

@@ -3,12 +3,19 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
+#include <fstream>
 
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/ports.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/temp_dir.h"
 
 namespace tocsin::testing {
 namespace {
@@ -102,6 +109,33 @@ TEST(DaemonLifecycle, RedisUrlOverrideFromEnvironment) {
   DaemonProcess daemon({.redis_url = "redis://127.0.0.1:1",  // nothing listens there
                         .env = {{"TOCSIN_REDIS_URL", redis.url()}}});
   EXPECT_TRUE(eventually([&] { return ready(daemon); }, 5s));
+}
+
+// A port another process holds: one line saying what to do, exit 1, no abort (it used to
+// die with "terminate called after throwing" and 134).
+TEST(DaemonLifecycle, ABusyPortIsOneLineAndExit1) {
+  const int holder = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(holder, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(holder, 1), 0);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::getsockname(holder, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const std::string listen = "127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+
+  TempDir dir;
+  const auto config = dir.path() / "tocsin.conf";
+  std::ofstream(config) << "redis { url: \"redis://127.0.0.1:1\" }\n";
+  auto result =
+      run_command({TOCSIN_TOCSIND_PATH, "--config", config.string()}, {{"TOCSIN_LISTEN", listen}});
+  ::close(holder);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err, "tocsind: cannot listen on " + listen +
+                            ": address already in use (is another tocsind running? set "
+                            "http.listen or TOCSIN_LISTEN)\n");
+  EXPECT_EQ(result.out, "");
 }
 
 }  // namespace

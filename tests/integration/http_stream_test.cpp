@@ -122,7 +122,9 @@ class HttpStream : public ::testing::Test {
       co_return response;
     });
     server_ = std::make_unique<Server>(io_.get_executor(), router_, limits);
-    port_ = server_->listen("127.0.0.1", 0);
+    const auto bound = server_->listen("127.0.0.1", 0);
+    ASSERT_TRUE(bound) << bound.error().message();
+    port_ = *bound;
     server_->start();
     thread_ = std::thread([this] { io_.run(); });
   }

@@ -9,7 +9,7 @@ trap 'rm -rf "$dir"' EXIT
 sed "s|/usr/bin/tocsind|$tocsind|" "$unit" >"$dir/tocsind.service"
 "$analyze" verify "$dir/tocsind.service"
 for setting in Type=notify WatchdogSec= ProtectSystem=strict NoNewPrivileges=yes \
-  PrivateTmp=yes StateDirectory= LoadCredential= After=.*redis-server.service; do
+  PrivateTmp=yes StateDirectory= LoadCredentialEncrypted= After=.*redis-server.service; do
   grep -q "^$setting" "$unit" || { echo "missing in $unit: $setting" >&2; exit 1; }
 done
 echo "systemd unit verified"

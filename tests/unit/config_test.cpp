@@ -127,7 +127,8 @@ TEST(ConfigParse, UnknownFieldNamesFieldAndOneBasedPosition) {
     FAIL() << "unknown field accepted";
   } catch (const ConfigError& error) {
     EXPECT_STREQ(error.what(),
-                 "tocsin.conf:3:3: unknown field \"listn\" in tocsin.config.HttpConfig");
+                 "tocsin.conf:3:3: \"listn\" is not a field of http { … }: did you "
+                 "mean \"listen\"?");
     EXPECT_EQ(error.field(), "tocsin.conf:3:3");
   }
 }
@@ -138,7 +139,9 @@ TEST(ConfigParse, SyntaxErrorNamesLine) {
 }
 
 TEST(ConfigParse, UnclosedBlockIsAnError) {
-  EXPECT_THAT(parse_error("http {\n  listen: \"x\"\n"), HasSubstr("end of file"));
+  EXPECT_THAT(
+      parse_error("http {\n  listen: \"x\"\n"),
+      HasSubstr("the file ends inside http { … } opened on line 1: a closing } is missing"));
 }
 
 TEST(ConfigParse, WrongTypeIsAnError) {
@@ -147,11 +150,12 @@ TEST(ConfigParse, WrongTypeIsAnError) {
 
 TEST(ConfigParse, RepeatedSingularFieldIsAnError) {
   EXPECT_THAT(parse_error("time_zone: \"UTC\"\ntime_zone: \"UTC\"\n"),
-              HasSubstr("specified multiple times"));
+              HasSubstr("time_zone is set twice"));
 }
 
 TEST(ConfigParse, TwoGatewayTypesAreAnError) {
-  EXPECT_THAT(parse_error("gateways { console {} file {} }"), HasSubstr("oneof"));
+  EXPECT_THAT(parse_error("gateways { console {} file {} }"),
+              HasSubstr("gateways.console and gateways.file are alternatives"));
 }
 
 TEST(ConfigParse, EmptyFileIsAllDefaultsButNeedsRedisUrl) {
@@ -650,7 +654,9 @@ TEST(ConfigLoad, ParseErrorNamesThePath) {
     load(file, fake_env());
     FAIL() << "loaded an unknown field";
   } catch (const ConfigError& error) {
-    EXPECT_THAT(error.what(), HasSubstr(file.string() + ":2:9: unknown field \"uri\""));
+    EXPECT_STREQ(error.what(), (file.string() + ":2:9: \"uri\" is not a field of redis { … }: did "
+                                                "you mean \"url\"?")
+                                   .c_str());
   }
 }
 
@@ -717,6 +723,51 @@ TEST(ConfigExamples, ProductionExampleIsValidWithItsCredential) {
   EXPECT_EQ(gateways[1]->type(), "kannel");
   EXPECT_EQ(gateways[2]->type(), "smtp");
   ::unsetenv("CREDENTIALS_DIRECTORY");
+}
+
+// --- what a config leaves to the machine ----------------------------------------------------
+
+TEST(ConfigRequirements, ListsEverySecretWithItsSourceAndWhetherItIsReadable) {
+  TempDir dir;
+  const fs::path token = dir.write("token", "t0ken\n");
+  Config config = parse_text(R"(
+    redis { url: "redis://h" password { env: "REDIS_PW" } }
+    gateways { name: "t" twilio { account_sid: "AC1" from: "+15145550100"
+                                  auth_token { file: ")" +
+                                 token.string() + R"(" } } }
+    gateways { name: "k" kannel { sendsms_url: "http://h/" username: "u"
+                                  password { credential: "kannel-password" }
+                                  webhook_secret { inline: "in-the-file" } } }
+  )",
+                             "tocsin.conf");
+  const auto listed = requirements(config, fake_env());
+  ASSERT_EQ(listed.size(), 3u);
+  EXPECT_EQ(listed[0].field, "redis.password");
+  EXPECT_EQ(listed[0].source, "environment variable REDIS_PW");
+  EXPECT_EQ(listed[0].missing, "environment variable REDIS_PW is not set");
+  EXPECT_EQ(listed[1].field, "gateways[0].twilio.auth_token");
+  EXPECT_EQ(listed[1].source, "file " + token.string());
+  EXPECT_EQ(listed[1].missing, "");
+  EXPECT_EQ(listed[2].field, "gateways[1].kannel.password");
+  EXPECT_EQ(listed[2].source, "systemd credential \"kannel-password\"");
+  EXPECT_EQ(
+      listed[2].missing,
+      "given by systemd at start (LoadCredentialEncrypted=kannel-password), not checked here");
+
+  // Under systemd the credential is there to be read.
+  dir.write("kannel-password", "pw");
+  const auto under_systemd = requirements(
+      config, fake_env({{"CREDENTIALS_DIRECTORY", dir.path().string()}, {"REDIS_PW", "x"}}));
+  EXPECT_EQ(under_systemd[0].missing, "");
+  EXPECT_EQ(under_systemd[2].missing, "");
+}
+
+TEST(ConfigRequirements, ARedisUrlLeftToTheEnvironmentIsOne) {
+  const auto listed = requirements(parse_text("", "tocsin.conf"), fake_env());
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].field, "redis.url");
+  EXPECT_EQ(listed[0].source, "environment variable TOCSIN_REDIS_URL (the file names no Redis)");
+  EXPECT_TRUE(requirements(parse_text(kMinimal, "tocsin.conf"), fake_env()).empty());
 }
 
 }  // namespace
