@@ -10,10 +10,11 @@
 #include <sstream>
 
 #include "app/app.h"
-#include "app/version.h"
 #include "app/gateways.h"
+#include "app/version.h"
 #include "config/config.h"
 #include "log/log.h"
+#include "util/control_characters.h"
 
 namespace {
 
@@ -116,6 +117,13 @@ int main(int argc, char** argv) {
     std::cerr << "tocsind: logging.output: cannot open: " << e.what() << "\n";
     return exit_bad_input;
   }
-  if (!bootstrap_name.empty()) return tocsin::app::bootstrap_admin(loaded, bootstrap_name);
+  if (!bootstrap_name.empty()) {
+    // As POST /v1/tokens checks a name: it is printed wherever its holder acts.
+    if (const auto found = tocsin::find_control_character(bootstrap_name)) {
+      std::cerr << "tocsind: --bootstrap-admin: the name " << tocsin::describe(*found) << "\n";
+      return exit_bad_input;
+    }
+    return tocsin::app::bootstrap_admin(loaded, bootstrap_name);
+  }
   return tocsin::app::run_daemon(loaded, daemon_options);
 }

@@ -40,7 +40,7 @@ class FirstError : public google::protobuf::io::ErrorCollector {
 // An alert file is protobuf text format of tocsin.Alert (config/alerts/*.textpb); a typo
 // in a field name is an error, never a silently missing field.
 Alert read_alert_file(const std::string& path) {
-  const std::string text = read_file(path);
+  const std::string text = read_file(path, kMaxAlertFileBytes);
   Alert alert;
   FirstError errors;
   google::protobuf::TextFormat::Parser parser;

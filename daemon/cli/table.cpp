@@ -1,15 +1,14 @@
 #include "cli/table.h"
 
-#include <algorithm>
+#include "util/columns.h"
 
 namespace tocsin::cli {
 
 void print_table(std::ostream& out, const Rows& rows) {
-  size_t width = 0;
-  for (const auto& row : rows) width = std::max(width, row.first.size());
-  for (const auto& [key, value] : rows) {
-    out << key << std::string(width - key.size() + 2, ' ') << value << "\n";
-  }
+  std::vector<TextRow> columns;
+  columns.reserve(rows.size());
+  for (const auto& [key, value] : rows) columns.push_back({key, value});
+  write_columns(out, columns);
 }
 
 }  // namespace tocsin::cli

@@ -1,5 +1,6 @@
 #pragma once
-// Human output: a two-column "key  value" table, aligned.
+// Human output: a two-column "key  value" table, aligned (util/columns.h: control
+// characters written escaped, never raw).
 
 #include <ostream>
 #include <string>
