@@ -112,7 +112,7 @@ TEST(DaemonLifecycle, WaitsForRedisToLoadItsDataBeforeLoadingScripts) {
   auto created = http_request("POST", daemon.base_url() + "/v1/alerts", alert, auth);
   ASSERT_EQ(created.status, 201) << created.body;
   std::smatch id;
-  ASSERT_TRUE(std::regex_search(created.body, id, std::regex(R"("id":"([a-z0-9]{16})")")))
+  ASSERT_TRUE(std::regex_search(created.body, id, std::regex(R"re("id":"([a-z0-9]{16})")re")))
       << created.body;
   auto approved =
       http_request("POST", daemon.base_url() + "/v1/alerts/" + id[1].str() + ":approve", "{}", auth);

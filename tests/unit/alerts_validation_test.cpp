@@ -243,7 +243,7 @@ TEST(AlertsValidation, ControlCharactersAreRefusedInFreeText) {
 
   alert = valid_alert();
   alert.set_title("Assemblée\nA9  sent  Faux");
-  alert.set_place(std::string("Québec\0", 7));
+  alert.set_place(std::string("Québec\0", 8));  // é is two bytes
   alert.mutable_pickup_points(0)->set_name("Gare\x07");
   alert.mutable_pickup_points(0)->set_region("Mont\xc2\x9bréal");
   alert.mutable_targets(0)->set_value("\tMontréal");
