@@ -396,8 +396,11 @@ TEST_F(AlertsApi, ControlCharactersIn400NamingTheFieldAndChangeNothing) {
 TEST_F(AlertsApi, MalformedShapesAre400NamingTheField) {
   import_roster();
   const std::string alert = http::to_json(make_alert("all", SMS, true));
+  // The alert's JSON has "pickupPoints":[] (every field is printed): put the shape there.
+  ASSERT_NE(alert.find(R"("pickupPoints":[])"), std::string::npos) << alert;
   const auto with = [&](const std::string& pickup_points) {
-    return R"({"pickupPoints":)" + pickup_points + "," + alert.substr(1);
+    return std::regex_replace(alert, std::regex(R"("pickupPoints":\[\])"),
+                              R"("pickupPoints":)" + pickup_points);
   };
   struct Case {
     std::string body;
@@ -436,7 +439,7 @@ TEST_F(AlertsApi, ASecondTokenWithTheCreatorsNameMayNotApprove) {
   EXPECT_EQ(refused.body,
             R"({"error":"this alert reaches 10 members, more than the approval threshold of 5: )"
             R"(a second executive must approve it, not its creator: this token bears the )"
-            R"(creator's name "Marie"","field":""})");
+            R"(creator's name \"Marie\"","field":""})");
   EXPECT_EQ(get(id, marie_).alert().state(), DRAFT);
 
   ASSERT_EQ(post("/v1/alerts/" + id + ":approve", luc_).status, 200);
