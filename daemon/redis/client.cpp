@@ -192,7 +192,9 @@ asio::awaitable<std::string> Client::Impl::connect() {
     Command select{"SELECT", std::to_string(options_.endpoint.db)};
     why = co_await handshake(conn, std::move(select), "SELECT");
   }
-  if (why.empty()) why = co_await wait_until_loaded(conn);
+  // The wait protects the script loads (and the daemon's readiness, which follows them); a
+  // client with no script learns of LOADING from its commands' errors, as before.
+  if (why.empty() && !scripts_.empty()) why = co_await wait_until_loaded(conn);
   if (why.empty()) arm_watchdog(conn, Clock::now() + options_.connect_timeout, "connect timeout");
   for (size_t i = 0; why.empty() && i < scripts_.size(); ++i) {
     Command load{"SCRIPT", "LOAD", scripts_[i].source()};
