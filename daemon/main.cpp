@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "config/read_file.h"
 #include "log/log.h"
+#include "util/control_characters.h"
 
 namespace {
 
@@ -82,7 +83,14 @@ int run(int argc, char** argv) {
   } catch (const std::exception& e) {
     throw config::ConfigError("logging.output", std::string("cannot open: ") + e.what());
   }
-  if (!bootstrap_name.empty()) return tocsin::app::bootstrap_admin(loaded, bootstrap_name);
+  if (!bootstrap_name.empty()) {
+    // As POST /v1/tokens checks a name: it is printed wherever its holder acts.
+    if (const auto found = tocsin::find_control_character(bootstrap_name)) {
+      std::cerr << "tocsind: --bootstrap-admin: the name " << tocsin::describe(*found) << "\n";
+      return exit_bad_input;
+    }
+    return tocsin::app::bootstrap_admin(loaded, bootstrap_name);
+  }
   return tocsin::app::run_daemon(loaded, daemon_options);
 }
 

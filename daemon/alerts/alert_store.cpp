@@ -9,6 +9,7 @@
 #include "alerts/alert_scripts.h"
 #include "alerts/alert_state.h"
 #include "alerts/alert_validation.h"
+#include "alerts/approval_rule.h"
 #include "alerts/audience_set.h"
 #include "alerts/pricing.h"
 #include "alerts/queue_class.h"
@@ -418,19 +419,28 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::approve(std::string i
   const int64_t audience = std::get<int64_t>(members);
   const int64_t threshold = config_.alerts().approval_threshold();
   const bool needs_second = audience > threshold;
+  const std::string over_threshold = "this alert reaches " + std::to_string(audience) +
+                                     " members, more than the approval threshold of " +
+                                     std::to_string(threshold) +
+                                     ": a second executive must approve it";
+  // The creator's name never changes after creation: no race with the script below.
+  if (needs_second && same_name(alert.created_by(), who.name)) {
+    spdlog::info("event=alert_change_refused id={} action=alert.approve reason=creator_name by={}",
+                 id, log::quote(who.name));
+    co_return Refusal{403,
+                      over_threshold + ", not its creator: this token bears the creator's name \"" +
+                          alert.created_by() + "\"",
+                      ""};
+  }
 
   Transition change{
       .allowed_from = "," + std::string(keys::state::kDraft) + ",",
       .to = keys::state::kApproved,
       .action = "alert.approve",
       .wrong_state_rule = "only a draft alert can be approved",
-      .detail =
-          "audience=" + std::to_string(audience) + " threshold=" + std::to_string(threshold),
+      .detail = "audience=" + std::to_string(audience) + " threshold=" + std::to_string(threshold),
       .refused_creator_token = needs_second ? who.token_id : "",
-      .creator_refusal = "this alert reaches " + std::to_string(audience) +
-                         " members, more than the approval threshold of " +
-                         std::to_string(threshold) +
-                         ": a second executive must approve it, not the token that created it",
+      .creator_refusal = over_threshold + ", not the token that created it",
       .fields = {std::string(field::kApprovedBy), who.name, std::string(field::kApprovedByToken),
                  who.token_id, std::string(field::kApprovedAtMs),
                  std::to_string(unix_ms(std::chrono::system_clock::now()))},

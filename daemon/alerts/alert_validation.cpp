@@ -6,6 +6,7 @@
 #include "alerts/rfc3339.h"
 #include "alerts/template.h"
 #include "escalation/child_alert.h"
+#include "util/control_characters.h"
 
 namespace tocsin::alerts {
 namespace {
@@ -32,6 +33,13 @@ class Checker {
 
   void required_text(const std::string& field, std::string_view text) {
     if (is_blank(text)) add(field, "is required");
+  }
+
+  // Free text that officers or members will read: no control character (a terminal
+  // escape, a NUL), and no line break unless the text is a message body.
+  void printable(const std::string& field, std::string_view text,
+                 LineBreaks line_breaks = LineBreaks::refused) {
+    if (const auto found = find_control_character(text, line_breaks)) add(field, describe(*found));
   }
 
   // Unknown names are reported once each, in order of appearance.
@@ -73,12 +81,16 @@ void check_messages(const Alert& alert, Checker& check) {
   std::set<std::string> languages;
   for (const auto& [language, message] : alert.messages()) languages.insert(language);
   for (const std::string& language : languages) {
-    const std::string prefix = "messages." + language;
+    // The key as the officer wrote it, but never a raw control character in an error.
+    const std::string prefix = "messages." + escape_control_characters(language);
     if (language != "fr" && language != "en") {
       check.add(prefix, "unknown language (\"fr\" or \"en\")");
       continue;
     }
     const AlertMessage& message = alert.messages().at(language);
+    check.printable(prefix + ".sms", message.sms(), LineBreaks::allowed);
+    check.printable(prefix + ".email_subject", message.email_subject());
+    check.printable(prefix + ".email_body", message.email_body(), LineBreaks::allowed);
     if (sms) {
       check.required_text(prefix + ".sms", message.sms());
       if (count_characters(message.sms()) > kMaxSmsTemplateCharacters) {
@@ -106,9 +118,12 @@ void check_pickup_points(const Alert& alert, Checker& check) {
     if (is_blank(point.id())) {
       check.add(prefix + ".id", "is required");
     } else if (!ids.insert(point.id()).second) {
-      check.add(prefix + ".id", "duplicate id \"" + point.id() + "\"");
+      check.add(prefix + ".id", "duplicate id \"" + escape_control_characters(point.id()) + "\"");
     }
+    check.printable(prefix + ".id", point.id());
     check.required_text(prefix + ".name", point.name());
+    check.printable(prefix + ".name", point.name());
+    check.printable(prefix + ".region", point.region());
     if (point.bus_capacity() < 0) check.add(prefix + ".bus_capacity", "must not be negative");
     if (!point.departs_at().empty() && !parse_rfc3339(point.departs_at())) {
       check.add(prefix + ".departs_at", "is not an RFC 3339 time like 2027-06-06T05:30:00-04:00");
@@ -125,6 +140,7 @@ void check_targets(const Alert& alert, Checker& check) {
       check.add(prefix + ".dimension", "must be \"region\", \"local\" or \"sector\"");
     }
     check.required_text(prefix + ".value", target.value());
+    check.printable(prefix + ".value", target.value());
     if (target.target() < 0) check.add(prefix + ".target", "must not be negative");
   }
 }
@@ -170,8 +186,11 @@ std::vector<FieldProblem> validate_alert(const Alert& alert,
   } else if (title_characters > kMaxTitleCharacters) {
     check.add("title", "is longer than " + std::to_string(kMaxTitleCharacters) + " characters");
   }
+  check.printable("title", alert.title());
+  check.printable("place", alert.place());
 
   check.required_text("audience", alert.audience());
+  check.printable("audience", alert.audience());
   if (alert.channels() == CHANNEL_UNSPECIFIED) {
     check.add("channels", "choose SMS, EMAIL or BOTH");
   } else {

@@ -54,6 +54,14 @@ std::optional<size_t> list_limit(const Request& request) {
   }
 }
 
+// The request's Alert (or follow-up), or the 400 that names the field at fault.
+std::optional<Response> read_body(const Request& request, Alert* alert) {
+  std::string parse_error;
+  std::string field = "body";
+  if (http::from_json(request.body, alert, &parse_error, &field)) return std::nullopt;
+  return error_response(400, "malformed JSON body: " + parse_error, field);
+}
+
 // A new alert (or follow-up) answered 201 with its preview, or the refusal to create it.
 boost::asio::awaitable<Response> created_with_preview(alerts::AlertStore& store,
                                                       alerts::Outcome<AlertResponse> created) {
@@ -129,10 +137,7 @@ void add_alert_routes(http::Router& router, Services& services) {
   router.add("POST", "/v1/alerts", {.roles = officers, .needs_redis = true},
              [store](Request& request) -> boost::asio::awaitable<Response> {
                Alert alert;
-               std::string parse_error;
-               if (!http::from_json(request.body, &alert, &parse_error)) {
-                 co_return error_response(400, "malformed JSON body: " + parse_error, "body");
-               }
+               if (auto malformed = read_body(request, &alert)) co_return *malformed;
                auto created = co_await store->create(std::move(alert), *request.principal);
                co_return co_await created_with_preview(*store, std::move(created));
              });
@@ -144,10 +149,7 @@ void add_alert_routes(http::Router& router, Services& services) {
   router.add("POST", "/v1/alerts/{id}/followups", {.roles = officers, .needs_redis = true},
              [store](Request& request) -> boost::asio::awaitable<Response> {
                Alert followup;
-               std::string parse_error;
-               if (!http::from_json(request.body, &followup, &parse_error)) {
-                 co_return error_response(400, "malformed JSON body: " + parse_error, "body");
-               }
+               if (auto malformed = read_body(request, &followup)) co_return *malformed;
                auto created = co_await store->create_followup(
                    request.path_params["id"], std::move(followup), *request.principal);
                co_return co_await created_with_preview(*store, std::move(created));

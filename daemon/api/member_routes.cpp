@@ -8,6 +8,7 @@
 #include "members/audience.h"
 #include "members/audience_counter.h"
 #include "members/roster_importer.h"
+#include "members/roster_limits.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
 
@@ -17,9 +18,6 @@ namespace {
 using http::error_response;
 using http::Request;
 using http::Response;
-
-// A roster of 600,000 members is about 70 MB of CSV.
-constexpr uint64_t max_roster_bytes = 200ull << 20;
 
 bool query_flag(const Request& request, const std::string& name) {
   auto value = request.query_param(name);
@@ -39,7 +37,7 @@ void add_member_routes(http::Router& router, Services& services) {
   const std::vector<auth::Role> managers = {auth::Role::admin, auth::Role::executive};
 
   router.add("POST", "/v1/members:import",
-             {.roles = managers, .needs_redis = true, .max_body_bytes = max_roster_bytes},
+             {.roles = managers, .needs_redis = true, .max_body_bytes = members::kMaxRosterBytes},
              [&services](Request& request) -> boost::asio::awaitable<Response> {
                members::ImportOptions options;
                options.dry_run = query_flag(request, "dry_run");

@@ -8,6 +8,7 @@
 #include "log/log.h"
 #include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
+#include "util/control_characters.h"
 
 namespace tocsin::api {
 namespace {
@@ -24,6 +25,10 @@ std::optional<Response> check(const CreateTokenRequest& body, std::optional<auth
   if (body.name().size() > max_name_length) {
     return error_response(400, "name is longer than 100 characters", "name");
   }
+  // The name is printed wherever its holder acted (tocsin alert list, the audit).
+  if (const auto found = find_control_character(body.name())) {
+    return error_response(400, "name " + describe(*found), "name");
+  }
   if (!role) {
     return error_response(400, "role must be admin, executive or coordinator", "role");
   }
@@ -36,6 +41,9 @@ std::optional<Response> check(const CreateTokenRequest& body, std::optional<auth
   for (const auto& region : body.regions()) {
     if (region.empty() || region.size() > max_name_length) {
       return error_response(400, "a region name must be 1 to 100 characters", "regions");
+    }
+    if (const auto found = find_control_character(region)) {
+      return error_response(400, "a region name " + describe(*found), "regions");
     }
   }
   return std::nullopt;

@@ -27,7 +27,7 @@ namespace {
 // it: a follow-up's file given to `alert create` (or the reverse) is refused with the command
 // that takes it, rather than becoming a half-filled alert.
 Alert read_alert_file(const std::string& path, std::string_view command) {
-  const std::string text = read_file(path);
+  const std::string text = read_file(path, kMaxAlertFileBytes);
   Alert alert;
   if (auto problem = text_format::parse(text, &alert, "an alert")) {
     throw CommandError(2, problem->position_in(path) + ": " + problem->message);

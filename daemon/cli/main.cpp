@@ -10,6 +10,7 @@
 #include "cli/api_client.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "util/control_characters.h"
 
 namespace {
 
@@ -46,7 +47,8 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   } catch (const tocsin::cli::CommandError& e) {
-    std::cerr << "tocsin: " << e.what() << "\n";
+    // An error may quote what the daemon stored or was sent: one line, no raw control.
+    std::cerr << "tocsin: " << tocsin::escape_control_characters(e.what()) << "\n";
     return e.exit_code();
   }
   return 0;

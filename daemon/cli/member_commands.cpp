@@ -8,6 +8,7 @@
 #include "cli/context.h"
 #include "cli/files.h"
 #include "cli/table.h"
+#include "members/roster_limits.h"
 #include "proto/tocsin.pb.h"
 
 namespace tocsin::cli {
@@ -59,7 +60,7 @@ void add_member_commands(CLI::App& app, const Context& context) {
   import->add_flag("--replace", import_args->replace,
                    "also remove members absent from the file (opt-outs are kept)");
   import->callback([&context, import_args] {
-    const std::string csv = read_file(import_args->file);
+    const std::string csv = read_file(import_args->file, members::kMaxRosterBytes);
   std::string path = "/v1/members:import";
   std::string query;
   if (import_args->dry_run) query += "dry_run=true";

@@ -1,6 +1,6 @@
 #pragma once
 // Human output: a two-column "key  value" table, aligned by display width (util/columns),
-// so "Région" lines up with "Status".
+// so "Région" lines up with "Status"; control characters are written escaped, never raw.
 
 #include <ostream>
 #include <string>

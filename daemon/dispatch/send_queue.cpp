@@ -30,7 +30,8 @@ namespace keys = alerts::keys;
 // KEYS: alert hash, staged audience, frozen audience, queue, audit, the scheduler's
 // `schedule` ZSET (schedule/scheduler.h).
 // ARGV: now (ms), actor name, approval threshold, job size, alert id, origin ("officer" or
-// "schedule"), then the due time (ms) of each of the alert's escalation waves.
+// "schedule"), the actor's token id (empty for the scheduler), then the due time (ms) of
+// each of the alert's escalation waves.
 //
 // An officer starts a draft or approved alert; the scheduler only a scheduled one, so a
 // cancel that answered before this script ran wins (cancelled is refused). What the
@@ -57,6 +58,7 @@ local schedule = KEYS[6]
 local now, actor = ARGV[1], ARGV[2]
 local threshold, job_size, id = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local from_schedule = ARGV[6] == 'schedule'
+local token = ARGV[7] ~= '' and (' token=' .. ARGV[7]) or ''
 local f = redis.call('HMGET', alert, 'state', 'created_by_token', 'approved_by_token',
                      'expires_at_ms')
 local function refuse(status, state, size)
@@ -118,11 +120,11 @@ redis.call('HSET', alert, 'state', new_state, 'audience_size', size, 'sending_at
            'sent_by', actor, 'jobs_pending', jobs, 'retries_pending', 0)
 if jobs == 0 then redis.call('HSET', alert, 'finished_at_ms', now) end
 if jobs > 0 then
-  for i = 7, #ARGV do redis.call('ZADD', schedule, ARGV[i], 'wave|' .. id .. '|' .. (i - 6)) end
+  for i = 8, #ARGV do redis.call('ZADD', schedule, ARGV[i], 'wave|' .. id .. '|' .. (i - 7)) end
 end
 redis.call('XADD', audit, '*', 'actor', actor, 'action', 'alert.send', 'subject', id,
            'detail', 'members=' .. size .. ' jobs=' .. jobs ..
-                     (from_schedule and ' scheduled' or ''))
+                     (from_schedule and ' scheduled' or '') .. token)
 return { 'started', new_state, size, jobs }
 )lua");
   return script;
@@ -277,7 +279,8 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
                                 std::to_string(threshold),
                                 std::to_string(config_.dispatch().job_size()),
                                 alert_id,
-                                from_schedule ? "schedule" : "officer"};
+                                from_schedule ? "schedule" : "officer",
+                                who.token_id};
   for (const Wave& wave : alert.waves()) {
     args.push_back(std::to_string(escalation::wave_due_ms(wave, now_ms)));
   }

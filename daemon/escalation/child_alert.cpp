@@ -4,6 +4,7 @@
 
 #include "alerts/rfc3339.h"
 #include "escalation/target_group.h"
+#include "util/control_characters.h"
 
 namespace tocsin::escalation {
 namespace {
@@ -43,13 +44,21 @@ void check_texts(const Alert& parent, Channel channels,
   }
 }
 
+// A child's own title: officers read it in `tocsin alert list`, so no control character.
+void check_title(const std::string& title, const std::string& field,
+                 std::vector<FieldProblem>& problems) {
+  if (const auto found = find_control_character(title)) {
+    problems.push_back({field, describe(*found)});
+  }
+}
+
 void check_group(const std::string& group, const std::string& field,
                  std::vector<FieldProblem>& problems) {
   if (group.empty()) {
     problems.push_back({field, "is required: " + std::string(target_group_list())});
   } else if (!is_target_group(group)) {
-    problems.push_back({field, "unknown group \"" + group + "\": choose " +
-                                   std::string(target_group_list())});
+    problems.push_back({field, "unknown group \"" + escape_control_characters(group) +
+                                   "\": choose " + std::string(target_group_list())});
   }
 }
 
@@ -84,6 +93,7 @@ std::vector<FieldProblem> validate_followup(const Alert& parent, const Alert& re
   if (request.title().size() > 4 * alerts::kMaxTitleCharacters) {
     problems.push_back({"title", "is longer than 120 characters"});
   }
+  check_title(request.title(), "title", problems);
   return problems;
 }
 
@@ -106,6 +116,7 @@ std::vector<FieldProblem> validate_waves(const Alert& alert) {
       problems.push_back({prefix + "delay_minutes", "is more than a week: use at"});
     }
     check_group(wave.target_group(), prefix + "target_group", problems);
+    check_title(wave.title(), prefix + "title", problems);
     check_texts(alert, wave.channels(), wave.messages(), prefix, problems);
   }
   return problems;

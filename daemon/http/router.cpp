@@ -94,14 +94,16 @@ const Router::Route* Router::match(const Request& request, bool* path_matched,
   return nullptr;
 }
 
-std::optional<uint64_t> Router::body_limit(std::string_view method, const std::string& path) const {
+std::optional<Router::BodyLimit> Router::body_limit(std::string_view method,
+                                                    const std::string& path) const {
   Request probe;
   probe.method = std::string(method);
   probe.path = path;
   bool path_matched = false;
   std::map<std::string, std::string> params;
   const Route* route = match(probe, &path_matched, &params);
-  return route != nullptr ? route->options.max_body_bytes : std::nullopt;
+  if (route == nullptr || !route->options.max_body_bytes) return std::nullopt;
+  return BodyLimit{*route->options.max_body_bytes, route->method + " " + route->pattern};
 }
 
 boost::asio::awaitable<Response> Router::dispatch(Request& request) {

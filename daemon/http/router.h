@@ -54,7 +54,11 @@ class Router {
   boost::asio::awaitable<Response> dispatch(Request& request);
 
   // The body limit of the route this request goes to, if that route sets one.
-  std::optional<uint64_t> body_limit(std::string_view method, const std::string& path) const;
+  struct BodyLimit {
+    uint64_t bytes = 0;
+    std::string route;  // "POST /v1/members:import", to name the limit in a 413
+  };
+  std::optional<BodyLimit> body_limit(std::string_view method, const std::string& path) const;
   // For a route that accepts a larger body than the default: checks the caller (Redis up,
   // token, role) from the request's headers alone, so that only someone allowed to send a
   // large body gets to send it. Returns the refusal, or nullopt to go on reading.

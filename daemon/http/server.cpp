@@ -49,6 +49,19 @@ Request to_request_head(const BeastRequest& in) {
   return out;
 }
 
+// The 413's text names the limit that applies, so the sender knows what to change:
+// "request body is larger than 209715200 bytes (200 MiB), the limit of POST
+// /v1/members:import" or "..., the limit set by http.max_body_bytes".
+std::string too_large_text(uint64_t bytes, const std::string& whose) {
+  std::string size = std::to_string(bytes) + " bytes";
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) {
+    size += " (" + std::to_string(bytes >> 20) + " MiB)";
+  } else if (bytes >= (1u << 10) && bytes % (1u << 10) == 0) {
+    size += " (" + std::to_string(bytes >> 10) + " KiB)";
+  }
+  return "request body is larger than " + size + ", the limit " + whose;
+}
+
 Request to_request(BeastRequest&& in) {
   Request out = to_request_head(in);
   out.body = std::move(in.body());
@@ -389,17 +402,26 @@ asio::awaitable<bool> Server::Impl::serve_one(const std::shared_ptr<Connection>&
   table_.working(connection.id);
   stream.expires_at(request_deadline);
   uint64_t body_limit = limits_.max_body_bytes;
+  std::string limit_owner = "set by http.max_body_bytes";
   std::optional<Response> refused;
-  if (!ec) {
-    // Some routes take more than the default (a roster import): find the route's limit,
-    // and check the caller may use that route before reading a large body.
-    Request headers_only = to_request_head(parser.get());
+  // Some routes take more (a roster import) or less (a webhook) than the default: find the
+  // route's limit, also when Beast has already refused a Content-Length above every limit
+  // (the request line and headers are parsed by then), so the 413 names the right one.
+  Request headers_only;
+  std::optional<Router::BodyLimit> route_limit;
+  if (!ec || ec == bhttp::error::body_limit) {
+    headers_only = to_request_head(parser.get());
     if (parse_target(headers_only.target, &headers_only.path, &headers_only.query)) {
-      if (auto limit = router_.body_limit(headers_only.method, headers_only.path)) {
-        body_limit = *limit;
-        refused = co_await router_.admit_large_body(headers_only);
-      }
+      route_limit = router_.body_limit(headers_only.method, headers_only.path);
     }
+    if (route_limit) {
+      body_limit = route_limit->bytes;
+      limit_owner = "of " + route_limit->route;
+    }
+  }
+  if (!ec) {
+    // A route with its own limit: check the caller may use it before reading a large body.
+    if (route_limit) refused = co_await router_.admit_large_body(headers_only);
     parser.body_limit(body_limit);  // enforced as a chunked body arrives
     if (refused) {
       // Answered without reading the body; the connection closes after the answer.
@@ -427,8 +449,7 @@ asio::awaitable<bool> Server::Impl::serve_one(const std::shared_ptr<Connection>&
   if (refused) {
     response = std::move(*refused);
   } else if (ec == bhttp::error::body_limit) {
-    response =
-        error_response(413, "request body is larger than " + std::to_string(body_limit) + " bytes");
+    response = error_response(413, too_large_text(body_limit, limit_owner));
   } else if (ec == bhttp::error::header_limit) {
     response = error_response(431, "request headers are too large");
   } else if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||

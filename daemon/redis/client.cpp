@@ -21,6 +21,16 @@ namespace {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
+// How often a Redis still loading its data set is asked whether it is done.
+constexpr std::chrono::milliseconds kLoadingPollInterval{100};
+
+// INFO persistence says "loading:1" while Redis reads its RDB or AOF after a start; it
+// answers nearly every other command with a LOADING error until then.
+bool still_loading(const Reply& reply) {
+  if (reply.is_error()) return reply.str.starts_with("LOADING");
+  return reply.str.find("loading:1") != std::string::npos;
+}
+
 Reply error_reply(std::string message) {
   Reply reply;
   reply.type = Reply::Type::error;
@@ -43,6 +53,7 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<std::string> connect();
   asio::awaitable<std::string> handshake(std::shared_ptr<Connection> conn, Command command,
                                          std::string what);
+  asio::awaitable<std::string> wait_until_loaded(std::shared_ptr<Connection> conn);
   asio::awaitable<std::string> supervise();
   void stop();
 
@@ -148,8 +159,10 @@ asio::awaitable<void> Client::Impl::run() {
   spdlog::info("event=redis_stopped endpoint={}", log::quote(options_.endpoint.describe()));
 }
 
-// Connects, then AUTH, SELECT and SCRIPT LOAD, all within connect_timeout. Returns an empty
-// string on success, else why it failed.
+// Connects, then AUTH and SELECT within connect_timeout; waits, however long it takes,
+// while Redis loads its data after a restart (each poll answered within command_timeout);
+// then SCRIPT LOAD within connect_timeout. Returns an empty string on success, else why
+// it failed.
 asio::awaitable<std::string> Client::Impl::connect() {
   std::weak_ptr<Impl> weak = shared_from_this();
   conn_ = Connection::open(executor_, options_.endpoint, [weak] {
@@ -179,11 +192,18 @@ asio::awaitable<std::string> Client::Impl::connect() {
     Command select{"SELECT", std::to_string(options_.endpoint.db)};
     why = co_await handshake(conn, std::move(select), "SELECT");
   }
+  // The wait protects the script loads (and the daemon's readiness, which follows them); a
+  // client with no script learns of LOADING from its commands' errors, as before.
+  if (why.empty() && !scripts_.empty()) why = co_await wait_until_loaded(conn);
+  if (why.empty()) arm_watchdog(conn, Clock::now() + options_.connect_timeout, "connect timeout");
   for (size_t i = 0; why.empty() && i < scripts_.size(); ++i) {
     Command load{"SCRIPT", "LOAD", scripts_[i].source()};
     auto reply = co_await async_send(conn, load, asio::use_awaitable);
     if (!reply) {
       why = stopped_ ? "stopped" : conn->close_reason();
+    } else if (still_loading(*reply)) {
+      // Loading again (a replica resyncing): try the whole connection again later.
+      why = "Redis is loading its data set";
     } else if (reply->is_error()) {
       // A broken script is a bug to fix, not a reason to stay offline: eval() will return
       // the same error to its caller.
@@ -203,6 +223,40 @@ asio::awaitable<std::string> Client::Impl::handshake(std::shared_ptr<Connection>
   // The error text is Redis's (e.g. WRONGPASS), never the password we sent.
   if (reply->is_error()) co_return what + " failed: " + reply->str;
   co_return std::string();
+}
+
+// Until Redis has loaded its data set (INFO persistence: loading:0): a restarted Redis
+// accepts connections at once but refuses scripts and commands with LOADING while it reads
+// its RDB or AOF, which for a large roster takes seconds. One info line while waiting, not
+// an error per script. Returns an empty string when Redis is ready, else why it failed.
+asio::awaitable<std::string> Client::Impl::wait_until_loaded(std::shared_ptr<Connection> conn) {
+  const auto started = Clock::now();
+  bool announced = false;
+  while (!stopped_) {
+    arm_watchdog(conn, Clock::now() + options_.command_timeout, "INFO timeout");
+    Command info{"INFO", "persistence"};
+    auto reply = co_await async_send(conn, info, asio::use_awaitable);
+    disarm_watchdog();
+    if (!reply) co_return std::string(stopped_ ? "stopped" : conn->close_reason());
+    if (!still_loading(*reply)) {
+      if (announced) {
+        spdlog::info(
+            "event=redis_loaded endpoint={} waited_ms={}", log::quote(options_.endpoint.describe()),
+            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count());
+      }
+      co_return std::string();
+    }
+    if (!announced) {
+      spdlog::info("event=redis_loading endpoint={} poll_ms={}",
+                   log::quote(options_.endpoint.describe()), kLoadingPollInterval.count());
+      announced = true;
+    }
+    co_await wait_for_signal(Clock::now() + kLoadingPollInterval);
+    if (conn->state() != Connection::State::connected) {
+      co_return std::string(stopped_ ? "stopped" : conn->close_reason());
+    }
+  }
+  co_return std::string("stopped");
 }
 
 // Pings every health_check_interval until the connection is lost or stop() is called.

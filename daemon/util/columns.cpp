@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "util/control_characters.h"
 #include "util/utf8.h"
 
 namespace tocsin {
@@ -29,7 +30,15 @@ size_t display_width(const std::string& text) {
   return width;
 }
 
-void write_columns(std::ostream& out, const std::vector<TextRow>& rows) {
+void write_columns(std::ostream& out, const std::vector<TextRow>& shown) {
+  // Cells come from stored data (a title, a region) that may predate the checks on input:
+  // a control character would recolour the reader's terminal or start a forged row.
+  std::vector<TextRow> rows;
+  rows.reserve(shown.size());
+  for (const TextRow& row : shown) {
+    TextRow& escaped = rows.emplace_back();
+    for (const std::string& cell : row) escaped.push_back(escape_control_characters(cell));
+  }
   std::vector<size_t> widths;
   for (const TextRow& row : rows) {
     if (widths.size() < row.size()) widths.resize(row.size(), 0);

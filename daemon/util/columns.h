@@ -11,7 +11,8 @@ namespace tocsin {
 
 using TextRow = std::vector<std::string>;
 
-// Rows may have different lengths; trailing spaces are not written.
+// Rows may have different lengths; trailing spaces are not written. Control characters
+// in cells are written escaped (\u001b), never raw.
 void write_columns(std::ostream& out, const std::vector<TextRow>& rows);
 
 // Columns text takes on a terminal: one per UTF-8 character (code point), none for a

@@ -67,14 +67,22 @@ Alert make_alert(const std::string& audience, Channel channels, bool english) {
 
 using AuditEntry = std::tuple<std::string, std::string, std::string>;
 
-// XRANGE audit - +: {actor, action, subject} of each entry, in order.
-std::vector<AuditEntry> audit(RedisSync& store) {
+// XRANGE audit - +: the fields of each entry, in order.
+std::vector<std::map<std::string, std::string>> audit_fields(RedisSync& store) {
   const redis::Reply stream = store.command({"XRANGE", "audit", "-", "+"});
-  std::vector<AuditEntry> entries;
+  std::vector<std::map<std::string, std::string>> entries;
   for (const redis::Reply& entry : stream.elements) {
     const std::vector<redis::Reply>& fields = entry.elements.at(1).elements;
-    std::map<std::string, std::string> values;
+    auto& values = entries.emplace_back();
     for (size_t j = 0; j + 1 < fields.size(); j += 2) values[fields[j].str] = fields[j + 1].str;
+  }
+  return entries;
+}
+
+// {actor, action, subject} of each audit entry, in order.
+std::vector<AuditEntry> audit(RedisSync& store) {
+  std::vector<AuditEntry> entries;
+  for (auto& values : audit_fields(store)) {
     entries.emplace_back(values["actor"], values["action"], values["subject"]);
   }
   return entries;
@@ -338,6 +346,119 @@ TEST_F(AlertsApi, BadInputGets400WithAFieldAndChangesNothing) {
   EXPECT_EQ(peek.text({"KEYS", "alert*"}), "") << "no alert key, no code counter";
   EXPECT_EQ(peek.text({"KEYS", "tmp:*"}), "");
   for (const auto& entry : audit(peek)) EXPECT_NE(std::get<1>(entry), "alert.create");
+}
+
+// `tocsin alert list` prints titles to every officer: a terminal escape or a line break in
+// one is refused with the field and where it is, and nothing is stored.
+TEST_F(AlertsApi, ControlCharactersIn400NamingTheFieldAndChangeNothing) {
+  import_roster();
+  Alert escape = make_alert("all", SMS, true);
+  escape.set_title("ab\x1b[31mrouge");
+  Alert forged_row = make_alert("all", SMS, true);
+  forged_row.set_title("Vrai\nA9  sent  Faux");
+  Alert nul_pickup = make_alert("all", SMS, true);
+  PickupPoint* point = nul_pickup.add_pickup_points();
+  point->set_id("MTL");
+  point->set_name(std::string("Gare\0", 5));
+  Alert subject = make_alert("all", EMAIL, true);
+  (*subject.mutable_messages())["fr"].set_email_subject("Sujet\r\nBcc: x@exemple.qc.ca");
+
+  struct Case {
+    Alert alert;
+    std::string answer;
+  };
+  for (const auto& c : std::vector<Case>{
+           {escape,
+            R"({"error":"contains a control character (U+001B) at position 3","field":"title"})"},
+           {forged_row,
+            R"({"error":"contains a control character (U+000A) at position 5","field":"title"})"},
+           {nul_pickup, R"({"error":"contains a control character (U+0000) at position 5",)"
+                        R"("field":"pickup_points[0].name"})"},
+           {subject, R"({"error":"contains a control character (U+000D) at position 6",)"
+                     R"("field":"messages.fr.email_subject"})"},
+       }) {
+    auto response = post("/v1/alerts", marie_, http::to_json(c.alert));
+    EXPECT_EQ(response.status, 400);
+    EXPECT_EQ(response.body, c.answer);
+  }
+  // Line breaks belong in message texts.
+  Alert multiline = make_alert("all", BOTH, true);
+  (*multiline.mutable_messages())["fr"].set_sms("{first_name},\nbannière {event_time}.\n{code}");
+  (*multiline.mutable_messages())["fr"].set_email_body("Bonjour {first_name},\r\n\r\n{rsvp_link}");
+  EXPECT_EQ(post("/v1/alerts", marie_, http::to_json(multiline)).status, 201);
+
+  RedisSync peek(redis_.port());
+  EXPECT_EQ(peek.integer({"ZCARD", "alerts"}), 1) << "only the multiline alert is stored";
+}
+
+// Protobuf's JSON parser would store [[{...}]] flattened, [null] as an empty pickup point
+// and 10,000 nested arrays as none: each is a 400 naming the field.
+TEST_F(AlertsApi, MalformedShapesAre400NamingTheField) {
+  import_roster();
+  const std::string alert = http::to_json(make_alert("all", SMS, true));
+  // The alert's JSON has "pickupPoints":[] (every field is printed): put the shape there.
+  ASSERT_NE(alert.find(R"("pickupPoints":[])"), std::string::npos) << alert;
+  const auto with = [&](const std::string& pickup_points) {
+    return std::regex_replace(alert, std::regex(R"("pickupPoints":\[\])"),
+                              R"("pickupPoints":)" + pickup_points);
+  };
+  struct Case {
+    std::string body;
+    std::string answer;
+  };
+  for (const auto& c : std::vector<Case>{
+           {with(R"([[{"id":"MTL","name":"Gare"}]])"),
+            R"({"error":"malformed JSON body: pickupPoints[0]: is an array, expected an )"
+            R"(object","field":"pickupPoints[0]"})"},
+           {with("[null]"),
+            R"({"error":"malformed JSON body: pickupPoints[0]: is null, expected an object",)"
+            R"("field":"pickupPoints[0]"})"},
+           {with(std::string(10000, '[') + std::string(10000, ']')),
+            R"({"error":"malformed JSON body: pickupPoints: nests arrays or objects more than )"
+            R"(16 deep","field":"pickupPoints"})"},
+       }) {
+    auto response = post("/v1/alerts", marie_, c.body);
+    EXPECT_EQ(response.status, 400) << c.body.substr(0, 80);
+    EXPECT_EQ(response.body, c.answer);
+  }
+  RedisSync peek(redis_.port());
+  EXPECT_EQ(peek.text({"KEYS", "alert*"}), "") << "nothing stored";
+}
+
+// Tokens are not accounts: an admin can make an executive token bearing the creator's
+// name. Above the threshold that token may not approve the creator's alert, and the audit
+// tells the tokens apart.
+TEST_F(AlertsApi, ASecondTokenWithTheCreatorsNameMayNotApprove) {
+  import_roster();
+  const std::string twin =
+      daemon_->create_token(admin_, R"({"name":" marie ","role":"executive"})");
+  const std::string id = create(make_alert("all", SMS, true), marie_).alert().id();
+
+  auto refused = post("/v1/alerts/" + id + ":approve", twin);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.body,
+            R"({"error":"this alert reaches 10 members, more than the approval threshold of 5: )"
+            R"(a second executive must approve it, not its creator: this token bears the )"
+            R"(creator's name \"Marie\"","field":""})");
+  EXPECT_EQ(get(id, marie_).alert().state(), DRAFT);
+
+  ASSERT_EQ(post("/v1/alerts/" + id + ":approve", luc_).status, 200);
+  ASSERT_EQ(post("/v1/alerts/" + id + ":send", luc_).status, 202);
+  // Each entry carries the token that acted: creator and approver are told apart even
+  // where names could not be.
+  RedisSync peek(redis_.port());
+  std::map<std::string, std::string> detail_of;
+  for (auto& values : audit_fields(peek)) {
+    if (values["subject"] == id) detail_of[values["action"]] = values["detail"];
+  }
+  for (const auto& [action, token] : std::vector<std::pair<std::string, std::string>>{
+           {"alert.create", marie_}, {"alert.approve", luc_}, {"alert.send", luc_}}) {
+    EXPECT_TRUE(detail_of[action].ends_with(" token=" + auth::token_id(token)) ||
+                detail_of[action].find(" token=" + auth::token_id(token) + " ") !=
+                    std::string::npos)
+        << action << ": " << detail_of[action];
+  }
+  EXPECT_NE(auth::token_id(twin), auth::token_id(marie_));
 }
 
 TEST_F(AlertsApi, UnknownIdsAre404) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -14,6 +15,7 @@
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/redis_sync.h"
 #include "tests/support/temp_dir.h"
 
 namespace tocsin::testing {
@@ -274,6 +276,43 @@ TEST_F(AlertsCli, ListLinesUpColumnsAfterAnAccentedName) {
   EXPECT_EQ(columns_before(ops_line, ops_line.find(by_ops)), id_column) << listed.out;
   EXPECT_EQ(columns_before(helene_line, helene_line.find(by_helene.alert().id())), id_column)
       << listed.out;
+}
+
+// A title with a terminal escape is refused with where it is; one stored before that check
+// (an older record) is printed escaped by list and show: never a raw control character,
+// never a forged row.
+TEST_F(AlertsCli, ControlCharactersAreRefusedAndNeverPrintedRaw) {
+  std::string text = read_text(example("banner-drop.textpb"));
+  const std::string escaped_title =
+      std::regex_replace(text, std::regex("title: \"[^\"]*\""), "title: \"ab\\033[31mrouge\"");
+  auto refused = cli({"alert", "create", write_file("escape.textpb", escaped_title)});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_EQ(refused.err, "tocsin: title: contains a control character (U+001B) at position 3\n");
+  EXPECT_EQ(refused.out, "");
+
+  const std::string id = create_json(example("banner-drop.textpb")).alert().id();
+  // An older record: its title written straight into the stored Alert.
+  RedisSync store(redis_.port());
+  const std::string key = "alert:{" + id + "}";
+  Alert stored;
+  ASSERT_TRUE(stored.ParseFromString(store.text({"HGET", key, "proto"})));
+  stored.set_title("Vrai\x1b[2J\nA9    sent  fake\xc2\x9b");
+  store.command({"HSET", key, "proto", stored.SerializeAsString()});
+
+  auto listed = cli({"alert", "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("Vrai\\u001b[2J\\u000aA9    sent  fake\\u009b"), std::string::npos)
+      << listed.out;
+  auto shown = cli({"alert", "show", id});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_TRUE(std::regex_search(
+      shown.out, std::regex(R"(\ntitle +Vrai\\u001b\[2J\\u000aA9    sent  fake\\u009b\n)")))
+      << shown.out;
+  for (const auto& out : {listed.out, shown.out}) {
+    EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+    EXPECT_EQ(out.find("\xc2\x9b"), std::string::npos) << out;
+  }
+  EXPECT_EQ(std::count(listed.out.begin(), listed.out.end(), '\n'), 2) << "header and one row";
 }
 
 }  // namespace

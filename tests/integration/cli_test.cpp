@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -77,6 +80,48 @@ TEST(Cli, UnreachableDaemonIsAClearError) {
       {{"TOCSIN_URL", "http://127.0.0.1:" + std::to_string(port)}, {"TOCSIN_TOKEN", "tcs_x"}});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("cannot reach the daemon"), std::string::npos) << result.err;
+}
+
+// A file argument is read with a bound and must be a regular file: given /dev/zero, the
+// CLI once grew to gigabytes; given a directory it said "kind: is required". Checked
+// before the daemon is contacted (none runs here), so the answer is the file's.
+TEST(Cli, FilesMustBeRegularAndWithinTheirBound) {
+  TempDir dir;
+  const std::string fifo = (dir.path() / "roster.fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string big_alert = (dir.path() / "big.textpb").string();
+  std::ofstream(big_alert) << "title: \"" << std::string((1 << 20) + 10, 'x') << "\"\n";
+  // Sparse: 200 MiB and one byte, on disk almost nothing.
+  const std::string big_roster = (dir.path() / "big.csv").string();
+  std::ofstream(big_roster).close();
+  std::filesystem::resize_file(big_roster, (200ull << 20) + 1);
+
+  struct Case {
+    std::vector<std::string> args;
+    std::string err;
+  };
+  const std::string here = dir.path().string();
+  for (const auto& c : std::vector<Case>{
+           {{"alert", "create", "/dev/zero"}, "tocsin: /dev/zero: not a regular file\n"},
+           {{"alert", "create", here}, "tocsin: " + here + ": not a regular file\n"},
+           {{"alert", "create", big_alert}, "tocsin: " + big_alert + ": larger than 1 MiB\n"},
+           {{"alert", "followup", "aaaaaaaaaaaaaaaa", "/dev/zero"},
+            "tocsin: /dev/zero: not a regular file\n"},
+           {{"members", "import", "/dev/zero", "--dry-run"},
+            "tocsin: /dev/zero: not a regular file\n"},
+           {{"members", "import", fifo}, "tocsin: " + fifo + ": not a regular file\n"},
+           {{"members", "import", big_roster, "--dry-run"},
+            "tocsin: " + big_roster + ": larger than 200 MiB\n"},
+       }) {
+    std::vector<std::string> argv{TOCSIN_CLI_PATH};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    const auto started = std::chrono::steady_clock::now();
+    auto result = run_command(argv, {{"TOCSIN_URL", "http://127.0.0.1:1"}, {"TOCSIN_TOKEN", "x"}});
+    EXPECT_EQ(result.exit_code, 2) << c.args[2];
+    EXPECT_EQ(result.err, c.err);
+    EXPECT_EQ(result.out, "");
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 5s) << "read without a bound?";
+  }
 }
 
 class TocsindFlags : public ::testing::Test {
@@ -230,6 +275,17 @@ TEST_F(TocsindFlags, UnreadableConfigExits2) {
   auto result = check((dir_.path() / "missing.conf").string());
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("cannot read"), std::string::npos) << result.err;
+}
+
+TEST_F(TocsindFlags, BootstrapAdminRefusesANameWithAControlCharacter) {
+  auto path = write_config("redis { url: \"redis://127.0.0.1:1\" }");
+  auto result =
+      run_command({TOCSIN_TOCSIND_PATH, "--config", path, "--bootstrap-admin", "ops\x1b[31m"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.out, "");
+  EXPECT_EQ(result.err,
+            "tocsind: --bootstrap-admin: the name contains a control character "
+            "(U+001B) at position 4\n");
 }
 
 TEST_F(TocsindFlags, BootstrapAdminFailsClearlyWithoutRedis) {

@@ -10,12 +10,14 @@
 
 #include <csignal>
 #include <fstream>
+#include <regex>
 
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/ports.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/redis_sync.h"
 
 namespace tocsin::testing {
 namespace {
@@ -61,6 +63,68 @@ TEST(DaemonLifecycle, StaysUpWithoutRedisAndRecoversWhenItReturns) {
   auto metrics = http_get(daemon.base_url() + "/metrics");
   EXPECT_NE(metrics.body.find("tocsin_redis_reconnects_total 1"), std::string::npos)
       << metrics.body;
+}
+
+// A restarted Redis accepts connections at once but answers LOADING while it reads its
+// data (seconds, for a large roster). The daemon waits for it, saying so once, and loads
+// its scripts after: no error line per script, and the scripts work.
+TEST(DaemonLifecycle, WaitsForRedisToLoadItsDataBeforeLoadingScripts) {
+  // Each key read at start costs 100 µs, and clients are answered (LOADING) meanwhile.
+  RedisServer redis(
+      {.extra_args = {"--key-load-delay", "100", "--loading-process-events-interval-bytes", "1024"},
+       .ready_while_loading = true});
+  DaemonProcess daemon({.redis_url = redis.url()});
+  ASSERT_TRUE(eventually([&] { return ready(daemon); }, 5s));
+  const std::string admin = daemon.bootstrap_admin("ops");
+  {
+    // 10,000 keys in the AOF's RDB base, which the delay applies to: seconds of loading.
+    RedisSync store(redis.port());
+    store.command({"EVAL", "for i = 1, 10000 do redis.call('SET', 'filler:' .. i, 'x') end", "0"});
+    store.command({"BGREWRITEAOF"});
+    ASSERT_TRUE(eventually(
+        [&] {
+          const std::string info = store.text({"INFO", "persistence"});
+          return info.find("aof_rewrite_in_progress:0") != std::string::npos &&
+                 info.find("aof_rewrite_scheduled:0") != std::string::npos;
+        },
+        10s));
+  }
+  const size_t log_before = daemon.process().stderr_text().size();
+  redis.stop();
+  redis.start();
+  {
+    RedisSync store(redis.port());
+    ASSERT_NE(store.text({"INFO", "persistence"}).find("loading:1"), std::string::npos)
+        << "Redis should still be loading: the test would prove nothing";
+  }
+  ASSERT_TRUE(eventually([&] { return ready(daemon); }, 60s)) << "not ready after loading";
+  {
+    RedisSync store(redis.port());
+    EXPECT_NE(store.text({"INFO", "persistence"}).find("loading:0"), std::string::npos)
+        << "ready before Redis had loaded its data";
+  }
+
+  const std::string log = daemon.process().stderr_text().substr(log_before);
+  EXPECT_EQ(log.find("redis_script_load_failed"), std::string::npos) << log;
+  EXPECT_EQ(log.find("LOADING"), std::string::npos) << log;
+  EXPECT_NE(log.find("event=redis_loading "), std::string::npos) << log;
+  EXPECT_NE(log.find("event=redis_loaded "), std::string::npos) << log;
+
+  // The scripts are loaded: creating and approving an alert run two of them.
+  const std::vector<std::string> auth = {"Authorization: Bearer " + admin};
+  const std::string alert =
+      R"({"kind":"INFORMATION","title":"Après le redémarrage","audience":"all",)"
+      R"("channels":"SMS","messages":{"fr":{"sms":"Info {code}"}},)"
+      R"("eventTime":"2094-06-06T07:00:00-04:00","expiresAt":"2094-06-06T06:00:00-04:00"})";
+  auto created = http_request("POST", daemon.base_url() + "/v1/alerts", alert, auth);
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::smatch id;
+  ASSERT_TRUE(std::regex_search(created.body, id, std::regex(R"re("id":"([a-z0-9]{16})")re")))
+      << created.body;
+  auto approved =
+      http_request("POST", daemon.base_url() + "/v1/alerts/" + id[1].str() + ":approve", "{}", auth);
+  EXPECT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(daemon.process().stderr_text().find("redis_script_load_failed"), std::string::npos);
 }
 
 TEST(DaemonLifecycle, SigtermExitsZeroWithinTheGracePeriod) {

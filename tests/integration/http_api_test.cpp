@@ -138,7 +138,47 @@ TEST_F(HttpApi, UnknownRoutesAndMethods) {
 TEST_F(HttpApi, OversizedBodyGets413) {
   auto response = http_request("POST", url("/v1/tokens"), std::string(5000, 'x'), bearer(admin_));
   EXPECT_EQ(response.status, 413);
+  EXPECT_EQ(response.body,
+            R"({"error":"request body is larger than 4096 bytes (4 KiB), the limit set by )"
+            R"(http.max_body_bytes","field":""})");
   EXPECT_TRUE(eventually([&] { return http_get(url("/healthz")).status == 200; }, 1s));
+}
+
+// A roster import has its own limit (200 MiB), above http.max_body_bytes: a larger one is
+// told that limit, not the default, whether the Content-Length is above every limit
+// (refused while the headers are read) or only above the route's, as a chunked body.
+TEST_F(HttpApi, AnImportOverItsLimitIsToldTheImportLimit) {
+  const std::string expected =
+      R"({"error":"request body is larger than 209715200 bytes (200 MiB), the limit of )"
+      R"(POST /v1/members:import","field":""})";
+  RawConnection declared(daemon_->port());
+  ASSERT_TRUE(
+      declared.send("POST /v1/members:import?dry_run=true HTTP/1.1\r\nHost: t\r\n"
+                    "Authorization: Bearer " +
+                    admin_ +
+                    "\r\n"
+                    "Content-Type: text/csv\r\nContent-Length: 209715201\r\n\r\n"));
+  bool closed = false;
+  const std::string reply = declared.read_until(expected, 5s, &closed);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply;
+  EXPECT_NE(reply.find(expected), std::string::npos) << reply;
+
+  RawConnection chunked(daemon_->port());
+  ASSERT_TRUE(
+      chunked.send("POST /v1/members:import?dry_run=true HTTP/1.1\r\nHost: t\r\n"
+                   "Authorization: Bearer " +
+                   admin_ +
+                   "\r\n"
+                   "Content-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   "c800001\r\nmember_id\n"));
+  const std::string chunked_reply = chunked.read_until(expected, 5s, &closed);
+  EXPECT_EQ(chunked_reply.rfind("HTTP/1.1 413", 0), 0u) << chunked_reply;
+  EXPECT_NE(chunked_reply.find(expected), std::string::npos) << chunked_reply;
+
+  // The default limit still applies to other routes, and is named so.
+  auto tokens = http_request("POST", url("/v1/tokens"), std::string(5000, 'x'), bearer(admin_));
+  EXPECT_NE(tokens.body.find("the limit set by http.max_body_bytes"), std::string::npos)
+      << tokens.body;
 }
 
 TEST_F(HttpApi, OversizedHeadersGet431) {

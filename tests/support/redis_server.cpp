@@ -33,8 +33,8 @@ std::string redis_server_binary() {
 }
 
 // One synchronous PING over TCP; true when the server answers PONG (or NOAUTH, which also
-// proves it is up and serving).
-bool answers_ping(uint16_t port) {
+// proves it is up and serving; or LOADING, with `loading_counts`).
+bool answers_ping(uint16_t port, bool loading_counts) {
   timeval timeout{0, 200'000};
   redisContext* context = redisConnectWithTimeout("127.0.0.1", port, timeout);
   if (context == nullptr) return false;
@@ -45,7 +45,8 @@ bool answers_ping(uint16_t port) {
     if (reply != nullptr) {
       std::string text(reply->str != nullptr ? reply->str : "", reply->len);
       ok = (reply->type == REDIS_REPLY_STATUS && text == "PONG") ||
-           (reply->type == REDIS_REPLY_ERROR && text.rfind("NOAUTH", 0) == 0);
+           (reply->type == REDIS_REPLY_ERROR && text.rfind("NOAUTH", 0) == 0) ||
+           (loading_counts && reply->type == REDIS_REPLY_ERROR && text.rfind("LOADING", 0) == 0);
       freeReplyObject(reply);
     }
   }
@@ -96,6 +97,7 @@ void RedisServer::start() {
     options.argv.push_back("--requirepass");
     options.argv.push_back(options_.password);
   }
+  options.argv.insert(options.argv.end(), options_.extra_args.begin(), options_.extra_args.end());
   process_ = std::make_unique<Subprocess>(std::move(options));
   wait_until_ready();
 }
@@ -105,7 +107,7 @@ void RedisServer::wait_until_ready() {
   // and redis-server has no readiness notification we could wait on from a test.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (answers_ping(port_)) return;
+    if (answers_ping(port_, options_.ready_while_loading)) return;
     if (!process_->running()) {
       std::string log = process_->stdout_text() + process_->stderr_text();
       process_.reset();

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
@@ -17,6 +18,11 @@ class RedisServer {
  public:
   struct Options {
     std::string password;  // requirepass, when not empty
+    // Added to the command line, e.g. {"--key-load-delay", "100"} to make loading slow.
+    std::vector<std::string> extra_args;
+    // start() returns once the server answers, even LOADING (still reading its data), so
+    // a test sees what clients see while it loads. Default: once it answers PONG.
+    bool ready_while_loading = false;
   };
 
   // Starts the server and waits (up to ~10 s) until it answers PING. Throws on failure.

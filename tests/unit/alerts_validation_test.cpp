@@ -232,6 +232,57 @@ TEST(AlertsValidation, Targets) {
                 {"targets[1].target", "must not be negative"}}));
 }
 
+// A title is printed to other officers' terminals (tocsin alert list): an escape would
+// recolour their screen, a line break forge a row. Every free-text field refuses them.
+TEST(AlertsValidation, ControlCharactersAreRefusedInFreeText) {
+  Alert alert = valid_alert();
+  alert.set_title("ab\x1b[31mrouge");
+  EXPECT_EQ(problems(alert),
+            (std::vector<FieldProblem>{
+                {"title", "contains a control character (U+001B) at position 3"}}));
+
+  alert = valid_alert();
+  alert.set_title("Assemblée\nA9  sent  Faux");
+  alert.set_place(std::string("Québec\0", 8));  // é is two bytes
+  alert.mutable_pickup_points(0)->set_name("Gare\x07");
+  alert.mutable_pickup_points(0)->set_region("Mont\xc2\x9bréal");
+  alert.mutable_targets(0)->set_value("\tMontréal");
+  (*alert.mutable_messages())["fr"].set_email_subject("Sujet\r\nBcc: x@example.com");
+  EXPECT_EQ(
+      problems(alert),
+      (std::vector<FieldProblem>{
+          {"title", "contains a control character (U+000A) at position 10"},
+          {"place", "contains a control character (U+0000) at position 7"},
+          {"messages.fr.email_subject", "contains a control character (U+000D) at position 6"},
+          {"pickup_points[0].name", "contains a control character (U+0007) at position 5"},
+          {"pickup_points[0].region", "contains a control character (U+009B) at position 5"},
+          {"targets[0].value", "contains a control character (U+0009) at position 1"}}));
+}
+
+TEST(AlertsValidation, MessageTextsMayBreakLinesButHoldNoOtherControl) {
+  Alert alert = valid_alert();
+  AlertMessage& fr = (*alert.mutable_messages())["fr"];
+  fr.set_sms("{first_name},\nrendez-vous {event_time}.\r\n{rsvp_link}");
+  fr.set_email_body("Bonjour {first_name},\r\n\r\nÀ demain.\n");
+  EXPECT_TRUE(problems(alert).empty());
+
+  fr.set_sms("{first_name}\x1b]8;;http://x\x1b\\ici");
+  fr.set_email_body("Bonjour\r{first_name}");
+  EXPECT_EQ(
+      problems(alert),
+      (std::vector<FieldProblem>{
+          {"messages.fr.sms", "contains a control character (U+001B) at position 13"},
+          {"messages.fr.email_body", "contains a control character (U+000D) at position 8"}}));
+}
+
+TEST(AlertsValidation, AnUnknownLanguageIsNamedWithoutItsControlCharacters) {
+  Alert alert = valid_alert();
+  (*alert.mutable_messages())["e\x1bn"].set_sms("Hi");
+  EXPECT_EQ(
+      problems(alert),
+      (std::vector<FieldProblem>{{"messages.e\\u001bn", "unknown language (\"fr\" or \"en\")"}}));
+}
+
 TEST(AlertsValidation, AllProblemsAtOnce) {
   EXPECT_GE(problems(Alert{}).size(), 5u);
 }

@@ -129,6 +129,29 @@ TEST(EscalationChildAlert, WavesAreCheckedWithTheirIndex) {
             5);
 }
 
+// A child's title is listed to officers like an alert's, and its texts are sent: the same
+// refusal of control characters, with the wave's index or the follow-up's field.
+TEST(EscalationChildAlert, ChildTitlesAndTextsRefuseControlCharacters) {
+  Alert alert = parent();
+  alert.mutable_waves(0)->set_title("Relance\x1b[2J");
+  (*alert.mutable_waves(0)->mutable_messages())["fr"].set_sms(
+      std::string("Rappel\n{code}\0fin", 17));
+  EXPECT_EQ(
+      validate_waves(alert),
+      (std::vector<alerts::FieldProblem>{
+          {"waves[0].title", "contains a control character (U+001B) at position 8"},
+          {"waves[0].messages.fr.sms", "contains a control character (U+0000) at position 14"}}));
+
+  Alert request;
+  request.set_target_group("yes");
+  request.set_channels(SMS);
+  request.set_title("Changement\rde lieu");
+  (*request.mutable_messages())["fr"].set_sms("Nouveau lieu :\n{place}");
+  EXPECT_EQ(validate_followup(parent(), request),
+            (std::vector<alerts::FieldProblem>{
+                {"title", "contains a control character (U+000D) at position 11"}}));
+}
+
 TEST(EscalationChildAlert, AWavesPickupPlaceholderNeedsTheParentsPickupPoints) {
   Alert alert = parent();
   alert.clear_pickup_points();
