@@ -380,8 +380,11 @@ TEST_F(DashboardBrowserLayout, ACoordinatorsPhoneShowsPickupsFirstWithTimesInThe
   const char* forms[] = {"answer=yes&busSeats=2&pickup=P1&party=2",
                          "answer=yes&busSeats=1&pickup=P2&party=1", "answer=no"};
   for (size_t i = 0; i < 3; ++i) {
+    // As the page's own form posts it (another site's form, or one without an origin and
+    // the page's token, is refused).
     auto answer = testing::http_request("POST", links[i], forms[i],
-                                        {"Content-Type: application/x-www-form-urlencoded"});
+                                        {"Content-Type: application/x-www-form-urlencoded",
+                                         "Origin: " + scenario_.daemon().base_url()});
     ASSERT_EQ(answer.status, 200) << answer.body;
   }
 
