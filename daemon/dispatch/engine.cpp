@@ -206,8 +206,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   // the HTTP client puts no cap of its own on connections; it keeps as many idle ones as
   // the gateways may use at once, so a blast does not reconnect between bursts.
   static io::CurlMultiOptions client_options(const config::Config& config) {
-    io::CurlMultiOptions options;
-    options.max_host_connections = 0;
+    io::CurlMultiOptions options;  // no per-host cap: max_concurrency is the bound
     long concurrency = 0;
     for (const auto& entry : config.gateways()) concurrency += entry.max_concurrency();
     options.max_cached_connections = std::max(options.max_cached_connections, concurrency);
@@ -1026,17 +1025,19 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   void note_unconfirmed(const GatewaySlot& slot, const SendResult& result) {
     ++stats.unconfirmed;
     const auto now = Clock::now();
-    auto& last = unconfirmed_logged[slot.gateway->name()];
-    auto& count = unconfirmed_unlogged[slot.gateway->name()];
-    ++count;
-    if (now - last < std::chrono::seconds(1)) return;
+    UnconfirmedLog& log = unconfirmed_log[slot.gateway->name()];
+    ++log.unlogged;
+    if (now - log.last < std::chrono::seconds(1)) return;
     spdlog::warn("event=dispatch_unconfirmed gateway={} messages={} reason={}",
-                 slot.gateway->name(), count, log::quote(result.reason));
-    last = now;
-    count = 0;
+                 slot.gateway->name(), log.unlogged, log::quote(result.reason));
+    log.last = now;
+    log.unlogged = 0;
   }
-  std::map<std::string, Clock::time_point> unconfirmed_logged;
-  std::map<std::string, uint64_t> unconfirmed_unlogged;
+  struct UnconfirmedLog {
+    Clock::time_point last;  // of the gateway's last line
+    uint64_t unlogged = 0;   // since then
+  };
+  std::map<std::string, UnconfirmedLog> unconfirmed_log;
 
   // Queues the member's email as a retry due now: the retry path prepares it (opt-out and
   // shared-address checks included) and the renderer gives it the SMS text.

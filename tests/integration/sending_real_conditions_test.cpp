@@ -106,6 +106,20 @@ std::vector<std::string> start_blast_and_choose(testing::AlertScenario& scenario
   return chosen;
 }
 
+// Of the alert's own messages (those with kMarker; the STOP confirmations have none), how
+// many went to a number in `stopped`, and how many to others. `text` reads a message's body.
+template <class Message, class Text>
+std::pair<size_t, size_t> alert_messages(const std::vector<Message>& messages,
+                                         const std::set<std::string>& stopped, Text text) {
+  size_t to_stopped = 0;
+  size_t to_others = 0;
+  for (const auto& message : messages) {
+    if (text(message).find(kMarker) == std::string::npos) continue;
+    ++(stopped.contains(message.to) ? to_stopped : to_others);
+  }
+  return {to_stopped, to_others};
+}
+
 // Waits until every number is in the SMS opt-out registry.
 bool all_opted_out(testing::RedisSync& redis, const std::set<std::string>& numbers) {
   return eventually(
@@ -200,18 +214,9 @@ TEST(SendingUnderRealConditions, StopTextedDuringABlastStopsTheMessageAlreadyPre
   }
 
   ASSERT_TRUE(scenario.wait_state(alert.id, "sent", 60s)) << scenario.describe(alert.id);
-  size_t alerted = 0;
-  size_t others = 0;
-  for (const auto& message : server.messages()) {
-    if (message.body.find(kMarker) == std::string::npos) continue;  // a STOP confirmation
-    if (stopped.contains(message.to)) {
-      ++alerted;
-      ADD_FAILURE() << "the alert went to a member who had texted STOP";
-    } else {
-      ++others;
-    }
-  }
-  EXPECT_EQ(alerted, 0u);
+  const auto [alerted, others] = alert_messages(
+      server.messages(), stopped, [](const TwilioServer::Message& m) { return m.body; });
+  EXPECT_EQ(alerted, 0u) << "the alert went to a member who had texted STOP";
   EXPECT_EQ(others, 240u - stopped.size()) << "every other member still reached";
   EXPECT_EQ(scenario.count(alert.id, "opted_out"), static_cast<int64_t>(stopped.size()));
   EXPECT_EQ(server.duplicates(), 0u);
@@ -256,18 +261,10 @@ TEST(SendingUnderRealConditions, StopThroughKannelDuringABlastStopsTheMessageAlr
 
   ASSERT_TRUE(scenario.wait_state(alert.id, "sent", 60s)) << scenario.describe(alert.id);
   // The 94 other members' alerts and the six STOP confirmations reach fakesmsc.
-  ASSERT_TRUE(kannel.wait_for_messages(100, 30s))
-      << kannel.logs();
-  size_t alerted = 0;
-  size_t others = 0;
-  for (const auto& message : kannel.received()) {
-    if (message.text.find(kMarker) == std::string::npos) continue;
-    if (stopped.contains(message.to)) {
-      ++alerted;
-    } else {
-      ++others;
-    }
-  }
+  ASSERT_TRUE(kannel.wait_for_messages(100, 30s)) << kannel.logs();
+  const auto [alerted, others] =
+      alert_messages(kannel.received(), stopped,
+                     [](const testing::FakesmscMessage& m) { return m.text; });
   EXPECT_EQ(alerted, 0u) << "the alert went to a member who had texted STOP";
   EXPECT_EQ(others, 100u - stopped.size());
   EXPECT_EQ(scenario.count(alert.id, "opted_out"), static_cast<int64_t>(stopped.size()));
