@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 bash daemon/install-deps.sh
+# ccache keys on paths relative to this clone, so other clones on the machine share its cache.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 cmake -S . -B build >/dev/null
 cmake --build build -j"$(nproc)" --target tocsind tocsin
 
