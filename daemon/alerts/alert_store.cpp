@@ -18,6 +18,9 @@
 #include "escalation/child_alert.h"
 #include "log/log.h"
 #include "members/audience.h"
+#include "members/audience_program.h"
+#include "members/text_fold.h"
+#include "members/unknown_terms.h"
 #include "proto/config.pb.h"
 #include "redis/client.h"
 
@@ -138,8 +141,10 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create(Alert alert,
     co_return invalid(problems);
   }
   std::string audience_error;
-  if (!members::parse_audience(alert.audience(), &audience_error)) {
-    co_return Refusal{400, audience_error, "audience"};
+  const auto expression = members::parse_audience(alert.audience(), &audience_error);
+  if (!expression) co_return Refusal{400, audience_error, "audience"};
+  if (auto nobody = co_await refuse_empty_audience(*expression, alert.audience())) {
+    co_return *nobody;
   }
 
   alert.set_state(DRAFT);
@@ -186,6 +191,27 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create(Alert alert,
     }
   }
   co_return Refusal{500, "no free alert id or code; try again", ""};
+}
+
+boost::asio::awaitable<std::optional<Refusal>> AlertStore::refuse_empty_audience(
+    const members::AudienceExpr& expression, const std::string& text) {
+  auto count = co_await audience_.count(expression);
+  if (!count) co_return unavailable();
+  if (count->members > 0) co_return std::nullopt;
+  auto unknown = co_await members::find_unknown_terms(redis_, members::terms(expression));
+  if (!unknown) co_return unavailable();
+  std::string why = members::describe(*unknown);
+  if (why.empty()) {
+    redis::Command roster{"SCARD", members::kMembersAllKey};
+    auto size = co_await redis_.exec(std::move(roster));
+    if (!size) co_return unavailable();
+    why = size->integer == 0
+              ? "no member has been imported yet (tocsin members import FILE)"
+              : "each of its terms matches members, but no member matches them all together";
+  }
+  spdlog::info("event=alert_create_refused reason=empty_audience unknown_terms={}",
+               unknown->size());
+  co_return Refusal{400, "the audience \"" + text + "\" holds no member: " + why, "audience"};
 }
 
 boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create_followup(std::string parent_id,
@@ -365,12 +391,27 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::preview(std::string i
   if (!stored) co_return unavailable();
   std::vector<redis::Command> size_it{{"EXPIRE", audience_key, kTemporaryKeySeconds},
                                       {"SCARD", audience_key}};
+  // How many of the audience each target counts among (SINTERCARD: a count, no copy).
+  for (const TurnoutTarget& target : alert.targets()) {
+    size_it.push_back({"SINTERCARD", "2", audience_key,
+                       members::index_key(target.dimension(), members::fold(target.value()))});
+  }
+  const size_t replies = size_it.size();
   auto sized = co_await redis_.exec_pipeline(std::move(size_it));
   std::optional<Result<AudienceBreakdown>> breakdown;
-  if (sized && sized->size() == 2) breakdown = co_await breakdown_.count(audience_key, alert);
+  if (sized && sized->size() == replies) breakdown = co_await breakdown_.count(audience_key, alert);
   redis::Command cleanup{"DEL", audience_key};
   co_await redis_.exec(std::move(cleanup));
   if (!breakdown || !*breakdown) co_return unavailable();
+  std::vector<int64_t> audience_per_target;
+  for (size_t i = 2; i < replies; ++i) audience_per_target.push_back((*sized)[i].integer);
+  std::vector<members::UnknownTerm> unknown;
+  if (alert.parent_id().empty()) {
+    auto found = co_await members::find_unknown_terms(
+        redis_, members::terms(*members::parse_audience(alert.audience())));
+    if (!found) co_return unavailable();
+    unknown = std::move(*found);
+  }
 
   const int64_t members = (*sized)[1].integer;
   const int64_t threshold = config_.alerts().approval_threshold();
@@ -378,6 +419,13 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::preview(std::string i
   *response.mutable_preview() =
       make_preview(alert, breakdown->value(), pricing_from(config_), config_.time_zone(),
                    config_.http().public_url());
+  for (const members::UnknownTerm& term : unknown) {
+    response.mutable_preview()->add_warnings(describe(term) +
+                                             ": that part of the audience reaches nobody");
+  }
+  for (std::string& warning : target_warnings(alert, audience_per_target)) {
+    response.mutable_preview()->add_warnings(std::move(warning));
+  }
   *response.mutable_alert() = alert;
   response.set_audience_members(members);
   response.set_needs_second_approval(members > threshold);

@@ -15,6 +15,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -103,6 +104,10 @@ class AlertStore {
   boost::asio::awaitable<void> cancel_children(const std::string& id, const auth::Principal& who);
   // Members the alert reaches now (a child: its parent's members in its group).
   boost::asio::awaitable<Outcome<int64_t>> count_audience(const Alert& alert);
+  // The refusal of an audience that holds no member (a typo: "region:estri"), naming the
+  // terms no member has; nullopt when it holds some.
+  boost::asio::awaitable<std::optional<Refusal>> refuse_empty_audience(
+      const members::AudienceExpr& expression, const std::string& text);
   // Stores `child` of `parent` in the parent's slot (create_child_script); `approved_by`
   // empty for a draft. Answers the child's id.
   boost::asio::awaitable<Outcome<std::string>> create_child(const Alert& parent, Alert child,

@@ -135,4 +135,23 @@ AlertPreview make_preview(const Alert& alert, const AudienceBreakdown& counts,
   return preview;
 }
 
+std::vector<std::string> target_warnings(const Alert& alert,
+                                         const std::vector<int64_t>& audience_per_target) {
+  std::vector<std::string> warnings;
+  for (int i = 0; i < alert.targets_size() && i < static_cast<int>(audience_per_target.size());
+       ++i) {
+    const TurnoutTarget& target = alert.targets(i);
+    const int64_t available = audience_per_target[i];
+    if (target.target() <= available) continue;
+    std::string warning = "targets[" + std::to_string(i) + "]: " +
+                          std::to_string(target.target()) + " yes wanted from " +
+                          target.dimension() + " \"" + target.value() + "\", but ";
+    warning += available == 0 ? "no member of the audience has that " + target.dimension()
+                              : "the audience has " + std::to_string(available) +
+                                    (available == 1 ? " member" : " members") + " there";
+    warnings.push_back(std::move(warning));
+  }
+  return warnings;
+}
+
 }  // namespace tocsin::alerts

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "proto/tocsin.pb.h"
 
@@ -50,5 +51,12 @@ std::string describe_pickup(const PickupPoint& point, std::string_view language,
 AlertPreview make_preview(const Alert& alert, const AudienceBreakdown& counts,
                           const PricingConfig& pricing, const std::string& time_zone,
                           std::string_view public_url = kSamplePublicUrl);
+
+// One warning per target larger than the members of the audience it counts among
+// ("targets[0]: 500 yes wanted from region \"Montérégie\", but the audience has 312 members
+// there"): such a target cannot be reached. audience_per_target[i]: the members of the
+// audience with targets[i]'s dimension and value.
+std::vector<std::string> target_warnings(const Alert& alert,
+                                         const std::vector<int64_t>& audience_per_target);
 
 }  // namespace tocsin::alerts

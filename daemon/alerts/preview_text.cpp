@@ -139,7 +139,10 @@ void write_preview(std::ostream& out, const AlertResponse& response) {
     out << ", above the approval threshold of " << response.approval_threshold()
         << ": a second executive must approve it";
   }
-  out << "\n\n";
+  out << "\n";
+  // First, where an officer about to approve reads.
+  for (const std::string& warning : preview.warnings()) out << "warning: " << warning << "\n";
+  out << "\n";
   write_recipients(out, response);
   const std::vector<std::string> languages = languages_of(response.alert());
   for (const std::string& language : languages) {

@@ -6,6 +6,10 @@
 #include "http/json.h"
 #include "http/router.h"
 #include "log/log.h"
+#include "redis/client.h"
+#include "members/audience_program.h"
+#include "members/text_fold.h"
+#include "members/unknown_terms.h"
 #include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
 #include "util/control_characters.h"
@@ -49,6 +53,27 @@ std::optional<Response> check(const CreateTokenRequest& body, std::optional<auth
   return std::nullopt;
 }
 
+// The refusal of regions no member has ("estri" for "estrie"): a coordinator limited to
+// one would see nothing. nullopt when every region is known, or when no roster has been
+// imported yet (nothing to check against: the first tokens often come before the roster).
+boost::asio::awaitable<std::optional<Response>> refuse_unknown_regions(
+    redis::Client& redis, const CreateTokenRequest& body) {
+  std::vector<std::pair<std::string, std::string>> terms;
+  for (const auto& region : body.regions()) terms.emplace_back("region", members::fold(region));
+  auto unknown = co_await members::find_unknown_terms(redis, terms);
+  if (!unknown) co_return error_response(503, "Redis is unavailable; try again shortly");
+  if (unknown->empty()) co_return std::nullopt;
+  redis::Command roster{"SCARD", members::kMembersAllKey};
+  auto members = co_await redis.exec(std::move(roster));
+  if (!members) co_return error_response(503, "Redis is unavailable; try again shortly");
+  if (members->integer == 0) co_return std::nullopt;
+  co_return error_response(400,
+                           members::describe(*unknown) +
+                               "; to create the token before a roster names that region, "
+                               "use --force (\"force\": true)",
+                           "regions");
+}
+
 }  // namespace
 
 void add_token_routes(http::Router& router, Services& services) {
@@ -61,6 +86,11 @@ void add_token_routes(http::Router& router, Services& services) {
                }
                const auto role = auth::parse_role(body.role());
                if (auto bad = check(body, role)) co_return *bad;
+               if (!body.force()) {
+                 if (auto unknown = co_await refuse_unknown_regions(services.redis, body)) {
+                   co_return *unknown;
+                 }
+               }
 
                auth::NewToken new_token{
                    .name = body.name(),

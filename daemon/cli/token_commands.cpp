@@ -18,6 +18,7 @@ void add_token_commands(CLI::App& app, const Context& context) {
     std::string role;
     std::vector<std::string> regions;
     std::string name;
+    bool force = false;
   };
   auto options = std::make_shared<CreateOptions>();
   auto* create = token->add_subcommand(
@@ -29,10 +30,13 @@ void add_token_commands(CLI::App& app, const Context& context) {
                      "a region a coordinator may see (repeat for several)");
   create->add_option("--name", options->name, "who holds the token (for the audit log)")
       ->required();
+  create->add_flag("--force", options->force,
+                   "accept a region no member has yet (before the roster naming it is imported)");
   create->callback([&context, options] {
     CreateTokenRequest request;
     request.set_role(options->role);
     request.set_name(options->name);
+    request.set_force(options->force);
     for (const auto& region : options->regions) request.add_regions(region);
     ApiClient api(context.url, context.token);
     const std::string body = api.post("/v1/tokens", http::to_json(request));

@@ -190,5 +190,27 @@ TEST(AlertsPreview, ZeroRateLeavesTheChannelOutOfTheTime) {
   EXPECT_DOUBLE_EQ(preview.estimated_seconds(), 0);
 }
 
+TEST(AlertsPreview, WarnsOnlyOfTargetsLargerThanTheirAudience) {
+  Alert alert;
+  auto add = [&](const char* dimension, const char* value, int wanted) {
+    TurnoutTarget* target = alert.add_targets();
+    target->set_dimension(dimension);
+    target->set_value(value);
+    target->set_target(wanted);
+  };
+  add("region", "Estrie", 30);     // exactly reachable
+  add("local", "L-301", 31);       // one short
+  add("sector", "Transport", 1);   // nobody there
+  EXPECT_THAT(target_warnings(alert, {30, 30, 0}),
+              ::testing::ElementsAre(
+                  "targets[1]: 31 yes wanted from local \"L-301\", but the audience has 30 "
+                  "members there",
+                  "targets[2]: 1 yes wanted from sector \"Transport\", but no member of the "
+                  "audience has that sector"));
+  EXPECT_THAT(target_warnings(alert, {30, 1, 5}),
+              ::testing::ElementsAre("targets[1]: 31 yes wanted from local \"L-301\", but the "
+                                     "audience has 1 member there"));
+}
+
 }  // namespace
 }  // namespace tocsin::alerts
