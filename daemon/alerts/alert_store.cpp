@@ -10,6 +10,7 @@
 #include "alerts/alert_state.h"
 #include "alerts/alert_validation.h"
 #include "alerts/approval_rule.h"
+#include "alerts/audience_measure.h"
 #include "alerts/audience_set.h"
 #include "alerts/pricing.h"
 #include "alerts/queue_class.h"
@@ -18,9 +19,6 @@
 #include "escalation/child_alert.h"
 #include "log/log.h"
 #include "members/audience.h"
-#include "members/audience_program.h"
-#include "members/text_fold.h"
-#include "members/unknown_terms.h"
 #include "proto/config.pb.h"
 #include "redis/client.h"
 
@@ -33,10 +31,6 @@ using Fields = std::map<std::string, std::string, std::less<>>;
 // Only the store writes and reads these, so they are not part of alert_keys.h's layout.
 constexpr std::string_view kClosedBy = "closed_by";
 constexpr std::string_view kClosedAtMs = "closed_at_ms";
-
-// A preview's private copy of the audience: gone after the preview, or after this many
-// seconds should the daemon die before deleting it.
-constexpr const char* kTemporaryKeySeconds = "300";
 
 Refusal unavailable() {
   return {503, "Redis is unavailable; try again shortly", ""};
@@ -198,20 +192,11 @@ boost::asio::awaitable<std::optional<Refusal>> AlertStore::refuse_empty_audience
   auto count = co_await audience_.count(expression);
   if (!count) co_return unavailable();
   if (count->members > 0) co_return std::nullopt;
-  auto unknown = co_await members::find_unknown_terms(redis_, members::terms(expression));
-  if (!unknown) co_return unavailable();
-  std::string why = members::describe(*unknown);
-  if (why.empty()) {
-    redis::Command roster{"SCARD", members::kMembersAllKey};
-    auto size = co_await redis_.exec(std::move(roster));
-    if (!size) co_return unavailable();
-    why = size->integer == 0
-              ? "no member has been imported yet (tocsin members import FILE)"
-              : "each of its terms matches members, but no member matches them all together";
-  }
+  auto why = co_await why_nobody(redis_, expression);
+  if (!why) co_return unavailable();
   spdlog::info("event=alert_create_refused reason=empty_audience unknown_terms={}",
-               unknown->size());
-  co_return Refusal{400, "the audience \"" + text + "\" holds no member: " + why, "audience"};
+               count->unknown_terms.size());
+  co_return Refusal{400, "the audience \"" + text + "\" holds no member: " + *why, "audience"};
 }
 
 boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create_followup(std::string parent_id,
@@ -384,46 +369,18 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::preview(std::string i
     co_return Refusal{409, "the stored audience no longer reads: " + audience_error, "audience"};
   }
 
-  // A private copy of the audience, so the batches of the breakdown all see one roster
-  // even while an import runs.
-  const std::string audience_key = "tmp:preview:{" + random_id() + "}";
-  auto stored = co_await materialize_audience(redis_, alert, audience_key);
-  if (!stored) co_return unavailable();
-  std::vector<redis::Command> size_it{{"EXPIRE", audience_key, kTemporaryKeySeconds},
-                                      {"SCARD", audience_key}};
-  // How many of the audience each target counts among (SINTERCARD: a count, no copy).
-  for (const TurnoutTarget& target : alert.targets()) {
-    size_it.push_back({"SINTERCARD", "2", audience_key,
-                       members::index_key(target.dimension(), members::fold(target.value()))});
-  }
-  const size_t replies = size_it.size();
-  auto sized = co_await redis_.exec_pipeline(std::move(size_it));
-  std::optional<Result<AudienceBreakdown>> breakdown;
-  if (sized && sized->size() == replies) breakdown = co_await breakdown_.count(audience_key, alert);
-  redis::Command cleanup{"DEL", audience_key};
-  co_await redis_.exec(std::move(cleanup));
-  if (!breakdown || !*breakdown) co_return unavailable();
-  std::vector<int64_t> audience_per_target;
-  for (size_t i = 2; i < replies; ++i) audience_per_target.push_back((*sized)[i].integer);
-  std::vector<members::UnknownTerm> unknown;
-  if (alert.parent_id().empty()) {
-    auto found = co_await members::find_unknown_terms(
-        redis_, members::terms(*members::parse_audience(alert.audience())));
-    if (!found) co_return unavailable();
-    unknown = std::move(*found);
-  }
+  auto measured = co_await measure_audience(redis_, breakdown_, alert);
+  if (!measured) co_return unavailable();
+  auto warnings = co_await preview_warnings(redis_, alert, measured->per_target);
+  if (!warnings) co_return unavailable();
 
-  const int64_t members = (*sized)[1].integer;
+  const int64_t members = measured->members;
   const int64_t threshold = config_.alerts().approval_threshold();
   AlertResponse response;
   *response.mutable_preview() =
-      make_preview(alert, breakdown->value(), pricing_from(config_), config_.time_zone(),
+      make_preview(alert, measured->breakdown, pricing_from(config_), config_.time_zone(),
                    config_.http().public_url());
-  for (const members::UnknownTerm& term : unknown) {
-    response.mutable_preview()->add_warnings(describe(term) +
-                                             ": that part of the audience reaches nobody");
-  }
-  for (std::string& warning : target_warnings(alert, audience_per_target)) {
+  for (std::string& warning : *warnings) {
     response.mutable_preview()->add_warnings(std::move(warning));
   }
   *response.mutable_alert() = alert;

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "alerts/alert_store.h"
+#include "alerts/draft_preview.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "dispatch/send_queue.h"
@@ -153,6 +154,16 @@ void add_alert_routes(http::Router& router, Services& services) {
                auto created = co_await store->create_followup(
                    request.path_params["id"], std::move(followup), *request.principal);
                co_return co_await created_with_preview(*store, std::move(created));
+             });
+
+  // The console's form asks this as the officer types (debounced): counts, texts,
+  // segments, cost and every problem creating it would meet, from the daemon's own rules.
+  auto drafts = std::make_shared<alerts::DraftPreviewer>(services.redis, services.config);
+  router.add("POST", "/v1/alerts:draft-preview", {.roles = officers, .needs_redis = true},
+             [drafts](Request& request) -> boost::asio::awaitable<Response> {
+               Alert draft;
+               if (auto malformed = read_body(request, &draft)) co_return *malformed;
+               co_return answer(200, co_await drafts->preview(std::move(draft)));
              });
 
   router.add("GET", "/v1/alerts", {.roles = readers, .needs_redis = true},

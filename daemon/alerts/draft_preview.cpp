@@ -1,0 +1,88 @@
+#include "alerts/draft_preview.h"
+
+#include <chrono>
+
+#include "alerts/alert_validation.h"
+#include "alerts/pricing.h"
+#include "members/audience.h"
+#include "proto/config.pb.h"
+
+namespace tocsin::alerts {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Long enough to cover an officer typing a text; short enough that an import's new members
+// show within seconds.
+constexpr auto kMeasureTimeToLive = 10s;
+constexpr size_t kMeasuresKept = 32;
+
+void add_problem(DraftPreviewResponse& response, std::string field, std::string reason) {
+  ErrorResponse* problem = response.add_problems();
+  problem->set_field(std::move(field));
+  problem->set_error(std::move(reason));
+}
+
+Refusal unavailable() { return {503, "Redis is unavailable; try again shortly", ""}; }
+
+}  // namespace
+
+DraftPreviewer::DraftPreviewer(redis::Client& redis, const config::Config& config)
+    : redis_(redis),
+      config_(config),
+      audience_(redis),
+      breakdown_(redis),
+      measures_(kMeasureTimeToLive, kMeasuresKept) {}
+
+boost::asio::awaitable<Outcome<DraftPreviewResponse>> DraftPreviewer::preview(Alert draft) {
+  // A draft of the console is a new alert: children are made by the daemon only.
+  draft.clear_parent_id();
+  draft.clear_target_group();
+  draft.clear_wave_index();
+  DraftPreviewResponse response;
+  const int64_t threshold = config_.alerts().approval_threshold();
+  response.set_approval_threshold(threshold);
+  for (FieldProblem& problem : validate_alert(draft, std::chrono::system_clock::now())) {
+    add_problem(response, std::move(problem.field), std::move(problem.reason));
+  }
+
+  std::string audience_error;
+  const auto expression = members::parse_audience(draft.audience(), &audience_error);
+  if (!expression) {
+    add_problem(response, "audience", audience_error);
+    co_return response;
+  }
+  auto count = co_await audience_.count(*expression);
+  if (!count) co_return unavailable();
+  response.set_audience_members(count->members);
+  response.set_sms_reachable(count->sms_reachable);
+  response.set_email_reachable(count->email_reachable);
+  response.set_needs_second_approval(count->members > threshold);
+  if (count->members == 0) {
+    auto why = co_await why_nobody(redis_, *expression);
+    if (!why) co_return unavailable();
+    add_problem(response, "audience",
+                "the audience \"" + draft.audience() + "\" holds no member: " + *why);
+    co_return response;
+  }
+
+  const std::string key = measure_key(draft);
+  const auto now = MeasureCache::Clock::now();
+  std::optional<AudienceMeasure> measure = measures_.find(key, now);
+  if (!measure) {
+    auto measured = co_await measure_audience(redis_, breakdown_, draft);
+    if (!measured) co_return unavailable();
+    measure = std::move(*measured);
+    measures_.store(key, *measure, now);
+  }
+  auto warnings = co_await preview_warnings(redis_, draft, measure->per_target);
+  if (!warnings) co_return unavailable();
+  *response.mutable_preview() = make_preview(draft, measure->breakdown, pricing_from(config_),
+                                             config_.time_zone(), config_.http().public_url());
+  for (std::string& warning : *warnings) {
+    response.mutable_preview()->add_warnings(std::move(warning));
+  }
+  co_return response;
+}
+
+}  // namespace tocsin::alerts

@@ -1,0 +1,50 @@
+#pragma once
+// The audience measures of recent draft previews, kept a few seconds. The console asks for
+// a draft preview as the officer types (debounced), and most keystrokes change a text, not
+// whom it reaches: measuring 150,000 members again for each would cost Redis tens of
+// milliseconds a time while a blast may be running. A measure is reused only for the same
+// audience, channels, message languages and targets, and only while fresh: the draft
+// preview is a guide; the stored alert's preview and the send always measure anew.
+// Single-threaded, like the daemon's event loop.
+
+#include <chrono>
+#include <cstddef>
+#include <list>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "alerts/audience_measure.h"
+
+namespace tocsin::alerts {
+
+// What a measure depends on: the canonical audience, channels, the languages with a
+// message, and the targets' dimensions and folded values.
+std::string measure_key(const Alert& alert);
+
+class MeasureCache {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  MeasureCache(Clock::duration time_to_live, size_t capacity)
+      : time_to_live_(time_to_live), capacity_(capacity) {}
+
+  std::optional<AudienceMeasure> find(const std::string& key, Clock::time_point now);
+  // Replaces an older measure under the same key; past capacity the least recently stored
+  // goes.
+  void store(const std::string& key, AudienceMeasure measure, Clock::time_point now);
+
+ private:
+  struct Entry {
+    AudienceMeasure measure;
+    Clock::time_point stored_at;
+    std::list<std::string>::iterator age;  // its place in order_
+  };
+
+  Clock::duration time_to_live_;
+  size_t capacity_;
+  std::map<std::string, Entry> entries_;
+  std::list<std::string> order_;  // keys, the oldest first
+};
+
+}  // namespace tocsin::alerts
