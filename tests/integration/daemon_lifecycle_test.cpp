@@ -110,8 +110,13 @@ TEST(DaemonLifecycle, WaitsForRedisToLoadItsDataBeforeLoadingScripts) {
   EXPECT_NE(log.find("event=redis_loading "), std::string::npos) << log;
   EXPECT_NE(log.find("event=redis_loaded "), std::string::npos) << log;
 
-  // The scripts are loaded: creating and approving an alert run two of them.
+  // The scripts are loaded: importing a member, creating and approving an alert run them.
   const std::vector<std::string> auth = {"Authorization: Bearer " + admin};
+  auto imported = http_request("POST", daemon.base_url() + "/v1/members:import",
+                               "Numéro de membre,Prénom,Nom,Cellulaire,Langue,Région\n"
+                               "1,Marie,A,819-555-0101,fr,Estrie\n",
+                               {"Authorization: Bearer " + admin, "Content-Type: text/csv"});
+  ASSERT_EQ(imported.status, 200) << imported.body;
   const std::string alert =
       R"({"kind":"INFORMATION","title":"Après le redémarrage","audience":"all",)"
       R"("channels":"SMS","messages":{"fr":{"sms":"Info {code}"}},)"
