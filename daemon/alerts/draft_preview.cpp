@@ -52,32 +52,36 @@ boost::asio::awaitable<Outcome<DraftPreviewResponse>> DraftPreviewer::preview(Al
     add_problem(response, "audience", audience_error);
     co_return response;
   }
-  auto count = co_await audience_.count(*expression);
-  if (!count) co_return unavailable();
-  response.set_audience_members(count->members);
-  response.set_sms_reachable(count->sms_reachable);
-  response.set_email_reachable(count->email_reachable);
-  response.set_needs_second_approval(count->members > threshold);
-  if (count->members == 0) {
+  const std::string key = measure_key(draft);
+  const auto now = MeasureCache::Clock::now();
+  std::optional<DraftMeasure> known = measures_.find(key, now);
+  if (!known) {
+    auto count = co_await audience_.count(*expression);
+    if (!count) co_return unavailable();
+    known = DraftMeasure{.count = std::move(*count)};
+    if (known->count.members > 0) {
+      auto measured = co_await measure_audience(redis_, breakdown_, draft);
+      if (!measured) co_return unavailable();
+      known->measure = std::move(*measured);
+    }
+    measures_.store(key, *known, now);
+  }
+  const members::AudienceCount& count = known->count;
+  response.set_audience_members(count.members);
+  response.set_sms_reachable(count.sms_reachable);
+  response.set_email_reachable(count.email_reachable);
+  response.set_needs_second_approval(count.members > threshold);
+  if (!known->measure) {
     auto why = co_await why_nobody(redis_, *expression);
     if (!why) co_return unavailable();
     add_problem(response, "audience",
                 "the audience \"" + draft.audience() + "\" holds no member: " + *why);
     co_return response;
   }
-
-  const std::string key = measure_key(draft);
-  const auto now = MeasureCache::Clock::now();
-  std::optional<AudienceMeasure> measure = measures_.find(key, now);
-  if (!measure) {
-    auto measured = co_await measure_audience(redis_, breakdown_, draft);
-    if (!measured) co_return unavailable();
-    measure = std::move(*measured);
-    measures_.store(key, *measure, now);
-  }
-  auto warnings = co_await preview_warnings(redis_, draft, measure->per_target);
+  const AudienceMeasure& measure = *known->measure;
+  auto warnings = co_await preview_warnings(redis_, draft, measure.per_target);
   if (!warnings) co_return unavailable();
-  *response.mutable_preview() = make_preview(draft, measure->breakdown, pricing_from(config_),
+  *response.mutable_preview() = make_preview(draft, measure.breakdown, pricing_from(config_),
                                              config_.time_zone(), config_.http().public_url());
   for (std::string& warning : *warnings) {
     response.mutable_preview()->add_warnings(std::move(warning));

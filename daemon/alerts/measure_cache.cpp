@@ -23,7 +23,7 @@ std::string measure_key(const Alert& alert) {
   return key;
 }
 
-std::optional<AudienceMeasure> MeasureCache::find(const std::string& key, Clock::time_point now) {
+std::optional<DraftMeasure> MeasureCache::find(const std::string& key, Clock::time_point now) {
   const auto found = entries_.find(key);
   if (found == entries_.end()) return std::nullopt;
   if (now - found->second.stored_at >= time_to_live_) {
@@ -34,7 +34,7 @@ std::optional<AudienceMeasure> MeasureCache::find(const std::string& key, Clock:
   return found->second.measure;
 }
 
-void MeasureCache::store(const std::string& key, AudienceMeasure measure, Clock::time_point now) {
+void MeasureCache::store(const std::string& key, DraftMeasure measure, Clock::time_point now) {
   if (capacity_ == 0) return;
   if (const auto found = entries_.find(key); found != entries_.end()) {
     order_.erase(found->second.age);

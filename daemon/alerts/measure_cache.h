@@ -1,10 +1,10 @@
 #pragma once
-// The audience measures of recent draft previews, kept a few seconds. The console asks for
-// a draft preview as the officer types (debounced), and most keystrokes change a text, not
-// whom it reaches: measuring 150,000 members again for each would cost Redis tens of
-// milliseconds a time while a blast may be running. A measure is reused only for the same
-// audience, channels, message languages and targets, and only while fresh: the draft
-// preview is a guide; the stored alert's preview and the send always measure anew.
+// The audience counts and measures of recent draft previews, kept a few seconds. The
+// console asks for a draft preview as the officer types (debounced), and most keystrokes
+// change a text, not whom it reaches: counting 150,000 members again for each would cost
+// Redis tens of milliseconds a time while a blast may be running. A measure is reused only
+// for the same audience, channels, message languages and targets, and only while fresh:
+// the draft preview is a guide; the stored alert's preview and the send always count anew.
 // Single-threaded, like the daemon's event loop.
 
 #include <chrono>
@@ -15,8 +15,16 @@
 #include <string>
 
 #include "alerts/audience_measure.h"
+#include "members/audience_counter.h"
 
 namespace tocsin::alerts {
+
+// What a draft preview reads of its audience: the counts, and the measure when it holds
+// members.
+struct DraftMeasure {
+  members::AudienceCount count;
+  std::optional<AudienceMeasure> measure;
+};
 
 // What a measure depends on: the canonical audience, channels, the languages with a
 // message, and the targets' dimensions and folded values.
@@ -29,14 +37,14 @@ class MeasureCache {
   MeasureCache(Clock::duration time_to_live, size_t capacity)
       : time_to_live_(time_to_live), capacity_(capacity) {}
 
-  std::optional<AudienceMeasure> find(const std::string& key, Clock::time_point now);
+  std::optional<DraftMeasure> find(const std::string& key, Clock::time_point now);
   // Replaces an older measure under the same key; past capacity the least recently stored
   // goes.
-  void store(const std::string& key, AudienceMeasure measure, Clock::time_point now);
+  void store(const std::string& key, DraftMeasure measure, Clock::time_point now);
 
  private:
   struct Entry {
-    AudienceMeasure measure;
+    DraftMeasure measure;
     Clock::time_point stored_at;
     std::list<std::string>::iterator age;  // its place in order_
   };

@@ -19,7 +19,11 @@ Alert draft(const std::string& audience) {
   return alert;
 }
 
-AudienceMeasure measure(int64_t members) { return AudienceMeasure{.members = members}; }
+DraftMeasure measure(int64_t members) {
+  DraftMeasure measure;
+  measure.count.members = members;
+  return measure;
+}
 
 TEST(AlertsMeasureCache, TheKeyIgnoresTextsButNotWhatTheMeasureDependsOn) {
   const Alert base = draft("region:Estrie AND sector:santé");
@@ -49,7 +53,7 @@ TEST(AlertsMeasureCache, AMeasureIsReusedOnlyWhileFresh) {
   const Clock::time_point start{};
   cache.store("a", measure(12), start);
   ASSERT_TRUE(cache.find("a", start + 9s));
-  EXPECT_EQ(cache.find("a", start + 9s)->members, 12);
+  EXPECT_EQ(cache.find("a", start + 9s)->count.members, 12);
   EXPECT_FALSE(cache.find("a", start + 10s));
   EXPECT_FALSE(cache.find("a", start + 1s)) << "an expired measure is dropped, not revived";
   EXPECT_FALSE(cache.find("b", start));
@@ -63,8 +67,8 @@ TEST(AlertsMeasureCache, PastCapacityTheOldestGoes) {
   cache.store("a", measure(3), start + 1s);  // stored again: now the newest
   cache.store("c", measure(4), start + 2s);
   EXPECT_FALSE(cache.find("b", start + 2s));
-  EXPECT_EQ(cache.find("a", start + 2s)->members, 3);
-  EXPECT_EQ(cache.find("c", start + 2s)->members, 4);
+  EXPECT_EQ(cache.find("a", start + 2s)->count.members, 3);
+  EXPECT_EQ(cache.find("c", start + 2s)->count.members, 4);
 }
 
 }  // namespace
