@@ -18,7 +18,9 @@ using http::error_response;
 using http::Request;
 using http::Response;
 
-Response unavailable() { return error_response(503, "Redis is unavailable; try again shortly"); }
+Response unavailable() {
+  return error_response(503, "Redis is unavailable; try again shortly");
+}
 
 AccountView view_of(const AccountRecord& record) {
   AccountView view;

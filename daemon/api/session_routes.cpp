@@ -1,4 +1,4 @@
-// Signing in by a one-time code, and out (daemon/README.md, "People sign in with a code").
+// Signing in by a one-time code, and out (README.md, "Accounts and sign-in").
 // The two sign-in routes are public: they answer the same whether or not an account has
 // the address, so they do not tell who has one.
 
@@ -8,7 +8,6 @@
 #include "alerts/sms_encoding.h"
 #include "api/routes.h"
 #include "api/services.h"
-#include "util/clock.h"
 #include "auth/account_store.h"
 #include "auth/one_time_code.h"
 #include "auth/role_proto.h"
@@ -24,6 +23,7 @@
 #include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "util/clock.h"
 
 namespace tocsin::api {
 namespace {
@@ -32,7 +32,9 @@ using http::error_response;
 using http::Request;
 using http::Response;
 
-Response unavailable() { return error_response(503, "Redis is unavailable; try again shortly"); }
+Response unavailable() {
+  return error_response(503, "Redis is unavailable; try again shortly");
+}
 
 // A mobile (to E.164) or an email (to lower case) as the account would hold it.
 struct Address {
@@ -67,13 +69,22 @@ bool secure_cookie(const Services& services) {
   return services.config.http().public_url().starts_with("https://");
 }
 
-// An audit entry outside a transaction (a refused sign-in changes nothing else).
-boost::asio::awaitable<void> audit(Services& services, std::string actor, std::string action,
-                                   std::string subject, std::string detail) {
-  redis::Command add{"XADD",  "audit",          "*",     "actor",          std::move(actor),
-                     "action", std::move(action), "subject", std::move(subject), "detail",
-                     std::move(detail)};
-  co_await services.redis.exec(std::move(add));
+// An audit entry outside a transaction (a refused sign-in changes nothing else). Callers
+// build it before their co_await: g++ 12 mishandles temporaries (a conditional's above
+// all) in co_await operands.
+redis::Command audit_entry(std::string actor, std::string action, std::string subject,
+                           std::string detail) {
+  return {"XADD",
+          "audit",
+          "*",
+          "actor",
+          std::move(actor),
+          "action",
+          std::move(action),
+          "subject",
+          std::move(subject),
+          "detail",
+          std::move(detail)};
 }
 
 template <class Message>
@@ -100,14 +111,16 @@ boost::asio::awaitable<Response> request_code(Services& services, Request& reque
   if (!address) {
     co_return error_response(400, "not a mobile number or an email address: " + error, "address");
   }
-  auto client_count = co_await services.sessions.count("code:client:" + request.client);
+  const std::string client_counter = "code:client:" + request.client;
+  auto client_count = co_await services.sessions.count(client_counter);
   if (!client_count) co_return unavailable();
   auto account = co_await services.accounts.find_by_address(address->normalized);
   if (!account) co_return unavailable();
   const bool can_sign_in = *account && !(*account)->disabled();
   int64_t account_count = 0;
   if (can_sign_in) {
-    auto counted = co_await services.sessions.count("code:account:" + (*account)->id());
+    const std::string account_counter = "code:account:" + (*account)->id();
+    auto counted = co_await services.sessions.count(account_counter);
     if (!counted) co_return unavailable();
     account_count = *counted;
   }
@@ -115,12 +128,14 @@ boost::asio::awaitable<Response> request_code(Services& services, Request& reque
     // One audit entry per window and limit, not one per refused request.
     const int64_t over = *scope == auth::LimitScope::client ? *client_count : account_count;
     const int64_t limit = *scope == auth::LimitScope::client ? auth::kCodeRequestsPerClient
-                                                              : auth::kCodeRequestsPerAccount;
+                                                             : auth::kCodeRequestsPerAccount;
     if (over == limit + 1) {
-      co_await audit(services, can_sign_in ? (*account)->name() : "unknown",
-                     "sign_in.limited", can_sign_in ? (*account)->id() : "",
-                     std::string("limit=code_requests_per_") +
-                         (*scope == auth::LimitScope::client ? "client" : "account"));
+      redis::Command entry =
+          audit_entry(can_sign_in ? (*account)->name() : "unknown", "sign_in.limited",
+                      can_sign_in ? (*account)->id() : "",
+                      std::string("limit=code_requests_per_") +
+                          (*scope == auth::LimitScope::client ? "client" : "account"));
+      co_await services.redis.exec(std::move(entry));
     }
     co_return limited(*scope, false);
   }
@@ -128,9 +143,10 @@ boost::asio::awaitable<Response> request_code(Services& services, Request& reque
     const AccountRecord& who = **account;
     const std::string code = auth::generate_code();
     const std::string salt = auth::generate_salt();
-    auto stored = co_await services.sessions.store_code(
-        who, auth::hash_code(salt, code), salt, services.clock.now_ms() + auth::kCodeLifetimeMs,
-        address->channel);
+    const std::string hash = auth::hash_code(salt, code);
+    const int64_t expires_at_ms = services.clock.now_ms() + auth::kCodeLifetimeMs;
+    auto stored =
+        co_await services.sessions.store_code(who, hash, salt, expires_at_ms, address->channel);
     if (!stored) co_return unavailable();
     const auto words = auth::sign_in_message(code, body.language());
     adapters::OutgoingMessage message;
@@ -199,11 +215,14 @@ boost::asio::awaitable<Response> sign_in(Services& services, Request& request) {
   if (!auth::is_code_format(body.code())) {
     co_return error_response(400, "a sign-in code is 6 digits", "code");
   }
-  auto client_count = co_await services.sessions.count("attempt:client:" + request.client);
+  const std::string client_counter = "attempt:client:" + request.client;
+  auto client_count = co_await services.sessions.count(client_counter);
   if (!client_count) co_return unavailable();
   if (*client_count > auth::kAttemptsPerClient) {
     if (*client_count == auth::kAttemptsPerClient + 1) {
-      co_await audit(services, "unknown", "sign_in.limited", "", "limit=attempts_per_client");
+      redis::Command entry =
+          audit_entry("unknown", "sign_in.limited", "", "limit=attempts_per_client");
+      co_await services.redis.exec(std::move(entry));
     }
     co_return limited(auth::LimitScope::client, true);
   }
@@ -213,7 +232,8 @@ boost::asio::awaitable<Response> sign_in(Services& services, Request& request) {
   int attempt = 0;
   if (*account && !(*account)->disabled()) {
     const int64_t now_ms = services.clock.now_ms();
-    auto taken = co_await services.sessions.take_attempt((*account)->id(), now_ms);
+    const std::string account_id = (*account)->id();
+    auto taken = co_await services.sessions.take_attempt(account_id, now_ms);
     if (!taken) co_return unavailable();
     if (*taken) {
       attempt = (*taken)->attempt;
@@ -221,7 +241,7 @@ boost::asio::awaitable<Response> sign_in(Services& services, Request& request) {
       // The last allowed attempt deleted the code already; otherwise whoever deletes it
       // first wins, so a code signs in once.
       if (verdict == auth::CodeVerdict::accepted && attempt < auth::kAttemptsPerCode) {
-        auto spent = co_await services.sessions.spend_code((*account)->id());
+        auto spent = co_await services.sessions.spend_code(account_id);
         if (!spent) co_return unavailable();
         if (!*spent) verdict.reset();
       }
@@ -229,23 +249,22 @@ boost::asio::awaitable<Response> sign_in(Services& services, Request& request) {
   }
   if (verdict != auth::CodeVerdict::accepted) {
     const bool known = *account && !(*account)->disabled();
-    co_await audit(services, known ? (*account)->name() : "unknown", "sign_in.failed",
-                   known ? (*account)->id() : "",
-                   "reason=" + std::string(known ? verdict_name(verdict) : "unknown_address") +
-                       " channel=" + address->channel);
+    redis::Command entry = audit_entry(
+        known ? (*account)->name() : "unknown", "sign_in.failed", known ? (*account)->id() : "",
+        "reason=" + std::string(known ? verdict_name(verdict) : "unknown_address") +
+            " channel=" + address->channel);
+    co_await services.redis.exec(std::move(entry));
     spdlog::info("event=sign_in_failed account={} reason={}", known ? (*account)->id() : "-",
                  known ? verdict_name(verdict) : "unknown_address");
-    co_return error_response(401, failure_text(verdict.value_or(auth::CodeVerdict::exhausted),
-                                               attempt),
-                             "code");
+    co_return error_response(
+        401, failure_text(verdict.value_or(auth::CodeVerdict::exhausted), attempt), "code");
   }
   const AccountRecord& who = **account;
   auto session = co_await services.sessions.open(who);
   if (!session) co_return unavailable();
   spdlog::info("event=sign_in account={} channel={}", who.id(), address->channel);
-  const auto max_age = std::chrono::duration_cast<std::chrono::seconds>(
-                           services.sessions.limits().absolute)
-                           .count();
+  const auto max_age =
+      std::chrono::duration_cast<std::chrono::seconds>(services.sessions.limits().absolute).count();
   AccountView view;
   view.set_id(who.id());
   view.set_name(who.name());
@@ -275,7 +294,8 @@ boost::asio::awaitable<Response> sign_out(Services& services, Request& request, 
                everywhere ? "sign_out_everywhere" : "sign_out", who.account_id, *ended);
   Response response;
   response.body = "{\"sessionsEnded\":" + std::to_string(*ended) + "}";
-  response.headers.emplace_back("Set-Cookie", http::cleared_session_cookie(secure_cookie(services)));
+  response.headers.emplace_back("Set-Cookie",
+                                http::cleared_session_cookie(secure_cookie(services)));
   co_return response;
 }
 
@@ -289,12 +309,10 @@ void add_session_routes(http::Router& router, Services& services) {
   const http::RouteOptions anyone{
       .roles = {auth::Role::admin, auth::Role::executive, auth::Role::coordinator},
       .needs_redis = true};
-  router.add("POST", "/v1/session:sign-out", anyone, [&services](Request& request) {
-    return sign_out(services, request, false);
-  });
-  router.add("POST", "/v1/session:sign-out-everywhere", anyone, [&services](Request& request) {
-    return sign_out(services, request, true);
-  });
+  router.add("POST", "/v1/session:sign-out", anyone,
+             [&services](Request& request) { return sign_out(services, request, false); });
+  router.add("POST", "/v1/session:sign-out-everywhere", anyone,
+             [&services](Request& request) { return sign_out(services, request, true); });
 }
 
 }  // namespace tocsin::api

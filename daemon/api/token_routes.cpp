@@ -65,7 +65,8 @@ void add_token_routes(http::Router& router, Services& services) {
   router.add("GET", "/v1/tokens", admin_only,
              [&services](Request&) -> boost::asio::awaitable<Response> {
                auto tokens = co_await services.tokens.list();
-               if (!tokens) co_return error_response(503, "Redis is unavailable; try again shortly");
+               if (!tokens)
+                 co_return error_response(503, "Redis is unavailable; try again shortly");
                TokenListResponse list;
                for (const auto& listed : *tokens) {
                  TokenSummary* summary = list.add_tokens();
@@ -85,7 +86,8 @@ void add_token_routes(http::Router& router, Services& services) {
              [&services](Request& request) -> boost::asio::awaitable<Response> {
                const std::string id = request.path_params.at("id");
                auto revoked = co_await services.tokens.revoke(id, request.principal->name);
-               if (!revoked) co_return error_response(503, "Redis is unavailable; try again shortly");
+               if (!revoked)
+                 co_return error_response(503, "Redis is unavailable; try again shortly");
                if (!*revoked) {
                  co_return error_response(
                      404, "no token has the id " + id + " (tocsin token list shows them)", "id");

@@ -60,7 +60,9 @@ std::optional<AccountRecord> parse(const redis::Reply& reply) {
 
 }  // namespace
 
-std::string account_key(std::string_view id) { return "account:" + std::string(id); }
+std::string account_key(std::string_view id) {
+  return "account:" + std::string(id);
+}
 std::string account_address_key(std::string_view address) {
   return "account_address:" + std::string(address);
 }
@@ -84,10 +86,9 @@ boost::asio::awaitable<Result<CreateOutcome>> AccountStore::create(const NewAcco
   record.set_email(request.email);
   record.set_created_at_unix(now_unix());
   record.set_created_by(request.created_by);
-  std::vector<std::string> keys{
-      account_key(record.id()), "accounts",
-      request.mobile.empty() ? "" : account_address_key(request.mobile),
-      request.email.empty() ? "" : account_address_key(request.email)};
+  std::vector<std::string> keys{account_key(record.id()), "accounts",
+                                request.mobile.empty() ? "" : account_address_key(request.mobile),
+                                request.email.empty() ? "" : account_address_key(request.email)};
   std::vector<std::string> args{record.id(), record.SerializeAsString(), request.created_by,
                                 request.name, std::string(role_name(request.role))};
   auto reply = co_await redis_.eval(create_script(), std::move(keys), std::move(args));
@@ -137,7 +138,7 @@ boost::asio::awaitable<Result<std::optional<AccountRecord>>> AccountStore::find_
 }
 
 boost::asio::awaitable<Result<DisableOutcome>> AccountStore::disable(std::string id,
-                                                                      std::string by) {
+                                                                     std::string by) {
   auto current = co_await get(id);
   if (!current) co_return current.error();
   if (!*current) co_return DisableOutcome::not_found;

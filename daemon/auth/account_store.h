@@ -1,6 +1,6 @@
 #pragma once
-// Accounts of the people who sign in to the dashboard (daemon/README.md, "People sign in
-// with a code"), in Redis:
+// Accounts of the people who sign in to the dashboard (README.md, "Accounts and
+// sign-in"), in Redis:
 //   account:{id}               AccountRecord (protobuf bytes)
 //   accounts                   set of every account id
 //   account_address:{address}  the id of the account with that mobile (E.164) or email
@@ -53,8 +53,7 @@ class AccountStore {
   boost::asio::awaitable<Result<std::vector<AccountRecord>>> list();
   boost::asio::awaitable<Result<std::optional<AccountRecord>>> get(std::string id);
   // The account a normalized mobile or email belongs to.
-  boost::asio::awaitable<Result<std::optional<AccountRecord>>> find_by_address(
-      std::string address);
+  boost::asio::awaitable<Result<std::optional<AccountRecord>>> find_by_address(std::string address);
   // Marks it disabled and deletes all its sessions, in one script: its cookies stop
   // working at once.
   boost::asio::awaitable<Result<DisableOutcome>> disable(std::string id, std::string by);

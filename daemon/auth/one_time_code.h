@@ -1,5 +1,5 @@
 #pragma once
-// One-time sign-in codes (daemon/README.md, "People sign in with a code"): 6 digits from
+// One-time sign-in codes (README.md, "Accounts and sign-in"): 6 digits from
 // the OS CSPRNG, stored only as a salted SHA-256, compared in constant time, judged by a
 // pure rule so the limits can be tested without Redis. Pure apart from the random source.
 

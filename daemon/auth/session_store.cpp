@@ -86,8 +86,8 @@ std::string session_key(std::string_view session_id) {
 
 SessionStore::SessionStore(redis::Client& redis, AccountStore& accounts, SessionLimits limits)
     : redis_(redis), accounts_(accounts), limits_(limits) {
-  for (const auto* script : {&count_script(), &attempt_script(), &touch_script(),
-                             &close_all_script()}) {
+  for (const auto* script :
+       {&count_script(), &attempt_script(), &touch_script(), &close_all_script()}) {
     redis_.load_on_connect(*script);
   }
 }
@@ -160,7 +160,8 @@ boost::asio::awaitable<Result<std::string>> SessionStore::open(const AccountReco
   const std::string key = session_key(id);
   const int64_t absolute_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(limits_.absolute).count();
-  const int64_t idle_ms = std::chrono::duration_cast<std::chrono::milliseconds>(limits_.idle).count();
+  const int64_t idle_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(limits_.idle).count();
   std::vector<redis::Command> commands{
       {"MULTI"},
       {"HSET", key, "account", account.id(), "expires_at_ms",

@@ -1,6 +1,5 @@
 #pragma once
-// Sign-in codes and dashboard sessions in Redis (daemon/README.md, "People sign in with a
-// code"):
+// Sign-in codes and dashboard sessions in Redis (README.md, "Accounts and sign-in"):
 //   sign_in_code:{account id}   hash: hash, salt, expires_at_ms, attempts. One live code per
 //                               account; a new one replaces it. Expires in Redis a minute
 //                               after its expires_at_ms (the daemon judges by the latter).
@@ -45,9 +44,9 @@ class SessionStore {
 
   // Stores a new code for the account (replacing any), with an audit entry naming the
   // channel (never the code or the address).
-  boost::asio::awaitable<Result<bool>> store_code(const AccountRecord& account,
-                                                  std::string hash, std::string salt,
-                                                  int64_t expires_at_ms, std::string channel);
+  boost::asio::awaitable<Result<bool>> store_code(const AccountRecord& account, std::string hash,
+                                                  std::string salt, int64_t expires_at_ms,
+                                                  std::string channel);
   // Counts one attempt on the account's code and returns it with that attempt's number;
   // nullopt when the account has no code. An expired code comes back as attempt 0,
   // uncounted: nothing changes when there is no code to try or it is past `now_ms`.

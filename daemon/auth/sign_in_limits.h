@@ -1,7 +1,7 @@
 #pragma once
-// How often someone may ask for a sign-in code or try one (daemon/README.md, "People sign
-// in with a code"). Counted in Redis in fixed one-hour windows starting at the first
-// request; these decide from the counts, without I/O.
+// How often someone may ask for a sign-in code or try one (README.md, "Accounts and
+// sign-in"). Counted in Redis in fixed one-hour windows starting at the first request;
+// these decide from the counts, without I/O.
 
 #include <cstdint>
 #include <optional>

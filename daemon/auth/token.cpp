@@ -28,7 +28,9 @@ std::string random_base64url(size_t bytes) {
   return out;
 }
 
-std::string generate_token() { return "tcs_" + random_base64url(32); }
+std::string generate_token() {
+  return "tcs_" + random_base64url(32);
+}
 
 std::string hash_token(std::string_view token) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};

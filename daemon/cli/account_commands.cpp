@@ -43,13 +43,15 @@ void add_account_commands(CLI::App& app, const Context& context) {
   auto regions = std::make_shared<std::vector<std::string>>();
   auto* create = account->add_subcommand(
       "create", "create an account; its holder signs in with a code sent to the mobile or email");
-  create->add_option_function<std::string>(
-            "--name", [request](const std::string& v) { request->set_name(v); },
-            "the person's name (shown on the dashboard and in the audit)")
+  create
+      ->add_option_function<std::string>(
+          "--name", [request](const std::string& v) { request->set_name(v); },
+          "the person's name (shown on the dashboard and in the audit)")
       ->required();
-  create->add_option_function<std::string>(
-            "--role", [request](const std::string& v) { request->set_role(v); },
-            "admin, executive or coordinator")
+  create
+      ->add_option_function<std::string>(
+          "--role", [request](const std::string& v) { request->set_role(v); },
+          "admin, executive or coordinator")
       ->required()
       ->check(CLI::IsMember({"admin", "executive", "coordinator"}));
   create->add_option("--region", *regions, "a region a coordinator may see (repeat for several)");

@@ -61,9 +61,9 @@ void add_token_commands(CLI::App& app, const Context& context) {
     std::vector<TextRow> rows{{"ID", "NAME", "ROLE", "REGIONS", "CREATED BY"}};
     for (const auto& summary : tokens.tokens()) {
       std::string regions;
-      for (const auto& region : summary.regions()) regions += (regions.empty() ? "" : ", ") + region;
-      rows.push_back(
-          {summary.id(), summary.name(), summary.role(), regions, summary.created_by()});
+      for (const auto& region : summary.regions())
+        regions += (regions.empty() ? "" : ", ") + region;
+      rows.push_back({summary.id(), summary.name(), summary.role(), regions, summary.created_by()});
     }
     write_columns(std::cout, rows);
   });

@@ -109,8 +109,8 @@ void check_dispatch(const DispatchConfig& dispatch, checks::Problems* problems) 
                         problems);
 }
 
-// Validate runs on the config as written and again after defaults: compare the values
-// zero stands for, so "idle 20160 min" alone is checked against the 168 h default.
+// Zero stands for a default: compare the values meant, so an idle limit given alone is
+// checked against the default absolute one.
 void check_sessions(const AuthConfig& auth, checks::Problems* problems) {
   checks::integer_range(auth.session_idle_minutes(), limits::kSessionIdleMinutes,
                         "auth.session_idle_minutes", problems);

@@ -1,5 +1,5 @@
 #pragma once
-// The dashboard's session cookie (daemon/README.md, "People sign in with a code"): read
+// The dashboard's session cookie (README.md, "Accounts and sign-in"): read
 // from a Cookie header, and the Set-Cookie values that open and end it. Pure.
 
 #include <cstdint>

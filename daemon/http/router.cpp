@@ -146,7 +146,8 @@ boost::asio::awaitable<std::optional<Response>> Router::check_access(const Route
   Result<std::optional<auth::Principal>> principal = std::optional<auth::Principal>();
   if (cookie) {
     std::optional<Response> refusal;
-    principal = co_await check_session(request, std::string(*cookie), &refusal);
+    std::string session_id(*cookie);
+    principal = co_await check_session(request, std::move(session_id), &refusal);
     if (refusal) co_return std::move(*refusal);
   } else {
     if (header.size() <= scheme.size() || !header.starts_with(scheme)) {

@@ -41,7 +41,7 @@ struct RouteOptions {
 using Authenticator =
     std::function<boost::asio::awaitable<Result<std::optional<auth::Principal>>>(std::string)>;
 
-// Dashboard sessions (daemon/README.md, "People sign in with a code"): a request without
+// Dashboard sessions (README.md, "Accounts and sign-in"): a request without
 // an Authorization header may carry the session cookie instead.
 struct SessionAuthentication {
   // The session id from the cookie -> its principal (reads only), as Authenticator.

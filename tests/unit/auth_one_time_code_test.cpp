@@ -12,7 +12,9 @@ constexpr int64_t kNow = 1'700'000'000'000;
 
 CodeAttempt stored(const std::string& code, int attempt, int64_t expires_at_ms = kNow + 1000) {
   const std::string salt = generate_salt();
-  return {.attempt = attempt, .expires_at_ms = expires_at_ms, .hash = hash_code(salt, code),
+  return {.attempt = attempt,
+          .expires_at_ms = expires_at_ms,
+          .hash = hash_code(salt, code),
           .salt = salt};
 }
 
@@ -49,8 +51,7 @@ TEST(OneTimeCode, TheHashIsSaltedAndHoldsNoDigitsOfTheCode) {
 TEST(OneTimeCode, TheRightCodeInTimeIsAccepted) {
   EXPECT_EQ(judge_code(stored("424242", 1), "424242", kNow), CodeVerdict::accepted);
   // The last allowed attempt is still judged.
-  EXPECT_EQ(judge_code(stored("424242", kAttemptsPerCode), "424242", kNow),
-            CodeVerdict::accepted);
+  EXPECT_EQ(judge_code(stored("424242", kAttemptsPerCode), "424242", kNow), CodeVerdict::accepted);
 }
 
 TEST(OneTimeCode, AWrongCodeIsWrong) {
