@@ -1,10 +1,10 @@
 #include <spdlog/spdlog.h>
 
+#include "api/account_view.h"
 #include "api/holder_check.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "auth/account_store.h"
-#include "auth/role_proto.h"
 #include "http/json.h"
 #include "http/router.h"
 #include "log/log.h"
@@ -20,21 +20,6 @@ using http::Response;
 
 Response unavailable() {
   return error_response(503, "Redis is unavailable; try again shortly");
-}
-
-AccountView view_of(const AccountRecord& record) {
-  AccountView view;
-  view.set_id(record.id());
-  view.set_name(record.name());
-  const auto role = auth::role_from_proto(record.role());
-  view.set_role(role ? std::string(auth::role_name(*role)) : "unknown");
-  *view.mutable_regions() = record.regions();
-  view.set_mobile(record.mobile());
-  view.set_email(record.email());
-  view.set_created_at_unix(record.created_at_unix());
-  view.set_created_by(record.created_by());
-  view.set_disabled(record.disabled());
-  return view;
 }
 
 Response json(unsigned status, const google::protobuf::Message& message) {
@@ -96,7 +81,7 @@ void add_account_routes(http::Router& router, Services& services) {
                spdlog::info("event=account_created account={} role={} by={}",
                             outcome->created->id(), auth::role_name(*role),
                             log::quote(request.principal->name));
-               co_return json(201, view_of(*outcome->created));
+               co_return json(201, account_view(*outcome->created));
              });
 
   router.add("GET", "/v1/accounts", admin_only,
@@ -104,7 +89,7 @@ void add_account_routes(http::Router& router, Services& services) {
                auto accounts = co_await services.accounts.list();
                if (!accounts) co_return unavailable();
                AccountListResponse list;
-               for (const auto& record : *accounts) *list.add_accounts() = view_of(record);
+               for (const auto& record : *accounts) *list.add_accounts() = account_view(record);
                co_return json(200, list);
              });
 
@@ -125,7 +110,7 @@ void add_account_routes(http::Router& router, Services& services) {
                auto record = co_await services.accounts.get(id);
                if (!record) co_return unavailable();
                if (!*record) co_return error_response(404, "the account was deleted meanwhile");
-               co_return json(200, view_of(**record));
+               co_return json(200, account_view(**record));
              });
 }
 

@@ -6,11 +6,11 @@
 
 #include "adapters/gateway.h"
 #include "alerts/sms_encoding.h"
+#include "api/account_view.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "auth/account_store.h"
 #include "auth/one_time_code.h"
-#include "auth/role_proto.h"
 #include "auth/session_store.h"
 #include "auth/sign_in_limits.h"
 #include "auth/sign_in_message.h"
@@ -265,12 +265,10 @@ boost::asio::awaitable<Response> sign_in(Services& services, Request& request) {
   spdlog::info("event=sign_in account={} channel={}", who.id(), address->channel);
   const auto max_age =
       std::chrono::duration_cast<std::chrono::seconds>(services.sessions.limits().absolute).count();
-  AccountView view;
-  view.set_id(who.id());
-  view.set_name(who.name());
-  const auto role = auth::role_from_proto(who.role());
-  view.set_role(role ? std::string(auth::role_name(*role)) : "unknown");
-  *view.mutable_regions() = who.regions();
+  // Who signed in, without the addresses: the page has no use for them.
+  AccountView view = account_view(who);
+  view.clear_mobile();
+  view.clear_email();
   Response response;
   response.status = 201;
   response.body = http::to_json(view);
