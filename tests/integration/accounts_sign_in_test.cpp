@@ -12,6 +12,7 @@
 #include <regex>
 #include <sstream>
 
+#include "auth/token.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/mime_decode.h"
@@ -499,6 +500,62 @@ TEST_F(AccountsSignIn, ARevokedTokenIsRefused) {
                 .status,
             404);
   EXPECT_TRUE(audited("token.revoke"));
+}
+
+// auth.session_idle_minutes and session_absolute_hours reach Redis: the session's key
+// expires after the idle limit, each admitted request renews it, never past the absolute
+// expiry the session holds.
+TEST(AccountsSessionLimits, IdleAndAbsoluteExpiryComeFromTheConfig) {
+  TempDir dir;
+  const auto sms = dir.path() / "sms.jsonl";
+  RedisServer redis;
+  DaemonProcess daemon(
+      {.redis_url = redis.url(),
+       .extra_config = "auth { session_idle_minutes: 5 session_absolute_hours: 1 }\n"
+                       "gateways { name: \"sms\" rate_per_second: 50 file { "
+                       "channel: \"sms\" path: \"" +
+                       sms.string() + "\" } }\n"});
+  ASSERT_TRUE(
+      eventually([&] { return http_get(daemon.base_url() + "/readyz").status == 200; }, 5s));
+  const std::string admin = daemon.bootstrap_admin("ops");
+  const auto texts = [&] {
+    std::vector<std::string> lines;
+    std::ifstream in(sms);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+  };
+  const int64_t before_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+  const std::string id =
+      session_by_code(daemon, admin, R"({"name":"Luc","role":"executive","mobile":"+15145550101"})",
+                      "+15145550101", texts);
+  ASSERT_FALSE(id.empty());
+  RedisSync sync(redis.port());
+  const std::string key = "session:" + auth::hash_token(id);
+  const int64_t first_ttl = sync.integer({"PTTL", key});
+  EXPECT_GT(first_ttl, 4 * 60'000);
+  EXPECT_LE(first_ttl, 5 * 60'000);
+  const int64_t expires_at_ms = std::stoll(sync.text({"HGET", key, "expires_at_ms"}));
+  EXPECT_GE(expires_at_ms, before_ms + 3'600'000);
+  EXPECT_LT(expires_at_ms, before_ms + 3'600'000 + 60'000);
+
+  // An admitted request renews the idle limit: shorten it by hand, then use the session.
+  sync.command({"PEXPIRE", key, "1000"});
+  ASSERT_EQ(http_get(daemon.base_url() + "/v1/status", {"Cookie: tocsin_session=" + id}).status,
+            200);
+  EXPECT_GT(sync.integer({"PTTL", key}), 4 * 60'000);
+  // Near its absolute expiry, it is renewed only up to it.
+  const int64_t soon_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count() +
+                          30'000;
+  sync.command({"HSET", key, "expires_at_ms", std::to_string(soon_ms)});
+  ASSERT_EQ(http_get(daemon.base_url() + "/v1/status", {"Cookie: tocsin_session=" + id}).status,
+            200);
+  const int64_t last_ttl = sync.integer({"PTTL", key});
+  EXPECT_GT(last_ttl, 0);
+  EXPECT_LE(last_ttl, 30'000);
 }
 
 }  // namespace
