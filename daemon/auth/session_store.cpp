@@ -50,6 +50,24 @@ return {n, code[1] or '', code[2] or '', expires}
   return script;
 }
 
+// KEYS: the session, account_sessions. ARGV: account id, absolute expiry (ms), idle (ms),
+// actor, audit detail. Also forgets the account's sessions that expired by themselves, so
+// the set stays as small as the sessions alive.
+const redis::Script& open_script() {
+  static const redis::Script script(R"lua(
+for _, session in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  if redis.call('EXISTS', session) == 0 then redis.call('SREM', KEYS[2], session) end
+end
+redis.call('HSET', KEYS[1], 'account', ARGV[1], 'expires_at_ms', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('SADD', KEYS[2], KEYS[1])
+redis.call('XADD', 'audit', '*', 'actor', ARGV[4], 'action', 'session.sign_in',
+           'subject', ARGV[1], 'detail', ARGV[5])
+return 1
+)lua");
+  return script;
+}
+
 // KEYS: the session. ARGV: idle ms, now ms. Renews the idle TTL, never past the absolute
 // expiry.
 const redis::Script& touch_script() {
@@ -162,21 +180,13 @@ boost::asio::awaitable<Result<std::string>> SessionStore::open(const AccountReco
       std::chrono::duration_cast<std::chrono::milliseconds>(limits_.absolute).count();
   const int64_t idle_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(limits_.idle).count();
-  std::vector<redis::Command> commands{
-      {"MULTI"},
-      {"HSET", key, "account", account.id(), "expires_at_ms",
-       std::to_string(now_ms() + absolute_ms)},
-      {"PEXPIRE", key, std::to_string(std::min(idle_ms, absolute_ms))},
-      {"SADD", account_sessions_key(account.id()), key},
-      {"XADD", "audit", "*", "actor", account.name(), "action", "session.sign_in", "subject",
-       account.id(), "detail", "session=" + hash_token(id).substr(0, 16)},
-      {"EXEC"},
-  };
-  auto replies = co_await redis_.exec_pipeline(std::move(commands));
-  if (!replies) co_return replies.error();
-  if (replies->back().is_error() || replies->back().elements.size() != 4) {
-    co_return std::make_error_code(std::errc::io_error);
-  }
+  std::vector<std::string> keys{key, account_sessions_key(account.id())};
+  std::vector<std::string> args{account.id(), std::to_string(now_ms() + absolute_ms),
+                                std::to_string(std::min(idle_ms, absolute_ms)), account.name(),
+                                "session=" + hash_token(id).substr(0, 16)};
+  auto reply = co_await redis_.eval(open_script(), std::move(keys), std::move(args));
+  if (!reply) co_return reply.error();
+  if (reply->is_error()) co_return std::make_error_code(std::errc::io_error);
   co_return id;
 }
 

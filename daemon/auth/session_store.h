@@ -6,7 +6,9 @@
 //   sign_in_count:{what}:{who}  a counter of code requests or attempts in its hour
 //   session:{sha256 of its id}  hash: account, expires_at_ms (absolute); its Redis TTL is
 //                               the idle limit, renewed on use, never past expires_at_ms
-//   account_sessions:{id}       the session keys of an account (account_store.h)
+//   account_sessions:{id}       the session keys of an account (account_store.h); the
+//                               keys of sessions expired meanwhile leave it at its next
+//                               sign-in
 // The session id itself (256 random bits) lives only in the browser's cookie.
 
 #include <boost/asio/awaitable.hpp>

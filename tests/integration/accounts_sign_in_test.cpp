@@ -405,6 +405,21 @@ TEST_F(AccountsSignIn, SigningOutEndsOnlyThatSession) {
   EXPECT_TRUE(audited("session.sign_out"));
 }
 
+TEST_F(AccountsSignIn, SessionsThatExpiredLeaveTheAccountsSetAtTheNextSignIn) {
+  const std::string luc = create_luc();
+  const auto key_of = [](const std::string& cookie) {
+    return "session:" + auth::hash_token(cookie.substr(std::string("tocsin_session=").size()));
+  };
+  const std::string first = signed_in(kLucMobile, 1);
+  const std::string second = signed_in(kLucMobile, 2);
+  RedisSync redis(redis_.port());
+  redis.command({"DEL", key_of(first)});  // as its idle limit would
+  const std::string third = signed_in(kLucMobile, 3);
+  EXPECT_EQ(redis.text({"SORT", "account_sessions:" + luc, "ALPHA"}),
+            std::min(key_of(second), key_of(third)) + "\n" +
+                std::max(key_of(second), key_of(third)) + "\n");
+}
+
 TEST_F(AccountsSignIn, ASessionOfADisabledAccountIsRefusedAtOnce) {
   const std::string luc = create_luc();
   const std::string cookie = signed_in(kLucMobile, 1);
