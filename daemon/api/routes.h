@@ -11,8 +11,13 @@ struct Services;
 
 // GET /healthz /readyz /metrics, GET /v1/status
 void add_system_routes(http::Router& router, Services& services);
-// POST /v1/tokens
+// POST /v1/tokens, GET /v1/tokens, POST /v1/tokens/{id}:revoke
 void add_token_routes(http::Router& router, Services& services);
+// POST /v1/accounts, GET /v1/accounts, POST /v1/accounts/{id}:disable
+void add_account_routes(http::Router& router, Services& services);
+// POST /v1/sessions:code, POST /v1/sessions (sign in by code),
+// POST /v1/session:sign-out, POST /v1/session:sign-out-everywhere
+void add_session_routes(http::Router& router, Services& services);
 // POST /v1/members:import, GET /v1/members:count
 void add_member_routes(http::Router& router, Services& services);
 // POST /v1/alerts, GET /v1/alerts, GET /v1/alerts/{id}, GET /v1/alerts/{id}/preview,
@@ -33,6 +38,8 @@ void add_dashboard_routes(http::Router& router, Services& services);
 inline void add_all_routes(http::Router& router, Services& services) {
   add_system_routes(router, services);
   add_token_routes(router, services);
+  add_account_routes(router, services);
+  add_session_routes(router, services);
   add_member_routes(router, services);
   add_alert_routes(router, services);
   add_hook_routes(router, services);

@@ -16,6 +16,8 @@ class Scheduler;
 }
 namespace tocsin::auth {
 class TokenStore;
+class AccountStore;
+class SessionStore;
 }
 namespace tocsin::metrics {
 class Registry;
@@ -29,6 +31,7 @@ class ReceiptStore;
 }
 namespace tocsin::adapters {
 class Gateway;
+struct OutgoingMessage;
 }
 namespace tocsin::replies {
 class InboundStore;
@@ -55,6 +58,11 @@ struct Services {
   schedule::Scheduler& scheduler;
   // Whether a channel's gateways send delivery receipts ("sms", "email"), for the turnout.
   std::function<bool(std::string_view channel)> channel_has_receipts;
+  // People's accounts, and their sign-in codes and dashboard sessions.
+  auth::AccountStore& accounts;
+  auth::SessionStore& sessions;
+  // Sends one message outside any alert, ahead of alert traffic (a sign-in code).
+  std::function<void(adapters::OutgoingMessage)> send_direct;
 };
 
 }  // namespace tocsin::api

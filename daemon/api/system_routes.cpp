@@ -84,6 +84,7 @@ void add_system_routes(http::Router& router, Services& services) {
                  status.add_region_names(std::move(name));
                }
                status.set_time_zone(services.config.time_zone());
+               status.set_session(!request.principal->session_key.empty());
                Response response;
                response.body = http::to_json(status);
                co_return response;

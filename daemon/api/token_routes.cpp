@@ -1,18 +1,15 @@
 #include <spdlog/spdlog.h>
 
+#include "api/holder_check.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "auth/role_proto.h"
 #include "auth/token_store.h"
 #include "http/json.h"
 #include "http/router.h"
 #include "log/log.h"
-#include "redis/client.h"
-#include "members/audience_program.h"
-#include "members/text_fold.h"
-#include "members/unknown_terms.h"
 #include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
-#include "util/control_characters.h"
 
 namespace tocsin::api {
 namespace {
@@ -21,63 +18,19 @@ using http::error_response;
 using http::Request;
 using http::Response;
 
-constexpr size_t max_name_length = 100;
-
-// Checks the request; returns an error response, or nullopt when it is good.
-std::optional<Response> check(const CreateTokenRequest& body, std::optional<auth::Role> role) {
-  if (body.name().empty()) return error_response(400, "a token needs a name", "name");
-  if (body.name().size() > max_name_length) {
-    return error_response(400, "name is longer than 100 characters", "name");
-  }
-  // The name is printed wherever its holder acted (tocsin alert list, the audit).
-  if (const auto found = find_control_character(body.name())) {
-    return error_response(400, "name " + describe(*found), "name");
-  }
-  if (!role) {
-    return error_response(400, "role must be admin, executive or coordinator", "role");
-  }
-  if (*role == auth::Role::coordinator && body.regions().empty()) {
-    return error_response(400, "a coordinator token needs at least one region", "regions");
-  }
-  if (*role != auth::Role::coordinator && !body.regions().empty()) {
-    return error_response(400, "only coordinator tokens are limited to regions", "regions");
-  }
-  for (const auto& region : body.regions()) {
-    if (region.empty() || region.size() > max_name_length) {
-      return error_response(400, "a region name must be 1 to 100 characters", "regions");
-    }
-    if (const auto found = find_control_character(region)) {
-      return error_response(400, "a region name " + describe(*found), "regions");
-    }
-  }
-  return std::nullopt;
-}
-
-// The refusal of regions no member has ("estri" for "estrie"): a coordinator limited to
-// one would see nothing. nullopt when every region is known, or when no roster has been
-// imported yet (nothing to check against: the first tokens often come before the roster).
-boost::asio::awaitable<std::optional<Response>> refuse_unknown_regions(
-    redis::Client& redis, const CreateTokenRequest& body) {
-  std::vector<std::pair<std::string, std::string>> terms;
-  for (const auto& region : body.regions()) terms.emplace_back("region", members::fold(region));
-  auto unknown = co_await members::find_unknown_terms(redis, terms);
-  if (!unknown) co_return error_response(503, "Redis is unavailable; try again shortly");
-  if (unknown->empty()) co_return std::nullopt;
-  redis::Command roster{"SCARD", members::kMembersAllKey};
-  auto members = co_await redis.exec(std::move(roster));
-  if (!members) co_return error_response(503, "Redis is unavailable; try again shortly");
-  if (members->integer == 0) co_return std::nullopt;
-  co_return error_response(400,
-                           members::describe(*unknown) +
-                               "; to create the token before a roster names that region, "
-                               "use --force (\"force\": true)",
-                           "regions");
+Response json(unsigned status, const google::protobuf::Message& message) {
+  Response response;
+  response.status = status;
+  response.body = http::to_json(message);
+  return response;
 }
 
 }  // namespace
 
 void add_token_routes(http::Router& router, Services& services) {
-  router.add("POST", "/v1/tokens", {.roles = {auth::Role::admin}, .needs_redis = true},
+  const http::RouteOptions admin_only{.roles = {auth::Role::admin}, .needs_redis = true};
+
+  router.add("POST", "/v1/tokens", admin_only,
              [&services](Request& request) -> boost::asio::awaitable<Response> {
                CreateTokenRequest body;
                std::string parse_error;
@@ -85,9 +38,12 @@ void add_token_routes(http::Router& router, Services& services) {
                  co_return error_response(400, "malformed JSON body: " + parse_error);
                }
                const auto role = auth::parse_role(body.role());
-               if (auto bad = check(body, role)) co_return *bad;
+               if (auto bad = check_holder("token", body.name(), role, body.regions())) {
+                 co_return *bad;
+               }
                if (!body.force()) {
-                 if (auto unknown = co_await refuse_unknown_regions(services.redis, body)) {
+                 if (auto unknown = co_await refuse_unknown_regions(services.redis,
+                                                                    body.regions(), "token")) {
                    co_return *unknown;
                  }
                }
@@ -109,10 +65,44 @@ void add_token_routes(http::Router& router, Services& services) {
                created.set_name(body.name());
                created.set_role(body.role());
                *created.mutable_regions() = body.regions();
-               Response response;
-               response.status = 201;
-               response.body = http::to_json(created);
-               co_return response;
+               co_return json(201, created);
+             });
+
+  router.add("GET", "/v1/tokens", admin_only,
+             [&services](Request&) -> boost::asio::awaitable<Response> {
+               auto tokens = co_await services.tokens.list();
+               if (!tokens)
+                 co_return error_response(503, "Redis is unavailable; try again shortly");
+               TokenListResponse list;
+               for (const auto& listed : *tokens) {
+                 TokenSummary* summary = list.add_tokens();
+                 summary->set_id(listed.id);
+                 summary->set_name(listed.record.name());
+                 const auto role = auth::role_from_proto(listed.record.role());
+                 summary->set_role(role ? std::string(auth::role_name(*role)) : "unknown");
+                 *summary->mutable_regions() = listed.record.regions();
+                 summary->set_created_at_unix(listed.record.created_at_unix());
+                 summary->set_created_by(listed.record.created_by());
+                 summary->set_expires_at_unix(listed.record.expires_at_unix());
+               }
+               co_return json(200, list);
+             });
+
+  router.add("POST", "/v1/tokens/{id}:revoke", admin_only,
+             [&services](Request& request) -> boost::asio::awaitable<Response> {
+               const std::string id = request.path_params.at("id");
+               auto revoked = co_await services.tokens.revoke(id, request.principal->name);
+               if (!revoked)
+                 co_return error_response(503, "Redis is unavailable; try again shortly");
+               if (!*revoked) {
+                 co_return error_response(
+                     404, "no token has the id " + id + " (tocsin token list shows them)", "id");
+               }
+               spdlog::info("event=token_revoked token={} by={}", id,
+                            log::quote(request.principal->name));
+               TokenSummary summary;
+               summary.set_id(id);
+               co_return json(200, summary);
              });
 }
 

@@ -19,6 +19,8 @@
 #include "app/systemd_notifier.h"
 #include "app/test_clock.h"
 #include "app/version.h"
+#include "auth/account_store.h"
+#include "auth/session_store.h"
 #include "auth/token_store.h"
 #include "config/config.h"
 #include "alerts/local_time.h"
@@ -231,6 +233,11 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   const std::string redis_where = options.endpoint.describe();
   redis::Client redis(executor, std::move(options));
   auth::TokenStore tokens(redis);
+  auth::AccountStore accounts(redis);
+  auth::SessionStore sessions(
+      redis, accounts,
+      {.idle = std::chrono::minutes(config.auth().session_idle_minutes()),
+       .absolute = std::chrono::hours(config.auth().session_absolute_hours())});
   add_process_metrics(metrics, redis, started_at);
 
   alerts::use_time_zone(config.time_zone());
@@ -255,14 +262,16 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   // what they send (Twilio's StatusCallback, Kannel's dlr-url). No request is served
   // before it exists.
   std::unique_ptr<dispatch::Engine> engine;
+  // Replies' confirmations and sign-in codes: through the gateways, ahead of alert traffic.
+  const auto send_direct = [&engine](adapters::OutgoingMessage message) {
+    if (engine) engine->send_direct(std::move(message), nullptr);
+  };
   replies::ReplyWorkerOptions reply_options;
   reply_options.consumer = config.dispatch().consumer_name();
   reply_options.time_zone = config.time_zone();
   reply_options.claim_idle = std::chrono::milliseconds(config.dispatch().claim_idle_ms());
   // Confirmations go out through the SMS gateways, ahead of alert messages.
-  reply_options.send = [&engine](adapters::OutgoingMessage message) {
-    if (engine) engine->send_direct(std::move(message), nullptr);
-  };
+  reply_options.send = send_direct;
   replies::ReplyWorker reply_worker(executor, redis, std::move(reply_options));
   inbound.on_stored([&reply_worker] { reply_worker.notify(); });
   add_reply_metrics(metrics, reply_worker);
@@ -272,10 +281,14 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   api::Services services{
       config,   redis,     tokens,  metrics, started_at, send_queue, receipts, inbound,
       [&engine](std::string_view name) { return engine ? engine->gateway(name) : nullptr; },
-      clock,    scheduler, channel_has_receipts};
+      clock,    scheduler, channel_has_receipts, accounts, sessions, send_direct};
   http::Router router(
       metrics, [&redis] { return redis.connected(); },
       [&tokens](std::string token) { return tokens.lookup(std::move(token)); });
+  router.accept_sessions(
+      {.lookup = [&sessions](std::string id) { return sessions.lookup(std::move(id)); },
+       .touch = [&sessions](const auth::Principal& who) { return sessions.touch(who); },
+       .public_url = [&config] { return config.http().public_url(); }});
   api::add_all_routes(router, services);
   // Turnout changes: written to each live alert's event stream by the publisher, read back
   // by the hub for this daemon's viewers (woken at once for what the publisher wrote). On

@@ -1,5 +1,5 @@
 #pragma once
-// Who is making a request, once their bearer token has been checked.
+// Who is making a request, once their bearer token or session cookie has been checked.
 
 #include <optional>
 #include <string>
@@ -20,6 +20,10 @@ struct Principal {
   std::string token_id;
   Role role = Role::coordinator;
   std::vector<std::string> regions;  // coordinators: the regions they may see
+  // Set when the request came with a dashboard session cookie instead of a token: the
+  // account's id and the session's key (session:{sha256 of its id}), for sign-out.
+  std::string account_id;
+  std::string session_key;
 };
 
 }  // namespace tocsin::auth

@@ -5,25 +5,31 @@
 
 #include <array>
 #include <stdexcept>
+#include <vector>
 
 namespace tocsin::auth {
 
-std::string generate_token() {
-  std::array<unsigned char, 32> random{};
+std::string random_base64url(size_t bytes) {
+  std::vector<unsigned char> random(bytes);
   if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
     throw std::runtime_error("the system's random generator failed");
   }
-  // EVP_EncodeBlock writes standard Base64; turn it into unpadded base64url so the token
-  // survives URLs, shells and HTTP headers unquoted.
-  std::array<unsigned char, 4 * ((32 + 2) / 3) + 1> encoded{};
-  const int length = EVP_EncodeBlock(encoded.data(), random.data(), random.size());
-  std::string token = "tcs_";
+  // EVP_EncodeBlock writes standard Base64; turn it into unpadded base64url so the value
+  // survives URLs, shells, cookies and HTTP headers unquoted.
+  std::vector<unsigned char> encoded(4 * ((bytes + 2) / 3) + 1);
+  const int length =
+      EVP_EncodeBlock(encoded.data(), random.data(), static_cast<int>(random.size()));
+  std::string out;
   for (int i = 0; i < length; ++i) {
     const char c = static_cast<char>(encoded[i]);
     if (c == '=') break;
-    token += c == '+' ? '-' : c == '/' ? '_' : c;
+    out += c == '+' ? '-' : c == '/' ? '_' : c;
   }
-  return token;
+  return out;
+}
+
+std::string generate_token() {
+  return "tcs_" + random_base64url(32);
 }
 
 std::string hash_token(std::string_view token) {

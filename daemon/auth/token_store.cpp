@@ -1,7 +1,9 @@
 #include "auth/token_store.h"
 
+#include <algorithm>
 #include <chrono>
 
+#include "auth/role_proto.h"
 #include "auth/token.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
@@ -15,37 +17,12 @@ int64_t now_unix() {
       .count();
 }
 
-tocsin::Role to_proto(Role role) {
-  switch (role) {
-    case Role::admin:
-      return tocsin::ROLE_ADMIN;
-    case Role::executive:
-      return tocsin::ROLE_EXECUTIVE;
-    case Role::coordinator:
-      return tocsin::ROLE_COORDINATOR;
-  }
-  return tocsin::ROLE_UNSPECIFIED;
-}
-
-std::optional<Role> from_proto(tocsin::Role role) {
-  switch (role) {
-    case tocsin::ROLE_ADMIN:
-      return Role::admin;
-    case tocsin::ROLE_EXECUTIVE:
-      return Role::executive;
-    case tocsin::ROLE_COORDINATOR:
-      return Role::coordinator;
-    default:
-      return std::nullopt;
-  }
-}
-
 }  // namespace
 
 boost::asio::awaitable<Result<std::string>> TokenStore::create(const NewToken& request) {
   TokenRecord record;
   record.set_name(request.name);
-  record.set_role(to_proto(request.role));
+  record.set_role(role_to_proto(request.role));
   for (const auto& region : request.regions) record.add_regions(region);
   record.set_created_at_unix(now_unix());
   record.set_created_by(request.created_by);
@@ -81,7 +58,7 @@ boost::asio::awaitable<Result<std::optional<Principal>>> TokenStore::lookup(std:
   if (reply->type != redis::Reply::Type::string) co_return none;
   TokenRecord record;
   if (!record.ParseFromString(reply->str)) co_return none;
-  auto role = from_proto(record.role());
+  auto role = role_from_proto(record.role());
   if (!role) co_return none;
   if (record.expires_at_unix() != 0 && record.expires_at_unix() <= now_unix()) co_return none;
   Principal principal;
@@ -90,6 +67,57 @@ boost::asio::awaitable<Result<std::optional<Principal>>> TokenStore::lookup(std:
   principal.role = *role;
   principal.regions.assign(record.regions().begin(), record.regions().end());
   co_return std::optional<Principal>(std::move(principal));
+}
+
+boost::asio::awaitable<Result<std::vector<TokenStore::Listed>>> TokenStore::list() {
+  redis::Command members{"SMEMBERS", "tokens"};
+  auto hashes = co_await redis_.exec(std::move(members));
+  if (!hashes) co_return hashes.error();
+  std::vector<Listed> tokens;
+  if (hashes->elements.empty()) co_return tokens;
+  redis::Command get{"MGET"};
+  for (const auto& hash : hashes->elements) get.push_back("token:" + hash.str);
+  auto records = co_await redis_.exec(std::move(get));
+  if (!records) co_return records.error();
+  for (size_t i = 0; i < records->elements.size() && i < hashes->elements.size(); ++i) {
+    Listed listed;
+    if (records->elements[i].type != redis::Reply::Type::string ||
+        !listed.record.ParseFromString(records->elements[i].str)) {
+      continue;  // deleted meanwhile
+    }
+    listed.id = hashes->elements[i].str.substr(0, 16);
+    tokens.push_back(std::move(listed));
+  }
+  std::sort(tokens.begin(), tokens.end(), [](const Listed& a, const Listed& b) {
+    return a.record.name() != b.record.name() ? a.record.name() < b.record.name() : a.id < b.id;
+  });
+  co_return tokens;
+}
+
+boost::asio::awaitable<Result<bool>> TokenStore::revoke(std::string id, std::string by) {
+  if (id.size() != 16) co_return false;
+  redis::Command members{"SMEMBERS", "tokens"};
+  auto hashes = co_await redis_.exec(std::move(members));
+  if (!hashes) co_return hashes.error();
+  std::string hash;
+  for (const auto& element : hashes->elements) {
+    if (element.str.starts_with(id)) hash = element.str;
+  }
+  if (hash.empty()) co_return false;
+  std::vector<redis::Command> commands{
+      {"MULTI"},
+      {"DEL", "token:" + hash},
+      {"SREM", "tokens", hash},
+      {"XADD", "audit", "*", "actor", by, "action", "token.revoke", "subject", id},
+      {"EXEC"},
+  };
+  auto replies = co_await redis_.exec_pipeline(std::move(commands));
+  if (!replies) co_return replies.error();
+  const auto& exec = replies->back();
+  if (exec.is_error() || exec.elements.size() != 3) {
+    co_return std::make_error_code(std::errc::io_error);
+  }
+  co_return exec.elements[0].integer == 1;
 }
 
 }  // namespace tocsin::auth

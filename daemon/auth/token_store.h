@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "auth/principal.h"
+#include "proto/tocsin.pb.h"
 #include "util/result.h"
 
 namespace tocsin::redis {
@@ -33,6 +34,14 @@ class TokenStore {
   boost::asio::awaitable<Result<std::string>> create(const NewToken& request);
   // The principal of a token, nullopt if unknown or expired.
   boost::asio::awaitable<Result<std::optional<Principal>>> lookup(std::string token);
+  // Every token's record with its id (the first 16 hex digits of its hash), by name.
+  struct Listed {
+    std::string id;
+    TokenRecord record;
+  };
+  boost::asio::awaitable<Result<std::vector<Listed>>> list();
+  // Deletes the token whose id is `id`, with an audit entry; false if there is none.
+  boost::asio::awaitable<Result<bool>> revoke(std::string id, std::string by);
 
  private:
   redis::Client& redis_;

@@ -12,6 +12,7 @@ struct Context;
 
 void add_status_command(CLI::App& app, const Context& context);
 void add_token_commands(CLI::App& app, const Context& context);
+void add_account_commands(CLI::App& app, const Context& context);
 void add_member_commands(CLI::App& app, const Context& context);
 void add_alert_commands(CLI::App& app, const Context& context);
 void add_reply_commands(CLI::App& app, const Context& context);

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
   tocsin::cli::add_status_command(app, context);
   tocsin::cli::add_token_commands(app, context);
+  tocsin::cli::add_account_commands(app, context);
   tocsin::cli::add_member_commands(app, context);
   tocsin::cli::add_alert_commands(app, context);
   tocsin::cli::add_reply_commands(app, context);

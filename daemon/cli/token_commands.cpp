@@ -7,6 +7,7 @@
 #include "cli/context.h"
 #include "http/json.h"
 #include "proto/tocsin.pb.h"
+#include "util/columns.h"
 
 namespace tocsin::cli {
 
@@ -50,6 +51,39 @@ void add_token_commands(CLI::App& app, const Context& context) {
       throw CommandError(1, "unexpected answer from the daemon: " + error);
     }
     std::cout << reply.token() << "\n";
+  });
+
+  auto* list = token->add_subcommand("list", "list the tokens (their ids, never the tokens)");
+  list->callback([&context] {
+    ApiClient api(context.url, context.token);
+    const std::string body = api.get("/v1/tokens");
+    if (context.json) {
+      std::cout << body << "\n";
+      return;
+    }
+    const auto tokens = parse_reply<TokenListResponse>(body);
+    std::vector<TextRow> rows{{"ID", "NAME", "ROLE", "REGIONS", "CREATED BY"}};
+    for (const auto& summary : tokens.tokens()) {
+      std::string regions;
+      for (const auto& region : summary.regions())
+        regions += (regions.empty() ? "" : ", ") + region;
+      rows.push_back({summary.id(), summary.name(), summary.role(), regions, summary.created_by()});
+    }
+    write_columns(std::cout, rows);
+  });
+
+  auto id = std::make_shared<std::string>();
+  auto* revoke = token->add_subcommand(
+      "revoke", "revoke a token: requests made with it are refused from now on");
+  revoke->add_option("id", *id, "the token's id (tocsin token list)")->required();
+  revoke->callback([&context, id] {
+    ApiClient api(context.url, context.token);
+    const std::string body = api.post("/v1/tokens/" + url_escape(*id) + ":revoke", "{}");
+    if (context.json) {
+      std::cout << body << "\n";
+      return;
+    }
+    std::cout << "revoked token " << *id << "\n";
   });
 }
 

@@ -114,6 +114,10 @@ void apply_defaults(Config& config) {
   fill(config.mutable_lifecycle(), &LifecycleConfig::shutdown_grace_ms,
        &LifecycleConfig::set_shutdown_grace_ms, limits::kShutdownGraceMs);
   // auth.token_ttl_days: zero means "never expires", which is its default already.
+  fill(config.mutable_auth(), &AuthConfig::session_idle_minutes,
+       &AuthConfig::set_session_idle_minutes, limits::kSessionIdleMinutes);
+  fill(config.mutable_auth(), &AuthConfig::session_absolute_hours,
+       &AuthConfig::set_session_absolute_hours, limits::kSessionAbsoluteHours);
   if (config.gateways().empty()) add_console_gateways(config);
   for (GatewayConfig& gateway : *config.mutable_gateways()) {
     if (gateway.rate_per_second() == 0) {

@@ -33,6 +33,8 @@ inline constexpr Range kReconnectMaxDelayMs{1, 600000, 2000, "milliseconds"};
 inline constexpr Range kShutdownGraceMs{1, 600000, 10000, "milliseconds"};
 // Zero is a real value here (tokens never expire), not a stand-in for a default.
 inline constexpr Range kTokenTtlDays{0, 3650, 0, "days"};
+inline constexpr Range kSessionIdleMinutes{5, 43200, 720, "minutes"};
+inline constexpr Range kSessionAbsoluteHours{1, 8760, 168, "hours"};
 
 inline constexpr double kDefaultRatePerSecond = 1;
 // The console gateways a config without gateways gets: fast enough for a demo of 1,000

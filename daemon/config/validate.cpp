@@ -109,6 +109,25 @@ void check_dispatch(const DispatchConfig& dispatch, checks::Problems* problems) 
                         problems);
 }
 
+// Zero stands for a default: compare the values meant, so an idle limit given alone is
+// checked against the default absolute one.
+void check_sessions(const AuthConfig& auth, checks::Problems* problems) {
+  checks::integer_range(auth.session_idle_minutes(), limits::kSessionIdleMinutes,
+                        "auth.session_idle_minutes", problems);
+  checks::integer_range(auth.session_absolute_hours(), limits::kSessionAbsoluteHours,
+                        "auth.session_absolute_hours", problems);
+  const int64_t idle = limits::effective(auth.session_idle_minutes(), limits::kSessionIdleMinutes);
+  const int64_t absolute =
+      limits::effective(auth.session_absolute_hours(), limits::kSessionAbsoluteHours);
+  if (idle > absolute * 60) {
+    problems->emplace_back("auth.session_idle_minutes",
+                           "must be at most auth.session_absolute_hours (" +
+                               std::to_string(absolute) + " hours = " +
+                               std::to_string(absolute * 60) + " minutes), got " +
+                               std::to_string(idle));
+  }
+}
+
 }  // namespace
 
 namespace checks {
@@ -132,6 +151,7 @@ std::vector<ConfigError> validate(const Config& config) {
                         "lifecycle.shutdown_grace_ms", &problems);
   checks::integer_range(config.auth().token_ttl_days(), limits::kTokenTtlDays,
                         "auth.token_ttl_days", &problems);
+  check_sessions(config.auth(), &problems);
   checks::gateways(config.gateways(), &problems);
   checks::time_zone(config.time_zone(), &problems);
   check_alerts(config.alerts(), &problems);

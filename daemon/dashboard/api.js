@@ -1,5 +1,8 @@
-// Calls to the daemon's API with the signed-in token as a Bearer header. A 401 means the
-// token is no longer good: `onUnauthorized` sends the page back to sign-in.
+// Calls to the daemon's API with the session cookie the sign-in set (HttpOnly: this script
+// never sees it; SameSite=Strict: the browser sends it only from our own pages). The
+// browser adds Origin and Sec-Fetch-Site to every POST, which the daemon checks against
+// cross-site requests. A 401 means the session ended: `onUnauthorized` sends the page
+// back to sign-in.
 
 export class ApiError extends Error {
   constructor(status, message, field = "") {
@@ -10,13 +13,8 @@ export class ApiError extends Error {
 }
 
 export class Api {
-  constructor(token, onUnauthorized) {
-    this.token = token;
+  constructor(onUnauthorized = () => {}) {
     this.onUnauthorized = onUnauthorized;
-  }
-
-  headers(extra = {}) {
-    return { Authorization: `Bearer ${this.token}`, ...extra };
   }
 
   async request(method, path, { body, accept = "application/json" } = {}) {
@@ -24,11 +22,11 @@ export class Api {
     try {
       response = await fetch(path, {
         method,
-        headers: this.headers(body === undefined ? { Accept: accept }
-                                                 : { Accept: accept, "Content-Type": "application/json" }),
+        headers: body === undefined ? { Accept: accept }
+                                    : { Accept: accept, "Content-Type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
         cache: "no-store",
-        credentials: "omit",
+        credentials: "same-origin",
       });
     } catch (error) {
       throw new ApiError(0, String(error?.message || error));

@@ -1,13 +1,13 @@
-// The turnout dashboard: sign in with a token, pick an alert, watch its turnout live.
+// The turnout dashboard: sign in with a code sent to one's mobile or email, pick an alert,
+// watch its turnout live.
 // Every value from the server is written with textContent (never as HTML), and the page
-// only shows what the server sent for this token: a coordinator's scope is enforced there.
+// only shows what the server sent for this account: a coordinator's scope is enforced there.
 
 import { initialLanguage, translate } from "./strings.js";
 import { applyChange, countsOf, summarize, targetMeasures, foldKey } from "./counts.js";
 import { Api, ApiError } from "./api.js";
 import { LiveStream } from "./live.js";
 
-const TOKEN_KEY = "tocsin.token";    // sessionStorage: gone when the tab closes
 const LANGUAGE_KEY = "tocsin.lang";  // localStorage: remembered
 
 // The tiles, in reading order; `share`: also shown as a share of the targeted members.
@@ -48,7 +48,7 @@ function writeStorage(storage, key, value) {
 const state = {
   lang: initialLanguage(readStorage(localStorage, LANGUAGE_KEY),
                         [navigator.language, ...(navigator.languages || [])]),
-  api: null,     // Api of the signed-in token
+  api: null,     // Api, while signed in
   who: null,     // GET /v1/status: token_name, role, regions
   alerts: null,  // GET /v1/alerts, once loaded
   board: null,   // the open alert (openAlert)
@@ -151,13 +151,25 @@ function renderWho() {
   const who = $("who");
   who.hidden = !state.who;
   $("signout").hidden = !state.who;
+  $("signout-everywhere").hidden = !state.who?.session;
   if (!state.who) return;
   const role = t(`role_${state.who.role}`);
-  // The names rosters gave the regions ("Montérégie"), not the keys a token may hold.
+  // The names rosters gave the regions ("Montérégie"), not the keys an account may hold.
   const names = state.who.regionNames?.length ? state.who.regionNames : state.who.regions || [];
   const regions = state.who.role === "coordinator" ? names.join(", ") : "";
   setText(who, t("signed_in_as", { name: state.who.tokenName || "", role }) +
                    (regions ? ` · ${regions}` : ""));
+}
+
+// Step 1 asks for the address, step 2 for the code sent to it.
+const signin = { address: "" };
+
+function showAddressStep() {
+  signin.address = "";
+  $("address-form").hidden = false;
+  $("code-form").hidden = true;
+  $("code").value = "";
+  $("address").focus();
 }
 
 function showSignIn(messageKey = "") {
@@ -167,54 +179,103 @@ function showSignIn(messageKey = "") {
   state.alerts = null;
   renderWho();
   show("signin-view");
+  showAddressStep();
   setMessage($("signin-message"), messageKey ? t(messageKey) : "", messageKey ? "error" : "");
-  $("token").focus();
 }
 
-// A 401 from any call: the token expired or was revoked.
+// A 401 from any call: the session ended (signed out elsewhere, expired, or disabled).
 function onUnauthorized() {
-  writeStorage(sessionStorage, TOKEN_KEY, null);
   showSignIn("signin_expired");
 }
 
-async function signIn(token) {
-  const api = new Api(token, () => {});
+// Who the session is: throws ApiError(401) when there is none.
+async function loadWho() {
+  const api = new Api();
   const who = await api.getJson("/v1/status");
   api.onUnauthorized = onUnauthorized;
   state.api = api;
   state.who = who;
-  writeStorage(sessionStorage, TOKEN_KEY, token);
   renderWho();
 }
 
-$("signin-form").addEventListener("submit", async (event) => {
+// The sign-in routes' refusals, in the page's language (the server words them in English).
+function signInError(error, step) {
+  if (!(error instanceof ApiError)) return errorText(error);
+  if (error.status === 429) return t("signin_limited");
+  if (error.status === 400 && error.field === "address") return t("address_invalid");
+  if (step === "code" && (error.status === 400 || error.status === 401)) return t("code_refused");
+  return errorText(error);
+}
+
+$("address-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const input = $("token");
+  const input = $("address");
   const message = $("signin-message");
-  const token = input.value.trim();
-  if (!token) {
-    setMessage(message, t("signin_empty"), "error");
+  const address = input.value.trim();
+  if (!address) {
+    setMessage(message, t("address_empty"), "error");
+    input.focus();
+    return;
+  }
+  setMessage(message, t("code_sending"));
+  try {
+    await new Api().postJson("/v1/sessions:code", { address, language: state.lang });
+    signin.address = address;
+    setMessage(message, "");
+    setText($("code-sent"), t("code_sent", { address }));
+    $("address-form").hidden = true;
+    $("code-form").hidden = false;
+    $("code").focus();
+  } catch (error) {
+    setMessage(message, signInError(error, "address"), "error");
+    input.focus();
+  }
+});
+
+$("code-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const input = $("code");
+  const message = $("signin-message");
+  const code = input.value.replace(/\s/g, "");
+  if (!/^[0-9]{6}$/.test(code)) {
+    setMessage(message, t("code_format"), "error");
     input.focus();
     return;
   }
   setMessage(message, t("signin_checking"));
   try {
-    await signIn(token);
+    await new Api().postJson("/v1/sessions", { address: signin.address, code });
+    await loadWho();
     input.value = "";
     setMessage(message, "");
     route();
   } catch (error) {
-    setMessage(message, error instanceof ApiError && error.status === 401 ? t("signin_invalid")
-                                                                           : errorText(error), "error");
-    input.focus();
+    setMessage(message, signInError(error, "code"), "error");
+    input.select();
   }
 });
 
-$("signout").addEventListener("click", () => {
-  writeStorage(sessionStorage, TOKEN_KEY, null);
+$("code-restart").addEventListener("click", () => {
+  setMessage($("signin-message"), "");
+  showAddressStep();
+});
+
+async function signOut(path) {
+  try {
+    await state.api?.postJson(path, {});
+  } catch (error) {
+    // Already ended (401): signed out all the same. Anything else is worth saying.
+    if (!(error instanceof ApiError && error.status === 401)) {
+      setMessage($("alerts-message"), errorText(error), "error");
+      return;
+    }
+  }
   if (location.hash) history.replaceState(null, "", location.pathname);
   showSignIn();
-});
+}
+
+$("signout").addEventListener("click", () => signOut("/v1/session:sign-out"));
+$("signout-everywhere").addEventListener("click", () => signOut("/v1/session:sign-out-everywhere"));
 
 // ---- routing: #alert=ID opens an alert, anything else lists them -------------------------
 
@@ -361,7 +422,6 @@ async function openAlert(id) {
   const resumeFrom = turnout.last_event_id && turnout.last_event_id !== "0-0" ? turnout.last_event_id : "";
   board.stream = new LiveStream({
     url: `${base}/events`,
-    token: state.api.token,
     lastEventId: resumeFrom,
     onEvent: (event) => { if (state.board === board) onLiveEvent(board, event); },
     onState: (value, detail) => { if (state.board === board) setConnection(board, value, detail); },
@@ -831,17 +891,11 @@ function removeReply(board, memberId) {
 
 async function start() {
   applyLanguage();
-  const token = readStorage(sessionStorage, TOKEN_KEY);
-  if (!token) {
-    showSignIn();
-    return;
-  }
   try {
-    await signIn(token);
+    await loadWho();  // the session cookie, if the browser has one
     route();
   } catch (error) {
-    writeStorage(sessionStorage, TOKEN_KEY, null);
-    showSignIn(error instanceof ApiError && error.status === 401 ? "signin_expired" : "");
+    showSignIn();
     if (!(error instanceof ApiError && error.status === 401)) {
       setMessage($("signin-message"), errorText(error), "error");
     }

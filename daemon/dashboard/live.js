@@ -1,8 +1,8 @@
 // The live connection to GET /v1/alerts/{id}/events: read with fetch() and a stream reader
-// (so the token goes in the Authorization header, never in a URL), parsed by SseParser,
-// reconnected after a drop with growing delays, sending Last-Event-ID so the server
-// replays exactly the changes missed. The server sends a heartbeat comment every 15 s by
-// default; a connection silent for much longer than that is taken as dead and reopened.
+// (with the session cookie), parsed by SseParser, reconnected after a drop with growing
+// delays, sending Last-Event-ID so the server replays exactly the changes missed. The
+// server sends a heartbeat comment every 15 s by default; a connection silent for much
+// longer than that is taken as dead and reopened.
 
 import { SseParser } from "./sse.js";
 
@@ -18,12 +18,12 @@ export function reconnectDelay(attempt, random = Math.random) {
 }
 
 export class LiveStream {
-  // url: the events URL; token: the Bearer token; lastEventId: where to resume ("" for a
+  // url: the events URL; lastEventId: where to resume ("" for a
   // snapshot first). Callbacks: onEvent({type, data, id}), onState(state, detail) with
   // state "connecting" | "live" | "reconnecting" (detail: delay ms) | "stopped" (detail:
   // {status, message}), onUnauthorized().
-  constructor({ url, token, lastEventId = "", onEvent, onState, onUnauthorized }) {
-    Object.assign(this, { url, token, lastEventId, onEvent, onState, onUnauthorized });
+  constructor({ url, lastEventId = "", onEvent, onState, onUnauthorized }) {
+    Object.assign(this, { url, lastEventId, onEvent, onState, onUnauthorized });
     this.closed = false;
     this.controller = null;
     this.wakeUp = null;
@@ -52,10 +52,10 @@ export class LiveStream {
       first = false;
       this.controller = new AbortController();
       try {
-        const headers = { Authorization: `Bearer ${this.token}`, Accept: "text/event-stream" };
+        const headers = { Accept: "text/event-stream" };
         if (this.lastEventId) headers["Last-Event-ID"] = this.lastEventId;
         const response = await fetch(this.url, {
-          headers, signal: this.controller.signal, cache: "no-store", credentials: "omit",
+          headers, signal: this.controller.signal, cache: "no-store", credentials: "same-origin",
         });
         if (response.status === 401) {
           this.closed = true;

@@ -1,5 +1,5 @@
-// A Server-Sent Events parser for a stream read with fetch(): EventSource cannot send an
-// Authorization header, and the dashboard's token must never go in a URL. Follows the
+// A Server-Sent Events parser for a stream read with fetch(): EventSource cannot start from
+// a Last-Event-ID of the page's choosing (the turnout snapshot's). Follows the
 // WHATWG "event stream interpretation": lines end with CRLF, LF or CR; "event", "data",
 // "id" and "retry" fields; a line starting with ':' is a comment (the server's heartbeat);
 // a blank line dispatches the event gathered so far. Pure: no DOM, no network.

@@ -25,6 +25,9 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
   std::optional<auth::Principal> principal;  // set by the router on authenticated routes
+  // Who sent it, for per-client limits: the client_key() of the peer's address (IPv4, or
+  // an IPv6 /64). Behind a reverse proxy, the proxy's.
+  std::string client;
 
   // The first header of that name (lower case), or "".
   std::string_view header(std::string_view lower_name) const;

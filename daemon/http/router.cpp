@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "http/cookie.h"
+#include "http/same_origin.h"
 #include "log/log.h"
 #include "metrics/registry.h"
 
@@ -139,17 +141,27 @@ boost::asio::awaitable<std::optional<Response>> Router::check_access(const Route
   if (!needs_auth) co_return std::nullopt;
   std::string_view header = request.header("authorization");
   constexpr std::string_view scheme = "Bearer ";
-  if (header.size() <= scheme.size() || !header.starts_with(scheme)) {
-    Response response = error_response(401, "missing bearer token", "Authorization");
-    response.headers.emplace_back("WWW-Authenticate", "Bearer");
-    co_return response;
-  }
-  auto principal = co_await authenticator_(std::string(header.substr(scheme.size())));
-  if (!principal) co_return error_response(503, "Redis is unavailable; try again shortly");
-  if (!principal->has_value()) {
-    Response response = error_response(401, "invalid or expired token", "Authorization");
-    response.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-    co_return response;
+  std::optional<std::string_view> cookie;
+  if (header.empty() && sessions_) cookie = cookie_value(request.header("cookie"), kSessionCookie);
+  Result<std::optional<auth::Principal>> principal = std::optional<auth::Principal>();
+  if (cookie) {
+    std::optional<Response> refusal;
+    std::string session_id(*cookie);
+    principal = co_await check_session(request, std::move(session_id), &refusal);
+    if (refusal) co_return std::move(*refusal);
+  } else {
+    if (header.size() <= scheme.size() || !header.starts_with(scheme)) {
+      Response response = error_response(401, "missing bearer token", "Authorization");
+      response.headers.emplace_back("WWW-Authenticate", "Bearer");
+      co_return response;
+    }
+    principal = co_await authenticator_(std::string(header.substr(scheme.size())));
+    if (!principal) co_return error_response(503, "Redis is unavailable; try again shortly");
+    if (!principal->has_value()) {
+      Response response = error_response(401, "invalid or expired token", "Authorization");
+      response.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      co_return response;
+    }
   }
   const auto& roles = route.options.roles;
   if (std::find(roles.begin(), roles.end(), (*principal)->role) == roles.end()) {
@@ -157,7 +169,42 @@ boost::asio::awaitable<std::optional<Response>> Router::check_access(const Route
         403, "the " + std::string(auth::role_name((*principal)->role)) + " role may not do this");
   }
   request.principal = std::move(**principal);
+  if (cookie) co_await sessions_->touch(*request.principal);
   co_return std::nullopt;
+}
+
+void Router::accept_sessions(SessionAuthentication sessions) { sessions_ = std::move(sessions); }
+
+// The CSRF defence: the cookie is SameSite=Strict, so browsers send it only on requests
+// from our own pages; on top of that a state-changing request must say so itself through
+// the headers a browser sets and a page's script cannot (Sec-Fetch-Site, else Origin).
+// A request that tells neither is refused: browsers that hold our cookie send them, and
+// scripts have tokens. Checked before the session is read, so a refused request costs
+// Redis nothing and changes nothing.
+boost::asio::awaitable<Result<std::optional<auth::Principal>>> Router::check_session(
+    const Request& request, std::string session_id, std::optional<Response>* refusal) {
+  const bool safe = request.method == "GET" || request.method == "HEAD" ||
+                    request.method == "OPTIONS";
+  if (!safe && form_origin(request.header("sec-fetch-site"), request.header("origin"),
+                           sessions_->public_url()) != FormOrigin::ours) {
+    *refusal = error_response(
+        403,
+        "refused: a change made with a dashboard session must come from the dashboard's own "
+        "page (its Origin or Sec-Fetch-Site header did not say so)",
+        "Origin");
+    co_return std::optional<auth::Principal>();
+  }
+  auto principal = co_await sessions_->lookup(std::move(session_id));
+  if (!principal) {
+    *refusal = error_response(503, "Redis is unavailable; try again shortly");
+  } else if (!principal->has_value()) {
+    Response response = error_response(401, "your session has ended; sign in again", "session");
+    // The browser drops the dead cookie.
+    response.headers.emplace_back(
+        "Set-Cookie", cleared_session_cookie(sessions_->public_url().starts_with("https://")));
+    *refusal = std::move(response);
+  }
+  co_return principal;
 }
 
 boost::asio::awaitable<std::optional<Response>> Router::admit_large_body(Request& request) {

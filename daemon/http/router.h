@@ -41,6 +41,18 @@ struct RouteOptions {
 using Authenticator =
     std::function<boost::asio::awaitable<Result<std::optional<auth::Principal>>>(std::string)>;
 
+// Dashboard sessions (README.md, "Accounts and sign-in"): a request without
+// an Authorization header may carry the session cookie instead.
+struct SessionAuthentication {
+  // The session id from the cookie -> its principal (reads only), as Authenticator.
+  Authenticator lookup;
+  // Renews the session's idle limit, once the request is admitted.
+  std::function<boost::asio::awaitable<void>(const auth::Principal&)> touch;
+  // http.public_url, for the origin check of state-changing requests (read per request:
+  // the daemon learns its port after the routes are built).
+  std::function<std::string()> public_url;
+};
+
 class Router {
  public:
   Router(metrics::Registry& metrics, std::function<bool()> redis_ready,
@@ -48,6 +60,10 @@ class Router {
   ~Router();
 
   void add(std::string method, std::string pattern, RouteOptions options, Handler handler);
+  // Accept the session cookie on authenticated routes. A state-changing request (any
+  // method but GET, HEAD, OPTIONS) with it must show it comes from our own page: see
+  // check_session().
+  void accept_sessions(SessionAuthentication sessions);
 
   // Always returns a response: 404/405 for no route, 401/403/503 from the shared checks,
   // 500 (logged) when a handler throws.
@@ -75,9 +91,14 @@ class Router {
   boost::asio::awaitable<std::optional<Response>> check_access(const Route& route,
                                                                Request& request);
 
+  // check_access for a request carrying the session cookie `session_id`.
+  boost::asio::awaitable<Result<std::optional<auth::Principal>>> check_session(
+      const Request& request, std::string session_id, std::optional<Response>* refusal);
+
   metrics::Registry& metrics_;
   std::function<bool()> redis_ready_;
   Authenticator authenticator_;
+  std::optional<SessionAuthentication> sessions_;
   std::vector<std::unique_ptr<Route>> routes_;
   uint64_t largest_body_limit_ = 0;
 };

@@ -464,6 +464,7 @@ asio::awaitable<bool> Server::Impl::serve_one(const std::shared_ptr<Connection>&
     keep_alive = beast_request.keep_alive();
     head = beast_request.method() == bhttp::verb::head;
     Request request = to_request(std::move(beast_request));
+    request.client = connection.client;
     if (!parse_target(request.target, &request.path, &request.query)) {
       response = error_response(400, "malformed request target");
     } else {

@@ -48,7 +48,7 @@ export function watchPage(page, who, problems) {
   page.on("framenavigated", (frame) => { if (frame === page.mainFrame()) state.navigations++; });
   page.on("pageerror", (error) => problems.push(`${who}: script error: ${error.message}`));
   page.on("console", (message) => {
-    // A refused token's 401 is logged by the browser and expected; a policy violation
+    // A refused sign-in's or a signed-out page's 401 is logged by the browser and expected; a policy violation
     // (an inline script or style) or a script error is not.
     const text = message.text();
     const expected = /status of 401/.test(text) ||
@@ -58,10 +58,13 @@ export function watchPage(page, who, problems) {
   return state;
 }
 
-export async function signInAndOpen(page, url, token, alertId, who) {
+// `session`: the session cookie of an account the test signed in by code
+// (tests/support/sign_in.h); the page gets it as after its own sign-in form, which
+// sign_in_by_code.mjs drives.
+export async function signInAndOpen(page, url, session, alertId, who) {
+  await page.context().addCookies([{ name: "tocsin_session", value: session, url, httpOnly: true,
+                                     sameSite: "Strict" }]);
   await page.goto(`${url}/`);
-  await page.fill("#token", token);
-  await page.click("#signin-form button[type=submit]");
   const choice = `#alerts-list button[data-alert="${alertId}"]`;
   await page.waitForSelector(choice, { timeout: TIMEOUT_MS });
   await page.click(choice);

@@ -3,9 +3,9 @@
 // contexts' time zone UTC) while the union's is America/Toronto. Run by
 // tests/integration/dashboard_browser_test.cpp (DashboardBrowserLayout) as
 //   node dashboard_layout.mjs '<json settings>'
-// Settings: url, chromium, artifacts_dir, alert_id, executive_token, coordinator_token,
-// alert_region {key, name} (the one region the alert went to; the coordinator's token holds
-// its key), other_region {key, name} (the coordinator's other region, left out of the
+// Settings: url, chromium, artifacts_dir, alert_id, executive_session, coordinator_session
+// (the session cookies of two accounts the test signed in by code), alert_region {key, name}
+// (the one region the alert went to; the coordinator's account holds its key), other_region {key, name} (the coordinator's other region, left out of the
 // alert), pickups {id: {needed, capacity, over}}, region_counts {yes, coming, bus_seats} (of
 // the alert region), event_time {fr, en} (the event's time of day in the union's zone),
 // utc_time {fr, en} (the same in UTC: must not show). The alert's gateways send no receipts.
@@ -99,7 +99,7 @@ async function checkTables(page, who) {
 async function coordinatorPages(browser, lang, problems) {
   const who = `coordinator (${lang})`;
   const page = await newPage(browser, lang, PHONE, true, who, problems);
-  await signInAndOpen(page, settings.url, settings.coordinator_token, settings.alert_id, who);
+  await signInAndOpen(page, settings.url, settings.coordinator_session, settings.alert_id, who);
 
   // The answers are in: seats needed against capacity at each pickup point.
   const pickups = await waitFor(`${who}: the pickup points' seats`,
@@ -152,7 +152,7 @@ async function coordinatorPages(browser, lang, problems) {
 async function executivePages(browser, lang, problems) {
   const who = `executive (${lang})`;
   const page = await newPage(browser, lang, LAPTOP, false, who, problems);
-  await signInAndOpen(page, settings.url, settings.executive_token, settings.alert_id, who);
+  await signInAndOpen(page, settings.url, settings.executive_session, settings.alert_id, who);
   await waitFor(`${who}: the answers`, () => page.getAttribute('[data-tile="yes"] .tile-value', "data-value"),
                 (value) => Number(value) === settings.region_counts.yes);
   // An executive compares regions: the tiles first, the pickup points with the tables.

@@ -2,7 +2,8 @@
 // against a real tocsind that tests/integration/dashboard_browser_test.cpp started with an
 // alert sent to a synthetic roster. Run by that test as
 //   node drive_dashboard.mjs '<json settings>'
-// Settings: url, chromium, artifacts_dir, alert_id, executive_token, coordinator_token,
+// Settings: url, chromium, artifacts_dir, alert_id, executive_token, coordinator_token (for
+// the script's own API calls), executive_session, coordinator_session (the pages' cookies),
 // coordinator_region (display name), other_regions (display names), unclear_member,
 // ride_rows (rows the coordinator's ride list must have), delta: {executive: {...},
 // coordinator: {...}} (how tiles must move once the replies are in), delta_offline: {yes,
@@ -154,17 +155,21 @@ async function run(browser, problems, relay) {
   const executiveState = watchPage(executive, "executive", problems);
   const coordinatorState = watchPage(coordinator, "coordinator", problems);
 
-  // A wrong token is refused with a message, in the browser's language (English here).
+  // A wrong code is refused with a message, in the browser's language (English here). The
+  // address has no account: the page is told the same as for one that has, and no SMS goes.
   await executive.goto(`${executiveUrl}/`);
   check(await executive.getAttribute("html", "lang") === "en", "an en-CA browser does not get English");
-  await executive.fill("#token", "tcs_not_a_token");
-  await executive.click("#signin-form button[type=submit]");
+  await executive.fill("#address", "+1 514 555 0199");
+  await executive.click("#address-form button[type=submit]");
+  await executive.waitForSelector("#code", { state: "visible", timeout: TIMEOUT_MS });
+  await executive.fill("#code", "123456");
+  await executive.click("#code-form button[type=submit]");
   await waitFor("the refused sign-in's message", () => executive.textContent("#signin-message"),
-                (text) => text === "This token is not valid or has expired.");
-  check(await executive.isVisible("#signin-view"), "a refused token left the sign-in");
+                (text) => text === "This code is wrong or has expired. Check it, or ask for a new one.");
+  check(await executive.isVisible("#signin-view"), "a refused code left the sign-in");
 
-  await signInAndOpen(executive, settings.executive_token, "executive", executiveUrl);
-  await signInAndOpen(coordinator, settings.coordinator_token, "coordinator");
+  await signInAndOpen(executive, settings.executive_session, "executive", executiveUrl);
+  await signInAndOpen(coordinator, settings.coordinator_session, "coordinator");
   check(await coordinator.getAttribute("html", "lang") === "fr", "an fr-CA browser does not get French");
   check(await coordinator.textContent('[data-tile="yes"] .tile-label') === "Oui", "the French yes tile");
 
@@ -290,7 +295,7 @@ async function run(browser, problems, relay) {
   check(overflow <= 0, `at 360 px the page is ${overflow} px too wide`);
   await screenshot(coordinator, "coordinator-phone-360x740-full.png", true);
 
-  // The language switch, remembered; the token stays for the tab: a reload comes back to
+  // The language switch, remembered; the session stays: a reload comes back to
   // the same alert, live, in English.
   await coordinator.click("#lang-switch");
   check(await coordinator.getAttribute("html", "lang") === "en", "the switch did not change the language");

@@ -73,6 +73,80 @@ TEST(Cli, RefusedTokenAndWrongRoleAreClearErrors) {
   EXPECT_NE(no_regions.err.find("regions"), std::string::npos) << no_regions.err;
 }
 
+TEST(Cli, AccountCreateListAndDisable) {
+  RedisServer redis;
+  DaemonProcess daemon({.redis_url = redis.url()});
+  const std::string admin = daemon.bootstrap_admin("ops");
+  auto created = tocsin_cli(daemon, admin,
+                            {"account", "create", "--name", "Luc Gagnon", "--role", "coordinator",
+                             "--region", "estrie", "--mobile", "514-555-0101", "--email",
+                             "luc@example.org"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  std::smatch match;
+  ASSERT_TRUE(std::regex_match(
+      created.out, match,
+      std::regex("created account ([0-9a-f]{16}) for Luc Gagnon \\(coordinator\\)\n")))
+      << created.out;
+  const std::string id = match[1];
+
+  auto list = tocsin_cli(daemon, admin, {"account", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("ID"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find(id), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("+15145550101"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("active"), std::string::npos) << list.out;
+
+  auto taken = tocsin_cli(daemon, admin,
+                          {"account", "create", "--name", "Autre", "--role", "executive",
+                           "--mobile", "+1 514 555 0101"});
+  EXPECT_EQ(taken.exit_code, 2);
+  EXPECT_NE(taken.err.find("another account already has this mobile"), std::string::npos)
+      << taken.err;
+  auto no_address =
+      tocsin_cli(daemon, admin, {"account", "create", "--name", "X", "--role", "executive"});
+  EXPECT_EQ(no_address.exit_code, 2);
+  EXPECT_NE(no_address.err.find("needs a mobile or an email"), std::string::npos)
+      << no_address.err;
+
+  auto disabled = tocsin_cli(daemon, admin, {"account", "disable", id});
+  ASSERT_EQ(disabled.exit_code, 0) << disabled.err;
+  EXPECT_EQ(disabled.out, "disabled account " + id + " (Luc Gagnon): its sessions have ended\n");
+  EXPECT_NE(tocsin_cli(daemon, admin, {"account", "list"}).out.find("disabled"),
+            std::string::npos);
+  auto unknown = tocsin_cli(daemon, admin, {"account", "disable", "0000000000000000"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("no account has the id"), std::string::npos) << unknown.err;
+
+  const std::string executive = daemon.create_token(admin, R"({"name":"Marie","role":"executive"})");
+  auto refused = tocsin_cli(daemon, executive, {"account", "list"});
+  EXPECT_EQ(refused.exit_code, 1);
+}
+
+TEST(Cli, TokenListAndRevoke) {
+  RedisServer redis;
+  DaemonProcess daemon({.redis_url = redis.url()});
+  const std::string admin = daemon.bootstrap_admin("ops");
+  const std::string script = daemon.create_token(admin, R"({"name":"nightly","role":"executive"})");
+  auto list = tocsin_cli(daemon, admin, {"token", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(list.out.find(script), std::string::npos) << "a listing never shows a token";
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(list.out, match, std::regex("([0-9a-f]{16})  nightly ")))
+      << list.out;
+  const std::string id = match[1];
+  ASSERT_EQ(tocsin_cli(daemon, script, {"status"}).exit_code, 0);
+
+  auto revoked = tocsin_cli(daemon, admin, {"token", "revoke", id});
+  ASSERT_EQ(revoked.exit_code, 0) << revoked.err;
+  EXPECT_EQ(revoked.out, "revoked token " + id + "\n");
+  auto refused = tocsin_cli(daemon, script, {"status"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("refused the token"), std::string::npos) << refused.err;
+  auto again = tocsin_cli(daemon, admin, {"token", "revoke", id});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("no token has the id"), std::string::npos) << again.err;
+}
+
 TEST(Cli, UnreachableDaemonIsAClearError) {
   const uint16_t port = free_tcp_port();  // nothing listens there
   auto result = run_command(

@@ -29,6 +29,7 @@
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/sign_in.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/twilio_server.h"
 #include "turnout/turnout_scope.h"
@@ -268,9 +269,28 @@ TEST_F(DashboardBrowser, NumbersMoveLiveWithoutReloadAndACoordinatorSeesOnlyThei
   }
 
   auto& daemon = scenario_.daemon();
+  // Tokens for the script's own API calls; the pages are people, signed in by code (the
+  // code's SMS goes through the Twilio-shaped server like any other).
   const std::string executive = daemon.create_token(scenario_.token(), R"({"name":"Exécutif","role":"executive"})");
   const std::string coordinator = daemon.create_token(
       scenario_.token(), R"({"name":"Coordination","role":"coordinator","regions":[)" + json_string(region) + "]}");
+  const auto texts_to = [this](std::string number) {
+    return [this, number] {
+      std::vector<std::string> texts;
+      for (const auto& message : twilio_.messages()) {
+        if (message.to == number) texts.push_back(message.body);
+      }
+      return texts;
+    };
+  };
+  const std::string executive_session = testing::session_by_code(
+      daemon, scenario_.token(), R"({"name":"Exécutif","role":"executive","mobile":"+15145550102"})",
+      "+15145550102", texts_to("+15145550102"));
+  const std::string coordinator_session = testing::session_by_code(
+      daemon, scenario_.token(),
+      R"({"name":"Coordination","role":"coordinator","mobile":"+15145550103","regions":[)" +
+          json_string(region) + "]}",
+      "+15145550103", texts_to("+15145550103"));
 
   const fs::path artifacts = fs::path(TOCSIN_TEST_ARTIFACTS_DIR) / "dashboard";
   fs::remove_all(artifacts);
@@ -281,6 +301,8 @@ TEST_F(DashboardBrowser, NumbersMoveLiveWithoutReloadAndACoordinatorSeesOnlyThei
       "{\"url\":" + json_string(daemon.base_url()) + ",\"chromium\":" + json_string(kChromium) +
       ",\"artifacts_dir\":" + json_string(artifacts.string()) + ",\"alert_id\":" + json_string(alert.id) +
       ",\"executive_token\":" + json_string(executive) + ",\"coordinator_token\":" + json_string(coordinator) +
+      ",\"executive_session\":" + json_string(executive_session) +
+      ",\"coordinator_session\":" + json_string(coordinator_session) +
       ",\"coordinator_region\":" + json_string(region) + ",\"other_regions\":[" + joined_others + "]" +
       ",\"unclear_member\":" + json_string(others[2].second->id) + ",\"ride_rows\":2" +
       R"(,"delta_offline":{"yes":1,"no":1})" +
@@ -389,12 +411,27 @@ TEST_F(DashboardBrowserLayout, ACoordinatorsPhoneShowsPickupsFirstWithTimesInThe
   }
 
   auto& daemon = scenario_.daemon();
-  const std::string executive =
-      daemon.create_token(scenario_.token(), R"({"name":"Exécutif","role":"executive"})");
-  const std::string coordinator = daemon.create_token(
-      scenario_.token(), R"({"name":"Coordination","role":"coordinator","regions":[)" +
-                             json_string(turnout::region_part(region)) + "," +
-                             json_string(turnout::region_part(other)) + "]}");
+  // Two people signed in by code; the console gateways print the codes' SMS on the
+  // daemon's standard output.
+  const auto texts_to = [&daemon](std::string number) {
+    return [&daemon, number] {
+      std::vector<std::string> texts;
+      std::istringstream out(daemon.process().stdout_text());
+      for (std::string line; std::getline(out, line);) {
+        if (line.find("\"to\":\"" + number + "\"") != std::string::npos) texts.push_back(line);
+      }
+      return texts;
+    };
+  };
+  const std::string executive = testing::session_by_code(
+      daemon, scenario_.token(), R"({"name":"Exécutif","role":"executive","mobile":"+15145550102"})",
+      "+15145550102", texts_to("+15145550102"));
+  const std::string coordinator = testing::session_by_code(
+      daemon, scenario_.token(),
+      R"({"name":"Coordination","role":"coordinator","mobile":"+15145550103","regions":[)" +
+          json_string(turnout::region_part(region)) + "," +
+          json_string(turnout::region_part(other)) + "]}",
+      "+15145550103", texts_to("+15145550103"));
 
   const fs::path artifacts = fs::path(TOCSIN_TEST_ARTIFACTS_DIR) / "dashboard-layout";
   fs::remove_all(artifacts);
@@ -402,8 +439,8 @@ TEST_F(DashboardBrowserLayout, ACoordinatorsPhoneShowsPickupsFirstWithTimesInThe
   const std::string settings =
       "{\"url\":" + json_string(daemon.base_url()) + ",\"chromium\":" + json_string(kChromium) +
       ",\"artifacts_dir\":" + json_string(artifacts.string()) +
-      ",\"alert_id\":" + json_string(alert.id) + ",\"executive_token\":" + json_string(executive) +
-      ",\"coordinator_token\":" + json_string(coordinator) +
+      ",\"alert_id\":" + json_string(alert.id) + ",\"executive_session\":" + json_string(executive) +
+      ",\"coordinator_session\":" + json_string(coordinator) +
       ",\"alert_region\":{\"key\":" + json_string(turnout::region_part(region)) +
       ",\"name\":" + json_string(region) +
       "},\"other_region\":{\"key\":" + json_string(turnout::region_part(other)) +

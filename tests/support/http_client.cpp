@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <memory>
 #include <stdexcept>
@@ -19,7 +20,31 @@ size_t append(char* data, size_t size, size_t count, void* out) {
   return size * count;
 }
 
+size_t append_header(char* data, size_t size, size_t count, void* out) {
+  std::string line(data, size * count);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  if (!line.empty()) static_cast<std::vector<std::string>*>(out)->push_back(std::move(line));
+  return size * count;
+}
+
 }  // namespace
+
+std::string HttpResponse::header(std::string_view name) const {
+  for (const auto& line : headers) {
+    const size_t colon = line.find(':');
+    if (colon != name.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < colon && same; ++i) {
+      same = std::tolower(static_cast<unsigned char>(line[i])) ==
+             std::tolower(static_cast<unsigned char>(name[i]));
+    }
+    if (!same) continue;
+    size_t start = colon + 1;
+    while (start < line.size() && line[start] == ' ') ++start;
+    return line.substr(start);
+  }
+  return "";
+}
 
 HttpResponse http_request(const std::string& method, const std::string& url,
                           const std::string& body, const std::vector<std::string>& headers) {
@@ -34,6 +59,8 @@ HttpResponse http_request(const std::string& method, const std::string& url,
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, append);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, append_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 120000L);  // a 600,000-row import takes seconds
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   if (method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);

@@ -15,6 +15,11 @@ struct HttpResponse {
   std::string body;
   std::string content_type;
   std::string error;
+  // Response header lines as received ("Set-Cookie: a=b; Path=/"), without CRLF.
+  std::vector<std::string> headers;
+
+  // The value of the first header of that name (any case), or "".
+  std::string header(std::string_view name) const;
 };
 
 HttpResponse http_request(const std::string& method, const std::string& url,

@@ -186,6 +186,8 @@ TEST(ConfigDefaults, FillsEveryDocumentedDefault) {
   EXPECT_EQ(config.logging().output(), "stderr");
   EXPECT_EQ(config.lifecycle().shutdown_grace_ms(), 10000);
   EXPECT_EQ(config.auth().token_ttl_days(), 0);
+  EXPECT_EQ(config.auth().session_idle_minutes(), 720);
+  EXPECT_EQ(config.auth().session_absolute_hours(), 168);
   EXPECT_EQ(config.gateways(0).rate_per_second(), 1);
   EXPECT_EQ(config.time_zone(), "America/Toronto");
 }
@@ -312,6 +314,13 @@ TEST(ConfigValidate, TooLargeValues) {
             "http.max_body_bytes: must be between 1 and 268435456 (bytes), got 268435457");
   EXPECT_EQ(only_problem(std::string(kMinimal) + " auth { token_ttl_days: 3651 }"),
             "auth.token_ttl_days: must be between 0 and 3650 (days), got 3651");
+  EXPECT_EQ(only_problem(std::string(kMinimal) + " auth { session_idle_minutes: 4 }"),
+            "auth.session_idle_minutes: must be between 5 and 43200 (minutes), got 4");
+  EXPECT_EQ(only_problem(std::string(kMinimal) + " auth { session_absolute_hours: 8761 }"),
+            "auth.session_absolute_hours: must be between 1 and 8760 (hours), got 8761");
+  EXPECT_EQ(only_problem(std::string(kMinimal) + " auth { session_idle_minutes: 20000 }"),
+            "auth.session_idle_minutes: must be at most auth.session_absolute_hours (168 hours "
+            "= 10080 minutes), got 20000");
   EXPECT_EQ(only_problem(std::string(kMinimal) + " http { max_header_bytes: 100 }"),
             "http.max_header_bytes: must be between 1024 and 1048576 (bytes), got 100");
 }

@@ -47,7 +47,8 @@ TEST(TextFormatErrors, AMisspeltFieldGetsTheClosestName) {
 
 TEST(TextFormatErrors, AnUnknownFieldWithoutAGuessListsTheBlocksFields) {
   EXPECT_EQ(config_error("auth { lifetime: 3 }"),
-            "1:8: \"lifetime\" is not a field of auth { … } (its fields: token_ttl_days)");
+            "1:8: \"lifetime\" is not a field of auth { … } (its fields: token_ttl_days, "
+            "session_idle_minutes, session_absolute_hours)");
 }
 
 TEST(TextFormatErrors, NestedBlocksAreNamedFromTheTop) {

@@ -1,0 +1,108 @@
+// A coordinator signs in to the dashboard by a one-time code in Debian's chromium (headless,
+// driven by tests/browser/sign_in_by_code.mjs with playwright-core), at 390 px and 1280 px,
+// in French and English: the code goes out by SMS through the daemon's file gateway, which
+// the script reads as the coordinator reads their phone. Once signed in they see their
+// region's turnout of an alert sent to a synthetic roster, a reload keeps them signed in,
+// and signing out ends the session. Screenshots under the build tree
+// (test-artifacts/dashboard-sign-in).
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "tests/support/alert_scenario.h"
+#include "tests/support/browser.h"
+#include "tests/support/daemon_process.h"
+#include "tests/support/http_client.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
+
+namespace tocsin {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using testing::find_program;
+using testing::json_string;
+using testing::kChromium;
+
+const fs::path kBrowserTests = fs::path(TOCSIN_SOURCE_DIR) / "tests" / "browser";
+
+class DashboardSignInBrowser : public ::testing::Test {
+ protected:
+  testing::TempDir dir_;
+  fs::path sms_file_ = dir_.path() / "sms.jsonl";
+  testing::AlertScenario scenario_{
+      {.gateways = "gateways { name: \"sms\" rate_per_second: 500 file { channel: \"sms\" "
+                   "path: \"" +
+                   sms_file_.string() + "\" } }\n"}};
+};
+
+TEST_F(DashboardSignInBrowser,
+       ACoordinatorSignsInByCodeSeesTheirRegionStaysAfterAReloadAndSignsOut) {
+  const auto node = find_program("node");
+  if (!node || ::access(kChromium, X_OK) != 0) {
+    GTEST_SKIP() << "the browser test needs node and " << kChromium;
+  }
+  ASSERT_TRUE(fs::exists(kBrowserTests / "node_modules" / "playwright-core" / "package.json"))
+      << "playwright-core is not installed: run `npm ci` in tests/browser (tests/run.sh does)";
+
+  testing::RosterOptions roster;
+  roster.members = 60;
+  const auto members = scenario_.import_roster(roster);
+  std::map<std::string, int> per_region;
+  for (const auto& member : members) ++per_region[member.region];
+  std::string region;
+  for (const auto& [name, count] : per_region) {
+    if (region.empty() || count > per_region[region]) region = name;
+  }
+  const auto alert = scenario_.send_and_wait(
+      testing::alert_json("SMS", R"({"sms":"{first_name}, assemblée. OUI {code} ou NON {code}."})"),
+      60s);
+
+  auto& daemon = scenario_.daemon();
+  auto created =
+      testing::http_request("POST", daemon.base_url() + "/v1/accounts",
+                            R"({"name":"Luc Gagnon","role":"coordinator","regions":[)" +
+                                json_string(region) + R"(],"mobile":"+15145550101"})",
+                            {scenario_.authorization(), "Content-Type: application/json"});
+  ASSERT_EQ(created.status, 201) << created.body;
+
+  const fs::path artifacts = fs::path(TOCSIN_TEST_ARTIFACTS_DIR) / "dashboard-sign-in";
+  fs::remove_all(artifacts);
+  fs::create_directories(artifacts);
+  const std::string settings =
+      "{\"url\":" + json_string(daemon.base_url()) + ",\"chromium\":" + json_string(kChromium) +
+      ",\"artifacts_dir\":" + json_string(artifacts.string()) + ",\"strings_module\":" +
+      json_string((fs::path(TOCSIN_SOURCE_DIR) / "daemon" / "dashboard" / "strings.js").string()) +
+      ",\"alert_id\":" + json_string(alert.id) +
+      ",\"sms_file\":" + json_string(sms_file_.string()) +
+      R"(,"mobile":"+15145550101","typed_mobile":"514 555-0101","region":)" + json_string(region) +
+      "}";
+  testing::Subprocess browser(
+      {.argv = {node->string(), (kBrowserTests / "sign_in_by_code.mjs").string(), settings},
+       .cwd = kBrowserTests});
+  const auto exit_code = browser.wait_for_exit(180s);
+  const std::string out = browser.stdout_text();
+  EXPECT_EQ(exit_code, std::optional<int>(0)) << "stdout:\n"
+                                              << out << "\nstderr:\n"
+                                              << browser.stderr_text();
+  EXPECT_NE(out.find("\nPASS"), std::string::npos) << out;
+  for (const char* lang : {"fr", "en"}) {
+    for (const char* width : {"390", "1280"}) {
+      for (const char* step : {"sign-in", "sign-in-code", "signed-in"}) {
+        const fs::path path = artifacts / (std::string(step) + "-" + lang + "-" + width + ".png");
+        EXPECT_TRUE(fs::exists(path)) << path << " not taken";
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tocsin
