@@ -79,6 +79,7 @@ void add_token_routes(http::Router& router, Services& services) {
                created.set_name(body.name());
                created.set_role(body.role());
                *created.mutable_regions() = body.regions();
+               created.set_expires_in_days(new_token.ttl_days);
                Response response;
                response.status = 201;
                response.body = http::to_json(created);

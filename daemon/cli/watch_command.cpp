@@ -8,11 +8,13 @@
 #include <curl/curl.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -32,6 +34,22 @@ namespace tocsin::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The columns the table may take: $COLUMNS when set (as ls and others read it), else the
+// terminal's width, else 0 (a pipe or a file: no limit). Read at each draw, as a terminal
+// may be resized while it watches.
+size_t output_width() {
+  if (const char* columns = std::getenv("COLUMNS"); columns != nullptr && *columns != '\0') {
+    char* end = nullptr;
+    const long value = std::strtol(columns, &end, 10);
+    if (*end == '\0' && value > 0 && value < 10000) return static_cast<size_t>(value);
+  }
+  winsize size{};
+  if (isatty(STDOUT_FILENO) == 1 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0) {
+    return size.ws_col;
+  }
+  return 0;
+}
 
 std::optional<google::protobuf::Struct> parse_object(const std::string& json) {
   google::protobuf::Struct object;
@@ -91,7 +109,7 @@ class Watch {
     std::ostringstream text;
     // Cursor home and clear screen: the table redraws in place instead of scrolling.
     if (terminal_) text << "\x1b[H\x1b[2J";
-    print_turnout_table(text, *turnout_, updated_at_ms_, connected);
+    print_turnout_table(text, *turnout_, updated_at_ms_, connected, output_width());
     if (!terminal_) text << "\n";
     std::cout << text.str() << std::flush;
     if (connected) ++updates_;
