@@ -117,7 +117,7 @@ void add_turnout_rows(const AlertResponse& response, Rows& rows) {
                                   std::to_string(response.frozen_audience()) +
                                   " members (an SMS and an email count as two; a shared phone gets one)"});
   for (const auto& [state, count] : states) {
-    rows.push_back({"  " + state, std::to_string(count) + " messages"});
+    rows.push_back({"  " + state, std::to_string(count) + (count == 1 ? " message" : " messages")});
   }
 }
 

@@ -342,7 +342,8 @@ TEST_F(AlertsCli, ShowGivesEveryTimeInTheUnionsZoneAndTellsMessagesFromMembers) 
       << out;
   for (const auto& [state, count] : json.delivery()) {
     EXPECT_TRUE(std::regex_search(
-        out, std::regex("\n  " + state + " +" + std::to_string(count) + " messages\n")))
+        out, std::regex("\n  " + state + " +" + std::to_string(count) +
+                        (count == 1 ? " message\n" : " messages\n"))))
         << state << ": " << out;
   }
 }
