@@ -183,7 +183,9 @@ void add_alert_routes(http::Router& router, Services& services) {
                }
                auto counts = co_await turnout::read_alert_counts(
                    services.redis, ids, *turnout::make_scope(*request.principal));
-               if (!counts) co_return error_response(503, "Redis is unavailable; try again shortly");
+               if (!counts) {
+                 co_return error_response(503, "Redis is unavailable; try again shortly");
+               }
                for (auto& alert_counts : *counts) *list.add_counts() = std::move(alert_counts);
                list.set_time_zone(zone);
                co_return json(200, list);

@@ -89,9 +89,8 @@ void print_created(const std::string& headline, const AlertResponse& response) {
 
 // Delivery states in the order a sending goes through them; any other after, by name.
 int delivery_order(const std::string& state) {
-  static const std::vector<std::string> order = {"sent",      "delivered", "retrying",
-                                                 "failed",    "opted_out", "expired",
-                                                 "skipped",   "cancelled"};
+  static const std::vector<std::string> order = {"sent",      "delivered", "retrying", "failed",
+                                                 "opted_out", "expired",   "skipped",  "cancelled"};
   const auto at = std::find(order.begin(), order.end(), state);
   return static_cast<int>(at - order.begin());
 }
@@ -113,9 +112,10 @@ void add_turnout_rows(const AlertResponse& response, Rows& rows) {
   });
   int64_t messages = 0;
   for (const auto& [state, count] : states) messages += count;
-  rows.push_back({"messages", std::to_string(messages) + " to those " +
-                                  std::to_string(response.frozen_audience()) +
-                                  " members (an SMS and an email count as two; a shared phone gets one)"});
+  rows.push_back(
+      {"messages", std::to_string(messages) + " to those " +
+                       std::to_string(response.frozen_audience()) +
+                       " members (an SMS and an email count as two; a shared phone gets one)"});
   for (const auto& [state, count] : states) {
     rows.push_back({"  " + state, std::to_string(count) + (count == 1 ? " message" : " messages")});
   }
@@ -128,10 +128,10 @@ void print_alert(const AlertResponse& response) {
       {"alert", alert.code() + "  (" + alert.id() + ")"},
       {"title", alert.title()},
       {"kind", kind_words(alert.kind())},
-      {"times", clock.zone_name() == response.time_zone()
-                    ? "in " + clock.zone_name() + ", the union's time zone"
-                    : "in UTC (the union's time zone \"" + response.time_zone() +
-                          "\" is not known here)"},
+      {"times",
+       clock.zone_name() == response.time_zone()
+           ? "in " + clock.zone_name() + ", the union's time zone"
+           : "in UTC (the union's time zone \"" + response.time_zone() + "\" is not known here)"},
       {"state", state_line(alert, clock)},
       {"audience", alert.audience()},
       {"channels", channel_words(alert.channels())},
@@ -177,9 +177,9 @@ void print_list(const AlertListResponse& list) {
     // A cancelled alert may have gone out in part: its counts say how far.
     const bool counted = i < list.counts_size() && list.counts(i).alert_id() == alert.id() &&
                          (was_sent(alert) || list.counts(i).members() > 0);
-    for (int64_t value : {counted ? list.counts(i).members() : -1,
-                          counted ? list.counts(i).reached() : -1,
-                          counted ? list.counts(i).yes() : -1}) {
+    for (int64_t value :
+         {counted ? list.counts(i).members() : -1, counted ? list.counts(i).reached() : -1,
+          counted ? list.counts(i).yes() : -1}) {
       row.push_back(value < 0 ? "-" : std::to_string(value));
     }
     row.insert(row.end(), {clock.at_unix(alert.created_at_unix()), alert.created_by(), alert.id(),
@@ -194,14 +194,15 @@ void print_list(const AlertListResponse& list) {
 CommandError needs_approval(const ApiClient& api, const std::string& id, const ApiError& refused) {
   std::string creator;
   try {
-    creator = parse_reply<AlertResponse>(api.get("/v1/alerts/" + url_escape(id))).alert().created_by();
+    creator =
+        parse_reply<AlertResponse>(api.get("/v1/alerts/" + url_escape(id))).alert().created_by();
   } catch (const CommandError&) {
     // The reason and the command still stand without the creator's name.
   }
-  const std::string who =
-      creator.empty() ? "an executive or admin who did not create it"
-                      : "an executive or admin other than " + escape_control_characters(creator) +
-                            ", who created it";
+  const std::string who = creator.empty()
+                              ? "an executive or admin who did not create it"
+                              : "an executive or admin other than " +
+                                    escape_control_characters(creator) + ", who created it";
   return CommandError(1, "not sent: " + refused.error(),
                       "to approve it (" + who + "):\n  tocsin alert approve " + id +
                           "\nthen send it:\n  tocsin alert send " + id + "\n");

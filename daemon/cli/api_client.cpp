@@ -98,8 +98,8 @@ std::string ApiClient::request(const std::string& method, const std::string& pat
   };
   switch (status) {
     case 401:
-      throw refused(1, "the daemon refused the token: " + details +
-                           " (set TOCSIN_TOKEN or --token)");
+      throw refused(1,
+                    "the daemon refused the token: " + details + " (set TOCSIN_TOKEN or --token)");
     case 403:
       throw refused(1, "not allowed: " + details);
     case 400:

@@ -50,8 +50,7 @@ void print_report(const ImportReport& report) {
     for (int i = 0; i < shown; ++i) {
       std::cout << (i > 0 ? ", " : "") << shared_phone_words(report.phones_shared(i));
     }
-    std::cout << (report.phones_shared_size() > shown ? ", ... (all of them: --json)" : "")
-              << "\n";
+    std::cout << (report.phones_shared_size() > shown ? ", ... (all of them: --json)" : "") << "\n";
   }
   for (const auto& column : report.ignored_columns()) {
     std::cout << "ignored column: " << column << "\n";
@@ -78,12 +77,14 @@ void add_member_commands(CLI::App& app, const Context& context) {
     bool replace = false;
   };
   auto import_args = std::make_shared<ImportArgs>();
-  auto* import = members->add_subcommand("import", "import a roster CSV (French or English)");
-  import->add_option("FILE", import_args->file, "the CSV file")->required();
-  import->add_flag("--dry-run", import_args->dry_run, "report what would change; change nothing");
-  import->add_flag("--replace", import_args->replace,
-                   "also remove members absent from the file (opt-outs are kept)");
-  import->callback([&context, import_args] {
+  auto* import_command =
+      members->add_subcommand("import", "import a roster CSV (French or English)");
+  import_command->add_option("FILE", import_args->file, "the CSV file")->required();
+  import_command->add_flag("--dry-run", import_args->dry_run,
+                           "report what would change; change nothing");
+  import_command->add_flag("--replace", import_args->replace,
+                           "also remove members absent from the file (opt-outs are kept)");
+  import_command->callback([&context, import_args] {
     const std::string csv = read_file(import_args->file, members::kMaxRosterBytes);
     std::string path = "/v1/members:import";
     std::string query;

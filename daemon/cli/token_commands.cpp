@@ -16,8 +16,9 @@ namespace {
 // does not expire)`.
 std::string describe(const CreateTokenResponse& reply) {
   const std::string& role = reply.role();
-  std::string text = std::string("created ") + (role == "admin" || role == "executive" ? "an " : "a ") +
-                     role + " token named \"" + reply.name() + "\" (";
+  std::string text = std::string("created ") +
+                     (role == "admin" || role == "executive" ? "an " : "a ") + role +
+                     " token named \"" + reply.name() + "\" (";
   if (reply.regions().empty()) {
     text += "every region";
   } else {

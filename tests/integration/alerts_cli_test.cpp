@@ -241,7 +241,8 @@ TEST_F(AlertsCli, ShowApproveCancelAndList) {
 
   auto listed = cli({"alert", "list"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  EXPECT_NE(listed.out.find("A1    approved  banner drop  -        -        -  "), std::string::npos)
+  EXPECT_NE(listed.out.find("A1    approved  banner drop  -        -        -  "),
+            std::string::npos)
       << listed.out;
 
   auto cancelled = cli({"alert", "cancel", id});
@@ -327,13 +328,11 @@ TEST_F(AlertsCli, ShowGivesEveryTimeInTheUnionsZoneAndTellsMessagesFromMembers) 
       << out;
   EXPECT_EQ(out.find("UTC"), std::string::npos) << out;
   EXPECT_EQ(out.find("EDT"), std::string::npos) << "the zone is named once: " << out;
-  EXPECT_TRUE(std::regex_search(
-      out, std::regex("\nchannels +SMS and email\n")))
-      << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("\nchannels +SMS and email\n"))) << out;
   EXPECT_TRUE(std::regex_search(
       out, std::regex("\nmembers +156 in the audience \\(frozen when sending started\\)\n")))
       << out;
-  EXPECT_TRUE(std::regex_search(out, std::regex("\nreached +156 members ")) ) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("\nreached +156 members "))) << out;
   EXPECT_TRUE(std::regex_search(out, std::regex("\nanswered yes +0 members\n"))) << out;
   EXPECT_TRUE(std::regex_search(
       out, std::regex("\nmessages +" + std::to_string(messages) +
@@ -341,9 +340,8 @@ TEST_F(AlertsCli, ShowGivesEveryTimeInTheUnionsZoneAndTellsMessagesFromMembers) 
                       "phone gets one\\)\n")))
       << out;
   for (const auto& [state, count] : json.delivery()) {
-    EXPECT_TRUE(std::regex_search(
-        out, std::regex("\n  " + state + " +" + std::to_string(count) +
-                        (count == 1 ? " message\n" : " messages\n"))))
+    EXPECT_TRUE(std::regex_search(out, std::regex("\n  " + state + " +" + std::to_string(count) +
+                                                  (count == 1 ? " message\n" : " messages\n"))))
         << state << ": " << out;
   }
 }
@@ -381,10 +379,9 @@ TEST_F(AlertsCli, ARefusedSendNamesTheApproveCommandAndWhoMayRunIt) {
 TEST_F(AlertsCli, WatchStaysWithinTheTerminalsWidth) {
   const std::string id = send_and_finish("emergency-assembly.textpb");
   auto watch = [&](const std::string& columns) {
-    return run_command({TOCSIN_CLI_PATH, "watch", id, "--updates", "1"},
-                       {{"TOCSIN_URL", daemon_->base_url()},
-                        {"TOCSIN_TOKEN", admin_},
-                        {"COLUMNS", columns}});
+    return run_command(
+        {TOCSIN_CLI_PATH, "watch", id, "--updates", "1"},
+        {{"TOCSIN_URL", daemon_->base_url()}, {"TOCSIN_TOKEN", admin_}, {"COLUMNS", columns}});
   };
   auto widest = [](const std::string& text) {
     size_t widest = 0;
@@ -405,10 +402,13 @@ TEST_F(AlertsCli, WatchStaysWithinTheTerminalsWidth) {
     ASSERT_EQ(narrow.exit_code, 0) << narrow.err;
     EXPECT_LE(widest(narrow.out), width) << narrow.out;
     // Both tables keep every count of the Total row: delivery, then answers.
-    EXPECT_TRUE(std::regex_search(narrow.out, std::regex("\n +targeted +sent +delivered"))) << narrow.out;
+    EXPECT_TRUE(std::regex_search(narrow.out, std::regex("\n +targeted +sent +delivered")))
+        << narrow.out;
     EXPECT_TRUE(std::regex_search(narrow.out, std::regex("\nTotal +156 +156 +"))) << narrow.out;
-    EXPECT_TRUE(std::regex_search(narrow.out, std::regex("\n +yes +no +maybe +unknown"))) << narrow.out;
-    EXPECT_TRUE(std::regex_search(narrow.out, std::regex("\nTotal +0 +0 +0 +0 +156\n"))) << narrow.out;
+    EXPECT_TRUE(std::regex_search(narrow.out, std::regex("\n +yes +no +maybe +unknown")))
+        << narrow.out;
+    EXPECT_TRUE(std::regex_search(narrow.out, std::regex("\nTotal +0 +0 +0 +0 +156\n")))
+        << narrow.out;
     EXPECT_TRUE(std::regex_search(narrow.out, std::regex("\n +coming +bus +car\n"))) << narrow.out;
   }
 }

@@ -56,9 +56,9 @@ TEST(Cli, TokenCreateSaysWhatWasCreatedThenPrintsTheTokenLast) {
   DaemonProcess daemon({.redis_url = redis.url()});
   const std::string admin = daemon.bootstrap_admin("ops");
   auto terminal = [&](const std::string& arguments) {
-    return run_command({"/bin/sh", "-c", "\"$0\" token create " + arguments + " 2>&1",
-                        TOCSIN_CLI_PATH},
-                       {{"TOCSIN_URL", daemon.base_url()}, {"TOCSIN_TOKEN", admin}});
+    return run_command(
+        {"/bin/sh", "-c", "\"$0\" token create " + arguments + " 2>&1", TOCSIN_CLI_PATH},
+        {{"TOCSIN_URL", daemon.base_url()}, {"TOCSIN_TOKEN", admin}});
   };
   const std::string warning =
       "the token is shown once, below: store it now (the daemon keeps only a hash of it)\n";
@@ -78,8 +78,9 @@ TEST(Cli, TokenCreateSaysWhatWasCreatedThenPrintsTheTokenLast) {
   auto marie = terminal("--role executive --name 'Marie (exécutif)'");
   ASSERT_EQ(marie.exit_code, 0) << marie.out;
   EXPECT_TRUE(std::regex_match(
-      marie.out, std::regex("created an executive token named \"Marie \\(exécutif\\)\" "
-                            "\\(every region; it does not expire\\)\n[^\n]+\ntcs_[A-Za-z0-9_-]{43}\n")))
+      marie.out,
+      std::regex("created an executive token named \"Marie \\(exécutif\\)\" "
+                 "\\(every region; it does not expire\\)\n[^\n]+\ntcs_[A-Za-z0-9_-]{43}\n")))
       << marie.out;
 }
 

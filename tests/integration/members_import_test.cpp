@@ -418,8 +418,9 @@ TEST_F(MembersImport, CliSummarisesSharedPhonesAndJsonListsEveryOne) {
     std::smatch examples;
     ASSERT_TRUE(std::regex_search(
         *out, examples,
-        std::regex("\nshared phones, e\\.g\\.: (\\+1[0-9]{3}\\*{3}[0-9]{4} \\(lines [0-9, ]+\\)(, )?){3}, "
-                   "\\.\\.\\. \\(all of them: --json\\)\n")))
+        std::regex(
+            "\nshared phones, e\\.g\\.: (\\+1[0-9]{3}\\*{3}[0-9]{4} \\(lines [0-9, ]+\\)(, )?){3}, "
+            "\\.\\.\\. \\(all of them: --json\\)\n")))
         << *out;
     EXPECT_EQ(lines_containing(*out, "***"), 3u) << "three examples, not one line per phone";
     EXPECT_EQ(out->find("another member has the same mobile"), std::string::npos) << *out;
