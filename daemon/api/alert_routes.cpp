@@ -14,6 +14,7 @@
 #include "schedule/scheduled_send.h"
 #include "schedule/scheduler.h"
 #include "turnout/alert_counts.h"
+#include "turnout/reach_log.h"
 #include "turnout/turnout_scope.h"
 
 namespace tocsin::api {
@@ -195,6 +196,9 @@ void add_alert_routes(http::Router& router, Services& services) {
              [store, zone, &services](Request& request) -> boost::asio::awaitable<Response> {
                auto got = co_await store->get(request.path_params["id"]);
                if (auto* response = std::get_if<AlertResponse>(&got)) {
+                 // One alert: its counts exact, the delivery path's pending moves (at most
+                 // 100 ms of them, turnout/reach_log.h) applied first, as the turnout does.
+                 co_await turnout::apply_pending_moves(services.redis, response->alert().id());
                  const std::vector<std::string> ids{response->alert().id()};
                  auto counts = co_await turnout::read_alert_counts(
                      services.redis, ids, *turnout::make_scope(*request.principal));

@@ -5,7 +5,8 @@
 // "...|yes"). Bounded work for a long list: two pipelines whatever the number of alerts,
 // each command naming one field per region of the alert (alert:{id}:regions), never a scan
 // of members or messages. The delivery path's pending moves (reach_log.h, at most 100 ms of
-// them) are not applied: a list may trail the live turnout by that much.
+// them) are not applied here: a caller that wants one alert's counts exact applies them
+// first (GET /v1/alerts/{id} does); a list may trail the live turnout by that much.
 
 #include <boost/asio/awaitable.hpp>
 
