@@ -2,8 +2,9 @@
 // reads GET /v1/alerts/{id}/events (Server-Sent Events) with libcurl, keeps the snapshot's
 // turnout and applies each change's raw fields to it with the daemon's own model
 // (turnout::apply_changes), and draws the table again: in place on a terminal (cursor home,
-// clear), one block per update otherwise (a pipe, a log). After a drop it reconnects with
-// Last-Event-ID and gets exactly the changes it missed.
+// clear), one block per update otherwise (a pipe, a log), within the terminal's width
+// ($COLUMNS, else TIOCGWINSZ; the narrow layout of turnout_table.h when the wide one would
+// wrap). After a drop it reconnects with Last-Event-ID and gets exactly the changes it missed.
 
 #include <curl/curl.h>
 #include <google/protobuf/struct.pb.h>

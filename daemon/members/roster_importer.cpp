@@ -126,8 +126,8 @@ void ImportRun::drop_repeats() {
     }
     if (!member.mobile().empty()) {
       const uint64_t key = phone_key(member.mobile());
-      auto [at, fresh] = phones_.try_emplace(key, PhoneRows{batch_lines_[i]});
-      if (!fresh) more_lines_[key].push_back(batch_lines_[i]);
+      const bool first = phones_.try_emplace(key, PhoneRows{batch_lines_[i]}).second;
+      if (!first) more_lines_[key].push_back(batch_lines_[i]);
     }
     kept.push_back(std::move(member));
     kept_lines.push_back(batch_lines_[i]);
