@@ -142,4 +142,9 @@ std::string format_in_local_zone(std::chrono::system_clock::time_point when,
   return absl::FormatTime(format, absl::FromChrono(when), absl::LocalTimeZone());
 }
 
+std::string format_in_zone(std::chrono::system_clock::time_point when, const std::string& format,
+                           const std::string& time_zone) {
+  return absl::FormatTime(format, absl::FromChrono(when), load_zone(time_zone));
+}
+
 }  // namespace tocsin::alerts

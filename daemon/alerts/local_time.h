@@ -54,4 +54,10 @@ std::chrono::system_clock::time_point next_local_clock(std::chrono::system_clock
 std::string format_in_local_zone(std::chrono::system_clock::time_point when,
                                  const std::string& format);
 
+// `when` on the clock of `time_zone` (the union's, as the daemon tells it), in the same
+// format: for the CLI, which shows an alert's times all in one zone, the union's. Throws
+// std::invalid_argument for an unknown zone.
+std::string format_in_zone(std::chrono::system_clock::time_point when, const std::string& format,
+                           const std::string& time_zone);
+
 }  // namespace tocsin::alerts

@@ -7,12 +7,16 @@
 #include "api/routes.h"
 #include "api/services.h"
 #include "dispatch/send_queue.h"
-#include "schedule/scheduled_send.h"
-#include "schedule/scheduler.h"
 #include "http/json.h"
 #include "http/router.h"
 #include "log/log.h"
+#include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
+#include "schedule/scheduled_send.h"
+#include "schedule/scheduler.h"
+#include "turnout/alert_counts.h"
+#include "turnout/reach_log.h"
+#include "turnout/turnout_scope.h"
 
 namespace tocsin::api {
 namespace {
@@ -32,12 +36,16 @@ Response json(unsigned status, const google::protobuf::Message& message) {
   return response;
 }
 
-template <class T>
-Response answer(unsigned status, const alerts::Outcome<T>& outcome) {
+// The alert, with the union's time zone for showing its times (the CLI does), or the
+// refusal.
+Response answer(unsigned status, alerts::Outcome<AlertResponse> outcome,
+                const std::string& time_zone) {
   if (const auto* refusal = std::get_if<alerts::Refusal>(&outcome)) {
     return error_response(refusal->status, refusal->error, refusal->field);
   }
-  return json(status, std::get<T>(outcome));
+  auto& response = std::get<AlertResponse>(outcome);
+  response.set_time_zone(time_zone);
+  return json(status, response);
 }
 
 std::optional<size_t> list_limit(const Request& request) {
@@ -65,8 +73,11 @@ std::optional<Response> read_body(const Request& request, Alert* alert) {
 
 // A new alert (or follow-up) answered 201 with its preview, or the refusal to create it.
 boost::asio::awaitable<Response> created_with_preview(alerts::AlertStore& store,
-                                                      alerts::Outcome<AlertResponse> created) {
-  if (std::holds_alternative<alerts::Refusal>(created)) co_return answer(201, created);
+                                                      alerts::Outcome<AlertResponse> created,
+                                                      std::string time_zone) {
+  if (std::holds_alternative<alerts::Refusal>(created)) {
+    co_return answer(201, std::move(created), time_zone);
+  }
   const std::string id = std::get<AlertResponse>(created).alert().id();
   auto previewed = co_await store.preview(id);
   if (std::holds_alternative<alerts::Refusal>(previewed)) {
@@ -74,19 +85,19 @@ boost::asio::awaitable<Response> created_with_preview(alerts::AlertStore& store,
     // for the preview again with GET .../preview.
     spdlog::warn("event=alert_preview_failed id={} status={}", id,
                  std::get<alerts::Refusal>(previewed).status);
-    co_return answer(201, created);
+    co_return answer(201, std::move(created), time_zone);
   }
-  co_return answer(201, previewed);
+  co_return answer(201, std::move(previewed), time_zone);
 }
 
 // POST /v1/alerts/{id}:approve, :cancel, :close: the store's transition, answered as is.
 using Transition = boost::asio::awaitable<alerts::Outcome<AlertResponse>> (alerts::AlertStore::*)(
     std::string, auth::Principal);
 
-http::Handler transition_handler(Store store, Transition transition) {
-  return [store, transition](Request& request) -> boost::asio::awaitable<Response> {
+http::Handler transition_handler(Store store, Transition transition, std::string time_zone) {
+  return [store, transition, time_zone](Request& request) -> boost::asio::awaitable<Response> {
     auto changed = co_await ((*store).*transition)(request.path_params["id"], *request.principal);
-    co_return answer(200, changed);
+    co_return answer(200, std::move(changed), time_zone);
   };
 }
 
@@ -118,6 +129,7 @@ std::string_view send_refusal_field(dispatch::SendStart::Status status) {
     case Status::expired:
       return "expires_at";
     case Status::needs_approval:
+      return "approved_by";  // the CLI answers it with the approve command
     case Status::started:
     case Status::scheduled:
       break;
@@ -134,13 +146,14 @@ void add_alert_routes(http::Router& router, Services& services) {
                                            auth::Role::coordinator};
   // Built here, before the Redis client connects, so its scripts load on connection.
   auto store = std::make_shared<alerts::AlertStore>(services.redis, services.config);
+  const std::string zone = services.config.time_zone();
 
   router.add("POST", "/v1/alerts", {.roles = officers, .needs_redis = true},
-             [store](Request& request) -> boost::asio::awaitable<Response> {
+             [store, zone](Request& request) -> boost::asio::awaitable<Response> {
                Alert alert;
                if (auto malformed = read_body(request, &alert)) co_return *malformed;
                auto created = co_await store->create(std::move(alert), *request.principal);
-               co_return co_await created_with_preview(*store, std::move(created));
+               co_return co_await created_with_preview(*store, std::move(created), zone);
              });
 
   // A follow-up or correction ("Changement de lieu") to a group of a sent alert's
@@ -148,12 +161,12 @@ void add_alert_routes(http::Router& router, Services& services) {
   // title (escalation/child_alert.h). Created as a draft child with its preview, then
   // approved and sent like any alert, under the same approval rule, with the same audit.
   router.add("POST", "/v1/alerts/{id}/followups", {.roles = officers, .needs_redis = true},
-             [store](Request& request) -> boost::asio::awaitable<Response> {
+             [store, zone](Request& request) -> boost::asio::awaitable<Response> {
                Alert followup;
                if (auto malformed = read_body(request, &followup)) co_return *malformed;
                auto created = co_await store->create_followup(
                    request.path_params["id"], std::move(followup), *request.principal);
-               co_return co_await created_with_preview(*store, std::move(created));
+               co_return co_await created_with_preview(*store, std::move(created), zone);
              });
 
   // The console's form asks this as the officer types (debounced): counts, texts,
@@ -167,7 +180,7 @@ void add_alert_routes(http::Router& router, Services& services) {
              });
 
   router.add("GET", "/v1/alerts", {.roles = readers, .needs_redis = true},
-             [store](Request& request) -> boost::asio::awaitable<Response> {
+             [store, zone, &services](Request& request) -> boost::asio::awaitable<Response> {
                const auto limit = list_limit(request);
                if (!limit) co_return error_response(400, "limit must be 1 to 1000", "limit");
                auto alerts = co_await store->list(*limit);
@@ -175,29 +188,51 @@ void add_alert_routes(http::Router& router, Services& services) {
                  co_return error_response(refusal->status, refusal->error, refusal->field);
                }
                AlertListResponse list;
+               std::vector<std::string> ids;
                for (auto& alert : std::get<std::vector<Alert>>(alerts)) {
+                 ids.push_back(alert.id());
                  *list.add_alerts() = std::move(alert);
                }
+               auto counts = co_await turnout::read_alert_counts(
+                   services.redis, ids, *turnout::make_scope(*request.principal));
+               if (!counts) {
+                 co_return error_response(503, "Redis is unavailable; try again shortly");
+               }
+               for (auto& alert_counts : *counts) *list.add_counts() = std::move(alert_counts);
+               list.set_time_zone(zone);
                co_return json(200, list);
              });
 
   router.add("GET", "/v1/alerts/{id}", {.roles = readers, .needs_redis = true},
-             [store](Request& request) -> boost::asio::awaitable<Response> {
-               co_return answer(200, co_await store->get(request.path_params["id"]));
+             [store, zone, &services](Request& request) -> boost::asio::awaitable<Response> {
+               auto got = co_await store->get(request.path_params["id"]);
+               if (auto* response = std::get_if<AlertResponse>(&got)) {
+                 // One alert: its counts exact, the delivery path's pending moves (at most
+                 // 100 ms of them, turnout/reach_log.h) applied first, as the turnout does.
+                 co_await turnout::apply_pending_moves(services.redis, response->alert().id());
+                 const std::vector<std::string> ids{response->alert().id()};
+                 auto counts = co_await turnout::read_alert_counts(
+                     services.redis, ids, *turnout::make_scope(*request.principal));
+                 if (!counts) {
+                   co_return error_response(503, "Redis is unavailable; try again shortly");
+                 }
+                 *response->mutable_counts() = std::move(counts->front());
+               }
+               co_return answer(200, std::move(got), zone);
              });
 
   router.add("GET", "/v1/alerts/{id}/preview", {.roles = officers, .needs_redis = true},
-             [store](Request& request) -> boost::asio::awaitable<Response> {
-               co_return answer(200, co_await store->preview(request.path_params["id"]));
+             [store, zone](Request& request) -> boost::asio::awaitable<Response> {
+               co_return answer(200, co_await store->preview(request.path_params["id"]), zone);
              });
 
   router.add("POST", "/v1/alerts/{id}:approve", {.roles = officers, .needs_redis = true},
-             transition_handler(store, &alerts::AlertStore::approve));
+             transition_handler(store, &alerts::AlertStore::approve, zone));
   // A scheduled alert's item is removed once the alert is cancelled. Should that fail (or
   // the item be running already), the item finds the alert cancelled and sends nothing:
   // the send queue's start refuses a cancelled alert atomically.
   router.add("POST", "/v1/alerts/{id}:cancel", {.roles = officers, .needs_redis = true},
-             [store, &services](Request& request) -> boost::asio::awaitable<Response> {
+             [store, zone, &services](Request& request) -> boost::asio::awaitable<Response> {
                const std::string id = request.path_params["id"];
                auto cancelled = co_await store->cancel(id, *request.principal);
                if (std::holds_alternative<AlertResponse>(cancelled)) {
@@ -208,10 +243,10 @@ void add_alert_routes(http::Router& router, Services& services) {
                                 log::quote(removed.error().message()));
                  }
                }
-               co_return answer(200, cancelled);
+               co_return answer(200, std::move(cancelled), zone);
              });
   router.add("POST", "/v1/alerts/{id}:close", {.roles = officers, .needs_redis = true},
-             transition_handler(store, &alerts::AlertStore::close));
+             transition_handler(store, &alerts::AlertStore::close, zone));
 
   // Sends the alert now, or, when its send_at is still ahead, schedules it: the same
   // checks (state, the approval rule on the audience as it is now, expiry), then state
@@ -219,7 +254,7 @@ void add_alert_routes(http::Router& router, Services& services) {
   // send_at: members imported meanwhile get it too, as an executive scheduling Monday's
   // 6:00 call on Friday expects. Until then :cancel stops it.
   router.add("POST", "/v1/alerts/{id}:send", {.roles = officers, .needs_redis = true},
-             [store, &services](Request& request) -> boost::asio::awaitable<Response> {
+             [store, zone, &services](Request& request) -> boost::asio::awaitable<Response> {
                const std::string id = request.path_params["id"];
                if (!alerts::is_alert_id(id)) {
                  co_return error_response(404, "no alert with id \"" + id + "\"", "id");
@@ -235,7 +270,7 @@ void add_alert_routes(http::Router& router, Services& services) {
                  co_return error_response(send_refusal_status(started->status), started->message,
                                           send_refusal_field(started->status));
                }
-               co_return answer(202, co_await store->get(id));
+               co_return answer(202, co_await store->get(id), zone);
              });
 }
 

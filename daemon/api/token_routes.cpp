@@ -65,6 +65,7 @@ void add_token_routes(http::Router& router, Services& services) {
                created.set_name(body.name());
                created.set_role(body.role());
                *created.mutable_regions() = body.regions();
+               created.set_expires_in_days(new_token.ttl_days);
                co_return json(201, created);
              });
 

@@ -1,14 +1,13 @@
 #include <CLI/CLI.hpp>
 
-#include <chrono>
-#include <ctime>
+#include <algorithm>
 #include <iostream>
 #include <memory>
-#include <optional>
+#include <utility>
+#include <vector>
 
-#include "alerts/local_time.h"
 #include "alerts/preview_text.h"
-#include "alerts/rfc3339.h"
+#include "cli/alert_words.h"
 #include "cli/api_client.h"
 #include "cli/commands.h"
 #include "cli/context.h"
@@ -17,6 +16,7 @@
 #include "http/json.h"
 #include "proto/tocsin.pb.h"
 #include "util/columns.h"
+#include "util/control_characters.h"
 #include "util/text_format_errors.h"
 
 namespace tocsin::cli {
@@ -47,47 +47,20 @@ Alert read_alert_file(const std::string& path, std::string_view command) {
   return alert;
 }
 
-std::string utc_time(int64_t unix_seconds) {
-  if (unix_seconds == 0) return "";
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M UTC", &tm);
-  return buffer;
-}
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
-std::string state_of(const Alert& alert) {
-  return lower(AlertState_Name(alert.state()));
-}
-
-// send_at in the reader's own time zone ("Mon 2026-11-23 06:00 EST"): whoever checks a
-// scheduled call reads it on their clock. The RFC 3339 text when it does not parse.
-std::string local_time(const std::string& rfc3339) {
-  const auto when = alerts::parse_rfc3339(rfc3339);
-  if (!when) return rfc3339;
-  return alerts::format_in_local_zone(*when, "%a %Y-%m-%d %H:%M %Z");
-}
-
-// "scheduled for Mon 2026-11-23 06:00 EST" for a scheduled alert, else the state.
-std::string state_line(const Alert& alert) {
+// "scheduled for Mon 2026-11-23 06:00" for a scheduled alert, else the state.
+std::string state_line(const Alert& alert, const UnionClock& clock) {
   if (alert.state() == SCHEDULED && !alert.send_at().empty()) {
-    return state_of(alert) + " for " + local_time(alert.send_at());
+    return state_words(alert.state()) + " for " + clock.at_rfc3339(alert.send_at());
   }
-  return state_of(alert);
+  return state_words(alert.state());
 }
 
-// "45 min after sending, to no_answer by sms" / "at Sun 2027-06-06 05:00 EDT, to ...".
-std::string wave_line(const Wave& wave) {
+// "45 min after sending, to no_answer by SMS" / "at Sun 2027-06-06 05:00, to ...".
+std::string wave_line(const Wave& wave, const UnionClock& clock) {
   const std::string when = wave.at().empty()
                                ? std::to_string(wave.delay_minutes()) + " min after sending"
-                               : "at " + local_time(wave.at());
-  return when + ", to " + wave.target_group() + " by " + lower(Channel_Name(wave.channels()));
+                               : "at " + clock.at_rfc3339(wave.at());
+  return when + ", to " + wave.target_group() + " by " + channel_words(wave.channels());
 }
 
 void print_next_step(const AlertResponse& response) {
@@ -104,7 +77,7 @@ void print_next_step(const AlertResponse& response) {
 // What `alert create` and `alert followup` print: the headline and state, then the
 // preview and the next step (or how to ask for the preview when it was unavailable).
 void print_created(const std::string& headline, const AlertResponse& response) {
-  std::cout << headline << "  (" << state_of(response.alert()) << ")\n\n";
+  std::cout << headline << "  (" << state_words(response.alert().state()) << ")\n\n";
   if (!response.has_preview()) {
     std::cout << "preview unavailable for now: tocsin alert preview " << response.alert().id()
               << "\n";
@@ -114,21 +87,60 @@ void print_created(const std::string& headline, const AlertResponse& response) {
   print_next_step(response);
 }
 
+// Delivery states in the order a sending goes through them; any other after, by name.
+int delivery_order(const std::string& state) {
+  static const std::vector<std::string> order = {"sent",      "delivered", "retrying", "failed",
+                                                 "opted_out", "expired",   "skipped",  "cancelled"};
+  const auto at = std::find(order.begin(), order.end(), state);
+  return static_cast<int>(at - order.begin());
+}
+
+// Members and messages, each labelled: a member with a phone and an email gets two
+// messages, so "172 messages" and "156 members" are both true of one alert.
+void add_turnout_rows(const AlertResponse& response, Rows& rows) {
+  if (response.frozen_audience() == 0 && response.delivery().empty()) return;
+  rows.push_back({"members", std::to_string(response.frozen_audience()) +
+                                 " in the audience (frozen when sending started)"});
+  rows.push_back({"reached", std::to_string(response.counts().reached()) +
+                                 " members (a gateway accepted a message for them)"});
+  rows.push_back({"answered yes", std::to_string(response.counts().yes()) + " members"});
+  std::vector<std::pair<std::string, int64_t>> states(response.delivery().begin(),
+                                                      response.delivery().end());
+  std::sort(states.begin(), states.end(), [](const auto& a, const auto& b) {
+    return std::pair(delivery_order(a.first), a.first) <
+           std::pair(delivery_order(b.first), b.first);
+  });
+  int64_t messages = 0;
+  for (const auto& [state, count] : states) messages += count;
+  rows.push_back(
+      {"messages", std::to_string(messages) + " to those " +
+                       std::to_string(response.frozen_audience()) +
+                       " members (an SMS and an email count as two; a shared phone gets one)"});
+  for (const auto& [state, count] : states) {
+    rows.push_back({"  " + state, std::to_string(count) + (count == 1 ? " message" : " messages")});
+  }
+}
+
 void print_alert(const AlertResponse& response) {
   const Alert& alert = response.alert();
+  const UnionClock clock(response.time_zone());
   Rows rows{
       {"alert", alert.code() + "  (" + alert.id() + ")"},
       {"title", alert.title()},
-      {"kind", lower(AlertKind_Name(alert.kind()))},
-      {"state", state_line(alert)},
+      {"kind", kind_words(alert.kind())},
+      {"times",
+       clock.zone_name() == response.time_zone()
+           ? "in " + clock.zone_name() + ", the union's time zone"
+           : "in UTC (the union's time zone \"" + response.time_zone() + "\" is not known here)"},
+      {"state", state_line(alert, clock)},
       {"audience", alert.audience()},
-      {"channels", lower(Channel_Name(alert.channels()))},
-      {"event time", alert.event_time()},
-      {"expires at", alert.expires_at()},
-      {"created", "by " + alert.created_by() + ", " + utc_time(alert.created_at_unix())},
+      {"channels", channel_words(alert.channels())},
+      {"event time", clock.at_rfc3339(alert.event_time())},
+      {"expires at", clock.at_rfc3339(alert.expires_at())},
+      {"created", "by " + alert.created_by() + ", " + clock.at_unix(alert.created_at_unix())},
   };
   if (!alert.send_at().empty() && alert.state() != SCHEDULED) {
-    rows.push_back({"send at", local_time(alert.send_at())});
+    rows.push_back({"send at", clock.at_rfc3339(alert.send_at())});
   }
   if (!alert.parent_id().empty()) {
     rows.push_back({alert.wave_index() > 0 ? "wave " + std::to_string(alert.wave_index()) + " of"
@@ -136,19 +148,19 @@ void print_alert(const AlertResponse& response) {
                     alert.parent_id() + "  (to " + alert.target_group() + ")"});
   }
   for (int i = 0; i < alert.waves_size(); ++i) {
-    rows.push_back({"wave " + std::to_string(i + 1), wave_line(alert.waves(i))});
+    rows.push_back({"wave " + std::to_string(i + 1), wave_line(alert.waves(i), clock)});
   }
   if (!alert.approved_by().empty()) rows.push_back({"approved", "by " + alert.approved_by()});
   if (!response.cancelled_by().empty()) {
     rows.push_back({"cancelled", "by " + response.cancelled_by()});
   }
-  if (response.frozen_audience() > 0) {
-    rows.push_back({"frozen audience", std::to_string(response.frozen_audience()) + " members"});
-  }
-  for (const auto& [state, count] : response.delivery()) {
-    rows.push_back({"delivery: " + state, std::to_string(count)});
-  }
+  add_turnout_rows(response, rows);
   print_table(std::cout, rows);
+}
+
+// Whether an alert has gone out (its turnout counts mean something).
+bool was_sent(const Alert& alert) {
+  return alert.state() == SENDING || alert.state() == SENT || alert.state() == CLOSED;
 }
 
 void print_list(const AlertListResponse& list) {
@@ -156,13 +168,44 @@ void print_list(const AlertListResponse& list) {
     std::cout << "no alerts yet\n";
     return;
   }
-  std::vector<TextRow> rows{{"code", "state", "kind", "created", "by", "id", "title"}};
-  for (const Alert& alert : list.alerts()) {
-    rows.push_back({alert.code(), state_of(alert), lower(AlertKind_Name(alert.kind())),
-                    utc_time(alert.created_at_unix()), alert.created_by(), alert.id(),
-                    alert.title()});
+  const UnionClock clock(list.time_zone());
+  std::vector<TextRow> rows{{"code", "state", "kind", "members", "reached", "yes",
+                             "created (" + clock.zone_name() + ")", "by", "id", "title"}};
+  for (int i = 0; i < list.alerts_size(); ++i) {
+    const Alert& alert = list.alerts(i);
+    TextRow row{alert.code(), state_words(alert.state()), kind_words(alert.kind())};
+    // A cancelled alert may have gone out in part: its counts say how far.
+    const bool counted = i < list.counts_size() && list.counts(i).alert_id() == alert.id() &&
+                         (was_sent(alert) || list.counts(i).members() > 0);
+    for (int64_t value :
+         {counted ? list.counts(i).members() : -1, counted ? list.counts(i).reached() : -1,
+          counted ? list.counts(i).yes() : -1}) {
+      row.push_back(value < 0 ? "-" : std::to_string(value));
+    }
+    row.insert(row.end(), {clock.at_unix(alert.created_at_unix()), alert.created_by(), alert.id(),
+                           alert.title()});
+    rows.push_back(std::move(row));
   }
   write_columns(std::cout, rows);
+}
+
+// A send refused by the two-person rule: the daemon's reason, then the command that gets
+// past it and who may run it (anyone with an officer's token but the creator's).
+CommandError needs_approval(const ApiClient& api, const std::string& id, const ApiError& refused) {
+  std::string creator;
+  try {
+    creator =
+        parse_reply<AlertResponse>(api.get("/v1/alerts/" + url_escape(id))).alert().created_by();
+  } catch (const CommandError&) {
+    // The reason and the command still stand without the creator's name.
+  }
+  const std::string who = creator.empty()
+                              ? "an executive or admin who did not create it"
+                              : "an executive or admin other than " +
+                                    escape_control_characters(creator) + ", who created it";
+  return CommandError(1, "not sent: " + refused.error(),
+                      "to approve it (" + who + "):\n  tocsin alert approve " + id +
+                          "\nthen send it:\n  tocsin alert send " + id + "\n");
 }
 
 // approve, send, cancel, close: one POST, one line saying where the alert is now.
@@ -173,14 +216,25 @@ void add_transition(CLI::App& alert, const Context& context, const std::string& 
   command->add_option("ID", *id, "the alert's id (tocsin alert list)")->required();
   command->callback([&context, id, verb] {
     ApiClient api(context.url, context.token);
-    const std::string body = api.post("/v1/alerts/" + url_escape(*id) + ":" + verb, "{}");
+    std::string body;
+    try {
+      body = api.post("/v1/alerts/" + url_escape(*id) + ":" + verb, "{}");
+    } catch (const ApiError& refused) {
+      if (verb == "send" && refused.status() == 403 && refused.field() == "approved_by") {
+        throw needs_approval(api, *id, refused);
+      }
+      throw;
+    }
     if (context.json) {
       std::cout << body << "\n";
       return;
     }
     const AlertResponse response = parse_reply<AlertResponse>(body);
     const Alert& alert = response.alert();
-    std::cout << "alert " << alert.code() << " (" << alert.id() << ") is " << state_line(alert);
+    const UnionClock clock(response.time_zone());
+    std::cout << "alert " << alert.code() << " (" << alert.id() << ") is "
+              << state_line(alert, clock);
+    if (alert.state() == SCHEDULED) std::cout << " (" << clock.zone_name() << ")";
     if (response.frozen_audience() > 0) {
       std::cout << ": " << response.frozen_audience() << " members";
     }
@@ -251,7 +305,7 @@ void add_alert_commands(CLI::App& app, const Context& context) {
     }
     const AlertResponse response = parse_reply<AlertResponse>(body);
     std::cout << "alert " << response.alert().id() << "  code " << response.alert().code() << "  ("
-              << state_of(response.alert()) << ")\n\n";
+              << state_words(response.alert().state()) << ")\n\n";
     alerts::write_preview(std::cout, response);
   });
 

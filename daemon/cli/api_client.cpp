@@ -20,11 +20,10 @@ struct CurlDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
 
-// The daemon's {"error": ..., "field": ...}, or the raw body when it is not that.
-std::string explain(const std::string& body) {
-  ErrorResponse error;
-  std::string ignored;
-  if (!body.empty() && http::from_json(body, &error, &ignored) && !error.error().empty()) {
+// The daemon's {"error": ..., "field": ...} (`error`, parsed), or the raw body when it is
+// not that.
+std::string explain(const ErrorResponse& error, const std::string& body) {
+  if (!error.error().empty()) {
     return error.field().empty() ? error.error() : error.field() + ": " + error.error();
   }
   return body.empty() ? "(no details)" : body;
@@ -90,23 +89,29 @@ std::string ApiClient::request(const std::string& method, const std::string& pat
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   if (status >= 200 && status < 300) return response;
-  const std::string details = explain(response);
+  ErrorResponse error;
+  std::string ignored;
+  if (response.empty() || !http::from_json(response, &error, &ignored)) error.Clear();
+  const std::string details = explain(error, response);
+  auto refused = [&](int exit_code, const std::string& message) {
+    return ApiError(exit_code, message, status, error.error(), error.field());
+  };
   switch (status) {
     case 401:
-      throw CommandError(
-          1, "the daemon refused the token: " + details + " (set TOCSIN_TOKEN or --token)");
+      throw refused(1,
+                    "the daemon refused the token: " + details + " (set TOCSIN_TOKEN or --token)");
     case 403:
-      throw CommandError(1, "not allowed: " + details);
+      throw refused(1, "not allowed: " + details);
     case 400:
     case 404:
     case 409:
     case 413:
     case 422:
-      throw CommandError(2, details);
+      throw refused(2, details);
     case 503:
-      throw CommandError(1, "the daemon is not ready: " + details);
+      throw refused(1, "the daemon is not ready: " + details);
     default:
-      throw CommandError(1, "the daemon answered " + std::to_string(status) + ": " + details);
+      throw refused(1, "the daemon answered " + std::to_string(status) + ": " + details);
   }
 }
 

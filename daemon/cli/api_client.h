@@ -11,14 +11,37 @@ namespace tocsin::cli {
 
 // A failure the command reports and exits with: `exit_code` 2 for bad input (the
 // daemon said 400/404/409/413/422), 1 for the rest (unreachable, refused token, 5xx).
+// `hint`: lines printed after the error, such as the command that gets past it.
 class CommandError : public std::runtime_error {
  public:
-  CommandError(int exit_code, const std::string& message)
-      : std::runtime_error(message), exit_code_(exit_code) {}
+  CommandError(int exit_code, const std::string& message, std::string hint = {})
+      : std::runtime_error(message), exit_code_(exit_code), hint_(std::move(hint)) {}
   int exit_code() const { return exit_code_; }
+  const std::string& hint() const { return hint_; }
 
  private:
   int exit_code_;
+  std::string hint_;
+};
+
+// The daemon's refusal of a request: its status and the error body's parts, for a command
+// that words a particular refusal itself.
+class ApiError : public CommandError {
+ public:
+  ApiError(int exit_code, const std::string& message, long status, std::string error,
+           std::string field)
+      : CommandError(exit_code, message),
+        status_(status),
+        error_(std::move(error)),
+        field_(std::move(field)) {}
+  long status() const { return status_; }
+  const std::string& error() const { return error_; }  // the body's "error"
+  const std::string& field() const { return field_; }  // the body's "field"
+
+ private:
+  long status_;
+  std::string error_;
+  std::string field_;
 };
 
 class ApiClient {

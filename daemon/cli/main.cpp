@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
   } catch (const tocsin::cli::CommandError& e) {
     // An error may quote what the daemon stored or was sent: one line, no raw control.
     std::cerr << "tocsin: " << tocsin::escape_control_characters(e.what()) << "\n";
+    // The hint's lines are the command's own words (any stored text in them escaped there).
+    std::cerr << e.hint();
     return e.exit_code();
   }
   return 0;

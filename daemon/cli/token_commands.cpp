@@ -8,8 +8,31 @@
 #include "http/json.h"
 #include "proto/tocsin.pb.h"
 #include "util/columns.h"
+#include "util/control_characters.h"
 
 namespace tocsin::cli {
+namespace {
+
+// What was made, in words: `created an executive token named "Marie" (every region; it
+// does not expire)`.
+std::string describe(const CreateTokenResponse& reply) {
+  const std::string& role = reply.role();
+  std::string text = std::string("created ") +
+                     (role == "admin" || role == "executive" ? "an " : "a ") + role +
+                     " token named \"" + reply.name() + "\" (";
+  if (reply.regions().empty()) {
+    text += "every region";
+  } else {
+    text += reply.regions_size() == 1 ? "region " : "regions ";
+    for (int i = 0; i < reply.regions_size(); ++i) text += (i > 0 ? ", " : "") + reply.regions(i);
+  }
+  if (reply.expires_in_days() > 0) {
+    return text + "; it expires in " + std::to_string(reply.expires_in_days()) + " days)";
+  }
+  return text + "; it does not expire)";
+}
+
+}  // namespace
 
 void add_token_commands(CLI::App& app, const Context& context) {
   auto* token = app.add_subcommand("token", "manage API tokens (admin)");
@@ -23,7 +46,8 @@ void add_token_commands(CLI::App& app, const Context& context) {
   };
   auto options = std::make_shared<CreateOptions>();
   auto* create = token->add_subcommand(
-      "create", "create a token and print it (only the token, on stdout; it is shown once)");
+      "create",
+      "create a token: what was created on stderr, then the token alone on stdout (shown once)");
   create->add_option("--role", options->role, "admin, executive or coordinator")
       ->required()
       ->check(CLI::IsMember({"admin", "executive", "coordinator"}));
@@ -50,6 +74,13 @@ void add_token_commands(CLI::App& app, const Context& context) {
     if (!http::from_json(body, &reply, &error)) {
       throw CommandError(1, "unexpected answer from the daemon: " + error);
     }
+    // The description and warning go to stderr, the token alone to stdout: on a terminal
+    // the token is the last line, where it is not lost above the text; `T=$(tocsin token
+    // create ...)` still captures only the token.
+    std::cerr << escape_control_characters(describe(reply)) << "\n"
+              << "the token is shown once, below: store it now (the daemon keeps only a hash of "
+                 "it)\n"
+              << std::flush;
     std::cout << reply.token() << "\n";
   });
 

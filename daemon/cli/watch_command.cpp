@@ -2,17 +2,20 @@
 // reads GET /v1/alerts/{id}/events (Server-Sent Events) with libcurl, keeps the snapshot's
 // turnout and applies each change's raw fields to it with the daemon's own model
 // (turnout::apply_changes), and draws the table again: in place on a terminal (cursor home,
-// clear), one block per update otherwise (a pipe, a log). After a drop it reconnects with
-// Last-Event-ID and gets exactly the changes it missed.
+// clear), one block per update otherwise (a pipe, a log), within the terminal's width
+// ($COLUMNS, else TIOCGWINSZ; the narrow layout of turnout_table.h when the wide one would
+// wrap). After a drop it reconnects with Last-Event-ID and gets exactly the changes it missed.
 
 #include <curl/curl.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -32,6 +35,22 @@ namespace tocsin::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The columns the table may take: $COLUMNS when set (as ls and others read it), else the
+// terminal's width, else 0 (a pipe or a file: no limit). Read at each draw, as a terminal
+// may be resized while it watches.
+size_t output_width() {
+  if (const char* columns = std::getenv("COLUMNS"); columns != nullptr && *columns != '\0') {
+    char* end = nullptr;
+    const long value = std::strtol(columns, &end, 10);
+    if (*end == '\0' && value > 0 && value < 10000) return static_cast<size_t>(value);
+  }
+  winsize size{};
+  if (isatty(STDOUT_FILENO) == 1 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0) {
+    return size.ws_col;
+  }
+  return 0;
+}
 
 std::optional<google::protobuf::Struct> parse_object(const std::string& json) {
   google::protobuf::Struct object;
@@ -91,7 +110,7 @@ class Watch {
     std::ostringstream text;
     // Cursor home and clear screen: the table redraws in place instead of scrolling.
     if (terminal_) text << "\x1b[H\x1b[2J";
-    print_turnout_table(text, *turnout_, updated_at_ms_, connected);
+    print_turnout_table(text, *turnout_, updated_at_ms_, connected, output_width());
     if (!terminal_) text << "\n";
     std::cout << text.str() << std::flush;
     if (connected) ++updates_;

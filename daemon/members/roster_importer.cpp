@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "log/log.h"
+#include "log/mask.h"
 #include "members/batch_producer.h"
 #include "members/encoding.h"
 #include "members/member_store_scripts.h"
@@ -64,6 +65,12 @@ std::string join_folded_tags(const Member& member) {
   return joined;
 }
 
+// A mobile number of the file: 16 bytes, as there may be 600,000 of them.
+struct PhoneRows {
+  int64_t first_line = 0;      // its first row's line
+  bool stored_holder = false;  // a row's write found another member holding it
+};
+
 class ImportRun {
  public:
   ImportRun(redis::Client& redis, const ImportOptions& options)
@@ -81,6 +88,7 @@ class ImportRun {
   }
 
   void drop_repeats();
+  void report_shared_phones();
   boost::asio::awaitable<std::error_code> flush();
   boost::asio::awaitable<std::error_code> write_labels();
   boost::asio::awaitable<std::error_code> remove_absent();
@@ -93,15 +101,16 @@ class ImportRun {
   std::vector<Member> batch_;
   std::vector<int64_t> batch_lines_;
   std::unordered_set<std::string> seen_ids_;
-  std::unordered_map<uint64_t, int64_t> first_line_by_phone_;
-  std::unordered_set<std::string> shared_in_file_;  // of the batch being written
+  std::unordered_map<uint64_t, PhoneRows> phones_;  // by phone_key()
+  // The lines after the first of the few numbers that several rows have.
+  std::unordered_map<uint64_t, std::vector<int64_t>> more_lines_;
   std::unordered_set<std::string> counted_absent_;  // dry run with --replace
   std::unordered_set<std::string> labeled_;         // label keys written by this import
 };
 
-// Drops ids seen earlier in the file (reported), and notes phones another row of the
-// file already has. Kept here rather than in Redis: a set of 600,000 ids costs tens of MB
-// of this process's memory, against 600,000 extra writes (and AOF lines) in Redis.
+// Drops ids seen earlier in the file (reported), and notes the lines of each mobile number.
+// Kept here rather than in Redis: a set of 600,000 ids costs tens of MB of this process's
+// memory, against 600,000 extra writes (and AOF lines) in Redis.
 void ImportRun::drop_repeats() {
   std::vector<Member> kept;
   std::vector<int64_t> kept_lines;
@@ -116,14 +125,39 @@ void ImportRun::drop_repeats() {
       continue;
     }
     if (!member.mobile().empty()) {
-      auto [at, fresh] = first_line_by_phone_.emplace(phone_key(member.mobile()), batch_lines_[i]);
-      if (!fresh) shared_in_file_.insert(member.id());
+      const uint64_t key = phone_key(member.mobile());
+      const bool first = phones_.try_emplace(key, PhoneRows{batch_lines_[i]}).second;
+      if (!first) more_lines_[key].push_back(batch_lines_[i]);
     }
     kept.push_back(std::move(member));
     kept_lines.push_back(batch_lines_[i]);
   }
   batch_ = std::move(kept);
   batch_lines_ = std::move(kept_lines);
+}
+
+// Counted once the whole file is read, per number rather than per row: a number is shared
+// when two rows of the file have it, or when a row's write found another member holding it.
+// A first import (the second row of a pair finds the first) and a re-import (both rows find
+// each other) so report the same numbers and members.
+void ImportRun::report_shared_phones() {
+  std::vector<std::pair<int64_t, uint64_t>> shared;  // first line, phone
+  for (const auto& [phone, rows] : phones_) {
+    if (rows.stored_holder || more_lines_.count(phone)) shared.emplace_back(rows.first_line, phone);
+  }
+  std::sort(shared.begin(), shared.end());
+  int64_t members = 0;
+  for (const auto& [first_line, phone] : shared) {
+    SharedPhone& listed = *report_.add_phones_shared();
+    listed.set_phone(log::mask_phone("+" + std::to_string(phone)));
+    listed.add_lines(first_line);
+    if (auto more = more_lines_.find(phone); more != more_lines_.end()) {
+      for (int64_t line : more->second) listed.add_lines(line);
+    }
+    members += listed.lines_size();
+  }
+  report_.set_shared_phones(static_cast<int64_t>(shared.size()));
+  report_.set_shared_phone_members(members);
 }
 
 boost::asio::awaitable<std::error_code> ImportRun::flush() {
@@ -164,14 +198,8 @@ boost::asio::awaitable<std::error_code> ImportRun::flush() {
         report_.set_unchanged(report_.unchanged() + 1);
         break;
     }
-    if (code % 2 == 1 || shared_in_file_.count(batch_[i].id())) {
-      report_.set_shared_phones(report_.shared_phones() + 1);
-      add_problem(make_import_problem(
-          batch_lines_[i], "mobile",
-          "another member has the same mobile; it gets one message per alert", false));
-    }
+    if (code % 2 == 1) phones_[phone_key(batch_[i].mobile())].stored_holder = true;
   }
-  shared_in_file_.clear();
   if (!options_.dry_run) {
     if (auto error = co_await write_labels()) co_return error;
   }
@@ -318,6 +346,7 @@ boost::asio::awaitable<Result<ImportOutcome>> RosterImporter::run(std::string_vi
   }
   co_await run.unlock();
   if (failure) co_return failure;
+  run.report_shared_phones();
 
   run.report_.set_seconds(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

@@ -20,4 +20,14 @@ void write_columns(std::ostream& out, const std::vector<TextRow>& rows);
 // emoji, which take two, are not told apart: the CLI's tables hold French and English.
 size_t display_width(const std::string& text);
 
+// `text` cut to at most `width` columns, ending in "…" when cut (nothing for a width of 0).
+std::string fit_width(const std::string& text, size_t width);
+
+// write_columns within `width` columns: the cells of `shrinkable` columns (names, titles),
+// the widest first, are cut with "…" (to no fewer than 5 columns) until the table fits, and
+// any line still too wide is cut at `width`. Numbers are never cut: put them in columns not
+// listed. A width of 0 means no limit.
+void write_columns_within(std::ostream& out, const std::vector<TextRow>& rows, size_t width,
+                          const std::vector<size_t>& shrinkable);
+
 }  // namespace tocsin

@@ -43,7 +43,7 @@ class AlertsCli : public ::testing::Test {
   void SetUp() override {
     daemon_ = std::make_unique<DaemonProcess>(DaemonProcess::Options{
         .redis_url = redis_.url(),
-        .extra_config = "gateways { name: \"sms\" rate_per_second: 10 "
+        .extra_config = "gateways { name: \"sms\" rate_per_second: 200 "
                         "file { channel: \"sms\" path: \"/dev/null\" } }\n"
                         "gateways { name: \"email\" rate_per_second: 100 "
                         "file { channel: \"email\" path: \"/dev/null\" } }\n"});
@@ -66,6 +66,23 @@ class AlertsCli : public ::testing::Test {
     AlertResponse response;
     std::string error;
     EXPECT_TRUE(http::from_json(result.out, &response, &error)) << error << result.out;
+    return response;
+  }
+
+  // Sends the alert `file` (within the approval threshold) and waits until every message is
+  // handed to the gateways; its id.
+  std::string send_and_finish(const std::string& file) {
+    const std::string id = create_json(example(file)).alert().id();
+    auto sent = cli({"alert", "send", id});
+    EXPECT_EQ(sent.exit_code, 0) << sent.err;
+    EXPECT_TRUE(eventually([&] { return shown_json(id).alert().state() == SENT; }, 30s));
+    return id;
+  }
+
+  AlertResponse shown_json(const std::string& id) {
+    AlertResponse response;
+    std::string error;
+    http::from_json(cli({"--json", "alert", "show", id}).out, &response, &error);
     return response;
   }
 
@@ -216,7 +233,7 @@ TEST_F(AlertsCli, ShowApproveCancelAndList) {
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_NE(shown.out.find("approved"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find("by ops"), std::string::npos) << shown.out;
-  EXPECT_NE(shown.out.find("banner_drop"), std::string::npos) << shown.out;
+  EXPECT_TRUE(std::regex_search(shown.out, std::regex("\nkind +banner drop\n"))) << shown.out;
 
   auto preview = cli({"alert", "preview", id});
   ASSERT_EQ(preview.exit_code, 0) << preview.err;
@@ -224,7 +241,9 @@ TEST_F(AlertsCli, ShowApproveCancelAndList) {
 
   auto listed = cli({"alert", "list"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  EXPECT_NE(listed.out.find("A1    approved  banner_drop"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("A1    approved  banner drop  -        -        -  "),
+            std::string::npos)
+      << listed.out;
 
   auto cancelled = cli({"alert", "cancel", id});
   ASSERT_EQ(cancelled.exit_code, 0) << cancelled.err;
@@ -245,6 +264,153 @@ size_t columns_before(const std::string& line, size_t pos) {
     if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++columns;
   }
   return columns;
+}
+
+// The kind and state in words, and each alert's members, members reached and members who
+// answered yes (from the turnout's counts, as the list route gives them): numbers once sent,
+// "-" before. Times on the union's clock, named in the header.
+TEST_F(AlertsCli, ListNamesKindsInWordsAndCountsMembersReachedAndYes) {
+  const std::string sent = send_and_finish("banner-drop.textpb");
+  create_json(example("special-law-threat.textpb"));
+  std::smatch row;
+  auto listed = cli({"alert", "list"});
+  EXPECT_TRUE(eventually(
+      [&] {
+        listed = cli({"alert", "list"});
+        return std::regex_search(listed.out, row,
+                                 std::regex("\nA1 +sent +banner drop +112 +112 +0 +"));
+      },
+      10s))
+      << listed.out;
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_TRUE(std::regex_search(
+      listed.out,
+      std::regex("^code +state +kind +members +reached +yes +created \\(America/Toronto\\) +by "
+                 "+id +title\n")))
+      << listed.out;
+  EXPECT_TRUE(std::regex_search(
+      listed.out, std::regex("\nA2 +draft +special-law threat +- +- +- +[A-Z][a-z]{2} "
+                             "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} +ops +")))
+      << listed.out;
+  EXPECT_EQ(listed.out.find("_"), std::string::npos) << "no enum name: " << listed.out;
+  EXPECT_EQ(listed.out.find("UTC"), std::string::npos) << listed.out;
+
+  auto json = cli({"--json", "alert", "list"});
+  AlertListResponse list;
+  std::string error;
+  ASSERT_TRUE(http::from_json(json.out, &list, &error)) << error;
+  ASSERT_EQ(list.counts_size(), 2);
+  EXPECT_EQ(list.counts(1).alert_id(), sent);
+  EXPECT_EQ(list.counts(1).members(), 112);
+  EXPECT_EQ(list.time_zone(), "America/Toronto");
+}
+
+// Every time on one clock, the union's, named once; members and messages each labelled
+// (an alert by SMS and email sends more messages than it has members).
+TEST_F(AlertsCli, ShowGivesEveryTimeInTheUnionsZoneAndTellsMessagesFromMembers) {
+  const std::string id = send_and_finish("emergency-assembly.textpb");
+  const AlertResponse json = shown_json(id);
+  int64_t messages = 0;
+  for (const auto& [state, count] : json.delivery()) messages += count;
+  ASSERT_GT(messages, 156) << "SMS and email: more messages than members";
+
+  auto shown = cli({"alert", "show", id});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  const std::string& out = shown.out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("\ntimes +in America/Toronto, the union's time "
+                                                "zone\n")))
+      << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("\nevent time +Sun 2094-06-06 10:00\n"))) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("\nexpires at +Sun 2094-06-06 06:00\n"))) << out;
+  EXPECT_TRUE(std::regex_search(
+      out, std::regex("\ncreated +by ops, [A-Z][a-z]{2} [0-9]{4}-[0-9]{2}-[0-9]{2} "
+                      "[0-9]{2}:[0-9]{2}\n")))
+      << out;
+  EXPECT_EQ(out.find("UTC"), std::string::npos) << out;
+  EXPECT_EQ(out.find("EDT"), std::string::npos) << "the zone is named once: " << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("\nchannels +SMS and email\n"))) << out;
+  EXPECT_TRUE(std::regex_search(
+      out, std::regex("\nmembers +156 in the audience \\(frozen when sending started\\)\n")))
+      << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("\nreached +156 members "))) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("\nanswered yes +0 members\n"))) << out;
+  EXPECT_TRUE(std::regex_search(
+      out, std::regex("\nmessages +" + std::to_string(messages) +
+                      " to those 156 members \\(an SMS and an email count as two; a shared "
+                      "phone gets one\\)\n")))
+      << out;
+  for (const auto& [state, count] : json.delivery()) {
+    EXPECT_TRUE(std::regex_search(out, std::regex("\n  " + state + " +" + std::to_string(count) +
+                                                  (count == 1 ? " message\n" : " messages\n"))))
+        << state << ": " << out;
+  }
+}
+
+// A send the two-person rule refuses says what to run next, and who may run it; run as
+// printed, by another executive, it lets the send through.
+TEST_F(AlertsCli, ARefusedSendNamesTheApproveCommandAndWhoMayRunIt) {
+  const std::string id = create_json(example("special-law-threat.textpb")).alert().id();
+  auto refused = cli({"alert", "send", id});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.out, "");
+  EXPECT_EQ(refused.err,
+            "tocsin: not sent: the audience has 1000 members, more than 500: a second executive "
+            "(not the alert's creator) must approve it first\n"
+            "to approve it (an executive or admin other than ops, who created it):\n"
+            "  tocsin alert approve " +
+                id +
+                "\n"
+                "then send it:\n"
+                "  tocsin alert send " +
+                id + "\n");
+
+  const std::string marie =
+      daemon_->create_token(admin_, R"({"name": "Marie", "role": "executive"})");
+  auto approved = run_command({TOCSIN_CLI_PATH, "alert", "approve", id},
+                              {{"TOCSIN_URL", daemon_->base_url()}, {"TOCSIN_TOKEN", marie}});
+  ASSERT_EQ(approved.exit_code, 0) << approved.err;
+  auto sent = cli({"alert", "send", id});
+  EXPECT_EQ(sent.exit_code, 0) << sent.err;
+  EXPECT_NE(sent.out.find("is sending: 1000 members"), std::string::npos) << sent.out;
+}
+
+// `tocsin watch` within 80 columns (and 60): the narrow layout, no line longer than the
+// terminal, so nothing wraps; without a width (a pipe), the wide table, wider than 80.
+TEST_F(AlertsCli, WatchStaysWithinTheTerminalsWidth) {
+  const std::string id = send_and_finish("emergency-assembly.textpb");
+  auto watch = [&](const std::string& columns) {
+    return run_command(
+        {TOCSIN_CLI_PATH, "watch", id, "--updates", "1"},
+        {{"TOCSIN_URL", daemon_->base_url()}, {"TOCSIN_TOKEN", admin_}, {"COLUMNS", columns}});
+  };
+  auto widest = [](const std::string& text) {
+    size_t widest = 0;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      widest = std::max(widest, columns_before(line, line.size()));
+    }
+    return widest;
+  };
+  auto wide = watch("");
+  ASSERT_EQ(wide.exit_code, 0) << wide.err;
+  EXPECT_GT(widest(wide.out), 80u) << wide.out;
+  EXPECT_TRUE(std::regex_search(wide.out, std::regex("\nTotal +156 +"))) << wide.out;
+
+  for (size_t width : {80u, 60u}) {
+    SCOPED_TRACE(width);
+    auto narrow = watch(std::to_string(width));
+    ASSERT_EQ(narrow.exit_code, 0) << narrow.err;
+    EXPECT_LE(widest(narrow.out), width) << narrow.out;
+    // Both tables keep every count of the Total row: delivery, then answers.
+    EXPECT_TRUE(std::regex_search(narrow.out, std::regex("\n +targeted +sent +delivered")))
+        << narrow.out;
+    EXPECT_TRUE(std::regex_search(narrow.out, std::regex("\nTotal +156 +156 +"))) << narrow.out;
+    EXPECT_TRUE(std::regex_search(narrow.out, std::regex("\n +yes +no +maybe +unknown")))
+        << narrow.out;
+    EXPECT_TRUE(std::regex_search(narrow.out, std::regex("\nTotal +0 +0 +0 +0 +156\n")))
+        << narrow.out;
+    EXPECT_TRUE(std::regex_search(narrow.out, std::regex("\n +coming +bus +car\n"))) << narrow.out;
+  }
 }
 
 TEST_F(AlertsCli, ListLinesUpColumnsAfterAnAccentedName) {

@@ -49,6 +49,41 @@ TEST(Cli, TokenCreatePrintsOnlyTheNewToken) {
       << json.out;
 }
 
+// As a person sees it (stdout and stderr on one terminal): what was created, the warning,
+// and the token last, on its own line. stdout alone stays the token, for T=$(...).
+TEST(Cli, TokenCreateSaysWhatWasCreatedThenPrintsTheTokenLast) {
+  RedisServer redis;
+  DaemonProcess daemon({.redis_url = redis.url()});
+  const std::string admin = daemon.bootstrap_admin("ops");
+  auto terminal = [&](const std::string& arguments) {
+    return run_command(
+        {"/bin/sh", "-c", "\"$0\" token create " + arguments + " 2>&1", TOCSIN_CLI_PATH},
+        {{"TOCSIN_URL", daemon.base_url()}, {"TOCSIN_TOKEN", admin}});
+  };
+  const std::string warning =
+      "the token is shown once, below: store it now (the daemon keeps only a hash of it)\n";
+  auto luc = terminal("--role coordinator --region estrie --region monteregie --name Luc");
+  ASSERT_EQ(luc.exit_code, 0) << luc.out;
+  std::smatch match;
+  ASSERT_TRUE(std::regex_match(
+      luc.out, match,
+      std::regex("created a coordinator token named \"Luc\" \\(regions estrie, monteregie; it "
+                 "does not expire\\)\n" +
+                 std::regex_replace(warning, std::regex("[()]"), "\\$&") +
+                 "(tcs_[A-Za-z0-9_-]{43})\n")))
+      << luc.out;
+  auto status = tocsin_cli(daemon, match[1], {"status"});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+
+  auto marie = terminal("--role executive --name 'Marie (exécutif)'");
+  ASSERT_EQ(marie.exit_code, 0) << marie.out;
+  EXPECT_TRUE(std::regex_match(
+      marie.out,
+      std::regex("created an executive token named \"Marie \\(exécutif\\)\" "
+                 "\\(every region; it does not expire\\)\n[^\n]+\ntcs_[A-Za-z0-9_-]{43}\n")))
+      << marie.out;
+}
+
 TEST(Cli, RefusedTokenAndWrongRoleAreClearErrors) {
   RedisServer redis;
   DaemonProcess daemon({.redis_url = redis.url()});

@@ -19,6 +19,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
+constexpr int kSharedPhoneExamplesShown = 3;  // by `tocsin members import`
+
 const std::string header =
     "Numéro de membre,Prénom,Nom,Cellulaire,Courriel,Langue,Région,Secteur,Syndicat local,"
     "Titre d'emploi,Étiquettes\n";
@@ -131,6 +133,54 @@ TEST_F(MembersImport, SampleRosterImportsAndCountsByRegionAccentInsensitively) {
   EXPECT_EQ(again.unchanged(), 1000);
   EXPECT_EQ(again.imported(), 0);
   EXPECT_EQ(again.updated(), 0);
+}
+
+// Shared phones are counted per number, once the file is read: the same numbers and members
+// on a first import (where the second row of a pair finds the first), a dry run, and a
+// re-import of the same file (where each row finds the other).
+TEST_F(MembersImport, SharedPhonesCountTheSameOnAFirstImportAndAReimport) {
+  // Member 99, stored before, has 819-555-0199; the file does not name them.
+  import(header + "99,Z,Z,819-555-0199,,fr,Estrie,Santé,1001,,\n");
+  const std::string csv = header +
+                          "1,A,A,819-555-0101,,fr,Estrie,Santé,1001,,\n"   // line 2
+                          "2,B,B,819-555-0102,,fr,Estrie,Santé,1001,,\n"   // line 3
+                          "3,C,C,819-555-0101,,fr,Estrie,Santé,1001,,\n"   // line 4
+                          "4,D,D,819-555-0104,,fr,Estrie,Santé,1001,,\n"   // line 5
+                          "5,E,E,819-555-0104,,fr,Estrie,Santé,1001,,\n"   // line 6
+                          "6,F,F,819-555-0104,,fr,Estrie,Santé,1001,,\n"   // line 7
+                          "7,G,G,819-555-0199,,fr,Estrie,Santé,1001,,\n";  // line 8
+  auto expect_shared = [](const ImportReport& report) {
+    EXPECT_EQ(report.shared_phones(), 3) << http::to_json(report);
+    EXPECT_EQ(report.shared_phone_members(), 6) << http::to_json(report);
+    ASSERT_EQ(report.phones_shared_size(), 3);
+    EXPECT_EQ(report.phones_shared(0).phone(), "+1819***0101");
+    EXPECT_EQ(std::vector<int64_t>(report.phones_shared(0).lines().begin(),
+                                   report.phones_shared(0).lines().end()),
+              (std::vector<int64_t>{2, 4}));
+    EXPECT_EQ(report.phones_shared(1).phone(), "+1819***0104");
+    EXPECT_EQ(report.phones_shared(1).lines_size(), 3);
+    EXPECT_EQ(report.phones_shared(2).phone(), "+1819***0199");
+    EXPECT_EQ(report.phones_shared(2).lines_size(), 1) << "shared with member 99, not in the file";
+    for (const auto& problem : report.problems()) {
+      EXPECT_NE(problem.column(), "mobile") << "a shared phone is not a problem of its row";
+    }
+  };
+  {
+    SCOPED_TRACE("dry run");
+    expect_shared(import(csv, "?dry_run=true"));
+  }
+  {
+    SCOPED_TRACE("first import");
+    const ImportReport first = import(csv);
+    EXPECT_EQ(first.imported(), 7);
+    expect_shared(first);
+  }
+  {
+    SCOPED_TRACE("re-import");
+    const ImportReport again = import(csv);
+    EXPECT_EQ(again.unchanged(), 7);
+    expect_shared(again);
+  }
 }
 
 TEST_F(MembersImport, AnUpdateMovesAMemberBetweenRegions) {
@@ -333,6 +383,48 @@ TEST_F(MembersImport, CliImportsAndCounts) {
   auto missing = run_command({TOCSIN_CLI_PATH, "members", "import", "/nonexistent.csv"}, env);
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("cannot read"), std::string::npos);
+}
+
+// The CLI summarises shared phones in two lines (counts, then three masked examples),
+// whatever their number, the same on a first import and a re-import; --json lists them all.
+TEST_F(MembersImport, CliSummarisesSharedPhonesAndJsonListsEveryOne) {
+  const std::string path = std::string(TOCSIN_SOURCE_DIR) + "/config/sample-roster.csv";
+  const std::vector<std::pair<std::string, std::string>> env = {{"TOCSIN_URL", daemon_->base_url()},
+                                                                {"TOCSIN_TOKEN", admin_}};
+  auto first = run_command({TOCSIN_CLI_PATH, "members", "import", path}, env);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto again = run_command({TOCSIN_CLI_PATH, "members", "import", path}, env);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  auto json = run_command({TOCSIN_CLI_PATH, "--json", "members", "import", path}, env);
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  ImportReport report;
+  std::string error;
+  ASSERT_TRUE(http::from_json(json.out, &report, &error)) << error;
+  ASSERT_GT(report.shared_phones(), kSharedPhoneExamplesShown);
+  EXPECT_EQ(report.phones_shared_size(), report.shared_phones());
+  int64_t members = 0;
+  for (const auto& shared : report.phones_shared()) {
+    EXPECT_TRUE(std::regex_match(shared.phone(), std::regex("\\+1[0-9]{3}\\*\\*\\*[0-9]{4}")))
+        << shared.phone();
+    members += shared.lines_size();
+  }
+  EXPECT_EQ(report.shared_phone_members(), members);
+
+  const std::string summary = "\nshared phones  " + std::to_string(report.shared_phones()) +
+                              " numbers, for " + std::to_string(members) +
+                              " members of the file (one message per number per alert)\n";
+  for (const auto* out : {&first.out, &again.out}) {
+    EXPECT_NE(out->find(summary), std::string::npos) << *out;
+    std::smatch examples;
+    ASSERT_TRUE(std::regex_search(
+        *out, examples,
+        std::regex(
+            "\nshared phones, e\\.g\\.: (\\+1[0-9]{3}\\*{3}[0-9]{4} \\(lines [0-9, ]+\\)(, )?){3}, "
+            "\\.\\.\\. \\(all of them: --json\\)\n")))
+        << *out;
+    EXPECT_EQ(lines_containing(*out, "***"), 3u) << "three examples, not one line per phone";
+    EXPECT_EQ(out->find("another member has the same mobile"), std::string::npos) << *out;
+  }
 }
 
 TEST_F(MembersImport, FiftyMegabyteRosterStreamsThrough) {

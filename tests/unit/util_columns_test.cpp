@@ -45,5 +45,38 @@ TEST(UtilColumns, BadBytesAndFourByteCharactersAreOneColumnEach) {
   EXPECT_EQ(display_width("\xF0\x9D\x84\x9E"), 1u);  // U+1D11E, four bytes
 }
 
+TEST(UtilColumns, FitWidthCutsByColumnsWithAnEllipsis) {
+  EXPECT_EQ(fit_width("Montérégie", 10), "Montérégie");
+  EXPECT_EQ(fit_width("Montérégie", 6), "Monté…");
+  EXPECT_EQ(display_width(fit_width("Montérégie", 6)), 6u);
+  EXPECT_EQ(fit_width("Montérégie", 1), "…");
+  EXPECT_EQ(fit_width("Montérégie", 0), "");
+  EXPECT_EQ(fit_width("Mont" + std::string("e\xCC\x81") + "ral", 6), "Monte\xCC\x81…")
+      << "a combining accent stays with its letter";
+}
+
+TEST(UtilColumns, WriteColumnsWithinCutsTheShrinkableColumnsOnly) {
+  const std::vector<TextRow> rows{{"", "targeted", "sent"},
+                                  {"Total", "156", "150"},
+                                  {"Gaspésie–Îles-de-la-Madeleine", "12", "12"}};
+  std::ostringstream unlimited;
+  write_columns_within(unlimited, rows, 0, {0});
+  std::ostringstream same;
+  write_columns(same, rows);
+  EXPECT_EQ(unlimited.str(), same.str());
+
+  std::ostringstream narrow;
+  write_columns_within(narrow, rows, 24, {0});
+  EXPECT_EQ(narrow.str(),
+            "          targeted  sent\n"
+            "Total     156       150\n"
+            "Gaspési…  12        12\n");
+  // Too narrow for the numbers: the lines are cut at the edge, never longer.
+  std::ostringstream tiny;
+  write_columns_within(tiny, rows, 12, {0});
+  std::istringstream lines(tiny.str());
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(display_width(line), 12u) << line;
+}
+
 }  // namespace
 }  // namespace tocsin

@@ -1,0 +1,73 @@
+#include "turnout/alert_counts.h"
+
+#include <charconv>
+
+#include "alerts/alert_keys.h"
+#include "redis/client.h"
+#include "turnout/turnout_field.h"
+
+namespace tocsin::turnout {
+namespace {
+
+namespace keys = alerts::keys;
+
+int64_t to_int(std::string_view text) {
+  int64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+// HMGET `key` "<region>|all|<measure>" for each region, or none when there is no region.
+redis::Command hmget(const std::string& key, const std::vector<std::string>& regions,
+                     std::string_view measure) {
+  redis::Command command{"HMGET", key};
+  for (const auto& region : regions) command.push_back(field_name(region, "all", measure));
+  return command;
+}
+
+int64_t sum(const redis::Reply& reply) {
+  int64_t total = 0;
+  for (const auto& value : reply.elements) total += to_int(value.str);
+  return total;
+}
+
+}  // namespace
+
+boost::asio::awaitable<std::optional<std::vector<AlertCounts>>> read_alert_counts(
+    redis::Client& redis, const std::vector<std::string>& alert_ids, const Scope& scope) {
+  std::vector<AlertCounts> counts(alert_ids.size());
+  for (size_t i = 0; i < alert_ids.size(); ++i) counts[i].set_alert_id(alert_ids[i]);
+  if (alert_ids.empty()) co_return counts;
+
+  std::vector<redis::Command> region_reads;
+  for (const auto& id : alert_ids) region_reads.push_back({"SMEMBERS", keys::regions(id)});
+  auto region_sets = co_await redis.exec_pipeline(std::move(region_reads));
+  if (!region_sets || region_sets->size() != alert_ids.size()) co_return std::nullopt;
+
+  // Three reads per alert with a region in scope: targeted and sent, yes.
+  std::vector<redis::Command> reads;
+  std::vector<size_t> read_of;  // alert index of reads[3k]
+  for (size_t i = 0; i < alert_ids.size(); ++i) {
+    std::vector<std::string> regions;
+    for (const auto& region : (*region_sets)[i].elements) {
+      if (scope.contains_region(region.str)) regions.push_back(region.str);
+    }
+    if (regions.empty()) continue;
+    read_of.push_back(i);
+    reads.push_back(hmget(keys::reach(alert_ids[i]), regions, "targeted"));
+    reads.push_back(hmget(keys::reach(alert_ids[i]), regions, "sent"));
+    reads.push_back(hmget(keys::tally(alert_ids[i]), regions, "yes"));
+  }
+  if (reads.empty()) co_return counts;
+  auto replies = co_await redis.exec_pipeline(std::move(reads));
+  if (!replies || replies->size() != read_of.size() * 3) co_return std::nullopt;
+  for (size_t k = 0; k < read_of.size(); ++k) {
+    AlertCounts& alert = counts[read_of[k]];
+    alert.set_members(sum((*replies)[3 * k]));
+    alert.set_reached(sum((*replies)[3 * k + 1]));
+    alert.set_yes(sum((*replies)[3 * k + 2]));
+  }
+  co_return counts;
+}
+
+}  // namespace tocsin::turnout
