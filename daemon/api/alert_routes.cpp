@@ -176,7 +176,11 @@ void add_alert_routes(http::Router& router, Services& services) {
              [drafts](Request& request) -> boost::asio::awaitable<Response> {
                Alert draft;
                if (auto malformed = read_body(request, &draft)) co_return *malformed;
-               co_return answer(200, co_await drafts->preview(std::move(draft)));
+               auto previewed = co_await drafts->preview(std::move(draft));
+               if (const auto* refusal = std::get_if<alerts::Refusal>(&previewed)) {
+                 co_return error_response(refusal->status, refusal->error, refusal->field);
+               }
+               co_return json(200, std::get<DraftPreviewResponse>(previewed));
              });
 
   router.add("GET", "/v1/alerts", {.roles = readers, .needs_redis = true},
