@@ -1,5 +1,9 @@
 #include "alerts/draft_preview.h"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
+
 #include <chrono>
 
 #include "alerts/alert_validation.h"
@@ -13,8 +17,10 @@ namespace {
 using namespace std::chrono_literals;
 
 // Long enough to cover an officer typing a text; short enough that an import's new members
-// show within seconds.
-constexpr auto kMeasureTimeToLive = 10s;
+// show within seconds. Past kMeasureRefreshAfter the measure is still answered and counted
+// again in the background.
+constexpr auto kMeasureTimeToLive = 30s;
+constexpr auto kMeasureRefreshAfter = 5s;
 constexpr size_t kMeasuresKept = 32;
 
 void add_problem(DraftPreviewResponse& response, std::string field, std::string reason) {
@@ -32,7 +38,7 @@ DraftPreviewer::DraftPreviewer(redis::Client& redis, const config::Config& confi
       config_(config),
       audience_(redis),
       breakdown_(redis),
-      measures_(kMeasureTimeToLive, kMeasuresKept) {}
+      measures_(kMeasureTimeToLive, kMeasureRefreshAfter, kMeasuresKept) {}
 
 boost::asio::awaitable<Outcome<DraftPreviewResponse>> DraftPreviewer::preview(Alert draft) {
   // A draft of the console is a new alert: children are made by the daemon only.
@@ -56,15 +62,11 @@ boost::asio::awaitable<Outcome<DraftPreviewResponse>> DraftPreviewer::preview(Al
   const auto now = MeasureCache::Clock::now();
   std::optional<DraftMeasure> known = measures_.find(key, now);
   if (!known) {
-    auto count = co_await audience_.count(*expression);
-    if (!count) co_return unavailable();
-    known = DraftMeasure{.count = std::move(*count)};
-    if (known->count.members > 0) {
-      auto measured = co_await measure_audience(redis_, breakdown_, draft);
-      if (!measured) co_return unavailable();
-      known->measure = std::move(*measured);
-    }
-    measures_.store(key, *known, now);
+    known = co_await measure(key, draft, *expression);
+    if (!known) co_return unavailable();
+  } else if (measures_.claim_refresh(key, now)) {
+    boost::asio::co_spawn(co_await boost::asio::this_coro::executor,
+                          measure(key, draft, *expression), boost::asio::detached);
   }
   const members::AudienceCount& count = known->count;
   response.set_audience_members(count.members);
@@ -87,6 +89,20 @@ boost::asio::awaitable<Outcome<DraftPreviewResponse>> DraftPreviewer::preview(Al
     response.mutable_preview()->add_warnings(std::move(warning));
   }
   co_return response;
+}
+
+boost::asio::awaitable<std::optional<DraftMeasure>> DraftPreviewer::measure(
+    std::string key, Alert draft, members::AudienceExpr expression) {
+  auto count = co_await audience_.count(expression);
+  if (!count) co_return std::nullopt;
+  DraftMeasure measured{.count = std::move(*count)};
+  if (measured.count.members > 0) {
+    auto audience = co_await measure_audience(redis_, breakdown_, draft);
+    if (!audience) co_return std::nullopt;
+    measured.measure = std::move(*audience);
+  }
+  measures_.store(key, measured, MeasureCache::Clock::now());
+  co_return measured;
 }
 
 }  // namespace tocsin::alerts

@@ -3,7 +3,7 @@
 // and every problem that would refuse its creation, computed by the same code as the
 // stored alert's preview and the create checks (one copy of the rules, in the daemon). The
 // audience's measure is reused for a few seconds while only the texts change
-// (measure_cache.h).
+// (measure_cache.h), and refreshed in the background before it expires.
 
 #include <boost/asio/awaitable.hpp>
 
@@ -28,6 +28,11 @@ class DraftPreviewer {
   boost::asio::awaitable<Outcome<DraftPreviewResponse>> preview(Alert draft);
 
  private:
+  // Counts and measures the draft's audience and stores it under `key`; nullopt when Redis
+  // is unavailable.
+  boost::asio::awaitable<std::optional<DraftMeasure>> measure(std::string key, Alert draft,
+                                                              members::AudienceExpr expression);
+
   redis::Client& redis_;
   const config::Config& config_;
   members::AudienceCounter audience_;

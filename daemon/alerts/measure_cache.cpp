@@ -34,6 +34,14 @@ std::optional<DraftMeasure> MeasureCache::find(const std::string& key, Clock::ti
   return found->second.measure;
 }
 
+bool MeasureCache::claim_refresh(const std::string& key, Clock::time_point now) {
+  const auto found = entries_.find(key);
+  if (found == entries_.end() || found->second.refreshing) return false;
+  if (now - found->second.stored_at < refresh_after_) return false;
+  found->second.refreshing = true;
+  return true;
+}
+
 void MeasureCache::store(const std::string& key, DraftMeasure measure, Clock::time_point now) {
   if (capacity_ == 0) return;
   if (const auto found = entries_.find(key); found != entries_.end()) {
@@ -45,7 +53,7 @@ void MeasureCache::store(const std::string& key, DraftMeasure measure, Clock::ti
     order_.pop_front();
   }
   order_.push_back(key);
-  entries_.emplace(key, Entry{std::move(measure), now, std::prev(order_.end())});
+  entries_.emplace(key, Entry{std::move(measure), now, std::prev(order_.end()), false});
 }
 
 }  // namespace tocsin::alerts

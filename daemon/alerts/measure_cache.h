@@ -34,10 +34,16 @@ class MeasureCache {
  public:
   using Clock = std::chrono::steady_clock;
 
-  MeasureCache(Clock::duration time_to_live, size_t capacity)
-      : time_to_live_(time_to_live), capacity_(capacity) {}
+  // A measure older than refresh_after is still answered, and the first caller to see it so
+  // refreshes it in the background (claim_refresh), so an officer typing never waits for a
+  // count again once the first one is done.
+  MeasureCache(Clock::duration time_to_live, Clock::duration refresh_after, size_t capacity)
+      : time_to_live_(time_to_live), refresh_after_(refresh_after), capacity_(capacity) {}
 
   std::optional<DraftMeasure> find(const std::string& key, Clock::time_point now);
+  // True once per stored measure, when it is older than refresh_after: the caller measures
+  // again and stores the result.
+  bool claim_refresh(const std::string& key, Clock::time_point now);
   // Replaces an older measure under the same key; past capacity the least recently stored
   // goes.
   void store(const std::string& key, DraftMeasure measure, Clock::time_point now);
@@ -47,9 +53,11 @@ class MeasureCache {
     DraftMeasure measure;
     Clock::time_point stored_at;
     std::list<std::string>::iterator age;  // its place in order_
+    bool refreshing = false;
   };
 
   Clock::duration time_to_live_;
+  Clock::duration refresh_after_;
   size_t capacity_;
   std::map<std::string, Entry> entries_;
   std::list<std::string> order_;  // keys, the oldest first

@@ -49,7 +49,7 @@ TEST(AlertsMeasureCache, TheKeyIgnoresTextsButNotWhatTheMeasureDependsOn) {
 }
 
 TEST(AlertsMeasureCache, AMeasureIsReusedOnlyWhileFresh) {
-  MeasureCache cache(10s, 4);
+  MeasureCache cache(10s, 5s, 4);
   const Clock::time_point start{};
   cache.store("a", measure(12), start);
   ASSERT_TRUE(cache.find("a", start + 9s));
@@ -60,7 +60,7 @@ TEST(AlertsMeasureCache, AMeasureIsReusedOnlyWhileFresh) {
 }
 
 TEST(AlertsMeasureCache, PastCapacityTheOldestGoes) {
-  MeasureCache cache(10s, 2);
+  MeasureCache cache(10s, 5s, 2);
   const Clock::time_point start{};
   cache.store("a", measure(1), start);
   cache.store("b", measure(2), start);
@@ -69,6 +69,21 @@ TEST(AlertsMeasureCache, PastCapacityTheOldestGoes) {
   EXPECT_FALSE(cache.find("b", start + 2s));
   EXPECT_EQ(cache.find("a", start + 2s)->count.members, 3);
   EXPECT_EQ(cache.find("c", start + 2s)->count.members, 4);
+}
+
+TEST(AlertsMeasureCache, AnAgeingMeasureIsRefreshedOnceWhileStillAnswered) {
+  MeasureCache cache(10s, 5s, 4);
+  const Clock::time_point start{};
+  cache.store("a", measure(1), start);
+  EXPECT_FALSE(cache.claim_refresh("a", start + 4s));
+  EXPECT_TRUE(cache.claim_refresh("a", start + 5s));
+  EXPECT_FALSE(cache.claim_refresh("a", start + 6s)) << "one refresh at a time";
+  EXPECT_EQ(cache.find("a", start + 6s)->count.members, 1) << "still answered meanwhile";
+  cache.store("a", measure(2), start + 7s);  // the refresh's result
+  EXPECT_EQ(cache.find("a", start + 8s)->count.members, 2);
+  EXPECT_FALSE(cache.claim_refresh("a", start + 11s));
+  EXPECT_TRUE(cache.claim_refresh("a", start + 12s));
+  EXPECT_FALSE(cache.claim_refresh("b", start + 12s));
 }
 
 }  // namespace
