@@ -94,11 +94,17 @@ boost::asio::awaitable<Outcome<DraftPreviewResponse>> DraftPreviewer::preview(Al
 boost::asio::awaitable<std::optional<DraftMeasure>> DraftPreviewer::measure(
     std::string key, Alert draft, members::AudienceExpr expression) {
   auto count = co_await audience_.count(expression);
-  if (!count) co_return std::nullopt;
+  if (!count) {
+    measures_.refresh_failed(key);
+    co_return std::nullopt;
+  }
   DraftMeasure measured{.count = std::move(*count)};
   if (measured.count.members > 0) {
     auto audience = co_await measure_audience(redis_, breakdown_, draft);
-    if (!audience) co_return std::nullopt;
+    if (!audience) {
+      measures_.refresh_failed(key);
+      co_return std::nullopt;
+    }
     measured.measure = std::move(*audience);
   }
   measures_.store(key, measured, MeasureCache::Clock::now());

@@ -26,7 +26,9 @@ std::string measure_key(const Alert& alert) {
 std::optional<DraftMeasure> MeasureCache::find(const std::string& key, Clock::time_point now) {
   const auto found = entries_.find(key);
   if (found == entries_.end()) return std::nullopt;
-  if (now - found->second.stored_at >= time_to_live_) {
+  // Past its time, a measure whose refresh is on its way is still answered: counting again
+  // beside the refresh would only slow both.
+  if (now - found->second.stored_at >= time_to_live_ && !found->second.refreshing) {
     order_.erase(found->second.age);
     entries_.erase(found);
     return std::nullopt;
@@ -40,6 +42,12 @@ bool MeasureCache::claim_refresh(const std::string& key, Clock::time_point now) 
   if (now - found->second.stored_at < refresh_after_) return false;
   found->second.refreshing = true;
   return true;
+}
+
+void MeasureCache::refresh_failed(const std::string& key) {
+  if (const auto found = entries_.find(key); found != entries_.end()) {
+    found->second.refreshing = false;
+  }
 }
 
 void MeasureCache::store(const std::string& key, DraftMeasure measure, Clock::time_point now) {

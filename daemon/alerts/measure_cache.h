@@ -40,10 +40,14 @@ class MeasureCache {
   MeasureCache(Clock::duration time_to_live, Clock::duration refresh_after, size_t capacity)
       : time_to_live_(time_to_live), refresh_after_(refresh_after), capacity_(capacity) {}
 
+  // The measure stored under `key` while younger than time_to_live, or older while its
+  // refresh is on its way.
   std::optional<DraftMeasure> find(const std::string& key, Clock::time_point now);
   // True once per stored measure, when it is older than refresh_after: the caller measures
   // again and stores the result.
   bool claim_refresh(const std::string& key, Clock::time_point now);
+  // The claimed refresh could not measure (Redis away): the measure ages out as usual.
+  void refresh_failed(const std::string& key);
   // Replaces an older measure under the same key; past capacity the least recently stored
   // goes.
   void store(const std::string& key, DraftMeasure measure, Clock::time_point now);

@@ -84,6 +84,10 @@ TEST(AlertsMeasureCache, AnAgeingMeasureIsRefreshedOnceWhileStillAnswered) {
   EXPECT_FALSE(cache.claim_refresh("a", start + 11s));
   EXPECT_TRUE(cache.claim_refresh("a", start + 12s));
   EXPECT_FALSE(cache.claim_refresh("b", start + 12s));
+  EXPECT_EQ(cache.find("a", start + 30s)->count.members, 2)
+      << "past its time, still answered while its refresh is on its way";
+  cache.refresh_failed("a");
+  EXPECT_FALSE(cache.find("a", start + 30s)) << "a failed refresh lets it age out";
 }
 
 }  // namespace
