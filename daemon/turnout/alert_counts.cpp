@@ -11,12 +11,6 @@ namespace {
 
 namespace keys = alerts::keys;
 
-int64_t to_int(std::string_view text) {
-  int64_t value = 0;
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
-}
-
 // HMGET `key` "<region>|all|<measure>" for each region, or none when there is no region.
 redis::Command hmget(const std::string& key, const std::vector<std::string>& regions,
                      std::string_view measure) {
@@ -27,7 +21,7 @@ redis::Command hmget(const std::string& key, const std::vector<std::string>& reg
 
 int64_t sum(const redis::Reply& reply) {
   int64_t total = 0;
-  for (const auto& value : reply.elements) total += to_int(value.str);
+  for (const auto& value : reply.elements) total += parse_count(value.str);
   return total;
 }
 

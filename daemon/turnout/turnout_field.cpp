@@ -1,5 +1,7 @@
 #include "turnout/turnout_field.h"
 
+#include <charconv>
+
 namespace tocsin::turnout {
 
 std::string key_part(std::string_view folded) {
@@ -31,6 +33,12 @@ std::optional<FieldName> parse_field(std::string_view field) {
                  field.substr(second + 1)};
   if (name.region.empty() || name.dimension.empty() || name.measure.empty()) return std::nullopt;
   return name;
+}
+
+int64_t parse_count(std::string_view text) {
+  int64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
 }
 
 }  // namespace tocsin::turnout

@@ -13,6 +13,7 @@
 //
 // Values never contain '|': key_part() replaces it. Fields at zero are absent. Pure.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,5 +41,8 @@ std::string field_name(std::string_view region, std::string_view dimension,
 
 // Splits a field name; nullopt when it does not have exactly three parts.
 std::optional<FieldName> parse_field(std::string_view field);
+
+// A count as Redis stores it ("42"); 0 for a missing or unreadable one.
+int64_t parse_count(std::string_view text);
 
 }  // namespace tocsin::turnout

@@ -12,24 +12,18 @@ namespace {
 
 namespace keys = alerts::keys;
 
-int64_t to_int(std::string_view text) {
-  int64_t value = 0;
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
-}
-
 // Adds the field/value pairs of an HGETALL reply; false when it is not one.
 bool add_hash(const redis::Reply& reply, RawFields& out) {
   if (reply.type != redis::Reply::Type::array) return false;
   for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
-    out[reply.elements[i].str] += to_int(reply.elements[i + 1].str);
+    out[reply.elements[i].str] += parse_count(reply.elements[i + 1].str);
   }
   return true;
 }
 
 // "1763831234567-0" -> 1763831234567.
 int64_t ms_of(std::string_view stream_id) {
-  return to_int(stream_id.substr(0, stream_id.find('-')));
+  return parse_count(stream_id.substr(0, stream_id.find('-')));
 }
 
 }  // namespace
@@ -76,7 +70,7 @@ boost::asio::awaitable<TurnoutRead> read_turnout(redis::Client& redis, const std
   if (!read[3].elements.empty() && !read[3].elements[0].elements.empty()) {
     last_event_id = read[3].elements[0].elements[0].str;
   }
-  const int64_t changed_at = read[4].is_nil() ? ms_of(last_event_id) : to_int(read[4].str);
+  const int64_t changed_at = read[4].is_nil() ? ms_of(last_event_id) : parse_count(read[4].str);
 
   // Display names of only what this viewer's fields name: a coordinator's labels are
   // those of their own regions.
