@@ -7,6 +7,7 @@ import { initialLanguage, translate } from "./strings.js";
 import { applyChange, countsOf, summarize, targetMeasures, foldKey } from "./counts.js";
 import { Api, ApiError } from "./api.js";
 import { LiveStream } from "./live.js";
+import { $, element, setText, setMessage, showView } from "./dom.js";
 
 const LANGUAGE_KEY = "tocsin.lang";  // localStorage: remembered
 
@@ -31,7 +32,6 @@ const TABLE_COLUMNS = ["targeted", "delivered", "yes", "no", "maybe", "no_answer
 const MINE_COLUMNS = ["yes", "coming", "bus_seats"];
 const ANSWERS = ["yes", "no", "maybe"];
 
-const $ = (id) => document.getElementById(id);
 
 function readStorage(storage, key) {
   try { return storage.getItem(key); } catch { return null; }
@@ -85,34 +85,9 @@ function formatEventTime(text) {
   return dateFormat({ dateStyle: "full", timeStyle: "short" }).format(date);
 }
 
-// ---- DOM helpers -------------------------------------------------------------------------
-
-// An element with attributes (`text` sets textContent, `className` the class) and children.
-function element(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null) continue;
-    if (name === "text") node.textContent = value;
-    else if (name === "className") node.className = value;
-    else node.setAttribute(name, value);
-  }
-  node.append(...children);
-  return node;
-}
-
-// Writes only when the text differs, so an unchanged number is not touched.
-function setText(node, text) {
-  if (node.textContent !== text) node.textContent = text;
-}
-
-function setMessage(node, text, tone = "") {
-  setText(node, text);
-  node.dataset.tone = tone;
-}
-
-// Shows one of the three views and hides the others.
+// Shows one view (a <section data-view> child of <main>) and hides the others.
 function show(viewId) {
-  for (const id of ["signin-view", "alerts-view", "board-view"]) $(id).hidden = id !== viewId;
+  showView(viewId);
   if (viewId !== "board-view") document.title = t("app_name");
 }
 
