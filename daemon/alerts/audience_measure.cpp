@@ -59,20 +59,26 @@ boost::asio::awaitable<Result<std::string>> why_nobody(redis::Client& redis,
       "each of its terms matches members, but no member matches them all together");
 }
 
+boost::asio::awaitable<Result<std::vector<std::string>>> unknown_term_warnings(redis::Client& redis,
+                                                                               const Alert& alert) {
+  std::vector<std::string> warnings;
+  if (!alert.parent_id().empty()) co_return warnings;
+  const auto expression = members::parse_audience(alert.audience());
+  if (!expression) co_return warnings;
+  auto unknown = co_await members::find_unknown_terms(redis, members::terms(*expression));
+  if (!unknown) co_return unknown.error();
+  for (const members::UnknownTerm& term : *unknown) {
+    warnings.push_back(members::describe(term) + ": that part of the audience reaches nobody");
+  }
+  co_return warnings;
+}
+
 boost::asio::awaitable<Result<std::vector<std::string>>> preview_warnings(
     redis::Client& redis, const Alert& alert, const std::vector<int64_t>& per_target) {
-  std::vector<std::string> warnings;
-  if (alert.parent_id().empty()) {
-    if (const auto expression = members::parse_audience(alert.audience())) {
-      auto unknown = co_await members::find_unknown_terms(redis, members::terms(*expression));
-      if (!unknown) co_return unknown.error();
-      for (const members::UnknownTerm& term : *unknown) {
-        warnings.push_back(members::describe(term) + ": that part of the audience reaches nobody");
-      }
-    }
-  }
+  auto warnings = co_await unknown_term_warnings(redis, alert);
+  if (!warnings) co_return warnings.error();
   for (std::string& warning : target_warnings(alert, per_target)) {
-    warnings.push_back(std::move(warning));
+    warnings->push_back(std::move(warning));
   }
   co_return warnings;
 }

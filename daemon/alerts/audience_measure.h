@@ -39,8 +39,12 @@ boost::asio::awaitable<Result<AudienceMeasure>> measure_audience(
 boost::asio::awaitable<Result<std::string>> why_nobody(redis::Client& redis,
                                                        const members::AudienceExpr& expression);
 
-// The preview's warnings: the terms no member has in an audience that still reaches others
-// (top-level alerts only), then the targets larger than their audience.
+// The warnings of an audience that still reaches others: one per term no member has
+// (top-level alerts only: a child's audience is its parent's).
+boost::asio::awaitable<Result<std::vector<std::string>>> unknown_term_warnings(redis::Client& redis,
+                                                                               const Alert& alert);
+
+// The preview's warnings: unknown_term_warnings, then the targets larger than their audience.
 boost::asio::awaitable<Result<std::vector<std::string>>> preview_warnings(
     redis::Client& redis, const Alert& alert, const std::vector<int64_t>& per_target);
 

@@ -29,7 +29,9 @@ void add_problem(DraftPreviewResponse& response, std::string field, std::string 
   problem->set_error(std::move(reason));
 }
 
-Refusal unavailable() { return {503, "Redis is unavailable; try again shortly", ""}; }
+Refusal unavailable() {
+  return {503, "Redis is unavailable; try again shortly", ""};
+}
 
 }  // namespace
 
@@ -81,11 +83,12 @@ boost::asio::awaitable<Outcome<DraftPreviewResponse>> DraftPreviewer::preview(Al
     co_return response;
   }
   const AudienceMeasure& measure = *known->measure;
-  auto warnings = co_await preview_warnings(redis_, draft, measure.per_target);
-  if (!warnings) co_return unavailable();
   *response.mutable_preview() = make_preview(draft, measure.breakdown, pricing_from(config_),
                                              config_.time_zone(), config_.http().public_url());
-  for (std::string& warning : *warnings) {
+  for (const std::string& warning : known->term_warnings) {
+    response.mutable_preview()->add_warnings(warning);
+  }
+  for (std::string& warning : target_warnings(draft, measure.per_target)) {
     response.mutable_preview()->add_warnings(std::move(warning));
   }
   co_return response;
@@ -106,6 +109,12 @@ boost::asio::awaitable<std::optional<DraftMeasure>> DraftPreviewer::measure(
       co_return std::nullopt;
     }
     measured.measure = std::move(*audience);
+    auto warnings = co_await unknown_term_warnings(redis_, draft);
+    if (!warnings) {
+      measures_.refresh_failed(key);
+      co_return std::nullopt;
+    }
+    measured.term_warnings = std::move(*warnings);
   }
   measures_.store(key, measured, MeasureCache::Clock::now());
   co_return measured;

@@ -13,8 +13,10 @@
 #include <cstdio>
 #include <iostream>
 
+#include "alerts/local_time.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "app/gateways.h"
 #include "app/redis_options.h"
 #include "app/systemd_notifier.h"
 #include "app/test_clock.h"
@@ -23,22 +25,20 @@
 #include "auth/session_store.h"
 #include "auth/token_store.h"
 #include "config/config.h"
-#include "alerts/local_time.h"
-#include "app/gateways.h"
 #include "dispatch/engine.h"
+#include "dispatch/receipt_store.h"
+#include "dispatch/send_queue.h"
 #include "escalation/wave_runner.h"
 #include "events/event_hub.h"
 #include "events/event_routes.h"
 #include "events/turnout_publisher.h"
-#include "dispatch/receipt_store.h"
-#include "replies/inbound_store.h"
-#include "replies/reply_worker.h"
-#include "dispatch/send_queue.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "log/log.h"
 #include "metrics/registry.h"
 #include "redis/client.h"
+#include "replies/inbound_store.h"
+#include "replies/reply_worker.h"
 #include "schedule/scheduled_send.h"
 #include "schedule/scheduler.h"
 #include "util/clock.h"
@@ -126,15 +126,15 @@ void add_dispatch_metrics(metrics::Registry& metrics, const dispatch::Engine& en
        &dispatch::EngineStats::failed},
       {"tocsin_dispatch_retries_total", "Send attempts scheduled again.", Kind::counter,
        &dispatch::EngineStats::retries},
-      {"tocsin_dispatch_held_total", "Messages held until the end of quiet hours.",
-       Kind::counter, &dispatch::EngineStats::held},
+      {"tocsin_dispatch_held_total", "Messages held until the end of quiet hours.", Kind::counter,
+       &dispatch::EngineStats::held},
       {"tocsin_dispatch_expired_total", "Messages not sent before their alert expired.",
        Kind::counter, &dispatch::EngineStats::expired},
       {"tocsin_dispatch_dropped_total", "Messages not sent because their alert was cancelled.",
        Kind::counter, &dispatch::EngineStats::dropped},
       {"tocsin_dispatch_stopped_before_send_total",
-       "Messages not sent because their member opted out after they were prepared.",
-       Kind::counter, &dispatch::EngineStats::stopped_before_send},
+       "Messages not sent because their member opted out after they were prepared.", Kind::counter,
+       &dispatch::EngineStats::stopped_before_send},
       {"tocsin_dispatch_unconfirmed_total",
        "Requests the provider received but did not answer in time: counted as sent, not "
        "sent again.",
@@ -169,10 +169,9 @@ void add_reply_metrics(metrics::Registry& metrics, const replies::ReplyWorker& w
        &replies::ReplyStats::answered},
   };
   for (const Figure& figure : figures) {
-    metrics.add_callback(figure.name, figure.help, metrics::Registry::Kind::counter,
-                         [&worker, field = figure.field] {
-                           return static_cast<double>(worker.stats().*field);
-                         });
+    metrics.add_callback(
+        figure.name, figure.help, metrics::Registry::Kind::counter,
+        [&worker, field = figure.field] { return static_cast<double>(worker.stats().*field); });
   }
 }
 
@@ -180,8 +179,7 @@ void add_event_metrics(metrics::Registry& metrics, const events::TurnoutPublishe
                        const events::EventHub& hub) {
   using Kind = metrics::Registry::Kind;
   metrics.add_callback("tocsin_events_entries_written_total",
-                       "Turnout change entries this daemon wrote to event streams.",
-                       Kind::counter,
+                       "Turnout change entries this daemon wrote to event streams.", Kind::counter,
                        [&publisher] { return static_cast<double>(publisher.stats().entries); });
   metrics.add_callback("tocsin_events_viewers", "Event stream clients connected to this daemon.",
                        Kind::gauge, [&hub] { return static_cast<double>(hub.viewers()); });
@@ -232,10 +230,15 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   auto options = redis_options(config);
   const std::string redis_where = options.endpoint.describe();
   redis::Client redis(executor, std::move(options));
-  auth::TokenStore tokens(redis);
-  auth::AccountStore accounts(redis);
+  // The routes' own connection. During a blast the engine's pipelines queue on the shared
+  // one by the thousand; an officer's draft preview or sign-in, a member's click on the
+  // RSVP page, would wait behind them (seconds, measured by tests/bench/draft_preview_bench).
+  // Redis serves connections in turn, so here a request waits at most for one script.
+  redis::Client api_redis(executor, redis_options(config));
+  auth::TokenStore tokens(api_redis);
+  auth::AccountStore accounts(api_redis);
   auth::SessionStore sessions(
-      redis, accounts,
+      api_redis, accounts,
       {.idle = std::chrono::minutes(config.auth().session_idle_minutes()),
        .absolute = std::chrono::hours(config.auth().session_absolute_hours())});
   add_process_metrics(metrics, redis, started_at);
@@ -244,8 +247,8 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   // The time of day every due-time decision reads; tests run the daemon ahead of it.
   SystemClock system_clock;
   OffsetClock test_clock;
-  const Clock& clock = daemon_options.test_clock ? static_cast<const Clock&>(test_clock)
-                                                 : system_clock;
+  const Clock& clock =
+      daemon_options.test_clock ? static_cast<const Clock&>(test_clock) : system_clock;
   TestClockFollower clock_follower(executor, redis, test_clock);
   schedule::SchedulerOptions schedule_options;
   schedule_options.owner = config.dispatch().consumer_name();
@@ -279,11 +282,23 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
     return engine && engine->has_receipts(channel);
   };
   api::Services services{
-      config,   redis,     tokens,  metrics, started_at, send_queue, receipts, inbound,
+      config,
+      api_redis,
+      tokens,
+      metrics,
+      started_at,
+      send_queue,
+      receipts,
+      inbound,
       [&engine](std::string_view name) { return engine ? engine->gateway(name) : nullptr; },
-      clock,    scheduler, channel_has_receipts, accounts, sessions, send_direct};
+      clock,
+      scheduler,
+      channel_has_receipts,
+      accounts,
+      sessions,
+      send_direct};
   http::Router router(
-      metrics, [&redis] { return redis.connected(); },
+      metrics, [&redis, &api_redis] { return redis.connected() && api_redis.connected(); },
       [&tokens](std::string token) { return tokens.lookup(std::move(token)); });
   router.accept_sessions(
       {.lookup = [&sessions](std::string id) { return sessions.lookup(std::move(id)); },
@@ -327,6 +342,7 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   add_dispatch_metrics(metrics, *engine);
 
   asio::co_spawn(executor, redis.run(), log_failure("redis"));
+  asio::co_spawn(executor, api_redis.run(), log_failure("api_redis"));
   server.start();
   bool engine_done = false;
   asio::steady_timer engine_stopped(executor, asio::steady_timer::time_point::max());
@@ -378,6 +394,7 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
           co_await server.shutdown(grace);  // event streams end at once
           hub.stop();
           events_redis.stop();
+          api_redis.stop();
           while (!engine_done) {
             boost::system::error_code ignored;
             co_await engine_stopped.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
