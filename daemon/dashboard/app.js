@@ -8,6 +8,7 @@ import { applyChange, countsOf, summarize, targetMeasures, foldKey } from "./cou
 import { Api, ApiError } from "./api.js";
 import { LiveStream } from "./live.js";
 import { $, element, setText, setMessage, showView } from "./dom.js";
+import { createAccountsPage } from "./accounts_admin.js";
 
 const LANGUAGE_KEY = "tocsin.lang";  // localStorage: remembered
 
@@ -96,6 +97,8 @@ function errorText(error) {
   if (error.status === 0) return t("network_error");
   if (error.status === 403) return t("error_forbidden", { error: error.message });
   if (error.status === 404) return t("error_not_found", { error: error.message });
+  // What the daemon refused in a form: its reason, not a "server error".
+  if (error.status === 400 || error.status === 409) return t("error_refused", { error: error.message });
   return t("server_error", { status: error.status, error: error.message });
 }
 
@@ -110,6 +113,7 @@ function applyLanguage() {
   switcher.lang = other;
   switcher.setAttribute("aria-label", t("lang_switch_label"));
   renderWho();
+  accountsPage.relabel();
   if (state.alerts) renderAlerts();
   if (state.board) renderBoard(state.board, { relabel: true });
 }
@@ -127,6 +131,7 @@ function renderWho() {
   who.hidden = !state.who;
   $("signout").hidden = !state.who;
   $("signout-everywhere").hidden = !state.who?.session;
+  $("admin-nav").hidden = state.who?.role !== "admin";
   if (!state.who) return;
   const role = t(`role_${state.who.role}`);
   // The names rosters gave the regions ("Montérégie"), not the keys an account may hold.
@@ -259,9 +264,21 @@ function alertIdFromHash() {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
+const accountsPage = createAccountsPage({
+  api: () => state.api,
+  role: () => state.who?.role || "",
+  t,
+  errorText,
+});
+
 function route() {
   if (!state.api) {
     showSignIn();
+    return;
+  }
+  if (location.hash === "#admin/accounts") {
+    closeBoard();
+    accountsPage.open();
     return;
   }
   const id = alertIdFromHash();

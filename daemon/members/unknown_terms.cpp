@@ -1,5 +1,7 @@
 #include "members/unknown_terms.h"
 
+#include <map>
+
 #include "members/audience.h"
 #include "redis/client.h"
 #include "turnout/turnout_field.h"
@@ -8,16 +10,25 @@
 namespace tocsin::members {
 namespace {
 
-// The folded values members have for `dimension`, from the `labels` hash's fields
-// ("region:estrie"); empty for tags, which it does not list.
-std::vector<std::string> known_values(const std::vector<std::string>& label_fields,
-                                      const std::string& dimension) {
+// The values members have for `dimension`, from the `labels` hash (HGETALL: field, name,
+// ...): folded ("region:estrie" -> "estrie") to compare, and folded -> the name a roster
+// wrote ("Estrie") to suggest. Empty for tags, which it does not list.
+struct KnownValues {
+  std::vector<std::string> folded;
+  std::map<std::string, std::string> names;
+};
+
+KnownValues known_values(const redis::Reply& labels, const std::string& dimension) {
   const std::string prefix = dimension + ":";
-  std::vector<std::string> values;
-  for (const std::string& field : label_fields) {
-    if (field.starts_with(prefix)) values.push_back(field.substr(prefix.size()));
+  KnownValues known;
+  for (size_t i = 0; i + 1 < labels.elements.size(); i += 2) {
+    const std::string& field = labels.elements[i].str;
+    if (!field.starts_with(prefix)) continue;
+    std::string folded = field.substr(prefix.size());
+    known.names[folded] = labels.elements[i + 1].str;
+    known.folded.push_back(std::move(folded));
   }
-  return values;
+  return known;
 }
 
 }  // namespace
@@ -37,13 +48,17 @@ boost::asio::awaitable<Result<std::vector<UnknownTerm>>> find_unknown_terms(
   }
   if (unknown.empty()) co_return unknown;
 
-  redis::Command list{"HKEYS", std::string(turnout::kLabels)};
+  redis::Command list{"HGETALL", std::string(turnout::kLabels)};
   auto labels = co_await redis.exec(std::move(list));
   if (!labels) co_return labels.error();
-  std::vector<std::string> fields;
-  for (const redis::Reply& field : labels->elements) fields.push_back(field.str);
   for (UnknownTerm& term : unknown) {
-    term.suggestion = closest_name(term.value, known_values(fields, term.dimension));
+    const KnownValues known = known_values(*labels, term.dimension);
+    if (auto closest = closest_name(term.value, known.folded)) {
+      // The name as members' rosters spell it: what an officer recognizes, and it matches
+      // in an audience as well as the folded form does.
+      const auto name = known.names.find(*closest);
+      term.suggestion = name->second.empty() ? *closest : name->second;
+    }
   }
   co_return unknown;
 }

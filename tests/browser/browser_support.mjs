@@ -42,9 +42,10 @@ export function launchChromium(executablePath, env = undefined) {
 
 // Collects a page's script errors and console errors into `problems`. The returned state:
 // `navigations` counts main-frame navigations; set `dropping` while the test cuts the
-// network, when failed loads are expected.
+// network, when failed loads are expected; set `refusing` while the test makes the daemon
+// refuse a form (a 400 or 409 the page shows is expected, and the browser logs it).
 export function watchPage(page, who, problems) {
-  const state = { navigations: 0, dropping: false };
+  const state = { navigations: 0, dropping: false, refusing: false };
   page.on("framenavigated", (frame) => { if (frame === page.mainFrame()) state.navigations++; });
   page.on("pageerror", (error) => problems.push(`${who}: script error: ${error.message}`));
   page.on("console", (message) => {
@@ -52,6 +53,7 @@ export function watchPage(page, who, problems) {
     // (an inline script or style) or a script error is not.
     const text = message.text();
     const expected = /status of 401/.test(text) ||
+                     (state.refusing && /status of (400|409)/.test(text)) ||
                      (state.dropping && /^Failed to load resource: net::ERR_/.test(text));
     if (message.type() === "error" && !expected) problems.push(`${who}: console: ${text}`);
   });

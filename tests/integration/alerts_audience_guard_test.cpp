@@ -96,7 +96,7 @@ TEST_F(AudienceGuards, AnAudienceOfNobodyIsRefusedNamingTheUnknownTermAndChanges
   EXPECT_EQ(response.status, 400);
   EXPECT_EQ(error_of(response),
             "the audience \"region:estri\" holds no member: no member has region \"estri\" "
-            "(did you mean \"estrie\"?)");
+            "(did you mean \"Estrie\"?)");
   EXPECT_NE(response.body.find("\"field\":\"audience\""), std::string::npos) << response.body;
 
   // Two unknown terms, each named; a tag has no list of values to suggest from.
@@ -104,7 +104,7 @@ TEST_F(AudienceGuards, AnAudienceOfNobodyIsRefusedNamingTheUnknownTermAndChanges
   EXPECT_EQ(response.status, 400);
   EXPECT_EQ(error_of(response),
             "the audience \"sector:sant AND tag:mob-unit\" holds no member: no member has "
-            "sector \"sant\" (did you mean \"sante\"?); no member has tag \"mob-unit\"");
+            "sector \"sant\" (did you mean \"Santé\"?); no member has tag \"mob-unit\"");
   EXPECT_EQ(alert_keys(), before) << "no alert, no code taken, no audit entry";
 }
 
@@ -145,7 +145,7 @@ TEST_F(AudienceGuards, PreviewWarnsOfAnUnknownTermAndOfATargetLargerThanItsAudie
   EXPECT_EQ(created.audience_members(), 3);
   ASSERT_EQ(created.preview().warnings_size(), 3) << response.body;
   EXPECT_EQ(created.preview().warnings(0),
-            "no member has region \"monteregi\" (did you mean \"monteregie\"?): that part of "
+            "no member has region \"monteregi\" (did you mean \"Montérégie\"?): that part of "
             "the audience reaches nobody");
   EXPECT_EQ(created.preview().warnings(1),
             "targets[1]: 5 yes wanted from sector \"Santé\", but the audience has 2 members "
@@ -162,7 +162,7 @@ TEST_F(AudienceGuards, PreviewWarnsOfAnUnknownTermAndOfATargetLargerThanItsAudie
   ASSERT_EQ(cli_create.exit_code, 0) << cli_create.err;
   EXPECT_NE(cli_create.out.find("members (region:estrie OR region:monteregi)\n"
                                 "warning: no member has region \"monteregi\" (did you mean "
-                                "\"monteregie\"?): that part of the audience reaches nobody\n"),
+                                "\"Montérégie\"?): that part of the audience reaches nobody\n"),
             std::string::npos)
       << cli_create.out;
 }
@@ -180,7 +180,7 @@ TEST_F(AudienceGuards, ATokenForARegionNoMemberHasIsRefusedUnlessForced) {
       {"token", "create", "--role", "coordinator", "--region", "estri", "--name", "Luc"}, admin_);
   EXPECT_EQ(typo.exit_code, 2);
   EXPECT_EQ(typo.err,
-            "tocsin: regions: no member has region \"estri\" (did you mean \"estrie\"?); to "
+            "tocsin: regions: no member has region \"estri\" (did you mean \"Estrie\"?); to "
             "create the token before a roster names that region, use --force (\"force\": "
             "true)\n");
   EXPECT_EQ(RedisSync(redis_.port()).text({"SMEMBERS", "tokens"}), tokens_before);

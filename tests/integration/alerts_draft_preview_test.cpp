@@ -122,7 +122,7 @@ TEST_F(DraftPreview, NamesEveryProblemAtOnceWithoutRefusing) {
   EXPECT_EQ(found[2], (std::pair<std::string, std::string>{
                           "audience",
                           "the audience \"region:estri\" holds no member: no member has region "
-                          "\"estri\" (did you mean \"estrie\"?)"}));
+                          "\"estri\" (did you mean \"Estrie\"?)"}));
   EXPECT_EQ(answer.audience_members(), 0);
 
   const DraftPreviewResponse unreadable = preview(draft("region:estrie AND", "Assemblée"));
@@ -140,7 +140,7 @@ TEST_F(DraftPreview, WarnsOfAnUnknownTermThatLeavesOthersAndOfAnUnreachableTarge
   EXPECT_TRUE(answer.problems().empty());
   ASSERT_EQ(answer.preview().warnings_size(), 2) << answer.DebugString();
   EXPECT_EQ(answer.preview().warnings(0),
-            "no member has region \"monteregi\" (did you mean \"monteregie\"?): that part of "
+            "no member has region \"monteregi\" (did you mean \"Montérégie\"?): that part of "
             "the audience reaches nobody");
   EXPECT_EQ(answer.preview().warnings(1),
             "targets[0]: 3 yes wanted from sector \"Santé\", but the audience has 2 members "
