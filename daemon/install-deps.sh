@@ -14,6 +14,7 @@ packages=(
                             # in too, but we link it ourselves, so we name it
   redis-server              # the private Redis of the run script and of the tests
   tzdata                    # time_zone is checked against /usr/share/zoneinfo
+  zlib1g-dev                # the console's files are served gzipped (dashboard/assets.cpp)
 )
 if [[ "${1:-}" == "--tests" || "${1:-}" == "--bench" ]]; then
   packages+=(

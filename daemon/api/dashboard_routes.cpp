@@ -22,20 +22,26 @@ constexpr std::string_view kContentSecurityPolicy =
 Response serve(const Request& request, std::string_view name) {
   const dashboard::Asset* asset = dashboard::find_asset(name);
   if (asset == nullptr) return http::error_response(404, "no such resource");
+  // Gzipped for a browser that takes it (all do); the same ETag never names both.
+  const bool gzipped =
+      !asset->gzip.empty() && dashboard::accepts_gzip(request.header("accept-encoding"));
+  const std::string_view etag = gzipped ? std::string_view(asset->gzip_etag) : asset->etag;
   Response response;
   response.content_type = std::string(asset->content_type);
   response.headers = {
-      {"ETag", std::string(asset->etag)},
+      {"ETag", std::string(etag)},
+      {"Vary", "Accept-Encoding"},
       {"Cache-Control", "no-cache"},
       {"Content-Security-Policy", std::string(kContentSecurityPolicy)},
       {"X-Content-Type-Options", "nosniff"},
       {"Referrer-Policy", "no-referrer"},
   };
-  if (dashboard::etag_matches(request.header("if-none-match"), asset->etag)) {
+  if (dashboard::etag_matches(request.header("if-none-match"), etag)) {
     response.status = 304;
     return response;
   }
-  response.body = std::string(asset->bytes);
+  if (gzipped) response.headers.emplace_back("Content-Encoding", "gzip");
+  response.body = std::string(gzipped ? std::string_view(asset->gzip) : asset->bytes);
   return response;
 }
 
@@ -45,9 +51,10 @@ void add_dashboard_routes(http::Router& router, Services&) {
   router.add("GET", "/", {}, [](Request& request) -> boost::asio::awaitable<Response> {
     co_return serve(request, "index.html");
   });
-  router.add("GET", "/dashboard/{file}", {}, [](Request& request) -> boost::asio::awaitable<Response> {
-    co_return serve(request, request.path_params.at("file"));
-  });
+  router.add("GET", "/dashboard/{file}", {},
+             [](Request& request) -> boost::asio::awaitable<Response> {
+               co_return serve(request, request.path_params.at("file"));
+             });
 }
 
 }  // namespace tocsin::api

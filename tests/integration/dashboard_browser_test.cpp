@@ -6,15 +6,16 @@
 // the signed webhook: the pages' numbers must move without a reload, equal the server's
 // turnout, and the coordinator's page must show no other region; the executive's
 // connection is then cut while more answers come, and the page must catch up once the
-// network is back, resuming with Last-Event-ID. Screenshots at 390x844 and 1280x800 are kept under the build tree
-// (test-artifacts/dashboard).
-// DashboardBrowserLayout (tests/browser/dashboard_layout.mjs): a coordinator's phone in a
-// browser whose clock is in UTC for a union in Toronto, with gateways that send no receipts:
-// the pickup block in the first screen, times in the union's zone, region names, ride lists
-// only for the alert's region; screenshots in test-artifacts/dashboard-layout.
+// network is back, resuming with Last-Event-ID. Screenshots at 390x844 and 1280x800 are kept under
+// the build tree (test-artifacts/dashboard). DashboardBrowserLayout
+// (tests/browser/dashboard_layout.mjs): a coordinator's phone in a browser whose clock is in UTC
+// for a union in Toronto, with gateways that send no receipts: the pickup block in the first
+// screen, times in the union's zone, region names, ride lists only for the alert's region;
+// screenshots in test-artifacts/dashboard-layout.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -137,6 +138,13 @@ TEST_F(DashboardStatic, PageAndModulesAreServedWithTheirTypesAndSecurityHeaders)
     }
   }
   EXPECT_TRUE(seen.contains("strings.js") && seen.contains("sse.js") && seen.contains("counts.js"));
+  // Every module is asked for with the page, not discovered import by import.
+  for (const std::string& name : seen) {
+    if (name == "app.js") continue;
+    EXPECT_NE(page.body.find(R"(<link rel="modulepreload" href="/dashboard/)" + name + "\">"),
+              std::string::npos)
+        << name << " is not preloaded by index.html";
+  }
   RawAnswer style = raw_get(daemon_->port(), "/dashboard/app.css");
   EXPECT_EQ(style.status, 200);
   EXPECT_EQ(style.headers["content-type"], "text/css; charset=utf-8");
@@ -150,7 +158,8 @@ TEST_F(DashboardStatic, ServedFilesAreTheSourceFilesOfThisBuild) {
   for (const char* name : {"index.html", "app.js", "app.css", "strings.js", "counts.js", "sse.js",
                            "live.js", "api.js"}) {
     RawAnswer answer =
-        raw_get(daemon_->port(), std::string(name) == "index.html" ? "/" : "/dashboard/" + std::string(name));
+        raw_get(daemon_->port(),
+                std::string(name) == "index.html" ? "/" : "/dashboard/" + std::string(name));
     ASSERT_EQ(answer.status, 200) << name;
     EXPECT_EQ(answer.body, read_file(kDashboardSources / name)) << name << " is not the source's";
   }
@@ -161,18 +170,64 @@ TEST_F(DashboardStatic, AnUnchangedFileIsRevalidatedWith304) {
   const std::string etag = first.headers["etag"];
   ASSERT_FALSE(etag.empty());
   for (const std::string& condition : {etag, "W/" + etag, "\"other\", " + etag, std::string("*")}) {
-    RawAnswer again = raw_get(daemon_->port(), "/dashboard/app.js", "If-None-Match: " + condition + "\r\n");
+    RawAnswer again =
+        raw_get(daemon_->port(), "/dashboard/app.js", "If-None-Match: " + condition + "\r\n");
     EXPECT_EQ(again.status, 304) << condition;
     EXPECT_TRUE(again.body.empty()) << condition;
     EXPECT_EQ(again.headers["etag"], etag) << condition;
     EXPECT_EQ(again.headers["cache-control"], "no-cache") << condition;
   }
-  RawAnswer changed =
-      raw_get(daemon_->port(), "/dashboard/app.js", "If-None-Match: \"0123\"\r\n");
+  RawAnswer changed = raw_get(daemon_->port(), "/dashboard/app.js", "If-None-Match: \"0123\"\r\n");
   EXPECT_EQ(changed.status, 200);
   EXPECT_EQ(changed.body, first.body);
   // Another file has another tag: a page's tag does not revalidate its script.
   EXPECT_NE(raw_get(daemon_->port(), "/").headers["etag"], etag);
+}
+
+std::string gunzip(const std::string& bytes) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 15 + 16) != Z_OK) return "inflateInit2 failed";
+  std::string out;
+  char buffer[16384];
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  stream.avail_in = static_cast<uInt>(bytes.size());
+  int result = Z_OK;
+  while (result == Z_OK) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer);
+    stream.avail_out = sizeof buffer;
+    result = inflate(&stream, Z_NO_FLUSH);
+    out.append(buffer, sizeof buffer - stream.avail_out);
+  }
+  inflateEnd(&stream);
+  return result == Z_STREAM_END ? out : "not gzip";
+}
+
+TEST_F(DashboardStatic, FilesAreGzippedForABrowserThatTakesThem) {
+  for (const char* name : {"index.html", "app.js", "app.css", "strings.js"}) {
+    const std::string path =
+        std::string(name) == "index.html" ? "/" : "/dashboard/" + std::string(name);
+    RawAnswer plain = raw_get(daemon_->port(), path);
+    RawAnswer zipped = raw_get(daemon_->port(), path, "Accept-Encoding: gzip, deflate, br\r\n");
+    ASSERT_EQ(zipped.status, 200) << name;
+    EXPECT_EQ(zipped.headers["content-encoding"], "gzip") << name;
+    EXPECT_EQ(zipped.headers["vary"], "Accept-Encoding") << name;
+    EXPECT_EQ(plain.headers["content-encoding"], "") << name;
+    EXPECT_LT(zipped.body.size(), plain.body.size() / 2) << name;
+    EXPECT_EQ(gunzip(zipped.body), read_file(kDashboardSources / name)) << name;
+    // Each representation has its own tag, and revalidates with it.
+    const std::string etag = zipped.headers["etag"];
+    EXPECT_NE(etag, plain.headers["etag"]) << name;
+    RawAnswer again =
+        raw_get(daemon_->port(), path, "Accept-Encoding: gzip\r\nIf-None-Match: " + etag + "\r\n");
+    EXPECT_EQ(again.status, 304) << name;
+    EXPECT_EQ(raw_get(daemon_->port(), path, "If-None-Match: " + etag + "\r\n").status, 200)
+        << name << ": the gzip tag revalidated the plain bytes";
+  }
+  // Refused by weight: the plain bytes.
+  RawAnswer refused =
+      raw_get(daemon_->port(), "/dashboard/app.js", "Accept-Encoding: gzip;q=0\r\n");
+  EXPECT_EQ(refused.headers["content-encoding"], "");
+  EXPECT_EQ(refused.body, read_file(kDashboardSources / "app.js"));
 }
 
 // ---- the browser test ---------------------------------------------------------------------
@@ -212,7 +267,8 @@ class DashboardBrowser : public ::testing::Test {
   }
 
   testing::TwilioServer twilio_{twilio_options()};
-  testing::AlertScenario scenario_{{.gateways = testing::twilio_gateway_config("tw", twilio_, 500)}};
+  testing::AlertScenario scenario_{
+      {.gateways = testing::twilio_gateway_config("tw", twilio_, 500)}};
   int replies_sent_ = 0;
 };
 
@@ -243,10 +299,10 @@ TEST_F(DashboardBrowser, NumbersMoveLiveWithoutReloadAndACoordinatorSeesOnlyThei
               (name == region ? "1" : "50") + "}";
   }
   const auto alert = scenario_.send_and_wait(
-      testing::alert_json("SMS", R"({"sms":"{first_name}, assemblée. OUI {code} ou NON {code}."})", "",
-                          R"("carSeats":true,"pickupPoints":[)" + points + R"(],"targets":[)" +
-                              R"({"dimension":"region","value":)" + json_string(region) +
-                              R"(,"target":4}])"),
+      testing::alert_json(
+          "SMS", R"({"sms":"{first_name}, assemblée. OUI {code} ou NON {code}."})", "",
+          R"("carSeats":true,"pickupPoints":[)" + points + R"(],"targets":[)" +
+              R"({"dimension":"region","value":)" + json_string(region) + R"(,"target":4}])"),
       60s);
   const auto accepted = static_cast<int64_t>(twilio_.accepted());
   ASSERT_TRUE(eventually([&] { return scenario_.count(alert.id, "delivered") == accepted; }, 30s))
@@ -271,9 +327,11 @@ TEST_F(DashboardBrowser, NumbersMoveLiveWithoutReloadAndACoordinatorSeesOnlyThei
   auto& daemon = scenario_.daemon();
   // Tokens for the script's own API calls; the pages are people, signed in by code (the
   // code's SMS goes through the Twilio-shaped server like any other).
-  const std::string executive = daemon.create_token(scenario_.token(), R"({"name":"Exécutif","role":"executive"})");
+  const std::string executive =
+      daemon.create_token(scenario_.token(), R"({"name":"Exécutif","role":"executive"})");
   const std::string coordinator = daemon.create_token(
-      scenario_.token(), R"({"name":"Coordination","role":"coordinator","regions":[)" + json_string(region) + "]}");
+      scenario_.token(),
+      R"({"name":"Coordination","role":"coordinator","regions":[)" + json_string(region) + "]}");
   const auto texts_to = [this](std::string number) {
     return [this, number] {
       std::vector<std::string> texts;
@@ -283,9 +341,10 @@ TEST_F(DashboardBrowser, NumbersMoveLiveWithoutReloadAndACoordinatorSeesOnlyThei
       return texts;
     };
   };
-  const std::string executive_session = testing::session_by_code(
-      daemon, scenario_.token(), R"({"name":"Exécutif","role":"executive","mobile":"+15145550102"})",
-      "+15145550102", texts_to("+15145550102"));
+  const std::string executive_session =
+      testing::session_by_code(daemon, scenario_.token(),
+                               R"({"name":"Exécutif","role":"executive","mobile":"+15145550102"})",
+                               "+15145550102", texts_to("+15145550102"));
   const std::string coordinator_session = testing::session_by_code(
       daemon, scenario_.token(),
       R"({"name":"Coordination","role":"coordinator","mobile":"+15145550103","regions":[)" +
@@ -299,22 +358,25 @@ TEST_F(DashboardBrowser, NumbersMoveLiveWithoutReloadAndACoordinatorSeesOnlyThei
   for (const auto& name : other_regions) joined_others += (joined_others.empty() ? "" : ",") + name;
   const std::string settings =
       "{\"url\":" + json_string(daemon.base_url()) + ",\"chromium\":" + json_string(kChromium) +
-      ",\"artifacts_dir\":" + json_string(artifacts.string()) + ",\"alert_id\":" + json_string(alert.id) +
-      ",\"executive_token\":" + json_string(executive) + ",\"coordinator_token\":" + json_string(coordinator) +
+      ",\"artifacts_dir\":" + json_string(artifacts.string()) +
+      ",\"alert_id\":" + json_string(alert.id) + ",\"executive_token\":" + json_string(executive) +
+      ",\"coordinator_token\":" + json_string(coordinator) +
       ",\"executive_session\":" + json_string(executive_session) +
       ",\"coordinator_session\":" + json_string(coordinator_session) +
-      ",\"coordinator_region\":" + json_string(region) + ",\"other_regions\":[" + joined_others + "]" +
-      ",\"unclear_member\":" + json_string(others[2].second->id) + ",\"ride_rows\":2" +
+      ",\"coordinator_region\":" + json_string(region) + ",\"other_regions\":[" + joined_others +
+      "]" + ",\"unclear_member\":" + json_string(others[2].second->id) + ",\"ride_rows\":2" +
       R"(,"delta_offline":{"yes":1,"no":1})" +
       R"(,"delta":{"executive":{"yes":3,"no":1,"unknown":1,"bus_seats":2,"car_seats":2},)" +
       R"("coordinator":{"yes":2,"no":0,"unknown":0,"bus_seats":2,"car_seats":2}}})";
 
-  testing::Subprocess browser({.argv = {node->string(), (kBrowserTests / "drive_dashboard.mjs").string(), settings},
-                               .cwd = kBrowserTests});
+  testing::Subprocess browser(
+      {.argv = {node->string(), (kBrowserTests / "drive_dashboard.mjs").string(), settings},
+       .cwd = kBrowserTests});
   auto shown = browser.wait_for_stdout_line(std::regex("^(INITIAL_SHOWN|FAIL)"), 90s);
   ASSERT_TRUE(shown && shown->starts_with("INITIAL_SHOWN"))
       << "the pages did not show the initial numbers\nstdout:\n"
-      << browser.stdout_text() << "\nstderr:\n" << browser.stderr_text();
+      << browser.stdout_text() << "\nstderr:\n"
+      << browser.stderr_text();
 
   // Members answer by SMS while both pages stay open.
   reply(own[0].first, "OUI BUS 2");   // 2 bus seats at a pickup point holding 1
@@ -325,14 +387,17 @@ TEST_F(DashboardBrowser, NumbersMoveLiveWithoutReloadAndACoordinatorSeesOnlyThei
 
   // The executive's page lost its connection; two more members answer meanwhile.
   auto offline = browser.wait_for_stdout_line(std::regex("^(OFFLINE|FAIL)"), 90s);
-  ASSERT_TRUE(offline && *offline == "OFFLINE")
-      << "stdout:\n" << browser.stdout_text() << "\nstderr:\n" << browser.stderr_text();
+  ASSERT_TRUE(offline && *offline == "OFFLINE") << "stdout:\n"
+                                                << browser.stdout_text() << "\nstderr:\n"
+                                                << browser.stderr_text();
   reply(others[3].first, "oui");
   reply(others[4].first, "non");
 
   const auto exit_code = browser.wait_for_exit(100s);
   const std::string out = browser.stdout_text();
-  EXPECT_EQ(exit_code, std::optional<int>(0)) << "stdout:\n" << out << "\nstderr:\n" << browser.stderr_text();
+  EXPECT_EQ(exit_code, std::optional<int>(0)) << "stdout:\n"
+                                              << out << "\nstderr:\n"
+                                              << browser.stderr_text();
   EXPECT_NE(out.find("\nPASS"), std::string::npos) << out;
 
   // The screenshots are kept as artifacts: PNGs, named on stdout.
@@ -423,9 +488,10 @@ TEST_F(DashboardBrowserLayout, ACoordinatorsPhoneShowsPickupsFirstWithTimesInThe
       return texts;
     };
   };
-  const std::string executive = testing::session_by_code(
-      daemon, scenario_.token(), R"({"name":"Exécutif","role":"executive","mobile":"+15145550102"})",
-      "+15145550102", texts_to("+15145550102"));
+  const std::string executive =
+      testing::session_by_code(daemon, scenario_.token(),
+                               R"({"name":"Exécutif","role":"executive","mobile":"+15145550102"})",
+                               "+15145550102", texts_to("+15145550102"));
   const std::string coordinator = testing::session_by_code(
       daemon, scenario_.token(),
       R"({"name":"Coordination","role":"coordinator","mobile":"+15145550103","regions":[)" +
@@ -439,7 +505,8 @@ TEST_F(DashboardBrowserLayout, ACoordinatorsPhoneShowsPickupsFirstWithTimesInThe
   const std::string settings =
       "{\"url\":" + json_string(daemon.base_url()) + ",\"chromium\":" + json_string(kChromium) +
       ",\"artifacts_dir\":" + json_string(artifacts.string()) +
-      ",\"alert_id\":" + json_string(alert.id) + ",\"executive_session\":" + json_string(executive) +
+      ",\"alert_id\":" + json_string(alert.id) +
+      ",\"executive_session\":" + json_string(executive) +
       ",\"coordinator_session\":" + json_string(coordinator) +
       ",\"alert_region\":{\"key\":" + json_string(turnout::region_part(region)) +
       ",\"name\":" + json_string(region) +
