@@ -10,6 +10,7 @@
 #include "api/routes.h"
 #include "api/services.h"
 #include "auth/account_store.h"
+#include "auth/token.h"
 #include "auth/one_time_code.h"
 #include "auth/session_store.h"
 #include "auth/sign_in_limits.h"
@@ -114,15 +115,22 @@ boost::asio::awaitable<Response> request_code(Services& services, Request& reque
   const std::string client_counter = "code:client:" + request.client;
   auto client_count = co_await services.sessions.count(client_counter);
   if (!client_count) co_return unavailable();
+  // Counted per address whether or not an account has it: were only known addresses
+  // limited, a 429 would tell a stranger which addresses have an account. The key holds a
+  // hash, not the address.
+  const std::string address_counter = "code:address:" + auth::hash_token(address->normalized);
+  auto address_count = co_await services.sessions.count(address_counter);
+  if (!address_count) co_return unavailable();
   auto account = co_await services.accounts.find_by_address(address->normalized);
   if (!account) co_return unavailable();
   const bool can_sign_in = *account && !(*account)->disabled();
-  int64_t account_count = 0;
+  int64_t account_count = *address_count;
   if (can_sign_in) {
+    // An account's mobile and email share its limit.
     const std::string account_counter = "code:account:" + (*account)->id();
     auto counted = co_await services.sessions.count(account_counter);
     if (!counted) co_return unavailable();
-    account_count = *counted;
+    account_count = std::max(account_count, *counted);
   }
   if (const auto scope = auth::code_request_limit(account_count, *client_count)) {
     // One audit entry per window and limit, not one per refused request.
@@ -134,7 +142,7 @@ boost::asio::awaitable<Response> request_code(Services& services, Request& reque
           audit_entry(can_sign_in ? (*account)->name() : "unknown", "sign_in.limited",
                       can_sign_in ? (*account)->id() : "",
                       std::string("limit=code_requests_per_") +
-                          (*scope == auth::LimitScope::client ? "client" : "account"));
+                          (*scope == auth::LimitScope::client ? "client" : "address"));
       co_await services.redis.exec(std::move(entry));
     }
     co_return limited(*scope, false);

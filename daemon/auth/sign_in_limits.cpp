@@ -3,7 +3,10 @@
 namespace tocsin::auth {
 
 std::string limit_message(LimitScope scope, bool attempts) {
-  const std::string whom = scope == LimitScope::account ? "for this account" : "from your address";
+  // Said the same of an address with no account: the answer must not tell which have one.
+  const std::string whom = scope == LimitScope::account
+                               ? (attempts ? "for this account" : "for this address")
+                               : "from your network address";
   return std::string(attempts ? "too many codes were tried " : "too many codes were asked ") +
          whom + " in the last hour; try again later";
 }

@@ -41,6 +41,7 @@ struct PhaseResult {
   int errors = 0;
   double first_ms = 0;  // typing: the untimed first request, which counts the audience
   bool blast_running_at_end = false;
+  std::string blast_error;  // why keeping the blast going failed, if it did
 };
 
 double percentile(std::vector<double> values, double p) {
@@ -48,6 +49,16 @@ double percentile(std::vector<double> values, double p) {
   std::sort(values.begin(), values.end());
   const size_t index = std::min(values.size() - 1, static_cast<size_t>(p * values.size()));
   return values[index];
+}
+
+// The last `lines` lines of `text`.
+std::string tail(const std::string& text, int lines) {
+  size_t at = text.size();
+  while (lines-- > 0 && at > 0) {
+    at = text.rfind('\n', at - 1);
+    if (at == std::string::npos) return text;
+  }
+  return text.substr(at);
 }
 
 std::string draft_json(const std::string& audience, int n) {
@@ -115,9 +126,14 @@ PhaseResult run_phase(const std::string& name, bench::AlertBlast& blast, Blaster
   std::thread keeper;
   if (blaster) {
     keeper = std::thread([&] {
-      while (!phase_over) {
-        blaster->keep_sending();
-        std::this_thread::sleep_for(std::chrono::seconds(1));
+      try {
+        while (!phase_over) {
+          blaster->keep_sending();
+          std::this_thread::sleep_for(std::chrono::seconds(1));
+        }
+      } catch (const std::exception& e) {
+        std::lock_guard lock(mutex);
+        result.blast_error = e.what();
       }
     });
   }
@@ -183,6 +199,12 @@ int main(int argc, char** argv) {
         phase.errors, percentile(phase.latencies_ms, 0.50), percentile(phase.latencies_ms, 0.99),
         percentile(phase.latencies_ms, 1.0),
         phase.name.starts_with("blast") ? (phase.blast_running_at_end ? "on" : "ended") : "-");
+  }
+  for (const PhaseResult& phase : results) {
+    if (phase.blast_error.empty()) continue;
+    std::printf("%s: the blast failed: %s\nthe daemon's last log lines:\n%s\n", phase.name.c_str(),
+                phase.blast_error.c_str(),
+                tail(blast.daemon().process().stderr_text(), 20).c_str());
   }
   std::printf("first count of the audience before typing: idle %.0f ms, during the blast %.0f ms\n",
               results[0].first_ms, results[2].first_ms);

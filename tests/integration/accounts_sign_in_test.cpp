@@ -362,17 +362,43 @@ TEST_F(AccountsSignIn, AskingTooOftenIsLimitedWithAClearMessage) {
   sms_code(5);
   auto sixth = request_code(kLucMobile);
   EXPECT_EQ(sixth.status, 429);
-  EXPECT_NE(sixth.body.find("too many codes were asked for this account in the last hour"),
+  EXPECT_NE(sixth.body.find("too many codes were asked for this address in the last hour"),
             std::string::npos)
       << sixth.body;
   EXPECT_EQ(sixth.header("Retry-After"), "3600");
   EXPECT_EQ(sms_count(), 5u);
-  EXPECT_TRUE(audited("sign_in.limited limit=code_requests_per_account"));
+  EXPECT_TRUE(audited("sign_in.limited limit=code_requests_per_address"));
   // Only the newest code works: each request replaced the one before.
   if (sms_code(4) != sms_code(5)) {
     EXPECT_EQ(sign_in(kLucMobile, sms_code(4)).status, 401);
   }
   EXPECT_EQ(sign_in(kLucMobile, sms_code(5)).status, 201);
+}
+
+TEST_F(AccountsSignIn, AnUnknownAddressIsLimitedExactlyLikeAKnownOne) {
+  create_luc();
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(request_code(kLucMobile).status, 202);
+  const auto known = request_code(kLucMobile);
+  ASSERT_EQ(known.status, 429);
+  // An address no account has, asked for from another client address (so that the
+  // per-client limit stays out of it): limited at the same count, in the same words.
+  std::string sixth;
+  for (int i = 0; i < 6; ++i) {
+    const std::string body = R"({"address":"+15145550199","language":"fr"})";
+    testing::RawConnection connection(daemon_->port(), "127.0.0.2");
+    connection.send(
+        "POST /v1/sessions:code HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        "Content-Type: application/json\r\nOrigin: " +
+        daemon_->base_url() + "\r\nSec-Fetch-Site: same-origin\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body);
+    bool closed = false;
+    sixth = connection.read_until_closed(5s, &closed);
+    if (i < 5) ASSERT_EQ(sixth.substr(0, 12), "HTTP/1.1 202") << i << ": " << sixth;
+  }
+  EXPECT_EQ(sixth.substr(0, 12), "HTTP/1.1 429") << sixth;
+  EXPECT_EQ(sixth.substr(sixth.find("\r\n\r\n") + 4), known.body);
+  sms_code(5);
+  EXPECT_EQ(sms_count(), 5u);  // Luc's five; none to the unknown address
 }
 
 TEST_F(AccountsSignIn, ASessionReplayedAfterSignOutEverywhereIsRefused) {

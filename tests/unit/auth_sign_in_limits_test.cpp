@@ -22,9 +22,9 @@ TEST(SignInLimits, OneMoreThanALimitIsRefusedNamingIt) {
 
 TEST(SignInLimits, MessagesSayWhatIsLimitedAndWhen) {
   EXPECT_EQ(limit_message(LimitScope::account, false),
-            "too many codes were asked for this account in the last hour; try again later");
+            "too many codes were asked for this address in the last hour; try again later");
   EXPECT_EQ(limit_message(LimitScope::client, true),
-            "too many codes were tried from your address in the last hour; try again later");
+            "too many codes were tried from your network address in the last hour; try again later");
 }
 
 TEST(SignInMessage, CarriesTheCodeInTheAskedLanguage) {
