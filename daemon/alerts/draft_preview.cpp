@@ -2,7 +2,10 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
 
@@ -35,6 +38,15 @@ Refusal unavailable() {
 
 }  // namespace
 
+// The waiters sleep on `done` (set to expire never) until the measurer cancels it.
+struct DraftPreviewer::Pending {
+  explicit Pending(boost::asio::any_io_executor executor)
+      : done(std::move(executor), boost::asio::steady_timer::time_point::max()) {}
+  boost::asio::steady_timer done;
+  std::optional<DraftMeasure> result;
+  bool finished = false;
+};
+
 DraftPreviewer::DraftPreviewer(redis::Client& redis, const config::Config& config)
     : redis_(redis),
       config_(config),
@@ -64,7 +76,7 @@ boost::asio::awaitable<Outcome<DraftPreviewResponse>> DraftPreviewer::preview(Al
   const auto now = MeasureCache::Clock::now();
   std::optional<DraftMeasure> known = measures_.find(key, now);
   if (!known) {
-    known = co_await measure(key, draft, *expression);
+    known = co_await measure_once(key, draft, *expression);
     if (!known) co_return unavailable();
   } else if (measures_.claim_refresh(key, now)) {
     boost::asio::co_spawn(co_await boost::asio::this_coro::executor,
@@ -92,6 +104,34 @@ boost::asio::awaitable<Outcome<DraftPreviewResponse>> DraftPreviewer::preview(Al
     response.mutable_preview()->add_warnings(std::move(warning));
   }
   co_return response;
+}
+
+boost::asio::awaitable<std::optional<DraftMeasure>> DraftPreviewer::measure_once(
+    const std::string& key, const Alert& draft, const members::AudienceExpr& expression) {
+  if (auto found = pending_.find(key); found != pending_.end()) {
+    const std::shared_ptr<Pending> pending = found->second;
+    while (!pending->finished) {
+      boost::system::error_code woken;  // cancelled: the measure is done
+      co_await pending->done.async_wait(
+          boost::asio::redirect_error(boost::asio::use_awaitable, woken));
+    }
+    co_return pending->result;
+  }
+  auto pending = std::make_shared<Pending>(co_await boost::asio::this_coro::executor);
+  pending_.emplace(key, pending);
+  const auto finish = [this, &key, &pending] {
+    pending->finished = true;
+    pending->done.cancel();
+    pending_.erase(key);
+  };
+  try {
+    pending->result = co_await measure(key, draft, expression);
+  } catch (...) {
+    finish();  // the waiters get nullopt (503) rather than waiting for ever
+    throw;
+  }
+  finish();
+  co_return pending->result;
 }
 
 boost::asio::awaitable<std::optional<DraftMeasure>> DraftPreviewer::measure(

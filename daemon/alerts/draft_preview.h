@@ -3,9 +3,15 @@
 // and every problem that would refuse its creation, computed by the same code as the
 // stored alert's preview and the create checks (one copy of the rules, in the daemon). The
 // audience's measure is reused for a few seconds while only the texts change
-// (measure_cache.h), and refreshed in the background before it expires.
+// (measure_cache.h), and refreshed in the background before it expires. A measure being
+// taken is shared: the keystrokes that follow a new audience wait for that one count
+// instead of each starting its own.
 
 #include <boost/asio/awaitable.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
 
 #include "alerts/alert_store.h"
 #include "alerts/audience_breakdown.h"
@@ -33,8 +39,15 @@ class DraftPreviewer {
   boost::asio::awaitable<std::optional<DraftMeasure>> measure(std::string key, Alert draft,
                                                               members::AudienceExpr expression);
 
+  // The measure under `key`, taken now or joined if another request is taking it.
+  boost::asio::awaitable<std::optional<DraftMeasure>> measure_once(
+      const std::string& key, const Alert& draft, const members::AudienceExpr& expression);
+
+  struct Pending;  // a measure being taken, and who waits for it
+
   redis::Client& redis_;
   const config::Config& config_;
+  std::map<std::string, std::shared_ptr<Pending>> pending_;
   members::AudienceCounter audience_;
   AudienceBreakdownCounter breakdown_;
   MeasureCache measures_;

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+#include <vector>
+
 #include "http/json.h"
 #include "proto/console.pb.h"
 #include "proto/tocsin.pb.h"
@@ -12,6 +15,7 @@
 #include "tests/support/http_client.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/redis_sync.h"
+#include "tests/support/synthetic_roster.h"
 
 namespace tocsin::testing {
 namespace {
@@ -117,8 +121,8 @@ TEST_F(DraftPreview, NamesEveryProblemAtOnceWithoutRefusing) {
   const auto found = problems(answer);
   ASSERT_EQ(found.size(), 3u) << answer.DebugString();
   EXPECT_EQ(found[0].first, "title");
-  EXPECT_EQ(found[1], (std::pair<std::string, std::string>{
-                          "messages.fr.sms", "unknown placeholder {frist_name}"}));
+  EXPECT_EQ(found[1], (std::pair<std::string, std::string>{"messages.fr.sms",
+                                                           "unknown placeholder {frist_name}"}));
   EXPECT_EQ(found[2], (std::pair<std::string, std::string>{
                           "audience",
                           "the audience \"region:estri\" holds no member: no member has region "
@@ -148,18 +152,57 @@ TEST_F(DraftPreview, WarnsOfAnUnknownTermThatLeavesOthersAndOfAnUnreachableTarge
 }
 
 TEST_F(DraftPreview, OnlyOfficersMayAskAndNothingIsStored) {
-  const std::string coordinator = daemon_->create_token(
-      admin_, R"({"name":"Luc","role":"coordinator","regions":["estrie"]})");
+  const std::string coordinator =
+      daemon_->create_token(admin_, R"({"name":"Luc","role":"coordinator","regions":["estrie"]})");
   RedisSync peek(redis_.port());
   const int64_t audit_before = peek.integer({"XLEN", "audit"});
   EXPECT_EQ(post_draft(draft("all", "Assemblée"), coordinator).status, 403);
   EXPECT_EQ(preview(draft("all", "Assemblée")).audience_members(), 5);
-  EXPECT_EQ(http_request("POST", url("/v1/alerts:draft-preview"), "{not json", bearer(marie_))
-                .status,
-            400);
+  EXPECT_EQ(
+      http_request("POST", url("/v1/alerts:draft-preview"), "{not json", bearer(marie_)).status,
+      400);
   EXPECT_EQ(peek.text({"KEYS", "alert*"}), "");
   EXPECT_EQ(peek.text({"KEYS", "tmp:*"}), "");
   EXPECT_EQ(peek.integer({"XLEN", "audit"}), audit_before);
+}
+
+// The SSCAN calls Redis has served: the breakdown reads an audience page by page with it,
+// so the calls a measure makes are its pages.
+int64_t sscan_calls(RedisSync& redis) {
+  const std::string stats = redis.text({"INFO", "commandstats"});
+  const size_t at = stats.find("cmdstat_sscan:calls=");
+  return at == std::string::npos ? 0 : std::stoll(stats.substr(at + 20));
+}
+
+TEST_F(DraftPreview, RequestsArrivingWhileAnAudienceIsCountedShareThatOneCount) {
+  RosterOptions roster;
+  roster.members = 20000;
+  auto imported = http_request("POST", url("/v1/members:import"), make_roster_csv(roster),
+                               {"Authorization: Bearer " + admin_, "Content-Type: text/csv"});
+  ASSERT_EQ(imported.status, 200) << imported.body;
+  RedisSync peek(redis_.port());
+
+  // One request for a new audience: the pages one measure reads.
+  const int64_t before_one = sscan_calls(peek);
+  EXPECT_EQ(post_draft(draft("all AND NOT tag:one", "Assemblée"), marie_).status, 200);
+  const int64_t one = sscan_calls(peek) - before_one;
+  ASSERT_GT(one, 2);
+
+  // Six keystrokes at once on another new audience of the same members: one measure.
+  const int64_t before_six = sscan_calls(peek);
+  std::vector<std::thread> typing;
+  std::vector<long> statuses(6);
+  for (int i = 0; i < 6; ++i) {
+    typing.emplace_back([&, i] {
+      statuses[i] =
+          post_draft(draft("all AND NOT tag:six", "Assemblée " + std::to_string(i)), marie_).status;
+    });
+  }
+  for (std::thread& request : typing) request.join();
+  for (long status : statuses) EXPECT_EQ(status, 200);
+  EXPECT_LT(sscan_calls(peek) - before_six, 2 * one)
+      << "the keystrokes counted the audience " << (sscan_calls(peek) - before_six) / one
+      << " times";
 }
 
 }  // namespace
