@@ -7,9 +7,9 @@
 //                         an officer typing does: the audience's measure is reused); the
 //                         first request, which counts the audience, is timed apart
 //   idle,  new audience:  every request a different audience of every member (the measure
-//                         is never reused: the worst case, a full count of the roster), at
-//                         2 requests/s: an officer picks a new audience now and then, and
-//                         each such count holds a copy of the whole roster while it runs
+//                         is never reused: the worst case, a full count of the roster), one
+//                         at a time as the console sends them (the next once one is
+//                         answered): the time an officer waits for a new audience's counts
 //   blast, typing / blast, new audience: the same while an alert to every member is sent
 //                         through a file gateway as fast as the machine allows (a new blast
 //                         is started whenever the previous one ends)
@@ -101,8 +101,6 @@ class Blaster {
   int started_ = 0;
 };
 
-constexpr int kNewAudienceRate = 2;  // requests/s of the "new audience" phases
-
 PhaseResult run_phase(const std::string& name, bench::AlertBlast& blast, Blaster* blaster,
                       int seconds, int rate, bool new_audience, int& request_number) {
   PhaseResult result{.name = name};
@@ -138,24 +136,34 @@ PhaseResult run_phase(const std::string& name, bench::AlertBlast& blast, Blaster
     });
   }
   std::vector<std::thread> senders;
-  senders.reserve(requests);
-  for (int i = 0; i < requests; ++i) {
-    const Clock::time_point due = start + i * period;
-    const int n = ++request_number;
-    senders.emplace_back([&, due, n] {
-      std::this_thread::sleep_until(due);
-      // A tag no member has makes every audience new to the daemon, and still everyone.
-      const std::string audience =
-          new_audience ? "all AND NOT tag:bench-" + std::to_string(n) : std::string("all");
-      const auto response = testing::http_request("POST", url, draft_json(audience, n), headers);
-      const double ms = std::chrono::duration<double, std::milli>(Clock::now() - due).count();
-      std::lock_guard lock(mutex);
-      if (response.status != 200) {
-        ++result.errors;
-      } else {
-        result.latencies_ms.push_back(ms);
-      }
-    });
+  const auto send = [&](Clock::time_point due, int n) {
+    // A tag no member has makes every audience new to the daemon, and still everyone.
+    const std::string audience =
+        new_audience ? "all AND NOT tag:bench-" + std::to_string(n) : std::string("all");
+    const auto response = testing::http_request("POST", url, draft_json(audience, n), headers);
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - due).count();
+    std::lock_guard lock(mutex);
+    if (response.status != 200) {
+      ++result.errors;
+    } else {
+      result.latencies_ms.push_back(ms);
+    }
+  };
+  if (new_audience) {
+    // One officer trying audience after audience: the console keeps one request in flight
+    // and sends the newest draft when it is answered.
+    while (Clock::now() < start + std::chrono::seconds(seconds))
+      send(Clock::now(), ++request_number);
+  } else {
+    senders.reserve(requests);
+    for (int i = 0; i < requests; ++i) {
+      const Clock::time_point due = start + i * period;
+      const int n = ++request_number;
+      senders.emplace_back([&, due, n] {
+        std::this_thread::sleep_until(due);
+        send(due, n);
+      });
+    }
   }
   for (std::thread& sender : senders) sender.join();
   phase_over = true;
@@ -184,12 +192,12 @@ int main(int argc, char** argv) {
   std::vector<PhaseResult> results;
   results.push_back(
       run_phase("idle, typing", blast, nullptr, seconds, rate, false, request_number));
-  results.push_back(run_phase("idle, new audience", blast, nullptr, seconds, kNewAudienceRate, true,
-                              request_number));
+  results.push_back(
+      run_phase("idle, new audience", blast, nullptr, seconds, rate, true, request_number));
   results.push_back(
       run_phase("blast, typing", blast, &blaster, seconds, rate, false, request_number));
-  results.push_back(run_phase("blast, new audience", blast, &blaster, seconds, kNewAudienceRate,
-                              true, request_number));
+  results.push_back(
+      run_phase("blast, new audience", blast, &blaster, seconds, rate, true, request_number));
 
   std::printf("%-22s %8s %8s %9s %9s %9s %7s\n", "phase", "answered", "errors", "p50 ms", "p99 ms",
               "max ms", "blast");
