@@ -12,12 +12,12 @@
 // did-you-mean beside the regions field and nothing is created; spelt right it is created
 // and listed. In the first run the admin disables the signed-in coordinator, whose session
 // then opens nothing. A coordinator sees no administration link, and the page says it is
-// for admins. Stdout: SCREENSHOT <path> lines, then PASS or FAIL: <why>.
+// for admins. The page passes axe-core's WCAG 2.1 AA rules. Stdout: SCREENSHOT <path> lines, then PASS or FAIL: <why>.
 
 import { mkdir } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
-import { TIMEOUT_MS, check, launchChromium, runChecks, screenshot, waitFor, watchPage }
-  from "./browser_support.mjs";
+import { TIMEOUT_MS, check, checkAccessibility, launchChromium, runChecks, screenshot, waitFor,
+         watchPage } from "./browser_support.mjs";
 
 const settings = JSON.parse(process.argv[2] || "{}");
 const { STRINGS } = await import(pathToFileURL(settings.strings_module).href);
@@ -92,6 +92,7 @@ async function manageAccounts(browser, run, problems, index) {
   check(unchanged.body.accounts.length === before.body.accounts.length,
         `${who}: a refused account was created`);
   await screenshot(page, settings.artifacts_dir, `accounts-refused-${lang}-${run.width}.png`);
+  await checkAccessibility(page, `${who}, a refusal shown`, problems);
   watch.refusing = false;
 
   // Spelt right: created and listed.
@@ -122,6 +123,7 @@ async function manageAccounts(browser, run, problems, index) {
     check(replay.status === 401, `${who}: the disabled coordinator's session got ${replay.status}`);
   }
   await screenshot(page, settings.artifacts_dir, `accounts-${lang}-${run.width}.png`, true);
+  await checkAccessibility(page, `${who}, the list`, problems);
   await context.close();
 }
 

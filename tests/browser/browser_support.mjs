@@ -3,6 +3,8 @@
 // on a condition, watching a page for script errors, signing in and opening an alert, and
 // screenshots.
 
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { chromium } from "playwright-core";
 
@@ -99,5 +101,29 @@ export async function runChecks(browser, artifactsDir, body) {
     process.exitCode = 1;
   } finally {
     await browser.close();
+  }
+}
+
+// axe-core's WCAG 2.1 A and AA rules on the page as it is now (labels, names, contrast,
+// ARIA, landmarks...): each violation goes into `problems` with the elements it names.
+// Run through the DevTools protocol (page.evaluate), which the page's strict CSP does not
+// apply to, so the page is checked as served.
+let axeSource = null;
+export async function checkAccessibility(page, who, problems) {
+  if (!axeSource) {
+    const require = createRequire(import.meta.url);
+    axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+  }
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+      resultTypes: ["violations"],
+    });
+    return result.violations.map((v) => ({
+      id: v.id, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+  for (const v of violations) {
+    problems.push(`${who}: accessibility: ${v.id} (${v.help}) at ${v.targets.join(", ")}`);
   }
 }

@@ -11,12 +11,13 @@
 // At 390 px and 1280 px, in French and in English: a wrong code is refused with a message
 // in the page's language; the right one signs in; the alert's turnout for the region shows
 // and equals the server's; a reload keeps the session; signing out (the last time: on all
-// devices, from the list of alerts) ends it (the cookie no longer opens anything). Stdout: SCREENSHOT <path> lines, then PASS or FAIL: <why>.
+// devices, from the list of alerts) ends it (the cookie no longer opens anything). The
+// sign-in form and the board pass axe-core's WCAG 2.1 AA rules. Stdout: SCREENSHOT <path> lines, then PASS or FAIL: <why>.
 
 import { readFile, mkdir } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
-import { TIMEOUT_MS, check, launchChromium, runChecks, screenshot, waitFor, watchPage }
-  from "./browser_support.mjs";
+import { TIMEOUT_MS, check, checkAccessibility, launchChromium, runChecks, screenshot, waitFor,
+         watchPage } from "./browser_support.mjs";
 
 const settings = JSON.parse(process.argv[2] || "{}");
 const { STRINGS } = await import(pathToFileURL(settings.strings_module).href);
@@ -70,6 +71,7 @@ async function signInByCode(browser, { width, height, locale, lang }, problems, 
   check(await page.textContent("#address-form label") === t.address_label, `${who}: address label`);
   check(await page.isHidden("#token"), `${who}: a token field is still offered`);
   await screenshot(page, settings.artifacts_dir, `sign-in-${lang}-${width}.png`);
+  await checkAccessibility(page, `${who}, the sign-in form`, problems);
 
   const before = (await codesSent()).length;
   await page.fill("#address", settings.typed_mobile);
@@ -105,6 +107,7 @@ async function signInByCode(browser, { width, height, locale, lang }, problems, 
   await page.click(choice);
   await boardShowsTheRegion(page, who);
   await screenshot(page, settings.artifacts_dir, `signed-in-${lang}-${width}.png`);
+  await checkAccessibility(page, `${who}, the alert's board`, problems);
 
   // A reload keeps the session and the open alert.
   await page.reload();
