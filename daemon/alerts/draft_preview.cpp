@@ -31,6 +31,18 @@ void add_problem(DraftPreviewResponse& response, std::string field, std::string 
 
 Refusal unavailable() { return {503, "Redis is unavailable; try again shortly", ""}; }
 
+// The field a preview warning is about. preview_warnings() (audience_measure.h) writes two
+// kinds: a target's, "targets[2]: 200 yes wanted…", and a term's, "no member has…".
+std::pair<std::string, std::string> warning_field(const std::string& warning) {
+  if (warning.starts_with("targets[")) {
+    const auto end = warning.find("]: ");
+    if (end != std::string::npos) {
+      return {warning.substr(0, end + 1) + ".target", warning.substr(end + 3)};
+    }
+  }
+  return {"audience", warning};
+}
+
 }  // namespace
 
 DraftPreviewer::DraftPreviewer(redis::Client& redis, const config::Config& config)
@@ -86,6 +98,10 @@ boost::asio::awaitable<Outcome<DraftPreviewResponse>> DraftPreviewer::preview(Al
   *response.mutable_preview() = make_preview(draft, measure.breakdown, pricing_from(config_),
                                              config_.time_zone(), config_.http().public_url());
   for (std::string& warning : *warnings) {
+    auto [field, reason] = warning_field(warning);
+    ErrorResponse* caution = response.add_cautions();
+    caution->set_field(std::move(field));
+    caution->set_error(std::move(reason));
     response.mutable_preview()->add_warnings(std::move(warning));
   }
   co_return response;

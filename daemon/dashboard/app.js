@@ -8,6 +8,9 @@ import { applyChange, countsOf, summarize, targetMeasures, foldKey } from "./cou
 import { Api, ApiError } from "./api.js";
 import { LiveStream } from "./live.js";
 import { $, element, setText, setMessage, showView } from "./dom.js";
+import { ComposePage } from "./compose.js";
+import { composeParams } from "./compose_helpers.js";
+import { TemplatesAdminPage } from "./templates_admin.js";
 
 const LANGUAGE_KEY = "tocsin.lang";  // localStorage: remembered
 
@@ -110,6 +113,8 @@ function applyLanguage() {
   switcher.lang = other;
   switcher.setAttribute("aria-label", t("lang_switch_label"));
   renderWho();
+  composePage.relabel();
+  templatesPage.relabel();
   if (state.alerts) renderAlerts();
   if (state.board) renderBoard(state.board, { relabel: true });
 }
@@ -127,6 +132,9 @@ function renderWho() {
   who.hidden = !state.who;
   $("signout").hidden = !state.who;
   $("signout-everywhere").hidden = !state.who?.session;
+  // Composing is for officers; the templates are an admin's (the daemon refuses the others).
+  $("alerts-new").hidden = !["admin", "executive"].includes(state.who?.role);
+  $("alerts-templates").hidden = state.who?.role !== "admin";
   if (!state.who) return;
   const role = t(`role_${state.who.role}`);
   // The names rosters gave the regions ("Montérégie"), not the keys an account may hold.
@@ -262,6 +270,18 @@ function alertIdFromHash() {
 function route() {
   if (!state.api) {
     showSignIn();
+    return;
+  }
+  composePage.close();
+  const compose = composeParams(location.hash);
+  if (compose) {
+    closeBoard();
+    composePage.open(compose);
+    return;
+  }
+  if (location.hash === "#admin/templates") {
+    closeBoard();
+    templatesPage.open();
     return;
   }
   const id = alertIdFromHash();
@@ -861,6 +881,15 @@ function removeReply(board, memberId) {
   board.inbox = { ...board.inbox, replies: board.inbox.replies.filter((r) => r.memberId !== memberId) };
   renderInbox(board);
 }
+
+// ---- composing (compose.js) and the templates (templates_admin.js) -----------------------
+
+const pageContext = {
+  api: () => state.api, t, who: () => state.who, show, errorText, formatNumber, formatTime,
+  formatEventTime, locale,
+};
+const composePage = new ComposePage(pageContext);
+const templatesPage = new TemplatesAdminPage(pageContext);
 
 // ---- start -------------------------------------------------------------------------------
 

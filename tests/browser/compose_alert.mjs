@@ -1,0 +1,187 @@
+// An officer composes an alert in the console, in a real browser (Debian's chromium,
+// headless, driven by playwright-core), against a real tocsind that
+// tests/integration/dashboard_compose_browser_test.cpp started with a synthetic roster of a
+// few thousand members. Run as
+//   node compose_alert.mjs '<json settings>'
+// Settings: url, chromium, artifacts_dir, strings_module (daemon/dashboard/strings.js),
+// zoned_time_module (daemon/dashboard/zoned_time.js), sms_file, mobile (E.164, as the
+// gateway writes it), typed_mobile, time_zone (the daemon's config).
+//
+// At 390 px and 1280 px, in French and in English, an executive signs in by a code read from
+// the SMS gateway's output, opens "New alert", picks the emergency assembly (the form fills
+// from its template), picks a date and a time (the page shows back the RFC 3339 time in the
+// union's zone), picks two regions (the live count is the server's), types a third one
+// misspelt ("region:estri": flagged beside the audience with the did-you-mean, "create"
+// disabled), fixes it, unticks "fold accents", types "ê" in the English SMS (the counter turns
+// UCS-2 naming "ê"), taps "fold accents" (back to GSM-7), creates the draft and lands on
+// #alert=ID, whose stored alert is what was composed. The officer's actions (clicks, fields
+// filled, choices made) are counted and printed: "ACTIONS <lang> <width> <n> (<list>)".
+// Stdout: SCREENSHOT <path> lines, ACTIONS lines, then PASS or FAIL: <why>.
+
+import { readFile, mkdir } from "node:fs/promises";
+import { pathToFileURL } from "node:url";
+import { TIMEOUT_MS, check, launchChromium, runChecks, screenshot, waitFor, watchPage }
+  from "./browser_support.mjs";
+
+const settings = JSON.parse(process.argv[2] || "{}");
+const { STRINGS } = await import(pathToFileURL(settings.strings_module).href);
+const { toRfc3339 } = await import(pathToFileURL(settings.zoned_time_module).href);
+
+async function codesSent() {
+  let text = "";
+  try { text = await readFile(settings.sms_file, "utf8"); } catch { return []; }
+  const codes = [];
+  for (const line of text.split("\n")) {
+    if (!line) continue;
+    const message = JSON.parse(line);
+    if (message.to !== settings.mobile) continue;
+    const match = /(?:code de connexion est|sign-in code is) ([0-9]{6})/.exec(message.text);
+    if (match) codes.push(match[1]);
+  }
+  return codes;
+}
+
+const fetchFromPage = (page, route) => page.evaluate(async (path) => {
+  const response = await fetch(path, { credentials: "same-origin" });
+  return { status: response.status, body: response.ok ? await response.json() : null };
+}, route);
+
+// The officer's hands: every click, fill and choice goes through here and is counted.
+function hands(page) {
+  const done = [];
+  return {
+    done,
+    click: async (selector) => { done.push(`click ${selector}`); await page.click(selector); },
+    fill: async (selector, value) => { done.push(`fill ${selector}`); await page.fill(selector, value); },
+    choose: async (selector, value) => { done.push(`choose ${selector}`); await page.selectOption(selector, value); },
+    untick: async (selector) => { done.push(`untick ${selector}`); await page.uncheck(selector); },
+  };
+}
+
+const text = (page, selector) => page.textContent(selector);
+const attribute = (page, selector, name) => page.getAttribute(selector, name);
+
+async function compose(browser, { width, height, locale, lang }, problems) {
+  const who = `officer ${lang} ${width}px`;
+  const t = STRINGS[lang];
+  const context = await browser.newContext({
+    viewport: { width, height }, locale, isMobile: width < 500, hasTouch: width < 500 });
+  const page = await context.newPage();
+  watchPage(page, who, problems);
+  const officer = hands(page);
+  const started = Date.now();
+
+  // Sign in by the code the gateway sent to the officer's mobile.
+  await page.goto(`${settings.url}/`);
+  await page.waitForSelector("#address", { state: "visible", timeout: TIMEOUT_MS });
+  if (await page.getAttribute("html", "lang") !== lang) await page.click("#lang-switch");
+  const before = (await codesSent()).length;
+  await officer.fill("#address", settings.typed_mobile);
+  await officer.click("#address-form button[type=submit]");
+  await page.waitForSelector("#code", { state: "visible", timeout: TIMEOUT_MS });
+  const codes = await waitFor(`${who}: the code's SMS`, codesSent, (sent) => sent.length > before);
+  await officer.fill("#code", codes[codes.length - 1]);
+  await officer.click("#code-form button[type=submit]");
+  await page.waitForSelector("#alerts-new", { state: "visible", timeout: TIMEOUT_MS });
+  check(await text(page, "#alerts-new") === t.compose_new, `${who}: the new alert link's words`);
+
+  // A kind: the form fills from its template.
+  await officer.click("#alerts-new");
+  await page.waitForSelector("#compose-kind-pick", { state: "visible", timeout: TIMEOUT_MS });
+  await officer.choose("#compose-kind-pick", "EMERGENCY_ASSEMBLY");
+  await page.waitForSelector("#compose-form", { state: "visible", timeout: TIMEOUT_MS });
+  const template = (await fetchFromPage(page, "/v1/templates/emergency-assembly")).body.alert;
+  check(await page.inputValue("#compose-title") === template.title, `${who}: the title is not the template's`);
+  check(await page.inputValue("#compose-en-sms") === template.messages.en.sms, `${who}: the English SMS is not the template's`);
+  check(await page.getAttribute("label[for=compose-date]", "for") === "compose-date", `${who}: the date has no label`);
+  check((await page.evaluate(() => location.hash)) === "#new&kind=emergency-assembly", `${who}: the hash`);
+
+  // The date and time, on the union's clock, whatever the browser's zone.
+  const day = new Date(Date.now() + 40 * 86400000).toISOString().slice(0, 10);
+  await officer.fill("#compose-date", day);
+  await officer.fill("#compose-time", "10:00");
+  const expected = toRfc3339(day, "10:00", settings.time_zone);
+  await waitFor(`${who}: the time shown back`, () => text(page, "#compose-when-echo"),
+                (shown) => shown.includes(expected));
+
+  // Two regions picked from the lists: the count beside the audience is the server's.
+  await officer.choose("#compose-pick-region", "montreal");
+  await officer.choose("#compose-pick-region", "mauricie");
+  const picked = "(region:montreal OR region:mauricie)";
+  check(await page.inputValue("#compose-audience") === picked, `${who}: the picks made ${await page.inputValue("#compose-audience")}`);
+  const two = (await fetchFromPage(page, `/v1/members:count?audience=${encodeURIComponent(picked)}`)).body;
+  await waitFor(`${who}: the live count of two regions`, () => attribute(page, "#compose-audience-count", "data-members"),
+                (members) => Number(members) === Number(two.members));
+
+  // A third region typed, misspelt: flagged beside the audience with the did-you-mean, and
+  // "create" stays disabled.
+  await officer.fill("#compose-audience", "(region:montreal OR region:mauricie OR region:estri)");
+  const flagged = await waitFor(`${who}: the misspelt region flagged`, () => text(page, "#compose-audience-error"),
+                                (shown) => shown.includes('"estri"') && shown.includes('"estrie"'));
+  check(await page.isDisabled("#compose-create"), `${who}: create is enabled with "${flagged}"`);
+  check((await attribute(page, "#compose-audience", "aria-describedby")).includes("compose-audience-error"),
+        `${who}: the audience's error is not tied to it`);
+  check(await attribute(page, "#compose-audience", "aria-invalid") === "true", `${who}: the audience is not marked invalid`);
+  await screenshot(page, settings.artifacts_dir, `compose-misspelt-${lang}-${width}.png`);
+
+  // Fixed: no problem left, a few thousand members.
+  const audience = "(region:montreal OR region:mauricie OR region:estrie)";
+  await officer.fill("#compose-audience", audience);
+  const three = (await fetchFromPage(page, `/v1/members:count?audience=${encodeURIComponent(audience)}`)).body;
+  check(Number(three.members) >= 1500, `${who}: the audience has only ${three.members} members`);
+  await waitFor(`${who}: the count of three regions`, () => attribute(page, "#compose-audience-count", "data-members"),
+                (members) => Number(members) === Number(three.members));
+  check(await text(page, "#compose-audience-error") === "", `${who}: the fixed audience is still flagged`);
+
+  // The SMS counter: "ê" forces UCS-2 (named), one tap on "fold accents" brings GSM-7 back.
+  await officer.untick("#compose-fold-accents");
+  await waitFor(`${who}: the English SMS in GSM-7`, () => attribute(page, "#compose-en-sms-counter", "data-encoding"),
+                (encoding) => encoding === "gsm7");
+  const sms = `${await page.inputValue("#compose-en-sms")} Bring your tuque, it will be a fête!`;
+  await officer.fill("#compose-en-sms", sms);
+  const ucs2 = await waitFor(`${who}: the counter turning UCS-2`, () => text(page, "#compose-en-sms-counter"),
+                             (shown) => shown.includes("UCS-2") && shown.includes("ê"));
+  check(ucs2.includes(t.compose_counter_forced.split("{")[0].trim()), `${who}: the counter "${ucs2}" does not say why`);
+  check(await page.isVisible("#compose-en-fold"), `${who}: no fold accents button`);
+  await screenshot(page, settings.artifacts_dir, `compose-ucs2-${lang}-${width}.png`);
+  await officer.click("#compose-en-fold");
+  await waitFor(`${who}: the counter back to GSM-7`, () => attribute(page, "#compose-en-sms-counter", "data-encoding"),
+                (encoding) => encoding === "gsm7");
+  check(await page.isChecked("#compose-fold-accents"), `${who}: fold accents is not set`);
+  check(!(await text(page, "#compose-en-sms-counter")).includes("UCS-2"), `${who}: the counter still says UCS-2`);
+
+  // Create: enabled once the daemon's answer for this very form has no problem.
+  await page.waitForSelector("#compose-create:not([disabled])", { timeout: TIMEOUT_MS });
+  await screenshot(page, settings.artifacts_dir, `compose-ready-${lang}-${width}.png`, true);
+  await officer.click("#compose-create");
+  const hash = await waitFor(`${who}: landing on the new alert`, () => page.evaluate(() => location.hash),
+                             (value) => /^#alert=[a-z0-9]{16}$/.test(value));
+  const id = hash.slice("#alert=".length);
+  const stored = (await fetchFromPage(page, `/v1/alerts/${id}`)).body.alert;
+  check(stored.state === "DRAFT", `${who}: the alert is ${stored.state}`);
+  check(stored.kind === "EMERGENCY_ASSEMBLY", `${who}: the kind is ${stored.kind}`);
+  check(stored.eventTime === expected, `${who}: the event time is ${stored.eventTime}, not ${expected}`);
+  check(stored.expiresAt === expected, `${who}: the expiry is ${stored.expiresAt}, not the event's time`);
+  check(stored.audience === audience, `${who}: the audience is ${stored.audience}`);
+  check(stored.foldAccents === true, `${who}: fold accents was not stored`);
+  check(stored.messages.en.sms === sms, `${who}: the English SMS stored is ${stored.messages.en.sms}`);
+  check(stored.pickupPoints.length === template.pickupPoints.length, `${who}: the pickup points were lost`);
+  check(stored.waves.length === template.waves.length, `${who}: the waves were lost`);
+  await page.waitForSelector("#board-view", { state: "visible", timeout: TIMEOUT_MS });
+  await screenshot(page, settings.artifacts_dir, `compose-created-${lang}-${width}.png`);
+
+  console.log(`ACTIONS ${lang} ${width} ${officer.done.length} in ${((Date.now() - started) / 1000).toFixed(1)} s (${officer.done.join(", ")})`);
+  await context.close();
+}
+
+await mkdir(settings.artifacts_dir, { recursive: true });
+await runChecks(await launchChromium(settings.chromium, { TZ: "UTC" }), settings.artifacts_dir,
+                async (browser, problems) => {
+  const runs = [
+    { width: 390, height: 844, locale: "fr-CA", lang: "fr" },
+    { width: 1280, height: 800, locale: "en-CA", lang: "en" },
+    { width: 390, height: 844, locale: "en-CA", lang: "en" },
+    { width: 1280, height: 800, locale: "fr-CA", lang: "fr" },
+  ];
+  for (const run of runs) await compose(browser, run, problems);
+});
