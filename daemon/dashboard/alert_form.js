@@ -483,7 +483,6 @@ export class AlertForm {
         units: this.context.formatNumber(Number(sms.units || 0)),
         encoding: ucs2 ? "UCS-2" : "GSM-7",
         segments: this.context.formatNumber(Number(sms.segments || 0)),
-        per: ucs2 ? 70 : 160,
       });
       if (ucs2 && forcing.length) text += ` · ${this.t("compose_counter_forced", { chars: forcing.join(" ") })}`;
       setText(counter, text);

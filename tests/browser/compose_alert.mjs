@@ -4,8 +4,9 @@
 // few thousand members. Run as
 //   node compose_alert.mjs '<json settings>'
 // Settings: url, chromium, artifacts_dir, strings_module (daemon/dashboard/strings.js),
-// zoned_time_module (daemon/dashboard/zoned_time.js), sms_file, mobile (E.164, as the
-// gateway writes it), typed_mobile, time_zone (the daemon's config).
+// zoned_time_module (daemon/dashboard/zoned_time.js), sms_file, mobile (the executive's,
+// E.164, as the gateway writes it), typed_mobile, admin_mobile, admin_typed_mobile (an admin
+// named "Ginette Roy"), time_zone (the daemon's config).
 //
 // At 390 px and 1280 px, in French and in English, an executive signs in by a code read from
 // the SMS gateway's output, opens "New alert", picks the emergency assembly (the form fills
@@ -14,7 +15,10 @@
 // misspelt ("region:estri": flagged beside the audience with the did-you-mean, "create"
 // disabled), fixes it, unticks "fold accents", types "ê" in the English SMS (the counter turns
 // UCS-2 naming "ê"), taps "fold accents" (back to GSM-7), creates the draft and lands on
-// #alert=ID, whose stored alert is what was composed. The officer's actions (clicks, fields
+// #alert=ID, whose stored alert is what was composed; the last one opens #new&from=ID and
+// finds the form filled with it. Then an admin, at 390 px in French and 1280 px in English,
+// opens #admin/templates, empties the strike vote's title (refused beside the field, nothing
+// saved) and saves a new one. The officer's actions (clicks, fields
 // filled, choices made) are counted and printed: "ACTIONS <lang> <width> <n> (<list>)".
 // Stdout: SCREENSHOT <path> lines, ACTIONS lines, then PASS or FAIL: <why>.
 
@@ -27,14 +31,14 @@ const settings = JSON.parse(process.argv[2] || "{}");
 const { STRINGS } = await import(pathToFileURL(settings.strings_module).href);
 const { toRfc3339 } = await import(pathToFileURL(settings.zoned_time_module).href);
 
-async function codesSent() {
+async function codesSent(mobile) {
   let text = "";
   try { text = await readFile(settings.sms_file, "utf8"); } catch { return []; }
   const codes = [];
   for (const line of text.split("\n")) {
     if (!line) continue;
     const message = JSON.parse(line);
-    if (message.to !== settings.mobile) continue;
+    if (message.to !== mobile) continue;
     const match = /(?:code de connexion est|sign-in code is) ([0-9]{6})/.exec(message.text);
     if (match) codes.push(match[1]);
   }
@@ -61,28 +65,35 @@ function hands(page) {
 const text = (page, selector) => page.textContent(selector);
 const attribute = (page, selector, name) => page.getAttribute(selector, name);
 
-async function compose(browser, { width, height, locale, lang }, problems) {
-  const who = `officer ${lang} ${width}px`;
-  const t = STRINGS[lang];
+// A page at that size and language, signed in by the code the gateway sent to `mobile`.
+async function signedIn(browser, { width, height, locale, lang }, problems, who, mobile, typedMobile) {
   const context = await browser.newContext({
     viewport: { width, height }, locale, isMobile: width < 500, hasTouch: width < 500 });
   const page = await context.newPage();
   watchPage(page, who, problems);
-  const officer = hands(page);
-  const started = Date.now();
-
-  // Sign in by the code the gateway sent to the officer's mobile.
+  const person = hands(page);
   await page.goto(`${settings.url}/`);
   await page.waitForSelector("#address", { state: "visible", timeout: TIMEOUT_MS });
   if (await page.getAttribute("html", "lang") !== lang) await page.click("#lang-switch");
-  const before = (await codesSent()).length;
-  await officer.fill("#address", settings.typed_mobile);
-  await officer.click("#address-form button[type=submit]");
+  const before = (await codesSent(mobile)).length;
+  await person.fill("#address", typedMobile);
+  await person.click("#address-form button[type=submit]");
   await page.waitForSelector("#code", { state: "visible", timeout: TIMEOUT_MS });
-  const codes = await waitFor(`${who}: the code's SMS`, codesSent, (sent) => sent.length > before);
-  await officer.fill("#code", codes[codes.length - 1]);
-  await officer.click("#code-form button[type=submit]");
+  const codes = await waitFor(`${who}: the code's SMS`, () => codesSent(mobile), (sent) => sent.length > before);
+  await person.fill("#code", codes[codes.length - 1]);
+  await person.click("#code-form button[type=submit]");
+  return { context, page, person };
+}
+
+async function compose(browser, run, problems, duplicate) {
+  const { width, lang } = run;
+  const who = `officer ${lang} ${width}px`;
+  const t = STRINGS[lang];
+  const started = Date.now();
+  const { context, page, person: officer } =
+    await signedIn(browser, run, problems, who, settings.mobile, settings.typed_mobile);
   await page.waitForSelector("#alerts-new", { state: "visible", timeout: TIMEOUT_MS });
+  check(await page.isHidden("#alerts-templates"), `${who}: an executive is offered the templates`);
   check(await text(page, "#alerts-new") === t.compose_new, `${who}: the new alert link's words`);
 
   // A kind: the form fills from its template.
@@ -170,7 +181,72 @@ async function compose(browser, { width, height, locale, lang }, problems) {
   await page.waitForSelector("#board-view", { state: "visible", timeout: TIMEOUT_MS });
   await screenshot(page, settings.artifacts_dir, `compose-created-${lang}-${width}.png`);
 
+  if (duplicate) {
+    // "Duplicate as new draft" (a link of the alert's page): the form holds the alert.
+    await page.evaluate((alertId) => { location.hash = `new&from=${alertId}`; }, id);
+    const heading = t.compose_title_duplicate.replace("{title}", stored.title);
+    await waitFor(`${who}: the duplicate's form`, () => page.textContent("#compose-heading"),
+                  (shown) => shown === heading);
+    await page.waitForSelector("#compose-form", { state: "visible", timeout: TIMEOUT_MS });
+    check(await page.inputValue("#compose-audience") === audience, `${who}: the duplicate's audience`);
+    check(await page.inputValue("#compose-date") === day, `${who}: the duplicate's date`);
+    check(await page.inputValue("#compose-en-sms") === sms, `${who}: the duplicate's English SMS`);
+    check(await page.isHidden("#compose-kind-row"), `${who}: a duplicate offers another kind`);
+    await page.waitForSelector("#compose-create:not([disabled])", { timeout: TIMEOUT_MS });
+  }
+
   console.log(`ACTIONS ${lang} ${width} ${officer.done.length} in ${((Date.now() - started) / 1000).toFixed(1)} s (${officer.done.join(", ")})`);
+  await context.close();
+}
+
+// An admin edits a kind's template: an empty title is refused beside the field and nothing
+// is saved; fixed, it is saved.
+async function editTemplate(browser, run, problems) {
+  const { width, lang } = run;
+  const who = `admin ${lang} ${width}px`;
+  const t = STRINGS[lang];
+  const started = Date.now();
+  const { context, page, person: admin } =
+    await signedIn(browser, run, problems, who, settings.admin_mobile, settings.admin_typed_mobile);
+  await page.waitForSelector("#alerts-templates", { state: "visible", timeout: TIMEOUT_MS });
+  await admin.click("#alerts-templates");
+  await page.waitForSelector("#template-kind", { state: "visible", timeout: TIMEOUT_MS });
+  await admin.choose("#template-kind", "STRIKE_VOTE");
+  const stored = async () => (await fetchFromPage(page, "/v1/templates/strike-vote")).body;
+  const before = await stored();
+  await waitFor(`${who}: the strike vote's title`, () => page.inputValue("#template-title"),
+                (value) => value === before.alert.title);
+  check(await page.isHidden("#template-date"), `${who}: a template has a date`);
+  check(await page.isHidden("#template-audience"), `${who}: a template has an audience`);
+
+  await admin.fill("#template-title", "");
+  await admin.click("#template-save");
+  await waitFor(`${who}: the empty title refused beside it`, () => page.textContent("#template-title-error"),
+                (shown) => shown.includes("is required"));
+  check(await page.getAttribute("#template-message", "data-tone") === "error", `${who}: the refusal is not said`);
+  // The browser logs the refused PUT's 400 as a console error: expected here, and only here.
+  const refusedLoad = `${who}: console: Failed to load resource: the server responded with a status of 400 (Bad Request)`;
+  await waitFor(`${who}: the refused PUT logged`, () => problems.includes(refusedLoad), (seen) => seen);
+  problems.splice(problems.indexOf(refusedLoad), 1);
+  // (Byte for byte in AlertTemplates.APutWithProblemsNamesEachFieldAndStoresNothing; a map's
+  // JSON order may differ between two answers.)
+  const afterRefusal = await stored();
+  check(afterRefusal.alert.title === before.alert.title && afterRefusal.updatedAtUnix === before.updatedAtUnix &&
+        afterRefusal.updatedBy === before.updatedBy,
+        `${who}: a refused template was saved: ${JSON.stringify(afterRefusal).slice(0, 300)}`);
+  await screenshot(page, settings.artifacts_dir, `template-refused-${lang}-${width}.png`);
+
+  const title = `Vote de grève (${lang} ${width})`;
+  await admin.fill("#template-title", title);
+  await admin.click("#template-save");
+  await waitFor(`${who}: the template saved`, () => page.textContent("#template-message"),
+                (shown) => shown === t.template_saved);
+  const after = await stored();
+  check(after.alert.title === title, `${who}: the stored title is ${after.alert.title}`);
+  check(after.updatedBy === "Ginette Roy", `${who}: saved by ${after.updatedBy}`);
+  check(await page.textContent("#template-title-error") === "", `${who}: the fixed title is still flagged`);
+  await screenshot(page, settings.artifacts_dir, `template-saved-${lang}-${width}.png`);
+  console.log(`ACTIONS admin ${lang} ${width} ${admin.done.length} in ${((Date.now() - started) / 1000).toFixed(1)} s (${admin.done.join(", ")})`);
   await context.close();
 }
 
@@ -183,5 +259,7 @@ await runChecks(await launchChromium(settings.chromium, { TZ: "UTC" }), settings
     { width: 390, height: 844, locale: "en-CA", lang: "en" },
     { width: 1280, height: 800, locale: "fr-CA", lang: "fr" },
   ];
-  for (const run of runs) await compose(browser, run, problems);
+  for (const [index, run] of runs.entries()) await compose(browser, run, problems, index === runs.length - 1);
+  await editTemplate(browser, runs[0], problems);
+  await editTemplate(browser, runs[1], problems);
 });

@@ -5,8 +5,9 @@
 // kind's template, with date and time pickers on the union's clock, regions picked with the
 // live count, a misspelt region flagged before "create" (which stays disabled), the SMS
 // counter turning UCS-2 on "ê" and back after "fold accents", then the draft created and
-// opened. Prints the officer's actions; screenshots under the build tree
-// (test-artifacts/console-compose).
+// opened, then duplicated (#new&from=ID); and an admin whose template edit is refused
+// beside the field, then saved. Prints the actions of each; screenshots under the build
+// tree (test-artifacts/console-compose).
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -45,7 +46,7 @@ class DashboardComposeBrowser : public ::testing::Test {
 };
 
 TEST_F(DashboardComposeBrowser,
-       AnOfficerComposesFromATemplateSeesTheLiveCountsIsStoppedByAMisspeltRegionAndCreates) {
+       AnOfficerComposesFromATemplateIsStoppedByAMisspeltRegionCreatesAndAnAdminEditsATemplate) {
   const auto node = find_program("node");
   if (!node || ::access(kChromium, X_OK) != 0) {
     GTEST_SKIP() << "the browser test needs node and " << kChromium;
@@ -63,6 +64,11 @@ TEST_F(DashboardComposeBrowser,
       R"({"name":"Marie Tremblay","role":"executive","mobile":"+15145550177"})",
       {scenario_.authorization(), "Content-Type: application/json"});
   ASSERT_EQ(created.status, 201) << created.body;
+  auto admin = testing::http_request(
+      "POST", daemon.base_url() + "/v1/accounts",
+      R"({"name":"Ginette Roy","role":"admin","mobile":"+15145550178"})",
+      {scenario_.authorization(), "Content-Type: application/json"});
+  ASSERT_EQ(admin.status, 201) << admin.body;
 
   const fs::path artifacts = fs::path(TOCSIN_TEST_ARTIFACTS_DIR) / "console-compose";
   fs::remove_all(artifacts);
@@ -73,7 +79,8 @@ TEST_F(DashboardComposeBrowser,
       ",\"strings_module\":" + json_string((kDashboard / "strings.js").string()) +
       ",\"zoned_time_module\":" + json_string((kDashboard / "zoned_time.js").string()) +
       ",\"sms_file\":" + json_string(sms_file_.string()) +
-      R"(,"mobile":"+15145550177","typed_mobile":"514 555-0177","time_zone":"America/Toronto"})";
+      R"(,"mobile":"+15145550177","typed_mobile":"514 555-0177","admin_mobile":"+15145550178",)"
+      R"("admin_typed_mobile":"(514) 555-0178","time_zone":"America/Toronto"})";
   const auto started = std::chrono::steady_clock::now();
   testing::Subprocess browser(
       {.argv = {node->string(), (kBrowserTests / "compose_alert.mjs").string(), settings},
@@ -94,6 +101,10 @@ TEST_F(DashboardComposeBrowser,
                                                                 started)
                    .count()
             << " s\n";
+  for (const char* shot : {"template-refused-fr-390", "template-saved-fr-390",
+                           "template-refused-en-1280", "template-saved-en-1280"}) {
+    EXPECT_TRUE(fs::exists(artifacts / (std::string(shot) + ".png"))) << shot << " not taken";
+  }
   for (const char* lang : {"fr", "en"}) {
     for (const char* width : {"390", "1280"}) {
       for (const char* step : {"compose-misspelt", "compose-ucs2", "compose-ready", "compose-created"}) {
