@@ -48,12 +48,13 @@ std::vector<AlertTemplate> parse_template_seeds() {
   return seeds;
 }
 
-TemplateStore::TemplateStore(redis::Client& redis) : redis_(redis) {}
+TemplateStore::TemplateStore(redis::Client& redis)
+    : redis_(redis), seeds_(parse_template_seeds()) {}
 
 boost::asio::awaitable<bool> TemplateStore::seed() {
   if (seeded_) co_return true;
   std::vector<redis::Command> writes;
-  for (const AlertTemplate& seed : parse_template_seeds()) {
+  for (const AlertTemplate& seed : seeds_) {
     writes.push_back(
         {"HSETNX", std::string(kTemplatesKey), seed.kind_name(), http::to_json(seed)});
   }
@@ -65,15 +66,14 @@ boost::asio::awaitable<bool> TemplateStore::seed() {
 
 boost::asio::awaitable<Outcome<TemplateListResponse>> TemplateStore::list() {
   if (!co_await seed()) co_return unavailable();
-  const std::vector<AlertTemplate> seeds = parse_template_seeds();
   redis::Command read{"HMGET", std::string(kTemplatesKey)};
-  for (const AlertTemplate& seed : seeds) read.push_back(seed.kind_name());
+  for (const AlertTemplate& seed : seeds_) read.push_back(seed.kind_name());
   auto found = co_await redis_.exec(std::move(read));
-  if (!found || found->elements.size() != seeds.size()) co_return unavailable();
+  if (!found || found->elements.size() != seeds_.size()) co_return unavailable();
   TemplateListResponse response;
-  for (size_t i = 0; i < seeds.size(); ++i) {
+  for (size_t i = 0; i < seeds_.size(); ++i) {
     const redis::Reply& value = found->elements[i];
-    *response.add_templates() = value.is_nil() ? seeds[i] : parse_stored(value.str, seeds[i]);
+    *response.add_templates() = value.is_nil() ? seeds_[i] : parse_stored(value.str, seeds_[i]);
   }
   co_return response;
 }
@@ -105,12 +105,17 @@ boost::asio::awaitable<std::variant<AlertTemplate, TemplateProblems, Refusal>> T
   stored.set_updated_by(by.name);
   stored.set_updated_at_unix(
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
-  std::vector<redis::Command> writes;
-  writes.push_back({"HSET", std::string(kTemplatesKey), stored.kind_name(), http::to_json(stored)});
-  writes.push_back({"XADD", "audit", "*", "actor", by.name, "action", "template.set", "summary",
-                    "kind=" + stored.kind_name()});
+  // The edit and its audit entry together, or neither.
+  std::vector<redis::Command> writes{
+      {"MULTI"},
+      {"HSET", std::string(kTemplatesKey), stored.kind_name(), http::to_json(stored)},
+      {"XADD", "audit", "*", "actor", by.name, "action", "template.set", "summary",
+       "kind=" + stored.kind_name() + " token=" + by.token_id},
+      {"EXEC"}};
   auto written = co_await redis_.exec_pipeline(std::move(writes));
-  if (!written) co_return unavailable();
+  if (!written || written->empty() || written->back().is_nil() || written->back().is_error()) {
+    co_return unavailable();
+  }
   co_return stored;
 }
 

@@ -31,6 +31,7 @@ struct TemplateProblems {
 
 class TemplateStore {
  public:
+  // Parses the seeds: throws std::logic_error at startup should one be broken.
   explicit TemplateStore(redis::Client& redis);
 
   // Writes each seed whose kind has no template yet (HSETNX). Once per process: later
@@ -48,6 +49,7 @@ class TemplateStore {
 
  private:
   redis::Client& redis_;
+  const std::vector<AlertTemplate> seeds_;  // parse_template_seeds(), in kind order
   bool seeded_ = false;
 };
 

@@ -166,7 +166,9 @@ export class AlertForm {
   }
 
   audienceSection(a) {
-    const expression = element("input", { type: "text", value: a.audience || "", autocapitalize: "off", spellcheck: "false" });
+    // Two lines: an expression of three regions is longer than a phone is wide.
+    const expression = element("textarea", { rows: "2", autocapitalize: "off", spellcheck: "false" });
+    expression.value = a.audience || "";
     // Typed by hand: the expression is the audience, the picks no longer describe it.
     expression.addEventListener("input", () => {
       this.picks = { region: [], sector: [], local: [], tag: [] };

@@ -350,6 +350,7 @@ const COMPOSE_STRINGS = {
     template_refused: "Rien n'est enregistré : {n} problème(s), indiqué(s) à côté de chaque champ.",
     template_updated: "Modifié par {who}, {when}",
     template_as_built: "Modèle d'origine",
+    template_admins_only: "Seule l'administration modifie les modèles.",
   },
   en: {
     compose_new: "New alert",
@@ -460,6 +461,7 @@ const COMPOSE_STRINGS = {
     template_refused: "Nothing saved: {n} problem(s), shown beside each field.",
     template_updated: "Changed by {who}, {when}",
     template_as_built: "The template as built",
+    template_admins_only: "Only an admin changes the templates.",
   },
 };
 for (const lang of Object.keys(COMPOSE_STRINGS)) Object.assign(STRINGS[lang], COMPOSE_STRINGS[lang]);

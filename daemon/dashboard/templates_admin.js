@@ -31,6 +31,14 @@ export class TemplatesAdminPage {
   async open() {
     this.app.show("templates-view");
     const message = $("template-message");
+    // An admin's page (the daemon refuses the others' PUT anyway): said before any form.
+    const admin = this.app.who()?.role === "admin";
+    $("template-form").hidden = !admin;
+    $("template-save").hidden = !admin;
+    if (!admin) {
+      setMessage(message, this.t("template_admins_only"), "error");
+      return;
+    }
     setMessage(message, this.t("loading"));
     try {
       const api = this.app.api();

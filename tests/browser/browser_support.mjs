@@ -3,6 +3,7 @@
 // on a condition, watching a page for script errors, signing in and opening an alert, and
 // screenshots.
 
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { chromium } from "playwright-core";
 
@@ -70,6 +71,22 @@ export async function signInAndOpen(page, url, session, alertId, who) {
   await page.click(choice);
   await page.waitForSelector('#connection[data-state="live"]', { timeout: TIMEOUT_MS });
   check(await page.isVisible("#board-view"), `${who}: the alert's board is not shown`);
+}
+
+// The sign-in codes the daemon's file SMS gateway (its JSON lines in `smsFile`) has sent to
+// `mobile` (E.164) so far, oldest first: what the person reads on their phone.
+export async function codesSent(smsFile, mobile) {
+  let text = "";
+  try { text = await readFile(smsFile, "utf8"); } catch { return []; }
+  const codes = [];
+  for (const line of text.split("\n")) {
+    if (!line) continue;
+    const message = JSON.parse(line);
+    if (message.to !== mobile) continue;
+    const match = /(?:code de connexion est|sign-in code is) ([0-9]{6})/.exec(message.text);
+    if (match) codes.push(match[1]);
+  }
+  return codes;
 }
 
 // Saves a PNG under `dir` and names it on stdout ("SCREENSHOT <path>") for the test.

@@ -22,28 +22,15 @@
 // filled, choices made) are counted and printed: "ACTIONS <lang> <width> <n> (<list>)".
 // Stdout: SCREENSHOT <path> lines, ACTIONS lines, then PASS or FAIL: <why>.
 
-import { readFile, mkdir } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
-import { TIMEOUT_MS, check, launchChromium, runChecks, screenshot, waitFor, watchPage }
+import { TIMEOUT_MS, check, codesSent, launchChromium, runChecks, screenshot, waitFor, watchPage }
   from "./browser_support.mjs";
 
 const settings = JSON.parse(process.argv[2] || "{}");
 const { STRINGS } = await import(pathToFileURL(settings.strings_module).href);
 const { toRfc3339 } = await import(pathToFileURL(settings.zoned_time_module).href);
 
-async function codesSent(mobile) {
-  let text = "";
-  try { text = await readFile(settings.sms_file, "utf8"); } catch { return []; }
-  const codes = [];
-  for (const line of text.split("\n")) {
-    if (!line) continue;
-    const message = JSON.parse(line);
-    if (message.to !== mobile) continue;
-    const match = /(?:code de connexion est|sign-in code is) ([0-9]{6})/.exec(message.text);
-    if (match) codes.push(match[1]);
-  }
-  return codes;
-}
 
 const fetchFromPage = (page, route) => page.evaluate(async (path) => {
   const response = await fetch(path, { credentials: "same-origin" });
@@ -75,11 +62,11 @@ async function signedIn(browser, { width, height, locale, lang }, problems, who,
   await page.goto(`${settings.url}/`);
   await page.waitForSelector("#address", { state: "visible", timeout: TIMEOUT_MS });
   if (await page.getAttribute("html", "lang") !== lang) await page.click("#lang-switch");
-  const before = (await codesSent(mobile)).length;
+  const before = (await codesSent(settings.sms_file, mobile)).length;
   await person.fill("#address", typedMobile);
   await person.click("#address-form button[type=submit]");
   await page.waitForSelector("#code", { state: "visible", timeout: TIMEOUT_MS });
-  const codes = await waitFor(`${who}: the code's SMS`, () => codesSent(mobile), (sent) => sent.length > before);
+  const codes = await waitFor(`${who}: the code's SMS`, () => codesSent(settings.sms_file, mobile), (sent) => sent.length > before);
   await person.fill("#code", codes[codes.length - 1]);
   await person.click("#code-form button[type=submit]");
   return { context, page, person };
