@@ -205,12 +205,25 @@ export class AlertForm {
       select.append(element("option", { value: label.value,
         text: this.t("compose_pick_option", { name: label.name, members: this.context.formatNumber(Number(label.members || 0)) }) }));
     }
-    // Chosen from the list: added at once (one action, on a phone too).
-    select.addEventListener("change", () => {
+    // Chosen from the list: added at once (one action, on a phone too). Arrow keys on the
+    // closed list change it at every step: then only Enter adds what is shown.
+    const add = () => {
       const label = (this.context.labels()?.[`${dimension}s`] || []).find((l) => l.value === select.value);
       if (label) this.pick(dimension, label);
       select.value = "";
+    };
+    let browsing = false;
+    select.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        browsing = false;
+        add();
+      } else if (event.key !== "Tab") {
+        browsing = true;
+      }
     });
+    select.addEventListener("blur", () => { browsing = false; });
+    select.addEventListener("change", () => { if (!browsing) add(); });
     return element("div", { className: "picker" },
       element("label", { for: select.id, text: this.t(`compose_pick_${dimension}`) }), select);
   }

@@ -16,7 +16,8 @@
 // disabled), fixes it, unticks "fold accents", types "ê" in the English SMS (the counter turns
 // UCS-2 naming "ê"), taps "fold accents" (back to GSM-7), creates the draft and lands on
 // #alert=ID, whose stored alert is what was composed; the last one opens #new&from=ID and
-// finds the form filled with it. Then an admin, at 390 px in French and 1280 px in English,
+// finds the form filled with it; the second picks a region by keyboard first and removes it.
+// Then an admin, at 390 px in French and 1280 px in English,
 // opens #admin/templates, empties the strike vote's title (refused beside the field, nothing
 // saved) and saves a new one. The officer's actions (clicks, fields
 // filled, choices made) are counted and printed: "ACTIONS <lang> <width> <n> (<list>)".
@@ -72,7 +73,7 @@ async function signedIn(browser, { width, height, locale, lang }, problems, who,
   return { context, page, person };
 }
 
-async function compose(browser, run, problems, duplicate) {
+async function compose(browser, run, problems, duplicate, keyboard) {
   const { width, lang } = run;
   const who = `officer ${lang} ${width}px`;
   const t = STRINGS[lang];
@@ -101,6 +102,22 @@ async function compose(browser, run, problems, duplicate) {
   const expected = toRfc3339(day, "10:00", settings.time_zone);
   await waitFor(`${who}: the time shown back`, () => text(page, "#compose-when-echo"),
                 (shown) => shown.includes(expected));
+
+  if (keyboard) {
+    // By keyboard (not counted below): arrows on the closed list only browse it, Enter adds
+    // the region shown, and its chip's × removes it.
+    const second = await page.$eval("#compose-pick-region", (select) => select.options[2].value);
+    await page.focus("#compose-pick-region");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    check(await page.inputValue("#compose-audience") === "", `${who}: arrows on the list added a region`);
+    await page.keyboard.press("Enter");
+    await waitFor(`${who}: Enter adding the region shown`, () => page.inputValue("#compose-audience"),
+                  (value) => value === `region:${second}`);
+    await page.focus("#compose-picks .chip-remove");
+    await page.keyboard.press("Enter");
+    await waitFor(`${who}: the chip removed`, () => page.inputValue("#compose-audience"), (value) => value === "");
+  }
 
   // Two regions picked from the lists: the count beside the audience is the server's.
   await officer.choose("#compose-pick-region", "montreal");
@@ -246,7 +263,9 @@ await runChecks(await launchChromium(settings.chromium, { TZ: "UTC" }), settings
     { width: 390, height: 844, locale: "en-CA", lang: "en" },
     { width: 1280, height: 800, locale: "fr-CA", lang: "fr" },
   ];
-  for (const [index, run] of runs.entries()) await compose(browser, run, problems, index === runs.length - 1);
+  for (const [index, run] of runs.entries()) {
+    await compose(browser, run, problems, index === runs.length - 1, index === 1);
+  }
   await editTemplate(browser, runs[0], problems);
   await editTemplate(browser, runs[1], problems);
 });
