@@ -11,7 +11,9 @@
 namespace tocsin::alerts {
 namespace {
 
-Refusal unavailable() { return {503, "Redis is unavailable; try again shortly", ""}; }
+Refusal unavailable() {
+  return {503, "Redis is unavailable; try again shortly", ""};
+}
 
 // A stored value that no longer parses (edited by hand in Redis) is answered as the seed
 // would be rather than failing the whole list: the officer still gets a form to start from.
@@ -55,8 +57,7 @@ boost::asio::awaitable<bool> TemplateStore::seed() {
   if (seeded_) co_return true;
   std::vector<redis::Command> writes;
   for (const AlertTemplate& seed : seeds_) {
-    writes.push_back(
-        {"HSETNX", std::string(kTemplatesKey), seed.kind_name(), http::to_json(seed)});
+    writes.push_back({"HSETNX", std::string(kTemplatesKey), seed.kind_name(), http::to_json(seed)});
   }
   auto written = co_await redis_.exec_pipeline(std::move(writes));
   if (!written) co_return false;

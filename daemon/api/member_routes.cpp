@@ -12,8 +12,8 @@
 #include "members/audience_counter.h"
 #include "members/roster_importer.h"
 #include "members/roster_limits.h"
-#include "proto/tocsin.pb.h"
 #include "proto/console.pb.h"
+#include "proto/tocsin.pb.h"
 #include "redis/client.h"
 #include "turnout/turnout_field.h"
 
@@ -151,7 +151,9 @@ void add_member_routes(http::Router& router, Services& services) {
               .needs_redis = true},
              [&services](Request& request) -> boost::asio::awaitable<Response> {
                auto labels = co_await member_labels(services.redis, *request.principal);
-               if (!labels) co_return error_response(503, "Redis is unavailable; try again shortly");
+               if (!labels) {
+                 co_return error_response(503, "Redis is unavailable; try again shortly");
+               }
                co_return json(200, *labels);
              });
 }

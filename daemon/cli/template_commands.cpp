@@ -1,6 +1,6 @@
-#include <CLI/CLI.hpp>
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 #include <memory>
@@ -95,8 +95,9 @@ void add_template_commands(CLI::App& app, const Context& context) {
   auto set_kind = std::make_shared<std::string>();
   auto file = std::make_shared<std::string>();
   auto* set = group->add_subcommand(
-      "set", "replace a kind's template with an alert file (admin); checked as an alert is, "
-             "but without event time, expiry or audience");
+      "set",
+      "replace a kind's template with an alert file (admin); checked as an alert is, "
+      "but without event time, expiry or audience");
   set->add_option("kind", *set_kind, "emergency-assembly, special-law-threat, ...")->required();
   set->add_option("file", *file, "protobuf text format of tocsin.Alert")->required();
   set->callback([&context, set_kind, file] {

@@ -95,10 +95,11 @@ TEST_F(AlertTemplates, SeededOnceSoAnAdminsEditSurvivesARestart) {
                                              "banner-drop", "strike-vote", "information"}));
   EXPECT_EQ(redis_sync_.integer({"HLEN", "templates"}), 5);
 
-  AlertTemplate assembly = parsed<AlertTemplate>(call("GET", "/v1/templates/emergency-assembly", admin_));
+  AlertTemplate assembly =
+      parsed<AlertTemplate>(call("GET", "/v1/templates/emergency-assembly", admin_));
   assembly.mutable_alert()->set_title("Assemblée d'urgence au parc Jarry");
-  const auto put = call("PUT", "/v1/templates/emergency-assembly", admin_,
-                        http::to_json(assembly.alert()));
+  const auto put =
+      call("PUT", "/v1/templates/emergency-assembly", admin_, http::to_json(assembly.alert()));
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(parsed<AlertTemplate>(put).updated_by(), "ops");
   EXPECT_EQ(template_edits(), 1);
@@ -137,7 +138,8 @@ TEST_F(AlertTemplates, APutWithProblemsNamesEachFieldAndStoresNothing) {
 
   const auto unknown = call("PUT", "/v1/templates/banner-dorp", admin_, R"({"title":"x"})");
   EXPECT_EQ(unknown.status, 404);
-  EXPECT_NE(unknown.body.find("did you mean \\\"banner-drop\\\""), std::string::npos) << unknown.body;
+  EXPECT_NE(unknown.body.find("did you mean \\\"banner-drop\\\""), std::string::npos)
+      << unknown.body;
   EXPECT_EQ(redis_sync_.integer({"HLEN", "templates"}), 5);
 }
 
@@ -160,7 +162,8 @@ TEST_F(AlertTemplates, OnlyAnAdminMayChangeATemplate) {
 }
 
 TEST_F(AlertTemplates, LabelsGiveEachValueWithItsMembersAndACoordinatorTheirRegions) {
-  auto imported = cli({"members", "import", std::string(TOCSIN_SOURCE_DIR) + "/config/sample-roster.csv"});
+  auto imported =
+      cli({"members", "import", std::string(TOCSIN_SOURCE_DIR) + "/config/sample-roster.csv"});
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
 
   const auto answered = call("GET", "/v1/members:labels", admin_);

@@ -64,10 +64,10 @@ TEST_F(DashboardComposeBrowser,
       R"({"name":"Marie Tremblay","role":"executive","mobile":"+15145550177"})",
       {scenario_.authorization(), "Content-Type: application/json"});
   ASSERT_EQ(created.status, 201) << created.body;
-  auto admin = testing::http_request(
-      "POST", daemon.base_url() + "/v1/accounts",
-      R"({"name":"Ginette Roy","role":"admin","mobile":"+15145550178"})",
-      {scenario_.authorization(), "Content-Type: application/json"});
+  auto admin =
+      testing::http_request("POST", daemon.base_url() + "/v1/accounts",
+                            R"({"name":"Ginette Roy","role":"admin","mobile":"+15145550178"})",
+                            {scenario_.authorization(), "Content-Type: application/json"});
   ASSERT_EQ(admin.status, 201) << admin.body;
 
   const fs::path artifacts = fs::path(TOCSIN_TEST_ARTIFACTS_DIR) / "console-compose";
@@ -107,7 +107,8 @@ TEST_F(DashboardComposeBrowser,
   }
   for (const char* lang : {"fr", "en"}) {
     for (const char* width : {"390", "1280"}) {
-      for (const char* step : {"compose-misspelt", "compose-ucs2", "compose-ready", "compose-created"}) {
+      for (const char* step :
+           {"compose-misspelt", "compose-ucs2", "compose-ready", "compose-created"}) {
         const fs::path path = artifacts / (std::string(step) + "-" + lang + "-" + width + ".png");
         EXPECT_TRUE(fs::exists(path)) << path << " not taken";
       }

@@ -108,9 +108,8 @@ TEST(AlertsTemplateSeeds, BecomeValidAlertsOnceDated) {
     for (const FieldProblem& problem : validate_alert(alert, kNow)) {
       ADD_FAILURE() << problem.field << ": " << problem.reason;
     }
-    const AlertPreview preview =
-        make_preview(alert, {.sms = {{"fr", 10}, {"en", 10}}, .email = {{"fr", 10}}}, {},
-                     "America/Toronto");
+    const AlertPreview preview = make_preview(
+        alert, {.sms = {{"fr", 10}, {"en", 10}}, .email = {{"fr", 10}}}, {}, "America/Toronto");
     for (const AlertSmsPreview& sms : preview.sms()) EXPECT_LE(sms.segments(), 3) << sms.text();
   }
 }
