@@ -103,6 +103,13 @@ TEST_F(AlertTemplates, SeededOnceSoAnAdminsEditSurvivesARestart) {
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(parsed<AlertTemplate>(put).updated_by(), "ops");
   EXPECT_EQ(template_edits(), 1);
+  const auto last = redis_sync_.command({"XREVRANGE", "audit", "+", "-", "COUNT", "1"});
+  const auto& fields = last.elements.at(0).elements.at(1).elements;
+  std::map<std::string, std::string> entry;
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) entry[fields[i].str] = fields[i + 1].str;
+  EXPECT_EQ(entry["actor"], "ops");
+  EXPECT_EQ(entry["action"], "template.set");
+  EXPECT_TRUE(entry["summary"].starts_with("kind=emergency-assembly token=")) << entry["summary"];
 
   start_daemon();  // a restart seeds again: only the kinds without a template
   const auto after = parsed<AlertTemplate>(call("GET", "/v1/templates/EMERGENCY_ASSEMBLY", admin_));
