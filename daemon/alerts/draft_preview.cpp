@@ -36,6 +36,18 @@ Refusal unavailable() {
   return {503, "Redis is unavailable; try again shortly", ""};
 }
 
+// The field a preview warning is about. preview_warnings() (audience_measure.h) writes two
+// kinds: a target's, "targets[2]: 200 yes wanted…", and a term's, "no member has…".
+std::pair<std::string, std::string> warning_field(const std::string& warning) {
+  if (warning.starts_with("targets[")) {
+    const auto end = warning.find("]: ");
+    if (end != std::string::npos) {
+      return {warning.substr(0, end + 1) + ".target", warning.substr(end + 3)};
+    }
+  }
+  return {"audience", warning};
+}
+
 }  // namespace
 
 // The waiters sleep on `done` (set to expire never) until the measurer cancels it.
@@ -97,10 +109,15 @@ boost::asio::awaitable<Outcome<DraftPreviewResponse>> DraftPreviewer::preview(Al
   const AudienceMeasure& measure = *known->measure;
   *response.mutable_preview() = make_preview(draft, measure.breakdown, pricing_from(config_),
                                              config_.time_zone(), config_.http().public_url());
-  for (const std::string& warning : known->term_warnings) {
-    response.mutable_preview()->add_warnings(warning);
-  }
+  std::vector<std::string> warnings = known->term_warnings;
   for (std::string& warning : target_warnings(draft, measure.per_target)) {
+    warnings.push_back(std::move(warning));
+  }
+  for (std::string& warning : warnings) {
+    auto [field, reason] = warning_field(warning);
+    ErrorResponse* caution = response.add_cautions();
+    caution->set_field(std::move(field));
+    caution->set_error(std::move(reason));
     response.mutable_preview()->add_warnings(std::move(warning));
   }
   co_return response;

@@ -1,7 +1,10 @@
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "api/routes.h"
 #include "api/services.h"
+#include "auth/region_scope.h"
 #include "http/json.h"
 #include "http/router.h"
 #include "log/log.h"
@@ -9,8 +12,10 @@
 #include "members/audience_counter.h"
 #include "members/roster_importer.h"
 #include "members/roster_limits.h"
+#include "proto/console.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "turnout/turnout_field.h"
 
 namespace tocsin::api {
 namespace {
@@ -29,6 +34,55 @@ Response json(unsigned status, const google::protobuf::Message& message) {
   response.status = status;
   response.body = http::to_json(message);
   return response;
+}
+
+// The console's audience picker: the regions, sectors and locals members have, from the
+// `labels` hash the importer keeps (the roster's spelling of each), with the members of each
+// (SCARD of its index, one pipelined round trip). A value no member has any more (its index
+// gone) is left out. A coordinator gets only their regions, and every sector and local:
+// counts are aggregates, which they may see everywhere (daemon/README.md).
+boost::asio::awaitable<std::optional<MemberLabelsResponse>> member_labels(
+    redis::Client& redis, const auth::Principal& principal) {
+  redis::Command read_all{"HGETALL", std::string(turnout::kLabels)};
+  auto all = co_await redis.exec(std::move(read_all));
+  if (!all) co_return std::nullopt;
+  struct Entry {
+    std::string dimension, value, name;
+  };
+  std::vector<Entry> entries;
+  std::vector<redis::Command> counts;
+  for (size_t i = 0; i + 1 < all->elements.size(); i += 2) {
+    const std::string& field = all->elements[i].str;
+    const auto colon = field.find(':');
+    if (colon == std::string::npos) continue;
+    std::string dimension = field.substr(0, colon);
+    if (dimension != "region" && dimension != "sector" && dimension != "local") continue;
+    std::string value = field.substr(colon + 1);
+    if (dimension == "region" && !auth::sees_region(principal, value)) continue;
+    counts.push_back({"SCARD", members::index_key(dimension, value)});
+    entries.push_back({std::move(dimension), std::move(value), all->elements[i + 1].str});
+  }
+  MemberLabelsResponse response;
+  if (entries.empty()) co_return response;
+  auto found = co_await redis.exec_pipeline(std::move(counts));
+  if (!found || found->size() != entries.size()) co_return std::nullopt;
+  std::vector<size_t> order(entries.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  // By the folded value: alphabetical, accents and case aside ("Estrie" near "estrie").
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return entries[a].value < entries[b].value; });
+  for (size_t i : order) {
+    const int64_t members = (*found)[i].integer;
+    if (members <= 0) continue;
+    const Entry& entry = entries[i];
+    MemberLabel* label = entry.dimension == "region"   ? response.add_regions()
+                         : entry.dimension == "sector" ? response.add_sectors()
+                                                       : response.add_locals();
+    label->set_value(entry.value);
+    label->set_name(entry.name.empty() ? entry.value : entry.name);
+    label->set_members(members);
+  }
+  co_return response;
 }
 
 }  // namespace
@@ -90,6 +144,17 @@ void add_member_routes(http::Router& router, Services& services) {
                body.set_email_reachable(count->email_reachable);
                for (const auto& term : count->unknown_terms) body.add_unknown_terms(term);
                co_return json(200, body);
+             });
+
+  router.add("GET", "/v1/members:labels",
+             {.roles = {auth::Role::admin, auth::Role::executive, auth::Role::coordinator},
+              .needs_redis = true},
+             [&services](Request& request) -> boost::asio::awaitable<Response> {
+               auto labels = co_await member_labels(services.redis, *request.principal);
+               if (!labels) {
+                 co_return error_response(503, "Redis is unavailable; try again shortly");
+               }
+               co_return json(200, *labels);
              });
 }
 

@@ -18,11 +18,13 @@ void add_account_routes(http::Router& router, Services& services);
 // POST /v1/sessions:code, POST /v1/sessions (sign in by code),
 // POST /v1/session:sign-out, POST /v1/session:sign-out-everywhere
 void add_session_routes(http::Router& router, Services& services);
-// POST /v1/members:import, GET /v1/members:count
+// POST /v1/members:import, GET /v1/members:count, GET /v1/members:labels
 void add_member_routes(http::Router& router, Services& services);
 // POST /v1/alerts, GET /v1/alerts, GET /v1/alerts/{id}, GET /v1/alerts/{id}/preview,
 // POST /v1/alerts/{id}:approve | :send | :cancel | :close
 void add_alert_routes(http::Router& router, Services& services);
+// GET /v1/templates, GET|PUT /v1/templates/{kind}: the union's alert templates
+void add_template_routes(http::Router& router, Services& services);
 // POST /hooks/twilio/{gateway}/status, GET|POST /hooks/kannel/{gateway}/dlr
 void add_hook_routes(http::Router& router, Services& services);
 // GET|POST /r/{token}: the one-click RSVP page linked from each message
@@ -42,6 +44,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
   add_session_routes(router, services);
   add_member_routes(router, services);
   add_alert_routes(router, services);
+  add_template_routes(router, services);
   add_hook_routes(router, services);
   add_rsvp_page_routes(router, services);
   add_reply_routes(router, services);

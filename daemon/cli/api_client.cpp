@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <google/protobuf/util/json_util.h>
+
 #include <memory>
 
 #include "http/json.h"
@@ -51,6 +53,10 @@ std::string ApiClient::post(const std::string& path, const std::string& body,
   return request("POST", path, &body, content_type);
 }
 
+std::string ApiClient::put(const std::string& path, const std::string& body) const {
+  return request("PUT", path, &body, "application/json");
+}
+
 std::string ApiClient::request(const std::string& method, const std::string& path,
                                const std::string* body, const std::string& content_type) const {
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
@@ -89,12 +95,18 @@ std::string ApiClient::request(const std::string& method, const std::string& pat
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   if (status >= 200 && status < 300) return response;
+  // A refusal may say more than error and field (TemplateRefusal lists every problem): those
+  // two are read whatever else it holds, and the whole body is kept for the command.
   ErrorResponse error;
-  std::string ignored;
-  if (response.empty() || !http::from_json(response, &error, &ignored)) error.Clear();
+  google::protobuf::util::JsonParseOptions lenient;
+  lenient.ignore_unknown_fields = true;
+  if (response.empty() ||
+      !google::protobuf::util::JsonStringToMessage(response, &error, lenient).ok()) {
+    error.Clear();
+  }
   const std::string details = explain(error, response);
   auto refused = [&](int exit_code, const std::string& message) {
-    return ApiError(exit_code, message, status, error.error(), error.field());
+    return ApiError(exit_code, message, status, error.error(), error.field(), response);
   };
   switch (status) {
     case 401:

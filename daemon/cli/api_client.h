@@ -29,19 +29,22 @@ class CommandError : public std::runtime_error {
 class ApiError : public CommandError {
  public:
   ApiError(int exit_code, const std::string& message, long status, std::string error,
-           std::string field)
+           std::string field, std::string body = {})
       : CommandError(exit_code, message),
         status_(status),
         error_(std::move(error)),
-        field_(std::move(field)) {}
+        field_(std::move(field)),
+        body_(std::move(body)) {}
   long status() const { return status_; }
   const std::string& error() const { return error_; }  // the body's "error"
   const std::string& field() const { return field_; }  // the body's "field"
+  const std::string& body() const { return body_; }    // the whole body, for richer refusals
 
  private:
   long status_;
   std::string error_;
   std::string field_;
+  std::string body_;
 };
 
 class ApiClient {
@@ -53,6 +56,7 @@ class ApiClient {
   std::string get(const std::string& path) const;
   std::string post(const std::string& path, const std::string& body,
                    const std::string& content_type = "application/json") const;
+  std::string put(const std::string& path, const std::string& body) const;
 
  private:
   std::string request(const std::string& method, const std::string& path, const std::string* body,

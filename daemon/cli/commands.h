@@ -15,6 +15,7 @@ void add_token_commands(CLI::App& app, const Context& context);
 void add_account_commands(CLI::App& app, const Context& context);
 void add_member_commands(CLI::App& app, const Context& context);
 void add_alert_commands(CLI::App& app, const Context& context);
+void add_template_commands(CLI::App& app, const Context& context);
 void add_reply_commands(CLI::App& app, const Context& context);
 void add_watch_command(CLI::App& app, const Context& context);
 

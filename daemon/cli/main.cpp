@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   tocsin::cli::add_account_commands(app, context);
   tocsin::cli::add_member_commands(app, context);
   tocsin::cli::add_alert_commands(app, context);
+  tocsin::cli::add_template_commands(app, context);
   tocsin::cli::add_reply_commands(app, context);
   tocsin::cli::add_watch_command(app, context);
 

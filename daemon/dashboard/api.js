@@ -5,10 +5,11 @@
 // back to sign-in.
 
 export class ApiError extends Error {
-  constructor(status, message, field = "") {
+  constructor(status, message, field = "", problems = []) {
     super(message);
     this.status = status;  // 0: no answer (network)
     this.field = field;
+    this.problems = problems;  // [{field, error}] when the refusal lists them (TemplateRefusal)
   }
 }
 
@@ -34,15 +35,17 @@ export class Api {
     if (response.ok) return response;
     let message = response.statusText;
     let field = "";
+    let problems = [];
     try {
       const error = await response.json();
       message = error.error || message;
       field = error.field || "";
+      problems = Array.isArray(error.problems) ? error.problems : [];
     } catch {
       // Not JSON: keep the status text.
     }
     if (response.status === 401) this.onUnauthorized();
-    throw new ApiError(response.status, message, field);
+    throw new ApiError(response.status, message, field, problems);
   }
 
   async getJson(path) {

@@ -9,6 +9,9 @@ import { Api, ApiError } from "./api.js";
 import { LiveStream } from "./live.js";
 import { $, element, setText, setMessage, showView } from "./dom.js";
 import { createAccountsPage } from "./accounts_admin.js";
+import { ComposePage } from "./compose.js";
+import { composeParams } from "./compose_helpers.js";
+import { TemplatesAdminPage } from "./templates_admin.js";
 
 const LANGUAGE_KEY = "tocsin.lang";  // localStorage: remembered
 
@@ -114,6 +117,8 @@ function applyLanguage() {
   switcher.setAttribute("aria-label", t("lang_switch_label"));
   renderWho();
   accountsPage.relabel();
+  composePage.relabel();
+  templatesPage.relabel();
   if (state.alerts) renderAlerts();
   if (state.board) renderBoard(state.board, { relabel: true });
 }
@@ -132,6 +137,9 @@ function renderWho() {
   $("signout").hidden = !state.who;
   $("signout-everywhere").hidden = !state.who?.session;
   $("admin-nav").hidden = state.who?.role !== "admin";
+  // Composing is for officers; accounts and templates are an admin's (the daemon refuses the
+  // others).
+  $("alerts-new").hidden = !["admin", "executive"].includes(state.who?.role);
   if (!state.who) return;
   const role = t(`role_${state.who.role}`);
   // The names rosters gave the regions ("Montérégie"), not the keys an account may hold.
@@ -274,6 +282,18 @@ const accountsPage = createAccountsPage({
 function route() {
   if (!state.api) {
     showSignIn();
+    return;
+  }
+  composePage.close();
+  const compose = composeParams(location.hash);
+  if (compose) {
+    closeBoard();
+    composePage.open(compose);
+    return;
+  }
+  if (location.hash === "#admin/templates") {
+    closeBoard();
+    templatesPage.open();
     return;
   }
   if (location.hash === "#admin/accounts") {
@@ -878,6 +898,15 @@ function removeReply(board, memberId) {
   board.inbox = { ...board.inbox, replies: board.inbox.replies.filter((r) => r.memberId !== memberId) };
   renderInbox(board);
 }
+
+// ---- composing (compose.js) and the templates (templates_admin.js) -----------------------
+
+const pageContext = {
+  api: () => state.api, t, who: () => state.who, show, errorText, formatNumber, formatTime,
+  formatEventTime, locale,
+};
+const composePage = new ComposePage(pageContext);
+const templatesPage = new TemplatesAdminPage(pageContext);
 
 // ---- start -------------------------------------------------------------------------------
 

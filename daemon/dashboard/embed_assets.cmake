@@ -4,6 +4,17 @@
 #   cmake -DSOURCE_DIR=<dir> -DFILES=<name|name|...> -DOUTPUT=<file.cpp> -P embed_assets.cmake
 # Each file becomes a byte array and an entry of kEmbeddedFiles with its strong ETag (the
 # first 128 bits of its SHA-256, computed here, once, instead of at every start).
+# The alert templates' seeds (alerts/template_seeds.h) are embedded the same way, with
+# -DHEADER=alerts/template_seeds.h -DNAMESPACE=tocsin::alerts -DTYPE=TemplateSeed
+# -DARRAY=kTemplateSeeds -DCOUNT=kTemplateSeedCount.
+
+if(NOT HEADER)
+  set(HEADER "dashboard/embedded_files.h")
+  set(NAMESPACE "tocsin::dashboard")
+  set(TYPE "EmbeddedFile")
+  set(ARRAY "kEmbeddedFiles")
+  set(COUNT "kEmbeddedFileCount")
+endif()
 
 string(REPLACE "|" ";" names "${FILES}")
 list(SORT names)
@@ -16,7 +27,7 @@ foreach(name IN LISTS names)
   file(READ "${path}" hex HEX)
   string(LENGTH "${hex}" hex_length)
   if(hex_length EQUAL 0)
-    message(FATAL_ERROR "dashboard file ${name} is empty")
+    message(FATAL_ERROR "embedded file ${path} is empty")
   endif()
   # Sixteen bytes a line keeps the generated file readable in a debugger.
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
@@ -29,10 +40,10 @@ foreach(name IN LISTS names)
   math(EXPR index "${index} + 1")
 endforeach()
 
-set(text "// Generated from daemon/dashboard/ by daemon/dashboard/embed_assets.cmake: do not edit.
-#include \"dashboard/embedded_files.h\"
+set(text "// Generated from ${SOURCE_DIR} by daemon/dashboard/embed_assets.cmake: do not edit.
+#include \"${HEADER}\"
 
-namespace tocsin::dashboard {
+namespace ${NAMESPACE} {
 namespace {
 
 std::string_view bytes_of(const unsigned char* data, size_t size) {
@@ -42,11 +53,11 @@ std::string_view bytes_of(const unsigned char* data, size_t size) {
 ${arrays}
 }  // namespace
 
-const EmbeddedFile kEmbeddedFiles[] = {
+const ${TYPE} ${ARRAY}[] = {
 ${entries}};
-const size_t kEmbeddedFileCount = ${index};
+const size_t ${COUNT} = ${index};
 
-}  // namespace tocsin::dashboard
+}  // namespace ${NAMESPACE}
 ")
 
 # Rewritten only when it changes, so an unchanged page does not relink the daemon.

@@ -76,6 +76,22 @@ export async function signInAndOpen(page, url, session, alertId, who) {
   check(await page.isVisible("#board-view"), `${who}: the alert's board is not shown`);
 }
 
+// The sign-in codes the daemon's file SMS gateway (its JSON lines in `smsFile`) has sent to
+// `mobile` (E.164) so far, oldest first: what the person reads on their phone.
+export async function codesSent(smsFile, mobile) {
+  let text = "";
+  try { text = await readFile(smsFile, "utf8"); } catch { return []; }
+  const codes = [];
+  for (const line of text.split("\n")) {
+    if (!line) continue;
+    const message = JSON.parse(line);
+    if (message.to !== mobile) continue;
+    const match = /(?:code de connexion est|sign-in code is) ([0-9]{6})/.exec(message.text);
+    if (match) codes.push(match[1]);
+  }
+  return codes;
+}
+
 // Saves a PNG under `dir` and names it on stdout ("SCREENSHOT <path>") for the test.
 export async function screenshot(page, dir, name, fullPage = false) {
   const file = path.join(dir, name);

@@ -131,3 +131,68 @@ test("translate fills placeholders; the language follows the remembered choice, 
   assert.equal(strings.initialLanguage(null, ["en-US"]), "en");
   assert.equal(strings.initialLanguage("de", ["de-DE"]), "fr");
 });
+
+// ---- the compose page's pure pieces (zoned_time.js, compose_helpers.js) ------------------
+
+const zoned = await load("zoned_time.js");
+const helpers = await load("compose_helpers.js");
+
+test("toRfc3339 gives the union's offset for that date, daylight saving time included", () => {
+  const zone = "America/Toronto";
+  assert.equal(zoned.toRfc3339("2027-06-06", "10:00", zone), "2027-06-06T10:00:00-04:00");
+  assert.equal(zoned.toRfc3339("2027-01-15", "09:30", zone), "2027-01-15T09:30:00-05:00");
+  // The night clocks spring forward: 02:30 does not exist and reads as 03:30 summer time.
+  assert.equal(zoned.toRfc3339("2027-03-14", "01:59", zone), "2027-03-14T01:59:00-05:00");
+  assert.equal(zoned.toRfc3339("2027-03-14", "02:30", zone), "2027-03-14T03:30:00-04:00");
+  assert.equal(zoned.toRfc3339("2027-03-14", "03:00", zone), "2027-03-14T03:00:00-04:00");
+  // The night they fall back: 01:30 happens twice, the first one (summer time) is taken.
+  assert.equal(zoned.toRfc3339("2027-11-07", "01:30", zone), "2027-11-07T01:30:00-04:00");
+  assert.equal(zoned.toRfc3339("2027-11-07", "02:00", zone), "2027-11-07T02:00:00-05:00");
+  assert.equal(zoned.toRfc3339("2027-06-06", "10:00", "Asia/Kolkata"), "2027-06-06T10:00:00+05:30");
+  assert.equal(zoned.toRfc3339("2027-06-06", "10:00", "UTC"), "2027-06-06T10:00:00+00:00");
+  assert.equal(zoned.toRfc3339("", "10:00", zone), "");
+  assert.equal(zoned.toRfc3339("2027-06-06", "", zone), "");
+  assert.equal(zoned.toRfc3339("06/06/2027", "10:00", zone), "");
+});
+
+test("fromRfc3339 and the datetime-local forms read times back on the union's clock", () => {
+  const zone = "America/Toronto";
+  assert.deepEqual(zoned.fromRfc3339("2027-06-06T14:00:00Z", zone), { date: "2027-06-06", time: "10:00" });
+  assert.deepEqual(zoned.fromRfc3339("2027-06-06T10:00:00-04:00", "Europe/Paris"), { date: "2027-06-06", time: "16:00" });
+  assert.equal(zoned.fromRfc3339("demain", zone), null);
+  assert.equal(zoned.rfc3339ToLocal("2027-12-31T23:30:00-05:00", zone), "2027-12-31T23:30");
+  assert.equal(zoned.localToRfc3339("2027-12-31T23:30", zone), "2027-12-31T23:30:00-05:00");
+  assert.equal(zoned.localToRfc3339("", zone), "");
+  for (const text of ["2027-03-14T03:30:00-04:00", "2027-11-07T01:30:00-04:00", "2027-11-07T01:30:00-05:00"]) {
+    const parts = zoned.fromRfc3339(text, zone);
+    assert.equal(Date.parse(zoned.toRfc3339(parts.date, parts.time, zone)) <= Date.parse(text), true, text);
+  }
+});
+
+test("audienceFromPicks ORs the values of a dimension and ANDs the dimensions", () => {
+  assert.equal(helpers.audienceFromPicks({ region: [{ value: "estrie" }] }), "region:estrie");
+  assert.equal(helpers.audienceFromPicks({
+    region: [{ value: "estrie" }, { value: "monteregie" }], sector: [{ value: "sante" }],
+    local: [], tag: [{ value: "mob-unit" }] }),
+    "(region:estrie OR region:monteregie) AND sector:sante AND tag:mob-unit");
+  assert.equal(helpers.audienceFromPicks({}), "");
+  // A value that is not one bare word is quoted (an en dash, a space).
+  assert.equal(helpers.audienceTerm("region", "gaspesie–iles-de-la-madeleine"),
+               'region:"gaspesie–iles-de-la-madeleine"');
+  assert.equal(helpers.audienceTerm("local", "l-301"), "local:l-301");
+  assert.equal(helpers.audienceTerm("sector", "fonction publique"), 'sector:"fonction publique"');
+});
+
+test("composeParams reads #new, #new&kind= and #new&from=; kind names match the daemon's", () => {
+  assert.deepEqual(helpers.composeParams("#new"), {});
+  assert.deepEqual(helpers.composeParams("#new&kind=emergency-assembly"), { kind: "emergency-assembly" });
+  assert.deepEqual(helpers.composeParams("#new&from=k2v9abcd1234efgh"), { from: "k2v9abcd1234efgh" });
+  assert.equal(helpers.composeParams("#newsletter"), null);
+  assert.equal(helpers.composeParams("#alert=abc"), null);
+  assert.equal(helpers.kindName("SPECIAL_LAW_THREAT"), "special-law-threat");
+  assert.equal(helpers.kindFromName("strike-vote"), "STRIKE_VOTE");
+  assert.equal(helpers.kindFromName("BANNER_DROP"), "BANNER_DROP");
+  assert.equal(helpers.kindFromName("greve"), "");
+  const copy = helpers.withoutDaemonFields({ id: "x", code: "A1", state: "SENT", title: "T", createdBy: "ops" });
+  assert.deepEqual(copy, { title: "T" });
+});

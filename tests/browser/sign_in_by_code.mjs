@@ -14,28 +14,16 @@
 // devices, from the list of alerts) ends it (the cookie no longer opens anything). The
 // sign-in form and the board pass axe-core's WCAG 2.1 AA rules. Stdout: SCREENSHOT <path> lines, then PASS or FAIL: <why>.
 
-import { readFile, mkdir } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
-import { TIMEOUT_MS, check, checkAccessibility, launchChromium, runChecks, screenshot, waitFor,
-         watchPage } from "./browser_support.mjs";
+import { TIMEOUT_MS, check, checkAccessibility, codesSent, launchChromium, runChecks, screenshot,
+         waitFor, watchPage } from "./browser_support.mjs";
 
 const settings = JSON.parse(process.argv[2] || "{}");
 const { STRINGS } = await import(pathToFileURL(settings.strings_module).href);
 
 // The codes the gateway has sent to the coordinator's mobile so far, oldest first.
-async function codesSent() {
-  let text = "";
-  try { text = await readFile(settings.sms_file, "utf8"); } catch { return []; }
-  const codes = [];
-  for (const line of text.split("\n")) {
-    if (!line) continue;
-    const message = JSON.parse(line);
-    if (message.to !== settings.mobile) continue;
-    const match = /(?:code de connexion est|sign-in code is) ([0-9]{6})/.exec(message.text);
-    if (match) codes.push(match[1]);
-  }
-  return codes;
-}
+const codesSentToTheCoordinator = () => codesSent(settings.sms_file, settings.mobile);
 
 const tiles = (page) => page.$$eval("#tiles [data-tile]", (nodes) => Object.fromEntries(
     nodes.map((node) => [node.dataset.tile, Number(node.querySelector(".tile-value").dataset.value)])));
@@ -73,13 +61,13 @@ async function signInByCode(browser, { width, height, locale, lang }, problems, 
   await screenshot(page, settings.artifacts_dir, `sign-in-${lang}-${width}.png`);
   await checkAccessibility(page, `${who}, the sign-in form`, problems);
 
-  const before = (await codesSent()).length;
+  const before = (await codesSentToTheCoordinator()).length;
   await page.fill("#address", settings.typed_mobile);
   await page.click("#address-form button[type=submit]");
   await page.waitForSelector("#code", { state: "visible", timeout: TIMEOUT_MS });
   check((await page.textContent("#code-sent")).includes(settings.typed_mobile),
         `${who}: the page does not say where the code went`);
-  const codes = await waitFor(`${who}: the code's SMS`, codesSent, (sent) => sent.length > before);
+  const codes = await waitFor(`${who}: the code's SMS`, codesSentToTheCoordinator, (sent) => sent.length > before);
   const code = codes[codes.length - 1];
   await screenshot(page, settings.artifacts_dir, `sign-in-code-${lang}-${width}.png`);
 

@@ -134,7 +134,7 @@ TEST_F(DraftPreview, NamesEveryProblemAtOnceWithoutRefusing) {
   EXPECT_EQ(problems(unreadable)[0].first, "audience");
 }
 
-TEST_F(DraftPreview, WarnsOfAnUnknownTermThatLeavesOthersAndOfAnUnreachableTarget) {
+TEST_F(DraftPreview, WarnsOfAnUnknownTermThatLeavesOthersAndOfAnUnreachableTargetEachWithItsField) {
   Alert alert = draft("region:estrie OR region:monteregi", "Assemblée ce soir");
   TurnoutTarget* target = alert.add_targets();
   target->set_dimension("sector");
@@ -149,6 +149,13 @@ TEST_F(DraftPreview, WarnsOfAnUnknownTermThatLeavesOthersAndOfAnUnreachableTarge
   EXPECT_EQ(answer.preview().warnings(1),
             "targets[0]: 3 yes wanted from sector \"Santé\", but the audience has 2 members "
             "there");
+  // The same, each with its field, for the console's form to show beside it.
+  ASSERT_EQ(answer.cautions_size(), 2);
+  EXPECT_EQ(answer.cautions(0).field(), "audience");
+  EXPECT_EQ(answer.cautions(0).error(), answer.preview().warnings(0));
+  EXPECT_EQ(answer.cautions(1).field(), "targets[0].target");
+  EXPECT_EQ(answer.cautions(1).error(),
+            "3 yes wanted from sector \"Santé\", but the audience has 2 members there");
 }
 
 TEST_F(DraftPreview, OnlyOfficersMayAskAndNothingIsStored) {
