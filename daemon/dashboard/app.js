@@ -8,6 +8,8 @@ import { applyChange, countsOf, summarize, targetMeasures, foldKey } from "./cou
 import { Api, ApiError } from "./api.js";
 import { LiveStream } from "./live.js";
 import { $, element, setText, setMessage, showView } from "./dom.js";
+import { openAlertPanel, closeAlertPanel, alertStateChanged, relabelAlertPanel } from "./alert_page.js";
+import { renderHistory } from "./history.js";
 
 const LANGUAGE_KEY = "tocsin.lang";  // localStorage: remembered
 
@@ -112,6 +114,7 @@ function applyLanguage() {
   renderWho();
   if (state.alerts) renderAlerts();
   if (state.board) renderBoard(state.board, { relabel: true });
+  relabelAlertPanel();
 }
 
 $("lang-switch").addEventListener("click", () => {
@@ -259,13 +262,42 @@ function alertIdFromHash() {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
+// #approve=ID&exp=UNIX&sig=TAG: the link sent to the executives asked to approve an alert.
+function approvalFromHash() {
+  const match = /^#approve=([^&]+)&exp=([^&]+)&sig=([^&]+)$/.exec(location.hash);
+  return match ? { id: decodeURIComponent(match[1]), exp: decodeURIComponent(match[2]),
+                   sig: decodeURIComponent(match[3]) } : null;
+}
+
+// What the alert page and the history use of this page.
+const pageContext = {
+  api: () => state.api,
+  who: () => state.who,
+  lang: () => state.lang,
+  t,
+  formatNumber,
+  formatShare,
+  formatTime,
+  stateName,
+  errorText,
+  onChanged: () => {},
+};
+
+function openApproval(link) {
+  closeBoard();
+  show("approve-view");
+  openAlertPanel(pageContext, $("approve-panel"), link.id, { exp: link.exp, sig: link.sig });
+}
+
 function route() {
   if (!state.api) {
     showSignIn();
     return;
   }
+  const approval = approvalFromHash();
   const id = alertIdFromHash();
-  if (id) openAlert(id);
+  if (approval) openApproval(approval);
+  else if (id) openAlert(id);
   else showAlerts();
 }
 
@@ -289,8 +321,9 @@ async function showAlerts() {
     const list = await state.api.getJson("/v1/alerts?limit=100");
     // A wave or follow-up (a child alert) is not listed: its answers count on its alert,
     // whose board is the one to watch.
-    state.alerts = (list.alerts || []).filter((alert) => !alert.parentId);
-    setMessage(message, state.alerts.length ? "" : t("alerts_empty"));
+    state.alerts = list;
+    const shown = (list.alerts || []).filter((alert) => !alert.parentId).length;
+    setMessage(message, shown ? "" : t("alerts_empty"));
     renderAlerts();
   } catch (error) {
     if (state.api) setMessage(message, errorText(error), "error");
@@ -300,22 +333,14 @@ async function showAlerts() {
 $("alerts-refresh").addEventListener("click", showAlerts);
 
 function renderAlerts() {
-  const list = $("alerts-list");
-  list.replaceChildren(...state.alerts.map((alert) => {
-    const button = element("button", { type: "button", className: "alert-choice", "data-alert": alert.id },
-        element("span", { className: "alert-code", text: alert.code }),
-        element("span", { className: "alert-name", text: alert.title }),
-        element("span", { className: "alert-meta",
-                          text: [stateName(alert.state), formatEventTime(alert.eventTime), alert.place]
-                                    .filter(Boolean).join(" · ") }));
-    button.addEventListener("click", () => { location.hash = `alert=${encodeURIComponent(alert.id)}`; });
-    return element("li", {}, button);
-  }));
+  renderHistory({ ...pageContext, canCreate: ["admin", "executive"].includes(state.who?.role) },
+                state.alerts, $("alerts-list"), $("new-alert"));
 }
 
 // ---- one alert ---------------------------------------------------------------------------
 
 function closeBoard() {
+  closeAlertPanel();
   if (!state.board) return;
   state.board.stream?.close();
   clearTimeout(state.board.renderTimer);
@@ -378,6 +403,7 @@ async function openAlert(id) {
   setMessage($("inbox-message"), "");
   setMessage($("rides-message"), "");
   renderBoard(board, { relabel: true });
+  openAlertPanel(pageContext, $("alert-panel"), id);
   const base = `/v1/alerts/${encodeURIComponent(id)}`;
   let turnout;
   try {
@@ -423,6 +449,7 @@ function onLiveEvent(board, event) {
   } else if (event.type === "state" && data.state) {
     board.alert.state = data.state;
     scheduleRender(board);
+    alertStateChanged();
   }
 }
 
