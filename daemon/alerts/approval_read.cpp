@@ -43,7 +43,7 @@ boost::asio::awaitable<Result<std::optional<ApprovalStatus>>> read_approval(redi
   auto reply = co_await redis.exec(std::move(read));
   if (!reply) co_return reply.error();
   const auto& e = reply->elements;
-  if (reply->is_error() || e.size() != 13) co_return unavailable();
+  if (reply->is_error() || e.size() != 12) co_return unavailable();
   Alert alert;
   if (e[0].is_nil() || !alert.ParseFromString(e[0].str)) co_return std::nullopt;
   ApprovalStatus status;

@@ -57,7 +57,7 @@ class AlertsApproval : public ::testing::Test {
     RosterOptions roster;
     roster.members = 40;
     auto imported = http_request("POST", url("/v1/members:import"), make_roster_csv(roster),
-                                 {bearer(admin_), "Content-Type: text/csv"});
+                                 {"Authorization: Bearer " + admin_, "Content-Type: text/csv"});
     ASSERT_EQ(imported.status, 200) << imported.body;
   }
 
@@ -105,7 +105,7 @@ class AlertsApproval : public ::testing::Test {
     bruno_ = session(R"({"name":"Bruno Côté","role":"executive","mobile":")" +
                          std::string(kBrunoMobile) + R"(","email":")" + kBrunoEmail + "\"}",
                      kBrunoMobile);
-    denis_ = session(R"({"name":"Denis Lac","role":"coordinator","regions":["estrie"],"mobile":")" +
+    denis_ = session(R"({"name":"Denis Lac","role":"coordinator","regions":["estrie"],"force":true,"mobile":")" +
                          std::string(kDenisMobile) + "\"}",
                      kDenisMobile);
     create_account(R"({"name":"Chloé Lin","role":"executive","email":")" +

@@ -57,7 +57,7 @@ TEST(ConsoleApprovalBrowser, TwoOfficersOnPhonesApproveLiveSendAndDeclineWithARe
   roster.members = kMembers;
   auto imported = testing::http_request("POST", daemon.base_url() + "/v1/members:import",
                                         testing::make_roster_csv(roster),
-                                        {testing::bearer(admin), "Content-Type: text/csv"});
+                                        {"Authorization: Bearer " + admin, "Content-Type: text/csv"});
   ASSERT_EQ(imported.status, 200) << imported.body;
   for (const char* account :
        {R"({"name":"Anne Roy","role":"executive","mobile":"+15145550111"})",
