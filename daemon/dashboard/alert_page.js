@@ -90,6 +90,7 @@ function schedulePoll(current) {
       current.approval = approval;
       if (moved) {
         current.preview = null;
+        current.message = "";  // what the last action said no longer holds
         await load(current);
         current.ctx.onChanged?.();
         return;
@@ -224,7 +225,8 @@ function approvalLines(current) {
   if (approval.approvedBy) {
     lines.push(ctx.t("approval_approved_line", { by: approval.approvedBy,
                                                  time: ctx.formatTime(Number(approval.approvedAtMs)) }));
-  } else if (current.alert.state === "DRAFT" && approval.requestedBy && !approval.declinedBy) {
+  } else if (current.alert.state === "DRAFT" && approval.requestedBy && !approval.declinedBy &&
+             approval.youCreated) {
     lines.push(ctx.t("approval_waiting"));
   }
   const items = lines.map((text) => element("li", { text }));
@@ -375,11 +377,15 @@ function trailBlock(current) {
       element("time", { text: ctx.formatTime(Number(entry.atMs)) }), " ",
       element("strong", { text: entry.actor || "" }), " ",
       element("span", { text: actionName(ctx, entry.action) }),
-      entry.detail ? element("span", { className: "muted", text: ` · ${entry.detail}` }) : ""));
+      detailOf(entry) ? element("span", { className: "muted", text: ` · ${detailOf(entry)}` }) : ""));
   return element("section", { className: "trail", "data-role": "trail", "aria-labelledby": "trail-title" },
       element("h2", { id: "trail-title", text: ctx.t("trail_title") }),
       entries.length ? element("ol", {}, ...entries) : element("p", { className: "muted", text: ctx.t("trail_empty") }));
 }
+
+// The entry's detail without what only an auditor needs (the token's id, the state before).
+const detailOf = (entry) =>
+  String(entry.detail || "").replace(/(^|\s)(token|from)=\S*/g, "").trim();
 
 function actionName(ctx, action) {
   const key = `audit_${String(action || "").replace(/\./g, "_")}`;

@@ -186,6 +186,17 @@ await runChecks(await launchChromium(settings.chromium), settings.artifacts_dir,
   console.log(`ACTIONS decline: A clicks=${A.clicks - counted.a[0]} fills=${A.fills - counted.a[1]}; ` +
               `B clicks=${B.clicks - counted.b[0]} fills=${B.fills - counted.b[1]}`);
 
+  // ---- the history: newest first, with the first alert's members and state ----
+  await A.page.evaluate(() => { location.hash = ""; });
+  await A.page.waitForSelector(`#alerts-list [data-alert="${alertId}"]`, { timeout: TIMEOUT_MS });
+  const rows = await A.page.$$eval("#alerts-list [data-alert]", (nodes) => nodes.map((n) => n.dataset.alert));
+  check(rows[0] === second && rows[1] === alertId, `officer A: the history's order is ${JSON.stringify(rows)}`);
+  const numbers = await A.page.textContent(`#alerts-list [data-alert="${alertId}"] [data-role=numbers]`);
+  check(numbers.includes(formatted), `officer A: the history's line "${numbers}" does not name ${formatted} members`);
+  check(await A.page.isVisible("#new-alert"), "officer A: no New alert button");
+  check(await A.page.getAttribute("#new-alert", "href") === "#new", "officer A: New alert does not lead to #new");
+  await shot(A.page, "a-history-fr-390.png");
+
   // ---- laptop width, in the other language: A's alert page, B's approval page ----
   for (const [context, name, lang, path, root] of [
       [contextA, "a-alert-page", "en", `#alert=${alertId}`, "#alert-panel"],
@@ -203,6 +214,9 @@ await runChecks(await launchChromium(settings.chromium), settings.artifacts_dir,
     check((await page.textContent(`${root} [data-role=state]`)).startsWith(words.alert_state_line.split("{")[0]),
           `${name} at 1280 px: the state line is not in ${lang}`);
     await shot(page, `${name}-${lang}-1280.png`);
+    await page.evaluate(() => { location.hash = ""; });
+    await page.waitForSelector(`#alerts-list [data-alert="${alertId}"]`, { timeout: TIMEOUT_MS });
+    await shot(page, `${name.slice(0, 1)}-history-${lang}-1280.png`);
     await laptop.close();
   }
   console.log(`ELAPSED ${Date.now() - started} ms`);
