@@ -403,7 +403,10 @@ async function openAlert(id) {
   setMessage($("inbox-message"), "");
   setMessage($("rides-message"), "");
   renderBoard(board, { relabel: true });
-  openAlertPanel(pageContext, $("alert-panel"), id);
+  // A coordinator follows the turnout: the board's head says the state, and their pickup
+  // points stay in the first screen of a phone.
+  if (isCoordinator()) $("alert-panel").hidden = true;
+  else openAlertPanel(pageContext, $("alert-panel"), id);
   const base = `/v1/alerts/${encodeURIComponent(id)}`;
   let turnout;
   try {
