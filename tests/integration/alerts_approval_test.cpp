@@ -386,5 +386,50 @@ TEST_F(AlertsApproval, TheLinkIsRefusedToItsCreatorACoordinatorAfterExpiryAndFor
   EXPECT_EQ(redis.text({"HGET", "alert:{" + id + "}", "state"}), "draft");
 }
 
+TEST_F(AlertsApproval, TheCliRequestsApprovalDeclinesAndPrintsTheTrail) {
+  create_people();
+  auto created = http_request("POST", url("/v1/alerts"),
+                              alert_json("SMS", R"({"sms":"Assemblée {code}"})"), bearer(admin_));
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(created.body, match, std::regex(R"re("id":"([a-z0-9]{16})")re")));
+  const std::string id = match[1];
+  const std::string zoe = daemon_->create_token(admin_, R"({"name":"Zoé","role":"executive"})");
+  auto cli = [&](const std::string& token, std::vector<std::string> args) {
+    args.insert(args.begin(), TOCSIN_CLI_PATH);
+    return run_command(args, {{"TOCSIN_URL", daemon_->base_url()}, {"TOCSIN_TOKEN", token}});
+  };
+
+  // Asked by a script's token: every executive account is asked, Anne included.
+  auto asked = cli(admin_, {"alert", "request-approval", id});
+  ASSERT_EQ(asked.exit_code, 0) << asked.err;
+  EXPECT_NE(asked.out.find("approval requested of 3 executives (Anne Roy, Bruno Côté, Chloé Lin): "
+                           "2 by SMS, 3 by email"),
+            std::string::npos)
+      << asked.out;
+  auto again = cli(admin_, {"alert", "request-approval", id});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("less than a minute ago"), std::string::npos) << again.err;
+
+  auto empty = cli(zoe, {"alert", "decline", id, "--reason", " "});
+  EXPECT_NE(empty.exit_code, 0);
+  EXPECT_NE(empty.err.find("reason"), std::string::npos) << empty.err;
+  auto declined = cli(zoe, {"alert", "decline", id, "--reason", "Pas ce dimanche"});
+  ASSERT_EQ(declined.exit_code, 0) << declined.err;
+  EXPECT_NE(declined.out.find("declined alert " + id + "; it stays a draft"), std::string::npos);
+
+  auto trail = cli(admin_, {"alert", "audit", id});
+  ASSERT_EQ(trail.exit_code, 0) << trail.err;
+  const size_t created_at = trail.out.find("alert.create");
+  const size_t asked_at = trail.out.find("alert.approval_requested");
+  const size_t declined_at = trail.out.find("alert.decline");
+  EXPECT_LT(created_at, asked_at) << trail.out;
+  EXPECT_LT(asked_at, declined_at) << trail.out;
+  EXPECT_NE(declined_at, std::string::npos) << trail.out;
+  EXPECT_NE(trail.out.find("Zoé"), std::string::npos) << trail.out;
+  EXPECT_NE(trail.out.find("reason=Pas ce dimanche"), std::string::npos) << trail.out;
+  EXPECT_NE(trail.out.find("when ("), std::string::npos) << trail.out;
+}
+
 }  // namespace
 }  // namespace tocsin::testing
