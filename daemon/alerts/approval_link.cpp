@@ -1,11 +1,10 @@
 #include "alerts/approval_link.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
-#include <array>
 #include <charconv>
+
+#include "alerts/rsvp_link.h"
 
 namespace tocsin::alerts {
 
@@ -16,20 +15,7 @@ std::string approval_tag(std::string_view secret, std::string_view alert_id,
   std::string input = "approve\n";
   input.append(alert_id).push_back('\n');
   input += std::to_string(expires_at_unix);
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest.data(), &length);
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  // Six bits per character, read from the digest's first 17 bytes.
-  std::string tag;
-  for (size_t i = 0; i < kApprovalTagLength; ++i) {
-    const size_t bit = 6 * i;
-    const unsigned value = (static_cast<unsigned>(digest[bit / 8]) << 8) | digest[bit / 8 + 1];
-    tag += kAlphabet[(value >> (10 - bit % 8)) & 63];
-  }
-  return tag;
+  return hmac_tag(secret, input, kApprovalTagLength);
 }
 
 std::string approval_link(std::string_view public_url, std::string_view alert_id,
