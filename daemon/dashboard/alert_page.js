@@ -40,6 +40,23 @@ export function relabelAlertPanel() {
   if (page) render(page);
 }
 
+// The daemon words its refusals in English; those an officer meets here are said in the
+// page's language, with the daemon's own words after them.
+const REFUSALS = [
+  { status: 410, key: "refused_link_expired" },
+  { status: 403, field: "sig", key: "refused_link_forged" },
+  { status: 403, field: "created_by", key: "refused_creator" },
+  { status: 409, field: "accounts", key: "refused_no_executive" },
+  { status: 429, key: "refused_too_soon" },
+  { status: 400, field: "reason", key: "decline_reason_empty" },
+];
+
+function refusalText(ctx, error) {
+  const known = REFUSALS.find((r) => r.status === error?.status && (!r.field || r.field === error.field));
+  if (!known) return ctx.errorText(error);
+  return ctx.lang() === "en" ? error.message : `${ctx.t(known.key)} (${error.message})`;
+}
+
 const isOfficer = (ctx) => ["admin", "executive"].includes(ctx.who()?.role);
 const linkQuery = (current) =>
   current.link ? `?exp=${encodeURIComponent(current.link.exp)}&sig=${encodeURIComponent(current.link.sig)}` : "";
@@ -67,7 +84,7 @@ async function load(current) {
     }
   } catch (error) {
     if (page !== current) return;
-    current.refused = ctx.errorText(error);
+    current.refused = refusalText(ctx, error);
   }
   if (page !== current) return;
   render(current);
@@ -122,7 +139,7 @@ async function act(current, run, doneKey) {
     ctx.onChanged?.();
   } catch (error) {
     if (page !== current) return;
-    say(current, ctx.errorText(error), "error");
+    say(current, refusalText(ctx, error), "error");
   }
 }
 

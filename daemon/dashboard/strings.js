@@ -185,6 +185,11 @@ export const STRINGS = {
     audit_alert_sent: "envoi terminé",
     audit_alert_cancel: "a annulé",
     audit_alert_close: "a fermé les réponses",
+    refused_link_expired: "Ce lien d'approbation a expiré (il sert 24 heures). Ouvrez l'alerte dans la console, ou demandez une nouvelle approbation.",
+    refused_link_forged: "Ce lien d'approbation n'est pas valide. Ouvrez l'alerte dans la console.",
+    refused_creator: "Vous avez créé cette alerte : un autre membre de l'exécutif doit l'approuver.",
+    refused_no_executive: "Aucun autre compte de l'exécutif ne peut l'approuver : un administrateur doit en créer un.",
+    refused_too_soon: "Déjà demandé il y a un instant.",
     // ---- end of approvals ----
   },
   en: {
@@ -370,6 +375,11 @@ export const STRINGS = {
     audit_alert_sent: "sending finished",
     audit_alert_cancel: "cancelled",
     audit_alert_close: "closed RSVPs",
+    refused_link_expired: "This approval link has expired (links work for 24 hours). Open the alert in the console, or ask for approval again.",
+    refused_link_forged: "This approval link is not valid. Open the alert in the console.",
+    refused_creator: "You created this alert: another executive must approve it.",
+    refused_no_executive: "No other executive account can approve it: an admin must create one.",
+    refused_too_soon: "Asked a moment ago already.",
     // ---- end of approvals ----
   },
 };

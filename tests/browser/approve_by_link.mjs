@@ -125,9 +125,27 @@ await runChecks(await launchChromium(settings.chromium), settings.artifacts_dir,
   check(!(await A.page.isVisible('#alert-panel [data-action="approve"]')),
         "officer A: the creator is offered to approve a large alert");
   await shot(A.page, "a-approval-requested-fr-390.png");
-  // Marks this document: a reload or navigation would lose the mark.
-  await A.page.evaluate(() => { window.__sameDocument = true; });
   const hash = await linkFor(settings.b_mobile, bTexts, alertId, B.name);
+
+  // A refusal the test asks for: the browser logs its 403, which is no problem here.
+  const expectingRefusal = async (run) => {
+    const before = problems.length;
+    await run();
+    const kept = problems.slice(before).filter((p) => !/status of 403/.test(p));
+    problems.splice(before, problems.length - before, ...kept);
+  };
+
+  // ---- the link opened by its creator: refused, in A's language, nothing offered ----
+  await A.page.goto(`${settings.url}/${hash}`);
+  await expectingRefusal(() =>
+    A.page.waitForSelector("#approve-panel [data-role=refusal]", { timeout: TIMEOUT_MS }));
+  check((await A.page.textContent("#approve-panel [data-role=refusal]")).startsWith(fr.refused_creator),
+        "officer A: the creator's refusal is not said in French");
+  check(!(await A.page.isVisible('#approve-panel [data-action="approve"]')), "officer A: approve offered on own link");
+  await shot(A.page, "a-own-link-refused-fr-390.png");
+  await A.page.goto(`${settings.url}/#alert=${alertId}`);
+  await A.page.waitForSelector('#alert-panel [data-role=state][data-state="DRAFT"]', { timeout: TIMEOUT_MS });
+  await A.page.evaluate(() => { window.__sameDocument = true; });
 
   // ---- B opens the link, signs in, sees the preview, approves ----
   await B.page.goto(`${settings.url}/${hash}`);  // following the link: not counted as a click
@@ -139,6 +157,15 @@ await runChecks(await launchChromium(settings.chromium), settings.artifacts_dir,
   check((await B.page.textContent("#approve-panel [data-role=approval]")).includes("Anne"),
         "officer B: the page does not say who asked");
   await shot(B.page, "b-approval-page-en-390.png");
+  // A forged link is refused before anything changes.
+  await B.page.goto(`${settings.url}/${hash.replace(/sig=(.)/, (m, c) => `sig=${c === "A" ? "B" : "A"}`)}`);
+  await expectingRefusal(() =>
+    B.page.waitForSelector("#approve-panel [data-role=refusal]", { timeout: TIMEOUT_MS }));
+  check((await B.page.textContent("#approve-panel [data-role=refusal]")).includes("not valid"),
+        "officer B: a forged link is not refused clearly");
+  await shot(B.page, "b-forged-link-en-390.png");
+  await B.page.goto(`${settings.url}/${hash}`);
+  await B.page.waitForSelector('#approve-panel [data-action="approve"]', { timeout: TIMEOUT_MS });
   await B.click('#approve-panel [data-action="approve"]');
   await waitFor("officer B: approved", () => stateShown(B.page, "#approve-panel"), (s) => s === "APPROVED");
   await shot(B.page, "b-approved-en-390.png");

@@ -93,7 +93,8 @@ TEST(ConsoleApprovalBrowser, TwoOfficersOnPhonesApproveLiveSendAndDeclineWithARe
   for (size_t at = out.find("ACTIONS"); at != std::string::npos; at = out.find("ACTIONS", at + 1)) {
     std::cout << out.substr(at, out.find('\n', at) - at) << "\n";
   }
-  for (const char* shot : {"a-draft-fr-390", "a-approval-requested-fr-390", "b-approval-page-en-390",
+  for (const char* shot : {"a-draft-fr-390", "a-approval-requested-fr-390", "b-approval-page-en-390", "a-own-link-refused-fr-390",
+                           "b-forged-link-en-390",
                            "b-approved-en-390", "a-confirm-send-fr-390", "a-sending-fr-390",
                            "b-decline-en-390", "a-declined-fr-390", "a-history-fr-390",
                            "a-alert-page-en-1280", "b-approval-page-fr-1280", "a-history-en-1280",
