@@ -9,10 +9,9 @@ ApprovalMessage approval_message(std::string_view code, std::string_view title, 
   const std::string who(requester);
   ApprovalMessage message;
   message.text = "Tocsin : " + who + " demande votre approbation pour l'alerte " + what + " (" +
-                 count + " membres). Voir et approuver (connexion requise) : " +
-                 std::string(link) + "\n\nTocsin: " + who + " asks you to approve alert " +
-                 what + " (" + count + " members). Review and approve (sign-in required) at " +
-                 "the link above.";
+                 count + " membres). Voir et approuver (connexion requise) : " + std::string(link) +
+                 "\n\nTocsin: " + who + " asks you to approve alert " + what + " (" + count +
+                 " members). Review and approve (sign-in required) at " + "the link above.";
   message.subject = "Approbation demandée / Approval requested: " + what;
   return message;
 }

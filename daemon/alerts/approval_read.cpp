@@ -19,12 +19,14 @@ int64_t to_int(const std::string& text) {
   return value;
 }
 
-std::error_code unavailable() { return std::make_error_code(std::errc::io_error); }
+std::error_code unavailable() {
+  return std::make_error_code(std::errc::io_error);
+}
 
 }  // namespace
 
 boost::asio::awaitable<Result<std::optional<ApprovalStatus>>> read_approval(redis::Client& redis,
-                                                                           std::string id) {
+                                                                            std::string id) {
   // Order of the reply's elements below.
   redis::Command read{"HMGET",
                       keys::alert(id),
@@ -71,8 +73,8 @@ boost::asio::awaitable<Result<std::optional<ApprovalStatus>>> read_approval(redi
   co_return status;
 }
 
-boost::asio::awaitable<Result<AlertAuditResponse>> read_trail(redis::Client& redis,
-                                                              std::string id, size_t limit) {
+boost::asio::awaitable<Result<AlertAuditResponse>> read_trail(redis::Client& redis, std::string id,
+                                                              size_t limit) {
   redis::Command read{"XRANGE", keys::audit_trail(id), "-", "+", "COUNT", std::to_string(limit)};
   auto reply = co_await redis.exec(std::move(read));
   if (!reply) co_return reply.error();
@@ -88,10 +90,14 @@ boost::asio::awaitable<Result<AlertAuditResponse>> read_trail(redis::Client& red
     for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
       const std::string& name = pairs[i].str;
       const std::string& value = pairs[i + 1].str;
-      if (name == "actor") out->set_actor(value);
-      else if (name == "action") out->set_action(value);
-      else if (name == "subject") out->set_subject(value);
-      else if (name == "detail") out->set_detail(value);
+      if (name == "actor")
+        out->set_actor(value);
+      else if (name == "action")
+        out->set_action(value);
+      else if (name == "subject")
+        out->set_subject(value);
+      else if (name == "detail")
+        out->set_detail(value);
     }
   }
   co_return trail;

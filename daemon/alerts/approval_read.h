@@ -19,11 +19,11 @@ namespace tocsin::alerts {
 
 // nullopt when no alert has this id.
 boost::asio::awaitable<Result<std::optional<ApprovalStatus>>> read_approval(redis::Client& redis,
-                                                                           std::string id);
+                                                                            std::string id);
 
 // The alert's trail, oldest first (at most `limit` entries).
-boost::asio::awaitable<Result<AlertAuditResponse>> read_trail(redis::Client& redis,
-                                                              std::string id, size_t limit);
+boost::asio::awaitable<Result<AlertAuditResponse>> read_trail(redis::Client& redis, std::string id,
+                                                              size_t limit);
 
 // The approval links' secret; created (32 random bytes) when `create` and there is none yet.
 // "" when there is none and `create` is false: no link was ever issued.

@@ -17,7 +17,7 @@ struct Services;
 // are valid and the caller did not create the alert; otherwise the refusal: 410 for an
 // expired link, 403 for a forged one or for the alert's creator. Reads only.
 boost::asio::awaitable<std::optional<http::Response>> refuse_approval_link(Services& services,
-                                                                          http::Request& request,
-                                                                          std::string id);
+                                                                           http::Request& request,
+                                                                           std::string id);
 
 }  // namespace tocsin::api

@@ -43,7 +43,9 @@ constexpr int kTestEverySeconds = 30;
 constexpr size_t kMaxReasonCharacters = 500;
 constexpr size_t kTrailLimit = 1000;
 
-Response unavailable() { return error_response(503, "Redis is unavailable; try again shortly"); }
+Response unavailable() {
+  return error_response(503, "Redis is unavailable; try again shortly");
+}
 
 Response json(unsigned status, const google::protobuf::Message& message) {
   Response response;
@@ -58,7 +60,8 @@ Response refused(const alerts::Refusal& refusal) {
 
 // A refusal to repeat too soon, with the seconds to wait.
 Response too_soon(std::string text, int64_t seconds) {
-  Response response = error_response(429, text + "; try again in " + std::to_string(seconds) + " s");
+  Response response =
+      error_response(429, text + "; try again in " + std::to_string(seconds) + " s");
   response.headers.emplace_back("Retry-After", std::to_string(seconds));
   return response;
 }
@@ -66,8 +69,8 @@ Response too_soon(std::string text, int64_t seconds) {
 // Takes the slot `key` for `seconds`; else the seconds left (at least 1).
 boost::asio::awaitable<Result<int64_t>> take_slot(redis::Client& redis, std::string key,
                                                   int seconds) {
-  std::vector<redis::Command> commands{
-      {"SET", key, "1", "NX", "EX", std::to_string(seconds)}, {"TTL", key}};
+  std::vector<redis::Command> commands{{"SET", key, "1", "NX", "EX", std::to_string(seconds)},
+                                       {"TTL", key}};
   auto replies = co_await redis.exec_pipeline(std::move(commands));
   if (!replies) co_return replies.error();
   if ((*replies)[0].is_ok()) co_return 0;
@@ -109,8 +112,7 @@ adapters::OutgoingMessage direct_message(const AccountRecord& account, std::stri
   message.channel = channel;
   message.to = channel == "sms" ? account.mobile() : account.email();
   message.language = "fr";
-  message.segments =
-      channel == "sms" ? static_cast<int>(alerts::measure_sms(text).segments) : 1;
+  message.segments = channel == "sms" ? static_cast<int>(alerts::measure_sms(text).segments) : 1;
   message.text = std::move(text);
   message.email_subject = std::move(subject);
   // Unique per message: gateways derive their message id from it.
@@ -145,9 +147,10 @@ boost::asio::awaitable<Response> request_approval(Store store, Services& service
   auto wait = co_await take_slot(services.redis, keys::approval_asked(id), kRequestEverySeconds);
   if (!wait) co_return unavailable();
   if (*wait > 0) {
-    co_return too_soon("approval was requested for this alert less than a minute ago; the "
-                       "executives already have the link",
-                       *wait);
+    co_return too_soon(
+        "approval was requested for this alert less than a minute ago; the "
+        "executives already have the link",
+        *wait);
   }
   alerts::AlertStore::ApprovalAsked asked;
   for (const auto& account : chosen) {
@@ -161,17 +164,17 @@ boost::asio::awaitable<Response> request_approval(Store store, Services& service
   auto secret = co_await alerts::approval_secret(services.redis, true);
   if (!secret || secret->empty()) co_return unavailable();
   const int64_t expires = services.clock.now_ms() / 1000 + alerts::kApprovalLinkSeconds;
-  const std::string link =
-      alerts::approval_link(services.config.http().public_url(), id, expires,
-                            alerts::approval_tag(*secret, id, expires));
+  const std::string link = alerts::approval_link(services.config.http().public_url(), id, expires,
+                                                 alerts::approval_tag(*secret, id, expires));
   const auto words = alerts::approval_message(alert.code(), alert.title(),
                                               preview.audience_members(), who.name, link);
   const std::string key = "approval:" + id + ":" + std::to_string(services.clock.now_ms());
   for (const auto& account : chosen) {
     for (const char* channel : {"sms", "email"}) {
-      const bool has = std::string_view(channel) == "sms" ? !account.mobile().empty()
-                                                          : !account.email().empty();
-      if (has) services.send_direct(direct_message(account, channel, words.text, words.subject, key));
+      const bool has =
+          std::string_view(channel) == "sms" ? !account.mobile().empty() : !account.email().empty();
+      if (has)
+        services.send_direct(direct_message(account, channel, words.text, words.subject, key));
     }
   }
   spdlog::info("event=alert_approval_requested id={} executives={} sms={} email={}", id,
@@ -198,8 +201,9 @@ boost::asio::awaitable<Response> decline(Store store, Services& services, Reques
     co_return error_response(400, "say why you decline: the reason is required", "reason");
   }
   if (utf8_characters(reason) > kMaxReasonCharacters) {
-    co_return error_response(400, "the reason is " + std::to_string(utf8_characters(reason)) +
-                                      " characters long; at most 500",
+    co_return error_response(400,
+                             "the reason is " + std::to_string(utf8_characters(reason)) +
+                                 " characters long; at most 500",
                              "reason");
   }
   auto declined = co_await store->decline(id, *request.principal, reason);
@@ -211,7 +215,8 @@ boost::asio::awaitable<Response> decline(Store store, Services& services, Reques
 
 boost::asio::awaitable<Response> approval_status(Services& services, Request& request) {
   const std::string id = request.path_params["id"];
-  if (!alerts::is_alert_id(id)) co_return error_response(404, "no alert with id \"" + id + "\"", "id");
+  if (!alerts::is_alert_id(id))
+    co_return error_response(404, "no alert with id \"" + id + "\"", "id");
   if (auto refusal = co_await refuse_approval_link(services, request, id)) co_return *refusal;
   auto status = co_await alerts::read_approval(services.redis, id);
   if (!status) co_return unavailable();
@@ -280,9 +285,16 @@ boost::asio::awaitable<Response> send_test(Store store, Services& services, Requ
         direct_message(me, "email", email->body(), "[TEST] " + email->subject(), key));
     answer.set_email_sent(true);
   }
-  redis::Command entry{"XADD",   std::string(keys::kAudit), "*",      "actor",
-                       who.name, "action",                  "alert.test", "subject",
-                       id,       "detail",
+  redis::Command entry{"XADD",
+                       std::string(keys::kAudit),
+                       "*",
+                       "actor",
+                       who.name,
+                       "action",
+                       "alert.test",
+                       "subject",
+                       id,
+                       "detail",
                        "language=" + language + " sms=" + (answer.sms_sent() ? "1" : "0") +
                            " email=" + (answer.email_sent() ? "1" : "0")};
   redis::Command trail = entry;
@@ -296,11 +308,13 @@ boost::asio::awaitable<Response> send_test(Store store, Services& services, Requ
 
 boost::asio::awaitable<Response> audit_trail(Services& services, Request& request) {
   const std::string id = request.path_params["id"];
-  if (!alerts::is_alert_id(id)) co_return error_response(404, "no alert with id \"" + id + "\"", "id");
+  if (!alerts::is_alert_id(id))
+    co_return error_response(404, "no alert with id \"" + id + "\"", "id");
   std::vector<redis::Command> reads{{"EXISTS", keys::alert(id)}};
   auto exists = co_await services.redis.exec_pipeline(std::move(reads));
   if (!exists) co_return unavailable();
-  if ((*exists)[0].integer == 0) co_return error_response(404, "no alert with id \"" + id + "\"", "id");
+  if ((*exists)[0].integer == 0)
+    co_return error_response(404, "no alert with id \"" + id + "\"", "id");
   auto trail = co_await alerts::read_trail(services.redis, id, kTrailLimit);
   if (!trail) co_return unavailable();
   trail->set_time_zone(services.config.time_zone());
@@ -310,15 +324,15 @@ boost::asio::awaitable<Response> audit_trail(Services& services, Request& reques
 }  // namespace
 
 boost::asio::awaitable<std::optional<Response>> refuse_approval_link(Services& services,
-                                                                    Request& request,
-                                                                    std::string id) {
+                                                                     Request& request,
+                                                                     std::string id) {
   const auto exp = request.query_param("exp");
   const auto sig = request.query_param("sig");
   if (!exp && !sig) co_return std::nullopt;
   auto secret = co_await alerts::approval_secret(services.redis, false);
   if (!secret) co_return unavailable();
-  const auto verdict = alerts::check_approval_link(*secret, id, exp.value_or(""),
-                                                   sig.value_or(""), services.clock.now_ms() / 1000);
+  const auto verdict = alerts::check_approval_link(*secret, id, exp.value_or(""), sig.value_or(""),
+                                                   services.clock.now_ms() / 1000);
   if (verdict != alerts::LinkVerdict::valid) {
     spdlog::info("event=approval_link_refused id={} reason={}", id,
                  verdict == alerts::LinkVerdict::expired ? "expired" : "forged");
@@ -342,10 +356,9 @@ void add_approval_routes(http::Router& router, Services& services) {
   const http::RouteOptions officers{.roles = {auth::Role::admin, auth::Role::executive},
                                     .needs_redis = true};
   auto store = std::make_shared<alerts::AlertStore>(services.redis, services.config);
-  router.add("POST", "/v1/alerts/{id}:request-approval", officers,
-             [store, &services](Request& request) {
-               return request_approval(store, services, request);
-             });
+  router.add(
+      "POST", "/v1/alerts/{id}:request-approval", officers,
+      [store, &services](Request& request) { return request_approval(store, services, request); });
   router.add("POST", "/v1/alerts/{id}:decline", officers,
              [store, &services](Request& request) { return decline(store, services, request); });
   router.add("GET", "/v1/alerts/{id}/approval", officers,

@@ -18,7 +18,9 @@
 namespace tocsin::cli {
 namespace {
 
-std::string alert_path(const std::string& id) { return "/v1/alerts/" + url_escape(id); }
+std::string alert_path(const std::string& id) {
+  return "/v1/alerts/" + url_escape(id);
+}
 
 }  // namespace
 
@@ -41,8 +43,8 @@ void add_alert_approval_commands(CLI::App& alert, const Context& context) {
       names += (names.empty() ? "" : ", ") + escape_control_characters(name);
     }
     std::cout << "approval requested of " << answer.notified_names_size() << " executive"
-              << (answer.notified_names_size() == 1 ? "" : "s") << " (" << names << "): "
-              << answer.notified_sms() << " by SMS, " << answer.notified_email()
+              << (answer.notified_names_size() == 1 ? "" : "s") << " (" << names
+              << "): " << answer.notified_sms() << " by SMS, " << answer.notified_email()
               << " by email; their link works until "
               << UnionClock("UTC").at_unix(answer.link_expires_at_unix()) << " UTC\n"
               << "follow it: tocsin alert audit " << *request_id << "\n";
@@ -86,8 +88,8 @@ void add_alert_approval_commands(CLI::App& alert, const Context& context) {
     // write_columns escapes control characters itself.
     std::vector<TextRow> rows{{"when (" + clock.zone_name() + ")", "who", "what", "detail"}};
     for (const auto& entry : trail.entries()) {
-      rows.push_back({clock.at_unix(entry.at_ms() / 1000), entry.actor(), entry.action(),
-                      entry.detail()});
+      rows.push_back(
+          {clock.at_unix(entry.at_ms() / 1000), entry.actor(), entry.action(), entry.detail()});
     }
     write_columns(std::cout, rows);
   });

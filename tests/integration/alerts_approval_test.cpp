@@ -89,7 +89,8 @@ class AlertsApproval : public ::testing::Test {
   }
 
   std::string session(const std::string& json, const std::string& mobile) {
-    return session_by_code(*daemon_, admin_, json, mobile, [this, mobile] { return sms_to(mobile); });
+    return session_by_code(*daemon_, admin_, json, mobile,
+                           [this, mobile] { return sms_to(mobile); });
   }
   void create_account(const std::string& json) {
     auto created = http_request("POST", url("/v1/accounts"), json, bearer(admin_));
@@ -105,9 +106,10 @@ class AlertsApproval : public ::testing::Test {
     bruno_ = session(R"({"name":"Bruno Côté","role":"executive","mobile":")" +
                          std::string(kBrunoMobile) + R"(","email":")" + kBrunoEmail + "\"}",
                      kBrunoMobile);
-    denis_ = session(R"({"name":"Denis Lac","role":"coordinator","regions":["estrie"],"force":true,"mobile":")" +
-                         std::string(kDenisMobile) + "\"}",
-                     kDenisMobile);
+    denis_ = session(
+        R"({"name":"Denis Lac","role":"coordinator","regions":["estrie"],"force":true,"mobile":")" +
+            std::string(kDenisMobile) + "\"}",
+        kDenisMobile);
     create_account(R"({"name":"Chloé Lin","role":"executive","email":")" +
                    std::string(kChloeEmail) + "\"}");
     create_account(R"({"name":"Fanny Ops","role":"admin","mobile":")" + std::string(kFannyMobile) +
@@ -141,8 +143,9 @@ class AlertsApproval : public ::testing::Test {
   // A draft to all 40 members (over the threshold of 10), created by Anne.
   std::string anne_drafts() {
     auto created = post(anne_, "/v1/alerts",
-                        alert_json("BOTH", R"({"sms":"Assemblée {code}","emailSubject":"Assemblée",)"
-                                           R"("emailBody":"Bonjour {first_name}"})",
+                        alert_json("BOTH",
+                                   R"({"sms":"Assemblée {code}","emailSubject":"Assemblée",)"
+                                   R"("emailBody":"Bonjour {first_name}"})",
                                    R"({"sms":"Assembly {code}","emailSubject":"Assembly",)"
                                    R"("emailBody":"Hello {first_name}"})"));
     EXPECT_EQ(created.status, 201) << created.body;
@@ -160,8 +163,9 @@ class AlertsApproval : public ::testing::Test {
     const auto lines = sms_to(mobile);
     std::smatch match;
     for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
-      if (std::regex_search(*it, match, std::regex(
-              R"(#approve=([a-z0-9]{16})&exp=([0-9]+)&sig=([A-Za-z0-9_-]{22}))"))) {
+      if (std::regex_search(
+              *it, match,
+              std::regex(R"(#approve=([a-z0-9]{16})&exp=([0-9]+)&sig=([A-Za-z0-9_-]{22}))"))) {
         return {match[1], match[2], match[3]};
       }
     }
@@ -183,7 +187,8 @@ class AlertsApproval : public ::testing::Test {
   std::vector<std::string> trail_actions(const std::string& id) {
     RedisSync redis(redis_.port());
     std::vector<std::string> actions;
-    for (const auto& entry : redis.command({"XRANGE", "alert:{" + id + "}:audit", "-", "+"}).elements) {
+    for (const auto& entry :
+         redis.command({"XRANGE", "alert:{" + id + "}:audit", "-", "+"}).elements) {
       const auto& pairs = entry.elements[1].elements;
       for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
         if (pairs[i].str == "action") actions.push_back(pairs[i + 1].str);
@@ -217,11 +222,12 @@ TEST_F(AlertsApproval, RequestNotifiesEveryOtherExecutiveBySmsAndEmailAndNoOneEl
 
   ASSERT_TRUE(eventually([&] { return emails_to(kChloeEmail).size() == 1; }, 10s));
   ASSERT_TRUE(eventually([&] { return emails_to(kBrunoEmail).size() == 1; }, 10s));
-  ASSERT_TRUE(eventually(
-      [&] { return sms_to(kBrunoMobile).size() == 2; }, 10s));  // the sign-in code, the request
+  ASSERT_TRUE(eventually([&] { return sms_to(kBrunoMobile).size() == 2; },
+                         10s));  // the sign-in code, the request
   const Link link = link_in_sms(kBrunoMobile);
   EXPECT_EQ(link.id, id);
-  EXPECT_NE(sms_to(kBrunoMobile).back().find(daemon_->base_url() + "/#approve="), std::string::npos);
+  EXPECT_NE(sms_to(kBrunoMobile).back().find(daemon_->base_url() + "/#approve="),
+            std::string::npos);
   EXPECT_NE(emails_to(kChloeEmail)[0].find("#approve=" + id + "&exp="), std::string::npos);
   EXPECT_NE(emails_to(kChloeEmail)[0].find("Approval requested"), std::string::npos);
   // Nothing else went out: to the creator, the coordinator, the admin, the disabled one.
@@ -241,13 +247,14 @@ TEST_F(AlertsApproval, RequestNotifiesEveryOtherExecutiveBySmsAndEmailAndNoOneEl
   ASSERT_EQ(status.status, 200) << status.body;
   EXPECT_NE(status.body.find(R"("requestedBy":"Anne Roy")"), std::string::npos) << status.body;
   EXPECT_NE(status.body.find(R"("youCreated":true)"), std::string::npos) << status.body;
-  EXPECT_EQ(trail_actions(id), (std::vector<std::string>{"alert.create", "alert.approval_requested"}));
+  EXPECT_EQ(trail_actions(id),
+            (std::vector<std::string>{"alert.create", "alert.approval_requested"}));
 }
 
 TEST_F(AlertsApproval, RequestWithNoOtherExecutiveIsRefusedWithTheCommandThatFixesIt) {
-  anne_ = session(R"({"name":"Anne Roy","role":"executive","mobile":")" + std::string(kAnneMobile) +
-                      "\"}",
-                  kAnneMobile);
+  anne_ = session(
+      R"({"name":"Anne Roy","role":"executive","mobile":")" + std::string(kAnneMobile) + "\"}",
+      kAnneMobile);
   const std::string id = anne_drafts();
   const auto before = alert_state(id);
   auto asked = post(anne_, "/v1/alerts/" + id + ":request-approval");
@@ -285,8 +292,11 @@ TEST_F(AlertsApproval, DeclineIsRecordedAuditedAndTheTrailKeepsTheOrder) {
   ASSERT_EQ(post(bruno_, "/v1/alerts/" + id + ":approve").status, 200);
   ASSERT_EQ(post(anne_, "/v1/alerts/" + id + ":send").status, 202);
   RedisSync redis(redis_.port());
-  ASSERT_TRUE(eventually([&] { return redis.text({"HGET", "alert:{" + id + "}", "state"}) == "sent"; },
-                         20s));
+  ASSERT_TRUE(eventually(
+      [&] {
+        return redis.text({"HGET", "alert:{" + id + "}", "state"}) == "sent";
+      },
+      20s));
   ASSERT_EQ(post(anne_, "/v1/alerts/" + id + ":close").status, 200);
 
   auto trail = get(anne_, "/v1/alerts/" + id + "/audit");
@@ -297,9 +307,9 @@ TEST_F(AlertsApproval, DeclineIsRecordedAuditedAndTheTrailKeepsTheOrder) {
        it != std::sregex_iterator(); ++it) {
     actions.push_back((*it)[1]);
   }
-  EXPECT_EQ(actions, (std::vector<std::string>{"alert.create", "alert.approval_requested",
-                                               "alert.decline", "alert.approve", "alert.send",
-                                               "alert.sent", "alert.close"}))
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"alert.create", "alert.approval_requested", "alert.decline",
+                                      "alert.approve", "alert.send", "alert.sent", "alert.close"}))
       << trail.body;
   EXPECT_NE(trail.body.find("reason=Wrong date"), std::string::npos);
   // The global stream has the same entries, the decline's among them.
@@ -342,7 +352,8 @@ TEST_F(AlertsApproval, ATestGoesOnlyToTheOfficersOwnMobileAndEmail) {
   EXPECT_EQ(trail_actions(id), (std::vector<std::string>{"alert.create", "alert.test"}));
 }
 
-TEST_F(AlertsApproval, TheLinkIsRefusedToItsCreatorACoordinatorAfterExpiryAndForgedChangingNothing) {
+TEST_F(AlertsApproval,
+       TheLinkIsRefusedToItsCreatorACoordinatorAfterExpiryAndForgedChangingNothing) {
   create_people();
   const std::string id = anne_drafts();
   ASSERT_EQ(post(anne_, "/v1/alerts/" + id + ":request-approval").status, 200);
@@ -380,8 +391,8 @@ TEST_F(AlertsApproval, TheLinkIsRefusedToItsCreatorACoordinatorAfterExpiryAndFor
   // ...until it expires: 25 hours later it no longer works.
   RedisSync redis(redis_.port());
   redis.command({"SET", "test:clock_offset_ms", std::to_string(25LL * 3600 * 1000)});
-  ASSERT_TRUE(eventually([&] { return get(bruno_, base + "/approval" + link.query()).status == 410; },
-                         5s));
+  ASSERT_TRUE(
+      eventually([&] { return get(bruno_, base + "/approval" + link.query()).status == 410; }, 5s));
   refused_everywhere("expired", bruno_, link.query(), 410, "expired");
   EXPECT_EQ(redis.text({"HGET", "alert:{" + id + "}", "state"}), "draft");
 }

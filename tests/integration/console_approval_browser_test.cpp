@@ -55,9 +55,9 @@ TEST(ConsoleApprovalBrowser, TwoOfficersOnPhonesApproveLiveSendAndDeclineWithARe
   const std::string admin = daemon.bootstrap_admin("ops");
   testing::RosterOptions roster;
   roster.members = kMembers;
-  auto imported = testing::http_request("POST", daemon.base_url() + "/v1/members:import",
-                                        testing::make_roster_csv(roster),
-                                        {"Authorization: Bearer " + admin, "Content-Type: text/csv"});
+  auto imported = testing::http_request(
+      "POST", daemon.base_url() + "/v1/members:import", testing::make_roster_csv(roster),
+      {"Authorization: Bearer " + admin, "Content-Type: text/csv"});
   ASSERT_EQ(imported.status, 200) << imported.body;
   for (const char* account :
        {R"({"name":"Anne Roy","role":"executive","mobile":"+15145550111"})",
@@ -93,12 +93,12 @@ TEST(ConsoleApprovalBrowser, TwoOfficersOnPhonesApproveLiveSendAndDeclineWithARe
   for (size_t at = out.find("ACTIONS"); at != std::string::npos; at = out.find("ACTIONS", at + 1)) {
     std::cout << out.substr(at, out.find('\n', at) - at) << "\n";
   }
-  for (const char* shot : {"a-draft-fr-390", "a-approval-requested-fr-390", "b-approval-page-en-390", "a-own-link-refused-fr-390",
-                           "b-forged-link-en-390",
-                           "b-approved-en-390", "a-confirm-send-fr-390", "a-sending-fr-390",
-                           "b-decline-en-390", "a-declined-fr-390", "a-history-fr-390",
-                           "a-alert-page-en-1280", "b-approval-page-fr-1280", "a-history-en-1280",
-                           "b-history-fr-1280"}) {
+  for (const char* shot :
+       {"a-draft-fr-390", "a-approval-requested-fr-390", "b-approval-page-en-390",
+        "a-own-link-refused-fr-390", "b-forged-link-en-390", "b-approved-en-390",
+        "a-confirm-send-fr-390", "a-sending-fr-390", "b-decline-en-390", "a-declined-fr-390",
+        "a-history-fr-390", "a-alert-page-en-1280", "b-approval-page-fr-1280", "a-history-en-1280",
+        "b-history-fr-1280"}) {
     EXPECT_TRUE(fs::exists(artifacts / (std::string(shot) + ".png"))) << shot << " not taken";
   }
 }

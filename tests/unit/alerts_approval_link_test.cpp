@@ -20,9 +20,9 @@ TEST(ApprovalLinkTest, TagIsDeterministicBase64urlOfItsLength) {
   const std::string tag = approval_tag(kSecret, kAlert, kExpires);
   EXPECT_EQ(tag.size(), kApprovalTagLength);
   EXPECT_EQ(tag, approval_tag(kSecret, kAlert, kExpires));
-  EXPECT_EQ(tag.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  EXPECT_EQ(
+      tag.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
 }
 
 TEST(ApprovalLinkTest, TagDependsOnAlertExpiryAndSecret) {
