@@ -39,6 +39,7 @@
 //   alert:{id}:audit      STREAM, the same entries for this alert alone (its trail), written
 //                         by the same scripts (alert_scripts.h, kAuditedLua)
 //   alert:{id}:approval_asked  STRING with a TTL while a new approval request is refused
+//   alert:{id}:test:{account}  STRING with a TTL while another test to that account is refused
 
 #include <string>
 #include <string_view>

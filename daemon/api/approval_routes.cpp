@@ -106,12 +106,12 @@ std::vector<AccountRecord> approvers(const std::vector<AccountRecord>& accounts,
 
 adapters::OutgoingMessage direct_message(const AccountRecord& account, std::string channel,
                                          std::string text, std::string subject,
-                                         std::string idempotency_key) {
+                                         std::string idempotency_key, std::string language = "fr") {
   adapters::OutgoingMessage message;
   message.member_id = "account:" + account.id();
   message.channel = channel;
   message.to = channel == "sms" ? account.mobile() : account.email();
-  message.language = "fr";
+  message.language = std::move(language);
   message.segments = channel == "sms" ? static_cast<int>(alerts::measure_sms(text).segments) : 1;
   message.text = std::move(text);
   message.email_subject = std::move(subject);
@@ -144,6 +144,9 @@ boost::asio::awaitable<Response> request_approval(Store store, Services& service
         "--name NAME --role executive --mobile NUMBER --email ADDRESS",
         "accounts");
   }
+  // The secret first: a request that cannot sign its link records nothing.
+  auto secret = co_await alerts::approval_secret(services.redis, true);
+  if (!secret || secret->empty()) co_return unavailable();
   auto wait = co_await take_slot(services.redis, keys::approval_asked(id), kRequestEverySeconds);
   if (!wait) co_return unavailable();
   if (*wait > 0) {
@@ -161,8 +164,6 @@ boost::asio::awaitable<Response> request_approval(Store store, Services& service
   auto recorded = co_await store->record_approval_request(id, who, asked);
   if (const auto* refusal = std::get_if<alerts::Refusal>(&recorded)) co_return refused(*refusal);
 
-  auto secret = co_await alerts::approval_secret(services.redis, true);
-  if (!secret || secret->empty()) co_return unavailable();
   const int64_t expires = services.clock.now_ms() / 1000 + alerts::kApprovalLinkSeconds;
   const std::string link = alerts::approval_link(services.config.http().public_url(), id, expires,
                                                  alerts::approval_tag(*secret, id, expires));
@@ -173,8 +174,9 @@ boost::asio::awaitable<Response> request_approval(Store store, Services& service
     for (const char* channel : {"sms", "email"}) {
       const bool has =
           std::string_view(channel) == "sms" ? !account.mobile().empty() : !account.email().empty();
-      if (has)
+      if (has) {
         services.send_direct(direct_message(account, channel, words.text, words.subject, key));
+      }
     }
   }
   spdlog::info("event=alert_approval_requested id={} executives={} sms={} email={}", id,
@@ -215,8 +217,9 @@ boost::asio::awaitable<Response> decline(Store store, Services& services, Reques
 
 boost::asio::awaitable<Response> approval_status(Services& services, Request& request) {
   const std::string id = request.path_params["id"];
-  if (!alerts::is_alert_id(id))
+  if (!alerts::is_alert_id(id)) {
     co_return error_response(404, "no alert with id \"" + id + "\"", "id");
+  }
   if (auto refusal = co_await refuse_approval_link(services, request, id)) co_return *refusal;
   auto status = co_await alerts::read_approval(services.redis, id);
   if (!status) co_return unavailable();
@@ -277,12 +280,12 @@ boost::asio::awaitable<Response> send_test(Store store, Services& services, Requ
     return list.empty() ? nullptr : &list[0];
   };
   if (const auto* sms = pick(preview.sms()); sms && !me.mobile().empty()) {
-    services.send_direct(direct_message(me, "sms", "[TEST] " + sms->text(), "", key));
+    services.send_direct(direct_message(me, "sms", "[TEST] " + sms->text(), "", key, language));
     answer.set_sms_sent(true);
   }
   if (const auto* email = pick(preview.email()); email && !me.email().empty()) {
     services.send_direct(
-        direct_message(me, "email", email->body(), "[TEST] " + email->subject(), key));
+        direct_message(me, "email", email->body(), "[TEST] " + email->subject(), key, language));
     answer.set_email_sent(true);
   }
   redis::Command entry{"XADD",
@@ -308,13 +311,15 @@ boost::asio::awaitable<Response> send_test(Store store, Services& services, Requ
 
 boost::asio::awaitable<Response> audit_trail(Services& services, Request& request) {
   const std::string id = request.path_params["id"];
-  if (!alerts::is_alert_id(id))
+  if (!alerts::is_alert_id(id)) {
     co_return error_response(404, "no alert with id \"" + id + "\"", "id");
+  }
   std::vector<redis::Command> reads{{"EXISTS", keys::alert(id)}};
   auto exists = co_await services.redis.exec_pipeline(std::move(reads));
   if (!exists) co_return unavailable();
-  if ((*exists)[0].integer == 0)
+  if ((*exists)[0].integer == 0) {
     co_return error_response(404, "no alert with id \"" + id + "\"", "id");
+  }
   auto trail = co_await alerts::read_trail(services.redis, id, kTrailLimit);
   if (!trail) co_return unavailable();
   trail->set_time_zone(services.config.time_zone());
