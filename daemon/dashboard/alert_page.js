@@ -383,7 +383,11 @@ function followupForm(current) {
     act(current, () => ctx.api().postJson(`${alertPath(current.id)}/followups`,
                                           { title: ctx.t("followup_title"), targetGroup: group.value,
                                             channels: "SMS", messages }),
-        (answer) => ctx.t("done_followup", { code: answer.alert?.id || "" }));
+        (answer) => {
+          // The follow-up is a draft of its own, approved and sent from its page: open it.
+          if (answer.alert?.id) setTimeout(() => { location.hash = `alert=${encodeURIComponent(answer.alert.id)}`; });
+          return ctx.t("done_followup", { code: answer.alert?.id || "" });
+        });
   });
   return form;
 }

@@ -127,11 +127,11 @@ await runChecks(await launchChromium(settings.chromium), settings.artifacts_dir,
   await shot(A.page, "a-approval-requested-fr-390.png");
   const hash = await linkFor(settings.b_mobile, bTexts, alertId, B.name);
 
-  // A refusal the test asks for: the browser logs its 403, which is no problem here.
+  // A refusal the test asks for: the browser logs its 400 or 403, which is no problem here.
   const expectingRefusal = async (run) => {
     const before = problems.length;
     await run();
-    const kept = problems.slice(before).filter((p) => !/status of 403/.test(p));
+    const kept = problems.slice(before).filter((p) => !/status of 40[03]/.test(p));
     problems.splice(before, problems.length - before, ...kept);
   };
 
@@ -189,6 +189,24 @@ await runChecks(await launchChromium(settings.chromium), settings.artifacts_dir,
   await shot(A.page, "a-sending-fr-390.png");
   console.log(`ACTIONS approve-and-send: A clicks=${A.clicks} fills=${A.fills}; B clicks=${B.clicks} fills=${B.fills}`);
   const counted = { a: [A.clicks, A.fills], b: [B.clicks, B.fills] };
+
+  // ---- a correction to those who said yes: the daemon's refusal beside the form, then a draft ----
+  await A.page.waitForSelector('#alert-panel [data-action="followup"]', { timeout: TIMEOUT_MS });
+  await A.page.click('#alert-panel [data-action="followup"]');
+  await A.page.selectOption("#followup-group", "yes");
+  await expectingRefusal(async () => {
+    await A.page.click("#alert-panel [data-role=followup-form] button[type=submit]");
+    await waitFor("officer A: the follow-up's refusal",
+                  () => A.page.getAttribute("#alert-panel [data-role=action-message]", "data-tone"),
+                  (tone) => tone === "error");
+  });
+  await A.page.fill("#followup-fr", "CHANGEMENT DE LIEU : rendez-vous au parc Jarry, même heure.");
+  await A.page.click("#alert-panel [data-role=followup-form] button[type=submit]");
+  // The follow-up's own page opens: a draft to approve and send.
+  await waitFor("officer A: the follow-up's page", () => A.page.evaluate(() => location.hash),
+                (value) => value.startsWith("#alert=") && value !== `#alert=${alertId}`);
+  await waitFor("officer A: the follow-up, a draft", () => stateShown(A.page, "#alert-panel"), (s) => s === "DRAFT");
+  await shot(A.page, "a-followup-fr-390.png");
 
   // ---- a second draft, declined with a reason, live on A's page ----
   const second = await createDraft(A.page);

@@ -96,7 +96,7 @@ TEST(ConsoleApprovalBrowser, TwoOfficersOnPhonesApproveLiveSendAndDeclineWithARe
   for (const char* shot :
        {"a-draft-fr-390", "a-approval-requested-fr-390", "b-approval-page-en-390",
         "a-own-link-refused-fr-390", "b-forged-link-en-390", "b-approved-en-390",
-        "a-confirm-send-fr-390", "a-sending-fr-390", "b-decline-en-390", "a-declined-fr-390",
+        "a-confirm-send-fr-390", "a-sending-fr-390", "a-followup-fr-390", "b-decline-en-390", "a-declined-fr-390",
         "a-history-fr-390", "a-alert-page-en-1280", "b-approval-page-fr-1280", "a-history-en-1280",
         "b-history-fr-1280"}) {
     EXPECT_TRUE(fs::exists(artifacts / (std::string(shot) + ".png"))) << shot << " not taken";
