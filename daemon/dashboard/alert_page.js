@@ -206,6 +206,7 @@ function sendAction(current, members) {
 
 function render(current) {
   const { ctx, root } = current;
+  root.setAttribute("aria-label", ctx.t("alert_panel_label"));
   if (current.refused) {
     root.replaceChildren(element("p", { className: "message", "data-tone": "error", role: "alert",
                                         "data-role": "refusal", text: current.refused }));
