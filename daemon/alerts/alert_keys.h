@@ -36,6 +36,10 @@
 //   q:send:urgent, q:send:routine   STREAMs of send jobs, consumer group "dispatch"
 //   q:retry               ZSET "id|member|channel|attempt" by due time (ms)
 //   audit                 STREAM, append-only: actor, action, subject, detail
+//   alert:{id}:audit      STREAM, the same entries for this alert alone (its trail), written
+//                         by the same scripts (alert_scripts.h, kAuditedLua)
+//   alert:{id}:approval_asked  STRING with a TTL while a new approval request is refused
+//   alert:{id}:test:{account}  STRING with a TTL while another test to that account is refused
 
 #include <string>
 #include <string_view>
@@ -62,6 +66,8 @@ inline std::string turnout_at(std::string_view id) { return alert(id) + ":turnou
 inline std::string regions(std::string_view id) { return alert(id) + ":regions"; }
 inline std::string events(std::string_view id) { return alert(id) + ":events"; }
 inline std::string children(std::string_view id) { return alert(id) + ":children"; }
+inline std::string audit_trail(std::string_view id) { return alert(id) + ":audit"; }
+inline std::string approval_asked(std::string_view id) { return alert(id) + ":approval_asked"; }
 inline std::string code(std::string_view code) { return "alert:code:" + std::string(code); }
 
 inline constexpr std::string_view kIndex = "alerts";
@@ -106,6 +112,17 @@ inline constexpr std::string_view kTargetGroup = "target_group";
 // A scheduled alert: when it is to be sent (Unix ms) and who asked for it.
 inline constexpr std::string_view kSendAtMs = "send_at_ms";
 inline constexpr std::string_view kScheduledBy = "scheduled_by";
+// A draft's approval asked of the other executives (alerts/approval_store.h), and the
+// latest refusal of one of them (the alert stays a draft; another may still approve).
+inline constexpr std::string_view kApprovalRequestedBy = "approval_requested_by";
+inline constexpr std::string_view kApprovalRequestedAtMs = "approval_requested_at_ms";
+inline constexpr std::string_view kApprovalNotifiedSms = "approval_notified_sms";
+inline constexpr std::string_view kApprovalNotifiedEmail = "approval_notified_email";
+inline constexpr std::string_view kApprovalNotifiedNames = "approval_notified_names";  // "\n"
+inline constexpr std::string_view kDeclinedBy = "declined_by";
+inline constexpr std::string_view kDeclinedByToken = "declined_by_token";
+inline constexpr std::string_view kDeclinedAtMs = "declined_at_ms";
+inline constexpr std::string_view kDeclineReason = "decline_reason";
 }  // namespace field
 
 // Values of field::kState: the AlertState names of proto/tocsin.proto, in lower case.

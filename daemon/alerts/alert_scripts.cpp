@@ -1,24 +1,26 @@
 #include "alerts/alert_scripts.h"
 
+#include <string>
+
 #include "redis/script.h"
 
 namespace tocsin::alerts {
 
 const redis::Script& create_alert_script() {
-  static const redis::Script script(R"lua(
+  static const redis::Script script(std::string(kAuditedLua) + R"lua(
 if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 5))
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 redis.call('SET', KEYS[3], ARGV[1])
-redis.call('XADD', KEYS[4], '*', 'actor', ARGV[3], 'action', 'alert.create', 'subject', ARGV[1],
-           'detail', ARGV[4])
+audited(KEYS[4], KEYS[1], 'actor', ARGV[3], 'action', 'alert.create', 'subject', ARGV[1],
+        'detail', ARGV[4])
 return 1
 )lua");
   return script;
 }
 
 const redis::Script& create_child_script() {
-  static const redis::Script script(R"lua(
+  static const redis::Script script(std::string(kAuditedLua) + R"lua(
 local existing = redis.call('HGET', KEYS[3], ARGV[5])
 if existing then return { 'exists', existing } end
 if redis.call('EXISTS', KEYS[5]) == 0 then return { 'no_parent', '' } end
@@ -26,8 +28,11 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return { 'taken', '' } end
 redis.call('HSET', KEYS[1], unpack(ARGV, 6))
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[5], ARGV[1])
-redis.call('XADD', KEYS[4], '*', 'actor', ARGV[3], 'action', 'alert.create', 'subject', ARGV[1],
-           'detail', ARGV[4])
+audited(KEYS[4], KEYS[1], 'actor', ARGV[3], 'action', 'alert.create', 'subject', ARGV[1],
+        'detail', ARGV[4])
+-- The parent's trail shows its follow-ups and waves.
+redis.call('XADD', KEYS[5] .. ':audit', '*', 'actor', ARGV[3], 'action', 'alert.child_create',
+           'subject', ARGV[1], 'detail', ARGV[4])
 return { 'created', ARGV[1] }
 )lua");
   return script;
@@ -35,7 +40,7 @@ return { 'created', ARGV[1] }
 
 // The field names are those of alert_keys.h (field::kState, field::kCreatedByToken).
 const redis::Script& transition_script() {
-  static const redis::Script script(R"lua(
+  static const redis::Script script(std::string(kAuditedLua) + R"lua(
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return { 'missing', '' } end
 if not string.find(ARGV[2], ',' .. state .. ',', 1, true) then return { 'wrong_state', state } end
@@ -47,8 +52,8 @@ if #ARGV > 7 then
 else
   redis.call('HSET', KEYS[1], 'state', ARGV[3])
 end
-redis.call('XADD', KEYS[2], '*', 'actor', ARGV[4], 'action', ARGV[5], 'subject', ARGV[1],
-           'detail', ARGV[6] .. ' from=' .. state)
+audited(KEYS[2], KEYS[1], 'actor', ARGV[4], 'action', ARGV[5], 'subject', ARGV[1],
+        'detail', ARGV[6] .. ' from=' .. state)
 return { 'ok', state }
 )lua");
   return script;

@@ -9,6 +9,17 @@ class Script;
 
 namespace tocsin::alerts {
 
+// Lua put at the top of every script that writes an alert's audit entry: audited(audit,
+// alert_key, field, value...) adds the entry to the global `audit` stream and the same
+// fields to the alert's own trail, alert:{id}:audit (alert_keys.h), which
+// GET /v1/alerts/{id}/audit reads without scanning the global stream.
+inline constexpr const char* kAuditedLua = R"lua(
+local function audited(audit, alert_key, ...)
+  redis.call('XADD', audit, '*', ...)
+  redis.call('XADD', alert_key .. ':audit', '*', ...)
+end
+)lua";
+
 // KEYS: alert:{id}, alerts, alert:code:{code}, audit.
 // ARGV: id, created_at_ms, actor, detail, then field, value pairs of alert:{id}.
 // Returns 1, or 0 (nothing written) when the id or the code is already taken.
@@ -22,7 +33,7 @@ const redis::Script& create_alert_script();
 // "taken" (the id is in use: try another).
 const redis::Script& create_child_script();
 
-// KEYS: alert:{id}, audit.
+// KEYS: alert:{id}, audit, alert:{id}:audit (written through kAuditedLua).
 // ARGV: id, allowed states as ",draft,approved,", new state, actor, action, detail,
 // refused creator token ("" for none: the token that created the alert may not make this
 // transition), then field, value pairs written with the new state.

@@ -453,6 +453,55 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::approve(std::string i
   co_return co_await transition(change, id, who);
 }
 
+boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::record_approval_request(
+    std::string id, auth::Principal who, ApprovalAsked asked) {
+  std::string names;
+  for (const auto& name : asked.names) names += (names.empty() ? "" : "\n") + name;
+  const std::string draft(keys::state::kDraft);
+  Transition change{
+      .allowed_from = "," + draft + ",",
+      .to = keys::state::kDraft,
+      .action = "alert.approval_requested",
+      .wrong_state_rule = "only a draft alert waits for approval",
+      // Counts only: the executives' names are in the alert's hash, not in the stream.
+      .detail = "sms=" + std::to_string(asked.sms) + " email=" + std::to_string(asked.email) +
+                " executives=" + std::to_string(asked.names.size()),
+      .fields = {std::string(field::kApprovalRequestedBy), who.name,
+                 std::string(field::kApprovalRequestedAtMs),
+                 std::to_string(unix_ms(std::chrono::system_clock::now())),
+                 std::string(field::kApprovalNotifiedSms), std::to_string(asked.sms),
+                 std::string(field::kApprovalNotifiedEmail), std::to_string(asked.email),
+                 std::string(field::kApprovalNotifiedNames), names},
+  };
+  co_return co_await transition(change, id, who);
+}
+
+boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::decline(std::string id,
+                                                                   auth::Principal who,
+                                                                   std::string reason) {
+  auto loaded = co_await load(id);
+  if (auto* refusal = std::get_if<Refusal>(&loaded)) co_return *refusal;
+  const Alert& alert = std::get<Alert>(loaded);
+  const std::string creator_refusal =
+      "you created this alert; another executive must approve or decline it";
+  if (same_name(alert.created_by(), who.name)) co_return Refusal{403, creator_refusal, ""};
+  const std::string draft(keys::state::kDraft);
+  Transition change{
+      .allowed_from = "," + draft + ",",
+      .to = keys::state::kDraft,
+      .action = "alert.decline",
+      .wrong_state_rule = "only a draft alert can be declined",
+      .detail = "reason=" + reason,
+      .refused_creator_token = who.token_id,
+      .creator_refusal = creator_refusal,
+      .fields = {std::string(field::kDeclinedBy), who.name, std::string(field::kDeclinedByToken),
+                 who.token_id, std::string(field::kDeclinedAtMs),
+                 std::to_string(unix_ms(std::chrono::system_clock::now())),
+                 std::string(field::kDeclineReason), reason},
+  };
+  co_return co_await transition(change, id, who);
+}
+
 boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::cancel(std::string id,
                                                                   auth::Principal who) {
   auto cancelled = co_await cancel_one(id, who);
@@ -512,7 +561,8 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::transition(const Tran
                                                                       const std::string& id,
                                                                       const auth::Principal& who) {
   if (!is_alert_id(id)) co_return not_found(id);
-  std::vector<std::string> script_keys{keys::alert(id), std::string(keys::kAudit)};
+  std::vector<std::string> script_keys{keys::alert(id), std::string(keys::kAudit),
+                                       keys::audit_trail(id)};
   std::vector<std::string> args{
       id,
       change.allowed_from,

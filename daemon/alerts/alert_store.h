@@ -88,6 +88,24 @@ class AlertStore {
   // refuses a cancelled one (its item is removed by the :cancel route).
   boost::asio::awaitable<Outcome<AlertResponse>> cancel(std::string id, auth::Principal who);
 
+  // A draft's approval asked of other executives (alerts/approval_link.h): who asked, when,
+  // and whom it reached, recorded with its audit entry (alert.approval_requested). Refused
+  // (409) unless the alert is a draft.
+  struct ApprovalAsked {
+    int64_t sms = 0;
+    int64_t email = 0;
+    std::vector<std::string> names;
+  };
+  boost::asio::awaitable<Outcome<AlertResponse>> record_approval_request(std::string id,
+                                                                         auth::Principal who,
+                                                                         ApprovalAsked asked);
+
+  // An executive other than the creator will not approve the draft, and says why: the alert
+  // stays a draft with who declined, when and why (the latest refusal), audited
+  // (alert.decline). Refused (403) for the creator, (409) unless a draft.
+  boost::asio::awaitable<Outcome<AlertResponse>> decline(std::string id, auth::Principal who,
+                                                         std::string reason);
+
   // sent -> closed: RSVPs are no longer taken; its waves and follow-ups not yet sent are
   // cancelled (cancel does the same).
   boost::asio::awaitable<Outcome<AlertResponse>> close(std::string id, auth::Principal who);

@@ -15,6 +15,10 @@ inline constexpr size_t kRsvpTagLength = 10;  // base64url characters: 60 bits
 // Redis key of the secret (32 random bytes, created once by the first daemon to start).
 inline constexpr std::string_view kRsvpSecretKey = "secret:rsvp";
 
+// `characters` (at most 42) base64url characters of HMAC-SHA256(secret, input), six bits
+// each from the digest's first bit: the tags of RSVP links and approval links.
+std::string hmac_tag(std::string_view secret, std::string_view input, size_t characters);
+
 // kRsvpTagLength characters of base64url.
 std::string rsvp_tag(std::string_view secret, std::string_view alert_id,
                      std::string_view member_id);

@@ -4,6 +4,7 @@
 
 #include "alerts/alert_store.h"
 #include "alerts/draft_preview.h"
+#include "api/approval_check.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "dispatch/send_queue.h"
@@ -230,8 +231,16 @@ void add_alert_routes(http::Router& router, Services& services) {
                co_return answer(200, co_await store->preview(request.path_params["id"]), zone);
              });
 
+  // From the console's approval page the request carries the link's exp and sig: an
+  // expired or forged link, or the alert's creator, is refused before anything changes.
   router.add("POST", "/v1/alerts/{id}:approve", {.roles = officers, .needs_redis = true},
-             transition_handler(store, &alerts::AlertStore::approve, zone));
+             [store, zone, &services](Request& request) -> boost::asio::awaitable<Response> {
+               const std::string id = request.path_params["id"];
+               if (auto refusal = co_await refuse_approval_link(services, request, id)) {
+                 co_return *refusal;
+               }
+               co_return answer(200, co_await store->approve(id, *request.principal), zone);
+             });
   // A scheduled alert's item is removed once the alert is cancelled. Should that fail (or
   // the item be running already), the item finds the alert cancelled and sends nothing:
   // the send queue's start refuses a cancelled alert atomically.

@@ -25,6 +25,9 @@ void add_member_routes(http::Router& router, Services& services);
 void add_alert_routes(http::Router& router, Services& services);
 // GET /v1/templates, GET|PUT /v1/templates/{kind}: the union's alert templates
 void add_template_routes(http::Router& router, Services& services);
+// POST /v1/alerts/{id}:request-approval | :decline | :test, GET /v1/alerts/{id}/approval,
+// GET /v1/alerts/{id}/audit
+void add_approval_routes(http::Router& router, Services& services);
 // POST /hooks/twilio/{gateway}/status, GET|POST /hooks/kannel/{gateway}/dlr
 void add_hook_routes(http::Router& router, Services& services);
 // GET|POST /r/{token}: the one-click RSVP page linked from each message
@@ -45,6 +48,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
   add_member_routes(router, services);
   add_alert_routes(router, services);
   add_template_routes(router, services);
+  add_approval_routes(router, services);
   add_hook_routes(router, services);
   add_rsvp_page_routes(router, services);
   add_reply_routes(router, services);

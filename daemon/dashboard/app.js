@@ -12,6 +12,8 @@ import { createAccountsPage } from "./accounts_admin.js";
 import { ComposePage } from "./compose.js";
 import { composeParams } from "./compose_helpers.js";
 import { TemplatesAdminPage } from "./templates_admin.js";
+import { openAlertPanel, closeAlertPanel, alertStateChanged, relabelAlertPanel } from "./alert_page.js";
+import { renderHistory } from "./history.js";
 
 const LANGUAGE_KEY = "tocsin.lang";  // localStorage: remembered
 
@@ -121,6 +123,7 @@ function applyLanguage() {
   templatesPage.relabel();
   if (state.alerts) renderAlerts();
   if (state.board) renderBoard(state.board, { relabel: true });
+  relabelAlertPanel();
 }
 
 $("lang-switch").addEventListener("click", () => {
@@ -278,6 +281,36 @@ const accountsPage = createAccountsPage({
   t,
   errorText,
 });
+// #approve=ID&exp=UNIX&sig=TAG: the link sent to the executives asked to approve an alert.
+function approvalFromHash() {
+  const match = /^#approve=([^&]+)&exp=([^&]+)&sig=([^&]+)$/.exec(location.hash);
+  return match ? { id: decodeURIComponent(match[1]), exp: decodeURIComponent(match[2]),
+                   sig: decodeURIComponent(match[3]) } : null;
+}
+
+// What the console's pages (the alert's page, the history, composing, the templates) use
+// of this one.
+const pageContext = {
+  api: () => state.api,
+  who: () => state.who,
+  lang: () => state.lang,
+  t,
+  show,
+  locale,
+  formatNumber,
+  formatShare,
+  formatTime,
+  formatEventTime,
+  stateName,
+  errorText,
+  onChanged: () => {},
+};
+
+function openApproval(link) {
+  closeBoard();
+  show("approve-view");
+  openAlertPanel(pageContext, $("approve-panel"), link.id, { exp: link.exp, sig: link.sig });
+}
 
 function route() {
   if (!state.api) {
@@ -301,8 +334,10 @@ function route() {
     accountsPage.open();
     return;
   }
+  const approval = approvalFromHash();
   const id = alertIdFromHash();
-  if (id) openAlert(id);
+  if (approval) openApproval(approval);
+  else if (id) openAlert(id);
   else showAlerts();
 }
 
@@ -326,8 +361,9 @@ async function showAlerts() {
     const list = await state.api.getJson("/v1/alerts?limit=100");
     // A wave or follow-up (a child alert) is not listed: its answers count on its alert,
     // whose board is the one to watch.
-    state.alerts = (list.alerts || []).filter((alert) => !alert.parentId);
-    setMessage(message, state.alerts.length ? "" : t("alerts_empty"));
+    state.alerts = list;
+    const shown = (list.alerts || []).filter((alert) => !alert.parentId).length;
+    setMessage(message, shown ? "" : t("alerts_empty"));
     renderAlerts();
   } catch (error) {
     if (state.api) setMessage(message, errorText(error), "error");
@@ -337,22 +373,14 @@ async function showAlerts() {
 $("alerts-refresh").addEventListener("click", showAlerts);
 
 function renderAlerts() {
-  const list = $("alerts-list");
-  list.replaceChildren(...state.alerts.map((alert) => {
-    const button = element("button", { type: "button", className: "alert-choice", "data-alert": alert.id },
-        element("span", { className: "alert-code", text: alert.code }),
-        element("span", { className: "alert-name", text: alert.title }),
-        element("span", { className: "alert-meta",
-                          text: [stateName(alert.state), formatEventTime(alert.eventTime), alert.place]
-                                    .filter(Boolean).join(" · ") }));
-    button.addEventListener("click", () => { location.hash = `alert=${encodeURIComponent(alert.id)}`; });
-    return element("li", {}, button);
-  }));
+  renderHistory({ ...pageContext, canCreate: ["admin", "executive"].includes(state.who?.role) },
+                state.alerts, $("alerts-list"), $("alerts-new"));
 }
 
 // ---- one alert ---------------------------------------------------------------------------
 
 function closeBoard() {
+  closeAlertPanel();
   if (!state.board) return;
   state.board.stream?.close();
   clearTimeout(state.board.renderTimer);
@@ -415,6 +443,10 @@ async function openAlert(id) {
   setMessage($("inbox-message"), "");
   setMessage($("rides-message"), "");
   renderBoard(board, { relabel: true });
+  // A coordinator follows the turnout: the board's head says the state, and their pickup
+  // points stay in the first screen of a phone.
+  if (isCoordinator()) $("alert-panel").hidden = true;
+  else openAlertPanel(pageContext, $("alert-panel"), id);
   const base = `/v1/alerts/${encodeURIComponent(id)}`;
   let turnout;
   try {
@@ -460,6 +492,7 @@ function onLiveEvent(board, event) {
   } else if (event.type === "state" && data.state) {
     board.alert.state = data.state;
     scheduleRender(board);
+    alertStateChanged();
   }
 }
 
@@ -901,10 +934,6 @@ function removeReply(board, memberId) {
 
 // ---- composing (compose.js) and the templates (templates_admin.js) -----------------------
 
-const pageContext = {
-  api: () => state.api, t, who: () => state.who, show, errorText, formatNumber, formatTime,
-  formatEventTime, locale,
-};
 const composePage = new ComposePage(pageContext);
 const templatesPage = new TemplatesAdminPage(pageContext);
 

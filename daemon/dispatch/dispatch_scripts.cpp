@@ -242,9 +242,13 @@ for _, id in ipairs(order) do
   if f[1] == 'sending' and tonumber(f[2] or '0') <= 0 and tonumber(f[3] or '0') <= 0 then
     redis.call('HSET', alert, 'state', 'sent', 'finished_at_ms', now)
     local c = redis.call('HMGET', counts, 'sent', 'failed', 'opted_out', 'expired')
+    local detail = 'sent=' .. (c[1] or 0) .. ' failed=' .. (c[2] or 0) ..
+                   ' opted_out=' .. (c[3] or 0) .. ' expired=' .. (c[4] or 0)
     redis.call('XADD', 'audit', '*', 'actor', 'tocsind', 'action', 'alert.sent', 'subject', id,
-               'detail', 'sent=' .. (c[1] or 0) .. ' failed=' .. (c[2] or 0) ..
-               ' opted_out=' .. (c[3] or 0) .. ' expired=' .. (c[4] or 0))
+               'detail', detail)
+    -- The alert's own trail (alerts/alert_scripts.h, kAuditedLua).
+    redis.call('XADD', alert .. ':audit', '*', 'actor', 'tocsind', 'action', 'alert.sent',
+               'subject', id, 'detail', detail)
     finished = finished + 1
   end
 end

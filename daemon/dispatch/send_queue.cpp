@@ -8,6 +8,7 @@
 #include <random>
 
 #include "alerts/alert_keys.h"
+#include "alerts/alert_scripts.h"
 #include "alerts/audience_set.h"
 #include "alerts/rfc3339.h"
 #include "escalation/child_alert.h"
@@ -52,7 +53,7 @@ namespace keys = alerts::keys;
 // The whole script blocks Redis while it runs: about 0.1 s for 150,000 members
 // (tests/bench/send_start_bench.cpp), once per alert.
 const redis::Script& start_script() {
-  static const redis::Script script(R"lua(
+  static const redis::Script script(std::string(alerts::kAuditedLua) + R"lua(
 local alert, staged, frozen, queue, audit = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local schedule = KEYS[6]
 local now, actor = ARGV[1], ARGV[2]
@@ -77,7 +78,7 @@ if expires > 0 and expires <= tonumber(now) then
   if from_schedule then
     redis.call('HSET', alert, 'state', 'cancelled', 'cancelled_by', 'expiry',
                'cancelled_at_ms', now)
-    redis.call('XADD', audit, '*', 'actor', actor, 'action', 'alert.schedule_expired',
+    audited(audit, alert, 'actor', actor, 'action', 'alert.schedule_expired',
                'subject', id, 'detail', 'expires_at_ms=' .. expires .. ' nothing sent')
     return refuse('expired', 'cancelled')
   end
@@ -91,7 +92,7 @@ if size > threshold and not ((state == 'approved' or state == 'scheduled') and s
   if from_schedule then
     redis.call('HSET', alert, 'state', 'draft')
     redis.call('HDEL', alert, 'approved_by', 'approved_by_token', 'approved_at_ms')
-    redis.call('XADD', audit, '*', 'actor', actor, 'action', 'alert.schedule_refused',
+    audited(audit, alert, 'actor', actor, 'action', 'alert.schedule_refused',
                'subject', id, 'detail', 'members=' .. size .. ' threshold=' .. threshold ..
                ' needs a second executive\'s approval; nothing sent')
     return refuse('needs_approval', 'draft', size)
@@ -122,7 +123,7 @@ if jobs == 0 then redis.call('HSET', alert, 'finished_at_ms', now) end
 if jobs > 0 then
   for i = 8, #ARGV do redis.call('ZADD', schedule, ARGV[i], 'wave|' .. id .. '|' .. (i - 7)) end
 end
-redis.call('XADD', audit, '*', 'actor', actor, 'action', 'alert.send', 'subject', id,
+audited(audit, alert, 'actor', actor, 'action', 'alert.send', 'subject', id,
            'detail', 'members=' .. size .. ' jobs=' .. jobs ..
                      (from_schedule and ' scheduled' or '') .. token)
 return { 'started', new_state, size, jobs }
@@ -140,7 +141,7 @@ return { 'started', new_state, size, jobs }
 // scheduled alert without the item that sends it. The item is added as
 // Scheduler::schedule does (not over one running now).
 const redis::Script& schedule_script() {
-  static const redis::Script script(R"lua(
+  static const redis::Script script(std::string(alerts::kAuditedLua) + R"lua(
 local alert, staged, audit, due, running = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local now, actor, threshold, id = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local send_at, token = ARGV[5], ARGV[6]
@@ -157,7 +158,7 @@ if size > threshold and (state ~= 'approved' or f[3] == f[2]) then
   return { 'needs_approval', state, size }
 end
 redis.call('HSET', alert, 'state', 'scheduled', 'send_at_ms', send_at, 'scheduled_by', actor)
-redis.call('XADD', audit, '*', 'actor', actor, 'action', 'alert.schedule', 'subject', id,
+audited(audit, alert, 'actor', actor, 'action', 'alert.schedule', 'subject', id,
            'detail', 'send_at_ms=' .. send_at .. ' members_now=' .. size .. ' token=' .. token)
 local item = 'send|' .. id
 if not redis.call('ZSCORE', running, item) then redis.call('ZADD', due, send_at, item) end
