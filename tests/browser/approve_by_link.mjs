@@ -5,9 +5,12 @@
 // link arrive by SMS through the daemon's file gateway: this script reads them from that
 // file, as the officers read their phones. Run as  node approve_by_link.mjs '<json settings>'
 // Settings: url, chromium, artifacts_dir, strings_module, sms_file, a_mobile, b_mobile,
-// alert_json (the draft A creates through the API), members (the audience's size).
+// alert_json (the second draft, which A creates through the API), members (the roster's
+// size).
 //
-// Officer A (390 px, French) signs in on the alert's page, asks approval; officer B (390 px,
+// Officer A (390 px, French) signs in, composes an emergency assembly from its template
+// for every member (the SMS counter turns UCS-2 at an "ê" and back after "fold accents"),
+// asks approval; officer B (390 px,
 // English) opens the link from the SMS, signs in, sees the preview, approves; A's page shows
 // it without a reload; A sends (the confirmation names the audience size); the turnout
 // moves. Then a second draft: B declines it with a reason, which A's page shows live. The
@@ -37,6 +40,9 @@ function officer(page, name) {
   const who = { page, name, clicks: 0, fills: 0 };
   who.click = async (selector) => { who.clicks++; await page.click(selector); };
   who.fill = async (selector, value) => { who.fills++; await page.fill(selector, value); };
+  // A choice in a list or a box ticked counts as a click.
+  who.choose = async (selector, value) => { who.clicks++; await page.selectOption(selector, value); };
+  who.untick = async (selector) => { who.clicks++; await page.uncheck(selector); };
   return who;
 }
 
@@ -78,6 +84,46 @@ async function linkFor(mobile, before, alertId, who) {
   return match[0];
 }
 
+// Officer A composes an emergency assembly from its template for every member: a date and
+// a time, the audience (its live count the server's), the French SMS typed with an "ê" that
+// turns the counter UCS-2, "fold accents" that turns it back; then creates the draft.
+async function compose(A) {
+  const { page } = A;
+  const t = STRINGS.fr;
+  await A.click("#alerts-new");
+  await page.waitForSelector("#compose-kind-pick", { state: "visible", timeout: TIMEOUT_MS });
+  await A.choose("#compose-kind-pick", "EMERGENCY_ASSEMBLY");
+  await page.waitForSelector("#compose-form", { state: "visible", timeout: TIMEOUT_MS });
+  const day = new Date(Date.now() + 20 * 86400000).toISOString().slice(0, 10);
+  await A.fill("#compose-date", day);
+  await A.fill("#compose-time", "19:00");
+  await waitFor("officer A: the time shown back", () => page.textContent("#compose-when-echo"),
+                (shown) => shown.includes(`${day}T19:00:00`));
+  await A.fill("#compose-audience", "all");
+  await waitFor("officer A: the live count", () => page.getAttribute("#compose-audience-count", "data-members"),
+                (members) => Number(members) === settings.members);
+  const counter = "#compose-fr-sms-counter";
+  await A.untick("#compose-fold-accents");
+  await A.fill("#compose-fr-sms", "{first_name}, assemblée d'urgence {event_time} devant {place}. " +
+                                  "Autobus : {pickup}. Réponds OUI ou NON {code}, ou {rsvp_link}");
+  await waitFor("officer A: the French SMS in GSM-7", () => page.getAttribute(counter, "data-encoding"),
+                (encoding) => encoding === "gsm7");
+  await A.fill("#compose-fr-sms", `${await page.inputValue("#compose-fr-sms")} Ce sera une fête!`);
+  const ucs2 = await waitFor("officer A: the counter turning UCS-2", () => page.textContent(counter),
+                             (shown) => shown.includes("UCS-2") && shown.includes("ê"));
+  check(ucs2.includes(t.compose_counter_forced.split("{")[0].trim()), `officer A: the counter "${ucs2}" does not say why`);
+  await shot(page, "a-compose-ucs2-fr-390.png");
+  await A.click("#compose-fr-fold");
+  await waitFor("officer A: the counter back to GSM-7", () => page.getAttribute(counter, "data-encoding"),
+                (encoding) => encoding === "gsm7");
+  await page.waitForSelector("#compose-create:not([disabled])", { timeout: TIMEOUT_MS });
+  await shot(page, "a-compose-ready-fr-390.png");
+  await A.click("#compose-create");
+  const hash = await waitFor("officer A: landing on the new draft", () => page.evaluate(() => location.hash),
+                             (value) => /^#alert=[a-z0-9]{16}$/.test(value));
+  return hash.slice("#alert=".length);
+}
+
 async function createDraft(page) {
   return page.evaluate(async (json) => {
     const response = await fetch("/v1/alerts", { method: "POST", body: json, credentials: "same-origin",
@@ -109,8 +155,7 @@ await runChecks(await launchChromium(settings.chromium), settings.artifacts_dir,
   await A.page.goto(`${settings.url}/`);
   await signIn(A, settings.a_mobile, "fr");
   await A.page.waitForSelector("#alerts-view:not([hidden])", { timeout: TIMEOUT_MS });
-  const alertId = await createDraft(A.page);  // the compose page's step, done through the API
-  await A.page.evaluate((id) => { location.hash = `alert=${id}`; }, alertId);
+  const alertId = await compose(A);
   await A.page.waitForSelector('#alert-panel [data-action="request-approval"]', { timeout: TIMEOUT_MS });
   const audience = Number(await A.page.getAttribute("#alert-panel [data-role=audience]", "data-members"));
   check(audience === settings.members, `officer A: the preview says ${audience} members, not ${settings.members}`);
@@ -187,7 +232,7 @@ await runChecks(await launchChromium(settings.chromium), settings.artifacts_dir,
   await waitFor("officer A: the turnout moving", () => A.page.getAttribute('#tiles [data-tile="sent"] .tile-value', "data-value"),
                 (value) => Number(value) > 0);
   await shot(A.page, "a-sending-fr-390.png");
-  console.log(`ACTIONS approve-and-send: A clicks=${A.clicks} fills=${A.fills}; B clicks=${B.clicks} fills=${B.fills}`);
+  console.log(`ACTIONS compose-approve-send (sign-ins included): A clicks=${A.clicks} fills=${A.fills}; B clicks=${B.clicks} fills=${B.fills}`);
   const counted = { a: [A.clicks, A.fills], b: [B.clicks, B.fills] };
 
   // ---- a correction to those who said yes: the daemon's refusal beside the form, then a draft ----

@@ -1,11 +1,12 @@
 // Two officers at phone size approve and send an alert from the console, in Debian's
 // chromium (headless, driven by tests/browser/approve_by_link.mjs with playwright-core):
-// A signs in by a code read from the SMS gateway's file, has a draft for a few thousand
-// members, asks approval; B receives the SMS with the approval link, opens it, signs in,
-// sees the preview and approves; A's page shows the approval without a reload and sends
-// (the confirmation names the audience size); the turnout moves. A second draft is declined
-// with a reason that A's page shows live. The officers' actions are counted and printed.
-// Screenshots under the build tree (test-artifacts/console-approval).
+// A signs in by a code read from the SMS gateway's file, composes an emergency assembly
+// from its template for a few thousand members (the SMS counter turns UCS-2 at an "ê" and
+// back after "fold accents"), creates the draft, asks approval; B receives the SMS with the
+// approval link, opens it, signs in, sees the preview and approves; A's page shows the approval
+// without a reload and sends (the confirmation names the audience size); the turnout moves. A
+// second draft is declined with a reason that A's page shows live. The officers' actions are
+// counted and printed. Screenshots under the build tree (test-artifacts/console-approval).
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -31,7 +32,7 @@ using testing::json_string;
 using testing::kChromium;
 
 const fs::path kBrowserTests = fs::path(TOCSIN_SOURCE_DIR) / "tests" / "browser";
-constexpr size_t kMembers = 2412;
+constexpr size_t kMembers = 4000;
 
 TEST(ConsoleApprovalBrowser, TwoOfficersOnPhonesApproveLiveSendAndDeclineWithAReason) {
   const auto node = testing::find_program("node");
@@ -94,10 +95,11 @@ TEST(ConsoleApprovalBrowser, TwoOfficersOnPhonesApproveLiveSendAndDeclineWithARe
     std::cout << out.substr(at, out.find('\n', at) - at) << "\n";
   }
   for (const char* shot :
-       {"a-draft-fr-390", "a-approval-requested-fr-390", "b-approval-page-en-390",
-        "a-own-link-refused-fr-390", "b-forged-link-en-390", "b-approved-en-390",
-        "a-confirm-send-fr-390", "a-sending-fr-390", "a-followup-fr-390", "b-decline-en-390", "a-declined-fr-390",
-        "a-history-fr-390", "a-alert-page-en-1280", "b-approval-page-fr-1280", "a-history-en-1280",
+       {"a-compose-ucs2-fr-390", "a-compose-ready-fr-390", "a-draft-fr-390",
+        "a-approval-requested-fr-390", "b-approval-page-en-390", "a-own-link-refused-fr-390",
+        "b-forged-link-en-390", "b-approved-en-390", "a-confirm-send-fr-390", "a-sending-fr-390",
+        "a-followup-fr-390", "b-decline-en-390", "a-declined-fr-390", "a-history-fr-390",
+        "a-alert-page-en-1280", "b-approval-page-fr-1280", "a-history-en-1280",
         "b-history-fr-1280"}) {
     EXPECT_TRUE(fs::exists(artifacts / (std::string(shot) + ".png"))) << shot << " not taken";
   }
