@@ -50,6 +50,10 @@ class AccountsSignIn : public ::testing::Test {
                         smtp_.url() + "\" from: \"Tocsin <tocsin@example.org>\" } }\n",
         .test_clock = true});
     ASSERT_TRUE(eventually([&] { return http_get(url("/readyz")).status == 200; }, 5s));
+    // The reply worker makes its stream and group once its own connection is up, which may
+    // come after the routes answer: wait for it, or a snapshot could see it appear.
+    RedisSync redis(redis_.port());
+    ASSERT_TRUE(eventually([&] { return redis.integer({"EXISTS", "q:replies"}) == 1; }, 5s));
     admin_ = daemon_->bootstrap_admin("ops");
   }
 
@@ -156,6 +160,7 @@ class AccountsSignIn : public ::testing::Test {
   }
   // Same keys, same values, and no TTL renewed (a TTL only runs down meanwhile).
   static void expect_unchanged(const Snapshot& before, const Snapshot& after) {
+    for (const auto& [key, state] : after) EXPECT_TRUE(before.contains(key)) << key << " was added";
     ASSERT_EQ(before.size(), after.size());
     for (const auto& [key, state] : before) {
       auto it = after.find(key);
