@@ -401,7 +401,7 @@ boost::asio::awaitable<Outcome<int64_t>> AlertStore::count_audience(const Alert&
   // A child's group, counted in a private set gone after the count.
   const std::string key = "tmp:group:{" + random_id() + "}";
   auto counted = co_await materialize_audience(redis_, alert, key);
-  redis::Command cleanup{"DEL", key};
+  redis::Command cleanup{"UNLINK", key};  // freed by a Redis thread
   co_await redis_.exec(std::move(cleanup));
   if (!counted) co_return unavailable();
   co_return *counted;

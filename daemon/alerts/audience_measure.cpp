@@ -33,7 +33,8 @@ boost::asio::awaitable<Result<AudienceMeasure>> measure_audience(
   auto sized = co_await redis.exec_pipeline(std::move(size_it));
   std::optional<Result<AudienceBreakdown>> counted;
   if (sized && sized->size() == replies) counted = co_await breakdown.count(audience_key, alert);
-  redis::Command cleanup{"DEL", audience_key};
+  // UNLINK: the copy of a whole roster is freed by a Redis thread, not while others wait.
+  redis::Command cleanup{"UNLINK", audience_key};
   co_await redis.exec(std::move(cleanup));
   if (!sized) co_return sized.error();
   if (!counted) co_return std::make_error_code(std::errc::protocol_error);

@@ -25,6 +25,10 @@ using namespace std::chrono_literals;
 constexpr auto kMeasureTimeToLive = 30s;
 constexpr auto kMeasureRefreshAfter = 5s;
 constexpr size_t kMeasuresKept = 32;
+// Members per script of a draft's breakdown: a quarter of the stored alert's batch, so that
+// a measure taken while a blast runs holds Redis a few milliseconds at a time, and the
+// blast's scripts and the other officers' requests pass between its batches.
+constexpr size_t kBreakdownBatch = 500;
 
 void add_problem(DraftPreviewResponse& response, std::string field, std::string reason) {
   ErrorResponse* problem = response.add_problems();
@@ -63,7 +67,7 @@ DraftPreviewer::DraftPreviewer(redis::Client& redis, const config::Config& confi
     : redis_(redis),
       config_(config),
       audience_(redis),
-      breakdown_(redis),
+      breakdown_(redis, kBreakdownBatch),
       measures_(kMeasureTimeToLive, kMeasureRefreshAfter, kMeasuresKept) {}
 
 boost::asio::awaitable<Outcome<DraftPreviewResponse>> DraftPreviewer::preview(Alert draft) {

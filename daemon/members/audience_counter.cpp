@@ -108,7 +108,7 @@ end
 
 local ok, reply = pcall(run)
 if temp_count > 0 then
-  redis.call('DEL', unpack(KEYS, first_temp, first_temp + temp_count - 1))
+  redis.call('UNLINK', unpack(KEYS, first_temp, first_temp + temp_count - 1))
 end
 if not ok then
   if type(reply) == 'table' and reply.err then return redis.error_reply(reply.err) end
