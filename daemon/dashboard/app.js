@@ -8,10 +8,7 @@ import { applyChange, countsOf, summarize, targetMeasures, foldKey } from "./cou
 import { Api, ApiError } from "./api.js";
 import { LiveStream } from "./live.js";
 import { $, element, setText, setMessage, showView } from "./dom.js";
-import { createAccountsPage } from "./accounts_admin.js";
-import { ComposePage } from "./compose.js";
 import { composeParams } from "./compose_helpers.js";
-import { TemplatesAdminPage } from "./templates_admin.js";
 import { openAlertPanel, closeAlertPanel, alertStateChanged, relabelAlertPanel } from "./alert_page.js";
 import { renderHistory } from "./history.js";
 
@@ -58,6 +55,7 @@ const state = {
   who: null,     // GET /v1/status: token_name, role, regions
   alerts: null,  // GET /v1/alerts, once loaded
   board: null,   // the open alert (openAlert)
+  prefetchedAlerts: null,  // GET /v1/alerts asked for at start, taken by the first showAlerts
 };
 
 const t = (key, values) => translate(state.lang, key, values);
@@ -118,9 +116,9 @@ function applyLanguage() {
   switcher.lang = other;
   switcher.setAttribute("aria-label", t("lang_switch_label"));
   renderWho();
-  accountsPage.relabel();
-  composePage.relabel();
-  templatesPage.relabel();
+  accountsPage?.relabel();
+  composePage?.relabel();
+  templatesPage?.relabel();
   if (state.alerts) renderAlerts();
   if (state.board) renderBoard(state.board, { relabel: true });
   relabelAlertPanel();
@@ -275,12 +273,6 @@ function alertIdFromHash() {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
-const accountsPage = createAccountsPage({
-  api: () => state.api,
-  role: () => state.who?.role || "",
-  t,
-  errorText,
-});
 // #approve=ID&exp=UNIX&sig=TAG: the link sent to the executives asked to approve an alert.
 function approvalFromHash() {
   const match = /^#approve=([^&]+)&exp=([^&]+)&sig=([^&]+)$/.exec(location.hash);
@@ -317,21 +309,21 @@ function route() {
     showSignIn();
     return;
   }
-  composePage.close();
+  composePage?.close();
   const compose = composeParams(location.hash);
   if (compose) {
     closeBoard();
-    composePage.open(compose);
+    openLazily(loadComposePage, (page) => page.open(compose));
     return;
   }
   if (location.hash === "#admin/templates") {
     closeBoard();
-    templatesPage.open();
+    openLazily(loadTemplatesPage, (page) => page.open());
     return;
   }
   if (location.hash === "#admin/accounts") {
     closeBoard();
-    accountsPage.open();
+    openLazily(loadAccountsPage, (page) => page.open());
     return;
   }
   const approval = approvalFromHash();
@@ -358,7 +350,9 @@ async function showAlerts() {
   const message = $("alerts-message");
   setMessage(message, t("loading"));
   try {
-    const list = await state.api.getJson("/v1/alerts?limit=100");
+    const prefetched = state.prefetchedAlerts;
+    state.prefetchedAlerts = null;
+    const list = (prefetched && await prefetched) || await state.api.getJson("/v1/alerts?limit=100");
     // A wave or follow-up (a child alert) is not listed: its answers count on its alert,
     // whose board is the one to watch.
     state.alerts = list;
@@ -932,15 +926,79 @@ function removeReply(board, memberId) {
   renderInbox(board);
 }
 
-// ---- composing (compose.js) and the templates (templates_admin.js) -----------------------
+// ---- pages loaded when first opened --------------------------------------------------------
+// Composing (compose.js, with compose.css), the templates and the accounts are loaded the
+// first time they are opened, not with the console: on a phone at 400 kbit/s the sign-in
+// form and the list of alerts must not wait for them (tests/bench/console_first_load_bench).
 
-const composePage = new ComposePage(pageContext);
-const templatesPage = new TemplatesAdminPage(pageContext);
+let composePage = null;
+let templatesPage = null;
+let accountsPage = null;
+let composeStyle = null;
+
+// compose.css, once, resolved when applied (the pages are not shown unstyled).
+function loadComposeStyle() {
+  composeStyle ??= new Promise((resolve, reject) => {
+    const link = element("link", { rel: "stylesheet", href: "/dashboard/compose.css" });
+    link.addEventListener("load", resolve);
+    link.addEventListener("error", () => {
+      link.remove();
+      composeStyle = null;
+      reject(new Error("compose.css"));
+    });
+    document.head.append(link);
+  });
+  return composeStyle;
+}
+
+async function loadComposePage() {
+  const [{ ComposePage }] = await Promise.all([import("./compose.js"), loadComposeStyle()]);
+  composePage ??= new ComposePage(pageContext);
+  return composePage;
+}
+
+async function loadTemplatesPage() {
+  const [{ TemplatesAdminPage }] =
+      await Promise.all([import("./templates_admin.js"), loadComposeStyle()]);
+  templatesPage ??= new TemplatesAdminPage(pageContext);
+  return templatesPage;
+}
+
+async function loadAccountsPage() {
+  const { createAccountsPage } = await import("./accounts_admin.js");
+  accountsPage ??= createAccountsPage({
+    api: () => state.api,
+    role: () => state.who?.role || "",
+    t,
+    errorText,
+  });
+  return accountsPage;
+}
+
+// Opens a page once loaded, unless the officer went elsewhere meanwhile. A page that cannot
+// be loaded (the network dropped) is said on the list of alerts; opening it again retries.
+async function openLazily(load, open) {
+  const hash = location.hash;
+  try {
+    const page = await load();
+    if (location.hash === hash) open(page);
+  } catch {
+    if (location.hash !== hash) return;
+    await showAlerts();
+    setMessage($("alerts-message"), t("network_error"), "error");
+  }
+}
 
 // ---- start -------------------------------------------------------------------------------
 
 async function start() {
   applyLanguage();
+  if (!location.hash) {
+    // The list is asked for beside the session, not after it: one round trip less before a
+    // signed-in officer sees their alerts on a slow network. Without a session it is a 401
+    // and forgotten.
+    state.prefetchedAlerts = new Api().getJson("/v1/alerts?limit=100").catch(() => null);
+  }
   try {
     await loadWho();  // the session cookie, if the browser has one
     route();
