@@ -6,7 +6,6 @@
 // (test-artifacts/accounts-admin).
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -16,7 +15,6 @@
 #include "tests/support/browser.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/sign_in.h"
-#include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
 namespace tocsin {
@@ -24,11 +22,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using testing::find_program;
 using testing::json_string;
 using testing::kChromium;
-
-const fs::path kBrowserTests = fs::path(TOCSIN_SOURCE_DIR) / "tests" / "browser";
 
 class AccountsAdminBrowser : public ::testing::Test {
  protected:
@@ -53,12 +48,9 @@ class AccountsAdminBrowser : public ::testing::Test {
 };
 
 TEST_F(AccountsAdminBrowser, AnAdminCreatesAndDisablesAccountsAndACoordinatorIsKeptOut) {
-  const auto node = find_program("node");
-  if (!node || ::access(kChromium, X_OK) != 0) {
-    GTEST_SKIP() << "the browser test needs node and " << kChromium;
+  if (const std::string missing = testing::browser_missing(); !missing.empty()) {
+    GTEST_SKIP() << missing;
   }
-  ASSERT_TRUE(fs::exists(kBrowserTests / "node_modules" / "playwright-core" / "package.json"))
-      << "playwright-core is not installed: run `npm ci` in tests/browser (tests/run.sh does)";
 
   testing::RosterOptions roster;
   roster.members = 40;
@@ -95,15 +87,8 @@ TEST_F(AccountsAdminBrowser, AnAdminCreatesAndDisablesAccountsAndACoordinatorIsK
       ",\"coordinator_session\":" + json_string(coordinator_session) +
       R"(,"coordinator_name":"Luc Gagnon","region":)" + json_string(region) +
       ",\"misspelt\":" + json_string(region.substr(0, region.size() - 1)) + "}";
-  testing::Subprocess browser(
-      {.argv = {node->string(), (kBrowserTests / "accounts_admin.mjs").string(), settings},
-       .cwd = kBrowserTests});
-  const auto exit_code = browser.wait_for_exit(180s);
-  const std::string out = browser.stdout_text();
-  EXPECT_EQ(exit_code, std::optional<int>(0)) << "stdout:\n"
-                                              << out << "\nstderr:\n"
-                                              << browser.stderr_text();
-  EXPECT_NE(out.find("\nPASS"), std::string::npos) << out;
+  const testing::BrowserRun run = testing::run_browser_script("accounts_admin.mjs", settings, 180s);
+  EXPECT_TRUE(run.passed()) << "stdout:\n" << run.out << "\nstderr:\n" << run.err;
   for (const char* shot : {"accounts-refused-fr-390", "accounts-fr-390", "accounts-refused-en-1280",
                            "accounts-en-1280"}) {
     EXPECT_TRUE(fs::exists(artifacts / (std::string(shot) + ".png"))) << shot << " not taken";

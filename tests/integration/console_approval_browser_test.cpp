@@ -9,7 +9,6 @@
 // counted and printed. Screenshots under the build tree (test-artifacts/console-approval).
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
@@ -19,7 +18,6 @@
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/redis_server.h"
-#include "tests/support/subprocess.h"
 #include "tests/support/synthetic_roster.h"
 #include "tests/support/temp_dir.h"
 
@@ -31,16 +29,12 @@ using namespace std::chrono_literals;
 using testing::json_string;
 using testing::kChromium;
 
-const fs::path kBrowserTests = fs::path(TOCSIN_SOURCE_DIR) / "tests" / "browser";
 constexpr size_t kMembers = 4000;
 
 TEST(ConsoleApprovalBrowser, TwoOfficersOnPhonesApproveLiveSendAndDeclineWithAReason) {
-  const auto node = testing::find_program("node");
-  if (!node || ::access(kChromium, X_OK) != 0) {
-    GTEST_SKIP() << "the browser test needs node and " << kChromium;
+  if (const std::string missing = testing::browser_missing(); !missing.empty()) {
+    GTEST_SKIP() << missing;
   }
-  ASSERT_TRUE(fs::exists(kBrowserTests / "node_modules" / "playwright-core" / "package.json"))
-      << "playwright-core is not installed: run `npm ci` in tests/browser (tests/run.sh does)";
 
   testing::TempDir dir;
   const fs::path sms_file = dir.path() / "sms.jsonl";
@@ -81,19 +75,11 @@ TEST(ConsoleApprovalBrowser, TwoOfficersOnPhonesApproveLiveSendAndDeclineWithARe
       ",\"sms_file\":" + json_string(sms_file.string()) +
       R"(,"a_mobile":"+15145550111","b_mobile":"+15145550122","members":)" +
       std::to_string(kMembers) + ",\"alert_json\":" + json_string(alert) + "}";
-  testing::Subprocess browser(
-      {.argv = {node->string(), (kBrowserTests / "approve_by_link.mjs").string(), settings},
-       .cwd = kBrowserTests});
-  const auto exit_code = browser.wait_for_exit(120s);
-  const std::string out = browser.stdout_text();
-  EXPECT_EQ(exit_code, std::optional<int>(0)) << "stdout:\n"
-                                              << out << "\nstderr:\n"
-                                              << browser.stderr_text();
-  EXPECT_NE(out.find("\nPASS"), std::string::npos) << out;
+  const testing::BrowserRun run =
+      testing::run_browser_script("approve_by_link.mjs", settings, 120s);
+  EXPECT_TRUE(run.passed()) << "stdout:\n" << run.out << "\nstderr:\n" << run.err;
   // The counts of the officers' actions, for the record.
-  for (size_t at = out.find("ACTIONS"); at != std::string::npos; at = out.find("ACTIONS", at + 1)) {
-    std::cout << out.substr(at, out.find('\n', at) - at) << "\n";
-  }
+  for (const std::string& line : run.lines_starting("ACTIONS ")) std::cout << line << "\n";
   for (const char* shot :
        {"a-compose-ucs2-fr-390", "a-compose-ready-fr-390", "a-draft-fr-390",
         "a-approval-requested-fr-390", "b-approval-page-en-390", "a-own-link-refused-fr-390",

@@ -10,17 +10,14 @@
 // tree (test-artifacts/console-compose).
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 
 #include "tests/support/alert_scenario.h"
 #include "tests/support/browser.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
-#include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
 namespace tocsin {
@@ -28,11 +25,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using testing::find_program;
 using testing::json_string;
 using testing::kChromium;
 
-const fs::path kBrowserTests = fs::path(TOCSIN_SOURCE_DIR) / "tests" / "browser";
 const fs::path kDashboard = fs::path(TOCSIN_SOURCE_DIR) / "daemon" / "dashboard";
 
 class DashboardComposeBrowser : public ::testing::Test {
@@ -47,12 +42,9 @@ class DashboardComposeBrowser : public ::testing::Test {
 
 TEST_F(DashboardComposeBrowser,
        AnOfficerComposesFromATemplateIsStoppedByAMisspeltRegionCreatesAndAnAdminEditsATemplate) {
-  const auto node = find_program("node");
-  if (!node || ::access(kChromium, X_OK) != 0) {
-    GTEST_SKIP() << "the browser test needs node and " << kChromium;
+  if (const std::string missing = testing::browser_missing(); !missing.empty()) {
+    GTEST_SKIP() << missing;
   }
-  ASSERT_TRUE(fs::exists(kBrowserTests / "node_modules" / "playwright-core" / "package.json"))
-      << "playwright-core is not installed: run `npm ci` in tests/browser (tests/run.sh does)";
 
   testing::RosterOptions roster;
   roster.members = 12'000;
@@ -82,20 +74,10 @@ TEST_F(DashboardComposeBrowser,
       R"(,"mobile":"+15145550177","typed_mobile":"514 555-0177","admin_mobile":"+15145550178",)"
       R"("admin_typed_mobile":"(514) 555-0178","time_zone":"America/Toronto"})";
   const auto started = std::chrono::steady_clock::now();
-  testing::Subprocess browser(
-      {.argv = {node->string(), (kBrowserTests / "compose_alert.mjs").string(), settings},
-       .cwd = kBrowserTests});
-  const auto exit_code = browser.wait_for_exit(180s);
-  const std::string out = browser.stdout_text();
-  EXPECT_EQ(exit_code, std::optional<int>(0)) << "stdout:\n"
-                                              << out << "\nstderr:\n"
-                                              << browser.stderr_text();
-  EXPECT_NE(out.find("\nPASS"), std::string::npos) << out;
+  const testing::BrowserRun run = testing::run_browser_script("compose_alert.mjs", settings, 180s);
+  EXPECT_TRUE(run.passed()) << "stdout:\n" << run.out << "\nstderr:\n" << run.err;
   // The officer's actions, for the record.
-  std::istringstream lines(out);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.starts_with("ACTIONS ")) std::cout << line << "\n";
-  }
+  for (const std::string& line : run.lines_starting("ACTIONS ")) std::cout << line << "\n";
   std::cout << "browser run: "
             << std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
                                                                 started)

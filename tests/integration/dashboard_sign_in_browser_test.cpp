@@ -7,20 +7,17 @@
 // (test-artifacts/dashboard-sign-in).
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include "tests/support/alert_scenario.h"
 #include "tests/support/browser.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
-#include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
 namespace tocsin {
@@ -28,11 +25,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using testing::find_program;
 using testing::json_string;
 using testing::kChromium;
-
-const fs::path kBrowserTests = fs::path(TOCSIN_SOURCE_DIR) / "tests" / "browser";
 
 class DashboardSignInBrowser : public ::testing::Test {
  protected:
@@ -46,12 +40,9 @@ class DashboardSignInBrowser : public ::testing::Test {
 
 TEST_F(DashboardSignInBrowser,
        ACoordinatorSignsInByCodeSeesTheirRegionStaysAfterAReloadAndSignsOut) {
-  const auto node = find_program("node");
-  if (!node || ::access(kChromium, X_OK) != 0) {
-    GTEST_SKIP() << "the browser test needs node and " << kChromium;
+  if (const std::string missing = testing::browser_missing(); !missing.empty()) {
+    GTEST_SKIP() << missing;
   }
-  ASSERT_TRUE(fs::exists(kBrowserTests / "node_modules" / "playwright-core" / "package.json"))
-      << "playwright-core is not installed: run `npm ci` in tests/browser (tests/run.sh does)";
 
   testing::RosterOptions roster;
   roster.members = 60;
@@ -85,15 +76,9 @@ TEST_F(DashboardSignInBrowser,
       ",\"sms_file\":" + json_string(sms_file_.string()) +
       R"(,"mobile":"+15145550101","typed_mobile":"514 555-0101","region":)" + json_string(region) +
       "}";
-  testing::Subprocess browser(
-      {.argv = {node->string(), (kBrowserTests / "sign_in_by_code.mjs").string(), settings},
-       .cwd = kBrowserTests});
-  const auto exit_code = browser.wait_for_exit(180s);
-  const std::string out = browser.stdout_text();
-  EXPECT_EQ(exit_code, std::optional<int>(0)) << "stdout:\n"
-                                              << out << "\nstderr:\n"
-                                              << browser.stderr_text();
-  EXPECT_NE(out.find("\nPASS"), std::string::npos) << out;
+  const testing::BrowserRun run =
+      testing::run_browser_script("sign_in_by_code.mjs", settings, 180s);
+  EXPECT_TRUE(run.passed()) << "stdout:\n" << run.out << "\nstderr:\n" << run.err;
   for (const char* lang : {"fr", "en"}) {
     for (const char* width : {"390", "1280"}) {
       for (const char* step : {"sign-in", "sign-in-code", "signed-in"}) {
