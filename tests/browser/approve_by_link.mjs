@@ -13,7 +13,8 @@
 // asks approval; officer B (390 px,
 // English) opens the link from the SMS, signs in, sees the preview, approves; A's page shows
 // it without a reload; A sends (the confirmation names the audience size); the turnout
-// moves. Then a second draft: B declines it with a reason, which A's page shows live. The
+// moves. Then a second draft: A sends themself a test (to A's mobile only), and B declines
+// it with a reason, which A's page shows live. The
 // officers' actions (clicks, fields filled) are counted and printed; screenshots of each
 // step, and of both pages at laptop width in the other language.
 // Stdout: ACTIONS lines, SCREENSHOT <path> lines, then PASS or FAIL: <why>.
@@ -257,6 +258,16 @@ await runChecks(await launchChromium(settings.chromium), settings.artifacts_dir,
   const second = await createDraft(A.page);
   await A.page.evaluate((id) => { location.hash = `alert=${id}`; }, second);
   await A.page.waitForSelector('#alert-panel [data-action="request-approval"]', { timeout: TIMEOUT_MS });
+  // "Send me a test": the rendered SMS to A's own mobile, and to nobody else.
+  const aBefore = (await textsTo(settings.a_mobile)).length;
+  const bBeforeTest = (await textsTo(settings.b_mobile)).length;
+  await A.page.click('#alert-panel [data-action="test"]');
+  const aTexts = await waitFor("officer A: the test SMS", () => textsTo(settings.a_mobile),
+                               (texts) => texts.length > aBefore);
+  check(aTexts[aTexts.length - 1].includes("[TEST]"), `officer A: the test SMS reads "${aTexts[aTexts.length - 1]}"`);
+  await waitFor("officer A: the test said sent", () => A.page.textContent("#alert-panel [data-role=action-message]"),
+                (text) => text.includes("SMS"));
+  check((await textsTo(settings.b_mobile)).length === bBeforeTest, "officer B got officer A's test");
   const before = (await textsTo(settings.b_mobile)).length;
   await A.click('#alert-panel [data-action="request-approval"]');
   const secondHash = await linkFor(settings.b_mobile, before, second, B.name);
@@ -271,7 +282,7 @@ await runChecks(await launchChromium(settings.chromium), settings.artifacts_dir,
   check(await stateShown(A.page, "#alert-panel") === "DRAFT", "officer A: a declined alert left the draft state");
   await shot(A.page, "a-declined-fr-390.png");
   const trail = await A.page.$$eval("#alert-panel [data-role=trail] li", (items) => items.map((li) => li.dataset.action));
-  check(JSON.stringify(trail) === JSON.stringify(["alert.create", "alert.approval_requested", "alert.decline"]),
+  check(JSON.stringify(trail) === JSON.stringify(["alert.create", "alert.test", "alert.approval_requested", "alert.decline"]),
         `officer A: the trail reads ${JSON.stringify(trail)}`);
   console.log(`ACTIONS decline: A clicks=${A.clicks - counted.a[0]} fills=${A.fills - counted.a[1]}; ` +
               `B clicks=${B.clicks - counted.b[0]} fills=${B.fills - counted.b[1]}`);
