@@ -1,6 +1,7 @@
 // The history: the alerts, newest first, each with its state, audience, members sent to,
-// yes and the share of its targets, from GET /v1/alerts (alerts and counts in the same
-// order). A wave or follow-up (a child alert) is not listed: its answers count on its alert.
+// yes, people coming and the share of its targets, from GET /v1/alerts (alerts and counts in
+// the same order). A wave or follow-up (a child alert) is not listed: its answers count on
+// its alert.
 
 import { element } from "./dom.js";
 
@@ -13,11 +14,13 @@ export function renderHistory(ctx, list, listNode, newLink) {
     const c = counts.get(alert.id) || {};
     const members = Number(c.members) || 0;
     const yes = Number(c.yes) || 0;
+    const coming = Number(c.coming) || 0;
     const goal = (alert.targets || []).reduce((sum, target) => sum + (Number(target.target) || 0), 0);
     const numbers = [
       ctx.t("history_audience", { audience: alert.audience || "" }),
       members > 0 ? ctx.t("history_sent_to", { count: ctx.formatNumber(members) }) : "",
       members > 0 ? ctx.t("history_yes", { count: ctx.formatNumber(yes) }) : "",
+      members > 0 ? ctx.t("history_coming", { count: ctx.formatNumber(coming) }) : "",
       members > 0 && goal > 0 ? ctx.t("history_target_share", { share: ctx.formatShare(yes / goal),
                                                                  target: ctx.formatNumber(goal) }) : "",
     ].filter(Boolean).join(" · ");

@@ -38,9 +38,9 @@ boost::asio::awaitable<std::optional<std::vector<AlertCounts>>> read_alert_count
   auto region_sets = co_await redis.exec_pipeline(std::move(region_reads));
   if (!region_sets || region_sets->size() != alert_ids.size()) co_return std::nullopt;
 
-  // Three reads per alert with a region in scope: targeted and sent, yes.
+  // Four reads per alert with a region in scope: targeted and sent, yes and coming.
   std::vector<redis::Command> reads;
-  std::vector<size_t> read_of;  // alert index of reads[3k]
+  std::vector<size_t> read_of;  // alert index of reads[4k]
   for (size_t i = 0; i < alert_ids.size(); ++i) {
     std::vector<std::string> regions;
     for (const auto& region : (*region_sets)[i].elements) {
@@ -51,15 +51,17 @@ boost::asio::awaitable<std::optional<std::vector<AlertCounts>>> read_alert_count
     reads.push_back(hmget(keys::reach(alert_ids[i]), regions, "targeted"));
     reads.push_back(hmget(keys::reach(alert_ids[i]), regions, "sent"));
     reads.push_back(hmget(keys::tally(alert_ids[i]), regions, "yes"));
+    reads.push_back(hmget(keys::tally(alert_ids[i]), regions, "coming"));
   }
   if (reads.empty()) co_return counts;
   auto replies = co_await redis.exec_pipeline(std::move(reads));
-  if (!replies || replies->size() != read_of.size() * 3) co_return std::nullopt;
+  if (!replies || replies->size() != read_of.size() * 4) co_return std::nullopt;
   for (size_t k = 0; k < read_of.size(); ++k) {
     AlertCounts& alert = counts[read_of[k]];
-    alert.set_members(sum((*replies)[3 * k]));
-    alert.set_reached(sum((*replies)[3 * k + 1]));
-    alert.set_yes(sum((*replies)[3 * k + 2]));
+    alert.set_members(sum((*replies)[4 * k]));
+    alert.set_reached(sum((*replies)[4 * k + 1]));
+    alert.set_yes(sum((*replies)[4 * k + 2]));
+    alert.set_coming(sum((*replies)[4 * k + 3]));
   }
   co_return counts;
 }

@@ -294,6 +294,8 @@ await runChecks(await launchChromium(settings.chromium), settings.artifacts_dir,
   check(rows[0] === second && rows[1] === alertId, `officer A: the history's order is ${JSON.stringify(rows)}`);
   const numbers = await A.page.textContent(`#alerts-list [data-alert="${alertId}"] [data-role=numbers]`);
   check(numbers.includes(formatted), `officer A: the history's line "${numbers}" does not name ${formatted} members`);
+  check(numbers.includes(fr.history_coming.replace("{count}", "0")),
+        `officer A: the history's line "${numbers}" does not say how many people are coming`);
   check(await A.page.isVisible("#alerts-new"), "officer A: no New alert button");
   check(await A.page.getAttribute("#alerts-new", "href") === "#new", "officer A: New alert does not lead to #new");
   await shot(A.page, "a-history-fr-390.png");

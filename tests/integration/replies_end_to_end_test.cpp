@@ -12,7 +12,9 @@
 #include <set>
 #include <tuple>
 
+#include "http/json.h"
 #include "members/text_fold.h"
+#include "proto/tocsin.pb.h"
 #include "replies/rsvp_record.h"
 #include "tests/support/alert_scenario.h"
 #include "tests/support/http_client.h"
@@ -177,6 +179,18 @@ TEST_F(RepliesEndToEnd, AnswersAreRecordedWithTransportUnclearOnesKeptAndArretOp
   EXPECT_EQ(sum_over_regions(counts, "all|yes"), 4);
   EXPECT_EQ(sum_over_regions(counts, "all|coming"), 1 + 3 + 1 + 1);
   EXPECT_EQ(counts, recount());
+
+  // The list of alerts (the console's history) gives the same yes and people coming.
+  auto listed =
+      testing::http_get(scenario_.daemon().base_url() + "/v1/alerts", {scenario_.authorization()});
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  AlertListResponse list;
+  std::string error;
+  ASSERT_TRUE(http::from_json(listed.body, &list, &error)) << error;
+  ASSERT_EQ(list.counts_size(), 1);
+  EXPECT_EQ(list.counts(0).alert_id(), id_);
+  EXPECT_EQ(list.counts(0).yes(), 4);
+  EXPECT_EQ(list.counts(0).coming(), 1 + 3 + 1 + 1);
 }
 
 TEST_F(RepliesEndToEnd, TallyEqualsARecountAfterThousandsOfChangedAnswers) {
