@@ -32,10 +32,6 @@ using Fields = std::map<std::string, std::string, std::less<>>;
 constexpr std::string_view kClosedBy = "closed_by";
 constexpr std::string_view kClosedAtMs = "closed_at_ms";
 
-Refusal unavailable() {
-  return {503, "Redis is unavailable; try again shortly", ""};
-}
-
 Refusal not_found(const std::string& id) {
   return {404, "no alert with id \"" + id + "\"", "id"};
 }
@@ -77,16 +73,15 @@ bool read_alert(const std::string& proto, const std::string& state, const std::s
 
 // The alert:{id} fields every new alert is stored with, as field, value pairs appended to
 // a creation script's ARGV.
-void append_new_alert_fields(const Alert& alert, std::string_view state,
-                             const auth::Principal& who, int64_t now_ms, int64_t expires_at_ms,
+void append_new_alert_fields(const Alert& alert, std::string_view state, const auth::Principal& who,
+                             int64_t now_ms, int64_t expires_at_ms,
                              std::vector<std::string>& args) {
-  for (std::string value : {std::string(field::kProto), alert.SerializeAsString(),
-                            std::string(field::kState), std::string(state),
-                            std::string(field::kKind), std::string(queue_class(alert.kind())),
-                            std::string(field::kCreatedBy), who.name,
-                            std::string(field::kCreatedByToken), who.token_id,
-                            std::string(field::kCreatedAtMs), std::to_string(now_ms),
-                            std::string(field::kExpiresAtMs), std::to_string(expires_at_ms)}) {
+  for (std::string value :
+       {std::string(field::kProto), alert.SerializeAsString(), std::string(field::kState),
+        std::string(state), std::string(field::kKind), std::string(queue_class(alert.kind())),
+        std::string(field::kCreatedBy), who.name, std::string(field::kCreatedByToken), who.token_id,
+        std::string(field::kCreatedAtMs), std::to_string(now_ms), std::string(field::kExpiresAtMs),
+        std::to_string(expires_at_ms)}) {
     args.push_back(std::move(value));
   }
 }
@@ -220,7 +215,8 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create_followup(std::
     co_return invalid(problems);
   }
   Alert child = escalation::make_followup_child(parent, request);
-  auto created = co_await create_child(parent, std::move(child), "followup:" + random_id(), who, "");
+  auto created =
+      co_await create_child(parent, std::move(child), "followup:" + random_id(), who, "");
   if (auto* refusal = std::get_if<Refusal>(&created)) co_return *refusal;
   co_return co_await get(std::get<std::string>(created));
 }
@@ -236,18 +232,19 @@ boost::asio::awaitable<Outcome<std::string>> AlertStore::create_wave_child(std::
   if (index < 1 || index > parent.waves_size()) {
     co_return Refusal{404, "the alert has no wave " + std::to_string(index), "wave"};
   }
-  const auth::Principal daemon{.name = "tocsind", .token_id = "", .role = auth::Role::admin,
-                               .regions = {}};
+  const auth::Principal daemon{
+      .name = "tocsind", .token_id = "", .role = auth::Role::admin, .regions = {}};
   // Approved with its parent: by the parent's approver, or its sender when it needed none.
-  const std::string approver = parent.approved_by().empty() ? parent.created_by()
-                                                            : parent.approved_by();
+  const std::string approver =
+      parent.approved_by().empty() ? parent.created_by() : parent.approved_by();
   co_return co_await create_child(parent, escalation::make_wave_child(parent, index),
                                   "wave:" + std::to_string(index), daemon, approver);
 }
 
-boost::asio::awaitable<Outcome<std::string>> AlertStore::create_child(
-    const Alert& parent, Alert child, std::string slot, const auth::Principal& who,
-    std::string approved_by) {
+boost::asio::awaitable<Outcome<std::string>> AlertStore::create_child(const Alert& parent,
+                                                                      Alert child, std::string slot,
+                                                                      const auth::Principal& who,
+                                                                      std::string approved_by) {
   const auto now = std::chrono::system_clock::now();
   child.set_state(approved_by.empty() ? DRAFT : APPROVED);
   child.set_created_by(who.name);
@@ -263,12 +260,12 @@ boost::asio::awaitable<Outcome<std::string>> AlertStore::create_child(
                                          keys::alert(parent.id())};
     std::vector<std::string> args{id, std::to_string(unix_ms(now)), who.name,
                                   "parent=" + parent.id() + " " + slot +
-                                      " group=" + child.target_group() +
-                                      " title=" + child.title() + " token=" + who.token_id,
+                                      " group=" + child.target_group() + " title=" + child.title() +
+                                      " token=" + who.token_id,
                                   slot};
     append_new_alert_fields(child,
-                            approved_by.empty() ? keys::state::kDraft : keys::state::kApproved,
-                            who, unix_ms(now), expires_at_ms, args);
+                            approved_by.empty() ? keys::state::kDraft : keys::state::kApproved, who,
+                            unix_ms(now), expires_at_ms, args);
     for (std::string value : {std::string(field::kParent), parent.id(),
                               std::string(field::kTargetGroup), child.target_group()}) {
       args.push_back(std::move(value));
@@ -377,9 +374,8 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::preview(std::string i
   const int64_t members = measured->members;
   const int64_t threshold = config_.alerts().approval_threshold();
   AlertResponse response;
-  *response.mutable_preview() =
-      make_preview(alert, measured->breakdown, pricing_from(config_), config_.time_zone(),
-                   config_.http().public_url());
+  *response.mutable_preview() = make_preview(alert, measured->breakdown, pricing_from(config_),
+                                             config_.time_zone(), config_.http().public_url());
   for (std::string& warning : *warnings) {
     response.mutable_preview()->add_warnings(std::move(warning));
   }
@@ -514,10 +510,9 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::cancel(std::string id
 boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::cancel_one(const std::string& id,
                                                                       const auth::Principal& who) {
   Transition change{
-      .allowed_from = "," + std::string(keys::state::kDraft) + "," +
-                      std::string(keys::state::kApproved) + "," +
-                      std::string(keys::state::kScheduled) + "," +
-                      std::string(keys::state::kSending) + ",",
+      .allowed_from =
+          "," + std::string(keys::state::kDraft) + "," + std::string(keys::state::kApproved) + "," +
+          std::string(keys::state::kScheduled) + "," + std::string(keys::state::kSending) + ",",
       .to = keys::state::kCancelled,
       .action = "alert.cancel",
       .wrong_state_rule = "a sent, closed or cancelled alert cannot be cancelled",

@@ -40,6 +40,11 @@ struct Refusal {
   std::string field;
 };
 
+// The refusal when Redis cannot be reached: 503, try again (nothing was changed).
+inline Refusal unavailable() {
+  return {503, "Redis is unavailable; try again shortly", ""};
+}
+
 template <class T>
 using Outcome = std::variant<T, Refusal>;
 
@@ -129,9 +134,9 @@ class AlertStore {
   // Stores `child` of `parent` in the parent's slot (create_child_script); `approved_by`
   // empty for a draft. Answers the child's id.
   boost::asio::awaitable<Outcome<std::string>> create_child(const Alert& parent, Alert child,
-                                                           std::string slot,
-                                                           const auth::Principal& who,
-                                                           std::string approved_by);
+                                                            std::string slot,
+                                                            const auth::Principal& who,
+                                                            std::string approved_by);
 
   redis::Client& redis_;
   const config::Config& config_;

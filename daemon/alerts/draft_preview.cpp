@@ -36,10 +36,6 @@ void add_problem(DraftPreviewResponse& response, std::string field, std::string 
   problem->set_error(std::move(reason));
 }
 
-Refusal unavailable() {
-  return {503, "Redis is unavailable; try again shortly", ""};
-}
-
 // The field a preview warning is about. preview_warnings() (audience_measure.h) writes two
 // kinds: a target's, "targets[2]: 200 yes wanted…", and a term's, "no member has…".
 std::pair<std::string, std::string> warning_field(const std::string& warning) {

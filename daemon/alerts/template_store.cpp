@@ -11,10 +11,6 @@
 namespace tocsin::alerts {
 namespace {
 
-Refusal unavailable() {
-  return {503, "Redis is unavailable; try again shortly", ""};
-}
-
 // A stored value that no longer parses (edited by hand in Redis) is answered as the seed
 // would be rather than failing the whole list: the officer still gets a form to start from.
 AlertTemplate parse_stored(const std::string& json, const AlertTemplate& seed) {

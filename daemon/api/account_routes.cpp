@@ -2,6 +2,7 @@
 
 #include "api/account_view.h"
 #include "api/holder_check.h"
+#include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "auth/account_store.h"
@@ -17,17 +18,6 @@ namespace {
 using http::error_response;
 using http::Request;
 using http::Response;
-
-Response unavailable() {
-  return error_response(503, "Redis is unavailable; try again shortly");
-}
-
-Response json(unsigned status, const google::protobuf::Message& message) {
-  Response response;
-  response.status = status;
-  response.body = http::to_json(message);
-  return response;
-}
 
 // Normalizes the mobile and email of a request into *account; a 400 when one is wrong or
 // both are missing.
@@ -56,39 +46,39 @@ std::optional<Response> check_addresses(const CreateAccountRequest& body,
 void add_account_routes(http::Router& router, Services& services) {
   const http::RouteOptions admin_only{.roles = {auth::Role::admin}, .needs_redis = true};
 
-  router.add("POST", "/v1/accounts", admin_only,
-             [&services](Request& request) -> boost::asio::awaitable<Response> {
-               CreateAccountRequest body;
-               std::string parse_error;
-               if (!http::from_json(request.body, &body, &parse_error)) {
-                 co_return error_response(400, "malformed JSON body: " + parse_error);
-               }
-               const auto role = auth::parse_role(body.role());
-               if (auto bad = check_holder("account", body.name(), role, body.regions())) {
-                 co_return *bad;
-               }
-               if (!body.force()) {
-                 if (auto unknown = co_await refuse_unknown_regions(services.redis,
-                                                                    body.regions(), "account")) {
-                   co_return *unknown;
-                 }
-               }
-               auth::NewAccount account{.name = body.name(),
-                                        .role = *role,
-                                        .regions = {body.regions().begin(), body.regions().end()},
-                                        .created_by = request.principal->name};
-               if (auto bad = check_addresses(body, &account)) co_return *bad;
-               auto outcome = co_await services.accounts.create(account);
-               if (!outcome) co_return unavailable();
-               if (!outcome->created) {
-                 const std::string& field = outcome->taken_field;
-                 co_return error_response(409, "another account already has this " + field, field);
-               }
-               spdlog::info("event=account_created account={} role={} by={}",
-                            outcome->created->id(), auth::role_name(*role),
-                            log::quote(request.principal->name));
-               co_return json(201, account_view(*outcome->created));
-             });
+  router.add(
+      "POST", "/v1/accounts", admin_only,
+      [&services](Request& request) -> boost::asio::awaitable<Response> {
+        CreateAccountRequest body;
+        std::string parse_error;
+        if (!http::from_json(request.body, &body, &parse_error)) {
+          co_return error_response(400, "malformed JSON body: " + parse_error);
+        }
+        const auto role = auth::parse_role(body.role());
+        if (auto bad = check_holder("account", body.name(), role, body.regions())) {
+          co_return *bad;
+        }
+        if (!body.force()) {
+          if (auto unknown =
+                  co_await refuse_unknown_regions(services.redis, body.regions(), "account")) {
+            co_return *unknown;
+          }
+        }
+        auth::NewAccount account{.name = body.name(),
+                                 .role = *role,
+                                 .regions = {body.regions().begin(), body.regions().end()},
+                                 .created_by = request.principal->name};
+        if (auto bad = check_addresses(body, &account)) co_return *bad;
+        auto outcome = co_await services.accounts.create(account);
+        if (!outcome) co_return unavailable();
+        if (!outcome->created) {
+          const std::string& field = outcome->taken_field;
+          co_return error_response(409, "another account already has this " + field, field);
+        }
+        spdlog::info("event=account_created account={} role={} by={}", outcome->created->id(),
+                     auth::role_name(*role), log::quote(request.principal->name));
+        co_return json(201, account_view(*outcome->created));
+      });
 
   router.add("GET", "/v1/accounts", admin_only,
              [&services](Request&) -> boost::asio::awaitable<Response> {

@@ -5,6 +5,7 @@
 #include "alerts/alert_store.h"
 #include "alerts/draft_preview.h"
 #include "api/approval_check.h"
+#include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "dispatch/send_queue.h"
@@ -29,13 +30,6 @@ using Store = std::shared_ptr<alerts::AlertStore>;
 
 constexpr size_t kDefaultListLimit = 50;
 constexpr size_t kMaxListLimit = 1000;
-
-Response json(unsigned status, const google::protobuf::Message& message) {
-  Response response;
-  response.status = status;
-  response.body = http::to_json(message);
-  return response;
-}
 
 // The alert, with the union's time zone for showing its times (the CLI does), or the
 // refusal.

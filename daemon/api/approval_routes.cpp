@@ -17,6 +17,7 @@
 #include "alerts/approval_rule.h"
 #include "alerts/sms_encoding.h"
 #include "api/approval_check.h"
+#include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "auth/account_store.h"
@@ -42,17 +43,6 @@ constexpr int kRequestEverySeconds = 60;
 constexpr int kTestEverySeconds = 30;
 constexpr size_t kMaxReasonCharacters = 500;
 constexpr size_t kTrailLimit = 1000;
-
-Response unavailable() {
-  return error_response(503, "Redis is unavailable; try again shortly");
-}
-
-Response json(unsigned status, const google::protobuf::Message& message) {
-  Response response;
-  response.status = status;
-  response.body = http::to_json(message);
-  return response;
-}
 
 Response refused(const alerts::Refusal& refusal) {
   return error_response(refusal.status, refusal.error, refusal.field);

@@ -1,7 +1,7 @@
 // Webhooks from the providers: delivery receipts (Twilio status callbacks, Kannel DLRs) and
-// members' replies (Twilio inbound SMS, Kannel MO get-url). Public routes: each call is authenticated by its gateway (provider signature or our
-// shared secret) before anything is read from it, and answered fast, since providers wait
-// only a few seconds and retry.
+// members' replies (Twilio inbound SMS, Kannel MO get-url). Public routes: each call is
+// authenticated by its gateway (provider signature or our shared secret) before anything is read
+// from it, and answered fast, since providers wait only a few seconds and retry.
 
 #include <spdlog/spdlog.h>
 
@@ -126,17 +126,16 @@ using HookHandler = boost::asio::awaitable<Response> (*)(Services&, const std::s
 void add_hook_route(http::Router& router, Services& services, const std::string& method,
                     const std::string& type, const std::string& hook, HookHandler handle) {
   const std::string pattern = "/hooks/" + type + "/{gateway}/" + hook;
-  router.add(
-      method, pattern, {.roles = {}, .needs_redis = true, .max_body_bytes = kMaxHookBody},
-      [&services, type, handle](Request& request) -> boost::asio::awaitable<Response> {
-        const std::string& name = request.path_params.at("gateway");
-        const adapters::Gateway* gateway = services.find_gateway(name);
-        if (gateway == nullptr || gateway->type() != type) {
-          co_return error_response(404, "no " + type + " gateway of that name", "gateway");
-        }
-        co_return co_await handle(services, name, *gateway,
-                                  to_callback(request, services.config.http().public_url()));
-      });
+  router.add(method, pattern, {.roles = {}, .needs_redis = true, .max_body_bytes = kMaxHookBody},
+             [&services, type, handle](Request& request) -> boost::asio::awaitable<Response> {
+               const std::string& name = request.path_params.at("gateway");
+               const adapters::Gateway* gateway = services.find_gateway(name);
+               if (gateway == nullptr || gateway->type() != type) {
+                 co_return error_response(404, "no " + type + " gateway of that name", "gateway");
+               }
+               co_return co_await handle(services, name, *gateway,
+                                         to_callback(request, services.config.http().public_url()));
+             });
 }
 
 }  // namespace

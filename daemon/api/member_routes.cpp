@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "auth/region_scope.h"
@@ -27,13 +28,6 @@ using http::Response;
 bool query_flag(const Request& request, const std::string& name) {
   auto value = request.query_param(name);
   return value && (value->empty() || *value == "true" || *value == "1");
-}
-
-Response json(unsigned status, const google::protobuf::Message& message) {
-  Response response;
-  response.status = status;
-  response.body = http::to_json(message);
-  return response;
 }
 
 // The console's audience picker: the regions, sectors and locals members have, from the

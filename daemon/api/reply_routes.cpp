@@ -11,6 +11,7 @@
 
 #include "alerts/alert_keys.h"
 #include "alerts/alert_store.h"
+#include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "auth/region_scope.h"
@@ -40,17 +41,6 @@ int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-Response json(unsigned status, const google::protobuf::Message& message) {
-  Response response;
-  response.status = status;
-  response.body = http::to_json(message);
-  return response;
-}
-
-Response unavailable() {
-  return error_response(503, "Redis is unavailable; try again shortly");
 }
 
 Response no_alert(const std::string& id) {

@@ -7,14 +7,15 @@
 #include "adapters/gateway.h"
 #include "alerts/sms_encoding.h"
 #include "api/account_view.h"
+#include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "auth/account_store.h"
-#include "auth/token.h"
 #include "auth/one_time_code.h"
 #include "auth/session_store.h"
 #include "auth/sign_in_limits.h"
 #include "auth/sign_in_message.h"
+#include "auth/token.h"
 #include "http/cookie.h"
 #include "http/json.h"
 #include "http/router.h"
@@ -32,10 +33,6 @@ namespace {
 using http::error_response;
 using http::Request;
 using http::Response;
-
-Response unavailable() {
-  return error_response(503, "Redis is unavailable; try again shortly");
-}
 
 // A mobile (to E.164) or an email (to lower case) as the account would hold it.
 struct Address {

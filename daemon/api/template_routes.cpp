@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "alerts/template_store.h"
+#include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "http/json.h"
@@ -16,13 +17,6 @@ namespace {
 using http::error_response;
 using http::Request;
 using http::Response;
-
-Response json(unsigned status, const google::protobuf::Message& message) {
-  Response response;
-  response.status = status;
-  response.body = http::to_json(message);
-  return response;
-}
 
 template <class T>
 Response answer(alerts::Outcome<T> outcome) {

@@ -1,6 +1,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/holder_check.h"
+#include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "auth/role_proto.h"
@@ -17,13 +18,6 @@ namespace {
 using http::error_response;
 using http::Request;
 using http::Response;
-
-Response json(unsigned status, const google::protobuf::Message& message) {
-  Response response;
-  response.status = status;
-  response.body = http::to_json(message);
-  return response;
-}
 
 }  // namespace
 
@@ -42,8 +36,8 @@ void add_token_routes(http::Router& router, Services& services) {
                  co_return *bad;
                }
                if (!body.force()) {
-                 if (auto unknown = co_await refuse_unknown_regions(services.redis,
-                                                                    body.regions(), "token")) {
+                 if (auto unknown =
+                         co_await refuse_unknown_regions(services.redis, body.regions(), "token")) {
                    co_return *unknown;
                  }
                }

@@ -9,6 +9,7 @@
 
 #include "alerts/alert_keys.h"
 #include "alerts/alert_store.h"
+#include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "http/router.h"
@@ -27,10 +28,6 @@ namespace asio = boost::asio;
 using http::error_response;
 using http::Request;
 using http::Response;
-
-Response unavailable() {
-  return error_response(503, "Redis is unavailable; try again shortly");
-}
 
 Response no_alert(const std::string& id) {
   return error_response(404, "no alert with id \"" + id + "\"", "id");
