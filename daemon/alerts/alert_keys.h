@@ -40,6 +40,25 @@
 //                         by the same scripts (alert_scripts.h, kAuditedLua)
 //   alert:{id}:approval_asked  STRING with a TTL while a new approval request is refused
 //   alert:{id}:test:{account}  STRING with a TTL while another test to that account is refused
+//
+// The event day (seats, check-in, rides), all under the alert's tag; the values are fields
+// joined by \x1f, like an RSVP:
+//   alert:{id}:day        HASH "region|dimension|measure" -> count, the event day's counts:
+//                         "seated", "waitlisted" (seats), "present", "present_self"
+//                         (members), and "buses" in "region|pickup:P|"; read and published
+//                         with reach and tally (turnout_field.h)
+//   alert:{id}:fleet      HASH pickup id -> buses now (PickupPoint.buses, plus those added)
+//   alert:{id}:seat       HASH member id -> "pickup\x1fbus\x1fseats\x1fat_ms\x1fconfirmed":
+//                         the members holding bus seats (seats/seat_record.h)
+//   alert:{id}:load       HASH "pickup\x1fbus" -> seats taken on that bus
+//   alert:{id}:waiting    HASH member id -> "pickup\x1fseats\x1fat_ms\x1fsequence"
+//   alert:{id}:wait:{pickup}  ZSET member id by arrival sequence: a pickup point's waitlist
+//   alert:{id}:seat_seq   counter behind the waitlist's arrival order
+//   alert:{id}:present    HASH member id -> "at_ms\x1fhow\x1fby", how "scan" | "manual" |
+//                         "self" (a member's PRÉSENT A7, shown apart)
+//   alert:{id}:rides      HASH match id -> a confirmed ride match (rides/)
+//   seats:notices         STREAM of seat news to tell members by SMS (seated, waitlisted,
+//                         promoted, lapsed), consumer group "seats"
 
 #include <string>
 #include <string_view>
@@ -68,6 +87,17 @@ inline std::string events(std::string_view id) { return alert(id) + ":events"; }
 inline std::string children(std::string_view id) { return alert(id) + ":children"; }
 inline std::string audit_trail(std::string_view id) { return alert(id) + ":audit"; }
 inline std::string approval_asked(std::string_view id) { return alert(id) + ":approval_asked"; }
+inline std::string day(std::string_view id) { return alert(id) + ":day"; }
+inline std::string fleet(std::string_view id) { return alert(id) + ":fleet"; }
+inline std::string seats(std::string_view id) { return alert(id) + ":seat"; }
+inline std::string bus_load(std::string_view id) { return alert(id) + ":load"; }
+inline std::string waiting(std::string_view id) { return alert(id) + ":waiting"; }
+inline std::string waitlist(std::string_view id, std::string_view pickup) {
+  return alert(id) + ":wait:" + std::string(pickup);
+}
+inline std::string seat_sequence(std::string_view id) { return alert(id) + ":seat_seq"; }
+inline std::string present(std::string_view id) { return alert(id) + ":present"; }
+inline std::string rides(std::string_view id) { return alert(id) + ":rides"; }
 inline std::string code(std::string_view code) { return "alert:code:" + std::string(code); }
 
 inline constexpr std::string_view kIndex = "alerts";
@@ -77,6 +107,7 @@ inline constexpr std::string_view kRoutineQueue = "q:send:routine";
 inline constexpr std::string_view kRetryQueue = "q:retry";
 inline constexpr std::string_view kConsumerGroup = "dispatch";
 inline constexpr std::string_view kAudit = "audit";
+inline constexpr std::string_view kSeatNotices = "seats:notices";
 
 // Fields of the alert:{id} HASH. The state field is the truth; the state inside the
 // stored Alert message is not kept up to date (Lua scripts change states, and Lua cannot

@@ -125,6 +125,16 @@ void check_pickup_points(const Alert& alert, Checker& check) {
     check.printable(prefix + ".name", point.name());
     check.printable(prefix + ".region", point.region());
     if (point.bus_capacity() < 0) check.add(prefix + ".bus_capacity", "must not be negative");
+    if (point.buses() < 0 || point.buses() > 100) {
+      check.add(prefix + ".buses", "must be between 0 and 100");
+    }
+    if (point.seats_per_bus() < 0 || point.seats_per_bus() > 100) {
+      check.add(prefix + ".seats_per_bus", "must be between 0 and 100");
+    }
+    if ((point.buses() > 0) != (point.seats_per_bus() > 0)) {
+      check.add(point.buses() > 0 ? prefix + ".seats_per_bus" : prefix + ".buses",
+                "buses and seats_per_bus go together: give both to allocate seats, or neither");
+    }
     if (!point.departs_at().empty() && !parse_rfc3339(point.departs_at())) {
       check.add(prefix + ".departs_at", "is not an RFC 3339 time like 2027-06-06T05:30:00-04:00");
     }

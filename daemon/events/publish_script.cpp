@@ -13,10 +13,11 @@ local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local wait = (tonumber(meta[2]) or 0) + tonumber(ARGV[1]) - now
 if wait > 0 then return { 1, version, tostring(wait), 0 } end
 
--- The raw counts now: both hashes (their measures are disjoint); "0" counts as absent.
+-- The raw counts now: tally, reach and the event day's (their measures are disjoint); "0"
+-- counts as absent.
 local current = {}
 local compared = 0
-for k = 2, 3 do
+for _, k in ipairs({ 2, 3, 6 }) do
   local flat = redis.call('HGETALL', KEYS[k])
   compared = compared + #flat / 2
   for i = 1, #flat, 2 do

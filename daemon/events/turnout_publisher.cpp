@@ -119,7 +119,8 @@ asio::awaitable<void> TurnoutPublisher::publish_due() {
 asio::awaitable<void> TurnoutPublisher::publish(const std::string& id, Alert& alert) {
   ++stats_.scripts;
   std::vector<std::string> script_keys{keys::turnout_version(id), alerts::keys::tally(id),
-                                       keys::reach(id), keys::published(id), keys::events(id)};
+                                       keys::reach(id), keys::published(id), keys::events(id),
+                                       alerts::keys::day(id)};
   std::vector<std::string> args{std::to_string(options_.min_entry_interval.count()),
                                 std::to_string(options_.max_stream_length),
                                 std::to_string(options_.max_fields_per_entry)};

@@ -9,7 +9,9 @@
 //     dimension  "all", "sector:<s>", "local:<l>", "title:<t>" (job title), "pickup:<id>"
 //     measure    delivery, per member (alert:{id}:reach): "targeted", "sent", "delivered",
 //                "failed", "opted_out", "expired", "skipped"; RSVP (alert:{id}:tally):
-//                "yes", "no", "maybe", "unknown", "coming", "bus", "car"
+//                "yes", "no", "maybe", "unknown", "coming", "bus", "car"; event day
+//                (alert:{id}:day): "seated", "waitlisted" (seats), "present",
+//                "present_self" (members), "buses" (in "pickup:<id>" only)
 //
 // Values never contain '|': key_part() replaces it. Fields at zero are absent. Pure.
 

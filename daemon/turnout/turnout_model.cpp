@@ -29,11 +29,13 @@ int64_t get(const Measures& measures, std::string_view measure) {
 struct PickupMeta {
   std::string id, name, region, region_key;
   int64_t capacity = 0;
+  int64_t seats_per_bus = 0;  // seats allocated when set (with buses)
 };
 struct TargetMeta {
   std::string dimension, value, key;
   int64_t target = 0;
   bool always = false;  // shown even when no field in scope names it
+  int64_t quorum = 0;
 };
 struct Frame {
   TurnoutAlert alert;
@@ -109,6 +111,11 @@ TurnoutResponse build(const Frame& frame, const RawFields& fields, const Labels&
     pickup->set_bus_capacity(clamp32(meta.capacity));
     pickup->set_coming(clamp32(get(measures, "coming")));
     pickup->set_over_capacity(meta.capacity > 0 && get(measures, "bus") > meta.capacity);
+    pickup->set_seats_per_bus(clamp32(meta.seats_per_bus));
+    pickup->set_buses(clamp32(get(measures, "buses")));
+    pickup->set_seated(clamp32(get(measures, "seated")));
+    pickup->set_waitlisted(clamp32(get(measures, "waitlisted")));
+    pickup->set_present(clamp32(get(measures, "present")));
   }
 
   for (const TargetMeta& meta : frame.targets) {
@@ -122,12 +129,15 @@ TurnoutResponse build(const Frame& frame, const RawFields& fields, const Labels&
     // when the viewer's fields name it, so a coordinator never learns of another region's.
     if (it == groups->end() && !meta.always) continue;
     const int64_t reached = it == groups->end() ? 0 : get(it->second, "yes");
+    const int64_t present = it == groups->end() ? 0 : get(it->second, "present");
     TurnoutTargetProgress* target = turnout.add_targets();
     target->set_dimension(meta.dimension);
     target->set_value(meta.value);
     target->set_target(clamp32(meta.target));
     target->set_reached(clamp32(reached));
     target->set_share(meta.target > 0 ? static_cast<double>(reached) / meta.target : 0.0);
+    target->set_quorum(clamp32(meta.quorum));
+    target->set_present(clamp32(present));
   }
   return turnout;
 }
@@ -138,6 +148,15 @@ std::vector<std::string_view> channel_names(Channel channels) {
   if (channels == SMS || channels == BOTH) names.push_back("sms");
   if (channels == EMAIL || channels == BOTH) names.push_back("email");
   return names;
+}
+
+// Seats of a pickup point: its buses' when it has them (the buses it started with; the
+// live count of buses is the "buses" measure), else the capacity it announced.
+int64_t effective_capacity(const PickupPoint& point) {
+  if (point.buses() > 0 && point.seats_per_bus() > 0) {
+    return int64_t{point.buses()} * point.seats_per_bus();
+  }
+  return point.bus_capacity();
 }
 
 std::string folded_key(std::string_view value) {
@@ -192,6 +211,10 @@ TurnoutCounts counts_of(const std::map<std::string, int64_t, std::less<>>& m) {
   counts.set_coming(clamp32(get(m, "coming")));
   counts.set_bus_seats(clamp32(get(m, "bus")));
   counts.set_car_seats(clamp32(get(m, "car")));
+  counts.set_seated(clamp32(get(m, "seated")));
+  counts.set_waitlisted(clamp32(get(m, "waitlisted")));
+  counts.set_present(clamp32(get(m, "present")));
+  counts.set_present_self(clamp32(get(m, "present_self")));
   return counts;
 }
 
@@ -214,12 +237,12 @@ TurnoutResponse build_turnout(const Alert& alert, std::string_view state, const 
   frame.listed_regions = scope.regions();
   for (const PickupPoint& point : alert.pickup_points()) {
     PickupMeta meta{point.id(), point.name(), point.region(), folded_key(point.region()),
-                    point.bus_capacity()};
+                    effective_capacity(point), point.buses() > 0 ? point.seats_per_bus() : 0};
     if (scope.contains_region(meta.region_key)) frame.pickups.push_back(std::move(meta));
   }
   for (const TurnoutTarget& target : alert.targets()) {
     TargetMeta meta{target.dimension(), target.value(), folded_key(target.value()),
-                    target.target()};
+                    target.target(), false, target.quorum()};
     if (meta.dimension == "region") {
       if (!scope.contains_region(meta.key)) continue;
       meta.always = true;
@@ -247,11 +270,12 @@ TurnoutResponse apply_changes(const TurnoutResponse& snapshot, const RawFields& 
   for (const TurnoutGroup& region : snapshot.regions()) frame.listed_regions.insert(region.key());
   for (const TurnoutPickup& pickup : snapshot.pickups()) {
     frame.pickups.push_back({pickup.id(), pickup.name(), pickup.region(),
-                             folded_key(pickup.region()), pickup.bus_capacity()});
+                             folded_key(pickup.region()), pickup.bus_capacity(),
+                             pickup.seats_per_bus()});
   }
   for (const TurnoutTargetProgress& target : snapshot.targets()) {
-    frame.targets.push_back(
-        {target.dimension(), target.value(), folded_key(target.value()), target.target(), true});
+    frame.targets.push_back({target.dimension(), target.value(), folded_key(target.value()),
+                             target.target(), true, target.quorum()});
   }
   RawFields fields(snapshot.fields().begin(), snapshot.fields().end());
   for (const auto& [field, value] : changes) {

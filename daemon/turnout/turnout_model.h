@@ -10,7 +10,9 @@
 //   sent      = sent + delivered            (accepted by a gateway)
 //   pending   = targeted - (sent + delivered + failed + opted_out + expired + skipped), >= 0
 //   no_answer = targeted - (yes + no + maybe + unknown), >= 0
-//   bus_seats = bus, car_seats = car; the others as stored.
+//   bus_seats = bus, car_seats = car; the others as stored (the event day's "seated",
+//   "waitlisted", "present", "present_self" and a pickup point's "buses" come from
+//   alert:{id}:day).
 
 #include <cstdint>
 #include <functional>

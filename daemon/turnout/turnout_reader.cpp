@@ -31,11 +31,12 @@ int64_t ms_of(std::string_view stream_id) {
 boost::asio::awaitable<std::optional<RawFields>> read_raw(redis::Client& redis,
                                                           const std::string& alert_id) {
   std::vector<redis::Command> reads{{"HGETALL", keys::tally(alert_id)},
-                                    {"HGETALL", keys::reach(alert_id)}};
+                                    {"HGETALL", keys::reach(alert_id)},
+                                    {"HGETALL", keys::day(alert_id)}};
   auto replies = co_await redis.exec_pipeline(std::move(reads));
   RawFields fields;
-  if (!replies || replies->size() != 2 || !add_hash((*replies)[0], fields) ||
-      !add_hash((*replies)[1], fields)) {
+  if (!replies || replies->size() != 3 || !add_hash((*replies)[0], fields) ||
+      !add_hash((*replies)[1], fields) || !add_hash((*replies)[2], fields)) {
     co_return std::nullopt;
   }
   co_return fields;
@@ -52,11 +53,12 @@ boost::asio::awaitable<TurnoutRead> read_turnout(redis::Client& redis, const std
        std::string(keys::field::kState)},
       {"HGETALL", keys::tally(alert_id)},
       {"HGETALL", keys::reach(alert_id)},
+      {"HGETALL", keys::day(alert_id)},
       {"XREVRANGE", keys::events(alert_id), "+", "-", "COUNT", "1"},
       {"GET", keys::turnout_at(alert_id)},
       {"EXEC"}};
   auto replies = co_await redis.exec_pipeline(std::move(transaction));
-  if (!replies || replies->size() != 7 || replies->back().elements.size() != 5) co_return result;
+  if (!replies || replies->size() != 8 || replies->back().elements.size() != 6) co_return result;
   const auto& read = replies->back().elements;
   if (read[0].elements.size() != 2) co_return result;
   Alert alert;
@@ -65,12 +67,14 @@ boost::asio::awaitable<TurnoutRead> read_turnout(redis::Client& redis, const std
     co_return result;
   }
   RawFields raw;
-  if (!add_hash(read[1], raw) || !add_hash(read[2], raw)) co_return result;
-  std::string last_event_id = "0-0";
-  if (!read[3].elements.empty() && !read[3].elements[0].elements.empty()) {
-    last_event_id = read[3].elements[0].elements[0].str;
+  if (!add_hash(read[1], raw) || !add_hash(read[2], raw) || !add_hash(read[3], raw)) {
+    co_return result;
   }
-  const int64_t changed_at = read[4].is_nil() ? ms_of(last_event_id) : parse_count(read[4].str);
+  std::string last_event_id = "0-0";
+  if (!read[4].elements.empty() && !read[4].elements[0].elements.empty()) {
+    last_event_id = read[4].elements[0].elements[0].str;
+  }
+  const int64_t changed_at = read[5].is_nil() ? ms_of(last_event_id) : parse_count(read[5].str);
 
   // Display names of only what this viewer's fields name: a coordinator's labels are
   // those of their own regions.
