@@ -48,17 +48,32 @@ table.sort(unconfirmed, function(a, b)
   if a.at ~= b.at then return a.at < b.at end
   return a.member < b.member
 end)
+-- Their seats go first to those already waiting; then each lapsed member joins the end of
+-- the waitlist, unless nobody waits and a seat is still free (nobody needed theirs: they
+-- keep one, confirmed, since it is given after the request). So the rank they are told is
+-- the one they have.
 for _, seat in ipairs(unconfirmed) do
-  local held = seat_held(base, seat.member)
-  seat_release(base, seat.member, held)
-  local now = seat_wait(base, seat.member, held.pickup, held.seats, at)
-  pickups[held.pickup] = true
-  redis.call('XADD', 'seats:notices', '*', 'alert', alert, 'member', seat.member, 'kind',
-             'lapsed', 'pickup', held.pickup, 'bus', '0', 'rank', tostring(now.rank))
-  lapsed = lapsed + 1
+  seat.held = seat_held(base, seat.member)
+  seat_release(base, seat.member, seat.held)
+  pickups[seat.held.pickup] = true
 end
 local boarded = 0
 for pickup in pairs(pickups) do boarded = boarded + seat_promote(base, alert, pickup, at) end
+for _, seat in ipairs(unconfirmed) do
+  local pickup, seats = seat.held.pickup, seat.held.seats
+  local bus = nil
+  if redis.call('ZCARD', base .. ':wait:' .. pickup) == 0 then
+    bus = seat_bus_with_room(base, pickup, seats)
+  end
+  if bus then
+    seat_take(base, seat.member, pickup, bus, seats, at)
+  else
+    local now = seat_wait(base, seat.member, pickup, seats, at)
+    redis.call('XADD', 'seats:notices', '*', 'alert', alert, 'member', seat.member, 'kind',
+               'lapsed', 'pickup', pickup, 'bus', '0', 'rank', tostring(now.rank))
+    lapsed = lapsed + 1
+  end
+end
 turnout_flush()
 if lapsed > 0 then turnout_changed(base) end
 return { lapsed, boarded }

@@ -12,9 +12,10 @@ namespace tocsin::seats {
 // {"no_buses"} (the pickup point does not allocate seats).
 const redis::Script& add_bus_script();
 
-// ARGV: alert id, at_ms. Every seat still unconfirmed goes back to its pickup point's
-// waitlist, at the end, each member told ("lapsed", their rank); then those waiting board
-// in order. Returns {members lapsed, members boarded}. Run once at the lapse time; a second
+// ARGV: alert id, at_ms. Every seat still unconfirmed is taken back: those waiting board in
+// order, then each member whose seat lapsed goes to the end of the waitlist, told their
+// rank ("lapsed") — or keeps a seat nobody waited for. Returns {members sent to the
+// waitlist, members boarded}. Run once at the lapse time; a second
 // run finds nothing unconfirmed (seats given after the request need no confirmation).
 const redis::Script& lapse_unconfirmed_script();
 

@@ -261,7 +261,7 @@ TEST_F(SeatsAllocation, UnconfirmedSeatsLapseToTheWaitlistAndTheNextBoardOnce) {
   EXPECT_EQ(lapse.elements[0].integer, 1);  // member 2
   EXPECT_EQ(lapse.elements[1].integer, 1);  // member 3 boards
   EXPECT_EQ(notices(), (std::vector<std::pair<std::string, std::string>>{
-                           {member(2), "lapsed"}, {member(3), "promoted"}}));
+                           {member(3), "promoted"}, {member(2), "lapsed"}}));
   EXPECT_EQ(waitlist("Q"), std::vector<std::string>{member(2)});
   expect_counts_equal_recount();
   // Run again (a retried task): nothing more lapses.
