@@ -125,8 +125,8 @@ void check_pickup_points(const Alert& alert, Checker& check) {
     check.printable(prefix + ".name", point.name());
     check.printable(prefix + ".region", point.region());
     if (point.bus_capacity() < 0) check.add(prefix + ".bus_capacity", "must not be negative");
-    if (point.buses() < 0 || point.buses() > 100) {
-      check.add(prefix + ".buses", "must be between 0 and 100");
+    if (point.buses() < 0 || point.buses() > 1000) {
+      check.add(prefix + ".buses", "must be between 0 and 1000");
     }
     if (point.seats_per_bus() < 0 || point.seats_per_bus() > 100) {
       check.add(prefix + ".seats_per_bus", "must be between 0 and 100");

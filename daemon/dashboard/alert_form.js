@@ -348,7 +348,7 @@ export class AlertForm {
         this.field(`pickup_points[${i}].id`, `pickup-${i}-id`, "compose_pickup_id", element("input", { type: "text", value: point.id || "", maxlength: "12" }), { hint: this.t("compose_pickup_id_hint") }),
         this.field(`pickup_points[${i}].name`, `pickup-${i}-name`, "compose_pickup_name", element("input", { type: "text", value: point.name || "" })),
         this.field(`pickup_points[${i}].region`, `pickup-${i}-region`, "compose_pickup_region", element("input", { type: "text", value: point.region || "" })),
-        this.field(`pickup_points[${i}].buses`, `pickup-${i}-buses`, "compose_pickup_buses", element("input", { type: "number", min: "0", max: "100", step: "1", inputmode: "numeric", value: String(point.buses || 0) }), { hint: this.t("compose_pickup_buses_hint") }),
+        this.field(`pickup_points[${i}].buses`, `pickup-${i}-buses`, "compose_pickup_buses", element("input", { type: "number", min: "0", max: "1000", step: "1", inputmode: "numeric", value: String(point.buses || 0) }), { hint: this.t("compose_pickup_buses_hint") }),
         this.field(`pickup_points[${i}].seats_per_bus`, `pickup-${i}-seats`, "compose_pickup_seats_per_bus", element("input", { type: "number", min: "0", max: "100", step: "1", inputmode: "numeric", value: String(point.seatsPerBus || 0) })),
         this.field(`pickup_points[${i}].bus_capacity`, `pickup-${i}-capacity`, "compose_pickup_capacity", element("input", { type: "number", min: "0", step: "1", inputmode: "numeric", value: String(point.busCapacity || 0) }), { hint: this.t("compose_pickup_capacity_hint") }));
       if (this.scheduled) {

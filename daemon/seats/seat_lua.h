@@ -7,6 +7,7 @@
 //
 // Where a pickup point's seats live (base = "alert:{id}", keys in alerts/alert_keys.h):
 //   base               fields "fleet:<pickup>" (buses now), "seats_per_bus:<pickup>",
+//                      "fleet_hint:<pickup>" (no bus before it has a free seat),
 //                      "fleet_place:<pickup>" (the turnout prefix "<region>|pickup:<p>|"
 //                      of the pickup point's own region), "seat_ask_at_ms" (seats given
 //                      before it must be confirmed; 0 = none asked), written at creation
@@ -48,13 +49,27 @@ local function seat_split(text)
   end
   return f
 end
+-- Read once per script call: a batch of replies asks about the same pickup point again and
+-- again. seat_fleet_changed() forgets it (a bus added).
+local seat_fleets, seat_places = {}, {}
 local function seat_fleet(base, pickup)
-  local f = redis.call('HMGET', base, 'fleet:' .. pickup, 'seats_per_bus:' .. pickup,
-                       'seat_ask_at_ms')
-  return tonumber(f[1]) or 0, tonumber(f[2]) or 0, tonumber(f[3]) or 0
+  local key = base .. SEAT_SEP .. pickup
+  local fleet = seat_fleets[key]
+  if not fleet then
+    local f = redis.call('HMGET', base, 'fleet:' .. pickup, 'seats_per_bus:' .. pickup,
+                         'seat_ask_at_ms')
+    fleet = { tonumber(f[1]) or 0, tonumber(f[2]) or 0, tonumber(f[3]) or 0 }
+    seat_fleets[key] = fleet
+  end
+  return fleet[1], fleet[2], fleet[3]
 end
+local function seat_fleet_changed(base, pickup) seat_fleets[base .. SEAT_SEP .. pickup] = nil end
 local function seat_count(base, member, pickup, measure, amount)
-  local place = turnout_place(base, member)
+  local place = seat_places[base .. SEAT_SEP .. member]
+  if not place then
+    place = turnout_place(base, member)
+    seat_places[base .. SEAT_SEP .. member] = place
+  end
   turnout_count(base, ':day', place, measure, amount)
   local region = string.match(place, '^[^|]*')
   turnout_add(base .. ':day', { region .. '|pickup:' .. turnout_part(pickup) .. '|' }, measure,
@@ -76,21 +91,42 @@ local function seat_held(base, member)
   end
   return nil
 end
+-- Buses fill in order, so the search starts at "fleet_hint:<pickup>": no bus before it has
+-- a free seat (a seat freed on an earlier bus moves the hint back). A large fleet is then
+-- searched a few buses at a time, not all of it per answer.
+local SEAT_SCAN = 16
 local function seat_bus_with_room(base, pickup, seats)
   local buses, per = seat_fleet(base, pickup)
   if buses == 0 or seats > per then return nil end
-  local fields = {}
-  for b = 1, buses do fields[b] = pickup .. SEAT_SEP .. b end
-  local loads = redis.call('HMGET', base .. ':load', unpack(fields))
-  for b = 1, buses do
-    if per - (tonumber(loads[b]) or 0) >= seats then return b end
+  local hint_field = 'fleet_hint:' .. pickup
+  local first = tonumber(redis.call('HGET', base, hint_field)) or 1
+  local any_room = nil
+  for from = first, buses, SEAT_SCAN do
+    local to = math.min(from + SEAT_SCAN - 1, buses)
+    local fields = {}
+    for b = from, to do fields[#fields + 1] = pickup .. SEAT_SEP .. b end
+    local loads = redis.call('HMGET', base .. ':load', unpack(fields))
+    for b = from, to do
+      local free = per - (tonumber(loads[b - from + 1]) or 0)
+      if free > 0 and not any_room then
+        any_room = b
+        if any_room ~= first then redis.call('HSET', base, hint_field, any_room) end
+      end
+      if free >= seats then return b end
+    end
   end
+  if not any_room and first <= buses then redis.call('HSET', base, hint_field, buses + 1) end
   return nil
 end
 local function seat_load(base, pickup, bus, amount)
   local field = pickup .. SEAT_SEP .. bus
   if redis.call('HINCRBY', base .. ':load', field, amount) <= 0 then
     redis.call('HDEL', base .. ':load', field)
+  end
+  if amount < 0 then
+    local hint_field = 'fleet_hint:' .. pickup
+    local hint = tonumber(redis.call('HGET', base, hint_field)) or 1
+    if bus < hint then redis.call('HSET', base, hint_field, bus) end
   end
 end
 -- A seat taken before the confirmation is asked must be confirmed; one given after it
@@ -126,26 +162,32 @@ local function seat_release(base, member, held)
   end
 end
 -- At most this many of those waiting are looked at per call: a script stays short, and a
--- seat freed is one seat (the next call looks again).
+-- seat freed is one seat (the next call looks again). They are read a few at a time: the
+-- first one waiting usually boards, and a waitlist may be thousands long.
 local SEAT_PROMOTE_SCAN = 500
+local SEAT_PROMOTE_CHUNK = 8
 local function seat_promote(base, alert, pickup, at)
   local key = base .. ':wait:' .. pickup
-  local boarded = 0
-  for _, member in ipairs(redis.call('ZRANGE', key, 0, SEAT_PROMOTE_SCAN - 1)) do
-    if not seat_bus_with_room(base, pickup, 1) then break end
-    local w = redis.call('HGET', base .. ':waiting', member)
-    if w then
-      local seats = tonumber(seat_split(w)[2]) or 1
-      local bus = seat_bus_with_room(base, pickup, seats)
+  local boarded, kept, looked = 0, 0, 0
+  while looked < SEAT_PROMOTE_SCAN and seat_bus_with_room(base, pickup, 1) do
+    local chunk = redis.call('ZRANGE', key, kept, kept + SEAT_PROMOTE_CHUNK - 1)
+    if #chunk == 0 then break end
+    for _, member in ipairs(chunk) do
+      looked = looked + 1
+      local w = redis.call('HGET', base .. ':waiting', member)
+      local seats = w and (tonumber(seat_split(w)[2]) or 1)
+      local bus = w and seat_bus_with_room(base, pickup, seats)
       if bus then
         seat_release(base, member, { state = 'waitlisted', pickup = pickup, seats = seats })
         seat_take(base, member, pickup, bus, seats, at)
         redis.call('XADD', 'seats:notices', '*', 'alert', alert, 'member', member, 'kind',
                    'promoted', 'pickup', pickup, 'bus', tostring(bus), 'rank', '0')
         boarded = boarded + 1
+      elseif w then
+        kept = kept + 1  -- a party too large for the seats left keeps its place
+      else
+        redis.call('ZREM', key, member)  -- a stray entry: the hash is the truth
       end
-    else
-      redis.call('ZREM', key, member)  -- a stray entry: the hash is the truth
     end
   end
   return boarded
