@@ -59,11 +59,24 @@ std::string local_time(int64_t unix_ms) {
 }
 
 std::vector<TextRow> pickup_rows(const TurnoutResponse& turnout) {
-  std::vector<TextRow> pickups{{"Pickup point", "region", "bus needed", "capacity", "coming", ""}};
+  std::vector<TextRow> pickups{
+      {"Pickup point", "region", "bus needed", "capacity", "coming", "seated", "waiting", ""}};
   for (const auto& pickup : turnout.pickups()) {
+    // A pickup point with buses gives seats out: its capacity is its buses' now, and its
+    // waitlist says what the capacity misses.
+    const bool allocates = pickup.seats_per_bus() > 0;
+    const int capacity =
+        allocates ? pickup.buses() * pickup.seats_per_bus() : pickup.bus_capacity();
+    std::string note = pickup.over_capacity() ? "OVER" : "";
+    if (allocates) {
+      note = std::to_string(pickup.buses()) + " buses" +
+             (pickup.waitlisted() > 0 ? ", FULL" : "");
+    }
     pickups.push_back({pickup.name(), pickup.region(), std::to_string(pickup.bus_needed()),
-                       pickup.bus_capacity() > 0 ? std::to_string(pickup.bus_capacity()) : "?",
-                       std::to_string(pickup.coming()), pickup.over_capacity() ? "OVER" : ""});
+                       capacity > 0 ? std::to_string(capacity) : "?",
+                       std::to_string(pickup.coming()),
+                       allocates ? std::to_string(pickup.seated()) : "-",
+                       allocates ? std::to_string(pickup.waitlisted()) : "-", note});
   }
   return pickups;
 }

@@ -792,9 +792,15 @@ function renderPickups(board, summary, relabel) {
     setText(seats, `${formatNumber(needed)} / ${capacity > 0 ? formatNumber(capacity) : "?"}`);
     setText(coming, formatNumber(raw.coming || 0));
     if (perBus > 0) {
-      setText(status, waiting > 0 ? t("pickup_waitlist", { waiting: formatNumber(waiting), buses: formatNumber(buses) })
-                                  : t("pickup_free", { free: formatNumber(capacity - needed), buses: formatNumber(buses) }));
-      if (canAddBus(point)) status.append(addBusButton(point));
+      const busesText = t(buses === 1 ? "pickup_bus_count" : "pickup_buses_count", { n: formatNumber(buses) });
+      const free = Math.max(0, capacity - needed);
+      setText(status, waiting > 0 ? t("pickup_waitlist", { waiting: formatNumber(waiting), buses: busesText })
+                                  : t("pickup_free", { buses: busesText,
+                                                       free: t(free === 1 ? "pickup_seat_free" : "pickup_seats_free", { n: formatNumber(free) }) }));
+      // What a coordinator at the stop acts on stays in the first column, on screen on a
+      // phone: how many wait, and the button that seats them.
+      if (waiting > 0) name.append(element("small", { className: "pickup-note", text: t("pickup_waiting_short", { waiting: formatNumber(waiting) }) }));
+      if (canAddBus(point)) name.append(addBusButton(point));
     } else {
       setText(status, over ? t("pickup_over", { excess: formatNumber(needed - capacity) })
                            : capacity > 0 ? t("pickup_ok") : t("pickup_no_capacity"));
