@@ -11,6 +11,7 @@
 #include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "api/viewer_scope.h"
 #include "http/router.h"
 #include "reports/participation.h"
 #include "reports/report_csv.h"
@@ -28,15 +29,6 @@ using http::Response;
 constexpr int kDefaultLast = 5;
 constexpr int kMostLast = 50;
 
-// The viewer's scope, or the 403 for a region outside it. An empty region= is none.
-std::variant<turnout::Scope, Response> scope_of(const Request& request) {
-  auto region = request.query_param("region");
-  if (region && region->empty()) region.reset();
-  auto scope = turnout::make_scope(*request.principal, region);
-  if (!scope) return error_response(403, "this region is not one of yours", "region");
-  return std::move(*scope);
-}
-
 Response csv_response(std::string body, const std::string& file_name) {
   Response response;
   response.content_type = "text/csv; charset=utf-8";
@@ -49,7 +41,7 @@ Response csv_response(std::string body, const std::string& file_name) {
 
 asio::awaitable<Response> get_report(Services& services, Request& request, bool csv) {
   const std::string id = request.path_params.at("id");
-  auto scope = scope_of(request);
+  auto scope = viewer_scope(request);
   if (auto* refused = std::get_if<Response>(&scope)) co_return std::move(*refused);
   if (!alerts::is_alert_id(id)) {
     co_return error_response(404, "no alert with id \"" + id + "\"", "id");
@@ -72,7 +64,7 @@ asio::awaitable<Response> get_report(Services& services, Request& request, bool 
 }
 
 asio::awaitable<Response> get_locals(Services& services, Request& request, bool csv) {
-  auto scope = scope_of(request);
+  auto scope = viewer_scope(request);
   if (auto* refused = std::get_if<Response>(&scope)) co_return std::move(*refused);
   AlertKind kind = EMERGENCY_ASSEMBLY;
   if (const auto named = request.query_param("kind"); named && !named->empty()) {

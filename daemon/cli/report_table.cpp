@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "reports/participation.h"
 #include "util/columns.h"
 #include "util/control_characters.h"
 
@@ -20,15 +21,6 @@ std::string one_decimal(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f", value);
   return text;
-}
-
-std::string group_name(const ParticipationGroup& group, int min_group) {
-  if (group.key() == "*") {
-    return "(" + std::to_string(group.merged_groups()) + " groups under " +
-           std::to_string(min_group) + ")";
-  }
-  if (group.key() == "-") return "(none)";
-  return group.name();
 }
 
 TextRow count_row(const std::string& name, const ParticipationCounts& c) {
@@ -69,7 +61,7 @@ void print_report_table(std::ostream& out, const ParticipationReport& report) {
     out << "\n" << title << "\n";
     std::vector<TextRow> table{kHeader};
     for (const ParticipationGroup& group : *groups) {
-      table.push_back(count_row(escape_control_characters(group_name(group, report.min_group())),
+      table.push_back(count_row(escape_control_characters(reports::group_label(group, report.min_group())),
                                 group.counts()));
     }
     write_columns(out, table);

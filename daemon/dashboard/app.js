@@ -7,7 +7,7 @@ import { initialLanguage, translate } from "./strings.js";
 import { applyChange, countsOf, summarize, targetMeasures, foldKey } from "./counts.js";
 import { Api, ApiError } from "./api.js";
 import { LiveStream } from "./live.js";
-import { $, element, setText, setMessage, showView } from "./dom.js";
+import { $, element, saveBlob, setText, setMessage, showView } from "./dom.js";
 import { composeParams } from "./compose_helpers.js";
 import { openAlertPanel, closeAlertPanel, alertStateChanged, relabelAlertPanel } from "./alert_page.js";
 import { renderHistory } from "./history.js";
@@ -854,12 +854,7 @@ async function downloadRides(board, region, button) {
         `/v1/alerts/${encodeURIComponent(board.id)}/rides.csv?region=${encodeURIComponent(region.key)}`,
         "text/csv");
     const file = `tocsin-${board.alert.code || board.id}-${region.key.replace(/[^a-z0-9]+/g, "-")}-rides.csv`;
-    const url = URL.createObjectURL(blob);
-    const link = element("a", { href: url, download: file, hidden: "" });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    saveBlob(blob, file);
     setMessage(message, t("rides_done", { file }));
   } catch (error) {
     if (state.api) setMessage(message, t("rides_failed", { error: errorText(error) }), "error");

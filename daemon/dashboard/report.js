@@ -6,7 +6,7 @@
 // first column in view, and sorts by a column when its heading is pressed. "Download CSV"
 // takes the daemon's own CSV.
 
-import { $, element, setMessage } from "./dom.js";
+import { $, element, saveBlob, setMessage } from "./dom.js";
 
 const DIMENSIONS = [  // the report's breakdowns: its field, the heading's string
   ["regions", "report_by_region"],
@@ -271,12 +271,7 @@ export class ReportPage {
       const file = opened.kind === "alert"
         ? `tocsin-${this.data.alert?.code || opened.id}-report.csv`
         : `tocsin-locals-${String(this.data.kind || "").toLowerCase()}-last-${this.data.last}.csv`;
-      const url = URL.createObjectURL(blob);
-      const link = element("a", { href: url, download: file, hidden: "" });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60000);
+      saveBlob(blob, file);
       setMessage(message, this.t("report_downloaded", { file }));
     } catch (error) {
       setMessage(message, this.t("report_download_failed", { error: this.app.errorText(error) }), "error");

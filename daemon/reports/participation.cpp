@@ -27,17 +27,16 @@ void add(Measures& into, const Measures& from) {
   for (const auto& [measure, value] : from) into[measure] += value;
 }
 
-// The breakdowns of a report: its dimension names and the field dimensions' prefixes.
+// The breakdowns of a report: the dimension (as breakdown() takes it) and its list.
 struct Dimension {
-  std::string_view name;    // "sector"
-  std::string_view prefix;  // "sector:"
+  std::string_view name;  // "sector"
   google::protobuf::RepeatedPtrField<ParticipationGroup>* (ParticipationReport::*groups)();
 };
 constexpr Dimension kDimensions[] = {
-    {"region", "", &ParticipationReport::mutable_regions},
-    {"sector", "sector:", &ParticipationReport::mutable_sectors},
-    {"local", "local:", &ParticipationReport::mutable_locals},
-    {"title", "title:", &ParticipationReport::mutable_job_titles},
+    {"region", &ParticipationReport::mutable_regions},
+    {"sector", &ParticipationReport::mutable_sectors},
+    {"local", &ParticipationReport::mutable_locals},
+    {"title", &ParticipationReport::mutable_job_titles},
 };
 
 }  // namespace
@@ -168,6 +167,15 @@ ParticipationReport build_report(const Alert& alert, std::string_view state,
     }
   }
   return report;
+}
+
+std::string group_label(const ParticipationGroup& group, int min_group) {
+  if (group.key() == "*") {
+    return "other: " + std::to_string(group.merged_groups()) + " groups under " +
+           std::to_string(min_group) + " members";
+  }
+  if (group.key() == turnout::kNoRegion) return "none";
+  return group.name();
 }
 
 std::string to_json(const google::protobuf::Message& message) {

@@ -57,6 +57,10 @@ ParticipationReport build_report(const Alert& alert, std::string_view state,
                                  const turnout::RawFields& raw, const turnout::Labels& labels,
                                  const turnout::Scope& scope, int min_group = kMinGroup);
 
+// A group's name for people: its name, "none" for key "-", "other: N groups under M
+// members" for key "*" (the CSV and `tocsin report` say it alike).
+std::string group_label(const ParticipationGroup& group, int min_group);
+
 // JSON with the proto field names and every field, zeros included.
 std::string to_json(const google::protobuf::Message& message);
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "reports/participation.h"
 #include "turnout/ride_list.h"
 
 namespace tocsin::reports {
@@ -13,15 +14,6 @@ std::string decimal(double value, int places) {
   char text[32];
   std::snprintf(text, sizeof text, "%.*f", places, value);
   return text;
-}
-
-std::string group_name(const ParticipationGroup& group, int min_group) {
-  if (group.key() == "*") {
-    return "other: " + std::to_string(group.merged_groups()) + " groups under " +
-           std::to_string(min_group) + " members";
-  }
-  if (group.key() == "-") return "none";
-  return group.name();
 }
 
 void add_row(std::string& csv, std::string_view dimension, std::string_view key,
@@ -60,7 +52,7 @@ std::string report_csv(const ParticipationReport& report) {
   for (const auto* groups : {&report.regions(), &report.sectors(), &report.locals(),
                              &report.job_titles()}) {
     for (const ParticipationGroup& group : *groups) {
-      add_row(csv, group.dimension(), group.key(), group_name(group, report.min_group()),
+      add_row(csv, group.dimension(), group.key(), group_label(group, report.min_group()),
               group.counts());
     }
   }

@@ -4,6 +4,7 @@
 
 #include "alerts/alert_keys.h"
 #include "redis/client.h"
+#include "redis/hash_slices.h"
 #include "reports/locals_report.h"
 #include "reports/no_shows.h"
 #include "turnout/reach_log.h"
@@ -47,28 +48,6 @@ asio::awaitable<std::optional<turnout::Labels>> read_labels(redis::Client& redis
 
 }  // namespace
 
-asio::awaitable<std::optional<std::vector<std::pair<std::string, std::string>>>> scan_hash(
-    redis::Client& redis, const std::string& key) {
-  std::vector<std::pair<std::string, std::string>> stored;
-  std::string cursor = "0";
-  do {
-    redis::Command scan{"HSCAN", key, cursor, "COUNT", "1000"};
-    auto page = co_await redis.exec(std::move(scan));
-    if (!page || page->elements.size() != 2) co_return std::nullopt;
-    cursor = page->elements[0].str;
-    const auto& pairs = page->elements[1].elements;
-    for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
-      stored.emplace_back(pairs[i].str, pairs[i + 1].str);
-    }
-  } while (cursor != "0");
-  // HSCAN may return a field twice.
-  std::sort(stored.begin(), stored.end());
-  stored.erase(std::unique(stored.begin(), stored.end(),
-                           [](const auto& a, const auto& b) { return a.first == b.first; }),
-               stored.end());
-  co_return stored;
-}
-
 asio::awaitable<ReportRead> read_report(redis::Client& redis, const std::string& alert_id,
                                         const turnout::Scope& scope, int min_group) {
   ReportRead result;
@@ -94,9 +73,9 @@ asio::awaitable<ReportRead> read_report(redis::Client& redis, const std::string&
     co_return result;
   }
 
-  auto rsvps = co_await scan_hash(redis, keys::rsvp(alert_id));
+  auto rsvps = co_await redis::scan_hash(redis, keys::rsvp(alert_id));
   if (!rsvps) co_return result;
-  auto present = co_await scan_hash(redis, keys::present(alert_id));
+  auto present = co_await redis::scan_hash(redis, keys::present(alert_id));
   if (!present) co_return result;
   const Stored checked_in(present->begin(), present->end());
   for (const auto& [field, value] : no_show_fields(*rsvps, checked_in)) raw[field] += value;

@@ -13,8 +13,6 @@
 
 #include <optional>
 #include <string>
-#include <utility>
-#include <vector>
 
 #include "proto/report.pb.h"
 #include "reports/participation.h"
@@ -41,9 +39,5 @@ boost::asio::awaitable<ReportRead> read_report(redis::Client& redis, const std::
 boost::asio::awaitable<std::optional<LocalsReport>> read_locals_report(
     redis::Client& redis, AlertKind kind, int last, const turnout::Scope& scope,
     int min_group = kMinGroup);
-
-// Every field and value of a hash, read in slices (HSCAN), each field once, sorted.
-boost::asio::awaitable<std::optional<std::vector<std::pair<std::string, std::string>>>> scan_hash(
-    redis::Client& redis, const std::string& key);
 
 }  // namespace tocsin::reports
