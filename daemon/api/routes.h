@@ -38,6 +38,8 @@ void add_reply_routes(http::Router& router, Services& services);
 void add_turnout_routes(http::Router& router, Services& services);
 // POST /v1/alerts/{id}/pickups/{pickup}:add-bus
 void add_seat_routes(http::Router& router, Services& services);
+// GET /v1/alerts/{id}/report[.csv], GET /v1/reports/locals[.csv]: participation afterwards
+void add_report_routes(http::Router& router, Services& services);
 // GET / and GET /dashboard/{file}: the dashboard's static page
 void add_dashboard_routes(http::Router& router, Services& services);
 
@@ -56,6 +58,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
   add_reply_routes(router, services);
   add_turnout_routes(router, services);
   add_seat_routes(router, services);
+  add_report_routes(router, services);
   add_dashboard_routes(router, services);
 }
 

@@ -12,6 +12,7 @@
 #include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "api/viewer_scope.h"
 #include "http/router.h"
 #include "log/log.h"
 #include "proto/tocsin.pb.h"
@@ -33,18 +34,9 @@ Response no_alert(const std::string& id) {
   return error_response(404, "no alert with id \"" + id + "\"", "id");
 }
 
-// The viewer's scope, or the 403 for a region outside it. An empty region= is none.
-std::variant<turnout::Scope, Response> scope_of(const Request& request) {
-  auto region = request.query_param("region");
-  if (region && region->empty()) region.reset();
-  auto scope = turnout::make_scope(*request.principal, region);
-  if (!scope) return error_response(403, "this region is not one of yours", "region");
-  return std::move(*scope);
-}
-
 asio::awaitable<Response> get_turnout(Services& services, Request& request) {
   const std::string id = request.path_params.at("id");
-  auto scope = scope_of(request);
+  auto scope = viewer_scope(request);
   if (auto* refused = std::get_if<Response>(&scope)) co_return std::move(*refused);
   if (!alerts::is_alert_id(id)) co_return no_alert(id);
   auto read = co_await turnout::read_turnout(services.redis, id, std::get<turnout::Scope>(scope),

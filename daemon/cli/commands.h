@@ -22,5 +22,7 @@ void add_alert_approval_commands(CLI::App& alert, const Context& context);
 void add_seat_commands(CLI::App& alert, const Context& context);
 void add_reply_commands(CLI::App& app, const Context& context);
 void add_watch_command(CLI::App& app, const Context& context);
+// report ID, report locals: participation afterwards
+void add_report_commands(CLI::App& app, const Context& context);
 
 }  // namespace tocsin::cli

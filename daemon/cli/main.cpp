@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   tocsin::cli::add_template_commands(app, context);
   tocsin::cli::add_reply_commands(app, context);
   tocsin::cli::add_watch_command(app, context);
+  tocsin::cli::add_report_commands(app, context);
 
   try {
     app.parse(argc, argv);

@@ -7,7 +7,7 @@ import { initialLanguage, translate } from "./strings.js";
 import { applyChange, countsOf, summarize, targetMeasures, foldKey } from "./counts.js";
 import { Api, ApiError } from "./api.js";
 import { LiveStream } from "./live.js";
-import { $, element, setText, setMessage, showView } from "./dom.js";
+import { $, element, saveBlob, setText, setMessage, showView } from "./dom.js";
 import { composeParams } from "./compose_helpers.js";
 import { openAlertPanel, closeAlertPanel, alertStateChanged, relabelAlertPanel } from "./alert_page.js";
 import { renderHistory } from "./history.js";
@@ -119,6 +119,7 @@ function applyLanguage() {
   accountsPage?.relabel();
   composePage?.relabel();
   templatesPage?.relabel();
+  reportPage?.relabel();
   if (state.alerts) renderAlerts();
   if (state.board) renderBoard(state.board, { relabel: true });
   relabelAlertPanel();
@@ -280,6 +281,17 @@ function approvalFromHash() {
                    sig: decodeURIComponent(match[3]) } : null;
 }
 
+// #report=ID: an alert's participation report; #reports/locals[&kind=K&last=N]: the locals
+// across the last sent alerts of a kind (report.js).
+function reportFromHash() {
+  const alert = /^#report=([^&]+)$/.exec(location.hash);
+  if (alert) return { id: decodeURIComponent(alert[1]) };
+  const locals = /^#reports\/locals((?:&[a-z]+=[^&]*)*)$/.exec(location.hash);
+  if (!locals) return null;
+  const params = new URLSearchParams(locals[1].slice(1));
+  return { kind: params.get("kind") || "", last: params.get("last") || "" };
+}
+
 // What the console's pages (the alert's page, the history, composing, the templates) use
 // of this one.
 const pageContext = {
@@ -324,6 +336,12 @@ function route() {
   if (location.hash === "#admin/accounts") {
     closeBoard();
     openLazily(loadAccountsPage, (page) => page.open());
+    return;
+  }
+  const report = reportFromHash();
+  if (report) {
+    closeBoard();
+    openLazily(loadReportPage, (page) => (report.id ? page.openAlert(report.id) : page.openLocals(report)));
     return;
   }
   const approval = approvalFromHash();
@@ -546,6 +564,10 @@ function renderHead(board) {
   setText($("alert-title"), [alert.code, alert.title].filter(Boolean).join(" · ") || alert.id);
   setText($("alert-when"), [stateName(alert.state), formatEventTime(alert.event_time), alert.place]
                                .filter(Boolean).join(" · "));
+  // A sent alert's participation report (report.js), for every viewer of the board.
+  const report = $("board-report");
+  report.hidden = !["sent", "closed"].includes(String(alert.state || "").toLowerCase());
+  report.href = `#report=${encodeURIComponent(board.id)}`;
   const updated = $("updated-at");
   updated.dataset.ms = String(board.updatedAt);
   setText(updated, board.updatedAt ? t("last_update", { time: formatTime(board.updatedAt) })
@@ -880,12 +902,7 @@ async function downloadRides(board, region, button) {
         `/v1/alerts/${encodeURIComponent(board.id)}/rides.csv?region=${encodeURIComponent(region.key)}`,
         "text/csv");
     const file = `tocsin-${board.alert.code || board.id}-${region.key.replace(/[^a-z0-9]+/g, "-")}-rides.csv`;
-    const url = URL.createObjectURL(blob);
-    const link = element("a", { href: url, download: file, hidden: "" });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    saveBlob(blob, file);
     setMessage(message, t("rides_done", { file }));
   } catch (error) {
     if (state.api) setMessage(message, t("rides_failed", { error: errorText(error) }), "error");
@@ -982,6 +999,7 @@ function removeReply(board, memberId) {
 let composePage = null;
 let templatesPage = null;
 let accountsPage = null;
+let reportPage = null;
 let composeStyle = null;
 
 // compose.css, once, resolved when applied (the pages are not shown unstyled).
@@ -1010,6 +1028,12 @@ async function loadTemplatesPage() {
       await Promise.all([import("./templates_admin.js"), loadComposeStyle()]);
   templatesPage ??= new TemplatesAdminPage(pageContext);
   return templatesPage;
+}
+
+async function loadReportPage() {
+  const { ReportPage } = await import("./report.js");
+  reportPage ??= new ReportPage(pageContext);
+  return reportPage;
 }
 
 async function loadAccountsPage() {

@@ -30,3 +30,13 @@ export function setMessage(node, text, tone = "") {
 export function showView(viewId) {
   for (const view of document.querySelectorAll("main > [data-view]")) view.hidden = view.id !== viewId;
 }
+
+// Saves a downloaded file (a CSV the daemon made) under `file`, as a link the browser follows.
+export function saveBlob(blob, file) {
+  const url = URL.createObjectURL(blob);
+  const link = element("a", { href: url, download: file, hidden: "" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}

@@ -1,7 +1,7 @@
 // The history: the alerts, newest first, each with its state, audience, members sent to,
 // yes, people coming and the share of its targets, from GET /v1/alerts (alerts and counts in
 // the same order). A wave or follow-up (a child alert) is not listed: its answers count on
-// its alert.
+// its alert. A sent alert has a link to its participation report.
 
 import { element } from "./dom.js";
 
@@ -35,6 +35,13 @@ export function renderHistory(ctx, list, listNode, newLink) {
                                  alert.createdBy].filter(Boolean).join(" · ") }),
         element("span", { className: "alert-meta", "data-role": "numbers", text: numbers }));
     link.addEventListener("click", () => { location.hash = `alert=${encodeURIComponent(alert.id)}`; });
+    // A sent alert's participation report (report.js), beside the button, not in it.
+    if (["SENT", "CLOSED"].includes(alert.state)) {
+      return element("li", {}, link, element("a", {
+        className: "alert-report-link", href: `#report=${encodeURIComponent(alert.id)}`,
+        "data-report": alert.id, text: ctx.t("report_link"),
+        "aria-label": ctx.t("report_link_label", { code: alert.code || "", title: alert.title || "" }) }));
+    }
     return element("li", {}, link);
   }));
   return alerts.length;
