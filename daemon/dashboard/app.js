@@ -9,6 +9,7 @@ import { Api, ApiError } from "./api.js";
 import { LiveStream } from "./live.js";
 import { $, element, setText, setMessage, showView } from "./dom.js";
 import { composeParams } from "./compose_helpers.js";
+import { ridesParams, manifestParams } from "./rides_routes.js";
 import { openAlertPanel, closeAlertPanel, alertStateChanged, relabelAlertPanel } from "./alert_page.js";
 import { renderHistory } from "./history.js";
 
@@ -119,6 +120,8 @@ function applyLanguage() {
   accountsPage?.relabel();
   composePage?.relabel();
   templatesPage?.relabel();
+  ridesPage?.relabel();
+  manifestPage?.relabel();
   if (state.alerts) renderAlerts();
   if (state.board) renderBoard(state.board, { relabel: true });
   relabelAlertPanel();
@@ -310,6 +313,20 @@ function route() {
     return;
   }
   composePage?.close();
+  ridesPage?.close();
+  manifestPage?.close();
+  const rides = ridesParams(location.hash);
+  if (rides) {
+    closeBoard();
+    openLazily(loadRidesPage, (page) => page.open(rides));
+    return;
+  }
+  const manifest = manifestParams(location.hash);
+  if (manifest) {
+    closeBoard();
+    openLazily(loadManifestPage, (page) => page.open(manifest));
+    return;
+  }
   const compose = composeParams(location.hash);
   if (compose) {
     closeBoard();
@@ -934,22 +951,28 @@ function removeReply(board, memberId) {
 let composePage = null;
 let templatesPage = null;
 let accountsPage = null;
-let composeStyle = null;
+let ridesPage = null;
+let manifestPage = null;
 
-// compose.css, once, resolved when applied (the pages are not shown unstyled).
-function loadComposeStyle() {
-  composeStyle ??= new Promise((resolve, reject) => {
-    const link = element("link", { rel: "stylesheet", href: "/dashboard/compose.css" });
-    link.addEventListener("load", resolve);
-    link.addEventListener("error", () => {
-      link.remove();
-      composeStyle = null;
-      reject(new Error("compose.css"));
-    });
-    document.head.append(link);
-  });
-  return composeStyle;
+// A stylesheet of a page loaded when first opened (compose.css, rides_manifest.css), once,
+// resolved when applied (the pages are not shown unstyled).
+const styles = new Map();  // file -> Promise
+function loadStyle(file) {
+  if (!styles.has(file)) {
+    styles.set(file, new Promise((resolve, reject) => {
+      const link = element("link", { rel: "stylesheet", href: `/dashboard/${file}` });
+      link.addEventListener("load", resolve);
+      link.addEventListener("error", () => {
+        link.remove();
+        styles.delete(file);
+        reject(new Error(file));
+      });
+      document.head.append(link);
+    }));
+  }
+  return styles.get(file);
 }
+const loadComposeStyle = () => loadStyle("compose.css");
 
 async function loadComposePage() {
   const [{ ComposePage }] = await Promise.all([import("./compose.js"), loadComposeStyle()]);
@@ -962,6 +985,18 @@ async function loadTemplatesPage() {
       await Promise.all([import("./templates_admin.js"), loadComposeStyle()]);
   templatesPage ??= new TemplatesAdminPage(pageContext);
   return templatesPage;
+}
+
+async function loadRidesPage() {
+  const [{ RidesPage }] = await Promise.all([import("./rides.js"), loadStyle("rides_manifest.css")]);
+  ridesPage ??= new RidesPage(pageContext);
+  return ridesPage;
+}
+
+async function loadManifestPage() {
+  const [{ ManifestPage }] = await Promise.all([import("./manifest.js"), loadStyle("rides_manifest.css")]);
+  manifestPage ??= new ManifestPage(pageContext);
+  return manifestPage;
 }
 
 async function loadAccountsPage() {
