@@ -5,8 +5,7 @@
 // Values from the server are written with textContent only.
 
 import { element, setText, setMessage } from "./dom.js";
-import { foldKey } from "./counts.js";
-import { ridesHash, manifestHash } from "./rides_routes.js";
+import { eventDayLinks } from "./rides_routes.js";
 
 // How often a draft's page asks whether another executive approved or declined it.
 const APPROVAL_POLL_MS = 2000;
@@ -235,24 +234,14 @@ function render(current) {
 }
 
 // Links to the event day's pages once the alert is sent: its rides, and the bus manifest of
-// each pickup point with buses whose region this account sees (the daemon checks it again).
+// each pickup point with buses. (A coordinator, who has no panel, finds them on the board:
+// app.js.)
 function eventDayBlock(current) {
   const { ctx, alert } = current;
-  const who = ctx.who();
-  if (current.link || !who || !["SENDING", "SENT", "CLOSED"].includes(alert.state)) return null;
-  const mine = new Set((who.regions || []).map(foldKey));
+  if (current.link || !isOfficer(ctx) || !["SENDING", "SENT", "CLOSED"].includes(alert.state)) return null;
   const points = (alert.pickupPoints || []).filter((point) =>
-    Number(point.buses) > 0 && Number(point.seatsPerBus) > 0 &&
-    (who.role !== "coordinator" || mine.has(foldKey(point.region || ""))));
-  const links = [element("li", {}, element("a", { href: ridesHash(current.id), "data-role": "rides-link",
-                                                  text: ctx.t("event_day_rides") }))];
-  for (const point of points) {
-    links.push(element("li", {}, element("a", { href: manifestHash(current.id, point.id),
-                                                "data-role": "manifest-link", "data-pickup": point.id,
-                                                text: ctx.t("event_day_manifest", { pickup: point.name || point.id }) })));
-  }
-  return element("nav", { className: "event-day-links", "aria-label": ctx.t("event_day_title") },
-      element("h2", { text: ctx.t("event_day_title") }), element("ul", {}, ...links));
+    Number(point.buses) > 0 && Number(point.seatsPerBus) > 0);
+  return eventDayLinks(ctx.t, current.id, points);
 }
 
 function approvalLines(current) {

@@ -9,7 +9,7 @@ import { Api, ApiError } from "./api.js";
 import { LiveStream } from "./live.js";
 import { $, element, setText, setMessage, showView } from "./dom.js";
 import { composeParams } from "./compose_helpers.js";
-import { ridesParams, manifestParams } from "./rides_routes.js";
+import { ridesParams, manifestParams, eventDayLinks } from "./rides_routes.js";
 import { openAlertPanel, closeAlertPanel, alertStateChanged, relabelAlertPanel } from "./alert_page.js";
 import { renderHistory } from "./history.js";
 
@@ -550,6 +550,7 @@ function renderBoard(board, { relabel = false } = {}) {
   renderMine(board, summary, relabel);
   renderPickups(board, summary, relabel);
   renderRides(board, summary);
+  renderEventDay(board);
   renderInbox(board);
   board.rendered = true;
   // A new unclear reply, or one resolved elsewhere: the inbox is read again.
@@ -861,6 +862,24 @@ async function downloadRides(board, region, button) {
   } finally {
     button.disabled = false;
   }
+}
+
+// ---- the event day's pages ----------------------------------------------------------------
+
+// A coordinator has no alert panel: the links to the rides and to the manifests of their
+// pickup points with buses (the turnout lists only theirs) are on the board, once sent.
+function renderEventDay(board) {
+  const slot = $("event-day-slot");
+  const sent = ["SENDING", "SENT", "CLOSED"].includes(String(board.alert.state || "").toUpperCase());
+  // seats_per_bus is set only for a pickup point with buses (its bus count lives in the
+  // event day's counts, which the allocation writes).
+  const points = board.pickups.filter((point) => Number(point.seats_per_bus) > 0)
+                              .map((point) => ({ id: point.id, name: point.name }));
+  const signature = JSON.stringify([state.lang, sent, points]);
+  if (slot.dataset.signature === signature) return;
+  slot.dataset.signature = signature;
+  slot.hidden = !isCoordinator() || !sent;
+  slot.replaceChildren(...(slot.hidden ? [] : [eventDayLinks(t, board.id, points)]));
 }
 
 // ---- unclear replies ---------------------------------------------------------------------
