@@ -12,6 +12,7 @@
 
 #include "alerts/alert_keys.h"
 #include "alerts/alert_store.h"
+#include "api/audit_entry.h"
 #include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
@@ -78,23 +79,12 @@ asio::awaitable<Response> get_manifest(Services& services, Request& request, boo
   }
   // Written before the body leaves: no manifest without its audit entry. Names and mobiles
   // never go in it.
-  redis::Command entry{"XADD",
-                       std::string(keys::kAudit),
-                       "*",
-                       "actor",
-                       who.name,
-                       "action",
-                       csv ? "manifest.download" : "manifest.view",
-                       "subject",
-                       id,
-                       "detail",
-                       "pickup=" + point->id() + (bus ? " bus=" + std::to_string(*bus) : "") +
-                           " rows=" + std::to_string(rows) + " token=" + who.token_id};
-  redis::Command trail = entry;
-  trail[1] = keys::audit_trail(id);
-  std::vector<redis::Command> entries{std::move(entry), std::move(trail)};
-  auto audited = co_await services.redis.exec_pipeline(std::move(entries));
-  if (!audited || audited->size() != 2 || (*audited)[0].is_error()) co_return unavailable();
+  const std::string detail = "pickup=" + point->id() + (bus ? " bus=" + std::to_string(*bus) : "") +
+                             " rows=" + std::to_string(rows);
+  if (!co_await write_audit(services.redis, id, csv ? "manifest.download" : "manifest.view", detail,
+                            who)) {
+    co_return unavailable();
+  }
   spdlog::info("event=manifest_taken alert={} pickup={} rows={} csv={} by={}", id,
                log::quote(point->id()), rows, csv, log::quote(who.name));
   if (!csv) {

@@ -15,6 +15,7 @@
 #include "alerts/alert_keys.h"
 #include "alerts/alert_store.h"
 #include "alerts/sms_encoding.h"
+#include "api/audit_entry.h"
 #include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
@@ -67,27 +68,6 @@ asio::awaitable<std::optional<std::pair<Alert, std::string>>> read_alert(Service
     co_return std::nullopt;
   }
   co_return std::make_pair(std::move(alert), stored->elements[1].str);
-}
-
-// An entry in the global audit stream and the alert's trail, in one round trip.
-asio::awaitable<bool> audit(Services& services, const std::string& id, const std::string& action,
-                            const std::string& detail, const auth::Principal& who) {
-  redis::Command entry{"XADD",
-                       std::string(keys::kAudit),
-                       "*",
-                       "actor",
-                       who.name,
-                       "action",
-                       action,
-                       "subject",
-                       id,
-                       "detail",
-                       detail + " token=" + who.token_id};
-  redis::Command trail = entry;
-  trail[1] = keys::audit_trail(id);
-  std::vector<redis::Command> entries{std::move(entry), std::move(trail)};
-  auto written = co_await services.redis.exec_pipeline(std::move(entries));
-  co_return written && written->size() == 2 && !(*written)[0].is_error();
 }
 
 std::vector<std::string> ids_of(const rides::RegionRides& region) {
@@ -202,10 +182,11 @@ asio::awaitable<Response> get_rides(Services& services, Request& request) {
       *answer.add_matches() = view_of(match_id, record, *contacts);
     }
     // First names leave the daemon: audited before the body does.
-    if (!co_await audit(services, id, "rides.view",
-                        "region=" + shown + " drivers=" + std::to_string(here.drivers.size()) +
-                            " riders=" + std::to_string(here.riders.size()),
-                        who)) {
+    if (!co_await write_audit(services.redis, id, "rides.view",
+                              "region=" + shown +
+                                  " drivers=" + std::to_string(here.drivers.size()) +
+                                  " riders=" + std::to_string(here.riders.size()),
+                              who)) {
       co_return unavailable();
     }
   }
