@@ -12,6 +12,7 @@
 #include "alerts/approval_rule.h"
 #include "alerts/audience_measure.h"
 #include "alerts/audience_set.h"
+#include "alerts/fleet_fields.h"
 #include "alerts/pricing.h"
 #include "alerts/queue_class.h"
 #include "alerts/random_id.h"
@@ -84,6 +85,7 @@ void append_new_alert_fields(const Alert& alert, std::string_view state, const a
         std::to_string(expires_at_ms)}) {
     args.push_back(std::move(value));
   }
+  append_fleet_fields(alert, args);
 }
 
 // The first problem names the field; the text lists them all, so the officer fixes the
@@ -136,6 +138,7 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create(Alert alert,
     co_return *nobody;
   }
 
+  escalation::put_seat_confirmation_wave(alert);
   alert.set_state(DRAFT);
   alert.set_created_by(who.name);
   alert.set_created_at_unix(unix_ms(now) / 1000);

@@ -217,6 +217,9 @@ std::vector<FieldProblem> validate_alert(const Alert& alert,
   check_pickup_points(alert, check);
   check_targets(alert, check);
   for (auto& problem : escalation::validate_waves(alert)) problems.push_back(std::move(problem));
+  for (auto& problem : escalation::validate_seat_confirmation(alert)) {
+    problems.push_back(std::move(problem));
+  }
   return problems;
 }
 

@@ -166,6 +166,14 @@ asio::awaitable<Response> resolve(Services& services, replies::RsvpWriter& write
   response.set_alert_id(id);
   response.set_member_id(member);
   *response.mutable_rsvp() = view_of(outcome.record);
+  if (!outcome.seat.state.empty()) {
+    SeatView* seat = response.mutable_rsvp()->mutable_seat();
+    seat->set_state(outcome.seat.state);
+    seat->set_pickup(outcome.seat.pickup);
+    seat->set_bus(outcome.seat.bus);
+    seat->set_seats(outcome.seat.seats);
+    seat->set_rank(outcome.seat.rank);
+  }
   response.set_status(outcome.status == Status::recorded ? "recorded" : "same");
   co_return json(200, response);
 }

@@ -40,6 +40,8 @@ void add_turnout_routes(http::Router& router, Services& services);
 void add_ride_routes(http::Router& router, Services& services);
 // GET /v1/alerts/{id}/manifest, GET /v1/alerts/{id}/manifest.csv
 void add_manifest_routes(http::Router& router, Services& services);
+// POST /v1/alerts/{id}/pickups/{pickup}:add-bus
+void add_seat_routes(http::Router& router, Services& services);
 // GET / and GET /dashboard/{file}: the dashboard's static page
 void add_dashboard_routes(http::Router& router, Services& services);
 
@@ -59,6 +61,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
   add_turnout_routes(router, services);
   add_ride_routes(router, services);
   add_manifest_routes(router, services);
+  add_seat_routes(router, services);
   add_dashboard_routes(router, services);
 }
 

@@ -28,6 +28,7 @@
 #include "replies/rsvp_page.h"
 #include "replies/rsvp_token.h"
 #include "replies/rsvp_writer.h"
+#include "seats/seat_store.h"
 
 namespace tocsin::api {
 namespace {
@@ -110,6 +111,7 @@ struct MemberView {
   std::string first_name;
   std::string folded_region;
   std::optional<replies::RsvpRecord> current;
+  seats::SeatHolding seat;  // their bus seat or place on a waitlist, if any
 };
 
 asio::awaitable<std::optional<MemberView>> read_member(redis::Client& redis,
@@ -120,6 +122,9 @@ asio::awaitable<std::optional<MemberView>> read_member(redis::Client& redis,
                                     {"HGET", alerts::keys::rsvp(link.alert.id()), id}};
   auto read = co_await redis.exec_pipeline(std::move(reads));
   if (!read || read->size() != 3 || (*read)[1].elements.size() != 2) co_return std::nullopt;
+  seats::SeatStore seat_store(redis);
+  auto seat = co_await seat_store.seat_of(link.alert.id(), id);
+  if (!seat) co_return std::nullopt;
   MemberView view;
   Member member;
   // A member removed from the roster since is greeted without a name.
@@ -127,6 +132,8 @@ asio::awaitable<std::optional<MemberView>> read_member(redis::Client& redis,
   view.language = (*read)[1].elements[0].str == "en" ? "en" : "fr";
   view.folded_region = (*read)[1].elements[1].str;
   if (!(*read)[2].is_nil()) view.current = replies::decode((*read)[2].str);
+  view.seat = {.state = seat->state(), .pickup = seat->pickup(), .bus = seat->bus(),
+               .seats = seat->seats(), .rank = seat->rank()};
   co_return view;
 }
 
@@ -145,6 +152,7 @@ replies::RsvpPageFacts page_facts(const LinkCheck& link, const MemberView& membe
   facts.action = "/r/" + token;
   facts.form_token = link.form_token;
   facts.current = member.current;
+  facts.seat = member.seat;
   facts.car_seats = alert.car_seats();
   for (const PickupPoint& point : alert.pickup_points()) {
     facts.pickups.push_back(
@@ -231,6 +239,7 @@ asio::awaitable<Response> take_answer(Services& services, replies::RsvpWriter& w
   confirmation.language = member->language;
   confirmation.alert_code = link.alert.code();
   confirmation.record = outcome.record;
+  confirmation.seat = outcome.seat;
   for (const PickupPoint& point : link.alert.pickup_points()) {
     if (point.id() == outcome.record.pickup) {
       confirmation.pickup = alerts::describe_pickup(point, member->language, time_zone);

@@ -39,6 +39,9 @@
 #include "redis/client.h"
 #include "replies/inbound_store.h"
 #include "replies/reply_worker.h"
+#include "alerts/fleet_fields.h"
+#include "seats/seat_lapse_task.h"
+#include "seats/seat_notifier.h"
 #include "schedule/scheduled_send.h"
 #include "schedule/scheduler.h"
 #include "util/clock.h"
@@ -277,6 +280,14 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   reply_options.send = send_direct;
   replies::ReplyWorker reply_worker(executor, redis, std::move(reply_options));
   inbound.on_stored([&reply_worker] { reply_worker.notify(); });
+  // Seat news nobody asked for (a seat opened up, one lapsed): told by SMS like a
+  // confirmation.
+  seats::SeatNotifierOptions seat_options;
+  seat_options.consumer = config.dispatch().consumer_name();
+  seat_options.time_zone = config.time_zone();
+  seat_options.claim_idle = std::chrono::milliseconds(config.dispatch().claim_idle_ms());
+  seat_options.send = send_direct;
+  seats::SeatNotifier seat_notifier(executor, redis, std::move(seat_options));
   add_reply_metrics(metrics, reply_worker);
   const auto channel_has_receipts = [&engine](std::string_view channel) {
     return engine && engine->has_receipts(channel);
@@ -355,6 +366,8 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   // Replies left pending by a stop are read again at the next start (applying them twice
   // changes nothing), so the worker is not waited for.
   asio::co_spawn(executor, reply_worker.run(), log_failure("replies"));
+  // Notices are acknowledged once handed on; one left pending is told at the next start.
+  asio::co_spawn(executor, seat_notifier.run(), log_failure("seat_notifier"));
   asio::co_spawn(executor, events_redis.run(), log_failure("events_redis"));
   asio::co_spawn(executor, publisher.run(), log_failure("events_publisher"));
   asio::co_spawn(executor, hub.run(), log_failure("events_hub"));
@@ -364,6 +377,8 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   // Scheduled alerts start at their send_at (schedule/scheduled_send.h).
   scheduler.handle(std::string(schedule::kScheduledSendKind),
                    schedule::scheduled_send_handler(redis, send_queue));
+  // Unconfirmed bus seats go back to the waitlist at the seat confirmation's lapse_at.
+  scheduler.handle(std::string(alerts::kSeatLapseTask), seats::seat_lapse_handler(redis, clock));
   // Its handlers are registered above; an item left running by a stop is
   // taken again after its lease (handlers are idempotent), so it is not waited for.
   asio::co_spawn(executor, scheduler.run(), log_failure("scheduler"));
@@ -388,6 +403,7 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
           // recorded while the HTTP server drains, and before Redis is let go.
           engine->stop();
           reply_worker.stop();
+          seat_notifier.stop();
           publisher.stop();
           scheduler.stop();
           clock_follower.stop();

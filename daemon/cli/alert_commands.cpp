@@ -342,6 +342,7 @@ void add_alert_commands(CLI::App& app, const Context& context) {
   add_transition(*alert, context, "cancel", "stop an alert: nothing more is sent");
   add_transition(*alert, context, "close", "close a sent alert: replies are no longer taken");
   add_alert_approval_commands(*alert, context);
+  add_seat_commands(*alert, context);
 }
 
 }  // namespace tocsin::cli

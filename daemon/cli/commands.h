@@ -18,6 +18,8 @@ void add_alert_commands(CLI::App& app, const Context& context);
 void add_template_commands(CLI::App& app, const Context& context);
 // request-approval, decline, audit: under `tocsin alert` (add_alert_commands calls it).
 void add_alert_approval_commands(CLI::App& alert, const Context& context);
+// add-bus: under `tocsin alert`.
+void add_seat_commands(CLI::App& alert, const Context& context);
 void add_reply_commands(CLI::App& app, const Context& context);
 void add_watch_command(CLI::App& app, const Context& context);
 

@@ -13,7 +13,10 @@ import { KINDS, audienceFromPicks, withoutDaemonFields } from "./compose_helpers
 const URGENT_KINDS = ["SPECIAL_LAW_THREAT", "EMERGENCY_ASSEMBLY"];
 const LANGUAGES = ["fr", "en"];
 const CHANNELS = ["SMS", "EMAIL", "BOTH"];
-const GROUPS = ["no_answer", "not_delivered", "yes", "maybe", "yes_with_bus"];
+const GROUPS = ["no_answer", "not_delivered", "yes", "maybe", "yes_with_bus", "waitlisted"];
+// The seat confirmation's wave is made by the daemon from seatConfirmation: not shown, not
+// sent back (a duplicated alert would otherwise carry it twice).
+const SEAT_CONFIRMATION_GROUP = "seated_unconfirmed";
 const DIMENSIONS = ["region", "sector", "local"];
 
 export class AlertForm {
@@ -138,7 +141,8 @@ export class AlertForm {
     this.root.append(this.section("compose_waves", element("p", { className: "muted", text: this.t("compose_waves_hint") }),
       this.waveList,
       this.addButton("add-wave", "compose_add_wave", () => { this.addWave({ delayMinutes: 45, targetGroup: "no_answer", channels: "SMS" }); this.changed(); })));
-    (a.waves || []).forEach((wave) => this.addWave(wave));
+    this.shownWaves = (a.waves || []).filter((wave) => wave.targetGroup !== SEAT_CONFIRMATION_GROUP);
+    this.shownWaves.forEach((wave) => this.addWave(wave));
 
     if (this.scheduled) {
       const expires = element("input", { type: "datetime-local", value: rfc3339ToLocal(a.expiresAt, this.timeZone) });
@@ -344,7 +348,9 @@ export class AlertForm {
         this.field(`pickup_points[${i}].id`, `pickup-${i}-id`, "compose_pickup_id", element("input", { type: "text", value: point.id || "", maxlength: "12" }), { hint: this.t("compose_pickup_id_hint") }),
         this.field(`pickup_points[${i}].name`, `pickup-${i}-name`, "compose_pickup_name", element("input", { type: "text", value: point.name || "" })),
         this.field(`pickup_points[${i}].region`, `pickup-${i}-region`, "compose_pickup_region", element("input", { type: "text", value: point.region || "" })),
-        this.field(`pickup_points[${i}].bus_capacity`, `pickup-${i}-capacity`, "compose_pickup_capacity", element("input", { type: "number", min: "0", step: "1", inputmode: "numeric", value: String(point.busCapacity || 0) })));
+        this.field(`pickup_points[${i}].buses`, `pickup-${i}-buses`, "compose_pickup_buses", element("input", { type: "number", min: "0", max: "100", step: "1", inputmode: "numeric", value: String(point.buses || 0) }), { hint: this.t("compose_pickup_buses_hint") }),
+        this.field(`pickup_points[${i}].seats_per_bus`, `pickup-${i}-seats`, "compose_pickup_seats_per_bus", element("input", { type: "number", min: "0", max: "100", step: "1", inputmode: "numeric", value: String(point.seatsPerBus || 0) })),
+        this.field(`pickup_points[${i}].bus_capacity`, `pickup-${i}-capacity`, "compose_pickup_capacity", element("input", { type: "number", min: "0", step: "1", inputmode: "numeric", value: String(point.busCapacity || 0) }), { hint: this.t("compose_pickup_capacity_hint") }));
       if (this.scheduled) {
         row.append(this.field(`pickup_points[${i}].departs_at`, `pickup-${i}-departs`, "compose_pickup_departs",
           element("input", { type: "datetime-local", value: rfc3339ToLocal(point.departsAt, this.timeZone) })));
@@ -371,7 +377,8 @@ export class AlertForm {
       row.append(
         this.field(`targets[${i}].dimension`, `target-${i}-dimension`, "compose_target_dimension", dimension),
         this.field(`targets[${i}].value`, `target-${i}-value`, "compose_target_value", value), options,
-        this.field(`targets[${i}].target`, `target-${i}-target`, "compose_target_count", element("input", { type: "number", min: "0", step: "1", inputmode: "numeric", value: String(target.target || 0) })));
+        this.field(`targets[${i}].target`, `target-${i}-target`, "compose_target_count", element("input", { type: "number", min: "0", step: "1", inputmode: "numeric", value: String(target.target || 0) })),
+        this.field(`targets[${i}].quorum`, `target-${i}-quorum`, "compose_target_quorum", element("input", { type: "number", min: "0", step: "1", inputmode: "numeric", value: String(target.quorum || 0) }), { hint: this.t("compose_target_quorum_hint") }));
     });
   }
 
@@ -417,15 +424,16 @@ export class AlertForm {
     a.pickupPoints = [...this.pickupList.children].map((row, i) => {
       const point = { ...(this.base.pickupPoints?.[i] || {}), id: this.value(`pickup-${i}-id`).trim(),
                       name: this.value(`pickup-${i}-name`), region: this.value(`pickup-${i}-region`),
+                      buses: this.number(`pickup-${i}-buses`), seatsPerBus: this.number(`pickup-${i}-seats`),
                       busCapacity: this.number(`pickup-${i}-capacity`) };
       if (this.scheduled) point.departsAt = localToRfc3339(this.value(`pickup-${i}-departs`), this.timeZone);
       return point;
     });
     a.targets = [...this.targetList.children].map((row, i) => ({
       dimension: this.value(`target-${i}-dimension`), value: this.value(`target-${i}-value`),
-      target: this.number(`target-${i}-target`) }));
+      target: this.number(`target-${i}-target`), quorum: this.number(`target-${i}-quorum`) }));
     a.waves = [...this.waveList.children].map((row, i) => ({
-      ...(this.base.waves?.[i] || {}), targetGroup: this.value(`wave-${i}-group`),
+      ...(this.shownWaves?.[i] || {}), targetGroup: this.value(`wave-${i}-group`),
       delayMinutes: this.number(`wave-${i}-delay`), channels: this.value(`wave-${i}-channels`),
       messages: this.readMessages(`wave-${i}-`, this.base.waves?.[i]?.messages) }));
     if (this.scheduled) {

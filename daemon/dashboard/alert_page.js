@@ -376,7 +376,7 @@ function declineForm(current) {
   return form;
 }
 
-const GROUPS = ["yes", "no_answer", "maybe", "yes_with_bus", "not_delivered"];
+const GROUPS = ["yes", "no_answer", "maybe", "yes_with_bus", "waitlisted", "not_delivered"];
 
 function followupForm(current) {
   const { ctx } = current;

@@ -784,9 +784,14 @@ function renderPickups(board, summary, relabel) {
   const existing = new Map([...body.rows].map((row) => [row.dataset.pickup, row]));
   points.forEach((point, index) => {
     const raw = summary.dimensions.get(`pickup:${point.id}`) || {};
-    const needed = raw.bus || 0;
-    const capacity = Number(point.bus_capacity) || 0;
-    const over = capacity > 0 && needed > capacity;
+    const perBus = Number(point.seats_per_bus) || 0;
+    // A pickup point with buses gives seats out: seated against the seats of its buses now
+    // (a bus added shows at once), and its waitlist; the others count promises.
+    const buses = perBus > 0 ? Math.max(Number(point.buses) || 0, raw.buses || 0) : 0;
+    const needed = perBus > 0 ? raw.seated || 0 : raw.bus || 0;
+    const waiting = perBus > 0 ? raw.waitlisted || 0 : 0;
+    const capacity = perBus > 0 ? buses * perBus : Number(point.bus_capacity) || 0;
+    const over = perBus > 0 ? waiting > 0 : capacity > 0 && needed > capacity;
     let row = existing.get(point.id);
     if (!row) {
       row = element("tr", { "data-pickup": point.id }, element("th", { scope: "row" }),
@@ -804,10 +809,47 @@ function renderPickups(board, summary, relabel) {
     setText(region, board.names.region.get(foldKey(point.region || "")) || point.region || "");
     setText(seats, `${formatNumber(needed)} / ${capacity > 0 ? formatNumber(capacity) : "?"}`);
     setText(coming, formatNumber(raw.coming || 0));
-    setText(status, over ? t("pickup_over", { excess: formatNumber(needed - capacity) })
-                         : capacity > 0 ? t("pickup_ok") : t("pickup_no_capacity"));
+    if (perBus > 0) {
+      setText(status, waiting > 0 ? t("pickup_waitlist", { waiting: formatNumber(waiting), buses: formatNumber(buses) })
+                                  : t("pickup_free", { free: formatNumber(capacity - needed), buses: formatNumber(buses) }));
+      if (canAddBus(point)) status.append(addBusButton(point));
+    } else {
+      setText(status, over ? t("pickup_over", { excess: formatNumber(needed - capacity) })
+                           : capacity > 0 ? t("pickup_ok") : t("pickup_no_capacity"));
+    }
   });
   for (const row of existing.values()) row.remove();
+}
+
+// Executives and admins, and a coordinator for the pickup points of their regions (the
+// daemon checks again), may add a bus while the alert is out.
+function canAddBus(point) {
+  const role = state.who?.role;
+  if (role === "admin" || role === "executive") return true;
+  if (role !== "coordinator") return false;
+  const region = foldKey(point.region || "");
+  return (state.who.regions || []).some((mine) => foldKey(mine) === region);
+}
+
+// "Add a bus": asked once more (a bus is money), then the seats go to those waiting, who
+// are texted; the live counts show it without a reload.
+function addBusButton(point) {
+  const button = element("button", { type: "button", className: "secondary add-bus", "data-add-bus": point.id,
+                                     text: t("pickup_add_bus") });
+  button.addEventListener("click", async () => {
+    if (!window.confirm(t("pickup_add_bus_confirm", { name: point.name || point.id, seats: formatNumber(Number(point.seats_per_bus) || 0) }))) return;
+    button.disabled = true;
+    try {
+      const added = await state.api.postJson(
+        `/v1/alerts/${encodeURIComponent(state.board.id)}/pickups/${encodeURIComponent(point.id)}:add-bus`, { buses: 1 });
+      setMessage($("board-message"), t("pickup_bus_added", { name: point.name || point.id, buses: formatNumber(added.buses), boarded: formatNumber(added.boarded) }), "ok");
+    } catch (error) {
+      setMessage($("board-message"), errorText(error), "error");
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return button;
 }
 
 // ---- ride lists --------------------------------------------------------------------------

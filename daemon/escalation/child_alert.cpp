@@ -122,6 +122,54 @@ std::vector<FieldProblem> validate_waves(const Alert& alert) {
   return problems;
 }
 
+std::vector<FieldProblem> validate_seat_confirmation(const Alert& alert) {
+  std::vector<FieldProblem> problems;
+  if (!alert.has_seat_confirmation()) return problems;
+  const SeatConfirmation& confirmation = alert.seat_confirmation();
+  const std::string prefix = "seat_confirmation.";
+  const auto ask_at = alerts::parse_rfc3339(confirmation.ask_at());
+  const auto lapse_at = alerts::parse_rfc3339(confirmation.lapse_at());
+  if (!ask_at) {
+    problems.push_back({prefix + "ask_at", "is not an RFC 3339 time like 2027-06-05T09:00:00-04:00"});
+  }
+  if (!lapse_at) {
+    problems.push_back(
+        {prefix + "lapse_at", "is not an RFC 3339 time like 2027-06-05T18:00:00-04:00"});
+  }
+  if (ask_at && lapse_at && *lapse_at <= *ask_at) {
+    problems.push_back({prefix + "lapse_at", "is not after ask_at: members need time to answer"});
+  }
+  if (const auto event = alerts::parse_rfc3339(alert.event_time()); event && lapse_at &&
+                                                                    *lapse_at >= *event) {
+    problems.push_back({prefix + "lapse_at", "is not before event_time: the buses would be gone"});
+  }
+  bool allocates = false;
+  for (const PickupPoint& point : alert.pickup_points()) {
+    allocates = allocates || (point.buses() > 0 && point.seats_per_bus() > 0);
+  }
+  if (!allocates) {
+    problems.push_back({"seat_confirmation",
+                        "needs a pickup point with buses and seats_per_bus: only seats given "
+                        "out can be confirmed"});
+  }
+  check_texts(alert, SMS, confirmation.messages(), prefix, problems);
+  return problems;
+}
+
+void put_seat_confirmation_wave(Alert& alert) {
+  auto* waves = alert.mutable_waves();
+  for (int i = waves->size() - 1; i >= 0; --i) {
+    if (waves->Get(i).target_group() == kSeatConfirmationGroup) waves->DeleteSubrange(i, 1);
+  }
+  if (!alert.has_seat_confirmation()) return;
+  Wave* wave = alert.add_waves();
+  wave->set_at(alert.seat_confirmation().ask_at());
+  wave->set_target_group(std::string(kSeatConfirmationGroup));
+  wave->set_channels(SMS);
+  *wave->mutable_messages() = alert.seat_confirmation().messages();
+  wave->set_title(alert.title() + " (confirmation des places)");
+}
+
 int64_t wave_due_ms(const Wave& wave, int64_t sending_at_ms) {
   if (const auto at = alerts::parse_rfc3339(wave.at())) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count();

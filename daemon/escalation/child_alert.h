@@ -11,6 +11,7 @@
 // no waves of its own.
 
 #include <chrono>
+#include <string_view>
 #include <vector>
 
 #include "alerts/alert_validation.h"
@@ -36,5 +37,19 @@ std::vector<alerts::FieldProblem> validate_waves(const Alert& alert);
 // When wave `index` (1-based) of an alert that started sending at `sending_at_ms` is due:
 // its absolute time, or the delay after the start. Unix ms.
 int64_t wave_due_ms(const Wave& wave, int64_t sending_at_ms);
+
+// Problems of Alert.seat_confirmation, fields named "seat_confirmation.ask_at", ...: both
+// times RFC 3339, ask_at before lapse_at before the event, a pickup point that allocates
+// seats, and an SMS text ("fr" required) as a wave's.
+std::vector<alerts::FieldProblem> validate_seat_confirmation(const Alert& alert);
+
+// The group and title of the wave that asks seat holders to confirm (built on the waves:
+// it is scheduled, previewed and sent as any wave).
+inline constexpr std::string_view kSeatConfirmationGroup = "seated_unconfirmed";
+
+// Makes alert.waves hold the seat confirmation's wave (at ask_at, by SMS, to the members
+// holding an unconfirmed seat), replacing one a duplicated alert already had; none when
+// the alert asks for no confirmation.
+void put_seat_confirmation_wave(Alert& alert);
 
 }  // namespace tocsin::escalation

@@ -10,7 +10,7 @@ bool is_target_group(std::string_view name) {
 }
 
 std::string_view target_group_list() {
-  return "no_answer, yes, maybe, yes_with_bus or not_delivered";
+  return "no_answer, yes, maybe, yes_with_bus, seated_unconfirmed, waitlisted or not_delivered";
 }
 
 std::string_view left_group_state(std::string_view group) {

@@ -8,6 +8,8 @@
 //   no_answer      no RSVP and no unclear reply waiting
 //   yes / maybe    the member's current RSVP is that answer
 //   yes_with_bus   yes, with at least one bus seat
+//   seated_unconfirmed  holding a bus seat not yet confirmed (the seat confirmation's wave)
+//   waitlisted     waiting for a bus seat
 //   not_delivered  no channel of the parent was sent to or delivered to the member, and
 //                  the parent is done with them (a final state on some channel, or no
 //                  address on its channels): "their SMS failed"
@@ -16,12 +18,13 @@
 
 namespace tocsin::escalation {
 
-inline constexpr std::string_view kTargetGroups[] = {"no_answer", "yes", "maybe", "yes_with_bus",
-                                                     "not_delivered"};
+inline constexpr std::string_view kTargetGroups[] = {
+    "no_answer", "yes", "maybe", "yes_with_bus", "seated_unconfirmed", "waitlisted",
+    "not_delivered"};
 
 bool is_target_group(std::string_view name);
 
-// "no_answer, yes, maybe, yes_with_bus or not_delivered", for error messages.
+// "no_answer, yes, ..., or not_delivered", for error messages.
 std::string_view target_group_list();
 
 // Why a member planned for a child is not sent it after all: "skipped:answered" for
@@ -44,6 +47,12 @@ local function group_member(parent, member, group)
     local answer, bus = string.match(rsvp, '^([^\031]*)\031([^\031]*)')
     if group == 'yes_with_bus' then return answer == 'yes' and (tonumber(bus) or 0) > 0 end
     return answer == group
+  elseif group == 'seated_unconfirmed' then
+    -- The seat (seats/seat_lua.h): pickup, bus, seats, at_ms, confirmed, joined by \31.
+    local seat = redis.call('HGET', parent .. ':seat', member)
+    return seat ~= false and seat ~= nil and string.sub(seat, -1) ~= '1'
+  elseif group == 'waitlisted' then
+    return redis.call('HEXISTS', parent .. ':waiting', member) == 1
   elseif group == 'not_delivered' then
     local states = redis.call('HMGET', parent .. ':delivery', member .. ':sms',
                               member .. ':email')

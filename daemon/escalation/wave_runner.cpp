@@ -6,6 +6,9 @@
 
 #include "alerts/alert_keys.h"
 #include "alerts/alert_store.h"
+#include "alerts/fleet_fields.h"
+#include "alerts/rfc3339.h"
+#include "escalation/child_alert.h"
 #include "alerts/send_deadline.h"
 #include "dispatch/send_queue.h"
 #include "log/log.h"
@@ -71,6 +74,21 @@ boost::asio::awaitable<TaskOutcome> WaveRunner::run(std::string subject) {
   if (deadline > 0 && clock_.now_ms() >= deadline) {
     co_await skip(alert_id, index, "event_started_or_expired");
     co_return TaskOutcome{};
+  }
+
+  // The seat confirmation's wave: the seats it asks about lapse at lapse_at, once, whoever
+  // runs it (a repeated run finds the item there).
+  if (index >= 1 && index <= parent.waves_size() &&
+      parent.waves(index - 1).target_group() == kSeatConfirmationGroup) {
+    if (const auto lapse_at = alerts::parse_rfc3339(parent.seat_confirmation().lapse_at())) {
+      const int64_t due = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              lapse_at->time_since_epoch())
+                              .count();
+      redis::Command lapse{"ZADD", std::string(schedule::kDueKey), "NX", std::to_string(due),
+                           std::string(alerts::kSeatLapseTask) + "|" + alert_id};
+      auto added = co_await redis_.exec(std::move(lapse));
+      if (!added || added->is_error()) co_return kTryAgain;
+    }
   }
 
   auto child = co_await store_->create_wave_child(alert_id, index);

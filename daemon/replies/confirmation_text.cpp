@@ -29,7 +29,15 @@ std::string rsvp_fr(const ConfirmationFacts& f) {
   std::string text = "Merci! Présence confirmée";
   if (r.party > 1) text += " pour " + std::to_string(r.party) + " personnes";
   text += ".";
-  if (r.bus_seats > 0) {
+  if (f.seat.state == "seated") {
+    text += f.seat.seats > 1 ? " " + std::to_string(f.seat.seats) + " places confirmées"
+                             : " Place confirmée";
+    text += ", autobus " + std::to_string(f.seat.bus);
+    text += f.pickup.empty() ? "." : sentence(", départ " + f.pickup);
+  } else if (f.seat.state == "waitlisted") {
+    text += " Les autobus sont pleins: tu es au rang " + std::to_string(f.seat.rank) +
+            " de la liste d'attente. On t'écrit dès qu'une place se libère.";
+  } else if (r.bus_seats > 0) {
     text += r.bus_seats > 1 ? " Autobus (" + std::to_string(r.bus_seats) + " places)" : " Autobus";
     text += f.pickup.empty() ? ": détails à venir." : sentence(": départ " + f.pickup);
   }
@@ -53,7 +61,15 @@ std::string rsvp_en(const ConfirmationFacts& f) {
   std::string text = "Thanks! You're confirmed";
   if (r.party > 1) text += " for " + std::to_string(r.party) + " people";
   text += ".";
-  if (r.bus_seats > 0) {
+  if (f.seat.state == "seated") {
+    text += f.seat.seats > 1 ? " " + std::to_string(f.seat.seats) + " seats confirmed"
+                             : " Seat confirmed";
+    text += ", bus " + std::to_string(f.seat.bus);
+    text += f.pickup.empty() ? "." : sentence(", leaves from " + f.pickup);
+  } else if (f.seat.state == "waitlisted") {
+    text += " The buses are full: you are number " + std::to_string(f.seat.rank) +
+            " on the waitlist. We will text you as soon as a seat opens up.";
+  } else if (r.bus_seats > 0) {
     text += r.bus_seats > 1 ? " Bus (" + std::to_string(r.bus_seats) + " seats)" : " Bus";
     text += f.pickup.empty() ? ": details to come." : sentence(": leaves from " + f.pickup);
   }

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "replies/rsvp_record.h"
+#include "seats/seat_status.h"
 
 namespace tocsin::replies {
 
@@ -26,6 +27,7 @@ struct ConfirmationFacts {
   std::string alert_code;    // "A7", for "reply NON A7 to change"; may be empty
   RsvpRecord record;         // for kind rsvp
   std::string pickup;        // describe_pickup() of the record's pickup point, or ""
+  seats::SeatHolding seat;   // the bus seat given or the place on the waitlist, if any
 };
 
 std::string confirmation_text(const ConfirmationFacts& facts);

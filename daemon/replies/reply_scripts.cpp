@@ -3,6 +3,7 @@
 #include <string>
 
 #include "redis/script.h"
+#include "seats/seat_lua.h"
 #include "turnout/reach_lua.h"
 
 namespace tocsin::replies {
@@ -68,9 +69,11 @@ return out
 }
 
 // The tally arithmetic is rsvp_record.cpp's add_to_tally and add_unknown_to_tally, which
-// recount() uses to check it; the places and field names are turnout/reach_lua.h's.
+// recount() uses to check it; the places and field names are turnout/reach_lua.h's. Bus
+// seats are given, kept and handed on by seats/seat_lua.h in the same step; an RSVP's
+// result carries the member's seat after it (seats/seat_status.h).
 const redis::Script& record_replies_script() {
-  static const redis::Script script(std::string(turnout::kReachLua) + R"lua(
+  static const redis::Script script(std::string(turnout::kReachLua) + seats::kSeatLua + R"lua(
 local SEP = '\031'
 local function decode(text)
   if not text then return nil end
@@ -80,7 +83,21 @@ local function decode(text)
   if #f == 10 then table.insert(f, 9, '') end
   return { answer = f[1], bus = tonumber(f[2]) or 0, car = tonumber(f[3]) or 0,
            party = tonumber(f[4]) or 0, pickup = f[5] or '', region = f[6] or '',
-           sector = f[7] or '', ['local'] = f[8] or '', title = f[9] or '' }
+           sector = f[7] or '', ['local'] = f[8] or '', title = f[9] or '',
+           source = f[11] or '' }
+end
+-- The seat an answer asks for: a yes with bus seats at a pickup point.
+local function wanted_seat(record)
+  if record.answer == 'yes' and record.bus > 0 and record.pickup ~= '' then
+    return { pickup = record.pickup, seats = record.bus }
+  end
+  return nil
+end
+-- "recorded" or "same", then the member's seat: state, pickup, bus, seats, rank.
+local function with_seat(status, holding)
+  if not holding then return status end
+  return table.concat({ status, holding.state, holding.pickup, tostring(holding.bus or 0),
+                        tostring(holding.seats or 0), tostring(holding.rank or 0) }, SEP)
 end
 local function move(base, record, sign)
   local tally = base .. ':tally'
@@ -129,14 +146,26 @@ for i = 0, n - 1 do
     end
     -- The time is the last field: a repeated answer changes nothing but it.
     local function answer_part(r) return r and string.match(r, '^(.*)' .. SEP .. '[^' .. SEP .. ']*' .. SEP .. '[^' .. SEP .. ']*$') end
-    if old and answer_part(old) == answer_part(encoded) then
-      out[#out + 1] = 'same'
+    local new = decode(encoded)
+    local previous = old and decode(old)
+    -- A plain yes by SMS ("OUI A7", as a seat confirmation asks) from a member holding a
+    -- bus seat or a place on the waitlist repeats their answer: it must not give the seat up.
+    local holding = nil
+    if previous and previous.answer == 'yes' and previous.bus > 0 and new.answer == 'yes' and
+        new.source == 'sms' and new.bus == 0 and new.car == 0 and new.party == 0 then
+      holding = seat_held(base, member)
+    end
+    if holding or (old and answer_part(old) == answer_part(encoded)) then
+      -- Said again: a held seat is confirmed (no count moves).
+      seat_confirm(base, member)
+      out[#out + 1] = with_seat('same', holding or seat_held(base, member))
     else
-      if old then move(base, decode(old), -1) end
-      move(base, decode(encoded), 1)
+      if old then move(base, previous, -1) end
+      move(base, new, 1)
       redis.call('HSET', base .. ':rsvp', member, encoded)
+      local seat = seat_settle(base, alert, member, wanted_seat(new), at)
       mark(base)
-      out[#out + 1] = 'recorded'
+      out[#out + 1] = with_seat('recorded', seat)
     end
   elseif kind == 'unknown' then
     if redis.call('HSET', base .. ':unknown', member, at .. '|' .. text) == 1 and

@@ -23,6 +23,7 @@
 #include "replies/reply_scripts.h"
 #include "replies/rsvp_builder.h"
 #include "replies/rsvp_record.h"
+#include "seats/seat_status.h"
 
 namespace tocsin::replies {
 namespace {
@@ -33,6 +34,11 @@ namespace asio = boost::asio;
 constexpr int kBatch = 500;
 // How often other daemons' replies are looked for when nothing woke us.
 constexpr auto kPoll = std::chrono::milliseconds(100);
+// A batch waits this long at most for an earlier batch another daemon is applying: replies
+// are applied in the order they arrived (bus seats go first come, first served), but a
+// daemon that died holding a batch must not stop the others until it is claimed.
+constexpr auto kTurnWait = std::chrono::milliseconds(2000);
+constexpr auto kTurnPoll = std::chrono::milliseconds(2);
 // Automatic answers per number per hour: enough for a member correcting an answer twice,
 // too few for a loop with an answering machine.
 constexpr int kAutoAnswersPerHour = 3;
@@ -55,6 +61,7 @@ struct Entry {
   std::string kind;     // what record_replies_script does with it; "" nothing
   std::string encoded;  // the RsvpRecord, for kind "rsvp"
   std::string status;   // what it did
+  seats::SeatHolding seat;  // the member's bus seat after it (an RSVP)
   // Filled by the match script.
   std::string alert_id;
   std::string member_id;
@@ -147,6 +154,7 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
         co_await wakeup.wait(kPoll);
         continue;
       }
+      co_await wait_turn(ids.front());
       if (!co_await apply(entries)) {
         co_await wakeup.wait(kPoll);  // Redis trouble: the entries stay pending
         continue;
@@ -159,6 +167,27 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
       done.push_back(std::move(ack));
       done.push_back(std::move(del));
       co_await redis.exec_pipeline(std::move(done));
+    }
+  }
+
+  // Waits while another daemon holds replies that arrived before `first` (read, not yet
+  // acknowledged) and is still working on them: two daemons reading the queue together
+  // then apply it in arrival order, so the 500 "OUI BUS" of a full bus are seated in the
+  // order members sent them, not in the order daemons happened to finish.
+  asio::awaitable<void> wait_turn(const std::string& first) {
+    const auto until = std::chrono::steady_clock::now() + kTurnWait;
+    while (!stopping && std::chrono::steady_clock::now() < until) {
+      redis::Command earlier{"XPENDING", std::string(kInboundQueue), std::string(kReplyGroup),
+                             "-", "(" + first, "1"};
+      auto reply = co_await redis.exec(std::move(earlier));
+      if (!reply || reply->is_error() || reply->elements.empty()) co_return;
+      const auto& entry = reply->elements[0].elements;  // id, consumer, idle ms, deliveries
+      if (entry.size() < 3 || entry[1].str == options.consumer ||
+          entry[2].integer >= kTurnWait.count()) {
+        co_return;
+      }
+      ++stats.waited;
+      co_await wakeup.wait(kTurnPoll);
     }
   }
 
@@ -292,7 +321,9 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
     size_t i = 0;
     for (Entry& entry : entries) {
       if (entry.kind.empty() || i >= reply->elements.size()) continue;
-      entry.status = reply->elements[i++].str;
+      seats::RecordStatus result = seats::parse_record_status(reply->elements[i++].str);
+      entry.status = std::move(result.status);
+      entry.seat = std::move(result.seat);
       if (entry.status == "recorded") ++stats.recorded;
       if (entry.status == "same") ++stats.repeated;
       if (entry.status == "unknown") ++stats.unknown;
@@ -331,6 +362,12 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
       auto record = decode(entry.encoded);
       if (!record) return std::nullopt;
       facts.record = std::move(*record);
+      facts.seat = entry.seat;
+      // A plain yes that kept a seat (a confirmation) speaks of the seat kept.
+      if (!facts.seat.state.empty()) {
+        facts.record.pickup = facts.seat.pickup;
+        facts.record.bus_seats = facts.seat.seats;
+      }
       if (alert != nullptr) {
         if (auto point = alert->pickups.find(facts.record.pickup); point != alert->pickups.end()) {
           facts.pickup = alerts::describe_pickup(point->second, facts.language, options.time_zone);

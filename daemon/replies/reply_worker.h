@@ -43,6 +43,7 @@ struct ReplyStats {
   uint64_t bad_number = 0;    // a sender that is not a phone number
   uint64_t answered = 0;      // confirmations handed to `send`
   uint64_t not_answered = 0;  // over a number's allowance of automatic answers
+  uint64_t waited = 0;        // looks at an earlier batch another daemon was applying
 };
 
 struct ReplyWorkerOptions {

@@ -139,6 +139,20 @@ std::string rsvp_form_page(const RsvpPageFacts& f) {
             html_escape(Text{"Ta réponse actuelle : ", "Your answer so far: "}.in(lang) +
                         describe_rsvp(*f.current, lang, pickup)) +
             "</p>\n";
+    if (f.seat.state == "seated") {
+      body += "<p class=\"current seat\">" +
+              html_escape(Text{"Ta place : autobus ", "Your seat: bus "}.in(lang) +
+                          std::to_string(f.seat.bus)) +
+              "</p>\n";
+    } else if (f.seat.state == "waitlisted") {
+      body += "<p class=\"current seat\">" +
+              html_escape(Text{"Autobus complets : tu es au rang ",
+                               "Buses full: you are number "}
+                              .in(lang) +
+                          std::to_string(f.seat.rank) +
+                          Text{" de la liste d'attente.", " on the waitlist."}.in(lang)) +
+              "</p>\n";
+    }
   } else {
     body +=
         "<p class=\"current\">" +

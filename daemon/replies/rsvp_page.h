@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "replies/rsvp_record.h"
+#include "seats/seat_status.h"
 
 namespace tocsin::replies {
 
@@ -32,6 +33,7 @@ struct RsvpPageFacts {
   std::string selected_pickup;        // id checked in the list
   bool car_seats = false;             // the alert takes car offers
   std::string problem;                // text shown above the form, e.g. a refused value
+  seats::SeatHolding seat;            // the bus seat given, or the place on the waitlist
 };
 
 std::string rsvp_form_page(const RsvpPageFacts& facts);

@@ -104,6 +104,9 @@ boost::asio::awaitable<WriteOutcome> RsvpWriter::write(const Alert& alert, std::
     }
     status = replies->back().elements[0].elements[0].str;
   }
+  seats::RecordStatus result = seats::parse_record_status(status);
+  status = result.status;
+  outcome.seat = std::move(result.seat);
   if (status == "recorded") {
     outcome.status = WriteOutcome::Status::recorded;
   } else if (status == "same") {

@@ -17,6 +17,7 @@
 #include "replies/field_problem.h"
 #include "replies/rsvp_builder.h"
 #include "replies/rsvp_record.h"
+#include "seats/seat_status.h"
 
 namespace tocsin::redis {
 class Client;
@@ -46,6 +47,7 @@ struct WriteOutcome {
   Status status = Status::unavailable;
   FieldProblem problem;  // refused
   RsvpRecord record;     // recorded, same
+  seats::SeatHolding seat;  // recorded, same: the member's bus seat after it
 };
 
 class RsvpWriter {

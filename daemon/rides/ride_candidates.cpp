@@ -1,21 +1,14 @@
 #include "rides/ride_candidates.h"
 
 #include <algorithm>
-#include <charconv>
 #include <tuple>
 
 #include "replies/rsvp_record.h"
+#include "seats/seat_record.h"
 #include "turnout/turnout_field.h"
-#include "util/split.h"
 
 namespace tocsin::rides {
 namespace {
-
-template <class Int>
-bool parse_int(std::string_view text, Int* out) {
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), *out);
-  return error == std::errc{} && end == text.data() + text.size();
-}
 
 // Why a yes needing a bus seat needs a ride instead, or "" when it does not.
 std::string need_of(const replies::RsvpRecord& record, const std::string& member,
@@ -40,13 +33,9 @@ std::map<std::string, Waiting> parse_waiting(
     const std::vector<std::pair<std::string, std::string>>& stored) {
   std::map<std::string, Waiting> waiting;
   for (const auto& [member, value] : stored) {
-    const auto fields = split(value, '\x1f');
-    Waiting entry;
-    if (fields.size() != 4 || !parse_int(fields[1], &entry.seats) ||
-        !parse_int(fields[3], &entry.sequence)) {
-      continue;
+    if (const auto place = seats::decode_waiting(value)) {
+      waiting[member] = {place->seats, place->sequence};
     }
-    waiting[member] = entry;
   }
   return waiting;
 }

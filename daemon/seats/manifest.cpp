@@ -5,9 +5,11 @@
 #include <tuple>
 
 #include "alerts/alert_keys.h"
+#include "alerts/fleet_fields.h"
 #include "redis/client.h"
 #include "redis/hash_scan.h"
 #include "replies/rsvp_record.h"
+#include "seats/seat_record.h"
 #include "turnout/ride_list.h"
 #include "util/split.h"
 
@@ -23,17 +25,10 @@ bool parse_int(std::string_view text, Int* out) {
 }  // namespace
 
 std::optional<SeatHolder> parse_seat(std::string_view member_id, std::string_view value) {
-  const auto fields = split(value, '\x1f');
-  SeatHolder holder;
-  if (fields.size() != 5 || fields[0].empty() || !parse_int(fields[1], &holder.bus) ||
-      holder.bus < 1 || !parse_int(fields[2], &holder.seats) ||
-      !parse_int(fields[3], &holder.at_ms)) {
-    return std::nullopt;
-  }
-  holder.member_id = member_id;
-  holder.pickup = fields[0];
-  holder.confirmed = fields[4] == "1";
-  return holder;
+  const auto seat = decode_seat(value);
+  if (!seat || seat->pickup.empty() || seat->bus < 1) return std::nullopt;
+  return SeatHolder{std::string(member_id), seat->pickup, seat->bus, seat->seats, seat->at_ms,
+                    seat->confirmed};
 }
 
 ManifestResponse build_manifest(const Alert& alert, const PickupPoint& point, int buses,
@@ -126,7 +121,8 @@ boost::asio::awaitable<std::optional<ManifestResponse>> read_manifest(redis::Cli
     auto holder = parse_seat(member, value);
     if (holder && holder->pickup == point.id()) holders.push_back(std::move(*holder));
   }
-  std::vector<redis::Command> reads{{"HGET", keys::fleet(alert_id), point.id()}};
+  std::vector<redis::Command> reads{
+      {"HGET", keys::alert(alert_id), alerts::fleet_field(point.id())}};
   if (!holders.empty()) {
     redis::Command records{"MGET"}, rsvps{"HMGET", keys::rsvp(alert_id)},
         present{"HMGET", keys::present(alert_id)};

@@ -59,7 +59,8 @@ inline constexpr std::string_view kManifestHeader =
 // leading ') of the manifest, of one bus when `bus` is given.
 std::string manifest_csv(const ManifestResponse& manifest, std::optional<int> bus = std::nullopt);
 
-// Reads the seats of `pickup`, its buses now (alert:{id}:fleet, else PickupPoint.buses), the
+// Reads the seats of `pickup`, its buses now (alert:{id}'s fleet field: alerts/fleet_fields.h,
+// else PickupPoint.buses), the
 // holders' records, RSVPs (party) and check-ins. nullopt when Redis failed.
 boost::asio::awaitable<std::optional<ManifestResponse>> read_manifest(redis::Client& redis,
                                                                       const std::string& alert_id,

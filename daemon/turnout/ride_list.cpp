@@ -6,6 +6,7 @@
 
 #include "alerts/alert_keys.h"
 #include "redis/client.h"
+#include "redis/hash_scan.h"
 #include "replies/rsvp_record.h"
 #include "turnout/turnout_field.h"
 
@@ -91,27 +92,11 @@ std::string rides_csv(const std::vector<Ride>& rides, const std::map<std::string
 boost::asio::awaitable<std::optional<RideList>> read_rides(redis::Client& redis,
                                                            const std::string& alert_id,
                                                            std::string_view region_part) {
-  // HSCAN rather than HGETALL: an alert of 150,000 answers never blocks Redis in one reply.
-  std::vector<std::pair<std::string, std::string>> stored;
-  std::string cursor = "0";
-  do {
-    redis::Command scan{"HSCAN", alerts::keys::rsvp(alert_id), cursor, "COUNT", "1000"};
-    auto page = co_await redis.exec(std::move(scan));
-    if (!page || page->elements.size() != 2) co_return std::nullopt;
-    cursor = page->elements[0].str;
-    const auto& pairs = page->elements[1].elements;
-    for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
-      stored.emplace_back(pairs[i].str, pairs[i + 1].str);
-    }
-  } while (cursor != "0");
-  // HSCAN may return a field twice.
-  std::sort(stored.begin(), stored.end());
-  stored.erase(std::unique(stored.begin(), stored.end(),
-                           [](const auto& a, const auto& b) { return a.first == b.first; }),
-               stored.end());
+  auto stored = co_await redis::scan_hash(redis, alerts::keys::rsvp(alert_id));
+  if (!stored) co_return std::nullopt;
 
   RideList list;
-  list.rides = rides_of(stored, region_part);
+  list.rides = rides_of(*stored, region_part);
   std::vector<std::string> members;
   for (const Ride& ride : list.rides) {
     if (members.empty() || members.back() != ride.member_id) members.push_back(ride.member_id);

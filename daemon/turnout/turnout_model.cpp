@@ -30,6 +30,7 @@ struct PickupMeta {
   std::string id, name, region, region_key;
   int64_t capacity = 0;
   int64_t seats_per_bus = 0;  // seats allocated when set (with buses)
+  int64_t buses = 0;          // as announced; the "buses" measure counts those added
 };
 struct TargetMeta {
   std::string dimension, value, key;
@@ -112,7 +113,7 @@ TurnoutResponse build(const Frame& frame, const RawFields& fields, const Labels&
     pickup->set_coming(clamp32(get(measures, "coming")));
     pickup->set_over_capacity(meta.capacity > 0 && get(measures, "bus") > meta.capacity);
     pickup->set_seats_per_bus(clamp32(meta.seats_per_bus));
-    pickup->set_buses(clamp32(get(measures, "buses")));
+    pickup->set_buses(clamp32(std::max(meta.buses, get(measures, "buses"))));
     pickup->set_seated(clamp32(get(measures, "seated")));
     pickup->set_waitlisted(clamp32(get(measures, "waitlisted")));
     pickup->set_present(clamp32(get(measures, "present")));
@@ -237,7 +238,8 @@ TurnoutResponse build_turnout(const Alert& alert, std::string_view state, const 
   frame.listed_regions = scope.regions();
   for (const PickupPoint& point : alert.pickup_points()) {
     PickupMeta meta{point.id(), point.name(), point.region(), folded_key(point.region()),
-                    effective_capacity(point), point.buses() > 0 ? point.seats_per_bus() : 0};
+                    effective_capacity(point), point.buses() > 0 ? point.seats_per_bus() : 0,
+                    point.seats_per_bus() > 0 ? point.buses() : 0};
     if (scope.contains_region(meta.region_key)) frame.pickups.push_back(std::move(meta));
   }
   for (const TurnoutTarget& target : alert.targets()) {
@@ -271,7 +273,7 @@ TurnoutResponse apply_changes(const TurnoutResponse& snapshot, const RawFields& 
   for (const TurnoutPickup& pickup : snapshot.pickups()) {
     frame.pickups.push_back({pickup.id(), pickup.name(), pickup.region(),
                              folded_key(pickup.region()), pickup.bus_capacity(),
-                             pickup.seats_per_bus()});
+                             pickup.seats_per_bus(), pickup.buses()});
   }
   for (const TurnoutTargetProgress& target : snapshot.targets()) {
     frame.targets.push_back({target.dimension(), target.value(), folded_key(target.value()),

@@ -4,10 +4,9 @@
 // their region confirms do the driver and the riders get each other's first name and mobile
 // by SMS; a coordinator of another region can neither see nor match them (403); an undo is
 // audited and tells them it is off. A pickup point's manifest goes to its region's
-// coordinator as CSV, audited; another region's coordinator gets 403.
-//
-// The seat allocation (the lead's item 1) is not on this branch: the manifest test writes
-// the seat records in alert:{id}:seat itself, in the documented layout (alert_keys.h).
+// coordinator as CSV, audited; another region's coordinator gets 403. Seats are given by the
+// allocation, through real OUI BUS LON replies (two buses of one seat): a member it
+// waitlists needs a ride, one it seats does not.
 
 #include <gtest/gtest.h>
 
@@ -43,7 +42,7 @@ class RidesApi : public ::testing::Test {
     scenario_ = new testing::AlertScenario(
         {.gateways = testing::twilio_gateway_config("tw", *twilio_, 1000)});
     testing::RosterOptions options;
-    options.members = 120;
+    options.members = 200;
     roster_ = new std::vector<testing::RosterMember>(scenario_->import_roster(options));
     std::map<std::string, int> sizes;
     for (const auto& m : *roster_) {
@@ -80,7 +79,7 @@ class RidesApi : public ::testing::Test {
         R"("carSeats":true,"pickupPoints":[)"
         R"({"id":"VIL","name":"Village","region":")" +
         region_ + R"("},)" + R"({"id":"LON","name":"Terminus Longueuil, quai 12","region":")" +
-        region_ + R"(","buses":2,"seatsPerBus":56},)" +
+        region_ + R"(","buses":2,"seatsPerBus":1},)" +
         R"({"id":"THERE","name":"Ailleurs","region":")" + other_ + R"(","busCapacity":50}])";
     const auto alert = scenario_->send_and_wait(
         testing::alert_json("SMS", R"({"sms":"{first_name}: {code} {rsvp_link}"})", "", more));
@@ -94,7 +93,7 @@ class RidesApi : public ::testing::Test {
       Person person{m->id, m->first_name, m->last_name, address};
       (m->region == region_ ? here_ : there_).push_back(person);
     }
-    ASSERT_GE(here_.size(), 7u);  // each test its own people: no SMS of one test counts in another
+    ASSERT_GE(here_.size(), 10u);  // each test its own people: no SMS of one test counts in another
     ASSERT_GE(there_.size(), 1u);
   }
 
@@ -291,30 +290,35 @@ TEST_F(RidesApi, AnUndoIsAuditedAndTellsThemItIsOff) {
   EXPECT_EQ(twice.status, 404) << twice.body;
 }
 
+TEST_F(RidesApi, AWaitlistedMemberNeedsARideAndASeatedOneDoesNot) {
+  ASSERT_NO_FATAL_FAILURE(send_alert());
+  // LON has two buses of one seat: the first two get a seat each, the third waits.
+  for (size_t i = 7; i < 10; ++i) ASSERT_NO_FATAL_FAILURE(reply({{here_[i], "OUI BUS LON"}}));
+  auto& redis = scenario_->redis();
+  EXPECT_EQ(redis.integer({"HLEN", "alert:{" + id_ + "}:seat"}), 2);
+  ASSERT_EQ(redis.integer({"HEXISTS", "alert:{" + id_ + "}:waiting", here_[9].id}), 1);
+  const auto answer = rides(token_of("coord-waiting", region_));
+  ASSERT_EQ(answer.riders_size(), 1) << answer.DebugString();
+  EXPECT_EQ(answer.riders(0).member_id(), here_[9].id);
+  EXPECT_EQ(answer.riders(0).need(), "waitlisted");
+  EXPECT_EQ(answer.riders(0).pickup(), "LON");
+}
+
 TEST_F(RidesApi, AManifestGoesToItsRegionsCoordinatorAsCsvAudited) {
   ASSERT_NO_FATAL_FAILURE(send_alert());
-  // Seats as the allocation stores them (pickup, bus, seats, at_ms, confirmed), written here.
+  // Seated through real replies (LON: two buses of one seat), one checked in (written here:
+  // the check-in is another part's).
+  ASSERT_NO_FATAL_FAILURE(reply({{here_[7], "OUI BUS LON"}}));
+  ASSERT_NO_FATAL_FAILURE(reply({{here_[8], "OUI BUS LON"}}));
+  ASSERT_NO_FATAL_FAILURE(reply({{here_[2], "OUI BUS"}}));  // VIL: no seat, not on LON's
   auto& redis = scenario_->redis();
-  const std::string seats = "alert:{" + id_ + "}:seat";
-  redis.command({"HSET", seats, here_[0].id,
-                 "LON\x1f"
-                 "1\x1f"
-                 "1\x1f"
-                 "1000\x1f"
-                 "1",
-                 here_[1].id,
-                 "LON\x1f"
-                 "2\x1f"
-                 "1\x1f"
-                 "1000\x1f"
-                 "0",
-                 here_[2].id,
-                 "VIL\x1f"
-                 "1\x1f"
-                 "1\x1f"
-                 "1000\x1f"
-                 "0"});
-  redis.command({"HSET", "alert:{" + id_ + "}:present", here_[0].id,
+  ASSERT_EQ(redis.text({"HGET", "alert:{" + id_ + "}:seat", here_[7].id}).substr(0, 5),
+            "LON\x1f"
+            "1");
+  ASSERT_EQ(redis.text({"HGET", "alert:{" + id_ + "}:seat", here_[8].id}).substr(0, 5),
+            "LON\x1f"
+            "2");
+  redis.command({"HSET", "alert:{" + id_ + "}:present", here_[7].id,
                  "1700000000000\x1fscan\x1f"
                  "coord"});
   const std::string coordinator = token_of("coord-manifest", region_);
@@ -326,23 +330,23 @@ TEST_F(RidesApi, AManifestGoesToItsRegionsCoordinatorAsCsvAudited) {
   EXPECT_NE(csv.header("Content-Disposition").find("manifest-" + code_ + "-LON.csv"),
             std::string::npos);
   EXPECT_EQ(csv.body.rfind("bus,member_id,last_name,first_name,mobile,", 0), 0u) << csv.body;
-  EXPECT_NE(csv.body.find("1," + here_[0].id + ","), std::string::npos) << csv.body;
-  EXPECT_NE(csv.body.find(here_[0].mobile + ",LON,"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find("1," + here_[7].id + ","), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find(here_[7].mobile + ",LON,"), std::string::npos) << csv.body;
   EXPECT_NE(csv.body.find(",yes,yes\r\n"), std::string::npos) << "confirmed and present";
-  EXPECT_NE(csv.body.find("2," + here_[1].id + ","), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find("2," + here_[8].id + ","), std::string::npos) << csv.body;
   EXPECT_EQ(csv.body.find(here_[2].id), std::string::npos) << "VIL's seat is not on LON's";
 
   auto bus2 =
       http_get(url("/v1/alerts/" + id_ + "/manifest.csv?pickup=LON&bus=2"), bearer(coordinator));
   ASSERT_EQ(bus2.status, 200);
-  EXPECT_EQ(bus2.body.find(here_[0].id), std::string::npos);
+  EXPECT_EQ(bus2.body.find(here_[7].id), std::string::npos);
   EXPECT_EQ(audit_actions("audit").back(), "manifest.download");
   EXPECT_EQ(audit_actions("alert:{" + id_ + "}:audit"),
             (std::vector<std::string>{"manifest.download", "manifest.download"}));
 
   auto refused = http_get(url("/v1/alerts/" + id_ + "/manifest.csv?pickup=LON"), bearer(outsider));
   EXPECT_EQ(refused.status, 403) << refused.body;
-  EXPECT_EQ(refused.body.find(here_[0].id), std::string::npos);
+  EXPECT_EQ(refused.body.find(here_[7].id), std::string::npos);
   auto json = http_get(url("/v1/alerts/" + id_ + "/manifest?pickup=LON"), bearer(outsider));
   EXPECT_EQ(json.status, 403);
   EXPECT_EQ(audit_actions("alert:{" + id_ + "}:audit").size(), 2u) << "a refusal is not a manifest";
@@ -354,7 +358,7 @@ TEST_F(RidesApi, AManifestGoesToItsRegionsCoordinatorAsCsvAudited) {
   ASSERT_TRUE(http::from_json(view.body, &manifest, &error)) << error << view.body;
   ASSERT_EQ(manifest.buses_size(), 2);
   ASSERT_EQ(manifest.buses(0).riders_size(), 1);
-  EXPECT_EQ(manifest.buses(0).riders(0).last_name(), here_[0].last_name);
+  EXPECT_EQ(manifest.buses(0).riders(0).last_name(), here_[7].last_name);
   EXPECT_TRUE(manifest.buses(0).riders(0).present());
   EXPECT_EQ(audit_actions("audit").back(), "manifest.view");
   auto unknown = http_get(url("/v1/alerts/" + id_ + "/manifest?pickup=NOPE"), bearer(coordinator));

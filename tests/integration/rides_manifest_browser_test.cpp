@@ -5,11 +5,9 @@
 // riders OUI BUS from a pickup point no bus runs from); the coordinator confirms one
 // proposal per run through the dialog, and each confirmed driver then gets a rider's first
 // name and mobile by SMS; the coordinator opens a pickup point's manifest, downloads its CSV
-// (audited) and prints it, one bus per page. Screenshots under the build tree
-// (test-artifacts/rides-manifest).
-//
-// The seat allocation (the lead's item 1) is not on this branch: the seats on the manifest
-// are written in alert:{id}:seat here, in the documented layout (alert_keys.h).
+// (audited) and prints it, one bus per page. The seats on it were given by the allocation
+// to members who answered OUI BUS LON (two buses of two seats). Screenshots under the build
+// tree (test-artifacts/rides-manifest).
 
 #include <gtest/gtest.h>
 
@@ -66,7 +64,7 @@ TEST_F(RidesManifestBrowser, ACoordinatorConfirmsProposalsAndDownloadsAndPrintsA
   const std::string more =
       R"("carSeats":true,"pickupPoints":[{"id":"VIL","name":"Village","region":)" +
       json_string(region) + R"(},{"id":"LON","name":"Terminus Longueuil","region":)" +
-      json_string(region) + R"(,"buses":2,"seatsPerBus":56}])";
+      json_string(region) + R"(,"buses":2,"seatsPerBus":2}])";
   const auto alert = scenario_.send_and_wait(
       testing::alert_json("SMS", R"({"sms":"{first_name}: {code} {rsvp_link}"})", "", more));
 
@@ -95,16 +93,23 @@ TEST_F(RidesManifestBrowser, ACoordinatorConfirmsProposalsAndDownloadsAndPrintsA
         return redis.integer({"HLEN", "alert:{" + alert.id + "}:rsvp"}) == 8;
       },
       20s));
-  // Seats held on LON's two buses, in the allocation's layout.
+  // Three answer OUI BUS LON, one after the other: two seats on bus 1, one on bus 2.
   std::string seated = "[";
   for (size_t i = 8; i < 11; ++i) {
-    const int bus = i < 10 ? 1 : 2;
-    redis.command({"HSET", "alert:{" + alert.id + "}:seat", here[i].second->id,
-                   "LON\x1f" + std::to_string(bus) +
-                       "\x1f"
-                       "1\x1f"
-                       "1000\x1f"
-                       "1"});
+    auto answer =
+        testing::post_twilio_reply(scenario_.daemon().base_url(), "tw", twilio_, here[i].first,
+                                   "OUI BUS LON", "SMb" + std::to_string(++sid));
+    ASSERT_EQ(answer.status, 200) << answer.body;
+    const std::string key = "alert:{" + alert.id + "}:seat";
+    ASSERT_TRUE(eventually(
+        [&] {
+          return !redis.text({"HGET", key, here[i].second->id}).empty();
+        },
+        20s))
+        << here[i].second->id << " got no seat";
+    const std::string held = redis.text({"HGET", key, here[i].second->id});
+    const int bus = std::stoi(held.substr(held.find('\x1f') + 1));
+    EXPECT_EQ(bus, i < 10 ? 1 : 2) << held;
     seated += std::string(i > 8 ? "," : "") + R"({"id":)" + json_string(here[i].second->id) +
               R"(,"last_name":)" + json_string(here[i].second->last_name) + R"(,"bus":)" +
               std::to_string(bus) + "}";

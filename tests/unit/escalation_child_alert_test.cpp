@@ -92,7 +92,7 @@ TEST(EscalationChildAlert, AFollowUpRequestIsCheckedLikeAnAlertsTexts) {
   EXPECT_EQ(fields(problems),
             (std::vector<std::string>{"target_group", "messages.fr.email_subject",
                                       "messages.fr.email_body", "messages.fr.sms"}));
-  EXPECT_NE(problems[0].reason.find("no_answer, yes, maybe, yes_with_bus or not_delivered"),
+  EXPECT_NE(problems[0].reason.find("no_answer, yes, maybe, yes_with_bus, seated_unconfirmed, waitlisted or not_delivered"),
             std::string::npos);
   Alert no_group;
   no_group.set_channels(SMS);
@@ -178,6 +178,66 @@ TEST(EscalationTargetGroup, KnowsItsGroupsAndWhyAMemberLeftOne) {
   EXPECT_FALSE(is_target_group(""));
   EXPECT_EQ(left_group_state("no_answer"), "skipped:answered");
   EXPECT_EQ(left_group_state("yes_with_bus"), "skipped:left_group");
+}
+
+}  // namespace
+}  // namespace tocsin::escalation
+
+namespace tocsin::escalation {
+namespace {
+
+Alert with_seat_confirmation() {
+  Alert alert = parent();
+  alert.mutable_pickup_points(0)->set_buses(2);
+  alert.mutable_pickup_points(0)->set_seats_per_bus(56);
+  SeatConfirmation* confirmation = alert.mutable_seat_confirmation();
+  confirmation->set_ask_at("2030-06-05T09:00:00-04:00");
+  confirmation->set_lapse_at("2030-06-05T18:00:00-04:00");
+  (*confirmation->mutable_messages())["fr"].set_sms("Réponds OUI {code} pour garder ta place.");
+  return alert;
+}
+
+TEST(EscalationSeatConfirmation, BecomesAWaveToUnconfirmedSeatsAtAskAtOnceEvenWhenDuplicated) {
+  Alert alert = with_seat_confirmation();
+  EXPECT_TRUE(validate_seat_confirmation(alert).empty());
+  put_seat_confirmation_wave(alert);
+  put_seat_confirmation_wave(alert);  // a duplicated alert already carries it: replaced
+  ASSERT_EQ(alert.waves_size(), 2);
+  const Wave& asking = alert.waves(1);
+  EXPECT_EQ(asking.target_group(), "seated_unconfirmed");
+  EXPECT_EQ(asking.at(), "2030-06-05T09:00:00-04:00");
+  EXPECT_EQ(asking.channels(), SMS);
+  EXPECT_EQ(asking.messages().at("fr").sms(), "Réponds OUI {code} pour garder ta place.");
+  EXPECT_TRUE(validate_waves(alert).empty());
+  alert.clear_seat_confirmation();
+  put_seat_confirmation_wave(alert);
+  EXPECT_EQ(alert.waves_size(), 1);
+}
+
+TEST(EscalationSeatConfirmation, TimesInOrderBeforeTheEventAPickupThatGivesSeatsAndAFrenchText) {
+  Alert alert = with_seat_confirmation();
+  alert.mutable_seat_confirmation()->set_lapse_at("2030-06-05T08:00:00-04:00");
+  alert.mutable_seat_confirmation()->mutable_messages()->erase("fr");
+  alert.mutable_pickup_points(0)->set_buses(0);
+  EXPECT_EQ(fields(validate_seat_confirmation(alert)),
+            (std::vector<std::string>{"seat_confirmation.lapse_at", "seat_confirmation",
+                                      "seat_confirmation.messages"}));
+  alert = with_seat_confirmation();
+  alert.mutable_seat_confirmation()->set_lapse_at("2030-06-06T11:00:00-04:00");
+  alert.mutable_seat_confirmation()->set_ask_at("tomorrow");
+  EXPECT_EQ(fields(validate_seat_confirmation(alert)),
+            (std::vector<std::string>{"seat_confirmation.ask_at", "seat_confirmation.lapse_at"}));
+}
+
+TEST(EscalationSeatConfirmation, PickupPointBusesAndSeatsGoTogether) {
+  Alert alert = parent();
+  alert.mutable_pickup_points(0)->set_buses(2);
+  const auto problems = alerts::validate_alert(alert, *alerts::parse_rfc3339("2030-01-01T00:00:00Z"));
+  EXPECT_EQ(std::count_if(problems.begin(), problems.end(),
+                          [](const auto& problem) {
+                            return problem.field == "pickup_points[0].seats_per_bus";
+                          }),
+            1);
 }
 
 }  // namespace
