@@ -57,6 +57,9 @@
 //   alert:{id}:present    HASH member id -> "at_ms\x1fhow\x1fby", how "scan" | "manual" |
 //                         "self" (a member's PRÉSENT A7, shown apart)
 //   alert:{id}:rides      HASH match id -> a confirmed ride match (rides/)
+//   alert:{id}:riding     HASH rider member id -> the match id they ride in (rides/)
+//   alert:{id}:car_load   HASH driver member id -> seats of their confirmed riders (rides/)
+//   alert:{id}:ride_seq   counter behind the match ids ("R1", "R2"...)
 //   seats:notices         STREAM of seat news to tell members by SMS (seated, waitlisted,
 //                         promoted, lapsed), consumer group "seats"
 
@@ -98,6 +101,9 @@ inline std::string waitlist(std::string_view id, std::string_view pickup) {
 inline std::string seat_sequence(std::string_view id) { return alert(id) + ":seat_seq"; }
 inline std::string present(std::string_view id) { return alert(id) + ":present"; }
 inline std::string rides(std::string_view id) { return alert(id) + ":rides"; }
+inline std::string riding(std::string_view id) { return alert(id) + ":riding"; }
+inline std::string car_load(std::string_view id) { return alert(id) + ":car_load"; }
+inline std::string ride_sequence(std::string_view id) { return alert(id) + ":ride_seq"; }
 inline std::string code(std::string_view code) { return "alert:code:" + std::string(code); }
 
 inline constexpr std::string_view kIndex = "alerts";

@@ -36,6 +36,10 @@ void add_rsvp_page_routes(http::Router& router, Services& services);
 void add_reply_routes(http::Router& router, Services& services);
 // GET /v1/alerts/{id}/turnout, GET /v1/alerts/{id}/rides.csv
 void add_turnout_routes(http::Router& router, Services& services);
+// GET|POST /v1/alerts/{id}/rides, POST /v1/alerts/{id}/rides/{match}:undo
+void add_ride_routes(http::Router& router, Services& services);
+// GET /v1/alerts/{id}/manifest, GET /v1/alerts/{id}/manifest.csv
+void add_manifest_routes(http::Router& router, Services& services);
 // POST /v1/alerts/{id}/pickups/{pickup}:add-bus
 void add_seat_routes(http::Router& router, Services& services);
 // GET /v1/alerts/{id}/report[.csv], GET /v1/reports/locals[.csv]: participation afterwards
@@ -57,6 +61,8 @@ inline void add_all_routes(http::Router& router, Services& services) {
   add_rsvp_page_routes(router, services);
   add_reply_routes(router, services);
   add_turnout_routes(router, services);
+  add_ride_routes(router, services);
+  add_manifest_routes(router, services);
   add_seat_routes(router, services);
   add_report_routes(router, services);
   add_dashboard_routes(router, services);

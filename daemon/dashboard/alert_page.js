@@ -5,6 +5,7 @@
 // Values from the server are written with textContent only.
 
 import { element, setText, setMessage } from "./dom.js";
+import { eventDayLinks } from "./rides_routes.js";
 
 // How often a draft's page asks whether another executive approved or declined it.
 const APPROVAL_POLL_MS = 2000;
@@ -224,10 +225,23 @@ function render(current) {
   parts.push(...approvalLines(current));
   if (current.preview) parts.push(previewBlock(current));
   parts.push(actionsBlock(current));
+  const eventDay = eventDayBlock(current);
+  if (eventDay) parts.push(eventDay);
   if (current.trail) parts.push(trailBlock(current));
   root.replaceChildren(...parts);
   const focus = root.querySelector("[data-autofocus]");
   if (focus) focus.focus();
+}
+
+// Links to the event day's pages once the alert is sent: its rides, and the bus manifest of
+// each pickup point with buses. (A coordinator, who has no panel, finds them on the board:
+// app.js.)
+function eventDayBlock(current) {
+  const { ctx, alert } = current;
+  if (current.link || !isOfficer(ctx) || !["SENDING", "SENT", "CLOSED"].includes(alert.state)) return null;
+  const points = (alert.pickupPoints || []).filter((point) =>
+    Number(point.buses) > 0 && Number(point.seatsPerBus) > 0);
+  return eventDayLinks(ctx.t, current.id, points);
 }
 
 function approvalLines(current) {

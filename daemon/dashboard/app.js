@@ -9,6 +9,7 @@ import { Api, ApiError } from "./api.js";
 import { LiveStream } from "./live.js";
 import { $, element, saveBlob, setText, setMessage, showView } from "./dom.js";
 import { composeParams } from "./compose_helpers.js";
+import { ridesParams, manifestParams, eventDayLinks } from "./rides_routes.js";
 import { openAlertPanel, closeAlertPanel, alertStateChanged, relabelAlertPanel } from "./alert_page.js";
 import { renderHistory } from "./history.js";
 
@@ -120,6 +121,8 @@ function applyLanguage() {
   composePage?.relabel();
   templatesPage?.relabel();
   reportPage?.relabel();
+  ridesPage?.relabel();
+  manifestPage?.relabel();
   if (state.alerts) renderAlerts();
   if (state.board) renderBoard(state.board, { relabel: true });
   relabelAlertPanel();
@@ -322,6 +325,20 @@ function route() {
     return;
   }
   composePage?.close();
+  ridesPage?.close();
+  manifestPage?.close();
+  const rides = ridesParams(location.hash);
+  if (rides) {
+    closeBoard();
+    openLazily(loadRidesPage, (page) => page.open(rides));
+    return;
+  }
+  const manifest = manifestParams(location.hash);
+  if (manifest) {
+    closeBoard();
+    openLazily(loadManifestPage, (page) => page.open(manifest));
+    return;
+  }
   const compose = composeParams(location.hash);
   if (compose) {
     closeBoard();
@@ -551,6 +568,7 @@ function renderBoard(board, { relabel = false } = {}) {
   renderMine(board, summary, relabel);
   renderPickups(board, summary, relabel);
   renderRides(board, summary);
+  renderEventDay(board);
   renderInbox(board);
   board.rendered = true;
   // A new unclear reply, or one resolved elsewhere: the inbox is read again.
@@ -911,6 +929,24 @@ async function downloadRides(board, region, button) {
   }
 }
 
+// ---- the event day's pages ----------------------------------------------------------------
+
+// A coordinator has no alert panel: the links to the rides and to the manifests of their
+// pickup points with buses (the turnout lists only theirs) are on the board, once sent.
+function renderEventDay(board) {
+  const slot = $("event-day-slot");
+  const sent = ["SENDING", "SENT", "CLOSED"].includes(String(board.alert.state || "").toUpperCase());
+  // seats_per_bus is set only for a pickup point with buses (its bus count lives in the
+  // event day's counts, which the allocation writes).
+  const points = board.pickups.filter((point) => Number(point.seats_per_bus) > 0)
+                              .map((point) => ({ id: point.id, name: point.name }));
+  const signature = JSON.stringify([state.lang, sent, points]);
+  if (slot.dataset.signature === signature) return;
+  slot.dataset.signature = signature;
+  slot.hidden = !isCoordinator() || !sent;
+  slot.replaceChildren(...(slot.hidden ? [] : [eventDayLinks(t, board.id, points)]));
+}
+
 // ---- unclear replies ---------------------------------------------------------------------
 
 function scheduleInboxLoad(board) {
@@ -1000,22 +1036,28 @@ let composePage = null;
 let templatesPage = null;
 let accountsPage = null;
 let reportPage = null;
-let composeStyle = null;
+let ridesPage = null;
+let manifestPage = null;
 
-// compose.css, once, resolved when applied (the pages are not shown unstyled).
-function loadComposeStyle() {
-  composeStyle ??= new Promise((resolve, reject) => {
-    const link = element("link", { rel: "stylesheet", href: "/dashboard/compose.css" });
-    link.addEventListener("load", resolve);
-    link.addEventListener("error", () => {
-      link.remove();
-      composeStyle = null;
-      reject(new Error("compose.css"));
-    });
-    document.head.append(link);
-  });
-  return composeStyle;
+// A stylesheet of a page loaded when first opened (compose.css, rides_manifest.css), once,
+// resolved when applied (the pages are not shown unstyled).
+const styles = new Map();  // file -> Promise
+function loadStyle(file) {
+  if (!styles.has(file)) {
+    styles.set(file, new Promise((resolve, reject) => {
+      const link = element("link", { rel: "stylesheet", href: `/dashboard/${file}` });
+      link.addEventListener("load", resolve);
+      link.addEventListener("error", () => {
+        link.remove();
+        styles.delete(file);
+        reject(new Error(file));
+      });
+      document.head.append(link);
+    }));
+  }
+  return styles.get(file);
 }
+const loadComposeStyle = () => loadStyle("compose.css");
 
 async function loadComposePage() {
   const [{ ComposePage }] = await Promise.all([import("./compose.js"), loadComposeStyle()]);
@@ -1034,6 +1076,18 @@ async function loadReportPage() {
   const { ReportPage } = await import("./report.js");
   reportPage ??= new ReportPage(pageContext);
   return reportPage;
+}
+
+async function loadRidesPage() {
+  const [{ RidesPage }] = await Promise.all([import("./rides.js"), loadStyle("rides_manifest.css")]);
+  ridesPage ??= new RidesPage(pageContext);
+  return ridesPage;
+}
+
+async function loadManifestPage() {
+  const [{ ManifestPage }] = await Promise.all([import("./manifest.js"), loadStyle("rides_manifest.css")]);
+  manifestPage ??= new ManifestPage(pageContext);
+  return manifestPage;
 }
 
 async function loadAccountsPage() {
