@@ -57,6 +57,8 @@
 //   alert:{id}:present    HASH member id -> "at_ms\x1fhow\x1fby", how "scan" | "manual" |
 //                         "self" (a member's PRÉSENT A7, shown apart)
 //   alert:{id}:rides      HASH match id -> a confirmed ride match (rides/)
+//   alert:{id}:checkin_codes    HASH short check-in code -> member id (checkin/)
+//   alert:{id}:checkin_code_of  HASH member id -> their short check-in code
 //   seats:notices         STREAM of seat news to tell members by SMS (seated, waitlisted,
 //                         promoted, lapsed), consumer group "seats"
 
@@ -98,6 +100,8 @@ inline std::string waitlist(std::string_view id, std::string_view pickup) {
 inline std::string seat_sequence(std::string_view id) { return alert(id) + ":seat_seq"; }
 inline std::string present(std::string_view id) { return alert(id) + ":present"; }
 inline std::string rides(std::string_view id) { return alert(id) + ":rides"; }
+inline std::string checkin_codes(std::string_view id) { return alert(id) + ":checkin_codes"; }
+inline std::string checkin_code_of(std::string_view id) { return alert(id) + ":checkin_code_of"; }
 inline std::string code(std::string_view code) { return "alert:code:" + std::string(code); }
 
 inline constexpr std::string_view kIndex = "alerts";

@@ -36,6 +36,8 @@ void add_rsvp_page_routes(http::Router& router, Services& services);
 void add_reply_routes(http::Router& router, Services& services);
 // GET /v1/alerts/{id}/turnout, GET /v1/alerts/{id}/rides.csv
 void add_turnout_routes(http::Router& router, Services& services);
+// POST /v1/alerts/{id}/checkins, GET /v1/alerts/{id}/checkins:search
+void add_checkin_routes(http::Router& router, Services& services);
 // GET / and GET /dashboard/{file}: the dashboard's static page
 void add_dashboard_routes(http::Router& router, Services& services);
 
@@ -53,6 +55,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
   add_rsvp_page_routes(router, services);
   add_reply_routes(router, services);
   add_turnout_routes(router, services);
+  add_checkin_routes(router, services);
   add_dashboard_routes(router, services);
 }
 
