@@ -70,18 +70,29 @@ return { 'checked_in', at, how, by, answer }
 
 const redis::Script& short_code_script() {
   static const redis::Script script(R"lua(
-local alert, member = ARGV[1], ARGV[2]
-local base = 'alert:{' .. alert .. '}'
-local mine = redis.call('HGET', base .. ':checkin_code_of', member)
-if mine then return { 'ok', mine } end
-if redis.call('EXISTS', base) == 0 then return { 'no_alert' } end
-for i = 3, #ARGV do
-  if redis.call('HSETNX', base .. ':checkin_codes', ARGV[i], member) == 1 then
-    redis.call('HSET', base .. ':checkin_code_of', member, ARGV[i])
-    return { 'ok', ARGV[i] }
+local k = tonumber(ARGV[1])
+local out = {}
+for b = 2, #ARGV, k + 2 do
+  local alert, member = ARGV[b], ARGV[b + 1]
+  local base = 'alert:{' .. alert .. '}'
+  local code = redis.call('HGET', base .. ':checkin_code_of', member)
+  if not code then
+    if redis.call('EXISTS', base) == 0 then
+      code = 'no_alert'
+    else
+      code = 'taken'
+      for i = b + 2, b + 1 + k do
+        if redis.call('HSETNX', base .. ':checkin_codes', ARGV[i], member) == 1 then
+          redis.call('HSET', base .. ':checkin_code_of', member, ARGV[i])
+          code = ARGV[i]
+          break
+        end
+      end
+    end
   end
+  out[#out + 1] = code
 end
-return { 'taken' }
+return out
 )lua");
   return script;
 }

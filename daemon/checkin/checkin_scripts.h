@@ -22,9 +22,10 @@ namespace tocsin::checkin {
 // RSVP answer ("yes", "no", "maybe", "" for none).
 const redis::Script& check_in_script();
 
-// The member's short code for the alert, made once. ARGV: alert, member, then candidate
-// codes. Returns { "ok", code } (the member's code, new or made before), { "taken" } when
-// every candidate belongs to another member (draw new ones), or { "no_alert" }.
+// Members' short codes, each made once per alert. ARGV: k, then per member: alert, member
+// and k candidate codes. Returns per member their code (new, or made before), "taken" when
+// every candidate belongs to another member of that alert (draw new ones), or "no_alert".
+// Codes are upper case and never read "taken" or "no_alert".
 const redis::Script& short_code_script();
 
 }  // namespace tocsin::checkin

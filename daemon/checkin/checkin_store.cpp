@@ -84,18 +84,46 @@ boost::asio::awaitable<std::optional<std::string>> CheckinStore::secret(bool cre
 
 boost::asio::awaitable<std::optional<std::string>> CheckinStore::short_code(
     std::string alert_id, std::string member_id) {
-  for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    std::vector<std::string> args{alert_id, member_id};
-    for (int i = 0; i < kCandidates; ++i) args.push_back(new_short_code());
+  std::vector<std::pair<std::string, std::string>> one{{std::move(alert_id), std::move(member_id)}};
+  auto codes = co_await short_codes(std::move(one));
+  if (!codes) co_return std::nullopt;
+  co_return codes->front();
+}
+
+boost::asio::awaitable<std::optional<std::vector<std::string>>> CheckinStore::short_codes(
+    std::vector<std::pair<std::string, std::string>> alert_members) {
+  std::vector<std::string> codes(alert_members.size());
+  std::vector<size_t> wanted(alert_members.size());
+  for (size_t i = 0; i < wanted.size(); ++i) wanted[i] = i;
+  for (int attempt = 0; attempt < kAttempts && !wanted.empty(); ++attempt) {
+    std::vector<std::string> args{std::to_string(kCandidates)};
+    for (size_t i : wanted) {
+      args.push_back(alert_members[i].first);
+      args.push_back(alert_members[i].second);
+      for (int c = 0; c < kCandidates; ++c) args.push_back(new_short_code());
+    }
     std::vector<std::string> no_keys;
     auto reply = co_await redis_.eval(short_code_script(), std::move(no_keys), std::move(args));
-    if (!reply || reply->is_error() || reply->elements.empty()) co_return std::nullopt;
-    const std::string& status = reply->elements[0].str;
-    if (status == "no_alert") co_return std::string();
-    if (status == "ok" && reply->elements.size() == 2) co_return reply->elements[1].str;
+    if (!reply || reply->is_error() || reply->elements.size() != wanted.size()) {
+      if (reply && reply->is_error()) spdlog::error("event=checkin_code_failed error={}", reply->str);
+      co_return std::nullopt;
+    }
+    std::vector<size_t> again;
+    for (size_t j = 0; j < wanted.size(); ++j) {
+      const std::string& code = reply->elements[j].str;
+      if (code == "taken") {
+        again.push_back(wanted[j]);
+      } else {
+        codes[wanted[j]] = code == "no_alert" ? std::string() : code;
+      }
+    }
+    wanted = std::move(again);
   }
-  spdlog::error("event=checkin_code_exhausted alert={}", alert_id);
-  co_return std::nullopt;
+  if (!wanted.empty()) {
+    spdlog::error("event=checkin_code_exhausted members={}", wanted.size());
+    co_return std::nullopt;
+  }
+  co_return codes;
 }
 
 boost::asio::awaitable<std::optional<std::string>> CheckinStore::member_of_code(

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace tocsin::redis {
 class Client;
@@ -57,6 +59,10 @@ class CheckinStore {
   // alert.
   boost::asio::awaitable<std::optional<std::string>> short_code(std::string alert_id,
                                                                 std::string member_id);
+  // The same for many (alert, member) pairs in one script call per attempt (the reply
+  // worker's batch), in their order.
+  boost::asio::awaitable<std::optional<std::vector<std::string>>> short_codes(
+      std::vector<std::pair<std::string, std::string>> alert_members);
 
   // The member a short code names within the alert; "" when none.
   boost::asio::awaitable<std::optional<std::string>> member_of_code(std::string alert_id,

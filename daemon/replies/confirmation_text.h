@@ -18,6 +18,7 @@ enum class ConfirmationKind {
   opted_out,     // STOP / ARRET: the last SMS they get
   resubscribed,  // START
   help,          // AIDE / HELP / INFO
+  present,       // PRÉSENT A7 at the door: their presence noted (checkin/)
 };
 
 struct ConfirmationFacts {
@@ -26,6 +27,7 @@ struct ConfirmationFacts {
   std::string alert_code;    // "A7", for "reply NON A7 to change"; may be empty
   RsvpRecord record;         // for kind rsvp
   std::string pickup;        // describe_pickup() of the record's pickup point, or ""
+  std::string checkin_code;  // kind rsvp, a yes: the member's short check-in code, or ""
 };
 
 std::string confirmation_text(const ConfirmationFacts& facts);
