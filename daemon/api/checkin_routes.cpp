@@ -49,9 +49,11 @@ Response no_alert(const std::string& id) {
   return error_response(404, "no alert with id \"" + id + "\"", "id");
 }
 
+// While the alert is live: its counts are on the event stream then (events/
+// turnout_publisher.h follows sending and sent alerts), so a check-in shows on every
+// dashboard. Close an alert after its event, not before.
 bool takes_checkins(const std::string& state) {
-  return state == keys::state::kSending || state == keys::state::kSent ||
-         state == keys::state::kClosed;
+  return state == keys::state::kSending || state == keys::state::kSent;
 }
 
 bool plausible_member_id(std::string_view id) {

@@ -32,6 +32,10 @@ struct RsvpPageFacts {
   std::string selected_pickup;        // id checked in the list
   bool car_seats = false;             // the alert takes car offers
   std::string problem;                // text shown above the form, e.g. a refused value
+  // With a yes: the member's check-in code to show at the door, as a QR code (markup from
+  // checkin::qr_svg(), inserted as is) and as the short code of their SMS. "" for none.
+  std::string checkin_qr_svg;
+  std::string checkin_code;
 };
 
 std::string rsvp_form_page(const RsvpPageFacts& facts);
