@@ -109,7 +109,10 @@ std::string new_short_code() {
   static constexpr unsigned kUnbiasedLimit = 256 - 256 % kShortCodeAlphabet.size();
   std::string code;
   std::array<unsigned char, 16> bytes{};
-  while (code.size() < kShortCodeLength) {
+  // Never all digits: a number typed at the door is a member number (dashboard/checkin.js).
+  while (code.size() < kShortCodeLength ||
+         code.find_first_not_of("0123456789") == std::string::npos) {
+    if (code.size() == kShortCodeLength) code.clear();
     if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
       throw std::runtime_error("the system's random generator failed");
     }

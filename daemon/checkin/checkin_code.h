@@ -56,7 +56,8 @@ ScannedCode read_code(std::string_view text);
 bool tag_matches(std::string_view secret, std::string_view alert_id, std::string_view member_id,
                  std::string_view tag);
 
-// kShortCodeLength characters of kShortCodeAlphabet from the OS CSPRNG, uniformly drawn.
+// kShortCodeLength characters of kShortCodeAlphabet from the OS CSPRNG, uniformly drawn
+// among those with a letter (a code of digits only would read as a member number).
 // Throws std::runtime_error when the random generator fails.
 std::string new_short_code();
 

@@ -9,7 +9,7 @@ import { Api, ApiError } from "./api.js";
 import { LiveStream } from "./live.js";
 import { $, element, setText, setMessage, showView } from "./dom.js";
 import { composeParams } from "./compose_helpers.js";
-import { checkinParams } from "./checkin_params.js";
+import { checkinParams } from "./checkin_helpers.js";
 import { openAlertPanel, closeAlertPanel, alertStateChanged, relabelAlertPanel } from "./alert_page.js";
 import { renderHistory } from "./history.js";
 

@@ -13,28 +13,12 @@
 import { $, element, setText, setMessage } from "./dom.js";
 import { LiveStream } from "./live.js";
 import { applyChange, parseField } from "./counts.js";
+import { manualKind, shortName } from "./checkin_helpers.js";
 
 const SCAN_INTERVAL_MS = 200;
 // A code must be out of view this long before it is read again.
 const FORGET_AFTER_MS = 1000;
-const SHORT_CODE = /^[23456789ABCDEFGHJKMNPQRSTVWXYZ]{6}$/;
 const VIBRATION = { checked_in: [80], already: [60, 60, 60], refused: [300] };
-
-// What the manual field holds: a short code, a member number, or words of a name.
-export function manualKind(text) {
-  const compact = String(text).replace(/[\s-]/g, "").toUpperCase();
-  if (SHORT_CODE.test(compact)) return { kind: "code", value: compact };
-  if (/\d/.test(text) && /^[A-Za-z0-9._-]+$/.test(String(text).trim())) {
-    return { kind: "member", value: String(text).trim() };
-  }
-  return { kind: "name", value: String(text).trim() };
-}
-
-// "Marie T.": a first name and an initial is enough to greet at the door.
-export function shortName(first, last) {
-  const initial = last ? ` ${[...last.trim()][0] || ""}.` : "";
-  return `${first || ""}${initial}`.trim();
-}
 
 let jsQrLoading = null;
 function loadJsQr() {

@@ -5,7 +5,9 @@
 // a forged code, a code of another alert, an unknown code and a member of another region
 // (403) are refused with nothing changed; the name search finds yes members of the
 // coordinator's regions only; PRÉSENT <code> through the inbound webhook is counted as
-// self-reported, and a scan after it counts the member present instead.
+// self-reported, and a scan after it counts the member present instead. The region's target
+// (3 yes) and quorum (2 present) are milestones on the event stream, each once, and
+// `tocsin watch` prints the quorum's as it happens.
 
 #include <gtest/gtest.h>
 
@@ -19,6 +21,7 @@
 #include "proto/checkin.pb.h"
 #include "tests/support/alert_scenario.h"
 #include "tests/support/http_client.h"
+#include "tests/support/subprocess.h"
 #include "tests/support/twilio_server.h"
 
 namespace tocsin {
@@ -47,7 +50,7 @@ class CheckinApi : public ::testing::Test {
     scenario_ = new testing::AlertScenario(
         {.gateways = testing::twilio_gateway_config("tw", *twilio_, 1000)});
     testing::RosterOptions options;
-    options.members = 60;
+    options.members = 120;
     options.shared_phone_every = 0;
     roster_ = new std::vector<testing::RosterMember>(scenario_->import_roster(options));
     std::map<std::string, int> sizes;
@@ -56,6 +59,7 @@ class CheckinApi : public ::testing::Test {
                 return a.second < b.second;
               })->first;
     for (const auto& m : *roster_) (m.region == region_ ? mine_ : others_).push_back(m);
+    ASSERT_GE(mine_.size(), 6u);
 
     std::string json = testing::alert_json(
         "SMS", R"({"sms":"{first_name}: {code} {rsvp_link}"})", "",
@@ -155,6 +159,35 @@ testing::AlertScenario* CheckinApi::scenario_ = nullptr;
 std::vector<testing::RosterMember>* CheckinApi::roster_ = nullptr;
 std::vector<testing::RosterMember> CheckinApi::mine_, CheckinApi::others_;
 std::string CheckinApi::region_, CheckinApi::id_, CheckinApi::code_;
+
+TEST_F(CheckinApi, TargetAndQuorumAreMilestonesOnceAndWatchPrintsThem) {
+  // The three yes of the set-up reached the target.
+  auto& redis = scenario_->redis();
+  const std::string milestones = "alert:{" + id_ + "}:milestones";
+  ASSERT_TRUE(eventually([&] {
+    return redis.integer({"HEXISTS", milestones, "target|region|" + region_part()}) == 1;
+  }, 10s));
+  testing::Subprocess watch({.argv = {TOCSIN_CLI_PATH, "watch", id_},
+                             .env_set = {{"TOCSIN_URL", scenario_->daemon().base_url()},
+                                         {"TOCSIN_TOKEN", coordinator()}}});
+  ASSERT_TRUE(watch.wait_for_stdout_line(std::regex("^Total "), 10s)) << watch.stdout_text();
+  for (const auto* member : {&mine_[4], &mine_[5]}) {
+    EXPECT_EQ(check_in(R"({"memberId":")" + member->id + "\"}").status, 200);
+  }
+  EXPECT_TRUE(watch.wait_for_stdout_line(
+      std::regex("^Quorum reached: region " + region_ + ", 2 present of 2$"), 10s))
+      << watch.stdout_text();
+  EXPECT_EQ(redis.integer({"HLEN", milestones}), 2);
+  // Each once: more check-ins and answers add none.
+  EXPECT_EQ(check_in(R"({"memberId":")" + mine_[4].id + "\"}").status, 200);
+  const std::string stream = redis.text({"XRANGE", "alert:{" + id_ + "}:events", "-", "+"});
+  size_t told = 0;
+  for (size_t at = stream.find("#milestone"); at != std::string::npos;
+       at = stream.find("#milestone", at + 1)) {
+    ++told;
+  }
+  EXPECT_EQ(told, 2u) << stream;
+}
 
 TEST_F(CheckinApi, QrCodeOfTheOneClickPageChecksInThenSaysAlready) {
   const auto& member = mine_[0];

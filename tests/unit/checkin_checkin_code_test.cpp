@@ -73,6 +73,7 @@ TEST(CheckinCode, ShortCodesUseTheAlphabet) {
     const std::string code = new_short_code();
     ASSERT_EQ(code.size(), kShortCodeLength);
     for (char c : code) EXPECT_NE(kShortCodeAlphabet.find(c), std::string_view::npos) << code;
+    EXPECT_NE(code.find_first_not_of("0123456789"), std::string::npos) << code;
     seen.insert(code);
   }
   EXPECT_GT(seen.size(), 195u);  // drawn at random, not a sequence
