@@ -68,9 +68,6 @@ export class CheckinPage {
       $("checkin-matches").replaceChildren();
       setText($("checkin-alert"), "");
       this.follow();
-      this.app.api().getJson(`/v1/alerts/${encodeURIComponent(alertId)}`).then((alert) => {
-        setText($("checkin-alert"), [alert.code, alert.title].filter(Boolean).join(" · "));
-      }).catch(() => {});
     }
     this.renderCounter();
     $("checkin-heading").focus();
@@ -110,7 +107,11 @@ export class CheckinPage {
   onEvent(event) {
     let data;
     try { data = JSON.parse(event.data); } catch { return; }
-    if (event.type === "snapshot") this.fields = { ...(data.fields || {}) };
+    if (event.type === "snapshot") {
+      this.fields = { ...(data.fields || {}) };
+      // The alert as the turnout names it (a coordinator may not read the alert itself).
+      setText($("checkin-alert"), [data.alert?.code, data.alert?.title].filter(Boolean).join(" · "));
+    }
     else if (event.type === "change") applyChange(this.fields, data.fields);
     else return;
     this.renderCounter();

@@ -55,6 +55,8 @@ await runChecks(browser, settings.artifacts_dir, async (browser, problems) => {
   watch.refusing = true;
   await scanner.goto(`${url}/#checkin=${settings.alert_id}`);
   await scanner.waitForSelector("#checkin-view:not([hidden])", { timeout: TIMEOUT_MS });
+  await waitFor("the alert named on the scanner", () => scanner.textContent("#checkin-alert"),
+                (text) => text.startsWith(`${settings.alert_code} · `));
 
   // The video: the member's code (checked in), gone, again (already), forged, other alert.
   const seen = await waitFor("the four scans", () => banners(scanner), (list) =>

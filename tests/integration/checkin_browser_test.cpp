@@ -131,7 +131,7 @@ TEST_F(CheckinBrowser, AFakeCameraScansAMembersQrCodeAndAViewerSeesThePresentCou
   const std::string settings =
       "{\"url\":" + json_string(daemon.base_url()) + ",\"chromium\":" + json_string(kChromium) +
       ",\"artifacts_dir\":" + json_string(artifacts.string()) +
-      ",\"video\":" + json_string(video.string()) + ",\"alert_id\":" + json_string(alert.id) +
+      ",\"video\":" + json_string(video.string()) + ",\"alert_id\":" + json_string(alert.id) + ",\"alert_code\":" + json_string(alert.code) +
       ",\"coordinator_session\":" + json_string(coordinator) +
       ",\"viewer_session\":" + json_string(viewer) +
       ",\"scanned_name\":" + json_string(mine[0].first_name) +
