@@ -37,8 +37,8 @@ const TILES = [
 // present and present_self are hidden until anyone is checked in (app.css, .no-checkins).
 const TABLE_COLUMNS = ["targeted", "delivered", "yes", "present", "present_self", "no", "maybe",
                        "no_answer", "coming", "bus_seats"];
-// A coordinator's own regions at the top of their page.
-const MINE_COLUMNS = ["yes", "present", "coming", "bus_seats"];
+// A coordinator's own regions at the top of their page (present is on the tiles).
+const MINE_COLUMNS = ["yes", "coming", "bus_seats"];
 const ANSWERS = ["yes", "no", "maybe"];
 
 
