@@ -519,7 +519,7 @@ function showMilestone(milestone) {
   const close = element("button", { type: "button", className: "quiet-button", text: "×",
                                     "aria-label": t("milestone_dismiss") });
   const item = element("li", { className: "milestone", "data-kind": milestone.kind },
-                       element("span", { text: `🎉 ${text}` }), close);
+                       element("span", { text: `✓ ${text}` }), close);
   close.addEventListener("click", () => item.remove());
   list.append(item);
 }

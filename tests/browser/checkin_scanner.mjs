@@ -4,7 +4,8 @@
 // frames between), and an executive's laptop (1280 px, English) on the alert's dashboard.
 // Checks: the scanned member checked in (green), then already (amber); the forged and the
 // other alert's codes refused (red); the viewer's present count moves; the QR code's URL
-// checks its member in at once; a typed member number (keyboard only) and a name search
+// checks its member in at once, reaching the region's quorum (the viewer's banner); a typed
+// member number (keyboard only) and a name search
 // check in two more; another region's member is refused; axe at both widths in both
 // languages. Prints "SCANNED <result> <text>" per banner, and PASS or FAIL.
 
@@ -79,6 +80,14 @@ await runChecks(browser, settings.artifacts_dir, async (browser, problems) => {
   await scanner.evaluate((hash) => { location.hash = hash; }, settings.qr_hash);
   await waitFor("the QR link's check-in", () => banners(scanner),
                 (list) => has(list, "checked_in", settings.qr_name));
+  // Two present: the region's quorum, told on the viewer's dashboard once.
+  await viewer.waitForSelector('#milestones li[data-kind="quorum"]', { timeout: TIMEOUT_MS });
+  const told = await viewer.$$eval("#milestones li", (items) => items.map((item) => item.textContent));
+  check(told.length === 1 && /Quorum reached: Region .*, 2 present of 2/.test(told[0]),
+        `viewer: the quorum's banner: ${JSON.stringify(told)}`);
+  await waitFor("the viewer's target line with its quorum", () => viewer.textContent("#targets"),
+                (text) => /present 2 of quorum 2 ✓ quorum reached/.test(text));
+  await screenshot(viewer, settings.artifacts_dir, "viewer-milestone-en-1280.png");
 
   // Keyboard only: a member number typed, then Enter.
   await scanner.focus("#checkin-query");
