@@ -59,6 +59,8 @@
 //   alert:{id}:rides      HASH match id -> a confirmed ride match (rides/)
 //   alert:{id}:checkin_codes    HASH short check-in code -> member id (checkin/)
 //   alert:{id}:checkin_code_of  HASH member id -> their short check-in code
+//   alert:{id}:milestones HASH targets and quorums reached, told once on the event stream
+//                         (named in events/event_keys.h, written by events/milestones.h)
 //   seats:notices         STREAM of seat news to tell members by SMS (seated, waitlisted,
 //                         promoted, lapsed), consumer group "seats"
 
