@@ -15,7 +15,13 @@ packages=(
   redis-server              # the private Redis of the run script and of the tests
   tzdata                    # time_zone is checked against /usr/share/zoneinfo
   zlib1g-dev                # the console's files are served gzipped (dashboard/assets.cpp)
+  libqrencode-dev           # members' check-in QR codes (checkin/qr_svg.cpp)
 )
+# Node.js and npm install the console's QR decoder (daemon/dashboard/package-lock.json), which
+# the build embeds; Debian's, unless a node is already there (a NodeSource nodejs carries its
+# own npm, and Debian's npm package conflicts with it).
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 if [[ "${1:-}" == "--tests" || "${1:-}" == "--bench" ]]; then
   packages+=(
     libgtest-dev libgmock-dev
@@ -27,10 +33,7 @@ if [[ "${1:-}" == "--tests" || "${1:-}" == "--bench" ]]; then
                             # its own on free ports; Debian's service, if on, keeps to 13000s)
     chromium                # the dashboard's browser test (headless, driven by playwright-core)
   )
-  # Node.js and npm run that test's driver (tests/browser): Debian's, unless a node is already
-  # there (a NodeSource nodejs carries its own npm, and Debian's npm package conflicts with it).
-  command -v node >/dev/null || packages+=(nodejs)
-  command -v npm >/dev/null || packages+=(npm)
+  # Node.js and npm (above) also run that test's driver (tests/browser).
 fi
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(
@@ -44,11 +47,18 @@ for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
     missing+=("$package")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ ${#missing[@]} -gt 0 ]]; then
+  sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  echo "Installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
-sudo=()
-[[ $(id -u) -eq 0 ]] || sudo=(sudo)
-echo "Installing: ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# jsQR, exactly as the lockfile pins it (the check-in scanner's decoder, embedded by the build).
+dashboard="$(cd "$(dirname "$0")/dashboard" && pwd)"
+if [[ ! -f "$dashboard/node_modules/jsqr/dist/jsQR.js" ]]; then
+  echo "Installing the console's npm packages (daemon/dashboard)" >&2
+  (cd "$dashboard" && npm ci --ignore-scripts --no-audit --no-fund --silent)
+fi

@@ -60,6 +60,10 @@
 //   alert:{id}:riding     HASH rider member id -> the match id they ride in (rides/)
 //   alert:{id}:car_load   HASH driver member id -> seats of their confirmed riders (rides/)
 //   alert:{id}:ride_seq   counter behind the match ids ("R1", "R2"...)
+//   alert:{id}:checkin_codes    HASH short check-in code -> member id (checkin/)
+//   alert:{id}:checkin_code_of  HASH member id -> their short check-in code
+//   alert:{id}:milestones HASH targets and quorums reached, told once on the event stream
+//                         (named in events/event_keys.h, written by events/milestones.h)
 //   seats:notices         STREAM of seat news to tell members by SMS (seated, waitlisted,
 //                         promoted, lapsed), consumer group "seats"
 
@@ -104,6 +108,8 @@ inline std::string rides(std::string_view id) { return alert(id) + ":rides"; }
 inline std::string riding(std::string_view id) { return alert(id) + ":riding"; }
 inline std::string car_load(std::string_view id) { return alert(id) + ":car_load"; }
 inline std::string ride_sequence(std::string_view id) { return alert(id) + ":ride_seq"; }
+inline std::string checkin_codes(std::string_view id) { return alert(id) + ":checkin_codes"; }
+inline std::string checkin_code_of(std::string_view id) { return alert(id) + ":checkin_code_of"; }
 inline std::string code(std::string_view code) { return "alert:code:" + std::string(code); }
 
 inline constexpr std::string_view kIndex = "alerts";

@@ -44,6 +44,8 @@ void add_manifest_routes(http::Router& router, Services& services);
 void add_seat_routes(http::Router& router, Services& services);
 // GET /v1/alerts/{id}/report[.csv], GET /v1/reports/locals[.csv]: participation afterwards
 void add_report_routes(http::Router& router, Services& services);
+// POST /v1/alerts/{id}/checkins, GET /v1/alerts/{id}/checkins:search
+void add_checkin_routes(http::Router& router, Services& services);
 // GET / and GET /dashboard/{file}: the dashboard's static page
 void add_dashboard_routes(http::Router& router, Services& services);
 
@@ -65,6 +67,7 @@ inline void add_all_routes(http::Router& router, Services& services) {
   add_manifest_routes(router, services);
   add_seat_routes(router, services);
   add_report_routes(router, services);
+  add_checkin_routes(router, services);
   add_dashboard_routes(router, services);
 }
 

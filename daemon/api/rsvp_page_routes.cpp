@@ -14,6 +14,9 @@
 #include "alerts/rfc3339.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "checkin/checkin_code.h"
+#include "checkin/checkin_store.h"
+#include "checkin/qr_svg.h"
 #include "config/config.h"
 #include "http/router.h"
 #include "http/same_origin.h"
@@ -177,18 +180,39 @@ std::string web_answer_text(const replies::RsvpChoice& choice) {
          " party=" + std::to_string(choice.party) + " pickup=" + choice.pickup;
 }
 
-asio::awaitable<Response> show_page(Services& services, Request& request) {
+// A yes: the member's check-in code, as a QR code and as their SMS's short code. The
+// secret and the short code are made on first use. False when Redis failed.
+asio::awaitable<bool> add_checkin_code(Services& services, checkin::CheckinStore& checkins,
+                                       const LinkCheck& link, replies::RsvpPageFacts& facts) {
+  if (!facts.current || facts.current->answer != "yes") co_return true;
+  auto secret = co_await checkins.secret(true);
+  auto code = co_await checkins.short_code(link.alert.id(), link.member_id);
+  if (!secret || !code) co_return false;
+  const std::string url = checkin::checkin_url(
+      services.config.http().public_url(), link.alert.id(), link.member_id,
+      checkin::checkin_tag(*secret, link.alert.id(), link.member_id));
+  facts.checkin_qr_svg =
+      checkin::qr_svg(url, facts.language == "en" ? "Check-in QR code" : "Code QR d'accueil");
+  facts.checkin_code = *code;
+  co_return true;
+}
+
+asio::awaitable<Response> show_page(Services& services, checkin::CheckinStore& checkins,
+                                    Request& request) {
   const std::string token = request.path_params.at("token");
   const LinkCheck link = co_await replies::check_rsvp_link(services.redis, token, now_ms());
   if (auto refused = refusal_of(link)) co_return std::move(*refused);
   auto member = co_await read_member(services.redis, link);
   if (!member) co_return refusal(RsvpRefusal::unavailable);
-  co_return html(
-      200, replies::rsvp_form_page(page_facts(link, *member, token, services.config.time_zone())));
+  auto facts = page_facts(link, *member, token, services.config.time_zone());
+  if (!co_await add_checkin_code(services, checkins, link, facts)) {
+    co_return refusal(RsvpRefusal::unavailable);
+  }
+  co_return html(200, replies::rsvp_form_page(facts));
 }
 
 asio::awaitable<Response> take_answer(Services& services, replies::RsvpWriter& writer,
-                                      Request& request) {
+                                      checkin::CheckinStore& checkins, Request& request) {
   // The token is the credential; a form posted from another site is refused too. What
   // the browser tells comes first (http/same_origin.h); when it tells nothing (an old
   // browser, or not a browser), the page's form token must be in the form.
@@ -245,6 +269,13 @@ asio::awaitable<Response> take_answer(Services& services, replies::RsvpWriter& w
       confirmation.pickup = alerts::describe_pickup(point, member->language, time_zone);
     }
   }
+  // As in the SMS confirmation: the short check-in code of a yes to an event (the page
+  // behind the link shows it as a QR code too). Without Redis, the text goes without it.
+  if (outcome.record.answer == "yes" && !link.alert.event_time().empty()) {
+    if (auto code = co_await checkins.short_code(link.alert.id(), link.member_id)) {
+      confirmation.checkin_code = *code;
+    }
+  }
   co_return html(200,
                  replies::rsvp_done_page(member->language, replies::confirmation_text(confirmation),
                                          "/r/" + token));
@@ -268,14 +299,17 @@ http::Handler html_handler(Handle handle) {
 }  // namespace
 
 void add_rsvp_page_routes(http::Router& router, Services& services) {
-  // Built here, before the Redis client connects, so its script loads on connection.
+  // Built here, before the Redis client connects, so their scripts load on connection.
   auto writer = std::make_shared<replies::RsvpWriter>(services.redis);
+  auto checkins = std::make_shared<checkin::CheckinStore>(services.redis);
   // needs_redis is left off: the router's 503 is JSON, these pages answer their own.
   router.add("GET", "/r/{token}", {.roles = {}},
-             html_handler([&services](Request& request) { return show_page(services, request); }));
+             html_handler([&services, checkins](Request& request) {
+               return show_page(services, *checkins, request);
+             }));
   router.add("POST", "/r/{token}", {.roles = {}, .max_body_bytes = kMaxFormBody},
-             html_handler([&services, writer](Request& request) {
-               return take_answer(services, *writer, request);
+             html_handler([&services, writer, checkins](Request& request) {
+               return take_answer(services, *writer, *checkins, request);
              }));
 }
 

@@ -33,6 +33,14 @@ Counts transport_counts(const TurnoutCounts& c) {
   return {c.coming(), c.bus_seats(), c.car_seats()};
 }
 
+// At the door: checked in by a coordinator, and by the member's own SMS (shown apart).
+Counts door_counts(const TurnoutCounts& c) { return {c.present(), c.present_self()}; }
+
+// The door's table once anyone is checked in (before, it would only say 0).
+bool has_checkins(const TurnoutResponse& turnout) {
+  return turnout.total().present() + turnout.total().present_self() > 0;
+}
+
 // Total, then each region, with the counts `pick` chooses.
 std::vector<TextRow> count_rows(const TextRow& header, const TurnoutResponse& turnout,
                                 Counts (*pick)(const TurnoutCounts&)) {
@@ -82,11 +90,21 @@ std::vector<TextRow> pickup_rows(const TurnoutResponse& turnout) {
 }
 
 std::vector<TextRow> target_rows(const TurnoutResponse& turnout) {
+  // Quorums (members present needed) in two more columns, when any target has one.
+  bool quorums = false;
+  for (const auto& target : turnout.targets()) quorums |= target.quorum() > 0;
   std::vector<TextRow> targets{{"Target", "", "goal", "yes", "share"}};
+  if (quorums) targets[0].insert(targets[0].end(), {"quorum", "present"});
   for (const auto& target : turnout.targets()) {
-    targets.push_back({target.dimension(), target.value(), std::to_string(target.target()),
-                       std::to_string(target.reached()),
-                       std::to_string(static_cast<int>(std::lround(target.share() * 100))) + "%"});
+    TextRow row{target.dimension(), target.value(), std::to_string(target.target()),
+                std::to_string(target.reached()),
+                std::to_string(static_cast<int>(std::lround(target.share() * 100))) + "%"};
+    if (quorums) {
+      row.push_back(target.quorum() > 0 ? std::to_string(target.quorum()) : "-");
+      row.push_back(std::to_string(target.present()) +
+                    (target.quorum() > 0 && target.present() >= target.quorum() ? " ok" : ""));
+    }
+    targets.push_back(std::move(row));
   }
   return targets;
 }
@@ -94,6 +112,7 @@ std::vector<TextRow> target_rows(const TurnoutResponse& turnout) {
 const TextRow kDeliveryHeader{"", "targeted", "sent", "delivered", "failed", "opted out"};
 const TextRow kAnswerHeader{"", "yes", "no", "maybe", "unknown", "no answer"};
 const TextRow kTransportHeader{"", "coming", "bus", "car"};
+const TextRow kDoorHeader{"", "present", "by SMS"};
 
 // The wide layout: one table of every count, one line per region.
 void print_wide(std::ostream& out, const TurnoutResponse& turnout, const std::string& heading) {
@@ -102,6 +121,10 @@ void print_wide(std::ostream& out, const TurnoutResponse& turnout, const std::st
   header.insert(header.end(), kAnswerHeader.begin() + 1, kAnswerHeader.end());
   header.insert(header.end(), kTransportHeader.begin() + 1, kTransportHeader.end());
   write_columns(out, count_rows(header, turnout, all_counts));
+  if (has_checkins(turnout)) {
+    out << "\n";
+    write_columns(out, count_rows(kDoorHeader, turnout, door_counts));
+  }
   if (!turnout.pickups().empty()) {
     out << "\n";
     write_columns(out, pickup_rows(turnout));
@@ -124,6 +147,10 @@ void print_narrow(std::ostream& out, const TurnoutResponse& turnout, const std::
   write_columns_within(out, count_rows(kAnswerHeader, turnout, answer_counts), width, {0});
   out << "\n";
   write_columns_within(out, count_rows(kTransportHeader, turnout, transport_counts), width, {0});
+  if (has_checkins(turnout)) {
+    out << "\n";
+    write_columns_within(out, count_rows(kDoorHeader, turnout, door_counts), width, {0});
+  }
   if (!turnout.pickups().empty()) {
     out << "\n";
     write_columns_within(out, pickup_rows(turnout), width, {0, 1});

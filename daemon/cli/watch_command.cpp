@@ -5,6 +5,8 @@
 // clear), one block per update otherwise (a pipe, a log), within the terminal's width
 // ($COLUMNS, else TIOCGWINSZ; the narrow layout of turnout_table.h when the wide one would
 // wrap). After a drop it reconnects with Last-Event-ID and gets exactly the changes it missed.
+// A target or quorum reached (a milestone event) is a line of its own under the table:
+// "Quorum reached: region Montérégie, 30 present of 30".
 
 #include <curl/curl.h>
 #include <google/protobuf/struct.pb.h>
@@ -58,6 +60,24 @@ std::optional<google::protobuf::Struct> parse_object(const std::string& json) {
   return object;
 }
 
+// "Target reached: region Montérégie, 31 yes of 30" / "Quorum reached: local L-301, 30
+// present of 30".
+std::string milestone_line(const google::protobuf::Struct& milestone) {
+  const auto& f = milestone.fields();
+  const auto text = [&](const char* name) {
+    auto it = f.find(name);
+    return it == f.end() ? std::string() : it->second.string_value();
+  };
+  const auto number = [&](const char* name) {
+    auto it = f.find(name);
+    return it == f.end() ? 0 : static_cast<int64_t>(it->second.number_value());
+  };
+  const bool quorum = text("kind") == "quorum";
+  return std::string(quorum ? "Quorum reached: " : "Target reached: ") + text("dimension") + " " +
+         text("value") + ", " + std::to_string(number("count")) + (quorum ? " present" : " yes") +
+         " of " + std::to_string(number("goal"));
+}
+
 // The table's state, fed by the stream's events.
 class Watch {
  public:
@@ -86,6 +106,15 @@ class Watch {
         updated_at_ms_ = static_cast<int64_t>(at->second.number_value());
       }
       *turnout_ = turnout::apply_changes(*turnout_, fields);
+    } else if (event.event == "milestone") {
+      const auto milestone = parse_object(event.data);
+      if (!milestone) return;
+      milestones_.push_back(milestone_line(*milestone));
+      // Not on a terminal the table is not drawn again: the line goes out by itself.
+      if (!terminal_ || !turnout_) {
+        std::cout << milestones_.back() << "\n" << std::flush;
+        return;
+      }
     } else if (event.event == "state" && turnout_) {
       const auto state = parse_object(event.data);
       if (!state) return;
@@ -111,6 +140,9 @@ class Watch {
     // Cursor home and clear screen: the table redraws in place instead of scrolling.
     if (terminal_) text << "\x1b[H\x1b[2J";
     print_turnout_table(text, *turnout_, updated_at_ms_, connected, output_width());
+    if (terminal_) {
+      for (const std::string& line : milestones_) text << line << "\n";
+    }
     if (!terminal_) text << "\n";
     std::cout << text.str() << std::flush;
     if (connected) ++updates_;
@@ -121,6 +153,7 @@ class Watch {
   int updates_ = 0;
   std::optional<TurnoutResponse> turnout_;
   int64_t updated_at_ms_ = 0;
+  std::vector<std::string> milestones_;  // as told, oldest first
 };
 
 struct CurlDeleter {

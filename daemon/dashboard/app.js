@@ -10,6 +10,7 @@ import { LiveStream } from "./live.js";
 import { $, element, saveBlob, setText, setMessage, showView } from "./dom.js";
 import { composeParams } from "./compose_helpers.js";
 import { ridesParams, manifestParams, eventDayLinks } from "./rides_routes.js";
+import { checkinParams } from "./checkin_helpers.js";
 import { openAlertPanel, closeAlertPanel, alertStateChanged, relabelAlertPanel } from "./alert_page.js";
 import { renderHistory } from "./history.js";
 
@@ -29,10 +30,15 @@ const TILES = [
   { key: "coming", label: "tile_coming", tone: "yes" },
   { key: "bus_seats", label: "tile_bus_seats" },
   { key: "car_seats", label: "tile_car_seats" },
+  // At the door (shown once anyone is checked in): by a coordinator, and by SMS apart.
+  { key: "present", label: "tile_present", tone: "yes", checkin: true },
+  { key: "present_self", label: "tile_present_self", checkin: true },
 ];
 // The counts of the tables by region and by local.
-const TABLE_COLUMNS = ["targeted", "delivered", "yes", "no", "maybe", "no_answer", "coming", "bus_seats"];
-// A coordinator's own regions at the top of their page.
+// present and present_self are hidden until anyone is checked in (app.css, .no-checkins).
+const TABLE_COLUMNS = ["targeted", "delivered", "yes", "present", "present_self", "no", "maybe",
+                       "no_answer", "coming", "bus_seats"];
+// A coordinator's own regions at the top of their page (present is on the tiles).
 const MINE_COLUMNS = ["yes", "coming", "bus_seats"];
 const ANSWERS = ["yes", "no", "maybe"];
 
@@ -123,6 +129,7 @@ function applyLanguage() {
   reportPage?.relabel();
   ridesPage?.relabel();
   manifestPage?.relabel();
+  checkinPage?.relabel();
   if (state.alerts) renderAlerts();
   if (state.board) renderBoard(state.board, { relabel: true });
   relabelAlertPanel();
@@ -310,6 +317,8 @@ const pageContext = {
   formatEventTime,
   stateName,
   errorText,
+  dateFormat,
+  onUnauthorized: () => onUnauthorized(),
   onChanged: () => {},
 };
 
@@ -337,6 +346,13 @@ function route() {
   if (manifest) {
     closeBoard();
     openLazily(loadManifestPage, (page) => page.open(manifest));
+    return;
+  }
+  const checkin = checkinParams(location.hash);
+  if (!checkin) checkinPage?.close();
+  if (checkin) {
+    closeBoard();
+    openLazily(loadCheckinPage, (page) => page.open(checkin));
     return;
   }
   const compose = composeParams(location.hash);
@@ -415,6 +431,7 @@ function closeBoard() {
   clearTimeout(state.board.renderTimer);
   clearTimeout(state.board.inboxTimer);
   state.board = null;
+  $("milestones").replaceChildren();
 }
 
 function newBoard(id) {
@@ -522,7 +539,24 @@ function onLiveEvent(board, event) {
     board.alert.state = data.state;
     scheduleRender(board);
     alertStateChanged();
+  } else if (event.type === "milestone") {
+    showMilestone(data);
   }
+}
+
+// A target or a quorum just reached (events/milestones.h): a banner until dismissed.
+function showMilestone(milestone) {
+  const list = $("milestones");
+  const dimension = t(`dim_${milestone.dimension}`);
+  const text = t(milestone.kind === "quorum" ? "milestone_quorum" : "milestone_target", {
+    dimension, name: milestone.value, count: formatNumber(Number(milestone.count) || 0),
+    goal: formatNumber(Number(milestone.goal) || 0) });
+  const close = element("button", { type: "button", className: "quiet-button", text: "×",
+                                    "aria-label": t("milestone_dismiss") });
+  const item = element("li", { className: "milestone", "data-kind": milestone.kind },
+                       element("span", { text: `✓ ${text}` }), close);
+  close.addEventListener("click", () => item.remove());
+  list.append(item);
 }
 
 // Changes arriving together are drawn once.
@@ -558,6 +592,7 @@ function renderBoard(board, { relabel = false } = {}) {
   const summary = summarize(board.fields);
   const total = countsOf(summary.total);
   const receipts = receiptsOf(board);
+  document.body.classList.toggle("no-checkins", total.present + total.present_self === 0);
   renderHead(board);
   renderConnection(board);
   placeFocus();
@@ -578,6 +613,10 @@ function renderBoard(board, { relabel = false } = {}) {
 
 function renderHead(board) {
   const alert = board.alert;
+  // The scanner, for an alert that takes check-ins.
+  const checkinLink = $("open-checkin");
+  checkinLink.hidden = !["sending", "sent"].includes(alert.state);
+  checkinLink.href = `#checkin=${board.id}`;
   document.title = alert.code ? `${alert.code} · ${t("app_name")}` : t("app_name");
   setText($("alert-title"), [alert.code, alert.title].filter(Boolean).join(" · ") || alert.id);
   setText($("alert-when"), [stateName(alert.state), formatEventTime(alert.event_time), alert.place]
@@ -656,6 +695,10 @@ function renderTiles(total, relabel, animate, receipts) {
     if (changed && animate) flash(node);
   }
   list.querySelector('[data-tile="delivered"]').hidden = noReceipts(receipts);
+  const checkins = total.present + total.present_self > 0;
+  for (const tile of TILES) {
+    if (tile.checkin) list.querySelector(`[data-tile="${tile.key}"]`).hidden = !checkins;
+  }
   renderReceiptsNote(receipts);
 }
 
@@ -680,17 +723,26 @@ function renderTargets(board, summary) {
           element("progress", { className: "target-bar" }));
       list.append(item);
     }
-    const reached = countsOf(targetMeasures(summary, target)).yes;
+    const counts = countsOf(targetMeasures(summary, target));
+    const reached = counts.yes;
     const goal = Number(target.target) || 0;
     const share = goal > 0 ? reached / goal : 0;
     const dimension = t(`dim_${target.dimension}`);
+    // A quorum counts members checked in at the door, not those who said so by SMS.
+    const quorum = Number(target.quorum) || 0;
+    const quorumText = quorum > 0
+        ? ` · ${t("quorum_line", { present: formatNumber(counts.present), quorum: formatNumber(quorum) })}` +
+          (counts.present >= quorum ? ` ✓ ${t("quorum_met")}` : "")
+        : "";
     const label = t("target_line", { dimension, name: target.value, reached: formatNumber(reached),
                                       target: formatNumber(goal), share: formatShare(share) }) +
-                  (goal > 0 && reached >= goal ? ` ✓ ${t("target_met")}` : "");
+                  (goal > 0 && reached >= goal ? ` ✓ ${t("target_met")}` : "") + quorumText;
     const [text, bar] = item.children;
     setText(text, label);
     item.dataset.reached = String(reached);
     item.dataset.met = String(goal > 0 && reached >= goal);
+    item.dataset.present = String(counts.present);
+    item.dataset.quorumMet = String(quorum > 0 && counts.present >= quorum);
     bar.max = Math.max(goal, 1);
     bar.value = Math.min(reached, bar.max);
     bar.setAttribute("aria-label", label);
@@ -793,14 +845,14 @@ function renderPickups(board, summary, relabel) {
     table.replaceChildren();
     const head = table.createTHead().insertRow();
     // Seats against capacity next to the name: what a phone shows before any sideways scroll.
-    for (const key of ["col_pickup", "col_seats", "col_coming", "col_status", "col_region"]) {
-      head.append(element("th", { scope: "col", text: t(key) }));
+    for (const key of ["col_pickup", "col_seats", "col_coming", "col_present", "col_status", "col_region"]) {
+      head.append(element("th", { scope: "col", text: t(key), "data-column": key.slice(4) }));
     }
     table.append(element("tbody"));
   }
   const body = table.tBodies[0];
   if (points.length === 0) {
-    body.replaceChildren(element("tr", {}, element("td", { colspan: "5", className: "muted", text: t("pickups_empty") })));
+    body.replaceChildren(element("tr", {}, element("td", { colspan: "6", className: "muted", text: t("pickups_empty") })));
     return;
   }
   const existing = new Map([...body.rows].map((row) => [row.dataset.pickup, row]));
@@ -818,6 +870,7 @@ function renderPickups(board, summary, relabel) {
     if (!row) {
       row = element("tr", { "data-pickup": point.id }, element("th", { scope: "row" }),
                     element("td", { "data-column": "seats" }), element("td", { "data-column": "coming" }),
+                    element("td", { "data-column": "present" }),
                     element("td", { "data-column": "status" }), element("td", { "data-column": "region" }));
     }
     if (body.rows[index] !== row) body.insertBefore(row, body.rows[index] || null);
@@ -825,7 +878,9 @@ function renderPickups(board, summary, relabel) {
     row.dataset.over = String(over);
     row.dataset.needed = String(needed);
     row.dataset.capacity = String(capacity);
-    const [name, seats, coming, status, region] = row.cells;
+    const [name, seats, coming, present, status, region] = row.cells;
+    row.dataset.present = String(raw.present || 0);
+    setText(present, formatNumber(raw.present || 0));
     // The marker goes in the first column too, so a phone shows it without scrolling.
     setText(name, over ? `⚠ ${point.name || point.id}` : point.name || point.id);
     setText(region, board.names.region.get(foldKey(point.region || "")) || point.region || "");
@@ -1033,6 +1088,7 @@ function removeReply(board, memberId) {
 // form and the list of alerts must not wait for them (tests/bench/console_first_load_bench).
 
 let composePage = null;
+let checkinPage = null;
 let templatesPage = null;
 let accountsPage = null;
 let reportPage = null;
@@ -1063,6 +1119,13 @@ async function loadComposePage() {
   const [{ ComposePage }] = await Promise.all([import("./compose.js"), loadComposeStyle()]);
   composePage ??= new ComposePage(pageContext);
   return composePage;
+}
+
+// The scanner (checkin.js); it loads jsQR itself, only where the browser cannot read QR codes.
+async function loadCheckinPage() {
+  const { CheckinPage } = await import("./checkin.js");
+  checkinPage ??= new CheckinPage(pageContext);
+  return checkinPage;
 }
 
 async function loadTemplatesPage() {

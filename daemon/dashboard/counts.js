@@ -6,6 +6,8 @@
 
 export const REACH_MEASURES = ["targeted", "sent", "delivered", "failed", "opted_out", "expired", "skipped"];
 export const TALLY_MEASURES = ["yes", "no", "maybe", "unknown", "coming", "bus", "car"];
+// The event day's (alert:{id}:day): seats, check-in, and a pickup point's buses.
+export const DAY_MEASURES = ["seated", "waitlisted", "present", "present_self", "buses"];
 
 // {region, dimension, measure}, or null when the name does not have exactly three parts.
 export function parseField(name) {
@@ -38,6 +40,11 @@ export function countsOf(raw) {
     coming: get("coming"),
     bus_seats: get("bus"),
     car_seats: get("car"),
+    seated: get("seated"),
+    waitlisted: get("waitlisted"),
+    present: get("present"),  // checked in by a coordinator
+    present_self: get("present_self"),  // said so by SMS (PRÉSENT A7), shown apart
+    buses: get("buses"),  // a pickup point's ("region|pickup:P|buses")
   };
 }
 

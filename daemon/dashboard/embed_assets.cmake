@@ -6,7 +6,8 @@
 # first 128 bits of its SHA-256, computed here, once, instead of at every start).
 # The alert templates' seeds (alerts/template_seeds.h) are embedded the same way, with
 # -DHEADER=alerts/template_seeds.h -DNAMESPACE=tocsin::alerts -DTYPE=TemplateSeed
-# -DARRAY=kTemplateSeeds -DCOUNT=kTemplateSeedCount.
+# -DARRAY=kTemplateSeeds -DCOUNT=kTemplateSeedCount. An entry "name=relative/path" of FILES
+# embeds that file under that name (jsQR.js from node_modules).
 
 if(NOT HEADER)
   set(HEADER "dashboard/embedded_files.h")
@@ -22,8 +23,15 @@ list(SORT names)
 set(arrays "")
 set(entries "")
 set(index 0)
-foreach(name IN LISTS names)
-  set(path "${SOURCE_DIR}/${name}")
+foreach(entry IN LISTS names)
+  # "name=relative/path" serves a file under another name (a package's file).
+  if(entry MATCHES "^([^=]+)=(.+)$")
+    set(name "${CMAKE_MATCH_1}")
+    set(path "${SOURCE_DIR}/${CMAKE_MATCH_2}")
+  else()
+    set(name "${entry}")
+    set(path "${SOURCE_DIR}/${entry}")
+  endif()
   file(READ "${path}" hex HEX)
   string(LENGTH "${hex}" hex_length)
   if(hex_length EQUAL 0)

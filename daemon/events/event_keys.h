@@ -6,6 +6,8 @@
 //                          and two bookkeeping fields without '|' (no count has one):
 //                          "#version" the turnout_version that was compared last,
 //                          "#at_ms" Redis's time when the last entry was written
+//   alert:{id}:milestones  HASH "<kind>|<dimension>|<key>" -> Unix ms: the targets and
+//                          quorums reached, each told once on the stream (milestones.h)
 
 #include <string>
 #include <string_view>
@@ -20,6 +22,9 @@ using alerts::keys::turnout_version;
 
 inline std::string published(std::string_view id) {
   return alerts::keys::alert(id) + ":published";
+}
+inline std::string milestones(std::string_view id) {
+  return alerts::keys::alert(id) + ":milestones";
 }
 
 }  // namespace tocsin::events::keys

@@ -91,4 +91,18 @@ std::string state_event(std::string_view state) {
   return out;
 }
 
+bool append_milestone_event(const TurnoutEntry& entry, const turnout::Scope& scope,
+                            std::string* out) {
+  if (entry.milestone_json.empty()) return false;
+  const bool visible = entry.milestone_region.empty() ? scope.all_regions()
+                                                      : scope.contains_region(entry.milestone_region);
+  if (!visible) return false;
+  *out += "event: milestone\nid: ";
+  *out += entry.id;
+  *out += "\ndata: ";
+  *out += entry.milestone_json;
+  *out += "\n\n";
+  return true;
+}
+
 }  // namespace tocsin::events

@@ -5,6 +5,7 @@
 //   event: snapshot / id: <last stream id or 0-0> / data: <the turnout JSON>
 //   event: change   / id: <stream id>             / data: {"at_ms": ..., "fields": {...}}
 //   event: state                                  / data: {"state": "sent"}
+//   event: milestone / id: <stream id>             / data: {"kind": "quorum", ...}
 //   : hb                                          (a comment: the heartbeat)
 
 #include <optional>
@@ -31,5 +32,10 @@ std::optional<std::string> change_event(const TurnoutEntry& entry, const turnout
 bool append_change_event(const TurnoutEntry& entry, const turnout::Scope& scope, std::string* out);
 
 std::string state_event(std::string_view state);
+
+// A milestone entry's event (events/milestones.h), when the viewer's scope holds its region
+// (a local's or sector's only for all-region viewers); false otherwise.
+bool append_milestone_event(const TurnoutEntry& entry, const turnout::Scope& scope,
+                            std::string* out);
 
 }  // namespace tocsin::events

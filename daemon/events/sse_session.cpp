@@ -48,6 +48,10 @@ void SseSession::on_state(const std::string& state) {
 void SseSession::append_change(const TurnoutEntry& entry, std::string* out) {
   if (entry.stream_id <= sent_) return;  // the snapshot or the backlog had it
   sent_ = entry.stream_id;
+  if (!entry.milestone_json.empty()) {
+    append_milestone_event(entry, scope_, out);
+    return;
+  }
   append_change_event(entry, scope_, out);
 }
 

@@ -67,6 +67,8 @@ std::optional<TurnoutEntry> parse_entry(const redis::Reply& entry) {
   for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
     int64_t value = 0;
     const std::string& name = pairs[i].str;
+    if (name == "#milestone") out.milestone_json = pairs[i + 1].str;
+    if (name == "#region") out.milestone_region = pairs[i + 1].str;
     const auto parts = turnout::parse_field(name);
     if (!parts || !to_integer(std::string_view(pairs[i + 1].str), &value)) continue;
     if (out.fields_json.size() > 1) out.fields_json += ',';

@@ -35,6 +35,10 @@ struct TurnoutEntry {
   std::string fields_json;
   // Region part -> its fields as JSON members without the braces ("\"r|all|yes\":3,...").
   std::vector<std::pair<std::string, std::string>> by_region;  // sorted by region
+  // A milestone entry (milestones.h): its JSON, and the region part it belongs to ("" for
+  // all-region viewers only). Empty for a turnout change.
+  std::string milestone_json;
+  std::string milestone_region;
 
   // The members of the given region, or nullptr when the entry has none.
   const std::string* region_members(std::string_view region) const;

@@ -8,8 +8,10 @@
 
 #include "alerts/alert_keys.h"
 #include "events/event_keys.h"
+#include "events/milestones.h"
 #include "events/publish_script.h"
 #include "log/log.h"
+#include "proto/tocsin.pb.h"
 #include "redis/client.h"
 
 namespace tocsin::events {
@@ -20,6 +22,7 @@ TurnoutPublisher::TurnoutPublisher(asio::any_io_executor executor, redis::Client
                                    PublisherOptions options)
     : redis_(redis), options_(options), timer_(executor) {
   redis_.load_on_connect(publish_turnout_script());
+  redis_.load_on_connect(milestone_script());
 }
 
 void TurnoutPublisher::stop() {
@@ -149,7 +152,30 @@ asio::awaitable<void> TurnoutPublisher::publish(const std::string& id, Alert& al
                           options_.min_entry_interval,
                           options_.interval_per_field_read * reply->elements[3].integer);
     spdlog::debug("event=turnout_published alert={} entry={}", id, detail);
+    co_await check_milestones(id, alert);
     if (on_published_) on_published_(id);
+  }
+}
+
+// After an entry: the targets and quorums newly reached, each written once (milestones.h).
+asio::awaitable<void> TurnoutPublisher::check_milestones(const std::string& id, Alert& alert) {
+  if (!alert.goals) {
+    redis::Command read{"HGET", alerts::keys::alert(id), std::string(alerts::keys::field::kProto)};
+    auto stored = co_await redis_.exec(std::move(read));
+    if (!stored || stored->is_error()) co_return;  // read again after the next entry
+    tocsin::Alert parsed;
+    alert.goals = parsed.ParseFromString(stored->str) ? milestone_goals(parsed)
+                                                      : std::vector<std::string>{};
+  }
+  if (alert.goals->empty()) co_return;
+  std::vector<std::string> script_keys{keys::milestones(id), keys::events(id)};
+  std::vector<std::string> args{std::to_string(options_.max_stream_length)};
+  args.insert(args.end(), alert.goals->begin(), alert.goals->end());
+  auto written = co_await redis_.eval(milestone_script(), std::move(script_keys), std::move(args));
+  if (written && !written->is_error() && written->integer > 0) {
+    spdlog::info("event=milestones_reached alert={} count={}", id, written->integer);
+  } else if (written && written->is_error()) {
+    spdlog::warn("event=milestones_failed alert={} error={}", id, log::quote(written->str));
   }
 }
 

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,12 +82,15 @@ class TurnoutPublisher {
     std::string last_version;  // as last seen by the script ("" before the first run)
     std::chrono::steady_clock::time_point due{};  // earliest next script run
     bool pending = false;  // the version moved and the script has not caught up yet
+    // milestone_script()'s goals, read from the alert once; empty: no targets.
+    std::optional<std::vector<std::string>> goals;
   };
 
   boost::asio::awaitable<void> read_live_alerts();
   boost::asio::awaitable<void> poll_versions();
   boost::asio::awaitable<void> publish_due();
   boost::asio::awaitable<void> publish(const std::string& id, Alert& alert);
+  boost::asio::awaitable<void> check_milestones(const std::string& id, Alert& alert);
   std::chrono::steady_clock::time_point next_wake() const;
 
   redis::Client& redis_;

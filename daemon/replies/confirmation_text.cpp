@@ -45,7 +45,9 @@ std::string rsvp_fr(const ConfirmationFacts& f) {
     text += " Merci d'offrir " + std::to_string(r.car_seats) +
             (r.car_seats > 1 ? " places" : " place") + " en auto.";
   }
-  return text + " Pour changer: " + with_code("NON", f.alert_code) + ".";
+  text += " Pour changer: " + with_code("NON", f.alert_code) + ".";
+  if (!f.checkin_code.empty()) text += " Code d'accueil : " + f.checkin_code + ".";
+  return text;
 }
 
 std::string rsvp_en(const ConfirmationFacts& f) {
@@ -77,7 +79,9 @@ std::string rsvp_en(const ConfirmationFacts& f) {
     text += " Thanks for offering " + std::to_string(r.car_seats) +
             (r.car_seats > 1 ? " seats" : " seat") + " in your car.";
   }
-  return text + " To change: " + with_code("NO", f.alert_code) + ".";
+  text += " To change: " + with_code("NO", f.alert_code) + ".";
+  if (!f.checkin_code.empty()) text += " Check-in code: " + f.checkin_code + ".";
+  return text;
 }
 
 }  // namespace
@@ -102,6 +106,9 @@ std::string confirmation_text(const ConfirmationFacts& facts) {
       return en ? "You will receive the union's SMS again. Reply STOP to stop them."
                 : "Tu recevras à nouveau les SMS du syndicat. Réponds ARRET pour ne plus les "
                   "recevoir.";
+    case ConfirmationKind::present:
+      return en ? "Thanks, you are marked present. Welcome!"
+                : "Merci, ta présence est notée. Bienvenue!";
     case ConfirmationKind::help:
       return en ? "Union alerts. Reply YES, NO or MAYBE; add BUS for a seat or CAR 3 to offer 3. "
                   "STOP to stop SMS."

@@ -19,6 +19,7 @@ enum class ConfirmationKind {
   opted_out,     // STOP / ARRET: the last SMS they get
   resubscribed,  // START
   help,          // AIDE / HELP / INFO
+  present,       // PRÉSENT A7 at the door: their presence noted (checkin/)
 };
 
 struct ConfirmationFacts {
@@ -28,6 +29,7 @@ struct ConfirmationFacts {
   RsvpRecord record;         // for kind rsvp
   std::string pickup;        // describe_pickup() of the record's pickup point, or ""
   seats::SeatHolding seat;   // the bus seat given or the place on the waitlist, if any
+  std::string checkin_code;  // kind rsvp, a yes: the member's short check-in code, or ""
 };
 
 std::string confirmation_text(const ConfirmationFacts& facts);

@@ -56,6 +56,14 @@ Language language_of(const std::vector<Hit>& hits) {
   return fr ? Language::fr : Language::en;
 }
 
+// PRÉSENT is a yes word on its own; with the alert's code and nothing else it is a check-in.
+bool is_presence_word(const Hit& hit, const std::vector<Token>& tokens) {
+  if (hit.meaning == Meaning::here) return true;
+  if (hit.meaning != Meaning::yes || hit.end != hit.begin + 1) return false;
+  const std::string& word = tokens[hit.begin].text;
+  return word == "present" || word == "presente" || word == "presents" || word == "presentes";
+}
+
 // One value said once or several times alike; `differs` when two disagree.
 template <typename T>
 struct Agreed {
@@ -93,6 +101,38 @@ Reading read_reply(std::string_view utf8_text, const ReadOptions& options) {
   const auto unknown = [&](std::string_view reason) {
     return unknown_reading(reason, quoted_code);
   };
+
+  // A check-in: one word of presence and the alert's code, politeness at most beside them.
+  {
+    const Hit* presence = nullptr;
+    bool alone = true;
+    for (const Hit& hit : words.hits) {
+      if (hit.meaning == Meaning::polite) continue;
+      if (presence == nullptr && is_presence_word(hit, reply.tokens)) {
+        presence = &hit;
+      } else {
+        alone = false;
+      }
+    }
+    if (presence != nullptr && alone && words.unknown == 0 && !reply.question_mark &&
+        !quoted_code.empty()) {
+      Reading reading;
+      reading.keyword = Keyword::here;
+      reading.answer = Answer::yes;
+      reading.confidence = Confidence::sure;
+      reading.alert_code = quoted_code;
+      reading.language = presence->language;
+      return reading;
+    }
+    // HERE or ICI anywhere else is not guessed at: "ici" may be a place, "here" a question.
+    const bool here_word = std::any_of(words.hits.begin(), words.hits.end(), [](const Hit& hit) {
+      return hit.meaning == Meaning::here;
+    });
+    if (here_word) {
+      return unknown(quoted_code.empty() ? "check-in without the alert's code"
+                                         : "check-in among other words");
+    }
+  }
 
   // A keyword stands alone, with politeness at most: opting someone out on a misread
   // silences them.
@@ -307,6 +347,7 @@ std::string_view to_string(Keyword keyword) {
     case Keyword::stop: return "stop";
     case Keyword::start: return "start";
     case Keyword::help: return "help";
+    case Keyword::here: return "here";
     case Keyword::none: break;
   }
   return "none";

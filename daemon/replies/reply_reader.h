@@ -40,6 +40,12 @@
 //                      any case, subscribed or not; the rest are common variants)
 //               start  START, UNSTOP, RESUME (re-subscribe)
 //               help   HELP, AIDE, INFO, INFOS
+//               here   PRÉSENT, PRÉSENTE, PRESENT, HERE, ICI with the alert's code and
+//                      nothing else but politeness ("PRÉSENT A7", "here A7 thanks"): the
+//                      member is at the door. Read as a yes too (answer yes): the reply
+//                      worker counts it as a self-reported check-in on the event's day and
+//                      as a yes before it. Without the code, PRÉSENT is a plain yes and
+//                      HERE or ICI alone are unknown.
 //   code        the alert's short code, A followed by digits ("OUI A7"), anywhere; "a07" and
 //               "A7" are both "A7".
 //   decoration  greetings and politeness (bonjour, merci, svp, please, thanks…), a few
@@ -99,7 +105,8 @@ enum class Transport {
   car,     // comes by car and offers car_seats seats (0: none offered)
   no_bus,  // comes without the bus ("pas besoin de bus")
 };
-enum class Keyword { none, stop, start, help };  // opt-out, re-subscribe, help/info
+// opt-out, re-subscribe, help/info, a check-in at the door (PRÉSENT A7: answer is yes too)
+enum class Keyword { none, stop, start, help, here };
 enum class Confidence { sure, unknown };
 // The language the reply's words are in, for answering a keyword in kind (STOP in English,
 // ARRET in French); none when its words are neutral (OK, BUS, INFO, 👍) or mixed.
@@ -157,7 +164,7 @@ Reading read_reply(std::string_view utf8_text, const ReadOptions& options = {});
 std::string to_json(const Reading& reading);
 
 // The names used in the JSON: "none", "yes", "no", "maybe", "bus", "car", "no_bus", "stop",
-// "start", "help", "sure", "unknown", "fr", "en".
+// "start", "help", "here", "sure", "unknown", "fr", "en".
 std::string_view to_string(Answer answer);
 std::string_view to_string(Transport transport);
 std::string_view to_string(Keyword keyword);

@@ -50,6 +50,9 @@ constexpr std::array kPhrases = {
     Phrase{Meaning::help, E, "help", true},
     Phrase{Meaning::help, F, "aide", true},
     Phrase{Meaning::help, N, "info|infos", true},
+    // A check-in by SMS (HERE A7, ICI A7; PRÉSENT A7 is read in reply_reader.cpp).
+    Phrase{Meaning::here, E, "here", true},
+    Phrase{Meaning::here, F, "ici", true},
 
     // --- yes ------------------------------------------------------------------------------
     Phrase{Meaning::yes, F, "oui|o|ouais|ouai|ouep|ouaip|ouu|wi|dac|d'ac|d'accord|daccord|"

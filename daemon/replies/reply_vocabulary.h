@@ -34,6 +34,7 @@ enum class Meaning {
   party_guests,  // number = people besides the member
   question,      // a question word (où, quand, where…)
   pickup,        // one of ReadOptions::pickup_ids
+  here,          // HERE, ICI: at the door (a check-in, with the alert's code)
 };
 
 struct Hit {

@@ -11,7 +11,9 @@
 
 #include "alerts/alert_keys.h"
 #include "alerts/preview.h"
+#include "alerts/rfc3339.h"
 #include "alerts/sms_encoding.h"
+#include "checkin/checkin_store.h"
 #include "dispatch/wakeup.h"
 #include "log/log.h"
 #include "members/phone.h"
@@ -42,6 +44,9 @@ constexpr auto kTurnPoll = std::chrono::milliseconds(2);
 // Automatic answers per number per hour: enough for a member correcting an answer twice,
 // too few for a loop with an answering machine.
 constexpr int kAutoAnswersPerHour = 3;
+// PRÉSENT A7 is a check-in from this long before the event (buses leave at dawn); before
+// that, a yes.
+constexpr int64_t kCheckinOpensBeforeMs = 12 * 3600 * 1000;
 
 // What a reply needs of the alert it answers, read once (a sent alert does not change).
 struct AnsweredAlert {
@@ -50,6 +55,7 @@ struct AnsweredAlert {
   std::vector<std::string> pickup_ids;
   PickupByRegion pickup_by_region;              // folded region -> pickup id
   std::map<std::string, PickupPoint> pickups;  // by id
+  int64_t event_at_ms = 0;                      // Alert.event_time; 0 when none
 };
 
 struct Entry {
@@ -62,6 +68,8 @@ struct Entry {
   std::string encoded;  // the RsvpRecord, for kind "rsvp"
   std::string status;   // what it did
   seats::SeatHolding seat;  // the member's bus seat after it (an RSVP)
+  bool checkin = false;        // PRÉSENT A7 on the event's day: recorded by the check-in script
+  std::string checkin_code;    // the member's short check-in code, for a yes confirmation
   // Filled by the match script.
   std::string alert_id;
   std::string member_id;
@@ -88,6 +96,7 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
       : redis(redis), options(std::move(options)), wakeup(executor) {}
 
   redis::Client& redis;
+  checkin::CheckinStore checkins{redis};
   const ReplyWorkerOptions options;
   dispatch::Wakeup wakeup;
   bool stopping = false;
@@ -231,6 +240,11 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
         loaded.pickups.emplace(point.id(), point);
       }
       loaded.pickup_by_region = pickup_by_region(alert);
+      if (auto at = alerts::parse_rfc3339(alert.event_time())) {
+        loaded.event_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 at->time_since_epoch())
+                                 .count();
+      }
     }
     co_return true;
   }
@@ -284,6 +298,12 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
       entry.reading = read_reply(entry.text, read_options);
     }
     if (!entry.reading.sure() || entry.reading.answer == Answer::none) return "unknown";
+    // At the door (an alert without an event time has no "before"): the check-in script's.
+    if (entry.reading.keyword == Keyword::here &&
+        (alert.event_at_ms == 0 || entry.at_ms >= alert.event_at_ms - kCheckinOpensBeforeMs)) {
+      entry.checkin = true;
+      return "";
+    }
     const MemberPlace place{entry.region, entry.sector, entry.local, entry.title};
     const RsvpRecord record =
         make_record(choice_of(entry.reading), place, alert.pickup_by_region, entry.at_ms, "sms");
@@ -310,6 +330,7 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
       args.push_back(std::to_string(entry.at_ms));
       ++n;
     }
+    if (!co_await check_in(entries)) co_return false;
     if (n == 0) co_return co_await answer(entries);
     args[0] = std::to_string(n);
     std::vector<std::string> no_keys;
@@ -331,6 +352,32 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
       if (entry.status == "resubscribed") ++stats.resubscribed;
     }
     co_return co_await answer(entries);
+  }
+
+  // Members who texted PRÉSENT A7 at the door: self-reported (present_self), once.
+  asio::awaitable<bool> check_in(std::vector<Entry>& entries) {
+    for (Entry& entry : entries) {
+      if (!entry.checkin) continue;
+      checkin::CheckinRequest request{entry.alert_id, entry.member_id, "self", "sms", entry.at_ms,
+                                      false};
+      auto outcome = co_await checkins.check_in(std::move(request));
+      if (!outcome) co_return false;
+      using Status = checkin::CheckinOutcome::Status;
+      if (outcome->status == Status::checked_in) entry.status = "present";
+      if (outcome->status == Status::already) entry.status = "already_present";
+    }
+    co_return true;
+  }
+
+  // The short check-in codes of the members whose yes is confirmed, for an alert with an
+  // event (the code is for its door). Without Redis, the confirmation goes without it.
+  asio::awaitable<void> add_checkin_codes(std::vector<Entry*> yes) {
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const Entry* entry : yes) pairs.emplace_back(entry->alert_id, entry->member_id);
+    if (pairs.empty()) co_return;
+    auto codes = co_await checkins.short_codes(std::move(pairs));
+    if (!codes) co_return;
+    for (size_t i = 0; i < yes.size(); ++i) yes[i]->checkin_code = (*codes)[i];
   }
 
   // What the member is told, when anything: their answer as recorded, how to answer, or
@@ -357,8 +404,11 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
       facts.kind = ConfirmationKind::resubscribed;
     } else if (entry.status == "unknown") {
       facts.kind = ConfirmationKind::unknown;
+    } else if (entry.status == "present" || entry.status == "already_present") {
+      facts.kind = ConfirmationKind::present;
     } else if (entry.status == "recorded" || entry.status == "same") {
       facts.kind = ConfirmationKind::rsvp;
+      facts.checkin_code = entry.checkin_code;
       auto record = decode(entry.encoded);
       if (!record) return std::nullopt;
       facts.record = std::move(*record);
@@ -380,8 +430,18 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
   }
 
   // Sends the confirmations of a batch, within each number's allowance of automatic answers.
-  asio::awaitable<bool> answer(const std::vector<Entry>& entries) {
+  asio::awaitable<bool> answer(std::vector<Entry>& entries) {
     if (!options.send) co_return true;
+    std::vector<Entry*> yes;
+    for (Entry& entry : entries) {
+      const auto alert = answered.find(entry.alert_id);
+      if ((entry.status == "recorded" || entry.status == "same") &&
+          entry.reading.answer == Answer::yes && alert != answered.end() &&
+          alert->second.event_at_ms > 0) {
+        yes.push_back(&entry);
+      }
+    }
+    co_await add_checkin_codes(std::move(yes));
     std::vector<std::pair<const Entry*, ConfirmationFacts>> answers;
     std::vector<std::string> args{std::to_string(kAutoAnswersPerHour), "3600"};
     for (const Entry& entry : entries) {

@@ -114,6 +114,29 @@ std::string describe_rsvp(const RsvpRecord& record, const std::string& language,
   return text;
 }
 
+namespace {
+
+// The member's check-in code: shown at the door or the bus, scanned by a coordinator.
+std::string checkin_section(const RsvpPageFacts& f) {
+  const std::string& lang = f.language;
+  std::string html = "<section class=\"checkin\" aria-labelledby=\"checkin-title\">";
+  html += "<h2 id=\"checkin-title\">" +
+          html_escape(Text{"Ton code d'accueil", "Your check-in code"}.in(lang)) + "</h2>";
+  html += "<p>" +
+          html_escape(Text{"Montre ce code à l'entrée ou à l'autobus.",
+                           "Show this code at the door or the bus."}
+                          .in(lang)) +
+          "</p>";
+  if (!f.checkin_qr_svg.empty()) html += "<div class=\"qr\">" + f.checkin_qr_svg + "</div>";
+  if (!f.checkin_code.empty()) {
+    html += "<p class=\"code\">" + html_escape(Text{"Code : ", "Code: "}.in(lang)) +
+            "<strong>" + html_escape(f.checkin_code) + "</strong></p>";
+  }
+  return html + "</section>\n";
+}
+
+}  // namespace
+
 std::string rsvp_form_page(const RsvpPageFacts& f) {
   const std::string& lang = f.language;
   std::string body;
@@ -159,6 +182,7 @@ std::string rsvp_form_page(const RsvpPageFacts& f) {
         html_escape(Text{"Tu n'as pas encore répondu.", "You have not answered yet."}.in(lang)) +
         "</p>\n";
   }
+  if (!f.checkin_qr_svg.empty() || !f.checkin_code.empty()) body += checkin_section(f);
   if (!f.problem.empty()) body += "<p class=\"problem\">" + html_escape(f.problem) + "</p>\n";
   body +=
       "<form method=\"post\" action=\"" + html_escape(f.action) + "\" accept-charset=\"utf-8\">\n";

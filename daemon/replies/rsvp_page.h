@@ -34,6 +34,10 @@ struct RsvpPageFacts {
   bool car_seats = false;             // the alert takes car offers
   std::string problem;                // text shown above the form, e.g. a refused value
   seats::SeatHolding seat;            // the bus seat given, or the place on the waitlist
+  // With a yes: the member's check-in code to show at the door, as a QR code (markup from
+  // checkin::qr_svg(), inserted as is) and as the short code of their SMS. "" for none.
+  std::string checkin_qr_svg;
+  std::string checkin_code;
 };
 
 std::string rsvp_form_page(const RsvpPageFacts& facts);

@@ -24,6 +24,10 @@ constexpr std::string_view kStyle =
     "border-radius:4px;color:#fff}"
     ".yes{background:#1a7f37}.no{background:#b42318}.maybe{background:#555}"
     ".hint{color:#444;font-size:.9em}"
+    ".checkin{border:2px solid #1b5e20;padding:8px 10px;margin:10px 0}"
+    ".checkin h2{font-size:1.1em;margin:0 0 4px}"
+    ".checkin .qr{max-width:260px;margin:8px auto}"
+    ".checkin .code{text-align:center;font-size:1.3em;letter-spacing:.12em}"
     "hr{border:0;border-top:1px solid #ccc;margin:18px 0}";
 
 }  // namespace

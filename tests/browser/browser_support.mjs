@@ -29,8 +29,9 @@ export async function waitFor(what, probe, accept, timeout = TIMEOUT_MS) {
   }
 }
 
-// Headless chromium; `env` for its process (TZ=UTC: a machine whose clock is in UTC).
-export function launchChromium(executablePath, env = undefined) {
+// Headless chromium; `env` for its process (TZ=UTC: a machine whose clock is in UTC);
+// `extraArgs` (a fake camera: checkin_scanner.mjs).
+export function launchChromium(executablePath, env = undefined, extraArgs = []) {
   return chromium.launch({
     executablePath: executablePath || "/usr/bin/chromium",
     headless: true,
@@ -38,14 +39,15 @@ export function launchChromium(executablePath, env = undefined) {
     // Root in a container has no user namespaces for the sandbox; the rest keeps chromium
     // off the network it would otherwise call at start (this machine's is closed).
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+           ...extraArgs],
   });
 }
 
 // Collects a page's script errors and console errors into `problems`. The returned state:
 // `navigations` counts main-frame navigations; set `dropping` while the test cuts the
 // network, when failed loads are expected; set `refusing` while the test makes the daemon
-// refuse a form (a 400 or 409 the page shows is expected, and the browser logs it).
+// refuse a form (a 400, 403, 404 or 409 the page shows is expected, and the browser logs it).
 export function watchPage(page, who, problems) {
   const state = { navigations: 0, dropping: false, refusing: false };
   page.on("framenavigated", (frame) => { if (frame === page.mainFrame()) state.navigations++; });
@@ -55,7 +57,7 @@ export function watchPage(page, who, problems) {
     // (an inline script or style) or a script error is not.
     const text = message.text();
     const expected = /status of 401/.test(text) ||
-                     (state.refusing && /status of (400|409)/.test(text)) ||
+                     (state.refusing && /status of (400|403|404|409)/.test(text)) ||
                      (state.dropping && /^Failed to load resource: net::ERR_/.test(text));
     if (message.type() === "error" && !expected) problems.push(`${who}: console: ${text}`);
   });

@@ -196,3 +196,35 @@ test("composeParams reads #new, #new&kind= and #new&from=; kind names match the 
   const copy = helpers.withoutDaemonFields({ id: "x", code: "A1", state: "SENT", title: "T", createdBy: "ops" });
   assert.deepEqual(copy, { title: "T" });
 });
+
+const checkin = await load("checkin_helpers.js");
+
+test("checkinParams reads the scanner's hash and the QR code's URL", () => {
+  assert.deepEqual(checkin.checkinParams("#checkin=a1b2c3d4e5f6g7h8"),
+                   { alertId: "a1b2c3d4e5f6g7h8", code: "" });
+  assert.deepEqual(checkin.checkinParams("#checkin=a1b2c3d4e5f6g7h8.M1.0.AbCdEfGhIjKlMnOp"),
+                   { alertId: "a1b2c3d4e5f6g7h8", code: "a1b2c3d4e5f6g7h8.M1.0.AbCdEfGhIjKlMnOp" });
+  assert.equal(checkin.checkinParams("#checkin=short"), null);
+  assert.equal(checkin.checkinParams("#alert=a1b2c3d4e5f6g7h8"), null);
+});
+
+test("manualKind tells a short code, a member number and a name apart", () => {
+  assert.deepEqual(checkin.manualKind("k7p 2qx"), { kind: "code", value: "K7P2QX" });
+  assert.deepEqual(checkin.manualKind(" M100234 "), { kind: "member", value: "M100234" });
+  assert.deepEqual(checkin.manualKind("234567"), { kind: "member", value: "234567" });
+  assert.deepEqual(checkin.manualKind("Tremblay"), { kind: "name", value: "Tremblay" });
+  assert.deepEqual(checkin.manualKind("Marie Tremblay"), { kind: "name", value: "Marie Tremblay" });
+});
+
+test("shortName greets by first name and initial", () => {
+  assert.equal(checkin.shortName("Marie", "Tremblay"), "Marie T.");
+  assert.equal(checkin.shortName("Éric", "Émond"), "Éric É.");
+  assert.equal(checkin.shortName("Marie", ""), "Marie");
+});
+
+test("countsOf carries the event day's measures", () => {
+  const shown = counts.countsOf({ present: 3, present_self: 1, seated: 5, waitlisted: 2, buses: 1 });
+  assert.deepEqual([shown.present, shown.present_self, shown.seated, shown.waitlisted, shown.buses],
+                   [3, 1, 5, 2, 1]);
+  assert.deepEqual(counts.DAY_MEASURES, ["seated", "waitlisted", "present", "present_self", "buses"]);
+});

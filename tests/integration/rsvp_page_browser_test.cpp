@@ -165,7 +165,16 @@ class RsvpPageBrowser : public testing::ReplyFixture {
       const Click tapped = click(member_id, step.answer, pickup, /*screenshots=*/i == 0);
       EXPECT_EQ(tapped.so_far, step.so_far);
       expect_sent_by_our_page(tapped);
-      EXPECT_EQ(tapped.confirmation, step.confirmation);
+      // A yes to an event carries the member's check-in code (checkin/), drawn at random.
+      std::string expected = step.confirmation;
+      if (step.answer == "yes") {
+        const std::string code =
+            redis_sync_->text({"HGET", "alert:{" + id_ + "}:checkin_code_of", member_id});
+        EXPECT_EQ(code.size(), 6u);
+        expected += (member(member_id).language == "en" ? " Check-in code: " : " Code d'accueil : ") +
+                    code + ".";
+      }
+      EXPECT_EQ(tapped.confirmation, expected);
       expect_recorded(member_id, step.answer, pickup);
       if (i == 0) expect_screenshots(tapped, member(member_id).language);
     }
