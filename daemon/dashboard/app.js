@@ -614,8 +614,10 @@ function renderBoard(board, { relabel = false } = {}) {
 function renderHead(board) {
   const alert = board.alert;
   // The scanner, for an alert that takes check-ins.
+  // A coordinator's pickup points come first on a phone: their links to the scanner and the
+  // report are in the event day's panel below them (renderEventDay).
   const checkinLink = $("open-checkin");
-  checkinLink.hidden = !["sending", "sent"].includes(alert.state);
+  checkinLink.hidden = isCoordinator() || !["sending", "sent"].includes(alert.state);
   checkinLink.href = `#checkin=${board.id}`;
   document.title = alert.code ? `${alert.code} · ${t("app_name")}` : t("app_name");
   setText($("alert-title"), [alert.code, alert.title].filter(Boolean).join(" · ") || alert.id);
@@ -623,7 +625,7 @@ function renderHead(board) {
                                .filter(Boolean).join(" · "));
   // A sent alert's participation report (report.js), for every viewer of the board.
   const report = $("board-report");
-  report.hidden = !["sent", "closed"].includes(String(alert.state || "").toLowerCase());
+  report.hidden = isCoordinator() || !["sent", "closed"].includes(String(alert.state || "").toLowerCase());
   report.href = `#report=${encodeURIComponent(board.id)}`;
   const updated = $("updated-at");
   updated.dataset.ms = String(board.updatedAt);
@@ -995,11 +997,28 @@ function renderEventDay(board) {
   // event day's counts, which the allocation writes).
   const points = board.pickups.filter((point) => Number(point.seats_per_bus) > 0)
                               .map((point) => ({ id: point.id, name: point.name }));
-  const signature = JSON.stringify([state.lang, sent, points]);
+  const alertState = String(board.alert.state || "").toLowerCase();
+  const checkin = ["sending", "sent"].includes(alertState);
+  const report = ["sent", "closed"].includes(alertState);
+  const signature = JSON.stringify([state.lang, sent, points, checkin, report]);
   if (slot.dataset.signature === signature) return;
   slot.dataset.signature = signature;
   slot.hidden = !isCoordinator() || !sent;
-  slot.replaceChildren(...(slot.hidden ? [] : [eventDayLinks(t, board.id, points)]));
+  if (slot.hidden) {
+    slot.replaceChildren();
+    return;
+  }
+  const links = eventDayLinks(t, board.id, points);
+  const list = links.querySelector("ul");
+  if (checkin) {
+    list.prepend(element("li", {}, element("a", { href: `#checkin=${board.id}`, "data-role": "checkin-link",
+                                                  text: t("checkin_open") })));
+  }
+  if (report) {
+    list.append(element("li", {}, element("a", { href: `#report=${encodeURIComponent(board.id)}`,
+                                                 "data-role": "report-link", text: t("report_link_long") })));
+  }
+  slot.replaceChildren(links);
 }
 
 // ---- unclear replies ---------------------------------------------------------------------

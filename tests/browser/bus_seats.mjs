@@ -28,7 +28,8 @@ const RUNS = [
 
 // The row of MTL as the person sees it: seats cell and status cell.
 const row = (page) => page.$eval('#pickups-table tr[data-pickup="MTL"]', (tr) => ({
-  seats: tr.cells[1].textContent, status: tr.cells[3].textContent }));
+  seats: tr.querySelector('[data-column="seats"]').textContent,
+  status: tr.querySelector('[data-column="status"]').textContent }));
 
 // As the person reads it, singular and plural included ("1 place libre · 2 autobus").
 function statusText(t, expected) {

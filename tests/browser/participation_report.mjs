@@ -118,10 +118,12 @@ async function checkReport(page, lang, width, who, problems) {
 async function checkCoordinator(browser, problems) {
   const who = "coordinator en 390";
   const page = await newPage(browser, "en", 390, settings.coordinator_session, who, problems);
-  // From the alert's own page.
+  // From the alert's own page: a coordinator's link is in the event day's panel, below
+  // their pickup points.
   await page.goto(`${settings.url}/#alert=${settings.alert_id}`);
-  await page.waitForSelector("#board-report", { state: "visible", timeout: TIMEOUT_MS });
-  await page.click("#board-report");
+  const link = '#event-day-slot a[data-role="report-link"]';
+  await page.waitForSelector(link, { state: "visible", timeout: TIMEOUT_MS });
+  await page.click(link);
   await page.waitForSelector('[data-role="report-totals"]', { timeout: TIMEOUT_MS });
   const regions = await page.$$eval("#report-regions tbody tr", (rows) => rows.length);
   check(regions === 1, `${who}: ${regions} regions shown, not the coordinator's one`);
