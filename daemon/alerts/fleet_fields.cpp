@@ -21,7 +21,9 @@ void append_fleet_fields(const Alert& alert, std::vector<std::string>& fields) {
     for (std::string value : {fleet_field(point.id()), std::to_string(point.buses()),
                               seats_per_bus_field(point.id()),
                               std::to_string(point.seats_per_bus()),
-                              fleet_place_field(point.id()), pickup_prefix(point)}) {
+                              fleet_place_field(point.id()), pickup_prefix(point),
+                              "fleet_free:" + point.id(),
+                              std::to_string(point.buses() * point.seats_per_bus())}) {
       fields.push_back(std::move(value));
     }
   }

@@ -2,7 +2,8 @@
 // The buses of an alert's pickup points, written into alert:{id} when the alert is created
 // so that the reply record script can give out seats without reading the stored Alert
 // (which Lua cannot parse): "fleet:<pickup>" (buses; grows when a coordinator adds one),
-// "seats_per_bus:<pickup>", "fleet_place:<pickup>" (the turnout prefix of the pickup
+// "seats_per_bus:<pickup>", "fleet_free:<pickup>" (seats free, kept by the seat scripts),
+// "fleet_place:<pickup>" (the turnout prefix of the pickup
 // point's region, where its "buses" count goes) and "seat_ask_at_ms" (seats given before
 // then must be confirmed; 0 = no confirmation asked). seats/seat_lua.h reads them. Pure.
 

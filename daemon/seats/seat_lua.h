@@ -8,6 +8,7 @@
 // Where a pickup point's seats live (base = "alert:{id}", keys in alerts/alert_keys.h):
 //   base               fields "fleet:<pickup>" (buses now), "seats_per_bus:<pickup>",
 //                      "fleet_hint:<pickup>" (no bus before it has a free seat),
+//                      "fleet_free:<pickup>" (seats free on all its buses),
 //                      "fleet_place:<pickup>" (the turnout prefix "<region>|pickup:<p>|"
 //                      of the pickup point's own region), "seat_ask_at_ms" (seats given
 //                      before it must be confirmed; 0 = none asked), written at creation
@@ -63,7 +64,11 @@ local function seat_fleet(base, pickup)
   end
   return fleet[1], fleet[2], fleet[3]
 end
-local function seat_fleet_changed(base, pickup) seat_fleets[base .. SEAT_SEP .. pickup] = nil end
+local seat_free, seat_hints
+local function seat_fleet_changed(base, pickup)
+  seat_fleets[base .. SEAT_SEP .. pickup] = nil
+  seat_free[base .. SEAT_SEP .. pickup] = nil
+end
 local function seat_count(base, member, pickup, measure, amount)
   local place = seat_places[base .. SEAT_SEP .. member]
   if not place then
@@ -95,11 +100,32 @@ end
 -- a free seat (a seat freed on an earlier bus moves the hint back). A large fleet is then
 -- searched a few buses at a time, not all of it per answer.
 local SEAT_SCAN = 16
+seat_hints = {}  -- base .. pickup -> the hint, read once per call, kept as written
+local function seat_hint(base, pickup)
+  local key = base .. SEAT_SEP .. pickup
+  if not seat_hints[key] then
+    seat_hints[key] = tonumber(redis.call('HGET', base, 'fleet_hint:' .. pickup)) or 1
+  end
+  return seat_hints[key]
+end
+local function seat_set_hint(base, pickup, bus)
+  seat_hints[base .. SEAT_SEP .. pickup] = bus
+  redis.call('HSET', base, 'fleet_hint:' .. pickup, bus)
+end
+-- Seats free at a pickup point ("fleet_free:<pickup>", kept with every load change): a full
+-- fleet answers "no room" without looking at any bus.
+seat_free = {}
+local function seat_free_at(base, pickup)
+  local key = base .. SEAT_SEP .. pickup
+  if not seat_free[key] then
+    seat_free[key] = tonumber(redis.call('HGET', base, 'fleet_free:' .. pickup)) or 0
+  end
+  return seat_free[key]
+end
 local function seat_bus_with_room(base, pickup, seats)
   local buses, per = seat_fleet(base, pickup)
-  if buses == 0 or seats > per then return nil end
-  local hint_field = 'fleet_hint:' .. pickup
-  local first = tonumber(redis.call('HGET', base, hint_field)) or 1
+  if buses == 0 or seats > per or seat_free_at(base, pickup) < seats then return nil end
+  local first = seat_hint(base, pickup)
   local any_room = nil
   for from = first, buses, SEAT_SCAN do
     local to = math.min(from + SEAT_SCAN - 1, buses)
@@ -110,24 +136,22 @@ local function seat_bus_with_room(base, pickup, seats)
       local free = per - (tonumber(loads[b - from + 1]) or 0)
       if free > 0 and not any_room then
         any_room = b
-        if any_room ~= first then redis.call('HSET', base, hint_field, any_room) end
+        if any_room ~= first then seat_set_hint(base, pickup, any_room) end
       end
       if free >= seats then return b end
     end
   end
-  if not any_room and first <= buses then redis.call('HSET', base, hint_field, buses + 1) end
+  if not any_room and first <= buses then seat_set_hint(base, pickup, buses + 1) end
   return nil
 end
 local function seat_load(base, pickup, bus, amount)
+  seat_free[base .. SEAT_SEP .. pickup] =
+      redis.call('HINCRBY', base, 'fleet_free:' .. pickup, -amount)
   local field = pickup .. SEAT_SEP .. bus
   if redis.call('HINCRBY', base .. ':load', field, amount) <= 0 then
     redis.call('HDEL', base .. ':load', field)
   end
-  if amount < 0 then
-    local hint_field = 'fleet_hint:' .. pickup
-    local hint = tonumber(redis.call('HGET', base, hint_field)) or 1
-    if bus < hint then redis.call('HSET', base, hint_field, bus) end
-  end
+  if amount < 0 and bus < seat_hint(base, pickup) then seat_set_hint(base, pickup, bus) end
 end
 -- A seat taken before the confirmation is asked must be confirmed; one given after it
 -- needs none (the member just answered, or was just told they boarded).
@@ -169,20 +193,24 @@ local SEAT_PROMOTE_CHUNK = 8
 local function seat_promote(base, alert, pickup, at)
   local key = base .. ':wait:' .. pickup
   local boarded, kept, looked = 0, 0, 0
-  while looked < SEAT_PROMOTE_SCAN and seat_bus_with_room(base, pickup, 1) do
+  while looked < SEAT_PROMOTE_SCAN do
+    -- Any seat left at all? Once the seats freed are taken, nobody else is looked at.
+    local room = seat_bus_with_room(base, pickup, 1)
+    if not room then break end
     local chunk = redis.call('ZRANGE', key, kept, kept + SEAT_PROMOTE_CHUNK - 1)
     if #chunk == 0 then break end
     for _, member in ipairs(chunk) do
       looked = looked + 1
       local w = redis.call('HGET', base .. ':waiting', member)
       local seats = w and (tonumber(seat_split(w)[2]) or 1)
-      local bus = w and seat_bus_with_room(base, pickup, seats)
+      local bus = w and (seats == 1 and room or seat_bus_with_room(base, pickup, seats))
       if bus then
         seat_release(base, member, { state = 'waitlisted', pickup = pickup, seats = seats })
         seat_take(base, member, pickup, bus, seats, at)
         redis.call('XADD', 'seats:notices', '*', 'alert', alert, 'member', member, 'kind',
                    'promoted', 'pickup', pickup, 'bus', tostring(bus), 'rank', '0')
         boarded = boarded + 1
+        break  -- the seats left changed: look again from the first still waiting
       elseif w then
         kept = kept + 1  -- a party too large for the seats left keeps its place
       else

@@ -18,6 +18,8 @@ if not state then return { 'no_alert' } end
 if state == 'cancelled' or state == 'closed' then return { 'wrong_state', state } end
 if not redis.call('HGET', base, 'fleet:' .. pickup) then return { 'no_buses' } end
 local buses = redis.call('HINCRBY', base, 'fleet:' .. pickup, added)
+local per = tonumber(redis.call('HGET', base, 'seats_per_bus:' .. pickup)) or 0
+redis.call('HINCRBY', base, 'fleet_free:' .. pickup, added * per)
 seat_fleet_changed(base, pickup)
 -- The live count of buses is the pickup point's "buses" field, set to the new total.
 local prefix = redis.call('HGET', base, 'fleet_place:' .. pickup)

@@ -47,6 +47,7 @@
 #include "replies/rsvp_record.h"
 #include "tests/bench/http_load.h"
 #include "tests/bench/process_cpu.h"
+#include "tests/bench/redis_time.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/redis_server.h"
@@ -104,25 +105,6 @@ struct CpuTimes {
   CpuTimes operator/(double n) const { return {daemon / n, redis / n, bench / n}; }
 };
 
-// INFO commandstats as command -> {calls, microseconds}.
-std::map<std::string, std::pair<double, double>> command_stats(const std::string& info) {
-  std::map<std::string, std::pair<double, double>> stats;
-  std::istringstream lines(info);
-  std::string line;
-  while (std::getline(lines, line)) {
-    // cmdstat_evalsha:calls=105000,usec=2100000,usec_per_call=20.00,...
-    if (!line.starts_with("cmdstat_")) continue;
-    const size_t colon = line.find(':');
-    const size_t calls = line.find("calls=");
-    const size_t usec = line.find(",usec=");
-    if (colon == std::string::npos || calls == std::string::npos || usec == std::string::npos) {
-      continue;
-    }
-    stats[line.substr(8, colon - 8)] = {std::stod(line.substr(calls + 6)),
-                                        std::stod(line.substr(usec + 6))};
-  }
-  return stats;
-}
 
 class Bench {
  public:
@@ -317,7 +299,7 @@ class Bench {
   }
 
   std::map<std::string, std::pair<double, double>> redis_commands() {
-    return command_stats(redis_->text({"INFO", "commandstats"}));
+    return bench::command_stats(redis_->text({"INFO", "commandstats"}));
   }
 
   // Every number has had its 3 automatic answers this hour: no confirmation goes out.
@@ -347,28 +329,6 @@ class Bench {
   std::map<std::string, const Answer*> last_answer_;  // by number
 };
 
-// Redis's time per command between two INFO commandstats, the largest first, per reply.
-void print_redis_time(const std::map<std::string, std::pair<double, double>>& before,
-                      const std::map<std::string, std::pair<double, double>>& after,
-                      size_t replies) {
-  std::vector<std::pair<double, std::string>> spent;
-  for (const auto& [name, totals] : after) {
-    const auto it = before.find(name);
-    const double calls = totals.first - (it == before.end() ? 0 : it->second.first);
-    const double usec = totals.second - (it == before.end() ? 0 : it->second.second);
-    if (calls <= 0) continue;
-    char line[160];
-    std::snprintf(line, sizeof line, "%s %.1f us (%.1f calls)", name.c_str(), usec / replies,
-                  calls / replies);
-    spent.emplace_back(usec, line);
-  }
-  std::sort(spent.rbegin(), spent.rend());
-  std::printf("  Redis time per reply by command (scripts include the commands they call):");
-  for (size_t i = 0; i < spent.size() && i < 10; ++i) {
-    std::printf("%s %s", i == 0 ? "" : ",", spent[i].second.c_str());
-  }
-  std::printf("\n");
-}
 
 void print_latencies(const bench::LoadResult& result) {
   std::printf("p50 %.2f ms, p99 %.2f ms, max %.2f ms", result.latency_ms(0.5),
@@ -432,7 +392,7 @@ int run(int argc, char** argv) {
               per_reply.daemon * 1e6, per_reply.redis * 1e6, per_reply.bench * 1e6,
               (per_reply.daemon + per_reply.redis + per_reply.bench) * total / processed_seconds,
               sysconf(_SC_NPROCESSORS_ONLN));
-  print_redis_time(commands_before, commands_after, total);
+  bench::print_redis_time(commands_before, commands_after, total);
   ok = bench.check_counts() && ok && accepted == total;
   ok = ok && accept_rate >= kTargetRate && processed_rate >= kTargetRate;
   if (!quiet) {

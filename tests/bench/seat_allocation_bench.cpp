@@ -38,6 +38,7 @@
 #include "seats/seat_record.h"
 #include "tests/bench/http_load.h"
 #include "tests/bench/process_cpu.h"
+#include "tests/bench/redis_time.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/redis_server.h"
@@ -162,11 +163,14 @@ class Bench {
     double redis_us = 0;   // CPU of redis-server per reply
     double daemon_us = 0;  // CPU of tocsind per reply
     bool all_accepted = false;
+    std::map<std::string, std::pair<double, double>> commands_before, commands_after;
+    size_t replies = 0;
   };
 
   // Sends the replies and waits until each is read and applied.
   Round run(const std::vector<bench::PreparedRequest>& requests, size_t connections) {
     read_before_ += requests.size();
+    const auto commands_before = bench::command_stats(redis_->text({"INFO", "commandstats"}));
     const double daemon_cpu = bench::cpu_seconds(daemon_->process().pid());
     const double redis_cpu = bench::cpu_seconds(redis_pid_);
     const auto start = Clock::now();
@@ -178,10 +182,14 @@ class Bench {
     }
     const double applied_seconds = seconds_since(start);
     const double n = static_cast<double>(requests.size());
-    return {n / accepted_seconds, n / applied_seconds,
+    return {n / accepted_seconds,
+            n / applied_seconds,
             (bench::cpu_seconds(redis_pid_) - redis_cpu) / n * 1e6,
             (bench::cpu_seconds(daemon_->process().pid()) - daemon_cpu) / n * 1e6,
-            load.count(200) == requests.size()};
+            load.count(200) == requests.size(),
+            commands_before,
+            bench::command_stats(redis_->text({"INFO", "commandstats"})),
+            requests.size()};
   }
 
   uint64_t metric(const std::string& name) {
@@ -245,6 +253,7 @@ void print_round(const char* name, const Bench::Round& round) {
               "tocsind %4.0f us%s\n",
               name, round.accepted_per_second, round.applied_per_second, round.redis_us,
               round.daemon_us, round.all_accepted ? "" : " (NOT ALL ACCEPTED)");
+  bench::print_redis_time(round.commands_before, round.commands_after, round.replies);
 }
 
 }  // namespace

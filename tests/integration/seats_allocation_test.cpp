@@ -30,8 +30,9 @@ class SeatsAllocation : public ::testing::Test {
  protected:
   void SetUp() override {
     redis_.command({"HSET", kBase, "state", "sending", "fleet:P", "2", "seats_per_bus:P", "56",
-                    "fleet_place:P", "est|pickup:P|", "fleet:Q", "1", "seats_per_bus:Q", "4",
-                    "fleet_place:Q", "est|pickup:Q|"});
+                    "fleet_free:P", "112", "fleet_place:P", "est|pickup:P|", "fleet:Q", "1",
+                    "seats_per_bus:Q", "4", "fleet_free:Q", "4", "fleet_place:Q",
+                    "est|pickup:Q|"});
     // Where each member counts, as the send's prepare step writes it (turnout/reach_lua.h).
     for (int i = 1; i <= 600; ++i) {
       const std::string sector = i % 2 ? "sante" : "education";
@@ -104,6 +105,17 @@ class SeatsAllocation : public ::testing::Test {
     std::map<std::string, int64_t> load;
     for (const auto& [field, value] : hash(kBase + ":load")) load[field] = std::stoll(value);
     EXPECT_EQ(load, recounted.load);
+    // Seats free at each pickup point: its buses' seats less those taken.
+    for (const std::string pickup : {"P", "Q"}) {
+      int64_t taken = 0;
+      for (const auto& [field, value] : load) {
+        if (field.starts_with(pickup + "\x1f")) taken += value;
+      }
+      const int64_t seats = std::stoll(redis_.text({"HGET", kBase, "fleet:" + pickup})) *
+                            std::stoll(redis_.text({"HGET", kBase, "seats_per_bus:" + pickup}));
+      EXPECT_EQ(std::stoll(redis_.text({"HGET", kBase, "fleet_free:" + pickup})), seats - taken)
+          << pickup;
+    }
     // Every waiting member is on their pickup point's list, and only they.
     EXPECT_EQ(redis_.integer({"ZCARD", kBase + ":wait:P"}) +
                   redis_.integer({"ZCARD", kBase + ":wait:Q"}),
