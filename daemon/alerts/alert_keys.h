@@ -47,7 +47,9 @@
 //                         "seated", "waitlisted" (seats), "present", "present_self"
 //                         (members), and "buses" in "region|pickup:P|"; read and published
 //                         with reach and tally (turnout_field.h)
-//   alert:{id}:fleet      HASH pickup id -> buses now (PickupPoint.buses, plus those added)
+//   alert:{id}            also holds each seat-giving pickup point's fleet: "fleet:<p>" (buses
+//                         now), "seats_per_bus:<p>", "fleet_free:<p>", "fleet_hint:<p>",
+//                         "fleet_place:<p>" (alerts/fleet_fields.h, seats/seat_lua.h)
 //   alert:{id}:seat       HASH member id -> "pickup\x1fbus\x1fseats\x1fat_ms\x1fconfirmed":
 //                         the members holding bus seats (seats/seat_record.h)
 //   alert:{id}:load       HASH "pickup\x1fbus" -> seats taken on that bus
@@ -95,7 +97,6 @@ inline std::string children(std::string_view id) { return alert(id) + ":children
 inline std::string audit_trail(std::string_view id) { return alert(id) + ":audit"; }
 inline std::string approval_asked(std::string_view id) { return alert(id) + ":approval_asked"; }
 inline std::string day(std::string_view id) { return alert(id) + ":day"; }
-inline std::string fleet(std::string_view id) { return alert(id) + ":fleet"; }
 inline std::string seats(std::string_view id) { return alert(id) + ":seat"; }
 inline std::string bus_load(std::string_view id) { return alert(id) + ":load"; }
 inline std::string waiting(std::string_view id) { return alert(id) + ":waiting"; }

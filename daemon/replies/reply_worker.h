@@ -4,8 +4,10 @@
 //   1. finds the alert and member each reply answers (match_replies_script): the most
 //      recent open alert sent to the sender's number, or the one whose code it quotes;
 //   2. reads the text (reply_reader.h), with that alert's pickup points;
-//   3. applies the batch in one script (record_replies_script): RSVPs and their tally,
-//      unknown replies kept for a coordinator, opt-outs and re-subscriptions;
+//   3. applies the batch in one script (record_replies_script): RSVPs and their tally, bus
+//      seats given, kept or handed on (seats/seat_lua.h), unknown replies kept for a
+//      coordinator, opt-outs and re-subscriptions. A batch waits (up to 2 s) while another
+//      daemon holds replies that arrived before it, so batches apply in arrival order;
 //   4. answers each member in their language (confirmation_text.h) through `send`, at most
 //      3 automatic answers per number per hour;
 //   5. acknowledges and deletes the entries.

@@ -4,6 +4,7 @@
 
 #include "turnout/reach_count.h"
 #include "turnout/turnout_field.h"
+#include "util/split.h"
 
 namespace tocsin::replies {
 namespace {
@@ -11,17 +12,6 @@ namespace {
 constexpr char kSeparator = '\x1f';
 constexpr size_t kFields = 11;
 constexpr size_t kFieldsBeforeTitles = 10;
-
-std::vector<std::string_view> split(std::string_view text) {
-  std::vector<std::string_view> fields;
-  size_t start = 0;
-  for (;;) {
-    const size_t end = text.find(kSeparator, start);
-    fields.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) return fields;
-    start = end + 1;
-  }
-}
 
 template <class Int>
 bool parse_int(std::string_view text, Int* out) {
@@ -52,7 +42,7 @@ std::string encode(const RsvpRecord& record) {
 }
 
 std::optional<RsvpRecord> decode(std::string_view text) {
-  auto fields = split(text);
+  auto fields = split(text, kSeparator);
   if (fields.size() == kFieldsBeforeTitles) fields.insert(fields.begin() + 8, std::string_view());
   if (fields.size() != kFields) return std::nullopt;
   RsvpRecord record;

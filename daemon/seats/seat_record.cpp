@@ -3,20 +3,10 @@
 #include <charconv>
 
 #include "turnout/turnout_field.h"
+#include "util/split.h"
 
 namespace tocsin::seats {
 namespace {
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> fields;
-  size_t start = 0;
-  for (;;) {
-    const size_t end = text.find(separator, start);
-    fields.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) return fields;
-    start = end + 1;
-  }
-}
 
 template <class Int>
 bool parse_int(std::string_view text, Int* out) {

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <vector>
 
+#include "util/split.h"
+
 namespace tocsin::seats {
 namespace {
 
@@ -15,14 +17,7 @@ int to_int(std::string_view text) {
 }  // namespace
 
 RecordStatus parse_record_status(std::string_view text) {
-  std::vector<std::string_view> fields;
-  size_t start = 0;
-  for (;;) {
-    const size_t end = text.find('\x1f', start);
-    fields.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
+  const std::vector<std::string_view> fields = split(text, '\x1f');
   RecordStatus result;
   result.status = fields[0];
   if (fields.size() == 6 && (fields[1] == "seated" || fields[1] == "waitlisted")) {
