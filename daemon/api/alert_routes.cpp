@@ -264,7 +264,7 @@ void add_alert_routes(http::Router& router, Services& services) {
              [store, zone, &services](Request& request) -> boost::asio::awaitable<Response> {
                const std::string id = request.path_params["id"];
                if (!alerts::is_alert_id(id)) {
-                 co_return error_response(404, "no alert with id \"" + id + "\"", "id");
+                 co_return no_alert(id);
                }
                auto started = co_await services.send_queue.start(id, *request.principal);
                if (!started) {

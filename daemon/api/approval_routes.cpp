@@ -208,12 +208,12 @@ boost::asio::awaitable<Response> decline(Store store, Services& services, Reques
 boost::asio::awaitable<Response> approval_status(Services& services, Request& request) {
   const std::string id = request.path_params["id"];
   if (!alerts::is_alert_id(id)) {
-    co_return error_response(404, "no alert with id \"" + id + "\"", "id");
+    co_return no_alert(id);
   }
   if (auto refusal = co_await refuse_approval_link(services, request, id)) co_return *refusal;
   auto status = co_await alerts::read_approval(services.redis, id);
   if (!status) co_return unavailable();
-  if (!*status) co_return error_response(404, "no alert with id \"" + id + "\"", "id");
+  if (!*status) co_return no_alert(id);
   ApprovalStatus& answer = **status;
   const auth::Principal& who = *request.principal;
   redis::Command token{"HGET", keys::alert(id), std::string(keys::field::kCreatedByToken)};
@@ -302,13 +302,13 @@ boost::asio::awaitable<Response> send_test(Store store, Services& services, Requ
 boost::asio::awaitable<Response> audit_trail(Services& services, Request& request) {
   const std::string id = request.path_params["id"];
   if (!alerts::is_alert_id(id)) {
-    co_return error_response(404, "no alert with id \"" + id + "\"", "id");
+    co_return no_alert(id);
   }
   std::vector<redis::Command> reads{{"EXISTS", keys::alert(id)}};
   auto exists = co_await services.redis.exec_pipeline(std::move(reads));
   if (!exists) co_return unavailable();
   if ((*exists)[0].integer == 0) {
-    co_return error_response(404, "no alert with id \"" + id + "\"", "id");
+    co_return no_alert(id);
   }
   auto trail = co_await alerts::read_trail(services.redis, id, kTrailLimit);
   if (!trail) co_return unavailable();

@@ -45,10 +45,6 @@ using http::Response;
 constexpr int kSearchLimit = 20;
 constexpr size_t kMaxMemberId = 64;
 
-Response no_alert(const std::string& id) {
-  return error_response(404, "no alert with id \"" + id + "\"", "id");
-}
-
 // While the alert is live: its counts are on the event stream then (events/
 // turnout_publisher.h follows sending and sent alerts), so a check-in shows on every
 // dashboard. Close an alert after its event, not before.

@@ -51,13 +51,12 @@ asio::awaitable<Response> get_manifest(Services& services, Request& request, boo
     }
     bus = number;
   }
-  const Response no_alert = error_response(404, "no alert with id \"" + id + "\"", "id");
-  if (!alerts::is_alert_id(id)) co_return no_alert;
+  if (!alerts::is_alert_id(id)) co_return no_alert(id);
   redis::Command read{"HGET", keys::alert(id), std::string(keys::field::kProto)};
   auto stored = co_await services.redis.exec(std::move(read));
   if (!stored || stored->is_error()) co_return unavailable();
   Alert alert;
-  if (stored->is_nil() || !alert.ParseFromString(stored->str)) co_return no_alert;
+  if (stored->is_nil() || !alert.ParseFromString(stored->str)) co_return no_alert(id);
   const PickupPoint* point = nullptr;
   for (const PickupPoint& candidate : alert.pickup_points()) {
     if (candidate.id() == *pickup) point = &candidate;

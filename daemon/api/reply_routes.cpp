@@ -43,10 +43,6 @@ int64_t now_ms() {
       .count();
 }
 
-Response no_alert(const std::string& id) {
-  return error_response(404, "no alert with id \"" + id + "\"", "id");
-}
-
 std::optional<int64_t> limit_of(const Request& request) {
   const auto text = request.query_param("limit");
   if (!text) return kDefaultLimit;

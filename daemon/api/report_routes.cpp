@@ -44,13 +44,13 @@ asio::awaitable<Response> get_report(Services& services, Request& request, bool 
   auto scope = viewer_scope(request);
   if (auto* refused = std::get_if<Response>(&scope)) co_return std::move(*refused);
   if (!alerts::is_alert_id(id)) {
-    co_return error_response(404, "no alert with id \"" + id + "\"", "id");
+    co_return no_alert(id);
   }
   auto read =
       co_await reports::read_report(services.redis, id, std::get<turnout::Scope>(scope));
   using Status = reports::ReportRead::Status;
   if (read.status == Status::not_found) {
-    co_return error_response(404, "no alert with id \"" + id + "\"", "id");
+    co_return no_alert(id);
   }
   if (read.status != Status::ok) co_return unavailable();
   if (csv) {

@@ -15,4 +15,8 @@ http::Response unavailable() {
   return http::error_response(503, "Redis is unavailable; try again shortly");
 }
 
+http::Response no_alert(const std::string& id) {
+  return http::error_response(404, "no alert with id \"" + id + "\"", "id");
+}
+
 }  // namespace tocsin::api

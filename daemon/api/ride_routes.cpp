@@ -46,10 +46,6 @@ using rides::MemberContact;
 
 constexpr size_t kMaxRiders = 8;
 
-Response no_alert(const std::string& id) {
-  return error_response(404, "no alert with id \"" + id + "\"", "id");
-}
-
 // The alert and its state; nullopt (with *failed when Redis failed) when there is none.
 asio::awaitable<std::optional<std::pair<Alert, std::string>>> read_alert(Services& services,
                                                                          const std::string& id,

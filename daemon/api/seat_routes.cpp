@@ -5,8 +5,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
-
 #include "alerts/alert_keys.h"
 #include "alerts/alert_store.h"
 #include "api/responses.h"
@@ -21,6 +19,7 @@
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
 #include "seats/seat_store.h"
+#include "util/clock.h"
 
 namespace tocsin::api {
 namespace {
@@ -31,16 +30,6 @@ using http::Request;
 using http::Response;
 
 constexpr int kMaxBusesAdded = 10;
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-Response no_alert(const std::string& id) {
-  return error_response(404, "no alert with id \"" + id + "\"", "id");
-}
 
 asio::awaitable<Response> add_bus(Services& services, Request& request) {
   const std::string id = request.path_params.at("id");
@@ -76,7 +65,7 @@ asio::awaitable<Response> add_bus(Services& services, Request& request) {
   const auto outcome = co_await store.add_buses(
       id, pickup, buses, who.name, "pickup=" + pickup + " added=" + std::to_string(buses) +
                                        " token=" + who.token_id,
-      now_ms());
+      services.clock.now_ms());
   using Status = seats::AddBusOutcome::Status;
   switch (outcome.status) {
     case Status::ok:

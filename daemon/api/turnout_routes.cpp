@@ -30,10 +30,6 @@ using http::error_response;
 using http::Request;
 using http::Response;
 
-Response no_alert(const std::string& id) {
-  return error_response(404, "no alert with id \"" + id + "\"", "id");
-}
-
 asio::awaitable<Response> get_turnout(Services& services, Request& request) {
   const std::string id = request.path_params.at("id");
   auto scope = viewer_scope(request);
