@@ -1,12 +1,8 @@
 #pragma once
 // Accounts of the people who sign in to the dashboard (README.md, "Accounts and
-// sign-in"), in Redis:
-//   account:{id}               AccountRecord (protobuf bytes)
-//   accounts                   set of every account id
-//   account_address:{address}  the id of the account with that mobile (E.164) or email
-//                              (lower case): one account per address, found at sign-in
-//   account_sessions:{id}      set of the keys of the account's sessions (session_store.h)
-// Creation and disabling write their audit entry in the same transaction.
+// sign-in"), in Redis under the keys of auth/auth_keys.h. A mobile (E.164) or email (lower
+// case) belongs to one account, found at sign-in. Creation and disabling write their audit
+// entry in the same step (account_create.lua, account_disable.lua).
 
 #include <boost/asio/awaitable.hpp>
 
@@ -23,10 +19,6 @@ class Client;
 }
 
 namespace tocsin::auth {
-
-std::string account_key(std::string_view id);
-std::string account_address_key(std::string_view address);
-std::string account_sessions_key(std::string_view id);
 
 struct NewAccount {
   std::string name;

@@ -2,11 +2,19 @@
 
 #include <algorithm>
 
+#include "audit/audit_keys.h"
 #include "auth/account_store.h"
+#include "auth/auth_keys.h"
+#include "auth/code_attempt.lua.h"
 #include "auth/role_proto.h"
+#include "auth/session_open.lua.h"
+#include "auth/session_touch.lua.h"
+#include "auth/sessions_close_all.lua.h"
+#include "auth/sign_in_count.lua.h"
 #include "auth/sign_in_limits.h"
 #include "auth/token.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "redis/script.h"
 
 namespace tocsin::auth {
@@ -18,88 +26,31 @@ int64_t now_ms() {
       .count();
 }
 
-std::string code_key(std::string_view account_id) {
-  return "sign_in_code:" + std::string(account_id);
-}
-
-// KEYS: the counter. ARGV: window seconds. A fixed window from the first event.
 const redis::Script& count_script() {
-  static const redis::Script script(R"lua(
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return n
-)lua");
+  static const redis::Script script(std::string(lua::sign_in_count));
   return script;
 }
-
-// KEYS: the code. ARGV: attempts per code, now (ms). An expired code is reported without
-// counting (attempt 0) and left for its Redis TTL. Otherwise counts the attempt (not with
-// HINCRBY alone, which would create a code) and deletes the code at the last allowed
-// attempt, before the caller compares: concurrent guesses get no more comparisons than
-// that.
 const redis::Script& attempt_script() {
-  static const redis::Script script(R"lua(
-if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-local code = redis.call('HMGET', KEYS[1], 'hash', 'salt', 'expires_at_ms')
-local expires = code[3] or '0'
-if (tonumber(expires) or 0) <= tonumber(ARGV[2]) then return {0, '', '', expires} end
-local n = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
-if n >= tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) end
-return {n, code[1] or '', code[2] or '', expires}
-)lua");
+  static const redis::Script script(std::string(lua::code_attempt));
   return script;
 }
-
-// KEYS: the session, account_sessions. ARGV: account id, absolute expiry (ms), idle (ms),
-// actor, audit detail. Also forgets the account's sessions that expired by themselves, so
-// the set stays as small as the sessions alive.
 const redis::Script& open_script() {
-  static const redis::Script script(R"lua(
-for _, session in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  if redis.call('EXISTS', session) == 0 then redis.call('SREM', KEYS[2], session) end
-end
-redis.call('HSET', KEYS[1], 'account', ARGV[1], 'expires_at_ms', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('SADD', KEYS[2], KEYS[1])
-redis.call('XADD', 'audit', '*', 'actor', ARGV[4], 'action', 'session.sign_in',
-           'subject', ARGV[1], 'detail', ARGV[5])
-return 1
-)lua");
+  static const redis::Script script(std::string(lua::session_open));
   return script;
 }
-
-// KEYS: the session. ARGV: idle ms, now ms. Renews the idle TTL, never past the absolute
-// expiry.
 const redis::Script& touch_script() {
-  static const redis::Script script(R"lua(
-local expires = redis.call('HGET', KEYS[1], 'expires_at_ms')
-if not expires then return 0 end
-local left = tonumber(expires) - tonumber(ARGV[2])
-if left <= 0 then redis.call('DEL', KEYS[1]) return 0 end
-redis.call('PEXPIRE', KEYS[1], math.min(tonumber(ARGV[1]), left))
-return 1
-)lua");
+  static const redis::Script script(std::string(lua::session_touch));
   return script;
 }
-
-// KEYS: account_sessions. ARGV: actor, account id. Deletes every session of the account.
 const redis::Script& close_all_script() {
-  static const redis::Script script(R"lua(
-local sessions = redis.call('SMEMBERS', KEYS[1])
-local ended = 0
-for _, session in ipairs(sessions) do ended = ended + redis.call('DEL', session) end
-redis.call('DEL', KEYS[1])
-redis.call('XADD', 'audit', '*', 'actor', ARGV[1], 'action', 'session.sign_out_everywhere',
-           'subject', ARGV[2], 'detail', 'sessions_ended=' .. ended)
-return ended
-)lua");
+  static const redis::Script script(std::string(lua::sessions_close_all));
   return script;
 }
 
 }  // namespace
 
 std::string session_key(std::string_view session_id) {
-  return "session:" + hash_token(session_id);
+  return keys::session(hash_token(session_id));
 }
 
 SessionStore::SessionStore(redis::Client& redis, AccountStore& accounts, SessionLimits limits)
@@ -111,21 +62,17 @@ SessionStore::SessionStore(redis::Client& redis, AccountStore& accounts, Session
 }
 
 boost::asio::awaitable<Result<int64_t>> SessionStore::count(std::string counter) {
-  std::vector<std::string> keys{"sign_in_count:" + counter};
+  std::vector<std::string> keys{keys::sign_in_count(counter)};
   std::vector<std::string> args{std::to_string(kLimitWindowSeconds)};
-  auto reply = co_await redis_.eval(count_script(), std::move(keys), std::move(args));
-  if (!reply) co_return reply.error();
-  if (reply->type != redis::Reply::Type::integer) {
-    co_return std::make_error_code(std::errc::io_error);
-  }
-  co_return reply->integer;
+  co_return redis::decode<int64_t>(
+      co_await redis_.eval(count_script(), std::move(keys), std::move(args)));
 }
 
 boost::asio::awaitable<Result<bool>> SessionStore::store_code(const AccountRecord& account,
                                                               std::string hash, std::string salt,
                                                               int64_t expires_at_ms,
                                                               std::string channel) {
-  const std::string key = code_key(account.id());
+  const std::string key = keys::sign_in_code(account.id());
   // Redis forgets it a minute after it stops being good (the judge reads expires_at_ms).
   const int64_t ttl_ms = std::max<int64_t>(expires_at_ms - now_ms(), 0) + 60'000;
   std::vector<redis::Command> commands{
@@ -134,43 +81,42 @@ boost::asio::awaitable<Result<bool>> SessionStore::store_code(const AccountRecor
       {"HSET", key, "hash", std::move(hash), "salt", std::move(salt), "expires_at_ms",
        std::to_string(expires_at_ms), "attempts", "0"},
       {"PEXPIRE", key, std::to_string(ttl_ms)},
-      {"XADD", "audit", "*", "actor", account.name(), "action", "sign_in.code_sent", "subject",
+      {"XADD", std::string(audit::keys::kAudit), "*", "actor", account.name(), "action",
+       "sign_in.code_sent", "subject",
        account.id(), "detail", "channel=" + channel},
       {"EXEC"},
   };
-  auto replies = co_await redis_.exec_pipeline(std::move(commands));
-  if (!replies) co_return replies.error();
-  if (replies->back().is_error() || replies->back().elements.size() != 4) {
-    co_return std::make_error_code(std::errc::io_error);
-  }
+  auto stored = redis::decode_exec<redis::Ignore, redis::Ignore, redis::Ignore, redis::Ignore>(
+      co_await redis_.exec_pipeline(std::move(commands)));
+  if (!stored) co_return stored.error();
   co_return true;
 }
 
 boost::asio::awaitable<Result<std::optional<CodeAttempt>>> SessionStore::take_attempt(
     std::string account_id, int64_t now_ms) {
-  std::vector<std::string> keys{code_key(account_id)};
+  std::vector<std::string> keys{keys::sign_in_code(account_id)};
   std::vector<std::string> args{std::to_string(kAttemptsPerCode), std::to_string(now_ms)};
   auto reply = co_await redis_.eval(attempt_script(), std::move(keys), std::move(args));
-  if (!reply) co_return reply.error();
+  using Row = std::tuple<int64_t, std::string, std::string, std::string>;
+  auto row = redis::decode<std::optional<Row>>(reply);
+  if (!row) co_return row.error();
   std::optional<CodeAttempt> attempt;
-  if (reply->type != redis::Reply::Type::array || reply->elements.size() != 4) co_return attempt;
+  if (!*row) co_return attempt;
+  auto& [number, hash, salt, expires] = **row;
   attempt.emplace();
-  attempt->attempt = static_cast<int>(reply->elements[0].integer);
-  attempt->hash = reply->elements[1].str;
-  attempt->salt = reply->elements[2].str;
-  try {
-    attempt->expires_at_ms = std::stoll(reply->elements[3].str);
-  } catch (const std::exception&) {
-    attempt->expires_at_ms = 0;  // a damaged record is an expired code
-  }
+  attempt->attempt = static_cast<int>(number);
+  attempt->hash = std::move(hash);
+  attempt->salt = std::move(salt);
+  // A damaged record is an expired code.
+  if (!redis::decoding::parse_integer(expires, attempt->expires_at_ms)) attempt->expires_at_ms = 0;
   co_return attempt;
 }
 
 boost::asio::awaitable<Result<bool>> SessionStore::spend_code(std::string account_id) {
-  redis::Command del{"DEL", code_key(account_id)};
-  auto reply = co_await redis_.exec(std::move(del));
-  if (!reply) co_return reply.error();
-  co_return reply->integer == 1;
+  redis::Command del{"DEL", keys::sign_in_code(account_id)};
+  auto deleted = redis::decode<int64_t>(co_await redis_.exec(std::move(del)));
+  if (!deleted) co_return deleted.error();
+  co_return *deleted == 1;
 }
 
 boost::asio::awaitable<Result<std::string>> SessionStore::open(const AccountRecord& account) {
@@ -180,13 +126,14 @@ boost::asio::awaitable<Result<std::string>> SessionStore::open(const AccountReco
       std::chrono::duration_cast<std::chrono::milliseconds>(limits_.absolute).count();
   const int64_t idle_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(limits_.idle).count();
-  std::vector<std::string> keys{key, account_sessions_key(account.id())};
+  std::vector<std::string> keys{key, keys::account_sessions(account.id()),
+                                std::string(audit::keys::kAudit)};
   std::vector<std::string> args{account.id(), std::to_string(now_ms() + absolute_ms),
                                 std::to_string(std::min(idle_ms, absolute_ms)), account.name(),
                                 "session=" + hash_token(id).substr(0, 16)};
-  auto reply = co_await redis_.eval(open_script(), std::move(keys), std::move(args));
-  if (!reply) co_return reply.error();
-  if (reply->is_error()) co_return std::make_error_code(std::errc::io_error);
+  auto opened = redis::decode<redis::Ignore>(
+      co_await redis_.eval(open_script(), std::move(keys), std::move(args)));
+  if (!opened) co_return opened.error();
   co_return id;
 }
 
@@ -197,17 +144,12 @@ boost::asio::awaitable<Result<std::optional<Principal>>> SessionStore::lookup(
   redis::Command get{"HMGET", key, "account", "expires_at_ms"};
   auto reply = co_await redis_.exec(std::move(get));
   if (!reply) co_return reply.error();
-  if (reply->elements.size() != 2 || reply->elements[0].type != redis::Reply::Type::string) {
-    co_return none;
-  }
-  int64_t expires_at_ms = 0;
-  try {
-    expires_at_ms = std::stoll(reply->elements[1].str);
-  } catch (const std::exception&) {
-    co_return none;
-  }
+  // A session gone (both nil) or damaged reads as no session.
+  auto session = redis::decode<std::tuple<std::string, int64_t>>(*reply);
+  if (!session) co_return none;
+  auto& [account_id, expires_at_ms] = *session;
   if (expires_at_ms <= now_ms()) co_return none;
-  auto account = co_await accounts_.get(reply->elements[0].str);
+  auto account = co_await accounts_.get(account_id);
   if (!account) co_return account.error();
   // Disabling deletes the sessions; this also refuses one opened while it happened.
   if (!*account || (*account)->disabled()) co_return none;
@@ -237,30 +179,25 @@ boost::asio::awaitable<void> SessionStore::touch(const Principal& principal) {
 boost::asio::awaitable<Result<int64_t>> SessionStore::close(const Principal& principal,
                                                             bool everywhere) {
   if (everywhere) {
-    std::vector<std::string> keys{account_sessions_key(principal.account_id)};
+    std::vector<std::string> keys{keys::account_sessions(principal.account_id),
+                                  std::string(audit::keys::kAudit)};
     std::vector<std::string> args{principal.name, principal.account_id};
-    auto reply = co_await redis_.eval(close_all_script(), std::move(keys), std::move(args));
-    if (!reply) co_return reply.error();
-    if (reply->type != redis::Reply::Type::integer) {
-      co_return std::make_error_code(std::errc::io_error);
-    }
-    co_return reply->integer;
+    co_return redis::decode<int64_t>(
+        co_await redis_.eval(close_all_script(), std::move(keys), std::move(args)));
   }
   std::vector<redis::Command> commands{
       {"MULTI"},
       {"DEL", principal.session_key},
-      {"SREM", account_sessions_key(principal.account_id), principal.session_key},
-      {"XADD", "audit", "*", "actor", principal.name, "action", "session.sign_out", "subject",
+      {"SREM", keys::account_sessions(principal.account_id), principal.session_key},
+      {"XADD", std::string(audit::keys::kAudit), "*", "actor", principal.name, "action", "session.sign_out", "subject",
        principal.account_id, "detail",
        "session=" + principal.session_key.substr(std::string_view("session:").size(), 16)},
       {"EXEC"},
   };
-  auto replies = co_await redis_.exec_pipeline(std::move(commands));
-  if (!replies) co_return replies.error();
-  if (replies->back().is_error() || replies->back().elements.size() != 3) {
-    co_return std::make_error_code(std::errc::io_error);
-  }
-  co_return replies->back().elements[0].integer;
+  auto closed = redis::decode_exec<int64_t, redis::Ignore, redis::Ignore>(
+      co_await redis_.exec_pipeline(std::move(commands)));
+  if (!closed) co_return closed.error();
+  co_return std::get<0>(*closed);
 }
 
 }  // namespace tocsin::auth

@@ -1,15 +1,7 @@
 #pragma once
-// Sign-in codes and dashboard sessions in Redis (README.md, "Accounts and sign-in"):
-//   sign_in_code:{account id}   hash: hash, salt, expires_at_ms, attempts. One live code per
-//                               account; a new one replaces it. Expires in Redis a minute
-//                               after its expires_at_ms (the daemon judges by the latter).
-//   sign_in_count:{what}:{who}  a counter of code requests or attempts in its hour
-//   session:{sha256 of its id}  hash: account, expires_at_ms (absolute); its Redis TTL is
-//                               the idle limit, renewed on use, never past expires_at_ms
-//   account_sessions:{id}       the session keys of an account (account_store.h); the
-//                               keys of sessions expired meanwhile leave it at its next
-//                               sign-in
-// The session id itself (256 random bits) lives only in the browser's cookie.
+// Sign-in codes and dashboard sessions in Redis (README.md, "Accounts and sign-in"), under
+// the keys of auth/auth_keys.h. The session id itself (256 random bits) lives only in the
+// browser's cookie; Redis keeps its SHA-256.
 
 #include <boost/asio/awaitable.hpp>
 

@@ -16,6 +16,10 @@ class Category : public std::error_category {
         return "connection to Redis lost before the reply";
       case Errc::stopped:
         return "Redis client stopped";
+      case Errc::server_error:
+        return "Redis answered with an error";
+      case Errc::unexpected_reply:
+        return "Redis's reply is not of the expected type";
     }
     return "unknown Redis client error";
   }

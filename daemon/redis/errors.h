@@ -1,6 +1,7 @@
 #pragma once
-// Why a command got no reply. A reply that Redis sent as an error (-ERR ...) is not one of
-// these: it arrives as a Reply with type error.
+// Why a command got no usable reply. The first three come from the client (the command got
+// no reply); the last two from reading a reply (redis/decode.h): Redis answered -ERR, or
+// with a shape the caller did not expect.
 
 #include <system_error>
 
@@ -10,6 +11,8 @@ enum class Errc {
   not_connected = 1,  // no connection right now; nothing was sent
   connection_lost,    // sent, but the connection dropped before the reply: may have run
   stopped,            // the client is shutting down
+  server_error,       // Redis answered with an error (-ERR, -NOSCRIPT, a script's error)
+  unexpected_reply,   // a reply of another type or size than the caller reads
 };
 
 const std::error_category& error_category();
