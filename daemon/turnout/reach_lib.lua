@@ -1,0 +1,216 @@
+-- Included by every script that changes an alert's live turnout counts; the functions and
+-- keys are described in turnout/reach_lua.h.
+local REACH_RANK = { delivered = 6, sent = 5, failed = 4, expired = 3, opted_out = 2,
+                     skipped = 1 }
+local function turnout_part(value)
+  if value == nil or value == '' then return '-' end
+  if not string.find(value, '|', 1, true) then return value end
+  return (string.gsub(value, '|', '/'))
+end
+-- A member's place: the prefixes of the fields they count in, joined by \031.
+local function turnout_place_of(region, sector, loc, title)
+  local r = turnout_part(region) .. '|'
+  local place = r .. 'all|'
+  if sector and sector ~= '' then
+    place = place .. '\031' .. r .. 'sector:' .. turnout_part(sector) .. '|'
+  end
+  if loc and loc ~= '' then place = place .. '\031' .. r .. 'local:' .. turnout_part(loc) .. '|' end
+  if title and title ~= '' then
+    place = place .. '\031' .. r .. 'title:' .. turnout_part(title) .. '|'
+  end
+  return place
+end
+local function turnout_idx_place(member)
+  local p = redis.call('HMGET', 'member:' .. member .. ':idx', 'region', 'sector', 'local', 'title')
+  return turnout_place_of(p[1] or '', p[2], p[3], p[4])
+end
+-- Changes are summed here and written by turnout_flush(): per member only a table entry
+-- (place, measure); per call, for each hash, one HMGET and one HSET of the fields that
+-- moved (and an HDEL of those back to zero), so a batch of a thousand members costs a few
+-- calls rather than thousands, and each place's field names are built once.
+local turnout_by_place, turnout_fields = {}, {}
+local function turnout_count(base, suffix, place, measure, amount)
+  local key = base .. suffix
+  local places = turnout_by_place[key]
+  if not places then
+    places = {}
+    turnout_by_place[key] = places
+  end
+  local measures = places[place]
+  if not measures then
+    measures = {}
+    places[place] = measures
+  end
+  measures[measure] = (measures[measure] or 0) + amount
+end
+local function turnout_add(key, prefixes, measure, amount)
+  local fields = turnout_fields[key]
+  if not fields then
+    fields = {}
+    turnout_fields[key] = fields
+  end
+  for _, prefix in ipairs(prefixes) do
+    local field = prefix .. measure
+    fields[field] = (fields[field] or 0) + amount
+  end
+end
+local function turnout_flush()
+  local regions = {}
+  for key, places in pairs(turnout_by_place) do
+    local fields = turnout_fields[key]
+    if not fields then
+      fields = {}
+      turnout_fields[key] = fields
+    end
+    local base = string.match(key, '^(.*):[^:]*$')
+    for place, measures in pairs(places) do
+      for prefix in string.gmatch(place, '[^\031]+') do
+        for measure, amount in pairs(measures) do
+          local field = prefix .. measure
+          fields[field] = (fields[field] or 0) + amount
+        end
+      end
+      regions[base] = regions[base] or {}
+      regions[base][string.match(place, '^[^|]*')] = true
+    end
+  end
+  for key, fields in pairs(turnout_fields) do
+    local names = {}
+    for field, amount in pairs(fields) do
+      if amount ~= 0 then names[#names + 1] = field end
+    end
+    -- In slices: unpack() is bounded by Lua's stack.
+    for first = 1, #names, 1000 do
+      local last = math.min(first + 999, #names)
+      local old = redis.call('HMGET', key, unpack(names, first, last))
+      local set, gone = {}, {}
+      for i = first, last do
+        local field = names[i]
+        local value = (tonumber(old[i - first + 1]) or 0) + fields[field]
+        if value == 0 then
+          gone[#gone + 1] = field
+        else
+          set[#set + 1] = field
+          set[#set + 1] = string.format('%d', value)
+        end
+      end
+      if #set > 0 then redis.call('HSET', key, unpack(set)) end
+      if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
+    end
+  end
+  for base, set in pairs(regions) do
+    local list = {}
+    for region in pairs(set) do list[#list + 1] = region end
+    redis.call('SADD', base .. ':regions', unpack(list))
+  end
+  turnout_by_place, turnout_fields = {}, {}
+end
+local function turnout_target(base, member, place)
+  place = place or turnout_idx_place(member)
+  if redis.call('HSETNX', base .. ':dims', member, place) == 0 then return false end
+  turnout_count(base, ':reach', place, 'targeted', 1)
+  return true
+end
+local function turnout_place(base, member)
+  return redis.call('HGET', base .. ':dims', member) or turnout_idx_place(member)
+end
+local function reach_measure(state)
+  if not state then return nil end
+  if REACH_RANK[state] then return state end
+  local kind = string.match(state, '^[^:]*')
+  if REACH_RANK[kind] then return kind end
+  return nil
+end
+local function reach_best(a, b)
+  local ma, mb = reach_measure(a), reach_measure(b)
+  if not ma then return mb end
+  if not mb then return ma end
+  if REACH_RANK[ma] >= REACH_RANK[mb] then return ma end
+  return mb
+end
+local function reach_move(base, member, old_best, new_best)
+  if old_best == new_best then return false end
+  -- A member reached before being counted as targeted (never, in practice: the prepare
+  -- step counts them first) is counted now, so targeted stays >= what it is split into.
+  local place = redis.call('HGET', base .. ':dims', member)
+  if not place then
+    place = turnout_idx_place(member)
+    turnout_target(base, member, place)
+  end
+  if old_best then turnout_count(base, ':reach', place, old_best, -1) end
+  if new_best then turnout_count(base, ':reach', place, new_best, 1) end
+  return true
+end
+-- The delivery path logs its moves instead of counting each at once: while an alert is
+-- sending, alert:{id}:reach_log (a LIST of member, old best, new best; '' for none) is
+-- applied when it holds REACH_LOG_MOVES moves or its oldest is REACH_LOG_MS old (time in
+-- alert:{id}:reach_log_at), so that each field moved by thousands of members is written
+-- once rather than once per member. Once the alert is no longer sending every call
+-- applies it. The log is in Redis: nothing is lost to a crash, and moves are applied in
+-- the order they happened.
+local REACH_LOG_MOVES, REACH_LOG_MS = 2000, 100
+local reach_logs = {}
+local function reach_log(base, member, old_best, new_best)
+  if old_best == new_best then return false end
+  local log = reach_logs[base]
+  if not log then
+    log = {}
+    reach_logs[base] = log
+  end
+  log[#log + 1] = member
+  log[#log + 1] = old_best or ''
+  log[#log + 1] = new_best or ''
+  return true
+end
+local function reach_apply(base)
+  local key = base .. ':reach_log'
+  local moved = 0
+  while true do
+    local entries = redis.call('LPOP', key, 3 * REACH_LOG_MOVES)
+    if not entries then break end
+    for i = 1, #entries - 2, 3 do
+      local old, new = entries[i + 1], entries[i + 2]
+      reach_move(base, entries[i], old ~= '' and old or nil, new ~= '' and new or nil)
+    end
+    moved = moved + #entries / 3
+  end
+  redis.call('DEL', base .. ':reach_log_at')
+  return moved
+end
+local function turnout_now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+-- Writes this call's logged moves and applies each alert's log when due. Returns the
+-- bases whose counts moved (call turnout_flush() and turnout_changed() for them after).
+local function reach_log_flush()
+  local applied = {}
+  local now
+  for base, log in pairs(reach_logs) do
+    local key = base .. ':reach_log'
+    local length = 0
+    for first = 1, #log, 3000 do
+      length = redis.call('RPUSH', key, unpack(log, first, math.min(first + 2999, #log)))
+    end
+    now = now or turnout_now_ms()
+    local since
+    if length == #log then
+      redis.call('SET', base .. ':reach_log_at', now)
+      since = now
+    else
+      since = tonumber(redis.call('GET', base .. ':reach_log_at')) or now
+    end
+    if length >= 3 * REACH_LOG_MOVES or now - since >= REACH_LOG_MS or
+       redis.call('HGET', base, 'state') ~= 'sending' then
+      if reach_apply(base) > 0 then applied[#applied + 1] = base end
+    end
+  end
+  reach_logs = {}
+  return applied
+end
+local function turnout_changed(base)
+  redis.call('INCR', base .. ':turnout_version')
+  local t = redis.call('TIME')
+  redis.call('SET', base .. ':turnout_at',
+             t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000)))
+end
