@@ -7,6 +7,12 @@
 // in-process loop that renders and writes the same number of messages with no Redis at
 // all, i.e. the cost of the work itself without the bookkeeping that makes it exactly-once.
 //
+// And the data layer's (issue 19): Redis's CPU per message against a floor of the same
+// operations with no Lua (redis_floor.h), measured on the same server in the same run;
+// Redis's time per command; its longest single call (SLOWLOG), whose target is 10 ms; and
+// the AOF's growth per message. Past 240,000 members the synthetic roster's phones stay
+// distinct (synthetic_roster.cpp), so a 600,000 run measures messages, not duplicates.
+//
 //   build/tests/bench/dispatch_bench [MEMBERS]      (default 150000)
 
 #include <chrono>
@@ -22,6 +28,8 @@
 #include "io/line_writer.h"
 #include "proto/tocsin.pb.h"
 #include "tests/bench/process_cpu.h"
+#include "tests/bench/redis_floor.h"
+#include "tests/bench/redis_time.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/redis_server.h"
@@ -70,6 +78,13 @@ double baseline_messages_per_second(size_t count) {
   return count / seconds_since(start);
 }
 
+int64_t aof_size(RedisSync& sync) {
+  const std::string info = sync.text({"INFO", "persistence"});
+  const auto at = info.find("aof_current_size:");
+  if (at == std::string::npos) return 0;
+  return std::stoll(info.substr(at + std::string("aof_current_size:").size()));
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -110,6 +125,9 @@ int run(int argc, char** argv) {
   const std::string id = response.alert().id();
 
   const pid_t redis_pid = tocsin::bench::child_named("redis-server");
+  tocsin::bench::start_slowlog(sync, 1000);
+  const auto stats_before = tocsin::bench::command_stats(sync.text({"INFO", "commandstats"}));
+  const int64_t aof_before = aof_size(sync);
   const double daemon_cpu_before = tocsin::bench::cpu_seconds(daemon.process().pid());
   const double redis_cpu_before = tocsin::bench::cpu_seconds(redis_pid);
   const auto send_start = Clock::now();
@@ -144,6 +162,25 @@ int run(int argc, char** argv) {
   std::printf("baseline, render + write only, no Redis: %.0f messages/s; the engine runs at "
               "%.0f%% of it\n",
               baseline_rate, 100.0 * engine_rate / baseline_rate);
+
+  // Where Redis's time went, and how long it was held at once.
+  const auto stats_after = tocsin::bench::command_stats(sync.text({"INFO", "commandstats"}));
+  tocsin::bench::print_redis_time(stats_before, stats_after, static_cast<size_t>(messages),
+                                  "message");
+  tocsin::bench::print_slowlog(sync);
+  std::printf("AOF growth: %.0f bytes per message\n",
+              static_cast<double>(aof_size(sync) - aof_before) / messages);
+
+  // The floor: the same operations per message with no Lua, on the same server, now.
+  std::vector<std::string> member_ids;
+  for (size_t i = 0; i < static_cast<size_t>(messages); ++i) {
+    member_ids.push_back("M" + std::to_string(100000 + i));
+  }
+  const double floor_us = tocsin::bench::floor_redis_us_per_message(sync, redis_pid, member_ids);
+  const double redis_us = 1e6 * redis_cpu / messages;
+  std::printf("Redis CPU per message: %.1f us; floor of the same operations: %.1f us; "
+              "%.2fx the floor (target <= 2x)\n",
+              redis_us, floor_us, redis_us / floor_us);
   return 0;
 }
 

@@ -58,6 +58,31 @@ void append_text(const redis::Reply& reply, bool element, std::string* out) {
 
 }  // namespace
 
+size_t RedisSync::pipeline(const std::vector<std::vector<std::string>>& commands) {
+  std::vector<const char*> args;
+  std::vector<size_t> lengths;
+  for (const auto& argv : commands) {
+    args.clear();
+    lengths.clear();
+    for (const auto& arg : argv) {
+      args.push_back(arg.data());
+      lengths.push_back(arg.size());
+    }
+    if (redisAppendCommandArgv(context_, static_cast<int>(args.size()), args.data(),
+                               lengths.data()) != REDIS_OK) {
+      throw std::runtime_error("redis pipeline: cannot queue a command");
+    }
+  }
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* reply = nullptr;
+    if (redisGetReply(context_, &reply) != REDIS_OK || reply == nullptr) {
+      throw std::runtime_error("redis pipeline: connection lost");
+    }
+    freeReplyObject(reply);
+  }
+  return commands.size();
+}
+
 std::string RedisSync::text(const std::vector<std::string>& argv) {
   std::string out;
   append_text(command(argv), false, &out);

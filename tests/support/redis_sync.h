@@ -24,6 +24,9 @@ class RedisSync {
   // (nested arrays flattened), each followed by '\n' ("" for an empty array).
   std::string text(const std::vector<std::string>& argv);
   int64_t integer(const std::vector<std::string>& argv);
+  // Sends every command before reading any reply (what redis-benchmark -P does): the
+  // replies' count, errors included. For loading data and for benchmarks' floors.
+  size_t pipeline(const std::vector<std::vector<std::string>>& commands);
 
  private:
   uint16_t port_;

@@ -48,21 +48,26 @@ constexpr std::array<std::string_view, 24> area_codes = {
     "819", "873", "450", "579", "418", "581", "367", "514", "438", "263", "613", "343",
     "416", "647", "437", "905", "289", "365", "705", "249", "519", "226", "548", "807"};
 
-std::string phone_as_typed(std::string_view area, unsigned line, unsigned style) {
+// `exchange` is 555 for the first 240,000 members (24 area codes of 10,000 numbers), then
+// 556, 557...: a roster of 600,000 has distinct phones too, so a blast measures messages
+// sent rather than duplicates skipped.
+std::string phone_as_typed(std::string_view area, unsigned exchange, unsigned line,
+                           unsigned style) {
   char digits[5];
   std::snprintf(digits, sizeof digits, "%04u", line % 10000);
   const std::string a(area);
+  const std::string x = std::to_string(exchange);
   switch (style % 5) {
     case 0:
-      return a + "-555-" + digits;
+      return a + "-" + x + "-" + digits;
     case 1:
-      return "(" + a + ") 555 " + digits;
+      return "(" + a + ") " + x + " " + digits;
     case 2:
-      return "+1 " + a + " 555 " + digits;
+      return "+1 " + a + " " + x + " " + digits;
     case 3:
-      return "1-" + a + "-555-" + digits;
+      return "1-" + a + "-" + x + "-" + digits;
     default:
-      return a + "555" + digits;
+      return a + x + digits;
   }
 }
 
@@ -118,7 +123,9 @@ std::vector<RosterMember> make_roster(const RosterOptions& options) {
         !previous_phone.empty()) {
       member.phone = previous_phone;
     } else {
+      const size_t numbers_per_exchange = 10000 * area_codes.size();
       member.phone = phone_as_typed(area_codes[(i / 10000) % area_codes.size()],
+                                    static_cast<unsigned>(555 + i / numbers_per_exchange),
                                     static_cast<unsigned>(i % 10000), static_cast<unsigned>(i));
     }
     previous_phone = member.phone;

@@ -1,0 +1,80 @@
+#include "tests/bench/redis_floor.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "tests/bench/process_cpu.h"
+
+namespace tocsin::bench {
+
+double floor_redis_us_per_message(testing::RedisSync& redis, pid_t redis_pid,
+                                  const std::vector<std::string>& member_ids) {
+  const std::string sent = "floor:{redis-floor}:sent";
+  const std::string delivery = "floor:{redis-floor}:delivery";
+  const std::string counts = "floor:{redis-floor}:count";
+  const std::string owners = "floor:{redis-floor}:to";
+  constexpr size_t kBatch = 500;  // messages per pipeline, as the engine batches its jobs
+  std::vector<std::vector<std::string>> commands;
+  const double cpu_before = cpu_seconds(redis_pid);
+  for (size_t start = 0; start < member_ids.size(); start += kBatch) {
+    commands.clear();
+    const size_t end = std::min(member_ids.size(), start + kBatch);
+    for (size_t i = start; i < end; ++i) {
+      const std::string& id = member_ids[i];
+      const std::string address = "+1555" + std::to_string(1000000 + i);
+      commands.push_back({"GET", "member:" + id});
+      commands.push_back({"HMGET", "member:" + id + ":idx", "mobile", "email", "region"});
+      commands.push_back({"SISMEMBER", "optout:sms", address});
+      commands.push_back({"HGET", owners, address});
+    }
+    redis.pipeline(commands);
+    commands.clear();
+    for (size_t i = start; i < end; ++i) {
+      const std::string field = member_ids[i] + ":sms";
+      commands.push_back({"HSET", sent, field, "SM" + std::to_string(i)});
+      commands.push_back({"HSET", delivery, field, "sent"});
+      commands.push_back({"HINCRBY", counts, "sent", "1"});
+    }
+    redis.pipeline(commands);
+  }
+  const double cpu = cpu_seconds(redis_pid) - cpu_before;
+  redis.command({"DEL", sent, delivery, counts, owners});
+  return member_ids.empty() ? 0 : 1e6 * cpu / static_cast<double>(member_ids.size());
+}
+
+void start_slowlog(testing::RedisSync& redis, long threshold_us) {
+  redis.command({"CONFIG", "SET", "slowlog-log-slower-than", std::to_string(threshold_us)});
+  redis.command({"CONFIG", "SET", "slowlog-max-len", "100000"});
+  redis.command({"SLOWLOG", "RESET"});
+}
+
+long print_slowlog(testing::RedisSync& redis, size_t top) {
+  struct Call {
+    long micros;
+    std::string what;
+  };
+  std::vector<Call> calls;
+  // SLOWLOG GET -1: every entry, each {id, at, microseconds, {argv...}, client, name}.
+  const auto log = redis.command({"SLOWLOG", "GET", "-1"});
+  for (const auto& entry : log.elements) {
+    if (entry.elements.size() < 4) continue;
+    std::string what;
+    const auto& argv = entry.elements[3].elements;
+    for (size_t i = 0; i < argv.size() && i < 3; ++i) {
+      what += (i ? " " : "") + argv[i].str.substr(0, 24);
+    }
+    calls.push_back({static_cast<long>(entry.elements[2].integer), what});
+  }
+  std::sort(calls.begin(), calls.end(), [](const Call& a, const Call& b) {
+    return a.micros > b.micros;
+  });
+  const long longest = calls.empty() ? 0 : calls.front().micros;
+  std::printf("  Redis's longest single call: %.1f ms (target <= 10 ms); %zu calls logged\n",
+              longest / 1000.0, calls.size());
+  for (size_t i = 0; i < calls.size() && i < top; ++i) {
+    std::printf("    %8.1f ms  %s\n", calls[i].micros / 1000.0, calls[i].what.c_str());
+  }
+  return longest;
+}
+
+}  // namespace tocsin::bench
