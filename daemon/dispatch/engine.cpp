@@ -741,6 +741,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
       while (queue->state().reading_pending()) {
         auto entries = co_await read_queue(*queue, 100);
         if (!entries) co_return false;
+        if (entries->empty()) break;  // none left, or an error reply (logged)
         for (const QueueEntry& entry : *entries) {
           while (!co_await take(entry)) {
             if (stopping) co_return false;

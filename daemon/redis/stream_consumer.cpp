@@ -39,6 +39,16 @@ boost::asio::awaitable<std::error_code> StreamConsumer::ensure_group(std::string
   co_return std::error_code{};
 }
 
+boost::asio::awaitable<Result<Reply>> StreamConsumer::exec(Command command, std::string* why) {
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) {
+    if (why) *why = reply.error().message();
+  } else if (reply->is_error()) {
+    note_error(reply->str);
+  }
+  co_return reply;
+}
+
 void StreamConsumer::note_error(const std::string& error) {
   if (!is_no_group(error)) return;
   // Redis lost the group (a FLUSHALL, a restart without its data): what this consumer
@@ -62,12 +72,8 @@ boost::asio::awaitable<Result<std::vector<StreamEntry>>> StreamConsumer::read(in
   read.push_back("STREAMS");
   read.push_back(options_.stream);
   read.push_back(state_.read_from());
-  auto reply = co_await redis_.exec(std::move(read));
-  if (!reply) {
-    if (why) *why = reply.error().message();
-    co_return reply.error();
-  }
-  if (reply->is_error()) note_error(reply->str);
+  auto reply = co_await exec(std::move(read), why);
+  if (!reply) co_return reply.error();
   auto entries = decode_stream_read(*reply, why);
   if (entries) state_.read_done(*entries);
   co_return entries;
@@ -82,12 +88,8 @@ boost::asio::awaitable<Result<std::vector<StreamEntry>>> StreamConsumer::claim(s
                     std::to_string(options_.claim_idle.count()),
                     state_.claim_from(),  "COUNT",
                     std::to_string(options_.claim_batch)};
-  auto reply = co_await redis_.exec(std::move(autoclaim));
-  if (!reply) {
-    if (why) *why = reply.error().message();
-    co_return reply.error();
-  }
-  if (reply->is_error()) note_error(reply->str);
+  auto reply = co_await exec(std::move(autoclaim), why);
+  if (!reply) co_return reply.error();
   auto claimed = decode_autoclaim(*reply, why);
   if (!claimed) co_return claimed.error();
   state_.claim_done(*claimed);
@@ -108,13 +110,9 @@ boost::asio::awaitable<std::error_code> StreamConsumer::keep(const std::vector<s
     const size_t last = std::min(ids.size(), first + kKeepPerCommand);
     claim.insert(claim.end(), ids.begin() + first, ids.begin() + last);
     claim.push_back("JUSTID");
-    auto reply = co_await redis_.exec(std::move(claim));
-    if (!reply) {
-      failed = reply.error();
-    } else if (reply->is_error()) {
-      note_error(reply->str);
-      failed = make_error_code(Errc::server_error);
-    }
+    auto reply = co_await exec(std::move(claim), nullptr);
+    if (!reply) failed = reply.error();
+    if (reply && reply->is_error()) failed = make_error_code(Errc::server_error);
   }
   co_return failed;
 }
@@ -144,9 +142,8 @@ boost::asio::awaitable<std::error_code> StreamConsumer::ack(const std::vector<st
 boost::asio::awaitable<Result<std::optional<PendingEntry>>> StreamConsumer::first_pending_before(
     const std::string& id) {
   Command pending{"XPENDING", options_.stream, options_.group, "-", "(" + id, "1"};
-  auto reply = co_await redis_.exec(std::move(pending));
+  auto reply = co_await exec(std::move(pending), nullptr);
   if (!reply) co_return reply.error();
-  if (reply->is_error()) note_error(reply->str);
   auto entries = decode_pending(*reply);
   if (!entries) co_return entries.error();
   std::optional<PendingEntry> first;

@@ -19,13 +19,12 @@
 #include <system_error>
 #include <vector>
 
+#include "redis/client.h"
 #include "redis/stream_consumer_state.h"
 #include "redis/stream_entry.h"
 #include "util/result.h"
 
 namespace tocsin::redis {
-
-class Client;
 
 struct StreamConsumerOptions {
   std::string stream;
@@ -84,6 +83,8 @@ class StreamConsumer {
  private:
   // Makes the group when it is needed (first use, lost); `why` says why it could not.
   boost::asio::awaitable<std::error_code> ensure_group(std::string* why);
+  // Sends one command; an error reply is noted (note_error), the client's error put in `why`.
+  boost::asio::awaitable<Result<Reply>> exec(Command command, std::string* why);
   // Notes a NOGROUP error reply (the group is made again before the next command).
   void note_error(const std::string& error);
 

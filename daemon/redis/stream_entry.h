@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "redis/errors.h"
 #include "redis/reply.h"
 #include "util/result.h"
 
