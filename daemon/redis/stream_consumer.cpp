@@ -31,8 +31,8 @@ boost::asio::awaitable<std::error_code> StreamConsumer::ensure_group(std::string
   }
   if (!group_exists_after_create(*reply)) {
     if (why) *why = reply->str;
-    spdlog::warn("event=redis_stream_group_not_made stream={} group={} error={}",
-                 options_.stream, options_.group, log::quote(reply->str));
+    spdlog::warn("event=redis_stream_group_not_made stream={} group={} error={}", options_.stream,
+                 options_.group, log::quote(reply->str));
     co_return make_error_code(Errc::server_error);
   }
   state_.group_ready();
@@ -53,17 +53,16 @@ void StreamConsumer::note_error(const std::string& error) {
   if (!is_no_group(error)) return;
   // Redis lost the group (a FLUSHALL, a restart without its data): what this consumer
   // held is gone with it, and what comes next starts a new group.
-  spdlog::warn("event=redis_stream_group_lost stream={} group={}", options_.stream,
-               options_.group);
+  spdlog::warn("event=redis_stream_group_lost stream={} group={}", options_.stream, options_.group);
   state_.group_lost();
 }
 
 boost::asio::awaitable<Result<std::vector<StreamEntry>>> StreamConsumer::read(int count,
-                                                                             std::string* why) {
+                                                                              std::string* why) {
   state_.connection_seen(redis_.reconnects());
   if (auto error = co_await ensure_group(why)) co_return error;
-  Command read{"XREADGROUP", "GROUP", options_.group, options_.consumer, "COUNT",
-               std::to_string(count > 0 ? count : options_.batch)};
+  Command read{"XREADGROUP",      "GROUP", options_.group,
+               options_.consumer, "COUNT", std::to_string(count > 0 ? count : options_.batch)};
   // Only new entries are waited for: own pending ones are there or not.
   if (options_.block.count() > 0 && !state_.reading_pending()) {
     read.push_back("BLOCK");
@@ -79,14 +78,19 @@ boost::asio::awaitable<Result<std::vector<StreamEntry>>> StreamConsumer::read(in
   co_return entries;
 }
 
-bool StreamConsumer::claim_due() { return state_.claim_due(StreamConsumerState::Clock::now()); }
+bool StreamConsumer::claim_due() {
+  return state_.claim_due(StreamConsumerState::Clock::now());
+}
 
 boost::asio::awaitable<Result<std::vector<StreamEntry>>> StreamConsumer::claim(std::string* why) {
   if (auto error = co_await ensure_group(why)) co_return error;
-  Command autoclaim{"XAUTOCLAIM",         options_.stream,
-                    options_.group,       options_.consumer,
+  Command autoclaim{"XAUTOCLAIM",
+                    options_.stream,
+                    options_.group,
+                    options_.consumer,
                     std::to_string(options_.claim_idle.count()),
-                    state_.claim_from(),  "COUNT",
+                    state_.claim_from(),
+                    "COUNT",
                     std::to_string(options_.claim_batch)};
   auto reply = co_await exec(std::move(autoclaim), why);
   if (!reply) co_return reply.error();

@@ -29,7 +29,7 @@ namespace tocsin::redis {
 struct StreamConsumerOptions {
   std::string stream;
   std::string group;
-  std::string consumer;  // this daemon in the group (dispatch.consumer_name)
+  std::string consumer;   // this daemon in the group (dispatch.consumer_name)
   int batch = 100;        // COUNT of a read, unless read() is given one
   int claim_batch = 100;  // COUNT of a claim
   // An entry read and left unacknowledged this long by its consumer is taken over.

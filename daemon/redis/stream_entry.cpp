@@ -53,7 +53,8 @@ Result<ClaimedEntries> decode_autoclaim(const Reply& reply, std::string* why) {
 }
 
 Result<std::vector<PendingEntry>> decode_pending(const Reply& reply, std::string* why) {
-  auto rows = decode<std::vector<std::tuple<std::string, std::string, int64_t, int64_t>>>(reply, why);
+  auto rows =
+      decode<std::vector<std::tuple<std::string, std::string, int64_t, int64_t>>>(reply, why);
   if (!rows) return rows.error();
   std::vector<PendingEntry> entries;
   entries.reserve(rows->size());
@@ -63,7 +64,9 @@ Result<std::vector<PendingEntry>> decode_pending(const Reply& reply, std::string
   return entries;
 }
 
-bool is_no_group(std::string_view error) { return error.starts_with("NOGROUP"); }
+bool is_no_group(std::string_view error) {
+  return error.starts_with("NOGROUP");
+}
 
 bool group_exists_after_create(const Reply& reply) {
   return reply.is_ok() || (reply.is_error() && reply.str.starts_with("BUSYGROUP"));

@@ -64,7 +64,8 @@ class RedisStreamConsumerTest : public testing::RedisClientFixture {
 
   asio::awaitable<int64_t> pending_count() {
     Command summary{"XPENDING", "q:test", "workers"};
-    auto reply = decode<std::tuple<int64_t, Rest<Ignore>>>(co_await client_.exec(std::move(summary)));
+    auto reply =
+        decode<std::tuple<int64_t, Rest<Ignore>>>(co_await client_.exec(std::move(summary)));
     co_return reply ? std::get<0>(*reply) : -1;
   }
 
@@ -249,10 +250,13 @@ TEST_F(RedisStreamConsumerTest, ABlockingReadOnAConnectionOfItsOwnWaitsForTheNex
     CO_ASSERT_TRUE(none && none->empty());
     // The entry is added while the read waits on its own connection.
     std::vector<std::string> added;
-    asio::co_spawn(io_, [&]() -> asio::awaitable<void> {
-      co_await sleep(200ms);
-      added = co_await add(1);
-    }, [](std::exception_ptr) {});
+    asio::co_spawn(
+        io_,
+        [&]() -> asio::awaitable<void> {
+          co_await sleep(200ms);
+          added = co_await add(1);
+        },
+        [](std::exception_ptr) {});
     const auto asked = Clock::now();
     auto got = co_await consumer.read();
     const auto waited = Clock::now() - asked;

@@ -8,11 +8,21 @@
 namespace tocsin::redis {
 namespace {
 
-Reply integer(int64_t value) { return {.type = Reply::Type::integer, .integer = value}; }
-Reply string(std::string text) { return {.type = Reply::Type::string, .str = std::move(text)}; }
-Reply status(std::string text) { return {.type = Reply::Type::status, .str = std::move(text)}; }
-Reply nil() { return {}; }
-Reply error(std::string text) { return {.type = Reply::Type::error, .str = std::move(text)}; }
+Reply integer(int64_t value) {
+  return {.type = Reply::Type::integer, .integer = value};
+}
+Reply string(std::string text) {
+  return {.type = Reply::Type::string, .str = std::move(text)};
+}
+Reply status(std::string text) {
+  return {.type = Reply::Type::status, .str = std::move(text)};
+}
+Reply nil() {
+  return {};
+}
+Reply error(std::string text) {
+  return {.type = Reply::Type::error, .str = std::move(text)};
+}
 Reply array(std::vector<Reply> elements) {
   return {.type = Reply::Type::array, .elements = std::move(elements)};
 }
@@ -23,9 +33,9 @@ Reply entry(std::string id, std::vector<std::string> fields) {
 }
 
 TEST(RedisStreamEntry, ReadsXreadgroupEntriesAndTheirRepeatedFields) {
-  const Reply reply = array({array({string("q:send:urgent"),
-                                    array({entry("1-0", {"alert", "a1", "m", "7", "m", "9"}),
-                                           entry("2-0", {"alert", "a2"})})})});
+  const Reply reply = array(
+      {array({string("q:send:urgent"), array({entry("1-0", {"alert", "a1", "m", "7", "m", "9"}),
+                                              entry("2-0", {"alert", "a2"})})})});
   auto read = decode_stream_read(reply);
   ASSERT_TRUE(read);
   ASSERT_EQ(read->size(), 2u);
@@ -70,8 +80,8 @@ TEST(RedisStreamEntry, AnErrorOrAnotherShapeIsRefusedWithTheReason) {
 
 TEST(RedisStreamEntry, ReadsXautoclaimOfRedis7AndOfRedis62) {
   // Redis 7: next cursor, entries, ids deleted meanwhile.
-  auto claimed = decode_autoclaim(
-      array({string("5-0"), array({entry("4-0", {"from", "+33600000000"})}), array({string("2-0")})}));
+  auto claimed = decode_autoclaim(array(
+      {string("5-0"), array({entry("4-0", {"from", "+33600000000"})}), array({string("2-0")})}));
   ASSERT_TRUE(claimed);
   EXPECT_EQ(claimed->next, "5-0");
   ASSERT_EQ(claimed->entries.size(), 1u);
