@@ -29,6 +29,7 @@
 #include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/stream_consumer.h"
 #include "schedule/quiet_hours.h"
 #include "util/clock.h"
 
@@ -61,22 +62,16 @@ struct QueueEntry {
   std::vector<std::string> members;
 };
 
-// Reads the entries of an XREADGROUP/XAUTOCLAIM reply's entry list; entries deleted
-// meanwhile (nil fields) are returned with no alert, to be acknowledged.
-void read_entries(const redis::Reply& list, const std::string& queue,
-                  std::vector<QueueEntry>& out) {
-  for (const redis::Reply& entry : list.elements) {
-    if (entry.elements.size() != 2) continue;
-    QueueEntry job;
-    job.queue = queue;
-    job.id = entry.elements[0].str;
-    const auto& fields = entry.elements[1].elements;
-    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-      if (fields[i].str == "alert") job.alert_id = fields[i + 1].str;
-      if (fields[i].str == "m") job.members.push_back(fields[i + 1].str);
-    }
-    out.push_back(std::move(job));
+// The jobs of entries read or claimed from `queue`; entries deleted meanwhile (no fields)
+// are returned with no alert, to be acknowledged.
+std::vector<QueueEntry> jobs_of(const std::vector<redis::StreamEntry>& entries,
+                                std::string_view queue) {
+  std::vector<QueueEntry> jobs;
+  jobs.reserve(entries.size());
+  for (const redis::StreamEntry& entry : entries) {
+    jobs.push_back({std::string(queue), entry.id, entry.value("alert"), entry.values("m")});
   }
+  return jobs;
 }
 
 // A retry entry of q:retry: "alert|member|channel|attempt". Alert ids and channels hold
@@ -178,6 +173,8 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
         consumer(c.dispatch().consumer_name()),
         requests(ex, client_options(c)),
         recorder(ex, r, std::string(keys::kConsumerGroup)),
+        urgent_jobs(r, job_queue_options(c, keys::kUrgentQueue)),
+        routine_jobs(r, job_queue_options(c, keys::kRoutineQueue)),
         reader_wakeup(ex),
         stopped(ex),
         watch_tick(ex),
@@ -213,6 +210,19 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     return options;
   }
 
+  static redis::StreamConsumerOptions job_queue_options(const config::Config& config,
+                                                        std::string_view queue) {
+    return {.stream = std::string(queue),
+            .group = std::string(keys::kConsumerGroup),
+            .consumer = config.dispatch().consumer_name(),
+            .claim_batch = 100,
+            .claim_idle = milliseconds(config.dispatch().claim_idle_ms())};
+  }
+
+  redis::StreamConsumer& jobs_of_queue(std::string_view queue) {
+    return queue == keys::kUrgentQueue ? urgent_jobs : routine_jobs;
+  }
+
   static std::vector<std::unique_ptr<GatewaySlot>> make_slots(
       std::vector<std::unique_ptr<adapters::Gateway>> gateways, const config::Config& config) {
     std::vector<std::unique_ptr<GatewaySlot>> slots;
@@ -237,6 +247,9 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   std::string consumer;
   io::RequestExecutor requests;
   Recorder recorder;
+  // The two job queues, read through the group "dispatch", urgent first.
+  redis::StreamConsumer urgent_jobs;
+  redis::StreamConsumer routine_jobs;
   Wakeup reader_wakeup;
   Wakeup stopped;
   // One per periodic loop (a Wakeup has one waiter, or its waiters would wake each other
@@ -390,15 +403,6 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   }
 
   // --- taking jobs ------------------------------------------------------------------------
-
-  asio::awaitable<void> ensure_groups() {
-    for (auto queue : {keys::kUrgentQueue, keys::kRoutineQueue}) {
-      // From the start of the stream: jobs queued before the first daemon ever ran count.
-      redis::Command create{"XGROUP", "CREATE", std::string(queue),
-                            std::string(keys::kConsumerGroup), "0", "MKSTREAM"};
-      co_await redis.exec(std::move(create));  // BUSYGROUP when it exists: fine
-    }
-  }
 
   asio::awaitable<bool> load_secret() {
     redis::Command create{"SET", std::string(alerts::kRsvpSecretKey), alerts::new_rsvp_secret(),
@@ -711,42 +715,38 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     recorder.add(result_item(message, "skipped:settled", retry.text));
   }
 
-  // XREADGROUP, non-blocking (the connection is shared, so it must never block): from the
-  // beginning of our own pending entries when start_id is "0", new entries with ">".
-  asio::awaitable<Result<std::vector<QueueEntry>>> read_queue(std::string_view queue,
-                                                              std::string start_id, int count) {
-    redis::Command read{"XREADGROUP", "GROUP", std::string(keys::kConsumerGroup), consumer,
-                        "COUNT", std::to_string(count), "STREAMS", std::string(queue),
-                        std::move(start_id)};
-    auto reply = co_await redis.exec(std::move(read));
-    if (!reply) co_return reply.error();
-    std::vector<QueueEntry> entries;
-    if (reply->is_error()) {
-      // NOGROUP after a FLUSHALL or a Redis that lost its data: make the groups again.
-      spdlog::warn("event=dispatch_read_failed queue={} error={}", queue, log::quote(reply->str));
-      co_await ensure_groups();
-      co_return entries;
+  // Reads jobs of one queue, non-blocking (the connection is shared, so it must never
+  // block): our own pending ones first (from "0", page after page), then new ones. An
+  // error reply (NOGROUP after a FLUSHALL or a Redis that lost its data: the consumer
+  // makes the group again) reads as no jobs.
+  asio::awaitable<Result<std::vector<QueueEntry>>> read_queue(redis::StreamConsumer& queue,
+                                                              int count) {
+    std::string why;
+    auto entries = co_await queue.read(count, &why);
+    if (!entries) {
+      if (entries.error() != redis::Errc::server_error &&
+          entries.error() != redis::Errc::unexpected_reply) {
+        co_return entries.error();
+      }
+      spdlog::warn("event=dispatch_read_failed queue={} error={}", queue.options().stream,
+                   log::quote(why));
+      co_return std::vector<QueueEntry>{};
     }
-    for (const auto& stream : reply->elements) {
-      if (stream.elements.size() == 2) read_entries(stream.elements[1], std::string(queue), entries);
-    }
-    co_return entries;
+    co_return jobs_of(*entries, queue.options().stream);
   }
 
   // Jobs this consumer held when it last stopped (a crash, a kill -9): taken back first.
   asio::awaitable<bool> recover_own_jobs() {
-    for (auto queue : {keys::kUrgentQueue, keys::kRoutineQueue}) {
-      std::string after = "0";
-      for (;;) {
-        auto entries = co_await read_queue(queue, after, 100);
+    for (redis::StreamConsumer* queue : {&urgent_jobs, &routine_jobs}) {
+      while (queue->state().reading_pending()) {
+        auto entries = co_await read_queue(*queue, 100);
         if (!entries) co_return false;
-        if (entries->empty()) break;
+        if (entries->empty()) break;  // none left, or an error reply (logged)
         for (const QueueEntry& entry : *entries) {
           while (!co_await take(entry)) {
             if (stopping) co_return false;
             co_await reader_wakeup.wait(milliseconds(200));
           }
-          after = entry.id;
         }
       }
     }
@@ -756,7 +756,6 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
 
   asio::awaitable<void> read_jobs() {
     while (!stopping && !co_await load_secret()) co_await reader_wakeup.wait(milliseconds(200));
-    co_await ensure_groups();
     while (!stopping && !co_await recover_own_jobs()) {
       co_await reader_wakeup.wait(milliseconds(200));
     }
@@ -771,8 +770,8 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
       bool got_any = false;
       bool failed = false;
       // Urgent first: routine jobs are read only when no urgent job is waiting.
-      for (auto queue : {keys::kUrgentQueue, keys::kRoutineQueue}) {
-        auto entries = co_await read_queue(queue, ">", count);
+      for (redis::StreamConsumer* queue : {&urgent_jobs, &routine_jobs}) {
+        auto entries = co_await read_queue(*queue, count);
         if (!entries) {
           failed = true;
           break;
@@ -1074,30 +1073,21 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     const int64_t idle = config.dispatch().claim_idle_ms();
     while (!stopping) {
       co_await periodic(claim_tick, milliseconds(idle / 3));
-      if (stopping || rsvp_secret.empty()) break;
+      if (stopping) break;
+      // Not started yet (Redis away since the daemon started): look again next period.
+      if (rsvp_secret.empty()) continue;
       // Touch the jobs we hold so no other daemon takes them over while we work on them.
       std::map<std::string, std::vector<std::string>> by_queue;
       for (const auto& [entry, queue] : held_jobs) by_queue[queue].push_back(entry);
-      for (auto& [queue, entries] : by_queue) {
-        for (size_t first = 0; first < entries.size(); first += 500) {
-          redis::Command claim{"XCLAIM", queue, std::string(keys::kConsumerGroup), consumer, "0"};
-          const size_t last = std::min(entries.size(), first + 500);
-          claim.insert(claim.end(), entries.begin() + first, entries.begin() + last);
-          claim.push_back("JUSTID");
-          co_await redis.exec(std::move(claim));
-        }
-      }
+      for (auto& [queue, entries] : by_queue) co_await jobs_of_queue(queue).keep(entries);
       // Take over the jobs of a consumer silent for longer than claim_idle_ms.
-      for (auto queue : {keys::kUrgentQueue, keys::kRoutineQueue}) {
-        redis::Command autoclaim{"XAUTOCLAIM", std::string(queue),
-                                 std::string(keys::kConsumerGroup), consumer,
-                                 std::to_string(idle), "0-0", "COUNT", "100"};
-        auto reply = co_await redis.exec(std::move(autoclaim));
-        if (!reply || reply->elements.size() < 2) continue;
-        std::vector<QueueEntry> entries;
-        read_entries(reply->elements[1], std::string(queue), entries);
+      for (redis::StreamConsumer* queue : {&urgent_jobs, &routine_jobs}) {
+        auto claimed = co_await queue->claim();
+        if (!claimed) continue;
+        const std::vector<QueueEntry> entries = jobs_of(*claimed, queue->options().stream);
         if (!entries.empty()) {
-          spdlog::info("event=dispatch_claimed queue={} jobs={}", queue, entries.size());
+          spdlog::info("event=dispatch_claimed queue={} jobs={}", queue->options().stream,
+                       entries.size());
         }
         for (const QueueEntry& entry : entries) co_await take(entry);
       }

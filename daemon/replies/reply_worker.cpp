@@ -19,6 +19,7 @@
 #include "members/phone.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/stream_consumer.h"
 #include "replies/confirmation_text.h"
 #include "replies/inbound_store.h"
 #include "replies/reply_reader.h"
@@ -76,11 +77,8 @@ struct Entry {
   std::string region, sector, local, language, title;
 };
 
-std::string field_of(const redis::Reply& fields, std::string_view name) {
-  for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
-    if (fields.elements[i].str == name) return fields.elements[i + 1].str;
-  }
-  return {};
+std::string field_of(const redis::StreamEntry& entry, std::string_view name) {
+  return entry.value(name);
 }
 
 int64_t now_ms() {
@@ -98,84 +96,57 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
   redis::Client& redis;
   checkin::CheckinStore checkins{redis};
   const ReplyWorkerOptions options;
+  redis::StreamConsumer queue{redis, {.stream = std::string(kInboundQueue),
+                                      .group = std::string(kReplyGroup),
+                                      .consumer = options.consumer,
+                                      .batch = kBatch,
+                                      .claim_batch = kBatch,
+                                      .claim_idle = options.claim_idle}};
   dispatch::Wakeup wakeup;
   bool stopping = false;
   ReplyStats stats;
   std::map<std::string, AnsweredAlert> answered;  // by alert id
 
-  asio::awaitable<void> ensure_group() {
-    redis::Command create{"XGROUP", "CREATE", std::string(kInboundQueue), std::string(kReplyGroup),
-                          "0", "MKSTREAM"};
-    co_await redis.exec(std::move(create));  // BUSYGROUP when it exists: fine
-  }
-
-  // Takes over the replies a daemon read and then went silent on for claim_idle: they
-  // become ours, pending, and are read again from "0".
-  asio::awaitable<bool> claim_abandoned() {
-    redis::Command autoclaim{"XAUTOCLAIM", std::string(kInboundQueue), std::string(kReplyGroup),
-                             options.consumer, std::to_string(options.claim_idle.count()), "0-0",
-                             "COUNT", std::to_string(kBatch)};
-    auto reply = co_await redis.exec(std::move(autoclaim));
-    if (!reply || reply->is_error() || reply->elements.size() < 2) co_return false;
-    const size_t claimed = reply->elements[1].elements.size();
-    if (claimed > 0) spdlog::info("event=replies_claimed entries={}", claimed);
-    co_return claimed > 0;
-  }
-
   asio::awaitable<void> run() {
     auto self = shared_from_this();
-    std::string from = "0";  // our own pending entries first (a crash), then new ones
-    auto next_claim = std::chrono::steady_clock::now();
     while (!stopping) {
       if (!redis.connected()) {
         co_await wakeup.wait(kPoll);
         continue;
       }
-      co_await ensure_group();
-      if (std::chrono::steady_clock::now() >= next_claim) {
-        next_claim = std::chrono::steady_clock::now() + options.claim_idle / 3;
-        if (co_await claim_abandoned()) from = "0";
+      // Takes over the replies a daemon read and then went silent on for claim_idle: they
+      // become ours, pending, and are read again from "0".
+      if (queue.claim_due()) {
+        if (const size_t claimed = co_await queue.take_over(); claimed > 0) {
+          spdlog::info("event=replies_claimed entries={}", claimed);
+        }
       }
-      redis::Command read{"XREADGROUP", "GROUP", std::string(kReplyGroup), options.consumer,
-                          "COUNT", std::to_string(kBatch), "STREAMS", std::string(kInboundQueue),
-                          from};
-      auto reply = co_await redis.exec(std::move(read));
-      if (!reply || reply->is_error()) {
+      // Our own pending entries first (a crash, a failed batch), then new ones.
+      const bool pending = queue.state().reading_pending();
+      auto read = co_await queue.read();
+      if (!read) {
         co_await wakeup.wait(kPoll);
         continue;
       }
       std::vector<Entry> entries;
       std::vector<std::string> ids;
-      for (const auto& stream : reply->elements) {
-        if (stream.elements.size() != 2) continue;
-        for (const auto& item : stream.elements[1].elements) {
-          if (item.elements.size() != 2) continue;
-          ids.push_back(item.elements[0].str);
-          if (item.elements[1].elements.empty()) continue;  // deleted meanwhile
-          entries.push_back(to_entry(item.elements[0].str, item.elements[1]));
-        }
+      for (const redis::StreamEntry& item : *read) {
+        ids.push_back(item.id);
+        if (item.deleted()) continue;  // deleted meanwhile: acknowledged with the rest
+        entries.push_back(to_entry(item.id, item));
       }
       if (ids.empty()) {
-        if (from == "0") {
-          from = ">";
-          continue;
-        }
+        if (pending) continue;  // none left: the new ones at once
         co_await wakeup.wait(kPoll);
         continue;
       }
       co_await wait_turn(ids.front());
       if (!co_await apply(entries)) {
-        co_await wakeup.wait(kPoll);  // Redis trouble: the entries stay pending
+        queue.rewind();  // Redis trouble: the entries stay pending, read again
+        co_await wakeup.wait(kPoll);
         continue;
       }
-      redis::Command ack{"XACK", std::string(kInboundQueue), std::string(kReplyGroup)};
-      redis::Command del{"XDEL", std::string(kInboundQueue)};
-      ack.insert(ack.end(), ids.begin(), ids.end());
-      del.insert(del.end(), ids.begin(), ids.end());
-      std::vector<redis::Command> done;
-      done.push_back(std::move(ack));
-      done.push_back(std::move(del));
-      co_await redis.exec_pipeline(std::move(done));
+      co_await queue.ack(ids, /*remove=*/true);
     }
   }
 
@@ -186,21 +157,16 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<void> wait_turn(const std::string& first) {
     const auto until = std::chrono::steady_clock::now() + kTurnWait;
     while (!stopping && std::chrono::steady_clock::now() < until) {
-      redis::Command earlier{"XPENDING", std::string(kInboundQueue), std::string(kReplyGroup),
-                             "-", "(" + first, "1"};
-      auto reply = co_await redis.exec(std::move(earlier));
-      if (!reply || reply->is_error() || reply->elements.empty()) co_return;
-      const auto& entry = reply->elements[0].elements;  // id, consumer, idle ms, deliveries
-      if (entry.size() < 3 || entry[1].str == options.consumer ||
-          entry[2].integer >= kTurnWait.count()) {
-        co_return;
-      }
+      auto earlier = co_await queue.first_pending_before(first);
+      if (!earlier || !*earlier) co_return;
+      const redis::PendingEntry& entry = **earlier;
+      if (entry.consumer == options.consumer || entry.idle_ms >= kTurnWait.count()) co_return;
       ++stats.waited;
       co_await wakeup.wait(kTurnPoll);
     }
   }
 
-  Entry to_entry(const std::string& id, const redis::Reply& fields) {
+  Entry to_entry(const std::string& id, const redis::StreamEntry& fields) {
     Entry entry;
     entry.stream_id = id;
     ++stats.read;

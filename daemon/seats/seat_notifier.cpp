@@ -14,6 +14,7 @@
 #include "alerts/sms_encoding.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/stream_consumer.h"
 #include "seats/seat_text.h"
 
 namespace tocsin::seats {
@@ -25,11 +26,8 @@ namespace keys = alerts::keys;
 constexpr std::string_view kGroup = "seats";
 constexpr int kBatch = 200;
 
-std::string field_of(const redis::Reply& fields, std::string_view name) {
-  for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
-    if (fields.elements[i].str == name) return fields.elements[i + 1].str;
-  }
-  return {};
+std::string field_of(const redis::StreamEntry& entry, std::string_view name) {
+  return entry.value(name);
 }
 
 }  // namespace
@@ -40,6 +38,12 @@ struct SeatNotifier::Impl : std::enable_shared_from_this<Impl> {
 
   redis::Client& redis;
   const SeatNotifierOptions options;
+  redis::StreamConsumer queue{redis, {.stream = std::string(keys::kSeatNotices),
+                                      .group = std::string(kGroup),
+                                      .consumer = options.consumer,
+                                      .batch = kBatch,
+                                      .claim_batch = kBatch,
+                                      .claim_idle = options.claim_idle}};
   asio::steady_timer timer;
   bool stopping = false;
   SeatNotifierStats stats;
@@ -61,7 +65,7 @@ struct SeatNotifier::Impl : std::enable_shared_from_this<Impl> {
   }
 
   // Builds and hands on the SMS of one notice; false when Redis failed (read it again).
-  asio::awaitable<bool> tell(const std::string& entry_id, const redis::Reply& fields) {
+  asio::awaitable<bool> tell(const std::string& entry_id, const redis::StreamEntry& fields) {
     const std::string alert_id = field_of(fields, "alert");
     const std::string member = field_of(fields, "member");
     const Alert* alert = co_await alert_of(alert_id);
@@ -110,62 +114,33 @@ struct SeatNotifier::Impl : std::enable_shared_from_this<Impl> {
 
   asio::awaitable<void> run() {
     auto self = shared_from_this();
-    const std::string stream(keys::kSeatNotices);
-    std::string from = "0";  // our own pending notices first (a crash), then new ones
-    auto next_claim = std::chrono::steady_clock::now();
     while (!stopping) {
       if (!redis.connected()) {
         co_await pause();
         continue;
       }
-      // BUSYGROUP when it exists: fine.
-      redis::Command create{"XGROUP", "CREATE", stream, std::string(kGroup), "0", "MKSTREAM"};
-      co_await redis.exec(std::move(create));
-      if (std::chrono::steady_clock::now() >= next_claim) {
-        next_claim = std::chrono::steady_clock::now() + options.claim_idle / 3;
-        redis::Command autoclaim{"XAUTOCLAIM", stream, std::string(kGroup), options.consumer,
-                                 std::to_string(options.claim_idle.count()), "0-0", "COUNT",
-                                 std::to_string(kBatch)};
-        auto claimed = co_await redis.exec(std::move(autoclaim));
-        if (claimed && claimed->elements.size() >= 2 && !claimed->elements[1].elements.empty()) {
-          from = "0";
-        }
-      }
-      redis::Command read{"XREADGROUP", "GROUP",  std::string(kGroup), options.consumer, "COUNT",
-                          std::to_string(kBatch), "STREAMS", stream, from};
-      auto reply = co_await redis.exec(std::move(read));
+      // Notices a silent daemon left: ours now, read from "0".
+      if (queue.claim_due()) co_await queue.take_over();
+      // Our own pending notices first (a crash), then new ones.
+      const bool pending = queue.state().reading_pending();
+      auto read = co_await queue.read();
       std::vector<std::string> done;
-      bool failed = !reply || reply->is_error();
+      bool failed = !read;
       if (!failed) {
-        for (const auto& read : reply->elements) {
-          if (read.elements.size() != 2) continue;
-          for (const auto& item : read.elements[1].elements) {
-            if (item.elements.size() != 2) continue;
-            if (!item.elements[1].elements.empty() &&
-                !co_await tell(item.elements[0].str, item.elements[1])) {
-              failed = true;
-              break;
-            }
-            done.push_back(item.elements[0].str);
+        for (const redis::StreamEntry& item : *read) {
+          if (!item.deleted() && !co_await tell(item.id, item)) {
+            failed = true;
+            break;
           }
+          done.push_back(item.id);
         }
       }
-      if (failed) from = "0";  // what was not told stays pending: read it again
+      if (failed) queue.rewind();  // what was not told stays pending: read it again
       if (!done.empty()) {
-        redis::Command ack{"XACK", stream, std::string(kGroup)};
-        redis::Command del{"XDEL", stream};
-        ack.insert(ack.end(), done.begin(), done.end());
-        del.insert(del.end(), done.begin(), done.end());
-        std::vector<redis::Command> both;
-        both.push_back(std::move(ack));
-        both.push_back(std::move(del));
-        co_await redis.exec_pipeline(std::move(both));
+        co_await queue.ack(done, /*remove=*/true);
         continue;
       }
-      if (!failed && from == "0") {
-        from = ">";
-        continue;
-      }
+      if (!failed && pending) continue;  // none left: the new ones at once
       co_await pause();
     }
   }

@@ -33,5 +33,30 @@ TEST(RepliesWorker, RepliesLeftPendingByASilentDaemonAreTakenOver) {
   EXPECT_TRUE(testing::eventually([&] { return sync.integer({"XLEN", "q:replies"}) == 0; }, 5s));
 }
 
+// A Redis that lost its data (FLUSHALL) lost the group "replies" too: the worker makes it
+// again, and a reply stored after is read and applied.
+TEST(RepliesWorker, AGroupLostWithRedisDataIsMadeAgainAndRepliesAreStillRead) {
+  testing::RedisServer redis;
+  testing::RedisSync sync(redis.port());
+  testing::DaemonProcess::Options options;
+  options.redis_url = redis.url();
+  options.extra_config = "dispatch { consumer_name: \"here\" claim_idle_ms: 1000 }\n";
+  testing::DaemonProcess daemon(options);
+  const auto has_group = [&] {
+    return sync.integer({"EXISTS", "q:replies"}) == 1 &&
+           sync.text({"XINFO", "GROUPS", "q:replies"}).find("replies\n") != std::string::npos;
+  };
+  ASSERT_TRUE(testing::eventually(has_group, 15s)) << daemon.process().stderr_text();
+  sync.command({"FLUSHALL"});
+  sync.command({"XADD", "q:replies", "*", "gateway", "tw", "from", "+15145551234", "to",
+                "+15145550100", "text", "ARRET", "provider_id", "", "received_at_ms", "1"});
+  EXPECT_TRUE(testing::eventually(
+      [&] { return sync.integer({"SISMEMBER", "optout:sms", "+15145551234"}) == 1; }, 15s))
+      << daemon.process().stderr_text();
+  EXPECT_TRUE(testing::eventually([&] { return sync.integer({"XLEN", "q:replies"}) == 0; }, 5s));
+  EXPECT_NE(daemon.process().stderr_text().find("event=redis_stream_group_lost stream=q:replies"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace tocsin

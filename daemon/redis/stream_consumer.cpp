@@ -1,0 +1,158 @@
+#include "redis/stream_consumer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "log/log.h"
+#include "redis/client.h"
+#include "redis/decode.h"
+
+namespace tocsin::redis {
+namespace {
+
+// Ids per XCLAIM when keeping entries: a bounded command, however many are held.
+constexpr size_t kKeepPerCommand = 500;
+
+}  // namespace
+
+StreamConsumer::StreamConsumer(Client& redis, StreamConsumerOptions options)
+    : redis_(redis), options_(std::move(options)), state_(options_.claim_idle) {}
+
+boost::asio::awaitable<std::error_code> StreamConsumer::ensure_group(std::string* why) {
+  if (!state_.group_needed()) co_return std::error_code{};
+  // From the start of the stream: entries added before the first consumer ever ran count.
+  Command create{"XGROUP", "CREATE", options_.stream, options_.group, "0", "MKSTREAM"};
+  auto reply = co_await redis_.exec(std::move(create));
+  if (!reply) {
+    if (why) *why = reply.error().message();
+    co_return reply.error();
+  }
+  if (!group_exists_after_create(*reply)) {
+    if (why) *why = reply->str;
+    spdlog::warn("event=redis_stream_group_not_made stream={} group={} error={}", options_.stream,
+                 options_.group, log::quote(reply->str));
+    co_return make_error_code(Errc::server_error);
+  }
+  state_.group_ready();
+  co_return std::error_code{};
+}
+
+boost::asio::awaitable<Result<Reply>> StreamConsumer::exec(Command command, std::string* why) {
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) {
+    if (why) *why = reply.error().message();
+  } else if (reply->is_error()) {
+    note_error(reply->str);
+  }
+  co_return reply;
+}
+
+void StreamConsumer::note_error(const std::string& error) {
+  if (!is_no_group(error)) return;
+  // Redis lost the group (a FLUSHALL, a restart without its data): what this consumer
+  // held is gone with it, and what comes next starts a new group.
+  spdlog::warn("event=redis_stream_group_lost stream={} group={}", options_.stream, options_.group);
+  state_.group_lost();
+}
+
+boost::asio::awaitable<Result<std::vector<StreamEntry>>> StreamConsumer::read(int count,
+                                                                              std::string* why) {
+  state_.connection_seen(redis_.reconnects());
+  if (auto error = co_await ensure_group(why)) co_return error;
+  Command read{"XREADGROUP",      "GROUP", options_.group,
+               options_.consumer, "COUNT", std::to_string(count > 0 ? count : options_.batch)};
+  // Only new entries are waited for: own pending ones are there or not.
+  if (options_.block.count() > 0 && !state_.reading_pending()) {
+    read.push_back("BLOCK");
+    read.push_back(std::to_string(options_.block.count()));
+  }
+  read.push_back("STREAMS");
+  read.push_back(options_.stream);
+  read.push_back(state_.read_from());
+  auto reply = co_await exec(std::move(read), why);
+  if (!reply) co_return reply.error();
+  auto entries = decode_stream_read(*reply, why);
+  if (entries) state_.read_done(*entries);
+  co_return entries;
+}
+
+bool StreamConsumer::claim_due() {
+  return state_.claim_due(StreamConsumerState::Clock::now());
+}
+
+boost::asio::awaitable<Result<std::vector<StreamEntry>>> StreamConsumer::claim(std::string* why) {
+  if (auto error = co_await ensure_group(why)) co_return error;
+  Command autoclaim{"XAUTOCLAIM",
+                    options_.stream,
+                    options_.group,
+                    options_.consumer,
+                    std::to_string(options_.claim_idle.count()),
+                    state_.claim_from(),
+                    "COUNT",
+                    std::to_string(options_.claim_batch)};
+  auto reply = co_await exec(std::move(autoclaim), why);
+  if (!reply) co_return reply.error();
+  auto claimed = decode_autoclaim(*reply, why);
+  if (!claimed) co_return claimed.error();
+  state_.claim_done(*claimed);
+  co_return std::move(claimed->entries);
+}
+
+boost::asio::awaitable<size_t> StreamConsumer::take_over() {
+  auto claimed = co_await claim();
+  if (!claimed || claimed->empty()) co_return 0;
+  state_.rewind();
+  co_return claimed->size();
+}
+
+boost::asio::awaitable<std::error_code> StreamConsumer::keep(const std::vector<std::string>& ids) {
+  std::error_code failed;
+  for (size_t first = 0; first < ids.size(); first += kKeepPerCommand) {
+    Command claim{"XCLAIM", options_.stream, options_.group, options_.consumer, "0"};
+    const size_t last = std::min(ids.size(), first + kKeepPerCommand);
+    claim.insert(claim.end(), ids.begin() + first, ids.begin() + last);
+    claim.push_back("JUSTID");
+    auto reply = co_await exec(std::move(claim), nullptr);
+    if (!reply) failed = reply.error();
+    if (reply && reply->is_error()) failed = make_error_code(Errc::server_error);
+  }
+  co_return failed;
+}
+
+boost::asio::awaitable<std::error_code> StreamConsumer::ack(const std::vector<std::string>& ids,
+                                                            bool remove) {
+  if (ids.empty()) co_return std::error_code{};
+  std::vector<Command> commands;
+  Command ack{"XACK", options_.stream, options_.group};
+  ack.insert(ack.end(), ids.begin(), ids.end());
+  commands.push_back(std::move(ack));
+  if (remove) {
+    Command del{"XDEL", options_.stream};
+    del.insert(del.end(), ids.begin(), ids.end());
+    commands.push_back(std::move(del));
+  }
+  auto replies = co_await redis_.exec_pipeline(std::move(commands));
+  if (!replies) co_return replies.error();
+  for (const Reply& reply : *replies) {
+    if (!reply.is_error()) continue;
+    note_error(reply.str);
+    co_return make_error_code(Errc::server_error);
+  }
+  co_return std::error_code{};
+}
+
+boost::asio::awaitable<Result<std::optional<PendingEntry>>> StreamConsumer::first_pending_before(
+    const std::string& id) {
+  Command pending{"XPENDING", options_.stream, options_.group, "-", "(" + id, "1"};
+  auto reply = co_await exec(std::move(pending), nullptr);
+  if (!reply) co_return reply.error();
+  auto entries = decode_pending(*reply);
+  if (!entries) co_return entries.error();
+  std::optional<PendingEntry> first;
+  if (!entries->empty()) first = std::move(entries->front());
+  co_return first;
+}
+
+}  // namespace tocsin::redis
