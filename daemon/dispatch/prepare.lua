@@ -11,7 +11,7 @@
 -- KEYS[5] its :unreachable, KEYS[6] the :links of the alert whose RSVP links are sent (the
 -- parent's for a child, else its own), KEYS[7] the parent alert's hash (a child's group is
 -- checked on it; an alert that is no child passes its own), KEYS[8] optout:sms,
--- KEYS[9] optout:email, then per member of ARGV, in order: member:{id}, member:{id}:idx.
+-- KEYS[9] optout:email, then per member of ARGV, in order: member:<id>, member:<id>:idx.
 -- ARGV[1] mode ("send" | "expire"), ARGV[2] channels ("sms" | "email" | "both"), then per
 -- member three: member id, link tag, retry channel ("" for a job from the queue; "sms" or
 -- "email" for a retry, which may only send that channel and only while its state is
@@ -23,7 +23,7 @@
 -- are left to the record step, which alone takes a member out of q:retry.
 -- The fragments build the keys of the alert's turnout from KEYS[1] (turnout/reach_lib.lua),
 -- of the parent's answers from KEYS[7] (escalation/group_lib.lua), and read a member's
--- member:{id}:idx for a place not yet stored.
+-- member:<id>:idx for a place not yet stored.
 --!include turnout/reach_lib.lua
 --!include escalation/group_lib.lua
 local base, delivery, owners, counts = KEYS[1], KEYS[2], KEYS[3], KEYS[4]

@@ -7,7 +7,7 @@
 -- A receipt can overtake the recording of its send (a provider that calls back within
 -- milliseconds, while the engine's batch is still on its way to Redis): it is then kept
 -- under KEYS[2] for the record script to apply when the send is recorded.
--- KEYS[1] msg:{gateway}:{message id}, KEYS[2] the same with :early
+-- KEYS[1] msg:<gateway>:<message id>, KEYS[2] the same with :early
 -- ARGV[1] new state ("delivered" | "failed"), ARGV[2] the failure detail ("" for none),
 -- ARGV[3] the TTL (s) of an early receipt
 -- Returns "changed", "unchanged" or "early".

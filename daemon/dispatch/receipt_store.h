@@ -1,9 +1,10 @@
 #pragma once
 // Delivery receipts (Twilio status callbacks, Kannel DLRs) applied to the member's delivery
-// state (receipt.lua). The engine keeps msg:{gateway}:{message id} -> "alert|member|channel"
+// state (receipt.lua). The engine keeps msg:<gateway>:<message id> -> "alert|member|channel"
 // (dispatch_keys.h) for each message a gateway with receipts accepted (for kReceiptTtl); a
-// receipt finds its member there. States only move forward: sent -> delivered or failed. A late `sent` after a
-// `delivered`, or a receipt repeated, changes nothing (providers repeat and reorder them).
+// receipt finds its member there. States only move forward: sent -> delivered or failed.
+// A late `sent` after a `delivered`, or a receipt repeated, changes nothing (providers
+// repeat and reorder them).
 
 #include <boost/asio/awaitable.hpp>
 

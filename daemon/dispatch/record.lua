@@ -15,9 +15,9 @@
 --   "c" member channel ""      ""        ""                    retry_entry_to_remove ""
 -- r: a final state (sent, failed:<reason>, opted_out, expired, cancelled); ignored when the
 --    member already has a final state. `own` is "" or the index in KEYS of the item's keys:
---    for "sent" through a gateway with receipts, msg:{gateway}:{id} (mapped to
+--    for "sent" through a gateway with receipts, msg:<gateway>:<message id> (mapped to
 --    "alert|member|channel" for delivery receipts, receipt_store.h) then its :early key; for
---    "opted_out" on sms, phone:{address} (whose holders become opted out). opted_out also
+--    "opted_out" on sms, phone:<address> (whose holders become opted out). opted_out also
 --    adds the address to the channel's registry.
 -- q: waiting for a retry at due_ms. c: a retry dropped because the alert was cancelled.
 -- a: the job is done (queue: the index of its stream in KEYS): XACK, XDEL, one job less

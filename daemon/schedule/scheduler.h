@@ -7,8 +7,8 @@
 //   schedule:owner    HASH "kind|subject" -> the daemon that holds the lease
 // (named in schedule_keys.h).
 //
-// Each tick one script (claim_items.lua) claims what is due (moves it from `schedule` to `schedule:running`
-// with a lease) and what a silent daemon left running past its lease. A handler's work
+// Each tick one script (claim_items.lua) claims what is due (moves it from `schedule` to
+// `schedule:running` with a lease) and what a silent daemon left running past its lease. A handler's work
 // must therefore be idempotent: after a crash it runs again, from the start. Due times are
 // read from the Clock, so tests move time instead of sleeping.
 

@@ -1,5 +1,5 @@
 // The contract of dispatch's prepare step (daemon/dispatch/prepare.lua). One call reads the
-// job's members' records (member:{id}, member:{id}:idx), the global opt-out registries
+// job's members' records (member:<id>, member:<id>:idx), the global opt-out registries
 // and, for a wave or a follow-up, its parent alert's keys beside the alert's own: its keys
 // cross slots today, so it runs on plain Redis only.
 
@@ -16,8 +16,8 @@ namespace tocsin::dispatch {
 namespace {
 
 using testing::ScriptContract;
-using Row = std::tuple<std::string, std::string, std::string, std::string, std::string,
-                       std::string>;
+using Row =
+    std::tuple<std::string, std::string, std::string, std::string, std::string, std::string>;
 
 class Prepare : public ScriptContract {
  protected:
@@ -31,8 +31,8 @@ class Prepare : public ScriptContract {
 
   void add_member(const std::string& id, const std::string& mobile, const std::string& email) {
     redis().command({"SET", "member:" + id, "bytes of " + id});
-    redis().command({"HSET", "member:" + id + ":idx", "mobile", mobile, "email", email, "region",
-                     "r1"});
+    redis().command(
+        {"HSET", "member:" + id + ":idx", "mobile", mobile, "email", email, "region", "r1"});
   }
 
   // The keys the engine passes (prepare_keys), checked against their spelling once here.
@@ -49,18 +49,18 @@ class Prepare : public ScriptContract {
 
 TEST_P(Prepare, TheKeysAreTheAlertsItsOptOutRegistriesAndEachMembersRecordAndIndex) {
   EXPECT_EQ(prepare_keys("a1", "p1", {"m1", "m2"}),
-            (std::vector<std::string>{"alert:{a1}", "alert:{a1}:delivery", "alert:{a1}:to",
-                                      "alert:{a1}:count", "alert:{a1}:unreachable",
-                                      "alert:{p1}:links", "alert:{p1}", "optout:sms",
-                                      "optout:email", "member:m1", "member:m1:idx", "member:m2",
-                                      "member:m2:idx"}));
+            (std::vector<std::string>{
+                "alert:{a1}", "alert:{a1}:delivery", "alert:{a1}:to", "alert:{a1}:count",
+                "alert:{a1}:unreachable", "alert:{p1}:links", "alert:{p1}", "optout:sms",
+                "optout:email", "member:m1", "member:m1:idx", "member:m2", "member:m2:idx"}));
 }
 
 TEST_P(Prepare, AFreshMemberIsClaimedOnTheChosenChannelAndTheirLinkTagStored) {
   const auto before = keyspace();
   auto rows = prepare({"send", "sms", "m1", "tag1", ""});
-  EXPECT_EQ(rows, (std::vector<Row>{
-                      {"m1", "bytes of m1", "send", "none", "+15145550001", "m1@example.org"}}));
+  EXPECT_EQ(
+      rows,
+      (std::vector<Row>{{"m1", "bytes of m1", "send", "none", "+15145550001", "m1@example.org"}}));
   EXPECT_EQ(changed_keys(before), (std::set<std::string>{"alert:{a1}:to", "alert:{a1}:links"}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:to", "+15145550001"}), "m1");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:links", "tag1"}), "m1");
@@ -115,10 +115,10 @@ TEST_P(Prepare, AMemberWithNoAddressOnTheChannelsIsCountedUnreachableOnce) {
   const auto before = keyspace();
   auto rows = prepare({"send", "sms", "m2", "tag2", ""}, {"m2"});
   EXPECT_EQ(rows, (std::vector<Row>{{"m2", "", "none", "none", "", "m2@example.org"}}));
-  EXPECT_EQ(changed_keys(before),
-            (std::set<std::string>{"alert:{a1}:unreachable", "alert:{a1}:reach",
-                                   "alert:{a1}:regions", "alert:{a1}:turnout_version",
-                                   "alert:{a1}:turnout_at"}));
+  EXPECT_EQ(
+      changed_keys(before),
+      (std::set<std::string>{"alert:{a1}:unreachable", "alert:{a1}:reach", "alert:{a1}:regions",
+                             "alert:{a1}:turnout_version", "alert:{a1}:turnout_at"}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r1|all|skipped"}), "1");
   const auto again = keyspace();
   prepare({"send", "sms", "m2", "tag2", ""}, {"m2"});
@@ -153,7 +153,9 @@ TEST_P(Prepare, AWaveSkipsAMemberWhoAnsweredAndSendsTheParentsLinks) {
   redis().command({"HSET", "alert:{a1}", "parent", "p1", "target_group", "no_answer"});
   add_member("m2", "+15145550002", "m2@example.org");
   redis().command({"HSET", "alert:{a1}:dims", "m2", "r1|all|"});
-  redis().command({"HSET", "alert:{p1}:rsvp", "m1", "yes\x1f" "0"});
+  redis().command({"HSET", "alert:{p1}:rsvp", "m1",
+                   "yes\x1f"
+                   "0"});
   const auto before = keyspace();
   auto rows = prepare({"send", "sms", "m1", "tag1", "", "m2", "tag2", ""}, {"m1", "m2"}, "p1");
   ASSERT_EQ(rows.size(), 2u);

@@ -1,5 +1,5 @@
 // The contract of dispatch's delivery receipts (daemon/dispatch/receipt.lua). The receipt's
-// msg:{gateway}:{id} key names the alert whose keys it then changes: keys read from data,
+// msg:<gateway>:<message id> key names the alert whose keys it then changes: keys read from data,
 // in another slot, so it runs on plain Redis only.
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // The contract of dispatch's record step (daemon/dispatch/record.lua). One call records a
 // batch for several alerts beside the global q:retry, audit, opt-out registries, the send
-// queues, the receipts' msg:{gateway}:{id} keys and the members' phone:{E.164} sets: its
+// queues, the receipts' msg:<gateway>:<message id> keys and the members' phone:<E.164> sets: its
 // keys cross slots by design today, so it runs on plain Redis only.
 
 #include <gtest/gtest.h>
@@ -15,9 +15,16 @@ using testing::ScriptContract;
 
 // KEYS[1..6], then the four keys of alert a1 at index 7.
 std::vector<std::string> record_keys() {
-  return {"q:retry",          "audit",         "optout:sms",        "optout:email",
-          "optout:sms:members", "optout:email:members", "alert:{a1}", "alert:{a1}:delivery",
-          "alert:{a1}:count", "alert:{a1}:sent"};
+  return {"q:retry",
+          "audit",
+          "optout:sms",
+          "optout:email",
+          "optout:sms:members",
+          "optout:email:members",
+          "alert:{a1}",
+          "alert:{a1}:delivery",
+          "alert:{a1}:count",
+          "alert:{a1}:sent"};
 }
 
 std::vector<std::string> record_args(int items) {
@@ -32,8 +39,8 @@ class Record : public ScriptContract {
  protected:
   void SetUp() override {
     ScriptContract::SetUp();
-    redis().command({"HSET", "alert:{a1}", "state", "sending", "jobs_pending", "1",
-                     "retries_pending", "0"});
+    redis().command(
+        {"HSET", "alert:{a1}", "state", "sending", "jobs_pending", "1", "retries_pending", "0"});
     // Counted as targeted already, so a reach move finds the member's place.
     redis().command({"HSET", "alert:{a1}:dims", "m1", "r1|all|"});
   }
@@ -46,10 +53,10 @@ TEST_P(Record, ASendWithAReceiptKeyWritesTheStateTheIdTheCountAndTheMapping) {
   add(args, {"r", "a1", "7", "m1", "sms", "sent", "SM1", "", "", "11"});
   const auto before = keyspace();
   EXPECT_EQ(run(lua::record, keys, args).integer, 0);
-  EXPECT_EQ(changed_keys(before),
-            (std::set<std::string>{"alert:{a1}:delivery", "alert:{a1}:count", "alert:{a1}:sent",
-                                   "msg:twilio:SM1", "alert:{a1}:reach_log",
-                                   "alert:{a1}:reach_log_at"}));
+  EXPECT_EQ(
+      changed_keys(before),
+      (std::set<std::string>{"alert:{a1}:delivery", "alert:{a1}:count", "alert:{a1}:sent",
+                             "msg:twilio:SM1", "alert:{a1}:reach_log", "alert:{a1}:reach_log_at"}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:delivery", "m1:sms"}), "sent");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:count", "sent"}), "1");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:sent", "m1:sms"}), "SM1");
@@ -121,12 +128,13 @@ TEST_P(Record, TheLastJobAcknowledgedMarksTheAlertSentWithItsAuditEntries) {
   add(args, {"a", "a1", "7", "11", entry, "", "", "", "", ""});
   const auto before = keyspace();
   EXPECT_EQ(run(lua::record, keys, args).integer, 1);
-  EXPECT_EQ(changed_keys(before), (std::set<std::string>{"alert:{a1}", "q:send:urgent", "audit",
-                                                         "alert:{a1}:audit"}));
+  EXPECT_EQ(changed_keys(before),
+            (std::set<std::string>{"alert:{a1}", "q:send:urgent", "audit", "alert:{a1}:audit"}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "state"}), "sent");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "finished_at_ms"}), "1700000000000");
   EXPECT_EQ(redis().integer({"XLEN", "q:send:urgent"}), 0);
-  EXPECT_NE(redis().text({"XRANGE", "alert:{a1}:audit", "-", "+"})
+  EXPECT_NE(redis()
+                .text({"XRANGE", "alert:{a1}:audit", "-", "+"})
                 .find("sent=1 failed=0 opted_out=0 expired=0"),
             std::string::npos);
   // Acknowledged again (a replayed batch): nothing changes, no second `sent`.

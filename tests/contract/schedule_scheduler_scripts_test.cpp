@@ -30,8 +30,8 @@ TEST_P(ClaimItems, LeasesTheDueItemsAndTakesOverThoseWhoseLeaseRanOut) {
   auto claimed = redis::decode<std::vector<std::tuple<std::string, int64_t>>>(
       run(lua::claim_items, kLeaseKeys, {"1000", "60000", "10", "d1"}));
   ASSERT_TRUE(claimed);
-  EXPECT_EQ(*claimed, (std::vector<std::tuple<std::string, int64_t>>{{"wave|a0|1", 1},
-                                                                      {"send|a1", 0}}));
+  EXPECT_EQ(*claimed,
+            (std::vector<std::tuple<std::string, int64_t>>{{"wave|a0|1", 1}, {"send|a1", 0}}));
   EXPECT_EQ(changed_keys(before),
             (std::set<std::string>{"schedule", "schedule:running", "schedule:owner"}));
   EXPECT_EQ(redis().text({"ZRANGE", "schedule", "0", "-1"}), "send|a2\n");
