@@ -1,6 +1,7 @@
-// The contract of dispatch's delivery receipts (daemon/dispatch/receipt.lua). The receipt's
-// msg:<gateway>:<message id> key names the alert whose keys it then changes: keys read from data,
-// in another slot, so it runs on plain Redis only.
+// The contract of dispatch's delivery receipts (daemon/dispatch/receipt.lua). Its keys cross
+// slots: msg:<gateway>:<message id> and its :early key carry no hash tag (two slots), and the
+// alert's keys it changes (alert:{id}:delivery, :count and the reach keys) are built from
+// the mapping the first holds, in a third. So it runs on plain Redis only.
 
 #include <gtest/gtest.h>
 
