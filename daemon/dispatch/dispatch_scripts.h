@@ -5,7 +5,8 @@
 // half-written member:
 //
 //   prepare_script       prepare.lua: before sending a job's members (or due retries)
-//   record_script        record.lua: after sending, in batches (recorder.h)
+//   record_script        record.lua: after sending, in batches (recorder.h; its KEYS and
+//                        ARGV built by record_call.h)
 //   take_retries_script  take_retries.lua: leases the retries that are due
 //
 // prepare and record touch keys of an alert, of its members, of its parent alert and
