@@ -17,6 +17,7 @@
 #include "alerts/alert_keys.h"
 #include "alerts/rsvp_link.h"
 #include "alerts/send_deadline.h"
+#include "dispatch/dispatch_keys.h"
 #include "dispatch/dispatch_scripts.h"
 #include "dispatch/gateway_pool.h"
 #include "dispatch/message_renderer.h"
@@ -29,15 +30,22 @@
 #include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "redis/stream_consumer.h"
 #include "schedule/quiet_hours.h"
 #include "util/clock.h"
 
 namespace tocsin::dispatch {
+
+// In this file `keys::` names the engine's keys (dispatch_keys.h) and the alert's
+// (alerts/alert_keys.h) alike.
+namespace keys {
+using namespace alerts::keys;
+}  // namespace keys
+
 namespace {
 
 namespace asio = boost::asio;
-namespace keys = alerts::keys;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
@@ -349,21 +357,26 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
                         std::string(keys::field::kParent)};
     auto reply = co_await redis.exec(std::move(read));
     if (!reply) co_return reply.error();
+    using Field = std::optional<std::string>;
+    auto fields = redis::decode<std::tuple<Field, Field, Field, Field, Field>>(*reply);
     // An error reply (LOADING while Redis restarts) says nothing about the alert: never
     // take it for "no such alert", which would acknowledge its jobs unsent.
-    if (reply->is_error()) co_return std::make_error_code(std::errc::resource_unavailable_try_again);
+    if (!fields && fields.error() == redis::Errc::server_error) {
+      co_return std::make_error_code(std::errc::resource_unavailable_try_again);
+    }
     AlertInfo* none = nullptr;
-    if (reply->elements.size() != 5 || reply->elements[0].is_nil()) co_return none;
+    if (!fields) co_return none;
+    auto& [proto, kind, state, expires_at_ms, parent] = *fields;
     Alert alert;
-    if (!alert.ParseFromString(reply->elements[0].str)) co_return none;
+    if (!proto || !alert.ParseFromString(*proto)) co_return none;
     AlertInfo info;
-    info.urgent = reply->elements[1].str == "urgent";
-    info.state = reply->elements[2].str;
+    info.urgent = kind == "urgent";
+    info.state = state.value_or("");
     // Nothing is sent after the expiry or once the event has started.
-    info.expires_at_ms =
-        alerts::send_deadline_ms(std::atoll(reply->elements[3].str.c_str()), alert.event_time());
+    info.expires_at_ms = alerts::send_deadline_ms(std::atoll(expires_at_ms.value_or("").c_str()),
+                                                  alert.event_time());
     info.channels = channels_word(alert.channels());
-    info.rsvp_alert_id = reply->elements[4].is_nil() ? id : reply->elements[4].str;
+    info.rsvp_alert_id = parent.value_or(id);
     info.renderer = std::make_shared<MessageRenderer>(std::move(alert), config.time_zone());
     info.last_used = Clock::now();
     co_return &alerts.insert_or_assign(id, std::move(info)).first->second;
@@ -387,8 +400,9 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
       for (size_t i = 0; i < ids.size() && i < replies->size(); ++i) {
         auto found = alerts.find(ids[i]);
         // An error reply (LOADING while Redis restarts) is no news about the state.
-        if (found == alerts.end() || (*replies)[i].is_error()) continue;
-        const std::string& state = (*replies)[i].str;
+        auto read = redis::decode<std::optional<std::string>>((*replies)[i]);
+        if (found == alerts.end() || !read) continue;
+        const std::string state = read->value_or("");
         if (state != found->second.state && state == keys::state::kCancelled) {
           spdlog::info("event=dispatch_cancel_seen alert={}", ids[i]);
           for (auto& [channel, queue] : ready) queue->wakeup.notify();
@@ -410,9 +424,10 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     auto created = co_await redis.exec(std::move(create));
     if (!created) co_return false;
     redis::Command get{"GET", std::string(alerts::kRsvpSecretKey)};
-    auto secret = co_await redis.exec(std::move(get));
-    if (!secret || secret->type != redis::Reply::Type::string) co_return false;
-    rsvp_secret = secret->str;
+    auto stored = co_await redis.exec(std::move(get));
+    auto secret = redis::decode<std::optional<std::string>>(stored);
+    if (!secret || !*secret) co_return false;
+    rsvp_secret = std::move(**secret);
     co_return true;
   }
 
@@ -470,8 +485,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<std::optional<std::vector<Prepared>>> prepare(
       const AlertInfo& alert, const std::string& alert_id, const std::vector<std::string>& members,
       const std::vector<std::string>& retry_channels) {
-    std::vector<std::string> args{alert_id, alert.expired(now_ms()) ? "expire" : "send",
-                                  alert.channels};
+    std::vector<std::string> args{alert.expired(now_ms()) ? "expire" : "send", alert.channels};
     std::vector<std::string> tags;
     tags.reserve(members.size());
     for (size_t i = 0; i < members.size(); ++i) {
@@ -480,25 +494,23 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
       args.push_back(tags.back());
       args.push_back(retry_channels[i]);
     }
-    std::vector<std::string> no_keys;
-    auto reply = co_await redis.eval(prepare_script(), std::move(no_keys), std::move(args));
-    if (!reply || reply->type != redis::Reply::Type::array) {
-      spdlog::warn("event=dispatch_prepare_failed alert={} error={}", alert_id,
-                   log::quote(!reply ? reply.error().message() : reply->str));
+    auto reply = co_await redis.eval(
+        prepare_script(), prepare_keys(alert_id, alert.rsvp_alert_id, members), std::move(args));
+    // Per member: id, Member bytes, sms code, email code, mobile, email (prepare.lua).
+    using Row = std::tuple<std::string, std::string, std::string, std::string, std::string,
+                           std::string>;
+    std::string why;
+    auto rows = redis::decode<std::vector<Row>>(reply, &why);
+    if (!rows) {
+      spdlog::warn("event=dispatch_prepare_failed alert={} error={}", alert_id, log::quote(why));
       co_return std::nullopt;
     }
     std::vector<Prepared> out;
-    out.reserve(reply->elements.size());
-    for (size_t i = 0; i < reply->elements.size(); ++i) {
-      const auto& e = reply->elements[i].elements;
-      if (e.size() != 6) continue;
+    out.reserve(rows->size());
+    for (size_t i = 0; i < rows->size(); ++i) {
       Prepared p;
-      p.member_id = e[0].str;
-      p.bytes = e[1].str;
-      p.codes[0] = e[2].str;
-      p.codes[1] = e[3].str;
-      p.addresses[0] = e[4].str;
-      p.addresses[1] = e[5].str;
+      std::tie(p.member_id, p.bytes, p.codes[0], p.codes[1], p.addresses[0], p.addresses[1]) =
+          std::move((*rows)[i]);
       p.tag = i < tags.size() ? tags[i] : std::string();
       out.push_back(std::move(p));
     }
@@ -806,10 +818,11 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
                                     std::to_string(std::min<size_t>(window - queued, 500))};
       auto reply =
           co_await redis.eval(take_retries_script(), std::move(retry_keys), std::move(args));
-      if (!reply || reply->type != redis::Reply::Type::array || reply->elements.empty()) continue;
+      auto due = redis::decode<std::vector<std::string>>(reply);
+      if (!due || due->empty()) continue;
       std::map<std::string, std::vector<RetryEntry>> by_alert;
-      for (const auto& element : reply->elements) {
-        if (auto entry = parse_retry(element.str)) by_alert[entry->alert_id].push_back(*entry);
+      for (std::string& text : *due) {
+        if (auto entry = parse_retry(std::move(text))) by_alert[entry->alert_id].push_back(*entry);
       }
       for (auto& [alert_id, entries] : by_alert) co_await retry(alert_id, entries);
     }
@@ -937,15 +950,20 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     }
     if (batch.empty()) co_return true;
     auto reply = co_await redis.exec(std::move(command));
-    if (!reply || reply->type != redis::Reply::Type::array ||
-        reply->elements.size() != batch.size()) {
+    std::string why;
+    auto opted_out = redis::decode<std::vector<int64_t>>(reply, &why);
+    if (opted_out && opted_out->size() != batch.size()) {
+      why = "expected " + std::to_string(batch.size()) + " answers, got " +
+            std::to_string(opted_out->size());
+    }
+    if (!opted_out || opted_out->size() != batch.size()) {
       spdlog::warn("event=dispatch_opt_out_check_failed channel={} error={}", channel,
-                   log::quote(!reply ? reply.error().message() : reply->str));
+                   log::quote(why));
       co_return false;
     }
     for (size_t i = 0; i < batch.size(); ++i) {
       batch[i]->opt_out_checked = asked;
-      if (reply->elements[i].integer == 1) batch[i]->opted_out_since = true;
+      if ((*opted_out)[i] == 1) batch[i]->opted_out_since = true;
     }
     co_return true;
   }
@@ -990,7 +1008,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
                            pending.retry_entry);
         item.message_id = result.message_id;
         if (slot.gateway->has_receipts() && !result.message_id.empty()) {
-          item.receipt_key = receipt_key(slot.gateway->name(), result.message_id);
+          item.receipt_key = keys::receipt(slot.gateway->name(), result.message_id);
         }
         break;
       case RetryDecision::Action::retry:

@@ -1,9 +1,10 @@
 #pragma once
 // Delivery receipts (Twilio status callbacks, Kannel DLRs) applied to the member's delivery
-// state. The engine keeps msg:{gateway}:{message id} -> "alert|member|channel" for each
-// message a gateway with receipts accepted (for kReceiptTtl); a receipt finds its member
-// there. States only move forward: sent -> delivered or failed. A late `sent` after a
-// `delivered`, or a receipt repeated, changes nothing (providers repeat and reorder them).
+// state (receipt.lua). The engine keeps msg:<gateway>:<message id> -> "alert|member|channel"
+// (dispatch_keys.h) for each message a gateway with receipts accepted (for kReceiptTtl); a
+// receipt finds its member there. States only move forward: sent -> delivered or failed.
+// A late `sent` after a `delivered`, or a receipt repeated, changes nothing (providers
+// repeat and reorder them).
 
 #include <boost/asio/awaitable.hpp>
 
@@ -21,9 +22,6 @@ namespace tocsin::dispatch {
 
 // Receipts come within minutes; a week covers a carrier's retries and a daemon's outage.
 inline constexpr std::chrono::hours kReceiptTtl{24 * 7};
-
-// The Redis key that maps a gateway's message id to its member.
-std::string receipt_key(std::string_view gateway, std::string_view message_id);
 
 class ReceiptStore {
  public:

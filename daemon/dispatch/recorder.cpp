@@ -5,9 +5,10 @@
 #include <chrono>
 
 #include "dispatch/dispatch_scripts.h"
-#include "dispatch/receipt_store.h"
+#include "dispatch/record_call.h"
 #include "log/log.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 
 namespace tocsin::dispatch {
 namespace {
@@ -15,37 +16,6 @@ namespace {
 int64_t now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-void append_args(const RecordItem& item, std::vector<std::string>& args) {
-  args.emplace_back(1, static_cast<char>(item.op));
-  args.push_back(item.alert_id);
-  args.push_back(item.member_or_queue);
-  args.push_back(item.channel_or_entry);
-  switch (item.op) {
-    case RecordItem::Op::result:
-      args.push_back(item.state_or_due);
-      args.push_back(item.message_id);
-      args.push_back(item.entry_to_remove);
-      args.push_back(item.address);
-      args.push_back(item.receipt_key);
-      return;
-    case RecordItem::Op::retry:
-      args.push_back(item.state_or_due);
-      args.emplace_back();
-      args.push_back(item.entry_to_add);
-      args.push_back(item.entry_to_remove);
-      args.emplace_back();
-      return;
-    case RecordItem::Op::ack:
-      args.insert(args.end(), 5, std::string());
-      return;
-    case RecordItem::Op::cancel_retry:
-      args.insert(args.end(), 3, std::string());
-      args.push_back(item.entry_to_remove);
-      args.emplace_back();
-      return;
-  }
 }
 
 }  // namespace
@@ -79,16 +49,15 @@ boost::asio::awaitable<void> Recorder::run(std::chrono::milliseconds drain_patie
       continue;
     }
     const size_t count = std::min(items_.size(), kMaxBatch);
-    std::vector<std::string> args{std::to_string(now_ms()), group_, std::to_string(count),
-                                  std::to_string(std::chrono::seconds(kReceiptTtl).count())};
-    args.reserve(4 + count * 9);
-    for (size_t i = 0; i < count; ++i) append_args(items_[i], args);
-    std::vector<std::string> no_keys;
-    auto reply = co_await redis_.eval(record_script(), std::move(no_keys), std::move(args));
-    if (!reply || reply->is_error()) {
+    RecordCall call(group_, now_ms(), count);
+    for (size_t i = 0; i < count; ++i) call.add(items_[i]);
+    auto reply = co_await redis_.eval(record_script(), call.take_keys(), call.take_args());
+    std::string why;
+    auto finished = redis::decode<int64_t>(reply, &why);
+    if (!finished) {
       if (!warned) {
         spdlog::warn("event=dispatch_record_delayed backlog={} error={}", items_.size(),
-                     log::quote(reply ? reply->str : reply.error().message()));
+                     log::quote(why));
         warned = true;
       }
       if (Clock::now() >= stop_deadline) {
@@ -104,7 +73,7 @@ boost::asio::awaitable<void> Recorder::run(std::chrono::milliseconds drain_patie
       spdlog::info("event=dispatch_record_resumed backlog={}", items_.size());
       warned = false;
     }
-    alerts_finished_ += static_cast<uint64_t>(reply->integer);
+    alerts_finished_ += static_cast<uint64_t>(*finished);
     std::vector<RecordItem> written(std::make_move_iterator(items_.begin()),
                                     std::make_move_iterator(items_.begin() + count));
     items_.erase(items_.begin(), items_.begin() + count);

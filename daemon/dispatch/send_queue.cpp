@@ -5,12 +5,17 @@
 #include <boost/asio/this_coro.hpp>
 
 #include <chrono>
+#include <optional>
 #include <random>
+#include <tuple>
 
 #include "alerts/alert_keys.h"
-#include "alerts/alert_scripts.h"
 #include "alerts/audience_set.h"
 #include "alerts/rfc3339.h"
+#include "audit/audit_keys.h"
+#include "dispatch/dispatch_keys.h"
+#include "dispatch/send_schedule.lua.h"
+#include "dispatch/send_start.lua.h"
 #include "escalation/child_alert.h"
 #include "log/log.h"
 #include "members/audience.h"
@@ -18,152 +23,24 @@
 #include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "redis/script.h"
-#include "schedule/scheduler.h"
+#include "schedule/schedule_keys.h"
 #include "turnout/targeting.h"
 #include "util/clock.h"
 
 namespace tocsin::dispatch {
 namespace {
 
-namespace keys = alerts::keys;
+namespace alert_keys = alerts::keys;
 
-// KEYS: alert hash, staged audience, frozen audience, queue, audit, the scheduler's
-// `schedule` ZSET (schedule/scheduler.h).
-// ARGV: now (ms), actor name, approval threshold, job size, alert id, origin ("officer" or
-// "schedule"), the actor's token id (empty for the scheduler), then the due time (ms) of
-// each of the alert's escalation waves.
-//
-// An officer starts a draft or approved alert; the scheduler only a scheduled one, so a
-// cancel that answered before this script ran wins (cancelled is refused). What the
-// scheduler is refused is recorded on the alert, since no one is there to read the
-// answer: past its expiry it is cancelled by "expiry"; above the approval threshold
-// without a second executive's approval it goes back to an unapproved draft.
-//
-// The audience was materialized into a staging key before this script: the state is
-// checked again here, and only then does the staging set become the frozen audience
-// (RENAME), so two concurrent sends cannot both queue jobs, nor the loser overwrite the
-// winner's frozen audience. Each job is one stream entry: the alert id and up to
-// job_size "m" fields of member ids (stream fields may repeat; ids may contain any
-// character, so no separator is needed).
-//
-// The alert's waves (escalation/wave_runner.h) are scheduled in the same step as the jobs,
-// as items "wave|<id>|<n>": a crash never leaves a sent alert without its reminders.
-//
-// The whole script blocks Redis while it runs: about 0.1 s for 150,000 members
-// (tests/bench/send_start_bench.cpp), once per alert.
 const redis::Script& start_script() {
-  static const redis::Script script(std::string(alerts::kAuditedLua) + R"lua(
-local alert, staged, frozen, queue, audit = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local schedule = KEYS[6]
-local now, actor = ARGV[1], ARGV[2]
-local threshold, job_size, id = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
-local from_schedule = ARGV[6] == 'schedule'
-local token = ARGV[7] ~= '' and (' token=' .. ARGV[7]) or ''
-local f = redis.call('HMGET', alert, 'state', 'created_by_token', 'approved_by_token',
-                     'expires_at_ms')
-local function refuse(status, state, size)
-  redis.call('DEL', staged)
-  return { status, state or '', size or 0, 0 }
-end
-if not f[1] then return refuse('not_found') end
-local state = f[1]
-if from_schedule then
-  if state ~= 'scheduled' then return refuse('wrong_state', state) end
-elseif state ~= 'draft' and state ~= 'approved' then
-  return refuse('wrong_state', state)
-end
-local expires = tonumber(f[4] or '0') or 0
-if expires > 0 and expires <= tonumber(now) then
-  if from_schedule then
-    redis.call('HSET', alert, 'state', 'cancelled', 'cancelled_by', 'expiry',
-               'cancelled_at_ms', now)
-    audited(audit, alert, 'actor', actor, 'action', 'alert.schedule_expired',
-               'subject', id, 'detail', 'expires_at_ms=' .. expires .. ' nothing sent')
-    return refuse('expired', 'cancelled')
-  end
-  return refuse('expired', state)
-end
-local size = redis.call('SCARD', staged)
--- Approved by a second executive: approved_by_token set and not the creator's (a
--- scheduled alert keeps the approval it had when it was scheduled).
-local second = f[3] and f[3] ~= f[2]
-if size > threshold and not ((state == 'approved' or state == 'scheduled') and second) then
-  if from_schedule then
-    redis.call('HSET', alert, 'state', 'draft')
-    redis.call('HDEL', alert, 'approved_by', 'approved_by_token', 'approved_at_ms')
-    audited(audit, alert, 'actor', actor, 'action', 'alert.schedule_refused',
-               'subject', id, 'detail', 'members=' .. size .. ' threshold=' .. threshold ..
-               ' needs a second executive\'s approval; nothing sent')
-    return refuse('needs_approval', 'draft', size)
-  end
-  return refuse('needs_approval', state, size)
-end
-
-if size > 0 then
-  redis.call('RENAME', staged, frozen)
-else
-  redis.call('DEL', staged, frozen)
-end
-local ids = size > 0 and redis.call('SMEMBERS', frozen) or {}
-local jobs = 0
-for first = 1, #ids, job_size do
-  local entry = { queue, '*', 'alert', id }
-  for j = first, math.min(first + job_size - 1, #ids) do
-    entry[#entry + 1] = 'm'
-    entry[#entry + 1] = ids[j]
-  end
-  redis.call('XADD', unpack(entry))
-  jobs = jobs + 1
-end
-local new_state = jobs > 0 and 'sending' or 'sent'
-redis.call('HSET', alert, 'state', new_state, 'audience_size', size, 'sending_at_ms', now,
-           'sent_by', actor, 'jobs_pending', jobs, 'retries_pending', 0)
-if jobs == 0 then redis.call('HSET', alert, 'finished_at_ms', now) end
-if jobs > 0 then
-  for i = 8, #ARGV do redis.call('ZADD', schedule, ARGV[i], 'wave|' .. id .. '|' .. (i - 7)) end
-end
-audited(audit, alert, 'actor', actor, 'action', 'alert.send', 'subject', id,
-           'detail', 'members=' .. size .. ' jobs=' .. jobs ..
-                     (from_schedule and ' scheduled' or '') .. token)
-return { 'started', new_state, size, jobs }
-)lua");
+  static const redis::Script script(std::string(lua::send_start));
   return script;
 }
 
-// KEYS: alert hash, staged audience, audit, the scheduler's `schedule` and
-// `schedule:running` ZSETs (schedule/scheduler.h).
-// ARGV: now (ms), actor name, approval threshold, alert id, send_at (ms), actor's token id.
-//
-// The checks of start_script on the audience as it is now (the staged copy, deleted
-// here: nothing is frozen until the alert is sent), then, at once, the state `scheduled`,
-// its audit entry and the scheduler's item "send|<id>", so a crash never leaves a
-// scheduled alert without the item that sends it. The item is added as
-// Scheduler::schedule does (not over one running now).
 const redis::Script& schedule_script() {
-  static const redis::Script script(std::string(alerts::kAuditedLua) + R"lua(
-local alert, staged, audit, due, running = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local now, actor, threshold, id = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
-local send_at, token = ARGV[5], ARGV[6]
-local f = redis.call('HMGET', alert, 'state', 'created_by_token', 'approved_by_token',
-                     'expires_at_ms')
-local size = redis.call('SCARD', staged)
-redis.call('DEL', staged)
-if not f[1] then return { 'not_found', '', 0 } end
-local state = f[1]
-if state ~= 'draft' and state ~= 'approved' then return { 'wrong_state', state, 0 } end
-local expires = tonumber(f[4] or '0') or 0
-if expires > 0 and expires <= tonumber(now) then return { 'expired', state, 0 } end
-if size > threshold and (state ~= 'approved' or f[3] == f[2]) then
-  return { 'needs_approval', state, size }
-end
-redis.call('HSET', alert, 'state', 'scheduled', 'send_at_ms', send_at, 'scheduled_by', actor)
-audited(audit, alert, 'actor', actor, 'action', 'alert.schedule', 'subject', id,
-           'detail', 'send_at_ms=' .. send_at .. ' members_now=' .. size .. ' token=' .. token)
-local item = 'send|' .. id
-if not redis.call('ZSCORE', running, item) then redis.call('ZADD', due, send_at, item) end
-return { 'scheduled', 'scheduled', size }
-)lua");
+  static const redis::Script script(std::string(lua::send_schedule));
   return script;
 }
 
@@ -180,7 +57,7 @@ boost::asio::awaitable<void> count_audience(redis::Client& redis, std::string al
 // Unique per call, in the alert's hash slot.
 std::string staging_key(const std::string& alert_id) {
   thread_local std::mt19937_64 random{std::random_device{}()};
-  return keys::audience(alert_id) + ":staging:" + std::to_string(random());
+  return keys::staged_audience(alert_id, random());
 }
 
 SendStart::Status parse_status(const std::string& word) {
@@ -227,26 +104,30 @@ SendQueue::SendQueue(redis::Client& redis, const config::Config& config, const C
 boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
                                                            auth::Principal who,
                                                            SendStart::Origin origin) {
-  const std::string alert_key = keys::alert(alert_id);
-  redis::Command read{"HMGET", alert_key, std::string(keys::field::kProto),
-                      std::string(keys::field::kKind), std::string(keys::field::kState)};
-  auto fields = co_await redis_.exec(std::move(read));
-  if (!fields) co_return fields.error();
-  if (fields->is_error()) co_return std::make_error_code(std::errc::resource_unavailable_try_again);
+  const std::string alert_key = alert_keys::alert(alert_id);
+  redis::Command read{"HMGET", alert_key, std::string(alert_keys::field::kProto),
+                      std::string(alert_keys::field::kKind),
+                      std::string(alert_keys::field::kState)};
+  auto reply = co_await redis_.exec(std::move(read));
+  if (!reply) co_return reply.error();
+  using Fields = std::tuple<std::optional<std::string>, std::optional<std::string>,
+                            std::optional<std::string>>;
+  auto fields = redis::decode<Fields>(*reply);
+  if (!fields) co_return std::make_error_code(std::errc::resource_unavailable_try_again);
+  auto& [proto, kind, state] = *fields;
   SendStart start;
   Alert alert;
-  if (fields->elements.size() != 3 || fields->elements[0].is_nil() ||
-      !alert.ParseFromString(fields->elements[0].str)) {
+  if (!proto || !alert.ParseFromString(*proto)) {
     start.message = explain(start, 0);
     co_return start;
   }
-  const bool urgent = fields->elements[1].str == "urgent";
+  const bool urgent = kind.value_or("") == "urgent";
   const bool from_schedule = origin == SendStart::Origin::schedule;
   // The scheduler's item of an alert already started (a crash before the item was done)
   // or cancelled: nothing to freeze. The script checks the state again, atomically.
-  if (from_schedule && fields->elements[2].str != keys::state::kScheduled) {
+  if (from_schedule && state.value_or("") != alert_keys::state::kScheduled) {
     start.status = SendStart::Status::wrong_state;
-    start.state = fields->elements[2].str;
+    start.state = state.value_or("");
     start.message = explain(start, 0);
     co_return start;
   }
@@ -270,11 +151,11 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
   if (scheduling) co_return co_await schedule(alert_id, who, staged, send_at_ms, now_ms);
   std::vector<std::string> script_keys{alert_key,
                                        staged,
-                                       keys::audience(alert_id),
+                                       alert_keys::audience(alert_id),
                                        std::string(urgent ? keys::kUrgentQueue
                                                           : keys::kRoutineQueue),
-                                       std::string(keys::kAudit),
-                                       std::string(schedule::kDueKey)};
+                                       std::string(audit::keys::kAudit),
+                                       std::string(schedule::keys::kDue)};
   std::vector<std::string> args{std::to_string(now_ms),
                                 who.name,
                                 std::to_string(threshold),
@@ -285,18 +166,18 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
   for (const Wave& wave : alert.waves()) {
     args.push_back(std::to_string(escalation::wave_due_ms(wave, now_ms)));
   }
-  auto reply = co_await redis_.eval(start_script(), std::move(script_keys), std::move(args));
-  if (!reply) co_return reply.error();
-  const auto& e = reply->elements;
-  if (reply->type != redis::Reply::Type::array || e.size() != 4) {
-    spdlog::error("event=send_start_failed alert={} error={}", alert_id,
-                  log::quote(reply->is_error() ? reply->str : "unexpected reply"));
+  auto started = co_await redis_.eval(start_script(), std::move(script_keys), std::move(args));
+  if (!started) co_return started.error();
+  std::string why;
+  auto outcome =
+      redis::decode<std::tuple<std::string, std::string, int64_t, int64_t>>(*started, &why);
+  if (!outcome) {
+    spdlog::error("event=send_start_failed alert={} error={}", alert_id, log::quote(why));
     co_return std::make_error_code(std::errc::io_error);
   }
-  start.status = parse_status(e[0].str);
-  start.state = e[1].str;
-  start.audience_size = e[2].integer;
-  start.jobs = e[3].integer;
+  std::string status;
+  std::tie(status, start.state, start.audience_size, start.jobs) = std::move(*outcome);
+  start.status = parse_status(status);
   start.message = explain(start, threshold);
   if (start.status == SendStart::Status::started) {
     spdlog::info("event=alert_sending alert={} by={} members={} jobs={} queue={} scheduled={}",
@@ -316,23 +197,24 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::schedule(const std::string&
                                                               const std::string& staged,
                                                               int64_t send_at_ms, int64_t now_ms) {
   const int64_t threshold = config_.alerts().approval_threshold();
-  std::vector<std::string> script_keys{keys::alert(alert_id), staged, std::string(keys::kAudit),
-                                       std::string(schedule::kDueKey),
-                                       std::string(schedule::kRunningKey)};
+  std::vector<std::string> script_keys{alert_keys::alert(alert_id), staged,
+                                       std::string(audit::keys::kAudit),
+                                       std::string(schedule::keys::kDue),
+                                       std::string(schedule::keys::kRunning)};
   std::vector<std::string> args{std::to_string(now_ms),     who.name, std::to_string(threshold),
                                 alert_id, std::to_string(send_at_ms), who.token_id};
   auto reply = co_await redis_.eval(schedule_script(), std::move(script_keys), std::move(args));
   if (!reply) co_return reply.error();
-  const auto& e = reply->elements;
-  if (reply->type != redis::Reply::Type::array || e.size() != 3) {
-    spdlog::error("event=send_schedule_failed alert={} error={}", alert_id,
-                  log::quote(reply->is_error() ? reply->str : "unexpected reply"));
+  std::string why;
+  auto outcome = redis::decode<std::tuple<std::string, std::string, int64_t>>(*reply, &why);
+  if (!outcome) {
+    spdlog::error("event=send_schedule_failed alert={} error={}", alert_id, log::quote(why));
     co_return std::make_error_code(std::errc::io_error);
   }
   SendStart start;
-  start.status = parse_status(e[0].str);
-  start.state = e[1].str;
-  start.audience_size = e[2].integer;
+  std::string status;
+  std::tie(status, start.state, start.audience_size) = std::move(*outcome);
+  start.status = parse_status(status);
   start.message = explain(start, threshold);
   if (start.status == SendStart::Status::scheduled) {
     start.send_at_ms = send_at_ms;

@@ -3,12 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <optional>
 
 #include "alerts/alert_keys.h"
 #include "auth/principal.h"
 #include "dispatch/send_queue.h"
 #include "log/log.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 
 namespace tocsin::schedule {
 namespace {
@@ -23,16 +25,17 @@ boost::asio::awaitable<TaskOutcome> send_scheduled(redis::Client& redis,
                                                    dispatch::SendQueue& send_queue,
                                                    std::string alert_id) {
   redis::Command read{"HGET", keys::alert(alert_id), std::string(keys::field::kScheduledBy)};
-  auto scheduled_by = co_await redis.exec(std::move(read));
-  if (!scheduled_by || scheduled_by->is_error()) {
-    spdlog::warn("event=scheduled_send_retry alert={} error={}", alert_id,
-                 log::quote(scheduled_by ? scheduled_by->str : scheduled_by.error().message()));
+  auto reply = co_await redis.exec(std::move(read));
+  std::string why;
+  auto scheduled_by = redis::decode<std::optional<std::string>>(reply, &why);
+  if (!scheduled_by) {
+    spdlog::warn("event=scheduled_send_retry alert={} error={}", alert_id, log::quote(why));
     co_return TaskOutcome{false, kRetryAfter};
   }
   // The executive who scheduled it sends it: their name is the actor of the audit entry
   // and the alert's sent_by. The approval rule reads the alert's own tokens, not this one.
   auth::Principal who;
-  who.name = scheduled_by->is_nil() ? "scheduler" : scheduled_by->str;
+  who.name = scheduled_by->value_or("scheduler");
   who.role = auth::Role::executive;
 
   auto started = co_await send_queue.start(alert_id, who, dispatch::SendStart::Origin::schedule);

@@ -3,11 +3,18 @@
 #include <spdlog/spdlog.h>
 
 #include <map>
+#include <tuple>
+#include <vector>
 
 #include "dispatch/wakeup.h"
 #include "log/log.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "redis/script.h"
+#include "schedule/claim_items.lua.h"
+#include "schedule/finish_item.lua.h"
+#include "schedule/schedule_item.lua.h"
+#include "schedule/schedule_keys.h"
 #include "util/clock.h"
 
 namespace tocsin::schedule {
@@ -15,52 +22,24 @@ namespace {
 
 namespace asio = boost::asio;
 
-// ARGV: now_ms, lease_ms, limit, owner. Claims the items due and those whose lease ran
-// out, leases them to owner. Returns {item, taken_over (0/1)} pairs.
 const redis::Script& claim_script() {
-  static const redis::Script script(R"lua(
-local now, lease, limit, owner = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-local out = {}
-local stale = redis.call('ZRANGEBYSCORE', 'schedule:running', '-inf', now, 'LIMIT', 0, limit)
-for _, item in ipairs(stale) do
-  redis.call('ZADD', 'schedule:running', now + lease, item)
-  redis.call('HSET', 'schedule:owner', item, owner)
-  out[#out + 1] = {item, 1}
-end
-local due = redis.call('ZRANGEBYSCORE', 'schedule', '-inf', now, 'LIMIT', 0, limit - #stale)
-for _, item in ipairs(due) do
-  redis.call('ZREM', 'schedule', item)
-  redis.call('ZADD', 'schedule:running', now + lease, item)
-  redis.call('HSET', 'schedule:owner', item, owner)
-  out[#out + 1] = {item, 0}
-end
-return out
-)lua");
+  static const redis::Script script(std::string(lua::claim_items));
   return script;
 }
 
-// ARGV: item, owner, retry_at_ms (empty: done). Only the lease holder finishes an item: a
-// daemon that lost its lease to another must not remove the other's work.
 const redis::Script& finish_script() {
-  static const redis::Script script(R"lua(
-local item, owner, retry_at = ARGV[1], ARGV[2], ARGV[3]
-if redis.call('HGET', 'schedule:owner', item) ~= owner then return 0 end
-redis.call('ZREM', 'schedule:running', item)
-redis.call('HDEL', 'schedule:owner', item)
-if retry_at ~= '' then redis.call('ZADD', 'schedule', retry_at, item) end
-return 1
-)lua");
+  static const redis::Script script(std::string(lua::finish_item));
   return script;
 }
 
-// ARGV: item, due_ms. Leaves a running item alone: it is being done now.
 const redis::Script& schedule_script() {
-  static const redis::Script script(R"lua(
-if redis.call('ZSCORE', 'schedule:running', ARGV[1]) then return 0 end
-redis.call('ZADD', 'schedule', ARGV[2], ARGV[1])
-return 1
-)lua");
+  static const redis::Script script(std::string(lua::schedule_item));
   return script;
+}
+
+// The KEYS of claim_items.lua and finish_item.lua.
+std::vector<std::string> lease_keys() {
+  return {std::string(keys::kDue), std::string(keys::kRunning), std::string(keys::kOwner)};
 }
 
 std::string item_of(const std::string& kind, const std::string& subject) {
@@ -94,17 +73,17 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     std::vector<std::string> args{std::to_string(clock.now_ms()),
                                   std::to_string(options.lease.count()),
                                   std::to_string(options.batch), options.owner};
-    std::vector<std::string> no_keys;
-    auto reply = co_await redis.eval(claim_script(), std::move(no_keys), std::move(args));
-    if (!reply || reply->type != redis::Reply::Type::array) {
-      if (reply) spdlog::warn("event=schedule_claim_failed error={}", log::quote(reply->str));
+    auto reply = co_await redis.eval(claim_script(), lease_keys(), std::move(args));
+    if (!reply) co_return;
+    std::string why;
+    auto claimed = redis::decode<std::vector<std::tuple<std::string, bool>>>(*reply, &why);
+    if (!claimed) {
+      spdlog::warn("event=schedule_claim_failed error={}", log::quote(why));
       co_return;
     }
-    for (const auto& claimed : reply->elements) {
+    for (const auto& [item, taken_over] : *claimed) {
       if (stopping) break;
-      if (claimed.elements.size() != 2) continue;
-      const std::string& item = claimed.elements[0].str;
-      if (claimed.elements[1].integer == 1) ++stats.reclaimed;
+      if (taken_over) ++stats.reclaimed;
       co_await run_item(item);
     }
   }
@@ -132,8 +111,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     const std::string retry_at =
         outcome.done ? "" : std::to_string(clock.now_ms() + outcome.retry_after.count());
     std::vector<std::string> args{item, options.owner, retry_at};
-    std::vector<std::string> no_keys;
-    auto finished = co_await redis.eval(finish_script(), std::move(no_keys), std::move(args));
+    auto finished = co_await redis.eval(finish_script(), lease_keys(), std::move(args));
     if (outcome.done) {
       ++stats.ran;
     } else {
@@ -174,20 +152,23 @@ void Scheduler::notify() { impl_->wakeup.notify(); }
 asio::awaitable<std::error_code> Scheduler::schedule(const std::string& kind,
                                                      const std::string& subject, int64_t due_ms) {
   std::vector<std::string> args{item_of(kind, subject), std::to_string(due_ms)};
-  std::vector<std::string> no_keys;
-  auto reply = co_await impl_->redis.eval(schedule_script(), std::move(no_keys), std::move(args));
+  std::vector<std::string> script_keys{std::string(keys::kDue), std::string(keys::kRunning)};
+  auto reply =
+      co_await impl_->redis.eval(schedule_script(), std::move(script_keys), std::move(args));
   if (!reply) co_return reply.error();
-  if (reply->is_error()) co_return std::make_error_code(std::errc::io_error);
+  if (!redis::decode<redis::Ignore>(*reply)) co_return std::make_error_code(std::errc::io_error);
   impl_->wakeup.notify();
   co_return std::error_code{};
 }
 
 asio::awaitable<Result<bool>> Scheduler::unschedule(const std::string& kind,
                                                     const std::string& subject) {
-  redis::Command remove{"ZREM", std::string(kDueKey), item_of(kind, subject)};
+  redis::Command remove{"ZREM", std::string(keys::kDue), item_of(kind, subject)};
   auto reply = co_await impl_->redis.exec(std::move(remove));
   if (!reply) co_return reply.error();
-  co_return reply->integer == 1;
+  auto removed = redis::decode<int64_t>(*reply);
+  if (!removed) co_return removed.error();
+  co_return *removed == 1;
 }
 
 SchedulerStats Scheduler::stats() const { return impl_->stats; }

@@ -5,9 +5,10 @@
 //   schedule          ZSET "kind|subject" by due time (ms)
 //   schedule:running  ZSET "kind|subject" by lease deadline (ms): claimed, not yet done
 //   schedule:owner    HASH "kind|subject" -> the daemon that holds the lease
+// (named in schedule_keys.h).
 //
-// Each tick one script claims what is due (moves it from `schedule` to `schedule:running`
-// with a lease) and what a silent daemon left running past its lease. A handler's work
+// Each tick one script (claim_items.lua) claims what is due (moves it from `schedule` to
+// `schedule:running` with a lease) and what a silent daemon left running past its lease. A handler's work
 // must therefore be idempotent: after a crash it runs again, from the start. Due times are
 // read from the Clock, so tests move time instead of sleeping.
 
@@ -22,6 +23,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "schedule/schedule_keys.h"
 #include "util/result.h"
 
 namespace tocsin {
@@ -33,10 +35,10 @@ class Client;
 
 namespace tocsin::schedule {
 
-// The keys above, for scripts of other components that schedule in the same step as their
-// own change (the send queue: a scheduled send, an alert's waves).
-inline constexpr std::string_view kDueKey = "schedule";
-inline constexpr std::string_view kRunningKey = "schedule:running";
+// The keys above, for other components that schedule in the same step as their own change
+// (an alert's waves' lapse). Aliases of schedule_keys.h, until their last user includes it.
+inline constexpr std::string_view kDueKey = keys::kDue;
+inline constexpr std::string_view kRunningKey = keys::kRunning;
 
 // What a handler says of an item: done (removed), or to be tried again after a delay
 // (Redis away, a transient failure).

@@ -31,18 +31,25 @@ class TurnoutReachLog : public ::testing::Test {
     eval(turnout::target_members_script(), {"a1", "m1", "m2", "m3", "m1"});
   }
 
-  redis::Reply eval(const redis::Script& script, std::vector<std::string> args) {
-    std::vector<std::string> argv{"EVAL", script.source(), "0"};
+  redis::Reply eval(const redis::Script& script, std::vector<std::string> args,
+                    const std::vector<std::string>& keys = {}) {
+    std::vector<std::string> argv{"EVAL", script.source(), std::to_string(keys.size())};
+    argv.insert(argv.end(), keys.begin(), keys.end());
     argv.insert(argv.end(), args.begin(), args.end());
     auto reply = redis_.command(argv);
     EXPECT_FALSE(reply.is_error()) << reply.str;
     return reply;
   }
 
-  // One result item of dispatch's record script: member's channel now in `state`.
+  // One result item of dispatch's record script (dispatch/record.lua): member's channel now
+  // in `state`.
   void record(const std::string& member, const std::string& channel, const std::string& state) {
-    eval(dispatch::record_script(), {"1700000000000", "dispatch", "1", "60", "r", "a1", member,
-                                     channel, state, "SM1", "", "", ""});
+    eval(dispatch::record_script(),
+         {"1700000000000", "dispatch", "1", "60", "r", "a1", "7", member, channel, state, "SM1",
+          "", "", ""},
+         {"q:retry", "audit", "optout:sms", "optout:email", "optout:sms:members",
+          "optout:email:members", "alert:{a1}", "alert:{a1}:delivery", "alert:{a1}:count",
+          "alert:{a1}:sent"});
   }
 
   int64_t reach(const std::string& field) {

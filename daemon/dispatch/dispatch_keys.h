@@ -1,0 +1,82 @@
+#pragma once
+// Where the dispatch engine's own state lives in Redis: the one place that spells these
+// keys. The alert's keys it writes (delivery, count, sent...) are named in
+// alerts/alert_keys.h; the send queues' names there too, since the alert store chooses the
+// queue of an alert's class (alerts/queue_class.h). alert_keys.h still has copies of
+// kRetryQueue and kConsumerGroup, for the stream loops of engine.cpp until they move
+// (editing that header recompiles most of the daemon).
+//
+//   q:send:urgent, q:send:routine   STREAMs of send jobs (alert_keys.h), read by the
+//                         consumer group "dispatch" (kConsumerGroup): each entry the alert
+//                         id and up to dispatch.job_size "m" fields of member ids
+//   q:retry               ZSET "alert|member|channel|attempt" by due time (ms): messages
+//                         waiting for another attempt, a quiet-hours window's end or an
+//                         SMS's email fallback
+//   alert:{id}:audience:staging:<n>  SET, the audience of one :send being materialized,
+//                         renamed to alert:{id}:audience (or deleted) by the send's script
+//   alert:{id}:unreachable  SET of the members with no address on the alert's channels,
+//                         written by the prepare step (its place in alert_keys.h's table)
+//   msg:<gateway>:<message id>  STRING "alert|member|channel", with a TTL (kReceiptTtl):
+//                         the member a gateway's message id belongs to, for its delivery
+//                         receipts (receipt_store.h)
+//   msg:<gateway>:<message id>:early  STRING, the state of a receipt that came before its
+//                         send was recorded; applied by the record script
+//
+// The members' keys the prepare and record scripts are given (spelled by the member store
+// today; they move to the members' key module with it):
+//   member:<id>           STRING, the Member record
+//   member:<id>:idx       HASH mobile, email, region, sector, local, title...
+//   phone:<E.164>         SET of the member ids holding that phone
+//   optout:sms:members, optout:email:members   SETs of the member ids opted out of a channel
+// Hash tags: none yet. The scripts of this folder touch keys of an alert, of its members
+// and these global ones in one call, so they cannot run on Redis Cluster (see the
+// contract tests, tests/contract/dispatch_*).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "alerts/alert_keys.h"
+
+namespace tocsin::dispatch::keys {
+
+inline constexpr std::string_view kUrgentQueue = alerts::keys::kUrgentQueue;
+inline constexpr std::string_view kRoutineQueue = alerts::keys::kRoutineQueue;
+inline constexpr std::string_view kRetryQueue = "q:retry";
+inline constexpr std::string_view kConsumerGroup = "dispatch";
+
+inline std::string unreachable(std::string_view alert_id) {
+  return alerts::keys::alert(alert_id) + ":unreachable";
+}
+
+// `nonce`: unique per call (a random number), in the alert's hash slot.
+inline std::string staged_audience(std::string_view alert_id, uint64_t nonce) {
+  return alerts::keys::audience(alert_id) + ":staging:" + std::to_string(nonce);
+}
+
+// `gateway`: the gateway's configured name; `message_id`: the id it gave the message.
+inline std::string receipt(std::string_view gateway, std::string_view message_id) {
+  std::string key = "msg:";
+  key.append(gateway).push_back(':');
+  key.append(message_id);
+  return key;
+}
+inline std::string early_receipt(std::string_view receipt_key) {
+  return std::string(receipt_key) + ":early";
+}
+
+inline std::string member(std::string_view id) {
+  return "member:" + std::string(id);
+}
+inline std::string member_index(std::string_view id) {
+  return member(id) + ":idx";
+}
+inline std::string phone_holders(std::string_view phone) {
+  return "phone:" + std::string(phone);
+}
+// "sms" or "email".
+inline std::string opted_out_members(std::string_view channel) {
+  return "optout:" + std::string(channel) + ":members";
+}
+
+}  // namespace tocsin::dispatch::keys

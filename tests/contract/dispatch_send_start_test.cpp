@@ -1,0 +1,136 @@
+// The contracts of starting and scheduling a send (daemon/dispatch/send_start.lua,
+// send_schedule.lua). Beside the alert's keys they write the global send queue, audit
+// stream and the scheduler's `schedule` ZSETs, so they run on plain Redis only.
+
+#include <gtest/gtest.h>
+
+#include <tuple>
+
+#include "dispatch/send_schedule.lua.h"
+#include "dispatch/send_start.lua.h"
+#include "redis/decode.h"
+#include "tests/support/script_contract.h"
+
+namespace tocsin::dispatch {
+namespace {
+
+using testing::ScriptContract;
+
+const std::string kStaged = "alert:{a1}:audience:staging:7";
+const std::vector<std::string> kStartKeys{"alert:{a1}",    kStaged, "alert:{a1}:audience",
+                                          "q:send:urgent", "audit", "schedule"};
+const std::vector<std::string> kScheduleKeys{"alert:{a1}", kStaged, "audit", "schedule",
+                                             "schedule:running"};
+
+using Started = std::tuple<std::string, std::string, int64_t, int64_t>;
+
+class SendStart : public ScriptContract {
+ protected:
+  void SetUp() override {
+    ScriptContract::SetUp();
+    redis().command({"HSET", "alert:{a1}", "state", "draft", "created_by_token", "t1"});
+    redis().command({"SADD", kStaged, "m1", "m2", "m3"});
+  }
+  // now, actor, threshold, job size, id, origin, token, then the waves' due times.
+  Started start(std::vector<std::string> args) {
+    auto started = redis::decode<Started>(run(lua::send_start, kStartKeys, args));
+    EXPECT_TRUE(started);
+    return started ? *started : Started{};
+  }
+};
+
+TEST_P(SendStart, FreezesTheAudienceQueuesItsJobsAndSchedulesItsWaves) {
+  const auto before = keyspace();
+  EXPECT_EQ(start({"1000", "Ana", "10", "2", "a1", "officer", "t1", "61000"}),
+            (Started{"started", "sending", 3, 2}));
+  EXPECT_EQ(changed_keys(before),
+            (std::set<std::string>{"alert:{a1}", kStaged, "alert:{a1}:audience", "q:send:urgent",
+                                   "audit", "alert:{a1}:audit", "schedule"}));
+  EXPECT_EQ(redis().integer({"SCARD", "alert:{a1}:audience"}), 3);
+  EXPECT_EQ(redis().integer({"XLEN", "q:send:urgent"}), 2);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "jobs_pending"}), "2");
+  EXPECT_EQ(redis().text({"ZSCORE", "schedule", "wave|a1|1"}), "61000");
+}
+
+TEST_P(SendStart, AnEmptyAudienceIsSentAtOnceWithNoJobAndNoWave) {
+  redis().command({"DEL", kStaged});
+  EXPECT_EQ(start({"1000", "Ana", "10", "2", "a1", "officer", "t1", "61000"}),
+            (Started{"started", "sent", 0, 0}));
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "finished_at_ms"}), "1000");
+  EXPECT_EQ(redis().integer({"EXISTS", "schedule", "q:send:urgent"}), 0);
+}
+
+TEST_P(SendStart, ARefusalOnlyDropsTheStagedAudience) {
+  redis().command({"HSET", "alert:{a1}", "state", "sending"});
+  auto before = keyspace();
+  EXPECT_EQ(start({"1000", "Ana", "10", "2", "a1", "officer", "t1"}),
+            (Started{"wrong_state", "sending", 0, 0}));
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{kStaged}));
+
+  redis().command({"HSET", "alert:{a1}", "state", "draft"});
+  redis().command({"SADD", kStaged, "m1", "m2", "m3"});
+  before = keyspace();
+  EXPECT_EQ(start({"1000", "Ana", "2", "2", "a1", "officer", "t1"}),
+            (Started{"needs_approval", "draft", 3, 0}));
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{kStaged}));
+}
+
+TEST_P(SendStart, TheSchedulerOnlyStartsAScheduledAlertAndCancelsOnePastItsExpiry) {
+  auto before = keyspace();
+  EXPECT_EQ(start({"1000", "Ana", "10", "2", "a1", "schedule", ""}),
+            (Started{"wrong_state", "draft", 0, 0}));
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{kStaged}));
+
+  redis().command({"HSET", "alert:{a1}", "state", "scheduled", "expires_at_ms", "500"});
+  redis().command({"SADD", kStaged, "m1"});
+  before = keyspace();
+  EXPECT_EQ(start({"1000", "Ana", "10", "2", "a1", "schedule", ""}),
+            (Started{"expired", "cancelled", 0, 0}));
+  EXPECT_EQ(changed_keys(before),
+            (std::set<std::string>{"alert:{a1}", kStaged, "audit", "alert:{a1}:audit"}));
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "cancelled_by"}), "expiry");
+}
+TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(SendStart);
+
+using Scheduled = std::tuple<std::string, std::string, int64_t>;
+
+class SendSchedule : public ScriptContract {
+ protected:
+  void SetUp() override {
+    ScriptContract::SetUp();
+    redis().command({"HSET", "alert:{a1}", "state", "draft", "created_by_token", "t1"});
+    redis().command({"SADD", kStaged, "m1", "m2"});
+  }
+  Scheduled schedule(const std::string& threshold = "10") {
+    auto scheduled = redis::decode<Scheduled>(
+        run(lua::send_schedule, kScheduleKeys, {"1000", "Ana", threshold, "a1", "90000", "t1"}));
+    EXPECT_TRUE(scheduled);
+    return scheduled ? *scheduled : Scheduled{};
+  }
+};
+
+TEST_P(SendSchedule, MarksTheAlertScheduledAndAddsItsItemWithoutFreezing) {
+  const auto before = keyspace();
+  EXPECT_EQ(schedule(), (Scheduled{"scheduled", "scheduled", 2}));
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{"alert:{a1}", kStaged, "audit",
+                                                         "alert:{a1}:audit", "schedule"}));
+  EXPECT_EQ(redis().text({"ZSCORE", "schedule", "send|a1"}), "90000");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "send_at_ms"}), "90000");
+  EXPECT_EQ(redis().integer({"EXISTS", "alert:{a1}:audience"}), 0);
+}
+
+TEST_P(SendSchedule, AnItemRunningNowIsNotAddedAgain) {
+  redis().command({"ZADD", "schedule:running", "5000", "send|a1"});
+  EXPECT_EQ(schedule(), (Scheduled{"scheduled", "scheduled", 2}));
+  EXPECT_EQ(redis().integer({"EXISTS", "schedule"}), 0);
+}
+
+TEST_P(SendSchedule, ARefusalOnlyDropsTheStagedAudience) {
+  const auto before = keyspace();
+  EXPECT_EQ(schedule("1"), (Scheduled{"needs_approval", "draft", 2}));
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{kStaged}));
+}
+TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(SendSchedule);
+
+}  // namespace
+}  // namespace tocsin::dispatch
