@@ -10,4 +10,8 @@ namespace tocsin::testing {
 // on a test machine that is rare enough.
 uint16_t free_tcp_port();
 
+// A free port P whose cluster bus port, P + 10000, is free too (and so at most 55535): what
+// a redis-server in cluster mode listens on.
+uint16_t free_cluster_port();
+
 }  // namespace tocsin::testing

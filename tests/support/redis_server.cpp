@@ -57,7 +57,8 @@ bool answers_ping(uint16_t port, bool loading_counts) {
 }  // namespace
 
 RedisServer::RedisServer(Options options)
-    : options_(std::move(options)), dir_("tocsin-redis"), port_(free_tcp_port()) {
+    : options_(std::move(options)), dir_("tocsin-redis"),
+      port_(options_.cluster ? free_cluster_port() : free_tcp_port()) {
   start();
 }
 
@@ -96,6 +97,12 @@ void RedisServer::start() {
   if (!options_.password.empty()) {
     options.argv.push_back("--requirepass");
     options.argv.push_back(options_.password);
+  }
+  if (options_.cluster) {
+    // nodes.conf lands in --dir, so a restart finds the node's identity and slots again.
+    for (const char* arg : {"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"}) {
+      options.argv.push_back(arg);
+    }
   }
   options.argv.insert(options.argv.end(), options_.extra_args.begin(), options_.extra_args.end());
   process_ = std::make_unique<Subprocess>(std::move(options));

@@ -23,6 +23,10 @@ class RedisServer {
     // start() returns once the server answers, even LOADING (still reading its data), so
     // a test sees what clients see while it loads. Default: once it answers PONG.
     bool ready_while_loading = false;
+    // Cluster mode (cluster-enabled yes, its nodes.conf in the server's directory), on a
+    // port whose bus port (+10000) is free too. The node owns no slot until told to
+    // (CLUSTER ADDSLOTSRANGE).
+    bool cluster = false;
   };
 
   // Starts the server and waits (up to ~10 s) until it answers PING. Throws on failure.

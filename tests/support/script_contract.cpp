@@ -33,9 +33,7 @@ Server& server(RedisMode mode) {
   Server& s = servers[mode == RedisMode::cluster ? 1 : 0];
   if (!s.server) {
     RedisServer::Options options;
-    if (mode == RedisMode::cluster) {
-      options.extra_args = {"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"};
-    }
+    options.cluster = mode == RedisMode::cluster;
     s.server = std::make_unique<RedisServer>(options);
     s.sync = std::make_unique<RedisSync>(s.server->port());
     if (mode == RedisMode::cluster) make_single_node_cluster(*s.sync);
