@@ -57,20 +57,20 @@ boost::asio::awaitable<std::optional<CheckinOutcome>> CheckinStore::check_in(
     co_return std::nullopt;
   }
   const std::string& status = std::get<0>(*read);
-  const std::vector<std::string>& e = std::get<1>(*read).values;
+  const std::vector<std::string>& fields = std::get<1>(*read).values;
   CheckinOutcome outcome;
   if (status == "no_alert") co_return outcome;
   if (status == "not_in_alert") {
     outcome.status = CheckinOutcome::Status::not_in_alert;
     co_return outcome;
   }
-  if (e.size() != 4) co_return std::nullopt;
+  if (fields.size() != 4) co_return std::nullopt;
   outcome.status = status == "checked_in" ? CheckinOutcome::Status::checked_in
                                           : CheckinOutcome::Status::already;
-  outcome.at_ms = to_int(e[0]);
-  outcome.how = e[1];
-  outcome.by = e[2];
-  outcome.answer = e[3];
+  outcome.at_ms = to_int(fields[0]);
+  outcome.how = fields[1];
+  outcome.by = fields[2];
+  outcome.answer = fields[3];
   co_return outcome;
 }
 

@@ -46,8 +46,10 @@ class MatchReplies : public ScriptContract {
     std::vector<std::string> out;
     for (const auto& found : reply.elements) {
       std::string joined;
-      for (const auto& field : found.elements) joined += (joined.empty() ? "" : ",") + field.str;
-      if (found.elements.size() == 7 && joined == ",,,,,,") joined = "none";
+      for (size_t i = 0; i < found.elements.size(); ++i) {
+        joined += (i == 0 ? "" : ",") + found.elements[i].str;
+      }
+      if (joined == ",,,,,,") joined = "none";
       out.push_back(joined);
     }
     EXPECT_EQ(out.size(), replies.size()) << reply.str;
