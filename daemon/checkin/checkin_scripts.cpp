@@ -16,8 +16,8 @@ const redis::Script& check_in_script() {
 }
 
 std::vector<std::string> check_in_keys(const std::string& alert_id) {
-  return {keys::alert(alert_id),   keys::rsvp(alert_id),    keys::audience(alert_id),
-          keys::seats(alert_id),   keys::present(alert_id), keys::day(alert_id),
+  return {keys::alert(alert_id),           keys::rsvp(alert_id),    keys::audience(alert_id),
+          keys::seats(alert_id),           keys::present(alert_id), keys::day(alert_id),
           std::string(audit::keys::kAudit)};
 }
 

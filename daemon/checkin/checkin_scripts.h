@@ -11,15 +11,14 @@ class Script;
 
 namespace tocsin::checkin {
 
-// Records a member present (checkin/check_in.lua). KEYS: check_in_keys(alert). ARGV: alert, member, how ("scan" | "manual" | "self"), by (who
-// recorded it: a token's name, or "sms"), at_ms, audited ("1": write an audit entry, the
-// route's names having been handed out).
-// A member who answered the alert or is in its frozen audience may be checked in; any
-// other member is refused. The first record stays: alert:{id}:present HSETNX-ed, counted
-// once as "present" (scan, manual) or "present_self" (self) in alert:{id}:day at the
-// member's place and at their pickup point (their bus seat's, else their answer's). A scan
-// or manual record after a self-report replaces it, moving the member from present_self
-// to present; anything else after the first record changes nothing.
+// Records a member present (checkin/check_in.lua). KEYS: check_in_keys(alert). ARGV: alert, member,
+// how ("scan" | "manual" | "self"), by (who recorded it: a token's name, or "sms"), at_ms, audited
+// ("1": write an audit entry, the route's names having been handed out). A member who answered the
+// alert or is in its frozen audience may be checked in; any other member is refused. The first
+// record stays: alert:{id}:present HSETNX-ed, counted once as "present" (scan, manual) or
+// "present_self" (self) in alert:{id}:day at the member's place and at their pickup point (their
+// bus seat's, else their answer's). A scan or manual record after a self-report replaces it, moving
+// the member from present_self to present; anything else after the first record changes nothing.
 // Returns { status, at_ms, how, by, answer } with status "checked_in", "already",
 // "no_alert" or "not_in_alert" (the last two with nothing else); answer is the member's
 // RSVP answer ("yes", "no", "maybe", "" for none).

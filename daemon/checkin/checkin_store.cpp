@@ -109,8 +109,7 @@ boost::asio::awaitable<std::optional<std::vector<std::string>>> CheckinStore::sh
       args.push_back(alert_members[i].second);
       for (int c = 0; c < kCandidates; ++c) args.push_back(new_short_code());
     }
-    auto reply =
-        co_await redis_.eval(short_code_script(), std::move(script_keys), std::move(args));
+    auto reply = co_await redis_.eval(short_code_script(), std::move(script_keys), std::move(args));
     std::string why;
     auto found = redis::decode<std::vector<std::string>>(reply, &why);
     if (!found || found->size() != wanted.size()) {

@@ -12,7 +12,7 @@ const redis::Script& publish_turnout_script() {
 }
 
 std::vector<std::string> publish_turnout_keys(const std::string& alert_id) {
-  return {keys::turnout_version(alert_id), keys::tally(alert_id), keys::reach(alert_id),
+  return {keys::turnout_version(alert_id), keys::tally(alert_id),  keys::reach(alert_id),
           keys::published(alert_id),       keys::events(alert_id), keys::day(alert_id)};
 }
 

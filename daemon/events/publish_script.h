@@ -1,7 +1,7 @@
 #pragma once
-// The Lua script (events/publish_turnout.lua) that turns an alert's raw counts into the next entry of its event stream
-// (event_keys.h), atomically, so that several daemons sharing Redis never write one
-// change twice and never write entries closer together than the minimum interval.
+// The Lua script (events/publish_turnout.lua) that turns an alert's raw counts into the next entry
+// of its event stream (event_keys.h), atomically, so that several daemons sharing Redis never write
+// one change twice and never write entries closer together than the minimum interval.
 //
 //   KEYS: turnout_version, tally, reach, published, events, day   (all of one alert)
 //   ARGV: min interval between entries (ms), stream MAXLEN (approximate), fields per entry

@@ -127,8 +127,8 @@ asio::awaitable<void> TurnoutPublisher::publish(const std::string& id, Alert& al
   std::vector<std::string> args{std::to_string(options_.min_entry_interval.count()),
                                 std::to_string(options_.max_stream_length),
                                 std::to_string(options_.max_fields_per_entry)};
-  auto reply = co_await redis_.eval(publish_turnout_script(), publish_turnout_keys(id),
-                                    std::move(args));
+  auto reply =
+      co_await redis_.eval(publish_turnout_script(), publish_turnout_keys(id), std::move(args));
   const auto now = Clock::now();
   std::string why;
   // status, version, detail, fields compared (publish_script.h)
@@ -150,9 +150,9 @@ asio::awaitable<void> TurnoutPublisher::publish(const std::string& id, Alert& al
   alert.pending = false;
   if (status == 2) {
     ++stats_.entries;
-    alert.due = now + std::max<Clock::duration>(
-                          options_.min_entry_interval,
-                          options_.interval_per_field_read * std::get<3>(*result));
+    alert.due =
+        now + std::max<Clock::duration>(options_.min_entry_interval,
+                                        options_.interval_per_field_read * std::get<3>(*result));
     spdlog::debug("event=turnout_published alert={} entry={}", id, detail);
     co_await check_milestones(id, alert);
     if (on_published_) on_published_(id);

@@ -1,9 +1,9 @@
 #pragma once
 // Members' replies as they arrive (issue 6): stored first, read after. A webhook hands the
 // reply to store(), which appends it to the q:replies stream in one Lua script and lets
-// the webhook answer at once (replies/inbound_store.lua): providers wait at most 15 s and cannot be told to slow down,
-// so nothing slow (reading the text, finding the alert, counting) happens before the
-// answer. The reply worker reads the stream through its consumer group.
+// the webhook answer at once (replies/inbound_store.lua): providers wait at most 15 s and cannot be
+// told to slow down, so nothing slow (reading the text, finding the alert, counting) happens before
+// the answer. The reply worker reads the stream through its consumer group.
 //
 // A provider repeats a webhook it thinks failed: a reply with a provider message id seen
 // in the last week from the same gateway is not appended twice.

@@ -47,7 +47,9 @@ using alerts::keys::unknown_replies;
 inline std::string phone_holders(std::string_view number) {
   return "phone:" + std::string(number);
 }
-inline std::string sms_opt_outs() { return alerts::keys::opt_out_registry("sms"); }
+inline std::string sms_opt_outs() {
+  return alerts::keys::opt_out_registry("sms");
+}
 inline constexpr std::string_view kSmsOptedOutMembers = members::kOptoutSmsKey;
 
 }  // namespace tocsin::replies::keys

@@ -46,6 +46,8 @@ const redis::Script& auto_answer_script() {
   return script;
 }
 
-std::string auto_answer_key(const std::string& number) { return keys::auto_answers(number); }
+std::string auto_answer_key(const std::string& number) {
+  return keys::auto_answers(number);
+}
 
 }  // namespace tocsin::replies

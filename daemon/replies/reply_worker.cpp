@@ -261,8 +261,8 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
       codes.push_back(entry.reading.alert_code);
     }
     if (codes.empty()) co_return true;
-    auto reply = co_await redis.eval(match_replies_script(), match_replies_keys(codes),
-                                     std::move(args));
+    auto reply =
+        co_await redis.eval(match_replies_script(), match_replies_keys(codes), std::move(args));
     // Per reply: alert, member, region, sector, local, language, title (reply_scripts.h).
     using Found = std::tuple<std::string, std::string, std::string, std::string, std::string,
                              std::string, std::string>;

@@ -81,8 +81,8 @@ boost::asio::awaitable<WriteOutcome> RsvpWriter::write(const Alert& alert, std::
   add_record_keys(script_keys, alert.id(), "");
   std::string status;
   if (!audit) {
-    auto reply = co_await redis_.eval(record_replies_script(), std::move(script_keys),
-                                      std::move(args));
+    auto reply =
+        co_await redis_.eval(record_replies_script(), std::move(script_keys), std::move(args));
     std::string why;
     auto statuses = redis::decode<std::tuple<std::string>>(reply, &why);  // one reply's
     if (!statuses) {

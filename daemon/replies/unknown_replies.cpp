@@ -25,8 +25,8 @@ boost::asio::awaitable<std::optional<std::vector<UnknownEntry>>> read_unknown_re
     redis::Client& redis, const std::string& alert_id) {
   redis::Command all{"HGETALL", alerts::keys::unknown_replies(alert_id)};
   // Member id -> "at_ms|text".
-  auto stored = redis::decode<std::map<std::string, std::string>>(
-      co_await redis.exec(std::move(all)));
+  auto stored =
+      redis::decode<std::map<std::string, std::string>>(co_await redis.exec(std::move(all)));
   if (!stored) co_return std::nullopt;
   std::vector<UnknownEntry> entries;
   for (const auto& [member_id, stored_value] : *stored) {

@@ -20,7 +20,8 @@ std::vector<std::string> apply_moves_keys(const std::string& alert_id) {
 boost::asio::awaitable<Result<int64_t>> apply_pending_moves(redis::Client& redis,
                                                             const std::string& alert_id) {
   std::vector<std::string> args;
-  auto reply = co_await redis.eval(apply_moves_script(), apply_moves_keys(alert_id), std::move(args));
+  auto reply =
+      co_await redis.eval(apply_moves_script(), apply_moves_keys(alert_id), std::move(args));
   co_return redis::decode<int64_t>(reply);
 }
 

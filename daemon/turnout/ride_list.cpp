@@ -109,8 +109,8 @@ boost::asio::awaitable<std::optional<RideList>> read_rides(redis::Client& redis,
     redis::Command get{"MGET"};
     for (size_t i = first; i < last; ++i) get.push_back("member:" + members[i]);
     // Each member's record, nil for one removed since.
-    auto records = redis::decode<std::vector<std::optional<std::string>>>(
-        co_await redis.exec(std::move(get)));
+    auto records =
+        redis::decode<std::vector<std::optional<std::string>>>(co_await redis.exec(std::move(get)));
     if (!records || records->size() != last - first) co_return std::nullopt;
     for (size_t i = first; i < last; ++i) {
       Member member;

@@ -33,7 +33,11 @@ using alerts::keys::regions;
 using alerts::keys::turnout_at;
 using alerts::keys::turnout_version;
 
-inline std::string reach_log(std::string_view id) { return alert(id) + ":reach_log"; }
-inline std::string reach_log_at(std::string_view id) { return alert(id) + ":reach_log_at"; }
+inline std::string reach_log(std::string_view id) {
+  return alert(id) + ":reach_log";
+}
+inline std::string reach_log_at(std::string_view id) {
+  return alert(id) + ":reach_log_at";
+}
 
 }  // namespace tocsin::turnout::keys

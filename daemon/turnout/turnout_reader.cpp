@@ -34,7 +34,8 @@ boost::asio::awaitable<std::optional<RawFields>> read_raw(redis::Client& redis,
   std::vector<redis::Command> reads{{"HGETALL", keys::tally(alert_id)},
                                     {"HGETALL", keys::reach(alert_id)},
                                     {"HGETALL", keys::day(alert_id)}};
-  auto hashes = redis::decode_each<Hash, Hash, Hash>(co_await redis.exec_pipeline(std::move(reads)));
+  auto hashes =
+      redis::decode_each<Hash, Hash, Hash>(co_await redis.exec_pipeline(std::move(reads)));
   if (!hashes) co_return std::nullopt;
   RawFields fields;
   std::apply([&](const auto&... hash) { (add_hash(hash, fields), ...); }, *hashes);

@@ -28,7 +28,12 @@ class CheckIn : public ScriptContract {
 };
 
 TEST_P(CheckIn, AMemberOfTheAudienceIsCountedPresentOnceAndAudited) {
-  redis().command({"HSET", "alert:{a1}:rsvp", "m1", "yes\x1f" "0\x1f" "0\x1f" "0\x1f" "P"});
+  redis().command({"HSET", "alert:{a1}:rsvp", "m1",
+                   "yes\x1f"
+                   "0\x1f"
+                   "0\x1f"
+                   "0\x1f"
+                   "P"});
   const auto before = keyspace();
   auto reply = check_in("m1", "scan");
   ASSERT_EQ(reply.elements.size(), 5u) << reply.str;
@@ -90,13 +95,14 @@ TEST_P(ShortCode, EachMemberGetsTheFirstFreeCandidate) {
   add_short_code_keys(keys, "a1");
   add_short_code_keys(keys, "a1");
   const auto before = keyspace();
-  auto reply = run(lua::short_code, keys, {"2", "m1", "AAAAAA", "BBBBBB", "m2", "BBBBBB", "CCCCCC"});
+  auto reply =
+      run(lua::short_code, keys, {"2", "m1", "AAAAAA", "BBBBBB", "m2", "BBBBBB", "CCCCCC"});
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:checkin_code_of", "m1"}), "BBBBBB");
   ASSERT_EQ(reply.elements.size(), 2u) << reply.str;
   EXPECT_EQ(reply.elements[0].str, "BBBBBB");
   EXPECT_EQ(reply.elements[1].str, "CCCCCC");
-  EXPECT_EQ(changed_keys(before), (std::set<std::string>{"alert:{a1}:checkin_codes",
-                                                         "alert:{a1}:checkin_code_of"}));
+  EXPECT_EQ(changed_keys(before),
+            (std::set<std::string>{"alert:{a1}:checkin_codes", "alert:{a1}:checkin_code_of"}));
 }
 
 TEST_P(ShortCode, ACodeMadeBeforeIsKeptAndNothingChanges) {

@@ -107,9 +107,9 @@ TEST_P(Milestones, AGoalNotReachedChangesNothing) {
   redis().command({"HSET", "alert:{a1}:tally", "est|all|yes", "2"});
   redis().command({"HSET", "alert:{a1}:day", "est|all|present", "1"});
   const auto before = keyspace();
-  EXPECT_EQ(check({"target", "region", "est", "3", "Est", "quorum", "region", "est", "2", "Est"})
-                .integer,
-            0);
+  EXPECT_EQ(
+      check({"target", "region", "est", "3", "Est", "quorum", "region", "est", "2", "Est"}).integer,
+      0);
   EXPECT_TRUE(changed_keys(before).empty());
 }
 

@@ -27,10 +27,8 @@ class InboundStore : public ScriptContract {
 TEST_P(InboundStore, AppendsTheReplyAndRemembersItsProviderId) {
   const auto before = keyspace();
   EXPECT_EQ(store("SM1", "OUI").str, "added");
-  EXPECT_EQ(changed_keys(before),
-            (std::set<std::string>{"q:replies", "inbound:seen:twilio:SM1"}));
-  EXPECT_NE(redis().text({"XRANGE", "q:replies", "-", "+"}).find("text\nOUI\n"),
-            std::string::npos);
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{"q:replies", "inbound:seen:twilio:SM1"}));
+  EXPECT_NE(redis().text({"XRANGE", "q:replies", "-", "+"}).find("text\nOUI\n"), std::string::npos);
   const int64_t ttl = redis().integer({"TTL", "inbound:seen:twilio:SM1"});
   EXPECT_GT(ttl, 0);
   EXPECT_LE(ttl, 60);
@@ -66,8 +64,8 @@ TEST_P(AutoAnswer, EachNumberGetsTheLimitPerWindowCounted) {
   ASSERT_EQ(first.elements.size(), 2u) << first.str;
   EXPECT_EQ(first.elements[0].integer, 1);
   EXPECT_EQ(first.elements[1].integer, 1);
-  EXPECT_EQ(changed_keys(before), (std::set<std::string>{"reply:auto:+15145550001",
-                                                         "reply:auto:+15145550002"}));
+  EXPECT_EQ(changed_keys(before),
+            (std::set<std::string>{"reply:auto:+15145550001", "reply:auto:+15145550002"}));
   EXPECT_GT(redis().integer({"TTL", "reply:auto:+15145550001"}), 3500);
   EXPECT_EQ(allowed({"+15145550001"}).elements.at(0).integer, 1);
   // Over the limit: refused, and still counted (the counter is the number's traffic).

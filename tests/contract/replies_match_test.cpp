@@ -23,8 +23,8 @@ class MatchReplies : public ScriptContract {
     redis().command({"ZADD", "alerts", "1", "a1", "2", "a2", "3", "a3"});
     redis().command({"HSET", "alert:{a1}", "state", "sent", "sending_at_ms", "100"});
     redis().command({"HSET", "alert:{a1}:to", kAna, "m1"});
-    redis().command({"HSET", "alert:{a2}", "state", "sending", "sending_at_ms", "200", "parent",
-                     "a1"});
+    redis().command(
+        {"HSET", "alert:{a2}", "state", "sending", "sending_at_ms", "200", "parent", "a1"});
     redis().command({"HSET", "alert:{a2}:to", kBen, "m2"});
     redis().command({"HSET", "alert:{a3}", "state", "closed", "sending_at_ms", "300"});
     redis().command({"HSET", "alert:{a3}:to", kAna, "m1"});
@@ -68,9 +68,9 @@ TEST_P(MatchReplies, AQuotedCodeChoosesItsAlertOverAMoreRecentOne) {
   redis().command({"ZADD", "alerts", "4", "a4"});
   redis().command({"HSET", "alert:{a4}", "state", "sent", "sending_at_ms", "400"});
   redis().command({"HSET", "alert:{a4}:to", kAna, "m1"});
-  EXPECT_EQ(match({{kAna, ""}, {kAna, "A7"}, {kAna, "ZZ"}}),
-            (std::vector<std::string>{"a4,m1,est,sante,L1,fr,inf", "a1,m1,est,sante,L1,fr,inf",
-                                      "none"}));
+  EXPECT_EQ(
+      match({{kAna, ""}, {kAna, "A7"}, {kAna, "ZZ"}}),
+      (std::vector<std::string>{"a4,m1,est,sante,L1,fr,inf", "a1,m1,est,sante,L1,fr,inf", "none"}));
 }
 
 TEST_P(MatchReplies, AWaveOfAClosedAlertTakesNoAnswer) {

@@ -22,19 +22,21 @@ class RecordReplies : public ScriptContract {
  protected:
   void SetUp() override {
     ScriptContract::SetUp();
-    redis().command({"HSET", "alert:{a1}", "state", "sending", "fleet:Q", "1",
-                     "seats_per_bus:Q", "1", "fleet_free:Q", "1", "fleet_place:Q",
-                     "est|pickup:Q|"});
+    redis().command({"HSET", "alert:{a1}", "state", "sending", "fleet:Q", "1", "seats_per_bus:Q",
+                     "1", "fleet_free:Q", "1", "fleet_place:Q", "est|pickup:Q|"});
     for (const char* member : {"m1", "m2", "m3"}) {
       redis().command({"HSET", "alert:{a1}:dims", member, "est|all|"});
     }
   }
   static BatchReply answer(const std::string& member, const std::string& what, int64_t at_ms,
                            int bus_seats = 0) {
-    BatchReply reply{.alert = "a1", .member = member, .number = kAna, .text = what,
-                     .at_ms = at_ms};
-    reply.record = {.answer = what, .bus_seats = bus_seats, .pickup = bus_seats ? "Q" : "",
-                    .region = "est", .at_ms = at_ms, .source = "sms"};
+    BatchReply reply{.alert = "a1", .member = member, .number = kAna, .text = what, .at_ms = at_ms};
+    reply.record = {.answer = what,
+                    .bus_seats = bus_seats,
+                    .pickup = bus_seats ? "Q" : "",
+                    .region = "est",
+                    .at_ms = at_ms,
+                    .source = "sms"};
     return reply;
   }
   // Runs one batch; returns each reply's status.
@@ -87,8 +89,12 @@ TEST_P(RecordReplies, AChangeOfAnswerMovesTheTallyByTheDifference) {
 }
 
 TEST_P(RecordReplies, AnUnclearReplyIsKeptUntilTheMemberAnswersClearly) {
-  BatchReply unclear{.kind = "unknown", .alert = "a1", .member = "m3", .number = kAna,
-                     .text = "peut-être demain?", .at_ms = 1000};
+  BatchReply unclear{.kind = "unknown",
+                     .alert = "a1",
+                     .member = "m3",
+                     .number = kAna,
+                     .text = "peut-être demain?",
+                     .at_ms = 1000};
   const auto before = keyspace();
   EXPECT_EQ(record({unclear}), std::vector<std::string>{"unknown"});
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:unknown", "m3"}), "1000|peut-être demain?");
@@ -105,21 +111,31 @@ TEST_P(RecordReplies, ASeatIsGivenThenWaitedForThenHandedOnWhenItsHolderSaysNo) 
   const auto statuses = record({answer("m1", "yes", 1000, 1), answer("m2", "yes", 1001, 1)});
   ASSERT_EQ(statuses.size(), 2u);
   // status, then the seat: state, pickup, bus, seats, rank
-  EXPECT_EQ(statuses[0], "recorded\x1fseated\x1fQ\x1f" "1\x1f" "1\x1f" "0");
-  EXPECT_EQ(statuses[1], "recorded\x1fwaitlisted\x1fQ\x1f" "0\x1f" "1\x1f" "1");
+  EXPECT_EQ(statuses[0],
+            "recorded\x1fseated\x1fQ\x1f"
+            "1\x1f"
+            "1\x1f"
+            "0");
+  EXPECT_EQ(statuses[1],
+            "recorded\x1fwaitlisted\x1fQ\x1f"
+            "0\x1f"
+            "1\x1f"
+            "1");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:day", "est|pickup:Q|seated"}), "1");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:day", "est|pickup:Q|waitlisted"}), "1");
 
   const auto before = keyspace();
   EXPECT_EQ(record({answer("m1", "no", 2000)}), std::vector<std::string>{"recorded"});
-  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:seat", "m2"}).substr(0, 4), "Q\x1f" "1\x1f");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:seat", "m2"}).substr(0, 4),
+            "Q\x1f"
+            "1\x1f");
   EXPECT_EQ(redis().integer({"HEXISTS", "alert:{a1}:seat", "m1"}), 0);
   const std::string told = redis().text({"XRANGE", "seats:notices", "-", "+"});
   EXPECT_NE(told.find("member\nm2\nkind\npromoted\n"), std::string::npos) << told;
-  EXPECT_EQ(changed_keys(before),
-            with_counts({"alert:{a1}:rsvp", "alert:{a1}:rsvp_text", "alert:{a1}:seat",
-                         "alert:{a1}:waiting", "alert:{a1}:wait:Q", "alert:{a1}:day",
-                         "seats:notices"}));
+  EXPECT_EQ(
+      changed_keys(before),
+      with_counts({"alert:{a1}:rsvp", "alert:{a1}:rsvp_text", "alert:{a1}:seat",
+                   "alert:{a1}:waiting", "alert:{a1}:wait:Q", "alert:{a1}:day", "seats:notices"}));
 }
 
 TEST_P(RecordReplies, StopOptsTheNumberAndItsHoldersOutAndStartBackIn) {

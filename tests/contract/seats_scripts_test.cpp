@@ -21,9 +21,8 @@ class SeatScripts : public ScriptContract {
  protected:
   void SetUp() override {
     ScriptContract::SetUp();
-    redis().command({"HSET", "alert:{a1}", "state", "sending", "fleet:Q", "1",
-                     "seats_per_bus:Q", "1", "fleet_free:Q", "1", "fleet_place:Q",
-                     "est|pickup:Q|"});
+    redis().command({"HSET", "alert:{a1}", "state", "sending", "fleet:Q", "1", "seats_per_bus:Q",
+                     "1", "fleet_free:Q", "1", "fleet_place:Q", "est|pickup:Q|"});
     redis().command({"HSET", "alert:{a1}:day", "est|pickup:Q|buses", "1"});
     for (const char* member : {"m1", "m2", "m3"}) {
       redis().command({"HSET", "alert:{a1}:dims", member, "est|all|"});
@@ -33,8 +32,12 @@ class SeatScripts : public ScriptContract {
   void wants_a_seat(const std::string& member, int64_t at_ms) {
     testing::RecordBatch batch;
     testing::BatchReply reply{.alert = "a1", .member = member, .text = "OUI BUS", .at_ms = at_ms};
-    reply.record = {.answer = "yes", .bus_seats = 1, .pickup = "Q", .region = "est",
-                    .at_ms = at_ms, .source = "sms"};
+    reply.record = {.answer = "yes",
+                    .bus_seats = 1,
+                    .pickup = "Q",
+                    .region = "est",
+                    .at_ms = at_ms,
+                    .source = "sms"};
     batch.add(reply);
     auto status = run(replies::lua::record_replies, batch.keys, batch.args);
     ASSERT_FALSE(status.is_error()) << status.str;

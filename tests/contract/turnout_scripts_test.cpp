@@ -67,7 +67,8 @@ TEST_P(TargetMembers, CountsEachNewMemberOnceWhereTheyBelong) {
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "est|sector:sante|targeted"}), "1");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "laval|all|targeted"}), "1");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:dims", "m1"}),
-            "est|all|\x1f" "est|sector:sante|");
+            "est|all|\x1f"
+            "est|sector:sante|");
   EXPECT_EQ(changed_keys(before),
             (std::set<std::string>{"alert:{a1}:dims", "alert:{a1}:reach", "alert:{a1}:regions",
                                    "alert:{a1}:turnout_version", "alert:{a1}:turnout_at"}));

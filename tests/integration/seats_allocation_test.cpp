@@ -266,8 +266,8 @@ TEST_F(SeatsAllocation, AnAddedBusBoardsAsManyAsItSeatsAndShowsTheNewCount) {
   EXPECT_EQ(redis_.integer({"XLEN", kBase + ":audit"}), 1);
   expect_counts_equal_recount();
 
-  auto refused =
-      eval(seats::add_bus_script(), seats::add_bus_keys(kAlert), {kAlert, "R", "1", "Luc", "", "1"});
+  auto refused = eval(seats::add_bus_script(), seats::add_bus_keys(kAlert),
+                      {kAlert, "R", "1", "Luc", "", "1"});
   EXPECT_EQ(refused.elements[0].str, "no_buses");
 }
 

@@ -28,10 +28,9 @@ struct RecordBatch {
 
   void add(const BatchReply& reply) {
     replies::add_record_keys(keys, reply.alert, reply.number);
-    for (std::string value :
-         {reply.kind, reply.alert, reply.member, reply.number,
-          reply.kind == "rsvp" ? replies::encode(reply.record) : std::string(), reply.text,
-          std::to_string(reply.at_ms)}) {
+    for (std::string value : {reply.kind, reply.alert, reply.member, reply.number,
+                              reply.kind == "rsvp" ? replies::encode(reply.record) : std::string(),
+                              reply.text, std::to_string(reply.at_ms)}) {
       args.push_back(std::move(value));
     }
     args[0] = std::to_string(std::stoi(args[0]) + 1);
