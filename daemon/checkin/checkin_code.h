@@ -15,9 +15,6 @@
 
 namespace tocsin::checkin {
 
-// Redis key of the secret (32 random bytes, created by the first code made).
-inline constexpr std::string_view kCheckinSecretKey = "secret:checkin";
-
 inline constexpr size_t kCheckinTagLength = 16;  // base64url characters: 96 bits
 
 // No 0/O, 1/I/L nor U/V pairs to misread at dawn on a cracked phone screen: 30 characters,

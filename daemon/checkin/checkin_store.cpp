@@ -3,17 +3,18 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <tuple>
 
-#include "alerts/alert_keys.h"
 #include "alerts/rsvp_link.h"
 #include "checkin/checkin_code.h"
+#include "checkin/checkin_keys.h"
 #include "checkin/checkin_scripts.h"
+#include "log/log.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 
 namespace tocsin::checkin {
 namespace {
-
-namespace keys = alerts::keys;
 
 // Candidates per script call: with 729 million codes, even an alert of 150,000 members
 // takes a second call about once in 10^18 codes.
@@ -43,30 +44,33 @@ CheckinStore::CheckinStore(redis::Client& redis) : redis_(redis) {
 
 boost::asio::awaitable<std::optional<CheckinOutcome>> CheckinStore::check_in(
     CheckinRequest request) {
-  std::vector<std::string> no_keys;
   std::vector<std::string> args{request.alert_id,     request.member_id,
                                 request.how,          clean(request.by),
                                 std::to_string(request.at_ms), request.audited ? "1" : "0"};
-  auto reply = co_await redis_.eval(check_in_script(), std::move(no_keys), std::move(args));
-  if (!reply || reply->is_error() || reply->elements.empty()) {
-    if (reply && reply->is_error()) spdlog::error("event=checkin_script_failed error={}", reply->str);
+  auto reply =
+      co_await redis_.eval(check_in_script(), check_in_keys(request.alert_id), std::move(args));
+  std::string why;
+  // {status} or {status, at_ms, how, by, answer} (checkin_scripts.h)
+  auto read = redis::decode<std::tuple<std::string, redis::Rest<std::string>>>(reply, &why);
+  if (!read) {
+    if (reply) spdlog::error("event=checkin_script_failed error={}", log::quote(why));
     co_return std::nullopt;
   }
-  const auto& e = reply->elements;
+  const std::string& status = std::get<0>(*read);
+  const std::vector<std::string>& fields = std::get<1>(*read).values;
   CheckinOutcome outcome;
-  const std::string& status = e[0].str;
   if (status == "no_alert") co_return outcome;
   if (status == "not_in_alert") {
     outcome.status = CheckinOutcome::Status::not_in_alert;
     co_return outcome;
   }
-  if (e.size() != 5) co_return std::nullopt;
+  if (fields.size() != 4) co_return std::nullopt;
   outcome.status = status == "checked_in" ? CheckinOutcome::Status::checked_in
                                           : CheckinOutcome::Status::already;
-  outcome.at_ms = to_int(e[1].str);
-  outcome.how = e[2].str;
-  outcome.by = e[3].str;
-  outcome.answer = e[4].str;
+  outcome.at_ms = to_int(fields[0]);
+  outcome.how = fields[1];
+  outcome.by = fields[2];
+  outcome.answer = fields[3];
   co_return outcome;
 }
 
@@ -74,12 +78,14 @@ boost::asio::awaitable<std::optional<std::string>> CheckinStore::secret(bool cre
   std::vector<redis::Command> commands;
   // 32 random bytes, as the RSVP links' secret, under its own key.
   if (create) {
-    commands.push_back({"SET", std::string(kCheckinSecretKey), alerts::new_rsvp_secret(), "NX"});
+    commands.push_back({"SET", std::string(keys::kSecret), alerts::new_rsvp_secret(), "NX"});
   }
-  commands.push_back({"GET", std::string(kCheckinSecretKey)});
+  commands.push_back({"GET", std::string(keys::kSecret)});
   auto replies = co_await redis_.exec_pipeline(std::move(commands));
-  if (!replies || replies->empty() || replies->back().is_error()) co_return std::nullopt;
-  co_return replies->back().is_nil() ? std::string() : replies->back().str;
+  if (!replies || replies->empty()) co_return std::nullopt;
+  auto secret = redis::decode<std::optional<std::string>>(replies->back());
+  if (!secret) co_return std::nullopt;
+  co_return secret->value_or("");
 }
 
 boost::asio::awaitable<std::optional<std::string>> CheckinStore::short_code(
@@ -96,21 +102,23 @@ boost::asio::awaitable<std::optional<std::vector<std::string>>> CheckinStore::sh
   std::vector<size_t> wanted(alert_members.size());
   for (size_t i = 0; i < wanted.size(); ++i) wanted[i] = i;
   for (int attempt = 0; attempt < kAttempts && !wanted.empty(); ++attempt) {
+    std::vector<std::string> script_keys;
     std::vector<std::string> args{std::to_string(kCandidates)};
     for (size_t i : wanted) {
-      args.push_back(alert_members[i].first);
+      add_short_code_keys(script_keys, alert_members[i].first);
       args.push_back(alert_members[i].second);
       for (int c = 0; c < kCandidates; ++c) args.push_back(new_short_code());
     }
-    std::vector<std::string> no_keys;
-    auto reply = co_await redis_.eval(short_code_script(), std::move(no_keys), std::move(args));
-    if (!reply || reply->is_error() || reply->elements.size() != wanted.size()) {
-      if (reply && reply->is_error()) spdlog::error("event=checkin_code_failed error={}", reply->str);
+    auto reply = co_await redis_.eval(short_code_script(), std::move(script_keys), std::move(args));
+    std::string why;
+    auto found = redis::decode<std::vector<std::string>>(reply, &why);
+    if (!found || found->size() != wanted.size()) {
+      if (reply) spdlog::error("event=checkin_code_failed error={}", log::quote(why));
       co_return std::nullopt;
     }
     std::vector<size_t> again;
     for (size_t j = 0; j < wanted.size(); ++j) {
-      const std::string& code = reply->elements[j].str;
+      const std::string& code = (*found)[j];
       if (code == "taken") {
         again.push_back(wanted[j]);
       } else {
@@ -129,9 +137,9 @@ boost::asio::awaitable<std::optional<std::vector<std::string>>> CheckinStore::sh
 boost::asio::awaitable<std::optional<std::string>> CheckinStore::member_of_code(
     std::string alert_id, std::string code) {
   redis::Command read{"HGET", keys::checkin_codes(alert_id), std::move(code)};
-  auto reply = co_await redis_.exec(std::move(read));
-  if (!reply || reply->is_error()) co_return std::nullopt;
-  co_return reply->is_nil() ? std::string() : reply->str;
+  auto member = redis::decode<std::optional<std::string>>(co_await redis_.exec(std::move(read)));
+  if (!member) co_return std::nullopt;
+  co_return member->value_or("");
 }
 
 }  // namespace tocsin::checkin

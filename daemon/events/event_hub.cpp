@@ -10,6 +10,7 @@
 #include "events/event_keys.h"
 #include "log/log.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 
 namespace tocsin::events {
 namespace asio = boost::asio;
@@ -63,13 +64,15 @@ asio::awaitable<Result<EventHub::Subscription>> EventHub::subscribe(std::string 
         {"HGET", alerts::keys::alert(alert_id), std::string(alerts::keys::field::kState)}};
     auto replies = co_await redis_.exec_pipeline(std::move(reads));
     if (!replies) co_return replies.error();
-    const redis::Reply& last = (*replies)[0];
-    if (last.is_error()) co_return make_error_code(std::errc::io_error);
+    // The last entry (none when the stream is empty): its id; and the alert's state.
+    auto last = redis::decode<std::vector<std::pair<std::string, redis::Ignore>>>((*replies)[0]);
+    if (!last) co_return make_error_code(std::errc::io_error);
+    auto state = redis::decode<std::optional<std::string>>((*replies)[1]);
     // Another viewer may have started following while we waited: theirs stands.
     if (!followers_.contains(alert_id)) {
       Follower follower;
-      follower.last_id = last.elements.empty() ? "0-0" : last.elements[0].elements[0].str;
-      follower.state = (*replies)[1].str;
+      follower.last_id = last->empty() ? "0-0" : last->front().first;
+      follower.state = state ? state->value_or("") : "";
       followers_.emplace(alert_id, std::move(follower));
     }
   }
@@ -126,13 +129,14 @@ asio::awaitable<bool> EventHub::read_once(bool with_states) {
     auto found = followers_.find(ids[i]);
     if (found == followers_.end()) continue;
     Follower& follower = found->second;
-    const redis::Reply& range = (*replies)[i];
-    if (range.is_error()) {
-      spdlog::warn("event=event_hub_read_failed alert={} error={}", ids[i], log::quote(range.str));
+    std::string why;
+    auto range = redis::decode<std::vector<redis::Reply>>((*replies)[i], &why);  // entries
+    if (!range) {
+      spdlog::warn("event=event_hub_read_failed alert={} error={}", ids[i], log::quote(why));
       continue;
     }
-    more = more || range.elements.size() >= options_.read_count;
-    for (const auto& raw : range.elements) {
+    more = more || range->size() >= options_.read_count;
+    for (const auto& raw : *range) {
       auto parsed = parse_entry(raw);
       if (!parsed) continue;
       follower.last_id = parsed->id;
@@ -142,9 +146,9 @@ asio::awaitable<bool> EventHub::read_once(bool with_states) {
       stats_.deliveries += follower.viewers.size();
     }
     if (with_states) {
-      const redis::Reply& state = (*replies)[ids.size() + i];
-      if (!state.is_error() && !state.is_nil() && state.str != follower.state) {
-        follower.state = state.str;
+      auto state = redis::decode<std::optional<std::string>>((*replies)[ids.size() + i]);
+      if (state && *state && **state != follower.state) {
+        follower.state = **state;
         for (EventViewer* viewer : follower.viewers) viewer->on_state(follower.state);
       }
     }

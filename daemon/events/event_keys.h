@@ -1,6 +1,7 @@
 #pragma once
-// The key the event stream's publisher keeps beside those of alerts/alert_keys.h
-// (alert:{id}:events, alert:{id}:turnout_version, alert:{id}:tally, alert:{id}:reach):
+// The keys the event stream's publisher keeps beside those of alerts/alert_keys.h that it
+// reads and writes (alert:{id}:events, alert:{id}:turnout_version, alert:{id}:tally,
+// alert:{id}:reach, alert:{id}:day, alert:{id}:regions):
 //
 //   alert:{id}:published   HASH field name -> the value last written to alert:{id}:events,
 //                          and two bookkeeping fields without '|' (no count has one):
@@ -16,8 +17,11 @@
 
 namespace tocsin::events::keys {
 
+using alerts::keys::day;
 using alerts::keys::events;
 using alerts::keys::reach;
+using alerts::keys::regions;
+using alerts::keys::tally;
 using alerts::keys::turnout_version;
 
 inline std::string published(std::string_view id) {

@@ -10,6 +10,7 @@
 #include "events/sse_session.h"
 #include "http/router.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "turnout/turnout_model.h"
 #include "turnout/turnout_reader.h"
 #include "turnout/turnout_scope.h"
@@ -53,20 +54,21 @@ asio::awaitable<std::optional<ResumeCheck>> check_resume(redis::Client& redis,
       {"HGET", alerts::keys::alert(id), std::string(alerts::keys::field::kState)},
       {"XRANGE", keys::events(id), "-", "+", "COUNT", "1"},
       {"XREVRANGE", keys::events(id), "+", "-", "COUNT", "1"}};
-  auto replies = co_await redis.exec_pipeline(std::move(reads));
-  if (!replies) co_return std::nullopt;
-  const auto& state = (*replies)[0];
-  if (state.is_error() || (*replies)[1].is_error() || (*replies)[2].is_error()) {
-    co_return std::nullopt;
-  }
+  // The alert's state (nil: no alert), and the stream's first and last entries (none when
+  // it is empty), of which only the ids are read.
+  using Entries = std::vector<std::pair<std::string, redis::Ignore>>;
+  auto read = redis::decode_each<std::optional<std::string>, Entries, Entries>(
+      co_await redis.exec_pipeline(std::move(reads)));
+  if (!read) co_return std::nullopt;
+  const auto& state = std::get<0>(*read);
   ResumeCheck check;
-  check.exists = !state.is_nil();
-  check.state = state.str;
-  const auto& first = (*replies)[1].elements;
-  const auto& last = (*replies)[2].elements;
+  check.exists = state.has_value();
+  check.state = state.value_or("");
+  const Entries& first = std::get<1>(*read);
+  const Entries& last = std::get<2>(*read);
   if (!first.empty() && !last.empty()) {
-    const auto first_id = parse_stream_id(first[0].elements[0].str);
-    const auto last_id = parse_stream_id(last[0].elements[0].str);
+    const auto first_id = parse_stream_id(first.front().first);
+    const auto last_id = parse_stream_id(last.front().first);
     check.resumable = first_id && last_id && *first_id <= after && after <= *last_id;
   }
   co_return check;

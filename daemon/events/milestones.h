@@ -23,10 +23,12 @@ class Alert;
 
 namespace tocsin::events {
 
-// ARGV: stream MAXLEN (approximate), then per goal: kind, dimension, key (folded, as the
+// events/milestones.lua. KEYS: milestone_keys(alert id). ARGV: stream MAXLEN
+// (approximate), then per goal: kind, dimension, key (folded, as the
 // raw fields name it), goal, value (as the alert names it). Returns the number of milestones
 // written.
 const redis::Script& milestone_script();
+std::vector<std::string> milestone_keys(const std::string& alert_id);
 
 // The goals of the alert's targets as milestone_script()'s ARGV after the MAXLEN; empty
 // when the alert has none.

@@ -1,81 +1,19 @@
 #include "events/publish_script.h"
 
+#include "events/event_keys.h"
+#include "events/publish_turnout.lua.h"
+#include "redis/script.h"
+
 namespace tocsin::events {
 
 const redis::Script& publish_turnout_script() {
-  static const redis::Script script(R"lua(
-local version = redis.call('GET', KEYS[1]) or '0'
-local meta = redis.call('HMGET', KEYS[4], '#version', '#at_ms')
-if meta[1] == version then return { 0, version, '', 0 } end
-
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-local wait = (tonumber(meta[2]) or 0) + tonumber(ARGV[1]) - now
-if wait > 0 then return { 1, version, tostring(wait), 0 } end
-
--- The raw counts now: tally, reach and the event day's (their measures are disjoint); "0"
--- counts as absent.
-local current = {}
-local compared = 0
-for _, k in ipairs({ 2, 3, 6 }) do
-  local flat = redis.call('HGETALL', KEYS[k])
-  compared = compared + #flat / 2
-  for i = 1, #flat, 2 do
-    if flat[i + 1] ~= '0' then current[flat[i]] = flat[i + 1] end
-  end
-end
-
--- What changed since the last entry: values that differ, fields gone (written as 0), and
--- new fields. Bookkeeping fields start with '#'.
-local changed, gone = {}, {}
-local flat = redis.call('HGETALL', KEYS[4])
-compared = compared + #flat / 2
-for i = 1, #flat, 2 do
-  local field = flat[i]
-  if string.byte(field, 1) ~= 35 then
-    local value = current[field]
-    if value == nil then
-      changed[#changed + 1] = field
-      changed[#changed + 1] = '0'
-      gone[#gone + 1] = field
-    elseif value ~= flat[i + 1] then
-      changed[#changed + 1] = field
-      changed[#changed + 1] = value
-    end
-    current[field] = nil
-  end
-end
-for field, value in pairs(current) do
-  changed[#changed + 1] = field
-  changed[#changed + 1] = value
-end
-
-if #changed == 0 then
-  redis.call('HSET', KEYS[4], '#version', version)
-  return { 0, version, '', compared }
-end
-
-local per_entry = tonumber(ARGV[3]) * 2
-local id = ''
-for first = 1, #changed, per_entry do
-  local last = math.min(first + per_entry - 1, #changed)
-  id = redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[2], '*', unpack(changed, first, last))
-  local values = {}
-  for i = first, last, 2 do
-    if changed[i + 1] ~= '0' then
-      values[#values + 1] = changed[i]
-      values[#values + 1] = changed[i + 1]
-    end
-  end
-  if #values > 0 then redis.call('HSET', KEYS[4], unpack(values)) end
-end
-for first = 1, #gone, per_entry / 2 do
-  redis.call('HDEL', KEYS[4], unpack(gone, first, math.min(first + per_entry / 2 - 1, #gone)))
-end
-redis.call('HSET', KEYS[4], '#version', version, '#at_ms', tostring(now))
-return { 2, version, id, compared }
-)lua");
+  static const redis::Script script(std::string(lua::publish_turnout));
   return script;
+}
+
+std::vector<std::string> publish_turnout_keys(const std::string& alert_id) {
+  return {keys::turnout_version(alert_id), keys::tally(alert_id),  keys::reach(alert_id),
+          keys::published(alert_id),       keys::events(alert_id), keys::day(alert_id)};
 }
 
 }  // namespace tocsin::events

@@ -1,9 +1,9 @@
 #pragma once
-// The Lua script that turns an alert's raw counts into the next entry of its event stream
-// (event_keys.h), atomically, so that several daemons sharing Redis never write one
-// change twice and never write entries closer together than the minimum interval.
+// The Lua script (events/publish_turnout.lua) that turns an alert's raw counts into the next entry
+// of its event stream (event_keys.h), atomically, so that several daemons sharing Redis never write
+// one change twice and never write entries closer together than the minimum interval.
 //
-//   KEYS: turnout_version, tally, reach, published, events   (all of one alert)
+//   KEYS: turnout_version, tally, reach, published, events, day   (all of one alert)
 //   ARGV: min interval between entries (ms), stream MAXLEN (approximate), fields per entry
 //
 // Returns {status, version, detail, compared}:
@@ -15,10 +15,15 @@
 // A change of more fields than fit one entry (the first entry of a large alert) is written
 // as several consecutive entries: Lua cannot pass more than ~8,000 arguments to one call.
 
+#include <string>
+#include <vector>
+
 #include "redis/script.h"
 
 namespace tocsin::events {
 
 const redis::Script& publish_turnout_script();
+// Its KEYS for one alert.
+std::vector<std::string> publish_turnout_keys(const std::string& alert_id);
 
 }  // namespace tocsin::events

@@ -5,6 +5,7 @@
 #include "events/event_keys.h"
 #include "events/sse_format.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 
 namespace tocsin::events {
 namespace asio = boost::asio;
@@ -60,21 +61,21 @@ asio::awaitable<bool> SseSession::send_backlog(http::StreamSink& sink) {
   for (;;) {
     redis::Command read{"XRANGE", keys::events(alert_id_), "(" + cursor, "+", "COUNT",
                         std::to_string(options_.backlog_page)};
-    auto page = co_await redis_.exec(std::move(read));
-    if (!page || page->is_error()) {
+    auto page = redis::decode<std::vector<redis::Reply>>(co_await redis_.exec(std::move(read)));
+    if (!page) {
       // The client reconnects with the last id it got and loses nothing.
       sink.end();
       co_return false;
     }
     chunk_.clear();
-    for (const auto& raw : page->elements) {
+    for (const auto& raw : *page) {
       auto entry = parse_entry(raw);
       if (!entry) continue;
       cursor = entry->id;
       append_change(*entry, &chunk_);
     }
     if (!chunk_.empty() && !co_await sink.write(chunk_)) co_return false;
-    if (page->elements.size() < options_.backlog_page) co_return true;
+    if (page->size() < options_.backlog_page) co_return true;
   }
 }
 

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "adapters/json_escape.h"
-#include "redis/reply.h"
+#include "redis/decode.h"
 #include "turnout/turnout_field.h"
 
 namespace tocsin::events {
@@ -53,24 +53,26 @@ std::string to_string(const StreamId& id) {
 }
 
 std::optional<TurnoutEntry> parse_entry(const redis::Reply& entry) {
-  if (entry.elements.size() != 2) return std::nullopt;
+  // Its id, and its fields and values in turn (none: deleted meanwhile).
+  auto read = redis::decode<std::pair<std::string, std::vector<std::string>>>(entry);
+  if (!read) return std::nullopt;
   TurnoutEntry out;
-  out.id = entry.elements[0].str;
+  out.id = std::move(read->first);
   const auto id = parse_stream_id(out.id);
   if (!id) return std::nullopt;
   out.stream_id = *id;
   out.at_ms = static_cast<int64_t>(id->ms);
-  const auto& pairs = entry.elements[1].elements;
+  const std::vector<std::string>& pairs = read->second;
   out.fields.reserve(pairs.size() / 2);
   std::map<std::string, std::string> regions;
   out.fields_json = "{";
   for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
     int64_t value = 0;
-    const std::string& name = pairs[i].str;
-    if (name == "#milestone") out.milestone_json = pairs[i + 1].str;
-    if (name == "#region") out.milestone_region = pairs[i + 1].str;
+    const std::string& name = pairs[i];
+    if (name == "#milestone") out.milestone_json = pairs[i + 1];
+    if (name == "#region") out.milestone_region = pairs[i + 1];
     const auto parts = turnout::parse_field(name);
-    if (!parts || !to_integer(std::string_view(pairs[i + 1].str), &value)) continue;
+    if (!parts || !to_integer(std::string_view(pairs[i + 1]), &value)) continue;
     if (out.fields_json.size() > 1) out.fields_json += ',';
     append_member(&out.fields_json, name, value);
     std::string& members = regions[std::string(parts->region)];

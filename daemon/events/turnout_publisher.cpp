@@ -4,7 +4,9 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <optional>
 #include <set>
+#include <tuple>
 
 #include "alerts/alert_keys.h"
 #include "events/event_keys.h"
@@ -13,6 +15,7 @@
 #include "log/log.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 
 namespace tocsin::events {
 namespace asio = boost::asio;
@@ -63,21 +66,21 @@ asio::awaitable<void> TurnoutPublisher::read_live_alerts() {
   listed_at_ = Clock::now();
   redis::Command list{"ZREVRANGE", std::string(alerts::keys::kIndex), "0",
                       std::to_string(options_.recent_alerts - 1)};
-  auto recent = co_await redis_.exec(std::move(list));
-  if (!recent || recent->is_error()) co_return;
+  auto recent = redis::decode<std::vector<std::string>>(co_await redis_.exec(std::move(list)));
+  if (!recent) co_return;
   std::vector<redis::Command> reads;
-  for (const auto& id : recent->elements) {
-    reads.push_back({"HGET", alerts::keys::alert(id.str),
-                     std::string(alerts::keys::field::kState)});
+  for (const auto& id : *recent) {
+    reads.push_back({"HGET", alerts::keys::alert(id), std::string(alerts::keys::field::kState)});
   }
   std::set<std::string> live;
   if (!reads.empty()) {
     auto states = co_await redis_.exec_pipeline(std::move(reads));
     if (!states) co_return;
     for (size_t i = 0; i < states->size(); ++i) {
-      const std::string& state = (*states)[i].str;
-      if (state == alerts::keys::state::kSending || state == alerts::keys::state::kSent) {
-        live.insert(recent->elements[i].str);
+      auto state = redis::decode<std::optional<std::string>>((*states)[i]);
+      if (state && *state &&
+          (**state == alerts::keys::state::kSending || **state == alerts::keys::state::kSent)) {
+        live.insert((*recent)[i]);
       }
     }
   }
@@ -98,11 +101,11 @@ asio::awaitable<void> TurnoutPublisher::poll_versions() {
   ++stats_.polls;
   if (!versions) co_return;
   for (size_t i = 0; i < ids.size(); ++i) {
-    const redis::Reply& reply = (*versions)[i];
-    if (reply.is_error()) continue;
+    auto read = redis::decode<std::optional<std::string>>((*versions)[i]);
+    if (!read) continue;
     auto found = alerts_.find(ids[i]);
     if (found == alerts_.end()) continue;
-    const std::string version = reply.is_nil() ? "0" : reply.str;
+    const std::string version = read->value_or("0");
     if (version != found->second.last_version) found->second.pending = true;
   }
 }
@@ -121,36 +124,35 @@ asio::awaitable<void> TurnoutPublisher::publish_due() {
 
 asio::awaitable<void> TurnoutPublisher::publish(const std::string& id, Alert& alert) {
   ++stats_.scripts;
-  std::vector<std::string> script_keys{keys::turnout_version(id), alerts::keys::tally(id),
-                                       keys::reach(id), keys::published(id), keys::events(id),
-                                       alerts::keys::day(id)};
   std::vector<std::string> args{std::to_string(options_.min_entry_interval.count()),
                                 std::to_string(options_.max_stream_length),
                                 std::to_string(options_.max_fields_per_entry)};
-  auto reply = co_await redis_.eval(publish_turnout_script(), std::move(script_keys),
-                                    std::move(args));
+  auto reply =
+      co_await redis_.eval(publish_turnout_script(), publish_turnout_keys(id), std::move(args));
   const auto now = Clock::now();
-  if (!reply || reply->is_error() || reply->elements.size() != 4) {
+  std::string why;
+  // status, version, detail, fields compared (publish_script.h)
+  auto result = redis::decode<std::tuple<int64_t, std::string, std::string, int64_t>>(reply, &why);
+  if (!result) {
     // Redis away or the script refused: try again a little later, not at every poll.
-    spdlog::warn("event=turnout_publish_failed alert={} error={}", id,
-                 log::quote(!reply ? reply.error().message() : reply->str));
+    spdlog::warn("event=turnout_publish_failed alert={} error={}", id, log::quote(why));
     alert.due = now + std::chrono::seconds(1);
     co_return;
   }
-  const int64_t status = reply->elements[0].integer;
-  const std::string& detail = reply->elements[2].str;
+  const int64_t status = std::get<0>(*result);
+  const std::string& detail = std::get<2>(*result);
   if (status == 1) {
     // Another daemon (or this one) wrote an entry less than the interval ago.
     alert.due = now + std::chrono::milliseconds(std::max<int64_t>(1, std::stoll(detail)));
     co_return;
   }
-  alert.last_version = reply->elements[1].str;
+  alert.last_version = std::get<1>(*result);
   alert.pending = false;
   if (status == 2) {
     ++stats_.entries;
-    alert.due = now + std::max<Clock::duration>(
-                          options_.min_entry_interval,
-                          options_.interval_per_field_read * reply->elements[3].integer);
+    alert.due =
+        now + std::max<Clock::duration>(options_.min_entry_interval,
+                                        options_.interval_per_field_read * std::get<3>(*result));
     spdlog::debug("event=turnout_published alert={} entry={}", id, detail);
     co_await check_milestones(id, alert);
     if (on_published_) on_published_(id);
@@ -161,21 +163,22 @@ asio::awaitable<void> TurnoutPublisher::publish(const std::string& id, Alert& al
 asio::awaitable<void> TurnoutPublisher::check_milestones(const std::string& id, Alert& alert) {
   if (!alert.goals) {
     redis::Command read{"HGET", alerts::keys::alert(id), std::string(alerts::keys::field::kProto)};
-    auto stored = co_await redis_.exec(std::move(read));
-    if (!stored || stored->is_error()) co_return;  // read again after the next entry
+    auto stored = redis::decode<std::optional<std::string>>(co_await redis_.exec(std::move(read)));
+    if (!stored) co_return;  // read again after the next entry
     tocsin::Alert parsed;
-    alert.goals = parsed.ParseFromString(stored->str) ? milestone_goals(parsed)
-                                                      : std::vector<std::string>{};
+    alert.goals = parsed.ParseFromString(stored->value_or("")) ? milestone_goals(parsed)
+                                                               : std::vector<std::string>{};
   }
   if (alert.goals->empty()) co_return;
-  std::vector<std::string> script_keys{keys::milestones(id), keys::events(id)};
   std::vector<std::string> args{std::to_string(options_.max_stream_length)};
   args.insert(args.end(), alert.goals->begin(), alert.goals->end());
-  auto written = co_await redis_.eval(milestone_script(), std::move(script_keys), std::move(args));
-  if (written && !written->is_error() && written->integer > 0) {
-    spdlog::info("event=milestones_reached alert={} count={}", id, written->integer);
-  } else if (written && written->is_error()) {
-    spdlog::warn("event=milestones_failed alert={} error={}", id, log::quote(written->str));
+  auto reply = co_await redis_.eval(milestone_script(), milestone_keys(id), std::move(args));
+  std::string why;
+  auto written = redis::decode<int64_t>(reply, &why);
+  if (written && *written > 0) {
+    spdlog::info("event=milestones_reached alert={} count={}", id, *written);
+  } else if (!written && reply) {
+    spdlog::warn("event=milestones_failed alert={} error={}", id, log::quote(why));
   }
 }
 

@@ -1,9 +1,9 @@
 #pragma once
 // Members' replies as they arrive (issue 6): stored first, read after. A webhook hands the
 // reply to store(), which appends it to the q:replies stream in one Lua script and lets
-// the webhook answer at once: providers wait at most 15 s and cannot be told to slow down,
-// so nothing slow (reading the text, finding the alert, counting) happens before the
-// answer. The reply worker reads the stream through its consumer group.
+// the webhook answer at once (replies/inbound_store.lua): providers wait at most 15 s and cannot be
+// told to slow down, so nothing slow (reading the text, finding the alert, counting) happens before
+// the answer. The reply worker reads the stream through its consumer group.
 //
 // A provider repeats a webhook it thinks failed: a reply with a provider message id seen
 // in the last week from the same gateway is not appended twice.
@@ -15,6 +15,7 @@
 #include <string>
 
 #include "adapters/gateway.h"
+#include "replies/reply_keys.h"
 #include "util/result.h"
 
 namespace tocsin::redis {
@@ -23,7 +24,7 @@ class Client;
 
 namespace tocsin::replies {
 
-inline constexpr std::string_view kInboundQueue = "q:replies";
+inline constexpr std::string_view kInboundQueue = keys::kInboundQueue;
 inline constexpr std::string_view kReplyGroup = "replies";
 
 // Field names of a q:replies entry.

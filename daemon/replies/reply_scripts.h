@@ -1,6 +1,10 @@
 #pragma once
-// The reply worker's Lua scripts (reply_worker.h). Each takes a whole batch of replies, so
-// a burst of thousands of replies a second costs a few round trips per batch.
+// The reply worker's Lua scripts (reply_worker.h), replies/*.lua. Each takes a whole batch
+// of replies, so a burst of thousands of replies a second costs a few round trips per batch.
+// Each script's KEYS are built by the function beside it (reply_keys.h names them).
+
+#include <string>
+#include <vector>
 
 namespace tocsin::redis {
 class Script;
@@ -8,16 +12,19 @@ class Script;
 
 namespace tocsin::replies {
 
-// Which alert and member each reply answers. ARGV: per reply the sender's number (E.164)
-// and the code the reply quotes (or ""). A reply answers the most recently sent open alert
-// (sending or sent, among the 200 latest) that went to its number, or, when it quotes a
-// code, that alert if it is open and went to its number. A reply to a wave or follow-up
-// (a child alert) answers its parent, if the parent is open. Returns per reply
-// { alert, member, region, sector, local, language, title }, all empty when none.
+// Which alert and member each reply answers (match_replies.lua). KEYS:
+// match_replies_keys(the code each reply quotes, "" for none). ARGV: per reply the
+// sender's number (E.164) and the code the reply quotes (or ""). A reply answers the most recently
+// sent open alert (sending or sent, among the 200 latest) that went to its number, or, when it
+// quotes a code, that alert if it is open and went to its number. A reply to a wave or follow-up (a
+// child alert) answers its parent, if the parent is open. Returns per reply { alert, member,
+// region, sector, local, language, title }, all empty when none.
 const redis::Script& match_replies_script();
+std::vector<std::string> match_replies_keys(const std::vector<std::string>& codes);
 
-// Applies a batch. ARGV: n, then per reply 7 fields: kind, alert, member, number, the
-// encoded RsvpRecord, text, at_ms. Kinds:
+// Applies a batch (record_replies.lua). KEYS: record_replies_keys(), then per reply
+// add_record_keys(its alert, its number), "" for what it lacks. ARGV: n, then per reply 7 fields:
+// kind, alert, member, number, the encoded RsvpRecord, text, at_ms. Kinds:
 //   rsvp     store the record (replacing the member's previous one), move the tally by
 //            the difference, forget an unknown reply of theirs; "recorded" or "same"
 //   unknown  keep the text in alert:{id}:unknown for a coordinator; "unknown"
@@ -27,10 +34,15 @@ const redis::Script& match_replies_script();
 //   start    opt it back in; "resubscribed"
 // Returns one status per reply.
 const redis::Script& record_replies_script();
+std::vector<std::string> record_replies_keys();
+void add_record_keys(std::vector<std::string>& out, const std::string& alert_id,
+                     const std::string& number);
 
-// Whether each number may get another automatic answer: at most ARGV[1] per number in
-// ARGV[2] seconds (a member's phone that answers every SMS must not loop with us). ARGV[3..]:
-// the numbers. Returns 1 (allowed, and counted) or 0 per number.
+// Whether each number may get another automatic answer (auto_answer.lua): at most ARGV[1]
+// per number in ARGV[2] seconds (a member's phone that answers every SMS must not loop
+// with us). KEYS: per number auto_answer_key(number). Returns 1 (allowed, and counted) or
+// 0 per number.
 const redis::Script& auto_answer_script();
+std::string auto_answer_key(const std::string& number);
 
 }  // namespace tocsin::replies

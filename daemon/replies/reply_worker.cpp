@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include "alerts/alert_keys.h"
@@ -19,6 +20,7 @@
 #include "members/phone.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "redis/stream_consumer.h"
 #include "replies/confirmation_text.h"
 #include "replies/inbound_store.h"
@@ -193,11 +195,11 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
     }
     for (const std::string& id : ids) {
       redis::Command get{"HGET", alerts::keys::alert(id), std::string(alerts::keys::field::kProto)};
-      auto reply = co_await redis.exec(std::move(get));
-      if (!reply || reply->is_error()) co_return false;
+      auto stored = redis::decode<std::optional<std::string>>(co_await redis.exec(std::move(get)));
+      if (!stored) co_return false;
       Alert alert;
       AnsweredAlert& loaded = answered[id];
-      if (!alert.ParseFromString(reply->str)) continue;
+      if (!alert.ParseFromString(stored->value_or(""))) continue;
       loaded.code = alert.code();
       for (const auto& [language, message] : alert.messages()) loaded.languages.insert(language);
       for (const PickupPoint& point : alert.pickup_points()) {
@@ -216,30 +218,27 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
   }
 
   asio::awaitable<bool> match(std::vector<Entry>& entries) {
+    std::vector<std::string> codes;
     std::vector<std::string> args;
-    size_t asked = 0;
     for (const Entry& entry : entries) {
       if (entry.number.empty()) continue;
       args.push_back(entry.number);
       args.push_back(entry.reading.alert_code);
-      ++asked;
+      codes.push_back(entry.reading.alert_code);
     }
-    if (asked == 0) co_return true;
-    std::vector<std::string> no_keys;
-    auto reply = co_await redis.eval(match_replies_script(), std::move(no_keys), std::move(args));
-    if (!reply || reply->is_error() || reply->elements.size() != asked) co_return false;
+    if (codes.empty()) co_return true;
+    auto reply =
+        co_await redis.eval(match_replies_script(), match_replies_keys(codes), std::move(args));
+    // Per reply: alert, member, region, sector, local, language, title (reply_scripts.h).
+    using Found = std::tuple<std::string, std::string, std::string, std::string, std::string,
+                             std::string, std::string>;
+    auto found = redis::decode<std::vector<Found>>(reply);
+    if (!found || found->size() != codes.size()) co_return false;
     size_t i = 0;
     for (Entry& entry : entries) {
       if (entry.number.empty()) continue;
-      const auto& found = reply->elements[i++].elements;
-      if (found.size() != 7) continue;
-      entry.alert_id = found[0].str;
-      entry.member_id = found[1].str;
-      entry.region = found[2].str;
-      entry.sector = found[3].str;
-      entry.local = found[4].str;
-      entry.language = found[5].str;
-      entry.title = found[6].str;
+      std::tie(entry.alert_id, entry.member_id, entry.region, entry.sector, entry.local,
+               entry.language, entry.title) = std::move((*found)[i++]);
     }
     co_return true;
   }
@@ -283,12 +282,14 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
     }
     if (!co_await match(entries)) co_return false;
     if (!co_await load_alerts(entries)) co_return false;
+    std::vector<std::string> script_keys = record_replies_keys();
     std::vector<std::string> args{"0"};
     size_t n = 0;
     for (Entry& entry : entries) {
       if (entry.number.empty()) continue;
       entry.kind = kind_of(entry, &entry.encoded);
       if (entry.kind.empty()) continue;
+      add_record_keys(script_keys, entry.alert_id, entry.number);
       for (const std::string* value : {&entry.kind, &entry.alert_id, &entry.member_id,
                                        &entry.number, &entry.encoded, &entry.text}) {
         args.push_back(*value);
@@ -299,16 +300,18 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
     if (!co_await check_in(entries)) co_return false;
     if (n == 0) co_return co_await answer(entries);
     args[0] = std::to_string(n);
-    std::vector<std::string> no_keys;
-    auto reply = co_await redis.eval(record_replies_script(), std::move(no_keys), std::move(args));
-    if (!reply || reply->is_error()) {
-      if (reply) spdlog::warn("event=replies_not_recorded error={}", log::quote(reply->str));
+    auto reply =
+        co_await redis.eval(record_replies_script(), std::move(script_keys), std::move(args));
+    std::string why;
+    auto statuses = redis::decode<std::vector<std::string>>(reply, &why);  // one per reply
+    if (!statuses) {
+      if (reply) spdlog::warn("event=replies_not_recorded error={}", log::quote(why));
       co_return false;
     }
     size_t i = 0;
     for (Entry& entry : entries) {
-      if (entry.kind.empty() || i >= reply->elements.size()) continue;
-      seats::RecordStatus result = seats::parse_record_status(reply->elements[i++].str);
+      if (entry.kind.empty() || i >= statuses->size()) continue;
+      seats::RecordStatus result = seats::parse_record_status((*statuses)[i++]);
       entry.status = std::move(result.status);
       entry.seat = std::move(result.seat);
       if (entry.status == "recorded") ++stats.recorded;
@@ -409,23 +412,22 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
     }
     co_await add_checkin_codes(std::move(yes));
     std::vector<std::pair<const Entry*, ConfirmationFacts>> answers;
+    std::vector<std::string> counters;
     std::vector<std::string> args{std::to_string(kAutoAnswersPerHour), "3600"};
     for (const Entry& entry : entries) {
       if (entry.number.empty()) continue;
       if (auto facts = confirmation_of(entry)) {
         answers.emplace_back(&entry, std::move(*facts));
-        args.push_back(entry.number);
+        counters.push_back(auto_answer_key(entry.number));
       }
     }
     if (answers.empty()) co_return true;
-    std::vector<std::string> no_keys;
-    auto allowed = co_await redis.eval(auto_answer_script(), std::move(no_keys), std::move(args));
+    auto allowed = redis::decode<std::vector<int64_t>>(
+        co_await redis.eval(auto_answer_script(), std::move(counters), std::move(args)));
     // The replies are recorded: a lost confirmation is not worth reading them again.
-    if (!allowed || allowed->is_error() || allowed->elements.size() != answers.size()) {
-      co_return true;
-    }
+    if (!allowed || allowed->size() != answers.size()) co_return true;
     for (size_t i = 0; i < answers.size(); ++i) {
-      if (allowed->elements[i].integer != 1) {
+      if ((*allowed)[i] != 1) {
         ++stats.not_answered;
         continue;
       }

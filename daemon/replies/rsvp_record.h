@@ -1,6 +1,6 @@
 #pragma once
 // One member's RSVP to one alert, as alert:{id}:rsvp stores it, and what it adds to the
-// alert's tally (alert:{id}:tally). The record script (reply_scripts.cpp) keeps the tally
+// alert's tally (alert:{id}:tally). The record script (record_replies.lua) keeps the tally
 // in Redis by adding a new RSVP's contribution and taking away the one it replaces, in
 // one step; recount() computes the same tally from the stored RSVPs, which is the
 // invariant tests and `tocsin` check: the two must always be equal.

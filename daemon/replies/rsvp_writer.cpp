@@ -3,10 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
+#include <tuple>
 
-#include "alerts/alert_keys.h"
+#include "audit/audit_keys.h"
 #include "log/log.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "replies/reply_reader.h"
 #include "replies/reply_scripts.h"
 
@@ -55,12 +58,14 @@ boost::asio::awaitable<WriteOutcome> RsvpWriter::write(const Alert& alert, std::
 
   redis::Command read_place{"HMGET", "member:" + member_id + ":idx", "region", "sector", "local",
                             "title"};
-  auto place_reply = co_await redis_.exec(std::move(read_place));
-  if (!place_reply || place_reply->elements.size() != 4) co_return outcome;
+  using Field = std::optional<std::string>;
+  auto read = redis::decode<std::tuple<Field, Field, Field, Field>>(
+      co_await redis_.exec(std::move(read_place)));
+  if (!read) co_return outcome;
   // A member removed from the roster since keeps their answer, counted without a place,
   // as an SMS of theirs would be.
-  const MemberPlace place{place_reply->elements[0].str, place_reply->elements[1].str,
-                          place_reply->elements[2].str, place_reply->elements[3].str};
+  const MemberPlace place{std::get<0>(*read).value_or(""), std::get<1>(*read).value_or(""),
+                          std::get<2>(*read).value_or(""), std::get<3>(*read).value_or("")};
   outcome.record = make_record(choice, place, pickup_by_region(alert), at_ms, std::move(source));
 
   // record_replies_script's ARGV: n, then kind, alert, member, number, record, text, at_ms.
@@ -72,37 +77,43 @@ boost::asio::awaitable<WriteOutcome> RsvpWriter::write(const Alert& alert, std::
                                 encode(outcome.record),
                                 std::move(raw_text),
                                 std::to_string(at_ms)};
+  std::vector<std::string> script_keys = record_replies_keys();
+  add_record_keys(script_keys, alert.id(), "");
   std::string status;
   if (!audit) {
-    std::vector<std::string> no_keys;
-    auto reply = co_await redis_.eval(record_replies_script(), std::move(no_keys), std::move(args));
-    if (!reply || reply->is_error() || reply->elements.size() != 1) {
-      if (reply && reply->is_error()) {
-        spdlog::warn("event=rsvp_not_recorded alert={} error={}", alert.id(),
-                     log::quote(reply->str));
+    auto reply =
+        co_await redis_.eval(record_replies_script(), std::move(script_keys), std::move(args));
+    std::string why;
+    auto statuses = redis::decode<std::tuple<std::string>>(reply, &why);  // one reply's
+    if (!statuses) {
+      if (reply) {
+        spdlog::warn("event=rsvp_not_recorded alert={} error={}", alert.id(), log::quote(why));
       }
       co_return outcome;
     }
-    status = reply->elements[0].str;
+    status = std::get<0>(*statuses);
   } else {
     // EVAL with the source, not EVALSHA: inside MULTI a NOSCRIPT would only show at EXEC,
     // after the audit entry was written anyway.
-    redis::Command eval{"EVAL", record_replies_script().source(), "0"};
+    redis::Command eval{"EVAL", record_replies_script().source(),
+                        std::to_string(script_keys.size())};
+    eval.insert(eval.end(), script_keys.begin(), script_keys.end());
     eval.insert(eval.end(), args.begin(), args.end());
-    redis::Command add{"XADD",        std::string(alerts::keys::kAudit),
+    redis::Command add{"XADD",        std::string(audit::keys::kAudit),
                        "*",           "actor",
                        audit->actor,  "action",
                        audit->action, "subject",
                        alert.id(),    "detail",
                        audit->detail};
     std::vector<redis::Command> transaction{{"MULTI"}, std::move(eval), std::move(add), {"EXEC"}};
-    auto replies = co_await redis_.exec_pipeline(std::move(transaction));
-    if (!replies || replies->size() != 4 || replies->back().elements.size() != 2 ||
-        replies->back().elements[0].elements.size() != 1) {
+    // The script's one status, and the audit entry's id.
+    auto done = redis::decode_exec<std::tuple<std::string>, redis::Ignore>(
+        co_await redis_.exec_pipeline(std::move(transaction)));
+    if (!done) {
       spdlog::warn("event=rsvp_not_recorded alert={} source={}", alert.id(), outcome.record.source);
       co_return outcome;
     }
-    status = replies->back().elements[0].elements[0].str;
+    status = std::get<0>(std::get<0>(*done));
   }
   seats::RecordStatus result = seats::parse_record_status(status);
   status = result.status;

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
+#include <optional>
 
 #include "alerts/alert_keys.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 
 namespace tocsin::replies {
 
@@ -21,14 +24,16 @@ std::optional<std::pair<int64_t, std::string>> parse_unknown_value(std::string_v
 boost::asio::awaitable<std::optional<std::vector<UnknownEntry>>> read_unknown_replies(
     redis::Client& redis, const std::string& alert_id) {
   redis::Command all{"HGETALL", alerts::keys::unknown_replies(alert_id)};
-  auto stored = co_await redis.exec(std::move(all));
-  if (!stored || stored->is_error()) co_return std::nullopt;
+  // Member id -> "at_ms|text".
+  auto stored =
+      redis::decode<std::map<std::string, std::string>>(co_await redis.exec(std::move(all)));
+  if (!stored) co_return std::nullopt;
   std::vector<UnknownEntry> entries;
-  for (size_t i = 0; i + 1 < stored->elements.size(); i += 2) {
-    auto value = parse_unknown_value(stored->elements[i + 1].str);
+  for (const auto& [member_id, stored_value] : *stored) {
+    auto value = parse_unknown_value(stored_value);
     if (!value) continue;  // not written by record_replies_script
     UnknownEntry entry;
-    entry.member_id = stored->elements[i].str;
+    entry.member_id = member_id;
     entry.received_at_ms = value->first;
     entry.text = std::move(value->second);
     entries.push_back(std::move(entry));
@@ -44,10 +49,12 @@ boost::asio::awaitable<std::optional<std::vector<UnknownEntry>>> read_unknown_re
   auto members = co_await redis.exec_pipeline(std::move(reads));
   if (!members || members->size() != entries.size() * 2) co_return std::nullopt;
   for (size_t i = 0; i < entries.size(); ++i) {
-    entries[i].folded_region = (*members)[2 * i].str;
+    // Each nil for a member removed from the roster since: listed without a name or region.
+    auto region = redis::decode<std::optional<std::string>>((*members)[2 * i]);
+    auto record = redis::decode<std::optional<std::string>>((*members)[2 * i + 1]);
+    entries[i].folded_region = region ? region->value_or("") : "";
     Member member;
-    // A member removed from the roster since is listed without a name or region.
-    if (member.ParseFromString((*members)[2 * i + 1].str)) {
+    if (record && member.ParseFromString(record->value_or(""))) {
       entries[i].first_name = member.first_name();
       entries[i].region = member.region();
     }

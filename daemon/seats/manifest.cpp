@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <tuple>
 
 #include "alerts/alert_keys.h"
 #include "alerts/fleet_fields.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "redis/hash_slices.h"
 #include "replies/rsvp_record.h"
 #include "seats/seat_record.h"
@@ -136,31 +138,37 @@ boost::asio::awaitable<std::optional<ManifestResponse>> read_manifest(redis::Cli
     reads.push_back(std::move(present));
   }
   auto read = co_await redis.exec_pipeline(std::move(reads));
-  if (!read || read->empty() || read->front().is_error()) co_return std::nullopt;
+  if (!read || read->empty()) co_return std::nullopt;
+  auto fleet = redis::decode<std::optional<std::string>>(read->front());  // buses now
+  if (!fleet) co_return std::nullopt;
   int buses = point.buses();
-  if (!read->front().is_nil()) parse_int(std::string_view(read->front().str), &buses);
+  if (*fleet) parse_int(std::string_view(**fleet), &buses);
   std::map<std::string, Person> people;
   std::map<std::string, int64_t> checked_in;
   if (!holders.empty()) {
     if (read->size() != 4) co_return std::nullopt;
+    // Per holder, each nil when none: their member record, RSVP and check-in.
+    std::vector<std::optional<std::string>> columns[3];
     for (size_t r = 1; r < 4; ++r) {
-      if ((*read)[r].elements.size() != holders.size()) co_return std::nullopt;
+      auto column = redis::decode<std::vector<std::optional<std::string>>>((*read)[r]);
+      if (!column || column->size() != holders.size()) co_return std::nullopt;
+      columns[r - 1] = std::move(*column);
     }
+    const auto& [records, rsvps, present] = columns;
     for (size_t i = 0; i < holders.size(); ++i) {
       Person& person = people[holders[i].member_id];
       Member member;
-      if (member.ParseFromString((*read)[1].elements[i].str)) {
+      if (member.ParseFromString(records[i].value_or(""))) {
         person.first_name = member.first_name();
         person.last_name = member.last_name();
         person.mobile = member.mobile();
       }
-      if (const auto rsvp = replies::decode((*read)[2].elements[i].str); rsvp && rsvp->party > 0) {
+      if (const auto rsvp = replies::decode(rsvps[i].value_or("")); rsvp && rsvp->party > 0) {
         person.party = rsvp->party;
       }
-      const auto& at = (*read)[3].elements[i];
-      if (!at.is_nil()) {
+      if (present[i]) {
         int64_t at_ms = 0;
-        const auto fields = split(at.str, '\x1f');
+        const auto fields = split(*present[i], '\x1f');
         parse_int(fields[0], &at_ms);
         checked_in[holders[i].member_id] = at_ms;
       }

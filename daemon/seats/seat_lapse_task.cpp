@@ -6,6 +6,7 @@
 #include "alerts/alert_store.h"
 #include "log/log.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "seats/seat_scripts.h"
 #include "util/clock.h"
 
@@ -22,20 +23,21 @@ schedule::TaskHandler seat_lapse_handler(redis::Client& redis, const Clock& cloc
       co_return TaskOutcome{};
     }
     redis::Command read{"HGET", keys::alert(alert_id), std::string(keys::field::kState)};
-    auto state = co_await redis.exec(std::move(read));
-    if (!state || state->is_error()) co_return kTryAgain;
-    if (state->str != keys::state::kSending && state->str != keys::state::kSent) {
-      spdlog::info("event=seat_lapse_skipped alert={} state={}", alert_id,
-                   log::quote(state->str));
+    auto state = redis::decode<std::optional<std::string>>(co_await redis.exec(std::move(read)));
+    if (!state) co_return kTryAgain;
+    const std::string current = state->value_or("");
+    if (current != keys::state::kSending && current != keys::state::kSent) {
+      spdlog::info("event=seat_lapse_skipped alert={} state={}", alert_id, log::quote(current));
       co_return TaskOutcome{};
     }
-    std::vector<std::string> no_keys;
     std::vector<std::string> args{alert_id, std::to_string(clock.now_ms())};
-    auto lapsed =
-        co_await redis.eval(lapse_unconfirmed_script(), std::move(no_keys), std::move(args));
-    if (!lapsed || lapsed->is_error() || lapsed->elements.size() != 2) co_return kTryAgain;
-    spdlog::info("event=seats_lapsed alert={} lapsed={} boarded={}", alert_id,
-                 lapsed->elements[0].integer, lapsed->elements[1].integer);
+    auto reply = co_await redis.eval(lapse_unconfirmed_script(), lapse_unconfirmed_keys(alert_id),
+                                     std::move(args));
+    // {members sent to the waitlist, members boarded}
+    auto lapsed = redis::decode<std::pair<int64_t, int64_t>>(reply);
+    if (!lapsed) co_return kTryAgain;
+    spdlog::info("event=seats_lapsed alert={} lapsed={} boarded={}", alert_id, lapsed->first,
+                 lapsed->second);
     co_return TaskOutcome{};
   };
 }

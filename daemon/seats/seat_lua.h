@@ -3,7 +3,9 @@
 // record script (an answer that asks for a seat, changes or gives it up), the "add a bus"
 // script and the seat-confirmation lapse. Prepended after turnout::kReachLua (it counts
 // through turnout_count / turnout_add), so every move of a seat and the counts it changes
-// happen in one step: seats held and waiting always equal a recount (seat_record.h).
+// happen in one step: seats held and waiting always equal a recount (seat_record.h). The
+// scripts (replies/record_replies.lua, seats/add_bus.lua, seats/lapse_unconfirmed.lua)
+// include the same text as seats/seat_lib.lua; kSeatLua below goes at the merge.
 //
 // Where a pickup point's seats live (base = "alert:{id}", keys in alerts/alert_keys.h):
 //   base               fields "fleet:<pickup>" (buses now), "seats_per_bus:<pickup>",

@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "alerts/alert_keys.h"
@@ -14,6 +15,7 @@
 #include "alerts/sms_encoding.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "redis/stream_consumer.h"
 #include "seats/seat_text.h"
 
@@ -58,9 +60,9 @@ struct SeatNotifier::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<const Alert*> alert_of(const std::string& id) {
     if (auto it = alerts.find(id); it != alerts.end()) co_return &it->second;
     redis::Command read{"HGET", keys::alert(id), std::string(keys::field::kProto)};
-    auto reply = co_await redis.exec(std::move(read));
+    auto stored = redis::decode<std::optional<std::string>>(co_await redis.exec(std::move(read)));
     Alert alert;
-    if (!reply || reply->is_nil() || !alert.ParseFromString(reply->str)) co_return nullptr;
+    if (!stored || !*stored || !alert.ParseFromString(**stored)) co_return nullptr;
     co_return &(alerts[id] = std::move(alert));
   }
 
@@ -69,25 +71,26 @@ struct SeatNotifier::Impl : std::enable_shared_from_this<Impl> {
     const std::string alert_id = field_of(fields, "alert");
     const std::string member = field_of(fields, "member");
     const Alert* alert = co_await alert_of(alert_id);
-    std::vector<redis::Command> reads{
-        {"HMGET", "member:" + member + ":idx", "mobile", "language"}};
-    auto replies = co_await redis.exec_pipeline(std::move(reads));
-    if (!replies || replies->size() != 1 || (*replies)[0].elements.size() != 2) co_return false;
-    const std::string mobile = (*replies)[0].elements[0].str;
+    redis::Command contact{"HMGET", "member:" + member + ":idx", "mobile", "language"};
+    using Field = std::optional<std::string>;
+    auto found = redis::decode<std::pair<Field, Field>>(co_await redis.exec(std::move(contact)));
+    if (!found) co_return false;
+    const std::string mobile = found->first.value_or("");
+    const std::string language = found->second.value_or("");
     if (alert == nullptr || mobile.empty()) {
       ++stats.not_sent;
       co_return true;
     }
     redis::Command registry{"SISMEMBER", keys::opt_out_registry("sms"), mobile};
-    auto opted_out = co_await redis.exec(std::move(registry));
+    auto opted_out = redis::decode<bool>(co_await redis.exec(std::move(registry)));
     if (!opted_out) co_return false;
-    if (opted_out->integer == 1) {
+    if (*opted_out) {
       ++stats.not_sent;
       co_return true;
     }
     SeatNews news;
     news.kind = field_of(fields, "kind");
-    news.language = alerts::message_language(*alert, (*replies)[0].elements[1].str);
+    news.language = alerts::message_language(*alert, language);
     news.alert_code = alert->code();
     news.bus = std::atoi(field_of(fields, "bus").c_str());
     news.rank = std::atoi(field_of(fields, "rank").c_str());

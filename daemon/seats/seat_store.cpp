@@ -1,10 +1,13 @@
 #include "seats/seat_store.h"
 
 #include <charconv>
+#include <optional>
+#include <tuple>
 #include <vector>
 
 #include "alerts/alert_keys.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "seats/seat_record.h"
 #include "seats/seat_scripts.h"
 
@@ -21,22 +24,26 @@ boost::asio::awaitable<AddBusOutcome> SeatStore::add_buses(const std::string& al
                                                            const std::string& detail,
                                                            int64_t at_ms) {
   AddBusOutcome outcome;
-  std::vector<std::string> no_keys;
   std::vector<std::string> args{alert_id, pickup, std::to_string(buses), actor, detail,
                                 std::to_string(at_ms)};
-  auto reply = co_await redis_.eval(add_bus_script(), std::move(no_keys), std::move(args));
-  if (!reply || reply->is_error() || reply->elements.empty()) co_return outcome;
-  const auto& e = reply->elements;
-  const std::string& status = e[0].str;
-  if (status == "ok" && e.size() == 3) {
+  auto reply = co_await redis_.eval(add_bus_script(), add_bus_keys(alert_id), std::move(args));
+  // {status} or {status, detail...} (seat_scripts.h): the status says what follows.
+  auto head = redis::decode<std::tuple<std::string, redis::Rest<redis::Ignore>>>(reply);
+  if (!head) co_return outcome;
+  const std::string& status = std::get<0>(*head);
+  if (status == "ok") {
+    auto ok = redis::decode<std::tuple<std::string, int64_t, int64_t>>(reply);
+    if (!ok) co_return outcome;
     outcome.status = AddBusOutcome::Status::ok;
-    outcome.buses = static_cast<int>(e[1].integer);
-    outcome.boarded = static_cast<int>(e[2].integer);
+    outcome.buses = static_cast<int>(std::get<1>(*ok));
+    outcome.boarded = static_cast<int>(std::get<2>(*ok));
   } else if (status == "no_alert") {
     outcome.status = AddBusOutcome::Status::no_alert;
-  } else if (status == "wrong_state" && e.size() == 2) {
+  } else if (status == "wrong_state") {
+    auto wrong = redis::decode<std::pair<std::string, std::string>>(reply);
+    if (!wrong) co_return outcome;
     outcome.status = AddBusOutcome::Status::wrong_state;
-    outcome.state = e[1].str;
+    outcome.state = wrong->second;
   } else if (status == "no_buses") {
     outcome.status = AddBusOutcome::Status::no_buses;
   }
@@ -47,23 +54,27 @@ boost::asio::awaitable<std::optional<SeatView>> SeatStore::seat_of(const std::st
                                                                    const std::string& member_id) {
   std::vector<redis::Command> reads{{"HGET", keys::seats(alert_id), member_id},
                                     {"HGET", keys::waiting(alert_id), member_id}};
-  auto replies = co_await redis_.exec_pipeline(std::move(reads));
-  if (!replies || replies->size() != 2) co_return std::nullopt;
+  // The seat held and the place waited for, each nil when none.
+  auto read = redis::decode_each<std::optional<std::string>, std::optional<std::string>>(
+      co_await redis_.exec_pipeline(std::move(reads)));
+  if (!read) co_return std::nullopt;
+  const std::optional<std::string>& held = std::get<0>(*read);
+  const std::optional<std::string>& waited = std::get<1>(*read);
   SeatView view;
-  if (auto seat = decode_seat((*replies)[0].str); seat && !(*replies)[0].is_nil()) {
+  if (auto seat = held ? decode_seat(*held) : std::nullopt) {
     view.set_state("seated");
     view.set_pickup(seat->pickup);
     view.set_bus(seat->bus);
     view.set_seats(seat->seats);
     view.set_confirmed(seat->confirmed);
-  } else if (auto wait = decode_waiting((*replies)[1].str); wait && !(*replies)[1].is_nil()) {
+  } else if (auto wait = waited ? decode_waiting(*waited) : std::nullopt) {
     redis::Command place{"ZRANK", keys::waitlist(alert_id, wait->pickup), member_id};
-    auto rank = co_await redis_.exec(std::move(place));
-    if (!rank || rank->is_error()) co_return std::nullopt;
+    auto rank = redis::decode<std::optional<int64_t>>(co_await redis_.exec(std::move(place)));
+    if (!rank) co_return std::nullopt;
     view.set_state("waitlisted");
     view.set_pickup(wait->pickup);
     view.set_seats(wait->seats);
-    view.set_rank(rank->is_nil() ? 0 : static_cast<int>(rank->integer) + 1);
+    view.set_rank(*rank ? static_cast<int>(**rank) + 1 : 0);
   }
   co_return view;
 }

@@ -1,9 +1,11 @@
 #include "turnout/alert_counts.h"
 
 #include <charconv>
+#include <optional>
 
 #include "alerts/alert_keys.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "turnout/turnout_field.h"
 
 namespace tocsin::turnout {
@@ -19,9 +21,12 @@ redis::Command hmget(const std::string& key, const std::vector<std::string>& reg
   return command;
 }
 
+// The sum of an HMGET's counts (nil: none); a reply that is not one counts nothing.
 int64_t sum(const redis::Reply& reply) {
+  auto values = redis::decode<std::vector<std::optional<std::string>>>(reply);
+  if (!values) return 0;
   int64_t total = 0;
-  for (const auto& value : reply.elements) total += parse_count(value.str);
+  for (const auto& value : *values) total += parse_count(value.value_or(""));
   return total;
 }
 
@@ -37,14 +42,20 @@ boost::asio::awaitable<std::optional<std::vector<AlertCounts>>> read_alert_count
   for (const auto& id : alert_ids) region_reads.push_back({"SMEMBERS", keys::regions(id)});
   auto region_sets = co_await redis.exec_pipeline(std::move(region_reads));
   if (!region_sets || region_sets->size() != alert_ids.size()) co_return std::nullopt;
+  std::vector<std::vector<std::string>> regions_of(alert_ids.size());
+  for (size_t i = 0; i < alert_ids.size(); ++i) {
+    // A reply that is not a set names no region: the alert counts nothing.
+    auto regions = redis::decode<std::vector<std::string>>((*region_sets)[i]);
+    if (regions) regions_of[i] = std::move(*regions);
+  }
 
   // Four reads per alert with a region in scope: targeted and sent, yes and coming.
   std::vector<redis::Command> reads;
   std::vector<size_t> read_of;  // alert index of reads[4k]
   for (size_t i = 0; i < alert_ids.size(); ++i) {
     std::vector<std::string> regions;
-    for (const auto& region : (*region_sets)[i].elements) {
-      if (scope.contains_region(region.str)) regions.push_back(region.str);
+    for (const auto& region : regions_of[i]) {
+      if (scope.contains_region(region)) regions.push_back(region);
     }
     if (regions.empty()) continue;
     read_of.push_back(i);

@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <string>
+#include <vector>
 
 #include "util/result.h"
 
@@ -17,8 +18,10 @@ class Script;
 
 namespace tocsin::turnout {
 
-// ARGV: alert id. Applies alert:{id}:reach_log, if any; returns the moves applied.
+// Applies alert:{id}:reach_log, if any; returns the moves applied (turnout/apply_moves.lua).
 const redis::Script& apply_moves_script();
+// Its KEYS for one alert.
+std::vector<std::string> apply_moves_keys(const std::string& alert_id);
 
 boost::asio::awaitable<Result<int64_t>> apply_pending_moves(redis::Client& redis,
                                                             const std::string& alert_id);

@@ -1,7 +1,9 @@
 #pragma once
 // Lua shared by every script that changes an alert's live turnout counts (dispatch's
 // prepare and record scripts, delivery receipts, the reply scripts, the targeting pass):
-// prepended to their source, so the counting rules are written once. reach_count.h is the
+// prepended to their source, so the counting rules are written once. A script in a .lua
+// file includes the same text as turnout/reach_lib.lua ("--!include"); kReachLua below
+// stays until the last script built in C++ has moved. reach_count.h is the
 // same arithmetic in C++, which the tests' recounts use.
 //
 // alert:{id}:dims   member -> their "place": the prefixes of the fields they count in,

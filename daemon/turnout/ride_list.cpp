@@ -6,6 +6,7 @@
 
 #include "alerts/alert_keys.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "redis/hash_slices.h"
 #include "replies/rsvp_record.h"
 #include "turnout/turnout_field.h"
@@ -107,11 +108,13 @@ boost::asio::awaitable<std::optional<RideList>> read_rides(redis::Client& redis,
     const size_t last = std::min(members.size(), first + 1000);
     redis::Command get{"MGET"};
     for (size_t i = first; i < last; ++i) get.push_back("member:" + members[i]);
-    auto records = co_await redis.exec(std::move(get));
-    if (!records || records->elements.size() != last - first) co_return std::nullopt;
+    // Each member's record, nil for one removed since.
+    auto records =
+        redis::decode<std::vector<std::optional<std::string>>>(co_await redis.exec(std::move(get)));
+    if (!records || records->size() != last - first) co_return std::nullopt;
     for (size_t i = first; i < last; ++i) {
       Member member;
-      if (!member.ParseFromString(records->elements[i - first].str)) continue;
+      if (!member.ParseFromString((*records)[i - first].value_or(""))) continue;
       list.riders[members[i]] = {member.first_name(), member.last_name(), member.mobile()};
     }
   }

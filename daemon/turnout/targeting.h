@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "util/result.h"
 
@@ -24,8 +25,10 @@ namespace tocsin::turnout {
 
 inline constexpr int kTargetSlice = 2000;
 
-// ARGV: alert id, member ids. Returns how many of them were newly counted.
+// Counts members as targeted (turnout/target_members.lua): KEYS target_members_keys(alert
+// id), ARGV the member ids. Returns how many of them were newly counted.
 const redis::Script& target_members_script();
+std::vector<std::string> target_members_keys(const std::string& alert_id);
 
 // Walks alert:{id}:audience, then sets the alert's field turnout_targeted to 1 (the prepare
 // step stops counting); returns the members newly counted.

@@ -1,9 +1,13 @@
 #include "turnout/turnout_reader.h"
 
 #include <charconv>
+#include <map>
+#include <optional>
+#include <tuple>
 
 #include "alerts/alert_keys.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "turnout/reach_log.h"
 #include "turnout/turnout_field.h"
 
@@ -12,13 +16,10 @@ namespace {
 
 namespace keys = alerts::keys;
 
-// Adds the field/value pairs of an HGETALL reply; false when it is not one.
-bool add_hash(const redis::Reply& reply, RawFields& out) {
-  if (reply.type != redis::Reply::Type::array) return false;
-  for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
-    out[reply.elements[i].str] += parse_count(reply.elements[i + 1].str);
-  }
-  return true;
+using Hash = std::map<std::string, std::string>;
+
+void add_hash(const Hash& hash, RawFields& out) {
+  for (const auto& [field, value] : hash) out[field] += parse_count(value);
 }
 
 // "1763831234567-0" -> 1763831234567.
@@ -33,12 +34,11 @@ boost::asio::awaitable<std::optional<RawFields>> read_raw(redis::Client& redis,
   std::vector<redis::Command> reads{{"HGETALL", keys::tally(alert_id)},
                                     {"HGETALL", keys::reach(alert_id)},
                                     {"HGETALL", keys::day(alert_id)}};
-  auto replies = co_await redis.exec_pipeline(std::move(reads));
+  auto hashes =
+      redis::decode_each<Hash, Hash, Hash>(co_await redis.exec_pipeline(std::move(reads)));
+  if (!hashes) co_return std::nullopt;
   RawFields fields;
-  if (!replies || replies->size() != 3 || !add_hash((*replies)[0], fields) ||
-      !add_hash((*replies)[1], fields) || !add_hash((*replies)[2], fields)) {
-    co_return std::nullopt;
-  }
+  std::apply([&](const auto&... hash) { (add_hash(hash, fields), ...); }, *hashes);
   co_return fields;
 }
 
@@ -57,24 +57,28 @@ boost::asio::awaitable<TurnoutRead> read_turnout(redis::Client& redis, const std
       {"XREVRANGE", keys::events(alert_id), "+", "-", "COUNT", "1"},
       {"GET", keys::turnout_at(alert_id)},
       {"EXEC"}};
-  auto replies = co_await redis.exec_pipeline(std::move(transaction));
-  if (!replies || replies->size() != 8 || replies->back().elements.size() != 6) co_return result;
-  const auto& read = replies->back().elements;
-  if (read[0].elements.size() != 2) co_return result;
+  // The alert's proto and state, tally, reach and day, the last entry of its event stream
+  // (none when empty) and the time of the last change (nil: none yet).
+  using Field = std::optional<std::string>;
+  auto read = redis::decode_exec<std::pair<Field, Field>, Hash, Hash, Hash,
+                                 std::vector<std::pair<std::string, redis::Ignore>>, Field>(
+      co_await redis.exec_pipeline(std::move(transaction)));
+  if (!read) co_return result;
+  const Field& proto = std::get<0>(*read).first;
+  const Field& state = std::get<0>(*read).second;
   Alert alert;
-  if (read[0].elements[0].is_nil() || !alert.ParseFromString(read[0].elements[0].str)) {
+  if (!proto || !alert.ParseFromString(*proto)) {
     result.status = TurnoutRead::Status::not_found;
     co_return result;
   }
   RawFields raw;
-  if (!add_hash(read[1], raw) || !add_hash(read[2], raw) || !add_hash(read[3], raw)) {
-    co_return result;
-  }
-  std::string last_event_id = "0-0";
-  if (!read[4].elements.empty() && !read[4].elements[0].elements.empty()) {
-    last_event_id = read[4].elements[0].elements[0].str;
-  }
-  const int64_t changed_at = read[5].is_nil() ? ms_of(last_event_id) : parse_count(read[5].str);
+  add_hash(std::get<1>(*read), raw);
+  add_hash(std::get<2>(*read), raw);
+  add_hash(std::get<3>(*read), raw);
+  const auto& last_entry = std::get<4>(*read);
+  const std::string last_event_id = last_entry.empty() ? "0-0" : last_entry.front().first;
+  const Field& changed = std::get<5>(*read);
+  const int64_t changed_at = changed ? parse_count(*changed) : ms_of(last_event_id);
 
   // Display names of only what this viewer's fields name: a coordinator's labels are
   // those of their own regions.
@@ -84,13 +88,13 @@ boost::asio::awaitable<TurnoutRead> read_turnout(redis::Client& redis, const std
   if (!wanted.empty()) {
     redis::Command names{"HMGET", std::string(kLabels)};
     names.insert(names.end(), wanted.begin(), wanted.end());
-    auto found = co_await redis.exec(std::move(names));
-    if (!found || found->elements.size() != wanted.size()) co_return result;
+    auto found = redis::decode<std::vector<Field>>(co_await redis.exec(std::move(names)));
+    if (!found || found->size() != wanted.size()) co_return result;
     for (size_t i = 0; i < wanted.size(); ++i) {
-      if (!found->elements[i].is_nil()) labels[wanted[i]] = found->elements[i].str;
+      if ((*found)[i]) labels[wanted[i]] = *(*found)[i];
     }
   }
-  result.turnout = build_turnout(alert, read[0].elements[1].str, scoped, labels, scope, receipts);
+  result.turnout = build_turnout(alert, state.value_or(""), scoped, labels, scope, receipts);
   result.turnout.set_last_event_id(last_event_id);
   result.turnout.set_updated_at_ms(static_cast<double>(changed_at));
   result.status = TurnoutRead::Status::ok;

@@ -28,7 +28,8 @@ namespace {
 using namespace tocsin;
 using Clock = std::chrono::steady_clock;
 
-const std::string kBase = "alert:{bench00000000001}";
+const std::string kAlert = "bench00000000001";
+const std::string kBase = "alert:{" + kAlert + "}";
 
 // INFO commandstats' evalsha line: {calls, usec}.
 std::pair<double, double> evalsha_stats(testing::RedisSync& redis) {
@@ -73,9 +74,11 @@ int run(int argc, char** argv) {
     redis.command({"HSET", kBase + (i % 3 == 0 ? ":tally" : ":reach"), names[i],
                    std::to_string(i + 1)});
   }
-  const std::vector<std::string> call{"EVALSHA", sha, "5", kBase + ":turnout_version",
-                                      kBase + ":tally", kBase + ":reach", kBase + ":published",
-                                      kBase + ":events", "0", "100000", "1000"};
+  std::vector<std::string> call{"EVALSHA", sha};
+  const std::vector<std::string> keys = events::publish_turnout_keys(kAlert);
+  call.push_back(std::to_string(keys.size()));
+  call.insert(call.end(), keys.begin(), keys.end());
+  call.insert(call.end(), {"0", "100000", "1000"});
   redis.command({"INCR", kBase + ":turnout_version"});
   auto first = redis.command(call);  // everything is new: the first entries
   std::printf("alert with %d fields: first publish wrote up to entry %s (%lld entries)\n", fields,

@@ -200,12 +200,15 @@ TEST_F(CheckinStoreTest, ACodeTakenByAnotherMemberIsSkipped) {
   auto commands = seed();
   commands.push_back({"HSET", keys::checkin_codes(kAlert), "AAAAAA", "m2"});
   run(commands, [&]() -> asio::awaitable<void> {
-    std::vector<std::string> no_keys, one{"1", kAlert, "m1", "AAAAAA"},
-        two{"2", kAlert, "m1", "AAAAAA", "BBBBBB", "nosuchalert00000", "m1", "CCCCCC", "DDDDDD"};
-    auto taken = co_await client_.eval(short_code_script(), no_keys, one);
+    std::vector<std::string> one_keys, two_keys, one{"1", "m1", "AAAAAA"},
+        two{"2", "m1", "AAAAAA", "BBBBBB", "m1", "CCCCCC", "DDDDDD"};
+    add_short_code_keys(one_keys, kAlert);
+    add_short_code_keys(two_keys, kAlert);
+    add_short_code_keys(two_keys, "nosuchalert00000");
+    auto taken = co_await client_.eval(short_code_script(), one_keys, one);
     CO_ASSERT_TRUE(taken.has_value());
     EXPECT_EQ(taken->elements.at(0).str, "taken");
-    auto next = co_await client_.eval(short_code_script(), no_keys, two);
+    auto next = co_await client_.eval(short_code_script(), two_keys, two);
     CO_ASSERT_TRUE(next.has_value() && next->elements.size() == 2);
     EXPECT_EQ(next->elements.at(0).str, "BBBBBB");
     EXPECT_EQ(next->elements.at(1).str, "no_alert");

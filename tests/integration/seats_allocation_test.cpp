@@ -43,15 +43,24 @@ class SeatsAllocation : public ::testing::Test {
 
   static std::string member(int i) { return "m" + std::to_string(1000 + i); }
 
+  redis::Reply eval(const redis::Script& script, const std::vector<std::string>& keys,
+                    const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"EVAL", script.source(), std::to_string(keys.size())};
+    argv.insert(argv.end(), keys.begin(), keys.end());
+    argv.insert(argv.end(), args.begin(), args.end());
+    return redis_.command(argv);
+  }
+
   // Records the answers of one batch (as the reply worker does): "yes bus" at a pickup
   // point with `seats` seats, "yes" plain, or "no". Returns each status as the script
   // reports it.
   std::vector<seats::RecordStatus> answer(const std::vector<std::pair<int, std::string>>& batch,
                                           const std::string& pickup = "P", int seats = 1,
                                           const std::string& source = "sms") {
-    std::vector<std::string> argv{"EVAL", replies::record_replies_script().source(), "0",
-                                  std::to_string(batch.size())};
+    std::vector<std::string> keys = replies::record_replies_keys();
+    std::vector<std::string> args{std::to_string(batch.size())};
     for (const auto& [i, what] : batch) {
+      replies::add_record_keys(keys, kAlert, "+1555");
       replies::RsvpRecord record;
       record.answer = what == "no" ? "no" : "yes";
       if (what == "yes bus") {
@@ -63,10 +72,10 @@ class SeatsAllocation : public ::testing::Test {
       record.source = source;
       for (std::string value : {std::string("rsvp"), kAlert, member(i), std::string("+1555"),
                                 replies::encode(record), what, std::to_string(clock_)}) {
-        argv.push_back(std::move(value));
+        args.push_back(std::move(value));
       }
     }
-    auto reply = redis_.command(argv);
+    auto reply = eval(replies::record_replies_script(), keys, args);
     EXPECT_FALSE(reply.is_error()) << reply.str;
     std::vector<seats::RecordStatus> out;
     for (const auto& element : reply.elements) out.push_back(seats::parse_record_status(element.str));
@@ -245,8 +254,8 @@ TEST_F(SeatsAllocation, AnAddedBusBoardsAsManyAsItSeatsAndShowsTheNewCount) {
   for (int i = 1; i <= 7; ++i) batch.emplace_back(i, "yes bus");
   answer(batch, "Q");
   EXPECT_EQ(waitlist("Q").size(), 3u);
-  auto added = redis_.command({"EVAL", seats::add_bus_script().source(), "0", kAlert, "Q", "1",
-                               "Luc", "pickup=Q added=1", std::to_string(++clock_)});
+  auto added = eval(seats::add_bus_script(), seats::add_bus_keys(kAlert),
+                    {kAlert, "Q", "1", "Luc", "pickup=Q added=1", std::to_string(++clock_)});
   ASSERT_EQ(added.elements.size(), 3u) << added.str;
   EXPECT_EQ(added.elements[0].str, "ok");
   EXPECT_EQ(added.elements[1].integer, 2);
@@ -257,8 +266,8 @@ TEST_F(SeatsAllocation, AnAddedBusBoardsAsManyAsItSeatsAndShowsTheNewCount) {
   EXPECT_EQ(redis_.integer({"XLEN", kBase + ":audit"}), 1);
   expect_counts_equal_recount();
 
-  auto refused = redis_.command({"EVAL", seats::add_bus_script().source(), "0", kAlert, "R", "1",
-                                 "Luc", "", "1"});
+  auto refused = eval(seats::add_bus_script(), seats::add_bus_keys(kAlert),
+                      {kAlert, "R", "1", "Luc", "", "1"});
   EXPECT_EQ(refused.elements[0].str, "no_buses");
 }
 
@@ -267,8 +276,8 @@ TEST_F(SeatsAllocation, UnconfirmedSeatsLapseToTheWaitlistAndTheNextBoardOnce) {
   answer({{1, "yes bus"}, {2, "yes bus"}}, "Q", 2);  // both seated, before the request
   answer({{3, "yes bus"}}, "Q", 2);                  // waits
   answer({{1, "yes"}});                              // confirms
-  auto lapse = redis_.command(
-      {"EVAL", seats::lapse_unconfirmed_script().source(), "0", kAlert, std::to_string(++clock_)});
+  auto lapse = eval(seats::lapse_unconfirmed_script(), seats::lapse_unconfirmed_keys(kAlert),
+                    {kAlert, std::to_string(++clock_)});
   ASSERT_EQ(lapse.elements.size(), 2u) << lapse.str;
   EXPECT_EQ(lapse.elements[0].integer, 1);  // member 2
   EXPECT_EQ(lapse.elements[1].integer, 1);  // member 3 boards
@@ -277,8 +286,8 @@ TEST_F(SeatsAllocation, UnconfirmedSeatsLapseToTheWaitlistAndTheNextBoardOnce) {
   EXPECT_EQ(waitlist("Q"), std::vector<std::string>{member(2)});
   expect_counts_equal_recount();
   // Run again (a retried task): nothing more lapses.
-  auto again = redis_.command(
-      {"EVAL", seats::lapse_unconfirmed_script().source(), "0", kAlert, std::to_string(++clock_)});
+  auto again = eval(seats::lapse_unconfirmed_script(), seats::lapse_unconfirmed_keys(kAlert),
+                    {kAlert, std::to_string(++clock_)});
   EXPECT_EQ(again.elements[0].integer, 0);
   EXPECT_TRUE(notices().empty());
 }

@@ -28,7 +28,8 @@ class TurnoutReachLog : public ::testing::Test {
                       "mobile", "+1514555000" + member.substr(1), "email", member + "@x.ca"});
     }
     redis_.command({"HSET", "alert:{a1}", "state", "sending"});
-    eval(turnout::target_members_script(), {"a1", "m1", "m2", "m3", "m1"});
+    eval(turnout::target_members_script(), {"m1", "m2", "m3", "m1"},
+         turnout::target_members_keys("a1"));
   }
 
   redis::Reply eval(const redis::Script& script, std::vector<std::string> args,
@@ -78,7 +79,7 @@ TEST_F(TurnoutReachLog, WhileSendingMovesWaitInTheLogUntilApplied) {
   EXPECT_EQ(reach("estrie|all|sent"), 0) << "not yet due: logged";
   EXPECT_EQ(redis_.integer({"LLEN", "alert:{a1}:reach_log"}), 3);
   const int64_t version = redis_.integer({"GET", "alert:{a1}:turnout_version"});
-  eval(turnout::apply_moves_script(), {"a1"});
+  eval(turnout::apply_moves_script(), {}, turnout::apply_moves_keys("a1"));
   EXPECT_EQ(reach("estrie|all|sent"), 1);
   EXPECT_EQ(reach("estrie|sector:sante|sent"), 1);
   EXPECT_EQ(redis_.integer({"EXISTS", "alert:{a1}:reach_log"}), 0);

@@ -1,0 +1,55 @@
+#pragma once
+// Where members' replies live in Redis: the one place that spells the replies' own keys,
+// and the keys of other aggregates the reply scripts are given (replies/*.lua).
+//
+// The replies' own:
+//   q:replies                         STREAM of replies as they arrive, consumer group
+//                                     "replies" (inbound_store.h)
+//   inbound:seen:{gateway}:{id}       STRING with a week's TTL: the provider message id
+//                                     seen, so a repeated webhook is not stored twice
+//   reply:auto:{number}               counter with a TTL: automatic answers sent to a
+//                                     number in the window (a phone that answers every SMS
+//                                     must not loop with us)
+//
+// An alert's, under its hash tag {id} (alerts/alert_keys.h): alert:{id} (the fragments'
+// base), :rsvp, :rsvp_text, :unknown, :tally, :to; the index "alerts" and the codes
+// "alert:code:{code}".
+//
+// The members' (to move to the members' key module): phone:{number}, SET of the member
+// ids holding a mobile number; optout:sms and optout:sms:members, the numbers and members
+// opted out of SMS.
+
+#include <string>
+#include <string_view>
+
+#include "alerts/alert_keys.h"
+#include "members/audience_program.h"
+
+namespace tocsin::replies::keys {
+
+inline constexpr std::string_view kInboundQueue = "q:replies";
+
+inline std::string inbound_seen(std::string_view gateway, std::string_view provider_id) {
+  return "inbound:seen:" + std::string(gateway) + ":" + std::string(provider_id);
+}
+inline std::string auto_answers(std::string_view number) {
+  return "reply:auto:" + std::string(number);
+}
+
+using alerts::keys::alert;
+using alerts::keys::code;
+using alerts::keys::kIndex;
+using alerts::keys::rsvp;
+using alerts::keys::rsvp_text;
+using alerts::keys::tally;
+using alerts::keys::unknown_replies;
+
+inline std::string phone_holders(std::string_view number) {
+  return "phone:" + std::string(number);
+}
+inline std::string sms_opt_outs() {
+  return alerts::keys::opt_out_registry("sms");
+}
+inline constexpr std::string_view kSmsOptedOutMembers = members::kOptoutSmsKey;
+
+}  // namespace tocsin::replies::keys

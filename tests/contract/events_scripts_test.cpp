@@ -1,0 +1,129 @@
+// The contracts of the event stream's scripts (daemon/events/*.lua): the turnout's next
+// entry, and the milestones (targets and quorums reached), each told once.
+
+#include <gtest/gtest.h>
+
+#include "events/milestones.h"
+#include "events/milestones.lua.h"
+#include "events/publish_script.h"
+#include "events/publish_turnout.lua.h"
+#include "tests/support/script_contract.h"
+
+namespace tocsin::events {
+namespace {
+
+using testing::ScriptContract;
+
+class PublishTurnout : public ScriptContract {
+ protected:
+  void SetUp() override {
+    ScriptContract::SetUp();
+    redis().command({"SET", "alert:{a1}:turnout_version", "3"});
+    redis().command({"HSET", "alert:{a1}:tally", "est|all|yes", "2", "est|all|no", "0"});
+    redis().command({"HSET", "alert:{a1}:reach", "est|all|targeted", "5"});
+    redis().command({"HSET", "alert:{a1}:day", "est|all|present", "1"});
+  }
+  redis::Reply publish(const std::string& interval_ms) {
+    return run(lua::publish_turnout, publish_turnout_keys("a1"), {interval_ms, "1000", "100"});
+  }
+};
+
+TEST_P(PublishTurnout, WritesTheCountsThatChangedAndRemembersThem) {
+  const auto before = keyspace();
+  auto reply = publish("0");
+  ASSERT_EQ(reply.elements.size(), 4u) << reply.str;
+  EXPECT_EQ(reply.elements[0].integer, 2);
+  EXPECT_EQ(reply.elements[1].str, "3");
+  EXPECT_EQ(reply.elements[3].integer, 4);  // fields compared: 4 counts, none published
+  EXPECT_EQ(changed_keys(before),
+            (std::set<std::string>{"alert:{a1}:published", "alert:{a1}:events"}));
+  // "0" counts as absent: not written.
+  const std::string entry = redis().text({"XRANGE", "alert:{a1}:events", "-", "+"});
+  EXPECT_NE(entry.find("est|all|yes\n2\n"), std::string::npos) << entry;
+  EXPECT_EQ(entry.find("est|all|no"), std::string::npos) << entry;
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:published", "est|all|yes"}), "2");
+  EXPECT_EQ(redis().integer({"HEXISTS", "alert:{a1}:published", "est|all|no"}), 0);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:published", "#version"}), "3");
+}
+
+TEST_P(PublishTurnout, AVersionAlreadyPublishedChangesNothing) {
+  publish("0");
+  const auto before = keyspace();
+  auto reply = publish("0");
+  ASSERT_EQ(reply.elements.size(), 4u) << reply.str;
+  EXPECT_EQ(reply.elements[0].integer, 0);
+  EXPECT_EQ(reply.elements[3].integer, 0);
+  EXPECT_TRUE(changed_keys(before).empty());
+}
+
+TEST_P(PublishTurnout, TooSoonAfterTheLastEntryItSaysHowLongToWaitAndChangesNothing) {
+  publish("0");
+  redis().command({"INCR", "alert:{a1}:turnout_version"});
+  redis().command({"HSET", "alert:{a1}:tally", "est|all|yes", "3"});
+  const auto before = keyspace();
+  auto reply = publish("600000");
+  ASSERT_EQ(reply.elements.size(), 4u) << reply.str;
+  EXPECT_EQ(reply.elements[0].integer, 1);
+  EXPECT_GT(std::stoll(reply.elements[2].str), 0);
+  EXPECT_TRUE(changed_keys(before).empty());
+}
+
+TEST_P(PublishTurnout, AFieldGoneIsWrittenAsZeroAndForgotten) {
+  publish("0");
+  redis().command({"INCR", "alert:{a1}:turnout_version"});
+  redis().command({"HDEL", "alert:{a1}:day", "est|all|present"});
+  auto reply = publish("0");
+  EXPECT_EQ(reply.elements.at(0).integer, 2);
+  const std::string last = redis().text({"XREVRANGE", "alert:{a1}:events", "+", "-", "COUNT", "1"});
+  EXPECT_NE(last.find("est|all|present\n0\n"), std::string::npos) << last;
+  EXPECT_EQ(redis().integer({"HEXISTS", "alert:{a1}:published", "est|all|present"}), 0);
+}
+TOCSIN_SCRIPT_CONTRACT(PublishTurnout);
+
+class Milestones : public ScriptContract {
+ protected:
+  redis::Reply check(std::vector<std::string> goal) {
+    goal.insert(goal.begin(), "1000");
+    return run(lua::milestones, milestone_keys("a1"), goal);
+  }
+};
+
+TEST_P(Milestones, ARegionTargetReachedIsToldOnce) {
+  redis().command({"HSET", "alert:{a1}:tally", "est|all|yes", "3"});
+  const auto before = keyspace();
+  EXPECT_EQ(check({"target", "region", "est", "3", "Est"}).integer, 1);
+  EXPECT_EQ(changed_keys(before),
+            (std::set<std::string>{"alert:{a1}:milestones", "alert:{a1}:events"}));
+  const std::string entry = redis().text({"XRANGE", "alert:{a1}:events", "-", "+"});
+  EXPECT_NE(entry.find("\"kind\":\"target\""), std::string::npos) << entry;
+  EXPECT_NE(entry.find("#region\nest\n"), std::string::npos) << entry;
+
+  const auto after = keyspace();
+  EXPECT_EQ(check({"target", "region", "est", "3", "Est"}).integer, 0);
+  EXPECT_TRUE(changed_keys(after).empty());
+}
+
+TEST_P(Milestones, AGoalNotReachedChangesNothing) {
+  redis().command({"HSET", "alert:{a1}:tally", "est|all|yes", "2"});
+  redis().command({"HSET", "alert:{a1}:day", "est|all|present", "1"});
+  const auto before = keyspace();
+  EXPECT_EQ(
+      check({"target", "region", "est", "3", "Est", "quorum", "region", "est", "2", "Est"}).integer,
+      0);
+  EXPECT_TRUE(changed_keys(before).empty());
+}
+
+TEST_P(Milestones, ASectorQuorumSumsItsFieldsOverTheRegions) {
+  redis().command({"SADD", "alert:{a1}:regions", "est", "laval"});
+  redis().command({"HSET", "alert:{a1}:day", "est|sector:sante|present", "1",
+                   "laval|sector:sante|present", "2"});
+  const auto before = keyspace();
+  EXPECT_EQ(check({"quorum", "sector", "sante", "3", "Santé"}).integer, 1);
+  EXPECT_EQ(changed_keys(before),
+            (std::set<std::string>{"alert:{a1}:milestones", "alert:{a1}:events"}));
+  EXPECT_EQ(redis().integer({"HEXISTS", "alert:{a1}:milestones", "quorum|sector|sante"}), 1);
+}
+TOCSIN_SCRIPT_CONTRACT(Milestones);
+
+}  // namespace
+}  // namespace tocsin::events

@@ -1,0 +1,89 @@
+// The contracts of the turnout's scripts (daemon/turnout/*.lua): applying an alert's reach
+// log, and counting members of its audience as targeted.
+
+#include <gtest/gtest.h>
+
+#include "tests/support/script_contract.h"
+#include "turnout/apply_moves.lua.h"
+#include "turnout/reach_log.h"
+#include "turnout/target_members.lua.h"
+#include "turnout/targeting.h"
+
+namespace tocsin::turnout {
+namespace {
+
+using testing::ScriptContract;
+
+class ApplyMoves : public ScriptContract {
+ protected:
+  void SetUp() override {
+    ScriptContract::SetUp();
+    redis().command({"HSET", "alert:{a1}", "state", "sending"});
+    redis().command({"HSET", "alert:{a1}:dims", "m1", "est|all|", "m2", "est|all|"});
+    redis().command({"HSET", "alert:{a1}:reach", "est|all|targeted", "2"});
+  }
+};
+
+TEST_P(ApplyMoves, CountsEachLoggedMoveAndEmptiesTheLog) {
+  redis().command({"RPUSH", "alert:{a1}:reach_log", "m1", "", "sent", "m2", "", "sent", "m1",
+                   "sent", "delivered"});
+  redis().command({"SET", "alert:{a1}:reach_log_at", "1000"});
+  const auto before = keyspace();
+  auto reply = run(lua::apply_moves, apply_moves_keys("a1"), {});
+  EXPECT_EQ(reply.integer, 3);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "est|all|sent"}), "1");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "est|all|delivered"}), "1");
+  EXPECT_EQ(changed_keys(before),
+            (std::set<std::string>{"alert:{a1}:reach", "alert:{a1}:reach_log",
+                                   "alert:{a1}:reach_log_at", "alert:{a1}:regions",
+                                   "alert:{a1}:turnout_version", "alert:{a1}:turnout_at"}));
+  EXPECT_EQ(redis().integer({"EXISTS", "alert:{a1}:reach_log", "alert:{a1}:reach_log_at"}), 0);
+}
+
+TEST_P(ApplyMoves, WithoutALogNothingIsAppliedAndNothingChanges) {
+  const auto before = keyspace();
+  auto reply = run(lua::apply_moves, apply_moves_keys("a1"), {});
+  EXPECT_EQ(reply.integer, 0);
+  EXPECT_TRUE(changed_keys(before).empty());
+}
+// Every member of these tests is placed in alert:{a1}:dims: the keys stay in the alert's
+// slot (a member not placed yet is read from member:{id}:idx, see TargetMembers).
+TOCSIN_SCRIPT_CONTRACT(ApplyMoves);
+
+class TargetMembers : public ScriptContract {
+ protected:
+  void SetUp() override {
+    ScriptContract::SetUp();
+    redis().command({"HSET", "member:m1:idx", "region", "est", "sector", "sante"});
+    redis().command({"HSET", "member:m2:idx", "region", "laval"});
+  }
+};
+
+TEST_P(TargetMembers, CountsEachNewMemberOnceWhereTheyBelong) {
+  const auto before = keyspace();
+  auto reply = run(lua::target_members, target_members_keys("a1"), {"m1", "m2", "m1"});
+  EXPECT_EQ(reply.integer, 2);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "est|all|targeted"}), "1");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "est|sector:sante|targeted"}), "1");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "laval|all|targeted"}), "1");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:dims", "m1"}),
+            "est|all|\x1f"
+            "est|sector:sante|");
+  EXPECT_EQ(changed_keys(before),
+            (std::set<std::string>{"alert:{a1}:dims", "alert:{a1}:reach", "alert:{a1}:regions",
+                                   "alert:{a1}:turnout_version", "alert:{a1}:turnout_at"}));
+}
+
+TEST_P(TargetMembers, MembersCountedBeforeChangeNothing) {
+  run(lua::target_members, target_members_keys("a1"), {"m1", "m2"});
+  const auto before = keyspace();
+  auto reply = run(lua::target_members, target_members_keys("a1"), {"m2", "m1"});
+  EXPECT_EQ(reply.integer, 0);
+  EXPECT_TRUE(changed_keys(before).empty());
+}
+// Cross-slot: each new member's place is read from member:{id}:idx (the members' index),
+// beside the alert's keys.
+TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(TargetMembers);
+
+}  // namespace
+}  // namespace tocsin::turnout
