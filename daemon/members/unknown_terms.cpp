@@ -43,11 +43,11 @@ boost::asio::awaitable<Result<std::vector<UnknownTerm>>> find_unknown_terms(
     exists.push_back({"EXISTS", index_key(dimension, value)});
   }
   auto found =
-      redis::decode_each<redis::Rest<bool>>(co_await redis.exec_pipeline(std::move(exists)));
+      redis::decode_each<redis::Rest<int64_t>>(co_await redis.exec_pipeline(std::move(exists)));
   if (!found) co_return found.error();
-  const std::vector<bool>& exist = std::get<0>(*found).values;
+  const std::vector<int64_t>& exist = std::get<0>(*found).values;
   for (size_t i = 0; i < terms.size() && i < exist.size(); ++i) {
-    if (!exist[i]) unknown.push_back({terms[i].first, terms[i].second, {}});
+    if (exist[i] == 0) unknown.push_back({terms[i].first, terms[i].second, {}});
   }
   if (unknown.empty()) co_return unknown;
 
