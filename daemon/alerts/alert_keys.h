@@ -68,9 +68,20 @@
 //                         (named in events/event_keys.h, written by events/milestones.h)
 //   seats:notices         STREAM of seat news to tell members by SMS (seated, waitlisted,
 //                         promoted, lapsed), consumer group "seats"
+//
+// The alert store's and the preview's own, outside any alert's tag:
+//   templates             HASH kind name -> the alert template, JSON (template_store.h)
+//   secret:rsvp, secret:approval  STRINGs, 32 random bytes: the keys the RSVP and approval
+//                         links are signed with (rsvp_link.h, approval_link.h)
+//   tmp:preview:{random}  SET, a preview's materialized audience; tmp:group:{random}, a
+//                         child's group counted at approval; tmp:brk:{random}:sms|email,
+//                         the addresses a preview has counted (audience_breakdown.h). Each
+//                         private to one call, deleted by it (or expiring)
 
 #include <string>
 #include <string_view>
+
+#include "members/member_keys.h"
 
 namespace tocsin::alerts::keys {
 
@@ -92,10 +103,16 @@ inline std::string dims(std::string_view id) { return alert(id) + ":dims"; }
 inline std::string turnout_version(std::string_view id) { return alert(id) + ":turnout_version"; }
 inline std::string turnout_at(std::string_view id) { return alert(id) + ":turnout_at"; }
 inline std::string regions(std::string_view id) { return alert(id) + ":regions"; }
+inline std::string unreachable(std::string_view id) {
+  return alert(id) + ":unreachable";
+}
 inline std::string events(std::string_view id) { return alert(id) + ":events"; }
 inline std::string children(std::string_view id) { return alert(id) + ":children"; }
 inline std::string audit_trail(std::string_view id) { return alert(id) + ":audit"; }
 inline std::string approval_asked(std::string_view id) { return alert(id) + ":approval_asked"; }
+inline std::string test_sent(std::string_view id, std::string_view account) {
+  return alert(id) + ":test:" + std::string(account);
+}
 inline std::string day(std::string_view id) { return alert(id) + ":day"; }
 inline std::string seats(std::string_view id) { return alert(id) + ":seat"; }
 inline std::string bus_load(std::string_view id) { return alert(id) + ":load"; }
@@ -121,6 +138,22 @@ inline constexpr std::string_view kRetryQueue = "q:retry";
 inline constexpr std::string_view kConsumerGroup = "dispatch";
 inline constexpr std::string_view kAudit = "audit";
 inline constexpr std::string_view kSeatNotices = "seats:notices";
+inline constexpr std::string_view kTemplates = "templates";
+// The secrets the links sent are signed with (rsvp_link.h, approval_link.h).
+inline constexpr std::string_view kRsvpSecret = "secret:rsvp";
+inline constexpr std::string_view kApprovalSecret = "secret:approval";
+
+// `tag`: unique to the call (random_id()).
+inline std::string temporary_preview(std::string_view tag) {
+  return "tmp:preview:{" + std::string(tag) + "}";
+}
+inline std::string temporary_group(std::string_view tag) {
+  return "tmp:group:{" + std::string(tag) + "}";
+}
+// `channel`: "sms" | "email".
+inline std::string temporary_counted(std::string_view tag, std::string_view channel) {
+  return "tmp:brk:{" + std::string(tag) + "}:" + std::string(channel);
+}
 
 // Fields of the alert:{id} HASH. The state field is the truth; the state inside the
 // stored Alert message is not kept up to date (Lua scripts change states, and Lua cannot
@@ -182,9 +215,10 @@ inline constexpr std::string_view kScheduled = "scheduled";
 
 // optout:sms, optout:email: SETs of the addresses (E.164 phones, emails) that opted out of
 // a channel, whoever they belong to; written by the reply worker (STOP, START) and the
-// record script (a carrier's opt-out), read before every send.
+// record script (a carrier's opt-out), read before every send. Spelled with the roster's
+// keys (members/member_keys.h).
 inline std::string opt_out_registry(std::string_view channel) {
-  return "optout:" + std::string(channel);
+  return members::keys::opt_out_registry(channel);
 }
 
 // Values of alert:{id}:delivery, and the fields of alert:{id}:count.

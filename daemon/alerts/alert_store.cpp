@@ -22,12 +22,13 @@
 #include "members/audience.h"
 #include "proto/config.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 
 namespace tocsin::alerts {
 namespace {
 
 namespace field = keys::field;
-using Fields = std::map<std::string, std::string, std::less<>>;
+using Fields = std::map<std::string, std::string>;
 
 // Only the store writes and reads these, so they are not part of alert_keys.h's layout.
 constexpr std::string_view kClosedBy = "closed_by";
@@ -49,16 +50,8 @@ int64_t to_int(const std::string& text) {
   }
 }
 
-Fields to_fields(const redis::Reply& pairs) {
-  Fields fields;
-  for (size_t i = 0; i + 1 < pairs.elements.size(); i += 2) {
-    fields.emplace(pairs.elements[i].str, pairs.elements[i + 1].str);
-  }
-  return fields;
-}
-
 std::string get_field(const Fields& fields, std::string_view name) {
-  const auto found = fields.find(name);
+  const auto found = fields.find(std::string(name));
   return found == fields.end() ? std::string() : found->second;
 }
 
@@ -70,6 +63,20 @@ bool read_alert(const std::string& proto, const std::string& state, const std::s
   alert->set_state(parse_state(state));
   alert->set_approved_by(approved_by);
   return true;
+}
+
+// HMGET alert:{id} proto state approved_by; a field absent reads as empty.
+using StoredAlert =
+    std::tuple<std::optional<std::string>, std::optional<std::string>, std::optional<std::string>>;
+bool read_alert(const StoredAlert& stored, Alert* alert) {
+  const auto& [proto, state, approved_by] = stored;
+  return read_alert(proto.value_or(""), state.value_or(""), approved_by.value_or(""), alert);
+}
+
+// -ERR or a reply of another shape, rather than no reply at all.
+bool is_bad_reply(std::error_code error) {
+  return redis::bad_reply_as(error, std::make_error_code(std::errc::io_error)) ==
+         std::make_error_code(std::errc::io_error);
 }
 
 // The alert:{id} fields every new alert is stored with, as field, value pairs appended to
@@ -155,26 +162,28 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create(Alert alert,
   // bits) or code (a counter reset by a restore) gets a fresh pair.
   for (int attempt = 0; attempt < 3; ++attempt) {
     redis::Command next_code{"INCR", std::string(keys::kCodeSequence)};
-    auto sequence = co_await redis_.exec(std::move(next_code));
-    if (!sequence || sequence->type != redis::Reply::Type::integer) co_return unavailable();
+    auto sequence = redis::decode<int64_t>(co_await redis_.exec(std::move(next_code)));
+    if (!sequence) co_return unavailable();
     alert.set_id(random_id());
-    alert.set_code("A" + std::to_string(sequence->integer));
+    alert.set_code("A" + std::to_string(*sequence));
 
     const std::string id = alert.id();
     std::vector<std::string> script_keys{keys::alert(id), std::string(keys::kIndex),
-                                         keys::code(alert.code()), std::string(keys::kAudit)};
+                                         keys::code(alert.code()), std::string(keys::kAudit),
+                                         keys::audit_trail(id)};
     std::vector<std::string> args{
         id, std::to_string(unix_ms(now)), who.name,
         "code=" + alert.code() + " title=" + alert.title() + " token=" + who.token_id};
     append_new_alert_fields(alert, keys::state::kDraft, who, unix_ms(now), expires_at_ms, args);
-    auto created =
-        co_await redis_.eval(create_alert_script(), std::move(script_keys), std::move(args));
-    if (!created) co_return unavailable();
-    if (created->is_error()) {
-      spdlog::error("event=alert_create_failed error={}", log::quote(created->str));
+    std::string why;
+    auto created = redis::decode<int64_t>(
+        co_await redis_.eval(create_alert_script(), std::move(script_keys), std::move(args)), &why);
+    if (!created && !is_bad_reply(created.error())) co_return unavailable();
+    if (!created) {
+      spdlog::error("event=alert_create_failed error={}", log::quote(why));
       co_return Refusal{500, "the alert could not be stored", ""};
     }
-    if (created->integer == 1) {
+    if (*created == 1) {
       spdlog::info("event=alert_created id={} code={} kind={} queue={} by={}", id, alert.code(),
                    AlertKind_Name(alert.kind()), queue_class(alert.kind()), log::quote(who.name));
       AlertResponse response;
@@ -258,9 +267,10 @@ boost::asio::awaitable<Outcome<std::string>> AlertStore::create_child(const Aler
   for (int attempt = 0; attempt < 3; ++attempt) {
     child.set_id(random_id());
     const std::string& id = child.id();
-    std::vector<std::string> script_keys{keys::alert(id), std::string(keys::kIndex),
-                                         keys::children(parent.id()), std::string(keys::kAudit),
-                                         keys::alert(parent.id())};
+    std::vector<std::string> script_keys{
+        keys::alert(id),           std::string(keys::kIndex), keys::children(parent.id()),
+        std::string(keys::kAudit), keys::alert(parent.id()),  keys::audit_trail(parent.id()),
+        keys::audit_trail(id)};
     std::vector<std::string> args{id, std::to_string(unix_ms(now)), who.name,
                                   "parent=" + parent.id() + " " + slot +
                                       " group=" + child.target_group() + " title=" + child.title() +
@@ -281,23 +291,22 @@ boost::asio::awaitable<Outcome<std::string>> AlertStore::create_child(const Aler
         args.push_back(std::move(value));
       }
     }
-    auto created =
-        co_await redis_.eval(create_child_script(), std::move(script_keys), std::move(args));
-    if (!created) co_return unavailable();
-    if (created->type != redis::Reply::Type::array || created->elements.size() != 2) {
-      spdlog::error("event=alert_create_failed parent={} error={}", parent.id(),
-                    log::quote(created->is_error() ? created->str : "unexpected reply"));
+    std::string why;
+    auto created = redis::decode<std::pair<std::string, std::string>>(
+        co_await redis_.eval(create_child_script(), std::move(script_keys), std::move(args)), &why);
+    if (!created && !is_bad_reply(created.error())) co_return unavailable();
+    if (!created) {
+      spdlog::error("event=alert_create_failed parent={} error={}", parent.id(), log::quote(why));
       co_return Refusal{500, "the alert could not be stored", ""};
     }
-    const std::string& outcome = created->elements[0].str;
+    const auto& [outcome, child_id] = *created;
     if (outcome == "no_parent") co_return not_found(parent.id());
     if (outcome == "created" || outcome == "exists") {
       if (outcome == "created") {
-        spdlog::info("event=alert_child_created id={} parent={} slot={} group={} by={}",
-                     created->elements[1].str, parent.id(), slot, child.target_group(),
-                     log::quote(who.name));
+        spdlog::info("event=alert_child_created id={} parent={} slot={} group={} by={}", child_id,
+                     parent.id(), slot, child.target_group(), log::quote(who.name));
       }
-      co_return created->elements[1].str;
+      co_return child_id;
     }
   }
   co_return Refusal{500, "no free alert id; try again", ""};
@@ -307,27 +316,26 @@ boost::asio::awaitable<Outcome<Alert>> AlertStore::load(const std::string& id) {
   if (!is_alert_id(id)) co_return not_found(id);
   redis::Command read{"HMGET", keys::alert(id), std::string(field::kProto),
                       std::string(field::kState), std::string(field::kApprovedBy)};
-  auto reply = co_await redis_.exec(std::move(read));
-  if (!reply || reply->elements.size() != 3) co_return unavailable();
+  auto reply = redis::decode<StoredAlert>(co_await redis_.exec(std::move(read)));
+  if (!reply) co_return unavailable();
   Alert alert;
-  if (!read_alert(reply->elements[0].str, reply->elements[1].str, reply->elements[2].str, &alert)) {
-    co_return not_found(id);
-  }
+  if (!read_alert(*reply, &alert)) co_return not_found(id);
   co_return alert;
 }
 
 boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::get(std::string id) {
   if (!is_alert_id(id)) co_return not_found(id);
   std::vector<redis::Command> reads{{"HGETALL", keys::alert(id)}, {"HGETALL", keys::counts(id)}};
-  auto replies = co_await redis_.exec_pipeline(std::move(reads));
-  if (!replies || replies->size() != 2) co_return unavailable();
-  const Fields fields = to_fields((*replies)[0]);
+  auto replies =
+      redis::decode_each<Fields, Fields>(co_await redis_.exec_pipeline(std::move(reads)));
+  if (!replies) co_return unavailable();
+  const auto& [fields, counts] = *replies;
   AlertResponse response;
   if (!read_alert(get_field(fields, field::kProto), get_field(fields, field::kState),
                   get_field(fields, field::kApprovedBy), response.mutable_alert())) {
     co_return not_found(id);
   }
-  for (const auto& [state, count] : to_fields((*replies)[1])) {
+  for (const auto& [state, count] : counts) {
     (*response.mutable_delivery())[state] = to_int(count);
   }
   response.set_frozen_audience(to_int(get_field(fields, field::kAudienceSize)));
@@ -339,20 +347,20 @@ boost::asio::awaitable<Outcome<std::vector<Alert>>> AlertStore::list(size_t limi
   std::vector<Alert> alerts;
   if (limit == 0) co_return alerts;
   redis::Command recent{"ZREVRANGE", std::string(keys::kIndex), "0", std::to_string(limit - 1)};
-  auto ids = co_await redis_.exec(std::move(recent));
+  auto ids = redis::decode<std::vector<std::string>>(co_await redis_.exec(std::move(recent)));
   if (!ids) co_return unavailable();
-  if (ids->elements.empty()) co_return alerts;
+  if (ids->empty()) co_return alerts;
   std::vector<redis::Command> reads;
-  for (const auto& id : ids->elements) {
-    reads.push_back({"HMGET", keys::alert(id.str), std::string(field::kProto),
+  for (const auto& id : *ids) {
+    reads.push_back({"HMGET", keys::alert(id), std::string(field::kProto),
                      std::string(field::kState), std::string(field::kApprovedBy)});
   }
   auto replies = co_await redis_.exec_pipeline(std::move(reads));
   if (!replies) co_return unavailable();
+  // One alert that does not read is left out of the list, not the list refused.
   for (const auto& reply : *replies) {
     Alert alert;
-    if (reply.elements.size() == 3 &&
-        read_alert(reply.elements[0].str, reply.elements[1].str, reply.elements[2].str, &alert)) {
+    if (auto stored = redis::decode<StoredAlert>(reply); stored && read_alert(*stored, &alert)) {
       alerts.push_back(std::move(alert));
     }
   }
@@ -398,7 +406,7 @@ boost::asio::awaitable<Outcome<int64_t>> AlertStore::count_audience(const Alert&
     co_return count->members;
   }
   // A child's group, counted in a private set gone after the count.
-  const std::string key = "tmp:group:{" + random_id() + "}";
+  const std::string key = keys::temporary_group(random_id());
   auto counted = co_await materialize_audience(redis_, alert, key);
   redis::Command cleanup{"UNLINK", key};  // freed by a Redis thread
   co_await redis_.exec(std::move(cleanup));
@@ -528,13 +536,13 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::cancel_one(const std:
 boost::asio::awaitable<void> AlertStore::cancel_children(const std::string& id,
                                                          const auth::Principal& who) {
   redis::Command children{"HVALS", keys::children(id)};
-  auto ids = co_await redis_.exec(std::move(children));
+  auto ids = redis::decode<std::vector<std::string>>(co_await redis_.exec(std::move(children)));
   if (!ids) co_return;
-  for (const auto& child : ids->elements) {
+  for (const auto& child : *ids) {
     // Children already sent or cancelled are refused, and left as they are.
-    auto stopped = co_await cancel_one(child.str, who);
+    auto stopped = co_await cancel_one(child, who);
     if (const auto* refusal = std::get_if<Refusal>(&stopped); refusal && refusal->status >= 500) {
-      spdlog::warn("event=alert_child_cancel_failed id={} child={}", id, child.str);
+      spdlog::warn("event=alert_child_cancel_failed id={} child={}", id, child);
     }
   }
 }
@@ -570,15 +578,16 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::transition(const Tran
       change.detail + (change.detail.empty() ? "" : " ") + "token=" + who.token_id,
       change.refused_creator_token};
   args.insert(args.end(), change.fields.begin(), change.fields.end());
-  auto reply = co_await redis_.eval(transition_script(), std::move(script_keys), std::move(args));
-  if (!reply) co_return unavailable();
-  if (reply->type != redis::Reply::Type::array || reply->elements.size() != 2) {
+  std::string why;
+  auto reply = redis::decode<std::pair<std::string, std::string>>(
+      co_await redis_.eval(transition_script(), std::move(script_keys), std::move(args)), &why);
+  if (!reply && !is_bad_reply(reply.error())) co_return unavailable();
+  if (!reply) {
     spdlog::error("event=alert_transition_failed id={} action={} error={}", id, change.action,
-                  log::quote(reply->is_error() ? reply->str : "unexpected reply"));
+                  log::quote(why));
     co_return Refusal{500, "the alert could not be changed", ""};
   }
-  const std::string& outcome = reply->elements[0].str;
-  const std::string& previous = reply->elements[1].str;
+  const auto& [outcome, previous] = *reply;
   if (outcome == "missing") co_return not_found(id);
   if (outcome != "ok") {
     spdlog::info("event=alert_change_refused id={} action={} reason={} state={} by={}", id,

@@ -10,10 +10,12 @@
 #include <string>
 #include <string_view>
 
+#include "alerts/alert_keys.h"
+
 namespace tocsin::alerts {
 
 // Redis key of the secret (32 random bytes, created by the first approval request).
-inline constexpr std::string_view kApprovalSecretKey = "secret:approval";
+inline constexpr std::string_view kApprovalSecretKey = keys::kApprovalSecret;
 
 // How long a link works (it also stops working once the alert leaves the draft state).
 inline constexpr int64_t kApprovalLinkSeconds = 24 * 3600;

@@ -7,6 +7,7 @@
 #include "alerts/rsvp_link.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 
 namespace tocsin::alerts {
 namespace {
@@ -42,54 +43,56 @@ boost::asio::awaitable<Result<std::optional<ApprovalStatus>>> read_approval(redi
                       std::string(field::kDeclinedBy),
                       std::string(field::kDeclinedAtMs),
                       std::string(field::kDeclineReason)};
-  auto reply = co_await redis.exec(std::move(read));
-  if (!reply) co_return reply.error();
-  const auto& e = reply->elements;
-  if (reply->is_error() || e.size() != 12) co_return unavailable();
+  auto reply =
+      redis::decode<std::vector<std::optional<std::string>>>(co_await redis.exec(std::move(read)));
+  if (!reply) co_return redis::bad_reply_as(reply.error(), unavailable());
+  if (reply->size() != 12) co_return unavailable();
+  // An absent field reads as empty.
+  std::vector<std::string> e;
+  for (auto& value : *reply) e.push_back(value.value_or(""));
   Alert alert;
-  if (e[0].is_nil() || !alert.ParseFromString(e[0].str)) co_return std::nullopt;
+  if (!(*reply)[0] || !alert.ParseFromString(e[0])) co_return std::nullopt;
   ApprovalStatus status;
   status.set_alert_id(id);
   status.set_code(alert.code());
   status.set_title(alert.title());
-  status.set_state(e[1].str);
+  status.set_state(e[1]);
   status.set_created_by(alert.created_by());
-  status.set_approved_by(e[2].str);
-  status.set_approved_at_ms(to_int(e[3].str));
-  status.set_requested_by(e[4].str);
-  status.set_requested_at_ms(to_int(e[5].str));
-  status.set_notified_sms(to_int(e[6].str));
-  status.set_notified_email(to_int(e[7].str));
-  std::string_view names = e[8].str;
+  status.set_approved_by(e[2]);
+  status.set_approved_at_ms(to_int(e[3]));
+  status.set_requested_by(e[4]);
+  status.set_requested_at_ms(to_int(e[5]));
+  status.set_notified_sms(to_int(e[6]));
+  status.set_notified_email(to_int(e[7]));
+  std::string_view names = e[8];
   while (!names.empty()) {
     const size_t end = names.find('\n');
     status.add_notified_names(std::string(names.substr(0, end)));
     if (end == std::string_view::npos) break;
     names.remove_prefix(end + 1);
   }
-  status.set_declined_by(e[9].str);
-  status.set_declined_at_ms(to_int(e[10].str));
-  status.set_decline_reason(e[11].str);
+  status.set_declined_by(e[9]);
+  status.set_declined_at_ms(to_int(e[10]));
+  status.set_decline_reason(e[11]);
   co_return status;
 }
 
 boost::asio::awaitable<Result<AlertAuditResponse>> read_trail(redis::Client& redis, std::string id,
                                                               size_t limit) {
   redis::Command read{"XRANGE", keys::audit_trail(id), "-", "+", "COUNT", std::to_string(limit)};
-  auto reply = co_await redis.exec(std::move(read));
-  if (!reply) co_return reply.error();
-  if (reply->is_error()) co_return unavailable();
+  // Each entry: its id, then its fields as a flat array of name, value.
+  using Entry = std::pair<std::string, std::vector<std::string>>;
+  auto reply = redis::decode<std::vector<Entry>>(co_await redis.exec(std::move(read)));
+  if (!reply) co_return redis::bad_reply_as(reply.error(), unavailable());
   AlertAuditResponse trail;
   trail.set_alert_id(id);
-  for (const auto& entry : reply->elements) {
-    if (entry.elements.size() != 2) continue;
+  for (const auto& [entry_id, pairs] : *reply) {
     AuditEntry* out = trail.add_entries();
-    out->set_id(entry.elements[0].str);
-    out->set_at_ms(to_int(entry.elements[0].str.substr(0, entry.elements[0].str.find('-'))));
-    const auto& pairs = entry.elements[1].elements;
+    out->set_id(entry_id);
+    out->set_at_ms(to_int(entry_id.substr(0, entry_id.find('-'))));
     for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
-      const std::string& name = pairs[i].str;
-      const std::string& value = pairs[i + 1].str;
+      const std::string& name = pairs[i];
+      const std::string& value = pairs[i + 1];
       if (name == "actor")
         out->set_actor(value);
       else if (name == "action")
@@ -110,9 +113,10 @@ boost::asio::awaitable<Result<std::string>> approval_secret(redis::Client& redis
   commands.push_back({"GET", std::string(kApprovalSecretKey)});
   auto replies = co_await redis.exec_pipeline(std::move(commands));
   if (!replies) co_return replies.error();
-  const auto& got = replies->back();
-  if (got.is_error()) co_return unavailable();
-  co_return got.is_nil() ? std::string() : got.str;
+  // The GET's reply, last.
+  auto got = redis::decode<std::optional<std::string>>(replies->back());
+  if (!got) co_return unavailable();
+  co_return got->value_or("");
 }
 
 }  // namespace tocsin::alerts

@@ -1,12 +1,14 @@
 #include "alerts/audience_measure.h"
 
+#include "alerts/alert_keys.h"
 #include "alerts/audience_breakdown.h"
 #include "alerts/audience_set.h"
 #include "alerts/random_id.h"
-#include "members/audience_program.h"
+#include "members/member_keys.h"
 #include "members/text_fold.h"
 #include "members/unknown_terms.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 
 namespace tocsin::alerts {
 namespace {
@@ -19,7 +21,7 @@ constexpr const char* kTemporaryKeySeconds = "300";
 
 boost::asio::awaitable<Result<AudienceMeasure>> measure_audience(
     redis::Client& redis, AudienceBreakdownCounter& breakdown, const Alert& alert) {
-  const std::string audience_key = "tmp:preview:{" + random_id() + "}";
+  const std::string audience_key = keys::temporary_preview(random_id());
   auto stored = co_await materialize_audience(redis, alert, audience_key);
   if (!stored) co_return stored.error();
   std::vector<redis::Command> size_it{{"EXPIRE", audience_key, kTemporaryKeySeconds},
@@ -29,6 +31,7 @@ boost::asio::awaitable<Result<AudienceMeasure>> measure_audience(
     size_it.push_back({"SINTERCARD", "2", audience_key,
                        members::index_key(target.dimension(), members::fold(target.value()))});
   }
+  // EXPIRE, SCARD, then one SINTERCARD per target.
   const size_t replies = size_it.size();
   auto sized = co_await redis.exec_pipeline(std::move(size_it));
   std::optional<Result<AudienceBreakdown>> counted;
@@ -39,9 +42,11 @@ boost::asio::awaitable<Result<AudienceMeasure>> measure_audience(
   if (!sized) co_return sized.error();
   if (!counted) co_return std::make_error_code(std::errc::protocol_error);
   if (!*counted) co_return counted->error();
+  auto sizes = redis::decode_each<redis::Ignore, int64_t, redis::Rest<int64_t>>(sized);
+  if (!sizes) co_return std::make_error_code(std::errc::protocol_error);
 
-  AudienceMeasure measure{.members = (*sized)[1].integer, .breakdown = std::move(**counted)};
-  for (size_t i = 2; i < replies; ++i) measure.per_target.push_back((*sized)[i].integer);
+  AudienceMeasure measure{.members = std::get<1>(*sizes), .breakdown = std::move(**counted)};
+  measure.per_target = std::move(std::get<2>(*sizes).values);
   co_return measure;
 }
 
@@ -50,10 +55,10 @@ boost::asio::awaitable<Result<std::string>> why_nobody(redis::Client& redis,
   auto unknown = co_await members::find_unknown_terms(redis, members::terms(expression));
   if (!unknown) co_return unknown.error();
   if (!unknown->empty()) co_return members::describe(*unknown);
-  redis::Command roster{"SCARD", members::kMembersAllKey};
-  auto size = co_await redis.exec(std::move(roster));
+  redis::Command roster{"SCARD", std::string(members::keys::kAll)};
+  auto size = redis::decode<int64_t>(co_await redis.exec(std::move(roster)));
   if (!size) co_return size.error();
-  if (size->integer == 0) {
+  if (*size == 0) {
     co_return std::string("no member has been imported yet (tocsin members import FILE)");
   }
   co_return std::string(

@@ -4,6 +4,7 @@
 #include "members/audience.h"
 #include "members/audience_counter.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 
 namespace tocsin::alerts {
 
@@ -21,9 +22,7 @@ boost::asio::awaitable<Result<int64_t>> materialize_audience(redis::Client& redi
   auto materialized = co_await counter.materialize(*expression, destination);
   if (!materialized) co_return materialized.error();
   redis::Command size{"SCARD", destination};
-  auto counted = co_await redis.exec(std::move(size));
-  if (!counted) co_return counted.error();
-  co_return counted->integer;
+  co_return redis::decode<int64_t>(co_await redis.exec(std::move(size)));
 }
 
 }  // namespace tocsin::alerts

@@ -8,12 +8,14 @@
 #include <string>
 #include <string_view>
 
+#include "alerts/alert_keys.h"
+
 namespace tocsin::alerts {
 
 inline constexpr size_t kRsvpTagLength = 10;  // base64url characters: 60 bits
 
 // Redis key of the secret (32 random bytes, created once by the first daemon to start).
-inline constexpr std::string_view kRsvpSecretKey = "secret:rsvp";
+inline constexpr std::string_view kRsvpSecretKey = keys::kRsvpSecret;
 
 // `characters` (at most 42) base64url characters of HMAC-SHA256(secret, input), six bits
 // each from the digest's first bit: the tags of RSVP links and approval links.

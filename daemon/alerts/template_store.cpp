@@ -1,11 +1,15 @@
 #include "alerts/template_store.h"
 
+#include <optional>
 #include <stdexcept>
 
+#include "alerts/alert_keys.h"
 #include "alerts/template_rules.h"
 #include "alerts/template_seeds.h"
+#include "audit/audit_keys.h"
 #include "http/json.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "util/text_format_errors.h"
 
 namespace tocsin::alerts {
@@ -53,7 +57,8 @@ boost::asio::awaitable<bool> TemplateStore::seed() {
   if (seeded_) co_return true;
   std::vector<redis::Command> writes;
   for (const AlertTemplate& seed : seeds_) {
-    writes.push_back({"HSETNX", std::string(kTemplatesKey), seed.kind_name(), http::to_json(seed)});
+    writes.push_back(
+        {"HSETNX", std::string(keys::kTemplates), seed.kind_name(), http::to_json(seed)});
   }
   auto written = co_await redis_.exec_pipeline(std::move(writes));
   if (!written) co_return false;
@@ -63,14 +68,15 @@ boost::asio::awaitable<bool> TemplateStore::seed() {
 
 boost::asio::awaitable<Outcome<TemplateListResponse>> TemplateStore::list() {
   if (!co_await seed()) co_return unavailable();
-  redis::Command read{"HMGET", std::string(kTemplatesKey)};
+  redis::Command read{"HMGET", std::string(keys::kTemplates)};
   for (const AlertTemplate& seed : seeds_) read.push_back(seed.kind_name());
-  auto found = co_await redis_.exec(std::move(read));
-  if (!found || found->elements.size() != seeds_.size()) co_return unavailable();
+  auto found =
+      redis::decode<std::vector<std::optional<std::string>>>(co_await redis_.exec(std::move(read)));
+  if (!found || found->size() != seeds_.size()) co_return unavailable();
   TemplateListResponse response;
   for (size_t i = 0; i < seeds_.size(); ++i) {
-    const redis::Reply& value = found->elements[i];
-    *response.add_templates() = value.is_nil() ? seeds_[i] : parse_stored(value.str, seeds_[i]);
+    const auto& value = (*found)[i];
+    *response.add_templates() = value ? parse_stored(*value, seeds_[i]) : seeds_[i];
   }
   co_return response;
 }
@@ -105,14 +111,14 @@ boost::asio::awaitable<std::variant<AlertTemplate, TemplateProblems, Refusal>> T
   // The edit and its audit entry together, or neither.
   std::vector<redis::Command> writes{
       {"MULTI"},
-      {"HSET", std::string(kTemplatesKey), stored.kind_name(), http::to_json(stored)},
-      {"XADD", "audit", "*", "actor", by.name, "action", "template.set", "summary",
-       "kind=" + stored.kind_name() + " token=" + by.token_id},
+      {"HSET", std::string(keys::kTemplates), stored.kind_name(), http::to_json(stored)},
+      {"XADD", std::string(audit::keys::kAudit), "*", "actor", by.name, "action", "template.set",
+       "summary", "kind=" + stored.kind_name() + " token=" + by.token_id},
       {"EXEC"}};
-  auto written = co_await redis_.exec_pipeline(std::move(writes));
-  if (!written || written->empty() || written->back().is_nil() || written->back().is_error()) {
-    co_return unavailable();
-  }
+  // EXEC answers nil when the transaction was not run.
+  auto written = redis::decode_exec<redis::Ignore, redis::Ignore>(
+      co_await redis_.exec_pipeline(std::move(writes)));
+  if (!written) co_return unavailable();
   co_return stored;
 }
 

@@ -22,8 +22,6 @@ class Client;
 
 namespace tocsin::alerts {
 
-inline constexpr std::string_view kTemplatesKey = "templates";
-
 // A PUT refused for its content: every problem, nothing stored.
 struct TemplateProblems {
   std::vector<FieldProblem> problems;

@@ -27,6 +27,7 @@
 #include "proto/console.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "util/clock.h"
 
 namespace tocsin::api {
@@ -61,10 +62,13 @@ boost::asio::awaitable<Result<int64_t>> take_slot(redis::Client& redis, std::str
                                                   int seconds) {
   std::vector<redis::Command> commands{{"SET", key, "1", "NX", "EX", std::to_string(seconds)},
                                        {"TTL", key}};
-  auto replies = co_await redis.exec_pipeline(std::move(commands));
+  // SET NX answers OK when it took the slot, nil when it is taken.
+  auto replies = redis::decode_each<std::optional<std::string>, int64_t>(
+      co_await redis.exec_pipeline(std::move(commands)));
   if (!replies) co_return replies.error();
-  if ((*replies)[0].is_ok()) co_return 0;
-  co_return std::max<int64_t>(1, (*replies)[1].integer);
+  const auto& [taken, seconds_left] = *replies;
+  if (taken) co_return 0;
+  co_return std::max<int64_t>(1, seconds_left);
 }
 
 size_t utf8_characters(std::string_view text) {
@@ -217,9 +221,11 @@ boost::asio::awaitable<Response> approval_status(Services& services, Request& re
   ApprovalStatus& answer = **status;
   const auth::Principal& who = *request.principal;
   redis::Command token{"HGET", keys::alert(id), std::string(keys::field::kCreatedByToken)};
-  auto created_by_token = co_await services.redis.exec(std::move(token));
+  auto created_by_token =
+      redis::decode<std::optional<std::string>>(co_await services.redis.exec(std::move(token)));
   if (!created_by_token) co_return unavailable();
-  answer.set_you_created(created_by_token->str == who.token_id ||
+  // Absent reads as "" (an alert created before tokens were recorded).
+  answer.set_you_created(created_by_token->value_or("") == who.token_id ||
                          alerts::same_name(answer.created_by(), who.name));
   if (const auto exp = request.query_param("exp")) {
     answer.set_link_checked(true);
@@ -251,8 +257,8 @@ boost::asio::awaitable<Response> send_test(Store store, Services& services, Requ
   }
   auto previewed = co_await store->preview(id);
   if (const auto* refusal = std::get_if<alerts::Refusal>(&previewed)) co_return refused(*refusal);
-  auto wait = co_await take_slot(services.redis, keys::alert(id) + ":test:" + who.account_id,
-                                 kTestEverySeconds);
+  auto wait =
+      co_await take_slot(services.redis, keys::test_sent(id, who.account_id), kTestEverySeconds);
   if (!wait) co_return unavailable();
   if (*wait > 0) co_return too_soon("a test of this alert was sent to you moments ago", *wait);
 
@@ -304,10 +310,10 @@ boost::asio::awaitable<Response> audit_trail(Services& services, Request& reques
   if (!alerts::is_alert_id(id)) {
     co_return no_alert(id);
   }
-  std::vector<redis::Command> reads{{"EXISTS", keys::alert(id)}};
-  auto exists = co_await services.redis.exec_pipeline(std::move(reads));
+  redis::Command exists_read{"EXISTS", keys::alert(id)};
+  auto exists = redis::decode<bool>(co_await services.redis.exec(std::move(exists_read)));
   if (!exists) co_return unavailable();
-  if ((*exists)[0].integer == 0) {
+  if (!*exists) {
     co_return no_alert(id);
   }
   auto trail = co_await alerts::read_trail(services.redis, id, kTrailLimit);
@@ -336,11 +342,13 @@ boost::asio::awaitable<std::optional<Response>> refuse_approval_link(Services& s
   }
   redis::Command read{"HMGET", keys::alert(id), std::string(keys::field::kCreatedBy),
                       std::string(keys::field::kCreatedByToken)};
-  auto creator = co_await services.redis.exec(std::move(read));
-  if (!creator || creator->elements.size() != 2) co_return unavailable();
+  auto creator = redis::decode<std::pair<std::optional<std::string>, std::optional<std::string>>>(
+      co_await services.redis.exec(std::move(read)));
+  if (!creator) co_return unavailable();
   const auth::Principal& who = *request.principal;
-  if (creator->elements[1].str == who.token_id ||
-      alerts::same_name(creator->elements[0].str, who.name)) {
+  // An absent field reads as "".
+  if (creator->second.value_or("") == who.token_id ||
+      alerts::same_name(creator->first.value_or(""), who.name)) {
     co_return error_response(403, "you created this alert; another executive must approve it",
                              "created_by");
   }

@@ -4,6 +4,7 @@
 
 #include "alerts/alert_keys.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 
 namespace tocsin::api {
 
@@ -25,9 +26,8 @@ boost::asio::awaitable<bool> write_audit(redis::Client& redis, const std::string
   redis::Command trail = entry;
   trail[1] = keys::audit_trail(alert_id);
   std::vector<redis::Command> entries{std::move(entry), std::move(trail)};
-  auto written = co_await redis.exec_pipeline(std::move(entries));
-  co_return written && written->size() == 2 && !(*written)[0].is_error() &&
-      !(*written)[1].is_error();
+  co_return bool(redis::decode_each<redis::Ignore, redis::Ignore>(
+      co_await redis.exec_pipeline(std::move(entries))));
 }
 
 }  // namespace tocsin::api

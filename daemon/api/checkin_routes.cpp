@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
+#include <optional>
 
 #include "alerts/alert_keys.h"
 #include "alerts/alert_store.h"
@@ -25,10 +27,12 @@
 #include "http/json.h"
 #include "http/router.h"
 #include "log/log.h"
+#include "members/member_keys.h"
 #include "members/text_fold.h"
 #include "proto/checkin.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "replies/rsvp_record.h"
 #include "turnout/turnout_field.h"
 #include "util/clock.h"
@@ -69,10 +73,9 @@ asio::awaitable<std::optional<std::vector<std::string>>> counted_regions(
     co_return parts;
   }
   redis::Command members{"SMEMBERS", keys::regions(id)};
-  auto all = co_await redis.exec(std::move(members));
-  if (!all || all->is_error()) co_return std::nullopt;
-  for (const auto& element : all->elements) parts.push_back(element.str);
-  co_return parts;
+  auto all = redis::decode<std::vector<std::string>>(co_await redis.exec(std::move(members)));
+  if (!all) co_return std::nullopt;
+  co_return std::move(*all);
 }
 
 // present and yes over the caller's regions, for the scanner's "present N / yes M".
@@ -86,12 +89,16 @@ asio::awaitable<bool> add_counts(redis::Client& redis, const std::string& id,
     reads.push_back({"HGET", keys::day(id), part + "|all|present"});
     reads.push_back({"HGET", keys::tally(id), part + "|all|yes"});
   }
-  auto got = co_await redis.exec_pipeline(std::move(reads));
-  if (!got || got->size() != parts->size() * 2) co_return false;
+  // Per region part: its present count, then its yes count (absent: 0).
+  auto got = redis::decode_each<redis::Rest<std::optional<std::string>>>(
+      co_await redis.exec_pipeline(std::move(reads)));
+  if (!got) co_return false;
+  const auto& counts = std::get<0>(*got).values;
+  if (counts.size() != parts->size() * 2) co_return false;
   int64_t present = 0, yes = 0;
   for (size_t i = 0; i < parts->size(); ++i) {
-    present += std::atoll((*got)[2 * i].str.c_str());
-    yes += std::atoll((*got)[2 * i + 1].str.c_str());
+    present += std::atoll(counts[2 * i].value_or("").c_str());
+    yes += std::atoll(counts[2 * i + 1].value_or("").c_str());
   }
   response.set_present(static_cast<int32_t>(present));
   response.set_yes(static_cast<int32_t>(yes));
@@ -155,32 +162,37 @@ asio::awaitable<Response> check_in(Services& services, checkin::CheckinStore& st
   }
   if (!alerts::is_alert_id(id)) co_return no_alert(id);
   redis::Command read_state{"HGET", keys::alert(id), std::string(keys::field::kState)};
-  auto state = co_await services.redis.exec(std::move(read_state));
-  if (!state || state->is_error()) co_return unavailable();
-  if (state->is_nil()) co_return no_alert(id);
+  auto stored_state = redis::decode<std::optional<std::string>>(
+      co_await services.redis.exec(std::move(read_state)));
+  if (!stored_state) co_return unavailable();
+  if (!*stored_state) co_return no_alert(id);
+  const std::string& state = **stored_state;
 
   auto identified = co_await identify(store, id, body);
   if (auto* refused = std::get_if<Response>(&identified)) co_return std::move(*refused);
   const auto [member_id, how] = std::get<Identified>(identified);
 
-  std::vector<redis::Command> reads{{"HGET", "member:" + member_id + ":idx", "region"},
-                                    {"GET", "member:" + member_id}};
-  auto read = co_await services.redis.exec_pipeline(std::move(reads));
-  if (!read || read->size() != 2) co_return unavailable();
+  std::vector<redis::Command> reads{
+      {"HGET", members::keys::index(member_id), std::string(members::keys::field::kRegion)},
+      {"GET", members::keys::member(member_id)}};
+  // The member's region and record; absent: nullopt.
+  auto read = redis::decode_each<std::optional<std::string>, std::optional<std::string>>(
+      co_await services.redis.exec_pipeline(std::move(reads)));
+  if (!read) co_return unavailable();
+  const auto& [region, stored_member] = *read;
   Member member;
-  const bool known = !(*read)[1].is_nil() && member.ParseFromString((*read)[1].str);
-  if (!known && (*read)[0].is_nil()) {
+  const bool known = stored_member && member.ParseFromString(*stored_member);
+  if (!known && !region) {
     co_return error_response(404, "no member with number " + member_id, "memberId");
   }
   // Before anything about the member's alert: a coordinator learns nothing of members
   // outside their regions, and nothing is written.
   const auto& who = *request.principal;
-  if (!auth::sees_region(who, (*read)[0].str)) {
+  if (!auth::sees_region(who, region.value_or(""))) {
     co_return error_response(403, "this member is not in your regions", "memberId");
   }
-  if (!takes_checkins(state->str)) {
-    co_return error_response(409, "this alert takes no check-in (it is " + state->str + ")",
-                             "state");
+  if (!takes_checkins(state)) {
+    co_return error_response(409, "this alert takes no check-in (it is " + state + ")", "state");
   }
 
   checkin::CheckinRequest record{id, member_id, how, who.name, services.clock.now_ms(), true};
@@ -228,32 +240,34 @@ asio::awaitable<Response> search(Services& services, Request& request) {
   }
   if (!alerts::is_alert_id(id)) co_return no_alert(id);
   redis::Command read_rsvps{"HGETALL", keys::rsvp(id)};
-  auto rsvps = co_await services.redis.exec(std::move(read_rsvps));
+  auto rsvps = redis::decode<std::map<std::string, std::string>>(
+      co_await services.redis.exec(std::move(read_rsvps)));
   redis::Command read_exists{"EXISTS", keys::alert(id)};
-  auto exists = co_await services.redis.exec(std::move(read_exists));
-  if (!rsvps || rsvps->is_error() || !exists || exists->is_error()) co_return unavailable();
-  if (exists->integer == 0) co_return no_alert(id);
+  auto exists = redis::decode<bool>(co_await services.redis.exec(std::move(read_exists)));
+  if (!rsvps || !exists) co_return unavailable();
+  if (!*exists) co_return no_alert(id);
 
   // The yes members of the caller's regions (the RSVP carries the member's region), then
   // their names. A coordinator's search reads only their regions' members.
   const auto& who = *request.principal;
   std::vector<std::string> ids;
-  const auto& pairs = rsvps->elements;
-  for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
-    const auto record = replies::decode(pairs[i + 1].str);
+  for (const auto& [member, value] : *rsvps) {
+    const auto record = replies::decode(value);
     if (!record || record->answer != "yes" || !auth::sees_region(who, record->region)) continue;
-    ids.push_back(pairs[i].str);
+    ids.push_back(member);
   }
   std::vector<redis::Command> reads;
   for (const auto& member : ids) {
-    reads.push_back({"GET", "member:" + member});
+    reads.push_back({"GET", members::keys::member(member)});
     reads.push_back({"HGET", keys::present(id), member});
   }
-  std::vector<redis::Reply> got;
+  // Per member: their record, then when they checked in (absent: nullopt).
+  std::vector<std::optional<std::string>> got;
   if (!reads.empty()) {
-    auto replies = co_await services.redis.exec_pipeline(std::move(reads));
-    if (!replies || replies->size() != ids.size() * 2) co_return unavailable();
-    got = std::move(*replies);
+    auto replies = redis::decode_each<redis::Rest<std::optional<std::string>>>(
+        co_await services.redis.exec_pipeline(std::move(reads)));
+    if (!replies || std::get<0>(*replies).values.size() != ids.size() * 2) co_return unavailable();
+    got = std::move(std::get<0>(*replies).values);
   }
   std::vector<std::string> words;
   for (size_t start = 0; start < query.size();) {
@@ -266,16 +280,16 @@ asio::awaitable<Response> search(Services& services, Request& request) {
   std::vector<CheckinCandidate> found;
   for (size_t i = 0; i < ids.size(); ++i) {
     Member member;
-    if (got[2 * i].is_nil() || !member.ParseFromString(got[2 * i].str)) continue;
+    if (!got[2 * i] || !member.ParseFromString(*got[2 * i])) continue;
     if (!matches(words, query, ids[i], member)) continue;
     CheckinCandidate candidate;
     candidate.set_member_id(ids[i]);
     candidate.set_first_name(member.first_name());
     candidate.set_last_name(member.last_name());
     candidate.set_local(member.local());
-    if (!got[2 * i + 1].is_nil()) {
+    if (got[2 * i + 1]) {
       candidate.set_present(true);
-      candidate.set_present_at_ms(std::atoll(got[2 * i + 1].str.c_str()));
+      candidate.set_present_at_ms(std::atoll(got[2 * i + 1]->c_str()));
     }
     found.push_back(std::move(candidate));
   }
@@ -297,8 +311,9 @@ asio::awaitable<Response> search(Services& services, Request& request) {
                        "checkin.search", "subject",
                        id,       "detail",
                        "listed=" + std::to_string(response.members_size()) + " token=" + who.token_id};
-  auto audited = co_await services.redis.exec(std::move(audit));
-  if (!audited || audited->is_error()) co_return unavailable();
+  if (!redis::decode<redis::Ignore>(co_await services.redis.exec(std::move(audit)))) {
+    co_return unavailable();
+  }
   co_return json(200, response);
 }
 

@@ -1,9 +1,10 @@
 #include "api/holder_check.h"
 
-#include "members/audience_program.h"
+#include "members/member_keys.h"
 #include "members/text_fold.h"
 #include "members/unknown_terms.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "util/control_characters.h"
 
 namespace tocsin::api {
@@ -57,10 +58,10 @@ boost::asio::awaitable<std::optional<http::Response>> refuse_unknown_regions(
   auto unknown = co_await members::find_unknown_terms(redis, terms);
   if (!unknown) co_return error_response(503, "Redis is unavailable; try again shortly");
   if (unknown->empty()) co_return std::nullopt;
-  redis::Command roster{"SCARD", members::kMembersAllKey};
-  auto members = co_await redis.exec(std::move(roster));
+  redis::Command roster{"SCARD", std::string(members::keys::kAll)};
+  auto members = redis::decode<int64_t>(co_await redis.exec(std::move(roster)));
   if (!members) co_return error_response(503, "Redis is unavailable; try again shortly");
-  if (members->integer == 0) co_return std::nullopt;
+  if (*members == 0) co_return std::nullopt;
   co_return error_response(400,
                            members::describe(*unknown) + "; to create the " + std::string(noun) +
                                " before a roster names that region, use --force "

@@ -16,6 +16,7 @@
 #include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "api/stored_alert.h"
 #include "auth/region_scope.h"
 #include "http/router.h"
 #include "log/log.h"
@@ -52,11 +53,9 @@ asio::awaitable<Response> get_manifest(Services& services, Request& request, boo
     bus = number;
   }
   if (!alerts::is_alert_id(id)) co_return no_alert(id);
-  redis::Command read{"HGET", keys::alert(id), std::string(keys::field::kProto)};
-  auto stored = co_await services.redis.exec(std::move(read));
-  if (!stored || stored->is_error()) co_return unavailable();
-  Alert alert;
-  if (stored->is_nil() || !alert.ParseFromString(stored->str)) co_return no_alert(id);
+  auto stored = co_await read_stored_alert(services.redis, id);
+  if (auto* answer = std::get_if<http::Response>(&stored)) co_return std::move(*answer);
+  const Alert& alert = std::get<Alert>(stored);
   const PickupPoint* point = nullptr;
   for (const PickupPoint& candidate : alert.pickup_points()) {
     if (candidate.id() == *pickup) point = &candidate;

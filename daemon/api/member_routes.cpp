@@ -5,6 +5,7 @@
 #include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "audit/audit_keys.h"
 #include "auth/region_scope.h"
 #include "http/json.h"
 #include "http/router.h"
@@ -16,6 +17,7 @@
 #include "proto/console.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "turnout/turnout_field.h"
 
 namespace tocsin::api {
@@ -38,15 +40,16 @@ bool query_flag(const Request& request, const std::string& name) {
 boost::asio::awaitable<std::optional<MemberLabelsResponse>> member_labels(
     redis::Client& redis, const auth::Principal& principal) {
   redis::Command read_all{"HGETALL", std::string(turnout::kLabels)};
-  auto all = co_await redis.exec(std::move(read_all));
+  auto all = redis::decode<std::vector<std::string>>(co_await redis.exec(std::move(read_all)));
   if (!all) co_return std::nullopt;
   struct Entry {
     std::string dimension, value, name;
   };
   std::vector<Entry> entries;
   std::vector<redis::Command> counts;
-  for (size_t i = 0; i + 1 < all->elements.size(); i += 2) {
-    const std::string& field = all->elements[i].str;
+  // HGETALL's field, value pairs, in Redis's order.
+  for (size_t i = 0; i + 1 < all->size(); i += 2) {
+    const std::string& field = (*all)[i];
     const auto colon = field.find(':');
     if (colon == std::string::npos) continue;
     std::string dimension = field.substr(0, colon);
@@ -54,19 +57,21 @@ boost::asio::awaitable<std::optional<MemberLabelsResponse>> member_labels(
     std::string value = field.substr(colon + 1);
     if (dimension == "region" && !auth::sees_region(principal, value)) continue;
     counts.push_back({"SCARD", members::index_key(dimension, value)});
-    entries.push_back({std::move(dimension), std::move(value), all->elements[i + 1].str});
+    entries.push_back({std::move(dimension), std::move(value), (*all)[i + 1]});
   }
   MemberLabelsResponse response;
   if (entries.empty()) co_return response;
-  auto found = co_await redis.exec_pipeline(std::move(counts));
-  if (!found || found->size() != entries.size()) co_return std::nullopt;
+  auto found =
+      redis::decode_each<redis::Rest<int64_t>>(co_await redis.exec_pipeline(std::move(counts)));
+  if (!found || std::get<0>(*found).values.size() != entries.size()) co_return std::nullopt;
+  const std::vector<int64_t>& sizes = std::get<0>(*found).values;
   std::vector<size_t> order(entries.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   // By the folded value: alphabetical, accents and case aside ("Estrie" near "estrie").
   std::sort(order.begin(), order.end(),
             [&](size_t a, size_t b) { return entries[a].value < entries[b].value; });
   for (size_t i : order) {
-    const int64_t members = (*found)[i].integer;
+    const int64_t members = sizes[i];
     if (members <= 0) continue;
     const Entry& entry = entries[i];
     MemberLabel* label = entry.dimension == "region"   ? response.add_regions()
@@ -113,9 +118,15 @@ void add_member_routes(http::Router& router, Services& services) {
                                              " imported=" + std::to_string(report.imported()) +
                                              " updated=" + std::to_string(report.updated()) +
                                              " removed=" + std::to_string(report.removed());
-                 redis::Command audit{
-                     "XADD",   "audit",          "*",       "actor", request.principal->name,
-                     "action", "members.import", "summary", summary};
+                 redis::Command audit{"XADD",
+                                      std::string(audit::keys::kAudit),
+                                      "*",
+                                      "actor",
+                                      request.principal->name,
+                                      "action",
+                                      "members.import",
+                                      "summary",
+                                      summary};
                  co_await services.redis.exec(std::move(audit));
                }
                co_return json(200, report);

@@ -18,8 +18,10 @@
 #include "http/json.h"
 #include "http/router.h"
 #include "log/log.h"
+#include "members/member_keys.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "replies/rsvp_writer.h"
 #include "replies/unknown_replies.h"
 #include "turnout/turnout_field.h"
@@ -69,9 +71,9 @@ asio::awaitable<Response> list_unknown(Services& services, Request& request) {
   if (!scope) co_return error_response(403, "this region is not one of yours", "region");
   if (!alerts::is_alert_id(id)) co_return no_alert(id);
   redis::Command exists{"EXISTS", keys::alert(id)};
-  auto found = co_await services.redis.exec(std::move(exists));
-  if (!found || found->is_error()) co_return unavailable();
-  if (found->integer == 0) co_return no_alert(id);
+  auto found = redis::decode<bool>(co_await services.redis.exec(std::move(exists)));
+  if (!found) co_return unavailable();
+  if (!*found) co_return no_alert(id);
 
   auto entries = co_await replies::read_unknown_replies(services.redis, id);
   if (!entries) co_return unavailable();
@@ -118,25 +120,29 @@ asio::awaitable<Response> resolve(Services& services, replies::RsvpWriter& write
     co_return error_response(400, "malformed JSON body: " + parse_error, "body");
   }
   if (!alerts::is_alert_id(id)) co_return no_alert(id);
-  std::vector<redis::Command> reads{{"HMGET", keys::alert(id), std::string(keys::field::kProto),
-                                     std::string(keys::field::kState)},
-                                    {"HGET", "member:" + member + ":idx", "region"},
-                                    {"HGET", keys::unknown_replies(id), member}};
-  auto read = co_await services.redis.exec_pipeline(std::move(reads));
-  if (!read || read->size() != 3 || (*read)[0].elements.size() != 2) co_return unavailable();
+  std::vector<redis::Command> reads{
+      {"HMGET", keys::alert(id), std::string(keys::field::kProto),
+       std::string(keys::field::kState)},
+      {"HGET", members::keys::index(member), std::string(members::keys::field::kRegion)},
+      {"HGET", keys::unknown_replies(id), member}};
+  using Maybe = std::optional<std::string>;
+  // The alert's proto and state, the member's region, their unclear reply; absent: nullopt.
+  auto read = redis::decode_each<std::pair<Maybe, Maybe>, Maybe, Maybe>(
+      co_await services.redis.exec_pipeline(std::move(reads)));
+  if (!read) co_return unavailable();
+  const auto& [fields, region, unknown_value] = *read;
   Alert alert;
-  const auto& fields = (*read)[0].elements;
-  if (fields[0].is_nil() || !alert.ParseFromString(fields[0].str)) co_return no_alert(id);
+  if (!fields.first || !alert.ParseFromString(*fields.first)) co_return no_alert(id);
   // Checked before anything else about the member, so a coordinator learns nothing of
   // members outside their regions.
-  if (!auth::sees_region(*request.principal, (*read)[1].str)) {
+  if (!auth::sees_region(*request.principal, region.value_or(""))) {
     co_return error_response(403, "this member is not in your regions", "member");
   }
-  const auto unknown = replies::parse_unknown_value((*read)[2].str);
-  if ((*read)[2].is_nil() || !unknown) {
+  const auto unknown = replies::parse_unknown_value(unknown_value.value_or(""));
+  if (!unknown_value || !unknown) {
     co_return error_response(404, "no unclear reply of this member to this alert", "member");
   }
-  const std::string& state = fields[1].str;
+  const std::string state = fields.second.value_or("");
   if (state != keys::state::kSending && state != keys::state::kSent) {
     co_return error_response(409, "the alert takes no more answers (it is " + state + ")", "state");
   }

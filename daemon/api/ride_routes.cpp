@@ -26,6 +26,7 @@
 #include "proto/rides.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "rides/ride_candidates.h"
 #include "rides/ride_message.h"
 #include "rides/ride_store.h"
@@ -54,16 +55,16 @@ asio::awaitable<std::optional<std::pair<Alert, std::string>>> read_alert(Service
   if (!alerts::is_alert_id(id)) co_return std::nullopt;
   redis::Command read{"HMGET", keys::alert(id), std::string(keys::field::kProto),
                       std::string(keys::field::kState)};
-  auto stored = co_await services.redis.exec(std::move(read));
-  if (!stored || stored->is_error() || stored->elements.size() != 2) {
+  using Maybe = std::optional<std::string>;
+  auto stored =
+      redis::decode<std::pair<Maybe, Maybe>>(co_await services.redis.exec(std::move(read)));
+  if (!stored) {
     *failed = true;
     co_return std::nullopt;
   }
   Alert alert;
-  if (stored->elements[0].is_nil() || !alert.ParseFromString(stored->elements[0].str)) {
-    co_return std::nullopt;
-  }
-  co_return std::make_pair(std::move(alert), stored->elements[1].str);
+  if (!stored->first || !alert.ParseFromString(*stored->first)) co_return std::nullopt;
+  co_return std::make_pair(std::move(alert), stored->second.value_or(""));
 }
 
 std::vector<std::string> ids_of(const rides::RegionRides& region) {
@@ -353,9 +354,10 @@ asio::awaitable<Response> undo_ride(Services& services, Request& request) {
   if (failed) co_return unavailable();
   if (!alert) co_return no_alert(id);
   redis::Command read{"HGET", keys::rides(id), match_id};
-  auto stored = co_await services.redis.exec(std::move(read));
-  if (!stored || stored->is_error()) co_return unavailable();
-  const auto record = stored->is_nil() ? std::nullopt : rides::decode(stored->str);
+  auto stored =
+      redis::decode<std::optional<std::string>>(co_await services.redis.exec(std::move(read)));
+  if (!stored) co_return unavailable();
+  const auto record = *stored ? rides::decode(**stored) : std::nullopt;
   const auto& who = *request.principal;
   const auto scope = turnout::make_scope(who);
   // A coordinator of another region learns no more than that it is not theirs.

@@ -21,8 +21,10 @@
 #include "http/router.h"
 #include "http/same_origin.h"
 #include "log/log.h"
+#include "members/member_keys.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "replies/confirmation_text.h"
 #include "replies/rsvp_builder.h"
 #include "replies/rsvp_form.h"
@@ -120,21 +122,28 @@ struct MemberView {
 asio::awaitable<std::optional<MemberView>> read_member(redis::Client& redis,
                                                        const LinkCheck& link) {
   const std::string& id = link.member_id;
-  std::vector<redis::Command> reads{{"GET", "member:" + id},
-                                    {"HMGET", "member:" + id + ":idx", "language", "region"},
-                                    {"HGET", alerts::keys::rsvp(link.alert.id()), id}};
-  auto read = co_await redis.exec_pipeline(std::move(reads));
-  if (!read || read->size() != 3 || (*read)[1].elements.size() != 2) co_return std::nullopt;
+  namespace member_keys = members::keys;
+  std::vector<redis::Command> reads{
+      {"GET", member_keys::member(id)},
+      {"HMGET", member_keys::index(id), std::string(member_keys::field::kLanguage),
+       std::string(member_keys::field::kRegion)},
+      {"HGET", alerts::keys::rsvp(link.alert.id()), id}};
+  using Maybe = std::optional<std::string>;
+  // The record, the language and region indexed, the RSVP; absent: nullopt.
+  auto read = redis::decode_each<Maybe, std::pair<Maybe, Maybe>, Maybe>(
+      co_await redis.exec_pipeline(std::move(reads)));
+  if (!read) co_return std::nullopt;
+  const auto& [record, indexed, rsvp] = *read;
   seats::SeatStore seat_store(redis);
   auto seat = co_await seat_store.seat_of(link.alert.id(), id);
   if (!seat) co_return std::nullopt;
   MemberView view;
   Member member;
   // A member removed from the roster since is greeted without a name.
-  if (member.ParseFromString((*read)[0].str)) view.first_name = member.first_name();
-  view.language = (*read)[1].elements[0].str == "en" ? "en" : "fr";
-  view.folded_region = (*read)[1].elements[1].str;
-  if (!(*read)[2].is_nil()) view.current = replies::decode((*read)[2].str);
+  if (member.ParseFromString(record.value_or(""))) view.first_name = member.first_name();
+  view.language = indexed.first.value_or("") == "en" ? "en" : "fr";
+  view.folded_region = indexed.second.value_or("");
+  if (rsvp) view.current = replies::decode(*rsvp);
   view.seat = {.state = seat->state(), .pickup = seat->pickup(), .bus = seat->bus(),
                .seats = seat->seats(), .rank = seat->rank()};
   co_return view;

@@ -10,6 +10,7 @@
 #include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "api/stored_alert.h"
 #include "auth/region_scope.h"
 #include "http/json.h"
 #include "http/router.h"
@@ -44,11 +45,9 @@ asio::awaitable<Response> add_bus(Services& services, Request& request) {
     co_return error_response(400, "buses must be between 1 and 10", "buses");
   }
   if (!alerts::is_alert_id(id)) co_return no_alert(id);
-  redis::Command read{"HGET", alerts::keys::alert(id), std::string(alerts::keys::field::kProto)};
-  auto stored = co_await services.redis.exec(std::move(read));
-  if (!stored || stored->is_error()) co_return unavailable();
-  Alert alert;
-  if (stored->is_nil() || !alert.ParseFromString(stored->str)) co_return no_alert(id);
+  auto stored = co_await read_stored_alert(services.redis, id);
+  if (auto* answer = std::get_if<http::Response>(&stored)) co_return std::move(*answer);
+  const Alert& alert = std::get<Alert>(stored);
   const PickupPoint* point = nullptr;
   for (const PickupPoint& candidate : alert.pickup_points()) {
     if (candidate.id() == pickup) point = &candidate;

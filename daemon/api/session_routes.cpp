@@ -10,6 +10,7 @@
 #include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "audit/audit_keys.h"
 #include "auth/account_store.h"
 #include "auth/one_time_code.h"
 #include "auth/session_store.h"
@@ -73,7 +74,7 @@ bool secure_cookie(const Services& services) {
 redis::Command audit_entry(std::string actor, std::string action, std::string subject,
                            std::string detail) {
   return {"XADD",
-          "audit",
+          std::string(audit::keys::kAudit),
           "*",
           "actor",
           std::move(actor),

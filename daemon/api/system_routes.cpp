@@ -8,6 +8,7 @@
 #include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "turnout/turnout_field.h"
 #include "turnout/turnout_scope.h"
 
@@ -35,11 +36,11 @@ boost::asio::awaitable<std::vector<std::string>> region_names(
   redis::Command read{"HMGET", std::string(turnout::kLabels)};
   for (const std::string& region : regions)
     read.push_back("region:" + turnout::region_part(region));
-  const auto found = co_await redis.exec(std::move(read));
-  if (!found || found->elements.size() != regions.size()) co_return names;
+  const auto found =
+      redis::decode<std::vector<std::optional<std::string>>>(co_await redis.exec(std::move(read)));
+  if (!found || found->size() != regions.size()) co_return names;
   for (size_t i = 0; i < names.size(); ++i) {
-    const redis::Reply& name = found->elements[i];
-    if (!name.is_nil() && !name.is_error() && !name.str.empty()) names[i] = name.str;
+    if (const auto& name = (*found)[i]; name && !name->empty()) names[i] = *name;
   }
   co_return names;
 }

@@ -12,11 +12,13 @@
 #include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "api/stored_alert.h"
 #include "api/viewer_scope.h"
 #include "http/router.h"
 #include "log/log.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "turnout/ride_list.h"
 #include "turnout/turnout_model.h"
 #include "turnout/turnout_reader.h"
@@ -57,11 +59,9 @@ asio::awaitable<Response> get_rides(Services& services, Request& request) {
   if (!scope) co_return error_response(403, "this region is not one of yours", "region");
   const std::string part = *scope->regions().begin();
   if (!alerts::is_alert_id(id)) co_return no_alert(id);
-  redis::Command read{"HGET", alerts::keys::alert(id), std::string(alerts::keys::field::kProto)};
-  auto stored = co_await services.redis.exec(std::move(read));
-  if (!stored || stored->is_error()) co_return unavailable();
-  Alert alert;
-  if (stored->is_nil() || !alert.ParseFromString(stored->str)) co_return no_alert(id);
+  auto stored = co_await read_stored_alert(services.redis, id);
+  if (auto* answer = std::get_if<http::Response>(&stored)) co_return std::move(*answer);
+  const Alert& alert = std::get<Alert>(stored);
 
   auto list = co_await turnout::read_rides(services.redis, id, part);
   if (!list) co_return unavailable();
@@ -80,8 +80,9 @@ asio::awaitable<Response> get_rides(Services& services, Request& request) {
       id,
       "detail",
       "region=" + part + " rows=" + std::to_string(list->rides.size()) + " token=" + who.token_id};
-  auto audited = co_await services.redis.exec(std::move(audit));
-  if (!audited || audited->is_error()) co_return unavailable();
+  if (!redis::decode<redis::Ignore>(co_await services.redis.exec(std::move(audit)))) {
+    co_return unavailable();
+  }
   spdlog::info("event=rides_downloaded alert={} region={} rows={} by={}", id, log::quote(part),
                list->rides.size(), log::quote(who.name));
 

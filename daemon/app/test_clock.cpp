@@ -9,6 +9,7 @@
 #include <string>
 
 #include "redis/client.h"
+#include "redis/decode.h"
 
 namespace tocsin::app {
 
@@ -25,9 +26,10 @@ asio::awaitable<void> TestClockFollower::run() {
   asio::steady_timer timer(executor_);
   while (!stopping_) {
     redis::Command read{"GET", std::string(kTestClockOffsetKey)};
-    auto reply = co_await redis_.exec(std::move(read));
-    if (reply && reply->type == redis::Reply::Type::string) {
-      const std::chrono::milliseconds offset(std::strtoll(reply->str.c_str(), nullptr, 10));
+    // Absent (or not a string): the clock stays where it is.
+    auto reply = redis::decode<std::string>(co_await redis_.exec(std::move(read)));
+    if (reply) {
+      const std::chrono::milliseconds offset(std::strtoll(reply->c_str(), nullptr, 10));
       if (offset != clock_.offset()) {
         clock_.set_offset(offset);
         spdlog::info("event=test_clock_moved offset_ms={}", offset.count());

@@ -1,5 +1,7 @@
 #include "auth/token.h"
 
+#include "auth/auth_keys.h"
+
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -50,7 +52,7 @@ std::string token_id(std::string_view token) {
 }
 
 std::string token_key(std::string_view token) {
-  return "token:" + hash_token(token);
+  return keys::token(hash_token(token));
 }
 
 }  // namespace tocsin::auth

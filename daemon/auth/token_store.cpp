@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <chrono>
 
+#include "audit/audit_keys.h"
+#include "auth/auth_keys.h"
 #include "auth/role_proto.h"
 #include "auth/token.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 
 namespace tocsin::auth {
 namespace {
@@ -34,16 +37,18 @@ boost::asio::awaitable<Result<std::string>> TokenStore::create(const NewToken& r
   // Built outside the co_await: g++ 12 miscompiles braced lists inside co_await operands.
   std::vector<redis::Command> commands{
       {"MULTI"},
-      {"SET", "token:" + hash, record.SerializeAsString(), "NX"},
-      {"SADD", "tokens", hash},
-      {"XADD", "audit", "*", "actor", request.created_by, "action", "token.create", "subject",
-       request.name, "role", std::string(role_name(request.role))},
+      {"SET", keys::token(hash), record.SerializeAsString(), "NX"},
+      {"SADD", std::string(keys::kTokens), hash},
+      {"XADD", std::string(audit::keys::kAudit), "*", "actor", request.created_by, "action",
+       "token.create", "subject", request.name, "role", std::string(role_name(request.role))},
       {"EXEC"},
   };
   auto replies = co_await redis_.exec_pipeline(std::move(commands));
   if (!replies) co_return replies.error();
-  const auto& exec = replies->back();
-  if (exec.is_error() || exec.elements.size() != 3 || exec.elements[0].is_nil()) {
+  // SET NX answers nil when the key exists.
+  auto written =
+      redis::decode_exec<std::optional<std::string>, redis::Ignore, redis::Ignore>(replies);
+  if (!written || !std::get<0>(*written)) {
     // A SET NX collision on 256 random bits means the generator is broken: refuse.
     co_return std::make_error_code(std::errc::io_error);
   }
@@ -55,9 +60,11 @@ boost::asio::awaitable<Result<std::optional<Principal>>> TokenStore::lookup(std:
   auto reply = co_await redis_.exec(std::move(get));
   if (!reply) co_return reply.error();
   std::optional<Principal> none;
-  if (reply->type != redis::Reply::Type::string) co_return none;
+  // Anything but a stored record (nil, another type) is no token.
+  auto stored = redis::decode<std::string>(*reply);
+  if (!stored) co_return none;
   TokenRecord record;
-  if (!record.ParseFromString(reply->str)) co_return none;
+  if (!record.ParseFromString(*stored)) co_return none;
   auto role = role_from_proto(record.role());
   if (!role) co_return none;
   if (record.expires_at_unix() != 0 && record.expires_at_unix() <= now_unix()) co_return none;
@@ -70,22 +77,24 @@ boost::asio::awaitable<Result<std::optional<Principal>>> TokenStore::lookup(std:
 }
 
 boost::asio::awaitable<Result<std::vector<TokenStore::Listed>>> TokenStore::list() {
-  redis::Command members{"SMEMBERS", "tokens"};
+  redis::Command members{"SMEMBERS", std::string(keys::kTokens)};
   auto hashes = co_await redis_.exec(std::move(members));
   if (!hashes) co_return hashes.error();
   std::vector<Listed> tokens;
-  if (hashes->elements.empty()) co_return tokens;
+  // A reply that does not read lists no token, as an empty set.
+  const auto ids = redis::decode<std::vector<std::string>>(*hashes);
+  if (!ids || ids->empty()) co_return tokens;
   redis::Command get{"MGET"};
-  for (const auto& hash : hashes->elements) get.push_back("token:" + hash.str);
+  for (const auto& hash : *ids) get.push_back(keys::token(hash));
   auto records = co_await redis_.exec(std::move(get));
   if (!records) co_return records.error();
-  for (size_t i = 0; i < records->elements.size() && i < hashes->elements.size(); ++i) {
+  // One element per token: its record, or nil when deleted meanwhile.
+  const auto stored = redis::decode<std::vector<redis::Reply>>(*records);
+  for (size_t i = 0; stored && i < stored->size() && i < ids->size(); ++i) {
     Listed listed;
-    if (records->elements[i].type != redis::Reply::Type::string ||
-        !listed.record.ParseFromString(records->elements[i].str)) {
-      continue;  // deleted meanwhile
-    }
-    listed.id = hashes->elements[i].str.substr(0, 16);
+    const auto record = redis::decode<std::string>((*stored)[i]);
+    if (!record || !listed.record.ParseFromString(*record)) continue;  // deleted meanwhile
+    listed.id = (*ids)[i].substr(0, 16);
     tokens.push_back(std::move(listed));
   }
   std::sort(tokens.begin(), tokens.end(), [](const Listed& a, const Listed& b) {
@@ -96,28 +105,30 @@ boost::asio::awaitable<Result<std::vector<TokenStore::Listed>>> TokenStore::list
 
 boost::asio::awaitable<Result<bool>> TokenStore::revoke(std::string id, std::string by) {
   if (id.size() != 16) co_return false;
-  redis::Command members{"SMEMBERS", "tokens"};
+  redis::Command members{"SMEMBERS", std::string(keys::kTokens)};
   auto hashes = co_await redis_.exec(std::move(members));
   if (!hashes) co_return hashes.error();
   std::string hash;
-  for (const auto& element : hashes->elements) {
-    if (element.str.starts_with(id)) hash = element.str;
+  // A reply that does not read holds no token, as an empty set.
+  if (auto ids = redis::decode<std::vector<std::string>>(*hashes)) {
+    for (const auto& element : *ids) {
+      if (element.starts_with(id)) hash = element;
+    }
   }
   if (hash.empty()) co_return false;
   std::vector<redis::Command> commands{
       {"MULTI"},
-      {"DEL", "token:" + hash},
-      {"SREM", "tokens", hash},
-      {"XADD", "audit", "*", "actor", by, "action", "token.revoke", "subject", id},
+      {"DEL", keys::token(hash)},
+      {"SREM", std::string(keys::kTokens), hash},
+      {"XADD", std::string(audit::keys::kAudit), "*", "actor", by, "action", "token.revoke",
+       "subject", id},
       {"EXEC"},
   };
   auto replies = co_await redis_.exec_pipeline(std::move(commands));
   if (!replies) co_return replies.error();
-  const auto& exec = replies->back();
-  if (exec.is_error() || exec.elements.size() != 3) {
-    co_return std::make_error_code(std::errc::io_error);
-  }
-  co_return exec.elements[0].integer == 1;
+  auto done = redis::decode_exec<int64_t, redis::Ignore, redis::Ignore>(replies);
+  if (!done) co_return std::make_error_code(std::errc::io_error);
+  co_return std::get<0>(*done) == 1;
 }
 
 }  // namespace tocsin::auth

@@ -3,23 +3,16 @@
 #include <iterator>
 
 #include "alerts/alert_keys.h"
-#include "escalation/target_group.h"
+#include "escalation/group_slice.lua.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "redis/script.h"
 #include "redis/set_slices.h"
 
 namespace tocsin::escalation {
 
 const redis::Script& group_slice_script() {
-  static const redis::Script script(std::string(kGroupLua) + R"lua(
-local parent, group, destination = 'alert:{' .. ARGV[1] .. '}', ARGV[2], ARGV[3]
-local chosen = {}
-for i = 4, #ARGV do
-  if group_member(parent, ARGV[i], group) then chosen[#chosen + 1] = ARGV[i] end
-end
-if #chosen == 0 then return 0 end
-return redis.call('SADD', destination, unpack(chosen))
-)lua");
+  static const redis::Script script(std::string(lua::group_slice));
   return script;
 }
 
@@ -34,15 +27,20 @@ boost::asio::awaitable<Result<int64_t>> materialize_group(redis::Client& redis,
   auto walked = co_await redis::for_each_slice(
       redis, alerts::keys::audience(parent_id), kGroupSlice,
       [&](std::vector<std::string> members) -> boost::asio::awaitable<std::error_code> {
-        std::vector<std::string> args{parent_id, group, destination};
+        namespace keys = alerts::keys;
+        std::vector<std::string> script_keys{
+            keys::alert(parent_id),    destination,
+            keys::rsvp(parent_id),     keys::unknown_replies(parent_id),
+            keys::seats(parent_id),    keys::waiting(parent_id),
+            keys::delivery(parent_id), keys::unreachable(parent_id)};
+        std::vector<std::string> args{group};
         args.insert(args.end(), std::make_move_iterator(members.begin()),
                     std::make_move_iterator(members.end()));
-        std::vector<std::string> no_keys;
-        auto reply =
-            co_await redis.eval(group_slice_script(), std::move(no_keys), std::move(args));
-        if (!reply) co_return reply.error();
-        if (reply->is_error()) co_return std::make_error_code(std::errc::io_error);
-        added += reply->integer;
+        auto reply = redis::decode<int64_t>(
+            co_await redis.eval(group_slice_script(), std::move(script_keys), std::move(args)));
+        if (!reply)
+          co_return redis::bad_reply_as(reply.error(), std::make_error_code(std::errc::io_error));
+        added += *reply;
         co_return std::error_code();
       });
   if (walked) co_return walked;

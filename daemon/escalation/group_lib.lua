@@ -1,6 +1,13 @@
--- Included by every script that checks a member against a child alert's target group (the
--- prepare step of dispatch, the group's audience): the functions are described in
--- escalation/target_group.h (kGroupLua, of which this is a copy until its last user moves).
+-- Included by the scripts that apply the rule of escalation/target_group.h (whether a
+-- member of an alert's audience is in a group a wave or a follow-up goes to): the child's
+-- planning (escalation/group_slice.lua) and the prepare step of each message.
+--   group_member(parent_base, member, group)  true when the member is in the group now;
+--                                             parent_base is "alert:{parent id}", and the
+--                                             parent's :rsvp, :unknown, :seat, :waiting,
+--                                             :delivery and :unreachable keys are built from
+--                                             it (all under the parent's hash tag)
+--   group_left_state(group)                   "skipped:answered" for no_answer, else
+--                                             "skipped:left_group"
 local function group_member(parent, member, group)
   if group == 'no_answer' then
     return redis.call('HEXISTS', parent .. ':rsvp', member) == 0 and

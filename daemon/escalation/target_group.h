@@ -31,7 +31,8 @@ std::string_view target_group_list();
 // no_answer, "skipped:left_group" otherwise (a yes turned no gets no bus details).
 std::string_view left_group_state(std::string_view group);
 
-// Lua, prepended to a script. Functions:
+// Lua, prepended to a script (the text of escalation/group_lib.lua, for the scripts not yet
+// in .lua files, which include that instead). Functions:
 //   group_member(parent_base, member, group)  true when the member is in the group now;
 //                                             parent_base is "alert:{parent id}"
 //   group_left_state(group)                   left_group_state() above

@@ -3,17 +3,20 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <optional>
+#include <tuple>
 
 #include "alerts/alert_keys.h"
 #include "alerts/alert_store.h"
 #include "alerts/fleet_fields.h"
 #include "alerts/rfc3339.h"
-#include "escalation/child_alert.h"
 #include "alerts/send_deadline.h"
 #include "dispatch/send_queue.h"
+#include "escalation/child_alert.h"
 #include "log/log.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "util/clock.h"
 
 namespace tocsin::escalation {
@@ -55,22 +58,25 @@ boost::asio::awaitable<TaskOutcome> WaveRunner::run(std::string subject) {
 
   redis::Command read{"HMGET", keys::alert(alert_id), std::string(keys::field::kState),
                       std::string(keys::field::kExpiresAtMs), std::string(keys::field::kProto)};
-  auto fields = co_await redis_.exec(std::move(read));
-  if (!fields || fields->is_error() || fields->elements.size() != 3) co_return kTryAgain;
-  const std::string& state = fields->elements[0].str;
-  if (fields->elements[0].is_nil()) {
+  using Fields = std::tuple<std::optional<std::string>, std::optional<std::string>,
+                            std::optional<std::string>>;
+  auto fields = redis::decode<Fields>(co_await redis_.exec(std::move(read)));
+  if (!fields) co_return kTryAgain;
+  const auto& [stored_state, expires_at_ms, proto] = *fields;
+  if (!stored_state) {
     spdlog::warn("event=wave_skipped alert={} wave={} reason=no_such_alert", alert_id, index);
     co_return TaskOutcome{};
   }
+  const std::string& state = *stored_state;
   if (state != keys::state::kSending && state != keys::state::kSent) {
     // Cancelled or closed since: its waves go with it.
     co_await skip(alert_id, index, "alert_" + state);
     co_return TaskOutcome{};
   }
   Alert parent;
-  parent.ParseFromString(fields->elements[2].str);
-  const int64_t deadline = alerts::send_deadline_ms(
-      std::atoll(fields->elements[1].str.c_str()), parent.event_time());
+  parent.ParseFromString(proto.value_or(""));
+  const int64_t deadline =
+      alerts::send_deadline_ms(std::atoll(expires_at_ms.value_or("").c_str()), parent.event_time());
   if (deadline > 0 && clock_.now_ms() >= deadline) {
     co_await skip(alert_id, index, "event_started_or_expired");
     co_return TaskOutcome{};
@@ -86,8 +92,8 @@ boost::asio::awaitable<TaskOutcome> WaveRunner::run(std::string subject) {
                               .count();
       redis::Command lapse{"ZADD", std::string(schedule::kDueKey), "NX", std::to_string(due),
                            std::string(alerts::kSeatLapseTask) + "|" + alert_id};
-      auto added = co_await redis_.exec(std::move(lapse));
-      if (!added || added->is_error()) co_return kTryAgain;
+      if (!redis::decode<redis::Ignore>(co_await redis_.exec(std::move(lapse))))
+        co_return kTryAgain;
     }
   }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "members/member_keys.h"
+
 namespace tocsin::members {
 namespace {
 
@@ -75,11 +77,7 @@ std::vector<std::pair<std::string, std::string>> terms(const AudienceExpr& expr)
 }
 
 std::string index_key(std::string_view dimension, std::string_view folded_value) {
-  std::string key = "aud:";
-  key += dimension;
-  key += ':';
-  key += folded_value;
-  return key;
+  return keys::audience_term(dimension, folded_value);
 }
 
 }  // namespace tocsin::members

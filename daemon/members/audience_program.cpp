@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "members/member_keys.h"
+
 namespace tocsin::members {
 namespace {
 
@@ -158,7 +160,9 @@ AudienceProgram compile_audience(const AudienceExpr& expr, const std::string& te
   Value result = compiler.compile(expr, std::nullopt);
 
   AudienceProgram program;
-  program.keys = {kMembersAllKey, kMembersSmsKey, kOptoutSmsKey, kMembersEmailKey, kOptoutEmailKey};
+  program.keys = {std::string(keys::kAll), std::string(keys::kWithSms),
+                  keys::opted_out_members("sms"), std::string(keys::kWithEmail),
+                  keys::opted_out_members("email")};
   for (const auto& [dimension, value] : compiler.term_list()) {
     program.keys.push_back(index_key(dimension, value));
     AudienceExpr term;

@@ -25,12 +25,6 @@
 
 namespace tocsin::members {
 
-inline constexpr const char* kMembersAllKey = "members:all";
-inline constexpr const char* kMembersSmsKey = "members:sms";
-inline constexpr const char* kOptoutSmsKey = "optout:sms:members";
-inline constexpr const char* kMembersEmailKey = "members:email";
-inline constexpr const char* kOptoutEmailKey = "optout:email:members";
-
 struct AudienceProgram {
   std::vector<std::string> keys;
   std::vector<std::string> args;

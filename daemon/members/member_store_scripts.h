@@ -8,9 +8,10 @@ class Script;
 
 namespace tocsin::members {
 
-// Upserts a batch of members. See member_store.cpp for the argument layout.
+// Upserts a batch of members: members/member_upsert.lua (its KEYS and ARGV).
 const redis::Script& upsert_members_script();
-// Removes a batch of members and their index entries (never the opt-out registry).
+// Removes a batch of members and their index entries (never the opt-out registry):
+// members/member_remove.lua.
 const redis::Script& remove_members_script();
 
 }  // namespace tocsin::members

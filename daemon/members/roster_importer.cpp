@@ -13,12 +13,14 @@
 #include "log/mask.h"
 #include "members/batch_producer.h"
 #include "members/encoding.h"
+#include "members/member_keys.h"
 #include "members/member_store_scripts.h"
 #include "members/record_stream.h"
 #include "members/roster_header.h"
 #include "members/roster_row.h"
 #include "members/text_fold.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "turnout/turnout_field.h"
 
 namespace tocsin::members {
@@ -63,6 +65,11 @@ std::string join_folded_tags(const Member& member) {
     joined += fold(tag);
   }
   return joined;
+}
+
+// The keys both roster scripts start with (member_upsert.lua, member_remove.lua).
+std::vector<std::string> roster_sets() {
+  return {std::string(keys::kAll), std::string(keys::kWithSms), std::string(keys::kWithEmail)};
 }
 
 // A mobile number of the file: 16 bytes, as there may be 600,000 of them.
@@ -163,30 +170,58 @@ void ImportRun::report_shared_phones() {
 boost::asio::awaitable<std::error_code> ImportRun::flush() {
   drop_repeats();
   if (batch_.empty()) co_return std::error_code{};
+  std::vector<std::string> script_keys = roster_sets();
+  for (std::string_view channel : {"sms", "email"}) {
+    script_keys.push_back(keys::opt_out_registry(channel));
+  }
+  for (std::string_view channel : {"sms", "email"}) {
+    script_keys.push_back(keys::opted_out_members(channel));
+  }
   std::vector<std::string> args{options_.dry_run ? "1" : "0", std::to_string(batch_.size())};
-  args.reserve(2 + batch_.size() * 10);
+  args.reserve(2 + batch_.size() * 11);
+  script_keys.reserve(script_keys.size() + batch_.size() * 6);
   for (size_t i = 0; i < batch_.size(); ++i) {
     const Member& member = batch_[i];
+    const std::string region = fold(member.region());
+    const std::string sector = fold(member.sector());
+    const std::string local = fold(member.local());
+    script_keys.push_back(keys::member(member.id()));
+    script_keys.push_back(keys::index(member.id()));
+    script_keys.push_back(keys::phone(member.mobile()));
+    script_keys.push_back(keys::audience_term("region", region));
+    script_keys.push_back(keys::audience_term("sector", sector));
+    script_keys.push_back(keys::audience_term("local", local));
+    size_t tag_keys = 0;
+    for (const auto& tag : member.tags()) {
+      // The script's index walk skips an empty tag, as the stored tags' does.
+      if (std::string folded = fold(tag); !folded.empty()) {
+        script_keys.push_back(keys::audience_term("tag", folded));
+        ++tag_keys;
+      }
+    }
     args.push_back(member.id());
     args.push_back(member.SerializeAsString());
-    args.push_back(fold(member.region()));
-    args.push_back(fold(member.sector()));
-    args.push_back(fold(member.local()));
+    args.push_back(region);
+    args.push_back(sector);
+    args.push_back(local);
     args.push_back(join_folded_tags(member));
     args.push_back(member.mobile());
     args.push_back(member.email());
     args.push_back(member.language());
     args.push_back(fold(member.job_title()));
+    args.push_back(std::to_string(tag_keys));
   }
-  std::vector<std::string> no_keys;
-  auto reply = co_await redis_.eval(upsert_members_script(), std::move(no_keys), std::move(args));
-  if (!reply) co_return reply.error();
-  if (reply->is_error() || reply->elements.size() != batch_.size()) {
-    spdlog::error("event=import_batch_failed error={}", log::quote(reply->str));
+  std::string why;
+  auto codes = redis::decode<std::vector<int64_t>>(
+      co_await redis_.eval(upsert_members_script(), std::move(script_keys), std::move(args)), &why);
+  const std::error_code io_error = std::make_error_code(std::errc::io_error);
+  if (!codes && redis::bad_reply_as(codes.error(), io_error) != io_error) co_return codes.error();
+  if (!codes || codes->size() != batch_.size()) {
+    spdlog::error("event=import_batch_failed error={}", log::quote(why));
     co_return std::make_error_code(std::errc::io_error);
   }
   for (size_t i = 0; i < batch_.size(); ++i) {
-    const int64_t code = reply->elements[i].integer;
+    const int64_t code = (*codes)[i];
     switch (code / 2) {
       case 0:
         report_.set_imported(report_.imported() + 1);
@@ -238,15 +273,16 @@ boost::asio::awaitable<std::error_code> ImportRun::remove_absent() {
   // those the file did not name.
   std::string cursor = "0";
   do {
-    redis::Command scan{"SSCAN", "members:all", cursor, "COUNT",
+    redis::Command scan{"SSCAN", std::string(keys::kAll), cursor, "COUNT",
                         std::to_string(options_.batch_size)};
-    auto page = co_await redis_.exec(std::move(scan));
-    if (!page) co_return page.error();
-    if (page->elements.size() != 2) co_return std::make_error_code(std::errc::io_error);
-    cursor = page->elements[0].str;
+    auto page = redis::decode<std::pair<std::string, std::vector<std::string>>>(
+        co_await redis_.exec(std::move(scan)));
+    if (!page)
+      co_return redis::bad_reply_as(page.error(), std::make_error_code(std::errc::io_error));
+    cursor = page->first;
     std::vector<std::string> absent;
-    for (const auto& id : page->elements[1].elements) {
-      if (!seen_ids_.count(id.str)) absent.push_back(id.str);
+    for (auto& id : page->second) {
+      if (!seen_ids_.count(id)) absent.push_back(std::move(id));
     }
     if (absent.empty()) continue;
     if (options_.dry_run) {
@@ -258,17 +294,25 @@ boost::asio::awaitable<std::error_code> ImportRun::remove_absent() {
       }
       continue;
     }
-    std::vector<std::string> no_keys;
-    auto removed =
-        co_await redis_.eval(remove_members_script(), std::move(no_keys), std::move(absent));
-    if (!removed) co_return removed.error();
-    report_.set_removed(report_.removed() + removed->integer);
+    std::vector<std::string> script_keys = roster_sets();
+    for (std::string_view channel : {"sms", "email"}) {
+      script_keys.push_back(keys::opted_out_members(channel));
+    }
+    for (const std::string& id : absent) {
+      script_keys.push_back(keys::member(id));
+      script_keys.push_back(keys::index(id));
+    }
+    auto removed = redis::decode<int64_t>(
+        co_await redis_.eval(remove_members_script(), std::move(script_keys), std::move(absent)));
+    if (!removed)
+      co_return redis::bad_reply_as(removed.error(), std::make_error_code(std::errc::io_error));
+    report_.set_removed(report_.removed() + *removed);
   } while (cursor != "0");
   co_return std::error_code{};
 }
 
 boost::asio::awaitable<void> ImportRun::unlock() {
-  redis::Command unlock{"DEL", "import:lock"};
+  redis::Command unlock{"DEL", std::string(keys::kImportLock)};
   co_await redis_.exec(std::move(unlock));
 }
 
@@ -306,10 +350,14 @@ boost::asio::awaitable<Result<ImportOutcome>> RosterImporter::run(std::string_vi
   ImportRun run(redis_, options_);
   // One import at a time: two interleaved --replace imports would remove each other's
   // members.
-  redis::Command lock{"SET", "import:lock", run.job_, "NX", "EX", std::to_string(lock_seconds)};
-  auto locked = co_await redis_.exec(std::move(lock));
-  if (!locked) co_return locked.error();
-  if (locked->is_nil())
+  redis::Command lock{"SET", std::string(keys::kImportLock), run.job_, "NX",
+                      "EX",  std::to_string(lock_seconds)};
+  // SET NX answers OK when it took the lock, nil when another import holds it.
+  auto locked = redis::decode<std::optional<std::string>>(co_await redis_.exec(std::move(lock)));
+  if (!locked) {
+    co_return redis::bad_reply_as(locked.error(), std::make_error_code(std::errc::io_error));
+  }
+  if (!*locked)
     co_return refuse(409,
                      "another import is running (an interrupted one holds "
                      "the lock for up to 15 minutes)",

@@ -4,6 +4,7 @@
 
 #include "members/audience.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "turnout/turnout_field.h"
 #include "util/did_you_mean.h"
 
@@ -18,14 +19,14 @@ struct KnownValues {
   std::map<std::string, std::string> names;
 };
 
-KnownValues known_values(const redis::Reply& labels, const std::string& dimension) {
+KnownValues known_values(const std::vector<std::string>& labels, const std::string& dimension) {
   const std::string prefix = dimension + ":";
   KnownValues known;
-  for (size_t i = 0; i + 1 < labels.elements.size(); i += 2) {
-    const std::string& field = labels.elements[i].str;
+  for (size_t i = 0; i + 1 < labels.size(); i += 2) {
+    const std::string& field = labels[i];
     if (!field.starts_with(prefix)) continue;
     std::string folded = field.substr(prefix.size());
-    known.names[folded] = labels.elements[i + 1].str;
+    known.names[folded] = labels[i + 1];
     known.folded.push_back(std::move(folded));
   }
   return known;
@@ -41,18 +42,26 @@ boost::asio::awaitable<Result<std::vector<UnknownTerm>>> find_unknown_terms(
   for (const auto& [dimension, value] : terms) {
     exists.push_back({"EXISTS", index_key(dimension, value)});
   }
-  auto found = co_await redis.exec_pipeline(std::move(exists));
+  auto found =
+      redis::decode_each<redis::Rest<int64_t>>(co_await redis.exec_pipeline(std::move(exists)));
   if (!found) co_return found.error();
-  for (size_t i = 0; i < terms.size() && i < found->size(); ++i) {
-    if ((*found)[i].integer == 0) unknown.push_back({terms[i].first, terms[i].second, {}});
+  const std::vector<int64_t>& exist = std::get<0>(*found).values;
+  for (size_t i = 0; i < terms.size() && i < exist.size(); ++i) {
+    if (exist[i] == 0) unknown.push_back({terms[i].first, terms[i].second, {}});
   }
   if (unknown.empty()) co_return unknown;
 
   redis::Command list{"HGETALL", std::string(turnout::kLabels)};
-  auto labels = co_await redis.exec(std::move(list));
-  if (!labels) co_return labels.error();
+  // HGETALL's field, name pairs, in Redis's order; a reply that does not read suggests
+  // nothing.
+  auto labels = redis::decode<std::vector<std::string>>(co_await redis.exec(std::move(list)));
+  const auto io_error = std::make_error_code(std::errc::io_error);
+  if (!labels && redis::bad_reply_as(labels.error(), io_error) != io_error) {
+    co_return labels.error();
+  }
+  const std::vector<std::string> pairs = labels ? std::move(*labels) : std::vector<std::string>{};
   for (UnknownTerm& term : unknown) {
-    const KnownValues known = known_values(*labels, term.dimension);
+    const KnownValues known = known_values(pairs, term.dimension);
     if (auto closest = closest_name(term.value, known.folded)) {
       // The name as members' rosters spell it: what an officer recognizes, and it matches
       // in an audience as well as the folded form does.

@@ -8,6 +8,7 @@
 #include "alerts/alert_keys.h"
 #include "metrics/registry.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 
 namespace tocsin::metrics {
 namespace {
@@ -83,21 +84,22 @@ boost::asio::awaitable<std::string> render_alert_metrics(redis::Client& redis) {
   if (!redis.connected()) co_return std::string();
   redis::Command recent{"ZREVRANGE", std::string(keys::kIndex), "0",
                         std::to_string(kRecentAlerts - 1)};
-  auto ids = co_await redis.exec(std::move(recent));
-  if (!ids || ids->elements.empty()) co_return std::string();
+  auto ids = redis::decode<std::vector<std::string>>(co_await redis.exec(std::move(recent)));
+  if (!ids || ids->empty()) co_return std::string();
   std::vector<redis::Command> states;
-  for (const auto& id : ids->elements) {
-    states.push_back({"HGET", keys::alert(id.str), std::string(keys::field::kState)});
+  for (const auto& id : *ids) {
+    states.push_back({"HGET", keys::alert(id), std::string(keys::field::kState)});
   }
   auto state_replies = co_await redis.exec_pipeline(std::move(states));
-  if (!state_replies || state_replies->size() != ids->elements.size()) co_return std::string();
+  if (!state_replies || state_replies->size() != ids->size()) co_return std::string();
   std::vector<AlertFigures> alerts;
   std::vector<redis::Command> region_reads;
-  for (size_t i = 0; i < ids->elements.size() && alerts.size() < kMaxAlerts; ++i) {
-    const std::string& state = (*state_replies)[i].str;
-    if (state != keys::state::kSending && state != keys::state::kSent) continue;
-    alerts.push_back({ids->elements[i].str, {}});
-    region_reads.push_back({"SMEMBERS", keys::regions(ids->elements[i].str)});
+  for (size_t i = 0; i < ids->size() && alerts.size() < kMaxAlerts; ++i) {
+    // A state that does not read (no alert, another type) is neither sending nor sent.
+    const auto state = redis::decode<std::string>((*state_replies)[i]);
+    if (!state || (*state != keys::state::kSending && *state != keys::state::kSent)) continue;
+    alerts.push_back({(*ids)[i], {}});
+    region_reads.push_back({"SMEMBERS", keys::regions((*ids)[i])});
   }
   if (alerts.empty()) co_return std::string();
   auto regions = co_await redis.exec_pipeline(std::move(region_reads));
@@ -113,9 +115,11 @@ boost::asio::awaitable<std::string> render_alert_metrics(redis::Client& redis) {
     for (const auto& [key, measures] : hashes) {
       redis::Command read{"HMGET", key};
       std::vector<std::string> measure_of_field;
-      for (const auto& region : (*regions)[a].elements) {
+      // Regions that do not read: none, as an empty set.
+      const auto alert_regions = redis::decode<std::vector<std::string>>((*regions)[a]);
+      for (const auto& region : alert_regions ? *alert_regions : std::vector<std::string>{}) {
         for (size_t m = 0; m < 7; ++m) {
-          read.push_back(region.str + "|all|" + measures[m]);
+          read.push_back(region + "|all|" + measures[m]);
           measure_of_field.push_back(measures[m]);
         }
       }
@@ -128,9 +132,10 @@ boost::asio::awaitable<std::string> render_alert_metrics(redis::Client& redis) {
   if (!values || values->size() != measures_of_read.size()) co_return std::string();
   for (size_t r = 0; r < values->size(); ++r) {
     auto& totals = alerts[r / 2].totals;
-    const auto& elements = (*values)[r].elements;
-    for (size_t f = 0; f < measures_of_read[r].size() && f < elements.size(); ++f) {
-      if (!elements[f].is_nil()) totals[measures_of_read[r][f]] += to_int(elements[f].str);
+    const auto fields = redis::decode<std::vector<std::optional<std::string>>>((*values)[r]);
+    if (!fields) continue;
+    for (size_t f = 0; f < measures_of_read[r].size() && f < fields->size(); ++f) {
+      if ((*fields)[f]) totals[measures_of_read[r][f]] += to_int(*(*fields)[f]);
     }
   }
   co_return render_alert_figures(alerts);

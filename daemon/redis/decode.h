@@ -271,4 +271,15 @@ Result<std::tuple<T...>> decode_exec(const Result<std::vector<Reply>>& replies,
   return decode<std::tuple<T...>>(replies->back(), why);
 }
 
+// For a caller that reports a reply it cannot read (-ERR, another shape) as an error of its
+// own, as it did before reading replies with decode(): `error` when the command got no
+// reply (the client's error), `instead` when the reply did not fit.
+inline std::error_code bad_reply_as(std::error_code error, std::error_code instead) {
+  if (error == make_error_code(Errc::server_error) ||
+      error == make_error_code(Errc::unexpected_reply)) {
+    return instead;
+  }
+  return error;
+}
+
 }  // namespace tocsin::redis

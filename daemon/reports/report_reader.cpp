@@ -1,9 +1,12 @@
 #include "reports/report_reader.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 
 #include "alerts/alert_keys.h"
 #include "redis/client.h"
+#include "redis/decode.h"
 #include "redis/hash_slices.h"
 #include "reports/locals_report.h"
 #include "reports/no_shows.h"
@@ -18,12 +21,14 @@ namespace keys = alerts::keys;
 
 // Adds the field/value pairs of an HGETALL reply; false when it is not one.
 bool add_hash(const redis::Reply& reply, turnout::RawFields& out) {
-  if (reply.type != redis::Reply::Type::array) return false;
-  for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
-    out[reply.elements[i].str] += turnout::parse_count(reply.elements[i + 1].str);
-  }
+  auto fields = redis::decode<std::map<std::string, std::string>>(reply);
+  if (!fields) return false;
+  for (const auto& [field, value] : *fields) out[field] += turnout::parse_count(value);
   return true;
 }
+
+// HMGET alert:{id} proto state; absent fields nullopt.
+using StoredAlert = std::pair<std::optional<std::string>, std::optional<std::string>>;
 
 std::vector<redis::Command> count_reads(const std::string& id) {
   return {{"HGETALL", keys::tally(id)}, {"HGETALL", keys::reach(id)}, {"HGETALL", keys::day(id)}};
@@ -38,10 +43,11 @@ asio::awaitable<std::optional<turnout::Labels>> read_labels(redis::Client& redis
   if (wanted.empty()) co_return labels;
   redis::Command names{"HMGET", std::string(turnout::kLabels)};
   names.insert(names.end(), wanted.begin(), wanted.end());
-  auto found = co_await redis.exec(std::move(names));
-  if (!found || found->elements.size() != wanted.size()) co_return std::nullopt;
+  auto found =
+      redis::decode<std::vector<std::optional<std::string>>>(co_await redis.exec(std::move(names)));
+  if (!found || found->size() != wanted.size()) co_return std::nullopt;
   for (size_t i = 0; i < wanted.size(); ++i) {
-    if (!found->elements[i].is_nil()) labels[wanted[i]] = found->elements[i].str;
+    if ((*found)[i]) labels[wanted[i]] = *(*found)[i];
   }
   co_return labels;
 }
@@ -59,19 +65,18 @@ asio::awaitable<ReportRead> read_report(redis::Client& redis, const std::string&
                                            std::string(keys::field::kState)}};
   for (redis::Command& read : count_reads(alert_id)) transaction.push_back(std::move(read));
   transaction.push_back({"EXEC"});
-  auto replies = co_await redis.exec_pipeline(std::move(transaction));
-  if (!replies || replies->size() != 6 || replies->back().elements.size() != 4) co_return result;
-  const auto& read = replies->back().elements;
-  if (read[0].elements.size() != 2) co_return result;
+  // The alert's proto and state, then the tally, reach and day hashes (count_reads).
+  auto read = redis::decode_exec<StoredAlert, redis::Reply, redis::Reply, redis::Reply>(
+      co_await redis.exec_pipeline(std::move(transaction)));
+  if (!read) co_return result;
+  const auto& [stored, tally, reach, day] = *read;
   Alert alert;
-  if (read[0].elements[0].is_nil() || !alert.ParseFromString(read[0].elements[0].str)) {
+  if (!stored.first || !alert.ParseFromString(*stored.first)) {
     result.status = ReportRead::Status::not_found;
     co_return result;
   }
   turnout::RawFields raw;
-  if (!add_hash(read[1], raw) || !add_hash(read[2], raw) || !add_hash(read[3], raw)) {
-    co_return result;
-  }
+  if (!add_hash(tally, raw) || !add_hash(reach, raw) || !add_hash(day, raw)) co_return result;
 
   auto rsvps = co_await redis::scan_hash(redis, keys::rsvp(alert_id));
   if (!rsvps) co_return result;
@@ -82,7 +87,7 @@ asio::awaitable<ReportRead> read_report(redis::Client& redis, const std::string&
 
   auto labels = co_await read_labels(redis, turnout::scoped_fields(raw, scope), scope);
   if (!labels) co_return result;
-  result.report = build_report(alert, read[0].elements[1].str, raw, *labels, scope, min_group);
+  result.report = build_report(alert, stored.second.value_or(""), raw, *labels, scope, min_group);
   result.status = ReportRead::Status::ok;
   co_return result;
 }
@@ -92,28 +97,29 @@ asio::awaitable<std::optional<LocalsReport>> read_locals_report(redis::Client& r
                                                                 const turnout::Scope& scope,
                                                                 int min_group) {
   redis::Command all{"ZREVRANGE", std::string(keys::kIndex), "0", "-1"};
-  auto ids = co_await redis.exec(std::move(all));
+  auto ids = redis::decode<std::vector<std::string>>(co_await redis.exec(std::move(all)));
   if (!ids) co_return std::nullopt;
   // The alerts newest first, read a hundred at a time until `last` of them are found.
   std::vector<AlertCounts> chosen;
-  const auto& listed = ids->elements;
+  const std::vector<std::string>& listed = *ids;
   for (size_t first = 0; first < listed.size() && chosen.size() < static_cast<size_t>(last);
        first += 100) {
     const size_t end = std::min(listed.size(), first + 100);
     std::vector<redis::Command> reads;
     for (size_t i = first; i < end; ++i) {
-      reads.push_back({"HMGET", keys::alert(listed[i].str), std::string(keys::field::kProto),
+      reads.push_back({"HMGET", keys::alert(listed[i]), std::string(keys::field::kProto),
                        std::string(keys::field::kState)});
     }
     auto replies = co_await redis.exec_pipeline(std::move(reads));
     if (!replies || replies->size() != end - first) co_return std::nullopt;
     for (const redis::Reply& reply : *replies) {
       if (chosen.size() == static_cast<size_t>(last)) break;
-      if (reply.elements.size() != 2 || reply.elements[0].is_nil()) continue;
-      const std::string& state = reply.elements[1].str;
+      auto stored = redis::decode<StoredAlert>(reply);
+      if (!stored || !stored->first) continue;
+      const std::string state = stored->second.value_or("");
       if (state != keys::state::kSent && state != keys::state::kClosed) continue;
       Alert alert;
-      if (!alert.ParseFromString(reply.elements[0].str) || alert.kind() != kind ||
+      if (!alert.ParseFromString(*stored->first) || alert.kind() != kind ||
           !alert.parent_id().empty()) {
         continue;
       }

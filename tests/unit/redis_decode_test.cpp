@@ -127,5 +127,14 @@ TEST(RedisDecode, ATransactionIsReadFromExecsArray) {
   EXPECT_EQ((decode_exec<int64_t>(aborted).error()), make_error_code(Errc::server_error));
 }
 
+TEST(RedisDecode, ABadReplyBecomesTheCallersErrorAndTheClientsOwnPassesThrough) {
+  const auto io_error = std::make_error_code(std::errc::io_error);
+  EXPECT_EQ(bad_reply_as(decode<int64_t>(error("ERR wrong type")).error(), io_error), io_error);
+  EXPECT_EQ(bad_reply_as(decode<int64_t>(string("many")).error(), io_error), io_error);
+  const Result<Reply> no_reply = make_error_code(Errc::connection_lost);
+  EXPECT_EQ(bad_reply_as(decode<int64_t>(no_reply).error(), io_error),
+            make_error_code(Errc::connection_lost));
+}
+
 }  // namespace
 }  // namespace tocsin::redis

@@ -1,0 +1,95 @@
+// The contract of a child alert's planning, slice by slice
+// (daemon/escalation/group_slice.lua, with the rule of escalation/group_lib.lua). The
+// destination (a child's audience, a preview's private copy) is not under the parent's hash
+// tag, so it runs on plain Redis only.
+
+#include <gtest/gtest.h>
+
+#include "escalation/group_slice.lua.h"
+#include "tests/support/script_contract.h"
+
+namespace tocsin::escalation {
+namespace {
+
+using testing::ScriptContract;
+
+const std::string kDestination = "tmp:group:{g1}";
+
+class GroupSlice : public ScriptContract {
+ protected:
+  void SetUp() override {
+    ScriptContract::SetUp();
+    // m1 said yes with a bus seat, m2 maybe, m3 sent an unclear reply, m4 nothing; m5's SMS
+    // failed, m6 has no address; m7 holds an unconfirmed seat, m8 is waitlisted.
+    redis().command({"HSET", "alert:{p1}:rsvp", "m1",
+                     "yes\x1f"
+                     "2\x1f",
+                     "m2",
+                     "maybe\x1f"
+                     "0\x1f"});
+    redis().command({"HSET", "alert:{p1}:unknown", "m3", "1|hein"});
+    redis().command({"HSET", "alert:{p1}:delivery", "m5:sms", "failed:carrier", "m1:sms", "sent"});
+    redis().command({"SADD", "alert:{p1}:unreachable", "m6"});
+    redis().command({"HSET", "alert:{p1}:seat", "m7",
+                     "p\x1f"
+                     "1\x1f"
+                     "1\x1f"
+                     "5\x1f"
+                     "0"});
+    redis().command({"HSET", "alert:{p1}:waiting", "m8",
+                     "p\x1f"
+                     "1\x1f"
+                     "5\x1f"
+                     "1"});
+  }
+
+  int64_t plan(const std::string& group, std::vector<std::string> members) {
+    std::vector<std::string> keys{
+        "alert:{p1}",      kDestination,         "alert:{p1}:rsvp",     "alert:{p1}:unknown",
+        "alert:{p1}:seat", "alert:{p1}:waiting", "alert:{p1}:delivery", "alert:{p1}:unreachable"};
+    members.insert(members.begin(), group);
+    return run(lua::group_slice, keys, members).integer;
+  }
+
+  std::string planned() { return redis().text({"SORT", kDestination, "ALPHA"}); }
+};
+
+const std::vector<std::string> kEveryone{"m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8"};
+
+TEST_P(GroupSlice, AddsOnlyTheGroupsMembersAndChangesOnlyTheDestination) {
+  const auto before = keyspace();
+  EXPECT_EQ(plan("no_answer", kEveryone), 5);
+  // m1 and m2 answered, m3's unclear reply waits: the others have no answer.
+  EXPECT_EQ(planned(), "m4\nm5\nm6\nm7\nm8\n");
+  EXPECT_EQ(redis().integer({"SISMEMBER", kDestination, "m1"}), 0);
+  EXPECT_EQ(redis().integer({"SISMEMBER", kDestination, "m3"}), 0);
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{kDestination}));
+}
+
+TEST_P(GroupSlice, EachGroupReadsItsOwnRule) {
+  EXPECT_EQ(plan("yes_with_bus", kEveryone), 1);
+  EXPECT_EQ(planned(), "m1\n");
+  redis().command({"DEL", kDestination});
+  EXPECT_EQ(plan("maybe", kEveryone), 1);
+  EXPECT_EQ(planned(), "m2\n");
+  redis().command({"DEL", kDestination});
+  EXPECT_EQ(plan("not_delivered", kEveryone), 2);
+  EXPECT_EQ(planned(), "m5\nm6\n");
+  redis().command({"DEL", kDestination});
+  EXPECT_EQ(plan("seated_unconfirmed", kEveryone), 1);
+  EXPECT_EQ(planned(), "m7\n");
+  redis().command({"DEL", kDestination});
+  EXPECT_EQ(plan("waitlisted", kEveryone), 1);
+  EXPECT_EQ(planned(), "m8\n");
+}
+
+TEST_P(GroupSlice, NobodyInTheGroupWritesNothing) {
+  const auto before = keyspace();
+  EXPECT_EQ(plan("yes", {"m2", "m4"}), 0);
+  EXPECT_EQ(plan("unknown_group", kEveryone), 0);
+  EXPECT_TRUE(changed_keys(before).empty());
+}
+TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(GroupSlice);
+
+}  // namespace
+}  // namespace tocsin::escalation
