@@ -21,7 +21,7 @@
 //   alert:{id}:reach      HASH "region|dimension|measure" -> members (turnout_field.h): the
 //                         frozen audience and each member's best delivery state
 //   alert:{id}:dims       HASH member id -> where the member counts in the turnout, as
-//                         when their alert was prepared (turnout/reach_lua.h)
+//                         when their alert was prepared (turnout/reach_lib.lua)
 //   alert:{id}:reach_log  LIST of reach moves not yet counted (member, old, new best),
 //                         while the alert is sending; alert:{id}:reach_log_at: since when
 //   alert:{id}:unreachable  SET of members with no address on the alert's channels
@@ -37,7 +37,7 @@
 //   q:retry               ZSET "id|member|channel|attempt" by due time (ms)
 //   audit                 STREAM, append-only: actor, action, subject, detail
 //   alert:{id}:audit      STREAM, the same entries for this alert alone (its trail), written
-//                         by the same scripts (alert_scripts.h, kAuditedLua)
+//                         by the same scripts (alerts/audited_lib.lua)
 //   alert:{id}:approval_asked  STRING with a TTL while a new approval request is refused
 //   alert:{id}:test:{account}  STRING with a TTL while another test to that account is refused
 //
@@ -49,7 +49,7 @@
 //                         with reach and tally (turnout_field.h)
 //   alert:{id}            also holds each seat-giving pickup point's fleet: "fleet:<p>" (buses
 //                         now), "seats_per_bus:<p>", "fleet_free:<p>", "fleet_hint:<p>",
-//                         "fleet_place:<p>" (alerts/fleet_fields.h, seats/seat_lua.h)
+//                         "fleet_place:<p>" (alerts/fleet_fields.h, seats/seat_lib.lua)
 //   alert:{id}:seat       HASH member id -> "pickup\x1fbus\x1fseats\x1fat_ms\x1fconfirmed":
 //                         the members holding bus seats (seats/seat_record.h)
 //   alert:{id}:load       HASH "pickup\x1fbus" -> seats taken on that bus

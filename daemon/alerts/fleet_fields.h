@@ -5,7 +5,7 @@
 // "seats_per_bus:<pickup>", "fleet_free:<pickup>" (seats free, kept by the seat scripts),
 // "fleet_place:<pickup>" (the turnout prefix of the pickup
 // point's region, where its "buses" count goes) and "seat_ask_at_ms" (seats given before
-// then must be confirmed; 0 = no confirmation asked). seats/seat_lua.h reads them. Pure.
+// then must be confirmed; 0 = no confirmation asked). seats/seat_lib.lua reads them. Pure.
 
 #include <string>
 #include <string_view>

@@ -1,6 +1,6 @@
 // Bus seats once an alert is out (issue 18): POST /v1/alerts/{id}/pickups/{pickup}:add-bus
 // adds buses to a pickup point that allocates seats; the seats go at once, in order, to the
-// members waiting there (seats/seat_lua.h), who are told by SMS (seats/seat_notifier.h). A
+// members waiting there (seats/seat_lib.lua), who are told by SMS (seats/seat_notifier.h). A
 // coordinator may add buses only to the pickup points of their regions.
 
 #include <spdlog/spdlog.h>

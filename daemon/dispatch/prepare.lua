@@ -40,7 +40,7 @@ local parent, group = child[1], child[2]
 local left_group = false  -- the member being prepared has left the group: their state
 
 -- The member's states by channel, read when first needed (false: none): as found, and
--- as this call leaves them, for the member's reach (turnout/reach_lua.h).
+-- as this call leaves them, for the member's reach (turnout/reach_lib.lua).
 local found, states, dirty
 local function state_of(member, channel)
   if states[channel] == nil then

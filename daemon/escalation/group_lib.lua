@@ -20,7 +20,7 @@ local function group_member(parent, member, group)
     if group == 'yes_with_bus' then return answer == 'yes' and (tonumber(bus) or 0) > 0 end
     return answer == group
   elseif group == 'seated_unconfirmed' then
-    -- The seat (seats/seat_lua.h): pickup, bus, seats, at_ms, confirmed, joined by \31.
+    -- The seat (seats/seat_lib.lua): pickup, bus, seats, at_ms, confirmed, joined by \31.
     local seat = redis.call('HGET', parent .. ':seat', member)
     return seat ~= false and seat ~= nil and string.sub(seat, -1) ~= '1'
   elseif group == 'waitlisted' then

@@ -1,6 +1,6 @@
 #pragma once
 // The groups of an alert's audience that a wave or a follow-up goes to (issue 8), and the
-// one rule deciding whether a member is in one. The rule is written in Lua (kGroupLua),
+// one rule deciding whether a member is in one. The rule is written in Lua (escalation/group_lib.lua),
 // because Redis applies it twice: when the child's audience is planned (group_audience.h)
 // and again for each member just before their message is prepared (dispatch's prepare
 // script), so a member who answers in between is not reminded.
@@ -30,47 +30,5 @@ std::string_view target_group_list();
 // Why a member planned for a child is not sent it after all: "skipped:answered" for
 // no_answer, "skipped:left_group" otherwise (a yes turned no gets no bus details).
 std::string_view left_group_state(std::string_view group);
-
-// Lua, prepended to a script (the text of escalation/group_lib.lua, for the scripts not yet
-// in .lua files, which include that instead). Functions:
-//   group_member(parent_base, member, group)  true when the member is in the group now;
-//                                             parent_base is "alert:{parent id}"
-//   group_left_state(group)                   left_group_state() above
-inline constexpr std::string_view kGroupLua = R"lua(
-local function group_member(parent, member, group)
-  if group == 'no_answer' then
-    return redis.call('HEXISTS', parent .. ':rsvp', member) == 0 and
-           redis.call('HEXISTS', parent .. ':unknown', member) == 0
-  elseif group == 'yes' or group == 'maybe' or group == 'yes_with_bus' then
-    -- The stored RSVP (replies/rsvp_record.h): answer, bus seats, ... joined by \31.
-    local rsvp = redis.call('HGET', parent .. ':rsvp', member)
-    if not rsvp then return false end
-    local answer, bus = string.match(rsvp, '^([^\031]*)\031([^\031]*)')
-    if group == 'yes_with_bus' then return answer == 'yes' and (tonumber(bus) or 0) > 0 end
-    return answer == group
-  elseif group == 'seated_unconfirmed' then
-    -- The seat (seats/seat_lua.h): pickup, bus, seats, at_ms, confirmed, joined by \31.
-    local seat = redis.call('HGET', parent .. ':seat', member)
-    return seat ~= false and seat ~= nil and string.sub(seat, -1) ~= '1'
-  elseif group == 'waitlisted' then
-    return redis.call('HEXISTS', parent .. ':waiting', member) == 1
-  elseif group == 'not_delivered' then
-    local states = redis.call('HMGET', parent .. ':delivery', member .. ':sms',
-                              member .. ':email')
-    local settled = false
-    for _, state in ipairs(states) do
-      if state then
-        if state == 'sent' or state == 'delivered' or state == 'retrying' then return false end
-        settled = true
-      end
-    end
-    return settled or redis.call('SISMEMBER', parent .. ':unreachable', member) == 1
-  end
-  return false
-end
-local function group_left_state(group)
-  return group == 'no_answer' and 'skipped:answered' or 'skipped:left_group'
-end
-)lua";
 
 }  // namespace tocsin::escalation

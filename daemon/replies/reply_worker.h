@@ -5,7 +5,7 @@
 //      recent open alert sent to the sender's number, or the one whose code it quotes;
 //   2. reads the text (reply_reader.h), with that alert's pickup points;
 //   3. applies the batch in one script (record_replies_script): RSVPs and their tally, bus
-//      seats given, kept or handed on (seats/seat_lua.h), unknown replies kept for a
+//      seats given, kept or handed on (seats/seat_lib.lua), unknown replies kept for a
 //      coordinator, opt-outs and re-subscriptions. A batch waits (up to 2 s) while another
 //      daemon holds replies that arrived before it, so batches apply in arrival order;
 //   4. answers each member in their language (confirmation_text.h) through `send`, at most

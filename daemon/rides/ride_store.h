@@ -2,7 +2,7 @@
 // What the ride routes read and write in Redis: an alert's RSVPs, seats, waitlist and
 // confirmed matches (ride_candidates.h), the members' first names and mobiles, and the
 // confirm and undo steps, each one Lua script that checks, writes and audits at once (the
-// global audit stream and the alert's trail: alerts/alert_scripts.h, kAuditedLua).
+// global audit stream and the alert's trail: alerts/audited_lib.lua).
 
 #include <boost/asio/awaitable.hpp>
 

@@ -1,5 +1,43 @@
--- Included, after turnout/reach_lib.lua, by the scripts that give out, take back and hand
--- on bus seats; the rules and keys are described in seats/seat_lua.h.
+-- Lua shared by the scripts that give out, take back and hand on bus seats: the reply
+-- record script (an answer that asks for a seat, changes or gives it up), the "add a bus"
+-- script and the seat-confirmation lapse (replies/record_replies.lua, seats/add_bus.lua,
+-- seats/lapse_unconfirmed.lua). Included after turnout/reach_lib.lua (it counts through
+-- turnout_count / turnout_add), so every move of a seat and the counts it changes happen in
+-- one step: seats held and waiting always equal a recount (seat_record.h).
+--
+-- Where a pickup point's seats live (base = "alert:{id}", keys in alerts/alert_keys.h):
+--   base               fields "fleet:<pickup>" (buses now), "seats_per_bus:<pickup>",
+--                      "fleet_hint:<pickup>" (no bus before it has a free seat),
+--                      "fleet_free:<pickup>" (seats free on all its buses),
+--                      "fleet_place:<pickup>" (the turnout prefix "<region>|pickup:<p>|"
+--                      of the pickup point's own region), "seat_ask_at_ms" (seats given
+--                      before it must be confirmed; 0 = none asked), written at creation
+--                      (seats/fleet.h); "fleet:<pickup>" grows when a bus is added
+--   base:seat          member -> "pickup\31bus\31seats\31at_ms\31confirmed"
+--   base:load          "pickup\31bus" -> seats taken on that bus
+--   base:waiting       member -> "pickup\31seats\31at_ms\31sequence"
+--   base:wait:<pickup> ZSET member by arrival sequence (base:seat_seq)
+--   seats:notices      STREAM of what to tell a member who did not just write to us:
+--                      alert, member, kind ("promoted", "lapsed"), pickup, bus, rank
+--
+-- Counts (alert:{id}:day): "seated" and "waitlisted" are seats, at the member's place and
+-- at "<member's region>|pickup:<p>|"; "buses" at the pickup point's own prefix.
+--
+-- Rules: a seat goes to the first bus with room for the member's whole party; nobody jumps
+-- the waitlist (a newcomer joins it while anyone waits there); a freed seat goes to those
+-- waiting in arrival order, each to the first bus with room for their party (a party too
+-- large for the seats left keeps its place, and a smaller one behind it may board).
+--
+-- Functions:
+--   seat_held(base, member)        {state = 'seated'|'waitlisted', pickup, bus, seats, ...}
+--                                  or nil
+--   seat_settle(base, alert, member, want, at)   makes the member's seat match `want`
+--                                  ({pickup, seats} or nil): keeps, shrinks, takes, waits
+--                                  or gives back; promotes at a pickup point that freed
+--                                  seats. Returns the member's holding afterwards (or nil)
+--   seat_promote(base, alert, pickup, at)   hands free seats to those waiting; returns how
+--                                  many boarded
+--   seat_confirm(base, member)     marks a held seat confirmed; true when it was not yet
 local SEAT_SEP = '\031'
 local function seat_split(text)
   local f = {}

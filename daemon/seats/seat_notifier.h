@@ -1,5 +1,5 @@
 #pragma once
-// Tells members by SMS of seat news they did not ask for (seats/seat_lua.h writes them to
+// Tells members by SMS of seat news they did not ask for (seats/seat_lib.lua writes them to
 // seats:notices in the step that moved the seat): a seat opened up and is theirs, or an
 // unconfirmed seat went back to the waitlist. Read through the consumer group "seats" so
 // each notice is handled by one daemon; acknowledged once handed to `send`. A crash in

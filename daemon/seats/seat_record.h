@@ -1,6 +1,6 @@
 #pragma once
 // The stored forms of a seat (alert:{id}:seat) and of a place on a waitlist
-// (alert:{id}:waiting), and the counts they make (seats/seat_lua.h keeps those in
+// (alert:{id}:waiting), and the counts they make (seats/seat_lib.lua keeps those in
 // alert:{id}:day and alert:{id}:load as seats move). recount() computes the same counts
 // from the stored seats, which is the invariant the tests check: the two are always equal.
 // Pure.

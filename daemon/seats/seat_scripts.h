@@ -1,7 +1,7 @@
 #pragma once
 // The seat scripts other than the reply record script (which gives seats out as members
 // answer): adding a bus, and taking back the seats not confirmed in time. Both hand the
-// freed or new seats to those waiting in the same step (seats/seat_lua.h).
+// freed or new seats to those waiting in the same step (seats/seat_lib.lua).
 
 #include <string>
 #include <vector>

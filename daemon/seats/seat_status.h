@@ -1,6 +1,6 @@
 #pragma once
 // A member's bus seat as the reply record script reports it after an RSVP: the status
-// ("recorded", "same") followed by the seat, fields joined by \x1f (seats/seat_lua.h's
+// ("recorded", "same") followed by the seat, fields joined by \x1f (seats/seat_lib.lua's
 // with_seat). Pure.
 
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// The counting rules of reach_lua.h in C++: where a member counts (their place), the
+// The counting rules of turnout/reach_lib.lua in C++: where a member counts (their place), the
 // better of two delivery states, and the reach counts recomputed from an alert's delivery
 // states, which the tests compare with what the scripts keep. Pure.
 
@@ -25,7 +25,7 @@ struct Place {
 // (each part through key_part()): a measure appended makes a raw field name.
 std::vector<std::string> field_prefixes(const Place& place);
 
-// The prefixes joined by \x1f: what alert:{id}:dims stores for a member (reach_lua.h).
+// The prefixes joined by \x1f: what alert:{id}:dims stores for a member (turnout/reach_lib.lua).
 std::string encode_place(const Place& place);
 // The prefixes of a stored place.
 std::vector<std::string> decode_place(std::string_view stored);

@@ -1,5 +1,39 @@
--- Included by every script that changes an alert's live turnout counts; the functions and
--- keys are described in turnout/reach_lua.h.
+-- Lua shared by every script that changes an alert's live turnout counts (dispatch's
+-- prepare and record scripts, delivery receipts, the reply scripts, the targeting pass):
+-- each includes this file ("--!include"), so the counting rules are written once.
+-- turnout/reach_count.h is the same arithmetic in C++, which the tests' recounts use.
+--
+-- alert:{id}:dims   member -> their "place": the prefixes of the fields they count in,
+--                   "r|all|", then "r|sector:s|", "r|local:l|", "r|title:t|" for the values
+--                   they have (folded, as member:{id}:idx holds them when the member is
+--                   first counted), joined by \31. Where the member counts for the rest of
+--                   the alert, so a roster change in mid-blast cannot make the counts drift.
+--                   HSETNX-ed once per member, which also makes `targeted` count each
+--                   member once, whoever gets there first.
+-- alert:{id}:reach  "region|dimension|measure" -> members, per member the BEST state of
+--                   their channels (delivered > sent > failed > expired > opted_out >
+--                   skipped; retrying, cancelled and no state are not counted: pending).
+--                   A member with no address on the alert's channels never gets a state:
+--                   the prepare step puts them in alert:{id}:unreachable and counts them
+--                   as skipped.
+--
+-- Functions (base = "alert:{id}"):
+--   turnout_place_of(region, sector, local, title)   a place (above)
+--   turnout_count(base, suffix, place, measure, amount)   adds to the fields of a place in
+--                                  base .. suffix (":reach", ":tally")
+--   turnout_add(key, prefixes, measure, amount)   adds to the fields of these prefixes
+--   turnout_flush()                writes what was added (HMGET, HSET, HDEL of the fields
+--                                  back to zero) and notes the regions counted in
+--                                  alert:{id}:regions (for /metrics). Every script calls it
+--                                  before returning.
+--   turnout_target(base, member, place_or_nil)    true when newly counted as targeted
+--   turnout_place(base, member)    their place, from dims (else member:{id}:idx)
+--   reach_best(state_a, state_b)   the measure of the better of two delivery states, or nil
+--   reach_move(base, member, old_best, new_best)  true when the counts moved
+--   reach_log(base, member, old_best, new_best)   the same, through the move log (below)
+--   reach_log_flush()              writes the logged moves, applies the logs that are due
+--   reach_apply(base)              applies an alert's whole log now
+--   turnout_changed(base)          INCR turnout_version, SET turnout_at (ms): once per call
 local REACH_RANK = { delivered = 6, sent = 5, failed = 4, expired = 3, opted_out = 2,
                      skipped = 1 }
 local function turnout_part(value)

@@ -4,7 +4,7 @@
 // audience from the first second, not only the members the engine has prepared so far.
 // The audience is walked with SSCAN in slices of kTargetSlice members, one short script
 // per slice (a few ms of Redis each, never one long block for a 150,000-member audience).
-// Counting is idempotent per member (HSETNX on alert:{id}:dims, turnout/reach_lua.h): the
+// Counting is idempotent per member (HSETNX on alert:{id}:dims, turnout/reach_lib.lua): the
 // engine's prepare step counts whoever this pass has not reached yet (a daemon stopped
 // half-way), and neither counts anyone twice.
 

@@ -8,7 +8,7 @@
 // check-ins are written here as that route will write them: the layout of
 // alert:{id}:present ("at_ms\x1fhow\x1fby") and the "present" / "present_self" counts of
 // alert:{id}:day where alert:{id}:dims places the member, in one script with the turnout's
-// shared Lua (turnout/reach_lua.h), as alerts/alert_keys.h documents.
+// shared Lua (turnout/reach_lib.lua), as alerts/alert_keys.h documents.
 
 #include <gtest/gtest.h>
 
@@ -22,7 +22,7 @@
 #include "tests/support/alert_scenario.h"
 #include "tests/support/http_client.h"
 #include "tests/support/twilio_server.h"
-#include "turnout/reach_lua.h"
+#include "turnout/reach_lib.lua"
 
 namespace tocsin::testing {
 

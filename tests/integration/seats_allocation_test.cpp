@@ -33,7 +33,7 @@ class SeatsAllocation : public ::testing::Test {
                     "fleet_free:P", "112", "fleet_place:P", "est|pickup:P|", "fleet:Q", "1",
                     "seats_per_bus:Q", "4", "fleet_free:Q", "4", "fleet_place:Q",
                     "est|pickup:Q|"});
-    // Where each member counts, as the send's prepare step writes it (turnout/reach_lua.h).
+    // Where each member counts, as the send's prepare step writes it (turnout/reach_lib.lua).
     for (int i = 1; i <= 600; ++i) {
       const std::string sector = i % 2 ? "sante" : "education";
       redis_.command({"HSET", kBase + ":dims", member(i),

@@ -1,4 +1,4 @@
-// The reach counts the dispatch scripts keep (turnout/reach_lua.h), run on a real
+// The reach counts the dispatch scripts keep (turnout/reach_lib.lua), run on a real
 // redis-server: members counted once as targeted, each at the best state of their two
 // channels; while an alert is sending the moves wait in alert:{id}:reach_log until it is
 // due or applied (turnout/reach_log.h), and once it is not they count at once.
