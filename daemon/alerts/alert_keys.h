@@ -34,8 +34,8 @@
 //   alert:code:{code}     STRING -> id, the short code members quote ("A7")
 //   alert:code:seq        counter behind the codes
 //   q:send:urgent, q:send:routine   STREAMs of send jobs, consumer group "dispatch"
-//   q:retry               ZSET "id|member|channel|attempt" by due time (ms)
-//   audit                 STREAM, append-only: actor, action, subject, detail
+//   (q:retry and the consumer group are the dispatch engine's: dispatch/dispatch_keys.h;
+//   the audit stream: audit/audit_keys.h)
 //   alert:{id}:audit      STREAM, the same entries for this alert alone (its trail), written
 //                         by the same scripts (alerts/audited_lib.lua)
 //   alert:{id}:approval_asked  STRING with a TTL while a new approval request is refused
@@ -81,7 +81,6 @@
 #include <string>
 #include <string_view>
 
-#include "members/member_keys.h"
 
 namespace tocsin::alerts::keys {
 
@@ -134,9 +133,6 @@ inline constexpr std::string_view kIndex = "alerts";
 inline constexpr std::string_view kCodeSequence = "alert:code:seq";
 inline constexpr std::string_view kUrgentQueue = "q:send:urgent";
 inline constexpr std::string_view kRoutineQueue = "q:send:routine";
-inline constexpr std::string_view kRetryQueue = "q:retry";
-inline constexpr std::string_view kConsumerGroup = "dispatch";
-inline constexpr std::string_view kAudit = "audit";
 inline constexpr std::string_view kSeatNotices = "seats:notices";
 inline constexpr std::string_view kTemplates = "templates";
 // The secrets the links sent are signed with (rsvp_link.h, approval_link.h).
@@ -212,14 +208,6 @@ inline constexpr std::string_view kClosed = "closed";
 inline constexpr std::string_view kCancelled = "cancelled";
 inline constexpr std::string_view kScheduled = "scheduled";
 }  // namespace state
-
-// optout:sms, optout:email: SETs of the addresses (E.164 phones, emails) that opted out of
-// a channel, whoever they belong to; written by the reply worker (STOP, START) and the
-// record script (a carrier's opt-out), read before every send. Spelled with the roster's
-// keys (members/member_keys.h).
-inline std::string opt_out_registry(std::string_view channel) {
-  return members::keys::opt_out_registry(channel);
-}
 
 // Values of alert:{id}:delivery, and the fields of alert:{id}:count.
 namespace delivery_state {

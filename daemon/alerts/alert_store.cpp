@@ -17,6 +17,7 @@
 #include "alerts/queue_class.h"
 #include "alerts/random_id.h"
 #include "alerts/rfc3339.h"
+#include "audit/audit_keys.h"
 #include "escalation/child_alert.h"
 #include "log/log.h"
 #include "members/audience.h"
@@ -169,7 +170,7 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create(Alert alert,
 
     const std::string id = alert.id();
     std::vector<std::string> script_keys{keys::alert(id), std::string(keys::kIndex),
-                                         keys::code(alert.code()), std::string(keys::kAudit),
+                                         keys::code(alert.code()), std::string(audit::keys::kAudit),
                                          keys::audit_trail(id)};
     std::vector<std::string> args{
         id, std::to_string(unix_ms(now)), who.name,
@@ -269,7 +270,7 @@ boost::asio::awaitable<Outcome<std::string>> AlertStore::create_child(const Aler
     const std::string& id = child.id();
     std::vector<std::string> script_keys{
         keys::alert(id),           std::string(keys::kIndex), keys::children(parent.id()),
-        std::string(keys::kAudit), keys::alert(parent.id()),  keys::audit_trail(parent.id()),
+        std::string(audit::keys::kAudit), keys::alert(parent.id()),  keys::audit_trail(parent.id()),
         keys::audit_trail(id)};
     std::vector<std::string> args{id, std::to_string(unix_ms(now)), who.name,
                                   "parent=" + parent.id() + " " + slot +
@@ -567,7 +568,7 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::transition(const Tran
                                                                       const std::string& id,
                                                                       const auth::Principal& who) {
   if (!is_alert_id(id)) co_return not_found(id);
-  std::vector<std::string> script_keys{keys::alert(id), std::string(keys::kAudit),
+  std::vector<std::string> script_keys{keys::alert(id), std::string(audit::keys::kAudit),
                                        keys::audit_trail(id)};
   std::vector<std::string> args{
       id,

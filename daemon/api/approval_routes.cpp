@@ -20,6 +20,7 @@
 #include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "audit/audit_keys.h"
 #include "auth/account_store.h"
 #include "http/json.h"
 #include "http/router.h"
@@ -285,7 +286,7 @@ boost::asio::awaitable<Response> send_test(Store store, Services& services, Requ
     answer.set_email_sent(true);
   }
   redis::Command entry{"XADD",
-                       std::string(keys::kAudit),
+                       std::string(audit::keys::kAudit),
                        "*",
                        "actor",
                        who.name,

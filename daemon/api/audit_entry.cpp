@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "alerts/alert_keys.h"
+#include "audit/audit_keys.h"
 #include "redis/client.h"
 #include "redis/decode.h"
 
@@ -13,7 +14,7 @@ boost::asio::awaitable<bool> write_audit(redis::Client& redis, const std::string
                                          const auth::Principal& who) {
   namespace keys = alerts::keys;
   redis::Command entry{"XADD",
-                       std::string(keys::kAudit),
+                       std::string(audit::keys::kAudit),
                        "*",
                        "actor",
                        who.name,

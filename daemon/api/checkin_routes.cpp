@@ -20,6 +20,7 @@
 #include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "audit/audit_keys.h"
 #include "auth/region_scope.h"
 #include "checkin/checkin_code.h"
 #include "checkin/checkin_store.h"
@@ -305,7 +306,7 @@ asio::awaitable<Response> search(Services& services, Request& request) {
     *response.add_members() = std::move(candidate);
   }
   // Names handed out: audited, the query not (it may be a name).
-  redis::Command audit{"XADD",   std::string(keys::kAudit),
+  redis::Command audit{"XADD",   std::string(audit::keys::kAudit),
                        "*",      "actor",
                        who.name, "action",
                        "checkin.search", "subject",

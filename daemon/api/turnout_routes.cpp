@@ -14,6 +14,7 @@
 #include "api/services.h"
 #include "api/stored_alert.h"
 #include "api/viewer_scope.h"
+#include "audit/audit_keys.h"
 #include "http/router.h"
 #include "log/log.h"
 #include "proto/tocsin.pb.h"
@@ -70,7 +71,7 @@ asio::awaitable<Response> get_rides(Services& services, Request& request) {
   const auto& who = *request.principal;
   redis::Command audit{
       "XADD",
-      std::string(alerts::keys::kAudit),
+      std::string(audit::keys::kAudit),
       "*",
       "actor",
       who.name,

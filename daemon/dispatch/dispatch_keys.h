@@ -2,9 +2,7 @@
 // Where the dispatch engine's own state lives in Redis: the one place that spells these
 // keys. The alert's keys it writes (delivery, count, sent...) are named in
 // alerts/alert_keys.h; the send queues' names there too, since the alert store chooses the
-// queue of an alert's class (alerts/queue_class.h). alert_keys.h still has copies of
-// kRetryQueue and kConsumerGroup, for the stream loops of engine.cpp until they move
-// (editing that header recompiles most of the daemon).
+// queue of an alert's class (alerts/queue_class.h).
 //
 //   q:send:urgent, q:send:routine   STREAMs of send jobs (alert_keys.h), read by the
 //                         consumer group "dispatch" (kConsumerGroup): each entry the alert
@@ -22,12 +20,8 @@
 //   msg:<gateway>:<message id>:early  STRING, the state of a receipt that came before its
 //                         send was recorded; applied by the record script
 //
-// The members' keys the prepare and record scripts are given (spelled by the member store
-// today; they move to the members' key module with it):
-//   member:<id>           STRING, the Member record
-//   member:<id>:idx       HASH mobile, email, region, sector, local, title...
-//   phone:<E.164>         SET of the member ids holding that phone
-//   optout:sms:members, optout:email:members   SETs of the member ids opted out of a channel
+// The members' keys the prepare and record scripts are given (members/member_keys.h):
+// member:<id>, member:<id>:idx, phone:<E.164>, optout:sms:members, optout:email:members.
 // Hash tags: none yet. The scripts of this folder touch keys of an alert, of its members
 // and these global ones in one call, so they cannot run on Redis Cluster (see the
 // contract tests, tests/contract/dispatch_*).
@@ -37,6 +31,7 @@
 #include <string_view>
 
 #include "alerts/alert_keys.h"
+#include "members/member_keys.h"
 
 namespace tocsin::dispatch::keys {
 
@@ -45,9 +40,7 @@ inline constexpr std::string_view kRoutineQueue = alerts::keys::kRoutineQueue;
 inline constexpr std::string_view kRetryQueue = "q:retry";
 inline constexpr std::string_view kConsumerGroup = "dispatch";
 
-inline std::string unreachable(std::string_view alert_id) {
-  return alerts::keys::alert(alert_id) + ":unreachable";
-}
+using alerts::keys::unreachable;
 
 // `nonce`: unique per call (a random number), in the alert's hash slot.
 inline std::string staged_audience(std::string_view alert_id, uint64_t nonce) {
@@ -65,18 +58,12 @@ inline std::string early_receipt(std::string_view receipt_key) {
   return std::string(receipt_key) + ":early";
 }
 
-inline std::string member(std::string_view id) {
-  return "member:" + std::string(id);
-}
-inline std::string member_index(std::string_view id) {
-  return member(id) + ":idx";
-}
-inline std::string phone_holders(std::string_view phone) {
-  return "phone:" + std::string(phone);
-}
+inline std::string member(std::string_view id) { return members::keys::member(id); }
+inline std::string member_index(std::string_view id) { return members::keys::index(id); }
+inline std::string phone_holders(std::string_view phone) { return members::keys::phone(phone); }
 // "sms" or "email".
 inline std::string opted_out_members(std::string_view channel) {
-  return "optout:" + std::string(channel) + ":members";
+  return members::keys::opted_out_members(channel);
 }
 
 }  // namespace tocsin::dispatch::keys

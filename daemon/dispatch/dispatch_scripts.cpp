@@ -5,6 +5,7 @@
 #include "dispatch/prepare.lua.h"
 #include "dispatch/record.lua.h"
 #include "dispatch/take_retries.lua.h"
+#include "members/member_keys.h"
 
 namespace tocsin::dispatch {
 
@@ -33,8 +34,8 @@ std::vector<std::string> prepare_keys(const std::string& alert_id,
                                keys::unreachable(alert_id),
                                alerts::keys::links(rsvp_alert_id),
                                alerts::keys::alert(rsvp_alert_id),
-                               alerts::keys::opt_out_registry("sms"),
-                               alerts::keys::opt_out_registry("email")};
+                               members::keys::opt_out_registry("sms"),
+                               members::keys::opt_out_registry("email")};
   out.reserve(out.size() + 2 * members.size());
   for (const std::string& member : members) {
     out.push_back(keys::member(member));

@@ -27,6 +27,7 @@
 #include "dispatch/wakeup.h"
 #include "io/request_executor.h"
 #include "log/log.h"
+#include "members/member_keys.h"
 #include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
@@ -941,7 +942,7 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     // References into a deque stay valid while others are pushed at its back; only this
     // channel's pump takes messages out, and it is the one waiting here.
     std::vector<Pending*> batch;
-    redis::Command command{"SMISMEMBER", std::string(keys::opt_out_registry(channel))};
+    redis::Command command{"SMISMEMBER", std::string(members::keys::opt_out_registry(channel))};
     for (Pending& pending : lane) {
       if (batch.size() == kOptOutBatch) break;
       if (pending.on_sent || pending.opted_out_since) continue;

@@ -6,12 +6,13 @@
 #include "audit/audit_keys.h"
 #include "dispatch/dispatch_keys.h"
 #include "dispatch/receipt_store.h"
+#include "members/member_keys.h"
 
 namespace tocsin::dispatch {
 
 RecordCall::RecordCall(std::string group, int64_t now_ms, size_t count) {
   keys_ = {std::string(keys::kRetryQueue),        std::string(audit::keys::kAudit),
-           alerts::keys::opt_out_registry("sms"), alerts::keys::opt_out_registry("email"),
+           members::keys::opt_out_registry("sms"), members::keys::opt_out_registry("email"),
            keys::opted_out_members("sms"),        keys::opted_out_members("email")};
   args_ = {std::to_string(now_ms), std::move(group), std::to_string(count),
            std::to_string(std::chrono::seconds(kReceiptTtl).count())};

@@ -11,6 +11,7 @@
 #include "alerts/fleet_fields.h"
 #include "alerts/rfc3339.h"
 #include "alerts/send_deadline.h"
+#include "audit/audit_keys.h"
 #include "dispatch/send_queue.h"
 #include "escalation/child_alert.h"
 #include "log/log.h"
@@ -132,7 +133,7 @@ boost::asio::awaitable<void> WaveRunner::skip(const std::string& alert_id, int i
                                               const std::string& reason) {
   spdlog::info("event=wave_skipped alert={} wave={} reason={}", alert_id, index,
                log::quote(reason));
-  redis::Command audit{"XADD",    std::string(keys::kAudit), "*", "actor", "tocsind", "action",
+  redis::Command audit{"XADD",    std::string(audit::keys::kAudit), "*", "actor", "tocsind", "action",
                        "alert.wave_skipped", "subject", alert_id, "detail",
                        "wave=" + std::to_string(index) + " reason=" + reason};
   co_await redis_.exec(std::move(audit));

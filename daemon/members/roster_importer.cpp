@@ -172,7 +172,7 @@ boost::asio::awaitable<std::error_code> ImportRun::flush() {
   if (batch_.empty()) co_return std::error_code{};
   std::vector<std::string> script_keys = roster_sets();
   for (std::string_view channel : {"sms", "email"}) {
-    script_keys.push_back(keys::opt_out_registry(channel));
+    script_keys.push_back(members::keys::opt_out_registry(channel));
   }
   for (std::string_view channel : {"sms", "email"}) {
     script_keys.push_back(keys::opted_out_members(channel));

@@ -15,15 +15,15 @@
 // base), :rsvp, :rsvp_text, :unknown, :tally, :to; the index "alerts" and the codes
 // "alert:code:{code}".
 //
-// The members' (to move to the members' key module): phone:{number}, SET of the member
-// ids holding a mobile number; optout:sms and optout:sms:members, the numbers and members
-// opted out of SMS.
+// The members' (members/member_keys.h): phone:{number}, SET of the member ids holding a
+// mobile number; optout:sms and optout:sms:members, the numbers and members opted out of
+// SMS.
 
 #include <string>
 #include <string_view>
 
 #include "alerts/alert_keys.h"
-#include "members/audience_program.h"
+#include "members/member_keys.h"
 
 namespace tocsin::replies::keys {
 
@@ -44,12 +44,8 @@ using alerts::keys::rsvp_text;
 using alerts::keys::tally;
 using alerts::keys::unknown_replies;
 
-inline std::string phone_holders(std::string_view number) {
-  return "phone:" + std::string(number);
-}
-inline std::string sms_opt_outs() {
-  return alerts::keys::opt_out_registry("sms");
-}
-inline constexpr std::string_view kSmsOptedOutMembers = members::kOptoutSmsKey;
+inline std::string phone_holders(std::string_view number) { return members::keys::phone(number); }
+inline std::string sms_opt_outs() { return members::keys::opt_out_registry("sms"); }
+inline std::string sms_opted_out_members() { return members::keys::opted_out_members("sms"); }
 
 }  // namespace tocsin::replies::keys

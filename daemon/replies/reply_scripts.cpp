@@ -27,7 +27,7 @@ const redis::Script& record_replies_script() {
 }
 
 std::vector<std::string> record_replies_keys() {
-  return {keys::sms_opt_outs(), std::string(keys::kSmsOptedOutMembers)};
+  return {keys::sms_opt_outs(), keys::sms_opted_out_members()};
 }
 
 void add_record_keys(std::vector<std::string>& out, const std::string& alert_id,

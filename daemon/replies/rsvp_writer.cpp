@@ -8,6 +8,7 @@
 
 #include "audit/audit_keys.h"
 #include "log/log.h"
+#include "members/member_keys.h"
 #include "redis/client.h"
 #include "redis/decode.h"
 #include "replies/reply_reader.h"
@@ -56,7 +57,7 @@ boost::asio::awaitable<WriteOutcome> RsvpWriter::write(const Alert& alert, std::
     co_return outcome;
   }
 
-  redis::Command read_place{"HMGET", "member:" + member_id + ":idx", "region", "sector", "local",
+  redis::Command read_place{"HMGET", members::keys::index(member_id), "region", "sector", "local",
                             "title"};
   using Field = std::optional<std::string>;
   auto read = redis::decode<std::tuple<Field, Field, Field, Field>>(

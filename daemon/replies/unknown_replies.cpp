@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "alerts/alert_keys.h"
+#include "members/member_keys.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
 #include "redis/decode.h"
@@ -43,8 +44,8 @@ boost::asio::awaitable<std::optional<std::vector<UnknownEntry>>> read_unknown_re
   std::vector<redis::Command> reads;
   reads.reserve(entries.size() * 2);
   for (const UnknownEntry& entry : entries) {
-    reads.push_back({"HGET", "member:" + entry.member_id + ":idx", "region"});
-    reads.push_back({"GET", "member:" + entry.member_id});
+    reads.push_back({"HGET", members::keys::index(entry.member_id), "region"});
+    reads.push_back({"GET", members::keys::member(entry.member_id)});
   }
   auto members = co_await redis.exec_pipeline(std::move(reads));
   if (!members || members->size() != entries.size() * 2) co_return std::nullopt;

@@ -1,6 +1,7 @@
 #include "rides/ride_store.h"
 
 #include "alerts/alert_keys.h"
+#include "audit/audit_keys.h"
 #include "members/member_keys.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
@@ -80,7 +81,7 @@ boost::asio::awaitable<std::optional<std::map<std::string, MemberContact>>> read
     contact.language = member.language() == "en" ? "en" : "fr";
     contact.region = regions[i].value_or("");
     if (!contact.mobile.empty()) {
-      opted.push_back({"SISMEMBER", keys::opt_out_registry("sms"), contact.mobile});
+      opted.push_back({"SISMEMBER", members::keys::opt_out_registry("sms"), contact.mobile});
       asked.push_back(member_ids[i]);
     }
   }
@@ -101,7 +102,7 @@ boost::asio::awaitable<std::optional<ConfirmOutcome>> confirm(redis::Client& red
   const std::string& id = ask.alert_id;
   std::vector<std::string> script_keys{
       keys::rsvp(id),       keys::seats(id),         keys::rides(id),           keys::riding(id),
-      keys::car_load(id),   keys::ride_sequence(id), std::string(keys::kAudit), keys::alert(id),
+      keys::car_load(id),   keys::ride_sequence(id), std::string(audit::keys::kAudit), keys::alert(id),
       keys::audit_trail(id)};
   std::vector<std::string> args{ask.driver.member_id,
                                 ask.driver.rsvp,
@@ -131,7 +132,7 @@ boost::asio::awaitable<std::optional<std::string>> undo(
     redis::Client& redis, const std::string& alert_id, const std::string& match_id,
     const MatchRecord& record, const std::string& actor, const std::string& detail) {
   std::vector<std::string> script_keys{keys::rides(alert_id),    keys::riding(alert_id),
-                                       keys::car_load(alert_id), std::string(keys::kAudit),
+                                       keys::car_load(alert_id), std::string(audit::keys::kAudit),
                                        keys::alert(alert_id),    keys::audit_trail(alert_id)};
   std::vector<std::string> args{match_id,
                                 encode(record),

@@ -7,6 +7,7 @@
 
 #include "alerts/alert_keys.h"
 #include "alerts/fleet_fields.h"
+#include "members/member_keys.h"
 #include "redis/client.h"
 #include "redis/decode.h"
 #include "redis/hash_slices.h"
@@ -129,7 +130,7 @@ boost::asio::awaitable<std::optional<ManifestResponse>> read_manifest(redis::Cli
     redis::Command records{"MGET"}, rsvps{"HMGET", keys::rsvp(alert_id)},
         present{"HMGET", keys::present(alert_id)};
     for (const SeatHolder& holder : holders) {
-      records.push_back("member:" + holder.member_id);
+      records.push_back(members::keys::member(holder.member_id));
       rsvps.push_back(holder.member_id);
       present.push_back(holder.member_id);
     }

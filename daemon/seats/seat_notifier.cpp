@@ -13,6 +13,7 @@
 #include "alerts/alert_keys.h"
 #include "alerts/preview.h"
 #include "alerts/sms_encoding.h"
+#include "members/member_keys.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
 #include "redis/decode.h"
@@ -71,7 +72,7 @@ struct SeatNotifier::Impl : std::enable_shared_from_this<Impl> {
     const std::string alert_id = field_of(fields, "alert");
     const std::string member = field_of(fields, "member");
     const Alert* alert = co_await alert_of(alert_id);
-    redis::Command contact{"HMGET", "member:" + member + ":idx", "mobile", "language"};
+    redis::Command contact{"HMGET", members::keys::index(member), "mobile", "language"};
     using Field = std::optional<std::string>;
     auto found = redis::decode<std::pair<Field, Field>>(co_await redis.exec(std::move(contact)));
     if (!found) co_return false;
@@ -81,7 +82,7 @@ struct SeatNotifier::Impl : std::enable_shared_from_this<Impl> {
       ++stats.not_sent;
       co_return true;
     }
-    redis::Command registry{"SISMEMBER", keys::opt_out_registry("sms"), mobile};
+    redis::Command registry{"SISMEMBER", members::keys::opt_out_registry("sms"), mobile};
     auto opted_out = redis::decode<bool>(co_await redis.exec(std::move(registry)));
     if (!opted_out) co_return false;
     if (*opted_out) {

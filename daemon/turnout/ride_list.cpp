@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "alerts/alert_keys.h"
+#include "members/member_keys.h"
 #include "redis/client.h"
 #include "redis/decode.h"
 #include "redis/hash_slices.h"
@@ -107,7 +108,7 @@ boost::asio::awaitable<std::optional<RideList>> read_rides(redis::Client& redis,
   for (size_t first = 0; first < members.size(); first += 1000) {
     const size_t last = std::min(members.size(), first + 1000);
     redis::Command get{"MGET"};
-    for (size_t i = first; i < last; ++i) get.push_back("member:" + members[i]);
+    for (size_t i = first; i < last; ++i) get.push_back(members::keys::member(members[i]));
     // Each member's record, nil for one removed since.
     auto records =
         redis::decode<std::vector<std::optional<std::string>>>(co_await redis.exec(std::move(get)));
