@@ -1,30 +1,27 @@
 #include "redis/hash_slices.h"
 
-#include <algorithm>
+#include <map>
 
 #include "redis/client.h"
+#include "redis/decode.h"
 
 namespace tocsin::redis {
 
 boost::asio::awaitable<std::optional<std::vector<std::pair<std::string, std::string>>>> scan_hash(
     Client& redis, const std::string& key) {
-  std::vector<std::pair<std::string, std::string>> stored;
+  // A map: sorted by field, and a field HSCAN returns twice is kept once.
+  std::map<std::string, std::string> stored;
   std::string cursor = "0";
   do {
     Command scan{"HSCAN", key, cursor, "COUNT", "1000"};
-    auto page = co_await redis.exec(std::move(scan));
-    if (!page || page->elements.size() != 2) co_return std::nullopt;
-    cursor = page->elements[0].str;
-    const auto& pairs = page->elements[1].elements;
-    for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
-      stored.emplace_back(pairs[i].str, pairs[i + 1].str);
-    }
+    auto page = decode<std::tuple<std::string, std::map<std::string, std::string>>>(
+        co_await redis.exec(std::move(scan)));
+    if (!page) co_return std::nullopt;
+    auto& [next, pairs] = *page;
+    cursor = std::move(next);
+    stored.merge(pairs);
   } while (cursor != "0");
-  std::sort(stored.begin(), stored.end());
-  stored.erase(std::unique(stored.begin(), stored.end(),
-                           [](const auto& a, const auto& b) { return a.first == b.first; }),
-               stored.end());
-  co_return stored;
+  co_return std::vector<std::pair<std::string, std::string>>(stored.begin(), stored.end());
 }
 
 }  // namespace tocsin::redis

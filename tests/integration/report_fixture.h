@@ -4,11 +4,8 @@
 // to a synthetic roster of 2,000 members over the roster's regions; members answered through
 // the inbound webhook (30 yes, 12 no, 8 maybe), then were checked in at the door (18 yes by
 // scan, 4 by hand, 2 of the no who came anyway) or said so by SMS (3 yes): 5 yes are
-// no-shows. The check-in route is being written beside this (issue 18, item 5), so the
-// check-ins are written here as that route will write them: the layout of
-// alert:{id}:present ("at_ms\x1fhow\x1fby") and the "present" / "present_self" counts of
-// alert:{id}:day where alert:{id}:dims places the member, in one script with the turnout's
-// shared Lua (turnout/reach_lib.lua), as alerts/alert_keys.h documents.
+// no-shows. The check-ins are written by the check-in script itself
+// (checkin/check_in.lua), as the check-in route runs it.
 
 #include <gtest/gtest.h>
 
@@ -18,32 +15,17 @@
 #include <string>
 #include <vector>
 
+#include "checkin/check_in.lua.h"
+#include "checkin/checkin_scripts.h"
 #include "members/text_fold.h"
 #include "tests/support/alert_scenario.h"
 #include "tests/support/http_client.h"
 #include "tests/support/twilio_server.h"
-#include "turnout/reach_lib.lua"
 
 namespace tocsin::testing {
 
 using namespace std::chrono_literals;
 
-// The check-ins as the check-in route writes them (see above). ARGV: alert id, then pairs
-// of member id and how ("scan", "manual", "self").
-inline constexpr const char* kCheckInLua = R"lua(
-local base = 'alert:{' .. ARGV[1] .. '}'
-for i = 2, #ARGV - 1, 2 do
-  local member, how = ARGV[i], ARGV[i + 1]
-  if redis.call('HSETNX', base .. ':present', member, '1765000000000\031' .. how .. '\031test') == 1 then
-    local measure = 'present'
-    if how == 'self' then measure = 'present_self' end
-    turnout_count(base, ':day', turnout_place(base, member), measure, 1)
-  end
-end
-turnout_flush()
-turnout_changed(base)
-return 1
-)lua";
 
 class ReportFixture : public ::testing::Test {
  protected:
@@ -92,16 +74,23 @@ class ReportFixture : public ::testing::Test {
 
     // At the door: yes 0-17 scanned, 18-21 by hand, 22-24 said so by SMS, 25-29 never came;
     // two of the no (30, 31) came anyway.
-    std::vector<std::string> script{"EVAL", std::string(turnout::kReachLua) + kCheckInLua, "0", id_};
+    // Through the check-in script itself (checkin/check_in.lua), as the route runs it.
+    const auto keys = checkin::check_in_keys(id_);
     for (size_t i = 0; i < 32; ++i) {
       if (i >= 25 && i < 30) continue;
       const char* how = i < 18 ? "scan" : i < 22 ? "manual" : i < 25 ? "self" : "scan";
-      script.push_back(texted[i]);
-      script.push_back(how);
+      std::vector<std::string> call{"EVAL", std::string(checkin::lua::check_in),
+                                    std::to_string(keys.size())};
+      call.insert(call.end(), keys.begin(), keys.end());
+      for (std::string arg : {id_, texted[i], std::string(how), std::string("test"),
+                              std::to_string(1'700'000'000'000 + i), std::string("0")}) {
+        call.push_back(std::move(arg));
+      }
+      const auto done = redis.command(call);
+      ASSERT_FALSE(done.is_error()) << done.str;
+      ASSERT_EQ(done.elements.at(0).str, "checked_in");
       (*how_)[texted[i]] = how;
     }
-    const auto done = redis.command(script);
-    ASSERT_FALSE(done.is_error()) << done.str;
   }
 
   static void TearDownTestSuite() {
