@@ -177,8 +177,19 @@ class AlertsApproval : public ::testing::Test {
   std::map<std::string, std::string> alert_state(const std::string& id) {
     RedisSync redis(redis_.port());
     std::map<std::string, std::string> keys;
+    // Each key's content, not its DUMP: a hash's field order inside Redis's encoding is not
+    // data, and can differ for the same fields and values.
     for (const auto& key : redis.command({"KEYS", "alert:{" + id + "}*"}).elements) {
-      keys[key.str] = redis.command({"DUMP", key.str}).str;
+      const std::string type = redis.text({"TYPE", key.str});
+      if (type == "hash") {
+        auto fields = redis.command({"HGETALL", key.str}).elements;
+        std::map<std::string, std::string> sorted;
+        for (size_t i = 0; i + 1 < fields.size(); i += 2) sorted[fields[i].str] = fields[i + 1].str;
+        for (const auto& [field, value] : sorted) keys[key.str] += field + "=" + value + "\n";
+      } else {
+        keys[key.str] = redis.command({"DUMP", key.str}).str;
+      }
+      keys[key.str + " ttl"] = redis.integer({"PTTL", key.str}) > 0 ? "expiring" : "none";
     }
     keys["audit length"] = std::to_string(redis.integer({"XLEN", "audit"}));
     return keys;

@@ -5,9 +5,11 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <thread>
 
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
@@ -87,6 +89,12 @@ TEST(Cli, TokenCreateSaysWhatWasCreatedThenPrintsTheTokenLast) {
 TEST(Cli, RefusedTokenAndWrongRoleAreClearErrors) {
   RedisServer redis;
   DaemonProcess daemon({.redis_url = redis.url()});
+  // tocsind listens before its Redis connections are up; until then it answers "not ready".
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (http_get(daemon.base_url() + "/readyz").status != 200 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling a condition
+  }
   auto refused = tocsin_cli(daemon, "tcs_not_a_token", {"status"});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("refused the token"), std::string::npos) << refused.err;
