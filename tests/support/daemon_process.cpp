@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <regex>
 #include <stdexcept>
@@ -39,6 +40,14 @@ DaemonProcess::DaemonProcess(Options options) {
   std::regex_search(*line, match, listening);
   base_url_ = match[1];
   port_ = static_cast<uint16_t>(std::stoi(match[2]));
+  // tocsind listens before its Redis connections are up, and answers "not ready" (503)
+  // until they are: a test starts once it is ready, as a load balancer would send it work.
+  // A test that starts it without Redis waits out the limit and goes on.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (std::chrono::steady_clock::now() < deadline &&
+         http_get(base_url_ + "/readyz").status != 200) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // polling a condition
+  }
 }
 
 std::string DaemonProcess::bootstrap_admin(const std::string& name) {

@@ -48,6 +48,8 @@ class DaemonProcess {
     bool test_clock = false;
   };
 
+  // Starts tocsind and returns once it listens and is ready (/readyz answers 200), or 3 s
+  // later when it stays not ready (started without its Redis, on purpose).
   explicit DaemonProcess(Options options);
 
   const std::string& base_url() const { return base_url_; }
