@@ -89,12 +89,6 @@ TEST(Cli, TokenCreateSaysWhatWasCreatedThenPrintsTheTokenLast) {
 TEST(Cli, RefusedTokenAndWrongRoleAreClearErrors) {
   RedisServer redis;
   DaemonProcess daemon({.redis_url = redis.url()});
-  // tocsind listens before its Redis connections are up; until then it answers "not ready".
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (http_get(daemon.base_url() + "/readyz").status != 200 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling a condition
-  }
   auto refused = tocsin_cli(daemon, "tcs_not_a_token", {"status"});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("refused the token"), std::string::npos) << refused.err;
