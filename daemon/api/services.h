@@ -63,6 +63,9 @@ struct Services {
   auth::SessionStore& sessions;
   // Sends one message outside any alert, ahead of alert traffic (a sign-in code).
   std::function<void(adapters::OutgoingMessage)> send_direct;
+  // Whether every Redis connection the daemon serves with is up (the engine's, the API's,
+  // the live events'): what /readyz answers and what a request needing Redis waits for.
+  std::function<bool()> redis_ready;
 };
 
 }  // namespace tocsin::api

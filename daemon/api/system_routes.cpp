@@ -53,9 +53,10 @@ void add_system_routes(http::Router& router, Services& services) {
   router.add("GET", "/healthz", {},
              [](Request&) -> boost::asio::awaitable<Response> { co_return text(200, "ok\n"); });
 
-  // Readiness: can serve work, i.e. Redis is connected.
+  // Readiness: can serve work, i.e. every Redis connection is up. A load balancer or a
+  // script that waits for it can then send any request.
   router.add("GET", "/readyz", {}, [&services](Request&) -> boost::asio::awaitable<Response> {
-    if (services.redis.connected()) co_return text(200, "ready\n");
+    if (services.redis_ready()) co_return text(200, "ready\n");
     co_return text(503, "not ready: Redis is unavailable\n");
   });
 

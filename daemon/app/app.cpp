@@ -51,6 +51,10 @@ namespace asio = boost::asio;
 
 namespace {
 
+// How long a request needing Redis waits for a connection coming back before its 503
+// (http/router.h): a reconnect after a restart takes a few hundred milliseconds.
+constexpr std::chrono::milliseconds kRedisGrace{2000};
+
 // Logs what a detached coroutine threw instead of letting it vanish: every co_spawn
 // completion handler catches and logs (daemon/README.md, "Errors").
 auto log_failure(std::string what) {
@@ -238,6 +242,15 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   // RSVP page, would wait behind them (seconds, measured by tests/bench/draft_preview_bench).
   // Redis serves connections in turn, so here a request waits at most for one script.
   redis::Client api_redis(executor, redis_options(config));
+  // Turnout changes: written to each live alert's event stream by the publisher, read back
+  // by the hub for this daemon's viewers (woken at once for what the publisher wrote). On
+  // their own connection: during a blast the shared one carries the engine's pipelines,
+  // and a change waiting behind them would reach the viewers late.
+  redis::Client events_redis(executor, redis_options(config));
+  // Ready when all three are up: each answers a different part of the API.
+  const auto redis_ready = [&redis, &api_redis, &events_redis] {
+    return redis.connected() && api_redis.connected() && events_redis.connected();
+  };
   auth::TokenStore tokens(api_redis);
   auth::AccountStore accounts(api_redis);
   auth::SessionStore sessions(
@@ -307,20 +320,17 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
       channel_has_receipts,
       accounts,
       sessions,
-      send_direct};
-  http::Router router(
-      metrics, [&redis, &api_redis] { return redis.connected() && api_redis.connected(); },
-      [&tokens](std::string token) { return tokens.lookup(std::move(token)); });
+      send_direct,
+      redis_ready};
+  http::Router router(metrics, redis_ready, [&tokens](std::string token) {
+    return tokens.lookup(std::move(token));
+  });
+  router.wait_for_redis(kRedisGrace);
   router.accept_sessions(
       {.lookup = [&sessions](std::string id) { return sessions.lookup(std::move(id)); },
        .touch = [&sessions](const auth::Principal& who) { return sessions.touch(who); },
        .public_url = [&config] { return config.http().public_url(); }});
   api::add_all_routes(router, services);
-  // Turnout changes: written to each live alert's event stream by the publisher, read back
-  // by the hub for this daemon's viewers (woken at once for what the publisher wrote). On
-  // their own connection: during a blast the shared one carries the engine's pipelines,
-  // and a change waiting behind them would reach the viewers late.
-  redis::Client events_redis(executor, redis_options(config));
   events::TurnoutPublisher publisher(executor, events_redis);
   events::EventHub hub(executor, events_redis);
   publisher.on_published([&hub](const std::string& alert_id) { hub.notify(alert_id); });

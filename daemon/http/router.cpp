@@ -3,6 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "http/cookie.h"
 #include "http/same_origin.h"
@@ -135,7 +139,7 @@ boost::asio::awaitable<Response> Router::dispatch(Request& request) {
 boost::asio::awaitable<std::optional<Response>> Router::check_access(const Route& route,
                                                                      Request& request) {
   const bool needs_auth = !route.options.roles.empty();
-  if ((route.options.needs_redis || needs_auth) && !redis_ready_()) {
+  if ((route.options.needs_redis || needs_auth) && !co_await redis_ready_soon()) {
     co_return error_response(503, "Redis is unavailable; try again shortly");
   }
   if (!needs_auth) co_return std::nullopt;
@@ -171,6 +175,22 @@ boost::asio::awaitable<std::optional<Response>> Router::check_access(const Route
   request.principal = std::move(**principal);
   if (cookie) co_await sessions_->touch(*request.principal);
   co_return std::nullopt;
+}
+
+boost::asio::awaitable<bool> Router::redis_ready_soon() {
+  if (redis_ready_()) co_return true;
+  // Polled: the connections keep no list of waiters, and a 50 ms step is nothing beside
+  // a reconnect. Only while Redis is away, so it costs nothing in the normal case.
+  constexpr std::chrono::milliseconds kStep{50};
+  const auto deadline = std::chrono::steady_clock::now() + redis_grace_;
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+  while (std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(kStep);
+    boost::system::error_code ignored;
+    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+    if (redis_ready_()) co_return true;
+  }
+  co_return false;
 }
 
 void Router::accept_sessions(SessionAuthentication sessions) { sessions_ = std::move(sessions); }

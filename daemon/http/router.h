@@ -7,6 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -64,6 +65,11 @@ class Router {
   // method but GET, HEAD, OPTIONS) with it must show it comes from our own page: see
   // check_session().
   void accept_sessions(SessionAuthentication sessions);
+  // How long a request that needs Redis waits for it before the 503, when Redis is not
+  // connected (0: answer at once). A connection coming back after a restart (Redis's or
+  // ours) takes a moment; an officer's request sent in that moment should wait for it,
+  // not fail.
+  void wait_for_redis(std::chrono::milliseconds grace) { redis_grace_ = grace; }
 
   // Always returns a response: 404/405 for no route, 401/403/503 from the shared checks,
   // 500 (logged) when a handler throws.
@@ -90,6 +96,8 @@ class Router {
   // Redis, token and role checks; the refusal, or nullopt (principal set) to go on.
   boost::asio::awaitable<std::optional<Response>> check_access(const Route& route,
                                                                Request& request);
+  // redis_ready_(), waiting up to redis_grace_ for it.
+  boost::asio::awaitable<bool> redis_ready_soon();
 
   // check_access for a request carrying the session cookie `session_id`.
   boost::asio::awaitable<Result<std::optional<auth::Principal>>> check_session(
@@ -97,6 +105,7 @@ class Router {
 
   metrics::Registry& metrics_;
   std::function<bool()> redis_ready_;
+  std::chrono::milliseconds redis_grace_{0};
   Authenticator authenticator_;
   std::optional<SessionAuthentication> sessions_;
   std::vector<std::unique_ptr<Route>> routes_;

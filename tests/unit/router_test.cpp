@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include "metrics/registry.h"
@@ -102,6 +103,28 @@ TEST_F(RouterTest, AuthenticatedRoutesAnswer503WhileRedisIsAway) {
   redis_up_ = false;
   EXPECT_EQ(call("GET", "/v1/alerts/A7", "admin-token").status, 503u);
   EXPECT_EQ(call("GET", "/public").status, 200u);
+}
+
+// Redis coming back within the grace: the request waits for it and is served. A timer on
+// the same io_context brings it back, so the wait is the router's, not the test's.
+TEST_F(RouterTest, ARequestWaitsForRedisComingBackWithinTheGrace) {
+  router_.wait_for_redis(std::chrono::seconds(5));
+  redis_up_ = false;
+  boost::asio::steady_timer back(io_, std::chrono::milliseconds(120));
+  back.async_wait([this](boost::system::error_code) { redis_up_ = true; });
+  const auto started = std::chrono::steady_clock::now();
+  Response response = call("GET", "/v1/alerts/A7", "admin-token");
+  EXPECT_EQ(response.status, 200u) << response.body;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2))
+      << "served once Redis was back, not at the end of the grace";
+}
+
+TEST_F(RouterTest, ARequestGetsThe503WhenRedisStaysAwayPastTheGrace) {
+  router_.wait_for_redis(std::chrono::milliseconds(200));
+  redis_up_ = false;
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(call("GET", "/v1/alerts/A7", "admin-token").status, 503u);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(200));
 }
 
 TEST_F(RouterTest, ThrowingHandlerGives500AndIsCounted) {
