@@ -11,11 +11,11 @@
 #include "app/app.h"
 #include "app/check_config.h"
 #include "app/gateways.h"
-#include "app/version.h"
 #include "config/config.h"
 #include "config/read_file.h"
 #include "log/log.h"
 #include "util/control_characters.h"
+#include "util/version.h"
 
 namespace {
 

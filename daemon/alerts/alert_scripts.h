@@ -25,7 +25,7 @@ end
 // Returns 1, or 0 (nothing written) when the id or the code is already taken.
 const redis::Script& create_alert_script();
 
-// A child alert (a wave or a follow-up: escalation/child_alert.h), once per slot of its
+// A child alert (a wave or a follow-up: alerts/child_alert.h), once per slot of its
 // parent ("wave:2"): a wave run again after a crash finds the child stored the first time.
 // KEYS: alert:{child}, alerts, alert:{parent}:children, audit, alert:{parent}.
 // ARGV: child id, created_at_ms, actor, detail, slot, then field, value pairs.

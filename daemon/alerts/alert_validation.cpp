@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "alerts/child_alert.h"
 #include "alerts/rfc3339.h"
 #include "alerts/template.h"
-#include "escalation/child_alert.h"
 #include "util/control_characters.h"
 
 namespace tocsin::alerts {

@@ -1,6 +1,6 @@
 #include "alerts/audience_set.h"
 
-#include "escalation/group_audience.h"
+#include "alerts/group_audience.h"
 #include "members/audience.h"
 #include "members/audience_counter.h"
 #include "redis/client.h"

@@ -26,11 +26,11 @@
 #include "http/router.h"
 #include "log/log.h"
 #include "members/text_fold.h"
+#include "members/turnout_field.h"
 #include "proto/checkin.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
-#include "replies/rsvp_record.h"
-#include "turnout/turnout_field.h"
+#include "turnout/rsvp_record.h"
 #include "util/clock.h"
 
 namespace tocsin::api {

@@ -13,10 +13,10 @@
 #include "members/audience_counter.h"
 #include "members/roster_importer.h"
 #include "members/roster_limits.h"
+#include "members/turnout_field.h"
 #include "proto/console.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
-#include "turnout/turnout_field.h"
 
 namespace tocsin::api {
 namespace {

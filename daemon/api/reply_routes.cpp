@@ -18,11 +18,11 @@
 #include "http/json.h"
 #include "http/router.h"
 #include "log/log.h"
+#include "members/turnout_field.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
 #include "replies/rsvp_writer.h"
 #include "replies/unknown_replies.h"
-#include "turnout/turnout_field.h"
 #include "turnout/turnout_scope.h"
 
 namespace tocsin::api {

@@ -1,15 +1,15 @@
+#include "alerts/alert_metrics.h"
 #include "api/routes.h"
 #include "api/services.h"
-#include "app/version.h"
 #include "http/json.h"
 #include "http/router.h"
-#include "metrics/alert_metrics.h"
+#include "members/turnout_field.h"
 #include "metrics/registry.h"
 #include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
-#include "turnout/turnout_field.h"
 #include "turnout/turnout_scope.h"
+#include "util/version.h"
 
 namespace tocsin::api {
 namespace {
@@ -58,7 +58,7 @@ void add_system_routes(http::Router& router, Services& services) {
     co_return text(503, "not ready: Redis is unavailable\n");
   });
 
-  // The daemon's own figures, then the open alerts' (metrics/alert_metrics.h), which need
+  // The daemon's own figures, then the open alerts' (alerts/alert_metrics.h), which need
   // Redis and are left out while it is away.
   router.add("GET", "/metrics", {}, [&services](Request&) -> boost::asio::awaitable<Response> {
     std::string body = services.metrics.render();

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "escalation/target_group.h"
+#include "alerts/target_group.h"
 #include "turnout/reach_lua.h"
 
 namespace tocsin::dispatch {
@@ -19,7 +19,7 @@ local delivery, owners, counts = base .. ':delivery', base .. ':to', base .. ':c
 local chosen = { sms = channels == 'sms' or channels == 'both',
                  email = channels == 'email' or channels == 'both' }
 -- A child (a wave or a follow-up) goes only to those still in its group of the parent's
--- audience (escalation/target_group.h), checked here, just before each is sent; its RSVP
+-- audience (alerts/target_group.h), checked here, just before each is sent; its RSVP
 -- links are the parent's, since answers count there.
 local child = redis.call('HMGET', base, 'parent', 'target_group')
 local parent, group = child[1], child[2]

@@ -23,7 +23,6 @@
 #include "dispatch/receipt_store.h"
 #include "dispatch/recorder.h"
 #include "dispatch/retry_policy.h"
-#include "dispatch/wakeup.h"
 #include "io/request_executor.h"
 #include "log/log.h"
 #include "proto/config.pb.h"
@@ -31,6 +30,7 @@
 #include "redis/client.h"
 #include "schedule/quiet_hours.h"
 #include "util/clock.h"
+#include "util/wakeup.h"
 
 namespace tocsin::dispatch {
 namespace {

@@ -6,9 +6,9 @@
 
 #include "alerts/alert_keys.h"
 #include "alerts/alert_store.h"
+#include "alerts/child_alert.h"
 #include "alerts/fleet_fields.h"
 #include "alerts/rfc3339.h"
-#include "escalation/child_alert.h"
 #include "alerts/send_deadline.h"
 #include "dispatch/send_queue.h"
 #include "log/log.h"

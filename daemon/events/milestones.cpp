@@ -1,8 +1,8 @@
 #include "events/milestones.h"
 
 #include "members/text_fold.h"
+#include "members/turnout_field.h"
 #include "proto/tocsin.pb.h"
-#include "turnout/turnout_field.h"
 
 namespace tocsin::events {
 

@@ -5,8 +5,8 @@
 #include <map>
 
 #include "adapters/json_escape.h"
+#include "members/turnout_field.h"
 #include "redis/reply.h"
-#include "turnout/turnout_field.h"
 
 namespace tocsin::events {
 namespace {

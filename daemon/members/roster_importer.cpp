@@ -18,8 +18,8 @@
 #include "members/roster_header.h"
 #include "members/roster_row.h"
 #include "members/text_fold.h"
+#include "members/turnout_field.h"
 #include "redis/client.h"
-#include "turnout/turnout_field.h"
 
 namespace tocsin::members {
 namespace {
@@ -209,7 +209,7 @@ boost::asio::awaitable<std::error_code> ImportRun::flush() {
 }
 
 // The display names of the batch's regions, sectors, locals and job titles, in the
-// `labels` hash the turnout reads (turnout/turnout_field.h): the first spelling written
+// `labels` hash the turnout reads (members/turnout_field.h): the first spelling written
 // stays (HSETNX). Each name is sent once per import.
 boost::asio::awaitable<std::error_code> ImportRun::write_labels() {
   std::vector<redis::Command> writes;

@@ -3,8 +3,8 @@
 #include <map>
 
 #include "members/audience.h"
+#include "members/turnout_field.h"
 #include "redis/client.h"
-#include "turnout/turnout_field.h"
 #include "util/did_you_mean.h"
 
 namespace tocsin::members {

@@ -14,7 +14,6 @@
 #include "alerts/rfc3339.h"
 #include "alerts/sms_encoding.h"
 #include "checkin/checkin_store.h"
-#include "dispatch/wakeup.h"
 #include "log/log.h"
 #include "members/phone.h"
 #include "proto/tocsin.pb.h"
@@ -24,8 +23,9 @@
 #include "replies/reply_reader.h"
 #include "replies/reply_scripts.h"
 #include "replies/rsvp_builder.h"
-#include "replies/rsvp_record.h"
 #include "seats/seat_status.h"
+#include "turnout/rsvp_record.h"
+#include "util/wakeup.h"
 
 namespace tocsin::replies {
 namespace {

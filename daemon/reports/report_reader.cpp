@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "alerts/alert_keys.h"
+#include "members/turnout_field.h"
 #include "redis/client.h"
 #include "redis/hash_slices.h"
 #include "reports/locals_report.h"
 #include "reports/no_shows.h"
 #include "turnout/reach_log.h"
-#include "turnout/turnout_field.h"
 
 namespace tocsin::reports {
 namespace {

@@ -4,11 +4,11 @@
 
 #include <map>
 
-#include "dispatch/wakeup.h"
 #include "log/log.h"
 #include "redis/client.h"
 #include "redis/script.h"
 #include "util/clock.h"
+#include "util/wakeup.h"
 
 namespace tocsin::schedule {
 namespace {

@@ -3,8 +3,8 @@
 #include <charconv>
 
 #include "alerts/alert_keys.h"
+#include "members/turnout_field.h"
 #include "redis/client.h"
-#include "turnout/turnout_field.h"
 
 namespace tocsin::turnout {
 namespace {

@@ -5,10 +5,10 @@
 #include <tuple>
 
 #include "alerts/alert_keys.h"
+#include "members/turnout_field.h"
 #include "redis/client.h"
 #include "redis/hash_slices.h"
-#include "replies/rsvp_record.h"
-#include "turnout/turnout_field.h"
+#include "turnout/rsvp_record.h"
 
 namespace tocsin::turnout {
 namespace {

@@ -3,9 +3,9 @@
 #include <charconv>
 
 #include "alerts/alert_keys.h"
+#include "members/turnout_field.h"
 #include "redis/client.h"
 #include "turnout/reach_log.h"
-#include "turnout/turnout_field.h"
 
 namespace tocsin::turnout {
 namespace {

@@ -1,4 +1,4 @@
-#include "schedule/scheduled_send.h"
+#include "dispatch/scheduled_send.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,4 +1,4 @@
-#include "metrics/alert_metrics.h"
+#include "alerts/alert_metrics.h"
 
 #include <fmt/format.h>
 

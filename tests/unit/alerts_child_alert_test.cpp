@@ -1,5 +1,5 @@
 // What a wave's or a follow-up's child alert takes from its parent, and how waves and
-// follow-up requests are checked (escalation/child_alert.h).
+// follow-up requests are checked (alerts/child_alert.h).
 
 #include <gtest/gtest.h>
 
@@ -7,8 +7,8 @@
 
 #include "alerts/alert_validation.h"
 #include "alerts/rfc3339.h"
-#include "escalation/child_alert.h"
-#include "escalation/target_group.h"
+#include "alerts/child_alert.h"
+#include "alerts/target_group.h"
 
 namespace tocsin::escalation {
 namespace {

@@ -1,4 +1,4 @@
-#include "app/version.h"
+#include "util/version.h"
 
 namespace tocsin::app {
 

@@ -41,7 +41,7 @@ local function group_member(parent, member, group)
     return redis.call('HEXISTS', parent .. ':rsvp', member) == 0 and
            redis.call('HEXISTS', parent .. ':unknown', member) == 0
   elseif group == 'yes' or group == 'maybe' or group == 'yes_with_bus' then
-    -- The stored RSVP (replies/rsvp_record.h): answer, bus seats, ... joined by \31.
+    -- The stored RSVP (turnout/rsvp_record.h): answer, bus seats, ... joined by \31.
     local rsvp = redis.call('HGET', parent .. ':rsvp', member)
     if not rsvp then return false end
     local answer, bus = string.match(rsvp, '^([^\031]*)\031([^\031]*)')

@@ -1,9 +1,9 @@
-#include "escalation/group_audience.h"
+#include "alerts/group_audience.h"
 
 #include <iterator>
 
 #include "alerts/alert_keys.h"
-#include "escalation/target_group.h"
+#include "alerts/target_group.h"
 #include "redis/client.h"
 #include "redis/script.h"
 #include "redis/set_slices.h"

@@ -1,9 +1,9 @@
-#include "escalation/child_alert.h"
+#include "alerts/child_alert.h"
 
 #include <string>
 
 #include "alerts/rfc3339.h"
-#include "escalation/target_group.h"
+#include "alerts/target_group.h"
 #include "util/control_characters.h"
 
 namespace tocsin::escalation {

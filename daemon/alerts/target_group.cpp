@@ -1,4 +1,4 @@
-#include "escalation/target_group.h"
+#include "alerts/target_group.h"
 
 #include <algorithm>
 
