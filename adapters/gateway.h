@@ -15,7 +15,7 @@
 #include <variant>
 #include <vector>
 
-#include "dispatch/send_result.h"
+#include "adapters/send_result.h"
 
 namespace tocsin::adapters {
 

@@ -11,11 +11,11 @@
 #include "app/app.h"
 #include "app/check_config.h"
 #include "app/gateways.h"
-#include "app/version.h"
 #include "config/config.h"
 #include "config/read_file.h"
 #include "log/log.h"
 #include "util/control_characters.h"
+#include "util/version.h"
 
 namespace {
 
@@ -50,7 +50,7 @@ int run(int argc, char** argv) {
                  "create the first admin token with this name, print it, exit");
   cli.add_flag("--print-redis-url", print_url,
                "print the Redis URL the config resolves to (empty if none), exit");
-  cli.set_version_flag("--version", std::string(tocsin::app::version()));
+  cli.set_version_flag("--version", std::string(tocsin::version()));
   tocsin::app::DaemonOptions daemon_options;
   // Hidden (empty group): for tests only, never in the help of an operator's tool.
   cli.add_flag("--test-clock", daemon_options.test_clock,

@@ -1,5 +1,5 @@
 #!lua
--- Creates a child alert (a wave or a follow-up: escalation/child_alert.h), once per slot of
+-- Creates a child alert (a wave or a follow-up: alerts/child_alert.h), once per slot of
 -- its parent ("wave:2"): a wave run again after a crash finds the child stored the first
 -- time. The child, its audit entries and the parent's link to it in one atomic step.
 -- KEYS[1] alert:{child}, KEYS[2] alerts (the index by creation time), KEYS[3]

@@ -12,10 +12,10 @@
 //                         address, even when members share it
 //   alert:{id}:count      HASH delivery state -> number of messages in it
 //   alert:{id}:links      HASH link tag -> member id, for the RSVP links sent (rsvp_link.h)
-//   alert:{id}:rsvp       HASH member id -> the member's RSVP (replies/rsvp_record.h)
+//   alert:{id}:rsvp       HASH member id -> the member's RSVP (turnout/rsvp_record.h)
 //   alert:{id}:rsvp_text  HASH member id -> the text of the reply that set it
 //   alert:{id}:tally      HASH "region|dimension|measure" -> count, kept equal to the
-//                         stored RSVPs and unclear replies (replies/rsvp_record.h)
+//                         stored RSVPs and unclear replies (turnout/rsvp_record.h)
 //   alert:{id}:unknown    HASH member id -> "at_ms|text": replies not read with confidence,
 //                         until a coordinator resolves them or the member answers clearly
 //   alert:{id}:reach      HASH "region|dimension|measure" -> members (turnout_field.h): the

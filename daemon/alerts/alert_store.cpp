@@ -18,7 +18,7 @@
 #include "alerts/random_id.h"
 #include "alerts/rfc3339.h"
 #include "audit/audit_keys.h"
-#include "escalation/child_alert.h"
+#include "alerts/child_alert.h"
 #include "log/log.h"
 #include "members/audience.h"
 #include "proto/config.pb.h"
@@ -146,7 +146,7 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create(Alert alert,
     co_return *nobody;
   }
 
-  escalation::put_seat_confirmation_wave(alert);
+  put_seat_confirmation_wave(alert);
   alert.set_state(DRAFT);
   alert.set_created_by(who.name);
   alert.set_created_at_unix(unix_ms(now) / 1000);
@@ -224,10 +224,10 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create_followup(std::
                           "draft instead)",
                       "state"};
   }
-  if (auto problems = escalation::validate_followup(parent, request); !problems.empty()) {
+  if (auto problems = validate_followup(parent, request); !problems.empty()) {
     co_return invalid(problems);
   }
-  Alert child = escalation::make_followup_child(parent, request);
+  Alert child = make_followup_child(parent, request);
   auto created =
       co_await create_child(parent, std::move(child), "followup:" + random_id(), who, "");
   if (auto* refusal = std::get_if<Refusal>(&created)) co_return *refusal;
@@ -250,7 +250,7 @@ boost::asio::awaitable<Outcome<std::string>> AlertStore::create_wave_child(std::
   // Approved with its parent: by the parent's approver, or its sender when it needed none.
   const std::string approver =
       parent.approved_by().empty() ? parent.created_by() : parent.approved_by();
-  co_return co_await create_child(parent, escalation::make_wave_child(parent, index),
+  co_return co_await create_child(parent, make_wave_child(parent, index),
                                   "wave:" + std::to_string(index), daemon, approver);
 }
 

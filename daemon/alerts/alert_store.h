@@ -62,7 +62,7 @@ class AlertStore {
   boost::asio::awaitable<Outcome<AlertResponse>> create(Alert alert, auth::Principal who);
 
   // A follow-up of an alert that has been sent (sending, sent or closed) to a group of its
-  // audience (escalation/child_alert.h: `request` gives target_group, channels, messages,
+  // audience (alerts/child_alert.h: `request` gives target_group, channels, messages,
   // optionally a title), stored as a draft child with a new id, `who` as its creator. It
   // is previewed, approved and sent like any alert.
   boost::asio::awaitable<Outcome<AlertResponse>> create_followup(std::string parent_id,

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "alerts/child_alert.h"
 #include "alerts/rfc3339.h"
 #include "alerts/template.h"
-#include "escalation/child_alert.h"
 #include "util/control_characters.h"
 
 namespace tocsin::alerts {
@@ -216,8 +216,8 @@ std::vector<FieldProblem> validate_alert(const Alert& alert,
   check_send_at(alert, check);
   check_pickup_points(alert, check);
   check_targets(alert, check);
-  for (auto& problem : escalation::validate_waves(alert)) problems.push_back(std::move(problem));
-  for (auto& problem : escalation::validate_seat_confirmation(alert)) {
+  for (auto& problem : validate_waves(alert)) problems.push_back(std::move(problem));
+  for (auto& problem : validate_seat_confirmation(alert)) {
     problems.push_back(std::move(problem));
   }
   return problems;

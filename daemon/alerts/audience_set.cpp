@@ -1,6 +1,6 @@
 #include "alerts/audience_set.h"
 
-#include "escalation/group_audience.h"
+#include "alerts/group_audience.h"
 #include "members/audience.h"
 #include "members/audience_counter.h"
 #include "redis/client.h"
@@ -12,7 +12,7 @@ boost::asio::awaitable<Result<int64_t>> materialize_audience(redis::Client& redi
                                                              const Alert& alert,
                                                              const std::string& destination) {
   if (!alert.parent_id().empty()) {
-    co_return co_await escalation::materialize_group(redis, alert.parent_id(),
+    co_return co_await materialize_group(redis, alert.parent_id(),
                                                      alert.target_group(), destination);
   }
   // Stored alerts passed validation, so their expression parses.

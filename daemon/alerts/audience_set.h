@@ -1,7 +1,7 @@
 #pragma once
 // Whom an alert goes to, written into a Redis set: the members its audience expression
 // selects now, or for a child (a wave or a follow-up, Alert.parent_id) the members of its
-// parent's frozen audience in its target group now (escalation/group_audience.h). Used to
+// parent's frozen audience in its target group now (alerts/group_audience.h). Used to
 // preview, approve and freeze the audience, so all three agree.
 
 #include <boost/asio/awaitable.hpp>

@@ -4,7 +4,7 @@
 
 #include "alerts/rfc3339.h"
 #include "members/text_fold.h"
-#include "turnout/turnout_field.h"
+#include "members/turnout_field.h"
 
 namespace tocsin::alerts {
 

@@ -8,13 +8,13 @@
 #include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "dispatch/scheduled_send.h"
 #include "dispatch/send_queue.h"
 #include "http/json.h"
 #include "http/router.h"
 #include "log/log.h"
 #include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
-#include "schedule/scheduled_send.h"
 #include "schedule/scheduler.h"
 #include "turnout/alert_counts.h"
 #include "turnout/reach_log.h"
@@ -153,7 +153,7 @@ void add_alert_routes(http::Router& router, Services& services) {
 
   // A follow-up or correction ("Changement de lieu") to a group of a sent alert's
   // audience: the body is an Alert with target_group, channels, messages and optionally a
-  // title (escalation/child_alert.h). Created as a draft child with its preview, then
+  // title (alerts/child_alert.h). Created as a draft child with its preview, then
   // approved and sent like any alert, under the same approval rule, with the same audit.
   router.add("POST", "/v1/alerts/{id}/followups", {.roles = officers, .needs_redis = true},
              [store, zone](Request& request) -> boost::asio::awaitable<Response> {
@@ -244,7 +244,7 @@ void add_alert_routes(http::Router& router, Services& services) {
                auto cancelled = co_await store->cancel(id, *request.principal);
                if (std::holds_alternative<AlertResponse>(cancelled)) {
                  auto removed = co_await services.scheduler.unschedule(
-                     std::string(schedule::kScheduledSendKind), id);
+                     std::string(dispatch::kScheduledSendKind), id);
                  if (!removed) {
                    spdlog::warn("event=alert_unschedule_failed id={} error={}", id,
                                 log::quote(removed.error().message()));

@@ -34,8 +34,8 @@
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
 #include "redis/decode.h"
-#include "replies/rsvp_record.h"
-#include "turnout/turnout_field.h"
+#include "turnout/rsvp_record.h"
+#include "members/turnout_field.h"
 #include "util/clock.h"
 
 namespace tocsin::api {

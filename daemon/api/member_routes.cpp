@@ -18,7 +18,7 @@
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
 #include "redis/decode.h"
-#include "turnout/turnout_field.h"
+#include "members/turnout_field.h"
 
 namespace tocsin::api {
 namespace {

@@ -24,7 +24,7 @@
 #include "redis/decode.h"
 #include "replies/rsvp_writer.h"
 #include "replies/unknown_replies.h"
-#include "turnout/turnout_field.h"
+#include "members/turnout_field.h"
 #include "turnout/turnout_scope.h"
 
 namespace tocsin::api {

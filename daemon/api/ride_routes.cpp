@@ -23,6 +23,7 @@
 #include "http/json.h"
 #include "http/router.h"
 #include "log/log.h"
+#include "members/turnout_field.h"
 #include "proto/rides.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
@@ -30,7 +31,6 @@
 #include "rides/ride_candidates.h"
 #include "rides/ride_message.h"
 #include "rides/ride_store.h"
-#include "turnout/turnout_field.h"
 #include "turnout/turnout_scope.h"
 #include "util/clock.h"
 

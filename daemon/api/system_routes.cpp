@@ -1,15 +1,15 @@
 #include "api/routes.h"
 #include "api/services.h"
-#include "app/version.h"
+#include "util/version.h"
 #include "http/json.h"
 #include "http/router.h"
-#include "metrics/alert_metrics.h"
+#include "alerts/alert_metrics.h"
 #include "metrics/registry.h"
 #include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
 #include "redis/decode.h"
-#include "turnout/turnout_field.h"
+#include "members/turnout_field.h"
 #include "turnout/turnout_scope.h"
 
 namespace tocsin::api {
@@ -64,7 +64,7 @@ void add_system_routes(http::Router& router, Services& services) {
   // Redis and are left out while it is away.
   router.add("GET", "/metrics", {}, [&services](Request&) -> boost::asio::awaitable<Response> {
     std::string body = services.metrics.render();
-    body += co_await metrics::render_alert_metrics(services.redis);
+    body += co_await alerts::render_alert_metrics(services.redis);
     co_return text(200, std::move(body), "text/plain; version=0.0.4; charset=utf-8");
   });
 
@@ -72,7 +72,7 @@ void add_system_routes(http::Router& router, Services& services) {
              {.roles = {auth::Role::admin, auth::Role::executive, auth::Role::coordinator}},
              [&services](Request& request) -> boost::asio::awaitable<Response> {
                StatusResponse status;
-               status.set_version(std::string(app::version()));
+               status.set_version(std::string(version()));
                status.set_uptime_seconds(std::chrono::duration_cast<std::chrono::seconds>(
                                              std::chrono::steady_clock::now() - services.started_at)
                                              .count());

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "alerts/fleet_fields.h"
 #include "alerts/local_time.h"
 #include "api/routes.h"
 #include "api/services.h"
@@ -20,13 +21,13 @@
 #include "app/redis_options.h"
 #include "app/systemd_notifier.h"
 #include "app/test_clock.h"
-#include "app/version.h"
 #include "auth/account_store.h"
 #include "auth/session_store.h"
 #include "auth/token_store.h"
 #include "config/config.h"
 #include "dispatch/engine.h"
 #include "dispatch/receipt_store.h"
+#include "dispatch/scheduled_send.h"
 #include "dispatch/send_queue.h"
 #include "escalation/wave_runner.h"
 #include "events/event_hub.h"
@@ -39,12 +40,11 @@
 #include "redis/client.h"
 #include "replies/inbound_store.h"
 #include "replies/reply_worker.h"
-#include "alerts/fleet_fields.h"
+#include "schedule/scheduler.h"
 #include "seats/seat_lapse_task.h"
 #include "seats/seat_notifier.h"
-#include "schedule/scheduled_send.h"
-#include "schedule/scheduler.h"
 #include "util/clock.h"
+#include "util/version.h"
 
 namespace tocsin::app {
 namespace asio = boost::asio;
@@ -384,9 +384,9 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   if (daemon_options.test_clock) {
     asio::co_spawn(executor, clock_follower.run(), log_failure("test_clock"));
   }
-  // Scheduled alerts start at their send_at (schedule/scheduled_send.h).
-  scheduler.handle(std::string(schedule::kScheduledSendKind),
-                   schedule::scheduled_send_handler(redis, send_queue));
+  // Scheduled alerts start at their send_at (dispatch/scheduled_send.h).
+  scheduler.handle(std::string(dispatch::kScheduledSendKind),
+                   dispatch::scheduled_send_handler(redis, send_queue));
   // Unconfirmed bus seats go back to the waitlist at the seat confirmation's lapse_at.
   scheduler.handle(std::string(alerts::kSeatLapseTask), seats::seat_lapse_handler(redis, clock));
   // Its handlers are registered above; an item left running by a stop is

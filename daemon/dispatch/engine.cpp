@@ -24,7 +24,6 @@
 #include "dispatch/receipt_store.h"
 #include "dispatch/recorder.h"
 #include "dispatch/retry_policy.h"
-#include "dispatch/wakeup.h"
 #include "io/request_executor.h"
 #include "log/log.h"
 #include "members/member_keys.h"
@@ -35,6 +34,7 @@
 #include "redis/stream_consumer.h"
 #include "schedule/quiet_hours.h"
 #include "util/clock.h"
+#include "util/wakeup.h"
 
 namespace tocsin::dispatch {
 

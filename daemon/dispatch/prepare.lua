@@ -22,10 +22,10 @@
 -- skipped:answered, skipped:left_group. A job's final states are written here; a retry's
 -- are left to the record step, which alone takes a member out of q:retry.
 -- The fragments build the keys of the alert's turnout from KEYS[1] (turnout/reach_lib.lua),
--- of the parent's answers from KEYS[7] (escalation/group_lib.lua), and read a member's
+-- of the parent's answers from KEYS[7] (alerts/group_lib.lua), and read a member's
 -- member:<id>:idx for a place not yet stored.
 --!include turnout/reach_lib.lua
---!include escalation/group_lib.lua
+--!include alerts/group_lib.lua
 local base, delivery, owners, counts = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local unreachable, links, parent_base = KEYS[5], KEYS[6], KEYS[7]
 local opt_outs = { sms = KEYS[8], email = KEYS[9] }
@@ -33,7 +33,7 @@ local mode, channels = ARGV[1], ARGV[2]
 local chosen = { sms = channels == 'sms' or channels == 'both',
                  email = channels == 'email' or channels == 'both' }
 -- A child (a wave or a follow-up) goes only to those still in its group of the parent's
--- audience (escalation/target_group.h), checked here, just before each is sent; its RSVP
+-- audience (alerts/target_group.h), checked here, just before each is sent; its RSVP
 -- links are the parent's, since answers count there.
 local child = redis.call('HMGET', base, 'parent', 'target_group')
 local parent, group = child[1], child[2]

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "dispatch/record_item.h"
-#include "dispatch/wakeup.h"
+#include "util/wakeup.h"
 
 namespace tocsin::redis {
 class Client;

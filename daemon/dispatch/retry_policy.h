@@ -6,7 +6,7 @@
 #include <chrono>
 #include <string>
 
-#include "dispatch/send_result.h"
+#include "adapters/send_result.h"
 
 namespace tocsin::dispatch {
 

@@ -16,7 +16,7 @@
 #include "dispatch/dispatch_keys.h"
 #include "dispatch/send_schedule.lua.h"
 #include "dispatch/send_start.lua.h"
-#include "escalation/child_alert.h"
+#include "alerts/child_alert.h"
 #include "log/log.h"
 #include "members/audience.h"
 #include "members/audience_counter.h"
@@ -164,7 +164,7 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
                                 from_schedule ? "schedule" : "officer",
                                 who.token_id};
   for (const Wave& wave : alert.waves()) {
-    args.push_back(std::to_string(escalation::wave_due_ms(wave, now_ms)));
+    args.push_back(std::to_string(alerts::wave_due_ms(wave, now_ms)));
   }
   auto started = co_await redis_.eval(start_script(), std::move(script_keys), std::move(args));
   if (!started) co_return started.error();

@@ -10,7 +10,7 @@
 // An alert whose send_at is still ahead is scheduled instead (issue 8): :send makes the
 // same checks (state, approval rule, expiry) on the audience as it is now, and one script
 // marks it `scheduled` and adds the scheduler item "send|<id>" due at send_at. The
-// audience is frozen only when that item runs (schedule/scheduled_send.h): members
+// audience is frozen only when that item runs (dispatch/scheduled_send.h): members
 // imported in between are sent to, as an executive scheduling Monday's 6:00 call on
 // Friday expects.
 

@@ -8,12 +8,13 @@
 
 #include "alerts/alert_keys.h"
 #include "alerts/alert_store.h"
+#include "alerts/child_alert.h"
 #include "alerts/fleet_fields.h"
 #include "alerts/rfc3339.h"
 #include "alerts/send_deadline.h"
 #include "audit/audit_keys.h"
 #include "dispatch/send_queue.h"
-#include "escalation/child_alert.h"
+#include "alerts/child_alert.h"
 #include "log/log.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
@@ -86,7 +87,7 @@ boost::asio::awaitable<TaskOutcome> WaveRunner::run(std::string subject) {
   // The seat confirmation's wave: the seats it asks about lapse at lapse_at, once, whoever
   // runs it (a repeated run finds the item there).
   if (index >= 1 && index <= parent.waves_size() &&
-      parent.waves(index - 1).target_group() == kSeatConfirmationGroup) {
+      parent.waves(index - 1).target_group() == alerts::kSeatConfirmationGroup) {
     if (const auto lapse_at = alerts::parse_rfc3339(parent.seat_confirmation().lapse_at())) {
       const int64_t due = std::chrono::duration_cast<std::chrono::milliseconds>(
                               lapse_at->time_since_epoch())

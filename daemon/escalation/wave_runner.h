@@ -1,7 +1,7 @@
 #pragma once
 // Runs an alert's escalation waves (Alert.waves) when they come due. When an alert starts
 // sending, the send queue's script adds one scheduler item per wave, "wave|<id>|<n>", due
-// at the wave's time (escalation/child_alert.h wave_due_ms), in the same atomic step: so a
+// at the wave's time (alerts/child_alert.h wave_due_ms), in the same atomic step: so a
 // wave survives any restart, and the scheduler (schedule/scheduler.h) runs it once even
 // with several daemons on one Redis.
 //

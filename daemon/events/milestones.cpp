@@ -3,8 +3,8 @@
 #include "events/event_keys.h"
 #include "events/milestones.lua.h"
 #include "members/text_fold.h"
+#include "members/turnout_field.h"
 #include "proto/tocsin.pb.h"
-#include "turnout/turnout_field.h"
 
 namespace tocsin::events {
 

@@ -6,7 +6,7 @@
 
 #include "adapters/json_escape.h"
 #include "redis/decode.h"
-#include "turnout/turnout_field.h"
+#include "members/turnout_field.h"
 
 namespace tocsin::events {
 namespace {

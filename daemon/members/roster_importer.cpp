@@ -21,7 +21,7 @@
 #include "members/text_fold.h"
 #include "redis/client.h"
 #include "redis/decode.h"
-#include "turnout/turnout_field.h"
+#include "members/turnout_field.h"
 
 namespace tocsin::members {
 namespace {

@@ -5,7 +5,7 @@
 #include "members/audience.h"
 #include "redis/client.h"
 #include "redis/decode.h"
-#include "turnout/turnout_field.h"
+#include "members/turnout_field.h"
 #include "util/did_you_mean.h"
 
 namespace tocsin::members {

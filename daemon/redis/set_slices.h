@@ -1,7 +1,7 @@
 #pragma once
 // Walks a Redis set in slices with SSCAN, handing each slice to a step that usually runs one
 // short script on it: the way to touch every member of a 150,000-member audience without
-// one long block of Redis (turnout/targeting.h, escalation/group_audience.h).
+// one long block of Redis (turnout/targeting.h, alerts/group_audience.h).
 
 #include <boost/asio/awaitable.hpp>
 

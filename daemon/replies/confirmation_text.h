@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "replies/rsvp_record.h"
 #include "seats/seat_status.h"
+#include "turnout/rsvp_record.h"
 
 namespace tocsin::replies {
 

@@ -15,7 +15,6 @@
 #include "alerts/rfc3339.h"
 #include "alerts/sms_encoding.h"
 #include "checkin/checkin_store.h"
-#include "dispatch/wakeup.h"
 #include "log/log.h"
 #include "members/phone.h"
 #include "proto/tocsin.pb.h"
@@ -27,8 +26,9 @@
 #include "replies/reply_reader.h"
 #include "replies/reply_scripts.h"
 #include "replies/rsvp_builder.h"
-#include "replies/rsvp_record.h"
 #include "seats/seat_status.h"
+#include "turnout/rsvp_record.h"
+#include "util/wakeup.h"
 
 namespace tocsin::replies {
 namespace {
@@ -104,7 +104,7 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
                                       .batch = kBatch,
                                       .claim_batch = kBatch,
                                       .claim_idle = options.claim_idle}};
-  dispatch::Wakeup wakeup;
+  Wakeup wakeup;
   bool stopping = false;
   ReplyStats stats;
   std::map<std::string, AnsweredAlert> answered;  // by alert id

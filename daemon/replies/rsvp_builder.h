@@ -10,7 +10,7 @@
 
 #include "proto/tocsin.pb.h"
 #include "replies/reply_reader.h"
-#include "replies/rsvp_record.h"
+#include "turnout/rsvp_record.h"
 
 namespace tocsin::replies {
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "replies/rsvp_record.h"
 #include "seats/seat_status.h"
+#include "turnout/rsvp_record.h"
 
 namespace tocsin::replies {
 

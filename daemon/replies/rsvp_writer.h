@@ -16,8 +16,8 @@
 #include "proto/tocsin.pb.h"
 #include "replies/field_problem.h"
 #include "replies/rsvp_builder.h"
-#include "replies/rsvp_record.h"
 #include "seats/seat_status.h"
+#include "turnout/rsvp_record.h"
 
 namespace tocsin::redis {
 class Client;

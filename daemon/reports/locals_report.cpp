@@ -3,7 +3,7 @@
 #include <map>
 #include <set>
 
-#include "turnout/turnout_field.h"
+#include "members/turnout_field.h"
 
 namespace tocsin::reports {
 namespace {

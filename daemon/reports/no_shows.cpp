@@ -1,7 +1,7 @@
 #include "reports/no_shows.h"
 
-#include "replies/rsvp_record.h"
 #include "turnout/reach_count.h"
+#include "turnout/rsvp_record.h"
 
 namespace tocsin::reports {
 namespace {

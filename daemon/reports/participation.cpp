@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "turnout/turnout_field.h"
+#include "members/turnout_field.h"
 
 namespace tocsin::reports {
 namespace {

@@ -1,6 +1,6 @@
 #pragma once
 // An alert's participation report (issue 18, "Afterwards") built from its raw counts: the
-// turnout's fields "<region>|<dimension>|<measure>" (turnout/turnout_field.h) of
+// turnout's fields "<region>|<dimension>|<measure>" (members/turnout_field.h) of
 // alert:{id}:reach ("targeted", "sent", "delivered"), alert:{id}:tally ("yes", "no",
 // "maybe") and alert:{id}:day ("present", "present_self"), plus "no_show" fields made by
 // no_shows.h (no count keeps them: they need each member's RSVP and check-in). Only fields

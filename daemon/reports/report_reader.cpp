@@ -5,13 +5,13 @@
 #include <optional>
 
 #include "alerts/alert_keys.h"
+#include "members/turnout_field.h"
 #include "redis/client.h"
 #include "redis/decode.h"
 #include "redis/hash_slices.h"
 #include "reports/locals_report.h"
 #include "reports/no_shows.h"
 #include "turnout/reach_log.h"
-#include "turnout/turnout_field.h"
 
 namespace tocsin::reports {
 namespace {

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <tuple>
 
-#include "replies/rsvp_record.h"
+#include "members/turnout_field.h"
 #include "seats/seat_record.h"
-#include "turnout/turnout_field.h"
+#include "turnout/rsvp_record.h"
 
 namespace tocsin::rides {
 namespace {

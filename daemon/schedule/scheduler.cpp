@@ -6,7 +6,6 @@
 #include <tuple>
 #include <vector>
 
-#include "dispatch/wakeup.h"
 #include "log/log.h"
 #include "redis/client.h"
 #include "redis/decode.h"
@@ -16,6 +15,7 @@
 #include "schedule/schedule_item.lua.h"
 #include "schedule/schedule_keys.h"
 #include "util/clock.h"
+#include "util/wakeup.h"
 
 namespace tocsin::schedule {
 namespace {
@@ -56,7 +56,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   redis::Client& redis;
   const Clock& clock;
   SchedulerOptions options;
-  dispatch::Wakeup wakeup;
+  Wakeup wakeup;
   std::map<std::string, TaskHandler> handlers;
   SchedulerStats stats;
   bool stopping = false;

@@ -11,9 +11,9 @@
 #include "redis/client.h"
 #include "redis/decode.h"
 #include "redis/hash_slices.h"
-#include "replies/rsvp_record.h"
 #include "seats/seat_record.h"
 #include "turnout/ride_list.h"
+#include "turnout/rsvp_record.h"
 #include "util/split.h"
 
 namespace tocsin::seats {

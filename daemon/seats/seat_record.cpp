@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "turnout/turnout_field.h"
+#include "members/turnout_field.h"
 #include "util/split.h"
 
 namespace tocsin::seats {

@@ -6,7 +6,7 @@
 #include "alerts/alert_keys.h"
 #include "redis/client.h"
 #include "redis/decode.h"
-#include "turnout/turnout_field.h"
+#include "members/turnout_field.h"
 
 namespace tocsin::turnout {
 namespace {

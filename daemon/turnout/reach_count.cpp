@@ -1,6 +1,6 @@
 #include "turnout/reach_count.h"
 
-#include "turnout/turnout_field.h"
+#include "members/turnout_field.h"
 
 namespace tocsin::turnout {
 namespace {

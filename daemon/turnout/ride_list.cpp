@@ -9,8 +9,8 @@
 #include "redis/client.h"
 #include "redis/decode.h"
 #include "redis/hash_slices.h"
-#include "replies/rsvp_record.h"
-#include "turnout/turnout_field.h"
+#include "turnout/rsvp_record.h"
+#include "members/turnout_field.h"
 
 namespace tocsin::turnout {
 namespace {

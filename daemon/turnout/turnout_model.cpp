@@ -7,7 +7,7 @@
 #include <set>
 
 #include "members/text_fold.h"
-#include "turnout/turnout_field.h"
+#include "members/turnout_field.h"
 
 namespace tocsin::turnout {
 namespace {

@@ -6,10 +6,10 @@
 #include <tuple>
 
 #include "alerts/alert_keys.h"
+#include "members/turnout_field.h"
 #include "redis/client.h"
 #include "redis/decode.h"
 #include "turnout/reach_log.h"
-#include "turnout/turnout_field.h"
 
 namespace tocsin::turnout {
 namespace {

@@ -1,7 +1,7 @@
 #include "turnout/turnout_scope.h"
 
 #include "members/text_fold.h"
-#include "turnout/turnout_field.h"
+#include "members/turnout_field.h"
 
 namespace tocsin::turnout {
 

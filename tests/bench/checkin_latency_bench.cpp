@@ -25,11 +25,11 @@
 #include <vector>
 
 #include "http/json.h"
+#include "members/turnout_field.h"
 #include "tests/support/alert_scenario.h"
 #include "tests/support/http_client.h"
 #include "tests/support/sse_client.h"
 #include "tests/support/twilio_server.h"
-#include "turnout/turnout_field.h"
 
 namespace {
 

@@ -44,7 +44,6 @@
 #include "adapters/twilio/twilio_signature.h"
 #include "http/json.h"
 #include "proto/tocsin.pb.h"
-#include "replies/rsvp_record.h"
 #include "tests/bench/http_load.h"
 #include "tests/bench/process_cpu.h"
 #include "tests/bench/redis_time.h"
@@ -54,6 +53,7 @@
 #include "tests/support/redis_sync.h"
 #include "tests/support/synthetic_roster.h"
 #include "tests/support/twilio_server.h"
+#include "turnout/rsvp_record.h"
 
 namespace {
 

@@ -12,9 +12,9 @@
 #include "checkin/checkin_code.h"
 #include "checkin/checkin_scripts.h"
 #include "redis/client.h"
-#include "replies/rsvp_record.h"
 #include "tests/support/redis_client_fixture.h"
 #include "tests/support/redis_sync.h"
+#include "turnout/rsvp_record.h"
 
 namespace tocsin::checkin {
 namespace {

@@ -15,10 +15,10 @@
 #include "http/json.h"
 #include "members/text_fold.h"
 #include "proto/tocsin.pb.h"
-#include "replies/rsvp_record.h"
 #include "tests/support/alert_scenario.h"
 #include "tests/support/http_client.h"
 #include "tests/support/twilio_server.h"
+#include "turnout/rsvp_record.h"
 
 namespace tocsin {
 namespace {

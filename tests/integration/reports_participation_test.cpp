@@ -9,13 +9,13 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include "http/json.h"
+#include "members/turnout_field.h"
 #include "proto/report.pb.h"
 #include "reports/no_shows.h"
 #include "reports/participation.h"
 #include "reports/report_csv.h"
 #include "tests/integration/report_fixture.h"
 #include "tests/support/subprocess.h"
-#include "turnout/turnout_field.h"
 
 namespace tocsin {
 namespace {

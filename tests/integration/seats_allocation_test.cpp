@@ -13,12 +13,12 @@
 #include <vector>
 
 #include "replies/reply_scripts.h"
-#include "replies/rsvp_record.h"
 #include "seats/seat_record.h"
 #include "seats/seat_scripts.h"
 #include "seats/seat_status.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/redis_sync.h"
+#include "turnout/rsvp_record.h"
 
 namespace tocsin {
 namespace {

@@ -13,13 +13,13 @@
 #include <set>
 #include <thread>
 
-#include "replies/rsvp_record.h"
 #include "seats/seat_record.h"
 #include "tests/support/alert_scenario.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/synthetic_roster.h"
 #include "tests/support/twilio_server.h"
+#include "turnout/rsvp_record.h"
 
 namespace tocsin {
 namespace {

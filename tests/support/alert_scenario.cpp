@@ -8,10 +8,10 @@
 #include "adapters/twilio/twilio_signature.h"
 #include "http/json.h"
 #include "proto/tocsin.pb.h"
-#include "replies/rsvp_record.h"
 #include "tests/support/http_client.h"
 #include "tests/support/twilio_server.h"
 #include "turnout/reach_count.h"
+#include "turnout/rsvp_record.h"
 
 namespace tocsin::testing {
 namespace {

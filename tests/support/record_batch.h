@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "replies/reply_scripts.h"
-#include "replies/rsvp_record.h"
+#include "turnout/rsvp_record.h"
 
 namespace tocsin::testing {
 

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "replies/rsvp_record.h"
 #include "turnout/reach_count.h"
+#include "turnout/rsvp_record.h"
 
 namespace tocsin::reports {
 namespace {

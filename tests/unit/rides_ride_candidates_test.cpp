@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "replies/rsvp_record.h"
 #include "rides/ride_record.h"
+#include "turnout/rsvp_record.h"
 
 namespace tocsin::rides {
 namespace {

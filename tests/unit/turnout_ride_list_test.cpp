@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "replies/rsvp_record.h"
+#include "turnout/rsvp_record.h"
 
 namespace tocsin::turnout {
 namespace {

@@ -1,8 +1,8 @@
-#include "escalation/target_group.h"
+#include "alerts/target_group.h"
 
 #include <algorithm>
 
-namespace tocsin::escalation {
+namespace tocsin::alerts {
 
 bool is_target_group(std::string_view name) {
   return std::find(std::begin(kTargetGroups), std::end(kTargetGroups), name) !=
@@ -17,4 +17,4 @@ std::string_view left_group_state(std::string_view group) {
   return group == "no_answer" ? "skipped:answered" : "skipped:left_group";
 }
 
-}  // namespace tocsin::escalation
+}  // namespace tocsin::alerts

@@ -1,15 +1,14 @@
-#include "escalation/child_alert.h"
+#include "alerts/child_alert.h"
 
 #include <string>
 
 #include "alerts/rfc3339.h"
-#include "escalation/target_group.h"
+#include "alerts/target_group.h"
 #include "util/control_characters.h"
 
-namespace tocsin::escalation {
+namespace tocsin::alerts {
 namespace {
 
-using alerts::FieldProblem;
 
 // Longest wave delay: a week. Beyond that an officer meant an absolute `at`.
 constexpr int kMaxDelayMinutes = 7 * 24 * 60;
@@ -177,4 +176,4 @@ int64_t wave_due_ms(const Wave& wave, int64_t sending_at_ms) {
   return sending_at_ms + int64_t{wave.delay_minutes()} * 60'000;
 }
 
-}  // namespace tocsin::escalation
+}  // namespace tocsin::alerts

@@ -1,14 +1,14 @@
 // The contract of a child alert's planning, slice by slice
-// (daemon/escalation/group_slice.lua, with the rule of escalation/group_lib.lua). The
+// (daemon/alerts/group_slice.lua, with the rule of alerts/group_lib.lua). The
 // destination (a child's audience, a preview's private copy) is not under the parent's hash
 // tag, so it runs on plain Redis only.
 
 #include <gtest/gtest.h>
 
-#include "escalation/group_slice.lua.h"
+#include "alerts/group_slice.lua.h"
 #include "tests/support/script_contract.h"
 
-namespace tocsin::escalation {
+namespace tocsin::alerts {
 namespace {
 
 using testing::ScriptContract;
@@ -48,7 +48,7 @@ class GroupSlice : public ScriptContract {
         "alert:{p1}",      kDestination,         "alert:{p1}:rsvp",     "alert:{p1}:unknown",
         "alert:{p1}:seat", "alert:{p1}:waiting", "alert:{p1}:delivery", "alert:{p1}:unreachable"};
     members.insert(members.begin(), group);
-    return run(lua::group_slice, keys, members).integer;
+    return run(alerts::lua::group_slice, keys, members).integer;
   }
 
   std::string planned() { return redis().text({"SORT", kDestination, "ALPHA"}); }
@@ -92,4 +92,4 @@ TEST_P(GroupSlice, NobodyInTheGroupWritesNothing) {
 TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(GroupSlice);
 
 }  // namespace
-}  // namespace tocsin::escalation
+}  // namespace tocsin::alerts

@@ -1,5 +1,5 @@
 // What a wave's or a follow-up's child alert takes from its parent, and how waves and
-// follow-up requests are checked (escalation/child_alert.h).
+// follow-up requests are checked (alerts/child_alert.h).
 
 #include <gtest/gtest.h>
 
@@ -7,10 +7,10 @@
 
 #include "alerts/alert_validation.h"
 #include "alerts/rfc3339.h"
-#include "escalation/child_alert.h"
-#include "escalation/target_group.h"
+#include "alerts/child_alert.h"
+#include "alerts/target_group.h"
 
-namespace tocsin::escalation {
+namespace tocsin::alerts {
 namespace {
 
 Alert parent() {
@@ -181,9 +181,9 @@ TEST(EscalationTargetGroup, KnowsItsGroupsAndWhyAMemberLeftOne) {
 }
 
 }  // namespace
-}  // namespace tocsin::escalation
+}  // namespace tocsin::alerts
 
-namespace tocsin::escalation {
+namespace tocsin::alerts {
 namespace {
 
 Alert with_seat_confirmation() {
@@ -241,4 +241,4 @@ TEST(EscalationSeatConfirmation, PickupPointBusesAndSeatsGoTogether) {
 }
 
 }  // namespace
-}  // namespace tocsin::escalation
+}  // namespace tocsin::alerts

@@ -5,7 +5,7 @@
 // one step; recount() computes the same tally from the stored RSVPs, which is the
 // invariant tests and `tocsin` check: the two must always be equal.
 //
-// Tally fields are the turnout's "region|dimension|measure" (turnout/turnout_field.h):
+// Tally fields are the turnout's "region|dimension|measure" (members/turnout_field.h):
 // region as the member index stores it (folded; "-" for none), dimensions "all" and
 // "sector:S", "local:L", "title:T" for the values the member has, measures "yes", "no",
 // "maybe", and for a yes "coming" (people, the member included), "bus" (seats needed) and

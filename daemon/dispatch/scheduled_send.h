@@ -18,14 +18,13 @@ namespace tocsin::redis {
 class Client;
 }
 namespace tocsin::dispatch {
-class SendQueue;
-}
 
-namespace tocsin::schedule {
+class SendQueue;
+
 
 inline constexpr std::string_view kScheduledSendKind = "send";
 
 // Register with scheduler.handle(kScheduledSendKind, ...) before scheduler.run().
-TaskHandler scheduled_send_handler(redis::Client& redis, dispatch::SendQueue& send_queue);
+schedule::TaskHandler scheduled_send_handler(redis::Client& redis, SendQueue& send_queue);
 
-}  // namespace tocsin::schedule
+}  // namespace tocsin::dispatch

@@ -1,9 +1,9 @@
-#include "replies/rsvp_record.h"
+#include "turnout/rsvp_record.h"
 
 #include <charconv>
 
+#include "members/turnout_field.h"
 #include "turnout/reach_count.h"
-#include "turnout/turnout_field.h"
 #include "util/split.h"
 
 namespace tocsin::replies {

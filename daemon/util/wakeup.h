@@ -12,7 +12,7 @@
 
 #include <chrono>
 
-namespace tocsin::dispatch {
+namespace tocsin {
 
 class Wakeup {
  public:
@@ -30,4 +30,4 @@ class Wakeup {
   boost::asio::steady_timer timer_;
 };
 
-}  // namespace tocsin::dispatch
+}  // namespace tocsin

@@ -16,7 +16,7 @@
 
 #include <string_view>
 
-namespace tocsin::escalation {
+namespace tocsin::alerts {
 
 inline constexpr std::string_view kTargetGroups[] = {
     "no_answer", "yes", "maybe", "yes_with_bus", "seated_unconfirmed", "waitlisted",
@@ -31,4 +31,4 @@ std::string_view target_group_list();
 // no_answer, "skipped:left_group" otherwise (a yes turned no gets no bus details).
 std::string_view left_group_state(std::string_view group);
 
-}  // namespace tocsin::escalation
+}  // namespace tocsin::alerts

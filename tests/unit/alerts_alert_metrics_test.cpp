@@ -1,8 +1,8 @@
-#include "metrics/alert_metrics.h"
+#include "alerts/alert_metrics.h"
 
 #include <gtest/gtest.h>
 
-namespace tocsin::metrics {
+namespace tocsin::alerts {
 namespace {
 
 TEST(MetricsAlertMetrics, EachAlertHasItsMembersByStateAndItsReplies) {
@@ -39,4 +39,4 @@ TEST(MetricsAlertMetrics, NoAlertNoSeries) {
 }
 
 }  // namespace
-}  // namespace tocsin::metrics
+}  // namespace tocsin::alerts

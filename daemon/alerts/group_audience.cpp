@@ -1,18 +1,18 @@
-#include "escalation/group_audience.h"
+#include "alerts/group_audience.h"
 
 #include <iterator>
 
 #include "alerts/alert_keys.h"
-#include "escalation/group_slice.lua.h"
+#include "alerts/group_slice.lua.h"
 #include "redis/client.h"
 #include "redis/decode.h"
 #include "redis/script.h"
 #include "redis/set_slices.h"
 
-namespace tocsin::escalation {
+namespace tocsin::alerts {
 
 const redis::Script& group_slice_script() {
-  static const redis::Script script(std::string(lua::group_slice));
+  static const redis::Script script(std::string(alerts::lua::group_slice));
   return script;
 }
 
@@ -47,4 +47,4 @@ boost::asio::awaitable<Result<int64_t>> materialize_group(redis::Client& redis,
   co_return added;
 }
 
-}  // namespace tocsin::escalation
+}  // namespace tocsin::alerts

@@ -17,7 +17,7 @@
 #include "alerts/alert_validation.h"
 #include "proto/tocsin.pb.h"
 
-namespace tocsin::escalation {
+namespace tocsin::alerts {
 
 // The child of `parent` for wave `index` (1-based: parent.waves(index - 1)).
 Alert make_wave_child(const Alert& parent, int index);
@@ -52,4 +52,4 @@ inline constexpr std::string_view kSeatConfirmationGroup = "seated_unconfirmed";
 // the alert asks for no confirmation.
 void put_seat_confirmation_wave(Alert& alert);
 
-}  // namespace tocsin::escalation
+}  // namespace tocsin::alerts

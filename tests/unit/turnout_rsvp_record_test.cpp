@@ -1,4 +1,4 @@
-#include "replies/rsvp_record.h"
+#include "turnout/rsvp_record.h"
 
 #include <gtest/gtest.h>
 

@@ -16,7 +16,7 @@ class Client;
 class Script;
 }  // namespace tocsin::redis
 
-namespace tocsin::escalation {
+namespace tocsin::alerts {
 
 inline constexpr int kGroupSlice = 2000;
 
@@ -31,4 +31,4 @@ boost::asio::awaitable<Result<int64_t>> materialize_group(redis::Client& redis,
                                                           const std::string& group,
                                                           const std::string& destination);
 
-}  // namespace tocsin::escalation
+}  // namespace tocsin::alerts

@@ -27,7 +27,7 @@ namespace tocsin::redis {
 class Client;
 }
 
-namespace tocsin::metrics {
+namespace tocsin::alerts {
 
 inline constexpr size_t kMaxAlerts = 20;
 
@@ -41,4 +41,4 @@ std::string render_alert_figures(const std::vector<AlertFigures>& alerts);
 
 boost::asio::awaitable<std::string> render_alert_metrics(redis::Client& redis);
 
-}  // namespace tocsin::metrics
+}  // namespace tocsin::alerts

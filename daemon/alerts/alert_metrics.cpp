@@ -1,4 +1,4 @@
-#include "metrics/alert_metrics.h"
+#include "alerts/alert_metrics.h"
 
 #include <fmt/format.h>
 
@@ -10,10 +10,10 @@
 #include "redis/client.h"
 #include "redis/decode.h"
 
-namespace tocsin::metrics {
+namespace tocsin::alerts {
 namespace {
 
-namespace keys = alerts::keys;
+using metrics::escape_label;
 
 constexpr const char* kReachMeasures[] = {"targeted",  "sent",    "delivered", "failed",
                                           "opted_out", "expired", "skipped"};
@@ -141,4 +141,4 @@ boost::asio::awaitable<std::string> render_alert_metrics(redis::Client& redis) {
   co_return render_alert_figures(alerts);
 }
 
-}  // namespace tocsin::metrics
+}  // namespace tocsin::alerts

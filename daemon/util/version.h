@@ -2,9 +2,9 @@
 
 #include <string_view>
 
-namespace tocsin::app {
+namespace tocsin {
 
 // The version CMake's project() declares.
 std::string_view version();
 
-}  // namespace tocsin::app
+}  // namespace tocsin

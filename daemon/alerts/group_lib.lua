@@ -1,6 +1,6 @@
--- Included by the scripts that apply the rule of escalation/target_group.h (whether a
+-- Included by the scripts that apply the rule of alerts/target_group.h (whether a
 -- member of an alert's audience is in a group a wave or a follow-up goes to): the child's
--- planning (escalation/group_slice.lua) and the prepare step of each message.
+-- planning (alerts/group_slice.lua) and the prepare step of each message.
 --   group_member(parent_base, member, group)  true when the member is in the group now;
 --                                             parent_base is "alert:{parent id}", and the
 --                                             parent's :rsvp, :unknown, :seat, :waiting,

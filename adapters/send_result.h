@@ -1,8 +1,10 @@
 #pragma once
 // What a gateway adapter says about one send attempt. Adapters are free of I/O: they turn a
 // provider's response (HTTP status, error code, SMTP reply) into one of these classes, and
-// everything that decides what happens next (retry_policy.h) reads only this struct, so the
-// retry rules never depend on which gateway was used.
+// everything that decides what happens next (dispatch/retry_policy.h) reads only this
+// struct, so the retry rules never depend on which gateway was used. The adapters' own
+// answer, so it lives with them, below dispatch/ (daemon/README.md, "Layers"); its
+// namespace is still the one its readers spell.
 
 #include <chrono>
 #include <optional>

@@ -1,4 +1,4 @@
-#include "turnout/turnout_field.h"
+#include "members/turnout_field.h"
 
 #include <charconv>
 

@@ -1,4 +1,4 @@
-#include "schedule/scheduled_send.h"
+#include "dispatch/scheduled_send.h"
 
 #include <spdlog/spdlog.h>
 
@@ -12,16 +12,16 @@
 #include "redis/client.h"
 #include "redis/decode.h"
 
-namespace tocsin::schedule {
+namespace tocsin::dispatch {
 namespace {
 
 namespace keys = alerts::keys;
-using Status = dispatch::SendStart::Status;
+using Status = SendStart::Status;
 
 // Redis away or a script failing: the item is tried again, the alert still scheduled.
 constexpr std::chrono::seconds kRetryAfter{5};
 
-boost::asio::awaitable<TaskOutcome> send_scheduled(redis::Client& redis,
+boost::asio::awaitable<schedule::TaskOutcome> send_scheduled(redis::Client& redis,
                                                    dispatch::SendQueue& send_queue,
                                                    std::string alert_id) {
   redis::Command read{"HGET", keys::alert(alert_id), std::string(keys::field::kScheduledBy)};
@@ -30,7 +30,7 @@ boost::asio::awaitable<TaskOutcome> send_scheduled(redis::Client& redis,
   auto scheduled_by = redis::decode<std::optional<std::string>>(reply, &why);
   if (!scheduled_by) {
     spdlog::warn("event=scheduled_send_retry alert={} error={}", alert_id, log::quote(why));
-    co_return TaskOutcome{false, kRetryAfter};
+    co_return schedule::TaskOutcome{false, kRetryAfter};
   }
   // The executive who scheduled it sends it: their name is the actor of the audit entry
   // and the alert's sent_by. The approval rule reads the alert's own tokens, not this one.
@@ -42,7 +42,7 @@ boost::asio::awaitable<TaskOutcome> send_scheduled(redis::Client& redis,
   if (!started) {
     spdlog::warn("event=scheduled_send_retry alert={} error={}", alert_id,
                  log::quote(started.error().message()));
-    co_return TaskOutcome{false, kRetryAfter};
+    co_return schedule::TaskOutcome{false, kRetryAfter};
   }
   switch (started->status) {
     case Status::started:
@@ -68,15 +68,15 @@ boost::asio::awaitable<TaskOutcome> send_scheduled(redis::Client& redis,
                    log::quote(started->state));
       break;
   }
-  co_return TaskOutcome{};
+  co_return schedule::TaskOutcome{};
 }
 
 }  // namespace
 
-TaskHandler scheduled_send_handler(redis::Client& redis, dispatch::SendQueue& send_queue) {
+schedule::TaskHandler scheduled_send_handler(redis::Client& redis, SendQueue& send_queue) {
   return [&redis, &send_queue](std::string subject) {
     return send_scheduled(redis, send_queue, std::move(subject));
   };
 }
 
-}  // namespace tocsin::schedule
+}  // namespace tocsin::dispatch

@@ -1,9 +1,0 @@
-#include "app/version.h"
-
-namespace tocsin::app {
-
-std::string_view version() {
-  return TOCSIN_VERSION;
-}
-
-}  // namespace tocsin::app
