@@ -9,52 +9,74 @@
 #include "members/member_keys.h"
 
 namespace tocsin::dispatch {
+namespace {
+
+// Each kind's op in record.lua.
+char op_of(const RecordResult&) {
+  return 'r';
+}
+char op_of(const RecordRetry&) {
+  return 'q';
+}
+char op_of(const RecordAck&) {
+  return 'a';
+}
+char op_of(const RecordCancelRetry&) {
+  return 'c';
+}
+
+}  // namespace
 
 RecordCall::RecordCall(std::string group, int64_t now_ms, size_t count) {
-  keys_ = {std::string(keys::kRetryQueue),        std::string(audit::keys::kAudit),
+  keys_ = {std::string(keys::kRetryQueue),         std::string(audit::keys::kAudit),
            members::keys::opt_out_registry("sms"), members::keys::opt_out_registry("email"),
-           keys::opted_out_members("sms"),        keys::opted_out_members("email")};
+           keys::opted_out_members("sms"),         keys::opted_out_members("email")};
   args_ = {std::to_string(now_ms), std::move(group), std::to_string(count),
            std::to_string(std::chrono::seconds(kReceiptTtl).count())};
   args_.reserve(4 + count * 10);
 }
 
+// Ten fields per item: op, alert id, index of the alert's four keys, then seven of its own.
 void RecordCall::add(const RecordItem& item) {
-  args_.emplace_back(1, static_cast<char>(item.op));
-  args_.push_back(item.alert_id);
-  args_.push_back(alert_keys_at(item.alert_id));
-  switch (item.op) {
-    case RecordItem::Op::result:
-      args_.push_back(item.member_or_queue);
-      args_.push_back(item.channel_or_entry);
-      args_.push_back(item.state_or_due);
-      args_.push_back(item.message_id);
-      args_.push_back(item.entry_to_remove);
-      args_.push_back(item.address);
-      args_.push_back(own_keys_at(item));
-      return;
-    case RecordItem::Op::retry:
-      args_.push_back(item.member_or_queue);
-      args_.push_back(item.channel_or_entry);
-      args_.push_back(item.state_or_due);
-      args_.emplace_back();
-      args_.push_back(item.entry_to_add);
-      args_.push_back(item.entry_to_remove);
-      args_.emplace_back();
-      return;
-    case RecordItem::Op::ack:
-      args_.push_back(key_at(item.member_or_queue));
-      args_.push_back(item.channel_or_entry);
-      args_.insert(args_.end(), 5, std::string());
-      return;
-    case RecordItem::Op::cancel_retry:
-      args_.push_back(item.member_or_queue);
-      args_.push_back(item.channel_or_entry);
-      args_.insert(args_.end(), 3, std::string());
-      args_.push_back(item.entry_to_remove);
-      args_.emplace_back();
-      return;
-  }
+  const std::string& alert_id = alert_id_of(item);
+  args_.emplace_back(1, std::visit([](const auto& change) { return op_of(change); }, item));
+  args_.push_back(alert_id);
+  args_.push_back(alert_keys_at(alert_id));
+  std::visit([this](const auto& change) { add_own(change); }, item);
+}
+
+void RecordCall::add_own(const RecordResult& result) {
+  args_.push_back(result.member_id);
+  args_.push_back(result.channel);
+  args_.push_back(result.state);
+  args_.push_back(result.message_id);
+  args_.push_back(result.entry_to_remove);
+  args_.push_back(result.address);
+  args_.push_back(own_keys_at(result));
+}
+
+void RecordCall::add_own(const RecordRetry& retry) {
+  args_.push_back(retry.member_id);
+  args_.push_back(retry.channel);
+  args_.push_back(std::to_string(retry.due_ms));
+  args_.emplace_back();
+  args_.push_back(retry.entry_to_add);
+  args_.push_back(retry.entry_to_remove);
+  args_.emplace_back();
+}
+
+void RecordCall::add_own(const RecordAck& ack) {
+  args_.push_back(key_at(ack.queue));
+  args_.push_back(ack.entry_id);
+  args_.insert(args_.end(), 5, std::string());
+}
+
+void RecordCall::add_own(const RecordCancelRetry& cancel) {
+  args_.push_back(cancel.member_id);
+  args_.push_back(cancel.channel);
+  args_.insert(args_.end(), 3, std::string());
+  args_.push_back(cancel.entry_to_remove);
+  args_.emplace_back();
 }
 
 // KEYS is 1-based in Lua.
@@ -80,16 +102,16 @@ std::string RecordCall::key_at(const std::string& key) {
 }
 
 // A sent message's receipt key and its early key; an SMS opt-out's phone holders.
-std::string RecordCall::own_keys_at(const RecordItem& item) {
-  if (item.state_or_due == alerts::keys::delivery_state::kSent && !item.receipt_key.empty()) {
+std::string RecordCall::own_keys_at(const RecordResult& result) {
+  if (result.state == alerts::keys::delivery_state::kSent && !result.receipt_key.empty()) {
     std::string at = next_index();
-    keys_.push_back(item.receipt_key);
-    keys_.push_back(keys::early_receipt(item.receipt_key));
+    keys_.push_back(result.receipt_key);
+    keys_.push_back(keys::early_receipt(result.receipt_key));
     return at;
   }
-  if (item.state_or_due == alerts::keys::delivery_state::kOptedOut &&
-      item.channel_or_entry == "sms" && !item.address.empty()) {
-    return key_at(keys::phone_holders(item.address));
+  if (result.state == alerts::keys::delivery_state::kOptedOut && result.channel == "sms" &&
+      !result.address.empty()) {
+    return key_at(keys::phone_holders(result.address));
   }
   return {};
 }

@@ -27,7 +27,11 @@ class RecordCall {
   std::string next_index() const;
   std::string alert_keys_at(const std::string& alert_id);
   std::string key_at(const std::string& key);
-  std::string own_keys_at(const RecordItem& item);
+  void add_own(const RecordResult& result);
+  void add_own(const RecordRetry& retry);
+  void add_own(const RecordAck& ack);
+  void add_own(const RecordCancelRetry& cancel);
+  std::string own_keys_at(const RecordResult& result);
 
   std::vector<std::string> keys_;
   std::vector<std::string> args_;

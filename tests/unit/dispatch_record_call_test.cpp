@@ -8,14 +8,11 @@
 namespace tocsin::dispatch {
 namespace {
 
-RecordItem result(std::string alert, std::string member, std::string channel, std::string state) {
-  RecordItem item;
-  item.op = RecordItem::Op::result;
-  item.alert_id = std::move(alert);
-  item.member_or_queue = std::move(member);
-  item.channel_or_entry = std::move(channel);
-  item.state_or_due = std::move(state);
-  return item;
+RecordResult result(std::string alert, std::string member, std::string channel, std::string state) {
+  return {.alert_id = std::move(alert),
+          .member_id = std::move(member),
+          .channel = std::move(channel),
+          .state = std::move(state)};
 }
 
 // The ten ARGV fields of item `i` (0-based), after the four of the call.
@@ -46,7 +43,7 @@ TEST(DispatchRecordCall, TheGlobalKeysComeFirstThenEachAlertsFourKeysOnce) {
 
 TEST(DispatchRecordCall, ASendWithAReceiptNamesItsMappingAndItsEarlyKey) {
   RecordCall call("dispatch", 1, 1);
-  RecordItem sent = result("a1", "m1", "sms", "sent");
+  RecordResult sent = result("a1", "m1", "sms", "sent");
   sent.message_id = "SM1";
   sent.receipt_key = "msg:twilio:SM1";
   call.add(sent);
@@ -61,13 +58,13 @@ TEST(DispatchRecordCall, ASendWithAReceiptNamesItsMappingAndItsEarlyKey) {
 
 TEST(DispatchRecordCall, AnSmsOptOutNamesThePhonesHoldersOnceAnEmailOneNoKey) {
   RecordCall call("dispatch", 1, 3);
-  RecordItem sms = result("a1", "m1", "sms", "opted_out");
+  RecordResult sms = result("a1", "m1", "sms", "opted_out");
   sms.address = "+15145550001";
   call.add(sms);
-  RecordItem again = result("a1", "m2", "sms", "opted_out");
+  RecordResult again = result("a1", "m2", "sms", "opted_out");
   again.address = "+15145550001";  // a phone two members share
   call.add(again);
-  RecordItem email = result("a1", "m1", "email", "opted_out");
+  RecordResult email = result("a1", "m1", "email", "opted_out");
   email.address = "m1@example.org";
   call.add(email);
   const auto keys = call.take_keys();
@@ -81,28 +78,15 @@ TEST(DispatchRecordCall, AnSmsOptOutNamesThePhonesHoldersOnceAnEmailOneNoKey) {
 
 TEST(DispatchRecordCall, AnAcknowledgementNamesItsQueueRetriesAndCancelsNone) {
   RecordCall call("dispatch", 1, 3);
-  RecordItem ack;
-  ack.op = RecordItem::Op::ack;
-  ack.alert_id = "a1";
-  ack.member_or_queue = "q:send:urgent";
-  ack.channel_or_entry = "1-0";
-  call.add(ack);
-  RecordItem retry;
-  retry.op = RecordItem::Op::retry;
-  retry.alert_id = "a1";
-  retry.member_or_queue = "m1";
-  retry.channel_or_entry = "sms";
-  retry.state_or_due = "5000";
-  retry.entry_to_add = "a1|m1|sms|2";
-  retry.entry_to_remove = "a1|m1|sms|1";
-  call.add(retry);
-  RecordItem cancel;
-  cancel.op = RecordItem::Op::cancel_retry;
-  cancel.alert_id = "a1";
-  cancel.member_or_queue = "m1";
-  cancel.channel_or_entry = "sms";
-  cancel.entry_to_remove = "a1|m1|sms|2";
-  call.add(cancel);
+  call.add(RecordAck{.alert_id = "a1", .queue = "q:send:urgent", .entry_id = "1-0"});
+  call.add(RecordRetry{.alert_id = "a1",
+                       .member_id = "m1",
+                       .channel = "sms",
+                       .due_ms = 5000,
+                       .entry_to_add = "a1|m1|sms|2",
+                       .entry_to_remove = "a1|m1|sms|1"});
+  call.add(RecordCancelRetry{
+      .alert_id = "a1", .member_id = "m1", .channel = "sms", .entry_to_remove = "a1|m1|sms|2"});
   const auto keys = call.take_keys();
   const auto args = call.take_args();
   ASSERT_EQ(keys.size(), 11u);
