@@ -3,8 +3,11 @@
 #include "alerts/alert_keys.h"
 
 namespace tocsin::dispatch {
+namespace {
 
 namespace state = alerts::keys::state;
+
+}  // namespace
 
 bool past_deadline(const AlertFacts& alert, int64_t now_ms) {
   return alert.deadline_ms > 0 && now_ms >= alert.deadline_ms;

@@ -3,7 +3,7 @@
 // gateway: queue it, hold it for quiet hours, expire it, drop it because its alert was
 // cancelled, or record what the prepare step found. Pure functions of the facts the engine
 // read, so each branch is tested with plain values; the engine (engine_take.cpp,
-// engine_send.cpp) reads the facts and carries out what these return.
+// engine_queue.cpp, engine_send.cpp) reads the facts and carries out what these return.
 
 #include <cstdint>
 #include <optional>
