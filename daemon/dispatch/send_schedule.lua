@@ -6,7 +6,7 @@
 -- The item is added as the scheduler's own schedule_item.lua does (not over one running
 -- now).
 -- KEYS[1] alert:{id}, KEYS[2] the staged audience, KEYS[3] audit, KEYS[4] the scheduler's
--- `schedule` ZSET, KEYS[5] its `schedule:running` ZSET
+-- `{schedule}` ZSET, KEYS[5] its `{schedule}:running` ZSET
 -- ARGV[1] now (ms), ARGV[2] actor name, ARGV[3] approval threshold, ARGV[4] alert id,
 -- ARGV[5] send_at (ms), ARGV[6] the actor's token id
 -- Returns { status, state after, audience size now }, status "scheduled", "not_found",

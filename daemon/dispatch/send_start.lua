@@ -17,7 +17,7 @@
 -- 150,000 members (tests/bench/send_start_bench.cpp), once per alert.
 -- KEYS[1] alert:{id}, KEYS[2] the staged audience (deleted or renamed here), KEYS[3] the
 -- frozen audience alert:{id}:audience, KEYS[4] the send queue (q:send:urgent or
--- q:send:routine), KEYS[5] audit, KEYS[6] the scheduler's `schedule` ZSET
+-- q:send:routine), KEYS[5] audit, KEYS[6] the scheduler's `{schedule}` ZSET
 -- ARGV[1] now (ms), ARGV[2] actor name, ARGV[3] approval threshold, ARGV[4] job size,
 -- ARGV[5] alert id, ARGV[6] origin ("officer" | "schedule"), ARGV[7] the actor's token id
 -- ("" for the scheduler), then the due time (ms) of each of the alert's escalation waves,

@@ -1,7 +1,7 @@
 #!lua
 -- One tick of the scheduler: claims the items whose lease ran out (a silent daemon's) and
 -- those due, and leases them to this daemon.
--- KEYS[1] schedule, KEYS[2] schedule:running, KEYS[3] schedule:owner
+-- KEYS[1] {schedule}, KEYS[2] {schedule}:running, KEYS[3] {schedule}:owner
 -- ARGV[1] now (ms), ARGV[2] lease (ms), ARGV[3] most items to claim, ARGV[4] owner
 -- Returns { item, taken_over } pairs, taken_over 1 for an item taken from another lease.
 local due_key, running, owners = KEYS[1], KEYS[2], KEYS[3]

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <map>
+#include <optional>
 #include <tuple>
 #include <vector>
 
@@ -63,10 +64,65 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
 
   asio::awaitable<void> run() {
     auto self = shared_from_this();
+    bool adopted = false;
     while (!stopping) {
-      if (redis.connected()) co_await tick();
+      if (redis.connected()) {
+        if (!adopted) adopted = co_await adopt_untagged_keys();
+        co_await tick();
+      }
       if (!stopping) co_await wakeup.wait(options.tick);
     }
+  }
+
+  // Moves the items an older tocsind wrote under the keys' names of before their hash tag
+  // (schedule_keys.h) under the new names, in one transaction: a send scheduled before the
+  // upgrade still runs, at its time. Every start does it, so when daemons sharing a Redis
+  // are upgraded one by one, the last one brings over what an older one added meanwhile.
+  // False when Redis did not answer: tried again next tick.
+  asio::awaitable<bool> adopt_untagged_keys() {
+    namespace untagged = keys::untagged;
+    redis::Command exists{"EXISTS", std::string(untagged::kDue), std::string(untagged::kRunning),
+                          std::string(untagged::kOwner)};
+    std::string why;
+    auto found = redis::decode<int64_t>(co_await redis.exec(std::move(exists)), &why);
+    if (found && *found == 0) co_return true;
+    std::optional<std::map<std::string, std::string>> owners;
+    if (found) {
+      redis::Command read_owners{"HGETALL", std::string(untagged::kOwner)};
+      owners = redis::decode<std::map<std::string, std::string>>(
+          co_await redis.exec(std::move(read_owners)), &why);
+    }
+    if (!owners) {
+      spdlog::warn("event=schedule_adopt_failed error={}", log::quote(why));
+      co_return false;
+    }
+    // An item in both keeps its earlier due time and its later lease.
+    std::vector<redis::Command> move{
+        {"MULTI"},
+        {"ZUNIONSTORE", std::string(keys::kDue), "2", std::string(keys::kDue),
+         std::string(untagged::kDue), "AGGREGATE", "MIN"},
+        {"ZUNIONSTORE", std::string(keys::kRunning), "2", std::string(keys::kRunning),
+         std::string(untagged::kRunning), "AGGREGATE", "MAX"},
+        {"DEL", std::string(untagged::kDue), std::string(untagged::kRunning),
+         std::string(untagged::kOwner)}};
+    if (!owners->empty()) {
+      redis::Command keep_owners{"HSET", std::string(keys::kOwner)};
+      for (auto& [item, owner] : *owners) {
+        keep_owners.push_back(item);
+        keep_owners.push_back(std::move(owner));
+      }
+      move.push_back(std::move(keep_owners));
+    }
+    move.push_back({"EXEC"});
+    auto moved =
+        redis::decode_exec<redis::Ignore, redis::Ignore, redis::Ignore, redis::Rest<redis::Ignore>>(
+            co_await redis.exec_pipeline(std::move(move)), &why);
+    if (!moved) {
+      spdlog::warn("event=schedule_adopt_failed error={}", log::quote(why));
+      co_return false;
+    }
+    spdlog::info("event=schedule_adopted keys={} leases={}", *found, owners->size());
+    co_return true;
   }
 
   asio::awaitable<void> tick() {

@@ -2,15 +2,15 @@
 // Work due at a time, kept in Redis so it survives restarts and runs once even when several
 // daemons share Redis: scheduled sends and escalation waves (issue 8).
 //
-//   schedule          ZSET "kind|subject" by due time (ms)
-//   schedule:running  ZSET "kind|subject" by lease deadline (ms): claimed, not yet done
-//   schedule:owner    HASH "kind|subject" -> the daemon that holds the lease
-// (named in schedule_keys.h).
+//   {schedule}          ZSET "kind|subject" by due time (ms)
+//   {schedule}:running  ZSET "kind|subject" by lease deadline (ms): claimed, not yet done
+//   {schedule}:owner    HASH "kind|subject" -> the daemon that holds the lease
+// (named in schedule_keys.h, with one hash tag).
 //
-// Each tick one script (claim_items.lua) claims what is due (moves it from `schedule` to
-// `schedule:running` with a lease) and what a silent daemon left running past its lease. A handler's work
-// must therefore be idempotent: after a crash it runs again, from the start. Due times are
-// read from the Clock, so tests move time instead of sleeping.
+// Each tick one script (claim_items.lua) claims what is due (moves it from `{schedule}` to
+// `{schedule}:running` with a lease) and what a silent daemon left running past its lease.
+// A handler's work must therefore be idempotent: after a crash it runs again, from the start.
+// Due times are read from the Clock, so tests move time instead of sleeping.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

@@ -1,6 +1,6 @@
 // The contracts of starting and scheduling a send (daemon/dispatch/send_start.lua,
 // send_schedule.lua). Beside the alert's keys they write the global send queue, audit
-// stream and the scheduler's `schedule` ZSETs, so they run on plain Redis only.
+// stream and the scheduler's `{schedule}` ZSETs, so they run on plain Redis only.
 
 #include <gtest/gtest.h>
 
@@ -18,9 +18,9 @@ using testing::ScriptContract;
 
 const std::string kStaged = "alert:{a1}:audience:staging:7";
 const std::vector<std::string> kStartKeys{"alert:{a1}",    kStaged, "alert:{a1}:audience",
-                                          "q:send:urgent", "audit", "schedule"};
-const std::vector<std::string> kScheduleKeys{"alert:{a1}", kStaged, "audit", "schedule",
-                                             "schedule:running"};
+                                          "q:send:urgent", "audit", "{schedule}"};
+const std::vector<std::string> kScheduleKeys{"alert:{a1}", kStaged, "audit", "{schedule}",
+                                             "{schedule}:running"};
 
 using Started = std::tuple<std::string, std::string, int64_t, int64_t>;
 
@@ -45,11 +45,11 @@ TEST_P(SendStart, FreezesTheAudienceQueuesItsJobsAndSchedulesItsWaves) {
             (Started{"started", "sending", 3, 2}));
   EXPECT_EQ(changed_keys(before),
             (std::set<std::string>{"alert:{a1}", kStaged, "alert:{a1}:audience", "q:send:urgent",
-                                   "audit", "alert:{a1}:audit", "schedule"}));
+                                   "audit", "alert:{a1}:audit", "{schedule}"}));
   EXPECT_EQ(redis().integer({"SCARD", "alert:{a1}:audience"}), 3);
   EXPECT_EQ(redis().integer({"XLEN", "q:send:urgent"}), 2);
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "jobs_pending"}), "2");
-  EXPECT_EQ(redis().text({"ZSCORE", "schedule", "wave|a1|1"}), "61000");
+  EXPECT_EQ(redis().text({"ZSCORE", "{schedule}", "wave|a1|1"}), "61000");
 }
 
 TEST_P(SendStart, AnEmptyAudienceIsSentAtOnceWithNoJobAndNoWave) {
@@ -57,7 +57,7 @@ TEST_P(SendStart, AnEmptyAudienceIsSentAtOnceWithNoJobAndNoWave) {
   EXPECT_EQ(start({"1000", "Ana", "10", "2", "a1", "officer", "t1", "61000"}),
             (Started{"started", "sent", 0, 0}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "finished_at_ms"}), "1000");
-  EXPECT_EQ(redis().integer({"EXISTS", "schedule", "q:send:urgent"}), 0);
+  EXPECT_EQ(redis().integer({"EXISTS", "{schedule}", "q:send:urgent"}), 0);
 }
 
 TEST_P(SendStart, ARefusalOnlyDropsTheStagedAudience) {
@@ -113,16 +113,16 @@ TEST_P(SendSchedule, MarksTheAlertScheduledAndAddsItsItemWithoutFreezing) {
   const auto before = keyspace();
   EXPECT_EQ(schedule(), (Scheduled{"scheduled", "scheduled", 2}));
   EXPECT_EQ(changed_keys(before), (std::set<std::string>{"alert:{a1}", kStaged, "audit",
-                                                         "alert:{a1}:audit", "schedule"}));
-  EXPECT_EQ(redis().text({"ZSCORE", "schedule", "send|a1"}), "90000");
+                                                         "alert:{a1}:audit", "{schedule}"}));
+  EXPECT_EQ(redis().text({"ZSCORE", "{schedule}", "send|a1"}), "90000");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "send_at_ms"}), "90000");
   EXPECT_EQ(redis().integer({"EXISTS", "alert:{a1}:audience"}), 0);
 }
 
 TEST_P(SendSchedule, AnItemRunningNowIsNotAddedAgain) {
-  redis().command({"ZADD", "schedule:running", "5000", "send|a1"});
+  redis().command({"ZADD", "{schedule}:running", "5000", "send|a1"});
   EXPECT_EQ(schedule(), (Scheduled{"scheduled", "scheduled", 2}));
-  EXPECT_EQ(redis().integer({"EXISTS", "schedule"}), 0);
+  EXPECT_EQ(redis().integer({"EXISTS", "{schedule}"}), 0);
 }
 
 TEST_P(SendSchedule, ARefusalOnlyDropsTheStagedAudience) {

@@ -1,7 +1,6 @@
-// The contracts of the scheduler's scripts (daemon/schedule/*.lua). Their keys, schedule,
-// schedule:running and schedule:owner, are global and hash to three slots (and the send
-// queue adds items to `schedule` beside an alert's keys), so they run on plain Redis only,
-// until the three take one hash tag.
+// The contracts of the scheduler's scripts (daemon/schedule/*.lua). Their three keys,
+// {schedule}, {schedule}:running and {schedule}:owner, share one hash tag, so the scripts
+// run on a cluster as well as on plain Redis.
 
 #include <gtest/gtest.h>
 
@@ -18,14 +17,14 @@ namespace {
 
 using testing::ScriptContract;
 
-const std::vector<std::string> kLeaseKeys{"schedule", "schedule:running", "schedule:owner"};
+const std::vector<std::string> kLeaseKeys{"{schedule}", "{schedule}:running", "{schedule}:owner"};
 
 class ClaimItems : public ScriptContract {};
 
 TEST_P(ClaimItems, LeasesTheDueItemsAndTakesOverThoseWhoseLeaseRanOut) {
-  redis().command({"ZADD", "schedule", "100", "send|a1", "9000", "send|a2"});
-  redis().command({"ZADD", "schedule:running", "500", "wave|a0|1", "8000", "wave|a3|1"});
-  redis().command({"HSET", "schedule:owner", "wave|a0|1", "d2", "wave|a3|1", "d2"});
+  redis().command({"ZADD", "{schedule}", "100", "send|a1", "9000", "send|a2"});
+  redis().command({"ZADD", "{schedule}:running", "500", "wave|a0|1", "8000", "wave|a3|1"});
+  redis().command({"HSET", "{schedule}:owner", "wave|a0|1", "d2", "wave|a3|1", "d2"});
   const auto before = keyspace();
   auto claimed = redis::decode<std::vector<std::tuple<std::string, int64_t>>>(
       run(lua::claim_items, kLeaseKeys, {"1000", "60000", "10", "d1"}));
@@ -33,29 +32,29 @@ TEST_P(ClaimItems, LeasesTheDueItemsAndTakesOverThoseWhoseLeaseRanOut) {
   EXPECT_EQ(*claimed,
             (std::vector<std::tuple<std::string, int64_t>>{{"wave|a0|1", 1}, {"send|a1", 0}}));
   EXPECT_EQ(changed_keys(before),
-            (std::set<std::string>{"schedule", "schedule:running", "schedule:owner"}));
-  EXPECT_EQ(redis().text({"ZRANGE", "schedule", "0", "-1"}), "send|a2\n");
-  EXPECT_EQ(redis().text({"ZSCORE", "schedule:running", "send|a1"}), "61000");
-  EXPECT_EQ(redis().text({"ZSCORE", "schedule:running", "wave|a0|1"}), "61000");
-  EXPECT_EQ(redis().text({"ZSCORE", "schedule:running", "wave|a3|1"}), "8000");
-  EXPECT_EQ(redis().text({"HGET", "schedule:owner", "send|a1"}), "d1");
-  EXPECT_EQ(redis().text({"HGET", "schedule:owner", "wave|a0|1"}), "d1");
-  EXPECT_EQ(redis().text({"HGET", "schedule:owner", "wave|a3|1"}), "d2");
+            (std::set<std::string>{"{schedule}", "{schedule}:running", "{schedule}:owner"}));
+  EXPECT_EQ(redis().text({"ZRANGE", "{schedule}", "0", "-1"}), "send|a2\n");
+  EXPECT_EQ(redis().text({"ZSCORE", "{schedule}:running", "send|a1"}), "61000");
+  EXPECT_EQ(redis().text({"ZSCORE", "{schedule}:running", "wave|a0|1"}), "61000");
+  EXPECT_EQ(redis().text({"ZSCORE", "{schedule}:running", "wave|a3|1"}), "8000");
+  EXPECT_EQ(redis().text({"HGET", "{schedule}:owner", "send|a1"}), "d1");
+  EXPECT_EQ(redis().text({"HGET", "{schedule}:owner", "wave|a0|1"}), "d1");
+  EXPECT_EQ(redis().text({"HGET", "{schedule}:owner", "wave|a3|1"}), "d2");
 }
 
 TEST_P(ClaimItems, TheLimitCountsTheItemsTakenOverFirst) {
-  redis().command({"ZADD", "schedule", "100", "send|a1"});
-  redis().command({"ZADD", "schedule:running", "500", "wave|a0|1"});
+  redis().command({"ZADD", "{schedule}", "100", "send|a1"});
+  redis().command({"ZADD", "{schedule}:running", "500", "wave|a0|1"});
   auto claimed = redis::decode<std::vector<std::tuple<std::string, int64_t>>>(
       run(lua::claim_items, kLeaseKeys, {"1000", "60000", "1", "d1"}));
   ASSERT_TRUE(claimed);
   EXPECT_EQ(*claimed, (std::vector<std::tuple<std::string, int64_t>>{{"wave|a0|1", 1}}));
-  EXPECT_EQ(redis().text({"ZSCORE", "schedule", "send|a1"}), "100");
+  EXPECT_EQ(redis().text({"ZSCORE", "{schedule}", "send|a1"}), "100");
 }
 
 TEST_P(ClaimItems, NothingDueClaimsNothingAndChangesNothing) {
-  redis().command({"ZADD", "schedule", "9000", "send|a1"});
-  redis().command({"ZADD", "schedule:running", "8000", "wave|a0|1"});
+  redis().command({"ZADD", "{schedule}", "9000", "send|a1"});
+  redis().command({"ZADD", "{schedule}:running", "8000", "wave|a0|1"});
   const auto before = keyspace();
   auto claimed = redis::decode<std::vector<std::tuple<std::string, int64_t>>>(
       run(lua::claim_items, kLeaseKeys, {"1000", "60000", "10", "d1"}));
@@ -63,30 +62,31 @@ TEST_P(ClaimItems, NothingDueClaimsNothingAndChangesNothing) {
   EXPECT_TRUE(claimed->empty());
   EXPECT_TRUE(changed_keys(before).empty());
 }
-TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(ClaimItems);
+TOCSIN_SCRIPT_CONTRACT(ClaimItems);
 
 class FinishItem : public ScriptContract {
  protected:
   void SetUp() override {
     ScriptContract::SetUp();
-    redis().command({"ZADD", "schedule:running", "61000", "send|a1"});
-    redis().command({"HSET", "schedule:owner", "send|a1", "d1"});
+    redis().command({"ZADD", "{schedule}:running", "61000", "send|a1"});
+    redis().command({"HSET", "{schedule}:owner", "send|a1", "d1"});
   }
 };
 
 TEST_P(FinishItem, DoneRemovesTheItemAndItsLease) {
   const auto before = keyspace();
   EXPECT_EQ(run(lua::finish_item, kLeaseKeys, {"send|a1", "d1", ""}).integer, 1);
-  EXPECT_EQ(changed_keys(before), (std::set<std::string>{"schedule:running", "schedule:owner"}));
-  EXPECT_EQ(redis().integer({"EXISTS", "schedule", "schedule:running", "schedule:owner"}), 0);
+  EXPECT_EQ(changed_keys(before),
+            (std::set<std::string>{"{schedule}:running", "{schedule}:owner"}));
+  EXPECT_EQ(redis().integer({"EXISTS", "{schedule}", "{schedule}:running", "{schedule}:owner"}), 0);
 }
 
 TEST_P(FinishItem, ToBeTriedAgainGoesBackInTheScheduleAtItsTime) {
   const auto before = keyspace();
   EXPECT_EQ(run(lua::finish_item, kLeaseKeys, {"send|a1", "d1", "7000"}).integer, 1);
   EXPECT_EQ(changed_keys(before),
-            (std::set<std::string>{"schedule", "schedule:running", "schedule:owner"}));
-  EXPECT_EQ(redis().text({"ZSCORE", "schedule", "send|a1"}), "7000");
+            (std::set<std::string>{"{schedule}", "{schedule}:running", "{schedule}:owner"}));
+  EXPECT_EQ(redis().text({"ZSCORE", "{schedule}", "send|a1"}), "7000");
 }
 
 TEST_P(FinishItem, AnotherDaemonsLeaseIsLeftAloneAndNothingChanges) {
@@ -94,27 +94,28 @@ TEST_P(FinishItem, AnotherDaemonsLeaseIsLeftAloneAndNothingChanges) {
   EXPECT_EQ(run(lua::finish_item, kLeaseKeys, {"send|a1", "d2", ""}).integer, 0);
   EXPECT_TRUE(changed_keys(before).empty());
 }
-TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(FinishItem);
+TOCSIN_SCRIPT_CONTRACT(FinishItem);
 
 class ScheduleItem : public ScriptContract {};
 
 TEST_P(ScheduleItem, AddsTheItemOrMovesItsDueTime) {
-  const std::vector<std::string> keys{"schedule", "schedule:running"};
+  const std::vector<std::string> keys{"{schedule}", "{schedule}:running"};
   const auto before = keyspace();
   EXPECT_EQ(run(lua::schedule_item, keys, {"send|a1", "5000"}).integer, 1);
-  EXPECT_EQ(changed_keys(before), (std::set<std::string>{"schedule"}));
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{"{schedule}"}));
   EXPECT_EQ(run(lua::schedule_item, keys, {"send|a1", "6000"}).integer, 1);
-  EXPECT_EQ(redis().text({"ZSCORE", "schedule", "send|a1"}), "6000");
+  EXPECT_EQ(redis().text({"ZSCORE", "{schedule}", "send|a1"}), "6000");
 }
 
 TEST_P(ScheduleItem, AnItemRunningNowIsLeftAloneAndNothingChanges) {
-  redis().command({"ZADD", "schedule:running", "61000", "send|a1"});
+  redis().command({"ZADD", "{schedule}:running", "61000", "send|a1"});
   const auto before = keyspace();
-  EXPECT_EQ(run(lua::schedule_item, {"schedule", "schedule:running"}, {"send|a1", "5000"}).integer,
-            0);
+  EXPECT_EQ(
+      run(lua::schedule_item, {"{schedule}", "{schedule}:running"}, {"send|a1", "5000"}).integer,
+      0);
   EXPECT_TRUE(changed_keys(before).empty());
 }
-TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(ScheduleItem);
+TOCSIN_SCRIPT_CONTRACT(ScheduleItem);
 
 }  // namespace
 }  // namespace tocsin::schedule

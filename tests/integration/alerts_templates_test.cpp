@@ -192,7 +192,9 @@ TEST_F(AlertTemplates, LabelsGiveEachValueWithItsMembersAndACoordinatorTheirRegi
   EXPECT_TRUE(estrie);
   EXPECT_EQ(total, 1000);
   for (const auto& sector : labels.sectors()) {
-    if (sector.value() == "sante") EXPECT_EQ(sector.members(), 180);
+    if (sector.value() == "sante") {
+      EXPECT_EQ(sector.members(), 180);
+    }
   }
 
   const std::string coordinator =

@@ -180,7 +180,7 @@ TEST_F(Escalation, AReminderGoesOnlyToMembersWithoutAnAnswerWhenItComesDue) {
   move_clock(44min);
   ASSERT_TRUE(eventually(
       [&] {
-        return redis().integer({"ZSCORE", "schedule", "wave|" + id + "|1"}) > 0;
+        return redis().integer({"ZSCORE", "{schedule}", "wave|" + id + "|1"}) > 0;
       },
       5s));
   EXPECT_EQ(child_of(id, "wave:1"), "");
@@ -270,7 +270,7 @@ TEST_F(Escalation, ARestartInTheMiddleOfAWaveNeitherSkipsNorRepeatsAnyone) {
   for (const auto& [to, times] : phones) EXPECT_EQ(times, 1) << "reminded twice";
   // The wave ran once: one child, and no second run of the item.
   EXPECT_EQ(redis().integer({"HLEN", "alert:{" + id + "}:children"}), 1);
-  EXPECT_EQ(redis().integer({"ZCARD", "schedule"}), 0);
+  EXPECT_EQ(redis().integer({"ZCARD", "{schedule}"}), 0);
 }
 
 TEST_F(Escalation, AWaveThatComesDueWhileNoDaemonRunsIsRunOnceAtTheNextStart) {
@@ -365,7 +365,7 @@ TEST_F(Escalation, TheWavesOfAClosedAlertAreNotRun) {
   auto closed = http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + ":close", "", auth());
   ASSERT_EQ(closed.status, 200) << closed.body;
   move_clock(46min);
-  ASSERT_TRUE(eventually([&] { return redis().integer({"ZCARD", "schedule"}) == 0; }, 10s));
+  ASSERT_TRUE(eventually([&] { return redis().integer({"ZCARD", "{schedule}"}) == 0; }, 10s));
   EXPECT_EQ(child_of(id, "wave:1"), "");
   EXPECT_TRUE(reminded().empty());
   auto audit = redis().command({"XREVRANGE", "audit", "+", "-", "COUNT", "5"});
@@ -386,13 +386,13 @@ TEST_F(Escalation, AWaveDueAfterTheEventStartsIsNotRun) {
   const auto [id, code] = send_alert(
       R"([{"at":"2030-06-06T08:00:00-04:00","targetGroup":"no_answer","channels":"SMS",)"
       R"("messages":{"fr":{"sms":"RAPPEL {code}"}}}])");
-  const auto due = redis().text({"ZSCORE", "schedule", "wave|" + id + "|1"});
+  const auto due = redis().text({"ZSCORE", "{schedule}", "wave|" + id + "|1"});
   ASSERT_FALSE(due.empty());
   const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
   redis().command({"SET", "test:clock_offset_ms", std::to_string(std::stoll(due) - now_ms + 60'000)});
-  ASSERT_TRUE(eventually([&] { return redis().integer({"ZCARD", "schedule"}) == 0; }, 10s));
+  ASSERT_TRUE(eventually([&] { return redis().integer({"ZCARD", "{schedule}"}) == 0; }, 10s));
   EXPECT_EQ(child_of(id, "wave:1"), "");
   EXPECT_TRUE(reminded().empty());
 }

@@ -1,7 +1,8 @@
 // The scheduler against a real redis-server: due work runs once and leaves Redis clean,
 // work in the future waits for the clock (moved by tests, never slept through), two
 // daemons sharing Redis run each item once, a lease a silent daemon left is taken over, a
-// handler may ask to be tried again later.
+// handler may ask to be tried again later, and what an older daemon left under the keys'
+// names of before their hash tag is taken over.
 
 #include "schedule/scheduler.h"
 
@@ -139,9 +140,9 @@ TEST(Scheduler, DueItemRunsOnceAndLeavesNothingBehind) {
   ASSERT_TRUE(eventually([&] { return node.connected(); }, 5s));
   ASSERT_FALSE(node.schedule("a", now_ms() - 1000));
   ASSERT_TRUE(eventually([&] { return node.runs("a") == 1; }, 5s));
-  ASSERT_TRUE(eventually([&] { return redis.integer({"EXISTS", "schedule:running"}) == 0; }, 5s));
-  EXPECT_EQ(redis.integer({"EXISTS", "schedule"}), 0);
-  EXPECT_EQ(redis.integer({"EXISTS", "schedule:owner"}), 0);
+  ASSERT_TRUE(eventually([&] { return redis.integer({"EXISTS", "{schedule}:running"}) == 0; }, 5s));
+  EXPECT_EQ(redis.integer({"EXISTS", "{schedule}"}), 0);
+  EXPECT_EQ(redis.integer({"EXISTS", "{schedule}:owner"}), 0);
   // A few more ticks: still once.
   ASSERT_FALSE(node.schedule("marker", now_ms()));
   ASSERT_TRUE(eventually([&] { return node.runs("marker") == 1; }, 5s));
@@ -209,7 +210,7 @@ TEST(Scheduler, WorkOfASilentDaemonIsTakenOverAfterItsLease) {
   ASSERT_TRUE(eventually([&] { return stuck.connected(); }, 5s));
   ASSERT_FALSE(stuck.schedule("job", now_ms()));
   ASSERT_TRUE(eventually([&] { return claimed.load(); }, 5s));
-  EXPECT_EQ(redis.text({"HGET", "schedule:owner", "task|job"}), "d1");
+  EXPECT_EQ(redis.text({"HGET", "{schedule}:owner", "task|job"}), "d1");
 
   SchedulerNode rescuer(server, "d2", 30s);
   rescuer.start();
@@ -223,7 +224,7 @@ TEST(Scheduler, WorkOfASilentDaemonIsTakenOverAfterItsLease) {
   rescuer.clock().set_offset(31s);
   ASSERT_TRUE(eventually([&] { return rescuer.runs("job") == 1; }, 5s));
   EXPECT_EQ(rescuer.stats().reclaimed, 1u);
-  ASSERT_TRUE(eventually([&] { return redis.integer({"EXISTS", "schedule:running"}) == 0; }, 5s));
+  ASSERT_TRUE(eventually([&] { return redis.integer({"EXISTS", "{schedule}:running"}) == 0; }, 5s));
 }
 
 TEST(Scheduler, HandlerCanAskToBeTriedAgainLater) {
@@ -238,13 +239,13 @@ TEST(Scheduler, HandlerCanAskToBeTriedAgainLater) {
   const int64_t scheduled_at = now_ms();
   ASSERT_FALSE(node.schedule("flaky", scheduled_at));
   ASSERT_TRUE(eventually([&] { return attempts.load() == 1; }, 5s));
-  ASSERT_TRUE(eventually([&] { return redis.integer({"ZCARD", "schedule"}) == 1; }, 5s));
-  const double due = std::stod(redis.text({"ZSCORE", "schedule", "task|flaky"}));
+  ASSERT_TRUE(eventually([&] { return redis.integer({"ZCARD", "{schedule}"}) == 1; }, 5s));
+  const double due = std::stod(redis.text({"ZSCORE", "{schedule}", "task|flaky"}));
   EXPECT_GE(due, scheduled_at + 5 * 60'000);
   EXPECT_EQ(attempts.load(), 1);
   node.clock().set_offset(6min);
   ASSERT_TRUE(eventually([&] { return attempts.load() == 2; }, 5s));
-  ASSERT_TRUE(eventually([&] { return redis.integer({"EXISTS", "schedule"}) == 0; }, 5s));
+  ASSERT_TRUE(eventually([&] { return redis.integer({"EXISTS", "{schedule}"}) == 0; }, 5s));
 }
 
 TEST(Scheduler, UnscheduledItemNeverRuns) {
@@ -260,7 +261,28 @@ TEST(Scheduler, UnscheduledItemNeverRuns) {
   ASSERT_FALSE(node.schedule("marker", node.clock().now_ms()));
   ASSERT_TRUE(eventually([&] { return node.runs("marker") == 1; }, 5s));
   EXPECT_EQ(node.runs("cancelled"), 0);
-  EXPECT_EQ(redis.integer({"EXISTS", "schedule"}), 0);
+  EXPECT_EQ(redis.integer({"EXISTS", "{schedule}"}), 0);
+}
+
+// A Redis an older tocsind wrote to, before the keys took their hash tag: its items, due
+// and leased, are moved under the new names at start and run, with nothing left behind
+// under the old ones; what the new names already held stays.
+TEST(Scheduler, ItemsAnOlderDaemonLeftUnderTheUntaggedKeysAreTakenOverAndRun) {
+  RedisServer server;
+  RedisSync redis(server.port());
+  const std::string past = std::to_string(now_ms() - 1000);
+  redis.command({"ZADD", "schedule", past, "task|due-before-upgrade"});
+  redis.command({"ZADD", "schedule:running", past, "task|leased-before-upgrade"});
+  redis.command({"HSET", "schedule:owner", "task|leased-before-upgrade", "old-daemon"});
+  redis.command({"ZADD", "{schedule}", std::to_string(now_ms() + 3'600'000), "task|later"});
+  SchedulerNode node(server, "d1");
+  node.start();
+  ASSERT_TRUE(eventually([&] { return node.runs("due-before-upgrade") == 1; }, 5s));
+  ASSERT_TRUE(eventually([&] { return node.runs("leased-before-upgrade") == 1; }, 5s))
+      << "a lease past its deadline is taken over, as under the new names";
+  EXPECT_EQ(redis.integer({"EXISTS", "schedule", "schedule:running", "schedule:owner"}), 0);
+  EXPECT_EQ(redis.text({"ZRANGE", "{schedule}", "0", "-1"}), "task|later\n");
+  EXPECT_EQ(node.runs("later"), 0);
 }
 
 }  // namespace

@@ -144,7 +144,7 @@ class ScheduledSend : public ::testing::Test {
     return eventually([&] { return state(id) == wanted; }, 30s);
   }
   bool item_waiting(const std::string& id) {
-    return !redis().command({"ZSCORE", "schedule", "send|" + id}).is_nil();
+    return !redis().command({"ZSCORE", "{schedule}", "send|" + id}).is_nil();
   }
   // Audit entries of `action` on alert `id`.
   int audits(const std::string& id, const std::string& action) {
@@ -197,7 +197,7 @@ TEST_F(ScheduledSend, SendsEveryMemberOnceAtItsTimeIncludingMembersImportedMeanw
 
   // Scheduled: the item due at send_at, nothing frozen, nothing sent.
   ASSERT_TRUE(item_waiting(id));
-  EXPECT_EQ(redis().integer({"ZSCORE", "schedule", "send|" + id}), unix_ms_of(send_at));
+  EXPECT_EQ(redis().integer({"ZSCORE", "{schedule}", "send|" + id}), unix_ms_of(send_at));
   EXPECT_EQ(state(id), "scheduled");
   EXPECT_EQ(redis().text({"HGET", "alert:{" + id + "}", "scheduled_by"}), "Marie");
   EXPECT_EQ(redis().integer({"EXISTS", "alert:{" + id + "}:audience"}), 0);
@@ -229,7 +229,7 @@ TEST_F(ScheduledSend, SendsEveryMemberOnceAtItsTimeIncludingMembersImportedMeanw
             redis().integer({"SCARD", "members:all"}));
   EXPECT_EQ(redis().text({"HGET", "alert:{" + id + "}", "sent_by"}), "Marie");
   EXPECT_FALSE(item_waiting(id));
-  EXPECT_EQ(redis().integer({"ZCARD", "schedule:running"}), 0);
+  EXPECT_EQ(redis().integer({"ZCARD", "{schedule}:running"}), 0);
   EXPECT_EQ(audits(id, "alert.send"), 1);
 }
 
@@ -311,11 +311,11 @@ TEST_F(ScheduledSend, TheItemRunAgainAfterTheStartSendsNothingMore) {
   const uint64_t accepted = twilio_.accepted();
 
   // The item again, as the lease of a daemon killed after the start would give it back.
-  redis().command({"ZADD", "schedule", "0", "send|" + id});
+  redis().command({"ZADD", "{schedule}", "0", "send|" + id});
   ASSERT_TRUE(eventually(
       [&] {
         return !item_waiting(id) &&
-               redis().command({"ZSCORE", "schedule:running", "send|" + id}).is_nil();
+               redis().command({"ZSCORE", "{schedule}:running", "send|" + id}).is_nil();
       },
       10s));
   EXPECT_EQ(state(id), "sent");
