@@ -89,8 +89,9 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
     std::optional<std::map<std::string, std::string>> owners;
     if (found) {
       redis::Command read_owners{"HGETALL", std::string(untagged::kOwner)};
-      owners = redis::decode<std::map<std::string, std::string>>(
+      auto read = redis::decode<std::map<std::string, std::string>>(
           co_await redis.exec(std::move(read_owners)), &why);
+      if (read) owners = std::move(*read);
     }
     if (!owners) {
       spdlog::warn("event=schedule_adopt_failed error={}", log::quote(why));
