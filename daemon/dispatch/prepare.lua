@@ -82,13 +82,12 @@ local function decide(member, channel, address, retry_channel)
   elseif redis.call('SISMEMBER', opt_outs[channel], address) == 1 then
     final = 'opted_out'
   else
-    local owner = redis.call('HGET', owners, address)
-    if owner and owner ~= member then
-      final = 'skipped:shared'
-    else
-      if not owner then redis.call('HSET', owners, address, member) end
+    -- Claimed by the first member to reach it (one call in the usual case: no owner yet).
+    if redis.call('HSETNX', owners, address, member) == 1 or
+       redis.call('HGET', owners, address) == member then
       return 'send'
     end
+    final = 'skipped:shared'
   end
   if not retry then set_state(member, channel, final) end
   return final

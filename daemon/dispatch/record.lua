@@ -38,6 +38,31 @@ local function keys_at(at)
   return KEYS[at], KEYS[at + 1], KEYS[at + 2], KEYS[at + 3]
 end
 local function kind(state) return string.match(state, '^[^:]*') end
+-- The delivery counts' changes of this call, summed per alert and state and written once
+-- each at the end: a blast records hundreds of messages per call, nearly all in one state,
+-- and each write costs Redis time and AOF bytes.
+local count_changes, counted = {}, {}
+local function count(counts, state, delta)
+  local changes = count_changes[counts]
+  if not changes then
+    changes = { order = {} }
+    count_changes[counts] = changes
+    counted[#counted + 1] = counts
+  end
+  if not changes[state] then
+    changes[state] = 0
+    changes.order[#changes.order + 1] = state
+  end
+  changes[state] = changes[state] + delta
+end
+local function flush_counts()
+  for _, counts in ipairs(counted) do
+    local changes = count_changes[counts]
+    for _, state in ipairs(changes.order) do
+      redis.call('HINCRBY', counts, state, changes[state])
+    end
+  end
+end
 local function record_opt_out(channel, address, member, holders_key)
   if address == '' then return end
   redis.call('SADD', opt_outs[channel], address)
@@ -90,7 +115,7 @@ for i = 0, n - 1 do
           end
         end
         redis.call('HSET', delivery, field, state)
-        redis.call('HINCRBY', counts, kind(state), 1)
+        count(counts, kind(state), 1)
         if state == 'opted_out' then
           record_opt_out(c, v4, a, v5 ~= '' and KEYS[tonumber(v5)] or nil)
         end
@@ -98,7 +123,7 @@ for i = 0, n - 1 do
         local new_email = c == 'email' and state or email_state
         reach_log(alert, a, reach_best(sms_state, email_state), reach_best(new_sms, new_email))
         if old == 'retrying' then
-          redis.call('HINCRBY', counts, 'retrying', -1)
+          count(counts, 'retrying', -1)
           redis.call('HINCRBY', alert, 'retries_pending', -1)
           touch(id, at)
         end
@@ -108,7 +133,7 @@ for i = 0, n - 1 do
       if open then
         if not old then
           redis.call('HSET', delivery, field, 'retrying')
-          redis.call('HINCRBY', counts, 'retrying', 1)
+          count(counts, 'retrying', 1)
           redis.call('HINCRBY', alert, 'retries_pending', 1)
         end
         redis.call('ZADD', retries, v1, v3)
@@ -117,6 +142,7 @@ for i = 0, n - 1 do
   end
 end
 
+flush_counts()  -- before the finished alerts' audit lines read them
 local finished = 0
 for _, id in ipairs(order) do
   local alert, _, counts = keys_at(touched[id])
