@@ -90,12 +90,12 @@ def order(found):
 
 
 def closure(declared, unit):
-    seen, todo = set(), list(declared.get(unit, ()))
-    while todo:
-        dep = todo.pop()
+    seen, pending = set(), list(declared.get(unit, ()))
+    while pending:
+        dep = pending.pop()
         if dep not in seen:
             seen.add(dep)
-            todo.extend(declared.get(dep, ()))
+            pending.extend(declared.get(dep, ()))
     return seen
 
 
