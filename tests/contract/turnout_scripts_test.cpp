@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
+#include <string>
+#include <vector>
+
 #include "tests/support/script_contract.h"
 #include "turnout/apply_moves.lua.h"
 #include "turnout/reach_log.h"
@@ -47,21 +51,25 @@ TEST_P(ApplyMoves, WithoutALogNothingIsAppliedAndNothingChanges) {
   EXPECT_TRUE(changed_keys(before).empty());
 }
 // Every member of these tests is placed in alert:{a1}:dims: the keys stay in the alert's
-// slot (a member not placed yet is read from member:{id}:idx, see TargetMembers).
+// slot.
 TOCSIN_SCRIPT_CONTRACT(ApplyMoves);
 
-class TargetMembers : public ScriptContract {
- protected:
-  void SetUp() override {
-    ScriptContract::SetUp();
-    redis().command({"HSET", "member:m1:idx", "region", "est", "sector", "sante"});
-    redis().command({"HSET", "member:m2:idx", "region", "laval"});
-  }
-};
+// The members' places come in ARGV (turnout/targeting.cpp reads them from member:{id}:idx
+// first): id, region, sector, local, title.
+const std::vector<std::string> kM1{"m1", "est", "sante", "", ""};
+const std::vector<std::string> kM2{"m2", "laval", "", "", ""};
+
+std::vector<std::string> members(std::initializer_list<std::vector<std::string>> groups) {
+  std::vector<std::string> args;
+  for (const auto& group : groups) args.insert(args.end(), group.begin(), group.end());
+  return args;
+}
+
+class TargetMembers : public ScriptContract {};
 
 TEST_P(TargetMembers, CountsEachNewMemberOnceWhereTheyBelong) {
   const auto before = keyspace();
-  auto reply = run(lua::target_members, target_members_keys("a1"), {"m1", "m2", "m1"});
+  auto reply = run(lua::target_members, target_members_keys("a1"), members({kM1, kM2, kM1}));
   EXPECT_EQ(reply.integer, 2);
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "est|all|targeted"}), "1");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "est|sector:sante|targeted"}), "1");
@@ -75,15 +83,19 @@ TEST_P(TargetMembers, CountsEachNewMemberOnceWhereTheyBelong) {
 }
 
 TEST_P(TargetMembers, MembersCountedBeforeChangeNothing) {
-  run(lua::target_members, target_members_keys("a1"), {"m1", "m2"});
+  run(lua::target_members, target_members_keys("a1"), members({kM1, kM2}));
   const auto before = keyspace();
-  auto reply = run(lua::target_members, target_members_keys("a1"), {"m2", "m1"});
+  auto reply = run(lua::target_members, target_members_keys("a1"), members({kM2, kM1}));
   EXPECT_EQ(reply.integer, 0);
   EXPECT_TRUE(changed_keys(before).empty());
 }
-// Cross-slot: each new member's place is read from member:{id}:idx (the members' index),
-// beside the alert's keys.
-TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(TargetMembers);
+TEST_P(TargetMembers, AMemberWithoutIndexedValuesCountsUnderNoRegion) {
+  auto reply = run(lua::target_members, target_members_keys("a1"), {"gone", "", "", "", ""});
+  EXPECT_EQ(reply.integer, 1);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "-|all|targeted"}), "1");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:dims", "gone"}), "-|all|");
+}
+TOCSIN_SCRIPT_CONTRACT(TargetMembers);
 
 }  // namespace
 }  // namespace tocsin::turnout

@@ -28,7 +28,10 @@ class TurnoutReachLog : public ::testing::Test {
                       "mobile", "+1514555000" + member.substr(1), "email", member + "@x.ca"});
     }
     redis_.command({"HSET", "alert:{a1}", "state", "sending"});
-    eval(turnout::target_members_script(), {"m1", "m2", "m3", "m1"},
+    // As turnout/targeting.cpp passes them: id, region, sector, local, title.
+    eval(turnout::target_members_script(),
+         {"m1", "estrie", "sante", "", "", "m2", "estrie", "sante", "", "", "m3", "laval",
+          "sante", "", "", "m1", "estrie", "sante", "", ""},
          turnout::target_members_keys("a1"));
   }
 
