@@ -27,6 +27,9 @@
 //   alert:{id}:unreachable  SET of members with no address on the alert's channels
 //   alert:{id}:regions    SET of the region parts its reach and tally fields name
 //   alert:{id}:turnout_version  STRING, +1 per script call that changes reach or tally
+//   alert:{id}:turnout_tracked  STRING, +1 per such call that notes the fields it wrote in
+//                         alert:{id}:{tally,reach,day}:moved (SETs of field names, emptied by
+//                         the event stream's publisher: events/publish_turnout.lua)
 //   alert:{id}:turnout_at       STRING, Unix ms of the last such change
 //   alert:{id}:events     STREAM of turnout changes (the event stream)
 //   alerts                ZSET id by creation time (ms)
@@ -101,6 +104,13 @@ inline std::string reach(std::string_view id) { return alert(id) + ":reach"; }
 inline std::string dims(std::string_view id) { return alert(id) + ":dims"; }
 inline std::string turnout_version(std::string_view id) { return alert(id) + ":turnout_version"; }
 inline std::string turnout_at(std::string_view id) { return alert(id) + ":turnout_at"; }
+inline std::string turnout_tracked(std::string_view id) {
+  return alert(id) + ":turnout_tracked";
+}
+// The fields of a count hash (tally, reach, day) written since the last event-stream entry.
+inline std::string moved_fields(std::string_view count_hash) {
+  return std::string(count_hash) + ":moved";
+}
 inline std::string regions(std::string_view id) { return alert(id) + ":regions"; }
 inline std::string unreachable(std::string_view id) {
   return alert(id) + ":unreachable";

@@ -1,12 +1,14 @@
 #pragma once
 // The keys the event stream's publisher keeps beside those of alerts/alert_keys.h that it
-// reads and writes (alert:{id}:events, alert:{id}:turnout_version, alert:{id}:tally,
-// alert:{id}:reach, alert:{id}:day, alert:{id}:regions):
+// reads and writes (alert:{id}:events, alert:{id}:turnout_version and :turnout_tracked,
+// alert:{id}:tally, alert:{id}:reach, alert:{id}:day and their :moved sets,
+// alert:{id}:regions):
 //
 //   alert:{id}:published   HASH field name -> the value last written to alert:{id}:events,
 //                          and two bookkeeping fields without '|' (no count has one):
 //                          "#version" the turnout_version that was compared last,
-//                          "#at_ms" Redis's time when the last entry was written
+//                          "#at_ms" Redis's time when the last entry was written,
+//                          "#untracked" turnout_version minus turnout_tracked then
 //   alert:{id}:milestones  HASH "<kind>|<dimension>|<key>" -> Unix ms: the targets and
 //                          quorums reached, each told once on the stream (milestones.h)
 
@@ -19,9 +21,11 @@ namespace tocsin::events::keys {
 
 using alerts::keys::day;
 using alerts::keys::events;
+using alerts::keys::moved_fields;
 using alerts::keys::reach;
 using alerts::keys::regions;
 using alerts::keys::tally;
+using alerts::keys::turnout_tracked;
 using alerts::keys::turnout_version;
 
 inline std::string published(std::string_view id) {

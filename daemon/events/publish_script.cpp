@@ -12,8 +12,16 @@ const redis::Script& publish_turnout_script() {
 }
 
 std::vector<std::string> publish_turnout_keys(const std::string& alert_id) {
-  return {keys::turnout_version(alert_id), keys::tally(alert_id),  keys::reach(alert_id),
-          keys::published(alert_id),       keys::events(alert_id), keys::day(alert_id)};
+  return {keys::turnout_version(alert_id),
+          keys::tally(alert_id),
+          keys::reach(alert_id),
+          keys::published(alert_id),
+          keys::events(alert_id),
+          keys::day(alert_id),
+          keys::turnout_tracked(alert_id),
+          keys::moved_fields(keys::tally(alert_id)),
+          keys::moved_fields(keys::reach(alert_id)),
+          keys::moved_fields(keys::day(alert_id))};
 }
 
 }  // namespace tocsin::events

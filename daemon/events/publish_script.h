@@ -3,7 +3,8 @@
 // of its event stream (event_keys.h), atomically, so that several daemons sharing Redis never write
 // one change twice and never write entries closer together than the minimum interval.
 //
-//   KEYS: turnout_version, tally, reach, published, events, day   (all of one alert)
+//   KEYS: turnout_version, tally, reach, published, events, day, turnout_tracked, and the
+//         :moved sets of tally, reach and day   (all of one alert)
 //   ARGV: min interval between entries (ms), stream MAXLEN (approximate), fields per entry
 //
 // Returns {status, version, detail, compared}:
@@ -11,7 +12,8 @@
 //   1  too soon after the last entry: detail is the milliseconds left to wait
 //   2  written: detail is the id of the last entry written
 // compared: how many fields the script read to compare (0 when it did not), which is what
-// its cost grows with.
+// its cost grows with: the fields moved since the last entry, or every field of the alert
+// on its first entry and after a change an older tocsind made (publish_turnout.lua).
 // A change of more fields than fit one entry (the first entry of a large alert) is written
 // as several consecutive entries: Lua cannot pass more than ~8,000 arguments to one call.
 

@@ -23,9 +23,10 @@
 --                                  base .. suffix (":reach", ":tally")
 --   turnout_add(key, prefixes, measure, amount)   adds to the fields of these prefixes
 --   turnout_flush()                writes what was added (HMGET, HSET, HDEL of the fields
---                                  back to zero) and notes the regions counted in
---                                  alert:{id}:regions (for /metrics). Every script calls it
---                                  before returning.
+--                                  back to zero), notes the fields written in the hash's
+--                                  ":moved" set (for the event stream's publisher) and the
+--                                  regions counted in alert:{id}:regions (for /metrics).
+--                                  Every script calls it before returning.
 --   turnout_target(base, member, place_or_nil)    true when newly counted as targeted
 --   turnout_place(base, member)    their place, from dims (else member:{id}:idx)
 --   reach_best(state_a, state_b)   the measure of the better of two delivery states, or nil
@@ -33,7 +34,8 @@
 --   reach_log(base, member, old_best, new_best)   the same, through the move log (below)
 --   reach_log_flush()              writes the logged moves, applies the logs that are due
 --   reach_apply(base)              applies an alert's whole log now
---   turnout_changed(base)          INCR turnout_version, SET turnout_at (ms): once per call
+--   turnout_changed(base)          INCR turnout_version and turnout_tracked, SET turnout_at
+--                                  (ms): once per call
 local REACH_RANK = { delivered = 6, sent = 5, failed = 4, expired = 3, opted_out = 2,
                      skipped = 1 }
 local function turnout_part(value)
@@ -130,6 +132,8 @@ local function turnout_flush()
       end
       if #set > 0 then redis.call('HSET', key, unpack(set)) end
       if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
+      -- For the event stream's publisher, which compares only the fields that moved.
+      redis.call('SADD', key .. ':moved', unpack(names, first, last))
     end
   end
   for base, set in pairs(regions) do
@@ -244,6 +248,9 @@ local function reach_log_flush()
 end
 local function turnout_changed(base)
   redis.call('INCR', base .. ':turnout_version')
+  -- Changes noted in the :moved sets: the publisher compares whole hashes when the version
+  -- moved more than this (a writer that notes nothing, events/publish_turnout.lua).
+  redis.call('INCR', base .. ':turnout_tracked')
   local t = redis.call('TIME')
   redis.call('SET', base .. ':turnout_at',
              t[1] .. string.format('%03d', math.floor(tonumber(t[2]) / 1000)))

@@ -44,7 +44,8 @@ TEST_P(CheckIn, AMemberOfTheAudienceIsCountedPresentOnceAndAudited) {
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:day", "est|pickup:P|present"}), "1");
   EXPECT_EQ(changed_keys(before),
             (std::set<std::string>{"alert:{a1}:present", "alert:{a1}:day", "alert:{a1}:regions",
-                                   "alert:{a1}:turnout_version", "alert:{a1}:turnout_at", "audit",
+                                   "alert:{a1}:turnout_version", "alert:{a1}:turnout_tracked",
+                                   "alert:{a1}:day:moved", "alert:{a1}:turnout_at", "audit",
                                    "alert:{a1}:audit"}));
 }
 

@@ -118,7 +118,8 @@ TEST_P(Prepare, AMemberWithNoAddressOnTheChannelsIsCountedUnreachableOnce) {
   EXPECT_EQ(
       changed_keys(before),
       (std::set<std::string>{"alert:{a1}:unreachable", "alert:{a1}:reach", "alert:{a1}:regions",
-                             "alert:{a1}:turnout_version", "alert:{a1}:turnout_at"}));
+                             "alert:{a1}:turnout_version", "alert:{a1}:turnout_tracked",
+                             "alert:{a1}:reach:moved", "alert:{a1}:turnout_at"}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r1|all|skipped"}), "1");
   const auto again = keyspace();
   prepare({"send", "sms", "m2", "tag2", ""}, {"m2"});
@@ -133,7 +134,8 @@ TEST_P(Prepare, BeforeTheTargetingPassTheMemberIsCountedAsTargeted) {
   EXPECT_EQ(changed_keys(before),
             (std::set<std::string>{"alert:{a1}:to", "alert:{a1}:links", "alert:{a1}:dims",
                                    "alert:{a1}:reach", "alert:{a1}:regions",
-                                   "alert:{a1}:turnout_version", "alert:{a1}:turnout_at"}));
+                                   "alert:{a1}:turnout_version", "alert:{a1}:turnout_tracked",
+                                   "alert:{a1}:reach:moved", "alert:{a1}:turnout_at"}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r1|all|targeted"}), "1");
 }
 

@@ -34,6 +34,7 @@ TEST_P(Receipt, DeliveredMovesTheStateTheCountsAndTheReach) {
   EXPECT_EQ(changed_keys(before),
             (std::set<std::string>{"alert:{a1}:delivery", "alert:{a1}:count", "alert:{a1}:reach",
                                    "alert:{a1}:regions", "alert:{a1}:turnout_version",
+                                   "alert:{a1}:turnout_tracked", "alert:{a1}:reach:moved",
                                    "alert:{a1}:turnout_at"}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:delivery", "m1:sms"}), "delivered");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:count", "sent"}), "0");

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "events/milestones.h"
 #include "events/milestones.lua.h"
 #include "events/publish_script.h"
@@ -77,6 +80,80 @@ TEST_P(PublishTurnout, AFieldGoneIsWrittenAsZeroAndForgotten) {
   const std::string last = redis().text({"XREVRANGE", "alert:{a1}:events", "+", "-", "COUNT", "1"});
   EXPECT_NE(last.find("est|all|present\n0\n"), std::string::npos) << last;
   EXPECT_EQ(redis().integer({"HEXISTS", "alert:{a1}:published", "est|all|present"}), 0);
+}
+// As turnout/reach_lib.lua's writers do: the count written, its field noted as moved, and
+// both versions moved.
+void write_tracked(testing::RedisSync& redis, const std::string& hash, const std::string& field,
+                   const std::string& value) {
+  if (value.empty()) {
+    redis.command({"HDEL", "alert:{a1}:" + hash, field});
+  } else {
+    redis.command({"HSET", "alert:{a1}:" + hash, field, value});
+  }
+  redis.command({"SADD", "alert:{a1}:" + hash + ":moved", field});
+  redis.command({"INCR", "alert:{a1}:turnout_version"});
+  redis.command({"INCR", "alert:{a1}:turnout_tracked"});
+}
+
+TEST_P(PublishTurnout, AfterTheFirstEntryOnlyTheFieldsNotedAsMovedAreCompared) {
+  publish("0");
+  write_tracked(redis(), "tally", "est|all|yes", "3");
+  write_tracked(redis(), "reach", "est|all|sent", "4");
+  const auto before = keyspace();
+  auto reply = publish("0");
+  ASSERT_EQ(reply.elements.size(), 4u) << reply.str;
+  EXPECT_EQ(reply.elements[0].integer, 2);
+  EXPECT_EQ(reply.elements[3].integer, 2) << "the two moved fields, not the alert's five";
+  const std::string last = redis().text({"XREVRANGE", "alert:{a1}:events", "+", "-", "COUNT", "1"});
+  EXPECT_NE(last.find("est|all|yes\n3\n"), std::string::npos) << last;
+  EXPECT_NE(last.find("est|all|sent\n4\n"), std::string::npos) << last;
+  EXPECT_EQ(last.find("est|all|targeted"), std::string::npos) << "unchanged: " << last;
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:published", "est|all|yes"}), "3");
+  EXPECT_EQ(changed_keys(before),
+            (std::set<std::string>{"alert:{a1}:published", "alert:{a1}:events",
+                                   "alert:{a1}:tally:moved", "alert:{a1}:reach:moved"}));
+  EXPECT_EQ(redis().integer({"EXISTS", "alert:{a1}:tally:moved", "alert:{a1}:reach:moved"}), 0);
+}
+
+TEST_P(PublishTurnout, AMovedFieldGoneIsWrittenAsZeroAndForgotten) {
+  publish("0");
+  write_tracked(redis(), "day", "est|all|present", "");
+  auto reply = publish("0");
+  EXPECT_EQ(reply.elements.at(0).integer, 2);
+  EXPECT_EQ(reply.elements.at(3).integer, 1);
+  const std::string last = redis().text({"XREVRANGE", "alert:{a1}:events", "+", "-", "COUNT", "1"});
+  EXPECT_NE(last.find("est|all|present\n0\n"), std::string::npos) << last;
+  EXPECT_EQ(redis().integer({"HEXISTS", "alert:{a1}:published", "est|all|present"}), 0);
+}
+
+TEST_P(PublishTurnout, FieldsMovedBackToTheirPublishedValueWriteNoEntry) {
+  publish("0");
+  write_tracked(redis(), "tally", "est|all|yes", "3");
+  write_tracked(redis(), "tally", "est|all|yes", "2");
+  auto reply = publish("0");
+  EXPECT_EQ(reply.elements.at(0).integer, 0);
+  EXPECT_EQ(redis().integer({"XLEN", "alert:{a1}:events"}), 1);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:published", "#version"}), "5");
+  EXPECT_EQ(redis().integer({"EXISTS", "alert:{a1}:tally:moved"}), 0);
+}
+
+TEST_P(PublishTurnout, AChangeNotNotedAsMovedIsFoundByComparingEverything) {
+  publish("0");
+  write_tracked(redis(), "tally", "est|all|yes", "3");
+  // An older tocsind's write: the count and the version, no field noted.
+  redis().command({"HSET", "alert:{a1}:reach", "est|all|targeted", "6"});
+  redis().command({"INCR", "alert:{a1}:turnout_version"});
+  auto reply = publish("0");
+  EXPECT_EQ(reply.elements.at(0).integer, 2);
+  EXPECT_GE(reply.elements.at(3).integer, 4) << "every field compared";
+  const std::string last = redis().text({"XREVRANGE", "alert:{a1}:events", "+", "-", "COUNT", "1"});
+  EXPECT_NE(last.find("est|all|yes\n3\n"), std::string::npos) << last;
+  EXPECT_NE(last.find("est|all|targeted\n6\n"), std::string::npos) << last;
+  // Then back to comparing only what moved.
+  write_tracked(redis(), "tally", "est|all|yes", "4");
+  reply = publish("0");
+  EXPECT_EQ(reply.elements.at(0).integer, 2);
+  EXPECT_EQ(reply.elements.at(3).integer, 1);
 }
 TOCSIN_SCRIPT_CONTRACT(PublishTurnout);
 

@@ -71,7 +71,8 @@ TEST_P(AddBus, TheNewBusBoardsThoseWaitingAndShowsTheNewCount) {
             (std::set<std::string>{"alert:{a1}", "alert:{a1}:day", "alert:{a1}:seat",
                                    "alert:{a1}:load", "alert:{a1}:waiting", "alert:{a1}:wait:Q",
                                    "seats:notices", "audit", "alert:{a1}:audit",
-                                   "alert:{a1}:turnout_version", "alert:{a1}:turnout_at"}));
+                                   "alert:{a1}:turnout_version", "alert:{a1}:turnout_tracked",
+                                   "alert:{a1}:day:moved", "alert:{a1}:turnout_at"}));
 }
 
 TEST_P(AddBus, RefusalsChangeNothing) {
@@ -110,10 +111,11 @@ TEST_P(LapseUnconfirmed, AnUnconfirmedSeatGoesToWhoWaitedAndItsHolderWaitsLast) 
   EXPECT_EQ(redis().text({"ZRANGE", "alert:{a1}:wait:Q", "0", "-1"}), "m1\n");
   const std::string told = notices();
   EXPECT_LT(told.find("promoted"), told.find("lapsed")) << told;
-  EXPECT_EQ(changed_keys(before),
-            (std::set<std::string>{"alert:{a1}:seat", "alert:{a1}:waiting", "alert:{a1}:wait:Q",
-                                   "alert:{a1}:seat_seq", "seats:notices",
-                                   "alert:{a1}:turnout_version", "alert:{a1}:turnout_at"}));
+  EXPECT_EQ(
+      changed_keys(before),
+      (std::set<std::string>{"alert:{a1}:seat", "alert:{a1}:waiting", "alert:{a1}:wait:Q",
+                             "alert:{a1}:seat_seq", "seats:notices", "alert:{a1}:turnout_version",
+                             "alert:{a1}:turnout_tracked", "alert:{a1}:turnout_at"}));
   // One seated and one waiting before as after: the day's counts are the same.
 }
 

@@ -40,7 +40,8 @@ TEST_P(ApplyMoves, CountsEachLoggedMoveAndEmptiesTheLog) {
   EXPECT_EQ(changed_keys(before),
             (std::set<std::string>{"alert:{a1}:reach", "alert:{a1}:reach_log",
                                    "alert:{a1}:reach_log_at", "alert:{a1}:regions",
-                                   "alert:{a1}:turnout_version", "alert:{a1}:turnout_at"}));
+                                   "alert:{a1}:turnout_version", "alert:{a1}:turnout_tracked",
+                                   "alert:{a1}:reach:moved", "alert:{a1}:turnout_at"}));
   EXPECT_EQ(redis().integer({"EXISTS", "alert:{a1}:reach_log", "alert:{a1}:reach_log_at"}), 0);
 }
 
@@ -79,7 +80,8 @@ TEST_P(TargetMembers, CountsEachNewMemberOnceWhereTheyBelong) {
             "est|sector:sante|");
   EXPECT_EQ(changed_keys(before),
             (std::set<std::string>{"alert:{a1}:dims", "alert:{a1}:reach", "alert:{a1}:regions",
-                                   "alert:{a1}:turnout_version", "alert:{a1}:turnout_at"}));
+                                   "alert:{a1}:turnout_version", "alert:{a1}:turnout_tracked",
+                                   "alert:{a1}:reach:moved", "alert:{a1}:turnout_at"}));
 }
 
 TEST_P(TargetMembers, MembersCountedBeforeChangeNothing) {
