@@ -5,12 +5,15 @@
 //
 //   KEYS: turnout_version, tally, reach, published, events, day, turnout_tracked, and the
 //         :moved sets of tally, reach and day   (all of one alert)
-//   ARGV: min interval between entries (ms), stream MAXLEN (approximate), fields per entry
+//   ARGV: min interval between entries (ms), stream MAXLEN (approximate), fields per entry,
+//         most fields that moved compared per call (the rest wait for the next call)
 //
 // Returns {status, version, detail, compared}:
 //   0  nothing new: published already reflects `version` (detail "")
 //   1  too soon after the last entry: detail is the milliseconds left to wait
 //   2  written: detail is the id of the last entry written
+// version: the turnout_version the published counts now reflect; while fields that moved
+// are left for the next call, the one before (so the caller's poll comes back for them).
 // compared: how many fields the script read to compare (0 when it did not), which is what
 // its cost grows with: the fields moved since the last entry, or every field of the alert
 // on its first entry and after a change an older tocsind made (publish_turnout.lua).

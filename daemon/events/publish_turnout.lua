@@ -13,10 +13,11 @@
 -- events, KEYS[6] day, KEYS[7] turnout_tracked, KEYS[8..10] the :moved sets of tally,
 -- reach and day (all of one alert: events/event_keys.h)
 -- ARGV[1] minimum interval between entries (ms), ARGV[2] the stream's MAXLEN (approximate),
--- ARGV[3] fields per entry
+-- ARGV[3] fields per entry, ARGV[4] most moved fields compared per call
 -- Returns {status, version, detail, compared}: status 0 nothing new (detail ''), 1 too soon
 -- (detail: ms left to wait), 2 written (detail: the id of the last entry written);
--- compared: the fields read to compare.
+-- version: the turnout_version now published (the one published before, while moved fields
+-- are left for the next call); compared: the fields read to compare.
 local version = redis.call('GET', KEYS[1]) or '0'
 local meta = redis.call('HMGET', KEYS[4], '#version', '#at_ms', '#untracked')
 if meta[1] == version then return { 0, version, '', 0 } end
@@ -36,9 +37,13 @@ local untracked = tostring(tonumber(version) - (tonumber(redis.call('GET', KEYS[
 local changed, gone = {}, {}
 local compared = 0
 
+-- At most ARGV[4] of them per call (SPOP takes them out of the sets), so that no call
+-- holds Redis long, whatever moved meanwhile: the rest goes in the next entries.
 local function compare_moved()
+  local budget = tonumber(ARGV[4])
   for j = 1, 3 do
-    local fields = redis.call('SMEMBERS', moved[j])
+    local fields = budget > 0 and redis.call('SPOP', moved[j], budget) or {}
+    budget = budget - #fields
     -- In slices: unpack() is bounded by Lua's stack.
     for first = 1, #fields, 1000 do
       local last = math.min(first + 999, #fields)
@@ -60,6 +65,7 @@ local function compare_moved()
       compared = compared + (last - first + 1)
     end
   end
+  return redis.call('EXISTS', unpack(moved)) == 0
 end
 
 local function compare_all()
@@ -94,12 +100,20 @@ local function compare_all()
   end
 end
 
-if meta[3] == untracked then compare_moved() else compare_all() end
-redis.call('DEL', unpack(moved))
+local complete
+if meta[3] == untracked then
+  complete = compare_moved()
+else
+  compare_all()
+  redis.call('DEL', unpack(moved))
+  complete = true
+end
+-- Fields left to compare: the version stays unpublished (the caller comes back for it).
+local published_version = complete and version or meta[1]
 
 if #changed == 0 then
-  redis.call('HSET', KEYS[4], '#version', version, '#untracked', untracked)
-  return { 0, version, '', compared }
+  if complete then redis.call('HSET', KEYS[4], '#version', version, '#untracked', untracked) end
+  return { 0, published_version, '', compared }
 end
 
 local per_entry = tonumber(ARGV[3]) * 2
@@ -119,6 +133,10 @@ end
 for first = 1, #gone, per_entry / 2 do
   redis.call('HDEL', KEYS[4], unpack(gone, first, math.min(first + per_entry / 2 - 1, #gone)))
 end
-redis.call('HSET', KEYS[4], '#version', version, '#at_ms', tostring(now), '#untracked',
-           untracked)
-return { 2, version, id, compared }
+if complete then
+  redis.call('HSET', KEYS[4], '#version', version, '#at_ms', tostring(now), '#untracked',
+             untracked)
+else
+  redis.call('HSET', KEYS[4], '#at_ms', tostring(now))
+end
+return { 2, published_version, id, compared }

@@ -126,6 +126,7 @@ asio::awaitable<void> TurnoutPublisher::publish(const std::string& id, Alert& al
   ++stats_.scripts;
   std::vector<std::string> args{std::to_string(options_.min_entry_interval.count()),
                                 std::to_string(options_.max_stream_length),
+                                std::to_string(options_.max_fields_per_entry),
                                 std::to_string(options_.max_fields_per_entry)};
   auto reply =
       co_await redis_.eval(publish_turnout_script(), publish_turnout_keys(id), std::move(args));

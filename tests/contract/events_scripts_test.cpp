@@ -26,8 +26,9 @@ class PublishTurnout : public ScriptContract {
     redis().command({"HSET", "alert:{a1}:reach", "est|all|targeted", "5"});
     redis().command({"HSET", "alert:{a1}:day", "est|all|present", "1"});
   }
-  redis::Reply publish(const std::string& interval_ms) {
-    return run(lua::publish_turnout, publish_turnout_keys("a1"), {interval_ms, "1000", "100"});
+  redis::Reply publish(const std::string& interval_ms, const std::string& most_moved = "1000") {
+    return run(lua::publish_turnout, publish_turnout_keys("a1"),
+               {interval_ms, "1000", "100", most_moved});
   }
 };
 
@@ -113,6 +114,25 @@ TEST_P(PublishTurnout, AfterTheFirstEntryOnlyTheFieldsNotedAsMovedAreCompared) {
             (std::set<std::string>{"alert:{a1}:published", "alert:{a1}:events",
                                    "alert:{a1}:tally:moved", "alert:{a1}:reach:moved"}));
   EXPECT_EQ(redis().integer({"EXISTS", "alert:{a1}:tally:moved", "alert:{a1}:reach:moved"}), 0);
+}
+
+TEST_P(PublishTurnout, MoreMovedFieldsThanACallComparesArePublishedOverTheNextCalls) {
+  publish("0");
+  write_tracked(redis(), "tally", "est|all|yes", "3");
+  write_tracked(redis(), "reach", "est|all|sent", "4");
+  auto first = publish("0", "1");
+  EXPECT_EQ(first.elements.at(0).integer, 2);
+  EXPECT_EQ(first.elements.at(1).str, "3") << "the version before: a field is left";
+  EXPECT_EQ(first.elements.at(3).integer, 1);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:published", "#version"}), "3");
+  auto second = publish("0", "1");
+  EXPECT_EQ(second.elements.at(0).integer, 2);
+  EXPECT_EQ(second.elements.at(1).str, "5");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:published", "#version"}), "5");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:published", "est|all|yes"}), "3");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:published", "est|all|sent"}), "4");
+  EXPECT_EQ(redis().integer({"XLEN", "alert:{a1}:events"}), 3);
+  EXPECT_EQ(publish("0", "1").elements.at(0).integer, 0) << "all published";
 }
 
 TEST_P(PublishTurnout, AMovedFieldGoneIsWrittenAsZeroAndForgotten) {
