@@ -12,6 +12,7 @@
 #include "alerts/alert_keys.h"
 #include "alerts/audience_set.h"
 #include "alerts/rfc3339.h"
+#include "dispatch/audience_freeze.h"
 #include "audit/audit_keys.h"
 #include "dispatch/dispatch_keys.h"
 #include "dispatch/send_schedule.lua.h"
@@ -55,9 +56,10 @@ boost::asio::awaitable<void> count_audience(redis::Client& redis, std::string al
 }
 
 // Unique per call, in the alert's hash slot.
-std::string staging_key(const std::string& alert_id) {
+StagedAudience staging_keys(const std::string& alert_id) {
   thread_local std::mt19937_64 random{std::random_device{}()};
-  return keys::staged_audience(alert_id, random());
+  const uint64_t nonce = random();
+  return {keys::staged_audience(alert_id, nonce), keys::staged_jobs(alert_id, nonce)};
 }
 
 SendStart::Status parse_status(const std::string& word) {
@@ -142,20 +144,27 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
   }
   const bool scheduling = !from_schedule && send_at && send_at_ms > now_ms;
 
-  // The expression's members now, or a child's group of its parent's audience now.
-  const std::string staged = staging_key(alert_id);
-  auto materialized = co_await alerts::materialize_audience(redis_, alert, staged);
-  if (!materialized) co_return materialized.error();
+  // The expression's members now, or a child's group of its parent's audience now: only
+  // counted when scheduling, staged with its jobs when starting.
+  const StagedAudience staged = staging_keys(alert_id);
+  if (scheduling) {
+    auto materialized = co_await alerts::materialize_audience(redis_, alert, staged.members);
+    if (!materialized) co_return materialized.error();
+    co_return co_await schedule(alert_id, who, staged.members, send_at_ms, now_ms);
+  }
+  auto frozen = co_await freeze_audience(redis_, alert, staged, config_.dispatch().job_size(),
+                                         config_.dispatch().freeze_slice());
+  if (!frozen) co_return frozen.error();
 
   const int64_t threshold = config_.alerts().approval_threshold();
-  if (scheduling) co_return co_await schedule(alert_id, who, staged, send_at_ms, now_ms);
   std::vector<std::string> script_keys{alert_key,
-                                       staged,
+                                       staged.members,
                                        alert_keys::audience(alert_id),
                                        std::string(urgent ? keys::kUrgentQueue
                                                           : keys::kRoutineQueue),
                                        std::string(audit::keys::kAudit),
-                                       std::string(schedule::keys::kDue)};
+                                       std::string(schedule::keys::kDue),
+                                       staged.jobs};
   std::vector<std::string> args{std::to_string(now_ms),
                                 who.name,
                                 std::to_string(threshold),

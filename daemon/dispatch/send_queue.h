@@ -1,7 +1,7 @@
 #pragma once
 // Starting a send: the step between "approved" and the dispatch engine. It freezes the
-// alert's audience (members::AudienceCounter::materialize into alert:{id}:audience) and,
-// in one Lua script, checks the state and the approval rule, turns the frozen audience
+// alert's audience slice by slice into staging keys (audience_freeze.h) and, in one Lua
+// script, checks the state and the approval rule, turns the frozen audience
 // into jobs of dispatch.job_size members on the alert's queue (q:send:urgent for the
 // emergency kinds, q:send:routine for the others) and marks the alert `sending`. The script
 // is atomic, so a crash leaves either an alert still approved (send again) or one whose

@@ -8,7 +8,7 @@
 -- scheduler is refused is recorded on the alert, since no one is there to read the answer:
 -- past its expiry it is cancelled by "expiry"; above the approval threshold without a
 -- second executive's approval it goes back to an unapproved draft.
--- The audience was materialized into the staging key before this script: the state is
+-- The audience was staged slice by slice before this script (audience_freeze.h): the state is
 -- checked again here, and only then does the staging set become the frozen audience
 -- (RENAME), so two concurrent sends cannot both queue jobs, nor the loser overwrite the
 -- winner's frozen audience. Each job is one stream entry: the alert id and up to job_size
@@ -27,15 +27,16 @@
 -- The alert's trail, alert:{id}:audit, is named by audited() (alerts/audited_lib.lua).
 --!include alerts/audited_lib.lua
 local alert, staged, frozen, queue, audit = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local schedule = KEYS[6]
+local schedule, staged_jobs = KEYS[6], KEYS[7]
 local now, actor = ARGV[1], ARGV[2]
 local threshold, job_size, id = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local from_schedule = ARGV[6] == 'schedule'
 local token = ARGV[7] ~= '' and (' token=' .. ARGV[7]) or ''
 local f = redis.call('HMGET', alert, 'state', 'created_by_token', 'approved_by_token',
                      'expires_at_ms')
+-- UNLINK: freeing a staged audience of 600,000 members is left to a Redis thread.
 local function refuse(status, state, size)
-  redis.call('DEL', staged)
+  redis.call('UNLINK', staged, staged_jobs)
   return { status, state or '', size or 0, 0 }
 end
 if not f[1] then return refuse('not_found') end
@@ -72,10 +73,12 @@ if size > threshold and not ((state == 'approved' or state == 'scheduled') and s
   return refuse('needs_approval', state, size)
 end
 
+redis.call('UNLINK', staged_jobs)
 if size > 0 then
   redis.call('RENAME', staged, frozen)
+  redis.call('PERSIST', frozen)
 else
-  redis.call('DEL', staged, frozen)
+  redis.call('UNLINK', staged, frozen)
 end
 local ids = size > 0 and redis.call('SMEMBERS', frozen) or {}
 local jobs = 0

@@ -17,8 +17,10 @@ namespace {
 using testing::ScriptContract;
 
 const std::string kStaged = "alert:{a1}:audience:staging:7";
-const std::vector<std::string> kStartKeys{"alert:{a1}",    kStaged, "alert:{a1}:audience",
-                                          "q:send:urgent", "audit", "{schedule}"};
+const std::string kStagedJobs = "alert:{a1}:jobs:staging:7";
+const std::vector<std::string> kStartKeys{"alert:{a1}", kStaged,      "alert:{a1}:audience",
+                                          "q:send:urgent", "audit",   "{schedule}",
+                                          kStagedJobs};
 const std::vector<std::string> kScheduleKeys{"alert:{a1}", kStaged, "audit", "{schedule}",
                                              "{schedule}:running"};
 
