@@ -15,6 +15,13 @@
 //                         unlinked) by the send's script; expires after an hour meanwhile
 //   alert:{id}:jobs:staging:<n>  LIST beside it: the same members in jobs of at most
 //                         dispatch.job_size ids, one cmsgpack array each (audience_stage.lua)
+//   alert:{id}:jobs:unqueued  LIST, the staged jobs once the alert is sending (renamed by
+//                         send_start.lua), moved onto the send queue a few at a time by
+//                         send_jobs.lua (job_writer.h); gone once all are queued. Beside
+//                         it, fields of alert:{id}: jobs_queued "0" while jobs wait there,
+//                         "1" once all are queued (the alert cannot be sent before; absent
+//                         for a send an older tocsind started, all its jobs queued at once);
+//                         jobs_dropped, the jobs a cancel left unqueued
 //   alert:{id}:unreachable  SET of the members with no address on the alert's channels,
 //                         written by the prepare step (its place in alert_keys.h's table)
 //   msg:<gateway>:<message id>  STRING "alert|member|channel", with a TTL (kReceiptTtl):
@@ -52,6 +59,10 @@ inline std::string staged_audience(std::string_view alert_id, uint64_t nonce) {
 
 inline std::string staged_jobs(std::string_view alert_id, uint64_t nonce) {
   return alerts::keys::alert(alert_id) + ":jobs:staging:" + std::to_string(nonce);
+}
+
+inline std::string unqueued_jobs(std::string_view alert_id) {
+  return alerts::keys::alert(alert_id) + ":jobs:unqueued";
 }
 
 // `gateway`: the gateway's configured name; `message_id`: the id it gave the message.
