@@ -36,7 +36,7 @@ class AudienceBreakdownCounter {
   // Registers the script with load_on_connect(): construct before the client connects.
   explicit AudienceBreakdownCounter(redis::Client& redis, size_t batch_size = kDefaultBatchSize);
 
-  // audience_key: a SET of member ids (members::AudienceCounter::materialize writes one);
+  // audience_key: a SET of member ids (alerts::materialize_audience writes one);
   // absent means empty. It must not change while counting (a private, temporary copy).
   boost::asio::awaitable<Result<AudienceBreakdown>> count(std::string audience_key,
                                                           const Alert& alert);

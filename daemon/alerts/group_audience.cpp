@@ -7,7 +7,6 @@
 #include "redis/client.h"
 #include "redis/decode.h"
 #include "redis/script.h"
-#include "redis/set_slices.h"
 
 namespace tocsin::alerts {
 
@@ -16,35 +15,28 @@ const redis::Script& group_slice_script() {
   return script;
 }
 
-boost::asio::awaitable<Result<int64_t>> materialize_group(redis::Client& redis,
-                                                          const std::string& parent_id,
-                                                          const std::string& group,
-                                                          const std::string& destination) {
-  redis::Command clear{"DEL", destination};
-  auto cleared = co_await redis.exec(std::move(clear));
-  if (!cleared) co_return cleared.error();
-  int64_t added = 0;
-  auto walked = co_await redis::for_each_slice(
-      redis, alerts::keys::audience(parent_id), kGroupSlice,
+boost::asio::awaitable<std::error_code> walk_group(redis::Client& redis,
+                                                   const std::string& parent_id,
+                                                   const std::string& group, int slice,
+                                                   redis::SliceStep step) {
+  co_return co_await redis::for_each_slice(
+      redis, keys::audience(parent_id), slice,
       [&](std::vector<std::string> members) -> boost::asio::awaitable<std::error_code> {
-        namespace keys = alerts::keys;
         std::vector<std::string> script_keys{
-            keys::alert(parent_id),    destination,
-            keys::rsvp(parent_id),     keys::unknown_replies(parent_id),
-            keys::seats(parent_id),    keys::waiting(parent_id),
-            keys::delivery(parent_id), keys::unreachable(parent_id)};
+            keys::alert(parent_id),   keys::rsvp(parent_id),     keys::unknown_replies(parent_id),
+            keys::seats(parent_id),   keys::waiting(parent_id),  keys::delivery(parent_id),
+            keys::unreachable(parent_id)};
         std::vector<std::string> args{group};
         args.insert(args.end(), std::make_move_iterator(members.begin()),
                     std::make_move_iterator(members.end()));
-        auto reply = redis::decode<int64_t>(
+        auto chosen = redis::decode<std::vector<std::string>>(
             co_await redis.eval(group_slice_script(), std::move(script_keys), std::move(args)));
-        if (!reply)
-          co_return redis::bad_reply_as(reply.error(), std::make_error_code(std::errc::io_error));
-        added += *reply;
-        co_return std::error_code();
+        if (!chosen) {
+          co_return redis::bad_reply_as(chosen.error(), std::make_error_code(std::errc::io_error));
+        }
+        if (chosen->empty()) co_return std::error_code();
+        co_return co_await step(std::move(*chosen));
       });
-  if (walked) co_return walked;
-  co_return added;
 }
 
 }  // namespace tocsin::alerts

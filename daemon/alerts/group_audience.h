@@ -1,15 +1,15 @@
 #pragma once
 // The members of a parent alert's frozen audience who are in a target group now
-// (target_group.h): a child's audience, written into a set when it is previewed, approved
-// or sent. The parent's audience is walked with SSCAN, one short script per slice of
-// kGroupSlice members, so a 150,000-member parent never blocks Redis for long.
+// (target_group.h): a child's audience, stored by the caller when it is previewed, approved
+// or sent. The parent's audience is walked with SSCAN, one short read-only script per slice
+// of about `slice` members, so a 150,000-member parent never blocks Redis for long.
 
 #include <boost/asio/awaitable.hpp>
 
-#include <cstdint>
 #include <string>
+#include <system_error>
 
-#include "util/result.h"
+#include "redis/set_slices.h"
 
 namespace tocsin::redis {
 class Client;
@@ -18,17 +18,17 @@ class Script;
 
 namespace tocsin::alerts {
 
-inline constexpr int kGroupSlice = 2000;
+inline constexpr int kGroupSlice = 1000;
 
-// ARGV: parent id, group, destination set, member ids. Adds the members in the group to
-// the destination; returns how many it added.
+// KEYS: the parent's alert:{parent} and the keys the rule reads; ARGV: group, member ids.
+// Returns the ids in the group.
 const redis::Script& group_slice_script();
 
-// Fills `destination` (emptied first) with the members of alert:{parent}:audience in
-// `group`; returns their number.
-boost::asio::awaitable<Result<int64_t>> materialize_group(redis::Client& redis,
-                                                          const std::string& parent_id,
-                                                          const std::string& group,
-                                                          const std::string& destination);
+// Calls `step` with each non-empty slice of the members of alert:{parent}:audience in
+// `group`. Stops at the first error.
+boost::asio::awaitable<std::error_code> walk_group(redis::Client& redis,
+                                                   const std::string& parent_id,
+                                                   const std::string& group, int slice,
+                                                   redis::SliceStep step);
 
 }  // namespace tocsin::alerts

@@ -28,6 +28,7 @@
 #include "dispatch/engine.h"
 #include "dispatch/receipt_store.h"
 #include "dispatch/scheduled_send.h"
+#include "dispatch/queue_jobs.h"
 #include "dispatch/send_queue.h"
 #include "escalation/wave_runner.h"
 #include "events/event_hub.h"
@@ -361,6 +362,10 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   engine = std::make_unique<dispatch::Engine>(executor, redis, config, clock,
                                               build_gateways(config, &gateway_errors));
   add_dispatch_metrics(metrics, *engine);
+  const auto wake_engine = [&engine] {
+    if (engine) engine->wake_reader();
+  };
+  send_queue.on_jobs_queued(wake_engine);
 
   asio::co_spawn(executor, redis.run(), log_failure("redis"));
   asio::co_spawn(executor, api_redis.run(), log_failure("api_redis"));
@@ -387,6 +392,9 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   // Scheduled alerts start at their send_at (dispatch/scheduled_send.h).
   scheduler.handle(std::string(dispatch::kScheduledSendKind),
                    dispatch::scheduled_send_handler(redis, send_queue));
+  // A sending alert's jobs left unqueued by a crash are queued (dispatch/queue_jobs.h).
+  scheduler.handle(std::string(dispatch::kQueueJobsKind),
+                   dispatch::queue_jobs_handler(redis, config, clock, wake_engine));
   // Unconfirmed bus seats go back to the waitlist at the seat confirmation's lapse_at.
   scheduler.handle(std::string(alerts::kSeatLapseTask), seats::seat_lapse_handler(redis, clock));
   // Its handlers are registered above; an item left running by a stop is

@@ -102,6 +102,10 @@ void dispatch_defaults(DispatchConfig* dispatch) {
        limits::kMaxInFlight);
   fill(dispatch, &DispatchConfig::claim_idle_ms, &DispatchConfig::set_claim_idle_ms,
        limits::kClaimIdleMs);
+  fill(dispatch, &DispatchConfig::freeze_slice, &DispatchConfig::set_freeze_slice,
+       limits::kFreezeSlice);
+  fill(dispatch, &DispatchConfig::queue_slice, &DispatchConfig::set_queue_slice,
+       limits::kQueueSlice);
 }
 
 }  // namespace

@@ -107,6 +107,10 @@ void check_dispatch(const DispatchConfig& dispatch, checks::Problems* problems) 
                         problems);
   checks::integer_range(dispatch.claim_idle_ms(), limits::kClaimIdleMs, "dispatch.claim_idle_ms",
                         problems);
+  checks::integer_range(dispatch.freeze_slice(), limits::kFreezeSlice, "dispatch.freeze_slice",
+                        problems);
+  checks::integer_range(dispatch.queue_slice(), limits::kQueueSlice, "dispatch.queue_slice",
+                        problems);
 }
 
 // Zero stands for a default: compare the values meant, so an idle limit given alone is

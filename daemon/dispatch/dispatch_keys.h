@@ -10,8 +10,18 @@
 //   q:retry               ZSET "alert|member|channel|attempt" by due time (ms): messages
 //                         waiting for another attempt, a quiet-hours window's end or an
 //                         SMS's email fallback
-//   alert:{id}:audience:staging:<n>  SET, the audience of one :send being materialized,
-//                         renamed to alert:{id}:audience (or deleted) by the send's script
+//   alert:{id}:audience:staging:<n>  SET, the audience of one :send being frozen slice by
+//                         slice (audience_freeze.h), renamed to alert:{id}:audience (or
+//                         unlinked) by the send's script; expires after an hour meanwhile
+//   alert:{id}:jobs:staging:<n>  LIST beside it: the same members in jobs of at most
+//                         dispatch.job_size ids, one cmsgpack array each (audience_stage.lua)
+//   alert:{id}:jobs:unqueued  LIST, the staged jobs once the alert is sending (renamed by
+//                         send_start.lua), moved onto the send queue a few at a time by
+//                         send_jobs.lua (job_writer.h); gone once all are queued. Beside
+//                         it, fields of alert:{id}: jobs_queued "0" while jobs wait there,
+//                         "1" once all are queued (the alert cannot be sent before; absent
+//                         for a send an older tocsind started, all its jobs queued at once);
+//                         jobs_dropped, the jobs a cancel left unqueued
 //   alert:{id}:unreachable  SET of the members with no address on the alert's channels,
 //                         written by the prepare step (its place in alert_keys.h's table)
 //   msg:<gateway>:<message id>  STRING "alert|member|channel", with a TTL (kReceiptTtl):
@@ -45,6 +55,14 @@ using alerts::keys::unreachable;
 // `nonce`: unique per call (a random number), in the alert's hash slot.
 inline std::string staged_audience(std::string_view alert_id, uint64_t nonce) {
   return alerts::keys::audience(alert_id) + ":staging:" + std::to_string(nonce);
+}
+
+inline std::string staged_jobs(std::string_view alert_id, uint64_t nonce) {
+  return alerts::keys::alert(alert_id) + ":jobs:staging:" + std::to_string(nonce);
+}
+
+inline std::string unqueued_jobs(std::string_view alert_id) {
+  return alerts::keys::alert(alert_id) + ":jobs:unqueued";
 }
 
 // `gateway`: the gateway's configured name; `message_id`: the id it gave the message.

@@ -277,6 +277,10 @@ void Engine::stop() {
   impl_->stop();
 }
 
+void Engine::wake_reader() {
+  impl_->reader_wakeup.notify();
+}
+
 void Engine::send_direct(adapters::OutgoingMessage message,
                          std::function<void(const SendResult&)> on_sent) {
   auto it = impl_->ready.find(message.channel);

@@ -86,6 +86,10 @@ class Engine {
 
   EngineStats stats() const;
 
+  // New jobs are on a send queue (dispatch/job_writer.h): read them now rather than at the
+  // next poll. Call on the engine's executor.
+  void wake_reader();
+
   // Sends one message outside any alert (a reply's confirmation, a help answer): ahead of
   // alert messages, through the gateways of its channel at their rates, once (no retry,
   // no delivery record). on_sent gets the outcome, on this executor; it is not called

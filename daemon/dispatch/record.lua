@@ -1,7 +1,7 @@
 #!lua
 -- The record step, after sending: delivery states, gateway message ids, counters, retries
 -- into q:retry, job acknowledgements, and `sent` when an alert's last job and retry are
--- done, with its audit entry. Replaying a batch changes nothing (a reply lost to a dropped
+-- done and every job is queued (dispatch/finish_lib.lua), with its audit entry. Replaying a batch changes nothing (a reply lost to a dropped
 -- connection is simply sent again). The members' reach follows (turnout/reach_lib.lua).
 -- KEYS[1] q:retry, KEYS[2] audit, KEYS[3] optout:sms, KEYS[4] optout:email,
 -- KEYS[5] optout:sms:members, KEYS[6] optout:email:members, then for each alert of the
@@ -25,6 +25,7 @@
 -- Returns the number of alerts that became `sent`.
 --!include turnout/reach_lib.lua
 --!include alerts/audited_lib.lua
+--!include dispatch/finish_lib.lua
 local retries, audit = KEYS[1], KEYS[2]
 local opt_outs = { sms = KEYS[3], email = KEYS[4] }
 local opted_out_members = { sms = KEYS[5], email = KEYS[6] }
@@ -146,16 +147,7 @@ flush_counts()  -- before the finished alerts' audit lines read them
 local finished = 0
 for _, id in ipairs(order) do
   local alert, _, counts = keys_at(touched[id])
-  local f = redis.call('HMGET', alert, 'state', 'jobs_pending', 'retries_pending')
-  if f[1] == 'sending' and tonumber(f[2] or '0') <= 0 and tonumber(f[3] or '0') <= 0 then
-    redis.call('HSET', alert, 'state', 'sent', 'finished_at_ms', now)
-    local c = redis.call('HMGET', counts, 'sent', 'failed', 'opted_out', 'expired')
-    local detail = 'sent=' .. (c[1] or 0) .. ' failed=' .. (c[2] or 0) ..
-                   ' opted_out=' .. (c[3] or 0) .. ' expired=' .. (c[4] or 0)
-    audited(audit, alert, 'actor', 'tocsind', 'action', 'alert.sent', 'subject', id,
-            'detail', detail)
-    finished = finished + 1
-  end
+  if finish_if_done(alert, counts, audit, id, now) then finished = finished + 1 end
 end
 -- After the states above: an alert that just became `sent` applies its whole log.
 local moved = reach_log_flush()

@@ -12,8 +12,11 @@
 #include "alerts/alert_keys.h"
 #include "alerts/audience_set.h"
 #include "alerts/rfc3339.h"
+#include "dispatch/audience_freeze.h"
 #include "audit/audit_keys.h"
 #include "dispatch/dispatch_keys.h"
+#include "dispatch/job_writer.h"
+#include "dispatch/queue_jobs.h"
 #include "dispatch/send_schedule.lua.h"
 #include "dispatch/send_start.lua.h"
 #include "alerts/child_alert.h"
@@ -54,10 +57,23 @@ boost::asio::awaitable<void> count_audience(redis::Client& redis, std::string al
   }
 }
 
+// Queues a started alert's jobs. Whatever stops it (Redis away, the daemon stopping) leaves
+// the rest unqueued for the scheduler's "queue|<id>" item (queue_jobs.h).
+boost::asio::awaitable<void> queue_started_jobs(redis::Client& redis, const Clock& clock,
+                                                std::string alert_id, std::string queue,
+                                                JobWriterOptions options) {
+  auto step = co_await write_jobs(redis, clock, alert_id, std::move(queue), std::move(options));
+  if (!step) {
+    spdlog::warn("event=job_writer_stopped alert={} error={}", alert_id,
+                 log::quote(step.error().message()));
+  }
+}
+
 // Unique per call, in the alert's hash slot.
-std::string staging_key(const std::string& alert_id) {
+StagedAudience staging_keys(const std::string& alert_id) {
   thread_local std::mt19937_64 random{std::random_device{}()};
-  return keys::staged_audience(alert_id, random());
+  const uint64_t nonce = random();
+  return {keys::staged_audience(alert_id, nonce), keys::staged_jobs(alert_id, nonce)};
 }
 
 SendStart::Status parse_status(const std::string& word) {
@@ -99,6 +115,11 @@ SendQueue::SendQueue(redis::Client& redis, const config::Config& config, const C
     : redis_(redis), config_(config), clock_(clock) {
   redis_.load_on_connect(start_script());
   redis_.load_on_connect(schedule_script());
+  redis_.load_on_connect(send_jobs_script());
+}
+
+void SendQueue::on_jobs_queued(std::function<void()> callback) {
+  on_jobs_queued_ = std::move(callback);
 }
 
 boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
@@ -142,24 +163,31 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
   }
   const bool scheduling = !from_schedule && send_at && send_at_ms > now_ms;
 
-  // The expression's members now, or a child's group of its parent's audience now.
-  const std::string staged = staging_key(alert_id);
-  auto materialized = co_await alerts::materialize_audience(redis_, alert, staged);
-  if (!materialized) co_return materialized.error();
+  // The expression's members now, or a child's group of its parent's audience now: only
+  // counted when scheduling, staged with its jobs when starting.
+  const StagedAudience staged = staging_keys(alert_id);
+  if (scheduling) {
+    auto materialized = co_await alerts::materialize_audience(redis_, alert, staged.members);
+    if (!materialized) co_return materialized.error();
+    co_return co_await schedule(alert_id, who, staged.members, send_at_ms, now_ms);
+  }
+  auto frozen = co_await freeze_audience(redis_, alert, staged, config_.dispatch().job_size(),
+                                         config_.dispatch().freeze_slice());
+  if (!frozen) co_return frozen.error();
 
   const int64_t threshold = config_.alerts().approval_threshold();
-  if (scheduling) co_return co_await schedule(alert_id, who, staged, send_at_ms, now_ms);
+  const std::string queue(urgent ? keys::kUrgentQueue : keys::kRoutineQueue);
   std::vector<std::string> script_keys{alert_key,
-                                       staged,
+                                       staged.members,
                                        alert_keys::audience(alert_id),
-                                       std::string(urgent ? keys::kUrgentQueue
-                                                          : keys::kRoutineQueue),
+                                       staged.jobs,
+                                       keys::unqueued_jobs(alert_id),
                                        std::string(audit::keys::kAudit),
                                        std::string(schedule::keys::kDue)};
   std::vector<std::string> args{std::to_string(now_ms),
                                 who.name,
                                 std::to_string(threshold),
-                                std::to_string(config_.dispatch().job_size()),
+                                std::to_string(now_ms + kQueueItemDelay.count()),
                                 alert_id,
                                 from_schedule ? "schedule" : "officer",
                                 who.token_id};
@@ -183,9 +211,21 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
     spdlog::info("event=alert_sending alert={} by={} members={} jobs={} queue={} scheduled={}",
                  alert_id, log::quote(who.name), start.audience_size, start.jobs,
                  urgent ? "urgent" : "routine", from_schedule);
+    const auto executor = co_await boost::asio::this_coro::executor;
+    if (start.state == alert_keys::state::kSending) {
+      // The jobs go onto the queue beside the answer; should this daemon die first, the
+      // scheduler's "queue|<id>" item carries on (queue_jobs.h).
+      JobWriterOptions options{.jobs_per_call = config_.dispatch().queue_slice(),
+                               .on_queued = on_jobs_queued_};
+      boost::asio::co_spawn(executor,
+                            queue_started_jobs(redis_, clock_, alert_id, queue, std::move(options)),
+                            [](std::exception_ptr error) {
+                              if (error) spdlog::error("event=job_writer_failed");
+                            });
+    }
     // The turnout's `targeted`, counted beside the blast rather than before answering.
-    boost::asio::co_spawn(co_await boost::asio::this_coro::executor,
-                          count_audience(redis_, alert_id), [](std::exception_ptr error) {
+    boost::asio::co_spawn(executor, count_audience(redis_, alert_id),
+                          [](std::exception_ptr error) {
                             if (error) spdlog::error("event=turnout_targeting_failed");
                           });
   }

@@ -1,11 +1,12 @@
 #pragma once
 // Starting a send: the step between "approved" and the dispatch engine. It freezes the
-// alert's audience (members::AudienceCounter::materialize into alert:{id}:audience) and,
-// in one Lua script, checks the state and the approval rule, turns the frozen audience
-// into jobs of dispatch.job_size members on the alert's queue (q:send:urgent for the
-// emergency kinds, q:send:routine for the others) and marks the alert `sending`. The script
-// is atomic, so a crash leaves either an alert still approved (send again) or one whose
-// every job is durable in Redis.
+// alert's audience slice by slice into staging keys, with its jobs of dispatch.job_size
+// members (audience_freeze.h), and in one O(1) Lua script checks the state and the approval
+// rule, makes them the alert's frozen audience and unqueued jobs, and marks the alert
+// `sending`. A job writer then moves the jobs onto the alert's queue (q:send:urgent for the
+// emergency kinds, q:send:routine for the others) a slice at a time (job_writer.h). A crash
+// leaves either an alert still approved (send again; the staging keys expire) or a sending
+// one whose unqueued jobs the scheduler's "queue|<id>" item queues (queue_jobs.h).
 //
 // An alert whose send_at is still ahead is scheduled instead (issue 8): :send makes the
 // same checks (state, approval rule, expiry) on the audience as it is now, and one script
@@ -17,6 +18,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "auth/principal.h"
@@ -51,7 +53,7 @@ struct SendStart {
   std::string message;        // for people, when not started
   std::string state;          // the alert's state after the call
   int64_t audience_size = 0;  // frozen members
-  int64_t jobs = 0;           // queue entries written
+  int64_t jobs = 0;           // jobs to queue (job_writer.h queues them after the start)
   int64_t send_at_ms = 0;     // when scheduled: when it will be sent
 };
 
@@ -77,6 +79,10 @@ class SendQueue {
                                                   SendStart::Origin origin =
                                                       SendStart::Origin::officer);
 
+  // Called after each slice of jobs a started send puts on its queue (the engine's reader
+  // is woken, so the first jobs go out while the rest are queued).
+  void on_jobs_queued(std::function<void()> callback);
+
  private:
   // The scheduling step of start(): `staged` holds the audience as it is now.
   boost::asio::awaitable<Result<SendStart>> schedule(const std::string& alert_id,
@@ -87,6 +93,7 @@ class SendQueue {
   redis::Client& redis_;
   const config::Config& config_;
   const Clock& clock_;
+  std::function<void()> on_jobs_queued_;
 };
 
 }  // namespace tocsin::dispatch

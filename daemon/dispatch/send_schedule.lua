@@ -19,7 +19,7 @@ local send_at, token = ARGV[5], ARGV[6]
 local f = redis.call('HMGET', alert, 'state', 'created_by_token', 'approved_by_token',
                      'expires_at_ms')
 local size = redis.call('SCARD', staged)
-redis.call('DEL', staged)
+redis.call('UNLINK', staged)  -- freed by a Redis thread
 if not f[1] then return { 'not_found', '', 0 } end
 local state = f[1]
 if state ~= 'draft' and state ~= 'approved' then return { 'wrong_state', state, 0 } end

@@ -1,41 +1,43 @@
 #!lua
 -- Starts sending an alert: checks its state and the approval rule, turns the staged
--- audience into the frozen one and into jobs on the alert's queue, marks it `sending`, and
--- schedules its escalation waves in the same step (a crash never leaves a sent alert
--- without its reminders).
+-- audience into the frozen one and its staged jobs into the alert's unqueued jobs, marks it
+-- `sending`, and schedules its escalation waves and its "queue|<id>" item in the same step
+-- (a crash never leaves a sending alert without its reminders, nor jobs without someone to
+-- queue them).
 -- An officer starts a draft or approved alert; the scheduler only a scheduled one, so a
 -- cancel that answered before this script ran wins (cancelled is refused). What the
 -- scheduler is refused is recorded on the alert, since no one is there to read the answer:
 -- past its expiry it is cancelled by "expiry"; above the approval threshold without a
 -- second executive's approval it goes back to an unapproved draft.
--- The audience was materialized into the staging key before this script: the state is
--- checked again here, and only then does the staging set become the frozen audience
--- (RENAME), so two concurrent sends cannot both queue jobs, nor the loser overwrite the
--- winner's frozen audience. Each job is one stream entry: the alert id and up to job_size
--- "m" fields of member ids (stream fields may repeat; ids may contain any character, so no
--- separator is needed). The whole script blocks Redis while it runs: about 0.1 s for
--- 150,000 members (tests/bench/send_start_bench.cpp), once per alert.
--- KEYS[1] alert:{id}, KEYS[2] the staged audience (deleted or renamed here), KEYS[3] the
--- frozen audience alert:{id}:audience, KEYS[4] the send queue (q:send:urgent or
--- q:send:routine), KEYS[5] audit, KEYS[6] the scheduler's `{schedule}` ZSET
--- ARGV[1] now (ms), ARGV[2] actor name, ARGV[3] approval threshold, ARGV[4] job size,
--- ARGV[5] alert id, ARGV[6] origin ("officer" | "schedule"), ARGV[7] the actor's token id
--- ("" for the scheduler), then the due time (ms) of each of the alert's escalation waves,
--- scheduled as items "wave|<id>|<n>".
+-- The audience was staged slice by slice before this script (dispatch/audience_freeze.h):
+-- the state is checked again here, and only then do the staging keys become the alert's
+-- (RENAME, O(1) however large), so two concurrent sends cannot both start, nor the loser
+-- overwrite the winner's frozen audience. The jobs are then moved onto the send queue a few
+-- at a time by dispatch/send_jobs.lua (job_writer.h); until the last is queued, jobs_queued
+-- is 0 and the alert cannot finish.
+-- KEYS[1] alert:{id}, KEYS[2] the staged audience, KEYS[3] the frozen audience
+-- alert:{id}:audience, KEYS[4] the staged jobs, KEYS[5] the unqueued jobs
+-- alert:{id}:jobs:unqueued (staged keys renamed here, or unlinked), KEYS[6] audit, KEYS[7]
+-- the scheduler's `{schedule}` ZSET
+-- ARGV[1] now (ms), ARGV[2] actor name, ARGV[3] approval threshold, ARGV[4] the due time
+-- (ms) of the item "queue|<id>", ARGV[5] alert id, ARGV[6] origin ("officer" | "schedule"),
+-- ARGV[7] the actor's token id ("" for the scheduler), then the due time (ms) of each of
+-- the alert's escalation waves, scheduled as items "wave|<id>|<n>".
 -- Returns { status, state after, audience size, jobs }, status "started", "not_found",
 -- "wrong_state", "needs_approval" or "expired".
 -- The alert's trail, alert:{id}:audit, is named by audited() (alerts/audited_lib.lua).
 --!include alerts/audited_lib.lua
-local alert, staged, frozen, queue, audit = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local schedule = KEYS[6]
+local alert, staged, frozen, staged_jobs, unqueued = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local audit, schedule = KEYS[6], KEYS[7]
 local now, actor = ARGV[1], ARGV[2]
-local threshold, job_size, id = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local threshold, queue_due, id = tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local from_schedule = ARGV[6] == 'schedule'
 local token = ARGV[7] ~= '' and (' token=' .. ARGV[7]) or ''
 local f = redis.call('HMGET', alert, 'state', 'created_by_token', 'approved_by_token',
                      'expires_at_ms')
+-- UNLINK: freeing a staged audience of 600,000 members is left to a Redis thread.
 local function refuse(status, state, size)
-  redis.call('DEL', staged)
+  redis.call('UNLINK', staged, staged_jobs)
   return { status, state or '', size or 0, 0 }
 end
 if not f[1] then return refuse('not_found') end
@@ -72,27 +74,22 @@ if size > threshold and not ((state == 'approved' or state == 'scheduled') and s
   return refuse('needs_approval', state, size)
 end
 
-if size > 0 then
+local jobs = size > 0 and redis.call('LLEN', staged_jobs) or 0
+if jobs > 0 then
   redis.call('RENAME', staged, frozen)
+  redis.call('PERSIST', frozen)
+  redis.call('RENAME', staged_jobs, unqueued)
+  redis.call('PERSIST', unqueued)
 else
-  redis.call('DEL', staged, frozen)
-end
-local ids = size > 0 and redis.call('SMEMBERS', frozen) or {}
-local jobs = 0
-for first = 1, #ids, job_size do
-  local entry = { queue, '*', 'alert', id }
-  for j = first, math.min(first + job_size - 1, #ids) do
-    entry[#entry + 1] = 'm'
-    entry[#entry + 1] = ids[j]
-  end
-  redis.call('XADD', unpack(entry))
-  jobs = jobs + 1
+  redis.call('UNLINK', staged, staged_jobs, frozen, unqueued)
 end
 local new_state = jobs > 0 and 'sending' or 'sent'
 redis.call('HSET', alert, 'state', new_state, 'audience_size', size, 'sending_at_ms', now,
-           'sent_by', actor, 'jobs_pending', jobs, 'retries_pending', 0)
+           'sent_by', actor, 'jobs_pending', 0, 'jobs_queued', jobs > 0 and 0 or 1,
+           'retries_pending', 0)
 if jobs == 0 then redis.call('HSET', alert, 'finished_at_ms', now) end
 if jobs > 0 then
+  redis.call('ZADD', schedule, queue_due, 'queue|' .. id)
   for i = 8, #ARGV do redis.call('ZADD', schedule, ARGV[i], 'wave|' .. id .. '|' .. (i - 7)) end
 end
 audited(audit, alert, 'actor', actor, 'action', 'alert.send', 'subject', id,

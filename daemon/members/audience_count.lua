@@ -1,33 +1,29 @@
 #!lua
 -- Counts an audience: how many members an expression selects and how many of them an SMS
--- or an email can reach (a valid address, not opted out); with mode "store", also stores
--- the selected ids. Runs the program of members/audience_program.h: set operations into
+-- or an email can reach (a valid address, not opted out). Runs the program of members/audience_program.h: set operations into
 -- temporary keys, then counts (SINTERCARD, Redis 7.0). The operations run inside pcall so
 -- that an error (a key of the wrong type, OOM) still deletes the temporaries before the
 -- error goes back to the caller. The index keys do not share a hash slot: this is for one
 -- Redis (with replicas), and a count must see all the indexes at one instant anyway.
 -- KEYS[1] members:all, KEYS[2] members:sms, KEYS[3] optout:sms:members, KEYS[4]
 -- members:email, KEYS[5] optout:email:members, then one aud:{dimension}:{value} per
--- distinct term, then the temporaries (tmp:aud:{tag}:1...), then the destination when
--- storing
--- ARGV[1] "count" | "store", ARGV[2] number of terms, ARGV[3] index in KEYS of the first
--- temporary, ARGV[4] number of temporaries, ARGV[5] index in KEYS of the result, ARGV[6]
--- "1" when the audience is everyone except the result's members; then the operations:
+-- distinct term, then the temporaries (tmp:aud:{tag}:1...)
+-- ARGV[1] number of terms, ARGV[2] index in KEYS of the first temporary, ARGV[3] number of
+-- temporaries, ARGV[4] index in KEYS of the result, ARGV[5] "1" when the audience is everyone except the result's members; then the operations:
 -- op n target k1 .. kn (op "i" SINTERSTORE, "u" SUNIONSTORE, "d" SDIFFSTORE; target and
 -- k1..kn indexes in KEYS)
 -- Returns { members, reachable by SMS, reachable by email, { per term: 1 when its index
 -- exists, else 0 } }.
-local mode = ARGV[1]
-local term_count = tonumber(ARGV[2])
-local first_temp = tonumber(ARGV[3])
-local temp_count = tonumber(ARGV[4])
-local result = KEYS[tonumber(ARGV[5])]
-local negated = ARGV[6] == '1'
+local term_count = tonumber(ARGV[1])
+local first_temp = tonumber(ARGV[2])
+local temp_count = tonumber(ARGV[3])
+local result = KEYS[tonumber(ARGV[4])]
+local negated = ARGV[5] == '1'
 local all, sms, sms_out, email, email_out = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local commands = { i = 'SINTERSTORE', u = 'SUNIONSTORE', d = 'SDIFFSTORE' }
 
 local function evaluate()
-  local pc = 7
+  local pc = 6
   while pc <= #ARGV do
     local n = tonumber(ARGV[pc + 1])
     local operands = {}
@@ -58,24 +54,6 @@ local function everyone()
            redis.call('SCARD', email) - card(email, email_out, all) }
 end
 
-local function store(destination)
-  local is_temp = false
-  for j = first_temp, first_temp + temp_count - 1 do
-    if KEYS[j] == result then is_temp = true end
-  end
-  if negated then
-    redis.call('SDIFFSTORE', destination, all, result)
-  elseif not is_temp then
-    redis.call('SUNIONSTORE', destination, result)
-  elseif redis.call('EXISTS', result) == 1 then
-    -- O(1): the result is ours to give away.
-    redis.call('RENAME', result, destination)
-  else
-    -- An empty result never existed.
-    redis.call('DEL', destination)
-  end
-end
-
 local function run()
   evaluate()
   local figures
@@ -88,7 +66,6 @@ local function run()
   else
     figures = counts(result)
   end
-  if mode == 'store' then store(KEYS[#KEYS]) end
   local known = {}
   for j = 1, term_count do known[j] = redis.call('EXISTS', KEYS[5 + j]) end
   figures[4] = known

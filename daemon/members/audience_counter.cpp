@@ -50,9 +50,8 @@ AudienceCounter::AudienceCounter(redis::Client& redis) : redis_(redis) {
   redis_.load_on_connect(audience_script());
 }
 
-boost::asio::awaitable<Result<AudienceCount>> AudienceCounter::run(
-    const AudienceExpr& expr, const std::string* destination_key) {
-  AudienceProgram program = compile_audience(expr, temp_prefix(), destination_key);
+boost::asio::awaitable<Result<AudienceCount>> AudienceCounter::count(const AudienceExpr& expr) {
+  AudienceProgram program = compile_audience(expr, temp_prefix());
   using Figures = std::tuple<int64_t, int64_t, int64_t, std::vector<int64_t>>;
   std::string why;
   auto figures = redis::decode<Figures>(
@@ -77,17 +76,6 @@ boost::asio::awaitable<Result<AudienceCount>> AudienceCounter::run(
     if (known[i] == 0) count.unknown_terms.push_back(program.term_texts[i]);
   }
   co_return count;
-}
-
-boost::asio::awaitable<Result<AudienceCount>> AudienceCounter::count(const AudienceExpr& expr) {
-  co_return co_await run(expr, nullptr);
-}
-
-boost::asio::awaitable<Result<std::string>> AudienceCounter::materialize(
-    const AudienceExpr& expr, std::string destination_key) {
-  auto reply = co_await run(expr, &destination_key);
-  if (!reply) co_return reply.error();
-  co_return destination_key;
 }
 
 }  // namespace tocsin::members

@@ -36,15 +36,10 @@ class AudienceCounter {
 
   boost::asio::awaitable<Result<AudienceCount>> count(const AudienceExpr& expr);
 
-  // Stores the expression's member ids into destination_key (replacing it; absent when
-  // the audience is empty), e.g. to freeze an alert's audience at approval time.
-  // Returns destination_key.
-  boost::asio::awaitable<Result<std::string>> materialize(const AudienceExpr& expr,
-                                                          std::string destination_key);
+  // The members themselves (to freeze or preview an audience) are walked in slices instead:
+  // members/audience_walk.h.
 
  private:
-  boost::asio::awaitable<Result<AudienceCount>> run(const AudienceExpr& expr,
-                                                    const std::string* destination_key);
 
   redis::Client& redis_;
 };

@@ -154,8 +154,7 @@ class Compiler {
 
 }  // namespace
 
-AudienceProgram compile_audience(const AudienceExpr& expr, const std::string& temp_prefix,
-                                 const std::string* destination_key) {
+AudienceProgram compile_audience(const AudienceExpr& expr, const std::string& temp_prefix) {
   Compiler compiler(expr);
   Value result = compiler.compile(expr, std::nullopt);
 
@@ -174,11 +173,10 @@ AudienceProgram compile_audience(const AudienceExpr& expr, const std::string& te
   size_t first_temp = program.keys.size() + 1;
   size_t temp_count = compiler.operations().size();
   for (size_t i = 1; i <= temp_count; ++i) program.keys.push_back(temp_prefix + std::to_string(i));
-  if (destination_key) program.keys.push_back(*destination_key);
 
-  program.args = {destination_key ? "store" : "count", std::to_string(compiler.term_list().size()),
-                  std::to_string(first_temp),          std::to_string(temp_count),
-                  std::to_string(result.key),          result.negated ? "1" : "0"};
+  program.args = {std::to_string(compiler.term_list().size()), std::to_string(first_temp),
+                  std::to_string(temp_count), std::to_string(result.key),
+                  result.negated ? "1" : "0"};
   for (const auto& operation : compiler.operations()) {
     program.args.insert(program.args.end(), operation.begin(), operation.end());
   }

@@ -7,14 +7,14 @@
 //   handed down as a context, so region:estrie AND (sector:sante OR tag:x) computes
 //   (estrie ∩ sante) ∪ (estrie ∩ x) instead of first building the large sante ∪ x.
 // - Never build "everyone but x": a NOT without a context yields x flagged as negated, and
-//   the script counts |all| − |x|. Only materialize() ever writes such a complement.
+//   the script counts |all| − |x|.
 //
 // KEYS: 1 members:all, 2 members:sms, 3 optout:sms:members, 4 members:email,
 //       5 optout:email:members, then one index key per distinct term, then the temporary
-//       keys (one per operation), then the destination key when storing.
-// ARGV: 1 "count" or "store", 2 number of terms, 3 index in KEYS of the first temporary
-//       key, 4 number of temporary keys, 5 index in KEYS of the result, 6 "1" when the
-//       audience is everyone except the result's members, else "0"; then the operations:
+//       keys (one per operation).
+// ARGV: 1 number of terms, 2 index in KEYS of the first temporary key, 3 number of
+//       temporary keys, 4 index in KEYS of the result, 5 "1" when the audience is everyone
+//       except the result's members, else "0"; then the operations:
 //         op n target k1 .. kn   (op "i" SINTERSTORE, "u" SUNIONSTORE, "d" SDIFFSTORE;
 //                                 target and k1..kn are indexes in KEYS)
 
@@ -32,8 +32,7 @@ struct AudienceProgram {
 };
 
 // temp_prefix must be unique to the call ("tmp:aud:{3f2a...}:"); the temporary keys are
-// temp_prefix + "1", "2", ... When destination_key is not null the script stores there.
-AudienceProgram compile_audience(const AudienceExpr& expr, const std::string& temp_prefix,
-                                 const std::string* destination_key);
+// temp_prefix + "1", "2", ...
+AudienceProgram compile_audience(const AudienceExpr& expr, const std::string& temp_prefix);
 
 }  // namespace tocsin::members

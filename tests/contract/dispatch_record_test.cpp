@@ -143,6 +143,23 @@ TEST_P(Record, TheLastJobAcknowledgedMarksTheAlertSentWithItsAuditEntries) {
   EXPECT_TRUE(changed_keys(replayed).empty());
 }
 
+// Jobs still waiting in alert:{a1}:jobs:unqueued (jobs_queued 0): the last acknowledgement
+// of what was queued so far does not end the send; once send_jobs.lua set jobs_queued 1,
+// the same acknowledgement would.
+TEST_P(Record, AnAlertWithJobsStillUnqueuedIsNotFinished) {
+  redis().command({"HSET", "alert:{a1}", "jobs_queued", "0"});
+  redis().command({"XGROUP", "CREATE", "q:send:urgent", "dispatch", "0", "MKSTREAM"});
+  const std::string entry = redis().text({"XADD", "q:send:urgent", "*", "alert", "a1", "m", "m1"});
+  redis().command({"XREADGROUP", "GROUP", "dispatch", "d1", "STREAMS", "q:send:urgent", ">"});
+  auto keys = record_keys();
+  keys.push_back("q:send:urgent");
+  auto args = record_args(1);
+  add(args, {"a", "a1", "7", "11", entry, "", "", "", "", ""});
+  EXPECT_EQ(run(lua::record, keys, args).integer, 0);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "state"}), "sending");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "jobs_pending"}), "0");
+}
+
 TEST_P(Record, ACancelledRetryLeavesTheQueueAndEndsCancelled) {
   redis().command({"HSET", "alert:{a1}:delivery", "m1:sms", "retrying"});
   redis().command({"HSET", "alert:{a1}:count", "retrying", "1"});

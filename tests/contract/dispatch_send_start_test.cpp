@@ -1,6 +1,6 @@
 // The contracts of starting and scheduling a send (daemon/dispatch/send_start.lua,
-// send_schedule.lua). Beside the alert's keys they write the global send queue, audit
-// stream and the scheduler's `{schedule}` ZSETs, so they run on plain Redis only.
+// send_schedule.lua). Beside the alert's keys they write the global audit stream and the
+// scheduler's `{schedule}` ZSETs, so they run on plain Redis only.
 
 #include <gtest/gtest.h>
 
@@ -17,8 +17,11 @@ namespace {
 using testing::ScriptContract;
 
 const std::string kStaged = "alert:{a1}:audience:staging:7";
-const std::vector<std::string> kStartKeys{"alert:{a1}",    kStaged, "alert:{a1}:audience",
-                                          "q:send:urgent", "audit", "{schedule}"};
+const std::string kStagedJobs = "alert:{a1}:jobs:staging:7";
+const std::string kUnqueued = "alert:{a1}:jobs:unqueued";
+const std::vector<std::string> kStartKeys{"alert:{a1}", kStaged, "alert:{a1}:audience",
+                                          kStagedJobs,  kUnqueued, "audit",
+                                          "{schedule}"};
 const std::vector<std::string> kScheduleKeys{"alert:{a1}", kStaged, "audit", "{schedule}",
                                              "{schedule}:running"};
 
@@ -29,9 +32,15 @@ class SendStart : public ScriptContract {
   void SetUp() override {
     ScriptContract::SetUp();
     redis().command({"HSET", "alert:{a1}", "state", "draft", "created_by_token", "t1"});
-    redis().command({"SADD", kStaged, "m1", "m2", "m3"});
+    stage();
   }
-  // now, actor, threshold, job size, id, origin, token, then the waves' due times.
+  // As audience_stage.lua leaves them: three members in two jobs.
+  void stage() {
+    redis().command({"SADD", kStaged, "m1", "m2", "m3"});
+    redis().command({"RPUSH", kStagedJobs, "job 1", "job 2"});
+  }
+  // now, actor, threshold, the queue item's due time, id, origin, token, then the waves'
+  // due times.
   Started start(std::vector<std::string> args) {
     auto started = redis::decode<Started>(run(lua::send_start, kStartKeys, args));
     EXPECT_TRUE(started);
@@ -39,55 +48,63 @@ class SendStart : public ScriptContract {
   }
 };
 
-TEST_P(SendStart, FreezesTheAudienceQueuesItsJobsAndSchedulesItsWaves) {
+// O(1) however large the audience: two RENAMEs, no job written to the queue yet.
+TEST_P(SendStart, FreezesTheAudienceKeepsItsJobsUnqueuedAndSchedulesTheirQueuingAndWaves) {
+  redis().command({"EXPIRE", kStaged, "3600"});
+  redis().command({"EXPIRE", kStagedJobs, "3600"});
   const auto before = keyspace();
-  EXPECT_EQ(start({"1000", "Ana", "10", "2", "a1", "officer", "t1", "61000"}),
+  EXPECT_EQ(start({"1000", "Ana", "10", "6000", "a1", "officer", "t1", "61000"}),
             (Started{"started", "sending", 3, 2}));
   EXPECT_EQ(changed_keys(before),
-            (std::set<std::string>{"alert:{a1}", kStaged, "alert:{a1}:audience", "q:send:urgent",
-                                   "audit", "alert:{a1}:audit", "{schedule}"}));
+            (std::set<std::string>{"alert:{a1}", kStaged, "alert:{a1}:audience", kStagedJobs,
+                                   kUnqueued, "audit", "alert:{a1}:audit", "{schedule}"}));
   EXPECT_EQ(redis().integer({"SCARD", "alert:{a1}:audience"}), 3);
-  EXPECT_EQ(redis().integer({"XLEN", "q:send:urgent"}), 2);
-  EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "jobs_pending"}), "2");
+  EXPECT_EQ(redis().integer({"LLEN", kUnqueued}), 2);
+  EXPECT_EQ(redis().integer({"TTL", "alert:{a1}:audience"}), -1);
+  EXPECT_EQ(redis().integer({"TTL", kUnqueued}), -1);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "jobs_pending"}), "0");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "jobs_queued"}), "0");
+  EXPECT_EQ(redis().text({"ZSCORE", "{schedule}", "queue|a1"}), "6000");
   EXPECT_EQ(redis().text({"ZSCORE", "{schedule}", "wave|a1|1"}), "61000");
 }
 
 TEST_P(SendStart, AnEmptyAudienceIsSentAtOnceWithNoJobAndNoWave) {
-  redis().command({"DEL", kStaged});
-  EXPECT_EQ(start({"1000", "Ana", "10", "2", "a1", "officer", "t1", "61000"}),
+  redis().command({"DEL", kStaged, kStagedJobs});
+  EXPECT_EQ(start({"1000", "Ana", "10", "6000", "a1", "officer", "t1", "61000"}),
             (Started{"started", "sent", 0, 0}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "finished_at_ms"}), "1000");
-  EXPECT_EQ(redis().integer({"EXISTS", "{schedule}", "q:send:urgent"}), 0);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "jobs_queued"}), "1");
+  EXPECT_EQ(redis().integer({"EXISTS", "{schedule}", kUnqueued}), 0);
 }
 
-TEST_P(SendStart, ARefusalOnlyDropsTheStagedAudience) {
+TEST_P(SendStart, ARefusalOnlyDropsTheStagedAudienceAndJobs) {
   redis().command({"HSET", "alert:{a1}", "state", "sending"});
   auto before = keyspace();
-  EXPECT_EQ(start({"1000", "Ana", "10", "2", "a1", "officer", "t1"}),
+  EXPECT_EQ(start({"1000", "Ana", "10", "6000", "a1", "officer", "t1"}),
             (Started{"wrong_state", "sending", 0, 0}));
-  EXPECT_EQ(changed_keys(before), (std::set<std::string>{kStaged}));
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{kStaged, kStagedJobs}));
 
   redis().command({"HSET", "alert:{a1}", "state", "draft"});
-  redis().command({"SADD", kStaged, "m1", "m2", "m3"});
+  stage();
   before = keyspace();
-  EXPECT_EQ(start({"1000", "Ana", "2", "2", "a1", "officer", "t1"}),
+  EXPECT_EQ(start({"1000", "Ana", "2", "6000", "a1", "officer", "t1"}),
             (Started{"needs_approval", "draft", 3, 0}));
-  EXPECT_EQ(changed_keys(before), (std::set<std::string>{kStaged}));
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{kStaged, kStagedJobs}));
 }
 
 TEST_P(SendStart, TheSchedulerOnlyStartsAScheduledAlertAndCancelsOnePastItsExpiry) {
   auto before = keyspace();
-  EXPECT_EQ(start({"1000", "Ana", "10", "2", "a1", "schedule", ""}),
+  EXPECT_EQ(start({"1000", "Ana", "10", "6000", "a1", "schedule", ""}),
             (Started{"wrong_state", "draft", 0, 0}));
-  EXPECT_EQ(changed_keys(before), (std::set<std::string>{kStaged}));
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{kStaged, kStagedJobs}));
 
   redis().command({"HSET", "alert:{a1}", "state", "scheduled", "expires_at_ms", "500"});
-  redis().command({"SADD", kStaged, "m1"});
+  stage();
   before = keyspace();
-  EXPECT_EQ(start({"1000", "Ana", "10", "2", "a1", "schedule", ""}),
+  EXPECT_EQ(start({"1000", "Ana", "10", "6000", "a1", "schedule", ""}),
             (Started{"expired", "cancelled", 0, 0}));
-  EXPECT_EQ(changed_keys(before),
-            (std::set<std::string>{"alert:{a1}", kStaged, "audit", "alert:{a1}:audit"}));
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{"alert:{a1}", kStaged, kStagedJobs,
+                                                         "audit", "alert:{a1}:audit"}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "cancelled_by"}), "expiry");
 }
 TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(SendStart);

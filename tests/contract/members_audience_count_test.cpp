@@ -27,10 +27,10 @@ class AudienceCount : public ScriptContract {
     redis().command({"SADD", "aud:sector:sante", "m2", "m3"});
   }
 
-  redis::Reply count(const std::string& text, const std::string* destination = nullptr) {
+  redis::Reply count(const std::string& text) {
     auto expression = parse_audience(text);
     EXPECT_TRUE(expression) << text;
-    AudienceProgram program = compile_audience(*expression, "tmp:aud:{t1}:", destination);
+    AudienceProgram program = compile_audience(*expression, "tmp:aud:{t1}:");
     return run(lua::audience_count, program.keys, program.args);
   }
 };
@@ -66,16 +66,6 @@ TEST_P(AudienceCount, ANegationCountsEveryoneElse) {
   EXPECT_EQ(reply.elements.at(0).integer, 2);  // m3, m4
   EXPECT_EQ(reply.elements[1].integer, 1);     // m3
   EXPECT_EQ(reply.elements[2].integer, 1);     // m4
-}
-
-TEST_P(AudienceCount, StoringWritesOnlyTheDestination) {
-  const std::string destination = "tmp:preview:{p1}";
-  const auto before = keyspace();
-  count("region:estrie AND sector:sante", &destination);
-  EXPECT_EQ(changed_keys(before), (std::set<std::string>{destination}));
-  EXPECT_EQ(redis().text({"SMEMBERS", destination}), "m2\n");
-  count("NOT region:estrie", &destination);
-  EXPECT_EQ(redis().integer({"SCARD", destination}), 2);
 }
 
 TEST_P(AudienceCount, AnErrorStillDeletesTheTemporaries) {

@@ -66,8 +66,10 @@ class DispatchEngine : public ::testing::Test {
   std::filesystem::path sms_file() const { return dir_.path() / "sms.jsonl"; }
   std::filesystem::path email_file() const { return dir_.path() / "email.jsonl"; }
 
+  // `dispatch_extra`: more fields of the dispatch block (" job_size: 1").
   void start_daemon(double sms_rate, double email_rate,
-                    const std::string& consumer = "engine-test") {
+                    const std::string& consumer = "engine-test",
+                    const std::string& dispatch_extra = "") {
     DaemonProcess::Options options;
     options.redis_url = redis_.url();
     options.extra_config =
@@ -77,7 +79,7 @@ class DispatchEngine : public ::testing::Test {
         " file { channel: \"email\" path: \"" + email_file().string() + "\" } }\n" +
         "alerts { approval_threshold: 1000000 }\n"
         "dispatch { consumer_name: \"" + consumer + "\" max_in_flight: " +
-        std::to_string(kMaxInFlight) + " claim_idle_ms: 2000 }\n";
+        std::to_string(kMaxInFlight) + " claim_idle_ms: 2000" + dispatch_extra + " }\n";
     daemon_ = std::make_unique<DaemonProcess>(options);
     if (token_.empty()) token_ = daemon_->bootstrap_admin("engine-test");
   }
@@ -146,6 +148,21 @@ class DispatchEngine : public ::testing::Test {
       if (!idx.elements[1].str.empty()) emails.insert(idx.elements[1].str);
     }
     return {mobiles.size(), emails.size()};
+  }
+
+  std::string alert_field(const std::string& id, const std::string& field) {
+    return redis_sync().text({"HGET", "alert:{" + id + "}", field});
+  }
+
+  // How many entries of the send queue name each member of the alert.
+  std::map<std::string, int> queued_members(const std::string& id) {
+    std::map<std::string, int> seen;
+    for (const auto& entry : redis_sync().command({"XRANGE", "q:send:urgent", "-", "+"}).elements) {
+      const auto& fields = entry.elements.at(1).elements;
+      if (fields.size() < 2 || fields[1].str != id) continue;
+      for (size_t i = 3; i < fields.size(); i += 2) seen[fields[i].str]++;
+    }
+    return seen;
   }
 
   // A figure of /metrics.
@@ -379,6 +396,155 @@ TEST_F(DispatchEngine, AnUrgentAlertOvertakesARoutineBlast) {
             << routine_lines << " of about 3000\n";
   EXPECT_LT(routine_lines, 2000u);
   EXPECT_EQ(state(routine), "sending");
+}
+
+// Issue 19 item 6: a started alert's jobs are queued a slice at a time (job_writer.h). Here
+// jobs of one member, one job per call, and one SMS a second (the engine held back), so
+// 20,000 jobs take seconds to queue and stay in the queue: a kill -9 lands mid-queuing, the
+// restarted daemon's "queue|<id>" item queues the rest, and no member is queued twice.
+constexpr const char* kSlowQueuing = " job_size: 1 queue_slice: 1";
+
+TEST_F(DispatchEngine, KillNineBetweenJobSlicesThenRestartQueuesTheRestOnce) {
+  start_daemon(1, 1, "engine-test", kSlowQueuing);
+  import_members(20000);
+  const std::string id = create_alert("EMERGENCY_ASSEMBLY", "all", "SMS");
+  send(id);
+  const std::string unqueued = "alert:{" + id + "}:jobs:unqueued";
+  const int64_t total = std::stoll(alert_field(id, "audience_size"));
+  ASSERT_GT(total, 10000);
+  int64_t left = total;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    left = redis_sync().integer({"LLEN", unqueued});
+    if (left <= total * 9 / 10) break;
+  }
+  ASSERT_GE(left, total / 10) << "queuing ended before the kill: nothing was tested";
+  ASSERT_LE(left, total * 9 / 10) << "queuing never started";
+  daemon_->process().send_signal(SIGKILL);
+  daemon_->process().wait_for_exit(10s);
+  const int64_t at_kill = redis_sync().integer({"LLEN", unqueued});
+  EXPECT_EQ(alert_field(id, "jobs_queued"), "0");
+
+  // The item falls due 5 s after the start (or its lease ends, should the dead daemon have
+  // held it): the restarted daemon queues the rest, still held back.
+  start_daemon(1, 1, "engine-test", kSlowQueuing);
+  ASSERT_TRUE(eventually([&] { return alert_field(id, "jobs_queued") == "1"; }, 90s))
+      << describe(id);
+  EXPECT_EQ(redis_sync().integer({"EXISTS", unqueued}), 0);
+  const auto queued = queued_members(id);
+  int twice = 0;
+  for (const auto& [member, times] : queued) twice += times > 1 ? 1 : 0;
+  std::cout << "[ figures  ] " << total << " jobs; " << at_kill << " unqueued at the kill; "
+            << queued.size() << " members still in the queue once all were queued\n";
+  EXPECT_EQ(twice, 0) << "members in two queue entries";
+
+  // Then at full speed: one message per phone, duplicates only from messages in flight.
+  daemon_->process().send_signal(SIGKILL);
+  daemon_->process().wait_for_exit(10s);
+  start_daemon(5000, 5000);
+  ASSERT_TRUE(wait_sent(id, 120s)) << describe(id);
+  const auto sms = sent_keys(sms_file());
+  const auto [mobiles, emails] = distinct_addresses();
+  EXPECT_EQ(sms.size(), mobiles) << "every phone reached";
+  EXPECT_LE(duplicates(sms), 2 * kMaxInFlight);  // two kills
+}
+
+TEST_F(DispatchEngine, KillNineDuringFreezeLeavesTheAlertUnsentAndStagingExpiring) {
+  // Ten members per slice: freezing 20,000 takes a few thousand calls.
+  start_daemon(1000, 1000, "engine-test", " freeze_slice: 10");
+  import_members(20000);
+  const std::string id = create_alert("EMERGENCY_ASSEMBLY", "all", "SMS");
+  std::thread sender([&] {
+    // Its connection is cut by the kill: no answer to check.
+    http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + ":send", "", auth());
+  });
+  std::string staged;
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto found = redis_sync().command({"KEYS", "alert:{" + id + "}:audience:staging:*"});
+        if (found.elements.empty()) return false;
+        staged = found.elements[0].str;
+        return redis_sync().integer({"SCARD", staged}) >= 1000;
+      },
+      30s));
+  daemon_->process().send_signal(SIGKILL);
+  daemon_->process().wait_for_exit(10s);
+  sender.join();
+  ASSERT_LT(redis_sync().integer({"SCARD", staged}), 19000) << "the freeze ended before the kill";
+  EXPECT_EQ(state(id), "draft");
+  EXPECT_EQ(redis_sync().integer({"EXISTS", "alert:{" + id + "}:audience",
+                                  "alert:{" + id + "}:jobs:unqueued"}),
+            0);
+  EXPECT_EQ(redis_sync().integer({"XLEN", "q:send:urgent"}), 0);  // the engine made the stream
+  for (const auto& key :
+       redis_sync().command({"KEYS", "alert:{" + id + "}:*staging:*"}).elements) {
+    const int64_t ttl = redis_sync().integer({"TTL", key.str});
+    EXPECT_GT(ttl, 0) << key.str;
+    EXPECT_LE(ttl, 3600) << key.str;
+  }
+  EXPECT_EQ(line_count(sms_file()), 0u);
+}
+
+TEST_F(DispatchEngine, CancelWhileQueuingSendsNothingMoreThanQueued) {
+  start_daemon(1, 1, "engine-test", kSlowQueuing);
+  import_members(20000);
+  const std::string id = create_alert("EMERGENCY_ASSEMBLY", "all", "SMS");
+  send(id);
+  const std::string unqueued = "alert:{" + id + "}:jobs:unqueued";
+  const int64_t total = std::stoll(alert_field(id, "audience_size"));
+  ASSERT_TRUE(eventually(
+      [&] { return redis_sync().integer({"LLEN", unqueued}) < total * 9 / 10; }, 30s));
+  auto response =
+      http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + ":cancel", "", auth());
+  ASSERT_EQ(response.status, 200) << response.body;
+  ASSERT_TRUE(eventually([&] { return alert_field(id, "jobs_queued") == "1"; }, 30s))
+      << describe(id);
+  EXPECT_EQ(redis_sync().integer({"EXISTS", unqueued}), 0);
+  const int64_t dropped = std::stoll(alert_field(id, "jobs_dropped"));
+  std::this_thread::sleep_for(2s);  // measured, not waited on: lines after the cancel
+  const size_t lines = line_count(sms_file());
+  std::cout << "[ figures  ] " << total << " jobs; " << dropped << " dropped unqueued; "
+            << lines << " messages sent\n";
+  EXPECT_GT(dropped, 0);
+  EXPECT_LE(static_cast<int64_t>(lines), total - dropped);
+  EXPECT_EQ(state(id), "cancelled");
+}
+
+// The same from the scheduler: the "send|<id>" item starts the alert at its send_at, the
+// daemon dies while its jobs are being queued, and the restarted one queues the rest once.
+TEST_F(DispatchEngine, ScheduledSendResumesQueuingAfterKill) {
+  start_daemon(1, 1, "engine-test", kSlowQueuing);
+  import_members(20000);
+  const std::time_t at = std::time(nullptr) + 3;
+  char send_at[32];
+  std::strftime(send_at, sizeof send_at, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&at));
+  const std::string id = create_alert(
+      "EMERGENCY_ASSEMBLY", "all", "SMS",
+      R"("eventTime":"2030-06-06T07:00:00-04:00","expiresAt":"2030-06-06T06:00:00-04:00",)"
+      R"("sendAt":")" + std::string(send_at) + R"(",)");
+  send(id);
+  EXPECT_EQ(state(id), "scheduled");
+  ASSERT_TRUE(eventually([&] { return state(id) == "sending"; }, 30s)) << describe(id);
+  const std::string unqueued = "alert:{" + id + "}:jobs:unqueued";
+  const int64_t total = std::stoll(alert_field(id, "audience_size"));
+  int64_t left = total;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    left = redis_sync().integer({"LLEN", unqueued});
+    if (left <= total * 9 / 10) break;
+  }
+  ASSERT_GE(left, total / 10) << "queuing ended before the kill: nothing was tested";
+  ASSERT_LE(left, total * 9 / 10) << "queuing never started";
+  daemon_->process().send_signal(SIGKILL);
+  daemon_->process().wait_for_exit(10s);
+
+  start_daemon(1, 1, "engine-test", kSlowQueuing);
+  ASSERT_TRUE(eventually([&] { return alert_field(id, "jobs_queued") == "1"; }, 90s))
+      << describe(id);
+  int twice = 0;
+  for (const auto& [member, times] : queued_members(id)) twice += times > 1 ? 1 : 0;
+  EXPECT_EQ(twice, 0) << "members in two queue entries";
+  EXPECT_EQ(alert_field(id, "audience_size"), std::to_string(total));
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // AudienceCounter against a real redis-server: a few hundred members written straight into
 // the index sets, then counts for terms and combinations checked against the same
 // selection done in C++, opt-outs subtracted, unknown terms reported, no temporary key
-// left behind, and materialize().
+// left behind, and the sliced walk of the members themselves (audience_walk.h).
 
 #include <gtest/gtest.h>
 
@@ -11,6 +11,7 @@
 
 #include "members/audience.h"
 #include "members/audience_counter.h"
+#include "members/audience_walk.h"
 #include "redis/client.h"
 #include "tests/support/redis_client_fixture.h"
 
@@ -223,59 +224,40 @@ TEST_F(MembersAudienceCounterTest, TemporaryKeysAreDeleted) {
   });
 }
 
-TEST_F(MembersAudienceCounterTest, Materialize) {
+// The sliced walk (audience_walk.h) selects what the expression says, each member once, in
+// many calls: small slices, so 300 members take dozens of them.
+TEST_F(MembersAudienceCounterTest, WalkSelectsTheExpressionsMembersInSlices) {
   run(roster_commands(), [&]() -> asio::awaitable<void> {
-    AudienceCounter counter(client_);
-    auto selected = [](int i) { return region_of(i) == "estrie" && !mob_unit(i); };
-    auto stored = co_await counter.materialize(parse("region:estrie AND NOT tag:mob-unit"),
-                                               "alert:{1}:audience");
-    CO_ASSERT_TRUE(stored);
-    EXPECT_EQ(*stored, "alert:{1}:audience");
-    redis::Command members{"SMEMBERS", "alert:{1}:audience"};
-    auto reply = co_await client_.exec(members);
-    CO_ASSERT_TRUE(reply);
-    std::set<std::string> got;
-    for (const auto& element : reply->elements) got.insert(element.str);
-    std::set<std::string> want;
-    for (int i = 1; i <= kMembers; ++i) {
-      if (selected(i)) want.insert(id_of(i));
+    struct Case {
+      const char* text;
+      std::function<bool(int)> selected;
+    };
+    const std::vector<Case> cases{
+        {"region:estrie AND NOT tag:mob-unit",
+         [](int i) { return region_of(i) == "estrie" && !mob_unit(i); }},
+        {"tag:mob-unit", [](int i) { return mob_unit(i); }},
+        {"NOT region:estrie", [](int i) { return region_of(i) != "estrie"; }},
+        {"all", [](int) { return true; }},
+        {"tag:mob-unit AND NOT tag:mob-unit", [](int) { return false; }}};
+    for (const auto& c : cases) {
+      std::multiset<std::string> got;
+      int slices = 0;
+      auto walked = co_await walk_audience(
+          client_, parse(c.text), 10,
+          [&](std::vector<std::string> ids) -> asio::awaitable<std::error_code> {
+            ++slices;
+            got.insert(ids.begin(), ids.end());
+            co_return std::error_code();
+          });
+      EXPECT_FALSE(walked) << c.text;
+      std::multiset<std::string> want;
+      for (int i = 1; i <= kMembers; ++i) {
+        if (c.selected(i)) want.insert(id_of(i));
+      }
+      EXPECT_EQ(got, want) << c.text;
+      if (want.size() > 100) EXPECT_GT(slices, 5) << c.text;
     }
-    EXPECT_EQ(got, want);
     EXPECT_TRUE((co_await keys_matching("tmp:*")).empty());
-
-    // A single term is copied, and its index left as it was.
-    auto copied = co_await counter.materialize(parse("tag:mob-unit"), "alert:{2}:audience");
-    CO_ASSERT_TRUE(copied);
-    redis::Command card{"SCARD", "alert:{2}:audience"};
-    auto size = co_await client_.exec(card);
-    CO_ASSERT_TRUE(size);
-    EXPECT_EQ(size->integer, expected(mob_unit).members);
-    redis::Command index_card{"SCARD", "aud:tag:mob-unit"};
-    auto index_size = co_await client_.exec(index_card);
-    CO_ASSERT_TRUE(index_size);
-    EXPECT_EQ(index_size->integer, size->integer);
-
-    // Everyone but a region: the one case where the complement is written out.
-    auto others = co_await counter.materialize(parse("NOT region:estrie"), "alert:{3}:audience");
-    CO_ASSERT_TRUE(others);
-    redis::Command others_card{"SCARD", "alert:{3}:audience"};
-    auto others_size = co_await client_.exec(others_card);
-    CO_ASSERT_TRUE(others_size);
-    EXPECT_EQ(others_size->integer,
-              expected([](int i) { return region_of(i) != "estrie"; }).members);
-    redis::Command is_member{"SISMEMBER", "alert:{3}:audience", id_of(3)};  // 3 is in estrie
-    auto member = co_await client_.exec(is_member);
-    CO_ASSERT_TRUE(member);
-    EXPECT_EQ(member->integer, 0);
-
-    // An empty audience replaces what the destination held.
-    auto emptied = co_await counter.materialize(parse("tag:mob-unit AND NOT tag:mob-unit"),
-                                                "alert:{2}:audience");
-    CO_ASSERT_TRUE(emptied);
-    redis::Command exists{"EXISTS", "alert:{2}:audience"};
-    auto still = co_await client_.exec(exists);
-    CO_ASSERT_TRUE(still);
-    EXPECT_EQ(still->integer, 0);
   });
 }
 

@@ -172,7 +172,7 @@ TEST(MembersAudience, ColumnsCountCharactersNotBytes) {
 
 TEST(MembersAudience, LengthLimit) {
   std::string text = "tag:" + std::string(kMaxAudienceBytes - 4, 'a');
-  EXPECT_TRUE(parse_audience(text, nullptr).has_value());
+  EXPECT_TRUE(parse_audience(text).has_value());
   text += "a";
   EXPECT_EQ(parse_error(text), "column 1: audience longer than 2000 bytes");
 }
@@ -180,14 +180,14 @@ TEST(MembersAudience, LengthLimit) {
 TEST(MembersAudience, DepthLimit) {
   std::string ok =
       std::string(kMaxAudienceDepth, '(') + "tag:a" + std::string(kMaxAudienceDepth, ')');
-  EXPECT_TRUE(parse_audience(ok, nullptr).has_value());
+  EXPECT_TRUE(parse_audience(ok).has_value());
   std::string deep = "(" + ok + ")";
   EXPECT_EQ(parse_error(deep), "column 33: nested deeper than 32 levels");
   std::string nots;
   for (size_t i = 0; i <= kMaxAudienceDepth; ++i) nots += "NOT ";
   EXPECT_EQ(parse_error(nots + "tag:a"), "column 129: nested deeper than 32 levels");
   // Far deeper input fails the same way instead of exhausting the stack.
-  EXPECT_FALSE(parse_audience(std::string(1900, '('), nullptr).has_value());
+  EXPECT_FALSE(parse_audience(std::string(1900, '(')).has_value());
 }
 
 TEST(MembersAudience, TermLimit) {
@@ -213,35 +213,31 @@ TEST(MembersAudience, IndexKey) {
 }
 
 TEST(MembersAudienceProgram, SingleTermNeedsNoOperation) {
-  std::string destination = "alert:7:audience";
-  auto program = compile_audience(parse_ok("region:estrie"), "tmp:x:", nullptr);
+  auto program = compile_audience(parse_ok("region:estrie"), "tmp:x:");
   EXPECT_EQ(program.keys, (std::vector<std::string>{"members:all", "members:sms",
                                                     "optout:sms:members", "members:email",
                                                     "optout:email:members", "aud:region:estrie"}));
-  EXPECT_EQ(program.args, (std::vector<std::string>{"count", "1", "7", "0", "6", "0"}));
+  EXPECT_EQ(program.args, (std::vector<std::string>{"1", "7", "0", "6", "0"}));
   EXPECT_EQ(program.term_texts, (std::vector<std::string>{"region:estrie"}));
-  auto store = compile_audience(parse_ok("region:estrie"), "tmp:x:", &destination);
-  EXPECT_EQ(store.keys.back(), destination);
-  EXPECT_EQ(store.args[0], "store");
 }
 
 TEST(MembersAudienceProgram, AllIsMembersAll) {
-  auto program = compile_audience(parse_ok("all"), "tmp:x:", nullptr);
+  auto program = compile_audience(parse_ok("all"), "tmp:x:");
   EXPECT_EQ(program.keys.size(), 5u);
-  EXPECT_EQ(program.args, (std::vector<std::string>{"count", "0", "6", "0", "1", "0"}));
+  EXPECT_EQ(program.args, (std::vector<std::string>{"0", "6", "0", "1", "0"}));
 }
 
 // The region narrows first; the OR is computed inside it; the NOT removes from the result.
 TEST(MembersAudienceProgram, IntersectsEarlyAndSubtractsLast) {
   auto program =
       compile_audience(parse_ok("region:estrie AND (sector:sante OR tag:mob) AND NOT local:1234"),
-                       "tmp:x:", nullptr);
+                       "tmp:x:");
   ASSERT_EQ(program.keys.size(), 5u + 4u + 4u);
   EXPECT_EQ(program.keys[8], "aud:local:1234");
   EXPECT_EQ(program.keys[9], "tmp:x:1");
   EXPECT_EQ(program.keys[12], "tmp:x:4");
   EXPECT_EQ(program.args,
-            (std::vector<std::string>{"count", "4", "10", "4",  "13", "0",  //
+            (std::vector<std::string>{"4", "10", "4",  "13", "0",  //
                                       "i",     "2", "10", "6",  "7",        // estrie ∩ sante
                                       "i",     "2", "11", "6",  "8",        // estrie ∩ mob
                                       "u",     "2", "12", "10", "11",       //
@@ -251,26 +247,26 @@ TEST(MembersAudienceProgram, IntersectsEarlyAndSubtractsLast) {
 // x AND NOT (a OR b) is one SDIFFSTORE x a b: no union is built.
 TEST(MembersAudienceProgram, NegatedUnionIsSubtractedTermByTerm) {
   EXPECT_EQ(
-      compile_audience(parse_ok("region:x AND NOT (tag:a OR tag:b)"), "t:", nullptr).args,
-      (std::vector<std::string>{"count", "3", "9", "1", "9", "0", "d", "3", "9", "6", "7", "8"}));
+      compile_audience(parse_ok("region:x AND NOT (tag:a OR tag:b)"), "t:").args,
+      (std::vector<std::string>{"3", "9", "1", "9", "0", "d", "3", "9", "6", "7", "8"}));
   EXPECT_EQ(
-      compile_audience(parse_ok("region:x AND NOT (tag:a OR tag:b AND tag:c)"), "t:", nullptr).args,
-      (std::vector<std::string>{"count", "4", "10", "2", "11", "0",  //
+      compile_audience(parse_ok("region:x AND NOT (tag:a OR tag:b AND tag:c)"), "t:").args,
+      (std::vector<std::string>{"4", "10", "2", "11", "0",  //
                                 "i", "3", "10", "6", "8", "9",       // x ∩ b ∩ c
                                 "d", "3", "11", "6", "7", "10"}));
 }
 
 TEST(MembersAudienceProgram, NegationWithoutContextIsAFlagNotASet) {
-  EXPECT_EQ(compile_audience(parse_ok("NOT tag:a"), "t:", nullptr).args,
-            (std::vector<std::string>{"count", "1", "7", "0", "6", "1"}));
-  EXPECT_EQ(compile_audience(parse_ok("NOT NOT tag:a"), "t:", nullptr).args,
-            (std::vector<std::string>{"count", "1", "7", "0", "6", "0"}));
+  EXPECT_EQ(compile_audience(parse_ok("NOT tag:a"), "t:").args,
+            (std::vector<std::string>{"1", "7", "0", "6", "1"}));
+  EXPECT_EQ(compile_audience(parse_ok("NOT NOT tag:a"), "t:").args,
+            (std::vector<std::string>{"1", "7", "0", "6", "0"}));
   // NOT a AND NOT b = NOT (a OR b).
-  EXPECT_EQ(compile_audience(parse_ok("NOT tag:a AND NOT tag:b"), "t:", nullptr).args,
-            (std::vector<std::string>{"count", "2", "8", "1", "8", "1", "u", "2", "8", "6", "7"}));
+  EXPECT_EQ(compile_audience(parse_ok("NOT tag:a AND NOT tag:b"), "t:").args,
+            (std::vector<std::string>{"2", "8", "1", "8", "1", "u", "2", "8", "6", "7"}));
   // a OR NOT b = NOT (b minus a).
-  EXPECT_EQ(compile_audience(parse_ok("tag:a OR NOT tag:b"), "t:", nullptr).args,
-            (std::vector<std::string>{"count", "2", "8", "1", "8", "1", "d", "2", "8", "7", "6"}));
+  EXPECT_EQ(compile_audience(parse_ok("tag:a OR NOT tag:b"), "t:").args,
+            (std::vector<std::string>{"2", "8", "1", "8", "1", "d", "2", "8", "7", "6"}));
 }
 
 }  // namespace

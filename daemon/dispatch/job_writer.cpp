@@ -1,0 +1,70 @@
+#include "dispatch/job_writer.h"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <tuple>
+
+#include "alerts/alert_keys.h"
+#include "audit/audit_keys.h"
+#include "dispatch/dispatch_keys.h"
+#include "dispatch/send_jobs.lua.h"
+#include "log/log.h"
+#include "redis/client.h"
+#include "redis/decode.h"
+#include "redis/script.h"
+#include "util/clock.h"
+
+namespace tocsin::dispatch {
+const redis::Script& send_jobs_script() {
+  static const redis::Script script(std::string(lua::send_jobs));
+  return script;
+}
+
+WriterStep next_step(const SendJobsReply& reply, std::chrono::milliseconds elapsed,
+                     std::chrono::milliseconds budget) {
+  if (reply.status == "dropped") return WriterStep::dropped;
+  if (reply.status != "queued" || reply.left <= 0) return WriterStep::done;
+  if (budget.count() > 0 && elapsed >= budget) return WriterStep::pause;
+  return WriterStep::call_again;
+}
+
+boost::asio::awaitable<Result<WriterStep>> write_jobs(redis::Client& redis, const Clock& clock,
+                                                      std::string alert_id,
+                                                      std::string queue_key,
+                                                      JobWriterOptions options) {
+  const auto began = std::chrono::steady_clock::now();
+  const int per_call = options.jobs_per_call > 0 ? options.jobs_per_call : 20;
+  while (true) {
+    std::vector<std::string> script_keys{alerts::keys::alert(alert_id),
+                                         keys::unqueued_jobs(alert_id),
+                                         alerts::keys::counts(alert_id),
+                                         std::string(audit::keys::kAudit), queue_key};
+    std::vector<std::string> args{std::to_string(per_call), alert_id,
+                                  std::to_string(clock.now_ms())};
+    std::string why;
+    auto reply = redis::decode<std::tuple<std::string, int64_t, int64_t>>(
+        co_await redis.eval(send_jobs_script(), std::move(script_keys), std::move(args)), &why);
+    if (!reply) {
+      spdlog::warn("event=send_jobs_failed alert={} error={}", alert_id, log::quote(why));
+      co_return redis::bad_reply_as(reply.error(), std::make_error_code(std::errc::io_error));
+    }
+    SendJobsReply answer;
+    std::tie(answer.status, answer.jobs, answer.left) = std::move(*reply);
+    if (answer.jobs > 0 && options.on_queued) options.on_queued();
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - began);
+    const WriterStep step = next_step(answer, elapsed, options.budget);
+    if (step == WriterStep::dropped && answer.left > 0) {
+      spdlog::info("event=send_jobs_dropped alert={} jobs={}", alert_id, answer.left);
+    }
+    if (step != WriterStep::call_again) co_return step;
+    // Let the engine and the requests run between two calls.
+    co_await boost::asio::post(co_await boost::asio::this_coro::executor,
+                               boost::asio::use_awaitable);
+  }
+}
+
+}  // namespace tocsin::dispatch
