@@ -186,7 +186,10 @@ inline constexpr std::string_view kRetriesPending = "retries_pending";
 inline constexpr std::string_view kFinishedAtMs = "finished_at_ms";
 inline constexpr std::string_view kCancelledBy = "cancelled_by";
 inline constexpr std::string_view kCancelledAtMs = "cancelled_at_ms";
-// "1" once the whole frozen audience is counted in alert:{id}:reach (turnout/targeting.h).
+// "1" when the prepare step need not count members as targeted in alert:{id}:reach: set at
+// the start of sending, since each job's members are counted as it is queued
+// (dispatch/send_jobs.lua). Alerts started by an older tocsind lack it until their own
+// targeting pass ends, and prepare counts their members.
 inline constexpr std::string_view kTurnoutTargeted = "turnout_targeted";
 // A child (a wave or a follow-up, Alert.parent_id): the alert it follows and the group of
 // that alert's audience it goes to. The prepare step checks the group again per member.

@@ -5,7 +5,9 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <iterator>
 #include <tuple>
+#include <vector>
 
 #include "alerts/alert_keys.h"
 #include "audit/audit_keys.h"
@@ -31,6 +33,36 @@ WriterStep next_step(const SendJobsReply& reply, std::chrono::milliseconds elaps
   return WriterStep::call_again;
 }
 
+namespace {
+
+// status, jobs queued, jobs left, member ids peeked (send_jobs.lua)
+using SendJobsRaw = std::tuple<std::string, int64_t, int64_t, std::vector<std::string>>;
+
+boost::asio::awaitable<Result<SendJobsRaw>> send_jobs(redis::Client& redis, const Clock& clock,
+                                                      const std::string& alert_id,
+                                                      const std::string& queue_key,
+                                                      int per_call, std::string mode,
+                                                      std::vector<std::string> places) {
+  std::vector<std::string> script_keys{
+      alerts::keys::alert(alert_id), keys::unqueued_jobs(alert_id),
+      alerts::keys::counts(alert_id), std::string(audit::keys::kAudit), queue_key,
+      std::string(schedule::keys::kDue)};
+  std::vector<std::string> args{std::to_string(per_call), alert_id,
+                                std::to_string(clock.now_ms()), std::move(mode)};
+  args.insert(args.end(), std::make_move_iterator(places.begin()),
+              std::make_move_iterator(places.end()));
+  std::string why;
+  auto reply = redis::decode<SendJobsRaw>(
+      co_await redis.eval(send_jobs_script(), std::move(script_keys), std::move(args)), &why);
+  if (!reply) {
+    spdlog::warn("event=send_jobs_failed alert={} error={}", alert_id, log::quote(why));
+    co_return redis::bad_reply_as(reply.error(), std::make_error_code(std::errc::io_error));
+  }
+  co_return reply;
+}
+
+}  // namespace
+
 boost::asio::awaitable<Result<WriterStep>> write_jobs(redis::Client& redis, const Clock& clock,
                                                       std::string alert_id,
                                                       std::string queue_key,
@@ -38,21 +70,21 @@ boost::asio::awaitable<Result<WriterStep>> write_jobs(redis::Client& redis, cons
   const auto began = std::chrono::steady_clock::now();
   const int per_call = options.jobs_per_call > 0 ? options.jobs_per_call : 20;
   while (true) {
-    std::vector<std::string> script_keys{alerts::keys::alert(alert_id),
-                                         keys::unqueued_jobs(alert_id),
-                                         alerts::keys::counts(alert_id),
-                                         std::string(audit::keys::kAudit), queue_key};
-    std::vector<std::string> args{std::to_string(per_call), alert_id,
-                                  std::to_string(clock.now_ms())};
-    std::string why;
-    auto reply = redis::decode<std::tuple<std::string, int64_t, int64_t>>(
-        co_await redis.eval(send_jobs_script(), std::move(script_keys), std::move(args)), &why);
-    if (!reply) {
-      spdlog::warn("event=send_jobs_failed alert={} error={}", alert_id, log::quote(why));
-      co_return redis::bad_reply_as(reply.error(), std::make_error_code(std::errc::io_error));
+    // The next jobs' members, then their places, then the jobs queued with their members
+    // counted (send_jobs.lua); "raced": another writer took them meanwhile, peek again.
+    auto reply = co_await send_jobs(redis, clock, alert_id, queue_key, per_call, "peek",
+                                      std::vector<std::string>());
+    if (!reply) co_return reply.error();
+    if (std::get<0>(*reply) == "peeked") {
+      auto places = co_await turnout::read_places(redis, std::move(std::get<3>(*reply)));
+      if (!places) co_return places.error();
+      reply = co_await send_jobs(redis, clock, alert_id, queue_key, per_call, "queue",
+                                 std::move(*places));
+      if (!reply) co_return reply.error();
+      if (std::get<0>(*reply) == "raced") continue;
     }
     SendJobsReply answer;
-    std::tie(answer.status, answer.jobs, answer.left) = std::move(*reply);
+    std::tie(answer.status, answer.jobs, answer.left, std::ignore) = std::move(*reply);
     if (answer.jobs > 0 && options.on_queued) options.on_queued();
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - began);

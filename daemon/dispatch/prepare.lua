@@ -5,8 +5,8 @@
 -- For a child alert (a wave, a follow-up), skips the members who have left its group of the
 -- parent's audience since it was planned (skipped:answered for a reminder). It also keeps
 -- the alert's reach counts (turnout/reach_lib.lua): each member counted once, at the best
--- state of their channels, and counted as targeted here if the targeting pass at send has
--- not yet done it.
+-- state of their channels, and counted as targeted here for an alert an older tocsind
+-- started (send_jobs.lua counts each job's members as it queues the job).
 -- KEYS[1] alert:{id}, KEYS[2] its :delivery, KEYS[3] its :to, KEYS[4] its :count,
 -- KEYS[5] its :unreachable, KEYS[6] the :links of the alert whose RSVP links are sent (the
 -- parent's for a child, else its own), KEYS[7] the parent alert's hash (a child's group is
@@ -95,8 +95,8 @@ end
 
 local out = {}
 local changed = false
--- Once the targeting pass (turnout/targeting.h) has counted the whole audience, members
--- need not be counted here.
+-- Members are counted as targeted as their jobs are queued (dispatch/send_jobs.lua), and
+-- send_start.lua says so; only an alert an older tocsind started counts them here.
 local targeted = redis.call('HGET', base, 'turnout_targeted') == '1'
 local i, k = 3, 10
 while i <= #ARGV do

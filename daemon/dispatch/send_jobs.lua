@@ -2,17 +2,31 @@
 -- Queues the next jobs of a sending alert (dispatch/job_writer.h): moves up to n jobs from
 -- the alert's list of unqueued jobs (staged at the freeze, dispatch/audience_stage.lua) onto
 -- its send queue, one stream entry each in the engine's format: the alert id and one "m"
--- field per member id. LPOP and XADD are one atomic step, so a crash leaves a job either
--- still in the list or queued, never both nor lost: the list itself is the cursor, and two
--- writers racing (the one :send spawned and the scheduler's "queue|<id>" item) cannot queue
--- a job twice. About 1,000 members per call, a few milliseconds of Redis.
+-- field per member id; and counts their members as targeted in the turnout, where each
+-- belongs (turnout/reach_lib.lua), in the same step. Taking the jobs off the list, queuing
+-- them and counting their members are one atomic step, so a crash leaves a job either
+-- still in the list or queued and counted, never both nor lost: the list itself is the
+-- cursor, and two writers racing (the one :send spawned and the scheduler's "queue|<id>"
+-- item) cannot queue a job twice. A member is thus counted before their job exists, and
+-- the prepare step need not count anyone (send_start.lua sets turnout_targeted).
+-- Two calls per batch, since a member's place comes from the roster, outside the alert's
+-- hash slot: "peek" returns the member ids of the next n jobs; the caller reads their
+-- places (turnout/targeting.h) and calls "queue" with them. "queue" checks that the list
+-- still starts with those members, in order ("raced" otherwise: another writer took them;
+-- peek again). About 1,000 members per call, a few milliseconds of Redis.
 -- Once the list is empty it sets jobs_queued=1, which lets the record step finish the
 -- alert; if every job was already recorded by then, it finishes the alert itself. An alert
 -- no longer sending (cancelled) has the rest of its list dropped (counted in jobs_dropped).
+-- Once the list is done or dropped, the scheduler's waiting "queue|<id>" item, a backstop,
+-- is removed: nothing is left for it to do.
 -- KEYS[1] alert:{id}, KEYS[2] alert:{id}:jobs:unqueued, KEYS[3] alert:{id}:count, KEYS[4]
--- audit, KEYS[5] the send queue (q:send:urgent or q:send:routine)
--- ARGV[1] jobs per call, ARGV[2] alert id, ARGV[3] now (ms)
--- Returns { "queued" | "done" | "dropped", jobs queued by this call, jobs left }.
+-- audit, KEYS[5] the send queue (q:send:urgent or q:send:routine), KEYS[6] the scheduler's
+-- `{schedule}` ZSET
+-- ARGV[1] jobs per call, ARGV[2] alert id, ARGV[3] now (ms), ARGV[4] "peek" | "queue", then
+-- for "queue" five per member of the jobs peeked, in order: id, region, sector, local,
+-- title ('' for none)
+-- Returns { "peeked" | "raced" | "queued" | "done" | "dropped", jobs queued by this call,
+-- jobs left, the member ids peeked (else empty) }.
 -- The alert's trail, alert:{id}:audit, is named by audited() (alerts/audited_lib.lua).
 --!include turnout/reach_lib.lua
 --!include alerts/audited_lib.lua
@@ -27,24 +41,49 @@ if state ~= 'sending' then
     redis.call('HINCRBY', alert, 'jobs_dropped', left)
   end
   if state then redis.call('HSET', alert, 'jobs_queued', 1) end
-  return { 'dropped', 0, left }
+  return { 'dropped', 0, left, {} }
 end
-local blobs = redis.call('LPOP', unqueued, n)
+local mode = ARGV[4]
+local blobs = redis.call('LRANGE', unqueued, 0, n - 1)
 local jobs = 0
-if blobs then
+if mode == 'peek' and #blobs > 0 then
+  local ids = {}
   for _, blob in ipairs(blobs) do
+    for _, member in ipairs(cmsgpack.unpack(blob)) do ids[#ids + 1] = member end
+  end
+  return { 'peeked', 0, redis.call('LLEN', unqueued), ids }
+elseif mode == 'queue' then
+  -- The jobs whose members were peeked, checked member by member before anything is
+  -- written.
+  local entries, at = {}, 5
+  for _, blob in ipairs(blobs) do
+    if at > #ARGV then break end
     local entry = { queue, '*', 'alert', id }
     for _, member in ipairs(cmsgpack.unpack(blob)) do
+      if ARGV[at] ~= member then return { 'raced', 0, redis.call('LLEN', unqueued), {} } end
       entry[#entry + 1] = 'm'
       entry[#entry + 1] = member
+      at = at + 5
     end
-    redis.call('XADD', unpack(entry))
-    jobs = jobs + 1
+    entries[#entries + 1] = entry
   end
-  redis.call('HINCRBY', alert, 'jobs_pending', jobs)
+  if at <= #ARGV then return { 'raced', 0, redis.call('LLEN', unqueued), {} } end
+  jobs = #entries
+  if jobs > 0 then
+    for _, entry in ipairs(entries) do redis.call('XADD', unpack(entry)) end
+    redis.call('LTRIM', unqueued, jobs, -1)
+    redis.call('HINCRBY', alert, 'jobs_pending', jobs)
+    local counted = 0
+    for i = 5, #ARGV, 5 do
+      local place = turnout_place_of(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4])
+      if turnout_target(alert, ARGV[i], place) then counted = counted + 1 end
+    end
+    turnout_flush()
+    if counted > 0 then turnout_changed(alert) end
+  end
 end
 local left = redis.call('LLEN', unqueued)
-if left > 0 then return { 'queued', jobs, left } end
+if left > 0 then return { 'queued', jobs, left, {} } end
 redis.call('HSET', alert, 'jobs_queued', 1)
 if finish_if_done(alert, counts, audit, id, now) then
   -- As record.lua does for an alert it finishes: its whole reach log applies now.
@@ -53,4 +92,4 @@ if finish_if_done(alert, counts, audit, id, now) then
     turnout_changed(alert)
   end
 end
-return { 'done', jobs, 0 }
+return { 'done', jobs, 0, {} }

@@ -29,7 +29,6 @@
 #include "redis/decode.h"
 #include "redis/script.h"
 #include "schedule/schedule_keys.h"
-#include "turnout/targeting.h"
 #include "util/clock.h"
 
 namespace tocsin::dispatch {
@@ -45,16 +44,6 @@ const redis::Script& start_script() {
 const redis::Script& schedule_script() {
   static const redis::Script script(std::string(lua::send_schedule));
   return script;
-}
-
-// Counts the frozen audience as targeted (turnout/targeting.h). Whoever it misses (Redis
-// away, the daemon stopped) is counted by the engine's prepare step instead.
-boost::asio::awaitable<void> count_audience(redis::Client& redis, std::string alert_id) {
-  auto counted = co_await turnout::count_targeted(redis, alert_id);
-  if (!counted) {
-    spdlog::warn("event=turnout_targeting_incomplete alert={} error={}", alert_id,
-                 log::quote(counted.error().message()));
-  }
 }
 
 // Queues a started alert's jobs. Whatever stops it (Redis away, the daemon stopping) leaves
@@ -223,11 +212,6 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
                               if (error) spdlog::error("event=job_writer_failed");
                             });
     }
-    // The turnout's `targeted`, counted beside the blast rather than before answering.
-    boost::asio::co_spawn(executor, count_audience(redis_, alert_id),
-                          [](std::exception_ptr error) {
-                            if (error) spdlog::error("event=turnout_targeting_failed");
-                          });
   }
   co_return start;
 }

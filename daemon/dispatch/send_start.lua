@@ -14,7 +14,9 @@
 -- (RENAME, O(1) however large), so two concurrent sends cannot both start, nor the loser
 -- overwrite the winner's frozen audience. The jobs are then moved onto the send queue a few
 -- at a time by dispatch/send_jobs.lua (job_writer.h); until the last is queued, jobs_queued
--- is 0 and the alert cannot finish.
+-- is 0 and the alert cannot finish. send_jobs.lua also counts each job's members as
+-- targeted as it queues them, so turnout_targeted is set here: the prepare step counts no
+-- one.
 -- KEYS[1] alert:{id}, KEYS[2] the staged audience, KEYS[3] the frozen audience
 -- alert:{id}:audience, KEYS[4] the staged jobs, KEYS[5] the unqueued jobs
 -- alert:{id}:jobs:unqueued (staged keys renamed here, or unlinked), KEYS[6] audit, KEYS[7]
@@ -86,7 +88,7 @@ end
 local new_state = jobs > 0 and 'sending' or 'sent'
 redis.call('HSET', alert, 'state', new_state, 'audience_size', size, 'sending_at_ms', now,
            'sent_by', actor, 'jobs_pending', 0, 'jobs_queued', jobs > 0 and 0 or 1,
-           'retries_pending', 0)
+           'retries_pending', 0, 'turnout_targeted', 1)
 if jobs == 0 then redis.call('HSET', alert, 'finished_at_ms', now) end
 if jobs > 0 then
   redis.call('ZADD', schedule, queue_due, 'queue|' .. id)

@@ -57,10 +57,10 @@
 
 #include "adapters/twilio/twilio_signature.h"
 #include "dispatch/dispatch_scripts.h"
+#include "dispatch/job_writer.h"
 #include "events/publish_script.h"
 #include "replies/reply_scripts.h"
 #include "turnout/reach_log.h"
-#include "turnout/targeting.h"
 #include "events/sse_parser.h"
 #include "http/json.h"
 #include "proto/tocsin.pb.h"
@@ -593,7 +593,7 @@ class Bench {
         {replies::record_replies_script().sha1(), "replies record"},
         {replies::auto_answer_script().sha1(), "replies auto_answer"},
         {turnout::apply_moves_script().sha1(), "turnout apply_moves"},
-        {turnout::target_members_script().sha1(), "turnout target_members"},
+        {dispatch::send_jobs_script().sha1(), "dispatch send_jobs"},
         {events::publish_turnout_script().sha1(), "events publish"},
     };
     const auto found = names.find(sha);

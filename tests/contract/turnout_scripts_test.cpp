@@ -1,17 +1,14 @@
 // The contracts of the turnout's scripts (daemon/turnout/*.lua): applying an alert's reach
-// log, and counting members of its audience as targeted.
+// log. (Counting members as targeted is send_jobs.lua's: dispatch_send_jobs_test.cpp.)
 
 #include <gtest/gtest.h>
 
-#include <initializer_list>
 #include <string>
 #include <vector>
 
 #include "tests/support/script_contract.h"
 #include "turnout/apply_moves.lua.h"
 #include "turnout/reach_log.h"
-#include "turnout/target_members.lua.h"
-#include "turnout/targeting.h"
 
 namespace tocsin::turnout {
 namespace {
@@ -55,49 +52,6 @@ TEST_P(ApplyMoves, WithoutALogNothingIsAppliedAndNothingChanges) {
 // slot.
 TOCSIN_SCRIPT_CONTRACT(ApplyMoves);
 
-// The members' places come in ARGV (turnout/targeting.cpp reads them from member:{id}:idx
-// first): id, region, sector, local, title.
-const std::vector<std::string> kM1{"m1", "est", "sante", "", ""};
-const std::vector<std::string> kM2{"m2", "laval", "", "", ""};
-
-std::vector<std::string> members(std::initializer_list<std::vector<std::string>> groups) {
-  std::vector<std::string> args;
-  for (const auto& group : groups) args.insert(args.end(), group.begin(), group.end());
-  return args;
-}
-
-class TargetMembers : public ScriptContract {};
-
-TEST_P(TargetMembers, CountsEachNewMemberOnceWhereTheyBelong) {
-  const auto before = keyspace();
-  auto reply = run(lua::target_members, target_members_keys("a1"), members({kM1, kM2, kM1}));
-  EXPECT_EQ(reply.integer, 2);
-  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "est|all|targeted"}), "1");
-  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "est|sector:sante|targeted"}), "1");
-  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "laval|all|targeted"}), "1");
-  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:dims", "m1"}),
-            "est|all|\x1f"
-            "est|sector:sante|");
-  EXPECT_EQ(changed_keys(before),
-            (std::set<std::string>{"alert:{a1}:dims", "alert:{a1}:reach", "alert:{a1}:regions",
-                                   "alert:{a1}:turnout_version", "alert:{a1}:turnout_tracked",
-                                   "alert:{a1}:reach:moved", "alert:{a1}:turnout_at"}));
-}
-
-TEST_P(TargetMembers, MembersCountedBeforeChangeNothing) {
-  run(lua::target_members, target_members_keys("a1"), members({kM1, kM2}));
-  const auto before = keyspace();
-  auto reply = run(lua::target_members, target_members_keys("a1"), members({kM2, kM1}));
-  EXPECT_EQ(reply.integer, 0);
-  EXPECT_TRUE(changed_keys(before).empty());
-}
-TEST_P(TargetMembers, AMemberWithoutIndexedValuesCountsUnderNoRegion) {
-  auto reply = run(lua::target_members, target_members_keys("a1"), {"gone", "", "", "", ""});
-  EXPECT_EQ(reply.integer, 1);
-  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "-|all|targeted"}), "1");
-  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:dims", "gone"}), "-|all|");
-}
-TOCSIN_SCRIPT_CONTRACT(TargetMembers);
 
 }  // namespace
 }  // namespace tocsin::turnout
