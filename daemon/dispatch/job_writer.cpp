@@ -15,6 +15,7 @@
 #include "redis/client.h"
 #include "redis/decode.h"
 #include "redis/script.h"
+#include "schedule/schedule_keys.h"
 #include "util/clock.h"
 
 namespace tocsin::dispatch {
@@ -32,16 +33,15 @@ WriterStep next_step(const SendJobsReply& reply, std::chrono::milliseconds elaps
 }
 
 boost::asio::awaitable<Result<WriterStep>> write_jobs(redis::Client& redis, const Clock& clock,
-                                                      std::string alert_id,
-                                                      std::string queue_key,
+                                                      std::string alert_id, std::string queue_key,
                                                       JobWriterOptions options) {
   const auto began = std::chrono::steady_clock::now();
   const int per_call = options.jobs_per_call > 0 ? options.jobs_per_call : 20;
   while (true) {
-    std::vector<std::string> script_keys{alerts::keys::alert(alert_id),
-                                         keys::unqueued_jobs(alert_id),
-                                         alerts::keys::counts(alert_id),
-                                         std::string(audit::keys::kAudit), queue_key};
+    std::vector<std::string> script_keys{
+        alerts::keys::alert(alert_id), keys::unqueued_jobs(alert_id),
+        alerts::keys::counts(alert_id), std::string(audit::keys::kAudit), queue_key,
+        std::string(schedule::keys::kDue)};
     std::vector<std::string> args{std::to_string(per_call), alert_id,
                                   std::to_string(clock.now_ms())};
     std::string why;

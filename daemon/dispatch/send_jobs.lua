@@ -9,8 +9,11 @@
 -- Once the list is empty it sets jobs_queued=1, which lets the record step finish the
 -- alert; if every job was already recorded by then, it finishes the alert itself. An alert
 -- no longer sending (cancelled) has the rest of its list dropped (counted in jobs_dropped).
+-- Once the list is done or dropped, the scheduler's waiting "queue|<id>" item, a backstop,
+-- is removed: nothing is left for it to do.
 -- KEYS[1] alert:{id}, KEYS[2] alert:{id}:jobs:unqueued, KEYS[3] alert:{id}:count, KEYS[4]
--- audit, KEYS[5] the send queue (q:send:urgent or q:send:routine)
+-- audit, KEYS[5] the send queue (q:send:urgent or q:send:routine), KEYS[6] the scheduler's
+-- `{schedule}` ZSET
 -- ARGV[1] jobs per call, ARGV[2] alert id, ARGV[3] now (ms)
 -- Returns { "queued" | "done" | "dropped", jobs queued by this call, jobs left }.
 -- The alert's trail, alert:{id}:audit, is named by audited() (alerts/audited_lib.lua).
@@ -18,6 +21,7 @@
 --!include alerts/audited_lib.lua
 --!include dispatch/finish_lib.lua
 local alert, unqueued, counts, audit, queue = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local schedule = KEYS[6]
 local n, id, now = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local state = redis.call('HGET', alert, 'state')
 if state ~= 'sending' then
@@ -27,6 +31,7 @@ if state ~= 'sending' then
     redis.call('HINCRBY', alert, 'jobs_dropped', left)
   end
   if state then redis.call('HSET', alert, 'jobs_queued', 1) end
+  redis.call('ZREM', schedule, 'queue|' .. id)
   return { 'dropped', 0, left }
 end
 local blobs = redis.call('LPOP', unqueued, n)
@@ -46,6 +51,7 @@ end
 local left = redis.call('LLEN', unqueued)
 if left > 0 then return { 'queued', jobs, left } end
 redis.call('HSET', alert, 'jobs_queued', 1)
+redis.call('ZREM', schedule, 'queue|' .. id)
 if finish_if_done(alert, counts, audit, id, now) then
   -- As record.lua does for an alert it finishes: its whole reach log applies now.
   if reach_apply(alert) > 0 then
