@@ -23,8 +23,8 @@ boost::asio::awaitable<std::error_code> walk_group(redis::Client& redis,
       redis, keys::audience(parent_id), slice,
       [&](std::vector<std::string> members) -> boost::asio::awaitable<std::error_code> {
         std::vector<std::string> script_keys{
-            keys::alert(parent_id),   keys::rsvp(parent_id),     keys::unknown_replies(parent_id),
-            keys::seats(parent_id),   keys::waiting(parent_id),  keys::delivery(parent_id),
+            keys::alert(parent_id),      keys::rsvp(parent_id),    keys::unknown_replies(parent_id),
+            keys::seats(parent_id),      keys::waiting(parent_id), keys::delivery(parent_id),
             keys::unreachable(parent_id)};
         std::vector<std::string> args{group};
         args.insert(args.end(), std::make_move_iterator(members.begin()),

@@ -21,16 +21,15 @@ const redis::Script& stage_script() {
 }  // namespace
 
 boost::asio::awaitable<Result<int64_t>> freeze_audience(redis::Client& redis, const Alert& alert,
-                                                        const StagedAudience& staged,
-                                                        int job_size, int slice) {
+                                                        const StagedAudience& staged, int job_size,
+                                                        int slice) {
   // A config built without defaults (0) gets the usual slice.
   if (slice <= 0) slice = members::kAudienceSlice;
   int64_t members = 0;
   auto walked = co_await alerts::walk_alert_audience(
       redis, alert, slice,
       [&](std::vector<std::string> ids) -> boost::asio::awaitable<std::error_code> {
-        std::vector<std::string> args{std::to_string(job_size),
-                                      std::to_string(kStagingTtlSeconds)};
+        std::vector<std::string> args{std::to_string(job_size), std::to_string(kStagingTtlSeconds)};
         args.insert(args.end(), std::make_move_iterator(ids.begin()),
                     std::make_move_iterator(ids.end()));
         std::vector<std::string> script_keys{staged.members, staged.jobs};

@@ -33,7 +33,7 @@ struct StagedAudience {
 // Stages the alert's audience into `staged` (fresh keys, unique to this send); returns the
 // number of members staged.
 boost::asio::awaitable<Result<int64_t>> freeze_audience(redis::Client& redis, const Alert& alert,
-                                                        const StagedAudience& staged,
-                                                        int job_size, int slice);
+                                                        const StagedAudience& staged, int job_size,
+                                                        int slice);
 
 }  // namespace tocsin::dispatch

@@ -24,7 +24,8 @@ if #fresh == 0 then return { 0, 0 } end
 redis.call('SADD', staged, unpack(fresh))
 local blobs = {}
 for first = 1, #fresh, job_size do
-  blobs[#blobs + 1] = cmsgpack.pack({ unpack(fresh, first, math.min(first + job_size - 1, #fresh)) })
+  local last = math.min(first + job_size - 1, #fresh)
+  blobs[#blobs + 1] = cmsgpack.pack({ unpack(fresh, first, last) })
 end
 redis.call('RPUSH', jobs, unpack(blobs))
 redis.call('EXPIRE', staged, ttl)

@@ -17,6 +17,7 @@
 #include "redis/client.h"
 #include "redis/decode.h"
 #include "redis/script.h"
+#include "schedule/schedule_keys.h"
 #include "util/clock.h"
 
 namespace tocsin::dispatch {
@@ -40,15 +41,17 @@ using SendJobsRaw = std::tuple<std::string, int64_t, int64_t, std::vector<std::s
 
 boost::asio::awaitable<Result<SendJobsRaw>> send_jobs(redis::Client& redis, const Clock& clock,
                                                       const std::string& alert_id,
-                                                      const std::string& queue_key,
-                                                      int per_call, std::string mode,
+                                                      const std::string& queue_key, int per_call,
+                                                      std::string mode,
                                                       std::vector<std::string> places) {
-  std::vector<std::string> script_keys{
-      alerts::keys::alert(alert_id), keys::unqueued_jobs(alert_id),
-      alerts::keys::counts(alert_id), std::string(audit::keys::kAudit), queue_key,
-      std::string(schedule::keys::kDue)};
-  std::vector<std::string> args{std::to_string(per_call), alert_id,
-                                std::to_string(clock.now_ms()), std::move(mode)};
+  std::vector<std::string> script_keys{alerts::keys::alert(alert_id),
+                                       keys::unqueued_jobs(alert_id),
+                                       alerts::keys::counts(alert_id),
+                                       std::string(audit::keys::kAudit),
+                                       queue_key,
+                                       std::string(schedule::keys::kDue)};
+  std::vector<std::string> args{std::to_string(per_call), alert_id, std::to_string(clock.now_ms()),
+                                std::move(mode)};
   args.insert(args.end(), std::make_move_iterator(places.begin()),
               std::make_move_iterator(places.end()));
   std::string why;
@@ -64,8 +67,7 @@ boost::asio::awaitable<Result<SendJobsRaw>> send_jobs(redis::Client& redis, cons
 }  // namespace
 
 boost::asio::awaitable<Result<WriterStep>> write_jobs(redis::Client& redis, const Clock& clock,
-                                                      std::string alert_id,
-                                                      std::string queue_key,
+                                                      std::string alert_id, std::string queue_key,
                                                       JobWriterOptions options) {
   const auto began = std::chrono::steady_clock::now();
   const int per_call = options.jobs_per_call > 0 ? options.jobs_per_call : 20;
@@ -73,7 +75,7 @@ boost::asio::awaitable<Result<WriterStep>> write_jobs(redis::Client& redis, cons
     // The next jobs' members, then their places, then the jobs queued with their members
     // counted (send_jobs.lua); "raced": another writer took them meanwhile, peek again.
     auto reply = co_await send_jobs(redis, clock, alert_id, queue_key, per_call, "peek",
-                                      std::vector<std::string>());
+                                    std::vector<std::string>());
     if (!reply) co_return reply.error();
     if (std::get<0>(*reply) == "peeked") {
       auto places = co_await turnout::read_places(redis, std::move(std::get<3>(*reply)));

@@ -57,8 +57,7 @@ struct JobWriterOptions {
 // Calls send_jobs.lua until the list is done or dropped, or the budget is spent (pause),
 // yielding between calls. `queue_key`: q:send:urgent or q:send:routine.
 boost::asio::awaitable<Result<WriterStep>> write_jobs(redis::Client& redis, const Clock& clock,
-                                                      std::string alert_id,
-                                                      std::string queue_key,
+                                                      std::string alert_id, std::string queue_key,
                                                       JobWriterOptions options);
 
 }  // namespace tocsin::dispatch

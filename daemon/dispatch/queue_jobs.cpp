@@ -31,10 +31,13 @@ boost::asio::awaitable<schedule::TaskOutcome> queue_jobs(redis::Client& redis,
   JobWriterOptions options{.jobs_per_call = config.dispatch().queue_slice(),
                            .budget = kQueueBudget,
                            .on_queued = std::move(on_queued)};
-  auto step = co_await write_jobs(redis, clock, alert_id,
-                                  std::string(alerts::queue_key(**kind)), std::move(options));
+  auto step = co_await write_jobs(redis, clock, alert_id, std::string(alerts::queue_key(**kind)),
+                                  std::move(options));
   if (!step) co_return schedule::TaskOutcome{false, kRetryAfter};
-  if (*step == WriterStep::pause) co_return schedule::TaskOutcome{false, std::chrono::milliseconds(0)};
+  // Jobs left after its budget: run again at once, under a fresh lease.
+  if (*step == WriterStep::pause) {
+    co_return schedule::TaskOutcome{false, std::chrono::milliseconds(0)};
+  }
   co_return schedule::TaskOutcome{};
 }
 

@@ -1,8 +1,9 @@
 #!lua
 -- The record step, after sending: delivery states, gateway message ids, counters, retries
 -- into q:retry, job acknowledgements, and `sent` when an alert's last job and retry are
--- done and every job is queued (dispatch/finish_lib.lua), with its audit entry. Replaying a batch changes nothing (a reply lost to a dropped
--- connection is simply sent again). The members' reach follows (turnout/reach_lib.lua).
+-- done and every job is queued (dispatch/finish_lib.lua), with its audit entry. Replaying
+-- a batch changes nothing (a reply lost to a dropped connection is simply sent again). The
+-- members' reach follows (turnout/reach_lib.lua).
 -- KEYS[1] q:retry, KEYS[2] audit, KEYS[3] optout:sms, KEYS[4] optout:email,
 -- KEYS[5] optout:sms:members, KEYS[6] optout:email:members, then for each alert of the
 -- batch four: alert:{id}, its :delivery, its :count, its :sent; then the items' own keys

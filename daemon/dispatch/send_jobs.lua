@@ -32,6 +32,7 @@
 --!include alerts/audited_lib.lua
 --!include dispatch/finish_lib.lua
 local alert, unqueued, counts, audit, queue = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local schedule = KEYS[6]
 local n, id, now = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local state = redis.call('HGET', alert, 'state')
 if state ~= 'sending' then
@@ -41,6 +42,7 @@ if state ~= 'sending' then
     redis.call('HINCRBY', alert, 'jobs_dropped', left)
   end
   if state then redis.call('HSET', alert, 'jobs_queued', 1) end
+  redis.call('ZREM', schedule, 'queue|' .. id)
   return { 'dropped', 0, left, {} }
 end
 local mode = ARGV[4]
@@ -85,6 +87,7 @@ end
 local left = redis.call('LLEN', unqueued)
 if left > 0 then return { 'queued', jobs, left, {} } end
 redis.call('HSET', alert, 'jobs_queued', 1)
+redis.call('ZREM', schedule, 'queue|' .. id)
 if finish_if_done(alert, counts, audit, id, now) then
   -- As record.lua does for an alert it finishes: its whole reach log applies now.
   if reach_apply(alert) > 0 then

@@ -1,7 +1,8 @@
 #!lua
 -- Counts an audience: how many members an expression selects and how many of them an SMS
--- or an email can reach (a valid address, not opted out). Runs the program of members/audience_program.h: set operations into
--- temporary keys, then counts (SINTERCARD, Redis 7.0). The operations run inside pcall so
+-- or an email can reach (a valid address, not opted out). Runs the program of
+-- members/audience_program.h: set operations into temporary keys, then counts (SINTERCARD,
+-- Redis 7.0). The operations run inside pcall so
 -- that an error (a key of the wrong type, OOM) still deletes the temporaries before the
 -- error goes back to the caller. The index keys do not share a hash slot: this is for one
 -- Redis (with replicas), and a count must see all the indexes at one instant anyway.
@@ -9,7 +10,8 @@
 -- members:email, KEYS[5] optout:email:members, then one aud:{dimension}:{value} per
 -- distinct term, then the temporaries (tmp:aud:{tag}:1...)
 -- ARGV[1] number of terms, ARGV[2] index in KEYS of the first temporary, ARGV[3] number of
--- temporaries, ARGV[4] index in KEYS of the result, ARGV[5] "1" when the audience is everyone except the result's members; then the operations:
+-- temporaries, ARGV[4] index in KEYS of the result, ARGV[5] "1" when the audience is
+-- everyone except the result's members; then the operations:
 -- op n target k1 .. kn (op "i" SINTERSTORE, "u" SUNIONSTORE, "d" SDIFFSTORE; target and
 -- k1..kn indexes in KEYS)
 -- Returns { members, reachable by SMS, reachable by email, { per term: 1 when its index

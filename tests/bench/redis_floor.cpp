@@ -60,7 +60,8 @@ long print_slowlog(testing::RedisSync& redis, size_t top) {
     if (entry.elements.size() < 4) continue;
     std::string what;
     const auto& argv = entry.elements[3].elements;
-    for (size_t i = 0; i < argv.size() && i < 3; ++i) {
+    // EVALSHA, the sha, the key count and the first key: enough to tell the script.
+    for (size_t i = 0; i < argv.size() && i < 4; ++i) {
       what += (i ? " " : "") + argv[i].str.substr(0, 24);
     }
     calls.push_back({static_cast<long>(entry.elements[2].integer), what});

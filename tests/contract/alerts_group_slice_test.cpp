@@ -43,9 +43,9 @@ class GroupSlice : public ScriptContract {
 
   // The chosen ids, one per line, in the order given.
   std::string plan(const std::string& group, std::vector<std::string> members) {
-    std::vector<std::string> keys{"alert:{p1}",         "alert:{p1}:rsvp",     "alert:{p1}:unknown",
-                                  "alert:{p1}:seat",    "alert:{p1}:waiting",  "alert:{p1}:delivery",
-                                  "alert:{p1}:unreachable"};
+    std::vector<std::string> keys{
+        "alert:{p1}",         "alert:{p1}:rsvp",     "alert:{p1}:unknown",    "alert:{p1}:seat",
+        "alert:{p1}:waiting", "alert:{p1}:delivery", "alert:{p1}:unreachable"};
     members.insert(members.begin(), group);
     std::string chosen;
     for (const auto& element : run(alerts::lua::group_slice, keys, members).elements) {

@@ -22,8 +22,8 @@ class AudienceStage : public ScriptContract {
  protected:
   std::tuple<int64_t, int64_t> stage(std::vector<std::string> ids, const std::string& job_size) {
     ids.insert(ids.begin(), {job_size, "3600"});
-    auto reply = redis::decode<std::tuple<int64_t, int64_t>>(
-        run(lua::audience_stage, {kSet, kJobs}, ids));
+    auto reply =
+        redis::decode<std::tuple<int64_t, int64_t>>(run(lua::audience_stage, {kSet, kJobs}, ids));
     EXPECT_TRUE(reply);
     return reply ? *reply : std::tuple<int64_t, int64_t>{};
   }
@@ -65,7 +65,10 @@ TEST_P(AudienceStage, BothKeysExpireSoAnAbandonedFreezeGoesAway) {
 }
 
 TEST_P(AudienceStage, IdsOfAnyByteRoundTrip) {
-  const std::string odd("a\x1f" "b\0c|m", 7);
+  const std::string odd(
+      "a\x1f"
+      "b\0c|m",
+      7);
   stage({odd, "plain"}, "10");
   EXPECT_EQ(job(0), (std::vector<std::string>{odd, "plain"}));
 }

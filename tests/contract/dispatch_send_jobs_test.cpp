@@ -1,6 +1,7 @@
 // The contract of queuing a sending alert's jobs (daemon/dispatch/send_jobs.lua), with the
 // finish rule it shares with record.lua (dispatch/finish_lib.lua). Beside the alert's keys
-// it writes the global send queue and audit stream, so it runs on plain Redis only.
+// it writes the global send queue, audit stream and the scheduler's `{schedule}`, so it runs
+// on plain Redis only.
 
 #include <gtest/gtest.h>
 
@@ -18,8 +19,8 @@ using testing::ScriptContract;
 
 const std::string kAlert = "alert:{a1}";
 const std::string kUnqueued = "alert:{a1}:jobs:unqueued";
-const std::vector<std::string> kKeys{kAlert, kUnqueued, "alert:{a1}:count", "audit",
-                                     "q:send:urgent"};
+const std::vector<std::string> kKeys{kAlert,          kUnqueued, "alert:{a1}:count", "audit",
+                                     "q:send:urgent", "{schedule}"};
 
 using Reply = std::tuple<std::string, int64_t, int64_t>;
 
@@ -71,9 +72,12 @@ TEST_P(SendJobs, QueuesAtMostNJobsPerCallAndCountsThemPending) {
 
 TEST_P(SendJobs, TheLastCallMarksEveryJobQueuedAndNoMemberIsQueuedTwice) {
   stage(45);
+  redis().command({"ZADD", "{schedule}", "6000", "queue|a1"});
   queue("20");
   queue("20");
+  EXPECT_EQ(redis().integer({"ZCARD", "{schedule}"}), 1);  // the backstop waits meanwhile
   EXPECT_EQ(queue("20"), (Reply{"done", 5, 0}));
+  EXPECT_EQ(redis().integer({"ZCARD", "{schedule}"}), 0);  // nothing left for it
   EXPECT_EQ(field("jobs_queued"), "1");
   EXPECT_EQ(field("jobs_pending"), "45");
   EXPECT_EQ(field("state"), "sending");  // its jobs are still to be sent
@@ -89,6 +93,7 @@ TEST_P(SendJobs, TheLastCallMarksEveryJobQueuedAndNoMemberIsQueuedTwice) {
 
 TEST_P(SendJobs, ACancelledAlertDropsTheRest) {
   stage(30);
+  redis().command({"ZADD", "{schedule}", "6000", "queue|a1"});
   queue("20");
   redis().command({"HSET", kAlert, "state", "cancelled"});
   EXPECT_EQ(queue("20"), (Reply{"dropped", 0, 10}));
@@ -96,6 +101,7 @@ TEST_P(SendJobs, ACancelledAlertDropsTheRest) {
   EXPECT_EQ(redis().integer({"XLEN", "q:send:urgent"}), 20);
   EXPECT_EQ(field("jobs_dropped"), "10");
   EXPECT_EQ(field("jobs_queued"), "1");
+  EXPECT_EQ(redis().integer({"ZCARD", "{schedule}"}), 0);
 }
 
 TEST_P(SendJobs, AnEmptyListWithNothingPendingFinishesTheAlert) {
@@ -104,8 +110,7 @@ TEST_P(SendJobs, AnEmptyListWithNothingPendingFinishesTheAlert) {
   EXPECT_EQ(queue("20"), (Reply{"done", 0, 0}));
   EXPECT_EQ(field("state"), "sent");
   EXPECT_EQ(field("finished_at_ms"), "5000");
-  EXPECT_EQ(changed_keys(before),
-            (std::set<std::string>{kAlert, "audit", "alert:{a1}:audit"}));
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{kAlert, "audit", "alert:{a1}:audit"}));
 }
 
 TEST_P(SendJobs, AnAlertStillWaitingForRetriesIsNotFinished) {

@@ -27,8 +27,7 @@ TEST(DispatchJobWriter, PausesWhenItsBudgetIsSpentWithJobsLeft) {
 
 TEST(DispatchJobWriter, StopsWhenDoneOrDropped) {
   EXPECT_EQ(next_step({"done", 3, 0}, milliseconds(5000), milliseconds(1000)), WriterStep::done);
-  EXPECT_EQ(next_step({"dropped", 0, 12}, milliseconds(0), milliseconds(0)),
-            WriterStep::dropped);
+  EXPECT_EQ(next_step({"dropped", 0, 12}, milliseconds(0), milliseconds(0)), WriterStep::dropped);
   // An unknown answer never loops.
   EXPECT_EQ(next_step({"?", 0, 3}, milliseconds(0), milliseconds(0)), WriterStep::done);
 }
