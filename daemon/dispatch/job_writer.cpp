@@ -18,6 +18,7 @@
 #include "redis/decode.h"
 #include "redis/script.h"
 #include "schedule/schedule_keys.h"
+#include "turnout/targeting.h"
 #include "util/clock.h"
 
 namespace tocsin::dispatch {

@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
+#include <string>
 #include <tuple>
+#include <vector>
 
 #include "dispatch/send_jobs.lua.h"
 #include "redis/decode.h"
@@ -19,10 +22,18 @@ using testing::ScriptContract;
 
 const std::string kAlert = "alert:{a1}";
 const std::string kUnqueued = "alert:{a1}:jobs:unqueued";
-const std::vector<std::string> kKeys{kAlert,          kUnqueued, "alert:{a1}:count", "audit",
-                                     "q:send:urgent", "{schedule}"};
+const std::vector<std::string> kKeys{kAlert,  kUnqueued,       "alert:{a1}:count",
+                                     "audit", "q:send:urgent", "{schedule}"};
 
 using Reply = std::tuple<std::string, int64_t, int64_t>;
+// As the script answers: with the member ids peeked.
+using FullReply = std::tuple<std::string, int64_t, int64_t, std::vector<std::string>>;
+
+// The keys a call that queues jobs writes for the turnout (turnout/reach_lib.lua).
+const std::set<std::string> kTurnoutKeys{
+    "alert:{a1}:dims",      "alert:{a1}:reach",           "alert:{a1}:reach:moved",
+    "alert:{a1}:regions",   "alert:{a1}:turnout_version", "alert:{a1}:turnout_tracked",
+    "alert:{a1}:turnout_at"};
 
 class SendJobs : public ScriptContract {
  protected:
@@ -38,10 +49,30 @@ class SendJobs : public ScriptContract {
           {"m" + std::to_string(2 * j), "m" + std::to_string(2 * j + 1)});
     }
   }
-  Reply queue(const std::string& per_call) {
-    auto reply = redis::decode<Reply>(run(lua::send_jobs, kKeys, {per_call, "a1", "5000"}));
+  FullReply call(const std::string& per_call, const std::string& mode,
+                 const std::vector<std::string>& places = {}) {
+    std::vector<std::string> args{per_call, "a1", "5000", mode};
+    args.insert(args.end(), places.begin(), places.end());
+    auto reply = redis::decode<FullReply>(run(lua::send_jobs, kKeys, args));
     EXPECT_TRUE(reply);
-    return reply ? *reply : Reply{};
+    return reply ? *reply : FullReply{};
+  }
+  // A member's place as turnout/targeting.h reads it: m<n> is in region r<n % 3>.
+  static std::vector<std::string> places_of(const std::vector<std::string>& members) {
+    std::vector<std::string> places;
+    for (const auto& member : members) {
+      places.insert(places.end(),
+                    {member, "r" + std::to_string(std::stoi(member.substr(1)) % 3), "", "", ""});
+    }
+    return places;
+  }
+  // As dispatch/job_writer.cpp does: peek, then queue with the members' places.
+  Reply queue(const std::string& per_call) {
+    auto [status, jobs, left, peeked] = call(per_call, "peek");
+    if (status == "peeked") {
+      std::tie(status, jobs, left, std::ignore) = call(per_call, "queue", places_of(peeked));
+    }
+    return {status, jobs, left};
   }
   // How many stream entries name each member.
   std::map<std::string, int> queued_members() {
@@ -64,7 +95,9 @@ TEST_P(SendJobs, QueuesAtMostNJobsPerCallAndCountsThemPending) {
   stage(45);
   const auto before = keyspace();
   EXPECT_EQ(queue("20"), (Reply{"queued", 20, 25}));
-  EXPECT_EQ(changed_keys(before), (std::set<std::string>{kAlert, kUnqueued, "q:send:urgent"}));
+  auto written = kTurnoutKeys;
+  written.insert({kAlert, kUnqueued, "q:send:urgent"});
+  EXPECT_EQ(changed_keys(before), written);
   EXPECT_EQ(redis().integer({"XLEN", "q:send:urgent"}), 20);
   EXPECT_EQ(field("jobs_pending"), "20");
   EXPECT_EQ(field("jobs_queued"), "0");
@@ -89,6 +122,56 @@ TEST_P(SendJobs, TheLastCallMarksEveryJobQueuedAndNoMemberIsQueuedTwice) {
   const auto before = keyspace();
   EXPECT_EQ(queue("20"), (Reply{"done", 0, 0}));
   EXPECT_EQ(changed_keys(before), (std::set<std::string>{}));
+}
+
+TEST_P(SendJobs, EachQueuedMemberIsCountedAsTargetedOnceWhereTheyBelong) {
+  stage(3);  // m0..m5: r0 m0 m3, r1 m1 m4, r2 m2 m5
+  queue("2");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r0|all|targeted"}), "1");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r1|all|targeted"}), "2");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:dims", "m3"}), "r0|all|");
+  EXPECT_EQ(redis().integer({"HEXISTS", "alert:{a1}:dims", "m4"}), 0) << "not queued yet";
+  queue("2");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r0|all|targeted"}), "2");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r1|all|targeted"}), "2");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r2|all|targeted"}), "2");
+  EXPECT_EQ(redis().integer({"HLEN", "alert:{a1}:dims"}), 6);
+}
+
+TEST_P(SendJobs, AMemberCountedBeforeIsNotCountedAgain) {
+  // Counted by an older tocsind's prepare step, say.
+  redis().command({"HSET", "alert:{a1}:dims", "m0", "r0|all|"});
+  redis().command({"HSET", "alert:{a1}:reach", "r0|all|targeted", "1"});
+  stage(1);
+  queue("20");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r0|all|targeted"}), "1");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r1|all|targeted"}), "1");
+}
+
+TEST_P(SendJobs, PeekingChangesNothing) {
+  stage(3);
+  const auto before = keyspace();
+  auto [status, jobs, left, peeked] = call("2", "peek");
+  EXPECT_EQ(status, "peeked");
+  EXPECT_EQ(left, 3);
+  EXPECT_EQ(peeked, (std::vector<std::string>{"m0", "m1", "m2", "m3"}));
+  EXPECT_TRUE(changed_keys(before).empty());
+}
+
+TEST_P(SendJobs, QueuingMembersTheListNoLongerStartsWithChangesNothing) {
+  stage(3);
+  auto peeked = std::get<3>(call("2", "peek"));
+  queue("1");  // another writer took the first job meanwhile
+  const auto before = keyspace();
+  EXPECT_EQ(std::get<0>(call("2", "queue", places_of(peeked))), "raced");
+  EXPECT_TRUE(changed_keys(before).empty());
+  // More members than the list holds: raced too.
+  auto rest = std::get<3>(call("20", "peek"));
+  rest.push_back("m99");
+  EXPECT_EQ(std::get<0>(call("20", "queue", places_of(rest))), "raced");
+  EXPECT_TRUE(changed_keys(before).empty());
+  EXPECT_EQ(queue("20"), (Reply{"done", 2, 0}));
+  for (const auto& [member, times] : queued_members()) EXPECT_EQ(times, 1) << member;
 }
 
 TEST_P(SendJobs, ACancelledAlertDropsTheRest) {
