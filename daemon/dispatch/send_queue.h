@@ -38,7 +38,7 @@ namespace tocsin::dispatch {
 
 struct SendStart {
   enum class Status {
-    started,                // state is now sending; jobs are queued
+    started,                // state is now sending; its jobs are being queued
     scheduled,              // state is now scheduled; sent at send_at_ms
     not_found,              // no such alert
     wrong_state,            // not draft or approved (already sending, sent, cancelled...);

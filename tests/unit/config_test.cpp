@@ -519,6 +519,8 @@ TEST(ConfigAlerts, DefaultsApply) {
   EXPECT_EQ(config.dispatch().job_size(), 50);
   EXPECT_EQ(config.dispatch().max_in_flight(), 256);
   EXPECT_EQ(config.dispatch().claim_idle_ms(), 30000);
+  EXPECT_EQ(config.dispatch().freeze_slice(), 1000);
+  EXPECT_EQ(config.dispatch().queue_slice(), 20);
   EXPECT_FALSE(config.dispatch().consumer_name().empty()) << "the host name";
 }
 
@@ -527,6 +529,10 @@ TEST(ConfigDispatch, ConsumerNameAndLimitsAreChecked) {
             "dispatch.consumer_name: must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'");
   EXPECT_EQ(only_problem(std::string(kMinimal) + " dispatch { claim_idle_ms: 10 }"),
             "dispatch.claim_idle_ms: must be between 1000 and 3600000 (milliseconds), got 10");
+  EXPECT_EQ(only_problem(std::string(kMinimal) + " dispatch { freeze_slice: 5000 }"),
+            "dispatch.freeze_slice: must be between 10 and 1000 (members), got 5000");
+  EXPECT_EQ(only_problem(std::string(kMinimal) + " dispatch { queue_slice: 101 }"),
+            "dispatch.queue_slice: must be between 1 and 100 (jobs), got 101");
 }
 
 TEST(ConfigValidate, CollectsSeveralProblemsInFieldOrder) {
