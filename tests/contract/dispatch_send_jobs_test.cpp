@@ -126,9 +126,10 @@ TEST_P(SendJobs, TheLastCallMarksEveryJobQueuedAndNoMemberIsQueuedTwice) {
 
 TEST_P(SendJobs, EachQueuedMemberIsCountedAsTargetedOnceWhereTheyBelong) {
   stage(3);  // m0..m5: r0 m0 m3, r1 m1 m4, r2 m2 m5
-  queue("2");
-  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r0|all|targeted"}), "1");
-  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r1|all|targeted"}), "2");
+  queue("2");  // m0..m3
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r0|all|targeted"}), "2");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r1|all|targeted"}), "1");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r2|all|targeted"}), "1");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:dims", "m3"}), "r0|all|");
   EXPECT_EQ(redis().integer({"HEXISTS", "alert:{a1}:dims", "m4"}), 0) << "not queued yet";
   queue("2");
