@@ -6,12 +6,12 @@
 namespace tocsin::dispatch {
 namespace {
 
-// How far apart in time a provider may count requests we wrote the same delay apart, when
-// their answers take longer than this to reach us (see segment_window.h: a send holds its
-// place in the window for a second plus its round trip, at most plus this). On a nearby
-// provider the round trip itself bounds when a request was counted, whatever this is; for
-// one across the internet it is an assumption about the network (its delay varies by less
-// than this within a second), and it costs 1% of the rate there.
+// How far apart a distant provider may count requests we wrote the same delay apart (see
+// segment_window.h: a send holds its place for a second plus its round trip, at most plus
+// this once the provider's answers usually take longer than half of it). A nearby
+// provider's round trip bounds when it counted a request, whatever this is; for one across
+// the internet it is an assumption about the network (its delay varies by less than this
+// within a second), and it costs 1% of the rate there.
 constexpr GatewaySlot::Clock::duration kArrivalSpread = std::chrono::milliseconds(10);
 // The bucket's burst: 10 ms of sending, at least two segments. The pump takes a token as
 // soon as one is there, so the balance stays low and the burst only absorbs the pump

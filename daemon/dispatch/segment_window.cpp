@@ -70,9 +70,23 @@ void SegmentWindow::answered(Ticket ticket, std::optional<Clock::time_point> wri
   if (entry.answered) return;
   const Clock::time_point write = written ? std::max(*written, entry.picked) : entry.picked;
   const Clock::duration round_trip = std::max(at - write, Clock::duration::zero());
-  entry.until = write + span_ + std::min(round_trip, spread_);
+  const Clock::duration bound = nearby() ? std::max(kNearbyBound, spread_) : spread_;
+  entry.until = write + span_ + std::min(round_trip, bound);
   entry.answered = true;
+  note_round_trip(round_trip);
   forget_ended(at);
+}
+
+bool SegmentWindow::nearby() const {
+  return std::min(quickest_in_block_, quickest_in_previous_block_) <= spread_ / 2;
+}
+
+void SegmentWindow::note_round_trip(Clock::duration round_trip) {
+  quickest_in_block_ = std::min(quickest_in_block_, round_trip);
+  if (++answers_in_block_ < 64) return;
+  quickest_in_previous_block_ = quickest_in_block_;
+  quickest_in_block_ = Clock::duration::max();
+  answers_in_block_ = 0;
 }
 
 void SegmentWindow::forget_ended(Clock::time_point now) {

@@ -272,6 +272,34 @@ TEST(GatewayPool, MixedSegmentCountsNeverOverfillASecond) {
   EXPECT_GE(total, 50 * 20 * 0.95);
 }
 
+// What the provider may still count holds the gateway's window: a send stays counted until
+// its answer, then until a second after its write plus its round trip (at most 10 ms).
+TEST(GatewayPool, ASendHoldsItsPlaceInTheWindowUntilItsAnswer) {
+  GatewayPool pool = make_pool({{"slow", "sms", 2}});
+  const GatewayPool::Pick first = pool.pick("sms", 1, t0);
+  const GatewayPool::Pick second = pool.pick("sms", 1, t0);
+  ASSERT_NE(first.slot, nullptr);
+  ASSERT_NE(second.slot, nullptr);
+  // Long after the bucket has refilled, both are unanswered: nothing more goes.
+  const GatewayPool::Pick held = pool.pick("sms", 1, t0 + 3s);
+  EXPECT_EQ(held.slot, nullptr);
+  EXPECT_GT(held.wait, Clock::duration::zero());
+  // The first is answered 3 s after it was written: counted until its write + 1 s + 10 ms,
+  // long past, so one may go now.
+  pool.on_result(*first.slot, first.ticket, t0, accepted(), done(), t0 + 3s);
+  const GatewayPool::Pick next = pool.pick("sms", 1, t0 + 3s);
+  ASSERT_NE(next.slot, nullptr);
+  EXPECT_EQ(pool.pick("sms", 1, t0 + 3s).slot, nullptr);
+  // The second, written late (a slow connect) and answered 4 ms later, is counted from its
+  // write: until t0 + 3 s - 4 ms + 1 s + 4 ms.
+  pool.on_result(*second.slot, second.ticket, t0 + 3s - 4ms, accepted(), done(), t0 + 3s);
+  const GatewayPool::Pick blocked = pool.pick("sms", 1, t0 + 3s);
+  EXPECT_EQ(blocked.slot, nullptr);
+  EXPECT_EQ(ms(blocked.wait), 1000);
+  EXPECT_EQ(pool.pick("sms", 1, t0 + 4s - 1ms).slot, nullptr);
+  EXPECT_NE(pool.pick("sms", 1, t0 + 4s).slot, nullptr);
+}
+
 TEST(GatewayPool, RespectsMaxConcurrency) {
   GatewayPool pool = make_pool({{"sms-a", "sms", 1000, 3}});
   GatewaySlot& slot = slot_named(pool, "sms-a");
