@@ -8,7 +8,7 @@ namespace {
 
 // How far apart a distant provider may count requests we wrote the same delay apart (see
 // segment_window.h: a send holds its place for a second plus its round trip, at most plus
-// this once the provider's answers usually take longer than half of it). A nearby
+// this once even the provider's quickest answers take longer than half of it). A nearby
 // provider's round trip bounds when it counted a request, whatever this is; for one across
 // the internet it is an assumption about the network (its delay varies by less than this
 // within a second), and it costs 1% of the rate there.
