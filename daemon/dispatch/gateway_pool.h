@@ -2,10 +2,11 @@
 // The gateways of each channel, with what the engine needs to share work among them: a
 // token bucket counted in segments that paces sending at the gateway's configured rate
 // (slowed by an adaptive rate when it throttles), a segment window that keeps every second
-// the provider counts within that rate (segment_window.h says how and what it assumes), a concurrency limit, and a health state. A
-// message goes to the healthy gateway of its channel that can take it soonest; when several
-// can take it now, to the one with the most tokens left relative to its rate, which shares
-// a blast in proportion to the rates. Time is passed in. No I/O.
+// the provider counts within that rate (segment_window.h says how and what it assumes), a
+// concurrency limit, and a health state. A message goes to the healthy gateway of its
+// channel that can take it soonest; when several can take it now, to the one with the most
+// tokens left relative to its rate, which shares a blast in proportion to the rates. Time
+// is passed in. No I/O.
 
 #include <chrono>
 #include <memory>
@@ -57,9 +58,9 @@ class GatewayPool {
   bool has_channel(const std::string& channel) const;
 
   struct Pick {
-    GatewaySlot* slot = nullptr;  // set: tokens taken, in_flight counted
-    Clock::duration wait{};       // no slot: try again after this long, or when a
-                                  // request completes (concurrency, the window)
+    GatewaySlot* slot = nullptr;       // set: tokens taken, in_flight counted
+    Clock::duration wait{};            // no slot: try again after this long, or when a
+                                       // request completes (concurrency, the window)
     SegmentWindow::Ticket ticket = 0;  // the send in slot's window, for on_result
   };
   // Takes `segments` tokens from the best gateway of the channel, when one can send now.

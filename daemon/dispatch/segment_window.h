@@ -14,8 +14,9 @@
 //     w_i + span + min(r_i, K_i)
 // where K_i is kNearbyBound (100 ms) when the provider is nearby (its quickest round trip
 // over the last 64 to 128 answers before this one was within half the spread: the floor,
-// as outliers from a stalled thread are what the bound is for), else `spread`. The window assumes there is some c >= 0 (the one-way delay to
-// the provider's counter) with, for every request,
+// as outliers from a stalled thread are what the bound is for), else `spread`. The window
+// assumes there is some c >= 0 (the one-way delay to the provider's counter) with, for
+// every request,
 //     w_i + c <= a_i <= e_i,   and, when r_i > K_i,   a_i <= w_i + c + spread,
 // i.e. the provider counts requests after their write and before their answer (always
 // true), and those answered later than K_i within `spread` of the delay the others have.

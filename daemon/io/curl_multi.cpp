@@ -463,10 +463,10 @@ struct CurlMulti::Impl : std::enable_shared_from_this<Impl> {
   void deliver(std::unique_ptr<Completion> completion, GatewayResponse response) {
     auto self = weak_from_this().lock();
     if (!self) {  // being destroyed (shutdown from ~Impl): on its own
-      asio::post(executor_, [completion = std::move(completion),
-                             response = std::move(response)]() mutable {
-        completion->invoke(std::move(response));
-      });
+      asio::post(executor_,
+                 [completion = std::move(completion), response = std::move(response)]() mutable {
+                   completion->invoke(std::move(response));
+                 });
       return;
     }
     delivered_.push_back(Delivery{std::move(completion), std::move(response)});
