@@ -97,6 +97,9 @@ struct GatewayResponse {
   // acted on it (adapters/http_failure.h decides what that means). False when the failure
   // came before (no connection, refused, cut while writing) or for a local write.
   bool request_sent = false;
+  // When the request was last written to the provider (HTTP), for the rate window's count
+  // of when the provider could have seen it (dispatch/segment_window.h); unset when unknown.
+  std::optional<std::chrono::steady_clock::time_point> written_at;
 };
 
 // --- webhooks from the provider ----------------------------------------------------------

@@ -168,9 +168,10 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
   boost::asio::awaitable<void> pump(std::string channel);
   boost::asio::awaitable<bool> check_opt_outs(std::deque<Pending>& lane,
                                               const std::string& channel);
-  boost::asio::awaitable<void> send(Pending pending, GatewaySlot* slot,
+  boost::asio::awaitable<void> send(Pending pending, GatewayPool::Pick picked,
                                     adapters::GatewayRequest request);
-  void finish(const Pending& pending, GatewaySlot& slot, const adapters::GatewayResponse& response);
+  void finish(const Pending& pending, const GatewayPool::Pick& picked,
+              const adapters::GatewayResponse& response);
   void note_unconfirmed(const GatewaySlot& slot, const SendResult& result);
   void drop(const Pending& pending);
   void complete(Job* job, RecordItem item);

@@ -99,10 +99,10 @@ asio::awaitable<void> Engine::Impl::pump(std::string channel) {
     reader_wakeup.notify();
     adapters::GatewayRequest request = picked.slot->gateway->build(pending.message);
     if (auto* local = std::get_if<adapters::LocalWrite>(&request)) {
-      finish(pending, *picked.slot, requests.files().write(*local));
+      finish(pending, picked, requests.files().write(*local));
     } else {
       ++running_tasks;
-      asio::co_spawn(executor, send(std::move(pending), picked.slot, std::move(request)),
+      asio::co_spawn(executor, send(std::move(pending), picked, std::move(request)),
                      asio::detached);
     }
     // A blast through a local gateway never suspends otherwise: let the reader, the
@@ -145,7 +145,7 @@ asio::awaitable<bool> Engine::Impl::check_opt_outs(std::deque<Pending>& lane,
   co_return true;
 }
 
-asio::awaitable<void> Engine::Impl::send(Pending pending, GatewaySlot* slot,
+asio::awaitable<void> Engine::Impl::send(Pending pending, GatewayPool::Pick picked,
                                          adapters::GatewayRequest request) {
   auto self = shared_from_this();
   adapters::GatewayResponse response;
@@ -155,17 +155,18 @@ asio::awaitable<void> Engine::Impl::send(Pending pending, GatewaySlot* slot,
     response.transport_error = -1;
     response.transport_message = e.what();
   }
-  finish(pending, *slot, response);
+  finish(pending, picked, response);
   --running_tasks;
   stopped.notify();
   ready.at(pending.message.channel)->wakeup.notify();
 }
 
-void Engine::Impl::finish(const Pending& pending, GatewaySlot& slot,
+void Engine::Impl::finish(const Pending& pending, const GatewayPool::Pick& picked,
                           const adapters::GatewayResponse& response) {
+  GatewaySlot& slot = *picked.slot;
   const SendResult result = slot.gateway->classify(pending.message, response);
   const RetryDecision decision = decide(policy, result, pending.attempt, uniform());
-  pool.on_result(slot, result, decision, Clock::now());
+  pool.on_result(slot, picked.ticket, response.written_at, result, decision, Clock::now());
   if (pending.on_sent) {
     if (stats.in_flight > 0) --stats.in_flight;
     ++stats.direct;

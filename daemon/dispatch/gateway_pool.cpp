@@ -6,46 +6,24 @@
 namespace tocsin::dispatch {
 namespace {
 
-// How far a provider's count may drift from ours: a request sent at t is counted when it
-// arrives, after our event loop, the kernel and the provider's server have each had their
-// turn, and on a busy 2-core machine some requests take ~10 ms longer than others. So one
-// of the provider's seconds can hold what we sent over 1 s + kArrivalJitter, and that is
-// the span of each gateway's SegmentWindow, whose limit is the gateway's rate: no second
-// the provider counts is over the rate, whatever the message sizes, as long as the jitter
-// stays within this (gateway_rate_bench shows it: with other builds keeping the load
-// average above 4, the odd sliding second went over by a few segments; the server's own
-// seconds never did).
-constexpr GatewaySlot::Clock::duration kArrivalJitter = std::chrono::milliseconds(10);
-// The token bucket paces just under the window's limit, leaving this much of the span
-// unused in steady sending, so that the window seldom has to hold anything back.
-constexpr double kSteadyMarginSeconds = 0.003;
+// How far apart a distant provider may count requests we wrote the same delay apart (see
+// segment_window.h: a send holds its place for a second plus its round trip, at most plus
+// this once even the provider's quickest answers take longer than half of it). A nearby
+// provider's round trip bounds when it counted a request, whatever this is; for one across
+// the internet it is an assumption about the network (its delay varies by less than this
+// within a second), and it costs 1% of the rate there.
+constexpr GatewaySlot::Clock::duration kArrivalSpread = std::chrono::milliseconds(10);
 // The bucket's burst: 10 ms of sending, at least two segments. The pump takes a token as
 // soon as one is there, so the balance stays low and the burst only absorbs the pump
 // waking late (a busy loop, a loaded machine): tokens that fall due while the bucket is
 // full are lost. With a burst of one segment, every token of a slow gateway falls due
 // exactly when the bucket is full (a 200/s gateway lost 4% to wake-ups 0.3 ms late on
-// average); with 5 ms, the 1000/s one lost 1.5% at a load average of 5 on 2 cores. The
-// window, not the burst, bounds what a provider sees; a longer burst (20 ms) made the
-// odd late burst show in the provider's sliding seconds.
+// average). The window, not the burst, bounds what a provider sees.
 constexpr double kBurstSeconds = 0.010;
 constexpr double kMinBurst = 2.0;
 
-double seconds(GatewaySlot::Clock::duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 double burst_for(double rate) {
   return std::max(kMinBurst, rate * kBurstSeconds);
-}
-
-// The bucket's refill for a gateway limited to `rate` segments a second: 98.7% of it
-// (rate / 1.013), the rest being the jitter allowance and the steady margin above. The
-// refill used to be 99.5% of the rate minus the burst, which kept a token bucket's own
-// windows under the rate but left no room for the jitter (at 1,000/s a provider's sliding
-// second saw up to 1,003) nor for a multi-segment SMS (on the 50/s gateway, one got a 429,
-// which halved that gateway's rate for the rest of the blast).
-double refill_for(double rate) {
-  return rate / (1.0 + seconds(kArrivalJitter) + kSteadyMarginSeconds);
 }
 
 }  // namespace
@@ -53,8 +31,10 @@ double refill_for(double rate) {
 GatewaySlot::GatewaySlot(std::unique_ptr<adapters::Gateway> gw, int concurrency,
                          Clock::time_point now)
     : gateway(std::move(gw)),
-      bucket(refill_for(gateway->rate_per_second()), burst_for(gateway->rate_per_second()), now),
-      window(gateway->rate_per_second(), std::chrono::seconds(1) + kArrivalJitter),
+      // The bucket refills at the full rate: the window, which counts each send for a second
+      // and its round trip, is what keeps the provider's seconds within it.
+      bucket(gateway->rate_per_second(), burst_for(gateway->rate_per_second()), now),
+      window(gateway->rate_per_second(), std::chrono::seconds(1), kArrivalSpread),
       adaptive(gateway->rate_per_second(), now),
       max_concurrency(std::max(1, concurrency)) {}
 
@@ -108,19 +88,21 @@ GatewayPool::Pick GatewayPool::pick(const std::string& channel, int segments,
     return Pick{nullptr, soonest};
   }
   best->bucket.try_take(segments, now);
-  best->window.take(segments, now);
+  const SegmentWindow::Ticket ticket = best->window.take(segments, now);
   ++best->in_flight;
-  return Pick{best, {}};
+  return Pick{best, {}, ticket};
 }
 
-void GatewayPool::on_result(GatewaySlot& slot, const SendResult& result,
+void GatewayPool::on_result(GatewaySlot& slot, SegmentWindow::Ticket ticket,
+                            std::optional<Clock::time_point> written, const SendResult& result,
                             const RetryDecision& decision, Clock::time_point now) {
   --slot.in_flight;
+  slot.window.answered(ticket, written, now);
   if (result.outcome == Outcome::accepted) ++slot.accepted;
   if (result.outcome == Outcome::throttled) ++slot.throttled;
   if (decision.slow_down_gateway) {
     slot.adaptive.on_throttle(now);
-    slot.bucket.set_rate(refill_for(slot.adaptive.rate(now)), now);
+    slot.bucket.set_rate(slot.adaptive.rate(now), now);
     if (result.retry_after) slot.bucket.penalize(now + *result.retry_after);
   }
   if (decision.count_against_gateway_health) {
@@ -144,7 +126,7 @@ void GatewayPool::on_result(GatewaySlot& slot, const SendResult& result,
 
 void GatewayPool::tick(Clock::time_point now) {
   for (const auto& slot : slots_) {
-    const double rate = refill_for(slot->adaptive.rate(now));
+    const double rate = slot->adaptive.rate(now);
     if (rate != slot->bucket.rate()) slot->bucket.set_rate(rate, now);
   }
 }

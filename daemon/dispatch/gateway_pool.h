@@ -1,14 +1,16 @@
 #pragma once
 // The gateways of each channel, with what the engine needs to share work among them: a
-// token bucket counted in segments that paces sending just under the gateway's configured
-// rate (slowed by an adaptive rate when it throttles), a segment window that keeps every
-// second the provider counts within that rate, a concurrency limit, and a health state. A
-// message goes to the healthy gateway of its channel that can take it soonest; when several
-// can take it now, to the one with the most tokens left relative to its rate, which shares
-// a blast in proportion to the rates. Time is passed in. No I/O.
+// token bucket counted in segments that paces sending at the gateway's configured rate
+// (slowed by an adaptive rate when it throttles), a segment window that keeps every second
+// the provider counts within that rate (segment_window.h says how and what it assumes), a
+// concurrency limit, and a health state. A message goes to the healthy gateway of its
+// channel that can take it soonest; when several can take it now, to the one with the most
+// tokens left relative to its rate, which shares a blast in proportion to the rates. Time
+// is passed in. No I/O.
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,16 +58,20 @@ class GatewayPool {
   bool has_channel(const std::string& channel) const;
 
   struct Pick {
-    GatewaySlot* slot = nullptr;  // set: tokens taken, in_flight counted
-    Clock::duration wait{};       // no slot: try again after this long, or when a
-                                  // request completes (concurrency)
+    GatewaySlot* slot = nullptr;       // set: tokens taken, in_flight counted
+    Clock::duration wait{};            // no slot: try again after this long, or when a
+                                       // request completes (concurrency, the window)
+    SegmentWindow::Ticket ticket = 0;  // the send in slot's window, for on_result
   };
   // Takes `segments` tokens from the best gateway of the channel, when one can send now.
   Pick pick(const std::string& channel, int segments, Clock::time_point now);
 
-  // The result of a request sent through slot (after classify and decide).
-  void on_result(GatewaySlot& slot, const SendResult& result, const RetryDecision& decision,
-                 Clock::time_point now);
+  // The result of the request picked with `ticket` and sent through slot (after classify
+  // and decide), at `now`; `written`: when the request was last written, if known (see
+  // SegmentWindow::answered). Every pick that returned a slot must come back here.
+  void on_result(GatewaySlot& slot, SegmentWindow::Ticket ticket,
+                 std::optional<Clock::time_point> written, const SendResult& result,
+                 const RetryDecision& decision, Clock::time_point now);
 
   // Gives a slow-started gateway its recovered rate: call about once a second.
   void tick(Clock::time_point now);

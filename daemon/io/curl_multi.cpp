@@ -7,11 +7,13 @@
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
@@ -36,13 +38,13 @@ void init_libcurl_once() {
   }
 }
 
-// Hands the response to whoever awaits it. The handler is posted, never invoked here: this
-// runs from inside our handling of libcurl's callbacks, and the resumed coroutine may start
-// another transfer.
+// Hands the response to whoever awaits it. Never called from inside our handling of
+// libcurl's callbacks (the resumed coroutine may start another transfer): CurlMulti
+// collects the responses of a turn and delivers them all from one posted handler.
 class Completion {
  public:
   virtual ~Completion() = default;
-  virtual void complete(GatewayResponse response) = 0;
+  virtual void invoke(GatewayResponse response) = 0;
 };
 
 template <class Handler>
@@ -52,11 +54,13 @@ class HandlerCompletion final : public Completion {
       : handler_(std::move(handler)),
         executor_(asio::get_associated_executor(handler_, fallback)) {}
 
-  void complete(GatewayResponse response) override {
-    asio::post(executor_,
-               [handler = std::move(handler_), response = std::move(response)]() mutable {
-                 handler(std::move(response));
-               });
+  // On the handler's executor: inline when that is the loop we run on (the daemon's
+  // coroutines), posted to it otherwise.
+  void invoke(GatewayResponse response) override {
+    asio::dispatch(executor_,
+                   [handler = std::move(handler_), response = std::move(response)]() mutable {
+                     handler(std::move(response));
+                   });
   }
 
  private:
@@ -120,27 +124,35 @@ struct CurlMulti::Impl : std::enable_shared_from_this<Impl> {
 
   void start(std::unique_ptr<CurlTransfer> transfer, std::unique_ptr<Completion> completion) {
     if (multi_ == nullptr) {
-      completion->complete(failed_response(CURLE_ABORTED_BY_CALLBACK, "the client is shut down"));
+      deliver(std::move(completion),
+              failed_response(CURLE_ABORTED_BY_CALLBACK, "the client is shut down"));
       return;
     }
     if (transfer->easy == nullptr) {
-      completion->complete(failed_response(CURLE_OUT_OF_MEMORY, "curl_easy_init failed"));
+      deliver(std::move(completion), failed_response(CURLE_OUT_OF_MEMORY, "curl_easy_init failed"));
       return;
     }
     CURL* easy = transfer->easy;
     transfer->owner = this;
-    if (transfer->answer_timeout.count() > 0) {
-      curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, &Impl::on_request_ready);
-      curl_easy_setopt(easy, CURLOPT_PREREQDATA, transfer.get());
+    // Set once per handle setup: a reused transfer keeps them (the answer timeout is part of
+    // its shape).
+    if (!transfer->multi_hooks_set) {
+      transfer->multi_hooks_set = true;
+      // Every HTTP write is stamped (the rate window counts from it); the answer's deadline
+      // is armed from it when there is one.
+      if (!transfer->smtp) {
+        curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, &Impl::on_request_ready);
+        curl_easy_setopt(easy, CURLOPT_PREREQDATA, transfer.get());
+      }
+      // The socket hooks point at us, not at the transfer: libcurl keeps them with the
+      // connection, which outlives the transfer in the connection cache.
+      curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Impl::open_socket);
+      curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this);
+      curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::close_socket);
+      curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
     }
-    // The socket hooks point at us, not at the transfer: libcurl keeps them with the
-    // connection, which outlives the transfer in the connection cache.
-    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &Impl::open_socket);
-    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this);
-    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &Impl::close_socket);
-    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
     if (CURLMcode code = curl_multi_add_handle(multi_, easy); code != CURLM_OK) {
-      completion->complete(failed_response(CURLE_FAILED_INIT, curl_multi_strerror(code)));
+      deliver(std::move(completion), failed_response(CURLE_FAILED_INIT, curl_multi_strerror(code)));
       return;
     }
     ++transfers_started_;
@@ -153,14 +165,13 @@ struct CurlMulti::Impl : std::enable_shared_from_this<Impl> {
     transfers_.clear();
     for (auto& [easy, transfer] : pending) {
       curl_multi_remove_handle(multi_, easy);
-      transfer.completion->complete(
-          failed_response(CURLE_ABORTED_BY_CALLBACK, "aborted: the client was shut down"));
+      deliver(std::move(transfer.completion),
+              failed_response(CURLE_ABORTED_BY_CALLBACK, "aborted: the client was shut down"));
     }
     // Closes the cached connections; close_socket() lets go of their watches.
     curl_multi_cleanup(multi_);
     multi_ = nullptr;
-    for (CURL* spare : spare_handles_) curl_easy_cleanup(spare);
-    spare_handles_.clear();
+    idle_.clear();
     for (auto& [fd, watch] : sockets_) release(*watch);
     sockets_.clear();
     our_sockets_.clear();
@@ -185,9 +196,13 @@ struct CurlMulti::Impl : std::enable_shared_from_this<Impl> {
     auto* transfer = static_cast<CurlTransfer*>(clientp);
     auto* self = static_cast<Impl*>(transfer->owner);
     // Called again when libcurl resends on a fresh connection: the new write counts.
-    const auto due = Clock::now() + transfer->answer_timeout;
-    self->answer_deadlines_[transfer->easy] = due;
-    self->arm_answer_timer(due);
+    const auto written = Clock::now();
+    transfer->response.written_at = written;
+    if (transfer->answer_timeout.count() > 0) {
+      const auto due = written + transfer->answer_timeout;
+      self->answer_deadlines_[transfer->easy] = due;
+      self->arm_answer_timer(due);
+    }
     return CURL_PREREQFUNC_OK;
   }
 
@@ -239,7 +254,8 @@ struct CurlMulti::Impl : std::enable_shared_from_this<Impl> {
       transfers_.erase(it);
       curl_multi_remove_handle(multi_, easy);  // libcurl closes that connection
       done.transfer->answer_timed_out = true;
-      done.completion->complete(finish_response(*done.transfer, CURLE_OPERATION_TIMEDOUT));
+      deliver(std::move(done.completion),
+              finish_response(*done.transfer, CURLE_OPERATION_TIMEDOUT));
     }
     if (next) arm_answer_timer(*next);
   }
@@ -418,28 +434,57 @@ struct CurlMulti::Impl : std::enable_shared_from_this<Impl> {
       transfers_.erase(it);
       forget_answer_deadline(easy);
       curl_multi_remove_handle(multi_, easy);
-      done.completion->complete(finish_response(*done.transfer, result));
+      deliver(std::move(done.completion), finish_response(*done.transfer, result));
       // SMTP handles carry a whole conversation's settings and are few: only HTTP ones are
-      // kept for reuse.
-      if (!done.transfer->smtp && spare_handles_.size() < kMaxSpareHandles) {
-        CURL* spare = done.transfer->release_handle();
-        curl_easy_reset(spare);  // every option back to its default; connections stay
-        spare_handles_.push_back(spare);
+      // kept for reuse, with their options (see make_http_transfer).
+      if (!done.transfer->smtp && idle_.size() < kMaxIdleTransfers) {
+        idle_.push_back(std::move(done.transfer));
       }
     }
   }
 
-  // A reset easy handle from an earlier HTTP transfer, or null (the transfer makes one).
-  CURL* take_spare_handle() {
-    if (spare_handles_.empty()) return nullptr;
-    CURL* spare = spare_handles_.back();
-    spare_handles_.pop_back();
-    return spare;
+  // A finished HTTP transfer for a request to `url`: one last used for that URL when there
+  // is one (most likely set up for the same request shape), else any, else null (a new one
+  // is made).
+  std::unique_ptr<CurlTransfer> take_idle(const std::string& url) {
+    if (idle_.empty()) return nullptr;
+    auto it = std::find_if(idle_.rbegin(), idle_.rend(), [&](const auto& transfer) {
+      return transfer->http_shape && transfer->http_shape->url == url;
+    });
+    auto& chosen = it != idle_.rend() ? *it : idle_.back();
+    auto transfer = std::move(chosen);
+    chosen = std::move(idle_.back());
+    idle_.pop_back();
+    return transfer;
+  }
+
+  // Responses are handed over from a posted handler, never from here: this may run inside
+  // our handling of libcurl's callbacks. Those of one turn of the loop share one post.
+  void deliver(std::unique_ptr<Completion> completion, GatewayResponse response) {
+    auto self = weak_from_this().lock();
+    if (!self) {  // being destroyed (shutdown from ~Impl): on its own
+      asio::post(executor_,
+                 [completion = std::move(completion), response = std::move(response)]() mutable {
+                   completion->invoke(std::move(response));
+                 });
+      return;
+    }
+    delivered_.push_back(Delivery{std::move(completion), std::move(response)});
+    if (delivered_.size() > 1) return;  // a delivery is already posted
+    asio::post(executor_, [self = std::move(self)] {
+      auto batch = std::move(self->delivered_);
+      self->delivered_.clear();
+      for (Delivery& delivery : batch) delivery.completion->invoke(std::move(delivery.response));
+    });
   }
 
   struct Pending {
     std::unique_ptr<CurlTransfer> transfer;
     std::unique_ptr<Completion> completion;
+  };
+  struct Delivery {
+    std::unique_ptr<Completion> completion;
+    GatewayResponse response;
   };
 
   asio::any_io_executor executor_;
@@ -459,12 +504,14 @@ struct CurlMulti::Impl : std::enable_shared_from_this<Impl> {
   bool answer_timer_armed_ = false;
   Clock::time_point answer_timer_due_;
   uint64_t answer_timer_generation_ = 0;
-  // Easy handles of finished HTTP transfers, reset, for the next ones: making and freeing
-  // an easy handle and its 16 KiB receive buffer for every request cost a sixth of the
-  // client's CPU (55 against 46 us a request, twilio_server_bench 0). Enough for the
-  // requests in flight of a busy blast.
-  static constexpr size_t kMaxSpareHandles = 256;
-  std::vector<CURL*> spare_handles_;
+  // Finished HTTP transfers, their easy handles still set up, for the next ones: making and
+  // freeing an easy handle and its 16 KiB receive buffer for every request cost a sixth of
+  // the client's CPU (55 against 46 us a request, twilio_server_bench 0), and resetting
+  // and setting up every option again for each request more. Enough for the requests in
+  // flight of a busy blast.
+  static constexpr size_t kMaxIdleTransfers = 256;
+  std::vector<std::unique_ptr<CurlTransfer>> idle_;
+  std::vector<Delivery> delivered_;  // responses waiting for their posted delivery
   uint64_t transfers_started_ = 0;
   uint64_t connections_opened_ = 0;
 };
@@ -479,8 +526,9 @@ CurlMulti::~CurlMulti() {
 // Not coroutines themselves: the transfer is built and the Impl captured now, so the
 // awaitable stays valid even if it is first awaited after this CurlMulti is gone.
 asio::awaitable<GatewayResponse> CurlMulti::execute(adapters::HttpRequest request) {
-  return Impl::perform(
-      impl_, make_http_transfer(std::move(request), impl_->options_, impl_->take_spare_handle()));
+  auto reused = impl_->take_idle(request.url);
+  return Impl::perform(impl_,
+                       make_http_transfer(std::move(request), impl_->options_, std::move(reused)));
 }
 
 asio::awaitable<GatewayResponse> CurlMulti::execute(adapters::SmtpEnvelope envelope) {

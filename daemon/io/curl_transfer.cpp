@@ -136,11 +136,7 @@ std::string header_line(const std::string& name, const std::string& value) {
 
 }  // namespace
 
-CurlTransfer::CurlTransfer(CURL* reused) : easy(reused != nullptr ? reused : curl_easy_init()) {}
-
-CURL* CurlTransfer::release_handle() {
-  return std::exchange(easy, nullptr);
-}
+CurlTransfer::CurlTransfer() : easy(curl_easy_init()) {}
 
 CurlTransfer::~CurlTransfer() {
   if (easy != nullptr) curl_easy_cleanup(easy);
@@ -148,49 +144,86 @@ CurlTransfer::~CurlTransfer() {
   curl_slist_free_all(recipients);
 }
 
-std::unique_ptr<CurlTransfer> make_http_transfer(adapters::HttpRequest request,
-                                                 const CurlMultiOptions& options, CURL* reused) {
-  auto transfer = std::make_unique<CurlTransfer>(reused);
-  CURL* easy = transfer->easy;
-  if (easy == nullptr) return transfer;
+namespace {
+
+// What one exchange left in a transfer that is given the next request.
+void clear_exchange(CurlTransfer& transfer) {
+  transfer.response = GatewayResponse{};
+  transfer.error[0] = '\0';
+  transfer.response_too_large = false;
+  transfer.answer_timed_out = false;
+}
+
+// Every option of an HTTP transfer of this shape but its body.
+void set_http_options(CurlTransfer& transfer, const CurlTransfer::HttpShape& shape,
+                      const CurlMultiOptions& options) {
+  CURL* easy = transfer.easy;
   // libcurl's own bound covers the whole exchange, connecting included; the provider's
   // time to answer is counted by CurlMulti from when the request is written.
-  transfer->answer_timeout = request.timeout;
-  set_common_options(*transfer,
-                     request.timeout.count() > 0 ? options.connect_timeout + request.timeout
-                                                 : std::chrono::milliseconds(0),  // none
+  set_common_options(transfer,
+                     shape.timeout.count() > 0 ? options.connect_timeout + shape.timeout
+                                               : std::chrono::milliseconds(0),  // none
                      options);
-  curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_URL, shape.url.c_str());
   // HTTP/2 where the provider offers it over TLS (libcurl then multiplexes many requests
   // on one connection); wait for a TLS connection being set up to learn whether it can
   // carry this request too, rather than open one connection per request meanwhile. Plain
   // http:// is HTTP/1.1, one request per connection at a time: nothing to wait for.
   curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-  if (starts_with_ignoring_case(request.url, "https://")) {
+  if (starts_with_ignoring_case(shape.url, "https://")) {
     curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
   }
   // URLs come from the config: a typo must not turn into a file:// read or a gopher call.
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 
   bool expect_set = false;
-  for (const auto& [name, value] : request.headers) {
+  for (const auto& [name, value] : shape.headers) {
     expect_set = expect_set || equal_ignoring_case(name, "Expect");
-    transfer->headers = curl_slist_append(transfer->headers, header_line(name, value).c_str());
+    transfer.headers = curl_slist_append(transfer.headers, header_line(name, value).c_str());
   }
   // libcurl would announce large bodies with "Expect: 100-continue" and then wait up to a
   // second for a go-ahead that most API servers never send.
-  if (!expect_set) transfer->headers = curl_slist_append(transfer->headers, "Expect:");
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
+  if (!expect_set) transfer.headers = curl_slist_append(transfer.headers, "Expect:");
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer.headers);
 
-  const bool has_body = request.method == "POST" || !request.body.empty();
-  if (request.method == "GET") {
+  if (shape.method == "GET") {
     curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
-  } else if (request.method == "HEAD") {
+  } else if (shape.method == "HEAD") {
     curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
-  } else if (request.method != "POST") {
-    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  } else if (shape.method != "POST") {
+    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, shape.method.c_str());
   }
-  if (has_body && request.method != "GET" && request.method != "HEAD") {
+}
+
+}  // namespace
+
+std::unique_ptr<CurlTransfer> make_http_transfer(adapters::HttpRequest request,
+                                                 const CurlMultiOptions& options,
+                                                 std::unique_ptr<CurlTransfer> reused) {
+  auto transfer = reused ? std::move(reused) : std::make_unique<CurlTransfer>();
+  CURL* easy = transfer->easy;
+  if (easy == nullptr) return transfer;
+  clear_exchange(*transfer);
+  CurlTransfer::HttpShape shape{.url = std::move(request.url),
+                                .method = std::move(request.method),
+                                .headers = std::move(request.headers),
+                                .timeout = request.timeout,
+                                .has_body = false};
+  shape.has_body = (shape.method == "POST" || !request.body.empty()) && shape.method != "GET" &&
+                   shape.method != "HEAD";
+  if (transfer->http_shape != shape) {
+    if (transfer->http_shape) {
+      curl_easy_reset(easy);  // every option back to its default; connections stay
+      curl_slist_free_all(transfer->headers);
+      transfer->headers = nullptr;
+      transfer->request_body.clear();
+      transfer->multi_hooks_set = false;
+    }
+    transfer->http_shape = std::move(shape);
+    set_http_options(*transfer, *transfer->http_shape, options);
+  }
+  transfer->answer_timeout = transfer->http_shape->timeout;
+  if (transfer->http_shape->has_body) {
     transfer->request_body = std::move(request.body);
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(transfer->request_body.size()));

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "adapters/gateway.h"
@@ -16,13 +17,8 @@
 namespace tocsin::io {
 
 struct CurlTransfer {
-  // Runs on `reused` (an easy handle given back by release_handle() and reset), or on a
-  // new one when it is null.
-  explicit CurlTransfer(CURL* reused = nullptr);
+  CurlTransfer();
   ~CurlTransfer();
-  // Takes the easy handle away from the transfer (done, and removed from the multi), to
-  // be reset and reused by a later one (see CurlMulti).
-  CURL* release_handle();
   CurlTransfer(const CurlTransfer&) = delete;
   CurlTransfer& operator=(const CurlTransfer&) = delete;
 
@@ -48,13 +44,34 @@ struct CurlTransfer {
   void* owner = nullptr;
   // CurlMulti's own deadline fired (answer_timeout after the request was written).
   bool answer_timed_out = false;
+
+  // HTTP: what the easy handle is set up for. A gateway sends all its requests to one URL
+  // with the same method, headers and timeout, only the body changes: a finished transfer
+  // given the next request of the same shape keeps every option and sets the body alone
+  // (see make_http_transfer).
+  struct HttpShape {
+    std::string url;
+    std::string method;
+    adapters::Headers headers;
+    std::chrono::milliseconds timeout{0};
+    bool has_body = false;
+    bool operator==(const HttpShape&) const = default;
+  };
+  std::optional<HttpShape> http_shape;
+  // CurlMulti's hooks on the handle (sockets, PREREQ) are set: they survive reuse, not a
+  // reset.
+  bool multi_hooks_set = false;
 };
 
-// The easy handle for one request, its options set. Connection-level hooks (the socket
-// callbacks) are the multi's business and are set by it.
+// The transfer for one request, its options set: `reused` (a finished HTTP transfer, still
+// holding its easy handle, given back by CurlMulti) when there is one, else a new one. A
+// reused transfer already set up for the request's shape gets only the new body; any other
+// is reset (curl_easy_reset: every option back to its default, connections kept) and set
+// up anew, so a request goes on the wire the same either way. Connection-level hooks (the
+// socket callbacks) are the multi's business and are set by it.
 std::unique_ptr<CurlTransfer> make_http_transfer(adapters::HttpRequest request,
                                                  const CurlMultiOptions& options,
-                                                 CURL* reused = nullptr);
+                                                 std::unique_ptr<CurlTransfer> reused = nullptr);
 std::unique_ptr<CurlTransfer> make_smtp_transfer(adapters::SmtpEnvelope envelope,
                                                  const CurlMultiOptions& options);
 

@@ -232,6 +232,16 @@ int run(int argc, char** argv) {
         static_cast<unsigned long long>(in_10ms), static_cast<unsigned long long>(in_100ms));
   }
   const double steady_rate = static_cast<double>(steady_total) / steady_seconds;
+  // Where the blast loses against its steady part: the first and the last second.
+  uint64_t first_second = 0;
+  uint64_t last_second = 0;
+  for (const Arrival& a : all) {
+    if (a.at < steady_from) first_second += static_cast<uint64_t>(a.segments);
+    if (a.at >= steady_to) last_second += static_cast<uint64_t>(a.segments);
+  }
+  std::printf("first second: %llu segments, last second: %llu (of %d a second)\n",
+              static_cast<unsigned long long>(first_second),
+              static_cast<unsigned long long>(last_second), configured);
   std::printf(
       "aggregate over the blast (first to last accepted): %.1f segments/s = %.2f%% of %d "
       "(target >= 98%%)\n",

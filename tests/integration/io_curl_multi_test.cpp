@@ -399,6 +399,74 @@ TEST_F(CurlMultiTest, SequentialRequestsReuseOneConnection) {
   EXPECT_EQ(client.transfers_started(), 200u);
 }
 
+// A finished transfer is given the next request with its options in place when the request
+// has the same shape (URL, method, headers, timeout), and is reset and set up anew when
+// not: either way, the server gets exactly the request asked for, nothing left over from
+// the one before (a header, a body, a method), and every response says when its request
+// was written.
+TEST_F(CurlMultiTest, AReusedTransferSendsOnlyItsOwnRequest) {
+  TestHttpServer server([](const TestHttpServer::Request& request) {
+    TestHttpServer::Reply reply;
+    reply.body = request.method + " " + request.target + " " + request.body;
+    return reply;
+  });
+  CurlMulti client(io_.get_executor());
+  auto post = [&](const std::string& target, const std::string& body) {
+    HttpRequest request;
+    request.method = "POST";
+    request.url = server.url(target);
+    request.headers = {{"Authorization", "Basic QUM6dG9rZW4="},
+                       {"Content-Type", "application/x-www-form-urlencoded"}};
+    request.body = body;
+    request.timeout = 5s;
+    return request;
+  };
+  std::vector<HttpRequest> sequence;
+  sequence.push_back(post("/a", "Body=one"));
+  sequence.push_back(post("/a", "Body=two"));  // same shape: only the body changes
+  sequence.push_back(get(server.url("/b")));   // another shape on the same transfer
+  HttpRequest put = post("/a", "");
+  put.method = "PUT";
+  put.headers = {{"X-Only-Here", "1"}};
+  sequence.push_back(std::move(put));
+  sequence.push_back(post("/a", "Body=three"));
+  sequence.push_back(get(server.url("/b")));
+  const size_t count = sequence.size();
+  std::vector<GatewayResponse> responses;
+  std::vector<std::pair<Clock::time_point, Clock::time_point>> spans;  // execute .. answer
+  spawn([&]() -> asio::awaitable<void> {
+    for (HttpRequest& request : sequence) {
+      const auto before = Clock::now();
+      responses.push_back(co_await client.execute(std::move(request)));
+      spans.emplace_back(before, Clock::now());
+    }
+  });
+  run();
+
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), count);
+  ASSERT_EQ(responses.size(), count);
+  const std::vector<std::string> methods = {"POST", "POST", "GET", "PUT", "POST", "GET"};
+  const std::vector<std::string> targets = {"/a", "/a", "/b", "/a", "/a", "/b"};
+  const std::vector<std::string> bodies = {"Body=one", "Body=two", "", "", "Body=three", ""};
+  for (size_t i = 0; i < count; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(responses[i].http_status, 200) << responses[i].transport_message;
+    EXPECT_EQ(requests[i].method, methods[i]);
+    EXPECT_EQ(requests[i].target, targets[i]);
+    EXPECT_EQ(requests[i].body, bodies[i]);
+    const bool form = methods[i] == "POST";
+    EXPECT_EQ(find_header(requests[i].headers, "Authorization").has_value(), form);
+    EXPECT_EQ(find_header(requests[i].headers, "Content-Type").has_value(), form);
+    EXPECT_EQ(find_header(requests[i].headers, "X-Only-Here").has_value(), methods[i] == "PUT");
+    EXPECT_EQ(find_header(requests[i].headers, "Content-Length").has_value(), form);
+    ASSERT_TRUE(responses[i].written_at.has_value());
+    EXPECT_GE(*responses[i].written_at, spans[i].first);
+    EXPECT_LE(*responses[i].written_at, spans[i].second);
+  }
+  EXPECT_EQ(client.connections_opened(), 1u);
+}
+
 TEST_F(CurlMultiTest, ConnectionClosedByThePeerIsReplaced) {
   TestHttpServer server([](const TestHttpServer::Request&) {
     TestHttpServer::Reply reply;
