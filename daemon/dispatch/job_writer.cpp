@@ -71,7 +71,7 @@ boost::asio::awaitable<Result<WriterStep>> write_jobs(redis::Client& redis, cons
                                                       std::string alert_id, std::string queue_key,
                                                       JobWriterOptions options) {
   const auto began = std::chrono::steady_clock::now();
-  const int per_call = options.jobs_per_call > 0 ? options.jobs_per_call : 20;
+  const int per_call = options.jobs_per_call > 0 ? options.jobs_per_call : 10;
   while (true) {
     // The next jobs' members, then their places, then the jobs queued with their members
     // counted (send_jobs.lua); "raced": another writer took them meanwhile, peek again.

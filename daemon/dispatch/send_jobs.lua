@@ -13,7 +13,7 @@
 -- hash slot: "peek" returns the member ids of the next n jobs; the caller reads their
 -- places (turnout/targeting.h) and calls "queue" with them. "queue" checks that the list
 -- still starts with those members, in order ("raced" otherwise: another writer took them;
--- peek again). About 1,000 members per call, a few milliseconds of Redis.
+-- peek again). About 500 members per call (10 jobs), a few milliseconds of Redis.
 -- Once the list is empty it sets jobs_queued=1, which lets the record step finish the
 -- alert; if every job was already recorded by then, it finishes the alert itself. An alert
 -- no longer sending (cancelled) has the rest of its list dropped (counted in jobs_dropped).
