@@ -6,7 +6,10 @@
 // jobs while the rest are queued. Each call is atomic and the list is its own cursor: a
 // crash leaves every job either unqueued or queued exactly once, and whoever calls next
 // (the writer :send spawned, or the scheduler's "queue|<id>" item after a crash,
-// queue_jobs.h) carries on where it stopped.
+// queue_jobs.h) carries on where it stopped. Each batch takes two calls: a peek at the next
+// jobs' members, whose places the writer then reads from the roster (turnout/targeting.h),
+// and the queuing call, which also counts those members as targeted in the turnout and
+// answers "raced" when another writer took the batch meanwhile (the writer peeks again).
 
 #include <boost/asio/awaitable.hpp>
 

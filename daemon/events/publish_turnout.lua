@@ -108,7 +108,8 @@ else
   redis.call('DEL', unpack(moved))
   complete = true
 end
--- Fields left to compare: the version stays unpublished (the caller comes back for it).
+-- Fields left to compare: the version stays unpublished, and the entry's time is not noted,
+-- so the caller's next run goes on with them at once.
 local published_version = complete and version or meta[1]
 
 if #changed == 0 then
@@ -136,7 +137,5 @@ end
 if complete then
   redis.call('HSET', KEYS[4], '#version', version, '#at_ms', tostring(now), '#untracked',
              untracked)
-else
-  redis.call('HSET', KEYS[4], '#at_ms', tostring(now))
 end
 return { 2, published_version, id, compared }

@@ -106,6 +106,7 @@ asio::awaitable<void> TurnoutPublisher::poll_versions() {
     auto found = alerts_.find(ids[i]);
     if (found == alerts_.end()) continue;
     const std::string version = read->value_or("0");
+    found->second.polled_version = version;
     if (version != found->second.last_version) found->second.pending = true;
   }
 }
@@ -148,12 +149,18 @@ asio::awaitable<void> TurnoutPublisher::publish(const std::string& id, Alert& al
     co_return;
   }
   alert.last_version = std::get<1>(*result);
-  alert.pending = false;
+  // Behind the version the poll read: the script left moved fields for the next run (at
+  // most so many per run), or the counts moved again meanwhile. Either way, run again at
+  // the next poll rather than after the interval: the script itself keeps entries apart
+  // once the whole version is published.
+  const bool behind = alert.last_version != alert.polled_version;
+  alert.pending = behind;
   if (status == 2) {
     ++stats_.entries;
-    alert.due =
-        now + std::max<Clock::duration>(options_.min_entry_interval,
-                                        options_.interval_per_field_read * std::get<3>(*result));
+    alert.due = behind ? now
+                       : now + std::max<Clock::duration>(
+                                   options_.min_entry_interval,
+                                   options_.interval_per_field_read * std::get<3>(*result));
     spdlog::debug("event=turnout_published alert={} entry={}", id, detail);
     co_await check_milestones(id, alert);
     if (on_published_) on_published_(id);

@@ -80,6 +80,7 @@ class TurnoutPublisher {
  private:
   struct Alert {
     std::string last_version;  // as last seen by the script ("" before the first run)
+    std::string polled_version;  // as last read by the poll
     std::chrono::steady_clock::time_point due{};  // earliest next script run
     bool pending = false;  // the version moved and the script has not caught up yet
     // milestone_script()'s goals, read from the alert once; empty: no targets.

@@ -1,5 +1,5 @@
 -- Lua shared by every script that changes an alert's live turnout counts (dispatch's
--- prepare and record scripts, delivery receipts, the reply scripts, the targeting pass):
+-- prepare and record scripts, delivery receipts, the reply scripts, the job queuing):
 -- each includes this file ("--!include"), so the counting rules are written once.
 -- turnout/reach_count.h is the same arithmetic in C++, which the tests' recounts use.
 --

@@ -23,7 +23,7 @@ class Prepare : public ScriptContract {
  protected:
   void SetUp() override {
     ScriptContract::SetUp();
-    // The targeting pass has counted the audience: no turnout write unless a state moves.
+    // Counted as their jobs were queued: no turnout write unless a state moves.
     redis().command({"HSET", "alert:{a1}", "state", "sending", "turnout_targeted", "1"});
     redis().command({"HSET", "alert:{a1}:dims", "m1", "r1|all|"});
     add_member("m1", "+15145550001", "m1@example.org");

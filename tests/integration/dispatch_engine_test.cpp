@@ -404,6 +404,20 @@ TEST_F(DispatchEngine, AnUrgentAlertOvertakesARoutineBlast) {
 // restarted daemon's "queue|<id>" item queues the rest, and no member is queued twice.
 constexpr const char* kSlowQueuing = " job_size: 1 queue_slice: 1";
 
+// Polls an alert's unqueued jobs until 10 to 90% of `total` are queued (at most 30 s);
+// returns how many were left then.
+int64_t wait_until_partly_queued(RedisSync& redis, const std::string& id, int64_t total) {
+  const std::string unqueued = "alert:{" + id + "}:jobs:unqueued";
+  int64_t left = total;
+  eventually(
+      [&] {
+        left = redis.integer({"LLEN", unqueued});
+        return left <= total * 9 / 10;
+      },
+      30s);
+  return left;
+}
+
 TEST_F(DispatchEngine, KillNineBetweenJobSlicesThenRestartQueuesTheRestOnce) {
   start_daemon(1, 1, "engine-test", kSlowQueuing);
   import_members(20000);
@@ -412,12 +426,7 @@ TEST_F(DispatchEngine, KillNineBetweenJobSlicesThenRestartQueuesTheRestOnce) {
   const std::string unqueued = "alert:{" + id + "}:jobs:unqueued";
   const int64_t total = std::stoll(alert_field(id, "audience_size"));
   ASSERT_GT(total, 10000);
-  int64_t left = total;
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    left = redis_sync().integer({"LLEN", unqueued});
-    if (left <= total * 9 / 10) break;
-  }
+  const int64_t left = wait_until_partly_queued(redis_sync(), id, total);
   ASSERT_GE(left, total / 10) << "queuing ended before the kill: nothing was tested";
   ASSERT_LE(left, total * 9 / 10) << "queuing never started";
   daemon_->process().send_signal(SIGKILL);
@@ -525,14 +534,8 @@ TEST_F(DispatchEngine, ScheduledSendResumesQueuingAfterKill) {
   send(id);
   EXPECT_EQ(state(id), "scheduled");
   ASSERT_TRUE(eventually([&] { return state(id) == "sending"; }, 30s)) << describe(id);
-  const std::string unqueued = "alert:{" + id + "}:jobs:unqueued";
   const int64_t total = std::stoll(alert_field(id, "audience_size"));
-  int64_t left = total;
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    left = redis_sync().integer({"LLEN", unqueued});
-    if (left <= total * 9 / 10) break;
-  }
+  const int64_t left = wait_until_partly_queued(redis_sync(), id, total);
   ASSERT_GE(left, total / 10) << "queuing ended before the kill: nothing was tested";
   ASSERT_LE(left, total * 9 / 10) << "queuing never started";
   daemon_->process().send_signal(SIGKILL);

@@ -82,7 +82,9 @@ class ReplyFixture : public ::testing::Test {
   std::pair<std::string, std::string> send_alert(const std::string& expiry, bool wait_sent = true) {
     const auto alert = scenario_->create_alert(assembly_json(expiry));
     scenario_->send(alert.id);
-    if (wait_sent) EXPECT_TRUE(scenario_->wait_state(alert.id, "sent", 30s));
+    if (wait_sent) {
+      EXPECT_TRUE(scenario_->wait_state(alert.id, "sent", 30s));
+    }
     return {alert.id, alert.code};
   }
 
