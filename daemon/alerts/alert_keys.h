@@ -39,8 +39,9 @@
 //   q:send:urgent, q:send:routine   STREAMs of send jobs, consumer group "dispatch"
 //   (q:retry and the consumer group are the dispatch engine's: dispatch/dispatch_keys.h;
 //   the audit stream: audit/audit_keys.h)
-//   alert:{id}:audit      STREAM, the same entries for this alert alone (its trail), written
-//                         by the same scripts (alerts/audited_lib.lua)
+//   alert:{id}:audit      STREAM, the alert's own audit entries (its trail), written in the
+//                         step they record (alerts/audited_lib.lua) and relayed from there
+//                         to the global audit stream (alerts/alert_relay.h)
 //   alert:{id}:approval_asked  STRING with a TTL while a new approval request is refused
 //   alert:{id}:test:{account}  STRING with a TTL while another test to that account is refused
 //
@@ -69,8 +70,12 @@
 //   alert:{id}:checkin_code_of  HASH member id -> their short check-in code
 //   alert:{id}:milestones HASH targets and quorums reached, told once on the event stream
 //                         (named in events/event_keys.h, written by events/milestones.h)
-//   seats:notices         STREAM of seat news to tell members by SMS (seated, waitlisted,
-//                         promoted, lapsed), consumer group "seats"
+//   alert:{id}:seat_notices  STREAM of the alert's seat news to tell members by SMS (seated,
+//                         waitlisted, promoted, lapsed), written in the step that moved the
+//                         seat and relayed from there to seats:notices (alerts/alert_relay.h)
+//   seats:notices         STREAM of every alert's seat news, consumer group "seats"
+//   {seats:notices}:relayed  HASH alert:{id}:seat_notices -> the id of its last entry
+//                         relayed (the hash tag keeps it in the slot of seats:notices)
 //
 // The alert store's and the preview's own, outside any alert's tag:
 //   templates             HASH kind name -> the alert template, JSON (template_store.h)
@@ -118,6 +123,7 @@ inline std::string unreachable(std::string_view id) {
 inline std::string events(std::string_view id) { return alert(id) + ":events"; }
 inline std::string children(std::string_view id) { return alert(id) + ":children"; }
 inline std::string audit_trail(std::string_view id) { return alert(id) + ":audit"; }
+inline std::string seat_notices(std::string_view id) { return alert(id) + ":seat_notices"; }
 inline std::string approval_asked(std::string_view id) { return alert(id) + ":approval_asked"; }
 inline std::string test_sent(std::string_view id, std::string_view account) {
   return alert(id) + ":test:" + std::string(account);
@@ -144,6 +150,7 @@ inline constexpr std::string_view kCodeSequence = "alert:code:seq";
 inline constexpr std::string_view kUrgentQueue = "q:send:urgent";
 inline constexpr std::string_view kRoutineQueue = "q:send:routine";
 inline constexpr std::string_view kSeatNotices = "seats:notices";
+inline constexpr std::string_view kSeatNoticesRelayed = "{seats:notices}:relayed";
 inline constexpr std::string_view kTemplates = "templates";
 // The secrets the links sent are signed with (rsvp_link.h, approval_link.h).
 inline constexpr std::string_view kRsvpSecret = "secret:rsvp";

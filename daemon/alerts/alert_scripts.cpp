@@ -4,6 +4,7 @@
 
 #include "alerts/alert_create.lua.h"
 #include "alerts/alert_create_child.lua.h"
+#include "alerts/alert_reserve_child.lua.h"
 #include "alerts/alert_transition.lua.h"
 #include "redis/script.h"
 
@@ -16,6 +17,11 @@ const redis::Script& create_alert_script() {
 
 const redis::Script& create_child_script() {
   static const redis::Script script(std::string(lua::alert_create_child));
+  return script;
+}
+
+const redis::Script& reserve_child_script() {
+  static const redis::Script script(std::string(lua::alert_reserve_child));
   return script;
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "alerts/alert_keys.h"
+#include "alerts/alert_relay.h"
 #include "alerts/alert_scripts.h"
 #include "alerts/alert_state.h"
 #include "alerts/alert_validation.h"
@@ -17,7 +18,6 @@
 #include "alerts/queue_class.h"
 #include "alerts/random_id.h"
 #include "alerts/rfc3339.h"
-#include "audit/audit_keys.h"
 #include "alerts/child_alert.h"
 #include "log/log.h"
 #include "members/audience.h"
@@ -161,6 +161,10 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create(Alert alert,
   // The code comes from a counter before the atomic write (it is inside the stored Alert,
   // which Lua cannot write): a failed creation only skips a code. A taken id (82 random
   // bits) or code (a counter reset by a restore) gets a fresh pair.
+  // The code's claim and the index are keys of other hash slots than the alert's, so they
+  // are written first, each on its own: a creation cut short leaves a code or an index
+  // entry naming no alert, which every reader skips, never an alert missing from the index
+  // (the list, the reports and the audit relay's sweep go by it).
   for (int attempt = 0; attempt < 3; ++attempt) {
     redis::Command next_code{"INCR", std::string(keys::kCodeSequence)};
     auto sequence = redis::decode<int64_t>(co_await redis_.exec(std::move(next_code)));
@@ -169,12 +173,16 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create(Alert alert,
     alert.set_code("A" + std::to_string(*sequence));
 
     const std::string id = alert.id();
-    std::vector<std::string> script_keys{keys::alert(id), std::string(keys::kIndex),
-                                         keys::code(alert.code()), std::string(audit::keys::kAudit),
-                                         keys::audit_trail(id)};
+    redis::Command claim{"SET", keys::code(alert.code()), id, "NX"};
+    auto claimed = redis::decode<std::optional<std::string>>(co_await redis_.exec(std::move(claim)));
+    if (!claimed) co_return unavailable();
+    if (!claimed->has_value()) continue;  // the code is taken
+    redis::Command list{"ZADD", std::string(keys::kIndex), "NX", std::to_string(unix_ms(now)), id};
+    if (!redis::decode<redis::Ignore>(co_await redis_.exec(std::move(list)))) co_return unavailable();
+
+    std::vector<std::string> script_keys{keys::alert(id), keys::audit_trail(id)};
     std::vector<std::string> args{
-        id, std::to_string(unix_ms(now)), who.name,
-        "code=" + alert.code() + " title=" + alert.title() + " token=" + who.token_id};
+        id, who.name, "code=" + alert.code() + " title=" + alert.title() + " token=" + who.token_id};
     append_new_alert_fields(alert, keys::state::kDraft, who, unix_ms(now), expires_at_ms, args);
     std::string why;
     auto created = redis::decode<int64_t>(
@@ -185,12 +193,16 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::create(Alert alert,
       co_return Refusal{500, "the alert could not be stored", ""};
     }
     if (*created == 1) {
+      co_await relay(redis_, id, Outbox::audit);
       spdlog::info("event=alert_created id={} code={} kind={} queue={} by={}", id, alert.code(),
                    AlertKind_Name(alert.kind()), queue_class(alert.kind()), log::quote(who.name));
       AlertResponse response;
       *response.mutable_alert() = std::move(alert);
       co_return response;
     }
+    // The id is another alert's (82 random bits: never seen): its code must not lead there.
+    redis::Command release{"DEL", keys::code(alert.code())};
+    co_await redis_.exec(std::move(release));
   }
   co_return Refusal{500, "no free alert id or code; try again", ""};
 }
@@ -265,18 +277,34 @@ boost::asio::awaitable<Outcome<std::string>> AlertStore::create_child(const Aler
   child.set_approved_by(approved_by);
   int64_t expires_at_ms = 0;
   if (const auto expires = parse_rfc3339(child.expires_at())) expires_at_ms = unix_ms(*expires);
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    child.set_id(random_id());
+  const std::string detail = "parent=" + parent.id() + " " + slot +
+                             " group=" + child.target_group() + " title=" + child.title() +
+                             " token=" + who.token_id;
+  // Three steps, as the parent's keys and the child's carry different hash tags: the slot
+  // reserved for an id under the parent's tag (with the parent's audit entry), the index,
+  // then the child under its own. A wave run again after a crash finds the slot's id and
+  // writes the child then; a child id whose alert is missing is skipped by every reader.
+  std::vector<std::string> reserve_keys{keys::alert(parent.id()), keys::children(parent.id()),
+                                        keys::audit_trail(parent.id())};
+  std::vector<std::string> reserve_args{slot, random_id(), who.name, detail};
+  std::string why;
+  auto reserved = redis::decode<std::pair<std::string, std::string>>(
+      co_await redis_.eval(reserve_child_script(), std::move(reserve_keys), std::move(reserve_args)),
+      &why);
+  if (!reserved && !is_bad_reply(reserved.error())) co_return unavailable();
+  if (!reserved) {
+    spdlog::error("event=alert_create_failed parent={} error={}", parent.id(), log::quote(why));
+    co_return Refusal{500, "the alert could not be stored", ""};
+  }
+  if (reserved->first == "no_parent") co_return not_found(parent.id());
+  if (reserved->first == "reserved") co_await relay(redis_, parent.id(), Outbox::audit);
+  {
+    child.set_id(reserved->second);
     const std::string& id = child.id();
-    std::vector<std::string> script_keys{
-        keys::alert(id),           std::string(keys::kIndex), keys::children(parent.id()),
-        std::string(audit::keys::kAudit), keys::alert(parent.id()),  keys::audit_trail(parent.id()),
-        keys::audit_trail(id)};
-    std::vector<std::string> args{id, std::to_string(unix_ms(now)), who.name,
-                                  "parent=" + parent.id() + " " + slot +
-                                      " group=" + child.target_group() + " title=" + child.title() +
-                                      " token=" + who.token_id,
-                                  slot};
+    redis::Command list{"ZADD", std::string(keys::kIndex), "NX", std::to_string(unix_ms(now)), id};
+    if (!redis::decode<redis::Ignore>(co_await redis_.exec(std::move(list)))) co_return unavailable();
+    std::vector<std::string> script_keys{keys::alert(id), keys::audit_trail(id)};
+    std::vector<std::string> args{id, parent.id(), who.name, detail};
     append_new_alert_fields(child,
                             approved_by.empty() ? keys::state::kDraft : keys::state::kApproved, who,
                             unix_ms(now), expires_at_ms, args);
@@ -292,24 +320,23 @@ boost::asio::awaitable<Outcome<std::string>> AlertStore::create_child(const Aler
         args.push_back(std::move(value));
       }
     }
-    std::string why;
-    auto created = redis::decode<std::pair<std::string, std::string>>(
+    auto created = redis::decode<std::string>(
         co_await redis_.eval(create_child_script(), std::move(script_keys), std::move(args)), &why);
     if (!created && !is_bad_reply(created.error())) co_return unavailable();
     if (!created) {
       spdlog::error("event=alert_create_failed parent={} error={}", parent.id(), log::quote(why));
       co_return Refusal{500, "the alert could not be stored", ""};
     }
-    const auto& [outcome, child_id] = *created;
-    if (outcome == "no_parent") co_return not_found(parent.id());
-    if (outcome == "created" || outcome == "exists") {
-      if (outcome == "created") {
-        spdlog::info("event=alert_child_created id={} parent={} slot={} group={} by={}", child_id,
-                     parent.id(), slot, child.target_group(), log::quote(who.name));
-      }
-      co_return child_id;
+    if (*created == "created") {
+      co_await relay(redis_, id, Outbox::audit);
+      spdlog::info("event=alert_child_created id={} parent={} slot={} group={} by={}", id,
+                   parent.id(), slot, child.target_group(), log::quote(who.name));
     }
+    if (*created == "created" || *created == "exists") co_return id;
   }
+  // The slot names an alert of another parent: 82 random bits make that never happen.
+  spdlog::error("event=alert_create_failed parent={} slot={} error={}", parent.id(), slot,
+                log::quote("the slot's child id is another alert's"));
   co_return Refusal{500, "no free alert id; try again", ""};
 }
 
@@ -568,8 +595,7 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::transition(const Tran
                                                                       const std::string& id,
                                                                       const auth::Principal& who) {
   if (!is_alert_id(id)) co_return not_found(id);
-  std::vector<std::string> script_keys{keys::alert(id), std::string(audit::keys::kAudit),
-                                       keys::audit_trail(id)};
+  std::vector<std::string> script_keys{keys::alert(id), keys::audit_trail(id)};
   std::vector<std::string> args{
       id,
       change.allowed_from,
@@ -590,6 +616,7 @@ boost::asio::awaitable<Outcome<AlertResponse>> AlertStore::transition(const Tran
   }
   const auto& [outcome, previous] = *reply;
   if (outcome == "missing") co_return not_found(id);
+  if (outcome == "ok") co_await relay(redis_, id, Outbox::audit);
   if (outcome != "ok") {
     spdlog::info("event=alert_change_refused id={} action={} reason={} state={} by={}", id,
                  change.action, outcome, previous, log::quote(who.name));

@@ -9,6 +9,7 @@
 
 #include "adapters/gateway.h"
 #include "alerts/alert_keys.h"
+#include "alerts/alert_relay.h"
 #include "alerts/alert_state.h"
 #include "alerts/alert_store.h"
 #include "alerts/approval_link.h"
@@ -20,7 +21,6 @@
 #include "api/responses.h"
 #include "api/routes.h"
 #include "api/services.h"
-#include "audit/audit_keys.h"
 #include "auth/account_store.h"
 #include "http/json.h"
 #include "http/router.h"
@@ -286,7 +286,7 @@ boost::asio::awaitable<Response> send_test(Store store, Services& services, Requ
     answer.set_email_sent(true);
   }
   redis::Command entry{"XADD",
-                       std::string(audit::keys::kAudit),
+                       keys::audit_trail(id),
                        "*",
                        "actor",
                        who.name,
@@ -297,10 +297,8 @@ boost::asio::awaitable<Response> send_test(Store store, Services& services, Requ
                        "detail",
                        "language=" + language + " sms=" + (answer.sms_sent() ? "1" : "0") +
                            " email=" + (answer.email_sent() ? "1" : "0")};
-  redis::Command trail = entry;
-  trail[1] = keys::audit_trail(id);
-  std::vector<redis::Command> entries{std::move(entry), std::move(trail)};
-  co_await services.redis.exec_pipeline(std::move(entries));
+  co_await services.redis.exec(std::move(entry));
+  co_await alerts::relay(services.redis, id, alerts::Outbox::audit);
   spdlog::info("event=alert_test_sent id={} account={} sms={} email={}", id, who.account_id,
                answer.sms_sent(), answer.email_sent());
   co_return json(200, answer);

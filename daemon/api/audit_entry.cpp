@@ -1,9 +1,7 @@
 #include "api/audit_entry.h"
 
-#include <vector>
-
 #include "alerts/alert_keys.h"
-#include "audit/audit_keys.h"
+#include "alerts/alert_relay.h"
 #include "redis/client.h"
 #include "redis/decode.h"
 
@@ -12,23 +10,15 @@ namespace tocsin::api {
 boost::asio::awaitable<bool> write_audit(redis::Client& redis, const std::string& alert_id,
                                          const std::string& action, const std::string& detail,
                                          const auth::Principal& who) {
-  namespace keys = alerts::keys;
-  redis::Command entry{"XADD",
-                       std::string(audit::keys::kAudit),
-                       "*",
-                       "actor",
-                       who.name,
-                       "action",
-                       action,
-                       "subject",
-                       alert_id,
-                       "detail",
+  redis::Command entry{"XADD",   alerts::keys::audit_trail(alert_id),
+                       "*",      "actor",
+                       who.name, "action",
+                       action,   "subject",
+                       alert_id, "detail",
                        detail + " token=" + who.token_id};
-  redis::Command trail = entry;
-  trail[1] = keys::audit_trail(alert_id);
-  std::vector<redis::Command> entries{std::move(entry), std::move(trail)};
-  co_return bool(redis::decode_each<redis::Ignore, redis::Ignore>(
-      co_await redis.exec_pipeline(std::move(entries))));
+  if (!redis::decode<redis::Ignore>(co_await redis.exec(std::move(entry)))) co_return false;
+  co_await alerts::relay(redis, alert_id, alerts::Outbox::audit);
+  co_return true;
 }
 
 }  // namespace tocsin::api

@@ -1,7 +1,8 @@
 #pragma once
-// An audit entry written by a route outside any Lua script: the same fields in the global
-// `audit` stream and in the alert's own trail (alert:{id}:audit), in one round trip. For
-// views that hand out names (rides, manifests), written before the body leaves.
+// An audit entry written by a route outside any Lua script: added to the alert's own trail
+// (alert:{id}:audit), then relayed to the global `audit` stream (alerts/alert_relay.h), as
+// every alert's entry is. For views that hand out names (rides, manifests), written before
+// the body leaves.
 
 #include <boost/asio/awaitable.hpp>
 

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "alerts/alert_relay.h"
 #include "alerts/fleet_fields.h"
 #include "alerts/local_time.h"
 #include "api/routes.h"
@@ -55,6 +56,9 @@ namespace {
 // How long a request needing Redis waits for a connection coming back before its 503
 // (http/router.h): a reconnect after a restart takes a few hundred milliseconds.
 constexpr std::chrono::milliseconds kRedisGrace{2000};
+// How often a relay cut short (alerts/alert_relay.h) is made up: reading every alert's two
+// streams costs a few milliseconds of Redis per thousand alerts.
+constexpr std::chrono::milliseconds kRelaySweepInterval{30000};
 
 // Logs what a detached coroutine threw instead of letting it vanish: every co_spawn
 // completion handler catches and logs (daemon/README.md, "Errors").
@@ -248,6 +252,9 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   // their own connection: during a blast the shared one carries the engine's pipelines,
   // and a change waiting behind them would reach the viewers late.
   redis::Client events_redis(executor, redis_options(config));
+  // The two that write alerts' trails and seat news relay them (alerts/alert_relay.h).
+  alerts::register_relays(redis);
+  alerts::register_relays(api_redis);
   // Ready when all three are up: each answers a different part of the API.
   const auto redis_ready = [&redis, &api_redis, &events_redis] {
     return redis.connected() && api_redis.connected() && events_redis.connected();
@@ -383,6 +390,9 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   asio::co_spawn(executor, reply_worker.run(), log_failure("replies"));
   // Notices are acknowledged once handed on; one left pending is told at the next start.
   asio::co_spawn(executor, seat_notifier.run(), log_failure("seat_notifier"));
+  // Makes up the relays a crash or a lost connection cut short.
+  alerts::AlertRelaySweep relay_sweep(executor, redis, kRelaySweepInterval);
+  asio::co_spawn(executor, relay_sweep.run(), log_failure("relay_sweep"));
   asio::co_spawn(executor, events_redis.run(), log_failure("events_redis"));
   asio::co_spawn(executor, publisher.run(), log_failure("events_publisher"));
   asio::co_spawn(executor, hub.run(), log_failure("events_hub"));
@@ -422,6 +432,7 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
           engine->stop();
           reply_worker.stop();
           seat_notifier.stop();
+          relay_sweep.stop();
           publisher.stop();
           scheduler.stop();
           clock_follower.stop();

@@ -1,14 +1,21 @@
 #pragma once
-// The audit log's key: one append-only stream of who did what (actor, action, subject,
-// detail), written in the same step as the change it records. An alert's own trail
-// (alert:{id}:audit) is named with the alert's keys (alerts/alert_keys.h).
+// The audit log's keys: one append-only stream of who did what (actor, action, subject,
+// detail). A change to an alert writes its entry to the alert's own trail
+// (alert:{id}:audit, alerts/alert_keys.h) in the same step, and the trail is relayed here
+// (alerts/alert_relay.h); other changes (accounts, tokens, templates) write here directly.
 //
-//   audit   STREAM, append-only
+//   audit                STREAM, append-only
+//   {audit}:relayed      HASH trail key -> the id of its last entry relayed to audit (the
+//                        hash tag puts it in the slot of "audit", for the relay's script)
+//   {audit}:relay_began  STRING, set once the trails an older tocsind wrote (to both
+//                        streams) were marked relayed
 
 #include <string_view>
 
 namespace tocsin::audit::keys {
 
 inline constexpr std::string_view kAudit = "audit";
+inline constexpr std::string_view kRelayed = "{audit}:relayed";
+inline constexpr std::string_view kRelayBegan = "{audit}:relay_began";
 
 }  // namespace tocsin::audit::keys

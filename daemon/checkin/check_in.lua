@@ -5,9 +5,12 @@
 -- moving the member from present_self to present. Counted in the event day's counts at the
 -- member's place and at their pickup point (their bus seat's, else their answer's).
 -- KEYS[1] the alert (the fragments' base), KEYS[2] its rsvp, KEYS[3] its audience,
--- KEYS[4] its seat, KEYS[5] its present, KEYS[6] its day, KEYS[7] the audit stream
+-- KEYS[4] its seat, KEYS[5] its present, KEYS[6] its day, KEYS[7] its trail
+-- (alert:{id}:audit, relayed by the caller: alerts/alert_relay.h)
 -- ARGV[1] alert id, ARGV[2] member, ARGV[3] how ('scan' | 'manual' | 'self'), ARGV[4] by,
--- ARGV[5] at_ms, ARGV[6] '1' to write an audit entry
+-- ARGV[5] at_ms, ARGV[6] '1' to write an audit entry, ARGV[7..10] the member's region,
+-- sector, local and title as the caller read them from the roster (turnout/targeting.h):
+-- their place when the alert has not placed them yet (alert:{id}:dims)
 -- Returns {status, at_ms, how, by, answer}: status 'checked_in' or 'already'; or
 -- {'no_alert'}, {'not_in_alert'}.
 --!include turnout/reach_lib.lua
@@ -31,7 +34,8 @@ local answer = rsvp and split(rsvp)[1] or ''
 -- seat, else of their answer (RSVP field 5), in the region of that place.
 local place = nil
 local function count(measure, amount)
-  place = place or turnout_place(base, member)
+  place = place or turnout_place(base, member, turnout_place_of(ARGV[7], ARGV[8], ARGV[9],
+                                                                ARGV[10]))
   turnout_count(base, ':day', place, measure, amount)
   local seat = redis.call('HGET', KEYS[4], member)
   local pickup = seat and split(seat)[1] or (rsvp and split(rsvp)[5]) or ''
@@ -47,7 +51,7 @@ if old then
   local f = split(old)
   if f[2] ~= 'self' or how == 'self' then
     if audit == '1' then
-      audited(KEYS[7], base, 'actor', by, 'action', 'checkin.repeat', 'subject', alert,
+      audited(KEYS[7], 'actor', by, 'action', 'checkin.repeat', 'subject', alert,
               'detail', 'member=' .. member .. ' how=' .. how)
     end
     return { 'already', f[1], f[2], f[3], answer }
@@ -60,7 +64,7 @@ else
 end
 redis.call('HSET', KEYS[5], member, at .. SEP .. how .. SEP .. by)
 if audit == '1' then
-  audited(KEYS[7], base, 'actor', by, 'action', 'checkin.record', 'subject', alert,
+  audited(KEYS[7], 'actor', by, 'action', 'checkin.record', 'subject', alert,
           'detail', 'member=' .. member .. ' how=' .. how)
 end
 turnout_flush()

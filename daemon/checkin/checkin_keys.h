@@ -11,7 +11,7 @@
 //   alert:{id}:day              HASH, the event day's counts ("present", "present_self")
 //   alert:{id}:checkin_codes    HASH short code -> member id
 //   alert:{id}:checkin_code_of  HASH member id -> short code
-//   audit                       STREAM (audit/audit_keys.h), with the alert's own trail
+//   alert:{id}:audit            STREAM, the alert's trail (relayed to the audit stream)
 //   secret:checkin              STRING, 32 random bytes behind the check-in links' tags,
 //                               created by the first code made
 
@@ -22,6 +22,7 @@
 namespace tocsin::checkin::keys {
 
 using alerts::keys::alert;
+using alerts::keys::audit_trail;
 using alerts::keys::audience;
 using alerts::keys::checkin_code_of;
 using alerts::keys::checkin_codes;

@@ -2,7 +2,6 @@
 
 #include <string>
 
-#include "audit/audit_keys.h"
 #include "checkin/check_in.lua.h"
 #include "checkin/checkin_keys.h"
 #include "checkin/short_code.lua.h"
@@ -18,7 +17,7 @@ const redis::Script& check_in_script() {
 std::vector<std::string> check_in_keys(const std::string& alert_id) {
   return {keys::alert(alert_id),           keys::rsvp(alert_id),    keys::audience(alert_id),
           keys::seats(alert_id),           keys::present(alert_id), keys::day(alert_id),
-          std::string(audit::keys::kAudit)};
+          keys::audit_trail(alert_id)};
 }
 
 const redis::Script& short_code_script() {

@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <iterator>
 #include <tuple>
 
+#include "alerts/alert_relay.h"
 #include "alerts/rsvp_link.h"
 #include "checkin/checkin_code.h"
 #include "checkin/checkin_keys.h"
@@ -12,6 +14,7 @@
 #include "log/log.h"
 #include "redis/client.h"
 #include "redis/decode.h"
+#include "turnout/targeting.h"
 
 namespace tocsin::checkin {
 namespace {
@@ -44,9 +47,15 @@ CheckinStore::CheckinStore(redis::Client& redis) : redis_(redis) {
 
 boost::asio::awaitable<std::optional<CheckinOutcome>> CheckinStore::check_in(
     CheckinRequest request) {
+  // Their place in the roster, read first: it lives outside the alert's hash slot.
+  std::vector<std::string> member{request.member_id};
+  auto place = co_await turnout::read_places(redis_, std::move(member));
+  if (!place || place->size() != 5) co_return std::nullopt;
   std::vector<std::string> args{request.alert_id,     request.member_id,
                                 request.how,          clean(request.by),
                                 std::to_string(request.at_ms), request.audited ? "1" : "0"};
+  args.insert(args.end(), std::make_move_iterator(place->begin() + 1),
+              std::make_move_iterator(place->end()));
   auto reply =
       co_await redis_.eval(check_in_script(), check_in_keys(request.alert_id), std::move(args));
   std::string why;
@@ -65,6 +74,7 @@ boost::asio::awaitable<std::optional<CheckinOutcome>> CheckinStore::check_in(
     co_return outcome;
   }
   if (fields.size() != 4) co_return std::nullopt;
+  if (request.audited) co_await alerts::relay(redis_, request.alert_id, alerts::Outbox::audit);
   outcome.status = status == "checked_in" ? CheckinOutcome::Status::checked_in
                                           : CheckinOutcome::Status::already;
   outcome.at_ms = to_int(fields[0]);

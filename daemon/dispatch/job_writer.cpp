@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "alerts/alert_keys.h"
-#include "audit/audit_keys.h"
+#include "alerts/alert_relay.h"
 #include "dispatch/dispatch_keys.h"
 #include "dispatch/send_jobs.lua.h"
 #include "log/log.h"
@@ -48,7 +48,7 @@ boost::asio::awaitable<Result<SendJobsRaw>> send_jobs(redis::Client& redis, cons
   std::vector<std::string> script_keys{alerts::keys::alert(alert_id),
                                        keys::unqueued_jobs(alert_id),
                                        alerts::keys::counts(alert_id),
-                                       std::string(audit::keys::kAudit),
+                                       alerts::keys::audit_trail(alert_id),
                                        queue_key,
                                        std::string(schedule::keys::kDue)};
   std::vector<std::string> args{std::to_string(per_call), alert_id, std::to_string(clock.now_ms()),
@@ -88,6 +88,8 @@ boost::asio::awaitable<Result<WriterStep>> write_jobs(redis::Client& redis, cons
     }
     SendJobsReply answer;
     std::tie(answer.status, answer.jobs, answer.left, std::ignore) = std::move(*reply);
+    // The last jobs queued after every other was recorded: the alert finished here.
+    if (answer.status == "done") co_await alerts::relay(redis, alert_id, alerts::Outbox::audit);
     if (answer.jobs > 0 && options.on_queued) options.on_queued();
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - began);

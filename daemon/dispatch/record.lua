@@ -4,12 +4,12 @@
 -- done and every job is queued (dispatch/finish_lib.lua), with its audit entry. Replaying
 -- a batch changes nothing (a reply lost to a dropped connection is simply sent again). The
 -- members' reach follows (turnout/reach_lib.lua).
--- KEYS[1] q:retry, KEYS[2] audit, KEYS[3] optout:sms, KEYS[4] optout:email,
--- KEYS[5] optout:sms:members, KEYS[6] optout:email:members, then for each alert of the
--- batch four: alert:{id}, its :delivery, its :count, its :sent; then the items' own keys
+-- KEYS[1] q:retry, KEYS[2] optout:sms, KEYS[3] optout:email, KEYS[4] optout:sms:members,
+-- KEYS[5] optout:email:members, then for each alert of the batch five: alert:{id}, its
+-- :delivery, its :count, its :sent, its :audit (its trail); then the items' own keys
 -- (below), each item naming its keys by their index in KEYS.
 -- ARGV[1] now (ms), ARGV[2] the consumer group, ARGV[3] item count, ARGV[4] receipt TTL (s),
--- then ten fields per item: op, alert id, index of the alert's four keys, then
+-- then ten fields per item: op, alert id, index of the alert's five keys, then
 --   "r" member channel state message_id retry_entry_to_remove address own
 --   "q" member channel due_ms ""        retry_entry_to_add    retry_entry_to_remove ""
 --   "a" queue   entry_id ""    ""        ""                    ""       ""
@@ -27,9 +27,9 @@
 --!include turnout/reach_lib.lua
 --!include alerts/audited_lib.lua
 --!include dispatch/finish_lib.lua
-local retries, audit = KEYS[1], KEYS[2]
-local opt_outs = { sms = KEYS[3], email = KEYS[4] }
-local opted_out_members = { sms = KEYS[5], email = KEYS[6] }
+local retries = KEYS[1]
+local opt_outs = { sms = KEYS[2], email = KEYS[3] }
+local opted_out_members = { sms = KEYS[4], email = KEYS[5] }
 local now, group, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local touched, order = {}, {}
 local function touch(id, at)
@@ -37,7 +37,7 @@ local function touch(id, at)
 end
 local function keys_at(at)
   at = tonumber(at)
-  return KEYS[at], KEYS[at + 1], KEYS[at + 2], KEYS[at + 3]
+  return KEYS[at], KEYS[at + 1], KEYS[at + 2], KEYS[at + 3], KEYS[at + 4]
 end
 local function kind(state) return string.match(state, '^[^:]*') end
 -- The delivery counts' changes of this call, summed per alert and state and written once
@@ -147,8 +147,8 @@ end
 flush_counts()  -- before the finished alerts' audit lines read them
 local finished = 0
 for _, id in ipairs(order) do
-  local alert, _, counts = keys_at(touched[id])
-  if finish_if_done(alert, counts, audit, id, now) then finished = finished + 1 end
+  local alert, _, counts, _, trail = keys_at(touched[id])
+  if finish_if_done(alert, counts, trail, id, now) then finished = finished + 1 end
 end
 -- After the states above: an alert that just became `sent` applies its whole log.
 local moved = reach_log_flush()

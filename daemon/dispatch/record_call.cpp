@@ -3,7 +3,6 @@
 #include <chrono>
 
 #include "alerts/alert_keys.h"
-#include "audit/audit_keys.h"
 #include "dispatch/dispatch_keys.h"
 #include "dispatch/receipt_store.h"
 #include "members/member_keys.h"
@@ -28,15 +27,15 @@ char op_of(const RecordCancelRetry&) {
 }  // namespace
 
 RecordCall::RecordCall(std::string group, int64_t now_ms, size_t count) {
-  keys_ = {std::string(keys::kRetryQueue),         std::string(audit::keys::kAudit),
-           members::keys::opt_out_registry("sms"), members::keys::opt_out_registry("email"),
-           keys::opted_out_members("sms"),         keys::opted_out_members("email")};
+  keys_ = {std::string(keys::kRetryQueue), members::keys::opt_out_registry("sms"),
+           members::keys::opt_out_registry("email"), keys::opted_out_members("sms"),
+           keys::opted_out_members("email")};
   args_ = {std::to_string(now_ms), std::move(group), std::to_string(count),
            std::to_string(std::chrono::seconds(kReceiptTtl).count())};
   args_.reserve(4 + count * 10);
 }
 
-// Ten fields per item: op, alert id, index of the alert's four keys, then seven of its own.
+// Ten fields per item: op, alert id, index of the alert's five keys, then seven of its own.
 void RecordCall::add(const RecordItem& item) {
   const std::string& alert_id = alert_id_of(item);
   args_.emplace_back(1, std::visit([](const auto& change) { return op_of(change); }, item));
@@ -84,6 +83,13 @@ std::string RecordCall::next_index() const {
   return std::to_string(keys_.size() + 1);
 }
 
+std::vector<std::string> RecordCall::alert_ids() const {
+  std::vector<std::string> ids;
+  ids.reserve(alerts_.size());
+  for (const auto& [id, index] : alerts_) ids.push_back(id);
+  return ids;
+}
+
 std::string RecordCall::alert_keys_at(const std::string& alert_id) {
   auto [found, added] = alerts_.try_emplace(alert_id, next_index());
   if (added) {
@@ -91,6 +97,7 @@ std::string RecordCall::alert_keys_at(const std::string& alert_id) {
     keys_.push_back(alerts::keys::delivery(alert_id));
     keys_.push_back(alerts::keys::counts(alert_id));
     keys_.push_back(alerts::keys::sent(alert_id));
+    keys_.push_back(alerts::keys::audit_trail(alert_id));
   }
   return found->second;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // The KEYS and ARGV of one record_script call (record.lua, whose header describes the
-// layout) for a batch of RecordItems: the global keys first, then each alert's four keys
+// layout) for a batch of RecordItems: the global keys first, then each alert's five keys
 // once, then each item's own keys (a receipt's, an SMS opt-out's phone holders, a job's
 // queue), named in ARGV by their index in KEYS.
 
@@ -22,6 +22,8 @@ class RecordCall {
 
   std::vector<std::string> take_keys() { return std::move(keys_); }
   std::vector<std::string> take_args() { return std::move(args_); }
+  // The alerts of the batch (whose trails to relay when one finished).
+  std::vector<std::string> alert_ids() const;
 
  private:
   std::string next_index() const;
@@ -35,7 +37,7 @@ class RecordCall {
 
   std::vector<std::string> keys_;
   std::vector<std::string> args_;
-  std::map<std::string, std::string> alerts_;   // alert id -> index of its four keys
+  std::map<std::string, std::string> alerts_;   // alert id -> index of its five keys
   std::map<std::string, std::string> singles_;  // key -> its index
 };
 

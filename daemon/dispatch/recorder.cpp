@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "alerts/alert_relay.h"
 #include "dispatch/dispatch_scripts.h"
 #include "dispatch/record_call.h"
 #include "log/log.h"
@@ -74,6 +75,10 @@ boost::asio::awaitable<void> Recorder::run(std::chrono::milliseconds drain_patie
       warned = false;
     }
     alerts_finished_ += static_cast<uint64_t>(*finished);
+    // An alert that became `sent` wrote its audit entry to its trail.
+    if (*finished > 0) {
+      for (const auto& id : call.alert_ids()) co_await alerts::relay(redis_, id, alerts::Outbox::audit);
+    }
     std::vector<RecordItem> written(std::make_move_iterator(items_.begin()),
                                     std::make_move_iterator(items_.begin() + count));
     items_.erase(items_.begin(), items_.begin() + count);

@@ -20,18 +20,17 @@
 -- Once the list is done or dropped, the scheduler's waiting "queue|<id>" item, a backstop,
 -- is removed: nothing is left for it to do.
 -- KEYS[1] alert:{id}, KEYS[2] alert:{id}:jobs:unqueued, KEYS[3] alert:{id}:count, KEYS[4]
--- audit, KEYS[5] the send queue (q:send:urgent or q:send:routine), KEYS[6] the scheduler's
+-- alert:{id}:audit (its trail), KEYS[5] the send queue (q:send:urgent or q:send:routine), KEYS[6] the scheduler's
 -- `{schedule}` ZSET
 -- ARGV[1] jobs per call, ARGV[2] alert id, ARGV[3] now (ms), ARGV[4] "peek" | "queue", then
 -- for "queue" five per member of the jobs peeked, in order: id, region, sector, local,
 -- title ('' for none)
 -- Returns { "peeked" | "raced" | "queued" | "done" | "dropped", jobs queued by this call,
 -- jobs left, the member ids peeked (else empty) }.
--- The alert's trail, alert:{id}:audit, is named by audited() (alerts/audited_lib.lua).
 --!include turnout/reach_lib.lua
 --!include alerts/audited_lib.lua
 --!include dispatch/finish_lib.lua
-local alert, unqueued, counts, audit, queue = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local alert, unqueued, counts, trail, queue = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local schedule = KEYS[6]
 local n, id, now = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local state = redis.call('HGET', alert, 'state')
@@ -88,7 +87,7 @@ local left = redis.call('LLEN', unqueued)
 if left > 0 then return { 'queued', jobs, left, {} } end
 redis.call('HSET', alert, 'jobs_queued', 1)
 redis.call('ZREM', schedule, 'queue|' .. id)
-if finish_if_done(alert, counts, audit, id, now) then
+if finish_if_done(alert, counts, trail, id, now) then
   -- As record.lua does for an alert it finishes: its whole reach log applies now.
   if reach_apply(alert) > 0 then
     turnout_flush()

@@ -13,7 +13,7 @@
 #include "alerts/audience_set.h"
 #include "alerts/rfc3339.h"
 #include "dispatch/audience_freeze.h"
-#include "audit/audit_keys.h"
+#include "alerts/alert_relay.h"
 #include "dispatch/dispatch_keys.h"
 #include "dispatch/job_writer.h"
 #include "dispatch/queue_jobs.h"
@@ -171,7 +171,7 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
                                        alert_keys::audience(alert_id),
                                        staged.jobs,
                                        keys::unqueued_jobs(alert_id),
-                                       std::string(audit::keys::kAudit),
+                                       alert_keys::audit_trail(alert_id),
                                        std::string(schedule::keys::kDue)};
   std::vector<std::string> args{std::to_string(now_ms),
                                 who.name,
@@ -185,6 +185,8 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
   }
   auto started = co_await redis_.eval(start_script(), std::move(script_keys), std::move(args));
   if (!started) co_return started.error();
+  // Started, expired or refused: each wrote its audit entry to the trail.
+  co_await alerts::relay(redis_, alert_id, alerts::Outbox::audit);
   std::string why;
   auto outcome =
       redis::decode<std::tuple<std::string, std::string, int64_t, int64_t>>(*started, &why);
@@ -222,13 +224,14 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::schedule(const std::string&
                                                               int64_t send_at_ms, int64_t now_ms) {
   const int64_t threshold = config_.alerts().approval_threshold();
   std::vector<std::string> script_keys{alert_keys::alert(alert_id), staged,
-                                       std::string(audit::keys::kAudit),
+                                       alert_keys::audit_trail(alert_id),
                                        std::string(schedule::keys::kDue),
                                        std::string(schedule::keys::kRunning)};
   std::vector<std::string> args{std::to_string(now_ms),     who.name, std::to_string(threshold),
                                 alert_id, std::to_string(send_at_ms), who.token_id};
   auto reply = co_await redis_.eval(schedule_script(), std::move(script_keys), std::move(args));
   if (!reply) co_return reply.error();
+  co_await alerts::relay(redis_, alert_id, alerts::Outbox::audit);
   std::string why;
   auto outcome = redis::decode<std::tuple<std::string, std::string, int64_t>>(*reply, &why);
   if (!outcome) {

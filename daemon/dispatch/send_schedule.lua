@@ -5,15 +5,14 @@
 -- "send|<id>", so a crash never leaves a scheduled alert without the item that sends it.
 -- The item is added as the scheduler's own schedule_item.lua does (not over one running
 -- now).
--- KEYS[1] alert:{id}, KEYS[2] the staged audience, KEYS[3] audit, KEYS[4] the scheduler's
+-- KEYS[1] alert:{id}, KEYS[2] the staged audience, KEYS[3] alert:{id}:audit (its trail), KEYS[4] the scheduler's
 -- `{schedule}` ZSET, KEYS[5] its `{schedule}:running` ZSET
 -- ARGV[1] now (ms), ARGV[2] actor name, ARGV[3] approval threshold, ARGV[4] alert id,
 -- ARGV[5] send_at (ms), ARGV[6] the actor's token id
 -- Returns { status, state after, audience size now }, status "scheduled", "not_found",
 -- "wrong_state", "needs_approval" or "expired".
--- The alert's trail, alert:{id}:audit, is named by audited() (alerts/audited_lib.lua).
 --!include alerts/audited_lib.lua
-local alert, staged, audit, due, running = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local alert, staged, trail, due, running = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local now, actor, threshold, id = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local send_at, token = ARGV[5], ARGV[6]
 local f = redis.call('HMGET', alert, 'state', 'created_by_token', 'approved_by_token',
@@ -29,7 +28,7 @@ if size > threshold and (state ~= 'approved' or f[3] == f[2]) then
   return { 'needs_approval', state, size }
 end
 redis.call('HSET', alert, 'state', 'scheduled', 'send_at_ms', send_at, 'scheduled_by', actor)
-audited(audit, alert, 'actor', actor, 'action', 'alert.schedule', 'subject', id,
+audited(trail, 'actor', actor, 'action', 'alert.schedule', 'subject', id,
            'detail', 'send_at_ms=' .. send_at .. ' members_now=' .. size .. ' token=' .. token)
 local item = 'send|' .. id
 if not redis.call('ZSCORE', running, item) then redis.call('ZADD', due, send_at, item) end

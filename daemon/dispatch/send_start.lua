@@ -19,7 +19,7 @@
 -- one.
 -- KEYS[1] alert:{id}, KEYS[2] the staged audience, KEYS[3] the frozen audience
 -- alert:{id}:audience, KEYS[4] the staged jobs, KEYS[5] the unqueued jobs
--- alert:{id}:jobs:unqueued (staged keys renamed here, or unlinked), KEYS[6] audit, KEYS[7]
+-- alert:{id}:jobs:unqueued (staged keys renamed here, or unlinked), KEYS[6] alert:{id}:audit (its trail), KEYS[7]
 -- the scheduler's `{schedule}` ZSET
 -- ARGV[1] now (ms), ARGV[2] actor name, ARGV[3] approval threshold, ARGV[4] the due time
 -- (ms) of the item "queue|<id>", ARGV[5] alert id, ARGV[6] origin ("officer" | "schedule"),
@@ -27,10 +27,9 @@
 -- the alert's escalation waves, scheduled as items "wave|<id>|<n>".
 -- Returns { status, state after, audience size, jobs }, status "started", "not_found",
 -- "wrong_state", "needs_approval" or "expired".
--- The alert's trail, alert:{id}:audit, is named by audited() (alerts/audited_lib.lua).
 --!include alerts/audited_lib.lua
 local alert, staged, frozen, staged_jobs, unqueued = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local audit, schedule = KEYS[6], KEYS[7]
+local trail, schedule = KEYS[6], KEYS[7]
 local now, actor = ARGV[1], ARGV[2]
 local threshold, queue_due, id = tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local from_schedule = ARGV[6] == 'schedule'
@@ -54,7 +53,7 @@ if expires > 0 and expires <= tonumber(now) then
   if from_schedule then
     redis.call('HSET', alert, 'state', 'cancelled', 'cancelled_by', 'expiry',
                'cancelled_at_ms', now)
-    audited(audit, alert, 'actor', actor, 'action', 'alert.schedule_expired',
+    audited(trail, 'actor', actor, 'action', 'alert.schedule_expired',
                'subject', id, 'detail', 'expires_at_ms=' .. expires .. ' nothing sent')
     return refuse('expired', 'cancelled')
   end
@@ -68,7 +67,7 @@ if size > threshold and not ((state == 'approved' or state == 'scheduled') and s
   if from_schedule then
     redis.call('HSET', alert, 'state', 'draft')
     redis.call('HDEL', alert, 'approved_by', 'approved_by_token', 'approved_at_ms')
-    audited(audit, alert, 'actor', actor, 'action', 'alert.schedule_refused',
+    audited(trail, 'actor', actor, 'action', 'alert.schedule_refused',
                'subject', id, 'detail', 'members=' .. size .. ' threshold=' .. threshold ..
                ' needs a second executive\'s approval; nothing sent')
     return refuse('needs_approval', 'draft', size)
@@ -94,7 +93,7 @@ if jobs > 0 then
   redis.call('ZADD', schedule, queue_due, 'queue|' .. id)
   for i = 8, #ARGV do redis.call('ZADD', schedule, ARGV[i], 'wave|' .. id .. '|' .. (i - 7)) end
 end
-audited(audit, alert, 'actor', actor, 'action', 'alert.send', 'subject', id,
+audited(trail, 'actor', actor, 'action', 'alert.send', 'subject', id,
            'detail', 'members=' .. size .. ' jobs=' .. jobs ..
                      (from_schedule and ' scheduled' or '') .. token)
 return { 'started', new_state, size, jobs }

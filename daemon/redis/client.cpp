@@ -103,6 +103,7 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
   asio::any_io_executor executor_;
   Options options_;
   std::vector<Script> scripts_;
+  std::vector<Command> on_connect_;
   std::function<void(bool)> on_change_;
   std::shared_ptr<Connection> conn_;
   bool connected_ = false;
@@ -194,7 +195,9 @@ asio::awaitable<std::string> Client::Impl::connect() {
   }
   // The wait protects the script loads (and the daemon's readiness, which follows them); a
   // client with no script learns of LOADING from its commands' errors, as before.
-  if (why.empty() && !scripts_.empty()) why = co_await wait_until_loaded(conn);
+  if (why.empty() && (!scripts_.empty() || !on_connect_.empty())) {
+    why = co_await wait_until_loaded(conn);
+  }
   if (why.empty()) arm_watchdog(conn, Clock::now() + options_.connect_timeout, "connect timeout");
   for (size_t i = 0; why.empty() && i < scripts_.size(); ++i) {
     Command load{"SCRIPT", "LOAD", scripts_[i].source()};
@@ -208,6 +211,15 @@ asio::awaitable<std::string> Client::Impl::connect() {
       // A broken script is a bug to fix, not a reason to stay offline: eval() will return
       // the same error to its caller.
       spdlog::error("event=redis_script_load_failed sha1={} error={}", scripts_[i].sha1(),
+                    log::quote(reply->str));
+    }
+  }
+  for (size_t i = 0; why.empty() && i < on_connect_.size(); ++i) {
+    auto reply = co_await async_send(conn, on_connect_[i], asio::use_awaitable);
+    if (!reply) {
+      why = stopped_ ? "stopped" : conn->close_reason();
+    } else if (reply->is_error()) {
+      spdlog::error("event=redis_on_connect_failed command={} error={}", on_connect_[i].front(),
                     log::quote(reply->str));
     }
   }
@@ -419,6 +431,13 @@ boost::asio::awaitable<Result<Reply>> Client::eval(const Script& script,
                                                    std::vector<std::string> args) {
   auto impl = impl_;
   co_return co_await impl->eval(script, std::move(keys), std::move(args));
+}
+
+void Client::run_on_connect(Command command) {
+  for (const auto& known : impl_->on_connect_) {
+    if (known == command) return;
+  }
+  impl_->on_connect_.push_back(std::move(command));
 }
 
 void Client::load_on_connect(const Script& script) {

@@ -63,6 +63,9 @@ class Client {
   boost::asio::awaitable<Result<Reply>> eval(const Script& script, std::vector<std::string> keys,
                                              std::vector<std::string> args);
   void load_on_connect(const Script& script);
+  // A command sent on each connection after the scripts load, before the client counts as
+  // connected (an error reply is logged, and the connection is used all the same).
+  void run_on_connect(Command command);
 
  private:
   struct Impl;

@@ -25,11 +25,12 @@ InboundStore::InboundStore(redis::Client& redis) : redis_(redis) {
 
 boost::asio::awaitable<Result<InboundStore::Stored>> InboundStore::store(
     const std::string& gateway, const adapters::InboundMessage& message, int64_t received_at_ms) {
-  std::string seen_key;
+  // No "seen" key without a provider id: not even "", which a cluster would place in a
+  // slot of its own.
+  std::vector<std::string> script_keys{std::string(keys::kInboundQueue)};
   if (!message.provider_message_id.empty()) {
-    seen_key = keys::inbound_seen(gateway, message.provider_message_id);
+    script_keys.push_back(keys::inbound_seen(gateway, message.provider_message_id));
   }
-  std::vector<std::string> script_keys{std::string(keys::kInboundQueue), std::move(seen_key)};
   std::vector<std::string> args{std::to_string(kRepeatWindowSeconds),
                                 std::string(inbound_field::kGateway), gateway,
                                 std::string(inbound_field::kFrom), message.from,

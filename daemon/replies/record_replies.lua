@@ -11,8 +11,8 @@
 -- Returns per reply its status: 'recorded' or 'same' (each followed by the member's seat,
 -- seats/seat_status.h), 'unknown', 'opted_out', 'resubscribed' or 'ignored'.
 -- The fragments name the alert's other keys from its base (dims, regions, seats, the
--- turnout version), read member:{id}:idx for a member not yet placed, and write
--- seats:notices.
+-- turnout version, its seat news: relayed by the caller to seats:notices), and read
+-- member:{id}:idx for a member not yet placed.
 --!include turnout/reach_lib.lua
 --!include seats/seat_lib.lua
 local SEP = '\031'

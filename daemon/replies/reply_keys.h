@@ -5,11 +5,17 @@
 // The replies' own:
 //   q:replies                         STREAM of replies as they arrive, consumer group
 //                                     "replies" (inbound_store.h)
-//   inbound:seen:{gateway}:{id}       STRING with a week's TTL: the provider message id
-//                                     seen, so a repeated webhook is not stored twice
-//   reply:auto:{number}               counter with a TTL: automatic answers sent to a
+//   inbound:seen:{q:replies}:<gateway>:<id>  STRING with a week's TTL: the provider
+//                                     message id seen, so a repeated webhook is not stored
+//                                     twice; the hash tag puts it in the slot of q:replies,
+//                                     which the same script appends to
+//   reply:auto:{auto}:<number>        counter with a TTL: automatic answers sent to a
 //                                     number in the window (a phone that answers every SMS
-//                                     must not loop with us)
+//                                     must not loop with us); one slot for all, as one
+//                                     script counts a batch's numbers
+// (Before the tags, inbound:seen:<gateway>:<id> and reply:auto:<number>: they expire
+// within a week and an hour, and a webhook repeated across the upgrade is stored twice,
+// which applying replies twice makes harmless.)
 //
 // An alert's, under its hash tag {id} (alerts/alert_keys.h): alert:{id} (the fragments'
 // base), :rsvp, :rsvp_text, :unknown, :tally, :to; the index "alerts" and the codes
@@ -30,10 +36,10 @@ namespace tocsin::replies::keys {
 inline constexpr std::string_view kInboundQueue = "q:replies";
 
 inline std::string inbound_seen(std::string_view gateway, std::string_view provider_id) {
-  return "inbound:seen:" + std::string(gateway) + ":" + std::string(provider_id);
+  return "inbound:seen:{q:replies}:" + std::string(gateway) + ":" + std::string(provider_id);
 }
 inline std::string auto_answers(std::string_view number) {
-  return "reply:auto:" + std::string(number);
+  return "reply:auto:{auto}:" + std::string(number);
 }
 
 using alerts::keys::alert;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "alerts/alert_keys.h"
+#include "alerts/alert_relay.h"
 #include "alerts/preview.h"
 #include "alerts/rfc3339.h"
 #include "alerts/sms_encoding.h"
@@ -320,6 +321,12 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
       if (entry.status == "opted_out") ++stats.opted_out;
       if (entry.status == "resubscribed") ++stats.resubscribed;
     }
+    // A seat given up boards those waiting: their news goes out through seats:notices.
+    std::set<std::string> answered;
+    for (const Entry& entry : entries) {
+      if (entry.kind == "rsvp") answered.insert(entry.alert_id);
+    }
+    for (const auto& id : answered) co_await alerts::relay(redis, id, alerts::Outbox::seat_notices);
     co_return co_await answer(entries);
   }
 

@@ -1,7 +1,7 @@
 #include "rides/ride_store.h"
 
 #include "alerts/alert_keys.h"
-#include "audit/audit_keys.h"
+#include "alerts/alert_relay.h"
 #include "members/member_keys.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
@@ -102,8 +102,7 @@ boost::asio::awaitable<std::optional<ConfirmOutcome>> confirm(redis::Client& red
   const std::string& id = ask.alert_id;
   std::vector<std::string> script_keys{
       keys::rsvp(id),       keys::seats(id),         keys::rides(id),           keys::riding(id),
-      keys::car_load(id),   keys::ride_sequence(id), std::string(audit::keys::kAudit), keys::alert(id),
-      keys::audit_trail(id)};
+      keys::car_load(id),   keys::ride_sequence(id), keys::audit_trail(id)};
   std::vector<std::string> args{ask.driver.member_id,
                                 ask.driver.rsvp,
                                 std::to_string(ask.driver.seats),
@@ -121,6 +120,7 @@ boost::asio::awaitable<std::optional<ConfirmOutcome>> confirm(redis::Client& red
   if (!reply) co_return std::nullopt;
   ConfirmOutcome outcome{reply->first, "", ""};
   if (outcome.status == "ok") {
+    co_await alerts::relay(redis, id, alerts::Outbox::audit);
     outcome.match_id = reply->second;
   } else {
     outcome.member = reply->second;
@@ -132,8 +132,7 @@ boost::asio::awaitable<std::optional<std::string>> undo(
     redis::Client& redis, const std::string& alert_id, const std::string& match_id,
     const MatchRecord& record, const std::string& actor, const std::string& detail) {
   std::vector<std::string> script_keys{keys::rides(alert_id),    keys::riding(alert_id),
-                                       keys::car_load(alert_id), std::string(audit::keys::kAudit),
-                                       keys::alert(alert_id),    keys::audit_trail(alert_id)};
+                                       keys::car_load(alert_id), keys::audit_trail(alert_id)};
   std::vector<std::string> args{match_id,
                                 encode(record),
                                 actor,
@@ -145,6 +144,7 @@ boost::asio::awaitable<std::optional<std::string>> undo(
   auto reply = redis::decode<std::string>(
       co_await redis.eval(undo_script(), std::move(script_keys), std::move(args)));
   if (!reply) co_return std::nullopt;
+  if (*reply == "ok") co_await alerts::relay(redis, alert_id, alerts::Outbox::audit);
   co_return std::move(*reply);
 }
 

@@ -2,13 +2,14 @@
 -- Adds buses to a pickup point that gives seats (seats/seat_scripts.h): its fleet and free
 -- seats grow, its live "buses" count shows the new total, and those waiting board in order
 -- in the same step; audited.
--- KEYS[1] the alert (the fragments' base), KEYS[2] its day counts, KEYS[3] the audit stream
+-- KEYS[1] the alert (the fragments' base), KEYS[2] its day counts, KEYS[3] its trail
+-- (alert:{id}:audit; the caller relays it and the seat news: alerts/alert_relay.h)
 -- ARGV[1] alert id, ARGV[2] pickup id, ARGV[3] buses to add, ARGV[4] actor, ARGV[5] the
 -- audit detail, ARGV[6] at_ms
 -- Returns {'ok', buses now, members boarded}, or {'no_alert'}, {'wrong_state', state},
 -- {'no_buses'} (the pickup point does not give seats).
--- The fragments name the alert's seat keys from KEYS[1] and the pickup; boarding writes
--- seats:notices.
+-- The fragments name the alert's seat keys (and its seat news, which boarding writes)
+-- from KEYS[1] and the pickup.
 --!include turnout/reach_lib.lua
 --!include seats/seat_lib.lua
 --!include alerts/audited_lib.lua
@@ -29,6 +30,6 @@ turnout_add(KEYS[2], { prefix }, 'buses', buses - shown)
 local boarded = seat_promote(base, alert, pickup, at)
 turnout_flush()
 turnout_changed(base)
-audited(KEYS[3], base, 'actor', ARGV[4], 'action', 'pickup.add_bus', 'subject', alert,
+audited(KEYS[3], 'actor', ARGV[4], 'action', 'pickup.add_bus', 'subject', alert,
         'detail', ARGV[5] .. ' buses=' .. buses .. ' boarded=' .. boarded)
 return { 'ok', buses, boarded }

@@ -1,9 +1,10 @@
 #!lua
 -- Takes back every bus seat still unconfirmed at the lapse time (seats/seat_scripts.h):
 -- those waiting board in order, then each member whose seat lapsed goes to the end of the
--- waitlist and is told their rank ('lapsed' on seats:notices), or keeps a seat nobody
+-- waitlist and is told their rank ('lapsed' on the alert's seat news), or keeps a seat nobody
 -- waited for. A second run finds nothing unconfirmed.
--- KEYS[1] the alert (the fragments' base), KEYS[2] its seat hash, KEYS[3] seats:notices
+-- KEYS[1] the alert (the fragments' base), KEYS[2] its seat hash, KEYS[3] its seat news
+-- (alert:{id}:seat_notices, relayed by the caller to seats:notices: alerts/alert_relay.h)
 -- ARGV[1] alert id, ARGV[2] at_ms
 -- Returns {members sent to the waitlist, members boarded}.
 -- Each pickup point's waitlist (alert:{id}:wait:<pickup>) is named from the seats read.

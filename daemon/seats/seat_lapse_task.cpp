@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "alerts/alert_keys.h"
+#include "alerts/alert_relay.h"
 #include "alerts/alert_store.h"
 #include "log/log.h"
 #include "redis/client.h"
@@ -36,6 +37,7 @@ schedule::TaskHandler seat_lapse_handler(redis::Client& redis, const Clock& cloc
     // {members sent to the waitlist, members boarded}
     auto lapsed = redis::decode<std::pair<int64_t, int64_t>>(reply);
     if (!lapsed) co_return kTryAgain;
+    co_await alerts::relay(redis, alert_id, alerts::Outbox::seat_notices);
     spdlog::info("event=seats_lapsed alert={} lapsed={} boarded={}", alert_id, lapsed->first,
                  lapsed->second);
     co_return TaskOutcome{};

@@ -17,8 +17,9 @@
 --   base:load          "pickup\31bus" -> seats taken on that bus
 --   base:waiting       member -> "pickup\31seats\31at_ms\31sequence"
 --   base:wait:<pickup> ZSET member by arrival sequence (base:seat_seq)
---   seats:notices      STREAM of what to tell a member who did not just write to us:
---                      alert, member, kind ("promoted", "lapsed"), pickup, bus, rank
+--   base:seat_notices  STREAM of what to tell a member who did not just write to us:
+--                      alert, member, kind ("promoted", "lapsed"), pickup, bus, rank;
+--                      the caller relays it to seats:notices (alerts/alert_relay.h)
 --
 -- Counts (alert:{id}:day): "seated" and "waitlisted" are seats, at the member's place and
 -- at "<member's region>|pickup:<p>|"; "buses" at the pickup point's own prefix.
@@ -203,7 +204,7 @@ local function seat_promote(base, alert, pickup, at)
       if bus then
         seat_release(base, member, { state = 'waitlisted', pickup = pickup, seats = seats })
         seat_take(base, member, pickup, bus, seats, at)
-        redis.call('XADD', 'seats:notices', '*', 'alert', alert, 'member', member, 'kind',
+        redis.call('XADD', base .. ':seat_notices', '*', 'alert', alert, 'member', member, 'kind',
                    'promoted', 'pickup', pickup, 'bus', tostring(bus), 'rank', '0')
         boarded = boarded + 1
         break  -- the seats left changed: look again from the first still waiting

@@ -1,6 +1,7 @@
 #pragma once
 // Tells members by SMS of seat news they did not ask for (seats/seat_lib.lua writes them to
-// seats:notices in the step that moved the seat): a seat opened up and is theirs, or an
+// the alert's alert:{id}:seat_notices in the step that moved the seat, relayed from there
+// to seats:notices: alerts/alert_relay.h): a seat opened up and is theirs, or an
 // unconfirmed seat went back to the waitlist. Read through the consumer group "seats" so
 // each notice is handled by one daemon; acknowledged once handed to `send`. A crash in
 // between sends it again under the same idempotency key ("seat:<entry id>"), which the

@@ -3,7 +3,6 @@
 #include <string>
 
 #include "alerts/alert_keys.h"
-#include "audit/audit_keys.h"
 #include "seats/add_bus.lua.h"
 #include "seats/lapse_unconfirmed.lua.h"
 
@@ -17,7 +16,7 @@ const redis::Script& add_bus_script() {
 }
 
 std::vector<std::string> add_bus_keys(const std::string& alert_id) {
-  return {keys::alert(alert_id), keys::day(alert_id), std::string(audit::keys::kAudit)};
+  return {keys::alert(alert_id), keys::day(alert_id), keys::audit_trail(alert_id)};
 }
 
 const redis::Script& lapse_unconfirmed_script() {
@@ -26,7 +25,7 @@ const redis::Script& lapse_unconfirmed_script() {
 }
 
 std::vector<std::string> lapse_unconfirmed_keys(const std::string& alert_id) {
-  return {keys::alert(alert_id), keys::seats(alert_id), std::string(keys::kSeatNotices)};
+  return {keys::alert(alert_id), keys::seats(alert_id), keys::seat_notices(alert_id)};
 }
 
 }  // namespace tocsin::seats

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "alerts/alert_keys.h"
+#include "alerts/alert_relay.h"
 #include "redis/client.h"
 #include "redis/decode.h"
 #include "seats/seat_record.h"
@@ -32,6 +33,8 @@ boost::asio::awaitable<AddBusOutcome> SeatStore::add_buses(const std::string& al
   if (!head) co_return outcome;
   const std::string& status = std::get<0>(*head);
   if (status == "ok") {
+    // Its audit entry, and the news of those who boarded.
+    co_await alerts::relay_all(redis_, alert_id);
     auto ok = redis::decode<std::tuple<std::string, int64_t, int64_t>>(reply);
     if (!ok) co_return outcome;
     outcome.status = AddBusOutcome::Status::ok;

@@ -28,7 +28,10 @@
 --                                  regions counted in alert:{id}:regions (for /metrics).
 --                                  Every script calls it before returning.
 --   turnout_target(base, member, place_or_nil)    true when newly counted as targeted
---   turnout_place(base, member)    their place, from dims (else member:{id}:idx)
+--   turnout_place(base, member, given)  their place, from dims, else `given` (the place
+--                                  the caller read from the roster: turnout/targeting.h),
+--                                  else (given nil) member:{id}:idx, outside the alert's
+--                                  hash slot
 --   reach_best(state_a, state_b)   the measure of the better of two delivery states, or nil
 --   reach_move(base, member, old_best, new_best)  true when the counts moved
 --   reach_log(base, member, old_best, new_best)   the same, through the move log (below)
@@ -149,8 +152,8 @@ local function turnout_target(base, member, place)
   turnout_count(base, ':reach', place, 'targeted', 1)
   return true
 end
-local function turnout_place(base, member)
-  return redis.call('HGET', base .. ':dims', member) or turnout_idx_place(member)
+local function turnout_place(base, member, given)
+  return redis.call('HGET', base .. ':dims', member) or given or turnout_idx_place(member)
 end
 local function reach_measure(state)
   if not state then return nil end

@@ -21,7 +21,7 @@
 // To see where the time goes, it prints the CPU each process used per reply (beside the
 // CPU per /healthz request: the HTTP part alone) and Redis's own time per command (INFO
 // commandstats; the commands scripts call are counted too). With `quiet`, every number has
-// already had its automatic answers for the hour (reply:auto:{number}), so no confirmation
+// already had its automatic answers for the hour (replies/reply_keys.h auto_answers), so no confirmation
 // goes out: the ingest alone.
 //
 //   reply_ingest_bench [MEMBERS=25000] [CONNECTIONS=16] [GATEWAY_RATE=2000] [quiet]
@@ -44,6 +44,7 @@
 #include "adapters/twilio/twilio_signature.h"
 #include "http/json.h"
 #include "proto/tocsin.pb.h"
+#include "replies/reply_keys.h"
 #include "tests/bench/http_load.h"
 #include "tests/bench/process_cpu.h"
 #include "tests/bench/redis_time.h"
@@ -305,7 +306,7 @@ class Bench {
   // Every number has had its 3 automatic answers this hour: no confirmation goes out.
   void use_up_automatic_answers() {
     for (const std::string& number : numbers_) {
-      redis_->command({"SET", "reply:auto:" + number, "3", "EX", "3600"});
+      redis_->command({"SET", replies::keys::auto_answers(number), "3", "EX", "3600"});
     }
   }
 

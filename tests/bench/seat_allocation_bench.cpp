@@ -35,6 +35,7 @@
 #include "adapters/twilio/twilio_signature.h"
 #include "http/json.h"
 #include "proto/tocsin.pb.h"
+#include "replies/reply_keys.h"
 #include "seats/seat_record.h"
 #include "tests/bench/http_load.h"
 #include "tests/bench/process_cpu.h"
@@ -201,7 +202,7 @@ class Bench {
 
   void use_up_automatic_answers() {
     for (const std::string& number : numbers_) {
-      redis_->command({"SET", "reply:auto:" + number, "3", "EX", "3600"});
+      redis_->command({"SET", replies::keys::auto_answers(number), "3", "EX", "3600"});
     }
   }
 

@@ -21,9 +21,11 @@ class CheckIn : public ScriptContract {
     redis().command({"SADD", "alert:{a1}:audience", "m1", "m2"});
     redis().command({"HSET", "alert:{a1}:dims", "m1", "est|all|", "m2", "est|all|"});
   }
+  std::string region_ = "est";
   redis::Reply check_in(const std::string& member, const std::string& how,
                         const std::string& audited = "1", const std::string& alert = "a1") {
-    return run(lua::check_in, check_in_keys(alert), {alert, member, how, "Luc", "1000", audited});
+    return run(lua::check_in, check_in_keys(alert),
+               {alert, member, how, "Luc", "1000", audited, region_, "", "", ""});
   }
 };
 
@@ -45,7 +47,7 @@ TEST_P(CheckIn, AMemberOfTheAudienceIsCountedPresentOnceAndAudited) {
   EXPECT_EQ(changed_keys(before),
             (std::set<std::string>{"alert:{a1}:present", "alert:{a1}:day", "alert:{a1}:regions",
                                    "alert:{a1}:turnout_version", "alert:{a1}:turnout_tracked",
-                                   "alert:{a1}:day:moved", "alert:{a1}:turnout_at", "audit",
+                                   "alert:{a1}:day:moved", "alert:{a1}:turnout_at",
                                    "alert:{a1}:audit"}));
 }
 
@@ -78,9 +80,15 @@ TEST_P(CheckIn, RefusalsChangeNothing) {
   EXPECT_EQ(no_alert.elements[0].str, "no_alert");
   EXPECT_TRUE(changed_keys(before).empty());
 }
-// Cross-slot: the global audit stream is among its keys, and a member not yet placed in
-// alert:{id}:dims is read from member:{id}:idx.
-TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(CheckIn);
+TEST_P(CheckIn, AMemberNotYetPlacedCountsAtThePlaceTheCallerRead) {
+  // In the audience, their job not yet queued: no place in alert:{id}:dims.
+  redis().command({"SADD", "alert:{a1}:audience", "m3"});
+  region_ = "nord";
+  auto reply = check_in("m3", "scan");
+  EXPECT_EQ(reply.elements.at(0).str, "checked_in");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:day", "nord|all|present"}), "1");
+}
+TOCSIN_SCRIPT_CONTRACT(CheckIn);
 
 class ShortCode : public ScriptContract {
  protected:

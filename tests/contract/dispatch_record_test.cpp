@@ -1,5 +1,5 @@
 // The contract of dispatch's record step (daemon/dispatch/record.lua). One call records a
-// batch for several alerts beside the global q:retry, audit, opt-out registries, the send
+// batch for several alerts beside the global q:retry, opt-out registries, the send
 // queues, the receipts' msg:<gateway>:<message id> keys and the members' phone:<E.164> sets: its
 // keys cross slots by design today, so it runs on plain Redis only.
 
@@ -13,10 +13,9 @@ namespace {
 
 using testing::ScriptContract;
 
-// KEYS[1..6], then the four keys of alert a1 at index 7.
+// KEYS[1..5], then the five keys of alert a1 at index 6.
 std::vector<std::string> record_keys() {
   return {"q:retry",
-          "audit",
           "optout:sms",
           "optout:email",
           "optout:sms:members",
@@ -24,7 +23,8 @@ std::vector<std::string> record_keys() {
           "alert:{a1}",
           "alert:{a1}:delivery",
           "alert:{a1}:count",
-          "alert:{a1}:sent"};
+          "alert:{a1}:sent",
+          "alert:{a1}:audit"};
 }
 
 std::vector<std::string> record_args(int items) {
@@ -50,7 +50,7 @@ TEST_P(Record, ASendWithAReceiptKeyWritesTheStateTheIdTheCountAndTheMapping) {
   auto keys = record_keys();
   keys.insert(keys.end(), {"msg:twilio:SM1", "msg:twilio:SM1:early"});
   auto args = record_args(1);
-  add(args, {"r", "a1", "7", "m1", "sms", "sent", "SM1", "", "", "11"});
+  add(args, {"r", "a1", "6", "m1", "sms", "sent", "SM1", "", "", "11"});
   const auto before = keyspace();
   EXPECT_EQ(run(lua::record, keys, args).integer, 0);
   EXPECT_EQ(
@@ -69,7 +69,7 @@ TEST_P(Record, AReceiptThatCameFirstWinsAndIsConsumed) {
   auto keys = record_keys();
   keys.insert(keys.end(), {"msg:twilio:SM1", "msg:twilio:SM1:early"});
   auto args = record_args(1);
-  add(args, {"r", "a1", "7", "m1", "sms", "sent", "SM1", "", "", "11"});
+  add(args, {"r", "a1", "6", "m1", "sms", "sent", "SM1", "", "", "11"});
   run(lua::record, keys, args);
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:delivery", "m1:sms"}), "delivered");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:count", "delivered"}), "1");
@@ -79,7 +79,7 @@ TEST_P(Record, AReceiptThatCameFirstWinsAndIsConsumed) {
 TEST_P(Record, AMemberWithAFinalStateAlreadyIsLeftAsItIs) {
   redis().command({"HSET", "alert:{a1}:delivery", "m1:sms", "delivered"});
   auto args = record_args(1);
-  add(args, {"r", "a1", "7", "m1", "sms", "failed:timeout", "", "", "", ""});
+  add(args, {"r", "a1", "6", "m1", "sms", "failed:timeout", "", "", "", ""});
   const auto before = keyspace();
   EXPECT_EQ(run(lua::record, record_keys(), args).integer, 0);
   EXPECT_TRUE(changed_keys(before).empty());
@@ -90,7 +90,7 @@ TEST_P(Record, AnSmsOptOutRegistersTheAddressAndEveryHolderOfThePhone) {
   auto keys = record_keys();
   keys.push_back("phone:+15145550001");
   auto args = record_args(1);
-  add(args, {"r", "a1", "7", "m1", "sms", "opted_out", "", "", "+15145550001", "11"});
+  add(args, {"r", "a1", "6", "m1", "sms", "opted_out", "", "", "+15145550001", "11"});
   const auto before = keyspace();
   run(lua::record, keys, args);
   EXPECT_EQ(changed_keys(before),
@@ -103,7 +103,7 @@ TEST_P(Record, AnSmsOptOutRegistersTheAddressAndEveryHolderOfThePhone) {
 
 TEST_P(Record, ARetryIsQueuedOnceAndCountedPendingOnce) {
   auto args = record_args(1);
-  add(args, {"q", "a1", "7", "m1", "sms", "5000", "", "a1|m1|sms|2", "", ""});
+  add(args, {"q", "a1", "6", "m1", "sms", "5000", "", "a1|m1|sms|2", "", ""});
   const auto before = keyspace();
   run(lua::record, record_keys(), args);
   EXPECT_EQ(changed_keys(before), (std::set<std::string>{"alert:{a1}", "alert:{a1}:delivery",
@@ -117,7 +117,7 @@ TEST_P(Record, ARetryIsQueuedOnceAndCountedPendingOnce) {
   EXPECT_TRUE(changed_keys(replayed).empty());
 }
 
-TEST_P(Record, TheLastJobAcknowledgedMarksTheAlertSentWithItsAuditEntries) {
+TEST_P(Record, TheLastJobAcknowledgedMarksTheAlertSentWithItsAuditEntry) {
   redis().command({"XGROUP", "CREATE", "q:send:urgent", "dispatch", "0", "MKSTREAM"});
   const std::string entry = redis().text({"XADD", "q:send:urgent", "*", "alert", "a1", "m", "m1"});
   redis().command({"XREADGROUP", "GROUP", "dispatch", "d1", "STREAMS", "q:send:urgent", ">"});
@@ -125,11 +125,11 @@ TEST_P(Record, TheLastJobAcknowledgedMarksTheAlertSentWithItsAuditEntries) {
   auto keys = record_keys();
   keys.push_back("q:send:urgent");
   auto args = record_args(1);
-  add(args, {"a", "a1", "7", "11", entry, "", "", "", "", ""});
+  add(args, {"a", "a1", "6", "11", entry, "", "", "", "", ""});
   const auto before = keyspace();
   EXPECT_EQ(run(lua::record, keys, args).integer, 1);
   EXPECT_EQ(changed_keys(before),
-            (std::set<std::string>{"alert:{a1}", "q:send:urgent", "audit", "alert:{a1}:audit"}));
+            (std::set<std::string>{"alert:{a1}", "q:send:urgent", "alert:{a1}:audit"}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "state"}), "sent");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "finished_at_ms"}), "1700000000000");
   EXPECT_EQ(redis().integer({"XLEN", "q:send:urgent"}), 0);
@@ -154,7 +154,7 @@ TEST_P(Record, AnAlertWithJobsStillUnqueuedIsNotFinished) {
   auto keys = record_keys();
   keys.push_back("q:send:urgent");
   auto args = record_args(1);
-  add(args, {"a", "a1", "7", "11", entry, "", "", "", "", ""});
+  add(args, {"a", "a1", "6", "11", entry, "", "", "", "", ""});
   EXPECT_EQ(run(lua::record, keys, args).integer, 0);
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "state"}), "sending");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "jobs_pending"}), "0");
@@ -166,7 +166,7 @@ TEST_P(Record, ACancelledRetryLeavesTheQueueAndEndsCancelled) {
   redis().command({"HSET", "alert:{a1}", "state", "cancelled", "retries_pending", "1"});
   redis().command({"ZADD", "q:retry", "5000", "a1|m1|sms|2"});
   auto args = record_args(1);
-  add(args, {"c", "a1", "7", "m1", "sms", "", "", "", "a1|m1|sms|2", ""});
+  add(args, {"c", "a1", "6", "m1", "sms", "", "", "", "a1|m1|sms|2", ""});
   const auto before = keyspace();
   EXPECT_EQ(run(lua::record, record_keys(), args).integer, 0);
   // Neither retrying nor cancelled counts in the reach: no move logged.

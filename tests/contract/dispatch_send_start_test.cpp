@@ -1,6 +1,6 @@
 // The contracts of starting and scheduling a send (daemon/dispatch/send_start.lua,
-// send_schedule.lua). Beside the alert's keys they write the global audit stream and the
-// scheduler's `{schedule}` ZSETs, so they run on plain Redis only.
+// send_schedule.lua). Beside the alert's keys they write the scheduler's `{schedule}`
+// ZSETs, so they run on plain Redis only.
 
 #include <gtest/gtest.h>
 
@@ -20,9 +20,9 @@ const std::string kStaged = "alert:{a1}:audience:staging:7";
 const std::string kStagedJobs = "alert:{a1}:jobs:staging:7";
 const std::string kUnqueued = "alert:{a1}:jobs:unqueued";
 const std::vector<std::string> kStartKeys{"alert:{a1}", kStaged, "alert:{a1}:audience",
-                                          kStagedJobs,  kUnqueued, "audit",
+                                          kStagedJobs,  kUnqueued, "alert:{a1}:audit",
                                           "{schedule}"};
-const std::vector<std::string> kScheduleKeys{"alert:{a1}", kStaged, "audit", "{schedule}",
+const std::vector<std::string> kScheduleKeys{"alert:{a1}", kStaged, "alert:{a1}:audit", "{schedule}",
                                              "{schedule}:running"};
 
 using Started = std::tuple<std::string, std::string, int64_t, int64_t>;
@@ -57,7 +57,7 @@ TEST_P(SendStart, FreezesTheAudienceKeepsItsJobsUnqueuedAndSchedulesTheirQueuing
             (Started{"started", "sending", 3, 2}));
   EXPECT_EQ(changed_keys(before),
             (std::set<std::string>{"alert:{a1}", kStaged, "alert:{a1}:audience", kStagedJobs,
-                                   kUnqueued, "audit", "alert:{a1}:audit", "{schedule}"}));
+                                   kUnqueued, "alert:{a1}:audit", "{schedule}"}));
   EXPECT_EQ(redis().integer({"SCARD", "alert:{a1}:audience"}), 3);
   EXPECT_EQ(redis().integer({"LLEN", kUnqueued}), 2);
   EXPECT_EQ(redis().integer({"TTL", "alert:{a1}:audience"}), -1);
@@ -104,7 +104,7 @@ TEST_P(SendStart, TheSchedulerOnlyStartsAScheduledAlertAndCancelsOnePastItsExpir
   EXPECT_EQ(start({"1000", "Ana", "10", "6000", "a1", "schedule", ""}),
             (Started{"expired", "cancelled", 0, 0}));
   EXPECT_EQ(changed_keys(before), (std::set<std::string>{"alert:{a1}", kStaged, kStagedJobs,
-                                                         "audit", "alert:{a1}:audit"}));
+                                                         "alert:{a1}:audit"}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "cancelled_by"}), "expiry");
 }
 TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(SendStart);
@@ -129,7 +129,7 @@ class SendSchedule : public ScriptContract {
 TEST_P(SendSchedule, MarksTheAlertScheduledAndAddsItsItemWithoutFreezing) {
   const auto before = keyspace();
   EXPECT_EQ(schedule(), (Scheduled{"scheduled", "scheduled", 2}));
-  EXPECT_EQ(changed_keys(before), (std::set<std::string>{"alert:{a1}", kStaged, "audit",
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{"alert:{a1}", kStaged,
                                                          "alert:{a1}:audit", "{schedule}"}));
   EXPECT_EQ(redis().text({"ZSCORE", "{schedule}", "send|a1"}), "90000");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "send_at_ms"}), "90000");

@@ -143,12 +143,13 @@ TEST_P(RecordReplies, ASeatIsGivenThenWaitedForThenHandedOnWhenItsHolderSaysNo) 
             "Q\x1f"
             "1\x1f");
   EXPECT_EQ(redis().integer({"HEXISTS", "alert:{a1}:seat", "m1"}), 0);
-  const std::string told = redis().text({"XRANGE", "seats:notices", "-", "+"});
+  const std::string told = redis().text({"XRANGE", "alert:{a1}:seat_notices", "-", "+"});
   EXPECT_NE(told.find("member\nm2\nkind\npromoted\n"), std::string::npos) << told;
   EXPECT_EQ(
       changed_keys(before),
       with_counts({"alert:{a1}:rsvp", "alert:{a1}:rsvp_text", "alert:{a1}:seat",
-                   "alert:{a1}:waiting", "alert:{a1}:wait:Q", "alert:{a1}:day", "seats:notices"}));
+                   "alert:{a1}:waiting", "alert:{a1}:wait:Q", "alert:{a1}:day",
+                   "alert:{a1}:seat_notices"}));
 }
 
 TEST_P(RecordReplies, StopOptsTheNumberAndItsHoldersOutAndStartBackIn) {
@@ -172,8 +173,8 @@ TEST_P(RecordReplies, AnUnknownKindIsIgnoredAndChangesNothing) {
   EXPECT_TRUE(changed_keys(before).empty());
 }
 // Cross-slot: one batch holds replies to several alerts, beside the global optout:sms sets,
-// each sender's phone:{number} and seats:notices; the fragments read member:{id}:idx for a
-// member not yet placed.
+// each sender's phone:{number}; the fragments read member:{id}:idx for a member not yet
+// placed.
 TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(RecordReplies);
 
 }  // namespace

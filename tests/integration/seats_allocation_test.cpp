@@ -2,7 +2,8 @@
 // script and the confirmation lapse, driven directly against a real redis-server (no
 // daemon). A pickup point with 2 buses of 56 seats: the first 112 seats asked for are
 // given, bus by bus; the rest wait in arrival order; a NO from a seated member boards the
-// next waiting, who is noted in seats:notices once; a bus added boards as many as it seats.
+// next waiting, who is noted in the alert's seat news once (relayed to seats:notices by the
+// daemon); a bus added boards as many as it seats.
 // After every step the counts kept in alert:{id}:day and alert:{id}:load equal a recount
 // of the stored seats.
 
@@ -145,7 +146,7 @@ class SeatsAllocation : public ::testing::Test {
 
   // The notices written since the last call: member -> kind.
   std::vector<std::pair<std::string, std::string>> notices() {
-    auto reply = redis_.command({"XRANGE", "seats:notices", "(" + last_notice_, "+"});
+    auto reply = redis_.command({"XRANGE", kBase + ":seat_notices", "(" + last_notice_, "+"});
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& entry : reply.elements) {
       last_notice_ = entry.elements[0].str;

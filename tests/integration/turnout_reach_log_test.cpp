@@ -53,11 +53,11 @@ class TurnoutReachLog : public ::testing::Test {
   // in `state`.
   void record(const std::string& member, const std::string& channel, const std::string& state) {
     eval(dispatch::record_script(),
-         {"1700000000000", "dispatch", "1", "60", "r", "a1", "7", member, channel, state, "SM1",
+         {"1700000000000", "dispatch", "1", "60", "r", "a1", "6", member, channel, state, "SM1",
           "", "", ""},
-         {"q:retry", "audit", "optout:sms", "optout:email", "optout:sms:members",
-          "optout:email:members", "alert:{a1}", "alert:{a1}:delivery", "alert:{a1}:count",
-          "alert:{a1}:sent"});
+         {"q:retry", "optout:sms", "optout:email", "optout:sms:members", "optout:email:members",
+          "alert:{a1}", "alert:{a1}:delivery", "alert:{a1}:count", "alert:{a1}:sent",
+          "alert:{a1}:audit"});
   }
 
   int64_t reach(const std::string& field) {

@@ -1,5 +1,5 @@
 // The KEYS and ARGV the recorder gives record.lua (dispatch/record_call.h): each item names
-// its keys by their index in KEYS, each alert's four keys and each shared key given once.
+// its keys by their index in KEYS, each alert's five keys and each shared key given once.
 
 #include "dispatch/record_call.h"
 
@@ -20,25 +20,27 @@ std::vector<std::string> item_args(const std::vector<std::string>& args, size_t 
   return {args.begin() + 4 + 10 * i, args.begin() + 4 + 10 * (i + 1)};
 }
 
-TEST(DispatchRecordCall, TheGlobalKeysComeFirstThenEachAlertsFourKeysOnce) {
+TEST(DispatchRecordCall, TheGlobalKeysComeFirstThenEachAlertsFiveKeysOnce) {
   RecordCall call("dispatch", 1700000000000, 3);
   call.add(result("a1", "m1", "sms", "failed:timeout"));
   call.add(result("a2", "m2", "sms", "expired"));
   call.add(result("a1", "m3", "email", "expired"));
   const auto keys = call.take_keys();
   const auto args = call.take_args();
-  EXPECT_EQ(keys, (std::vector<std::string>{"q:retry", "audit", "optout:sms", "optout:email",
-                                            "optout:sms:members", "optout:email:members",
-                                            "alert:{a1}", "alert:{a1}:delivery", "alert:{a1}:count",
-                                            "alert:{a1}:sent", "alert:{a2}", "alert:{a2}:delivery",
-                                            "alert:{a2}:count", "alert:{a2}:sent"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      "q:retry", "optout:sms", "optout:email", "optout:sms:members",
+                      "optout:email:members", "alert:{a1}", "alert:{a1}:delivery",
+                      "alert:{a1}:count", "alert:{a1}:sent", "alert:{a1}:audit", "alert:{a2}",
+                      "alert:{a2}:delivery", "alert:{a2}:count", "alert:{a2}:sent",
+                      "alert:{a2}:audit"}));
+  EXPECT_EQ(call.alert_ids(), (std::vector<std::string>{"a1", "a2"}));
   EXPECT_EQ((std::vector<std::string>(args.begin(), args.begin() + 4)),
             (std::vector<std::string>{"1700000000000", "dispatch", "3", "604800"}));
   ASSERT_EQ(args.size(), 4u + 3 * 10);
-  EXPECT_EQ(item_args(args, 0), (std::vector<std::string>{"r", "a1", "7", "m1", "sms",
+  EXPECT_EQ(item_args(args, 0), (std::vector<std::string>{"r", "a1", "6", "m1", "sms",
                                                           "failed:timeout", "", "", "", ""}));
   EXPECT_EQ(item_args(args, 1)[2], "11");
-  EXPECT_EQ(item_args(args, 2)[2], "7");
+  EXPECT_EQ(item_args(args, 2)[2], "6");
 }
 
 TEST(DispatchRecordCall, ASendWithAReceiptNamesItsMappingAndItsEarlyKey) {
@@ -53,7 +55,7 @@ TEST(DispatchRecordCall, ASendWithAReceiptNamesItsMappingAndItsEarlyKey) {
   EXPECT_EQ(keys[10], "msg:twilio:SM1");
   EXPECT_EQ(keys[11], "msg:twilio:SM1:early");
   EXPECT_EQ(item_args(args, 0),
-            (std::vector<std::string>{"r", "a1", "7", "m1", "sms", "sent", "SM1", "", "", "11"}));
+            (std::vector<std::string>{"r", "a1", "6", "m1", "sms", "sent", "SM1", "", "", "11"}));
 }
 
 TEST(DispatchRecordCall, AnSmsOptOutNamesThePhonesHoldersOnceAnEmailOneNoKey) {
@@ -92,11 +94,11 @@ TEST(DispatchRecordCall, AnAcknowledgementNamesItsQueueRetriesAndCancelsNone) {
   ASSERT_EQ(keys.size(), 11u);
   EXPECT_EQ(keys[10], "q:send:urgent");
   EXPECT_EQ(item_args(args, 0),
-            (std::vector<std::string>{"a", "a1", "7", "11", "1-0", "", "", "", "", ""}));
-  EXPECT_EQ(item_args(args, 1), (std::vector<std::string>{"q", "a1", "7", "m1", "sms", "5000", "",
+            (std::vector<std::string>{"a", "a1", "6", "11", "1-0", "", "", "", "", ""}));
+  EXPECT_EQ(item_args(args, 1), (std::vector<std::string>{"q", "a1", "6", "m1", "sms", "5000", "",
                                                           "a1|m1|sms|2", "a1|m1|sms|1", ""}));
   EXPECT_EQ(item_args(args, 2),
-            (std::vector<std::string>{"c", "a1", "7", "m1", "sms", "", "", "", "a1|m1|sms|2", ""}));
+            (std::vector<std::string>{"c", "a1", "6", "m1", "sms", "", "", "", "a1|m1|sms|2", ""}));
 }
 
 }  // namespace

@@ -1,0 +1,145 @@
+#include "alerts/alert_relay.h"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "alerts/alert_keys.h"
+#include "audit/audit_keys.h"
+#include "redis/decode.h"
+
+namespace tocsin::alerts {
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr Outbox kOutboxes[] = {Outbox::audit, Outbox::seat_notices};
+
+const char* outbox_name(Outbox outbox) {
+  return outbox == Outbox::audit ? "audit" : "seat_notices";
+}
+
+using Entries = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+}  // namespace
+
+redis::RelayTarget relay_target(Outbox outbox) {
+  if (outbox == Outbox::audit) {
+    return {std::string(audit::keys::kAudit), std::string(audit::keys::kRelayed),
+            std::string(audit::keys::kRelayBegan)};
+  }
+  return {std::string(keys::kSeatNotices), std::string(keys::kSeatNoticesRelayed)};
+}
+
+std::string outbox_source(Outbox outbox, const std::string& alert_id) {
+  return outbox == Outbox::audit ? keys::audit_trail(alert_id) : keys::seat_notices(alert_id);
+}
+
+asio::awaitable<void> relay(redis::Client& redis, const std::string& alert_id, Outbox outbox) {
+  const auto target = relay_target(outbox);
+  const auto source = outbox_source(outbox, alert_id);
+  auto relayed = co_await redis::relay_stream(redis, target, source);
+  if (!relayed) {
+    spdlog::warn("event=relay_deferred alert={} outbox={} error={}", alert_id,
+                 outbox_name(outbox), relayed.error().message());
+  }
+}
+
+asio::awaitable<void> relay_all(redis::Client& redis, const std::string& alert_id) {
+  for (Outbox outbox : kOutboxes) co_await relay(redis, alert_id, outbox);
+}
+
+void register_relays(redis::Client& redis) {
+  redis::load_relay_script(redis);
+  redis.run_on_connect(redis::relay_began_command(std::string(audit::keys::kRelayBegan)));
+}
+
+asio::awaitable<Result<size_t>> sweep_relays(redis::Client& redis) {
+  redis::Command list{"ZRANGE", std::string(keys::kIndex), "0", "-1"};
+  auto ids = redis::decode<std::vector<std::string>>(co_await redis.exec(std::move(list)));
+  if (!ids) co_return ids.error();
+  size_t relayed = 0;
+  for (Outbox outbox : kOutboxes) {
+    const auto target = relay_target(outbox);
+    // Each source's last entry against its cursor: only those behind are relayed.
+    std::vector<redis::Command> reads;
+    reads.reserve(ids->size() + 1);
+    redis::Command cursors{"HMGET", target.cursors};
+    for (const auto& id : *ids) {
+      const auto source = outbox_source(outbox, id);
+      reads.push_back({"XREVRANGE", source, "+", "-", "COUNT", "1"});
+      cursors.push_back(source);
+    }
+    if (ids->empty()) break;
+    reads.push_back(std::move(cursors));
+    auto replies = co_await redis.exec_pipeline(std::move(reads));
+    if (!replies) co_return replies.error();
+    auto at = redis::decode<std::vector<std::optional<std::string>>>(replies->back());
+    if (!at) co_return at.error();
+    for (size_t i = 0; i < ids->size(); ++i) {
+      auto last = redis::decode<Entries>((*replies)[i]);
+      if (!last) co_return last.error();
+      if (last->empty() || (*at)[i] == last->front().first) continue;
+      const std::string source = outbox_source(outbox, (*ids)[i]);
+      auto moved = co_await redis::relay_stream(redis, target, source);
+      if (!moved) co_return moved.error();
+      relayed += *moved;
+    }
+  }
+  if (relayed > 0) spdlog::info("event=relays_made_up entries={}", relayed);
+  co_return relayed;
+}
+
+struct AlertRelaySweep::Impl {
+  Impl(asio::any_io_executor executor, redis::Client& redis, std::chrono::milliseconds interval)
+      : redis(redis), interval(interval), timer(std::move(executor)) {}
+
+  redis::Client& redis;
+  std::chrono::milliseconds interval;
+  asio::steady_timer timer;
+  bool stopping = false;
+  bool first_done = false;
+
+  asio::awaitable<void> pause(std::chrono::milliseconds wait) {
+    timer.expires_after(wait);
+    boost::system::error_code ignored;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+
+  asio::awaitable<void> run() {
+    while (!stopping) {
+      bool swept = false;
+      if (redis.connected()) {
+        auto relayed = co_await sweep_relays(redis);
+        swept = bool(relayed);
+        if (!swept) spdlog::warn("event=relay_sweep_failed error={}", relayed.error().message());
+      }
+      // Until a first sweep (Redis away at start), soon again.
+      if (swept) first_done = true;
+      co_await pause(first_done ? interval : std::chrono::milliseconds(500));
+    }
+  }
+};
+
+AlertRelaySweep::AlertRelaySweep(asio::any_io_executor executor, redis::Client& redis,
+                                 std::chrono::milliseconds interval)
+    : impl_(std::make_shared<Impl>(std::move(executor), redis, interval)) {}
+
+AlertRelaySweep::~AlertRelaySweep() = default;
+
+asio::awaitable<void> AlertRelaySweep::run() {
+  auto self = impl_;
+  co_await self->run();
+}
+
+void AlertRelaySweep::stop() {
+  impl_->stopping = true;
+  impl_->timer.cancel();
+}
+
+}  // namespace tocsin::alerts
