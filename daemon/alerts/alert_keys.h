@@ -74,6 +74,9 @@
 //                         waitlisted, promoted, lapsed), written in the step that moved the
 //                         seat and relayed from there to seats:notices (alerts/alert_relay.h)
 //   seats:notices         STREAM of every alert's seat news, consumer group "seats"
+//   alert:{id}:schedule_out  STREAM of the scheduler items the alert's steps add or remove
+//                         ("op", "item", "due"), applied from there to the scheduler's
+//                         ZSETs (schedule/schedule_outbox.h)
 //   {seats:notices}:relayed  HASH alert:{id}:seat_notices -> the id of its last entry
 //                         relayed (the hash tag keeps it in the slot of seats:notices)
 //
@@ -124,6 +127,7 @@ inline std::string events(std::string_view id) { return alert(id) + ":events"; }
 inline std::string children(std::string_view id) { return alert(id) + ":children"; }
 inline std::string audit_trail(std::string_view id) { return alert(id) + ":audit"; }
 inline std::string seat_notices(std::string_view id) { return alert(id) + ":seat_notices"; }
+inline std::string schedule_outbox(std::string_view id) { return alert(id) + ":schedule_out"; }
 inline std::string approval_asked(std::string_view id) { return alert(id) + ":approval_asked"; }
 inline std::string test_sent(std::string_view id, std::string_view account) {
   return alert(id) + ":test:" + std::string(account);

@@ -40,14 +40,25 @@ std::string outbox_source(Outbox outbox, const std::string& alert_id) {
   return outbox == Outbox::audit ? keys::audit_trail(alert_id) : keys::seat_notices(alert_id);
 }
 
-asio::awaitable<void> relay(redis::Client& redis, const std::string& alert_id, Outbox outbox) {
-  const auto target = relay_target(outbox);
-  const auto source = outbox_source(outbox, alert_id);
-  auto relayed = co_await redis::relay_stream(redis, target, source);
+OutboxRoute route(Outbox outbox) {
+  return {outbox_name(outbox),
+          [outbox](const std::string& alert_id) { return outbox_source(outbox, alert_id); },
+          relay_target(outbox)};
+}
+
+asio::awaitable<void> relay(redis::Client& redis, const std::string& alert_id,
+                            const OutboxRoute& route) {
+  const std::string source = route.source(alert_id);
+  auto relayed = co_await redis::relay_stream(redis, route.target, source);
   if (!relayed) {
-    spdlog::warn("event=relay_deferred alert={} outbox={} error={}", alert_id,
-                 outbox_name(outbox), relayed.error().message());
+    spdlog::warn("event=relay_deferred alert={} outbox={} error={}", alert_id, route.name,
+                 relayed.error().message());
   }
+}
+
+asio::awaitable<void> relay(redis::Client& redis, const std::string& alert_id, Outbox outbox) {
+  const OutboxRoute one = route(outbox);
+  co_await relay(redis, alert_id, one);
 }
 
 asio::awaitable<void> relay_all(redis::Client& redis, const std::string& alert_id) {
@@ -60,18 +71,24 @@ void register_relays(redis::Client& redis) {
 }
 
 asio::awaitable<Result<size_t>> sweep_relays(redis::Client& redis) {
+  const std::vector<OutboxRoute> routes{route(Outbox::audit), route(Outbox::seat_notices)};
+  co_return co_await sweep_relays(redis, routes);
+}
+
+asio::awaitable<Result<size_t>> sweep_relays(redis::Client& redis,
+                                             const std::vector<OutboxRoute>& routes) {
   redis::Command list{"ZRANGE", std::string(keys::kIndex), "0", "-1"};
   auto ids = redis::decode<std::vector<std::string>>(co_await redis.exec(std::move(list)));
   if (!ids) co_return ids.error();
   size_t relayed = 0;
-  for (Outbox outbox : kOutboxes) {
-    const auto target = relay_target(outbox);
+  for (const OutboxRoute& route : routes) {
+    const redis::RelayTarget& target = route.target;
     // Each source's last entry against its cursor: only those behind are relayed.
     std::vector<redis::Command> reads;
     reads.reserve(ids->size() + 1);
     redis::Command cursors{"HMGET", target.cursors};
     for (const auto& id : *ids) {
-      const auto source = outbox_source(outbox, id);
+      const auto source = route.source(id);
       reads.push_back({"XREVRANGE", source, "+", "-", "COUNT", "1"});
       cursors.push_back(source);
     }
@@ -85,7 +102,7 @@ asio::awaitable<Result<size_t>> sweep_relays(redis::Client& redis) {
       auto last = redis::decode<Entries>((*replies)[i]);
       if (!last) co_return last.error();
       if (last->empty() || (*at)[i] == last->front().first) continue;
-      const std::string source = outbox_source(outbox, (*ids)[i]);
+      const std::string source = route.source((*ids)[i]);
       auto moved = co_await redis::relay_stream(redis, target, source);
       if (!moved) co_return moved.error();
       relayed += *moved;
@@ -96,10 +113,12 @@ asio::awaitable<Result<size_t>> sweep_relays(redis::Client& redis) {
 }
 
 struct AlertRelaySweep::Impl {
-  Impl(asio::any_io_executor executor, redis::Client& redis, std::chrono::milliseconds interval)
-      : redis(redis), interval(interval), timer(std::move(executor)) {}
+  Impl(asio::any_io_executor executor, redis::Client& redis, std::vector<OutboxRoute> routes,
+       std::chrono::milliseconds interval)
+      : redis(redis), routes(std::move(routes)), interval(interval), timer(std::move(executor)) {}
 
   redis::Client& redis;
+  std::vector<OutboxRoute> routes;
   std::chrono::milliseconds interval;
   asio::steady_timer timer;
   bool stopping = false;
@@ -115,7 +134,7 @@ struct AlertRelaySweep::Impl {
     while (!stopping) {
       bool swept = false;
       if (redis.connected()) {
-        auto relayed = co_await sweep_relays(redis);
+        auto relayed = co_await sweep_relays(redis, routes);
         swept = bool(relayed);
         if (!swept) spdlog::warn("event=relay_sweep_failed error={}", relayed.error().message());
       }
@@ -127,8 +146,9 @@ struct AlertRelaySweep::Impl {
 };
 
 AlertRelaySweep::AlertRelaySweep(asio::any_io_executor executor, redis::Client& redis,
+                                 std::vector<OutboxRoute> routes,
                                  std::chrono::milliseconds interval)
-    : impl_(std::make_shared<Impl>(std::move(executor), redis, interval)) {}
+    : impl_(std::make_shared<Impl>(std::move(executor), redis, std::move(routes), interval)) {}
 
 AlertRelaySweep::~AlertRelaySweep() = default;
 

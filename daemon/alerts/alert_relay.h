@@ -15,8 +15,10 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "redis/client.h"
 #include "redis/stream_relay.h"
@@ -30,14 +32,28 @@ redis::RelayTarget relay_target(Outbox outbox);
 // The alert's own stream feeding `outbox`.
 std::string outbox_source(Outbox outbox, const std::string& alert_id);
 
+// One of an alert's outboxes and where it goes, for the sweep: the two above, and those of
+// higher layers (the scheduler's items, schedule/schedule_outbox.h).
+struct OutboxRoute {
+  std::string name;                                      // for the log
+  std::function<std::string(const std::string&)> source;  // alert id -> its outbox's key
+  redis::RelayTarget target;
+};
+OutboxRoute route(Outbox outbox);
+// Relays the alert's outbox of `route` now. A failure is logged; the sweep makes it up.
+boost::asio::awaitable<void> relay(redis::Client& redis, const std::string& alert_id,
+                                   const OutboxRoute& route);
+
 // Relays the alert's stream to `outbox` now. A failure is logged; the sweep makes it up.
 boost::asio::awaitable<void> relay(redis::Client& redis, const std::string& alert_id,
                                    Outbox outbox);
 // Both of the alert's streams.
 boost::asio::awaitable<void> relay_all(redis::Client& redis, const std::string& alert_id);
 
-// Relays every stream of every alert in the index that has entries past its cursor.
-// Returns the number of entries relayed.
+// Relays every outbox of `routes` (default: the audit trail and the seat news) of every
+// alert in the index that has entries past its cursor. Returns the number relayed.
+boost::asio::awaitable<Result<size_t>> sweep_relays(redis::Client& redis,
+                                                    const std::vector<OutboxRoute>& routes);
 boost::asio::awaitable<Result<size_t>> sweep_relays(redis::Client& redis);
 
 // Loads the relay's script on each of the client's connections and notes there when
@@ -50,7 +66,7 @@ void register_relays(redis::Client& redis);
 class AlertRelaySweep {
  public:
   AlertRelaySweep(boost::asio::any_io_executor executor, redis::Client& redis,
-                  std::chrono::milliseconds interval);
+                  std::vector<OutboxRoute> routes, std::chrono::milliseconds interval);
   ~AlertRelaySweep();
   boost::asio::awaitable<void> run();
   void stop();

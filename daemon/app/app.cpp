@@ -42,6 +42,7 @@
 #include "redis/client.h"
 #include "replies/inbound_store.h"
 #include "replies/reply_worker.h"
+#include "schedule/schedule_outbox.h"
 #include "schedule/scheduler.h"
 #include "seats/seat_lapse_task.h"
 #include "seats/seat_notifier.h"
@@ -391,7 +392,11 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   // Notices are acknowledged once handed on; one left pending is told at the next start.
   asio::co_spawn(executor, seat_notifier.run(), log_failure("seat_notifier"));
   // Makes up the relays a crash or a lost connection cut short.
-  alerts::AlertRelaySweep relay_sweep(executor, redis, kRelaySweepInterval);
+  alerts::AlertRelaySweep relay_sweep(executor, redis,
+                                      {alerts::route(alerts::Outbox::audit),
+                                       alerts::route(alerts::Outbox::seat_notices),
+                                       schedule::schedule_outbox_route()},
+                                      kRelaySweepInterval);
   asio::co_spawn(executor, relay_sweep.run(), log_failure("relay_sweep"));
   asio::co_spawn(executor, events_redis.run(), log_failure("events_redis"));
   asio::co_spawn(executor, publisher.run(), log_failure("events_publisher"));

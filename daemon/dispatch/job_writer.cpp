@@ -17,7 +17,7 @@
 #include "redis/client.h"
 #include "redis/decode.h"
 #include "redis/script.h"
-#include "schedule/schedule_keys.h"
+#include "schedule/schedule_outbox.h"
 #include "turnout/targeting.h"
 #include "util/clock.h"
 
@@ -50,7 +50,7 @@ boost::asio::awaitable<Result<SendJobsRaw>> send_jobs(redis::Client& redis, cons
                                        alerts::keys::counts(alert_id),
                                        alerts::keys::audit_trail(alert_id),
                                        queue_key,
-                                       std::string(schedule::keys::kDue)};
+                                       alerts::keys::schedule_outbox(alert_id)};
   std::vector<std::string> args{std::to_string(per_call), alert_id, std::to_string(clock.now_ms()),
                                 std::move(mode)};
   args.insert(args.end(), std::make_move_iterator(places.begin()),
@@ -90,6 +90,10 @@ boost::asio::awaitable<Result<WriterStep>> write_jobs(redis::Client& redis, cons
     std::tie(answer.status, answer.jobs, answer.left, std::ignore) = std::move(*reply);
     // The last jobs queued after every other was recorded: the alert finished here.
     if (answer.status == "done") co_await alerts::relay(redis, alert_id, alerts::Outbox::audit);
+    // Done or dropped: the "queue|<id>" backstop is no longer needed.
+    if (answer.status == "done" || answer.status == "dropped") {
+      co_await schedule::apply_schedule_outbox(redis, alert_id);
+    }
     if (answer.jobs > 0 && options.on_queued) options.on_queued();
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - began);

@@ -20,8 +20,8 @@
 -- Once the list is done or dropped, the scheduler's waiting "queue|<id>" item, a backstop,
 -- is removed: nothing is left for it to do.
 -- KEYS[1] alert:{id}, KEYS[2] alert:{id}:jobs:unqueued, KEYS[3] alert:{id}:count, KEYS[4]
--- alert:{id}:audit (its trail), KEYS[5] the send queue (q:send:urgent or q:send:routine), KEYS[6] the scheduler's
--- `{schedule}` ZSET
+-- alert:{id}:audit (its trail), KEYS[5] the send queue (q:send:urgent or q:send:routine),
+-- KEYS[6] alert:{id}:schedule_out (its scheduler items, applied by the caller)
 -- ARGV[1] jobs per call, ARGV[2] alert id, ARGV[3] now (ms), ARGV[4] "peek" | "queue", then
 -- for "queue" five per member of the jobs peeked, in order: id, region, sector, local,
 -- title ('' for none)
@@ -31,7 +31,7 @@
 --!include alerts/audited_lib.lua
 --!include dispatch/finish_lib.lua
 local alert, unqueued, counts, trail, queue = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local schedule = KEYS[6]
+local outbox = KEYS[6]
 local n, id, now = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local state = redis.call('HGET', alert, 'state')
 if state ~= 'sending' then
@@ -40,8 +40,10 @@ if state ~= 'sending' then
     redis.call('UNLINK', unqueued)
     redis.call('HINCRBY', alert, 'jobs_dropped', left)
   end
-  if state then redis.call('HSET', alert, 'jobs_queued', 1) end
-  redis.call('ZREM', schedule, 'queue|' .. id)
+  if state and redis.call('HGET', alert, 'jobs_queued') ~= '1' then
+    redis.call('HSET', alert, 'jobs_queued', 1)
+    redis.call('XADD', outbox, '*', 'op', 'remove', 'item', 'queue|' .. id)
+  end
   return { 'dropped', 0, left, {} }
 end
 local mode = ARGV[4]
@@ -85,8 +87,11 @@ elseif mode == 'queue' then
 end
 local left = redis.call('LLEN', unqueued)
 if left > 0 then return { 'queued', jobs, left, {} } end
-redis.call('HSET', alert, 'jobs_queued', 1)
-redis.call('ZREM', schedule, 'queue|' .. id)
+-- Once: a call after the last (the scheduler's backstop after the writer) adds nothing.
+if redis.call('HGET', alert, 'jobs_queued') ~= '1' then
+  redis.call('HSET', alert, 'jobs_queued', 1)
+  redis.call('XADD', outbox, '*', 'op', 'remove', 'item', 'queue|' .. id)
+end
 if finish_if_done(alert, counts, trail, id, now) then
   -- As record.lua does for an alert it finishes: its whole reach log applies now.
   if reach_apply(alert) > 0 then

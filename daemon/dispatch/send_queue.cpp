@@ -28,7 +28,7 @@
 #include "redis/client.h"
 #include "redis/decode.h"
 #include "redis/script.h"
-#include "schedule/schedule_keys.h"
+#include "schedule/schedule_outbox.h"
 #include "util/clock.h"
 
 namespace tocsin::dispatch {
@@ -172,7 +172,7 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
                                        staged.jobs,
                                        keys::unqueued_jobs(alert_id),
                                        alert_keys::audit_trail(alert_id),
-                                       std::string(schedule::keys::kDue)};
+                                       alert_keys::schedule_outbox(alert_id)};
   std::vector<std::string> args{std::to_string(now_ms),
                                 who.name,
                                 std::to_string(threshold),
@@ -185,8 +185,10 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
   }
   auto started = co_await redis_.eval(start_script(), std::move(script_keys), std::move(args));
   if (!started) co_return started.error();
-  // Started, expired or refused: each wrote its audit entry to the trail.
+  // Started, expired or refused: each wrote its audit entry to the trail; a start, its
+  // scheduler items to the outbox.
   co_await alerts::relay(redis_, alert_id, alerts::Outbox::audit);
+  co_await schedule::apply_schedule_outbox(redis_, alert_id);
   std::string why;
   auto outcome =
       redis::decode<std::tuple<std::string, std::string, int64_t, int64_t>>(*started, &why);
@@ -225,13 +227,13 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::schedule(const std::string&
   const int64_t threshold = config_.alerts().approval_threshold();
   std::vector<std::string> script_keys{alert_keys::alert(alert_id), staged,
                                        alert_keys::audit_trail(alert_id),
-                                       std::string(schedule::keys::kDue),
-                                       std::string(schedule::keys::kRunning)};
+                                       alert_keys::schedule_outbox(alert_id)};
   std::vector<std::string> args{std::to_string(now_ms),     who.name, std::to_string(threshold),
                                 alert_id, std::to_string(send_at_ms), who.token_id};
   auto reply = co_await redis_.eval(schedule_script(), std::move(script_keys), std::move(args));
   if (!reply) co_return reply.error();
   co_await alerts::relay(redis_, alert_id, alerts::Outbox::audit);
+  co_await schedule::apply_schedule_outbox(redis_, alert_id);
   std::string why;
   auto outcome = redis::decode<std::tuple<std::string, std::string, int64_t>>(*reply, &why);
   if (!outcome) {

@@ -1,9 +1,11 @@
 #!lua
 -- Starts sending an alert: checks its state and the approval rule, turns the staged
 -- audience into the frozen one and its staged jobs into the alert's unqueued jobs, marks it
--- `sending`, and schedules its escalation waves and its "queue|<id>" item in the same step
--- (a crash never leaves a sending alert without its reminders, nor jobs without someone to
--- queue them).
+-- `sending`, and schedules its escalation waves and its "queue|<id>" item in the same step,
+-- through the alert's outbox of scheduler items, which the caller applies to the scheduler
+-- after (schedule/schedule_outbox.h; a crash in between is made up by the relay's sweep):
+-- a sending alert is never left without its reminders, nor jobs without someone to queue
+-- them.
 -- An officer starts a draft or approved alert; the scheduler only a scheduled one, so a
 -- cancel that answered before this script ran wins (cancelled is refused). What the
 -- scheduler is refused is recorded on the alert, since no one is there to read the answer:
@@ -19,8 +21,8 @@
 -- one.
 -- KEYS[1] alert:{id}, KEYS[2] the staged audience, KEYS[3] the frozen audience
 -- alert:{id}:audience, KEYS[4] the staged jobs, KEYS[5] the unqueued jobs
--- alert:{id}:jobs:unqueued (staged keys renamed here, or unlinked), KEYS[6] alert:{id}:audit (its trail), KEYS[7]
--- the scheduler's `{schedule}` ZSET
+-- alert:{id}:jobs:unqueued (staged keys renamed here, or unlinked), KEYS[6] alert:{id}:audit
+-- (its trail), KEYS[7] alert:{id}:schedule_out (its scheduler items)
 -- ARGV[1] now (ms), ARGV[2] actor name, ARGV[3] approval threshold, ARGV[4] the due time
 -- (ms) of the item "queue|<id>", ARGV[5] alert id, ARGV[6] origin ("officer" | "schedule"),
 -- ARGV[7] the actor's token id ("" for the scheduler), then the due time (ms) of each of
@@ -29,7 +31,7 @@
 -- "wrong_state", "needs_approval" or "expired".
 --!include alerts/audited_lib.lua
 local alert, staged, frozen, staged_jobs, unqueued = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local trail, schedule = KEYS[6], KEYS[7]
+local trail, outbox = KEYS[6], KEYS[7]
 local now, actor = ARGV[1], ARGV[2]
 local threshold, queue_due, id = tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local from_schedule = ARGV[6] == 'schedule'
@@ -90,8 +92,11 @@ redis.call('HSET', alert, 'state', new_state, 'audience_size', size, 'sending_at
            'retries_pending', 0, 'turnout_targeted', 1)
 if jobs == 0 then redis.call('HSET', alert, 'finished_at_ms', now) end
 if jobs > 0 then
-  redis.call('ZADD', schedule, queue_due, 'queue|' .. id)
-  for i = 8, #ARGV do redis.call('ZADD', schedule, ARGV[i], 'wave|' .. id .. '|' .. (i - 7)) end
+  redis.call('XADD', outbox, '*', 'op', 'add', 'item', 'queue|' .. id, 'due', queue_due)
+  for i = 8, #ARGV do
+    redis.call('XADD', outbox, '*', 'op', 'add', 'item', 'wave|' .. id .. '|' .. (i - 7),
+               'due', ARGV[i])
+  end
 end
 audited(trail, 'actor', actor, 'action', 'alert.send', 'subject', id,
            'detail', 'members=' .. size .. ' jobs=' .. jobs ..

@@ -65,8 +65,9 @@ boost::asio::awaitable<Result<size_t>> relay_stream(Client& redis, const RelayTa
       for (auto& field : fields) args.push_back(std::move(field));
     }
     std::vector<std::string> keys{target.destination, target.cursors};
-    auto appended =
-        decode<bool>(co_await redis.eval(relay_script(), std::move(keys), std::move(args)));
+    keys.insert(keys.end(), target.more_keys.begin(), target.more_keys.end());
+    const Script& script = target.apply ? *target.apply : relay_script();
+    auto appended = decode<bool>(co_await redis.eval(script, std::move(keys), std::move(args)));
     if (!appended) co_return appended.error();
     if (!*appended) {
       if (++races > kMaxRaces) co_return relayed;  // the next relay goes on

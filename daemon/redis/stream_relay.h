@@ -15,19 +15,27 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "redis/client.h"
 #include "util/result.h"
 
 namespace tocsin::redis {
 
+class Script;
+
 struct RelayTarget {
-  std::string destination;  // the shared stream
+  std::string destination;  // the shared stream (or what `apply` writes to)
   std::string cursors;      // its cursors' HASH, in the same slot ("{audit}:relayed")
   // "" or a STRING holding a stream id: a source with no cursor yet is relayed only from it
   // on (its earlier entries reached the destination another way: the audit log before
   // relaying began). Set once, by relay_began_command().
   std::string began = {};
+  // What the entries are applied with, instead of appending them to `destination`: a
+  // script of stream_relay.lua's KEYS[1..2] and ARGV (the scheduler's items applied to its
+  // ZSETs, schedule/schedule_outbox.h), given `more_keys` after those two.
+  const Script* apply = nullptr;
+  std::vector<std::string> more_keys = {};
 };
 
 // Relays every entry of `source` after its cursor, in batches of `batch`. Returns the

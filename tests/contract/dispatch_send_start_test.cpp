@@ -1,6 +1,7 @@
 // The contracts of starting and scheduling a send (daemon/dispatch/send_start.lua,
-// send_schedule.lua). Beside the alert's keys they write the scheduler's `{schedule}`
-// ZSETs, so they run on plain Redis only.
+// send_schedule.lua). They write the alert's keys alone: its audit entry to its trail, its
+// scheduler items to its outbox (applied by the caller: schedule/schedule_outbox.h), so they
+// run on plain Redis and on a cluster.
 
 #include <gtest/gtest.h>
 
@@ -19,11 +20,11 @@ using testing::ScriptContract;
 const std::string kStaged = "alert:{a1}:audience:staging:7";
 const std::string kStagedJobs = "alert:{a1}:jobs:staging:7";
 const std::string kUnqueued = "alert:{a1}:jobs:unqueued";
-const std::vector<std::string> kStartKeys{"alert:{a1}", kStaged, "alert:{a1}:audience",
+const std::string kOutbox = "alert:{a1}:schedule_out";
+const std::vector<std::string> kStartKeys{"alert:{a1}", kStaged,   "alert:{a1}:audience",
                                           kStagedJobs,  kUnqueued, "alert:{a1}:audit",
-                                          "{schedule}"};
-const std::vector<std::string> kScheduleKeys{"alert:{a1}", kStaged, "alert:{a1}:audit", "{schedule}",
-                                             "{schedule}:running"};
+                                          kOutbox};
+const std::vector<std::string> kScheduleKeys{"alert:{a1}", kStaged, "alert:{a1}:audit", kOutbox};
 
 using Started = std::tuple<std::string, std::string, int64_t, int64_t>;
 
@@ -48,6 +49,16 @@ class SendStart : public ScriptContract {
   }
 };
 
+// The outbox's entries, one line of fields each.
+std::string outbox(testing::RedisSync& redis) {
+  std::string out;
+  for (const auto& entry : redis.command({"XRANGE", kOutbox, "-", "+"}).elements) {
+    for (const auto& field : entry.elements.at(1).elements) out += field.str + " ";
+    out += "\n";
+  }
+  return out;
+}
+
 // O(1) however large the audience: two RENAMEs, no job written to the queue yet.
 TEST_P(SendStart, FreezesTheAudienceKeepsItsJobsUnqueuedAndSchedulesTheirQueuingAndWaves) {
   redis().command({"EXPIRE", kStaged, "3600"});
@@ -57,15 +68,16 @@ TEST_P(SendStart, FreezesTheAudienceKeepsItsJobsUnqueuedAndSchedulesTheirQueuing
             (Started{"started", "sending", 3, 2}));
   EXPECT_EQ(changed_keys(before),
             (std::set<std::string>{"alert:{a1}", kStaged, "alert:{a1}:audience", kStagedJobs,
-                                   kUnqueued, "alert:{a1}:audit", "{schedule}"}));
+                                   kUnqueued, "alert:{a1}:audit", kOutbox}));
   EXPECT_EQ(redis().integer({"SCARD", "alert:{a1}:audience"}), 3);
   EXPECT_EQ(redis().integer({"LLEN", kUnqueued}), 2);
   EXPECT_EQ(redis().integer({"TTL", "alert:{a1}:audience"}), -1);
   EXPECT_EQ(redis().integer({"TTL", kUnqueued}), -1);
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "jobs_pending"}), "0");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "jobs_queued"}), "0");
-  EXPECT_EQ(redis().text({"ZSCORE", "{schedule}", "queue|a1"}), "6000");
-  EXPECT_EQ(redis().text({"ZSCORE", "{schedule}", "wave|a1|1"}), "61000");
+  EXPECT_EQ(outbox(redis()),
+            "op add item queue|a1 due 6000 \n"
+            "op add item wave|a1|1 due 61000 \n");
 }
 
 TEST_P(SendStart, AnEmptyAudienceIsSentAtOnceWithNoJobAndNoWave) {
@@ -74,7 +86,7 @@ TEST_P(SendStart, AnEmptyAudienceIsSentAtOnceWithNoJobAndNoWave) {
             (Started{"started", "sent", 0, 0}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "finished_at_ms"}), "1000");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "jobs_queued"}), "1");
-  EXPECT_EQ(redis().integer({"EXISTS", "{schedule}", kUnqueued}), 0);
+  EXPECT_EQ(redis().integer({"EXISTS", kOutbox, kUnqueued}), 0);
 }
 
 TEST_P(SendStart, ARefusalOnlyDropsTheStagedAudienceAndJobs) {
@@ -107,7 +119,7 @@ TEST_P(SendStart, TheSchedulerOnlyStartsAScheduledAlertAndCancelsOnePastItsExpir
                                                          "alert:{a1}:audit"}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "cancelled_by"}), "expiry");
 }
-TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(SendStart);
+TOCSIN_SCRIPT_CONTRACT(SendStart);
 
 using Scheduled = std::tuple<std::string, std::string, int64_t>;
 
@@ -129,17 +141,12 @@ class SendSchedule : public ScriptContract {
 TEST_P(SendSchedule, MarksTheAlertScheduledAndAddsItsItemWithoutFreezing) {
   const auto before = keyspace();
   EXPECT_EQ(schedule(), (Scheduled{"scheduled", "scheduled", 2}));
-  EXPECT_EQ(changed_keys(before), (std::set<std::string>{"alert:{a1}", kStaged,
-                                                         "alert:{a1}:audit", "{schedule}"}));
-  EXPECT_EQ(redis().text({"ZSCORE", "{schedule}", "send|a1"}), "90000");
+  EXPECT_EQ(changed_keys(before),
+            (std::set<std::string>{"alert:{a1}", kStaged, "alert:{a1}:audit", kOutbox}));
+  // Not over an item running now: applied so (schedule/schedule_relay.lua).
+  EXPECT_EQ(outbox(redis()), "op add_unless_running item send|a1 due 90000 \n");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "send_at_ms"}), "90000");
   EXPECT_EQ(redis().integer({"EXISTS", "alert:{a1}:audience"}), 0);
-}
-
-TEST_P(SendSchedule, AnItemRunningNowIsNotAddedAgain) {
-  redis().command({"ZADD", "{schedule}:running", "5000", "send|a1"});
-  EXPECT_EQ(schedule(), (Scheduled{"scheduled", "scheduled", 2}));
-  EXPECT_EQ(redis().integer({"EXISTS", "{schedule}"}), 0);
 }
 
 TEST_P(SendSchedule, ARefusalOnlyDropsTheStagedAudience) {
@@ -147,7 +154,7 @@ TEST_P(SendSchedule, ARefusalOnlyDropsTheStagedAudience) {
   EXPECT_EQ(schedule("1"), (Scheduled{"needs_approval", "draft", 2}));
   EXPECT_EQ(changed_keys(before), (std::set<std::string>{kStaged}));
 }
-TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(SendSchedule);
+TOCSIN_SCRIPT_CONTRACT(SendSchedule);
 
 }  // namespace
 }  // namespace tocsin::dispatch

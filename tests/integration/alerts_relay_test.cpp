@@ -2,7 +2,7 @@
 // redis/stream_relay.h) against a real redis-server: each trail entry reaches the global
 // audit stream once and in order, whatever relays at once; what a tocsind of before the
 // relay wrote to both streams is not copied again; the sweep makes up a relay a crash cut
-// short, for the audit trail and for the seat news.
+// short, for the audit trail, the seat news and the scheduler's items.
 
 #include "alerts/alert_relay.h"
 
@@ -16,6 +16,7 @@
 #include "alerts/alert_keys.h"
 #include "redis/decode.h"
 #include "redis/url.h"
+#include "schedule/schedule_outbox.h"
 #include "redis/stream_relay.h"
 #include "tests/support/redis_client_fixture.h"
 
@@ -181,6 +182,23 @@ TEST_F(AlertRelayTest, TheSweepMakesUpRelaysACrashCutShort) {
         CO_ASSERT_TRUE(again);
         EXPECT_EQ(*again, 0u);
       });
+}
+
+TEST_F(AlertRelayTest, TheSweepAppliesSchedulerItemsASendLeftInItsOutbox) {
+  run({{"ZADD", std::string(keys::kIndex), "1", kAlert}}, [&]() -> asio::awaitable<void> {
+    // A send started (dispatch/send_start.lua), then the daemon died before applying.
+    redis::Command add{"XADD", keys::schedule_outbox(kAlert), "*", "op", "add",
+                       "item", "queue|" + kAlert,          "due", "6000"};
+    co_await client_.exec(std::move(add));
+    const std::vector<OutboxRoute> routes{schedule::schedule_outbox_route()};
+    auto swept = co_await sweep_relays(client_, routes);
+    CO_ASSERT_TRUE(swept);
+    EXPECT_EQ(*swept, 1u);
+    redis::Command score{"ZSCORE", "{schedule}", "queue|" + kAlert};
+    auto due = redis::decode<std::optional<std::string>>(co_await client_.exec(std::move(score)));
+    CO_ASSERT_TRUE(due);
+    EXPECT_EQ(due->value_or(""), "6000");
+  });
 }
 
 }  // namespace
