@@ -80,6 +80,7 @@ asio::awaitable<Result<size_t>> sweep_relays(redis::Client& redis,
   redis::Command list{"ZRANGE", std::string(keys::kIndex), "0", "-1"};
   auto ids = redis::decode<std::vector<std::string>>(co_await redis.exec(std::move(list)));
   if (!ids) co_return ids.error();
+  if (ids->empty()) co_return size_t{0};
   size_t relayed = 0;
   for (const OutboxRoute& route : routes) {
     const redis::RelayTarget& target = route.target;
@@ -92,7 +93,6 @@ asio::awaitable<Result<size_t>> sweep_relays(redis::Client& redis,
       reads.push_back({"XREVRANGE", source, "+", "-", "COUNT", "1"});
       cursors.push_back(source);
     }
-    if (ids->empty()) break;
     reads.push_back(std::move(cursors));
     auto replies = co_await redis.exec_pipeline(std::move(reads));
     if (!replies) co_return replies.error();

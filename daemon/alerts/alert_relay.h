@@ -1,10 +1,11 @@
 #pragma once
 // An alert's steps write only keys under its own hash tag (a Redis Cluster runs a script on
-// one slot), yet two of their records belong to shared streams: the audit entry to the
-// global audit log, and the seat news to seats:notices, which one consumer group reads for
-// every alert. So each step appends them to the alert's own streams (its trail,
-// alert:{id}:audit, and alert:{id}:seat_notices) atomically with the change, and the caller
-// relays them right after (redis/stream_relay.h): exactly once, in order.
+// one slot), yet some of their records belong to shared keys: the audit entry to the
+// global audit log, the seat news to seats:notices, which one consumer group reads for
+// every alert, and (a higher layer's: schedule/schedule_outbox.h) the scheduler's items.
+// So each step appends them to the alert's own streams (its trail, alert:{id}:audit,
+// alert:{id}:seat_notices, alert:{id}:schedule_out) atomically with the change, and the
+// caller relays them right after (redis/stream_relay.h): exactly once, in order.
 //
 // A relay cut short (a crash, a lost connection between the step and its relay) is made up
 // by the sweep, which AlertRelaySweep runs at start and every interval over the alerts of

@@ -7,9 +7,9 @@
 //   draft, approved --(send queue, send_at ahead)--> scheduled --(scheduler)--> sending
 //   draft, approved, scheduled, sending --cancel--> cancelled
 //
-// Each transition checks the state and writes the new one and its audit entry in one Lua
-// script, so two officers acting at once cannot both win and the audit stream never misses
-// a change. Answers are what the HTTP API shows: an AlertResponse, or a Refusal carrying
+// Each transition checks the state and writes the new one and its audit entry (on the
+// alert's trail, relayed to the audit stream after: alert_relay.h) in one Lua script, so
+// two officers acting at once cannot both win and the trail never misses a change. Answers are what the HTTP API shows: an AlertResponse, or a Refusal carrying
 // the HTTP status and the {"error", "field"} of the error body.
 
 #include <boost/asio/awaitable.hpp>

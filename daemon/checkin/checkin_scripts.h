@@ -13,7 +13,9 @@ namespace tocsin::checkin {
 
 // Records a member present (checkin/check_in.lua). KEYS: check_in_keys(alert). ARGV: alert, member,
 // how ("scan" | "manual" | "self"), by (who recorded it: a token's name, or "sms"), at_ms, audited
-// ("1": write an audit entry, the route's names having been handed out). A member who answered the
+// ("1": write an audit entry, the route's names having been handed out), then the member's region,
+// sector, local and title as read from the roster (turnout/targeting.h read_places: their place
+// when the alert has not placed them yet). A member who answered the
 // alert or is in its frozen audience may be checked in; any other member is refused. The first
 // record stays: alert:{id}:present HSETNX-ed, counted once as "present" (scan, manual) or
 // "present_self" (self) in alert:{id}:day at the member's place and at their pickup point (their

@@ -1,8 +1,8 @@
 #pragma once
 // What the ride routes read and write in Redis: an alert's RSVPs, seats, waitlist and
 // confirmed matches (ride_candidates.h), the members' first names and mobiles, and the
-// confirm and undo steps, each one Lua script that checks, writes and audits at once (the
-// global audit stream and the alert's trail: alerts/audited_lib.lua).
+// confirm and undo steps, each one Lua script that checks, writes and audits at once (on
+// the alert's trail, relayed to the global audit stream after: alerts/alert_relay.h).
 
 #include <boost/asio/awaitable.hpp>
 
