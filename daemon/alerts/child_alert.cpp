@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "alerts/fleet_fields.h"
 #include "alerts/rfc3339.h"
 #include "alerts/target_group.h"
 #include "util/control_characters.h"
@@ -142,11 +143,7 @@ std::vector<FieldProblem> validate_seat_confirmation(const Alert& alert) {
                                                                     *lapse_at >= *event) {
     problems.push_back({prefix + "lapse_at", "is not before event_time: the buses would be gone"});
   }
-  bool allocates = false;
-  for (const PickupPoint& point : alert.pickup_points()) {
-    allocates = allocates || (point.buses() > 0 && point.seats_per_bus() > 0);
-  }
-  if (!allocates) {
+  if (!allocates_seats(alert)) {
     problems.push_back({"seat_confirmation",
                         "needs a pickup point with buses and seats_per_bus: only seats given "
                         "out can be confirmed"});

@@ -13,10 +13,21 @@ std::string pickup_prefix(const PickupPoint& point) {
          turnout::key_part(point.id()) + "|";
 }
 
+bool allocates_seats(const PickupPoint& point) {
+  return point.buses() > 0 && point.seats_per_bus() > 0;
+}
+
+bool allocates_seats(const Alert& alert) {
+  for (const PickupPoint& point : alert.pickup_points()) {
+    if (allocates_seats(point)) return true;
+  }
+  return false;
+}
+
 void append_fleet_fields(const Alert& alert, std::vector<std::string>& fields) {
   bool any = false;
   for (const PickupPoint& point : alert.pickup_points()) {
-    if (point.buses() <= 0 || point.seats_per_bus() <= 0) continue;
+    if (!allocates_seats(point)) continue;
     any = true;
     for (std::string value : {fleet_field(point.id()), std::to_string(point.buses()),
                               seats_per_bus_field(point.id()),

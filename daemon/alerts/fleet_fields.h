@@ -31,6 +31,11 @@ inline constexpr std::string_view kSeatLapseTask = "seat_lapse";
 // "<folded region>|pickup:<id>|": where a pickup point's own counts go.
 std::string pickup_prefix(const PickupPoint& point);
 
+// Whether the pickup point hands out bus seats (buses and seats_per_bus set), and whether
+// any of the alert's does: only then can a step of the alert write seat news.
+bool allocates_seats(const PickupPoint& point);
+bool allocates_seats(const Alert& alert);
+
 // Appends field, value pairs for the pickup points that allocate seats (buses and
 // seats_per_bus set), and the seat confirmation's time.
 void append_fleet_fields(const Alert& alert, std::vector<std::string>& fields);

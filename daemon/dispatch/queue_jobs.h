@@ -1,6 +1,7 @@
 #pragma once
 // The scheduler's "queue" items (schedule/scheduler.h): "queue|<alert id>", added by
-// send_start.lua when an alert starts sending, due a few seconds later. A backstop for the
+// send_start.lua (through the alert's outbox: schedule/schedule_outbox.h) when an alert
+// starts sending, due a few seconds later. A backstop for the
 // job writer :send spawns (job_writer.h): should the daemon die before every job is queued,
 // any daemon finds the item due and queues the rest. Each run spends at most about a second
 // (kQueueBudget) and asks to run again at once while jobs are left, so a lease never covers

@@ -12,6 +12,7 @@
 
 #include "alerts/alert_keys.h"
 #include "alerts/alert_relay.h"
+#include "alerts/fleet_fields.h"
 #include "alerts/preview.h"
 #include "alerts/rfc3339.h"
 #include "alerts/sms_encoding.h"
@@ -60,6 +61,7 @@ struct AnsweredAlert {
   PickupByRegion pickup_by_region;              // folded region -> pickup id
   std::map<std::string, PickupPoint> pickups;  // by id
   int64_t event_at_ms = 0;                      // Alert.event_time; 0 when none
+  bool allocates_seats = false;                 // a reply may then board others (seat news)
 };
 
 struct Entry {
@@ -209,6 +211,7 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
         loaded.pickups.emplace(point.id(), point);
       }
       loaded.pickup_by_region = pickup_by_region(alert);
+      loaded.allocates_seats = alerts::allocates_seats(alert);
       if (auto at = alerts::parse_rfc3339(alert.event_time())) {
         loaded.event_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  at->time_since_epoch())
@@ -321,12 +324,17 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
       if (entry.status == "opted_out") ++stats.opted_out;
       if (entry.status == "resubscribed") ++stats.resubscribed;
     }
-    // A seat given up boards those waiting: their news goes out through seats:notices.
-    std::set<std::string> answered;
+    // A seat given up boards those waiting: their news goes out through seats:notices. Only
+    // an alert that hands out seats can have any.
+    std::set<std::string> with_seats;
     for (const Entry& entry : entries) {
-      if (entry.kind == "rsvp") answered.insert(entry.alert_id);
+      if (entry.kind != "rsvp") continue;
+      auto loaded = answered.find(entry.alert_id);
+      if (loaded != answered.end() && loaded->second.allocates_seats) {
+        with_seats.insert(entry.alert_id);
+      }
     }
-    for (const auto& id : answered) co_await alerts::relay(redis, id, alerts::Outbox::seat_notices);
+    for (const auto& id : with_seats) co_await alerts::relay(redis, id, alerts::Outbox::seat_notices);
     co_return co_await answer(entries);
   }
 

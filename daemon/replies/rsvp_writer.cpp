@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "alerts/alert_relay.h"
+#include "alerts/fleet_fields.h"
 #include "audit/audit_keys.h"
 #include "log/log.h"
 #include "members/member_keys.h"
@@ -118,7 +119,9 @@ boost::asio::awaitable<WriteOutcome> RsvpWriter::write(const Alert& alert, std::
     status = std::get<0>(std::get<0>(*done));
   }
   // A seat given up boards those waiting: their news goes out through seats:notices.
-  co_await alerts::relay(redis_, alert.id(), alerts::Outbox::seat_notices);
+  if (alerts::allocates_seats(alert)) {
+    co_await alerts::relay(redis_, alert.id(), alerts::Outbox::seat_notices);
+  }
   seats::RecordStatus result = seats::parse_record_status(status);
   status = result.status;
   outcome.seat = std::move(result.seat);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "alerts/fleet_fields.h"
 #include "members/turnout_field.h"
 #include "seats/seat_record.h"
 #include "turnout/rsvp_record.h"
@@ -21,7 +22,7 @@ std::string need_of(const replies::RsvpRecord& record, const std::string& member
     // Seats allocated: a member without a seat or a place on the waitlist is being seated
     // (or the allocation is off for them): no ride needed. Not allocated: a bus runs when
     // one is hired or its capacity is known.
-    if (point.buses() > 0 && point.seats_per_bus() > 0) return "";
+    if (alerts::allocates_seats(point)) return "";
     return point.buses() > 0 || point.bus_capacity() > 0 ? "" : "no_bus";
   }
   return "no_pickup";  // a pickup point no longer on the alert

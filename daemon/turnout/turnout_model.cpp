@@ -6,6 +6,7 @@
 #include <limits>
 #include <set>
 
+#include "alerts/fleet_fields.h"
 #include "members/text_fold.h"
 #include "members/turnout_field.h"
 
@@ -154,7 +155,7 @@ std::vector<std::string_view> channel_names(Channel channels) {
 // Seats of a pickup point: its buses' when it has them (the buses it started with; the
 // live count of buses is the "buses" measure), else the capacity it announced.
 int64_t effective_capacity(const PickupPoint& point) {
-  if (point.buses() > 0 && point.seats_per_bus() > 0) {
+  if (alerts::allocates_seats(point)) {
     return int64_t{point.buses()} * point.seats_per_bus();
   }
   return point.bus_capacity();

@@ -118,6 +118,14 @@ class DispatchEngine : public ::testing::Test {
     return created.alert().id();
   }
 
+  // Imports `members` and sends them an SMS alert: its id and its frozen audience.
+  std::pair<std::string, int64_t> send_sms_to_all(int members) {
+    import_members(members);
+    const std::string id = create_alert("EMERGENCY_ASSEMBLY", "all", "SMS");
+    send(id);
+    return {id, std::stoll(alert_field(id, "audience_size"))};
+  }
+
   void send(const std::string& id) {
     auto response =
         http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + ":send", "", auth());
@@ -420,11 +428,8 @@ int64_t wait_until_partly_queued(RedisSync& redis, const std::string& id, int64_
 
 TEST_F(DispatchEngine, KillNineBetweenJobSlicesThenRestartQueuesTheRestOnce) {
   start_daemon(1, 1, "engine-test", kSlowQueuing);
-  import_members(20000);
-  const std::string id = create_alert("EMERGENCY_ASSEMBLY", "all", "SMS");
-  send(id);
+  const auto [id, total] = send_sms_to_all(20000);
   const std::string unqueued = "alert:{" + id + "}:jobs:unqueued";
-  const int64_t total = std::stoll(alert_field(id, "audience_size"));
   ASSERT_GT(total, 10000);
   const int64_t left = wait_until_partly_queued(redis_sync(), id, total);
   ASSERT_GE(left, total / 10) << "queuing ended before the kill: nothing was tested";
@@ -496,11 +501,8 @@ TEST_F(DispatchEngine, KillNineDuringFreezeLeavesTheAlertUnsentAndStagingExpirin
 
 TEST_F(DispatchEngine, CancelWhileQueuingSendsNothingMoreThanQueued) {
   start_daemon(1, 1, "engine-test", kSlowQueuing);
-  import_members(20000);
-  const std::string id = create_alert("EMERGENCY_ASSEMBLY", "all", "SMS");
-  send(id);
+  const auto [id, total] = send_sms_to_all(20000);
   const std::string unqueued = "alert:{" + id + "}:jobs:unqueued";
-  const int64_t total = std::stoll(alert_field(id, "audience_size"));
   ASSERT_TRUE(eventually(
       [&] { return redis_sync().integer({"LLEN", unqueued}) < total * 9 / 10; }, 30s));
   auto response =
