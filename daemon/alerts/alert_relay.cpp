@@ -11,6 +11,7 @@
 
 #include "alerts/alert_keys.h"
 #include "audit/audit_keys.h"
+#include "audit/audit_relay.h"
 #include "redis/decode.h"
 
 namespace tocsin::alerts {
@@ -29,10 +30,9 @@ using Entries = std::vector<std::pair<std::string, std::vector<std::string>>>;
 }  // namespace
 
 redis::RelayTarget relay_target(Outbox outbox) {
-  if (outbox == Outbox::audit) {
-    return {std::string(audit::keys::kAudit), std::string(audit::keys::kRelayed),
-            std::string(audit::keys::kRelayBegan)};
-  }
+  // A trail without a cursor is relayed from when relaying began: an older tocsind wrote
+  // its entries to the audit log too.
+  if (outbox == Outbox::audit) return audit::relay_target(true);
   return {std::string(keys::kSeatNotices), std::string(keys::kSeatNoticesRelayed)};
 }
 
@@ -76,12 +76,21 @@ asio::awaitable<Result<size_t>> sweep_relays(redis::Client& redis) {
 }
 
 asio::awaitable<Result<size_t>> sweep_relays(redis::Client& redis,
-                                             const std::vector<OutboxRoute>& routes) {
+                                             const std::vector<OutboxRoute>& routes,
+                                             const std::vector<redis::RelaySource>& standing) {
+  size_t relayed = 0;
+  for (const auto& one : standing) {
+    auto moved = co_await redis::relay_stream(redis, one.target, one.source);
+    if (!moved) co_return moved.error();
+    relayed += *moved;
+  }
   redis::Command list{"ZRANGE", std::string(keys::kIndex), "0", "-1"};
   auto ids = redis::decode<std::vector<std::string>>(co_await redis.exec(std::move(list)));
   if (!ids) co_return ids.error();
-  if (ids->empty()) co_return size_t{0};
-  size_t relayed = 0;
+  if (ids->empty()) {
+    if (relayed > 0) spdlog::info("event=relays_made_up entries={}", relayed);
+    co_return relayed;
+  }
   for (const OutboxRoute& route : routes) {
     const redis::RelayTarget& target = route.target;
     // Each source's last entry against its cursor: only those behind are relayed.
@@ -114,11 +123,16 @@ asio::awaitable<Result<size_t>> sweep_relays(redis::Client& redis,
 
 struct AlertRelaySweep::Impl {
   Impl(asio::any_io_executor executor, redis::Client& redis, std::vector<OutboxRoute> routes,
-       std::chrono::milliseconds interval)
-      : redis(redis), routes(std::move(routes)), interval(interval), timer(std::move(executor)) {}
+       std::chrono::milliseconds interval, std::vector<redis::RelaySource> standing)
+      : redis(redis),
+        routes(std::move(routes)),
+        standing(std::move(standing)),
+        interval(interval),
+        timer(std::move(executor)) {}
 
   redis::Client& redis;
   std::vector<OutboxRoute> routes;
+  std::vector<redis::RelaySource> standing;
   std::chrono::milliseconds interval;
   asio::steady_timer timer;
   bool stopping = false;
@@ -134,7 +148,7 @@ struct AlertRelaySweep::Impl {
     while (!stopping) {
       bool swept = false;
       if (redis.connected()) {
-        auto relayed = co_await sweep_relays(redis, routes);
+        auto relayed = co_await sweep_relays(redis, routes, standing);
         swept = bool(relayed);
         if (!swept) spdlog::warn("event=relay_sweep_failed error={}", relayed.error().message());
       }
@@ -147,8 +161,10 @@ struct AlertRelaySweep::Impl {
 
 AlertRelaySweep::AlertRelaySweep(asio::any_io_executor executor, redis::Client& redis,
                                  std::vector<OutboxRoute> routes,
-                                 std::chrono::milliseconds interval)
-    : impl_(std::make_shared<Impl>(std::move(executor), redis, std::move(routes), interval)) {}
+                                 std::chrono::milliseconds interval,
+                                 std::vector<redis::RelaySource> standing)
+    : impl_(std::make_shared<Impl>(std::move(executor), redis, std::move(routes), interval,
+                                   std::move(standing))) {}
 
 AlertRelaySweep::~AlertRelaySweep() = default;
 

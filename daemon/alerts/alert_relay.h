@@ -52,9 +52,11 @@ boost::asio::awaitable<void> relay(redis::Client& redis, const std::string& aler
 boost::asio::awaitable<void> relay_all(redis::Client& redis, const std::string& alert_id);
 
 // Relays every outbox of `routes` (default: the audit trail and the seat news) of every
-// alert in the index that has entries past its cursor. Returns the number relayed.
-boost::asio::awaitable<Result<size_t>> sweep_relays(redis::Client& redis,
-                                                    const std::vector<OutboxRoute>& routes);
+// alert in the index that has entries past its cursor, and each of `standing`. Returns the
+// number relayed.
+boost::asio::awaitable<Result<size_t>> sweep_relays(
+    redis::Client& redis, const std::vector<OutboxRoute>& routes,
+    const std::vector<redis::RelaySource>& standing = {});
 boost::asio::awaitable<Result<size_t>> sweep_relays(redis::Client& redis);
 
 // Loads the relay's script on each of the client's connections and notes there when
@@ -67,7 +69,8 @@ void register_relays(redis::Client& redis);
 class AlertRelaySweep {
  public:
   AlertRelaySweep(boost::asio::any_io_executor executor, redis::Client& redis,
-                  std::vector<OutboxRoute> routes, std::chrono::milliseconds interval);
+                  std::vector<OutboxRoute> routes, std::chrono::milliseconds interval,
+                  std::vector<redis::RelaySource> standing = {});
   ~AlertRelaySweep();
   boost::asio::awaitable<void> run();
   void stop();

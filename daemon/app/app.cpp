@@ -16,6 +16,7 @@
 #include "alerts/alert_relay.h"
 #include "alerts/fleet_fields.h"
 #include "alerts/local_time.h"
+#include "audit/audit_relay.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "app/gateways.h"
@@ -23,6 +24,8 @@
 #include "app/systemd_notifier.h"
 #include "app/test_clock.h"
 #include "auth/account_store.h"
+#include "auth/adopt_untagged_keys.h"
+#include "auth/auth_keys.h"
 #include "auth/session_store.h"
 #include "auth/token_store.h"
 #include "config/config.h"
@@ -256,9 +259,14 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   // The two that write alerts' trails and seat news relay them (alerts/alert_relay.h).
   alerts::register_relays(redis);
   alerts::register_relays(api_redis);
-  // Ready when all three are up: each answers a different part of the API.
-  const auto redis_ready = [&redis, &api_redis, &events_redis] {
-    return redis.connected() && api_redis.connected() && events_redis.connected();
+  // The accounts and tokens an older tocsind kept under untagged names, moved under
+  // {auth} (auth/adopt_untagged_keys.h) before anyone signs in.
+  auth::UntaggedKeysAdoption auth_adoption(executor, api_redis);
+  // Ready when all three are up (each answers a different part of the API) and the
+  // accounts are where sign-in looks for them.
+  const auto redis_ready = [&redis, &api_redis, &events_redis, &auth_adoption] {
+    return redis.connected() && api_redis.connected() && events_redis.connected() &&
+           auth_adoption.done();
   };
   auth::TokenStore tokens(api_redis);
   auth::AccountStore accounts(api_redis);
@@ -377,6 +385,7 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
 
   asio::co_spawn(executor, redis.run(), log_failure("redis"));
   asio::co_spawn(executor, api_redis.run(), log_failure("api_redis"));
+  asio::co_spawn(executor, auth_adoption.run(), log_failure("auth_adoption"));
   server.start();
   bool engine_done = false;
   asio::steady_timer engine_stopped(executor, asio::steady_timer::time_point::max());
@@ -396,7 +405,8 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
                                       {alerts::route(alerts::Outbox::audit),
                                        alerts::route(alerts::Outbox::seat_notices),
                                        schedule::schedule_outbox_route()},
-                                      kRelaySweepInterval);
+                                      kRelaySweepInterval,
+                                      {{std::string(auth::keys::kAudit), audit::relay_target(false)}});
   asio::co_spawn(executor, relay_sweep.run(), log_failure("relay_sweep"));
   asio::co_spawn(executor, events_redis.run(), log_failure("events_redis"));
   asio::co_spawn(executor, publisher.run(), log_failure("events_publisher"));
@@ -438,6 +448,7 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
           reply_worker.stop();
           seat_notifier.stop();
           relay_sweep.stop();
+          auth_adoption.stop();
           publisher.stop();
           scheduler.stop();
           clock_follower.stop();

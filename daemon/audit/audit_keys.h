@@ -2,7 +2,8 @@
 // The audit log's keys: one append-only stream of who did what (actor, action, subject,
 // detail). A change to an alert writes its entry to the alert's own trail
 // (alert:{id}:audit, alerts/alert_keys.h) in the same step, and the trail is relayed here
-// (alerts/alert_relay.h); other changes (accounts, tokens, templates) write here directly.
+// (audit/audit_relay.h); so are the accounts', sessions' and tokens' ({auth}:audit,
+// auth/auth_keys.h). Other changes (templates, members) write here directly.
 //
 //   audit                STREAM, append-only
 //   {audit}:relayed      HASH trail key -> the id of its last entry relayed to audit (the

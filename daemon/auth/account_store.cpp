@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
-#include "audit/audit_keys.h"
+#include "audit/audit_relay.h"
 #include "auth/account_create.lua.h"
 #include "auth/account_disable.lua.h"
+#include "auth/account_sessions.h"
 #include "auth/auth_keys.h"
 #include "auth/role_proto.h"
 #include "auth/token.h"
@@ -56,13 +57,19 @@ boost::asio::awaitable<Result<CreateOutcome>> AccountStore::create(const NewAcco
   record.set_email(request.email);
   record.set_created_at_unix(now_unix());
   record.set_created_by(request.created_by);
-  std::vector<std::string> keys{
-      keys::account(record.id()), std::string(keys::kAccounts),
-      request.mobile.empty() ? "" : keys::account_address(request.mobile),
-      request.email.empty() ? "" : keys::account_address(request.email),
-      std::string(audit::keys::kAudit)};
+  std::vector<std::string> keys{keys::account(record.id()), std::string(keys::kAccounts),
+                                std::string(keys::kAudit)};
   std::vector<std::string> args{record.id(), record.SerializeAsString(), request.created_by,
                                 request.name, std::string(role_name(request.role))};
+  // Only the addresses it has: an empty key would name another slot.
+  if (!request.mobile.empty()) {
+    keys.push_back(keys::account_address(request.mobile));
+    args.push_back("mobile");
+  }
+  if (!request.email.empty()) {
+    keys.push_back(keys::account_address(request.email));
+    args.push_back("email");
+  }
   auto taken = redis::decode<std::string>(
       co_await redis_.eval(create_script(), std::move(keys), std::move(args)));
   if (!taken) co_return taken.error();
@@ -70,6 +77,7 @@ boost::asio::awaitable<Result<CreateOutcome>> AccountStore::create(const NewAcco
   if (*taken == "id") co_return std::make_error_code(std::errc::io_error);
   CreateOutcome outcome;
   if (*taken == "ok") {
+    co_await audit::relay(redis_, std::string(keys::kAudit));
     outcome.created = std::move(record);
   } else {
     outcome.taken_field = std::move(*taken);
@@ -122,13 +130,24 @@ boost::asio::awaitable<Result<DisableOutcome>> AccountStore::disable(std::string
   record.set_disabled(true);
   record.set_disabled_at_unix(now_unix());
   record.set_disabled_by(by);
-  std::vector<std::string> keys{keys::account(id), keys::account_sessions(id),
-                                std::string(audit::keys::kAudit)};
-  std::vector<std::string> args{record.SerializeAsString(), by, id};
-  auto outcome = redis::decode<std::string>(
-      co_await redis_.eval(disable_script(), std::move(keys), std::move(args)));
-  if (!outcome) co_return outcome.error();
-  co_return *outcome == "ok" ? DisableOutcome::disabled : DisableOutcome::not_found;
+  const std::string serialized = record.SerializeAsString();
+  for (int tries = 0; tries < kSessionReadTries; ++tries) {
+    auto sessions = co_await read_account_sessions(redis_, id);
+    if (!sessions) co_return sessions.error();
+    std::vector<std::string> keys{keys::account(id), keys::account_sessions(id),
+                                  std::string(keys::kAudit)};
+    keys.insert(keys.end(), sessions->begin(), sessions->end());
+    std::vector<std::string> args{serialized, by, id};
+    auto outcome = redis::decode<std::string>(
+        co_await redis_.eval(disable_script(), std::move(keys), std::move(args)));
+    if (!outcome) co_return outcome.error();
+    if (*outcome == "sessions_changed") continue;
+    if (*outcome != "ok") co_return DisableOutcome::not_found;
+    co_await audit::relay(redis_, std::string(keys::kAudit));
+    co_return DisableOutcome::disabled;
+  }
+  // Someone signed in to it at every try: refused, said as Redis unavailable, to retry.
+  co_return std::make_error_code(std::errc::resource_unavailable_try_again);
 }
 
 }  // namespace tocsin::auth

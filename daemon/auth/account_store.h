@@ -2,7 +2,8 @@
 // Accounts of the people who sign in to the dashboard (README.md, "Accounts and
 // sign-in"), in Redis under the keys of auth/auth_keys.h. A mobile (E.164) or email (lower
 // case) belongs to one account, found at sign-in. Creation and disabling write their audit
-// entry in the same step (account_create.lua, account_disable.lua).
+// entry in the same step (account_create.lua, account_disable.lua), to {auth}:audit, and
+// relay it to the audit log right after (audit/audit_relay.h).
 
 #include <boost/asio/awaitable.hpp>
 

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "audit/audit_keys.h"
+#include "audit/audit_relay.h"
+#include "auth/account_sessions.h"
 #include "auth/account_store.h"
 #include "auth/auth_keys.h"
 #include "auth/code_attempt.lua.h"
@@ -56,7 +57,7 @@ std::string session_key(std::string_view session_id) {
 SessionStore::SessionStore(redis::Client& redis, AccountStore& accounts, SessionLimits limits)
     : redis_(redis), accounts_(accounts), limits_(limits) {
   for (const auto* script :
-       {&count_script(), &attempt_script(), &touch_script(), &close_all_script()}) {
+       {&count_script(), &attempt_script(), &open_script(), &touch_script(), &close_all_script()}) {
     redis_.load_on_connect(*script);
   }
 }
@@ -81,14 +82,14 @@ boost::asio::awaitable<Result<bool>> SessionStore::store_code(const AccountRecor
       {"HSET", key, "hash", std::move(hash), "salt", std::move(salt), "expires_at_ms",
        std::to_string(expires_at_ms), "attempts", "0"},
       {"PEXPIRE", key, std::to_string(ttl_ms)},
-      {"XADD", std::string(audit::keys::kAudit), "*", "actor", account.name(), "action",
-       "sign_in.code_sent", "subject",
-       account.id(), "detail", "channel=" + channel},
+      {"XADD", std::string(keys::kAudit), "*", "actor", account.name(), "action",
+       "sign_in.code_sent", "subject", account.id(), "detail", "channel=" + channel},
       {"EXEC"},
   };
   auto stored = redis::decode_exec<redis::Ignore, redis::Ignore, redis::Ignore, redis::Ignore>(
       co_await redis_.exec_pipeline(std::move(commands)));
   if (!stored) co_return stored.error();
+  co_await audit::relay(redis_, std::string(keys::kAudit));
   co_return true;
 }
 
@@ -126,14 +127,19 @@ boost::asio::awaitable<Result<std::string>> SessionStore::open(const AccountReco
       std::chrono::duration_cast<std::chrono::milliseconds>(limits_.absolute).count();
   const int64_t idle_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(limits_.idle).count();
+  // The account's sessions so far, for the script to forget those expired.
+  auto sessions = co_await read_account_sessions(redis_, account.id());
+  if (!sessions) co_return sessions.error();
   std::vector<std::string> keys{key, keys::account_sessions(account.id()),
-                                std::string(audit::keys::kAudit)};
+                                std::string(keys::kAudit)};
+  keys.insert(keys.end(), sessions->begin(), sessions->end());
   std::vector<std::string> args{account.id(), std::to_string(now_ms() + absolute_ms),
                                 std::to_string(std::min(idle_ms, absolute_ms)), account.name(),
                                 "session=" + hash_token(id).substr(0, 16)};
   auto opened = redis::decode<redis::Ignore>(
       co_await redis_.eval(open_script(), std::move(keys), std::move(args)));
   if (!opened) co_return opened.error();
+  co_await audit::relay(redis_, std::string(keys::kAudit));
   co_return id;
 }
 
@@ -178,26 +184,40 @@ boost::asio::awaitable<void> SessionStore::touch(const Principal& principal) {
 
 boost::asio::awaitable<Result<int64_t>> SessionStore::close(const Principal& principal,
                                                             bool everywhere) {
-  if (everywhere) {
-    std::vector<std::string> keys{keys::account_sessions(principal.account_id),
-                                  std::string(audit::keys::kAudit)};
-    std::vector<std::string> args{principal.name, principal.account_id};
-    co_return redis::decode<int64_t>(
-        co_await redis_.eval(close_all_script(), std::move(keys), std::move(args)));
-  }
+  if (everywhere) co_return co_await close_all(principal);
+  const std::string hash = principal.session_key.substr(keys::session("").size(), 16);
   std::vector<redis::Command> commands{
       {"MULTI"},
       {"DEL", principal.session_key},
       {"SREM", keys::account_sessions(principal.account_id), principal.session_key},
-      {"XADD", std::string(audit::keys::kAudit), "*", "actor", principal.name, "action", "session.sign_out", "subject",
-       principal.account_id, "detail",
-       "session=" + principal.session_key.substr(std::string_view("session:").size(), 16)},
+      {"XADD", std::string(keys::kAudit), "*", "actor", principal.name, "action",
+       "session.sign_out", "subject", principal.account_id, "detail", "session=" + hash},
       {"EXEC"},
   };
   auto closed = redis::decode_exec<int64_t, redis::Ignore, redis::Ignore>(
       co_await redis_.exec_pipeline(std::move(commands)));
   if (!closed) co_return closed.error();
+  co_await audit::relay(redis_, std::string(keys::kAudit));
   co_return std::get<0>(*closed);
+}
+
+boost::asio::awaitable<Result<int64_t>> SessionStore::close_all(const Principal& principal) {
+  for (int tries = 0; tries < kSessionReadTries; ++tries) {
+    auto sessions = co_await read_account_sessions(redis_, principal.account_id);
+    if (!sessions) co_return sessions.error();
+    std::vector<std::string> keys{keys::account_sessions(principal.account_id),
+                                  std::string(keys::kAudit)};
+    keys.insert(keys.end(), sessions->begin(), sessions->end());
+    std::vector<std::string> args{principal.name, principal.account_id};
+    auto ended = redis::decode<int64_t>(
+        co_await redis_.eval(close_all_script(), std::move(keys), std::move(args)));
+    if (!ended) co_return ended.error();
+    if (*ended < 0) continue;  // a sign-in meanwhile: read the set again
+    co_await audit::relay(redis_, std::string(keys::kAudit));
+    co_return *ended;
+  }
+  // Someone signed in to the account at every try: said as Redis unavailable, to retry.
+  co_return std::make_error_code(std::errc::resource_unavailable_try_again);
 }
 
 }  // namespace tocsin::auth

@@ -64,6 +64,8 @@ class SessionStore {
   const SessionLimits& limits() const { return limits_; }
 
  private:
+  boost::asio::awaitable<Result<int64_t>> close_all(const Principal& principal);
+
   redis::Client& redis_;
   AccountStore& accounts_;
   SessionLimits limits_;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "audit/audit_keys.h"
+#include "audit/audit_relay.h"
 #include "auth/auth_keys.h"
 #include "auth/role_proto.h"
 #include "auth/token.h"
@@ -39,7 +39,7 @@ boost::asio::awaitable<Result<std::string>> TokenStore::create(const NewToken& r
       {"MULTI"},
       {"SET", keys::token(hash), record.SerializeAsString(), "NX"},
       {"SADD", std::string(keys::kTokens), hash},
-      {"XADD", std::string(audit::keys::kAudit), "*", "actor", request.created_by, "action",
+      {"XADD", std::string(keys::kAudit), "*", "actor", request.created_by, "action",
        "token.create", "subject", request.name, "role", std::string(role_name(request.role))},
       {"EXEC"},
   };
@@ -52,6 +52,7 @@ boost::asio::awaitable<Result<std::string>> TokenStore::create(const NewToken& r
     // A SET NX collision on 256 random bits means the generator is broken: refuse.
     co_return std::make_error_code(std::errc::io_error);
   }
+  co_await audit::relay(redis_, std::string(keys::kAudit));
   co_return token;
 }
 
@@ -120,7 +121,7 @@ boost::asio::awaitable<Result<bool>> TokenStore::revoke(std::string id, std::str
       {"MULTI"},
       {"DEL", keys::token(hash)},
       {"SREM", std::string(keys::kTokens), hash},
-      {"XADD", std::string(audit::keys::kAudit), "*", "actor", by, "action", "token.revoke",
+      {"XADD", std::string(keys::kAudit), "*", "actor", by, "action", "token.revoke",
        "subject", id},
       {"EXEC"},
   };
@@ -128,6 +129,7 @@ boost::asio::awaitable<Result<bool>> TokenStore::revoke(std::string id, std::str
   if (!replies) co_return replies.error();
   auto done = redis::decode_exec<int64_t, redis::Ignore, redis::Ignore>(replies);
   if (!done) co_return std::make_error_code(std::errc::io_error);
+  co_await audit::relay(redis_, std::string(keys::kAudit));
   co_return std::get<0>(*done) == 1;
 }
 

@@ -38,6 +38,13 @@ struct RelayTarget {
   std::vector<std::string> more_keys = {};
 };
 
+// A stream relayed on its own, apart from any alert (the accounts' audit entries,
+// {auth}:audit), by the sweep that makes up relays cut short.
+struct RelaySource {
+  std::string source;
+  RelayTarget target;
+};
+
 // Relays every entry of `source` after its cursor, in batches of `batch`. Returns the
 // number of entries appended to the destination (0 when nothing was new).
 boost::asio::awaitable<Result<size_t>> relay_stream(Client& redis, const RelayTarget& target,

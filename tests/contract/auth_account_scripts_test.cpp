@@ -1,7 +1,7 @@
-// The contracts of the account and session scripts that write the audit stream beside the
-// account's keys (daemon/auth/*.lua). They cross slots today (the global audit stream, and
-// session keys read from the account's set), so they run on plain Redis only, until the
-// audit and sessions take the account's hash tag.
+// The contracts of the account and session scripts that write the auth audit stream beside
+// the account's keys (daemon/auth/*.lua). Every key carries the `{auth}` tag and the
+// sessions a script ends or prunes come in as KEYS, read by the caller from the account's
+// set, so they run on plain Redis and on a cluster.
 
 #include <gtest/gtest.h>
 
@@ -16,97 +16,157 @@ namespace {
 
 using testing::ScriptContract;
 
-class AccountCreate : public ScriptContract {};
+const std::string kAccount = "{auth}:account:a1";
+const std::string kAccounts = "{auth}:accounts";
+const std::string kAudit = "{auth}:audit";
+const std::string kMobile = "{auth}:account_address:+15145550001";
+const std::string kEmail = "{auth}:account_address:ana@example.org";
+const std::string kSessions = "{auth}:account_sessions:a1";
+const std::string kSession1 = "{auth}:session:s1";
+const std::string kSession2 = "{auth}:session:s2";
 
-std::vector<std::string> create_keys() {
-  return {"account:a1", "accounts", "account_address:+15145550001",
-          "account_address:ana@example.org", "audit"};
-}
+class AccountCreate : public ScriptContract {};
 
 TEST_P(AccountCreate, WritesTheAccountItsAddressClaimsAndOneAuditEntry) {
   const auto before = keyspace();
-  auto reply = run(lua::account_create, create_keys(), {"a1", "record", "admin", "Ana", "executive"});
+  auto reply = run(lua::account_create, {kAccount, kAccounts, kAudit, kMobile, kEmail},
+                   {"a1", "record", "admin", "Ana", "executive", "mobile", "email"});
   EXPECT_EQ(reply.str, "ok");
   EXPECT_EQ(changed_keys(before),
-            (std::set<std::string>{"account:a1", "accounts", "account_address:+15145550001",
-                                   "account_address:ana@example.org", "audit"}));
-  EXPECT_EQ(redis().text({"GET", "account:a1"}), "record");
-  EXPECT_EQ(redis().text({"GET", "account_address:ana@example.org"}), "a1");
-  const std::string audit = redis().text({"XRANGE", "audit", "-", "+"});
+            (std::set<std::string>{kAccount, kAccounts, kMobile, kEmail, kAudit}));
+  EXPECT_EQ(redis().text({"GET", kAccount}), "record");
+  EXPECT_EQ(redis().text({"GET", kEmail}), "a1");
+  EXPECT_EQ(redis().text({"GET", kMobile}), "a1");
+  const std::string audit = redis().text({"XRANGE", kAudit, "-", "+"});
   EXPECT_NE(audit.find("account.create"), std::string::npos);
   EXPECT_NE(audit.find("name=Ana role=executive"), std::string::npos);
 }
 
-TEST_P(AccountCreate, AnAddressOfAnotherAccountIsRefusedBeforeAnyWrite) {
-  redis().command({"SET", "account_address:ana@example.org", "a0"});
+TEST_P(AccountCreate, AnAddressOfAnotherAccountIsRefusedByItsFieldBeforeAnyWrite) {
+  redis().command({"SET", kEmail, "a0"});
   const auto before = keyspace();
-  auto reply = run(lua::account_create, create_keys(), {"a1", "record", "admin", "Ana", "executive"});
+  auto reply = run(lua::account_create, {kAccount, kAccounts, kAudit, kMobile, kEmail},
+                   {"a1", "record", "admin", "Ana", "executive", "mobile", "email"});
   EXPECT_EQ(reply.str, "email");
   EXPECT_TRUE(changed_keys(before).empty());
 }
 
-TEST_P(AccountCreate, WithoutAddressesOnlyTheAccountItsIndexAndTheAuditChange) {
+TEST_P(AccountCreate, WithTheEmailAloneOnlyItsClaimIsWritten) {
   const auto before = keyspace();
-  auto reply =
-      run(lua::account_create, {"account:a1", "accounts", "", "", "audit"},
-          {"a1", "record", "admin", "Ana", "coordinator"});
+  auto reply = run(lua::account_create, {kAccount, kAccounts, kAudit, kEmail},
+                   {"a1", "record", "admin", "Ana", "coordinator", "email"});
   EXPECT_EQ(reply.str, "ok");
-  EXPECT_EQ(changed_keys(before), (std::set<std::string>{"account:a1", "accounts", "audit"}));
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{kAccount, kAccounts, kAudit, kEmail}));
 }
-TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(AccountCreate);
+
+TEST_P(AccountCreate, AnIdTakenIsRefusedBeforeAnyWrite) {
+  redis().command({"SET", kAccount, "other"});
+  const auto before = keyspace();
+  auto reply = run(lua::account_create, {kAccount, kAccounts, kAudit},
+                   {"a1", "record", "admin", "Ana", "coordinator"});
+  EXPECT_EQ(reply.str, "id");
+  EXPECT_TRUE(changed_keys(before).empty());
+}
+TOCSIN_SCRIPT_CONTRACT(AccountCreate);
 
 class AccountDisable : public ScriptContract {};
 
 TEST_P(AccountDisable, EndsEverySessionReplacesTheRecordAndAuditsTheCount) {
-  redis().command({"SET", "account:a1", "record"});
-  redis().command({"HSET", "session:s1", "account", "a1"});
-  redis().command({"HSET", "session:s2", "account", "a1"});
-  redis().command({"SADD", "account_sessions:a1", "session:s1", "session:s2"});
-  auto reply = run(lua::account_disable, {"account:a1", "account_sessions:a1", "audit"},
+  redis().command({"SET", kAccount, "record"});
+  redis().command({"HSET", kSession1, "account", "a1"});
+  redis().command({"HSET", kSession2, "account", "a1"});
+  redis().command({"SADD", kSessions, kSession1, kSession2});
+  const auto before = keyspace();
+  auto reply = run(lua::account_disable, {kAccount, kSessions, kAudit, kSession1, kSession2},
                    {"disabled record", "admin", "a1"});
   EXPECT_EQ(reply.str, "ok");
-  EXPECT_EQ(redis().text({"GET", "account:a1"}), "disabled record");
-  EXPECT_EQ(redis().integer({"EXISTS", "session:s1", "session:s2", "account_sessions:a1"}), 0);
-  EXPECT_NE(redis().text({"XRANGE", "audit", "-", "+"}).find("sessions_ended=2"),
+  EXPECT_EQ(changed_keys(before),
+            (std::set<std::string>{kAccount, kSessions, kAudit, kSession1, kSession2}));
+  EXPECT_EQ(redis().text({"GET", kAccount}), "disabled record");
+  EXPECT_EQ(redis().integer({"EXISTS", kSession1, kSession2, kSessions}), 0);
+  EXPECT_NE(redis().text({"XRANGE", kAudit, "-", "+"}).find("sessions_ended=2"),
             std::string::npos);
+}
+
+TEST_P(AccountDisable, ASessionTheCallerDidNotReadChangesNothingAndIsSaid) {
+  // A sign-in between the caller's read of the set and the script.
+  redis().command({"SET", kAccount, "record"});
+  redis().command({"HSET", kSession1, "account", "a1"});
+  redis().command({"HSET", kSession2, "account", "a1"});
+  redis().command({"SADD", kSessions, kSession1, kSession2});
+  const auto before = keyspace();
+  auto reply = run(lua::account_disable, {kAccount, kSessions, kAudit, kSession1},
+                   {"disabled record", "admin", "a1"});
+  EXPECT_EQ(reply.str, "sessions_changed");
+  EXPECT_TRUE(changed_keys(before).empty());
 }
 
 TEST_P(AccountDisable, AnAccountGoneIsNotFoundAndNothingChanges) {
   const auto before = keyspace();
-  auto reply = run(lua::account_disable, {"account:a1", "account_sessions:a1", "audit"},
-                   {"disabled record", "admin", "a1"});
+  auto reply =
+      run(lua::account_disable, {kAccount, kSessions, kAudit}, {"disabled record", "admin", "a1"});
   EXPECT_EQ(reply.str, "not_found");
   EXPECT_TRUE(changed_keys(before).empty());
 }
-TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(AccountDisable);
+TOCSIN_SCRIPT_CONTRACT(AccountDisable);
 
 class SessionOpen : public ScriptContract {};
 
-TEST_P(SessionOpen, OpensTheSessionForgetsExpiredOnesAndAudits) {
-  redis().command({"SADD", "account_sessions:a1", "session:gone"});
-  auto reply = run(lua::session_open, {"session:s1", "account_sessions:a1", "audit"},
+TEST_P(SessionOpen, OpensTheSessionForgetsTheExpiredOnesItWasGivenAndAudits) {
+  redis().command({"SADD", kSessions, kSession2});  // expired: its key is gone
+  const auto before = keyspace();
+  auto reply = run(lua::session_open, {kSession1, kSessions, kAudit, kSession2},
                    {"a1", "999999", "60000", "Ana", "session=s1"});
   EXPECT_EQ(reply.integer, 1);
-  EXPECT_EQ(redis().text({"HGET", "session:s1", "account"}), "a1");
-  EXPECT_GT(redis().integer({"PTTL", "session:s1"}), 50000);
-  EXPECT_EQ(redis().text({"SMEMBERS", "account_sessions:a1"}), "session:s1\n");
-  EXPECT_NE(redis().text({"XRANGE", "audit", "-", "+"}).find("session.sign_in"),
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{kSession1, kSessions, kAudit}));
+  EXPECT_EQ(redis().text({"HGET", kSession1, "account"}), "a1");
+  EXPECT_GT(redis().integer({"PTTL", kSession1}), 50000);
+  EXPECT_EQ(redis().text({"SMEMBERS", kSessions}), kSession1 + "\n");
+  EXPECT_NE(redis().text({"XRANGE", kAudit, "-", "+"}).find("session.sign_in"),
             std::string::npos);
 }
-TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(SessionOpen);
+
+TEST_P(SessionOpen, ASessionAliveStaysInTheSet) {
+  redis().command({"HSET", kSession2, "account", "a1"});
+  redis().command({"SADD", kSessions, kSession2});
+  run(lua::session_open, {kSession1, kSessions, kAudit, kSession2},
+      {"a1", "999999", "60000", "Ana", "session=s1"});
+  EXPECT_EQ(redis().integer({"SCARD", kSessions}), 2);
+}
+TOCSIN_SCRIPT_CONTRACT(SessionOpen);
 
 class SessionsCloseAll : public ScriptContract {};
 
 TEST_P(SessionsCloseAll, EndsEachSessionOnceAndCountsOnlyThoseAlive) {
-  redis().command({"HSET", "session:s1", "account", "a1"});
-  redis().command({"SADD", "account_sessions:a1", "session:s1", "session:gone"});
-  auto reply = run(lua::sessions_close_all, {"account_sessions:a1", "audit"}, {"Ana", "a1"});
+  redis().command({"HSET", kSession1, "account", "a1"});
+  redis().command({"SADD", kSessions, kSession1, kSession2});  // s2 expired by itself
+  auto reply = run(lua::sessions_close_all, {kSessions, kAudit, kSession1, kSession2},
+                   {"Ana", "a1"});
   EXPECT_EQ(reply.integer, 1);
-  EXPECT_EQ(redis().integer({"EXISTS", "session:s1", "account_sessions:a1"}), 0);
-  EXPECT_NE(redis().text({"XRANGE", "audit", "-", "+"}).find("sessions_ended=1"),
+  EXPECT_EQ(redis().integer({"EXISTS", kSession1, kSessions}), 0);
+  EXPECT_NE(redis().text({"XRANGE", kAudit, "-", "+"}).find("sessions_ended=1"),
             std::string::npos);
 }
-TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(SessionsCloseAll);
+
+TEST_P(SessionsCloseAll, ASessionTheCallerDidNotReadChangesNothingAndIsSaid) {
+  redis().command({"HSET", kSession1, "account", "a1"});
+  redis().command({"HSET", kSession2, "account", "a1"});
+  redis().command({"SADD", kSessions, kSession1, kSession2});
+  const auto before = keyspace();
+  auto reply = run(lua::sessions_close_all, {kSessions, kAudit, kSession1}, {"Ana", "a1"});
+  EXPECT_EQ(reply.integer, -1);
+  EXPECT_TRUE(changed_keys(before).empty());
+}
+
+TEST_P(SessionsCloseAll, AnUntaggedMemberOfAnOlderDaemonDoesNotBlockIt) {
+  // Not yet moved under {auth}: in another slot, left for the account check to refuse.
+  redis().command({"HSET", kSession1, "account", "a1"});
+  redis().command({"SADD", kSessions, kSession1, "session:old"});
+  auto reply = run(lua::sessions_close_all, {kSessions, kAudit, kSession1}, {"Ana", "a1"});
+  EXPECT_EQ(reply.integer, 1);
+  EXPECT_EQ(redis().integer({"EXISTS", kSession1, kSessions}), 0);
+}
+TOCSIN_SCRIPT_CONTRACT(SessionsCloseAll);
 
 }  // namespace
 }  // namespace tocsin::auth

@@ -16,7 +16,7 @@ using testing::ScriptContract;
 class SignInCount : public ScriptContract {};
 
 TEST_P(SignInCount, CountsInAWindowThatStartsAtTheFirstEvent) {
-  const std::string key = "sign_in_count:code:a1";
+  const std::string key = "{auth}:sign_in_count:code:a1";
   EXPECT_EQ(run(lua::sign_in_count, {key}, {"3600"}).integer, 1);
   const int64_t ttl = redis().integer({"TTL", key});
   EXPECT_GT(ttl, 3500);
@@ -30,12 +30,12 @@ class CodeAttempt : public ScriptContract {};
 
 TEST_P(CodeAttempt, NoCodeChangesNothingAndAnswersNil) {
   const auto before = keyspace();
-  EXPECT_TRUE(run(lua::code_attempt, {"sign_in_code:a1"}, {"5", "1000"}).is_nil());
+  EXPECT_TRUE(run(lua::code_attempt, {"{auth}:sign_in_code:a1"}, {"5", "1000"}).is_nil());
   EXPECT_TRUE(changed_keys(before).empty());
 }
 
 TEST_P(CodeAttempt, CountsEachAttemptAndDeletesTheCodeAtTheLastOne) {
-  const std::string key = "sign_in_code:a1";
+  const std::string key = "{auth}:sign_in_code:a1";
   redis().command({"HSET", key, "hash", "h", "salt", "s", "expires_at_ms", "5000", "attempts",
                    "0"});
   for (int64_t attempt = 1; attempt <= 3; ++attempt) {
@@ -50,7 +50,7 @@ TEST_P(CodeAttempt, CountsEachAttemptAndDeletesTheCodeAtTheLastOne) {
 }
 
 TEST_P(CodeAttempt, AnExpiredCodeIsAttemptZeroUncountedAndKept) {
-  const std::string key = "sign_in_code:a1";
+  const std::string key = "{auth}:sign_in_code:a1";
   redis().command({"HSET", key, "hash", "h", "salt", "s", "expires_at_ms", "5000", "attempts",
                    "0"});
   const auto before = keyspace();
@@ -65,7 +65,7 @@ TOCSIN_SCRIPT_CONTRACT(CodeAttempt);
 class SessionTouch : public ScriptContract {};
 
 TEST_P(SessionTouch, RenewsTheIdleLimitButNeverPastTheAbsoluteExpiry) {
-  const std::string key = "session:abc";
+  const std::string key = "{auth}:session:abc";
   redis().command({"HSET", key, "account", "a1", "expires_at_ms", "100000"});
   EXPECT_EQ(run(lua::session_touch, {key}, {"60000", "10000"}).integer, 1);
   EXPECT_GT(redis().integer({"PTTL", key}), 50000);
@@ -74,7 +74,7 @@ TEST_P(SessionTouch, RenewsTheIdleLimitButNeverPastTheAbsoluteExpiry) {
 }
 
 TEST_P(SessionTouch, EndsASessionPastItsExpiryAndIgnoresOneGone) {
-  const std::string key = "session:abc";
+  const std::string key = "{auth}:session:abc";
   redis().command({"HSET", key, "account", "a1", "expires_at_ms", "100000"});
   EXPECT_EQ(run(lua::session_touch, {key}, {"60000", "100000"}).integer, 0);
   EXPECT_EQ(redis().integer({"EXISTS", key}), 0);

@@ -12,6 +12,7 @@
 #include <regex>
 #include <sstream>
 
+#include "auth/auth_keys.h"
 #include "auth/token.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
@@ -154,7 +155,7 @@ class AccountsSignIn : public ::testing::Test {
     Snapshot keys;
     for (const auto& key : redis.command({"KEYS", "*"}).elements) {
       if (key.str == "audit" || key.str.starts_with("{audit}:") ||
-          key.str.starts_with("sign_in_count:")) {
+          key.str.starts_with(auth::keys::sign_in_count(""))) {
         continue;
       }
       // The daemon's work queues are created by its consumers as they start, which may be
@@ -362,7 +363,7 @@ TEST_F(AccountsSignIn, ACodeGuessedPastTheLimitIsRefusedAndChangesNothing) {
   EXPECT_EQ(right_too_late.status, 401) << "the right code, after five wrong ones";
   expect_unchanged(before, snapshot());
   for (const auto& [key, state] : before) {
-    EXPECT_FALSE(key.starts_with("sign_in_code:")) << "the fifth wrong code ended the code";
+    EXPECT_FALSE(key.starts_with(auth::keys::sign_in_code(""))) << "the fifth wrong code ended the code";
   }
   EXPECT_TRUE(audited("sign_in.failed reason=no_code"));
 }
@@ -447,14 +448,15 @@ TEST_F(AccountsSignIn, SigningOutEndsOnlyThatSession) {
 TEST_F(AccountsSignIn, SessionsThatExpiredLeaveTheAccountsSetAtTheNextSignIn) {
   const std::string luc = create_luc();
   const auto key_of = [](const std::string& cookie) {
-    return "session:" + auth::hash_token(cookie.substr(std::string("tocsin_session=").size()));
+    return auth::keys::session(
+        auth::hash_token(cookie.substr(std::string("tocsin_session=").size())));
   };
   const std::string first = signed_in(kLucMobile, 1);
   const std::string second = signed_in(kLucMobile, 2);
   RedisSync redis(redis_.port());
   redis.command({"DEL", key_of(first)});  // as its idle limit would
   const std::string third = signed_in(kLucMobile, 3);
-  EXPECT_EQ(redis.text({"SORT", "account_sessions:" + luc, "ALPHA"}),
+  EXPECT_EQ(redis.text({"SORT", auth::keys::account_sessions(luc), "ALPHA"}),
             std::min(key_of(second), key_of(third)) + "\n" +
                 std::max(key_of(second), key_of(third)) + "\n");
 }
@@ -586,7 +588,7 @@ TEST(AccountsSessionLimits, IdleAndAbsoluteExpiryComeFromTheConfig) {
                       "+15145550101", texts);
   ASSERT_FALSE(id.empty());
   RedisSync sync(redis.port());
-  const std::string key = "session:" + auth::hash_token(id);
+  const std::string key = auth::keys::session(auth::hash_token(id));
   const int64_t first_ttl = sync.integer({"PTTL", key});
   EXPECT_GT(first_ttl, 4 * 60'000);
   EXPECT_LE(first_ttl, 5 * 60'000);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "auth/auth_keys.h"
 #include "http/json.h"
 #include "proto/tocsin.pb.h"
 #include "tests/support/daemon_process.h"
@@ -175,7 +176,7 @@ TEST_F(AudienceGuards, ATokenForARegionNoMemberHasIsRefusedUnlessForced) {
   EXPECT_EQ(early.exit_code, 0) << early.err;
 
   import_roster();
-  const std::string tokens_before = RedisSync(redis_.port()).text({"SMEMBERS", "tokens"});
+  const std::string tokens_before = RedisSync(redis_.port()).text({"SMEMBERS", std::string(auth::keys::kTokens)});
   const CommandResult typo = cli(
       {"token", "create", "--role", "coordinator", "--region", "estri", "--name", "Luc"}, admin_);
   EXPECT_EQ(typo.exit_code, 2);
@@ -183,7 +184,7 @@ TEST_F(AudienceGuards, ATokenForARegionNoMemberHasIsRefusedUnlessForced) {
             "tocsin: regions: no member has region \"estri\" (did you mean \"Estrie\"?); to "
             "create the token before a roster names that region, use --force (\"force\": "
             "true)\n");
-  EXPECT_EQ(RedisSync(redis_.port()).text({"SMEMBERS", "tokens"}), tokens_before);
+  EXPECT_EQ(RedisSync(redis_.port()).text({"SMEMBERS", std::string(auth::keys::kTokens)}), tokens_before);
 
   // Spelt as the roster spells it, or folded, the region is known.
   const CommandResult known = cli({"token", "create", "--role", "coordinator", "--region",

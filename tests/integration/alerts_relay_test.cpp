@@ -2,7 +2,8 @@
 // redis/stream_relay.h) against a real redis-server: each trail entry reaches the global
 // audit stream once and in order, whatever relays at once; what a tocsind of before the
 // relay wrote to both streams is not copied again; the sweep makes up a relay a crash cut
-// short, for the audit trail, the seat news and the scheduler's items.
+// short, for the audit trail, the seat news and the scheduler's items, and a standing
+// stream's (the accounts' audit entries).
 
 #include "alerts/alert_relay.h"
 
@@ -14,6 +15,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "alerts/alert_keys.h"
+#include "audit/audit_relay.h"
 #include "redis/decode.h"
 #include "redis/url.h"
 #include "schedule/schedule_outbox.h"
@@ -182,6 +184,26 @@ TEST_F(AlertRelayTest, TheSweepMakesUpRelaysACrashCutShort) {
         CO_ASSERT_TRUE(again);
         EXPECT_EQ(*again, 0u);
       });
+}
+
+TEST_F(AlertRelayTest, TheSweepMakesUpAStandingStreamEvenWithNoAlert) {
+  // The accounts' audit entries ({auth}:audit): relayed with no alert in the index.
+  const std::string accounts_audit = "{auth}:audit";
+  run({}, [&]() -> asio::awaitable<void> {
+    redis::Command add{"XADD", accounts_audit, "*", "actor", "ops", "action", "account.create"};
+    co_await client_.exec(std::move(add));
+    const std::vector<redis::RelaySource> standing{{accounts_audit, audit::relay_target(false)}};
+    auto swept = co_await sweep_relays(client_, {}, standing);
+    CO_ASSERT_TRUE(swept);
+    EXPECT_EQ(*swept, 1u);
+    {
+      const auto got = co_await actions();
+      EXPECT_EQ(got, std::vector<std::string>{"account.create"});
+    }
+    auto again = co_await sweep_relays(client_, {}, standing);
+    CO_ASSERT_TRUE(again);
+    EXPECT_EQ(*again, 0u);
+  });
 }
 
 TEST_F(AlertRelayTest, TheSweepAppliesSchedulerItemsASendLeftInItsOutbox) {

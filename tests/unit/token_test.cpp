@@ -23,7 +23,7 @@ TEST(Token, HashIsSha256Hex) {
   // sha256("abc"), FIPS 180-2 test vector.
   EXPECT_EQ(hash_token("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(token_key("abc"),
-            "token:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+            "{auth}:token:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(Role, NamesRoundTripAndUnknownIsRejected) {
