@@ -24,11 +24,14 @@
 //                         jobs_dropped, the jobs a cancel left unqueued
 //   alert:{id}:unreachable  SET of the members with no address on the alert's channels,
 //                         written by the prepare step (its place in alert_keys.h's table)
-//   msg:<gateway>:<message id>  STRING "alert|member|channel", with a TTL (kReceiptTtl):
+//   msg:{<gateway>:<message id>}  STRING "alert|member|channel", with a TTL (kReceiptTtl):
 //                         the member a gateway's message id belongs to, for its delivery
 //                         receipts (receipt_store.h)
-//   msg:<gateway>:<message id>:early  STRING, the state of a receipt that came before its
-//                         send was recorded; applied by the record script
+//   msg:{<gateway>:<message id>}:early  STRING, the state of a receipt that came before its
+//                         send was recorded; applied by the record script. Its hash tag is
+//                         the mapping's, so a receipt's look-up and its keeping are one step
+//                         (receipt_find.lua). An older tocsind wrote the mapping untagged
+//                         (msg:<gateway>:<message id>): read too, until those expire.
 //
 // The members' keys the prepare and record scripts are given (members/member_keys.h):
 // member:<id>, member:<id>:idx, phone:<E.164>, optout:sms:members, optout:email:members.
@@ -67,6 +70,14 @@ inline std::string unqueued_jobs(std::string_view alert_id) {
 
 // `gateway`: the gateway's configured name; `message_id`: the id it gave the message.
 inline std::string receipt(std::string_view gateway, std::string_view message_id) {
+  std::string key = "msg:{";
+  key.append(gateway).push_back(':');
+  key.append(message_id).push_back('}');
+  return key;
+}
+// The mapping's name before its hash tag, which a receipt also looks under for a message
+// an older tocsind sent (kReceiptTtl after an upgrade, none is left).
+inline std::string untagged_receipt(std::string_view gateway, std::string_view message_id) {
   std::string key = "msg:";
   key.append(gateway).push_back(':');
   key.append(message_id);

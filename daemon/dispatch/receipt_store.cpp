@@ -1,9 +1,12 @@
 #include "dispatch/receipt_store.h"
 
+#include <optional>
 #include <string>
 
+#include "alerts/alert_keys.h"
 #include "dispatch/dispatch_keys.h"
-#include "dispatch/receipt.lua.h"
+#include "dispatch/receipt_apply.lua.h"
+#include "dispatch/receipt_find.lua.h"
 #include "redis/client.h"
 #include "redis/decode.h"
 #include "redis/script.h"
@@ -11,15 +14,34 @@
 namespace tocsin::dispatch {
 namespace {
 
-const redis::Script& receipt_script() {
-  static const redis::Script script(std::string(lua::receipt));
+const redis::Script& find_script() {
+  static const redis::Script script(std::string(lua::receipt_find));
+  return script;
+}
+
+const redis::Script& apply_script() {
+  static const redis::Script script(std::string(lua::receipt_apply));
   return script;
 }
 
 }  // namespace
 
+std::optional<ReceiptTarget> parse_receipt_target(const std::string& mapping) {
+  // "alert|member|channel": alert ids and channels hold no '|'; a member id might.
+  const auto first = mapping.find('|');
+  const auto last = mapping.rfind('|');
+  if (first == std::string::npos || last == first) return std::nullopt;
+  ReceiptTarget target{mapping.substr(0, first), mapping.substr(first + 1, last - first - 1),
+                       mapping.substr(last + 1)};
+  if (target.alert_id.empty() || target.member_id.empty() || target.channel.empty()) {
+    return std::nullopt;
+  }
+  return target;
+}
+
 ReceiptStore::ReceiptStore(redis::Client& redis) : redis_(redis) {
-  redis_.load_on_connect(receipt_script());
+  redis_.load_on_connect(find_script());
+  redis_.load_on_connect(apply_script());
 }
 
 boost::asio::awaitable<Result<ReceiptStore::Applied>> ReceiptStore::apply(
@@ -31,22 +53,45 @@ boost::asio::awaitable<Result<ReceiptStore::Applied>> ReceiptStore::apply(
     co_return Applied::unchanged;
   }
   const bool delivered = receipt.state == ReceiptState::delivered;
-  std::string detail;
+  const std::string measure = delivered ? "delivered" : "failed";
+  std::string state = measure;
   if (!delivered) {
-    detail = receipt.provider_status.empty() ? "undelivered" : receipt.provider_status;
-    if (!receipt.error_code.empty()) detail += " " + receipt.error_code;
+    state += ":" + (receipt.provider_status.empty() ? "undelivered" : receipt.provider_status);
+    if (!receipt.error_code.empty()) state += " " + receipt.error_code;
   }
-  std::string mapping = keys::receipt(gateway, receipt.message_id);
-  std::vector<std::string> script_keys{mapping, keys::early_receipt(mapping)};
-  std::vector<std::string> args{delivered ? "delivered" : "failed", detail,
-                                std::to_string(std::chrono::seconds(kReceiptTtl).count())};
-  auto reply = co_await redis_.eval(receipt_script(), std::move(script_keys), std::move(args));
-  if (!reply) co_return reply.error();
-  auto applied = redis::decode<std::string>(*reply);
-  if (!applied) co_return std::make_error_code(std::errc::io_error);
-  if (*applied == "changed") co_return Applied::changed;
-  if (*applied == "early") co_return Applied::early;
-  co_return Applied::unchanged;
+
+  // Whose send it is, in the message's slot; kept as early when not recorded yet.
+  const std::string mapping_key = keys::receipt(gateway, receipt.message_id);
+  std::vector<std::string> find_keys{mapping_key, keys::early_receipt(mapping_key)};
+  std::vector<std::string> find_args{state,
+                                     std::to_string(std::chrono::seconds(kReceiptTtl).count())};
+  auto found = redis::decode<std::optional<std::string>>(
+      co_await redis_.eval(find_script(), std::move(find_keys), std::move(find_args)));
+  if (!found) co_return redis::bad_reply_as(found.error(), std::make_error_code(std::errc::io_error));
+  std::optional<std::string> mapping = std::move(*found);
+  if (!mapping) {
+    // A message an older tocsind sent: its mapping has no tag. The early copy just kept
+    // is never read and expires.
+    redis::Command legacy{"GET", keys::untagged_receipt(gateway, receipt.message_id)};
+    auto old = redis::decode<std::optional<std::string>>(co_await redis_.exec(std::move(legacy)));
+    if (!old) co_return old.error();
+    if (!*old) co_return Applied::early;
+    mapping = std::move(*old);
+  }
+  const auto target = parse_receipt_target(*mapping);
+  if (!target) co_return std::make_error_code(std::errc::io_error);  // not a mapping of ours
+
+  // The member's state, in the alert's slot.
+  std::vector<std::string> apply_keys{alerts::keys::alert(target->alert_id),
+                                      alerts::keys::delivery(target->alert_id),
+                                      alerts::keys::counts(target->alert_id)};
+  std::vector<std::string> apply_args{target->member_id, target->channel, measure, state};
+  auto applied = redis::decode<std::string>(
+      co_await redis_.eval(apply_script(), std::move(apply_keys), std::move(apply_args)));
+  if (!applied) {
+    co_return redis::bad_reply_as(applied.error(), std::make_error_code(std::errc::io_error));
+  }
+  co_return *applied == "changed" ? Applied::changed : Applied::unchanged;
 }
 
 }  // namespace tocsin::dispatch

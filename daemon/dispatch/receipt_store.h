@@ -1,14 +1,18 @@
 #pragma once
 // Delivery receipts (Twilio status callbacks, Kannel DLRs) applied to the member's delivery
-// state (receipt.lua). The engine keeps msg:<gateway>:<message id> -> "alert|member|channel"
+// state. The engine keeps msg:{<gateway>:<message id>} -> "alert|member|channel"
 // (dispatch_keys.h) for each message a gateway with receipts accepted (for kReceiptTtl); a
-// receipt finds its member there. States only move forward: sent -> delivered or failed.
+// receipt finds its member there (receipt_find.lua, in the message's hash slot), then moves
+// the member's state (receipt_apply.lua, in the alert's): two steps, as a script touches
+// one slot. States only move forward: sent -> delivered or failed, so a step done twice (a
+// provider's retry after a lost answer) changes nothing the second time.
 // A late `sent` after a `delivered`, or a receipt repeated, changes nothing (providers
 // repeat and reorder them).
 
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "adapters/gateway.h"
@@ -23,6 +27,15 @@ namespace tocsin::dispatch {
 // Receipts come within minutes; a week covers a carrier's retries and a daemon's outage.
 inline constexpr std::chrono::hours kReceiptTtl{24 * 7};
 
+// A mapping's parts.
+struct ReceiptTarget {
+  std::string alert_id;
+  std::string member_id;
+  std::string channel;
+};
+// "alert|member|channel", or nullopt when it is not of that shape.
+std::optional<ReceiptTarget> parse_receipt_target(const std::string& mapping);
+
 class ReceiptStore {
  public:
   enum class Applied {
@@ -32,7 +45,7 @@ class ReceiptStore {
                 // forgotten after kReceiptTtl if the id was never ours)
   };
 
-  // Registers its script with load_on_connect(): construct before redis.run().
+  // Registers its scripts with load_on_connect(): construct before redis.run().
   explicit ReceiptStore(redis::Client& redis);
 
   boost::asio::awaitable<Result<Applied>> apply(const std::string& gateway,

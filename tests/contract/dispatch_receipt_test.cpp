@@ -1,11 +1,12 @@
-// The contract of dispatch's delivery receipts (daemon/dispatch/receipt.lua). Its keys cross
-// slots: msg:<gateway>:<message id> and its :early key carry no hash tag (two slots), and the
-// alert's keys it changes (alert:{id}:delivery, :count and the reach keys) are built from
-// the mapping the first holds, in a third. So it runs on plain Redis only.
+// The contracts of dispatch's delivery receipts: finding whose send a receipt is, or keeping
+// it for the record step (daemon/dispatch/receipt_find.lua, in the message's hash slot),
+// then moving the member's delivery state (receipt_apply.lua, in the alert's). Each touches
+// one slot, so both run on plain Redis and on a cluster.
 
 #include <gtest/gtest.h>
 
-#include "dispatch/receipt.lua.h"
+#include "dispatch/receipt_apply.lua.h"
+#include "dispatch/receipt_find.lua.h"
 #include "tests/support/script_contract.h"
 
 namespace tocsin::dispatch {
@@ -13,9 +14,29 @@ namespace {
 
 using testing::ScriptContract;
 
-const std::vector<std::string> kKeys{"msg:kannel:42", "msg:kannel:42:early"};
+const std::vector<std::string> kFindKeys{"msg:{kannel:42}", "msg:{kannel:42}:early"};
 
-class Receipt : public ScriptContract {
+class ReceiptFind : public ScriptContract {};
+
+TEST_P(ReceiptFind, AMappedMessageAnswersItsMappingAndChangesNothing) {
+  redis().command({"SET", "msg:{kannel:42}", "a1|m1|sms"});
+  const auto before = keyspace();
+  EXPECT_EQ(run(lua::receipt_find, kFindKeys, {"delivered", "604800"}).str, "a1|m1|sms");
+  EXPECT_TRUE(changed_keys(before).empty());
+}
+
+TEST_P(ReceiptFind, AReceiptBeforeItsSendIsRecordedIsKeptForTheRecordStep) {
+  const auto before = keyspace();
+  EXPECT_TRUE(run(lua::receipt_find, kFindKeys, {"failed:rejected", "604800"}).is_nil());
+  EXPECT_EQ(changed_keys(before), (std::set<std::string>{"msg:{kannel:42}:early"}));
+  EXPECT_EQ(redis().text({"GET", "msg:{kannel:42}:early"}), "failed:rejected");
+  EXPECT_GT(redis().integer({"TTL", "msg:{kannel:42}:early"}), 600000);
+}
+TOCSIN_SCRIPT_CONTRACT(ReceiptFind);
+
+const std::vector<std::string> kApplyKeys{"alert:{a1}", "alert:{a1}:delivery", "alert:{a1}:count"};
+
+class ReceiptApply : public ScriptContract {
  protected:
   void SetUp() override {
     ScriptContract::SetUp();
@@ -24,13 +45,13 @@ class Receipt : public ScriptContract {
     redis().command({"HSET", "alert:{a1}:reach", "r1|all|targeted", "1", "r1|all|sent", "1"});
     redis().command({"HSET", "alert:{a1}:delivery", "m1:sms", "sent"});
     redis().command({"HSET", "alert:{a1}:count", "sent", "1"});
-    redis().command({"SET", "msg:kannel:42", "a1|m1|sms"});
   }
 };
 
-TEST_P(Receipt, DeliveredMovesTheStateTheCountsAndTheReach) {
+TEST_P(ReceiptApply, DeliveredMovesTheStateTheCountsAndTheReach) {
   const auto before = keyspace();
-  EXPECT_EQ(run(lua::receipt, kKeys, {"delivered", "", "604800"}).str, "changed");
+  EXPECT_EQ(run(lua::receipt_apply, kApplyKeys, {"m1", "sms", "delivered", "delivered"}).str,
+            "changed");
   EXPECT_EQ(changed_keys(before),
             (std::set<std::string>{"alert:{a1}:delivery", "alert:{a1}:count", "alert:{a1}:reach",
                                    "alert:{a1}:regions", "alert:{a1}:turnout_version",
@@ -43,28 +64,31 @@ TEST_P(Receipt, DeliveredMovesTheStateTheCountsAndTheReach) {
   EXPECT_EQ(redis().integer({"HEXISTS", "alert:{a1}:reach", "r1|all|sent"}), 0);
 }
 
-TEST_P(Receipt, AFailureKeepsItsDetail) {
-  EXPECT_EQ(run(lua::receipt, kKeys, {"failed", "undelivered 30003", "604800"}).str, "changed");
+TEST_P(ReceiptApply, AFailureKeepsItsDetail) {
+  EXPECT_EQ(run(lua::receipt_apply, kApplyKeys,
+                {"m1", "sms", "failed", "failed:undelivered 30003"})
+                .str,
+            "changed");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:delivery", "m1:sms"}), "failed:undelivered 30003");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:count", "failed"}), "1");
 }
 
-TEST_P(Receipt, ARepeatedOrLateReceiptChangesNothing) {
+TEST_P(ReceiptApply, ARepeatedOrLateReceiptChangesNothing) {
   redis().command({"HSET", "alert:{a1}:delivery", "m1:sms", "delivered"});
   const auto before = keyspace();
-  EXPECT_EQ(run(lua::receipt, kKeys, {"failed", "late", "604800"}).str, "unchanged");
+  EXPECT_EQ(run(lua::receipt_apply, kApplyKeys, {"m1", "sms", "failed", "failed:late"}).str,
+            "unchanged");
   EXPECT_TRUE(changed_keys(before).empty());
 }
 
-TEST_P(Receipt, AReceiptBeforeItsSendIsRecordedIsKeptForTheRecordStep) {
-  redis().command({"DEL", "msg:kannel:42"});
-  const auto before = keyspace();
-  EXPECT_EQ(run(lua::receipt, kKeys, {"failed", "rejected", "604800"}).str, "early");
-  EXPECT_EQ(changed_keys(before), (std::set<std::string>{"msg:kannel:42:early"}));
-  EXPECT_EQ(redis().text({"GET", "msg:kannel:42:early"}), "failed:rejected");
-  EXPECT_GT(redis().integer({"TTL", "msg:kannel:42:early"}), 600000);
+TEST_P(ReceiptApply, AFailedSmsOfAMemberWhoseEmailWentLeavesThemSent) {
+  redis().command({"HSET", "alert:{a1}:delivery", "m1:email", "sent"});
+  redis().command({"HSET", "alert:{a1}:count", "sent", "2"});
+  run(lua::receipt_apply, kApplyKeys, {"m1", "sms", "failed", "failed:rejected"});
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r1|all|sent"}), "1");
+  EXPECT_EQ(redis().integer({"HEXISTS", "alert:{a1}:reach", "r1|all|failed"}), 0);
 }
-TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(Receipt);
+TOCSIN_SCRIPT_CONTRACT(ReceiptApply);
 
 }  // namespace
 }  // namespace tocsin::dispatch

@@ -48,7 +48,7 @@ class Record : public ScriptContract {
 
 TEST_P(Record, ASendWithAReceiptKeyWritesTheStateTheIdTheCountAndTheMapping) {
   auto keys = record_keys();
-  keys.insert(keys.end(), {"msg:twilio:SM1", "msg:twilio:SM1:early"});
+  keys.insert(keys.end(), {"msg:{twilio:SM1}", "msg:{twilio:SM1}:early"});
   auto args = record_args(1);
   add(args, {"r", "a1", "6", "m1", "sms", "sent", "SM1", "", "", "11"});
   const auto before = keyspace();
@@ -56,24 +56,24 @@ TEST_P(Record, ASendWithAReceiptKeyWritesTheStateTheIdTheCountAndTheMapping) {
   EXPECT_EQ(
       changed_keys(before),
       (std::set<std::string>{"alert:{a1}:delivery", "alert:{a1}:count", "alert:{a1}:sent",
-                             "msg:twilio:SM1", "alert:{a1}:reach_log", "alert:{a1}:reach_log_at"}));
+                             "msg:{twilio:SM1}", "alert:{a1}:reach_log", "alert:{a1}:reach_log_at"}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:delivery", "m1:sms"}), "sent");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:count", "sent"}), "1");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:sent", "m1:sms"}), "SM1");
-  EXPECT_EQ(redis().text({"GET", "msg:twilio:SM1"}), "a1|m1|sms");
-  EXPECT_GT(redis().integer({"TTL", "msg:twilio:SM1"}), 600000);
+  EXPECT_EQ(redis().text({"GET", "msg:{twilio:SM1}"}), "a1|m1|sms");
+  EXPECT_GT(redis().integer({"TTL", "msg:{twilio:SM1}"}), 600000);
 }
 
 TEST_P(Record, AReceiptThatCameFirstWinsAndIsConsumed) {
-  redis().command({"SET", "msg:twilio:SM1:early", "delivered"});
+  redis().command({"SET", "msg:{twilio:SM1}:early", "delivered"});
   auto keys = record_keys();
-  keys.insert(keys.end(), {"msg:twilio:SM1", "msg:twilio:SM1:early"});
+  keys.insert(keys.end(), {"msg:{twilio:SM1}", "msg:{twilio:SM1}:early"});
   auto args = record_args(1);
   add(args, {"r", "a1", "6", "m1", "sms", "sent", "SM1", "", "", "11"});
   run(lua::record, keys, args);
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:delivery", "m1:sms"}), "delivered");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:count", "delivered"}), "1");
-  EXPECT_EQ(redis().integer({"EXISTS", "msg:twilio:SM1:early"}), 0);
+  EXPECT_EQ(redis().integer({"EXISTS", "msg:{twilio:SM1}:early"}), 0);
 }
 
 TEST_P(Record, AMemberWithAFinalStateAlreadyIsLeftAsItIs) {

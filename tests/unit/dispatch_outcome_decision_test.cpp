@@ -61,7 +61,7 @@ TEST(DispatchOutcomeDecision, AnAcceptedMessageFinishesAsSentWithItsReceiptKey) 
   EXPECT_EQ(sent.channel, "sms");
   EXPECT_EQ(sent.state, "sent");
   EXPECT_EQ(sent.message_id, "SM1");
-  EXPECT_EQ(sent.receipt_key, "msg:twilio:SM1");
+  EXPECT_EQ(sent.receipt_key, "msg:{twilio:SM1}");
   EXPECT_EQ(sent.entry_to_remove, "a1|m1|sms|2");
   EXPECT_EQ(sent.address, "");
   EXPECT_TRUE(sent.is_message);

@@ -47,13 +47,13 @@ TEST(DispatchRecordCall, ASendWithAReceiptNamesItsMappingAndItsEarlyKey) {
   RecordCall call("dispatch", 1, 1);
   RecordResult sent = result("a1", "m1", "sms", "sent");
   sent.message_id = "SM1";
-  sent.receipt_key = "msg:twilio:SM1";
+  sent.receipt_key = "msg:{twilio:SM1}";
   call.add(sent);
   const auto keys = call.take_keys();
   const auto args = call.take_args();
   ASSERT_EQ(keys.size(), 12u);
-  EXPECT_EQ(keys[10], "msg:twilio:SM1");
-  EXPECT_EQ(keys[11], "msg:twilio:SM1:early");
+  EXPECT_EQ(keys[10], "msg:{twilio:SM1}");
+  EXPECT_EQ(keys[11], "msg:{twilio:SM1}:early");
   EXPECT_EQ(item_args(args, 0),
             (std::vector<std::string>{"r", "a1", "6", "m1", "sms", "sent", "SM1", "", "", "11"}));
 }
