@@ -4,22 +4,10 @@
 
 #include "redis/script.h"
 #include "replies/auto_answer.lua.h"
-#include "replies/match_replies.lua.h"
 #include "replies/record_replies.lua.h"
 #include "replies/reply_keys.h"
 
 namespace tocsin::replies {
-
-const redis::Script& match_replies_script() {
-  static const redis::Script script(std::string(lua::match_replies));
-  return script;
-}
-
-std::vector<std::string> match_replies_keys(const std::vector<std::string>& codes) {
-  std::vector<std::string> out{std::string(keys::kIndex)};
-  for (const std::string& code : codes) out.push_back(code.empty() ? "" : keys::code(code));
-  return out;
-}
 
 const redis::Script& record_replies_script() {
   static const redis::Script script(std::string(lua::record_replies));

@@ -12,16 +12,6 @@ class Script;
 
 namespace tocsin::replies {
 
-// Which alert and member each reply answers (match_replies.lua). KEYS:
-// match_replies_keys(the code each reply quotes, "" for none). ARGV: per reply the
-// sender's number (E.164) and the code the reply quotes (or ""). A reply answers the most recently
-// sent open alert (sending or sent, among the 200 latest) that went to its number, or, when it
-// quotes a code, that alert if it is open and went to its number. A reply to a wave or follow-up (a
-// child alert) answers its parent, if the parent is open. Returns per reply { alert, member,
-// region, sector, local, language, title }, all empty when none.
-const redis::Script& match_replies_script();
-std::vector<std::string> match_replies_keys(const std::vector<std::string>& codes);
-
 // Applies a batch (record_replies.lua). KEYS: record_replies_keys(), then per reply
 // add_record_keys(its alert, its number), "" for what it lacks. ARGV: n, then per reply 7 fields:
 // kind, alert, member, number, the encoded RsvpRecord, text, at_ms. Kinds:

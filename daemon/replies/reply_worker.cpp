@@ -25,6 +25,7 @@
 #include "redis/stream_consumer.h"
 #include "replies/confirmation_text.h"
 #include "replies/inbound_store.h"
+#include "replies/reply_matcher.h"
 #include "replies/reply_reader.h"
 #include "replies/reply_scripts.h"
 #include "replies/rsvp_builder.h"
@@ -222,27 +223,24 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
   }
 
   asio::awaitable<bool> match(std::vector<Entry>& entries) {
-    std::vector<std::string> codes;
-    std::vector<std::string> args;
+    std::vector<ReplyQuery> queries;
     for (const Entry& entry : entries) {
-      if (entry.number.empty()) continue;
-      args.push_back(entry.number);
-      args.push_back(entry.reading.alert_code);
-      codes.push_back(entry.reading.alert_code);
+      if (!entry.number.empty()) queries.push_back({entry.number, entry.reading.alert_code});
     }
-    if (codes.empty()) co_return true;
-    auto reply =
-        co_await redis.eval(match_replies_script(), match_replies_keys(codes), std::move(args));
-    // Per reply: alert, member, region, sector, local, language, title (reply_scripts.h).
-    using Found = std::tuple<std::string, std::string, std::string, std::string, std::string,
-                             std::string, std::string>;
-    auto found = redis::decode<std::vector<Found>>(reply);
-    if (!found || found->size() != codes.size()) co_return false;
+    if (queries.empty()) co_return true;
+    auto found = co_await match_replies(redis, queries);
+    if (!found || found->size() != queries.size()) co_return false;
     size_t i = 0;
     for (Entry& entry : entries) {
       if (entry.number.empty()) continue;
-      std::tie(entry.alert_id, entry.member_id, entry.region, entry.sector, entry.local,
-               entry.language, entry.title) = std::move((*found)[i++]);
+      ReplyMatch& match = (*found)[i++];
+      entry.alert_id = std::move(match.alert);
+      entry.member_id = std::move(match.member);
+      entry.region = std::move(match.region);
+      entry.sector = std::move(match.sector);
+      entry.local = std::move(match.local);
+      entry.language = std::move(match.language);
+      entry.title = std::move(match.title);
     }
     co_return true;
   }
@@ -469,7 +467,6 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
 ReplyWorker::ReplyWorker(asio::any_io_executor executor, redis::Client& redis,
                          ReplyWorkerOptions options)
     : impl_(std::make_shared<Impl>(std::move(executor), redis, std::move(options))) {
-  redis.load_on_connect(match_replies_script());
   redis.load_on_connect(record_replies_script());
   redis.load_on_connect(auto_answer_script());
 }

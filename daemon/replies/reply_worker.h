@@ -1,8 +1,8 @@
 #pragma once
 // The reply worker (issue 6): reads the replies the webhooks stored in q:replies, through
 // the consumer group "replies", in batches:
-//   1. finds the alert and member each reply answers (match_replies_script): the most
-//      recent open alert sent to the sender's number, or the one whose code it quotes;
+//   1. finds the alert and member each reply answers (reply_matcher.h): the most recent
+//      open alert sent to the sender's number, or the one whose code it quotes;
 //   2. reads the text (reply_reader.h), with that alert's pickup points;
 //   3. applies the batch in one script (record_replies_script): RSVPs and their tally, bus
 //      seats given, kept or handed on (seats/seat_lib.lua), unknown replies kept for a

@@ -589,7 +589,6 @@ class Bench {
         {dispatch::prepare_script().sha1(), "dispatch prepare"},
         {dispatch::record_script().sha1(), "dispatch record"},
         {dispatch::take_retries_script().sha1(), "dispatch take_retries"},
-        {replies::match_replies_script().sha1(), "replies match"},
         {replies::record_replies_script().sha1(), "replies record"},
         {replies::auto_answer_script().sha1(), "replies auto_answer"},
         {turnout::apply_moves_script().sha1(), "turnout apply_moves"},

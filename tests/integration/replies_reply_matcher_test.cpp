@@ -1,0 +1,111 @@
+// Matching a batch of replies to their alert and member (replies/reply_matcher.h) against
+// a real redis-server: the open alert most recently sent to the number, a quoted code over
+// a more recent alert, a wave's reply counted on its parent (read even when the parent is
+// older than the latest alerts read), and nothing for a closed parent or a stranger. It
+// only reads.
+
+#include "replies/reply_matcher.h"
+
+#include <gtest/gtest.h>
+
+#include "redis/decode.h"
+#include "tests/support/redis_client_fixture.h"
+
+namespace tocsin::replies {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr const char* kAna = "+15145550001";
+constexpr const char* kBen = "+15145550002";
+
+// a1 sent to Ana; a2, a wave of a1, to Ben; a3 closed, to Ana as well.
+std::vector<redis::Command> alerts_sent() {
+  return {{"ZADD", "alerts", "1", "a1", "2", "a2", "3", "a3"},
+          {"HSET", "alert:{a1}", "state", "sent", "sending_at_ms", "100"},
+          {"HSET", "alert:{a1}:to", kAna, "m1"},
+          {"HSET", "alert:{a2}", "state", "sending", "sending_at_ms", "200", "parent", "a1"},
+          {"HSET", "alert:{a2}:to", kBen, "m2"},
+          {"HSET", "alert:{a3}", "state", "closed", "sending_at_ms", "300"},
+          {"HSET", "alert:{a3}:to", kAna, "m1"},
+          {"SET", "alert:code:A7", "a1"},
+          {"HSET", "member:m1:idx", "region", "est", "sector", "sante", "local", "L1", "language",
+           "fr", "title", "inf"},
+          {"HSET", "member:m2:idx", "region", "laval"}};
+}
+
+class ReplyMatcherTest : public testing::RedisClientFixture {
+ protected:
+  // Each match's fields joined by ',' ("none" when it answers nothing).
+  asio::awaitable<std::vector<std::string>> match(std::vector<ReplyQuery> replies) {
+    std::vector<std::string> out;
+    const redis::Command count{"DBSIZE"};
+    auto before = redis::decode<int64_t>(co_await client_.exec(count));
+    auto found = co_await match_replies(client_, replies);
+    EXPECT_TRUE(found.has_value());
+    if (!found) co_return out;
+    for (const auto& m : *found) {
+      std::string joined = m.alert + "," + m.member + "," + m.region + "," + m.sector + "," +
+                           m.local + "," + m.language + "," + m.title;
+      out.push_back(joined == ",,,,,," ? "none" : joined);
+    }
+    auto after = redis::decode<int64_t>(co_await client_.exec(count));
+    EXPECT_EQ(*before, *after) << "the match only reads";
+    co_return out;
+  }
+};
+
+TEST_F(ReplyMatcherTest, EachReplyFindsItsOpenAlertMemberAndPlace) {
+  run(alerts_sent(), [&]() -> asio::awaitable<void> {
+    // Built before the co_await: g++ 12 mishandles braced lists in co_await operands.
+    std::vector<ReplyQuery> replies{{kAna, ""}, {kBen, ""}, {"+15145559999", ""}};
+    const auto got = co_await match(std::move(replies));
+    EXPECT_EQ(got, (std::vector<std::string>{"a1,m1,est,sante,L1,fr,inf",
+                                             // a wave's reply answers its parent
+                                             "a1,m2,laval,,,,", "none"}));
+  });
+}
+
+TEST_F(ReplyMatcherTest, AQuotedCodeChoosesItsAlertOverAMoreRecentOne) {
+  auto seed = alerts_sent();
+  seed.push_back({"ZADD", "alerts", "4", "a4"});
+  seed.push_back({"HSET", "alert:{a4}", "state", "sent", "sending_at_ms", "400"});
+  seed.push_back({"HSET", "alert:{a4}:to", kAna, "m1"});
+  run(seed, [&]() -> asio::awaitable<void> {
+    std::vector<ReplyQuery> replies{{kAna, ""}, {kAna, "A7"}, {kAna, "ZZ"}};
+    const auto got = co_await match(std::move(replies));
+    EXPECT_EQ(got, (std::vector<std::string>{"a4,m1,est,sante,L1,fr,inf",
+                                             "a1,m1,est,sante,L1,fr,inf", "none"}));
+  });
+}
+
+TEST_F(ReplyMatcherTest, AWaveOfAClosedAlertTakesNoAnswer) {
+  auto seed = alerts_sent();
+  seed.push_back({"HSET", "alert:{a1}", "state", "closed"});
+  run(seed, [&]() -> asio::awaitable<void> {
+    std::vector<ReplyQuery> replies{{kAna, ""}, {kBen, ""}};
+    const auto got = co_await match(std::move(replies));
+    EXPECT_EQ(got, (std::vector<std::string>{"none", "none"}));
+  });
+}
+
+TEST_F(ReplyMatcherTest, AWaveCountsOnAParentOlderThanTheLatestAlertsRead) {
+  // The parent is the oldest of kRecentAlerts + 1 alerts: not among those read, still
+  // read as the wave's parent.
+  std::vector<redis::Command> seed{
+      {"HSET", "alert:{p}", "state", "sent", "sending_at_ms", "1"},
+      {"HSET", "alert:{w}", "state", "sending", "sending_at_ms", "5000", "parent", "p"},
+      {"HSET", "alert:{w}:to", kBen, "m2"},
+      {"ZADD", "alerts", "0", "p", "9999", "w"}};
+  for (int i = 0; i < kRecentAlerts; ++i) {
+    seed.push_back({"ZADD", "alerts", std::to_string(10 + i), "closed" + std::to_string(i)});
+  }
+  run(seed, [&]() -> asio::awaitable<void> {
+    std::vector<ReplyQuery> replies{{kBen, ""}};
+    const auto got = co_await match(std::move(replies));
+    EXPECT_EQ(got, (std::vector<std::string>{"p,m2,,,,,"}));
+  });
+}
+
+}  // namespace
+}  // namespace tocsin::replies
