@@ -9,14 +9,20 @@
 //     it, French otherwise (a member indexed without a language is French);
 //   - only on the channels the alert selects.
 //
-// Redis is never blocked for long: the audience is walked with SSCAN, one script call per
-// batch of ids. Addresses already counted are kept in two temporary SETs across batches
-// (random names, a 5-minute expiry in case we die before deleting them).
+// Redis is never blocked for long: the audience is walked with SSCAN, and each batch of ids
+// read in two pipelined round trips (the members' index hashes; then per channel the
+// opt-outs, SMISMEMBER, and which addresses are counted for the first time). No script:
+// the members' keys are each in their own hash slot (Redis Cluster). Addresses already
+// counted are kept in two temporary SETs across batches, in Redis rather than in the
+// daemon (random names, a 5-minute expiry in case we die before deleting them).
 
 #include <boost/asio/awaitable.hpp>
 
 #include <cstddef>
+#include <set>
 #include <string>
+#include <system_error>
+#include <vector>
 
 #include "alerts/preview.h"
 #include "proto/tocsin.pb.h"
@@ -30,10 +36,10 @@ namespace tocsin::alerts {
 
 class AudienceBreakdownCounter {
  public:
-  // About 2,000 members take a few milliseconds of Redis time per call.
+  // A batch of about 2,000 members: a few thousand commands in two pipelines, each a
+  // microsecond or so of Redis time.
   static constexpr size_t kDefaultBatchSize = 2000;
 
-  // Registers the script with load_on_connect(): construct before the client connects.
   explicit AudienceBreakdownCounter(redis::Client& redis, size_t batch_size = kDefaultBatchSize);
 
   // audience_key: a SET of member ids (alerts::materialize_audience writes one);
@@ -42,6 +48,16 @@ class AudienceBreakdownCounter {
                                                           const Alert& alert);
 
  private:
+  struct Channels {
+    bool sms = false;
+    bool email = false;
+    std::string sms_seen, email_seen;  // the call's counted addresses
+  };
+  boost::asio::awaitable<std::error_code> count_batch(const std::vector<std::string>& ids,
+                                                      const Channels& channels,
+                                                      const std::set<std::string>& languages,
+                                                      AudienceBreakdown& breakdown);
+
   redis::Client& redis_;
   size_t batch_size_;
 };
