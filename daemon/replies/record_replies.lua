@@ -1,18 +1,18 @@
 #!lua
--- Applies a batch of replies (replies/reply_scripts.h): RSVPs and the tally moved by their
--- difference, unclear replies kept for a coordinator, SMS opt-outs and opt-ins. Bus seats
--- are given, kept and handed on in the same step (seats/seat_lib.lua); the tally's
--- arithmetic is rsvp_record.cpp's add_to_tally and add_unknown_to_tally.
--- KEYS[1] optout:sms, KEYS[2] optout:sms:members, then per reply i (from 0) six keys from
--- KEYS[3 + 6i]: the alert (the fragments' base), its rsvp, rsvp_text, unknown and tally,
--- and the sender's phone:{number} (record_replies_keys; '' where the reply has none)
--- ARGV[1] n, then per reply seven: kind ('rsvp' | 'unknown' | 'stop' | 'start'), alert id,
--- member, number, the encoded RsvpRecord, text, at_ms
+-- Applies one alert's replies of a batch (replies/reply_scripts.h), in order: RSVPs and the
+-- tally moved by their difference, unclear replies kept for a coordinator. Bus seats are
+-- given, kept and handed on in the same step (seats/seat_lib.lua); the tally's arithmetic
+-- is rsvp_record.cpp's add_to_tally and add_unknown_to_tally. Every key is the alert's (a
+-- batch spanning alerts is one call per alert; opt-outs are the caller's, sms_opt_outs.h).
+-- KEYS[1] the alert (the fragments' base), KEYS[2] its rsvp, KEYS[3] rsvp_text,
+-- KEYS[4] unknown, KEYS[5] tally
+-- ARGV[1] alert id, ARGV[2] n, then per reply nine: kind ('rsvp' | 'unknown'), member, the
+-- encoded RsvpRecord, text, at_ms, and the member's region, sector, local and title as the
+-- caller read them from the roster (their place when the alert has not placed them yet)
 -- Returns per reply its status: 'recorded' or 'same' (each followed by the member's seat,
--- seats/seat_status.h), 'unknown', 'opted_out', 'resubscribed' or 'ignored'.
+-- seats/seat_status.h), 'unknown' or 'ignored'.
 -- The fragments name the alert's other keys from its base (dims, regions, seats, the
--- turnout version, its seat news: relayed by the caller to seats:notices), and read
--- member:{id}:idx for a member not yet placed.
+-- turnout version, its seat news: relayed by the caller to seats:notices).
 --!include turnout/reach_lib.lua
 --!include seats/seat_lib.lua
 local SEP = '\031'
@@ -65,25 +65,25 @@ local changed, changed_order = {}, {}
 local function mark(base)
   if not changed[base] then changed[base] = true; changed_order[#changed_order + 1] = base end
 end
-local function count_unknown(base, member, sign)
-  turnout_count(base, ':tally', turnout_place(base, member), 'unknown', sign)
+local function count_unknown(base, member, given, sign)
+  turnout_count(base, ':tally', turnout_place(base, member, given), 'unknown', sign)
   mark(base)
 end
 
 local out = {}
-local n = tonumber(ARGV[1])
+local base, rsvp, rsvp_text, unknown, tally = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local alert = ARGV[1]
+local n = tonumber(ARGV[2])
 for i = 0, n - 1 do
-  local b = 2 + i * 7
-  local kind, alert, member, number = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
-  local encoded, text, at = ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
-  local k = 2 + i * 6
-  local base, rsvp, rsvp_text, unknown, tally, phone =
-    KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5], KEYS[k + 6]
+  local b = 3 + i * 9
+  local kind, member, encoded, text, at = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3],
+                                          ARGV[b + 4]
+  local given = turnout_place_of(ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8])
   if kind == 'rsvp' then
     local old = redis.call('HGET', rsvp, member)
     redis.call('HSET', rsvp_text, member, text)
     if redis.call('HDEL', unknown, member) == 1 and not old then
-      count_unknown(base, member, -1)
+      count_unknown(base, member, given, -1)
     end
     -- The time is the last field: a repeated answer changes nothing but it.
     local function answer_part(r) return r and string.match(r, '^(.*)' .. SEP .. '[^' .. SEP .. ']*' .. SEP .. '[^' .. SEP .. ']*$') end
@@ -111,19 +111,9 @@ for i = 0, n - 1 do
   elseif kind == 'unknown' then
     if redis.call('HSET', unknown, member, at .. '|' .. text) == 1 and
        redis.call('HEXISTS', rsvp, member) == 0 then
-      count_unknown(base, member, 1)
+      count_unknown(base, member, given, 1)
     end
     out[#out + 1] = 'unknown'
-  elseif kind == 'stop' then
-    redis.call('SADD', KEYS[1], number)
-    local h = redis.call('SMEMBERS', phone)
-    if #h > 0 then redis.call('SADD', KEYS[2], unpack(h)) end
-    out[#out + 1] = 'opted_out'
-  elseif kind == 'start' then
-    redis.call('SREM', KEYS[1], number)
-    local h = redis.call('SMEMBERS', phone)
-    if #h > 0 then redis.call('SREM', KEYS[2], unpack(h)) end
-    out[#out + 1] = 'resubscribed'
   else
     out[#out + 1] = 'ignored'
   end

@@ -14,19 +14,27 @@ const redis::Script& record_replies_script() {
   return script;
 }
 
-std::vector<std::string> record_replies_keys() {
-  return {keys::sms_opt_outs(), keys::sms_opted_out_members()};
+std::vector<std::string> record_replies_keys(const std::string& alert_id) {
+  return {keys::alert(alert_id), keys::rsvp(alert_id), keys::rsvp_text(alert_id),
+          keys::unknown_replies(alert_id), keys::tally(alert_id)};
 }
 
-void add_record_keys(std::vector<std::string>& out, const std::string& alert_id,
-                     const std::string& number) {
-  if (alert_id.empty()) {
-    out.insert(out.end(), 5, "");
-  } else {
-    out.insert(out.end(), {keys::alert(alert_id), keys::rsvp(alert_id), keys::rsvp_text(alert_id),
-                           keys::unknown_replies(alert_id), keys::tally(alert_id)});
+std::vector<std::string> record_replies_args(const std::string& alert_id,
+                                             const std::vector<ReplyToRecord>& replies) {
+  std::vector<std::string> args{alert_id, std::to_string(replies.size())};
+  args.reserve(2 + 9 * replies.size());
+  for (const ReplyToRecord& reply : replies) {
+    for (const std::string* value :
+         {&reply.kind, &reply.member, &reply.encoded, &reply.text}) {
+      args.push_back(*value);
+    }
+    args.push_back(std::to_string(reply.at_ms));
+    for (const std::string* value :
+         {&reply.place.region, &reply.place.sector, &reply.place.local, &reply.place.title}) {
+      args.push_back(*value);
+    }
   }
-  out.push_back(number.empty() ? "" : keys::phone_holders(number));
+  return args;
 }
 
 const redis::Script& auto_answer_script() {

@@ -29,6 +29,7 @@
 #include "replies/reply_reader.h"
 #include "replies/reply_scripts.h"
 #include "replies/rsvp_builder.h"
+#include "replies/sms_opt_outs.h"
 #include "seats/seat_status.h"
 #include "turnout/rsvp_record.h"
 #include "util/wakeup.h"
@@ -71,13 +72,14 @@ struct Entry {
   std::string text;
   int64_t at_ms = 0;
   Reading reading;
-  std::string kind;     // what record_replies_script does with it; "" nothing
+  std::string kind;     // "rsvp", "unknown" (record_replies_script), "stop", "start"
+                        // (sms_opt_outs.h) or "" for nothing
   std::string encoded;  // the RsvpRecord, for kind "rsvp"
   std::string status;   // what it did
   seats::SeatHolding seat;  // the member's bus seat after it (an RSVP)
   bool checkin = false;        // PRÉSENT A7 on the event's day: recorded by the check-in script
   std::string checkin_code;    // the member's short check-in code, for a yes confirmation
-  // Filled by the match script.
+  // Filled by the match (reply_matcher.h).
   std::string alert_id;
   std::string member_id;
   std::string region, sector, local, language, title;
@@ -245,7 +247,7 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
     co_return true;
   }
 
-  // The kind of change a reply makes (record_replies_script), or "" for none.
+  // The kind of change a reply makes, or "" for none.
   std::string kind_of(Entry& entry, std::string* encoded) {
     const Reading& reading = entry.reading;
     if (reading.keyword == Keyword::stop) return "stop";
@@ -284,38 +286,36 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
     }
     if (!co_await match(entries)) co_return false;
     if (!co_await load_alerts(entries)) co_return false;
-    std::vector<std::string> script_keys = record_replies_keys();
-    std::vector<std::string> args{"0"};
-    size_t n = 0;
+    // The opt-outs, and each alert's replies in their order (one call per alert: a script
+    // runs in one hash slot).
+    std::vector<SmsOptChange> opt_changes;
+    std::vector<Entry*> opt_entries;
+    std::vector<std::string> alert_order;
+    std::map<std::string, std::vector<Entry*>> by_alert;
     for (Entry& entry : entries) {
       if (entry.number.empty()) continue;
       entry.kind = kind_of(entry, &entry.encoded);
-      if (entry.kind.empty()) continue;
-      add_record_keys(script_keys, entry.alert_id, entry.number);
-      for (const std::string* value : {&entry.kind, &entry.alert_id, &entry.member_id,
-                                       &entry.number, &entry.encoded, &entry.text}) {
-        args.push_back(*value);
+      if (entry.kind == "stop" || entry.kind == "start") {
+        opt_changes.push_back({entry.kind == "stop", entry.number});
+        opt_entries.push_back(&entry);
+      } else if (!entry.kind.empty()) {
+        auto [at, added] = by_alert.try_emplace(entry.alert_id);
+        if (added) alert_order.push_back(entry.alert_id);
+        at->second.push_back(&entry);
       }
-      args.push_back(std::to_string(entry.at_ms));
-      ++n;
     }
     if (!co_await check_in(entries)) co_return false;
-    if (n == 0) co_return co_await answer(entries);
-    args[0] = std::to_string(n);
-    auto reply =
-        co_await redis.eval(record_replies_script(), std::move(script_keys), std::move(args));
-    std::string why;
-    auto statuses = redis::decode<std::vector<std::string>>(reply, &why);  // one per reply
-    if (!statuses) {
-      if (reply) spdlog::warn("event=replies_not_recorded error={}", log::quote(why));
+    if (auto failed = co_await apply_sms_opt_changes(redis, opt_changes)) {
+      spdlog::warn("event=replies_not_recorded error={}", log::quote(failed.message()));
       co_return false;
     }
-    size_t i = 0;
-    for (Entry& entry : entries) {
-      if (entry.kind.empty() || i >= statuses->size()) continue;
-      seats::RecordStatus result = seats::parse_record_status((*statuses)[i++]);
-      entry.status = std::move(result.status);
-      entry.seat = std::move(result.seat);
+    for (Entry* entry : opt_entries) {
+      entry->status = entry->kind == "stop" ? "opted_out" : "resubscribed";
+    }
+    for (const std::string& alert_id : alert_order) {
+      if (!co_await record_alert_replies(alert_id, by_alert[alert_id])) co_return false;
+    }
+    for (const Entry& entry : entries) {
       if (entry.status == "recorded") ++stats.recorded;
       if (entry.status == "same") ++stats.repeated;
       if (entry.status == "unknown") ++stats.unknown;
@@ -334,6 +334,36 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
     }
     for (const auto& id : with_seats) co_await alerts::relay(redis, id, alerts::Outbox::seat_notices);
     co_return co_await answer(entries);
+  }
+
+  // One alert's RSVPs and unclear replies, in order, in one script call.
+  asio::awaitable<bool> record_alert_replies(const std::string& alert_id,
+                                             const std::vector<Entry*>& replies) {
+    std::vector<ReplyToRecord> records;
+    records.reserve(replies.size());
+    for (const Entry* entry : replies) {
+      records.push_back({entry->kind, entry->member_id, entry->encoded, entry->text, entry->at_ms,
+                         MemberPlace{entry->region, entry->sector, entry->local, entry->title}});
+    }
+    // Built before the co_await: g++ 12 mishandles temporaries in co_await operands.
+    std::vector<std::string> script_keys = record_replies_keys(alert_id);
+    std::vector<std::string> args = record_replies_args(alert_id, records);
+    auto reply =
+        co_await redis.eval(record_replies_script(), std::move(script_keys), std::move(args));
+    std::string why;
+    auto statuses = redis::decode<std::vector<std::string>>(reply, &why);  // one per reply
+    if (!statuses || statuses->size() != replies.size()) {
+      if (reply) {
+        spdlog::warn("event=replies_not_recorded alert={} error={}", alert_id, log::quote(why));
+      }
+      co_return false;
+    }
+    for (size_t i = 0; i < replies.size(); ++i) {
+      seats::RecordStatus result = seats::parse_record_status((*statuses)[i]);
+      replies[i]->status = std::move(result.status);
+      replies[i]->seat = std::move(result.seat);
+    }
+    co_return true;
   }
 
   // Members who texted PRÉSENT A7 at the door: self-reported (present_self), once.

@@ -4,15 +4,17 @@
 //   1. finds the alert and member each reply answers (reply_matcher.h): the most recent
 //      open alert sent to the sender's number, or the one whose code it quotes;
 //   2. reads the text (reply_reader.h), with that alert's pickup points;
-//   3. applies the batch in one script (record_replies_script): RSVPs and their tally, bus
-//      seats given, kept or handed on (seats/seat_lib.lua), unknown replies kept for a
-//      coordinator, opt-outs and re-subscriptions. A batch waits (up to 2 s) while another
-//      daemon holds replies that arrived before it, so batches apply in arrival order;
+//   3. applies the batch: opt-outs and re-subscriptions (sms_opt_outs.h), then each
+//      alert's replies in one script call (record_replies_script): RSVPs and their tally,
+//      bus seats given, kept or handed on (seats/seat_lib.lua), unknown replies kept for a
+//      coordinator. A batch waits (up to 2 s) while another daemon holds replies that
+//      arrived before it, so batches apply in arrival order;
 //   4. answers each member in their language (confirmation_text.h) through `send`, at most
 //      3 automatic answers per number per hour;
 //   5. acknowledges and deletes the entries.
-// A crash between 3 and 5 replays the batch, which changes nothing: an RSVP recorded again
-// is "same", an opt-out is a set (the member may get a confirmation twice). Entries a
+// A crash or a failure within 3, or between 3 and 5, replays the batch, which changes
+// nothing: an RSVP recorded again is "same", an opt-out is a set (the member may get a
+// confirmation twice). Entries a
 // stopped daemon left pending are read again by the same consumer at restart, or taken
 // over by another daemon after claim_idle.
 

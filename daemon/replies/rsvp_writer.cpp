@@ -6,9 +6,9 @@
 #include <optional>
 #include <tuple>
 
+#include "alerts/alert_keys.h"
 #include "alerts/alert_relay.h"
 #include "alerts/fleet_fields.h"
-#include "audit/audit_keys.h"
 #include "log/log.h"
 #include "members/member_keys.h"
 #include "redis/client.h"
@@ -71,17 +71,10 @@ boost::asio::awaitable<WriteOutcome> RsvpWriter::write(const Alert& alert, std::
                           std::get<2>(*read).value_or(""), std::get<3>(*read).value_or("")};
   outcome.record = make_record(choice, place, pickup_by_region(alert), at_ms, std::move(source));
 
-  // record_replies_script's ARGV: n, then kind, alert, member, number, record, text, at_ms.
-  std::vector<std::string> args{"1",
-                                "rsvp",
-                                alert.id(),
-                                member_id,
-                                "",
-                                encode(outcome.record),
-                                std::move(raw_text),
-                                std::to_string(at_ms)};
-  std::vector<std::string> script_keys = record_replies_keys();
-  add_record_keys(script_keys, alert.id(), "");
+  std::vector<ReplyToRecord> records{
+      {"rsvp", member_id, encode(outcome.record), std::move(raw_text), at_ms, place}};
+  std::vector<std::string> script_keys = record_replies_keys(alert.id());
+  std::vector<std::string> args = record_replies_args(alert.id(), records);
   std::string status;
   if (!audit) {
     auto reply =
@@ -96,13 +89,14 @@ boost::asio::awaitable<WriteOutcome> RsvpWriter::write(const Alert& alert, std::
     }
     status = std::get<0>(*statuses);
   } else {
-    // EVAL with the source, not EVALSHA: inside MULTI a NOSCRIPT would only show at EXEC,
-    // after the audit entry was written anyway.
+    // The record and its entry in the alert's trail in one transaction (one hash slot),
+    // the trail then relayed to the audit log. EVAL with the source, not EVALSHA: inside
+    // MULTI a NOSCRIPT would only show at EXEC, after the audit entry was written anyway.
     redis::Command eval{"EVAL", record_replies_script().source(),
                         std::to_string(script_keys.size())};
     eval.insert(eval.end(), script_keys.begin(), script_keys.end());
     eval.insert(eval.end(), args.begin(), args.end());
-    redis::Command add{"XADD",        std::string(audit::keys::kAudit),
+    redis::Command add{"XADD",        alerts::keys::audit_trail(alert.id()),
                        "*",           "actor",
                        audit->actor,  "action",
                        audit->action, "subject",
@@ -117,6 +111,7 @@ boost::asio::awaitable<WriteOutcome> RsvpWriter::write(const Alert& alert, std::
       co_return outcome;
     }
     status = std::get<0>(std::get<0>(*done));
+    co_await alerts::relay(redis_, alert.id(), alerts::Outbox::audit);
   }
   // A seat given up boards those waiting: their news goes out through seats:notices.
   if (alerts::allocates_seats(alert)) {

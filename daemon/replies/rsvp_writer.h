@@ -30,7 +30,8 @@ namespace tocsin::replies {
 std::optional<FieldProblem> check_choice(const RsvpChoice& choice,
                                          const std::vector<std::string>& pickup_ids);
 
-// The who-did-what line written to the `audit` stream with the record, atomically.
+// The who-did-what line written with the record, atomically, to the alert's trail
+// (alert:{id}:audit), and relayed to the `audit` stream right after.
 struct AuditEntry {
   std::string actor;   // the token's name
   std::string action;  // "reply.resolve"

@@ -1,6 +1,9 @@
 // The contract of the record script (daemon/replies/record_replies.lua), on its main paths:
 // a yes, a no, a change of answer, an unclear reply, a repeated answer, a bus seat given,
-// waitlisted and handed on when its holder says no, and SMS opt-out and opt-in.
+// waitlisted and handed on when its holder says no, a member not yet placed counted at the
+// place given. One call holds one alert's replies, all its keys under the alert's tag, so
+// it runs on plain Redis and on a cluster. (Opt-outs by SMS are not the script's:
+// tests/integration/replies_sms_opt_outs_test.cpp.)
 
 #include <gtest/gtest.h>
 
@@ -43,7 +46,7 @@ class RecordReplies : public ScriptContract {
   std::vector<std::string> record(const std::vector<BatchReply>& replies) {
     RecordBatch batch;
     for (const auto& reply : replies) batch.add(reply);
-    auto reply = run(lua::record_replies, batch.keys, batch.args);
+    auto reply = run(lua::record_replies, batch.keys(), batch.args());
     std::vector<std::string> out;
     for (const auto& status : reply.elements) out.push_back(status.str);
     EXPECT_EQ(out.size(), replies.size()) << reply.str;
@@ -152,18 +155,17 @@ TEST_P(RecordReplies, ASeatIsGivenThenWaitedForThenHandedOnWhenItsHolderSaysNo) 
                    "alert:{a1}:seat_notices"}));
 }
 
-TEST_P(RecordReplies, StopOptsTheNumberAndItsHoldersOutAndStartBackIn) {
-  redis().command({"SADD", std::string("phone:") + kAna, "m1", "m2"});
-  BatchReply stop{.kind = "stop", .number = kAna, .text = "STOP", .at_ms = 1000};
-  const auto before = keyspace();
-  EXPECT_EQ(record({stop}), std::vector<std::string>{"opted_out"});
-  EXPECT_EQ(redis().text({"SMEMBERS", "optout:sms"}), std::string(kAna) + "\n");
-  EXPECT_EQ(redis().integer({"SCARD", "optout:sms:members"}), 2);
-  EXPECT_EQ(changed_keys(before), (std::set<std::string>{"optout:sms", "optout:sms:members"}));
-
-  BatchReply start{.kind = "start", .number = kAna, .text = "START", .at_ms = 2000};
-  EXPECT_EQ(record({start}), std::vector<std::string>{"resubscribed"});
-  EXPECT_TRUE(changed_keys(before).empty());
+TEST_P(RecordReplies, AMemberNotYetPlacedCountsAtThePlaceGiven) {
+  BatchReply unclear{.kind = "unknown",
+                     .alert = "a1",
+                     .member = "m9",
+                     .number = kAna,
+                     .text = "?",
+                     .at_ms = 1000,
+                     .place = {.region = "ouest", .sector = "sante"}};
+  EXPECT_EQ(record({unclear}), std::vector<std::string>{"unknown"});
+  EXPECT_EQ(tally("ouest|all|unknown"), "1");
+  EXPECT_EQ(tally("ouest|sector:sante|unknown"), "1");
 }
 
 TEST_P(RecordReplies, AnUnknownKindIsIgnoredAndChangesNothing) {
@@ -172,10 +174,7 @@ TEST_P(RecordReplies, AnUnknownKindIsIgnoredAndChangesNothing) {
   EXPECT_EQ(record({help}), std::vector<std::string>{"ignored"});
   EXPECT_TRUE(changed_keys(before).empty());
 }
-// Cross-slot: one batch holds replies to several alerts, beside the global optout:sms sets,
-// each sender's phone:{number}; the fragments read member:{id}:idx for a member not yet
-// placed.
-TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(RecordReplies);
+TOCSIN_SCRIPT_CONTRACT(RecordReplies);
 
 }  // namespace
 }  // namespace tocsin::replies

@@ -41,7 +41,7 @@ class SeatScripts : public ScriptContract {
                     .at_ms = at_ms,
                     .source = "sms"};
     batch.add(reply);
-    auto status = run_setup(replies::lua::record_replies, batch.keys, batch.args);
+    auto status = run(replies::lua::record_replies, batch.keys(), batch.args());
     ASSERT_FALSE(status.is_error()) << status.str;
   }
   std::string notices() { return redis().text({"XRANGE", "alert:{a1}:seat_notices", "-", "+"}); }

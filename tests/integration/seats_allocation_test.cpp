@@ -58,10 +58,8 @@ class SeatsAllocation : public ::testing::Test {
   std::vector<seats::RecordStatus> answer(const std::vector<std::pair<int, std::string>>& batch,
                                           const std::string& pickup = "P", int seats = 1,
                                           const std::string& source = "sms") {
-    std::vector<std::string> keys = replies::record_replies_keys();
-    std::vector<std::string> args{std::to_string(batch.size())};
+    std::vector<replies::ReplyToRecord> replies;
     for (const auto& [i, what] : batch) {
-      replies::add_record_keys(keys, kAlert, "+1555");
       replies::RsvpRecord record;
       record.answer = what == "no" ? "no" : "yes";
       if (what == "yes bus") {
@@ -71,11 +69,10 @@ class SeatsAllocation : public ::testing::Test {
       record.region = "est";
       record.at_ms = ++clock_;
       record.source = source;
-      for (std::string value : {std::string("rsvp"), kAlert, member(i), std::string("+1555"),
-                                replies::encode(record), what, std::to_string(clock_)}) {
-        args.push_back(std::move(value));
-      }
+      replies.push_back({"rsvp", member(i), replies::encode(record), what, clock_, {"est"}});
     }
+    const std::vector<std::string> keys = replies::record_replies_keys(kAlert);
+    const std::vector<std::string> args = replies::record_replies_args(kAlert, replies);
     auto reply = eval(replies::record_replies_script(), keys, args);
     EXPECT_FALSE(reply.is_error()) << reply.str;
     std::vector<seats::RecordStatus> out;

@@ -1,7 +1,7 @@
 #pragma once
-// A batch of replies for the record script (daemon/replies/record_replies.lua), with its
-// KEYS and ARGV built as the reply worker builds them: for tests that drive the script
-// directly (contract tests, and the seats' tests, whose seats it gives).
+// One alert's batch of replies for the record script (daemon/replies/record_replies.lua),
+// with its KEYS and ARGV built as the reply worker builds them: for tests that drive the
+// script directly (contract tests, and the seats' tests, whose seats it gives).
 
 #include <cstdint>
 #include <string>
@@ -13,28 +13,28 @@
 namespace tocsin::testing {
 
 struct BatchReply {
-  std::string kind = "rsvp";  // "rsvp" | "unknown" | "stop" | "start"
+  std::string kind = "rsvp";  // "rsvp" | "unknown"
   std::string alert;
   std::string member;
   std::string number;
   replies::RsvpRecord record;  // for "rsvp"
   std::string text;
   int64_t at_ms = 0;
+  replies::MemberPlace place;  // as read from the roster
 };
 
 struct RecordBatch {
-  std::vector<std::string> keys = replies::record_replies_keys();
-  std::vector<std::string> args{"0"};
+  std::string alert;
+  std::vector<replies::ReplyToRecord> replies;
 
   void add(const BatchReply& reply) {
-    replies::add_record_keys(keys, reply.alert, reply.number);
-    for (std::string value : {reply.kind, reply.alert, reply.member, reply.number,
-                              reply.kind == "rsvp" ? replies::encode(reply.record) : std::string(),
-                              reply.text, std::to_string(reply.at_ms)}) {
-      args.push_back(std::move(value));
-    }
-    args[0] = std::to_string(std::stoi(args[0]) + 1);
+    alert = reply.alert;
+    replies.push_back({reply.kind, reply.member,
+                       reply.kind == "rsvp" ? replies::encode(reply.record) : std::string(),
+                       reply.text, reply.at_ms, reply.place});
   }
+  std::vector<std::string> keys() const { return replies::record_replies_keys(alert); }
+  std::vector<std::string> args() const { return replies::record_replies_args(alert, replies); }
 };
 
 }  // namespace tocsin::testing

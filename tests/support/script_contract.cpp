@@ -41,27 +41,6 @@ Server& server(RedisMode mode) {
   return s;
 }
 
-std::vector<std::string> all_keys(RedisSync& redis) {
-  std::vector<std::string> keys;
-  std::string cursor = "0";
-  do {
-    auto reply = redis.command({"SCAN", cursor, "COUNT", "1000"});
-    cursor = reply.elements.at(0).str;
-    for (const auto& key : reply.elements.at(1).elements) keys.push_back(key.str);
-  } while (cursor != "0");
-  return keys;
-}
-
-// Makes `to` hold exactly the keys of `from`, with their values and time to live.
-void copy_keyspace(RedisSync& from, RedisSync& to) {
-  to.command({"FLUSHALL"});
-  for (const auto& key : all_keys(from)) {
-    const std::string dump = from.command({"DUMP", key}).str;
-    const int64_t ttl = from.integer({"PTTL", key});
-    to.command({"RESTORE", key, std::to_string(ttl > 0 ? ttl : 0), dump});
-  }
-}
-
 std::string fingerprint(RedisSync& redis, const std::string& key) {
   const std::string type = redis.text({"TYPE", key});
   if (type == "string") return "string:" + redis.text({"GET", key});
@@ -92,20 +71,6 @@ redis::Reply ScriptContract::run(std::string_view script, const std::vector<std:
   argv.insert(argv.end(), keys.begin(), keys.end());
   argv.insert(argv.end(), args.begin(), args.end());
   return redis().command(argv);
-}
-
-redis::Reply ScriptContract::run_setup(std::string_view script,
-                                       const std::vector<std::string>& keys,
-                                       const std::vector<std::string>& args) {
-  if (mode() == RedisMode::standalone) return run(script, keys, args);
-  RedisSync& plain = *server(RedisMode::standalone).sync;
-  copy_keyspace(redis(), plain);
-  std::vector<std::string> argv{"EVAL", std::string(script), std::to_string(keys.size())};
-  argv.insert(argv.end(), keys.begin(), keys.end());
-  argv.insert(argv.end(), args.begin(), args.end());
-  redis::Reply reply = plain.command(argv);
-  copy_keyspace(plain, redis());
-  return reply;
 }
 
 ScriptContract::Keyspace ScriptContract::keyspace() {

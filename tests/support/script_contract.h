@@ -44,12 +44,6 @@ class ScriptContract : public ::testing::TestWithParam<RedisMode> {
   redis::Reply run(std::string_view script, const std::vector<std::string>& keys,
                    const std::vector<std::string>& args);
 
-  // The same, for the data a test starts from when the script that writes it still
-  // crosses slots (it runs on plain Redis only): on a cluster, the keys are copied to the
-  // plain server, the script runs there, and the keys are copied back (DUMP, RESTORE).
-  redis::Reply run_setup(std::string_view script, const std::vector<std::string>& keys,
-                         const std::vector<std::string>& args);
-
   // Every key with a fingerprint of its value (type and content), to compare before and
   // after a call.
   using Keyspace = std::map<std::string, std::string>;
