@@ -1,6 +1,7 @@
 #include "members/audience_predicate.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace tocsin::members {
 namespace {
@@ -60,6 +61,94 @@ std::optional<size_t> choose_driver(const std::vector<size_t>& candidates,
   if (candidates.empty() || sizes.size() != candidates.size()) return std::nullopt;
   const auto smallest = std::min_element(sizes.begin(), sizes.end()) - sizes.begin();
   return candidates[static_cast<size_t>(smallest)];
+}
+
+namespace {
+
+struct Op {
+  char code;     // 't' term, '*' true, '!' not, '&' and, '|' or
+  size_t n = 0;  // the term (from 1), or the operands of '&' and '|'
+};
+
+// The tokens as ops; nullopt for a token that is none (or a term outside `terms`), or a
+// program that does not leave exactly one value.
+std::optional<std::vector<Op>> parse_program(const std::vector<std::string>& program,
+                                             size_t terms) {
+  std::vector<Op> ops;
+  size_t depth = 0;
+  for (const std::string& token : program) {
+    if (token.empty()) return std::nullopt;
+    Op op{token[0]};
+    if (op.code == 't' || op.code == '&' || op.code == '|') {
+      const char* end = token.data() + token.size();
+      auto [at, error] = std::from_chars(token.data() + 1, end, op.n);
+      if (error != std::errc() || at != end) return std::nullopt;
+    }
+    switch (op.code) {
+      case 't':
+        if (op.n == 0 || op.n > terms) return std::nullopt;
+        ++depth;
+        break;
+      case '*':
+        if (token.size() != 1) return std::nullopt;
+        ++depth;
+        break;
+      case '!':
+        if (token.size() != 1 || depth == 0) return std::nullopt;
+        break;
+      case '&':
+      case '|':
+        if (op.n == 0 || op.n > depth) return std::nullopt;
+        depth -= op.n - 1;
+        break;
+      default:
+        return std::nullopt;
+    }
+    ops.push_back(op);
+  }
+  if (depth != 1) return std::nullopt;
+  return ops;
+}
+
+}  // namespace
+
+std::vector<size_t> select_members(const std::vector<std::string>& program,
+                                   const std::vector<std::vector<int64_t>>& member_of,
+                                   size_t members) {
+  std::vector<size_t> chosen;
+  const auto ops = parse_program(program, member_of.size());
+  if (!ops) return chosen;
+  for (const auto& row : member_of) {
+    if (row.size() < members) return chosen;  // an answer short of the page
+  }
+  std::vector<bool> stack;
+  for (size_t i = 0; i < members; ++i) {
+    stack.clear();
+    for (const Op& op : *ops) {
+      switch (op.code) {
+        case 't':
+          stack.push_back(member_of[op.n - 1][i] != 0);
+          break;
+        case '*':
+          stack.push_back(true);
+          break;
+        case '!':
+          stack.back() = !stack.back();
+          break;
+        default: {
+          const bool all_of = op.code == '&';
+          bool value = all_of;
+          for (size_t j = stack.size() - op.n; j < stack.size(); ++j) {
+            value = all_of ? value && stack[j] : value || stack[j];
+          }
+          stack.resize(stack.size() - op.n);
+          stack.push_back(value);
+        }
+      }
+    }
+    if (stack.back()) chosen.push_back(i);
+  }
+  return chosen;
 }
 
 }  // namespace tocsin::members

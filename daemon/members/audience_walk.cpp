@@ -1,13 +1,12 @@
 #include "members/audience_walk.h"
 
-#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "members/audience_predicate.h"
-#include "members/audience_slice.lua.h"
 #include "members/member_keys.h"
 #include "redis/client.h"
 #include "redis/decode.h"
-#include "redis/script.h"
 #include "util/result.h"
 
 namespace tocsin::members {
@@ -39,31 +38,46 @@ boost::asio::awaitable<Result<std::string>> driver_key(
 
 }  // namespace
 
-const redis::Script& audience_slice_script() {
-  static const redis::Script script(std::string(lua::audience_slice));
-  return script;
-}
-
 boost::asio::awaitable<std::error_code> walk_audience(redis::Client& redis,
                                                       const AudienceExpr& expr, int slice,
                                                       redis::SliceStep step) {
   const auto term_list = terms(expr);
   auto driver = co_await driver_key(redis, expr, term_list);
   if (!driver) co_return driver.error();
-  std::vector<std::string> script_keys{*driver};
-  for (const auto& [dimension, value] : term_list) {
-    script_keys.push_back(index_key(dimension, value));
-  }
+  std::vector<std::string> term_keys;
+  for (const auto& [dimension, value] : term_list) term_keys.push_back(index_key(dimension, value));
   const std::vector<std::string> program = compile_predicate(expr);
   std::string cursor = "0";
   do {
-    std::vector<std::string> args{cursor, std::to_string(slice)};
-    args.insert(args.end(), program.begin(), program.end());
-    auto page = redis::decode<std::tuple<std::string, std::vector<std::string>>>(
-        co_await redis.eval(audience_slice_script(), script_keys, std::move(args)));
+    // A page of the driver, then one SMISMEMBER per term for the whole page (an absent
+    // index answers 0 for everyone).
+    redis::Command scan{"SSCAN", *driver, cursor, "COUNT", std::to_string(slice)};
+    auto page = redis::decode<std::pair<std::string, std::vector<std::string>>>(
+        co_await redis.exec(std::move(scan)));
     if (!page) co_return redis::bad_reply_as(page.error(), kIoError);
-    auto& [next, chosen] = *page;
+    auto& [next, ids] = *page;
     cursor = std::move(next);
+    if (ids.empty()) continue;
+    std::vector<std::vector<int64_t>> member_of;
+    if (!term_keys.empty()) {
+      std::vector<redis::Command> lookups;
+      for (const auto& key : term_keys) {
+        redis::Command lookup{"SMISMEMBER", key};
+        lookup.insert(lookup.end(), ids.begin(), ids.end());
+        lookups.push_back(std::move(lookup));
+      }
+      auto replies = co_await redis.exec_pipeline(std::move(lookups));
+      if (!replies) co_return replies.error();
+      for (const auto& reply : *replies) {
+        auto row = redis::decode<std::vector<int64_t>>(reply);
+        if (!row) co_return redis::bad_reply_as(row.error(), kIoError);
+        member_of.push_back(std::move(*row));
+      }
+    }
+    std::vector<std::string> chosen;
+    for (size_t i : select_members(program, member_of, ids.size())) {
+      chosen.push_back(std::move(ids[i]));
+    }
     if (chosen.empty()) continue;
     if (auto error = co_await step(std::move(chosen))) co_return error;
   } while (cursor != "0");

@@ -43,5 +43,29 @@ TEST(MembersAudiencePredicate, TheSmallestCandidateDrivesElseEveryone) {
   EXPECT_EQ(choose_driver({1}, {}), std::nullopt);  // sizes missing: scan everyone
 }
 
+TEST(MembersAudiencePredicate, SelectsThePageMembersTheProgramChooses) {
+  // Members 0..3; term 1 holds 0 and 1, term 2 holds 1 and 2.
+  const std::vector<std::vector<int64_t>> member_of{{1, 1, 0, 0}, {0, 1, 1, 0}};
+  const auto select = [&](const char* text) {
+    return select_members(compile_predicate(parse_ok(text)), member_of, 4);
+  };
+  EXPECT_EQ(select("tag:a AND tag:b"), (std::vector<size_t>{1}));
+  EXPECT_EQ(select("tag:a OR tag:b"), (std::vector<size_t>{0, 1, 2}));
+  EXPECT_EQ(select("tag:a AND NOT tag:b"), (std::vector<size_t>{0}));
+  EXPECT_EQ(select("NOT (tag:a OR tag:b)"), (std::vector<size_t>{3}));
+  EXPECT_EQ(select_members({"*"}, {}, 3), (std::vector<size_t>{0, 1, 2}));
+}
+
+TEST(MembersAudiencePredicate, AnIllFormedProgramOrAShortAnswerSelectsNoOne) {
+  const std::vector<std::vector<int64_t>> member_of{{1, 1}};
+  EXPECT_TRUE(select_members({"t2"}, member_of, 2).empty());        // no such term
+  EXPECT_TRUE(select_members({"t1", "t1"}, member_of, 2).empty());  // two values left
+  EXPECT_TRUE(select_members({"&2"}, member_of, 2).empty());        // nothing to combine
+  EXPECT_TRUE(select_members({"!"}, member_of, 2).empty());
+  EXPECT_TRUE(select_members({"t1x"}, member_of, 2).empty());
+  EXPECT_TRUE(select_members({"t1"}, member_of, 3).empty());  // an answer short of the page
+  EXPECT_TRUE(select_members({}, member_of, 2).empty());
+}
+
 }  // namespace
 }  // namespace tocsin::members
