@@ -82,6 +82,8 @@
 //
 // The alert store's and the preview's own, outside any alert's tag:
 //   templates             HASH kind name -> the alert template, JSON (template_store.h)
+//   {templates}:audit     STREAM, a template edit's audit entry, written with the edit (its
+//                         hash tag is the slot of `templates`) and relayed to the audit log
 //   secret:rsvp, secret:approval  STRINGs, 32 random bytes: the keys the RSVP and approval
 //                         links are signed with (rsvp_link.h, approval_link.h)
 //   tmp:preview:{random}  SET, a preview's materialized audience; tmp:group:{random}, a
@@ -156,6 +158,8 @@ inline constexpr std::string_view kRoutineQueue = "q:send:routine";
 inline constexpr std::string_view kSeatNotices = "seats:notices";
 inline constexpr std::string_view kSeatNoticesRelayed = "{seats:notices}:relayed";
 inline constexpr std::string_view kTemplates = "templates";
+// A key whose hash tag is "templates" shares the slot of the key `templates` itself.
+inline constexpr std::string_view kTemplatesAudit = "{templates}:audit";
 // The secrets the links sent are signed with (rsvp_link.h, approval_link.h).
 inline constexpr std::string_view kRsvpSecret = "secret:rsvp";
 inline constexpr std::string_view kApprovalSecret = "secret:approval";

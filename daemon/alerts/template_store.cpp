@@ -6,7 +6,7 @@
 #include "alerts/alert_keys.h"
 #include "alerts/template_rules.h"
 #include "alerts/template_seeds.h"
-#include "audit/audit_keys.h"
+#include "audit/audit_relay.h"
 #include "http/json.h"
 #include "redis/client.h"
 #include "redis/decode.h"
@@ -108,17 +108,19 @@ boost::asio::awaitable<std::variant<AlertTemplate, TemplateProblems, Refusal>> T
   stored.set_updated_by(by.name);
   stored.set_updated_at_unix(
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
-  // The edit and its audit entry together, or neither.
+  // The edit and its audit entry together, or neither: in one slot, the entry relayed to
+  // the audit log right after (audit/audit_relay.h).
   std::vector<redis::Command> writes{
       {"MULTI"},
       {"HSET", std::string(keys::kTemplates), stored.kind_name(), http::to_json(stored)},
-      {"XADD", std::string(audit::keys::kAudit), "*", "actor", by.name, "action", "template.set",
-       "summary", "kind=" + stored.kind_name() + " token=" + by.token_id},
+      {"XADD", std::string(keys::kTemplatesAudit), "*", "actor", by.name, "action",
+       "template.set", "summary", "kind=" + stored.kind_name() + " token=" + by.token_id},
       {"EXEC"}};
   // EXEC answers nil when the transaction was not run.
   auto written = redis::decode_exec<redis::Ignore, redis::Ignore>(
       co_await redis_.exec_pipeline(std::move(writes)));
   if (!written) co_return unavailable();
+  co_await audit::relay(redis_, std::string(keys::kTemplatesAudit));
   co_return stored;
 }
 

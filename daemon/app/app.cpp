@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "alerts/alert_keys.h"
 #include "alerts/alert_relay.h"
 #include "alerts/fleet_fields.h"
 #include "alerts/local_time.h"
@@ -406,7 +407,9 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
                                        alerts::route(alerts::Outbox::seat_notices),
                                        schedule::schedule_outbox_route()},
                                       kRelaySweepInterval,
-                                      {{std::string(auth::keys::kAudit), audit::relay_target(false)}});
+                                      {{std::string(auth::keys::kAudit), audit::relay_target(false)},
+                                       {std::string(alerts::keys::kTemplatesAudit),
+                                        audit::relay_target(false)}});
   asio::co_spawn(executor, relay_sweep.run(), log_failure("relay_sweep"));
   asio::co_spawn(executor, events_redis.run(), log_failure("events_redis"));
   asio::co_spawn(executor, publisher.run(), log_failure("events_publisher"));

@@ -3,7 +3,9 @@
 // detail). A change to an alert writes its entry to the alert's own trail
 // (alert:{id}:audit, alerts/alert_keys.h) in the same step, and the trail is relayed here
 // (audit/audit_relay.h); so are the accounts', sessions' and tokens' ({auth}:audit,
-// auth/auth_keys.h). Other changes (templates, members) write here directly.
+// auth/auth_keys.h) and the templates' ({templates}:audit, alerts/alert_keys.h). A change
+// whose entry is its only write (a roster import's summary, a refused sign-in) writes here
+// directly.
 //
 //   audit                STREAM, append-only
 //   {audit}:relayed      HASH trail key -> the id of its last entry relayed to audit (the
