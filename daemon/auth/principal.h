@@ -21,7 +21,7 @@ struct Principal {
   Role role = Role::coordinator;
   std::vector<std::string> regions;  // coordinators: the regions they may see
   // Set when the request came with a dashboard session cookie instead of a token: the
-  // account's id and the session's key (session:{sha256 of its id}), for sign-out.
+  // account's id and the session's key (auth_keys.h session()), for sign-out.
   std::string account_id;
   std::string session_key;
 };

@@ -8,6 +8,9 @@
 #include <string>
 #include <utility>
 
+#include "tests/support/redis_cluster.h"
+#include "tests/support/redis_sync.h"
+
 namespace tocsin::testing {
 namespace {
 
@@ -25,6 +28,14 @@ redis::Options options_for(const RedisServer& server) {
 }  // namespace
 
 RedisClientFixture::RedisClientFixture() : client_(io_.get_executor(), options_for(server_)) {}
+
+RedisClientFixture::RedisClientFixture(RedisServer::Options options, bool one_node_cluster)
+    : server_(std::move(options)), client_(io_.get_executor(), options_for(server_)) {
+  if (one_node_cluster) {
+    RedisSync sync(server_.port());
+    make_single_node_cluster(sync);
+  }
+}
 
 void RedisClientFixture::run(std::vector<redis::Command> seed,
                              std::function<asio::awaitable<void>()> body,

@@ -27,6 +27,9 @@ namespace tocsin::testing {
 class RedisClientFixture : public ::testing::Test {
  protected:
   RedisClientFixture();
+  // On a server started with `options`; with `one_node_cluster` (and options.cluster), made
+  // a one-node cluster (redis_cluster.h) before the client connects.
+  RedisClientFixture(RedisServer::Options options, bool one_node_cluster);
 
   // Runs `body` once the client is connected (within 5 s) and `seed` is written in one
   // pipeline; stops the client after. A failed test when the client does not connect, the

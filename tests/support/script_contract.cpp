@@ -1,10 +1,8 @@
 #include "tests/support/script_contract.h"
 
-#include <chrono>
 #include <memory>
-#include <stdexcept>
-#include <thread>
 
+#include "tests/support/redis_cluster.h"
 #include "tests/support/redis_server.h"
 
 namespace tocsin::testing {
@@ -14,19 +12,6 @@ struct Server {
   std::unique_ptr<RedisServer> server;
   std::unique_ptr<RedisSync> sync;
 };
-
-// One node that owns every slot, so it answers every key itself (no MOVED) while checking,
-// as a cluster does, that a script stays in one slot.
-void make_single_node_cluster(RedisSync& redis) {
-  redis.command({"CLUSTER", "ADDSLOTSRANGE", "0", "16383"});
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (redis.text({"CLUSTER", "INFO"}).find("cluster_state:ok") == std::string::npos) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      throw std::runtime_error("the one-node Redis cluster did not reach cluster_state:ok");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling a condition
-  }
-}
 
 Server& server(RedisMode mode) {
   static Server servers[2];

@@ -1,0 +1,224 @@
+// The parts of tocsind whose every script and transaction stays in one hash slot, run
+// through the daemon's own Redis client against a one-node Redis Cluster (which refuses a
+// script or a MULTI that spans two slots, and a script touching a key it did not declare
+// in another): accounts, sessions and tokens with their audit entries relayed; a delivery
+// receipt; matching replies, recording them and SMS opt-outs; an audience walk; the relay
+// sweep. What still crosses slots (the roster import and counts, the send's prepare, record
+// and job writing) is listed by tests/contract/ (TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY).
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "alerts/alert_keys.h"
+#include "alerts/alert_relay.h"
+#include "audit/audit_relay.h"
+#include "auth/account_store.h"
+#include "auth/auth_keys.h"
+#include "auth/session_store.h"
+#include "auth/token_store.h"
+#include "dispatch/dispatch_keys.h"
+#include "dispatch/receipt_store.h"
+#include "members/audience.h"
+#include "members/audience_walk.h"
+#include "redis/decode.h"
+#include "replies/reply_matcher.h"
+#include "replies/reply_scripts.h"
+#include "replies/sms_opt_outs.h"
+#include "tests/support/redis_client_fixture.h"
+
+namespace tocsin {
+namespace {
+
+namespace asio = boost::asio;
+
+testing::RedisServer::Options cluster_node() {
+  testing::RedisServer::Options options;
+  options.cluster = true;
+  return options;
+}
+
+class ClusterComponents : public testing::RedisClientFixture {
+ protected:
+  ClusterComponents() : RedisClientFixture(cluster_node(), true) {}
+
+  // The actions of the audit log, oldest first.
+  asio::awaitable<std::vector<std::string>> audit_actions() {
+    redis::Command read{"XRANGE", "audit", "-", "+"};
+    auto entries = redis::decode<std::vector<std::pair<std::string, std::vector<std::string>>>>(
+        co_await client_.exec(std::move(read)));
+    std::vector<std::string> out;
+    if (!entries) co_return out;
+    for (const auto& [id, fields] : *entries) {
+      for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+        if (fields[i] == "action") out.push_back(fields[i + 1]);
+      }
+    }
+    co_return out;
+  }
+};
+
+TEST_F(ClusterComponents, TheNodeRefusesAScriptThatSpansTwoSlots) {
+  // The check every test below relies on: were the node not a cluster, this would pass.
+  run({}, [&]() -> asio::awaitable<void> {
+    redis::Command eval{"EVAL", "#!lua\nreturn redis.call('MGET', KEYS[1], KEYS[2])", "2",
+                        "{a}x", "{b}y"};
+    auto reply = co_await client_.exec(std::move(eval));
+    CO_ASSERT_TRUE(reply.has_value());
+    EXPECT_TRUE(reply->is_error());
+    EXPECT_NE(reply->str.find("CROSSSLOT"), std::string::npos) << reply->str;
+  });
+}
+
+TEST_F(ClusterComponents, AccountsSessionsAndTokensWithTheirAudit) {
+  run({}, [&]() -> asio::awaitable<void> {
+    auth::AccountStore accounts(client_);
+    auth::NewAccount luc{.name = "Luc Gagnon",
+                         .role = auth::Role::executive,
+                         .mobile = "+15145550101",
+                         .email = "luc@example.org",
+                         .created_by = "ops"};
+    auto created = co_await accounts.create(luc);
+    CO_ASSERT_TRUE(created.has_value() && created->created.has_value());
+    const std::string id = created->created->id();
+    auto found = co_await accounts.find_by_address("luc@example.org");
+    CO_ASSERT_TRUE(found.has_value() && found->has_value());
+
+    auth::SessionStore sessions(client_, accounts, {});
+    auto first = co_await sessions.open(**found);
+    auto second = co_await sessions.open(**found);
+    CO_ASSERT_TRUE(first.has_value() && second.has_value());
+    auto principal = co_await sessions.lookup(*first);
+    CO_ASSERT_TRUE(principal.has_value() && principal->has_value());
+    auto ended = co_await sessions.close(**principal, true);
+    CO_ASSERT_TRUE(ended.has_value());
+    EXPECT_EQ(*ended, 2);
+    auto third = co_await sessions.open(**found);
+    CO_ASSERT_TRUE(third.has_value());
+    auto disabled = co_await accounts.disable(id, "ops");
+    CO_ASSERT_TRUE(disabled.has_value());
+    EXPECT_EQ(*disabled, auth::DisableOutcome::disabled);
+    auto after = co_await sessions.lookup(*third);
+    CO_ASSERT_TRUE(after.has_value());
+    EXPECT_FALSE(after->has_value());
+
+    auth::TokenStore tokens(client_);
+    auth::NewToken script{.name = "ops script", .role = auth::Role::admin, .created_by = "ops"};
+    auto token = co_await tokens.create(script);
+    CO_ASSERT_TRUE(token.has_value());
+    auto by_token = co_await tokens.lookup(*token);
+    CO_ASSERT_TRUE(by_token.has_value() && by_token->has_value());
+    auto revoked = co_await tokens.revoke((*by_token)->token_id, "ops");
+    CO_ASSERT_TRUE(revoked.has_value());
+    EXPECT_TRUE(*revoked);
+
+    const auto actions = co_await audit_actions();
+    EXPECT_EQ(actions, (std::vector<std::string>{
+                           "account.create", "session.sign_in", "session.sign_in",
+                           "session.sign_out_everywhere", "session.sign_in", "account.disable",
+                           "token.create", "token.revoke"}));
+  });
+}
+
+TEST_F(ClusterComponents, ADeliveryReceiptMovesItsMember) {
+  std::vector<redis::Command> seed{
+      {"HSET", alerts::keys::alert("a1"), "state", "sent"},
+      {"HSET", alerts::keys::alert("a1") + ":dims", "m1", "r1|all|"},
+      {"HSET", alerts::keys::delivery("a1"), "m1:sms", "sent"},
+      {"HSET", alerts::keys::counts("a1"), "sent", "1"},
+      {"SET", dispatch::keys::receipt("twilio", "SM1"), "a1|m1|sms"}};
+  run(seed, [&]() -> asio::awaitable<void> {
+    dispatch::ReceiptStore receipts(client_);
+    adapters::DeliveryReceipt delivered;
+    delivered.message_id = "SM1";
+    delivered.state = adapters::ReceiptState::delivered;
+    auto applied = co_await receipts.apply("twilio", delivered);
+    CO_ASSERT_TRUE(applied.has_value());
+    EXPECT_EQ(*applied, dispatch::ReceiptStore::Applied::changed);
+    adapters::DeliveryReceipt early = delivered;
+    early.message_id = "SM2";
+    auto kept = co_await receipts.apply("twilio", early);
+    CO_ASSERT_TRUE(kept.has_value());
+    EXPECT_EQ(*kept, dispatch::ReceiptStore::Applied::early);
+  });
+}
+
+TEST_F(ClusterComponents, RepliesAreMatchedRecordedAndOptedOut) {
+  const char* ana = "+15145550001";
+  std::vector<redis::Command> seed{
+      {"ZADD", "alerts", "1", "a1"},
+      {"HSET", alerts::keys::alert("a1"), "state", "sent", "sending_at_ms", "100"},
+      {"HSET", alerts::keys::recipients("a1"), ana, "m1"},
+      {"HSET", "member:m1:idx", "region", "est", "language", "fr"},
+      {"SADD", "phone:+15145550001", "m1"}};
+  run(seed, [&]() -> asio::awaitable<void> {
+    std::vector<replies::ReplyQuery> queries{{ana, ""}};
+    auto matched = co_await replies::match_replies(client_, queries);
+    CO_ASSERT_TRUE(matched.has_value() && matched->size() == 1);
+    EXPECT_EQ((*matched)[0].alert, "a1");
+    EXPECT_EQ((*matched)[0].member, "m1");
+
+    replies::RsvpRecord yes;
+    yes.answer = "yes";
+    yes.region = "est";
+    yes.at_ms = 1000;
+    yes.source = "sms";
+    std::vector<replies::ReplyToRecord> batch{
+        {"rsvp", "m1", replies::encode(yes), "OUI", 1000, {"est"}}};
+    std::vector<std::string> record_keys = replies::record_replies_keys("a1");
+    std::vector<std::string> record_args = replies::record_replies_args("a1", batch);
+    auto recorded = redis::decode<std::vector<std::string>>(co_await client_.eval(
+        replies::record_replies_script(), std::move(record_keys), std::move(record_args)));
+    CO_ASSERT_TRUE(recorded.has_value());
+    EXPECT_EQ(*recorded, std::vector<std::string>{"recorded"});
+
+    std::vector<replies::SmsOptChange> stop{{true, ana}};
+    EXPECT_FALSE(co_await replies::apply_sms_opt_changes(client_, stop));
+    redis::Command opted{"SISMEMBER", "optout:sms:members", "m1"};
+    auto out = redis::decode<int64_t>(co_await client_.exec(std::move(opted)));
+    CO_ASSERT_TRUE(out.has_value());
+    EXPECT_EQ(*out, 1);
+  });
+}
+
+TEST_F(ClusterComponents, AnAudienceIsWalked) {
+  std::vector<redis::Command> seed{{"SADD", "members:all", "m1", "m2", "m3"},
+                                   {"SADD", "aud:region:est", "m1", "m2"},
+                                   {"SADD", "aud:tag:retraite", "m2"}};
+  run(seed, [&]() -> asio::awaitable<void> {
+    auto expr = members::parse_audience("region:est AND NOT tag:retraite");
+    CO_ASSERT_TRUE(expr.has_value());
+    std::vector<std::string> got;
+    auto walked = co_await members::walk_audience(
+        client_, *expr, 100, [&](std::vector<std::string> ids) -> asio::awaitable<std::error_code> {
+          got.insert(got.end(), ids.begin(), ids.end());
+          co_return std::error_code();
+        });
+    EXPECT_FALSE(walked);
+    EXPECT_EQ(got, std::vector<std::string>{"m1"});
+  });
+}
+
+TEST_F(ClusterComponents, TheSweepRelaysAlertTrailsAndStandingStreams) {
+  std::vector<redis::Command> seed{
+      {"ZADD", "alerts", "1", "a1"},
+      {"XADD", alerts::keys::audit_trail("a1"), "*", "actor", "ops", "action", "alert.create"},
+      {"XADD", std::string(auth::keys::kAudit), "*", "actor", "ops", "action", "account.create"}};
+  run(seed, [&]() -> asio::awaitable<void> {
+    const std::vector<redis::RelaySource> standing{
+        {std::string(auth::keys::kAudit), audit::relay_target(false)}};
+    const std::vector<alerts::OutboxRoute> routes{alerts::route(alerts::Outbox::audit)};
+    auto swept = co_await alerts::sweep_relays(client_, routes, standing);
+    CO_ASSERT_TRUE(swept.has_value());
+    EXPECT_EQ(*swept, 2u);
+    const auto actions = co_await audit_actions();
+    // The standing streams first, then the alerts' trails.
+    EXPECT_EQ(actions, (std::vector<std::string>{"account.create", "alert.create"}));
+    auto again = co_await alerts::sweep_relays(client_, routes, standing);
+    CO_ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(*again, 0u);
+  });
+}
+
+}  // namespace
+}  // namespace tocsin
