@@ -257,17 +257,22 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   // their own connection: during a blast the shared one carries the engine's pipelines,
   // and a change waiting behind them would reach the viewers late.
   redis::Client events_redis(executor, redis_options(config));
-  // The two that write alerts' trails and seat news relay them (alerts/alert_relay.h).
+  // Members' replies and delivery receipts: the webhooks store them, the reply worker
+  // applies them. On their own connection too: behind the engine's pipelines a reply
+  // would wait tens of milliseconds per round trip before it counts on the dashboard.
+  redis::Client replies_redis(executor, redis_options(config));
+  // Those that write alerts' trails and seat news relay them (alerts/alert_relay.h).
   alerts::register_relays(redis);
   alerts::register_relays(api_redis);
+  alerts::register_relays(replies_redis);
   // The accounts and tokens an older tocsind kept under untagged names, moved under
   // {auth} (auth/adopt_untagged_keys.h) before anyone signs in.
   auth::UntaggedKeysAdoption auth_adoption(executor, api_redis);
-  // Ready when all three are up (each answers a different part of the API) and the
+  // Ready when all four are up (each answers a different part of the API) and the
   // accounts are where sign-in looks for them.
-  const auto redis_ready = [&redis, &api_redis, &events_redis, &auth_adoption] {
+  const auto redis_ready = [&redis, &api_redis, &events_redis, &replies_redis, &auth_adoption] {
     return redis.connected() && api_redis.connected() && events_redis.connected() &&
-           auth_adoption.done();
+           replies_redis.connected() && auth_adoption.done();
   };
   auth::TokenStore tokens(api_redis);
   auth::AccountStore accounts(api_redis);
@@ -293,8 +298,8 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   // Escalation waves: each alert's reminders and follow-ups, run by the scheduler when due.
   escalation::WaveRunner waves(redis, config, clock, send_queue);
   waves.handle_waves(scheduler);
-  dispatch::ReceiptStore receipts(redis);
-  replies::InboundStore inbound(redis);
+  dispatch::ReceiptStore receipts(replies_redis);
+  replies::InboundStore inbound(replies_redis);
   // The engine is built once the port is known (below): gateways put the public URL in
   // what they send (Twilio's StatusCallback, Kannel's dlr-url). No request is served
   // before it exists.
@@ -309,7 +314,7 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   reply_options.claim_idle = std::chrono::milliseconds(config.dispatch().claim_idle_ms());
   // Confirmations go out through the SMS gateways, ahead of alert messages.
   reply_options.send = send_direct;
-  replies::ReplyWorker reply_worker(executor, redis, std::move(reply_options));
+  replies::ReplyWorker reply_worker(executor, replies_redis, std::move(reply_options));
   inbound.on_stored([&reply_worker] { reply_worker.notify(); });
   // Seat news nobody asked for (a seat opened up, one lapsed): told by SMS like a
   // confirmation.
@@ -386,6 +391,7 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
 
   asio::co_spawn(executor, redis.run(), log_failure("redis"));
   asio::co_spawn(executor, api_redis.run(), log_failure("api_redis"));
+  asio::co_spawn(executor, replies_redis.run(), log_failure("replies_redis"));
   asio::co_spawn(executor, auth_adoption.run(), log_failure("auth_adoption"));
   server.start();
   bool engine_done = false;
@@ -459,6 +465,7 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
           hub.stop();
           events_redis.stop();
           api_redis.stop();
+          replies_redis.stop();
           while (!engine_done) {
             boost::system::error_code ignored;
             co_await engine_stopped.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
