@@ -11,8 +11,7 @@ namespace tocsin::auth {
 boost::asio::awaitable<Result<std::vector<std::string>>> read_account_sessions(
     redis::Client& redis, const std::string& account_id) {
   redis::Command members{"SMEMBERS", keys::account_sessions(account_id)};
-  auto sessions =
-      redis::decode<std::vector<std::string>>(co_await redis.exec(std::move(members)));
+  auto sessions = redis::decode<std::vector<std::string>>(co_await redis.exec(std::move(members)));
   if (!sessions) co_return sessions.error();
   const std::string tagged = keys::session("");
   std::erase_if(*sessions, [&tagged](const std::string& key) { return !key.starts_with(tagged); });

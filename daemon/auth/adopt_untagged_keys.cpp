@@ -1,9 +1,9 @@
 #include "auth/adopt_untagged_keys.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <optional>
@@ -87,8 +87,8 @@ size_t add_moves(const Found& found, std::vector<redis::Command>& move) {
         // The claims the record names (a claim of another account stays where it is).
         for (const auto* address : {&record.mobile(), &record.email()}) {
           if (address->empty()) continue;
-          move.push_back({"RENAME", old::account_address(*address),
-                          keys::account_address(*address)});
+          move.push_back(
+              {"RENAME", old::account_address(*address), keys::account_address(*address)});
           ++keys_moved;
         }
       }
@@ -182,6 +182,8 @@ void UntaggedKeysAdoption::stop() {
   impl_->timer.cancel();
 }
 
-bool UntaggedKeysAdoption::done() const { return impl_->done; }
+bool UntaggedKeysAdoption::done() const {
+  return impl_->done;
+}
 
 }  // namespace tocsin::auth

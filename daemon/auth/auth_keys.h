@@ -37,7 +37,9 @@ inline constexpr std::string_view kAccounts = "{auth}:accounts";
 inline constexpr std::string_view kTokens = "{auth}:tokens";
 inline constexpr std::string_view kAudit = "{auth}:audit";
 
-inline std::string account(std::string_view id) { return "{auth}:account:" + std::string(id); }
+inline std::string account(std::string_view id) {
+  return "{auth}:account:" + std::string(id);
+}
 inline std::string account_address(std::string_view address) {
   return "{auth}:account_address:" + std::string(address);
 }
@@ -54,13 +56,17 @@ inline std::string sign_in_count(std::string_view counter) {
 inline std::string session(std::string_view hash) {
   return "{auth}:session:" + std::string(hash);
 }
-inline std::string token(std::string_view hash) { return "{auth}:token:" + std::string(hash); }
+inline std::string token(std::string_view hash) {
+  return "{auth}:token:" + std::string(hash);
+}
 
 // The names an older tocsind used, read only to move their keys under the tag.
 namespace untagged {
 inline constexpr std::string_view kAccounts = "accounts";
 inline constexpr std::string_view kTokens = "tokens";
-inline std::string account(std::string_view id) { return "account:" + std::string(id); }
+inline std::string account(std::string_view id) {
+  return "account:" + std::string(id);
+}
 inline std::string account_address(std::string_view address) {
   return "account_address:" + std::string(address);
 }
@@ -71,7 +77,9 @@ inline std::string sign_in_code(std::string_view account_id) {
   return "sign_in_code:" + std::string(account_id);
 }
 inline constexpr std::string_view kSessionPrefix = "session:";
-inline std::string token(std::string_view hash) { return "token:" + std::string(hash); }
+inline std::string token(std::string_view hash) {
+  return "token:" + std::string(hash);
+}
 }  // namespace untagged
 
 }  // namespace tocsin::auth::keys

@@ -35,9 +35,10 @@
 //
 // The members' keys the prepare and record scripts are given (members/member_keys.h):
 // member:<id>, member:<id>:idx, phone:<E.164>, optout:sms:members, optout:email:members.
-// Hash tags: none yet. The scripts of this folder touch keys of an alert, of its members
-// and these global ones in one call, so they cannot run on Redis Cluster (see the
-// contract tests, tests/contract/dispatch_*).
+// Hash tags: a receipt's two keys share the message's ({<gateway>:<message id>}); its two
+// scripts each stay in one slot. The prepare, record and job-writing scripts still touch
+// keys of an alert, of its members and the global queues and registry in one call, so
+// they cannot run on Redis Cluster yet (tests/contract/dispatch_* say which).
 
 #include <cstdint>
 #include <string>

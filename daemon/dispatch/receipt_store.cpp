@@ -67,7 +67,8 @@ boost::asio::awaitable<Result<ReceiptStore::Applied>> ReceiptStore::apply(
                                      std::to_string(std::chrono::seconds(kReceiptTtl).count())};
   auto found = redis::decode<std::optional<std::string>>(
       co_await redis_.eval(find_script(), std::move(find_keys), std::move(find_args)));
-  if (!found) co_return redis::bad_reply_as(found.error(), std::make_error_code(std::errc::io_error));
+  if (!found)
+    co_return redis::bad_reply_as(found.error(), std::make_error_code(std::errc::io_error));
   std::optional<std::string> mapping = std::move(*found);
   if (!mapping) {
     // A message an older tocsind sent: its mapping has no tag. The early copy just kept

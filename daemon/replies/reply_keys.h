@@ -1,6 +1,7 @@
 #pragma once
 // Where members' replies live in Redis: the one place that spells the replies' own keys,
-// and the keys of other aggregates the reply scripts are given (replies/*.lua).
+// and the keys of other aggregates the reply worker reads or writes (its scripts,
+// replies/*.lua; the match, reply_matcher.h; the SMS opt-outs, sms_opt_outs.h).
 //
 // The replies' own:
 //   q:replies                         STREAM of replies as they arrive, consumer group
@@ -23,7 +24,7 @@
 //
 // The members' (members/member_keys.h): phone:{number}, SET of the member ids holding a
 // mobile number; optout:sms and optout:sms:members, the numbers and members opted out of
-// SMS.
+// SMS; member:{id}:idx, a matched member's place and language.
 
 #include <string>
 #include <string_view>
@@ -45,12 +46,14 @@ inline std::string auto_answers(std::string_view number) {
 using alerts::keys::alert;
 using alerts::keys::code;
 using alerts::keys::kIndex;
+using alerts::keys::recipients;
 using alerts::keys::rsvp;
 using alerts::keys::rsvp_text;
 using alerts::keys::tally;
 using alerts::keys::unknown_replies;
 
 inline std::string phone_holders(std::string_view number) { return members::keys::phone(number); }
+inline std::string member_index(std::string_view id) { return members::keys::index(id); }
 inline std::string sms_opt_outs() { return members::keys::opt_out_registry("sms"); }
 inline std::string sms_opted_out_members() { return members::keys::opted_out_members("sms"); }
 

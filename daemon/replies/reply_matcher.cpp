@@ -26,8 +26,8 @@ using StandingRow =
     std::tuple<std::optional<std::string>, std::optional<std::string>, std::optional<std::string>>;
 
 redis::Command read_standing(const std::string& id) {
-  return {"HMGET", alerts::keys::alert(id), std::string(field::kState),
-          std::string(field::kSendingAtMs), std::string(field::kParent)};
+  return {"HMGET", keys::alert(id), std::string(field::kState), std::string(field::kSendingAtMs),
+          std::string(field::kParent)};
 }
 
 // Reads the standings of `ids` into `out`.
@@ -146,7 +146,7 @@ boost::asio::awaitable<Result<std::vector<ReplyMatch>>> match_replies(
   for (auto& [id, numbers] : asked) {
     std::sort(numbers.begin(), numbers.end());
     numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
-    redis::Command lookup{"HMGET", alerts::keys::recipients(id)};
+    redis::Command lookup{"HMGET", keys::recipients(id)};
     lookup.insert(lookup.end(), numbers.begin(), numbers.end());
     lookups.push_back(std::move(lookup));
     asked_ids.push_back(id);
@@ -181,15 +181,15 @@ boost::asio::awaitable<Result<std::vector<ReplyMatch>>> match_replies(
   std::vector<redis::Command> places;
   for (const auto& member : member_ids) {
     namespace member_field = members::keys::field;
-    places.push_back({"HMGET", members::keys::index(member), std::string(member_field::kRegion),
+    places.push_back({"HMGET", keys::member_index(member), std::string(member_field::kRegion),
                       std::string(member_field::kSector), std::string(member_field::kLocal),
                       std::string(member_field::kLanguage), std::string(member_field::kTitle)});
   }
   auto read = co_await redis.exec_pipeline(std::move(places));
   if (!read) co_return read.error();
-  using Place = std::tuple<std::optional<std::string>, std::optional<std::string>,
-                           std::optional<std::string>, std::optional<std::string>,
-                           std::optional<std::string>>;
+  using Place =
+      std::tuple<std::optional<std::string>, std::optional<std::string>, std::optional<std::string>,
+                 std::optional<std::string>, std::optional<std::string>>;
   std::map<std::string, Place> place_of;
   for (size_t i = 0; i < member_ids.size(); ++i) {
     auto place = redis::decode<Place>((*read)[i]);

@@ -21,7 +21,7 @@ class Client;
 namespace tocsin::replies {
 
 struct SmsOptChange {
-  bool stop = true;  // STOP: opted out; START: back in
+  bool stop = true;    // STOP: opted out; START: back in
   std::string number;  // E.164
 };
 

@@ -33,19 +33,9 @@ const std::string kOther = "relayalert000002";
 
 class AlertRelayTest : public testing::RedisClientFixture {
  protected:
-  // The actions of the audit stream's entries, in order.
+  // The actions of the audit stream's entries (or the kinds of seat news), in order.
   asio::awaitable<std::vector<std::string>> actions(std::string stream = "audit") {
-    redis::Command read{"XRANGE", std::move(stream), "-", "+"};
-    auto entries = redis::decode<std::vector<std::pair<std::string, std::vector<std::string>>>>(
-        co_await client_.exec(std::move(read)));
-    std::vector<std::string> out;
-    if (!entries) co_return out;
-    for (const auto& [id, fields] : *entries) {
-      for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-        if (fields[i] == "action" || fields[i] == "kind") out.push_back(fields[i + 1]);
-      }
-    }
-    co_return out;
+    co_return co_await stream_values(std::move(stream), "action", "kind");
   }
   asio::awaitable<void> trail(std::string alert, std::string action) {
     redis::Command add{"XADD", keys::audit_trail(alert), "*", "actor", "Ana", "action", action};

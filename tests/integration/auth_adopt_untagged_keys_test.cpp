@@ -149,7 +149,8 @@ TEST(AdoptUntaggedKeysDaemon, AnOlderDaemonsTokenWorksOnceTheUpgradedOneIsReady)
   for (const auto& command : older_daemons_keys()) sync.command(command);
   testing::DaemonProcess daemon({.redis_url = redis.url()});
   ASSERT_EQ(testing::http_get(daemon.base_url() + "/readyz").status, 200);
-  const auto listed = testing::http_get(daemon.base_url() + "/v1/accounts", testing::bearer(kToken));
+  const auto listed =
+      testing::http_get(daemon.base_url() + "/v1/accounts", testing::bearer(kToken));
   EXPECT_EQ(listed.status, 200) << listed.body;
   EXPECT_NE(listed.body.find("Luc Gagnon"), std::string::npos);
   EXPECT_EQ(sync.integer({"EXISTS", std::string(old::kAccounts), std::string(old::kTokens)}), 0);

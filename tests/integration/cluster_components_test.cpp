@@ -44,25 +44,15 @@ class ClusterComponents : public testing::RedisClientFixture {
 
   // The actions of the audit log, oldest first.
   asio::awaitable<std::vector<std::string>> audit_actions() {
-    redis::Command read{"XRANGE", "audit", "-", "+"};
-    auto entries = redis::decode<std::vector<std::pair<std::string, std::vector<std::string>>>>(
-        co_await client_.exec(std::move(read)));
-    std::vector<std::string> out;
-    if (!entries) co_return out;
-    for (const auto& [id, fields] : *entries) {
-      for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-        if (fields[i] == "action") out.push_back(fields[i + 1]);
-      }
-    }
-    co_return out;
+    co_return co_await stream_values("audit", "action");
   }
 };
 
 TEST_F(ClusterComponents, TheNodeRefusesAScriptThatSpansTwoSlots) {
   // The check every test below relies on: were the node not a cluster, this would pass.
   run({}, [&]() -> asio::awaitable<void> {
-    redis::Command eval{"EVAL", "#!lua\nreturn redis.call('MGET', KEYS[1], KEYS[2])", "2",
-                        "{a}x", "{b}y"};
+    redis::Command eval{"EVAL", "#!lua\nreturn redis.call('MGET', KEYS[1], KEYS[2])", "2", "{a}x",
+                        "{b}y"};
     auto reply = co_await client_.exec(std::move(eval));
     CO_ASSERT_TRUE(reply.has_value());
     EXPECT_TRUE(reply->is_error());
@@ -113,20 +103,19 @@ TEST_F(ClusterComponents, AccountsSessionsAndTokensWithTheirAudit) {
     EXPECT_TRUE(*revoked);
 
     const auto actions = co_await audit_actions();
-    EXPECT_EQ(actions, (std::vector<std::string>{
-                           "account.create", "session.sign_in", "session.sign_in",
-                           "session.sign_out_everywhere", "session.sign_in", "account.disable",
-                           "token.create", "token.revoke"}));
+    EXPECT_EQ(actions,
+              (std::vector<std::string>{"account.create", "session.sign_in", "session.sign_in",
+                                        "session.sign_out_everywhere", "session.sign_in",
+                                        "account.disable", "token.create", "token.revoke"}));
   });
 }
 
 TEST_F(ClusterComponents, ADeliveryReceiptMovesItsMember) {
-  std::vector<redis::Command> seed{
-      {"HSET", alerts::keys::alert("a1"), "state", "sent"},
-      {"HSET", alerts::keys::alert("a1") + ":dims", "m1", "r1|all|"},
-      {"HSET", alerts::keys::delivery("a1"), "m1:sms", "sent"},
-      {"HSET", alerts::keys::counts("a1"), "sent", "1"},
-      {"SET", dispatch::keys::receipt("twilio", "SM1"), "a1|m1|sms"}};
+  std::vector<redis::Command> seed{{"HSET", alerts::keys::alert("a1"), "state", "sent"},
+                                   {"HSET", alerts::keys::alert("a1") + ":dims", "m1", "r1|all|"},
+                                   {"HSET", alerts::keys::delivery("a1"), "m1:sms", "sent"},
+                                   {"HSET", alerts::keys::counts("a1"), "sent", "1"},
+                                   {"SET", dispatch::keys::receipt("twilio", "SM1"), "a1|m1|sms"}};
   run(seed, [&]() -> asio::awaitable<void> {
     dispatch::ReceiptStore receipts(client_);
     adapters::DeliveryReceipt delivered;

@@ -35,8 +35,8 @@ std::vector<redis::Command> a_sent_sms() {
 class ReceiptStoreTest : public testing::RedisClientFixture {
  protected:
   asio::awaitable<std::optional<std::string>> get(std::string key, std::string field = "") {
-    redis::Command read = field.empty() ? redis::Command{"GET", key}
-                                        : redis::Command{"HGET", key, field};
+    redis::Command read =
+        field.empty() ? redis::Command{"GET", key} : redis::Command{"HGET", key, field};
     auto got = redis::decode<std::optional<std::string>>(co_await client_.exec(std::move(read)));
     co_return got ? *got : std::nullopt;
   }

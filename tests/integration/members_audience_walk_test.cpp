@@ -80,7 +80,8 @@ class AudienceWalkTest : public testing::RedisClientFixture {
     std::multiset<std::string> got;
     int calls = 0;
     auto walked = co_await walk_audience(
-        client_, expr, count, [&](std::vector<std::string> ids) -> asio::awaitable<std::error_code> {
+        client_, expr, count,
+        [&](std::vector<std::string> ids) -> asio::awaitable<std::error_code> {
           ++calls;
           got.insert(ids.begin(), ids.end());
           co_return std::error_code();

@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "redis/decode.h"
 #include "tests/support/redis_cluster.h"
 #include "tests/support/redis_sync.h"
 
@@ -64,6 +65,22 @@ void RedisClientFixture::run(std::vector<redis::Command> seed,
       });
   io_.run_for(limit);
   EXPECT_TRUE(done) << "test body did not finish";
+}
+
+asio::awaitable<std::vector<std::string>> RedisClientFixture::stream_values(std::string stream,
+                                                                            std::string a,
+                                                                            std::string b) {
+  redis::Command read{"XRANGE", std::move(stream), "-", "+"};
+  auto entries = redis::decode<std::vector<std::pair<std::string, std::vector<std::string>>>>(
+      co_await client_.exec(std::move(read)));
+  std::vector<std::string> out;
+  if (!entries) co_return out;
+  for (const auto& [id, fields] : *entries) {
+    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+      if (fields[i] == a || (!b.empty() && fields[i] == b)) out.push_back(fields[i + 1]);
+    }
+  }
+  co_return out;
 }
 
 }  // namespace tocsin::testing

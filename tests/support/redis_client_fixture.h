@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "redis/client.h"
@@ -36,6 +37,12 @@ class RedisClientFixture : public ::testing::Test {
   // seed fails, body throws, or all this is not done within `limit`.
   void run(std::vector<redis::Command> seed, std::function<boost::asio::awaitable<void>()> body,
            std::chrono::seconds limit = std::chrono::seconds(30));
+
+  // The values of the fields named `a` or `b` of each entry of `stream`, oldest first (an
+  // audit log's actions, seat news' kinds).
+  boost::asio::awaitable<std::vector<std::string>> stream_values(std::string stream,
+                                                                 std::string a,
+                                                                 std::string b = "");
 
   RedisServer server_;
   boost::asio::io_context io_;

@@ -14,9 +14,11 @@ std::vector<std::string> ids_of(const std::vector<OpenAlert>& open) {
 }
 
 TEST(OpenAlerts, SendingOrSentMostRecentlySentFirst) {
-  const std::map<std::string, AlertStanding> standings{
-      {"a1", {"sent", 100, ""}},   {"a2", {"sending", 300, ""}}, {"a3", {"closed", 400, ""}},
-      {"a4", {"draft", 0, ""}},    {"a5", {"sent", 200, ""}}};
+  const std::map<std::string, AlertStanding> standings{{"a1", {"sent", 100, ""}},
+                                                       {"a2", {"sending", 300, ""}},
+                                                       {"a3", {"closed", 400, ""}},
+                                                       {"a4", {"draft", 0, ""}},
+                                                       {"a5", {"sent", 200, ""}}};
   EXPECT_EQ(ids_of(open_alerts({"a5", "a4", "a3", "a2", "a1"}, standings)),
             (std::vector<std::string>{"a2>a2", "a5>a5", "a1>a1"}));
 }
