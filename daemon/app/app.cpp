@@ -17,13 +17,14 @@
 #include "alerts/alert_relay.h"
 #include "alerts/fleet_fields.h"
 #include "alerts/local_time.h"
-#include "audit/audit_relay.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "app/gateways.h"
+#include "app/key_adoption.h"
 #include "app/redis_options.h"
 #include "app/systemd_notifier.h"
 #include "app/test_clock.h"
+#include "audit/audit_relay.h"
 #include "auth/account_store.h"
 #include "auth/adopt_untagged_keys.h"
 #include "auth/auth_keys.h"
@@ -42,6 +43,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "log/log.h"
+#include "members/adopt_untagged_roster.h"
 #include "metrics/registry.h"
 #include "redis/client.h"
 #include "replies/inbound_store.h"
@@ -265,14 +267,16 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   alerts::register_relays(redis);
   alerts::register_relays(api_redis);
   alerts::register_relays(replies_redis);
-  // The accounts and tokens an older tocsind kept under untagged names, moved under
-  // {auth} (auth/adopt_untagged_keys.h) before anyone signs in.
-  auth::UntaggedKeysAdoption auth_adoption(executor, api_redis);
+  // The accounts and tokens, then the roster, an older tocsind kept under untagged names,
+  // moved under {auth} and {roster} before anyone signs in or any member is read.
+  KeyAdoption key_adoption(
+      executor, api_redis,
+      {{"auth", auth::adopt_untagged_keys}, {"roster", members::adopt_untagged_roster}});
   // Ready when all four are up (each answers a different part of the API) and the
-  // accounts are where sign-in looks for them.
-  const auto redis_ready = [&redis, &api_redis, &events_redis, &replies_redis, &auth_adoption] {
+  // accounts and members are where the daemon looks for them.
+  const auto redis_ready = [&redis, &api_redis, &events_redis, &replies_redis, &key_adoption] {
     return redis.connected() && api_redis.connected() && events_redis.connected() &&
-           replies_redis.connected() && auth_adoption.done();
+           replies_redis.connected() && key_adoption.done();
   };
   auth::TokenStore tokens(api_redis);
   auth::AccountStore accounts(api_redis);
@@ -345,9 +349,8 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
       sessions,
       send_direct,
       redis_ready};
-  http::Router router(metrics, redis_ready, [&tokens](std::string token) {
-    return tokens.lookup(std::move(token));
-  });
+  http::Router router(metrics, redis_ready,
+                      [&tokens](std::string token) { return tokens.lookup(std::move(token)); });
   router.wait_for_redis(kRedisGrace);
   router.accept_sessions(
       {.lookup = [&sessions](std::string id) { return sessions.lookup(std::move(id)); },
@@ -392,30 +395,19 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   asio::co_spawn(executor, redis.run(), log_failure("redis"));
   asio::co_spawn(executor, api_redis.run(), log_failure("api_redis"));
   asio::co_spawn(executor, replies_redis.run(), log_failure("replies_redis"));
-  asio::co_spawn(executor, auth_adoption.run(), log_failure("auth_adoption"));
+  asio::co_spawn(executor, key_adoption.run(), log_failure("key_adoption"));
   server.start();
   bool engine_done = false;
+  bool stopping = false;
   asio::steady_timer engine_stopped(executor, asio::steady_timer::time_point::max());
-  asio::co_spawn(executor, engine->run(), [&](std::exception_ptr e) {
-    log_failure("dispatch")(e);
-    engine_done = true;
-    engine_stopped.cancel();
-  });
-
-  // Replies left pending by a stop are read again at the next start (applying them twice
-  // changes nothing), so the worker is not waited for.
-  asio::co_spawn(executor, reply_worker.run(), log_failure("replies"));
-  // Notices are acknowledged once handed on; one left pending is told at the next start.
-  asio::co_spawn(executor, seat_notifier.run(), log_failure("seat_notifier"));
   // Makes up the relays a crash or a lost connection cut short.
-  alerts::AlertRelaySweep relay_sweep(executor, redis,
-                                      {alerts::route(alerts::Outbox::audit),
-                                       alerts::route(alerts::Outbox::seat_notices),
-                                       schedule::schedule_outbox_route()},
-                                      kRelaySweepInterval,
-                                      {{std::string(auth::keys::kAudit), audit::relay_target(false)},
-                                       {std::string(alerts::keys::kTemplatesAudit),
-                                        audit::relay_target(false)}});
+  alerts::AlertRelaySweep relay_sweep(
+      executor, redis,
+      {alerts::route(alerts::Outbox::audit), alerts::route(alerts::Outbox::seat_notices),
+       schedule::schedule_outbox_route()},
+      kRelaySweepInterval,
+      {{std::string(auth::keys::kAudit), audit::relay_target(false)},
+       {std::string(alerts::keys::kTemplatesAudit), audit::relay_target(false)}});
   asio::co_spawn(executor, relay_sweep.run(), log_failure("relay_sweep"));
   asio::co_spawn(executor, events_redis.run(), log_failure("events_redis"));
   asio::co_spawn(executor, publisher.run(), log_failure("events_publisher"));
@@ -431,9 +423,33 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
                    dispatch::queue_jobs_handler(redis, config, clock, wake_engine));
   // Unconfirmed bus seats go back to the waitlist at the seat confirmation's lapse_at.
   scheduler.handle(std::string(alerts::kSeatLapseTask), seats::seat_lapse_handler(redis, clock));
-  // Its handlers are registered above; an item left running by a stop is
-  // taken again after its lease (handlers are idempotent), so it is not waited for.
-  asio::co_spawn(executor, scheduler.run(), log_failure("scheduler"));
+  // The workers that read members and accounts start once those are where they look
+  // (key_adoption above): a member not yet moved would be skipped by a send.
+  asio::co_spawn(
+      executor,
+      [&]() -> asio::awaitable<void> {
+        co_await key_adoption.wait();
+        if (stopping) {
+          engine_done = true;
+          engine_stopped.cancel();
+          co_return;
+        }
+        asio::co_spawn(executor, engine->run(), [&](std::exception_ptr e) {
+          log_failure("dispatch")(e);
+          engine_done = true;
+          engine_stopped.cancel();
+        });
+        // Replies left pending by a stop are read again at the next start (applying them
+        // twice changes nothing), so the worker is not waited for.
+        asio::co_spawn(executor, reply_worker.run(), log_failure("replies"));
+        // Notices are acknowledged once handed on; one left pending is told at the next
+        // start.
+        asio::co_spawn(executor, seat_notifier.run(), log_failure("seat_notifier"));
+        // Its handlers are registered above; an item left running by a stop is taken again
+        // after its lease (handlers are idempotent), so it is not waited for.
+        asio::co_spawn(executor, scheduler.run(), log_failure("scheduler"));
+      },
+      log_failure("workers"));
 
   SystemdNotifier systemd(executor);
   asio::signal_set signals(executor, SIGINT, SIGTERM);
@@ -453,11 +469,12 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
         [&]() -> asio::awaitable<void> {
           // Stop taking jobs first; the engine's requests in flight finish and are
           // recorded while the HTTP server drains, and before Redis is let go.
+          stopping = true;
           engine->stop();
           reply_worker.stop();
           seat_notifier.stop();
           relay_sweep.stop();
-          auth_adoption.stop();
+          key_adoption.stop();
           publisher.stop();
           scheduler.stop();
           clock_follower.stop();

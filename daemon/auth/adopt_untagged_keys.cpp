@@ -1,11 +1,7 @@
 #include "auth/adopt_untagged_keys.h"
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
-#include <chrono>
 #include <optional>
 #include <string>
 #include <utility>
@@ -139,51 +135,6 @@ asio::awaitable<Result<size_t>> adopt_untagged_keys(redis::Client& redis) {
   spdlog::info("event=auth_keys_adopted accounts={} tokens={} keys={} missing={}",
                found->accounts.size(), found->tokens.size(), keys_moved - gone, gone);
   co_return keys_moved - gone;
-}
-
-struct UntaggedKeysAdoption::Impl {
-  Impl(asio::any_io_executor executor, redis::Client& redis)
-      : redis(redis), timer(std::move(executor)) {}
-
-  redis::Client& redis;
-  asio::steady_timer timer;
-  bool stopping = false;
-  bool done = false;
-
-  asio::awaitable<void> run() {
-    while (!stopping && !done) {
-      if (redis.connected()) {
-        auto adopted = co_await adopt_untagged_keys(redis);
-        done = bool(adopted);
-        if (!done) {
-          spdlog::warn("event=auth_keys_adopt_failed error={}", adopted.error().message());
-        }
-      }
-      if (done || stopping) break;
-      timer.expires_after(std::chrono::milliseconds(500));
-      boost::system::error_code ignored;
-      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-    }
-  }
-};
-
-UntaggedKeysAdoption::UntaggedKeysAdoption(asio::any_io_executor executor, redis::Client& redis)
-    : impl_(std::make_shared<Impl>(std::move(executor), redis)) {}
-
-UntaggedKeysAdoption::~UntaggedKeysAdoption() = default;
-
-asio::awaitable<void> UntaggedKeysAdoption::run() {
-  auto self = impl_;
-  co_await self->run();
-}
-
-void UntaggedKeysAdoption::stop() {
-  impl_->stopping = true;
-  impl_->timer.cancel();
-}
-
-bool UntaggedKeysAdoption::done() const {
-  return impl_->done;
 }
 
 }  // namespace tocsin::auth

@@ -7,14 +7,13 @@
 // cluster). A key found under both names is the older daemon's latest write (it wrote the
 // old name after an earlier adoption, during a rolling upgrade), so the old one wins, and
 // the sets are merged. The sign-in limits' hourly counters are not moved: they start again
-// from zero at the upgrade. Every start does it, so when daemons sharing a Redis are
-// upgraded one by one, the last one brings over what an older one wrote meanwhile.
+// from zero at the upgrade. Every start does it (app/key_adoption.h), so when daemons
+// sharing a Redis are upgraded one by one, the last one brings over what an older one
+// wrote meanwhile.
 
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include <cstddef>
-#include <memory>
 
 #include "util/result.h"
 
@@ -26,21 +25,5 @@ namespace tocsin::auth {
 
 // The number of keys moved (0 when there was nothing to move).
 boost::asio::awaitable<Result<size_t>> adopt_untagged_keys(redis::Client& redis);
-
-// adopt_untagged_keys() as soon as Redis answers, then again every half second until it
-// succeeds. done() tells the readiness probe: until then an account of before the upgrade
-// could not sign in.
-class UntaggedKeysAdoption {
- public:
-  UntaggedKeysAdoption(boost::asio::any_io_executor executor, redis::Client& redis);
-  ~UntaggedKeysAdoption();
-  boost::asio::awaitable<void> run();
-  void stop();
-  bool done() const;
-
- private:
-  struct Impl;
-  std::shared_ptr<Impl> impl_;
-};
 
 }  // namespace tocsin::auth

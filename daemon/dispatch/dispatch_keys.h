@@ -33,12 +33,13 @@
 //                         (receipt_find.lua). An older tocsind wrote the mapping untagged
 //                         (msg:<gateway>:<message id>): read too, until those expire.
 //
-// The members' keys the prepare and record scripts are given (members/member_keys.h):
-// member:<id>, member:<id>:idx, phone:<E.164>, optout:sms:members, optout:email:members.
-// Hash tags: a receipt's two keys share the message's ({<gateway>:<message id>}); its two
-// scripts each stay in one slot. The prepare, record and job-writing scripts still touch
-// keys of an alert, of its members and the global queues and registry in one call, so
-// they cannot run on Redis Cluster yet (tests/contract/dispatch_* say which).
+// The members' keys the prepare and record scripts are given (members/member_keys.h, all
+// under {roster}): member:<id>, member:<id>:idx, phone:<E.164>, optout:sms:members,
+// optout:email:members. Hash tags: a receipt's two keys share the message's
+// ({<gateway>:<message id>}); its two scripts each stay in one slot. The prepare, record
+// and job-writing scripts still touch keys of an alert, of the roster and the global
+// queues in one call, so they cannot run on Redis Cluster yet (tests/contract/dispatch_*
+// say which).
 
 #include <cstdint>
 #include <string>
@@ -88,9 +89,15 @@ inline std::string early_receipt(std::string_view receipt_key) {
   return std::string(receipt_key) + ":early";
 }
 
-inline std::string member(std::string_view id) { return members::keys::member(id); }
-inline std::string member_index(std::string_view id) { return members::keys::index(id); }
-inline std::string phone_holders(std::string_view phone) { return members::keys::phone(phone); }
+inline std::string member(std::string_view id) {
+  return members::keys::member(id);
+}
+inline std::string member_index(std::string_view id) {
+  return members::keys::index(id);
+}
+inline std::string phone_holders(std::string_view phone) {
+  return members::keys::phone(phone);
+}
 // "sms" or "email".
 inline std::string opted_out_members(std::string_view channel) {
   return members::keys::opted_out_members(channel);

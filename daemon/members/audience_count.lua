@@ -4,11 +4,11 @@
 -- members/audience_program.h: set operations into temporary keys, then counts (SINTERCARD,
 -- Redis 7.0). The operations run inside pcall so
 -- that an error (a key of the wrong type, OOM) still deletes the temporaries before the
--- error goes back to the caller. The index keys do not share a hash slot: this is for one
--- Redis (with replicas), and a count must see all the indexes at one instant anyway.
--- KEYS[1] members:all, KEYS[2] members:sms, KEYS[3] optout:sms:members, KEYS[4]
--- members:email, KEYS[5] optout:email:members, then one aud:{dimension}:{value} per
--- distinct term, then the temporaries (tmp:aud:{tag}:1...)
+-- error goes back to the caller. Every key carries the {roster} tag (one slot): a count sees
+-- all the indexes at one instant.
+-- KEYS[1] {roster}:members:all, KEYS[2] members:sms, KEYS[3] optout:sms:members, KEYS[4]
+-- members:email, KEYS[5] optout:email:members, then one aud:<dimension>:<value> per
+-- distinct term, then the temporaries ({roster}:tmp:aud:<random>:1...)
 -- ARGV[1] number of terms, ARGV[2] index in KEYS of the first temporary, ARGV[3] number of
 -- temporaries, ARGV[4] index in KEYS of the result, ARGV[5] "1" when the audience is
 -- everyone except the result's members; then the operations:

@@ -15,9 +15,8 @@ namespace tocsin::members {
 namespace {
 
 // members/audience_count.lua runs the program of audience_program.h. Every key it touches
-// is declared in KEYS, but the index keys do not share a hash slot, so this is for a single
-// Redis (with replicas), not Redis Cluster: a million members fit well within one instance
-// (daemon/README.md, "Redis"), and a count must see all the indexes at one instant anyway.
+// is declared in KEYS, all under the {roster} tag (member_keys.h): one slot, so one step
+// on one node of a cluster, and a count sees all the indexes at one instant.
 //
 // Counting uses SINTERCARD (Redis 7.0), which walks the smallest of its sets. Everyone's
 // figures avoid walking 600,000 members by relying on members:sms and members:email being
@@ -33,8 +32,7 @@ const redis::Script& audience_script() {
 }
 
 // Unique per call, so two daemons sharing one Redis never collide even if a script were
-// ever interrupted between creating and deleting its keys. The hash tag keeps one call's
-// temporaries together should these keys ever move to a cluster.
+// ever interrupted between creating and deleting its keys.
 std::string temp_prefix() {
   thread_local std::mt19937_64 random{std::random_device{}()};
   static constexpr char kHex[] = "0123456789abcdef";

@@ -31,7 +31,7 @@ struct AudienceProgram {
   std::vector<std::string> term_texts;  // "region:estrie", in the order of the term keys
 };
 
-// temp_prefix must be unique to the call ("tmp:aud:{3f2a...}:"); the temporary keys are
+// temp_prefix must be unique to the call ("{roster}:tmp:aud:3f2a...:"); the temporary keys are
 // temp_prefix + "1", "2", ...
 AudienceProgram compile_audience(const AudienceExpr& expr, const std::string& temp_prefix);
 

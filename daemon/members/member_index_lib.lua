@@ -5,11 +5,14 @@
 -- Removals go first, so a member whose record changed but who stays in a region ends up in
 -- it.
 --
--- unindex(id, idx_key) drops a member from the sets its previous values put it in. Those
--- values live in member:{id}:idx, so a move between regions never needs the old record to
--- be parsed (Lua cannot read protobuf). The keys of those sets (aud:{dimension}:{value},
--- phone:{mobile}) are named by what the hash holds, so they are built here, from the data
--- read (members/member_keys.h spells them for the C++).
+-- What a member is indexed under now (the fields of {roster}:member:<id>:idx), and the sets
+-- those values name, come from the caller, who read them (member_store_scripts.h): a
+-- script builds no key name. Per member, from KEYS[k + 1] and ARGV[a + 1]:
+--   KEYS  the region's, sector's, local's and phone's sets, then one set per stored tag
+--   ARGV  region, sector, local, tags (joined by \031), mobile, number of tag keys
+-- indexed_as() checks them before any write: another writer may have moved the member
+-- since they were read, and the caller then reads again.
+local INDEXED_ARGS = 6
 local removals, additions = {}, {}
 local function collect(changes, key, id)
   local ids = changes[key]
@@ -23,13 +26,22 @@ local function apply(command, changes)
     end
   end
 end
-local function unindex(id, idx_key)
-  local prev = redis.call('HMGET', idx_key, 'region', 'sector', 'local', 'tags', 'mobile')
-  if prev[1] and prev[1] ~= '' then collect(removals, 'aud:region:' .. prev[1], id) end
-  if prev[2] and prev[2] ~= '' then collect(removals, 'aud:sector:' .. prev[2], id) end
-  if prev[3] and prev[3] ~= '' then collect(removals, 'aud:local:' .. prev[3], id) end
-  if prev[4] and prev[4] ~= '' then
-    for tag in string.gmatch(prev[4], '[^\031]+') do collect(removals, 'aud:tag:' .. tag, id) end
+-- How many KEYS the values at ARGV[a + 1] come with.
+local function indexed_keys(a)
+  return 4 + tonumber(ARGV[a + 6])
+end
+local function indexed_as(idx_key, a)
+  local now = redis.call('HMGET', idx_key, 'region', 'sector', 'local', 'tags', 'mobile')
+  for j = 1, 5 do
+    if (now[j] or '') ~= ARGV[a + j] then return false end
   end
-  if prev[5] and prev[5] ~= '' then redis.call('SREM', 'phone:' .. prev[5], id) end
+  return true
+end
+-- Drops a member from the sets its stored values put it in.
+local function unindex(id, k, a)
+  for j = 1, 3 do
+    if ARGV[a + j] ~= '' then collect(removals, KEYS[k + j], id) end
+  end
+  if ARGV[a + 5] ~= '' then redis.call('SREM', KEYS[k + 4], id) end
+  for t = 1, tonumber(ARGV[a + 6]) do collect(removals, KEYS[k + 4 + t], id) end
 end

@@ -5,28 +5,44 @@
 -- an import is never undone by it. The language is indexed for the alert preview, which
 -- counts recipients per language without parsing records, and the job title for the
 -- turnout's breakdown. Every id is distinct (the importer drops repeats); index values
--- arrive folded.
--- KEYS[1] members:all, KEYS[2] members:sms, KEYS[3] members:email, KEYS[4] optout:sms,
--- KEYS[5] optout:email, KEYS[6] optout:sms:members, KEYS[7] optout:email:members, then per
--- member, in ARGV's order: member:{id}, member:{id}:idx, phone:{mobile},
--- aud:region:{region}, aud:sector:{sector}, aud:local:{local}, then one aud:tag:{tag} per
--- tag (the keys of empty values are passed and never touched)
+-- arrive folded. Every key carries the {roster} tag.
+-- KEYS[1] {roster}:members:all, KEYS[2] members:sms, KEYS[3] members:email, KEYS[4]
+-- optout:sms:members, KEYS[5] optout:email:members, KEYS[6] optout:sms, KEYS[7]
+-- optout:email, then per member, in ARGV's order: {roster}:member:<id>, its :idx,
+-- phone:<mobile>, aud:region:<region>, aud:sector:<sector>, aud:local:<local>, then one
+-- aud:tag:<tag> per tag (the keys of empty values are passed and never touched), then the
+-- sets it is indexed in now (member_index_lib.lua)
 -- ARGV[1] dry run ('1' | '0'), ARGV[2] number of members, then per member 11 values: id,
 -- record bytes, region, sector, local, tags (joined by \031), mobile, email, language
--- ("fr" | "en"), job title, number of tag keys
+-- ("fr" | "en"), job title, number of tag keys; then what it is indexed under now
+-- (member_index_lib.lua)
 -- Returns per member status * 2 + shared_phone: status 0 new, 1 updated, 2 unchanged;
--- shared_phone 1 when another stored member has this mobile.
--- The previous values' index keys are built from member:{id}:idx (member_index_lib.lua).
+-- shared_phone 1 when another stored member has this mobile. Or { -1 } (nothing changed)
+-- when a member's index no longer holds what the caller read.
 --!include members/member_index_lib.lua
 local FIELDS = 11
 local all, with_sms, with_email = KEYS[1], KEYS[2], KEYS[3]
-local sms_registry, email_registry, sms_out, email_out = KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local sms_out, email_out, sms_registry, email_registry = KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local dry = ARGV[1] == '1'
 local n = tonumber(ARGV[2])
+-- Where each member's KEYS and ARGV start.
+local firsts = {}
+local k, a = 7, 2
+for i = 1, n do
+  firsts[i] = { k = k, a = a }
+  local tag_count = tonumber(ARGV[a + FIELDS])
+  k = k + 6 + tag_count + indexed_keys(a + FIELDS)
+  a = a + FIELDS + INDEXED_ARGS
+end
+if not dry then
+  for i = 1, n do
+    local f = firsts[i]
+    if not indexed_as(KEYS[f.k + 2], f.a + FIELDS) then return { -1 } end
+  end
+end
 local out = {}
-local k = 7
-for i = 0, n - 1 do
-  local b = 2 + i * FIELDS
+for i = 1, n do
+  local b, k = firsts[i].a, firsts[i].k
   local id, bytes = ARGV[b + 1], ARGV[b + 2]
   local region, sector, loc, tags = ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
   local mobile, email, language, title = ARGV[b + 7], ARGV[b + 8], ARGV[b + 9], ARGV[b + 10]
@@ -34,13 +50,13 @@ for i = 0, n - 1 do
   local key, idx_key, phone_key = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3]
   local region_key, sector_key, local_key = KEYS[k + 4], KEYS[k + 5], KEYS[k + 6]
   local first_tag = k + 7
-  k = k + 6 + tag_count
+  local indexed_k = k + 6 + tag_count
   local old = redis.call('GET', key)
   local status = 2
   if old ~= bytes then
     status = old and 1 or 0
     if not dry then
-      if old then unindex(id, idx_key) end
+      if old then unindex(id, indexed_k, b + FIELDS) end
       redis.call('SET', key, bytes)
       redis.call('HSET', idx_key, 'region', region, 'sector', sector, 'local', loc, 'tags', tags,
                  'mobile', mobile, 'email', email, 'language', language, 'title', title)

@@ -19,15 +19,18 @@
 #include "members/roster_header.h"
 #include "members/roster_row.h"
 #include "members/text_fold.h"
+#include "members/turnout_field.h"
 #include "redis/client.h"
 #include "redis/decode.h"
-#include "members/turnout_field.h"
 
 namespace tocsin::members {
 namespace {
 
 constexpr int max_listed_problems = 1000;
 constexpr int lock_seconds = 900;
+// Reads of the members' indexes before giving up on a batch that another writer keeps
+// moving (member_store_scripts.h).
+constexpr int kIndexReadTries = 5;
 
 std::string random_job_id() {
   std::random_device device;
@@ -58,20 +61,6 @@ uint64_t phone_key(const std::string& e164) {
   return key;
 }
 
-std::string join_folded_tags(const Member& member) {
-  std::string joined;
-  for (const auto& tag : member.tags()) {
-    if (!joined.empty()) joined += '\x1f';
-    joined += fold(tag);
-  }
-  return joined;
-}
-
-// The keys both roster scripts start with (member_upsert.lua, member_remove.lua).
-std::vector<std::string> roster_sets() {
-  return {std::string(keys::kAll), std::string(keys::kWithSms), std::string(keys::kWithEmail)};
-}
-
 // A mobile number of the file: 16 bytes, as there may be 600,000 of them.
 struct PhoneRows {
   int64_t first_line = 0;      // its first row's line
@@ -99,6 +88,8 @@ class ImportRun {
   boost::asio::awaitable<std::error_code> flush();
   boost::asio::awaitable<std::error_code> write_labels();
   boost::asio::awaitable<std::error_code> remove_absent();
+  // Removes `ids` with their index entries: how many were stored.
+  boost::asio::awaitable<Result<int64_t>> remove_members(const std::vector<std::string>& ids);
   boost::asio::awaitable<void> unlock();
 
   redis::Client& redis_;
@@ -170,50 +161,46 @@ void ImportRun::report_shared_phones() {
 boost::asio::awaitable<std::error_code> ImportRun::flush() {
   drop_repeats();
   if (batch_.empty()) co_return std::error_code{};
-  std::vector<std::string> script_keys = roster_sets();
-  for (std::string_view channel : {"sms", "email"}) {
-    script_keys.push_back(members::keys::opt_out_registry(channel));
-  }
-  for (std::string_view channel : {"sms", "email"}) {
-    script_keys.push_back(keys::opted_out_members(channel));
-  }
-  std::vector<std::string> args{options_.dry_run ? "1" : "0", std::to_string(batch_.size())};
-  args.reserve(2 + batch_.size() * 11);
-  script_keys.reserve(script_keys.size() + batch_.size() * 6);
-  for (size_t i = 0; i < batch_.size(); ++i) {
-    const Member& member = batch_[i];
-    const std::string region = fold(member.region());
-    const std::string sector = fold(member.sector());
-    const std::string local = fold(member.local());
-    script_keys.push_back(keys::member(member.id()));
-    script_keys.push_back(keys::index(member.id()));
-    script_keys.push_back(keys::phone(member.mobile()));
-    script_keys.push_back(keys::audience_term("region", region));
-    script_keys.push_back(keys::audience_term("sector", sector));
-    script_keys.push_back(keys::audience_term("local", local));
-    size_t tag_keys = 0;
+  std::vector<IndexedMember> batch;
+  std::vector<std::string> ids;
+  batch.reserve(batch_.size());
+  ids.reserve(batch_.size());
+  for (const Member& member : batch_) {
+    IndexedMember& indexed = batch.emplace_back();
+    indexed.id = member.id();
+    indexed.record = member.SerializeAsString();
+    indexed.region = fold(member.region());
+    indexed.sector = fold(member.sector());
+    indexed.local = fold(member.local());
     for (const auto& tag : member.tags()) {
-      // The script's index walk skips an empty tag, as the stored tags' does.
-      if (std::string folded = fold(tag); !folded.empty()) {
-        script_keys.push_back(keys::audience_term("tag", folded));
-        ++tag_keys;
-      }
+      // The stored tags' walk skips an empty tag too.
+      if (std::string folded = fold(tag); !folded.empty())
+        indexed.tags.push_back(std::move(folded));
     }
-    args.push_back(member.id());
-    args.push_back(member.SerializeAsString());
-    args.push_back(region);
-    args.push_back(sector);
-    args.push_back(local);
-    args.push_back(join_folded_tags(member));
-    args.push_back(member.mobile());
-    args.push_back(member.email());
-    args.push_back(member.language());
-    args.push_back(fold(member.job_title()));
-    args.push_back(std::to_string(tag_keys));
+    indexed.mobile = member.mobile();
+    indexed.email = member.email();
+    indexed.language = member.language();
+    indexed.title = fold(member.job_title());
+    ids.push_back(member.id());
   }
   std::string why;
-  auto codes = redis::decode<std::vector<int64_t>>(
-      co_await redis_.eval(upsert_members_script(), std::move(script_keys), std::move(args)), &why);
+  Result<std::vector<int64_t>> codes = make_error_code(redis::Errc::unexpected_reply);
+  // Another writer moving one of these members between the read and the script (never
+  // the importer itself: one import at a time) makes the script answer kIndexMoved.
+  for (int attempt = 0; attempt < kIndexReadTries; ++attempt) {
+    auto before = co_await read_indexed_under(redis_, ids);
+    if (!before)
+      co_return redis::bad_reply_as(before.error(), std::make_error_code(std::errc::io_error));
+    ScriptCall call = upsert_members_call(batch, *before, options_.dry_run);
+    codes = redis::decode<std::vector<int64_t>>(
+        co_await redis_.eval(upsert_members_script(), std::move(call.keys), std::move(call.args)),
+        &why);
+    if (!codes || codes->size() != 1 || (*codes)[0] != kIndexMoved) break;
+  }
+  if (codes && codes->size() == 1 && (*codes)[0] == kIndexMoved) {
+    spdlog::error("event=import_batch_failed error=\"members kept moving while being written\"");
+    co_return std::make_error_code(std::errc::resource_unavailable_try_again);
+  }
   const std::error_code io_error = std::make_error_code(std::errc::io_error);
   if (!codes && redis::bad_reply_as(codes.error(), io_error) != io_error) co_return codes.error();
   if (!codes || codes->size() != batch_.size()) {
@@ -258,14 +245,27 @@ boost::asio::awaitable<std::error_code> ImportRun::write_labels() {
       if (folded.empty()) continue;
       std::string key = kind + folded;
       if (!labeled_.insert(key).second) continue;
-      writes.push_back({"HSETNX", std::string(turnout::kLabels), std::move(key),
-                        std::string(trim(*name))});
+      writes.push_back(
+          {"HSETNX", std::string(turnout::kLabels), std::move(key), std::string(trim(*name))});
     }
   }
   if (writes.empty()) co_return std::error_code{};
   auto replies = co_await redis_.exec_pipeline(std::move(writes));
   if (!replies) co_return replies.error();
   co_return std::error_code{};
+}
+
+boost::asio::awaitable<Result<int64_t>> ImportRun::remove_members(
+    const std::vector<std::string>& ids) {
+  for (int attempt = 0; attempt < kIndexReadTries; ++attempt) {
+    auto before = co_await read_indexed_under(redis_, ids);
+    if (!before) co_return before.error();
+    ScriptCall call = remove_members_call(ids, *before);
+    auto removed = redis::decode<int64_t>(
+        co_await redis_.eval(remove_members_script(), std::move(call.keys), std::move(call.args)));
+    if (!removed || *removed != kIndexMoved) co_return removed;
+  }
+  co_return std::make_error_code(std::errc::resource_unavailable_try_again);
 }
 
 boost::asio::awaitable<std::error_code> ImportRun::remove_absent() {
@@ -294,16 +294,7 @@ boost::asio::awaitable<std::error_code> ImportRun::remove_absent() {
       }
       continue;
     }
-    std::vector<std::string> script_keys = roster_sets();
-    for (std::string_view channel : {"sms", "email"}) {
-      script_keys.push_back(keys::opted_out_members(channel));
-    }
-    for (const std::string& id : absent) {
-      script_keys.push_back(keys::member(id));
-      script_keys.push_back(keys::index(id));
-    }
-    auto removed = redis::decode<int64_t>(
-        co_await redis_.eval(remove_members_script(), std::move(script_keys), std::move(absent)));
+    auto removed = co_await remove_members(absent);
     if (!removed)
       co_return redis::bad_reply_as(removed.error(), std::make_error_code(std::errc::io_error));
     report_.set_removed(report_.removed() + *removed);

@@ -60,7 +60,7 @@ local function turnout_place_of(region, sector, loc, title)
   return place
 end
 local function turnout_idx_place(member)
-  local p = redis.call('HMGET', 'member:' .. member .. ':idx', 'region', 'sector', 'local', 'title')
+  local p = redis.call('HMGET', '{roster}:member:' .. member .. ':idx', 'region', 'sector', 'local', 'title')
   return turnout_place_of(p[1] or '', p[2], p[3], p[4])
 end
 -- Changes are summed here and written by turnout_flush(): per member only a table entry

@@ -54,7 +54,7 @@ std::vector<std::string> AlertBlast::auth() const {
 }
 
 int64_t AlertBlast::reachable_by_sms() {
-  return sync_->integer({"SCARD", "members:sms"});
+  return sync_->integer({"SCARD", "{roster}:members:sms"});
 }
 
 std::string AlertBlast::create(const std::string& alert_json) {

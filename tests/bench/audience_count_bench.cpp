@@ -46,7 +46,7 @@ std::map<std::string, std::vector<std::string>> roster(int members) {
   std::map<std::string, std::vector<std::string>> sets;
   for (int i = 0; i < members; ++i) {
     std::string id = std::to_string(100000 + i);
-    sets["members:all"].push_back(id);
+    sets["{roster}:members:all"].push_back(id);
     sets[index_key("region", "r" + std::to_string(mix(i, 1) % 17))].push_back(id);
     sets[index_key("sector", "s" + std::to_string(mix(i, 2) % 6))].push_back(id);
     sets[index_key("local", "l" + std::to_string(mix(i, 3) % 300))].push_back(id);
@@ -54,10 +54,10 @@ std::map<std::string, std::vector<std::string>> roster(int members) {
       if (mix(i, 10 + tag) % 10 == 0)
         sets[index_key("tag", "t" + std::to_string(tag))].push_back(id);
     }
-    if (mix(i, 4) % 10 != 0) sets["members:sms"].push_back(id);   // 90 % with a mobile
-    if (mix(i, 5) % 5 != 0) sets["members:email"].push_back(id);  // 80 % with an email
-    if (mix(i, 6) % 50 == 0) sets["optout:sms:members"].push_back(id);
-    if (mix(i, 7) % 100 == 0) sets["optout:email:members"].push_back(id);
+    if (mix(i, 4) % 10 != 0) sets["{roster}:members:sms"].push_back(id);   // 90 % with a mobile
+    if (mix(i, 5) % 5 != 0) sets["{roster}:members:email"].push_back(id);  // 80 % with an email
+    if (mix(i, 6) % 50 == 0) sets["{roster}:optout:sms:members"].push_back(id);
+    if (mix(i, 7) % 100 == 0) sets["{roster}:optout:email:members"].push_back(id);
   }
   return sets;
 }

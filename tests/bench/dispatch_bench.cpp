@@ -45,14 +45,15 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-const char* kAlertJson = R"({"kind":"EMERGENCY_ASSEMBLY","title":"Bench",)"
-                         R"("eventTime":"2030-06-06T07:00:00-04:00","expiresAt":"2030-06-06T06:00:00-04:00",)"
-                         R"("place":"Parc Lafontaine",)"
-                         R"("audience":"all","channels":"SMS","messages":{"fr":{"sms":)"
-                         R"("{first_name}, assemblée d'urgence {event_time} à {place}. )"
-                         R"(Réponds OUI {code} ou NON {code}. {rsvp_link}"},"en":{"sms":)"
-                         R"("{first_name}, emergency assembly {event_time} at {place}. )"
-                         R"(Reply YES {code} or NO {code}. {rsvp_link}"}}})";
+const char* kAlertJson =
+    R"({"kind":"EMERGENCY_ASSEMBLY","title":"Bench",)"
+    R"("eventTime":"2030-06-06T07:00:00-04:00","expiresAt":"2030-06-06T06:00:00-04:00",)"
+    R"("place":"Parc Lafontaine",)"
+    R"("audience":"all","channels":"SMS","messages":{"fr":{"sms":)"
+    R"("{first_name}, assemblée d'urgence {event_time} à {place}. )"
+    R"(Réponds OUI {code} ou NON {code}. {rsvp_link}"},"en":{"sms":)"
+    R"("{first_name}, emergency assembly {event_time} at {place}. )"
+    R"(Reply YES {code} or NO {code}. {rsvp_link}"}}})";
 
 // The baseline: render and write `count` messages in this process, no Redis.
 double baseline_messages_per_second(size_t count) {
@@ -70,8 +71,8 @@ double baseline_messages_per_second(size_t count) {
   const auto start = Clock::now();
   for (size_t i = 0; i < count; ++i) {
     member.set_id(std::to_string(100000 + i));
-    auto message = renderer.render(member, "sms", "+18195550100",
-                                   "http://127.0.0.1:8080/r/A1.k3J9xQ2mPa");
+    auto message =
+        renderer.render(member, "sms", "+18195550100", "http://127.0.0.1:8080/r/A1.k3J9xQ2mPa");
     auto request = gateway.build(message);
     writer.write(std::get<tocsin::adapters::LocalWrite>(request));
   }
@@ -107,13 +108,14 @@ int run(int argc, char** argv) {
                                {auth[0], "Content-Type: text/csv"});
   if (imported.status != 200) throw std::runtime_error("import failed: " + imported.body);
   RedisSync sync(redis.port());
-  const int64_t reachable = sync.integer({"SCARD", "members:sms"});
+  const int64_t reachable = sync.integer({"SCARD", "{roster}:members:sms"});
   std::printf("roster: %zu members, %lld with a mobile\n", roster.members,
               static_cast<long long>(reachable));
 
   // Selecting the audience alone, for comparison with the send.
   const auto count_start = Clock::now();
-  auto counted = http_request("GET", daemon.base_url() + "/v1/members:count?audience=all", "", auth);
+  auto counted =
+      http_request("GET", daemon.base_url() + "/v1/members:count?audience=all", "", auth);
   const double count_seconds = seconds_since(count_start);
   if (counted.status != 200) throw std::runtime_error("count failed: " + counted.body);
 
@@ -143,11 +145,12 @@ int run(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   const double queued_seconds = seconds_since(send_start);
-  std::printf("send -> 202 (audience frozen): %.3f s; -> every job durable in the queue: %.3f s "
-              "for %lld members (target < 2 s; %.2fx the target); audience count alone: "
-              "%.3f s\n",
-              send_seconds, queued_seconds, static_cast<long long>(roster.members),
-              queued_seconds / 2.0, count_seconds);
+  std::printf(
+      "send -> 202 (audience frozen): %.3f s; -> every job durable in the queue: %.3f s "
+      "for %lld members (target < 2 s; %.2fx the target); audience count alone: "
+      "%.3f s\n",
+      send_seconds, queued_seconds, static_cast<long long>(roster.members), queued_seconds / 2.0,
+      count_seconds);
 
   while (sync.text({"HGET", "alert:{" + id + "}", "state"}) != "sent") {
     if (seconds_since(engine_start) > 600) throw std::runtime_error("the blast did not finish");
@@ -160,14 +163,14 @@ int run(int argc, char** argv) {
   const double engine_rate = messages / blast_seconds;
   const double baseline_rate = baseline_messages_per_second(static_cast<size_t>(messages));
   std::printf("engine: %lld messages in %.2f s = %.0f messages/s (target >= 20000; %.2fx)\n",
-              static_cast<long long>(messages), blast_seconds, engine_rate,
-              engine_rate / 20000.0);
+              static_cast<long long>(messages), blast_seconds, engine_rate, engine_rate / 20000.0);
   // Per message, whatever else the machine is doing: the figure to compare across runs.
   std::printf("CPU per message (send and blast): tocsind %.1f us, redis %.1f us\n",
               1e6 * daemon_cpu / messages, 1e6 * redis_cpu / messages);
-  std::printf("baseline, render + write only, no Redis: %.0f messages/s; the engine runs at "
-              "%.0f%% of it\n",
-              baseline_rate, 100.0 * engine_rate / baseline_rate);
+  std::printf(
+      "baseline, render + write only, no Redis: %.0f messages/s; the engine runs at "
+      "%.0f%% of it\n",
+      baseline_rate, 100.0 * engine_rate / baseline_rate);
 
   // Where Redis's time went, and how long it was held at once.
   const auto stats_after = tocsin::bench::command_stats(sync.text({"INFO", "commandstats"}));
@@ -184,9 +187,10 @@ int run(int argc, char** argv) {
   }
   const double floor_us = tocsin::bench::floor_redis_us_per_message(sync, redis_pid, member_ids);
   const double redis_us = 1e6 * redis_cpu / messages;
-  std::printf("Redis CPU per message: %.1f us; floor of the same operations: %.1f us; "
-              "%.2fx the floor (target <= 2x)\n",
-              redis_us, floor_us, redis_us / floor_us);
+  std::printf(
+      "Redis CPU per message: %.1f us; floor of the same operations: %.1f us; "
+      "%.2fx the floor (target <= 2x)\n",
+      redis_us, floor_us, redis_us / floor_us);
   return 0;
 }
 

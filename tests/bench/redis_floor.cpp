@@ -23,9 +23,9 @@ double floor_redis_us_per_message(testing::RedisSync& redis, pid_t redis_pid,
     for (size_t i = start; i < end; ++i) {
       const std::string& id = member_ids[i];
       const std::string address = "+1555" + std::to_string(1000000 + i);
-      commands.push_back({"GET", "member:" + id});
-      commands.push_back({"HMGET", "member:" + id + ":idx", "mobile", "email", "region"});
-      commands.push_back({"SISMEMBER", "optout:sms", address});
+      commands.push_back({"GET", "{roster}:member:" + id});
+      commands.push_back({"HMGET", "{roster}:member:" + id + ":idx", "mobile", "email", "region"});
+      commands.push_back({"SISMEMBER", "{roster}:optout:sms", address});
       commands.push_back({"HGET", owners, address});
     }
     redis.pipeline(commands);
@@ -67,9 +67,8 @@ long print_slowlog(testing::RedisSync& redis, size_t top) {
     }
     calls.push_back({static_cast<long>(entry.elements[2].integer), what});
   }
-  std::sort(calls.begin(), calls.end(), [](const Call& a, const Call& b) {
-    return a.micros > b.micros;
-  });
+  std::sort(calls.begin(), calls.end(),
+            [](const Call& a, const Call& b) { return a.micros > b.micros; });
   const long longest = calls.empty() ? 0 : calls.front().micros;
   std::printf("  Redis's longest single call: %.1f ms (target <= 10 ms); %zu calls logged\n",
               longest / 1000.0, calls.size());

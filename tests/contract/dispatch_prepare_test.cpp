@@ -30,9 +30,9 @@ class Prepare : public ScriptContract {
   }
 
   void add_member(const std::string& id, const std::string& mobile, const std::string& email) {
-    redis().command({"SET", "member:" + id, "bytes of " + id});
-    redis().command(
-        {"HSET", "member:" + id + ":idx", "mobile", mobile, "email", email, "region", "r1"});
+    redis().command({"SET", "{roster}:member:" + id, "bytes of " + id});
+    redis().command({"HSET", "{roster}:member:" + id + ":idx", "mobile", mobile, "email", email,
+                     "region", "r1"});
   }
 
   // The keys the engine passes (prepare_keys), checked against their spelling once here.
@@ -51,8 +51,9 @@ TEST_P(Prepare, TheKeysAreTheAlertsItsOptOutRegistriesAndEachMembersRecordAndInd
   EXPECT_EQ(prepare_keys("a1", "p1", {"m1", "m2"}),
             (std::vector<std::string>{
                 "alert:{a1}", "alert:{a1}:delivery", "alert:{a1}:to", "alert:{a1}:count",
-                "alert:{a1}:unreachable", "alert:{p1}:links", "alert:{p1}", "optout:sms",
-                "optout:email", "member:m1", "member:m1:idx", "member:m2", "member:m2:idx"}));
+                "alert:{a1}:unreachable", "alert:{p1}:links", "alert:{p1}", "{roster}:optout:sms",
+                "{roster}:optout:email", "{roster}:member:m1", "{roster}:member:m1:idx",
+                "{roster}:member:m2", "{roster}:member:m2:idx"}));
 }
 
 TEST_P(Prepare, AFreshMemberIsClaimedOnTheChosenChannelAndTheirLinkTagStored) {
@@ -75,7 +76,7 @@ TEST_P(Prepare, AMemberWithAStateAlreadyIsDoneAndNothingChanges) {
 }
 
 TEST_P(Prepare, AnOptedOutAddressIsRecordedOptedOutAndItsReachMoveLogged) {
-  redis().command({"SADD", "optout:sms", "+15145550001"});
+  redis().command({"SADD", "{roster}:optout:sms", "+15145550001"});
   const auto before = keyspace();
   auto rows = prepare({"send", "sms", "m1", "tag1", ""});
   EXPECT_EQ(rows,
@@ -103,7 +104,7 @@ TEST_P(Prepare, PastTheDeadlineEveryChosenChannelExpires) {
 }
 
 TEST_P(Prepare, AMemberRemovedFromTheRosterIsSkippedAsRemoved) {
-  redis().command({"DEL", "member:m1", "member:m1:idx"});
+  redis().command({"DEL", "{roster}:member:m1", "{roster}:member:m1:idx"});
   auto rows = prepare({"send", "sms", "m1", "tag1", ""});
   EXPECT_EQ(rows, (std::vector<Row>{{"m1", "", "skipped:removed", "none", "", ""}}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:delivery", "m1:sms"}), "skipped:removed");

@@ -16,10 +16,10 @@ using testing::ScriptContract;
 // KEYS[1..5], then the five keys of alert a1 at index 6.
 std::vector<std::string> record_keys() {
   return {"q:retry",
-          "optout:sms",
-          "optout:email",
-          "optout:sms:members",
-          "optout:email:members",
+          "{roster}:optout:sms",
+          "{roster}:optout:email",
+          "{roster}:optout:sms:members",
+          "{roster}:optout:email:members",
           "alert:{a1}",
           "alert:{a1}:delivery",
           "alert:{a1}:count",
@@ -53,10 +53,10 @@ TEST_P(Record, ASendWithAReceiptKeyWritesTheStateTheIdTheCountAndTheMapping) {
   add(args, {"r", "a1", "6", "m1", "sms", "sent", "SM1", "", "", "11"});
   const auto before = keyspace();
   EXPECT_EQ(run(lua::record, keys, args).integer, 0);
-  EXPECT_EQ(
-      changed_keys(before),
-      (std::set<std::string>{"alert:{a1}:delivery", "alert:{a1}:count", "alert:{a1}:sent",
-                             "msg:{twilio:SM1}", "alert:{a1}:reach_log", "alert:{a1}:reach_log_at"}));
+  EXPECT_EQ(changed_keys(before),
+            (std::set<std::string>{"alert:{a1}:delivery", "alert:{a1}:count", "alert:{a1}:sent",
+                                   "msg:{twilio:SM1}", "alert:{a1}:reach_log",
+                                   "alert:{a1}:reach_log_at"}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:delivery", "m1:sms"}), "sent");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:count", "sent"}), "1");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:sent", "m1:sms"}), "SM1");
@@ -86,19 +86,19 @@ TEST_P(Record, AMemberWithAFinalStateAlreadyIsLeftAsItIs) {
 }
 
 TEST_P(Record, AnSmsOptOutRegistersTheAddressAndEveryHolderOfThePhone) {
-  redis().command({"SADD", "phone:+15145550001", "m1", "m9"});
+  redis().command({"SADD", "{roster}:phone:+15145550001", "m1", "m9"});
   auto keys = record_keys();
-  keys.push_back("phone:+15145550001");
+  keys.push_back("{roster}:phone:+15145550001");
   auto args = record_args(1);
   add(args, {"r", "a1", "6", "m1", "sms", "opted_out", "", "", "+15145550001", "11"});
   const auto before = keyspace();
   run(lua::record, keys, args);
   EXPECT_EQ(changed_keys(before),
-            (std::set<std::string>{"alert:{a1}:delivery", "alert:{a1}:count", "optout:sms",
-                                   "optout:sms:members", "alert:{a1}:reach_log",
+            (std::set<std::string>{"alert:{a1}:delivery", "alert:{a1}:count", "{roster}:optout:sms",
+                                   "{roster}:optout:sms:members", "alert:{a1}:reach_log",
                                    "alert:{a1}:reach_log_at"}));
-  EXPECT_EQ(redis().text({"SMEMBERS", "optout:sms"}), "+15145550001\n");
-  EXPECT_EQ(redis().text({"SORT", "optout:sms:members", "ALPHA"}), "m1\nm9\n");
+  EXPECT_EQ(redis().text({"SMEMBERS", "{roster}:optout:sms"}), "+15145550001\n");
+  EXPECT_EQ(redis().text({"SORT", "{roster}:optout:sms:members", "ALPHA"}), "m1\nm9\n");
 }
 
 TEST_P(Record, ARetryIsQueuedOnceAndCountedPendingOnce) {

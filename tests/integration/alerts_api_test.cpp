@@ -187,8 +187,8 @@ TEST_F(AlertsApi, CreateStoresADraftWithIdCodeAndPreview) {
 
 TEST_F(AlertsApi, PreviewCountsPerChannelAndLanguageAfterOptOutsAndSharedAddresses) {
   RedisSync peek(redis_.port());
-  peek.command({"SADD", "optout:sms", "+18195550106"});
-  peek.command({"SADD", "optout:email", "m7@exemple.qc.ca"});
+  peek.command({"SADD", "{roster}:optout:sms", "+18195550106"});
+  peek.command({"SADD", "{roster}:optout:email", "m7@exemple.qc.ca"});
   import_roster();
 
   const AlertResponse both = create(make_alert("all", BOTH, true), marie_);
@@ -208,7 +208,7 @@ TEST_F(AlertsApi, PreviewCountsPerChannelAndLanguageAfterOptOutsAndSharedAddress
   EXPECT_EQ(recipients(email), (Counts{{{"email", "fr"}, 3}, {{"email", "en"}, 1}}));
 
   // A member indexed without a language counts as French.
-  peek.command({"HDEL", "member:10:idx", "language"});
+  peek.command({"HDEL", "{roster}:member:10:idx", "language"});
   auto again = http_get(url("/v1/alerts/" + both.alert().id() + "/preview"), bearer(marie_));
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(

@@ -54,8 +54,8 @@ std::vector<redis::Command> roster_commands() {
   std::vector<redis::Command> commands;
   for (int i = 1; i <= kMembers; ++i) {
     const std::string id = std::to_string(i);
-    redis::Command index{"HSET",     "member:" + id + ":idx", "mobile", mobile_of(i), "email",
-                         email_of(i)};
+    redis::Command index{
+        "HSET", "{roster}:member:" + id + ":idx", "mobile", mobile_of(i), "email", email_of(i)};
     if (!language_of(i).empty()) {
       index.push_back("language");
       index.push_back(language_of(i));
@@ -63,10 +63,10 @@ std::vector<redis::Command> roster_commands() {
     commands.push_back(std::move(index));
     commands.push_back({"SADD", kAudience, id});
     if (sms_opted_out(i) && !mobile_of(i).empty()) {
-      commands.push_back({"SADD", "optout:sms", mobile_of(i)});
+      commands.push_back({"SADD", "{roster}:optout:sms", mobile_of(i)});
     }
     if (email_opted_out(i) && !email_of(i).empty()) {
-      commands.push_back({"SADD", "optout:email", email_of(i)});
+      commands.push_back({"SADD", "{roster}:optout:email", email_of(i)});
     }
   }
   return commands;

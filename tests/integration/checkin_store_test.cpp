@@ -44,12 +44,12 @@ std::vector<redis::Command> seed() {
   return {
       {"HSET", keys::alert(kAlert), "state", "sent"},
       {"SADD", keys::audience(kAlert), "m1", "m2", "m3", "m4"},
-      {"HSET", "member:m1:idx", "region", "estrie", "local", "l1"},
-      {"HSET", "member:m2:idx", "region", "estrie", "local", "l1"},
-      {"HSET", "member:m3:idx", "region", "estrie"},
-      {"HSET", "member:m4:idx", "region", "estrie"},
-      {"HSET", keys::rsvp(kAlert), "m1", yes_with_pickup("p1"), "m2", yes_with_pickup("p1"),
-       "m4", replies::encode(no)},
+      {"HSET", "{roster}:member:m1:idx", "region", "estrie", "local", "l1"},
+      {"HSET", "{roster}:member:m2:idx", "region", "estrie", "local", "l1"},
+      {"HSET", "{roster}:member:m3:idx", "region", "estrie"},
+      {"HSET", "{roster}:member:m4:idx", "region", "estrie"},
+      {"HSET", keys::rsvp(kAlert), "m1", yes_with_pickup("p1"), "m2", yes_with_pickup("p1"), "m4",
+       replies::encode(no)},
   };
 }
 
@@ -116,7 +116,12 @@ TEST_F(CheckinStoreTest, ScanAfterSelfReportMovesToPresent) {
 TEST_F(CheckinStoreTest, BusSeatPickupWinsOverTheAnswers) {
   CheckinStore store(client_);
   auto commands = seed();
-  commands.push_back({"HSET", keys::seats(kAlert), "m1", "p2\x1f" "1\x1f" "1\x1f" "0\x1f" "1"});
+  commands.push_back({"HSET", keys::seats(kAlert), "m1",
+                      "p2\x1f"
+                      "1\x1f"
+                      "1\x1f"
+                      "0\x1f"
+                      "1"});
   run(commands, [&]() -> asio::awaitable<void> {
     auto outcome = co_await store.check_in(request("m1", "scan", 5000));
     CO_ASSERT_TRUE(outcome.has_value());

@@ -2,9 +2,10 @@
 // through the daemon's own Redis client against a one-node Redis Cluster (which refuses a
 // script or a MULTI that spans two slots, and a script touching a key it did not declare
 // in another): accounts, sessions and tokens with their audit entries relayed; a delivery
-// receipt; matching replies, recording them and SMS opt-outs; an audience walk; the relay
-// sweep. What still crosses slots (the roster import and counts, the send's prepare, record
-// and job writing) is listed by tests/contract/ (TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY).
+// receipt; matching replies, recording them and SMS opt-outs; a roster imported, counted,
+// moved and trimmed; an audience walk; the relay sweep. What still crosses slots (the
+// send's prepare, record and job writing) is listed by tests/contract/
+// (TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY).
 
 #include <gtest/gtest.h>
 
@@ -20,7 +21,9 @@
 #include "dispatch/dispatch_keys.h"
 #include "dispatch/receipt_store.h"
 #include "members/audience.h"
+#include "members/audience_counter.h"
 #include "members/audience_walk.h"
+#include "members/roster_importer.h"
 #include "redis/decode.h"
 #include "replies/reply_matcher.h"
 #include "replies/reply_scripts.h"
@@ -138,8 +141,8 @@ TEST_F(ClusterComponents, RepliesAreMatchedRecordedAndOptedOut) {
       {"ZADD", "alerts", "1", "a1"},
       {"HSET", alerts::keys::alert("a1"), "state", "sent", "sending_at_ms", "100"},
       {"HSET", alerts::keys::recipients("a1"), ana, "m1"},
-      {"HSET", "member:m1:idx", "region", "est", "language", "fr"},
-      {"SADD", "phone:+15145550001", "m1"}};
+      {"HSET", "{roster}:member:m1:idx", "region", "est", "language", "fr"},
+      {"SADD", "{roster}:phone:+15145550001", "m1"}};
   run(seed, [&]() -> asio::awaitable<void> {
     std::vector<replies::ReplyQuery> queries{{ana, ""}};
     auto matched = co_await replies::match_replies(client_, queries);
@@ -163,7 +166,7 @@ TEST_F(ClusterComponents, RepliesAreMatchedRecordedAndOptedOut) {
 
     std::vector<replies::SmsOptChange> stop{{true, ana}};
     EXPECT_FALSE(co_await replies::apply_sms_opt_changes(client_, stop));
-    redis::Command opted{"SISMEMBER", "optout:sms:members", "m1"};
+    redis::Command opted{"SISMEMBER", "{roster}:optout:sms:members", "m1"};
     auto out = redis::decode<int64_t>(co_await client_.exec(std::move(opted)));
     CO_ASSERT_TRUE(out.has_value());
     EXPECT_EQ(*out, 1);
@@ -171,9 +174,9 @@ TEST_F(ClusterComponents, RepliesAreMatchedRecordedAndOptedOut) {
 }
 
 TEST_F(ClusterComponents, AnAudienceIsWalked) {
-  std::vector<redis::Command> seed{{"SADD", "members:all", "m1", "m2", "m3"},
-                                   {"SADD", "aud:region:est", "m1", "m2"},
-                                   {"SADD", "aud:tag:retraite", "m2"}};
+  std::vector<redis::Command> seed{{"SADD", "{roster}:members:all", "m1", "m2", "m3"},
+                                   {"SADD", "{roster}:aud:region:est", "m1", "m2"},
+                                   {"SADD", "{roster}:aud:tag:retraite", "m2"}};
   run(seed, [&]() -> asio::awaitable<void> {
     auto expr = members::parse_audience("region:est AND NOT tag:retraite");
     CO_ASSERT_TRUE(expr.has_value());
@@ -185,6 +188,50 @@ TEST_F(ClusterComponents, AnAudienceIsWalked) {
         });
     EXPECT_FALSE(walked);
     EXPECT_EQ(got, std::vector<std::string>{"m1"});
+  });
+}
+
+TEST_F(ClusterComponents, ARosterIsImportedCountedMovedAndTrimmed) {
+  const std::string header = "Numéro de membre,Prénom,Nom,Cellulaire,Courriel,Région,Étiquettes\n";
+  const std::string first = header +
+                            "1,Ana,Roy,514-555-0101,ana@example.org,Estrie,cse\n"
+                            "2,Bo,Roy,514-555-0101,,Estrie,\n"
+                            "3,Cy,Lee,,cy@example.org,Laurentides,\n";
+  // 1 moves to Laurentides and drops its tag, 3 is gone (replace).
+  const std::string second = header +
+                             "1,Ana,Roy,514-555-0101,ana@example.org,Laurentides,\n"
+                             "2,Bo,Roy,514-555-0101,,Estrie,\n";
+  run({}, [&]() -> asio::awaitable<void> {
+    members::AudienceCounter counter(client_);
+    const auto count = [&](const char* text) -> asio::awaitable<int64_t> {
+      const auto expression = members::parse_audience(text);
+      if (!expression) co_return -2;
+      auto counted = co_await counter.count(*expression);
+      co_return counted ? counted->members : -1;
+    };
+    // Named, not temporaries: GCC 12 mishandles those in a co_await's full expression.
+    members::RosterImporter importer(client_, members::ImportOptions{});
+    auto imported = co_await importer.run(first);
+    CO_ASSERT_TRUE(imported.has_value() && imported->report.has_value());
+    EXPECT_EQ(imported->report->imported(), 3);
+    EXPECT_EQ(co_await count("region:estrie"), 2);
+    EXPECT_EQ(co_await count("region:laurentides OR tag:cse"), 2);
+    members::RosterImporter replacer(client_, members::ImportOptions{.replace = true});
+    auto again = co_await replacer.run(second);
+    CO_ASSERT_TRUE(again.has_value() && again->report.has_value());
+    EXPECT_EQ(again->report->updated(), 1);
+    EXPECT_EQ(again->report->unchanged(), 1);
+    EXPECT_EQ(again->report->removed(), 1);
+    EXPECT_EQ(co_await count("region:estrie"), 1);
+    EXPECT_EQ(co_await count("region:laurentides"), 1);
+    EXPECT_EQ(co_await count("tag:cse"), 0);
+    const auto all = members::parse_audience("all");
+    CO_ASSERT_TRUE(all.has_value());
+    auto everyone = co_await counter.count(*all);
+    CO_ASSERT_TRUE(everyone.has_value());
+    EXPECT_EQ(everyone->members, 2);
+    EXPECT_EQ(everyone->sms_reachable, 2);
+    EXPECT_EQ(everyone->email_reachable, 1);
   });
 }
 

@@ -67,8 +67,7 @@ class DispatchEngine : public ::testing::Test {
   std::filesystem::path email_file() const { return dir_.path() / "email.jsonl"; }
 
   // `dispatch_extra`: more fields of the dispatch block (" job_size: 1").
-  void start_daemon(double sms_rate, double email_rate,
-                    const std::string& consumer = "engine-test",
+  void start_daemon(double sms_rate, double email_rate, const std::string& consumer = "engine-test",
                     const std::string& dispatch_extra = "") {
     DaemonProcess::Options options;
     options.redis_url = redis_.url();
@@ -78,8 +77,9 @@ class DispatchEngine : public ::testing::Test {
         "gateways { name: \"email-file\" rate_per_second: " + std::to_string(email_rate) +
         " file { channel: \"email\" path: \"" + email_file().string() + "\" } }\n" +
         "alerts { approval_threshold: 1000000 }\n"
-        "dispatch { consumer_name: \"" + consumer + "\" max_in_flight: " +
-        std::to_string(kMaxInFlight) + " claim_idle_ms: 2000" + dispatch_extra + " }\n";
+        "dispatch { consumer_name: \"" +
+        consumer + "\" max_in_flight: " + std::to_string(kMaxInFlight) + " claim_idle_ms: 2000" +
+        dispatch_extra + " }\n";
     daemon_ = std::make_unique<DaemonProcess>(options);
     if (token_.empty()) token_ = daemon_->bootstrap_admin("engine-test");
   }
@@ -96,13 +96,13 @@ class DispatchEngine : public ::testing::Test {
   }
 
   // `times`: the eventTime and expiresAt fields, ending with a comma.
-  std::string create_alert(const std::string& kind, const std::string& audience,
-                           const std::string& channels,
-                           const std::string& times = R"("eventTime":"2030-06-06T07:00:00-04:00",)"
-                                                      R"("expiresAt":"2030-06-06T06:00:00-04:00",)") {
+  std::string create_alert(
+      const std::string& kind, const std::string& audience, const std::string& channels,
+      const std::string& times = R"("eventTime":"2030-06-06T07:00:00-04:00",)"
+                                 R"("expiresAt":"2030-06-06T06:00:00-04:00",)") {
     const std::string body = R"({"kind":")" + kind + R"(","title":"Test",)" + times +
-                             R"("place":"Parc Lafontaine",)" +
-                             R"("audience":")" + audience + R"(","channels":")" + channels +
+                             R"("place":"Parc Lafontaine",)" + R"("audience":")" + audience +
+                             R"(","channels":")" + channels +
                              R"(","messages":{"fr":{"sms":"{first_name}, assemblée )" +
                              R"({event_time} à {place}. OUI {code} ou NON {code}. {rsvp_link}",)" +
                              R"("emailSubject":"Assemblée d'urgence","emailBody":"Bonjour )" +
@@ -150,8 +150,9 @@ class DispatchEngine : public ::testing::Test {
   std::pair<size_t, size_t> distinct_addresses() {
     std::set<std::string> mobiles;
     std::set<std::string> emails;
-    for (const auto& id : redis_sync().command({"SMEMBERS", "members:all"}).elements) {
-      auto idx = redis_sync().command({"HMGET", "member:" + id.str + ":idx", "mobile", "email"});
+    for (const auto& id : redis_sync().command({"SMEMBERS", "{roster}:members:all"}).elements) {
+      auto idx =
+          redis_sync().command({"HMGET", "{roster}:member:" + id.str + ":idx", "mobile", "email"});
       if (!idx.elements[0].str.empty()) mobiles.insert(idx.elements[0].str);
       if (!idx.elements[1].str.empty()) emails.insert(idx.elements[1].str);
     }
@@ -259,7 +260,8 @@ TEST_F(DispatchEngine, SendingStopsWhenTheEventStarts) {
   // 200 SMS a second for 3,000 members would take 15 s; the event starts after 4.
   start_daemon(200, 1000);
   import_members(3000);
-  const auto starts = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + 5s;
+  const auto starts =
+      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + 5s;
   const std::time_t starts_t = std::chrono::system_clock::to_time_t(starts);
   std::tm utc{};
   gmtime_r(&starts_t, &utc);
@@ -270,10 +272,9 @@ TEST_F(DispatchEngine, SendingStopsWhenTheEventStarts) {
   timegm(&utc);
   char expires_at[32];
   std::strftime(expires_at, sizeof expires_at, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  const std::string id =
-      create_alert("EMERGENCY_ASSEMBLY", "all", "SMS",
-                   R"("eventTime":")" + std::string(event_time) + R"(","expiresAt":")" +
-                       std::string(expires_at) + R"(",)");
+  const std::string id = create_alert("EMERGENCY_ASSEMBLY", "all", "SMS",
+                                      R"("eventTime":")" + std::string(event_time) +
+                                          R"(","expiresAt":")" + std::string(expires_at) + R"(",)");
   send(id);
   ASSERT_TRUE(wait_sent(id, 30s)) << describe(id);
   const auto finished = std::chrono::system_clock::now();
@@ -347,16 +348,21 @@ TEST_F(DispatchEngine, TemporaryFailuresAreRetriedUntilTheGatewayRecovers) {
   const auto missing = dir_.path() / "not-yet";
   DaemonProcess::Options options;
   options.redis_url = redis_.url();
-  options.extra_config = "gateways { name: \"sms-file\" rate_per_second: 1000 file { channel: "
-                         "\"sms\" path: \"" + (missing / "sms.jsonl").string() + "\" } }\n"
-                         "alerts { approval_threshold: 1000000 }\n";
+  options.extra_config =
+      "gateways { name: \"sms-file\" rate_per_second: 1000 file { channel: "
+      "\"sms\" path: \"" +
+      (missing / "sms.jsonl").string() +
+      "\" } }\n"
+      "alerts { approval_threshold: 1000000 }\n";
   daemon_ = std::make_unique<DaemonProcess>(options);
   token_ = daemon_->bootstrap_admin("engine-test");
   import_members(200);
   const std::string id = create_alert("BANNER_DROP", "all", "SMS");
   send(id);
   ASSERT_TRUE(eventually(
-      [&] { return redis_sync().integer({"HGET", "alert:{" + id + "}:count", "retrying"}) > 0; },
+      [&] {
+        return redis_sync().integer({"HGET", "alert:{" + id + "}:count", "retrying"}) > 0;
+      },
       10s));
   EXPECT_EQ(state(id), "sending");
   std::filesystem::create_directory(missing);
@@ -486,12 +492,11 @@ TEST_F(DispatchEngine, KillNineDuringFreezeLeavesTheAlertUnsentAndStagingExpirin
   sender.join();
   ASSERT_LT(redis_sync().integer({"SCARD", staged}), 19000) << "the freeze ended before the kill";
   EXPECT_EQ(state(id), "draft");
-  EXPECT_EQ(redis_sync().integer({"EXISTS", "alert:{" + id + "}:audience",
-                                  "alert:{" + id + "}:jobs:unqueued"}),
+  EXPECT_EQ(redis_sync().integer(
+                {"EXISTS", "alert:{" + id + "}:audience", "alert:{" + id + "}:jobs:unqueued"}),
             0);
   EXPECT_EQ(redis_sync().integer({"XLEN", "q:send:urgent"}), 0);  // the engine made the stream
-  for (const auto& key :
-       redis_sync().command({"KEYS", "alert:{" + id + "}:*staging:*"}).elements) {
+  for (const auto& key : redis_sync().command({"KEYS", "alert:{" + id + "}:*staging:*"}).elements) {
     const int64_t ttl = redis_sync().integer({"TTL", key.str});
     EXPECT_GT(ttl, 0) << key.str;
     EXPECT_LE(ttl, 3600) << key.str;
@@ -504,7 +509,10 @@ TEST_F(DispatchEngine, CancelWhileQueuingSendsNothingMoreThanQueued) {
   const auto [id, total] = send_sms_to_all(20000);
   const std::string unqueued = "alert:{" + id + "}:jobs:unqueued";
   ASSERT_TRUE(eventually(
-      [&] { return redis_sync().integer({"LLEN", unqueued}) < total * 9 / 10; }, 30s));
+      [&] {
+        return redis_sync().integer({"LLEN", unqueued}) < total * 9 / 10;
+      },
+      30s));
   auto response =
       http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + ":cancel", "", auth());
   ASSERT_EQ(response.status, 200) << response.body;
@@ -514,8 +522,8 @@ TEST_F(DispatchEngine, CancelWhileQueuingSendsNothingMoreThanQueued) {
   const int64_t dropped = std::stoll(alert_field(id, "jobs_dropped"));
   std::this_thread::sleep_for(2s);  // measured, not waited on: lines after the cancel
   const size_t lines = line_count(sms_file());
-  std::cout << "[ figures  ] " << total << " jobs; " << dropped << " dropped unqueued; "
-            << lines << " messages sent\n";
+  std::cout << "[ figures  ] " << total << " jobs; " << dropped << " dropped unqueued; " << lines
+            << " messages sent\n";
   EXPECT_GT(dropped, 0);
   EXPECT_LE(static_cast<int64_t>(lines), total - dropped);
   EXPECT_EQ(state(id), "cancelled");
@@ -532,7 +540,8 @@ TEST_F(DispatchEngine, ScheduledSendResumesQueuingAfterKill) {
   const std::string id = create_alert(
       "EMERGENCY_ASSEMBLY", "all", "SMS",
       R"("eventTime":"2030-06-06T07:00:00-04:00","expiresAt":"2030-06-06T06:00:00-04:00",)"
-      R"("sendAt":")" + std::string(send_at) + R"(",)");
+      R"("sendAt":")" +
+          std::string(send_at) + R"(",)");
   send(id);
   EXPECT_EQ(state(id), "scheduled");
   ASSERT_TRUE(eventually([&] { return state(id) == "sending"; }, 30s)) << describe(id);

@@ -37,14 +37,14 @@ class EscalationCli : public ::testing::Test {
 
   CommandResult cli(std::vector<std::string> args) {
     args.insert(args.begin(), TOCSIN_CLI_PATH);
-    return run_command(args, {{"TOCSIN_URL", scenario_.daemon().base_url()},
-                              {"TOCSIN_TOKEN", scenario_.token()}});
+    return run_command(
+        args, {{"TOCSIN_URL", scenario_.daemon().base_url()}, {"TOCSIN_TOKEN", scenario_.token()}});
   }
 
   // Member `index` of the roster answers `text` from their phone.
   void reply(size_t index, const std::string& text) {
-    const std::string phone =
-        scenario_.redis().text({"HGET", "member:" + members_[index].id + ":idx", "mobile"});
+    const std::string phone = scenario_.redis().text(
+        {"HGET", "{roster}:member:" + members_[index].id + ":idx", "mobile"});
     auto answer = post_twilio_reply(scenario_.daemon().base_url(), "tw", twilio_, phone, text,
                                     "SM" + std::to_string(index));
     ASSERT_EQ(answer.status, 200) << answer.body;
@@ -73,7 +73,10 @@ TEST_F(EscalationCli, AFollowUpToTheYesGroupPrintsItsIdGroupAndAPreviewOfItsTwoR
   reply(1, "oui " + code_);
   reply(2, "NON");
   ASSERT_TRUE(eventually(
-      [&] { return scenario_.redis().integer({"HLEN", "alert:{" + id_ + "}:rsvp"}) == 3; }, 10s))
+      [&] {
+        return scenario_.redis().integer({"HLEN", "alert:{" + id_ + "}:rsvp"}) == 3;
+      },
+      10s))
       << scenario_.describe(id_);
 
   auto created = cli({"alert", "followup", id_, example()});
@@ -87,8 +90,8 @@ TEST_F(EscalationCli, AFollowUpToTheYesGroupPrintsItsIdGroupAndAPreviewOfItsTwoR
   EXPECT_NE(child, id_);
   EXPECT_NE(created.out.find("Audience: 2 members"), std::string::npos) << created.out;
   // The recipients table's SMS row: fr, en, total.
-  ASSERT_TRUE(std::regex_search(created.out, match,
-                                std::regex("\nSMS +([0-9]+) +([0-9]+) +([0-9]+) *\n")))
+  ASSERT_TRUE(
+      std::regex_search(created.out, match, std::regex("\nSMS +([0-9]+) +([0-9]+) +([0-9]+) *\n")))
       << created.out;
   EXPECT_EQ(std::stoi(match[1]) + std::stoi(match[2]), 2) << created.out;
   EXPECT_EQ(match[3], "2") << created.out;
@@ -100,19 +103,19 @@ TEST_F(EscalationCli, AFollowUpToTheYesGroupPrintsItsIdGroupAndAPreviewOfItsTwoR
 
   auto shown = cli({"alert", "show", child});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
-  EXPECT_TRUE(std::regex_search(shown.out,
-                                std::regex("follow-up of +" + id_ + "  \\(to yes\\)")))
+  EXPECT_TRUE(std::regex_search(shown.out, std::regex("follow-up of +" + id_ + "  \\(to yes\\)")))
       << shown.out;
   EXPECT_NE(shown.out.find("Changement de lieu"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find("draft"), std::string::npos) << shown.out;
 }
 
 TEST_F(EscalationCli, AFollowUpFileWithAnUnknownGroupIsRefusedNamingTargetGroup) {
-  const std::string file = write_file("unknown-group.textpb",
-                                      "title: \"Changement de lieu\"\n"
-                                      "target_group: \"yess\"\n"
-                                      "channels: SMS\n"
-                                      "messages { key: \"fr\" value { sms: \"Parc Jarry {code}\" } }\n");
+  const std::string file =
+      write_file("unknown-group.textpb",
+                 "title: \"Changement de lieu\"\n"
+                 "target_group: \"yess\"\n"
+                 "channels: SMS\n"
+                 "messages { key: \"fr\" value { sms: \"Parc Jarry {code}\" } }\n");
   auto refused = cli({"alert", "followup", id_, file});
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.err.find("target_group"), std::string::npos) << refused.err;
@@ -129,8 +132,7 @@ TEST_F(EscalationCli, AFollowUpFileWithAMisspeltFieldNamesItsLineAndColumn) {
                                       "channels: SMS\n");
   auto refused = cli({"alert", "followup", id_, file});
   EXPECT_EQ(refused.exit_code, 2);
-  EXPECT_TRUE(std::regex_search(refused.err, std::regex("typo\\.textpb:2:[0-9]+:")))
-      << refused.err;
+  EXPECT_TRUE(std::regex_search(refused.err, std::regex("typo\\.textpb:2:[0-9]+:"))) << refused.err;
   EXPECT_NE(refused.err.find("target_grup"), std::string::npos) << refused.err;
   EXPECT_EQ(refused.out, "");
   EXPECT_EQ(scenario_.redis().integer({"EXISTS", "alert:{" + id_ + "}:children"}), 0);

@@ -44,8 +44,9 @@ class Escalation : public ::testing::Test {
     options.extra_config = testing::twilio_gateway_config("tw", twilio_, rate) +
                            "alerts { approval_threshold: " + std::to_string(threshold_) +
                            " }\n"
-                           "dispatch { consumer_name: \"" + consumer + "\" job_size: " +
-                           std::to_string(job_size) + " claim_idle_ms: 2000 }\n";
+                           "dispatch { consumer_name: \"" +
+                           consumer + "\" job_size: " + std::to_string(job_size) +
+                           " claim_idle_ms: 2000 }\n";
     return options;
   }
 
@@ -58,9 +59,9 @@ class Escalation : public ::testing::Test {
     testing::RosterOptions roster;
     roster.members = count;
     roster.shared_phone_every = 0;
-    auto imported = http_request("POST", daemon_->base_url() + "/v1/members:import",
-                                 testing::make_roster_csv(roster),
-                                 {auth()[0], "Content-Type: text/csv"});
+    auto imported =
+        http_request("POST", daemon_->base_url() + "/v1/members:import",
+                     testing::make_roster_csv(roster), {auth()[0], "Content-Type: text/csv"});
     EXPECT_EQ(imported.status, 200) << imported.body;
     std::vector<std::string> ids;
     for (const auto& member : testing::make_roster(roster)) ids.push_back(member.id);
@@ -68,7 +69,7 @@ class Escalation : public ::testing::Test {
   }
 
   std::string phone(const std::string& member) {
-    return redis().text({"HGET", "member:" + member + ":idx", "mobile"});
+    return redis().text({"HGET", "{roster}:member:" + member + ":idx", "mobile"});
   }
 
   // An SMS emergency assembly to everyone with `waves` (JSON array, "" for none).
@@ -95,8 +96,8 @@ class Escalation : public ::testing::Test {
   }
 
   static std::string reminder_wave(int delay_minutes, const std::string& group = "no_answer") {
-    return R"([{"delayMinutes":)" + std::to_string(delay_minutes) + R"(,"targetGroup":")" +
-           group + R"(","channels":"SMS","messages":{"fr":{"sms":")" + kReminderMark +
+    return R"([{"delayMinutes":)" + std::to_string(delay_minutes) + R"(,"targetGroup":")" + group +
+           R"(","channels":"SMS","messages":{"fr":{"sms":")" + kReminderMark +
            R"( {first_name}, réponds OUI ou NON {code}"}}}])";
   }
 
@@ -118,8 +119,8 @@ class Escalation : public ::testing::Test {
   }
 
   void move_clock(std::chrono::minutes ahead) {
-    redis().command({"SET", "test:clock_offset_ms",
-                     std::to_string(std::chrono::milliseconds(ahead).count())});
+    redis().command(
+        {"SET", "test:clock_offset_ms", std::to_string(std::chrono::milliseconds(ahead).count())});
   }
 
   std::string child_of(const std::string& id, const std::string& slot) {
@@ -362,7 +363,8 @@ TEST_F(Escalation, TheWavesOfAClosedAlertAreNotRun) {
   const auto [id, code] = send_alert(reminder_wave(45));
   // A sent alert cannot be cancelled; close it instead: answers are no longer taken, and
   // no one is reminded to give one.
-  auto closed = http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + ":close", "", auth());
+  auto closed =
+      http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + ":close", "", auth());
   ASSERT_EQ(closed.status, 200) << closed.body;
   move_clock(46min);
   ASSERT_TRUE(eventually([&] { return redis().integer({"ZCARD", "{schedule}"}) == 0; }, 10s));
@@ -383,15 +385,16 @@ TEST_F(Escalation, AWaveDueAfterTheEventStartsIsNotRun) {
   start_daemon();
   import(10);
   // The event (2030-06-06) is years ahead; the wave is due at an absolute time after it.
-  const auto [id, code] = send_alert(
-      R"([{"at":"2030-06-06T08:00:00-04:00","targetGroup":"no_answer","channels":"SMS",)"
-      R"("messages":{"fr":{"sms":"RAPPEL {code}"}}}])");
+  const auto [id, code] =
+      send_alert(R"([{"at":"2030-06-06T08:00:00-04:00","targetGroup":"no_answer","channels":"SMS",)"
+                 R"("messages":{"fr":{"sms":"RAPPEL {code}"}}}])");
   const auto due = redis().text({"ZSCORE", "{schedule}", "wave|" + id + "|1"});
   ASSERT_FALSE(due.empty());
   const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
-  redis().command({"SET", "test:clock_offset_ms", std::to_string(std::stoll(due) - now_ms + 60'000)});
+  redis().command(
+      {"SET", "test:clock_offset_ms", std::to_string(std::stoll(due) - now_ms + 60'000)});
   ASSERT_TRUE(eventually([&] { return redis().integer({"ZCARD", "{schedule}"}) == 0; }, 10s));
   EXPECT_EQ(child_of(id, "wave:1"), "");
   EXPECT_TRUE(reminded().empty());
@@ -424,9 +427,9 @@ TEST_F(Escalation, AFollowUpReachesExactlyItsGroup) {
   std::string error;
   ASSERT_TRUE(http::from_json(created.body, &parent, &error));
   const std::string id = parent.alert().id();
-  ASSERT_EQ(http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + ":send", "", auth())
-                .status,
-            202);
+  ASSERT_EQ(
+      http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + ":send", "", auth()).status,
+      202);
   ASSERT_TRUE(eventually([&] { return state(id) == "sent"; }, 30s)) << describe(id);
   reply(members[0], "OUI BUS");
   reply(members[1], "OUI BUS");
@@ -441,8 +444,8 @@ TEST_F(Escalation, AFollowUpReachesExactlyItsGroup) {
     const std::string body =
         R"({"targetGroup":")" + group +
         R"(","channels":"SMS","messages":{"fr":{"sms":"Changement de lieu {code}"}}})";
-    auto response = http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + "/followups",
-                                 body, auth());
+    auto response =
+        http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + "/followups", body, auth());
     EXPECT_EQ(response.status, 201) << response.body;
     AlertResponse followup;
     std::string parse_error;
@@ -454,7 +457,7 @@ TEST_F(Escalation, AFollowUpReachesExactlyItsGroup) {
   EXPECT_EQ(audience_of("yes_with_bus"), 2);
   EXPECT_EQ(audience_of("yes"), 4);
   EXPECT_EQ(audience_of("maybe"), 1);
-  EXPECT_EQ(audience_of("no_answer"), 5);  // members 7 to 11
+  EXPECT_EQ(audience_of("no_answer"), 5);      // members 7 to 11
   EXPECT_EQ(audience_of("not_delivered"), 1);  // the landline
 }
 
@@ -470,8 +473,8 @@ TEST_F(Escalation, AFollowUpIsApprovedSentAndAuditedLikeAnAlert) {
   const std::string body =
       R"({"title":"Changement de lieu","targetGroup":"yes","channels":"SMS",)"
       R"("messages":{"fr":{"sms":"CHANGEMENT: on se retrouve au parc Jarry {code}"}}})";
-  auto created = http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + "/followups",
-                              body, auth());
+  auto created =
+      http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + "/followups", body, auth());
   ASSERT_EQ(created.status, 201) << created.body;
   AlertResponse followup;
   std::string error;
@@ -483,22 +486,20 @@ TEST_F(Escalation, AFollowUpIsApprovedSentAndAuditedLikeAnAlert) {
   EXPECT_NE(followup.preview().sms(0).text().find("parc Jarry " + code), std::string::npos);
 
   // Its creator may not approve it, nor send it unapproved.
-  EXPECT_EQ(http_request("POST", daemon_->base_url() + "/v1/alerts/" + child + ":approve", "",
-                         auth())
-                .status,
-            403);
   EXPECT_EQ(
-      http_request("POST", daemon_->base_url() + "/v1/alerts/" + child + ":send", "", auth())
+      http_request("POST", daemon_->base_url() + "/v1/alerts/" + child + ":approve", "", auth())
           .status,
       403);
+  EXPECT_EQ(http_request("POST", daemon_->base_url() + "/v1/alerts/" + child + ":send", "", auth())
+                .status,
+            403);
   ASSERT_EQ(http_request("POST", daemon_->base_url() + "/v1/alerts/" + child + ":approve", "",
                          auth(approver_))
                 .status,
             200);
-  ASSERT_EQ(
-      http_request("POST", daemon_->base_url() + "/v1/alerts/" + child + ":send", "", auth())
-          .status,
-      202);
+  ASSERT_EQ(http_request("POST", daemon_->base_url() + "/v1/alerts/" + child + ":send", "", auth())
+                .status,
+            202);
   ASSERT_TRUE(eventually([&] { return state(child) == "sent"; }, 20s)) << describe(child);
 
   std::set<std::string> yes;
@@ -523,7 +524,7 @@ TEST_F(Escalation, AFollowUpIsApprovedSentAndAuditedLikeAnAlert) {
   // The parent's entry first: the follow-up's slot is reserved in the parent before the
   // follow-up is written (alerts/alert_store.cpp, create_child).
   EXPECT_EQ(actions, (std::vector<std::string>{"alert.child_create", "alert.create",
-                                                "alert.approve", "alert.send", "alert.sent"}));
+                                               "alert.approve", "alert.send", "alert.sent"}));
 }
 
 TEST_F(Escalation, AFollowUpRequestWithAnUnknownGroupIsRefusedWithItsField) {

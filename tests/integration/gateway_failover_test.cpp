@@ -195,11 +195,13 @@ TEST_F(GatewayFailover, PermanentSmsFailureFallsBackToTheMembersEmail) {
   // Ten landlines among members with an email, and one among members without.
   std::map<std::string, std::string> landline_owner;  // number -> member
   std::string without_email_number;
-  for (const auto& member : scenario_->redis().command({"SMEMBERS", "members:sms"}).elements) {
-    auto idx =
-        scenario_->redis().command({"HMGET", "member:" + member.str + ":idx", "mobile", "email"});
+  for (const auto& member :
+       scenario_->redis().command({"SMEMBERS", "{roster}:members:sms"}).elements) {
+    auto idx = scenario_->redis().command(
+        {"HMGET", "{roster}:member:" + member.str + ":idx", "mobile", "email"});
     const std::string& number = idx.elements[0].str;
-    if (scenario_->redis().integer({"SCARD", "phone:" + number}) != 1) continue;  // not shared
+    if (scenario_->redis().integer({"SCARD", "{roster}:phone:" + number}) != 1)
+      continue;  // not shared
     if (idx.elements[1].str.empty()) {
       if (without_email_number.empty()) without_email_number = number;
     } else if (landline_owner.size() < 10) {

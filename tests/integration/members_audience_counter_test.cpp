@@ -58,15 +58,15 @@ std::vector<redis::Command> roster_commands() {
   std::vector<redis::Command> commands;
   for (int i = 1; i <= kMembers; ++i) {
     std::string id = id_of(i);
-    commands.push_back({"SADD", "members:all", id});
+    commands.push_back({"SADD", "{roster}:members:all", id});
     commands.push_back({"SADD", index_key("region", region_of(i)), id});
     commands.push_back({"SADD", index_key("sector", sector_of(i)), id});
     commands.push_back({"SADD", index_key("local", local_of(i)), id});
     if (mob_unit(i)) commands.push_back({"SADD", index_key("tag", "mob-unit"), id});
-    if (has_mobile(i)) commands.push_back({"SADD", "members:sms", id});
-    if (has_email(i)) commands.push_back({"SADD", "members:email", id});
-    if (sms_opted_out(i)) commands.push_back({"SADD", "optout:sms:members", id});
-    if (email_opted_out(i)) commands.push_back({"SADD", "optout:email:members", id});
+    if (has_mobile(i)) commands.push_back({"SADD", "{roster}:members:sms", id});
+    if (has_email(i)) commands.push_back({"SADD", "{roster}:members:email", id});
+    if (sms_opted_out(i)) commands.push_back({"SADD", "{roster}:optout:sms:members", id});
+    if (email_opted_out(i)) commands.push_back({"SADD", "{roster}:optout:email:members", id});
   }
   return commands;
 }
@@ -171,7 +171,7 @@ TEST_F(MembersAudienceCounterTest, OptOutsAreSubtracted) {
     EXPECT_EQ(before->email_reachable, 240 - 27);
 
     // One more opt-out of a member with a mobile; one of a member without (no change).
-    redis::Command opt_out{"SADD", "optout:sms:members", id_of(1), id_of(4)};
+    redis::Command opt_out{"SADD", "{roster}:optout:sms:members", id_of(1), id_of(4)};
     co_await client_.exec(std::move(opt_out));
     auto after = co_await counter.count(parse("all"));
     CO_ASSERT_TRUE(after);
@@ -215,7 +215,7 @@ TEST_F(MembersAudienceCounterTest, TemporaryKeysAreDeleted) {
 
     // A failing script cleans up too: a term key of the wrong type makes SDIFFSTORE fail
     // once the union is already in a temporary key.
-    redis::Command wrong_type{"SET", "aud:tag:broken", "x"};
+    redis::Command wrong_type{"SET", "{roster}:aud:tag:broken", "x"};
     co_await client_.exec(std::move(wrong_type));
     auto failed =
         co_await counter.count(parse("(region:estrie OR region:monteregie) AND NOT tag:broken"));

@@ -37,7 +37,7 @@ class AudienceWalkTest : public testing::RedisClientFixture {
     for (int i = 0; i < kMembers; ++i) {
       const std::string id = "m" + std::to_string(i);
       everyone_.insert(id);
-      seed.push_back({"SADD", "members:all", id});
+      seed.push_back({"SADD", "{roster}:members:all", id});
       for (size_t t = 0; t + 1 < kTerms.size(); ++t) {
         if (random() % 3 == 0) {
           in_term_[kTerms[t]].insert(id);
@@ -48,7 +48,7 @@ class AudienceWalkTest : public testing::RedisClientFixture {
     return seed;
   }
 
-  static std::string index_of(const std::string& term) { return "aud:" + term; }
+  static std::string index_of(const std::string& term) { return "{roster}:aud:" + term; }
 
   // Who the expression selects, computed in C++ from the seeded indexes.
   bool selects(const AudienceExpr& expr, const std::string& id) {
@@ -156,7 +156,7 @@ TEST_F(AudienceWalkTest, WalksInManySmallSlicesAndWritesNothing) {
 
 TEST_F(AudienceWalkTest, TheDriverIsTheSmallestTopLevelTerm) {
   auto seed = roster();
-  seed.push_back({"SADD", "aud:tag:rare", "m1", "m2"});
+  seed.push_back({"SADD", "{roster}:aud:tag:rare", "m1", "m2"});
   in_term_["tag:rare"] = {"m1", "m2"};
   run(seed, [&]() -> asio::awaitable<void> {
     auto expr = parse_audience("region:a AND tag:rare AND NOT sector:x");

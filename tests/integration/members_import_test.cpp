@@ -199,18 +199,18 @@ TEST_F(MembersImport, TheIndexKeepsEachMembersLanguage) {
          "1,Marie,Côté,819-555-0101,,fr,Estrie,Santé,1001,,\n"
          "2,Alex,Smith,819-555-0102,,English,Estrie,Santé,1001,,\n"
          "3,Sam,Roy,819-555-0103,,,Estrie,Santé,1001,,\n");
-  EXPECT_EQ(redis_hget("member:1:idx", "language"), "fr");
-  EXPECT_EQ(redis_hget("member:2:idx", "language"), "en");
-  EXPECT_EQ(redis_hget("member:3:idx", "language"), "fr") << "no language: French";
+  EXPECT_EQ(redis_hget("{roster}:member:1:idx", "language"), "fr");
+  EXPECT_EQ(redis_hget("{roster}:member:2:idx", "language"), "en");
+  EXPECT_EQ(redis_hget("{roster}:member:3:idx", "language"), "fr") << "no language: French";
 
   // An index written before languages were indexed gets the field on the next import, even
   // when the member did not change.
-  redis_command("HDEL", "member:2:idx", "language");
+  redis_command("HDEL", "{roster}:member:2:idx", "language");
   ImportReport again = import(header +
                               "1,Marie,Côté,819-555-0101,,fr,Estrie,Santé,1001,,\n"
                               "2,Alex,Smith,819-555-0102,,English,Estrie,Santé,1001,,\n");
   EXPECT_EQ(again.unchanged(), 2);
-  EXPECT_EQ(redis_hget("member:2:idx", "language"), "en");
+  EXPECT_EQ(redis_hget("{roster}:member:2:idx", "language"), "en");
 }
 
 TEST_F(MembersImport, DryRunReportsAndChangesNothing) {
@@ -327,7 +327,7 @@ TEST_F(MembersImport, Windows1252FromExcelIsConverted) {
 }
 
 TEST_F(MembersImport, OptOutsSurviveImportsAndRemoval) {
-  redis_command("SADD", "optout:sms", "+18195550101");
+  redis_command("SADD", "{roster}:optout:sms", "+18195550101");
   const std::string csv = header +
                           "1,A,B,819-555-0101,a@exemple.qc.ca,fr,Estrie,Santé,1001,,\n"
                           "2,C,D,819-555-0102,,fr,Estrie,Santé,1001,,\n";

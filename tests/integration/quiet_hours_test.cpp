@@ -64,8 +64,8 @@ class QuietHours : public ::testing::Test {
     options.extra_config =
         testing::twilio_gateway_config("tw", twilio_, 2000) +
         "gateways { name: \"mail\" rate_per_second: 2000 file { channel: \"email\" path: \"" +
-        email_file().string() + "\" } }\n" +
-        "time_zone: \"" + kZone + "\"\n"
+        email_file().string() + "\" } }\n" + "time_zone: \"" + kZone +
+        "\"\n"
         "alerts {\n"
         "  approval_threshold: 100000\n"
         "  quiet_hours { kinds: [INFORMATION, EMERGENCY_ASSEMBLY] channels: SMS\n"
@@ -77,9 +77,9 @@ class QuietHours : public ::testing::Test {
 
     testing::RosterOptions roster;
     roster.members = kMembers;
-    auto imported = http_request("POST", daemon_->base_url() + "/v1/members:import",
-                                 testing::make_roster_csv(roster),
-                                 {auth(), "Content-Type: text/csv"});
+    auto imported =
+        http_request("POST", daemon_->base_url() + "/v1/members:import",
+                     testing::make_roster_csv(roster), {auth(), "Content-Type: text/csv"});
     ASSERT_EQ(imported.status, 200) << imported.body;
     count_addresses();
 
@@ -106,8 +106,9 @@ class QuietHours : public ::testing::Test {
   // one), nobody opted out.
   void count_addresses() {
     std::set<std::string> mobiles, emails;
-    for (const auto& id : redis_->command({"SMEMBERS", "members:all"}).elements) {
-      auto idx = redis_->command({"HMGET", "member:" + id.str + ":idx", "mobile", "email"});
+    for (const auto& id : redis_->command({"SMEMBERS", "{roster}:members:all"}).elements) {
+      auto idx =
+          redis_->command({"HMGET", "{roster}:member:" + id.str + ":idx", "mobile", "email"});
       if (!idx.elements[0].str.empty()) mobiles.insert(idx.elements[0].str);
       if (!idx.elements[1].str.empty()) emails.insert(idx.elements[1].str);
     }
@@ -162,8 +163,8 @@ class QuietHours : public ::testing::Test {
 
   size_t email_lines() {
     std::ifstream in(email_file());
-    return static_cast<size_t>(std::count(std::istreambuf_iterator<char>(in),
-                                          std::istreambuf_iterator<char>(), '\n'));
+    return static_cast<size_t>(
+        std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n'));
   }
 
   // A figure of /metrics.
@@ -215,14 +216,15 @@ TEST_F(QuietHours, InformationSmsAtNightWaitsUntilEightAndIsThenSentOnce) {
     EXPECT_EQ(std::stoll(retries.elements[i + 1].str), to_ms(morning_)) << entry;
   }
   // One log line for the alert's night, not one per member.
-  const std::string line = "event=dispatch_quiet_hours_hold alert=" + id + " held=" +
-                           std::to_string(mobiles_) + " until=" + std::to_string(to_ms(morning_));
+  const std::string line = "event=dispatch_quiet_hours_hold alert=" + id +
+                           " held=" + std::to_string(mobiles_) +
+                           " until=" + std::to_string(to_ms(morning_));
   ASSERT_TRUE(eventually(
       [&] { return daemon_->process().stderr_text().find(line) != std::string::npos; }, 10s))
       << "no line " << line;
-  EXPECT_EQ(occurrences(daemon_->process().stderr_text(),
-                        "event=dispatch_quiet_hours_hold alert=" + id),
-            1u);
+  EXPECT_EQ(
+      occurrences(daemon_->process().stderr_text(), "event=dispatch_quiet_hours_hold alert=" + id),
+      1u);
   EXPECT_EQ(twilio_.requests(), 0u);
   EXPECT_EQ(metric("tocsin_dispatch_held_total"), std::to_string(mobiles_));
 
@@ -264,8 +266,7 @@ TEST_F(QuietHours, AlertCancelledDuringTheNightSendsNothingInTheMorning) {
   move_clock_to(morning_ + 30s);
   // The morning's retry pass finds the alert cancelled: each waiting message is recorded
   // cancelled and leaves q:retry, none is sent.
-  ASSERT_TRUE(eventually([&] { return count(id, "cancelled") == mobiles_; }, 30s))
-      << describe(id);
+  ASSERT_TRUE(eventually([&] { return count(id, "cancelled") == mobiles_; }, 30s)) << describe(id);
   EXPECT_EQ(count(id, "retrying"), 0);
   EXPECT_EQ(redis_->integer({"ZCARD", "q:retry"}), 0);
   EXPECT_EQ(twilio_.requests(), 0u);

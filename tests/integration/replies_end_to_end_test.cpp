@@ -127,7 +127,7 @@ TEST_F(RepliesEndToEnd, AnswersAreRecordedWithTransportUnclearOnesKeptAndArretOp
   ASSERT_TRUE(eventually(
       [&] {
         return count(rsvp) == 4 && count(unknown) == 1 &&
-               redis_sync_->integer({"SISMEMBER", "optout:sms", n[5]}) == 1;
+               redis_sync_->integer({"SISMEMBER", "{roster}:optout:sms", n[5]}) == 1;
       },
       10s))
       << scenario_.describe(id_);

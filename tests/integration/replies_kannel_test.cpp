@@ -72,7 +72,7 @@ TEST_F(RepliesThroughKannel, AnswersFromPhonesAreRecordedAndConfirmedBackThrough
   ASSERT_TRUE(eventually(
       [&] {
         return redis.integer({"HLEN", rsvp}) == 2 &&
-               redis.integer({"SISMEMBER", "optout:sms", stop}) == 1;
+               redis.integer({"SISMEMBER", "{roster}:optout:sms", stop}) == 1;
       },
       20s))
       << kannel_.logs() << scenario_.describe(id);

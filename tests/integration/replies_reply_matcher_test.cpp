@@ -29,9 +29,9 @@ std::vector<redis::Command> alerts_sent() {
           {"HSET", "alert:{a3}", "state", "closed", "sending_at_ms", "300"},
           {"HSET", "alert:{a3}:to", kAna, "m1"},
           {"SET", "alert:code:A7", "a1"},
-          {"HSET", "member:m1:idx", "region", "est", "sector", "sante", "local", "L1", "language",
-           "fr", "title", "inf"},
-          {"HSET", "member:m2:idx", "region", "laval"}};
+          {"HSET", "{roster}:member:m1:idx", "region", "est", "sector", "sante", "local", "L1",
+           "language", "fr", "title", "inf"},
+          {"HSET", "{roster}:member:m2:idx", "region", "laval"}};
 }
 
 class ReplyMatcherTest : public testing::RedisClientFixture {

@@ -28,7 +28,10 @@ TEST(RepliesWorker, RepliesLeftPendingByASilentDaemonAreTakenOver) {
   options.extra_config = "dispatch { consumer_name: \"here\" claim_idle_ms: 1000 }\n";
   testing::DaemonProcess daemon(options);
   ASSERT_TRUE(testing::eventually(
-      [&] { return sync.integer({"SISMEMBER", "optout:sms", "+15145551234"}) == 1; }, 15s))
+      [&] {
+        return sync.integer({"SISMEMBER", "{roster}:optout:sms", "+15145551234"}) == 1;
+      },
+      15s))
       << daemon.process().stderr_text();
   EXPECT_TRUE(testing::eventually([&] { return sync.integer({"XLEN", "q:replies"}) == 0; }, 5s));
 }
@@ -51,7 +54,10 @@ TEST(RepliesWorker, AGroupLostWithRedisDataIsMadeAgainAndRepliesAreStillRead) {
   sync.command({"XADD", "q:replies", "*", "gateway", "tw", "from", "+15145551234", "to",
                 "+15145550100", "text", "ARRET", "provider_id", "", "received_at_ms", "1"});
   EXPECT_TRUE(testing::eventually(
-      [&] { return sync.integer({"SISMEMBER", "optout:sms", "+15145551234"}) == 1; }, 15s))
+      [&] {
+        return sync.integer({"SISMEMBER", "{roster}:optout:sms", "+15145551234"}) == 1;
+      },
+      15s))
       << daemon.process().stderr_text();
   EXPECT_TRUE(testing::eventually([&] { return sync.integer({"XLEN", "q:replies"}) == 0; }, 5s));
   EXPECT_NE(daemon.process().stderr_text().find("event=redis_stream_group_lost stream=q:replies"),

@@ -89,9 +89,9 @@ class ScheduledSend : public ::testing::Test {
     roster.members = members;
     roster.seed = seed;
     roster.shared_phone_every = 0;
-    auto imported = http_request("POST", daemon_->base_url() + "/v1/members:import",
-                                 testing::make_roster_csv(roster),
-                                 {bearer(admin_), "Content-Type: text/csv"});
+    auto imported =
+        http_request("POST", daemon_->base_url() + "/v1/members:import",
+                     testing::make_roster_csv(roster), {bearer(admin_), "Content-Type: text/csv"});
     ASSERT_EQ(imported.status, 200) << imported.body;
   }
 
@@ -163,7 +163,7 @@ class ScheduledSend : public ::testing::Test {
     for (const auto& message : twilio_.messages()) per_phone[message.to]++;
     return per_phone;
   }
-  int64_t sms_members() { return redis().integer({"SCARD", "members:sms"}); }
+  int64_t sms_members() { return redis().integer({"SCARD", "{roster}:members:sms"}); }
 
   testing::RedisSync& redis() {
     if (!sync_) sync_ = std::make_unique<testing::RedisSync>(redis_server_.port());
@@ -207,10 +207,9 @@ TEST_F(ScheduledSend, SendsEveryMemberOnceAtItsTimeIncludingMembersImportedMeanw
   EXPECT_EQ(parse(shown).alert().state(), SCHEDULED);
   EXPECT_EQ(twilio_.requests(), 0u);
   // tocsin alert show says when, on the union's clock, whatever the reader's (UTC here).
-  auto cli = testing::run_command({TOCSIN_CLI_PATH, "alert", "show", id},
-                                  {{"TOCSIN_URL", daemon_->base_url()},
-                                   {"TOCSIN_TOKEN", luc_},
-                                   {"TZ", "UTC"}});
+  auto cli = testing::run_command(
+      {TOCSIN_CLI_PATH, "alert", "show", id},
+      {{"TOCSIN_URL", daemon_->base_url()}, {"TOCSIN_TOKEN", luc_}, {"TZ", "UTC"}});
   EXPECT_EQ(cli.exit_code, 0) << cli.err;
   EXPECT_NE(cli.out.find("scheduled for " + union_clock(send_at) + "\n"), std::string::npos)
       << cli.out;
@@ -226,7 +225,7 @@ TEST_F(ScheduledSend, SendsEveryMemberOnceAtItsTimeIncludingMembersImportedMeanw
   EXPECT_EQ(static_cast<int64_t>(per_phone.size()), sms_members());
   for (const auto& [phone, count] : per_phone) EXPECT_EQ(count, 1) << "a phone got " << count;
   EXPECT_EQ(redis().integer({"HGET", "alert:{" + id + "}", "audience_size"}),
-            redis().integer({"SCARD", "members:all"}));
+            redis().integer({"SCARD", "{roster}:members:all"}));
   EXPECT_EQ(redis().text({"HGET", "alert:{" + id + "}", "sent_by"}), "Marie");
   EXPECT_FALSE(item_waiting(id));
   EXPECT_EQ(redis().integer({"ZCARD", "{schedule}:running"}), 0);
@@ -295,7 +294,7 @@ TEST_F(ScheduledSend, TwoDaemonsOnOneRedisSendItOnce) {
   for (const auto& id : ids) {
     EXPECT_EQ(audits(id, "alert.send"), 1);
     EXPECT_EQ(redis().integer({"HGET", "alert:{" + id + "}", "audience_size"}),
-              redis().integer({"SCARD", "members:all"}));
+              redis().integer({"SCARD", "{roster}:members:all"}));
   }
 }
 

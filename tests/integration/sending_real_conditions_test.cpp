@@ -27,8 +27,8 @@ using testing::TwilioServer;
 // One GSM-7 segment with the link, whatever the member's name: the gateways' rates count
 // segments, and this test measures messages.
 constexpr char kMarker[] = "Assemblee urgente";
-const std::string kAlert =
-    testing::alert_json("SMS", R"({"sms":"Assemblee urgente. OUI {code} ou NON {code}. {rsvp_link}"})");
+const std::string kAlert = testing::alert_json(
+    "SMS", R"({"sms":"Assemblee urgente. OUI {code} ou NON {code}. {rsvp_link}"})");
 
 // The members of an alert in the order the engine sends them: its jobs in the urgent queue,
 // oldest first, each job's members in order (one pump per channel sends them first in,
@@ -69,7 +69,7 @@ bool prepared(testing::RedisSync& redis, const std::string& alert_id, const std:
 
 // A member's mobile as stored (E.164), from their index.
 std::string mobile_of(testing::RedisSync& redis, const std::string& member) {
-  return redis.text({"HGET", "member:" + member + ":idx", "mobile"});
+  return redis.text({"HGET", "{roster}:member:" + member + ":idx", "mobile"});
 }
 
 // Imports `members` (one phone each), sends kAlert to them all, and returns the numbers of
@@ -125,7 +125,7 @@ bool all_opted_out(testing::RedisSync& redis, const std::set<std::string>& numbe
   return eventually(
       [&] {
         return std::all_of(numbers.begin(), numbers.end(), [&](const std::string& number) {
-          return redis.integer({"SISMEMBER", "optout:sms", number}) == 1;
+          return redis.integer({"SISMEMBER", "{roster}:optout:sms", number}) == 1;
         });
       },
       20s);
@@ -239,10 +239,10 @@ TEST(SendingUnderRealConditions, StopThroughKannelDuringABlastStopsTheMessageAlr
                                "&from=%p&to=%P&text=%a&ts=%T&id=%I";
   testing::KannelHarness kannel(kannel_options);
   const std::string gateway =
-      "gateways { name: \"kn\" rate_per_second: 5 kannel { sendsms_url: \"" +
-      kannel.sendsms_url() + "\" username: \"" + kannel.username() + "\" password { inline: \"" +
-      kannel.password() + "\" } from: \"" + kOurNumber + "\" webhook_secret { inline: \"" +
-      kKannelSecret + "\" } } }\n";
+      "gateways { name: \"kn\" rate_per_second: 5 kannel { sendsms_url: \"" + kannel.sendsms_url() +
+      "\" username: \"" + kannel.username() + "\" password { inline: \"" + kannel.password() +
+      "\" } from: \"" + kOurNumber + "\" webhook_secret { inline: \"" + kKannelSecret +
+      "\" } } }\n";
   testing::AlertScenario scenario({.gateways = gateway, .port = port});
   testing::RosterOptions roster;
   roster.members = 100;
@@ -265,9 +265,8 @@ TEST(SendingUnderRealConditions, StopThroughKannelDuringABlastStopsTheMessageAlr
   ASSERT_TRUE(scenario.wait_state(alert.id, "sent", 60s)) << scenario.describe(alert.id);
   // The 94 other members' alerts and the six STOP confirmations reach fakesmsc.
   ASSERT_TRUE(kannel.wait_for_messages(100, 30s)) << kannel.logs();
-  const auto [alerted, others] =
-      alert_messages(kannel.received(), stopped,
-                     [](const testing::FakesmscMessage& m) { return m.text; });
+  const auto [alerted, others] = alert_messages(
+      kannel.received(), stopped, [](const testing::FakesmscMessage& m) { return m.text; });
   EXPECT_EQ(alerted, 0u) << "the alert went to a member who had texted STOP";
   EXPECT_EQ(others, 100u - stopped.size());
   EXPECT_EQ(scenario.count(alert.id, "opted_out"), static_cast<int64_t>(stopped.size()));

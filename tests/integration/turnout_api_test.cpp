@@ -87,7 +87,7 @@ class TurnoutApi : public ::testing::Test {
     // among members of both the coordinator's region and others.
     std::set<std::string> landlines, opted_out;
     for (const auto& m : *roster_) {
-      const std::string mobile = redis.text({"HGET", "member:" + m.id + ":idx", "mobile"});
+      const std::string mobile = redis.text({"HGET", "{roster}:member:" + m.id + ":idx", "mobile"});
       if (mobile.empty()) continue;
       if (landlines.size() < 12 && (landlines.size() % 2 == 0) == (m.region == region_)) {
         landlines.insert(mobile);

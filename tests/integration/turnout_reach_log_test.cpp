@@ -18,17 +18,22 @@ namespace tocsin {
 namespace {
 
 // Places as turnout/reach_lib.lua writes them in alert:{id}:dims.
-const std::string kEstrie = "estrie|all|\x1f" "estrie|sector:sante|";
-const std::string kLaval = "laval|all|\x1f" "laval|sector:sante|";
+const std::string kEstrie =
+    "estrie|all|\x1f"
+    "estrie|sector:sante|";
+const std::string kLaval =
+    "laval|all|\x1f"
+    "laval|sector:sante|";
 
 class TurnoutReachLog : public ::testing::Test {
  protected:
   void SetUp() override {
     for (const auto& [member, region] :
          std::map<std::string, std::string>{{"m1", "estrie"}, {"m2", "estrie"}, {"m3", "laval"}}) {
-      redis_.command({"SET", "member:" + member, "record"});
-      redis_.command({"HSET", "member:" + member + ":idx", "region", region, "sector", "sante",
-                      "mobile", "+1514555000" + member.substr(1), "email", member + "@x.ca"});
+      redis_.command({"SET", "{roster}:member:" + member, "record"});
+      redis_.command({"HSET", "{roster}:member:" + member + ":idx", "region", region, "sector",
+                      "sante", "mobile", "+1514555000" + member.substr(1), "email",
+                      member + "@x.ca"});
     }
     redis_.command({"HSET", "alert:{a1}", "state", "sending"});
     // Counted as targeted where each belongs, as dispatch/send_jobs.lua leaves them when it
@@ -53,11 +58,11 @@ class TurnoutReachLog : public ::testing::Test {
   // in `state`.
   void record(const std::string& member, const std::string& channel, const std::string& state) {
     eval(dispatch::record_script(),
-         {"1700000000000", "dispatch", "1", "60", "r", "a1", "6", member, channel, state, "SM1",
-          "", "", ""},
-         {"q:retry", "optout:sms", "optout:email", "optout:sms:members", "optout:email:members",
-          "alert:{a1}", "alert:{a1}:delivery", "alert:{a1}:count", "alert:{a1}:sent",
-          "alert:{a1}:audit"});
+         {"1700000000000", "dispatch", "1", "60", "r", "a1", "6", member, channel, state, "SM1", "",
+          "", ""},
+         {"q:retry", "{roster}:optout:sms", "{roster}:optout:email", "{roster}:optout:sms:members",
+          "{roster}:optout:email:members", "alert:{a1}", "alert:{a1}:delivery", "alert:{a1}:count",
+          "alert:{a1}:sent", "alert:{a1}:audit"});
   }
 
   int64_t reach(const std::string& field) {

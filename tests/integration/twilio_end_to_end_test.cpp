@@ -40,8 +40,8 @@ TEST_F(TwilioEndToEnd, ReceiptsMarkMembersDeliveredAndCarrierOptOutsAreRecorded)
   // Three numbers the carrier says opted out.
   std::set<std::string> opted_out;
   std::set<std::string> holders;  // the members with those numbers
-  for (const auto& id : redis.command({"SMEMBERS", "members:sms"}).elements) {
-    opted_out.insert(redis.text({"HGET", "member:" + id.str + ":idx", "mobile"}));
+  for (const auto& id : redis.command({"SMEMBERS", "{roster}:members:sms"}).elements) {
+    opted_out.insert(redis.text({"HGET", "{roster}:member:" + id.str + ":idx", "mobile"}));
     holders.insert(id.str);
     if (opted_out.size() == 3) break;
   }
@@ -57,12 +57,12 @@ TEST_F(TwilioEndToEnd, ReceiptsMarkMembersDeliveredAndCarrierOptOutsAreRecorded)
   EXPECT_EQ(scenario_.count(id, "sent"), 0) << "each moved on from sent to delivered";
   EXPECT_EQ(scenario_.count(id, "opted_out"), 3);
   for (const std::string& number : opted_out) {
-    EXPECT_EQ(redis.integer({"SISMEMBER", "optout:sms", number}), 1);
+    EXPECT_EQ(redis.integer({"SISMEMBER", "{roster}:optout:sms", number}), 1);
   }
   // Every holder of such a number is out of the next audience too (the record step reads
   // phone:<number> for them).
   for (const std::string& member : holders) {
-    EXPECT_EQ(redis.integer({"SISMEMBER", "optout:sms:members", member}), 1) << member;
+    EXPECT_EQ(redis.integer({"SISMEMBER", "{roster}:optout:sms:members", member}), 1) << member;
   }
 
   // A receipt that is not signed with the auth token changes nothing.

@@ -165,10 +165,10 @@ std::map<std::string, int64_t> AlertScenario::recount(const std::string& id, siz
       unknown_places.push_back(place->second);
     } else {
       const auto idx = sync_->command(
-          {"HMGET", "member:" + member + ":idx", "region", "sector", "local", "title"});
-      unknown_places.push_back(turnout::encode_place(
-          {idx.elements.at(0).str, idx.elements.at(1).str, idx.elements.at(2).str,
-           idx.elements.at(3).str}));
+          {"HMGET", "{roster}:member:" + member + ":idx", "region", "sector", "local", "title"});
+      unknown_places.push_back(
+          turnout::encode_place({idx.elements.at(0).str, idx.elements.at(1).str,
+                                 idx.elements.at(2).str, idx.elements.at(3).str}));
     }
   }
   return replies::recount(stored, unreadable, unknown_places);

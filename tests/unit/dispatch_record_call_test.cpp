@@ -28,11 +28,11 @@ TEST(DispatchRecordCall, TheGlobalKeysComeFirstThenEachAlertsFiveKeysOnce) {
   const auto keys = call.take_keys();
   const auto args = call.take_args();
   EXPECT_EQ(keys, (std::vector<std::string>{
-                      "q:retry", "optout:sms", "optout:email", "optout:sms:members",
-                      "optout:email:members", "alert:{a1}", "alert:{a1}:delivery",
-                      "alert:{a1}:count", "alert:{a1}:sent", "alert:{a1}:audit", "alert:{a2}",
-                      "alert:{a2}:delivery", "alert:{a2}:count", "alert:{a2}:sent",
-                      "alert:{a2}:audit"}));
+                      "q:retry", "{roster}:optout:sms", "{roster}:optout:email",
+                      "{roster}:optout:sms:members", "{roster}:optout:email:members", "alert:{a1}",
+                      "alert:{a1}:delivery", "alert:{a1}:count", "alert:{a1}:sent",
+                      "alert:{a1}:audit", "alert:{a2}", "alert:{a2}:delivery", "alert:{a2}:count",
+                      "alert:{a2}:sent", "alert:{a2}:audit"}));
   EXPECT_EQ(call.alert_ids(), (std::vector<std::string>{"a1", "a2"}));
   EXPECT_EQ((std::vector<std::string>(args.begin(), args.begin() + 4)),
             (std::vector<std::string>{"1700000000000", "dispatch", "3", "604800"}));
@@ -72,7 +72,7 @@ TEST(DispatchRecordCall, AnSmsOptOutNamesThePhonesHoldersOnceAnEmailOneNoKey) {
   const auto keys = call.take_keys();
   const auto args = call.take_args();
   ASSERT_EQ(keys.size(), 11u);
-  EXPECT_EQ(keys[10], "phone:+15145550001");
+  EXPECT_EQ(keys[10], "{roster}:phone:+15145550001");
   EXPECT_EQ(item_args(args, 0)[9], "11");
   EXPECT_EQ(item_args(args, 1)[9], "11");
   EXPECT_EQ(item_args(args, 2)[9], "");

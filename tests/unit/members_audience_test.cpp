@@ -208,15 +208,16 @@ TEST(MembersAudience, TermsAreDistinctInOrder) {
 }
 
 TEST(MembersAudience, IndexKey) {
-  EXPECT_EQ(index_key("region", "estrie"), "aud:region:estrie");
-  EXPECT_EQ(index_key("local", "csn 1234"), "aud:local:csn 1234");
+  EXPECT_EQ(index_key("region", "estrie"), "{roster}:aud:region:estrie");
+  EXPECT_EQ(index_key("local", "csn 1234"), "{roster}:aud:local:csn 1234");
 }
 
 TEST(MembersAudienceProgram, SingleTermNeedsNoOperation) {
   auto program = compile_audience(parse_ok("region:estrie"), "tmp:x:");
-  EXPECT_EQ(program.keys, (std::vector<std::string>{"members:all", "members:sms",
-                                                    "optout:sms:members", "members:email",
-                                                    "optout:email:members", "aud:region:estrie"}));
+  EXPECT_EQ(program.keys, (std::vector<std::string>{
+                              "{roster}:members:all", "{roster}:members:sms",
+                              "{roster}:optout:sms:members", "{roster}:members:email",
+                              "{roster}:optout:email:members", "{roster}:aud:region:estrie"}));
   EXPECT_EQ(program.args, (std::vector<std::string>{"1", "7", "0", "6", "0"}));
   EXPECT_EQ(program.term_texts, (std::vector<std::string>{"region:estrie"}));
 }
@@ -229,31 +230,28 @@ TEST(MembersAudienceProgram, AllIsMembersAll) {
 
 // The region narrows first; the OR is computed inside it; the NOT removes from the result.
 TEST(MembersAudienceProgram, IntersectsEarlyAndSubtractsLast) {
-  auto program =
-      compile_audience(parse_ok("region:estrie AND (sector:sante OR tag:mob) AND NOT local:1234"),
-                       "tmp:x:");
+  auto program = compile_audience(
+      parse_ok("region:estrie AND (sector:sante OR tag:mob) AND NOT local:1234"), "tmp:x:");
   ASSERT_EQ(program.keys.size(), 5u + 4u + 4u);
-  EXPECT_EQ(program.keys[8], "aud:local:1234");
+  EXPECT_EQ(program.keys[8], "{roster}:aud:local:1234");
   EXPECT_EQ(program.keys[9], "tmp:x:1");
   EXPECT_EQ(program.keys[12], "tmp:x:4");
   EXPECT_EQ(program.args,
-            (std::vector<std::string>{"4", "10", "4",  "13", "0",  //
-                                      "i",     "2", "10", "6",  "7",        // estrie ∩ sante
-                                      "i",     "2", "11", "6",  "8",        // estrie ∩ mob
-                                      "u",     "2", "12", "10", "11",       //
-                                      "d",     "2", "13", "12", "9"}));     // minus local 1234
+            (std::vector<std::string>{"4", "10", "4",  "13", "0",     //
+                                      "i", "2",  "10", "6",  "7",     // estrie ∩ sante
+                                      "i", "2",  "11", "6",  "8",     // estrie ∩ mob
+                                      "u", "2",  "12", "10", "11",    //
+                                      "d", "2",  "13", "12", "9"}));  // minus local 1234
 }
 
 // x AND NOT (a OR b) is one SDIFFSTORE x a b: no union is built.
 TEST(MembersAudienceProgram, NegatedUnionIsSubtractedTermByTerm) {
-  EXPECT_EQ(
-      compile_audience(parse_ok("region:x AND NOT (tag:a OR tag:b)"), "t:").args,
-      (std::vector<std::string>{"3", "9", "1", "9", "0", "d", "3", "9", "6", "7", "8"}));
-  EXPECT_EQ(
-      compile_audience(parse_ok("region:x AND NOT (tag:a OR tag:b AND tag:c)"), "t:").args,
-      (std::vector<std::string>{"4", "10", "2", "11", "0",  //
-                                "i", "3", "10", "6", "8", "9",       // x ∩ b ∩ c
-                                "d", "3", "11", "6", "7", "10"}));
+  EXPECT_EQ(compile_audience(parse_ok("region:x AND NOT (tag:a OR tag:b)"), "t:").args,
+            (std::vector<std::string>{"3", "9", "1", "9", "0", "d", "3", "9", "6", "7", "8"}));
+  EXPECT_EQ(compile_audience(parse_ok("region:x AND NOT (tag:a OR tag:b AND tag:c)"), "t:").args,
+            (std::vector<std::string>{"4", "10", "2", "11", "0",      //
+                                      "i", "3", "10", "6", "8", "9",  // x ∩ b ∩ c
+                                      "d", "3", "11", "6", "7", "10"}));
 }
 
 TEST(MembersAudienceProgram, NegationWithoutContextIsAFlagNotASet) {
