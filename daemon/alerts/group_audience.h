@@ -8,8 +8,10 @@
 
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "redis/set_slices.h"
+#include "util/result.h"
 
 namespace tocsin::redis {
 class Client;
@@ -30,5 +32,14 @@ boost::asio::awaitable<std::error_code> walk_group(redis::Client& redis,
                                                    const std::string& parent_id,
                                                    const std::string& group, int slice,
                                                    redis::SliceStep step);
+
+// Whether each of a child alert's `members` is still in `group` of the parent's audience,
+// just before they are sent (alerts/group_check.lua, one read-only call in the parent's
+// slot): per member "" when in it, else the delivery state that says why not
+// ("skipped:answered" for a reminder's no_answer, else "skipped:left_group").
+const redis::Script& group_check_script();
+boost::asio::awaitable<Result<std::vector<std::string>>> left_group_states(
+    redis::Client& redis, const std::string& parent_id, const std::string& group,
+    const std::vector<std::string>& members);
 
 }  // namespace tocsin::alerts

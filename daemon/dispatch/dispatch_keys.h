@@ -33,13 +33,14 @@
 //                         (receipt_find.lua). An older tocsind wrote the mapping untagged
 //                         (msg:<gateway>:<message id>): read too, until those expire.
 //
-// The members' keys the prepare and record scripts are given (members/member_keys.h, all
-// under {roster}): member:<id>, member:<id>:idx, phone:<E.164>, optout:sms:members,
+// The members' keys the record script is given (members/member_keys.h, all under
+// {roster}): member:<id>, member:<id>:idx, phone:<E.164>, optout:sms:members,
 // optout:email:members. Hash tags: a receipt's two keys share the message's
-// ({<gateway>:<message id>}); its two scripts each stay in one slot. The prepare, record
-// and job-writing scripts still touch keys of an alert, of the roster and the global
-// queues in one call, so they cannot run on Redis Cluster yet (tests/contract/dispatch_*
-// say which).
+// ({<gateway>:<message id>}); its two scripts each stay in one slot. The prepare step is
+// given the members' data as values (read in the roster's slot first), so it touches only
+// the alert's keys. The record and job-writing scripts still touch keys of an alert, of
+// the roster and the global queues in one call, so they cannot run on Redis Cluster yet
+// (tests/contract/dispatch_* say which).
 
 #include <cstdint>
 #include <string>

@@ -5,7 +5,7 @@
 #include "dispatch/prepare.lua.h"
 #include "dispatch/record.lua.h"
 #include "dispatch/take_retries.lua.h"
-#include "members/member_keys.h"
+#include "members/members_for_send.h"
 
 namespace tocsin::dispatch {
 
@@ -24,24 +24,30 @@ const redis::Script& take_retries_script() {
   return script;
 }
 
-std::vector<std::string> prepare_keys(const std::string& alert_id,
-                                      const std::string& rsvp_alert_id,
-                                      const std::vector<std::string>& members) {
-  std::vector<std::string> out{alerts::keys::alert(alert_id),
-                               alerts::keys::delivery(alert_id),
-                               alerts::keys::recipients(alert_id),
-                               alerts::keys::counts(alert_id),
-                               keys::unreachable(alert_id),
-                               alerts::keys::links(rsvp_alert_id),
-                               alerts::keys::alert(rsvp_alert_id),
-                               members::keys::opt_out_registry("sms"),
-                               members::keys::opt_out_registry("email")};
-  out.reserve(out.size() + 2 * members.size());
-  for (const std::string& member : members) {
-    out.push_back(keys::member(member));
-    out.push_back(keys::member_index(member));
+std::vector<std::string> prepare_keys(const std::string& alert_id) {
+  return {alerts::keys::alert(alert_id),      alerts::keys::delivery(alert_id),
+          alerts::keys::recipients(alert_id), alerts::keys::counts(alert_id),
+          keys::unreachable(alert_id),        alerts::keys::links(alert_id)};
+}
+
+std::vector<std::string> prepare_args(std::string_view mode, std::string_view channels,
+                                      bool links_here, const std::vector<PrepareMember>& members) {
+  std::vector<std::string> args{std::string(mode), std::string(channels), links_here ? "1" : "0"};
+  args.reserve(args.size() + 12 * members.size());
+  for (const PrepareMember& member : members) {
+    const members::MemberForSend& roster = member.roster;
+    const char* opted_out = roster.sms_opted_out ? (roster.email_opted_out ? "both" : "sms")
+                                                 : (roster.email_opted_out ? "email" : "");
+    for (std::string_view value :
+         {member.id, member.tag, member.retry_channel, std::string_view(roster.stored ? "1" : "0"),
+          std::string_view(roster.mobile), std::string_view(roster.email),
+          std::string_view(roster.region), std::string_view(roster.sector),
+          std::string_view(roster.local), std::string_view(roster.title),
+          std::string_view(opted_out), member.left_group}) {
+      args.emplace_back(value);
+    }
   }
-  return out;
+  return args;
 }
 
 }  // namespace tocsin::dispatch

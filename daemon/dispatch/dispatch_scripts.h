@@ -9,14 +9,20 @@
 //                        ARGV built by record_call.h)
 //   take_retries_script  take_retries.lua: leases the retries that are due
 //
-// prepare and record touch keys of an alert, of its members, of its parent alert and
-// global ones in one call: fine on one Redis with replicas (daemon/README.md, "Redis"), not
-// on Redis Cluster.
+// prepare touches only the alert's keys: what it needs of the members and of a child's
+// parent comes as values (prepare_args). record still touches keys of an alert, of the
+// roster and global ones in one call: fine on one Redis with replicas (daemon/README.md,
+// "Redis"), not on Redis Cluster.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "redis/script.h"
+
+namespace tocsin::members {
+struct MemberForSend;
+}
 
 namespace tocsin::dispatch {
 
@@ -24,10 +30,22 @@ const redis::Script& prepare_script();
 const redis::Script& record_script();
 const redis::Script& take_retries_script();
 
-// The KEYS of prepare_script for `members` of the alert `alert_id`, whose RSVP links are
-// those of `rsvp_alert_id` (its parent for a wave or a follow-up, else itself).
-std::vector<std::string> prepare_keys(const std::string& alert_id,
-                                      const std::string& rsvp_alert_id,
-                                      const std::vector<std::string>& members);
+// The KEYS of prepare_script for the alert `alert_id`: its own only.
+std::vector<std::string> prepare_keys(const std::string& alert_id);
+
+// One member to prepare, as prepare.lua takes it.
+struct PrepareMember {
+  std::string_view id;
+  std::string_view tag;            // the RSVP link tag
+  std::string_view retry_channel;  // "" for a job from the queue
+  const members::MemberForSend& roster;
+  std::string_view left_group;  // alerts::left_group_states(): "" when in the group
+};
+
+// The ARGV of prepare_script. `mode` "send" | "expire"; `channels` "sms" | "email" |
+// "both"; `links_here` when the link tags go to the alert's own links (not a child's,
+// whose links are its parent's and written by the caller).
+std::vector<std::string> prepare_args(std::string_view mode, std::string_view channels,
+                                      bool links_here, const std::vector<PrepareMember>& members);
 
 }  // namespace tocsin::dispatch

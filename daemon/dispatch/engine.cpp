@@ -9,10 +9,12 @@
 
 #include <algorithm>
 
+#include "alerts/group_audience.h"
 #include "alerts/send_deadline.h"
 #include "dispatch/dispatch_scripts.h"
 #include "dispatch/engine_impl.h"
 #include "log/log.h"
+#include "members/members_for_send.h"
 #include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
@@ -96,6 +98,8 @@ Engine::Impl::Impl(asio::any_io_executor ex, redis::Client& r, const config::Con
       pool(make_slots(std::move(gateways), c)),
       quiet(c) {
   redis.load_on_connect(prepare_script());
+  redis.load_on_connect(members::members_for_send_script());
+  redis.load_on_connect(alerts::group_check_script());
   redis.load_on_connect(take_retries_script());
   for (const char* channel : {"sms", "email"}) {
     if (!pool.has_channel(channel)) continue;
@@ -130,11 +134,12 @@ asio::awaitable<Result<Engine::Impl::AlertInfo*>> Engine::Impl::alert_info(const
                       std::string(keys::field::kKind),
                       std::string(keys::field::kState),
                       std::string(keys::field::kExpiresAtMs),
-                      std::string(keys::field::kParent)};
+                      std::string(keys::field::kParent),
+                      std::string(keys::field::kTargetGroup)};
   auto reply = co_await redis.exec(std::move(read));
   if (!reply) co_return reply.error();
   using Field = std::optional<std::string>;
-  auto fields = redis::decode<std::tuple<Field, Field, Field, Field, Field>>(*reply);
+  auto fields = redis::decode<std::tuple<Field, Field, Field, Field, Field, Field>>(*reply);
   // An error reply (LOADING while Redis restarts) says nothing about the alert: never
   // take it for "no such alert", which would acknowledge its jobs unsent.
   if (!fields && fields.error() == redis::Errc::server_error) {
@@ -142,7 +147,7 @@ asio::awaitable<Result<Engine::Impl::AlertInfo*>> Engine::Impl::alert_info(const
   }
   AlertInfo* none = nullptr;
   if (!fields) co_return none;
-  auto& [proto, kind, state, expires_at_ms, parent] = *fields;
+  auto& [proto, kind, state, expires_at_ms, parent, target_group] = *fields;
   Alert alert;
   if (!proto || !alert.ParseFromString(*proto)) co_return none;
   AlertInfo info;
@@ -153,6 +158,8 @@ asio::awaitable<Result<Engine::Impl::AlertInfo*>> Engine::Impl::alert_info(const
       alerts::send_deadline_ms(std::atoll(expires_at_ms.value_or("").c_str()), alert.event_time());
   info.channels = channels_word(alert.channels());
   info.rsvp_alert_id = parent.value_or(id);
+  info.child = parent.has_value();
+  info.target_group = target_group.value_or("");
   info.renderer = std::make_shared<MessageRenderer>(std::move(alert), config.time_zone());
   info.last_used = Clock::now();
   co_return &alerts.insert_or_assign(id, std::move(info)).first->second;

@@ -65,6 +65,10 @@ struct Engine::Impl : std::enable_shared_from_this<Impl> {
     // Whose RSVP links its messages carry: its own id, or a child's parent's (a wave's or
     // follow-up's answers count on the alert it follows).
     std::string rsvp_alert_id;
+    // A child's group of its parent's audience (alerts/target_group.h), checked just before
+    // each member is sent; unused for an alert that is no child.
+    std::string target_group;
+    bool child = false;
     Clock::time_point last_used;
 
     AlertFacts facts() const { return {.state = state, .deadline_ms = expires_at_ms}; }

@@ -8,10 +8,13 @@
 
 #include <algorithm>
 
+#include "alerts/alert_keys.h"
+#include "alerts/group_audience.h"
 #include "alerts/rsvp_link.h"
 #include "dispatch/dispatch_scripts.h"
 #include "dispatch/engine_impl.h"
 #include "log/log.h"
+#include "members/members_for_send.h"
 #include "proto/config.pb.h"
 #include "redis/client.h"
 #include "redis/decode.h"
@@ -92,37 +95,79 @@ asio::awaitable<bool> Engine::Impl::take(const QueueEntry& entry) {
   co_return true;
 }
 
+// Three reads and writes, each in one slot: the members' data in the roster's, a child's
+// group in its parent's (with the parent's links), then the prepare step in the alert's.
 asio::awaitable<std::optional<std::vector<Engine::Impl::Prepared>>> Engine::Impl::prepare(
     const AlertInfo& alert, const std::string& alert_id, const std::vector<std::string>& members,
     const std::vector<std::string>& retry_channels) {
-  std::vector<std::string> args{past_deadline(alert.facts(), now_ms()) ? "expire" : "send",
-                                alert.channels};
+  const auto failed = [&alert_id](std::string_view step, const std::string& why) {
+    spdlog::warn("event=dispatch_prepare_failed alert={} step={} error={}", alert_id, step,
+                 log::quote(why));
+  };
+  auto roster = co_await members::read_members_for_send(redis, members);
+  if (!roster) {
+    failed("members", roster.error().message());
+    co_return std::nullopt;
+  }
   std::vector<std::string> tags;
   tags.reserve(members.size());
-  for (size_t i = 0; i < members.size(); ++i) {
-    tags.push_back(alerts::rsvp_tag(rsvp_secret, alert.rsvp_alert_id, members[i]));
-    args.push_back(members[i]);
-    args.push_back(tags.back());
-    args.push_back(retry_channels[i]);
+  for (const auto& member : members) {
+    tags.push_back(alerts::rsvp_tag(rsvp_secret, alert.rsvp_alert_id, member));
   }
-  auto reply = co_await redis.eval(
-      prepare_script(), prepare_keys(alert_id, alert.rsvp_alert_id, members), std::move(args));
-  // Per member: id, Member bytes, sms code, email code, mobile, email (prepare.lua).
-  using Row =
-      std::tuple<std::string, std::string, std::string, std::string, std::string, std::string>;
+  std::vector<std::string> left(members.size());
+  if (alert.child) {
+    auto states =
+        co_await alerts::left_group_states(redis, alert.rsvp_alert_id, alert.target_group, members);
+    if (!states) {
+      failed("group", states.error().message());
+      co_return std::nullopt;
+    }
+    left = std::move(*states);
+    // A child's links are its parent's, where the answers count: stored before the
+    // messages that carry them go (a link of a member not sent after all, opted out say,
+    // is never seen).
+    std::vector<redis::Command> links;
+    for (size_t i = 0; i < members.size(); ++i) {
+      if (!left[i].empty() || !(*roster)[i].stored) continue;
+      links.push_back({"HSETNX", alerts::keys::links(alert.rsvp_alert_id), tags[i], members[i]});
+    }
+    if (!links.empty()) {
+      auto written = co_await redis.exec_pipeline(std::move(links));
+      if (!written) {
+        failed("links", written.error().message());
+        co_return std::nullopt;
+      }
+    }
+  }
+  std::vector<PrepareMember> batch;
+  batch.reserve(members.size());
+  for (size_t i = 0; i < members.size(); ++i) {
+    batch.push_back({members[i], tags[i], retry_channels[i], (*roster)[i], left[i]});
+  }
+  std::vector<std::string> script_keys = prepare_keys(alert_id);
+  std::vector<std::string> args =
+      prepare_args(past_deadline(alert.facts(), now_ms()) ? "expire" : "send", alert.channels,
+                   !alert.child, batch);
+  auto reply = co_await redis.eval(prepare_script(), std::move(script_keys), std::move(args));
+  // Per member: id, sms code, email code (prepare.lua).
+  using Row = std::tuple<std::string, std::string, std::string>;
   std::string why;
   auto rows = redis::decode<std::vector<Row>>(reply, &why);
-  if (!rows) {
-    spdlog::warn("event=dispatch_prepare_failed alert={} error={}", alert_id, log::quote(why));
+  if (!rows || rows->size() != members.size()) {
+    failed("prepare", rows ? "one row per member expected" : why);
     co_return std::nullopt;
   }
   std::vector<Prepared> out;
   out.reserve(rows->size());
   for (size_t i = 0; i < rows->size(); ++i) {
     Prepared p;
-    std::tie(p.member_id, p.bytes, p.codes[0], p.codes[1], p.addresses[0], p.addresses[1]) =
-        std::move((*rows)[i]);
-    p.tag = i < tags.size() ? tags[i] : std::string();
+    std::tie(p.member_id, p.codes[0], p.codes[1]) = std::move((*rows)[i]);
+    members::MemberForSend& data = (*roster)[i];
+    // The record only for a member with something to send (the renderer reads it).
+    if (p.codes[0] == "send" || p.codes[1] == "send") p.bytes = std::move(data.record);
+    p.addresses[0] = std::move(data.mobile);
+    p.addresses[1] = std::move(data.email);
+    p.tag = std::move(tags[i]);
     out.push_back(std::move(p));
   }
   co_return out;

@@ -2,42 +2,42 @@
 -- The prepare step, before a job's members (or due retries) are sent: skips those with a
 -- delivery state already (the idempotency check), records opt-outs, shared addresses and
 -- expiry, claims each address for one member (alert:{id}:to), stores the RSVP link tags.
--- For a child alert (a wave, a follow-up), skips the members who have left its group of the
--- parent's audience since it was planned (skipped:answered for a reminder). It also keeps
--- the alert's reach counts (turnout/reach_lib.lua): each member counted once, at the best
--- state of their channels, and counted as targeted here for an alert an older tocsind
--- started (send_jobs.lua counts each job's members as it queues the job).
+-- For a child alert (a wave, a follow-up), records the state of the members who have left
+-- its group of the parent's audience since it was planned (skipped:answered for a
+-- reminder). It also keeps the alert's reach counts (turnout/reach_lib.lua): each member
+-- counted once, at the best state of their channels, and counted as targeted here for an
+-- alert an older tocsind started (send_jobs.lua counts each job's members as it queues
+-- the job).
+-- Every key is the alert's: what it needs of the members (their addresses, place and
+-- opt-outs: members/members_for_send.lua) and of a child's parent (who left the group:
+-- alerts/group_check.lua) the caller read just before, each in its own slot, and passes
+-- as values. A child's RSVP links are the parent's: the caller writes those too.
 -- KEYS[1] alert:{id}, KEYS[2] its :delivery, KEYS[3] its :to, KEYS[4] its :count,
--- KEYS[5] its :unreachable, KEYS[6] the :links of the alert whose RSVP links are sent (the
--- parent's for a child, else its own), KEYS[7] the parent alert's hash (a child's group is
--- checked on it; an alert that is no child passes its own), KEYS[8] optout:sms,
--- KEYS[9] optout:email, then per member of ARGV, in order: member:<id>, member:<id>:idx.
--- ARGV[1] mode ("send" | "expire"), ARGV[2] channels ("sms" | "email" | "both"), then per
--- member three: member id, link tag, retry channel ("" for a job from the queue; "sms" or
--- "email" for a retry, which may only send that channel and only while its state is
--- "retrying").
--- Returns per member { member id, Member bytes or "", sms code, email code, mobile, email },
--- a code being "send"; "none" (channel not chosen, or no address); "done" (a state exists
--- already); or a final state: opted_out, expired, skipped:shared, skipped:removed,
--- skipped:answered, skipped:left_group. A job's final states are written here; a retry's
--- are left to the record step, which alone takes a member out of q:retry.
--- The fragments build the keys of the alert's turnout from KEYS[1] (turnout/reach_lib.lua),
--- of the parent's answers from KEYS[7] (alerts/group_lib.lua), and read a member's
--- member:<id>:idx for a place not yet stored.
+-- KEYS[5] its :unreachable, KEYS[6] its :links
+-- ARGV[1] mode ("send" | "expire"), ARGV[2] channels ("sms" | "email" | "both"), ARGV[3]
+-- "1" to store the link tags here (the alert's own links), else "0"; then per member 12:
+-- member id, link tag, retry channel ("" for a job from the queue; "sms" or "email" for a
+-- retry, which may only send that channel and only while its state is "retrying"),
+-- stored ("1" | "0": "0" once removed from the roster), mobile, email, region, sector,
+-- local, job title, opted out ("sms", "email", "both" or ""), left-group state ("" when
+-- in the group or no child)
+-- Returns per member { member id, sms code, email code }, a code being "send"; "none"
+-- (channel not chosen, or no address); "done" (a state exists already); or a final state:
+-- opted_out, expired, skipped:shared, skipped:removed, skipped:answered,
+-- skipped:left_group. A job's final states are written here; a retry's are left to the
+-- record step, which alone takes a member out of q:retry.
+-- The fragment builds the keys of the alert's turnout from KEYS[1] (turnout/reach_lib.lua).
 --!include turnout/reach_lib.lua
---!include alerts/group_lib.lua
 local base, delivery, owners, counts = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local unreachable, links, parent_base = KEYS[5], KEYS[6], KEYS[7]
-local opt_outs = { sms = KEYS[8], email = KEYS[9] }
-local mode, channels = ARGV[1], ARGV[2]
+local unreachable, links = KEYS[5], KEYS[6]
+local mode, channels, links_here = ARGV[1], ARGV[2], ARGV[3] == '1'
 local chosen = { sms = channels == 'sms' or channels == 'both',
                  email = channels == 'email' or channels == 'both' }
--- A child (a wave or a follow-up) goes only to those still in its group of the parent's
--- audience (alerts/target_group.h), checked here, just before each is sent; its RSVP
--- links are the parent's, since answers count there.
-local child = redis.call('HMGET', base, 'parent', 'target_group')
-local parent, group = child[1], child[2]
-local left_group = false  -- the member being prepared has left the group: their state
+local PER_MEMBER = 12
+-- Of the member being prepared: the state that says they left a child's group (false
+-- while in it), and the channels whose address is in the opt-out registry.
+local left_group = false
+local opted = {}
 
 -- The member's states by channel, read when first needed (false: none): as found, and
 -- as this call leaves them, for the member's reach (turnout/reach_lib.lua).
@@ -79,7 +79,7 @@ local function decide(member, channel, address, retry_channel)
     final = 'expired'
   elseif left_group then
     final = left_group
-  elseif redis.call('SISMEMBER', opt_outs[channel], address) == 1 then
+  elseif opted[channel] then
     final = 'opted_out'
   else
     -- Claimed by the first member to reach it (one call in the usual case: no owner yet).
@@ -98,27 +98,23 @@ local changed = false
 -- Members are counted as targeted as their jobs are queued (dispatch/send_jobs.lua), and
 -- send_start.lua says so; only an alert an older tocsind started counts them here.
 local targeted = redis.call('HGET', base, 'turnout_targeted') == '1'
-local i, k = 3, 10
-while i <= #ARGV do
+for i = 4, #ARGV, PER_MEMBER do
   local member, tag, retry_channel = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local record, index = KEYS[k], KEYS[k + 1]
-  i, k = i + 3, k + 2
-  local bytes = redis.call('GET', record)
-  local idx
-  if targeted or retry_channel ~= '' then
-    idx = redis.call('HMGET', index, 'mobile', 'email')
-  else
-    idx = redis.call('HMGET', index, 'mobile', 'email', 'region', 'sector', 'local', 'title')
-    local place = turnout_place_of(idx[3] or '', idx[4], idx[5], idx[6])
+  local stored = ARGV[i + 3] == '1'
+  local mobile, email = ARGV[i + 4], ARGV[i + 5]
+  local opted_out = ARGV[i + 10]
+  opted = { sms = opted_out == 'sms' or opted_out == 'both',
+            email = opted_out == 'email' or opted_out == 'both' }
+  left_group = ARGV[i + 11] ~= '' and ARGV[i + 11]
+  local place = turnout_place_of(ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9])
+  if not targeted and retry_channel == '' then
     if turnout_target(base, member, place) then changed = true end
   end
   found, states, dirty = {}, {}, false
-  left_group = parent and not group_member(parent_base, member, group) and
-               group_left_state(group)
   local codes = {}
   for _, channel in ipairs({ 'sms', 'email' }) do
-    if bytes then
-      codes[channel] = decide(member, channel, idx[channel == 'sms' and 1 or 2], retry_channel)
+    if stored then
+      codes[channel] = decide(member, channel, channel == 'sms' and mobile or email, retry_channel)
     else
       -- Removed from the roster since the audience was frozen.
       codes[channel] = decide(member, channel, nil, retry_channel)
@@ -136,7 +132,7 @@ while i <= #ARGV do
     -- No address on the alert's channels: nothing is ever sent, so the member counts as
     -- skipped rather than pending forever (alert:{id}:unreachable, no delivery state).
     if redis.call('SADD', unreachable, member) == 1 then
-      turnout_count(base, ':reach', turnout_place(base, member), 'skipped', 1)
+      turnout_count(base, ':reach', turnout_place(base, member, place), 'skipped', 1)
       changed = true
     end
   elseif dirty then
@@ -145,12 +141,10 @@ while i <= #ARGV do
     reach_log(base, member, reach_best(found.sms or nil, found.email or nil),
               reach_best(states.sms or nil, states.email or nil))
   end
-  if codes.sms == 'send' or codes.email == 'send' then
-    if tag ~= '' then redis.call('HSETNX', links, tag, member) end
-  else
-    bytes = ''
+  if links_here and tag ~= '' and (codes.sms == 'send' or codes.email == 'send') then
+    redis.call('HSETNX', links, tag, member)
   end
-  out[#out + 1] = { member, bytes or '', codes.sms, codes.email, idx[1] or '', idx[2] or '' }
+  out[#out + 1] = { member, codes.sms, codes.email }
 end
 if #reach_log_flush() > 0 then changed = true end
 turnout_flush()
