@@ -31,7 +31,9 @@
 #include "auth/session_store.h"
 #include "auth/token_store.h"
 #include "config/config.h"
+#include "dispatch/dispatch_keys.h"
 #include "dispatch/engine.h"
+#include "dispatch/job_writer.h"
 #include "dispatch/queue_jobs.h"
 #include "dispatch/receipt_store.h"
 #include "dispatch/scheduled_send.h"
@@ -404,7 +406,8 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   alerts::AlertRelaySweep relay_sweep(
       executor, redis,
       {alerts::route(alerts::Outbox::audit), alerts::route(alerts::Outbox::seat_notices),
-       schedule::schedule_outbox_route()},
+       schedule::schedule_outbox_route(), dispatch::jobs_route(dispatch::keys::kUrgentQueue),
+       dispatch::jobs_route(dispatch::keys::kRoutineQueue)},
       kRelaySweepInterval,
       {{std::string(auth::keys::kAudit), audit::relay_target(false)},
        {std::string(alerts::keys::kTemplatesAudit), audit::relay_target(false)}});

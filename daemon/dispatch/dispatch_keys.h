@@ -16,12 +16,18 @@
 //   alert:{id}:jobs:staging:<n>  LIST beside it: the same members in jobs of at most
 //                         dispatch.job_size ids, one cmsgpack array each (audience_stage.lua)
 //   alert:{id}:jobs:unqueued  LIST, the staged jobs once the alert is sending (renamed by
-//                         send_start.lua), moved onto the send queue a few at a time by
-//                         send_jobs.lua (job_writer.h); gone once all are queued. Beside
+//                         send_start.lua), moved a few at a time by send_jobs.lua
+//                         (job_writer.h) to the outbox below; gone once all are queued. Beside
 //                         it, fields of alert:{id}: jobs_queued "0" while jobs wait there,
 //                         "1" once all are queued (the alert cannot be sent before; absent
 //                         for a send an older tocsind started, all its jobs queued at once);
 //                         jobs_dropped, the jobs a cancel left unqueued
+//   alert:{id}:jobs_out:<queue>  STREAM, the alert's jobs in the send queue's format, in
+//                         the alert's slot, relayed by the writer right after each call to
+//                         <queue> (q:send:urgent or q:send:routine) exactly once
+//                         (redis/stream_relay.h; a relay cut short is made up by the sweep)
+//   {q:send:urgent}:relayed, {q:send:routine}:relayed  HASH, the relay's cursors (outbox ->
+//                         last entry relayed), in their queue's slot
 //   alert:{id}:unreachable  SET of the members with no address on the alert's channels,
 //                         written by the prepare step (its place in alert_keys.h's table)
 //   msg:{<gateway>:<message id>}  STRING "alert|member|channel", with a TTL (kReceiptTtl):
@@ -38,9 +44,10 @@
 // optout:email:members. Hash tags: a receipt's two keys share the message's
 // ({<gateway>:<message id>}); its two scripts each stay in one slot. The prepare step is
 // given the members' data as values (read in the roster's slot first), so it touches only
-// the alert's keys. The record and job-writing scripts still touch keys of an alert, of
-// the roster and the global queues in one call, so they cannot run on Redis Cluster yet
-// (tests/contract/dispatch_* say which).
+// the alert's keys, and the job writing writes the alert's outbox, relayed to the send
+// queue. The record script still touches keys of an alert, of the roster and the global
+// retry queue in one call, so it cannot run on Redis Cluster yet (tests/contract/dispatch_*
+// say which).
 
 #include <cstdint>
 #include <string>
@@ -69,6 +76,14 @@ inline std::string staged_jobs(std::string_view alert_id, uint64_t nonce) {
 
 inline std::string unqueued_jobs(std::string_view alert_id) {
   return alerts::keys::alert(alert_id) + ":jobs:unqueued";
+}
+// `queue_key`: kUrgentQueue or kRoutineQueue, where the outbox's jobs are relayed.
+inline std::string jobs_outbox(std::string_view alert_id, std::string_view queue_key) {
+  return alerts::keys::alert(alert_id) + ":jobs_out:" + std::string(queue_key);
+}
+// The relay's cursors of a send queue, in the queue's slot (its whole name is its tag).
+inline std::string queue_relay_cursors(std::string_view queue_key) {
+  return "{" + std::string(queue_key) + "}:relayed";
 }
 
 // `gateway`: the gateway's configured name; `message_id`: the id it gave the message.

@@ -17,6 +17,7 @@
 #include "redis/client.h"
 #include "redis/decode.h"
 #include "redis/script.h"
+#include "redis/stream_relay.h"
 #include "schedule/schedule_outbox.h"
 #include "turnout/targeting.h"
 #include "util/clock.h"
@@ -45,12 +46,10 @@ boost::asio::awaitable<Result<SendJobsRaw>> send_jobs(redis::Client& redis, cons
                                                       const std::string& queue_key, int per_call,
                                                       std::string mode,
                                                       std::vector<std::string> places) {
-  std::vector<std::string> script_keys{alerts::keys::alert(alert_id),
-                                       keys::unqueued_jobs(alert_id),
-                                       alerts::keys::counts(alert_id),
-                                       alerts::keys::audit_trail(alert_id),
-                                       queue_key,
-                                       alerts::keys::schedule_outbox(alert_id)};
+  std::vector<std::string> script_keys{
+      alerts::keys::alert(alert_id),          keys::unqueued_jobs(alert_id),
+      alerts::keys::counts(alert_id),         alerts::keys::audit_trail(alert_id),
+      keys::jobs_outbox(alert_id, queue_key), alerts::keys::schedule_outbox(alert_id)};
   std::vector<std::string> args{std::to_string(per_call), alert_id, std::to_string(clock.now_ms()),
                                 std::move(mode)};
   args.insert(args.end(), std::make_move_iterator(places.begin()),
@@ -67,11 +66,20 @@ boost::asio::awaitable<Result<SendJobsRaw>> send_jobs(redis::Client& redis, cons
 
 }  // namespace
 
+alerts::OutboxRoute jobs_route(std::string_view queue_key) {
+  return {"jobs:" + std::string(queue_key),
+          [queue = std::string(queue_key)](const std::string& alert_id) {
+            return keys::jobs_outbox(alert_id, queue);
+          },
+          {.destination = std::string(queue_key), .cursors = keys::queue_relay_cursors(queue_key)}};
+}
+
 boost::asio::awaitable<Result<WriterStep>> write_jobs(redis::Client& redis, const Clock& clock,
                                                       std::string alert_id, std::string queue_key,
                                                       JobWriterOptions options) {
   const auto began = std::chrono::steady_clock::now();
   const int per_call = options.jobs_per_call > 0 ? options.jobs_per_call : 10;
+  const alerts::OutboxRoute route = jobs_route(queue_key);
   while (true) {
     // The next jobs' members, then their places, then the jobs queued with their members
     // counted (send_jobs.lua); "raced": another writer took them meanwhile, peek again.
@@ -88,13 +96,20 @@ boost::asio::awaitable<Result<WriterStep>> write_jobs(redis::Client& redis, cons
     }
     SendJobsReply answer;
     std::tie(answer.status, answer.jobs, answer.left, std::ignore) = std::move(*reply);
+    // Onto the send queue (also what an earlier writer cut short left in the outbox). Not
+    // relayed yet, the jobs wait in the outbox for the next call or the sweep.
+    const auto relayed = co_await redis::relay_stream(redis, route.target, route.source(alert_id));
+    if (!relayed) {
+      spdlog::warn("event=relay_deferred alert={} outbox={} error={}", alert_id, route.name,
+                   relayed.error().message());
+    }
     // The last jobs queued after every other was recorded: the alert finished here.
     if (answer.status == "done") co_await alerts::relay(redis, alert_id, alerts::Outbox::audit);
     // Done or dropped: the "queue|<id>" backstop is no longer needed.
     if (answer.status == "done" || answer.status == "dropped") {
       co_await schedule::apply_schedule_outbox(redis, alert_id);
     }
-    if (answer.jobs > 0 && options.on_queued) options.on_queued();
+    if (relayed && *relayed > 0 && options.on_queued) options.on_queued();
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - began);
     const WriterStep step = next_step(answer, elapsed, options.budget);

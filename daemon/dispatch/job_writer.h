@@ -10,6 +10,10 @@
 // jobs' members, whose places the writer then reads from the roster (turnout/targeting.h),
 // and the queuing call, which also counts those members as targeted in the turnout and
 // answers "raced" when another writer took the batch meanwhile (the writer peeks again).
+// The queuing call writes the jobs to the alert's own outbox (alert:{id}:jobs_out:<queue>,
+// in its slot), and the writer relays them to the send queue right after, exactly once
+// (redis/stream_relay.h); a relay a crash cut short is made up by the next writer's call
+// or by the relay sweep (jobs_route()), so a job is never lost nor queued twice.
 
 #include <boost/asio/awaitable.hpp>
 
@@ -17,7 +21,9 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
+#include "alerts/alert_relay.h"
 #include "util/result.h"
 
 namespace tocsin {
@@ -56,6 +62,9 @@ struct JobWriterOptions {
   std::chrono::milliseconds budget{0};  // zero: until done or dropped
   std::function<void()> on_queued;      // after each call that queued jobs: wake the engine
 };
+
+// The outboxes relayed to `queue_key` (kUrgentQueue, kRoutineQueue), for the sweep.
+alerts::OutboxRoute jobs_route(std::string_view queue_key);
 
 // Calls send_jobs.lua until the list is done or dropped, or the budget is spent (pause),
 // yielding between calls. `queue_key`: q:send:urgent or q:send:routine.

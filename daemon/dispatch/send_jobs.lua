@@ -1,8 +1,9 @@
 #!lua
 -- Queues the next jobs of a sending alert (dispatch/job_writer.h): moves up to n jobs from
--- the alert's list of unqueued jobs (staged at the freeze, dispatch/audience_stage.lua) onto
--- its send queue, one stream entry each in the engine's format: the alert id and one "m"
--- field per member id; and counts their members as targeted in the turnout, where each
+-- the alert's list of unqueued jobs (staged at the freeze, dispatch/audience_stage.lua) to
+-- its jobs' outbox, one stream entry each in the send queue's format: the alert id and one
+-- "m" field per member id (the caller relays them to the send queue right after, exactly
+-- once: every key here is the alert's); and counts their members as targeted in the turnout, where each
 -- belongs (turnout/reach_lib.lua), in the same step. Taking the jobs off the list, queuing
 -- them and counting their members are one atomic step, so a crash leaves a job either
 -- still in the list or queued and counted, never both nor lost: the list itself is the
@@ -20,7 +21,7 @@
 -- Once the list is done or dropped, the scheduler's waiting "queue|<id>" item, a backstop,
 -- is removed: nothing is left for it to do.
 -- KEYS[1] alert:{id}, KEYS[2] alert:{id}:jobs:unqueued, KEYS[3] alert:{id}:count, KEYS[4]
--- alert:{id}:audit (its trail), KEYS[5] the send queue (q:send:urgent or q:send:routine),
+-- alert:{id}:audit (its trail), KEYS[5] alert:{id}:jobs_out:<queue> (its jobs' outbox),
 -- KEYS[6] alert:{id}:schedule_out (its scheduler items, applied by the caller)
 -- ARGV[1] jobs per call, ARGV[2] alert id, ARGV[3] now (ms), ARGV[4] "peek" | "queue", then
 -- for "queue" five per member of the jobs peeked, in order: id, region, sector, local,

@@ -1,6 +1,7 @@
 // The contract of queuing a sending alert's jobs (daemon/dispatch/send_jobs.lua), with the
-// finish rule it shares with record.lua (dispatch/finish_lib.lua). Beside the alert's keys
-// it writes the global send queue, so it runs on plain Redis only.
+// finish rule it shares with record.lua (dispatch/finish_lib.lua). It writes the jobs to the
+// alert's own outbox (relayed to the send queue by the caller, dispatch/job_writer.h), so
+// every key is the alert's and it runs on a one-node cluster too.
 
 #include <gtest/gtest.h>
 
@@ -22,8 +23,9 @@ using testing::ScriptContract;
 const std::string kAlert = "alert:{a1}";
 const std::string kUnqueued = "alert:{a1}:jobs:unqueued";
 const std::string kOutbox = "alert:{a1}:schedule_out";
-const std::vector<std::string> kKeys{kAlert,          kUnqueued,       "alert:{a1}:count",
-                                     "alert:{a1}:audit", "q:send:urgent", kOutbox};
+const std::string kJobs = "alert:{a1}:jobs_out:q:send:urgent";
+const std::vector<std::string> kKeys{kAlert, kUnqueued, "alert:{a1}:count", "alert:{a1}:audit",
+                                     kJobs,  kOutbox};
 
 using Reply = std::tuple<std::string, int64_t, int64_t>;
 // As the script answers: with the member ids peeked.
@@ -77,7 +79,7 @@ class SendJobs : public ScriptContract {
   // How many stream entries name each member.
   std::map<std::string, int> queued_members() {
     std::map<std::string, int> seen;
-    for (const auto& entry : redis().command({"XRANGE", "q:send:urgent", "-", "+"}).elements) {
+    for (const auto& entry : redis().command({"XRANGE", kJobs, "-", "+"}).elements) {
       const auto& fields = entry.elements.at(1).elements;
       EXPECT_EQ(fields.at(0).str, "alert");
       EXPECT_EQ(fields.at(1).str, "a1");
@@ -96,9 +98,9 @@ TEST_P(SendJobs, QueuesAtMostNJobsPerCallAndCountsThemPending) {
   const auto before = keyspace();
   EXPECT_EQ(queue("20"), (Reply{"queued", 20, 25}));
   auto written = kTurnoutKeys;
-  written.insert({kAlert, kUnqueued, "q:send:urgent"});
+  written.insert({kAlert, kUnqueued, kJobs});
   EXPECT_EQ(changed_keys(before), written);
-  EXPECT_EQ(redis().integer({"XLEN", "q:send:urgent"}), 20);
+  EXPECT_EQ(redis().integer({"XLEN", kJobs}), 20);
   EXPECT_EQ(field("jobs_pending"), "20");
   EXPECT_EQ(field("jobs_queued"), "0");
 }
@@ -126,7 +128,7 @@ TEST_P(SendJobs, TheLastCallMarksEveryJobQueuedAndNoMemberIsQueuedTwice) {
 }
 
 TEST_P(SendJobs, EachQueuedMemberIsCountedAsTargetedOnceWhereTheyBelong) {
-  stage(3);  // m0..m5: r0 m0 m3, r1 m1 m4, r2 m2 m5
+  stage(3);    // m0..m5: r0 m0 m3, r1 m1 m4, r2 m2 m5
   queue("2");  // m0..m3
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r0|all|targeted"}), "2");
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r1|all|targeted"}), "1");
@@ -182,7 +184,7 @@ TEST_P(SendJobs, ACancelledAlertDropsTheRest) {
   redis().command({"HSET", kAlert, "state", "cancelled"});
   EXPECT_EQ(queue("20"), (Reply{"dropped", 0, 10}));
   EXPECT_EQ(redis().integer({"EXISTS", kUnqueued}), 0);
-  EXPECT_EQ(redis().integer({"XLEN", "q:send:urgent"}), 20);
+  EXPECT_EQ(redis().integer({"XLEN", kJobs}), 20);
   EXPECT_EQ(field("jobs_dropped"), "10");
   EXPECT_EQ(field("jobs_queued"), "1");
   EXPECT_EQ(redis().integer({"XLEN", kOutbox}), 1);  // the backstop's item removed
@@ -203,7 +205,7 @@ TEST_P(SendJobs, AnAlertStillWaitingForRetriesIsNotFinished) {
   EXPECT_EQ(field("state"), "sending");
   EXPECT_EQ(field("jobs_queued"), "1");
 }
-TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(SendJobs);
+TOCSIN_SCRIPT_CONTRACT(SendJobs);
 
 }  // namespace
 }  // namespace tocsin::dispatch

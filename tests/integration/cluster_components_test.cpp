@@ -3,9 +3,9 @@
 // script or a MULTI that spans two slots, and a script touching a key it did not declare
 // in another): accounts, sessions and tokens with their audit entries relayed; a delivery
 // receipt; matching replies, recording them and SMS opt-outs; a roster imported, counted,
-// moved and trimmed; an audience walk; the relay sweep. What still crosses slots (the
-// send's prepare, record and job writing) is listed by tests/contract/
-// (TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY).
+// moved and trimmed; an audience walk; an alert's jobs written and relayed to the send
+// queue; the relay sweep. What still crosses slots (the send's record step) is listed by
+// tests/contract/ (TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY).
 
 #include <gtest/gtest.h>
 
@@ -19,6 +19,7 @@
 #include "auth/session_store.h"
 #include "auth/token_store.h"
 #include "dispatch/dispatch_keys.h"
+#include "dispatch/job_writer.h"
 #include "dispatch/receipt_store.h"
 #include "members/audience.h"
 #include "members/audience_counter.h"
@@ -29,6 +30,7 @@
 #include "replies/reply_scripts.h"
 #include "replies/sms_opt_outs.h"
 #include "tests/support/redis_client_fixture.h"
+#include "util/clock.h"
 
 namespace tocsin {
 namespace {
@@ -232,6 +234,27 @@ TEST_F(ClusterComponents, ARosterIsImportedCountedMovedAndTrimmed) {
     EXPECT_EQ(everyone->members, 2);
     EXPECT_EQ(everyone->sms_reachable, 2);
     EXPECT_EQ(everyone->email_reachable, 1);
+  });
+}
+
+TEST_F(ClusterComponents, AnAlertsJobsAreWrittenAndRelayedToTheSendQueue) {
+  std::vector<redis::Command> seed{
+      {"HSET", "alert:{a1}", "state", "sending", "jobs_pending", "0", "jobs_queued", "0",
+       "retries_pending", "0"},
+      {"EVAL", "return redis.call('RPUSH', KEYS[1], cmsgpack.pack(ARGV))", "1",
+       dispatch::keys::unqueued_jobs("a1"), "m1", "m2"}};
+  run(seed, [&]() -> asio::awaitable<void> {
+    SystemClock clock;
+    const std::string queue(dispatch::keys::kUrgentQueue);
+    const std::string alert = "a1";
+    const dispatch::JobWriterOptions options;
+    auto step = co_await dispatch::write_jobs(client_, clock, alert, queue, options);
+    CO_ASSERT_TRUE(step.has_value());
+    EXPECT_EQ(*step, dispatch::WriterStep::done);
+    redis::Command length{"XLEN", queue};
+    auto jobs = redis::decode<int64_t>(co_await client_.exec(std::move(length)));
+    CO_ASSERT_TRUE(jobs.has_value());
+    EXPECT_EQ(*jobs, 1);
   });
 }
 

@@ -336,6 +336,8 @@ TEST_F(ScheduledSend, AnAudienceGrownPastTheThresholdGoesBackToDraftUnsent) {
   import(30, 9);
   move_clock(kTwoHoursMs + 1000);
   ASSERT_TRUE(wait_state(id, "draft")) << describe(id);
+  // The entry reaches the audit log by the relay right after the state moved.
+  EXPECT_TRUE(eventually([&] { return audits(id, "alert.schedule_refused") > 0; }, 5s));
   EXPECT_EQ(audits(id, "alert.schedule_refused"), 1);
   EXPECT_FALSE(item_waiting(id));
   EXPECT_EQ(twilio_.requests(), 0u);
@@ -388,6 +390,7 @@ TEST_F(ScheduledSend, AnAlertExpiredBeforeItsTimeIsCancelledByExpiryAndNothingIs
   move_clock(kTwoHoursMs);
   ASSERT_TRUE(wait_state(id, "cancelled")) << describe(id);
   EXPECT_EQ(redis().text({"HGET", "alert:{" + id + "}", "cancelled_by"}), "expiry");
+  EXPECT_TRUE(eventually([&] { return audits(id, "alert.schedule_expired") > 0; }, 5s));
   EXPECT_EQ(audits(id, "alert.schedule_expired"), 1);
   EXPECT_FALSE(item_waiting(id));
   EXPECT_EQ(twilio_.requests(), 0u);
