@@ -188,7 +188,10 @@ boost::asio::awaitable<std::error_code> ImportRun::flush() {
   // Another writer moving one of these members between the read and the script (never
   // the importer itself: one import at a time) makes the script answer kIndexMoved.
   for (int attempt = 0; attempt < kIndexReadTries; ++attempt) {
-    auto before = co_await read_indexed_under(redis_, ids);
+    // A dry run writes nothing, so the script neither checks nor uses what they are
+    // indexed under: not read.
+    Result<std::vector<IndexedUnder>> before = std::vector<IndexedUnder>(ids.size());
+    if (!options_.dry_run) before = co_await read_indexed_under(redis_, ids);
     if (!before)
       co_return redis::bad_reply_as(before.error(), std::make_error_code(std::errc::io_error));
     ScriptCall call = upsert_members_call(batch, *before, options_.dry_run);

@@ -46,17 +46,11 @@ class AdoptUntaggedRoster : public testing::RedisClientFixture {
  protected:
   asio::awaitable<std::vector<std::string>> all_keys() {
     redis::Command keys{"KEYS", "*"};
-    auto got = redis::decode<std::vector<std::string>>(co_await client_.exec(std::move(keys)));
-    std::vector<std::string> sorted = got ? *got : std::vector<std::string>{};
-    std::sort(sorted.begin(), sorted.end());
-    co_return sorted;
+    co_return co_await sorted_strings(std::move(keys));
   }
   asio::awaitable<std::vector<std::string>> members_of(std::string set) {
-    redis::Command read{"SMEMBERS", std::move(set)};
-    auto got = redis::decode<std::vector<std::string>>(co_await client_.exec(std::move(read)));
-    std::vector<std::string> sorted = got ? *got : std::vector<std::string>{};
-    std::sort(sorted.begin(), sorted.end());
-    co_return sorted;
+    redis::Command members{"SMEMBERS", std::move(set)};
+    co_return co_await sorted_strings(std::move(members));
   }
 };
 

@@ -1,5 +1,7 @@
 #include "tests/support/redis_client_fixture.h"
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -81,6 +83,14 @@ asio::awaitable<std::vector<std::string>> RedisClientFixture::stream_values(std:
     }
   }
   co_return out;
+}
+
+asio::awaitable<std::vector<std::string>> RedisClientFixture::sorted_strings(
+    redis::Command command) {
+  auto got = redis::decode<std::vector<std::string>>(co_await client_.exec(std::move(command)));
+  std::vector<std::string> sorted = got ? std::move(*got) : std::vector<std::string>{};
+  std::sort(sorted.begin(), sorted.end());
+  co_return sorted;
 }
 
 }  // namespace tocsin::testing

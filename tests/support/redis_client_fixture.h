@@ -40,9 +40,11 @@ class RedisClientFixture : public ::testing::Test {
 
   // The values of the fields named `a` or `b` of each entry of `stream`, oldest first (an
   // audit log's actions, seat news' kinds).
-  boost::asio::awaitable<std::vector<std::string>> stream_values(std::string stream,
-                                                                 std::string a,
+  boost::asio::awaitable<std::vector<std::string>> stream_values(std::string stream, std::string a,
                                                                  std::string b = "");
+
+  // The strings `command` answers (KEYS, SMEMBERS...), sorted; none when it fails.
+  boost::asio::awaitable<std::vector<std::string>> sorted_strings(redis::Command command);
 
   RedisServer server_;
   boost::asio::io_context io_;
