@@ -9,7 +9,14 @@
 //                         id and up to dispatch.job_size "m" fields of member ids
 //   q:retry               ZSET "alert|member|channel|attempt" by due time (ms): messages
 //                         waiting for another attempt, a quiet-hours window's end or an
-//                         SMS's email fallback
+//                         SMS's email fallback, for every alert (take_retries.lua leases them)
+//   alert:{id}:retries    ZSET, the same entries of one alert, written by the record step with
+//                         the member's `retrying` state: the alert's own record of what it
+//                         waits for, from which the recorder then adds each to q:retry and a
+//                         start puts back what a crash left out (retry_repair.h)
+//   alert:{id}:jobs_done  SET of the send queue's entry ids of the alert's jobs recorded done,
+//                         so that a job counts once in jobs_pending however often its
+//                         acknowledgement is written (the recorder acknowledges it after)
 //   alert:{id}:audience:staging:<n>  SET, the audience of one :send being frozen slice by
 //                         slice (audience_freeze.h), renamed to alert:{id}:audience (or
 //                         unlinked) by the send's script; expires after an hour meanwhile
@@ -39,15 +46,13 @@
 //                         (receipt_find.lua). An older tocsind wrote the mapping untagged
 //                         (msg:<gateway>:<message id>): read too, until those expire.
 //
-// The members' keys the record script is given (members/member_keys.h, all under
-// {roster}): member:<id>, member:<id>:idx, phone:<E.164>, optout:sms:members,
-// optout:email:members. Hash tags: a receipt's two keys share the message's
-// ({<gateway>:<message id>}); its two scripts each stay in one slot. The prepare step is
-// given the members' data as values (read in the roster's slot first), so it touches only
-// the alert's keys, and the job writing writes the alert's outbox, relayed to the send
-// queue. The record script still touches keys of an alert, of the roster and the global
-// retry queue in one call, so it cannot run on Redis Cluster yet (tests/contract/dispatch_*
-// say which).
+// Hash tags: a receipt's two keys share the message's ({<gateway>:<message id>}); its two
+// scripts each stay in one slot. The send's steps each touch one slot: the prepare step is
+// given the members' data as values (read in the roster's slot first); the job writing
+// writes the alert's outbox, relayed to the send queue; the record step writes only the
+// alert's keys, and the recorder writes the opt-out registry before it and q:retry, the
+// send queues' acknowledgements and the receipt mappings after it (record_call.h), so the
+// whole send runs on Redis Cluster.
 
 #include <cstdint>
 #include <string>
@@ -72,6 +77,13 @@ inline std::string staged_audience(std::string_view alert_id, uint64_t nonce) {
 
 inline std::string staged_jobs(std::string_view alert_id, uint64_t nonce) {
   return alerts::keys::alert(alert_id) + ":jobs:staging:" + std::to_string(nonce);
+}
+
+inline std::string alert_retries(std::string_view alert_id) {
+  return alerts::keys::alert(alert_id) + ":retries";
+}
+inline std::string jobs_done(std::string_view alert_id) {
+  return alerts::keys::alert(alert_id) + ":jobs_done";
 }
 
 inline std::string unqueued_jobs(std::string_view alert_id) {
@@ -103,20 +115,6 @@ inline std::string untagged_receipt(std::string_view gateway, std::string_view m
 }
 inline std::string early_receipt(std::string_view receipt_key) {
   return std::string(receipt_key) + ":early";
-}
-
-inline std::string member(std::string_view id) {
-  return members::keys::member(id);
-}
-inline std::string member_index(std::string_view id) {
-  return members::keys::index(id);
-}
-inline std::string phone_holders(std::string_view phone) {
-  return members::keys::phone(phone);
-}
-// "sms" or "email".
-inline std::string opted_out_members(std::string_view channel) {
-  return members::keys::opted_out_members(channel);
 }
 
 }  // namespace tocsin::dispatch::keys

@@ -5,14 +5,14 @@
 // half-written member:
 //
 //   prepare_script       prepare.lua: before sending a job's members (or due retries)
-//   record_script        record.lua: after sending, in batches (recorder.h; its KEYS and
-//                        ARGV built by record_call.h)
+//   record_script        record.lua: after sending, one call per alert of a batch
+//                        (recorder.h; record_call.h builds its KEYS and ARGV and the
+//                        writes around it in other slots)
 //   take_retries_script  take_retries.lua: leases the retries that are due
 //
-// prepare touches only the alert's keys: what it needs of the members and of a child's
-// parent comes as values (prepare_args). record still touches keys of an alert, of the
-// roster and global ones in one call: fine on one Redis with replicas (daemon/README.md,
-// "Redis"), not on Redis Cluster.
+// Each touches one hash slot: prepare and record only the alert's keys (what prepare needs
+// of the members and of a child's parent comes as values, prepare_args), take_retries only
+// q:retry.
 
 #include <string>
 #include <string_view>

@@ -13,6 +13,7 @@
 #include "alerts/rsvp_link.h"
 #include "dispatch/dispatch_scripts.h"
 #include "dispatch/engine_impl.h"
+#include "dispatch/retry_repair.h"
 #include "log/log.h"
 #include "members/members_for_send.h"
 #include "proto/config.pb.h"
@@ -255,6 +256,15 @@ asio::awaitable<void> Engine::Impl::read_jobs() {
 
 asio::awaitable<void> Engine::Impl::take_retries() {
   const int64_t lease = config.dispatch().claim_idle_ms();
+  // First what a crash may have left out of q:retry, until Redis answers.
+  while (!stopping) {
+    auto restored = co_await repair_retry_queue(redis);
+    if (restored) {
+      if (*restored > 0) spdlog::warn("event=dispatch_retries_restored count={}", *restored);
+      break;
+    }
+    co_await periodic(retry_tick, milliseconds(500));
+  }
   while (!stopping) {
     co_await periodic(retry_tick, milliseconds(250));
     const size_t queued = ready_total();

@@ -82,17 +82,25 @@ boost::asio::awaitable<Result<ReceiptStore::Applied>> ReceiptStore::apply(
   const auto target = parse_receipt_target(*mapping);
   if (!target) co_return std::make_error_code(std::errc::io_error);  // not a mapping of ours
 
-  // The member's state, in the alert's slot.
-  std::vector<std::string> apply_keys{alerts::keys::alert(target->alert_id),
-                                      alerts::keys::delivery(target->alert_id),
-                                      alerts::keys::counts(target->alert_id)};
-  std::vector<std::string> apply_args{target->member_id, target->channel, measure, state};
+  auto moved = co_await apply_receipt_state(redis_, *target, state);
+  if (!moved) co_return moved.error();
+  co_return *moved ? Applied::changed : Applied::unchanged;
+}
+
+boost::asio::awaitable<Result<bool>> apply_receipt_state(redis::Client& redis,
+                                                         const ReceiptTarget& target,
+                                                         const std::string& state) {
+  std::vector<std::string> keys{alerts::keys::alert(target.alert_id),
+                                alerts::keys::delivery(target.alert_id),
+                                alerts::keys::counts(target.alert_id)};
+  std::string measure = state.substr(0, state.find(':'));
+  std::vector<std::string> args{target.member_id, target.channel, std::move(measure), state};
   auto applied = redis::decode<std::string>(
-      co_await redis_.eval(apply_script(), std::move(apply_keys), std::move(apply_args)));
+      co_await redis.eval(apply_script(), std::move(keys), std::move(args)));
   if (!applied) {
     co_return redis::bad_reply_as(applied.error(), std::make_error_code(std::errc::io_error));
   }
-  co_return *applied == "changed" ? Applied::changed : Applied::unchanged;
+  co_return *applied == "changed";
 }
 
 }  // namespace tocsin::dispatch

@@ -1,126 +1,128 @@
 #include "dispatch/record_call.h"
 
 #include <chrono>
+#include <map>
+#include <string_view>
 
 #include "alerts/alert_keys.h"
 #include "dispatch/dispatch_keys.h"
 #include "dispatch/receipt_store.h"
-#include "members/member_keys.h"
 
 namespace tocsin::dispatch {
 namespace {
 
-// Each kind's op in record.lua.
-char op_of(const RecordResult&) {
-  return 'r';
+using Command = std::vector<std::string>;
+
+// record.lua's six ARGV fields of each kind.
+void add_fields(std::vector<std::string>& args, const RecordResult& result) {
+  args.insert(args.end(), {"r", result.member_id, result.channel, result.state, result.message_id,
+                           result.entry_to_remove});
 }
-char op_of(const RecordRetry&) {
-  return 'q';
+void add_fields(std::vector<std::string>& args, const RecordRetry& retry) {
+  args.insert(args.end(), {"q", retry.member_id, retry.channel, std::to_string(retry.due_ms),
+                           retry.entry_to_add, retry.entry_to_remove});
 }
-char op_of(const RecordAck&) {
-  return 'a';
+void add_fields(std::vector<std::string>& args, const RecordCancelRetry& cancel) {
+  args.insert(args.end(), {"c", cancel.member_id, cancel.channel, "", "", cancel.entry_to_remove});
 }
-char op_of(const RecordCancelRetry&) {
-  return 'c';
+void add_fields(std::vector<std::string>& args, const RecordAck& ack) {
+  args.insert(args.end(), {"a", ack.entry_id, "", "", "", ""});
+}
+
+// What step 3 writes, gathered over the batch.
+struct After {
+  std::vector<std::string> settled;                      // q:retry entries to remove
+  std::vector<std::string> new_retries;                  // due, entry, due, entry...
+  std::map<std::string, std::vector<std::string>> acks;  // queue -> entry ids, in order
+  std::vector<const RecordResult*> mapped;               // sent, with a receipt key
+
+  void add(const RecordResult& result) {
+    if (!result.entry_to_remove.empty()) settled.push_back(result.entry_to_remove);
+    if (result.state == alerts::keys::delivery_state::kSent && !result.receipt_key.empty()) {
+      mapped.push_back(&result);
+    }
+  }
+  void add(const RecordRetry& retry) {
+    if (!retry.entry_to_remove.empty()) settled.push_back(retry.entry_to_remove);
+    new_retries.push_back(std::to_string(retry.due_ms));
+    new_retries.push_back(retry.entry_to_add);
+  }
+  void add(const RecordCancelRetry& cancel) {
+    if (!cancel.entry_to_remove.empty()) settled.push_back(cancel.entry_to_remove);
+  }
+  void add(const RecordAck& ack) { acks[ack.queue].push_back(ack.entry_id); }
+};
+
+void add_opt_out(std::vector<members::GatewayOptOut>& out, const RecordResult& result) {
+  if (result.state == alerts::keys::delivery_state::kOptedOut && !result.address.empty()) {
+    out.push_back({result.channel, result.address, result.member_id});
+  }
 }
 
 }  // namespace
 
-RecordCall::RecordCall(std::string group, int64_t now_ms, size_t count) {
-  keys_ = {std::string(keys::kRetryQueue), members::keys::opt_out_registry("sms"),
-           members::keys::opt_out_registry("email"), keys::opted_out_members("sms"),
-           keys::opted_out_members("email")};
-  args_ = {std::to_string(now_ms), std::move(group), std::to_string(count),
-           std::to_string(std::chrono::seconds(kReceiptTtl).count())};
-  args_.reserve(4 + count * 10);
-}
-
-// Ten fields per item: op, alert id, index of the alert's five keys, then seven of its own.
-void RecordCall::add(const RecordItem& item) {
-  const std::string& alert_id = alert_id_of(item);
-  args_.emplace_back(1, std::visit([](const auto& change) { return op_of(change); }, item));
-  args_.push_back(alert_id);
-  args_.push_back(alert_keys_at(alert_id));
-  std::visit([this](const auto& change) { add_own(change); }, item);
-}
-
-void RecordCall::add_own(const RecordResult& result) {
-  args_.push_back(result.member_id);
-  args_.push_back(result.channel);
-  args_.push_back(result.state);
-  args_.push_back(result.message_id);
-  args_.push_back(result.entry_to_remove);
-  args_.push_back(result.address);
-  args_.push_back(own_keys_at(result));
-}
-
-void RecordCall::add_own(const RecordRetry& retry) {
-  args_.push_back(retry.member_id);
-  args_.push_back(retry.channel);
-  args_.push_back(std::to_string(retry.due_ms));
-  args_.emplace_back();
-  args_.push_back(retry.entry_to_add);
-  args_.push_back(retry.entry_to_remove);
-  args_.emplace_back();
-}
-
-void RecordCall::add_own(const RecordAck& ack) {
-  args_.push_back(key_at(ack.queue));
-  args_.push_back(ack.entry_id);
-  args_.insert(args_.end(), 5, std::string());
-}
-
-void RecordCall::add_own(const RecordCancelRetry& cancel) {
-  args_.push_back(cancel.member_id);
-  args_.push_back(cancel.channel);
-  args_.insert(args_.end(), 3, std::string());
-  args_.push_back(cancel.entry_to_remove);
-  args_.emplace_back();
-}
-
-// KEYS is 1-based in Lua.
-std::string RecordCall::next_index() const {
-  return std::to_string(keys_.size() + 1);
-}
-
-std::vector<std::string> RecordCall::alert_ids() const {
-  std::vector<std::string> ids;
-  ids.reserve(alerts_.size());
-  for (const auto& [id, index] : alerts_) ids.push_back(id);
-  return ids;
-}
-
-std::string RecordCall::alert_keys_at(const std::string& alert_id) {
-  auto [found, added] = alerts_.try_emplace(alert_id, next_index());
-  if (added) {
-    keys_.push_back(alerts::keys::alert(alert_id));
-    keys_.push_back(alerts::keys::delivery(alert_id));
-    keys_.push_back(alerts::keys::counts(alert_id));
-    keys_.push_back(alerts::keys::sent(alert_id));
-    keys_.push_back(alerts::keys::audit_trail(alert_id));
+RecordPlan plan_record(const std::vector<RecordItem>& items, const std::string& group,
+                       int64_t now_ms) {
+  RecordPlan plan;
+  After after;
+  std::map<std::string, size_t> alert_at;  // alert id -> its call in plan.alerts
+  std::vector<size_t> item_counts;
+  for (const RecordItem& item : items) {
+    const std::string& alert_id = alert_id_of(item);
+    auto [found, added] = alert_at.try_emplace(alert_id, plan.alerts.size());
+    if (added) {
+      RecordAlertCall& call = plan.alerts.emplace_back();
+      call.alert_id = alert_id;
+      call.keys = {alerts::keys::alert(alert_id),
+                   alerts::keys::delivery(alert_id),
+                   alerts::keys::counts(alert_id),
+                   alerts::keys::sent(alert_id),
+                   alerts::keys::audit_trail(alert_id),
+                   keys::alert_retries(alert_id),
+                   keys::jobs_done(alert_id)};
+      call.args = {std::to_string(now_ms), alert_id, ""};
+      item_counts.push_back(0);
+    }
+    RecordAlertCall& call = plan.alerts[found->second];
+    ++item_counts[found->second];
+    std::visit([&call](const auto& change) { add_fields(call.args, change); }, item);
+    std::visit([&after](const auto& change) { after.add(change); }, item);
+    if (const auto* result = std::get_if<RecordResult>(&item)) add_opt_out(plan.opt_outs, *result);
   }
-  return found->second;
-}
-
-std::string RecordCall::key_at(const std::string& key) {
-  auto [found, added] = singles_.try_emplace(key, next_index());
-  if (added) keys_.push_back(key);
-  return found->second;
-}
-
-// A sent message's receipt key and its early key; an SMS opt-out's phone holders.
-std::string RecordCall::own_keys_at(const RecordResult& result) {
-  if (result.state == alerts::keys::delivery_state::kSent && !result.receipt_key.empty()) {
-    std::string at = next_index();
-    keys_.push_back(result.receipt_key);
-    keys_.push_back(keys::early_receipt(result.receipt_key));
-    return at;
+  for (size_t i = 0; i < plan.alerts.size(); ++i) {
+    plan.alerts[i].args[2] = std::to_string(item_counts[i]);
   }
-  if (result.state == alerts::keys::delivery_state::kOptedOut && result.channel == "sms" &&
-      !result.address.empty()) {
-    return key_at(keys::phone_holders(result.address));
+
+  const std::string retry_queue(keys::kRetryQueue);
+  if (!after.settled.empty()) {
+    Command zrem{"ZREM", retry_queue};
+    zrem.insert(zrem.end(), after.settled.begin(), after.settled.end());
+    plan.after.push_back(std::move(zrem));
   }
-  return {};
+  if (!after.new_retries.empty()) {
+    // NX: a batch written again must not undo the lease of a retry already taken.
+    Command zadd{"ZADD", retry_queue, "NX"};
+    zadd.insert(zadd.end(), after.new_retries.begin(), after.new_retries.end());
+    plan.after.push_back(std::move(zadd));
+  }
+  for (const auto& [queue, ids] : after.acks) {
+    Command xack{"XACK", queue, group};
+    xack.insert(xack.end(), ids.begin(), ids.end());
+    plan.after.push_back(std::move(xack));
+    Command xdel{"XDEL", queue};
+    xdel.insert(xdel.end(), ids.begin(), ids.end());
+    plan.after.push_back(std::move(xdel));
+  }
+  const std::string ttl = std::to_string(std::chrono::seconds(kReceiptTtl).count());
+  for (const RecordResult* sent : after.mapped) {
+    plan.after.push_back({"SET", sent->receipt_key,
+                          sent->alert_id + "|" + sent->member_id + "|" + sent->channel, "EX", ttl});
+    std::string early = keys::early_receipt(sent->receipt_key);
+    plan.early_reads.push_back(
+        {plan.after.size(), early, sent->alert_id, sent->member_id, sent->channel});
+    plan.after.push_back({"GET", std::move(early)});
+  }
+  return plan;
 }
 
 }  // namespace tocsin::dispatch

@@ -3,11 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <optional>
 
 #include "alerts/alert_relay.h"
 #include "dispatch/dispatch_scripts.h"
+#include "dispatch/receipt_store.h"
 #include "dispatch/record_call.h"
 #include "log/log.h"
+#include "members/gateway_opt_outs.h"
 #include "redis/client.h"
 #include "redis/decode.h"
 
@@ -50,15 +53,12 @@ boost::asio::awaitable<void> Recorder::run(std::chrono::milliseconds drain_patie
       continue;
     }
     const size_t count = std::min(items_.size(), kMaxBatch);
-    RecordCall call(group_, now_ms(), count);
-    for (size_t i = 0; i < count; ++i) call.add(items_[i]);
-    auto reply = co_await redis_.eval(record_script(), call.take_keys(), call.take_args());
-    std::string why;
-    auto finished = redis::decode<int64_t>(reply, &why);
-    if (!finished) {
+    std::vector<RecordItem> batch(items_.begin(), items_.begin() + count);
+    auto written = co_await write(batch);
+    if (!written) {
       if (!warned) {
         spdlog::warn("event=dispatch_record_delayed backlog={} error={}", items_.size(),
-                     log::quote(why));
+                     log::quote(why_.empty() ? written.error().message() : why_));
         warned = true;
       }
       if (Clock::now() >= stop_deadline) {
@@ -74,16 +74,52 @@ boost::asio::awaitable<void> Recorder::run(std::chrono::milliseconds drain_patie
       spdlog::info("event=dispatch_record_resumed backlog={}", items_.size());
       warned = false;
     }
-    alerts_finished_ += static_cast<uint64_t>(*finished);
-    // An alert that became `sent` wrote its audit entry to its trail.
-    if (*finished > 0) {
-      for (const auto& id : call.alert_ids()) co_await alerts::relay(redis_, id, alerts::Outbox::audit);
-    }
-    std::vector<RecordItem> written(std::make_move_iterator(items_.begin()),
-                                    std::make_move_iterator(items_.begin() + count));
+    alerts_finished_ += *written;
     items_.erase(items_.begin(), items_.begin() + count);
-    if (on_written_) on_written_(written);
+    if (on_written_) on_written_(batch);
   }
+}
+
+// The steps of record_call.h, in order. Each is safe to run again, so a batch that failed
+// part way is written again whole.
+boost::asio::awaitable<Result<uint64_t>> Recorder::write(const std::vector<RecordItem>& batch) {
+  why_.clear();
+  RecordPlan plan = plan_record(batch, group_, now_ms());
+  if (auto error = co_await members::record_gateway_opt_outs(redis_, plan.opt_outs)) {
+    co_return error;
+  }
+  std::vector<std::string> finished;
+  for (RecordAlertCall& call : plan.alerts) {
+    auto became_sent = redis::decode<int64_t>(
+        co_await redis_.eval(record_script(), std::move(call.keys), std::move(call.args)), &why_);
+    if (!became_sent) co_return became_sent.error();
+    if (*became_sent == 1) finished.push_back(call.alert_id);
+  }
+  // An alert that became `sent` wrote its audit entry to its trail.
+  for (const auto& id : finished) co_await alerts::relay(redis_, id, alerts::Outbox::audit);
+  if (plan.after.empty()) co_return finished.size();
+  auto replies = co_await redis_.exec_pipeline(std::move(plan.after));
+  if (!replies) co_return replies.error();
+  for (const auto& reply : *replies) {
+    if (reply.is_error()) {
+      why_ = reply.str;
+      co_return make_error_code(redis::Errc::server_error);
+    }
+  }
+  for (const EarlyReceiptRead& read : plan.early_reads) {
+    auto early = redis::decode<std::optional<std::string>>((*replies)[read.reply_index]);
+    if (!early) co_return early.error();
+    if (!*early) continue;
+    // A receipt that came before its send was recorded: applied now that the member is
+    // `sent`, then forgotten (applying it again would change nothing).
+    ReceiptTarget target{read.alert_id, read.member_id, read.channel};
+    auto moved = co_await apply_receipt_state(redis_, target, **early);
+    if (!moved) co_return moved.error();
+    redis::Command forget{"DEL", read.early_key};
+    auto deleted = co_await redis_.exec(std::move(forget));
+    if (!deleted) co_return deleted.error();
+  }
+  co_return finished.size();
 }
 
 }  // namespace tocsin::dispatch

@@ -1,10 +1,10 @@
 #pragma once
 // Writes the engine's outcomes to Redis in batches: whatever accumulated while the previous
 // batch was on its way goes in the next one, so a fast blast costs one script call per few
-// hundred messages and a slow one still records each result at once. A failed write (Redis
-// restarting) is retried until it succeeds: an outcome is never dropped, and since the
-// record script ignores what is already recorded, a batch whose reply was lost can be sent
-// again safely.
+// hundred messages and a slow one still records each result at once. A batch is written in
+// steps that each stay in one hash slot (record_call.h). A failed write (Redis restarting)
+// is retried until it succeeds: an outcome is never dropped, and since every step ignores
+// what is already written, a batch whose reply was lost is written again whole.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "dispatch/record_item.h"
+#include "util/result.h"
 #include "util/wakeup.h"
 
 namespace tocsin::redis {
@@ -47,8 +48,12 @@ class Recorder {
   uint64_t alerts_finished() const { return alerts_finished_; }
 
  private:
+  // Writes one batch (record_call.h); the number of alerts it made `sent`.
+  boost::asio::awaitable<Result<uint64_t>> write(const std::vector<RecordItem>& batch);
+
   redis::Client& redis_;
   std::string group_;
+  std::string why_;  // the last failed write's reason, in Redis's words when it gave some
   std::deque<RecordItem> items_;
   Wakeup wakeup_;
   bool stopping_ = false;

@@ -4,8 +4,7 @@
 // in another): accounts, sessions and tokens with their audit entries relayed; a delivery
 // receipt; matching replies, recording them and SMS opt-outs; a roster imported, counted,
 // moved and trimmed; an audience walk; an alert's jobs written and relayed to the send
-// queue; the relay sweep. What still crosses slots (the send's record step) is listed by
-// tests/contract/ (TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY).
+// queue; the send's record step with the writes around it; the relay sweep.
 
 #include <gtest/gtest.h>
 
@@ -21,6 +20,8 @@
 #include "dispatch/dispatch_keys.h"
 #include "dispatch/job_writer.h"
 #include "dispatch/receipt_store.h"
+#include "dispatch/recorder.h"
+#include "dispatch/retry_repair.h"
 #include "members/audience.h"
 #include "members/audience_counter.h"
 #include "members/audience_walk.h"
@@ -255,6 +256,80 @@ TEST_F(ClusterComponents, AnAlertsJobsAreWrittenAndRelayedToTheSendQueue) {
     auto jobs = redis::decode<int64_t>(co_await client_.exec(std::move(length)));
     CO_ASSERT_TRUE(jobs.has_value());
     EXPECT_EQ(*jobs, 1);
+  });
+}
+
+// A batch of every kind through the recorder's one-slot steps: a send mapped for its
+// receipts (one of which came first), a gateway's opt-out, a retry, the job acknowledged
+// and the alert finished; then the start's retry repair.
+TEST_F(ClusterComponents, TheSendsRecordStepAndTheWritesAroundIt) {
+  std::vector<redis::Command> seed{
+      {"ZADD", "alerts", "1", "a1"},
+      {"HSET", "alert:{a1}", "state", "sending", "jobs_pending", "1", "retries_pending", "0",
+       "jobs_queued", "1"},
+      {"HSET", "alert:{a1}:dims", "m1", "r1|all|", "m2", "r1|all|", "m3", "r1|all|"},
+      {"XGROUP", "CREATE", "q:send:urgent", "dispatch", "0", "MKSTREAM"},
+      {"XADD", "q:send:urgent", "1-1", "alert", "a1", "m", "m1"},
+      {"XREADGROUP", "GROUP", "dispatch", "d1", "STREAMS", "q:send:urgent", ">"},
+      {"SET", "msg:{twilio:SM2}:early", "delivered", "EX", "600"},
+      {"SADD", "{roster}:phone:+15145550003", "m3"}};
+  run(seed, [&]() -> asio::awaitable<void> {
+    dispatch::Recorder recorder(io_.get_executor(), client_, "dispatch");
+    recorder.add(dispatch::RecordResult{.alert_id = "a1",
+                                        .member_id = "m1",
+                                        .channel = "sms",
+                                        .state = "sent",
+                                        .message_id = "SM1",
+                                        .receipt_key = dispatch::keys::receipt("twilio", "SM1")});
+    recorder.add(dispatch::RecordResult{.alert_id = "a1",
+                                        .member_id = "m2",
+                                        .channel = "sms",
+                                        .state = "sent",
+                                        .message_id = "SM2",
+                                        .receipt_key = dispatch::keys::receipt("twilio", "SM2")});
+    recorder.add(dispatch::RecordResult{.alert_id = "a1",
+                                        .member_id = "m3",
+                                        .channel = "sms",
+                                        .state = "opted_out",
+                                        .address = "+15145550003"});
+    recorder.add(dispatch::RecordRetry{.alert_id = "a1",
+                                       .member_id = "m1",
+                                       .channel = "email",
+                                       .due_ms = 5000,
+                                       .entry_to_add = "a1|m1|email|1"});
+    recorder.stop();
+    co_await recorder.run(std::chrono::seconds(5));
+    CO_ASSERT_TRUE(recorder.backlog() == 0);
+    // The retry pending keeps the alert sending once its job is done.
+    dispatch::Recorder acks(io_.get_executor(), client_, "dispatch");
+    acks.add(dispatch::RecordAck{.alert_id = "a1", .queue = "q:send:urgent", .entry_id = "1-1"});
+    acks.stop();
+    co_await acks.run(std::chrono::seconds(5));
+    CO_ASSERT_TRUE(acks.backlog() == 0);
+    redis::Command forget{"DEL", "q:retry"};  // as if a crash kept the retry out of it
+    co_await client_.exec(std::move(forget));
+    auto restored = co_await dispatch::repair_retry_queue(client_);
+    CO_ASSERT_TRUE(restored.has_value());
+    EXPECT_EQ(*restored, 1u);
+
+    std::vector<redis::Command> reads{{"HGET", "alert:{a1}:delivery", "m1:sms"},
+                                      {"HGET", "alert:{a1}:delivery", "m2:sms"},
+                                      {"HGET", "alert:{a1}:delivery", "m3:sms"},
+                                      {"GET", "msg:{twilio:SM1}"},
+                                      {"SISMEMBER", "{roster}:optout:sms:members", "m3"},
+                                      {"ZSCORE", "q:retry", "a1|m1|email|1"},
+                                      {"HGET", "alert:{a1}", "jobs_pending"},
+                                      {"HGET", "alert:{a1}", "state"},
+                                      {"XLEN", "q:send:urgent"}};
+    auto replies = co_await client_.exec_pipeline(std::move(reads));
+    CO_ASSERT_TRUE(replies.has_value() && replies->size() == 9);
+    std::vector<std::string> got;
+    for (const auto& reply : *replies) {
+      got.push_back(reply.type == redis::Reply::Type::integer ? std::to_string(reply.integer)
+                                                              : reply.str);
+    }
+    EXPECT_EQ(got, (std::vector<std::string>{"sent", "delivered", "opted_out", "a1|m1|sms", "1",
+                                             "5000", "0", "sending", "0"}));
   });
 }
 

@@ -58,11 +58,9 @@ class TurnoutReachLog : public ::testing::Test {
   // in `state`.
   void record(const std::string& member, const std::string& channel, const std::string& state) {
     eval(dispatch::record_script(),
-         {"1700000000000", "dispatch", "1", "60", "r", "a1", "6", member, channel, state, "SM1", "",
-          "", ""},
-         {"q:retry", "{roster}:optout:sms", "{roster}:optout:email", "{roster}:optout:sms:members",
-          "{roster}:optout:email:members", "alert:{a1}", "alert:{a1}:delivery", "alert:{a1}:count",
-          "alert:{a1}:sent", "alert:{a1}:audit"});
+         {"1700000000000", "a1", "1", "r", member, channel, state, "SM1", ""},
+         {"alert:{a1}", "alert:{a1}:delivery", "alert:{a1}:count", "alert:{a1}:sent",
+          "alert:{a1}:audit", "alert:{a1}:retries", "alert:{a1}:jobs_done"});
   }
 
   int64_t reach(const std::string& field) {

@@ -59,11 +59,4 @@ class ScriptContract : public ::testing::TestWithParam<RedisMode> {
                                              ::tocsin::testing::RedisMode::cluster),   \
                            ::testing::PrintToStringParamName())
 
-// Until a script's keys share one slot (a step of the data layer's rebuild): plain Redis
-// only. Each use names a script still to move.
-#define TOCSIN_SCRIPT_CONTRACT_STANDALONE_ONLY(Suite) \
-  INSTANTIATE_TEST_SUITE_P(, Suite,                   \
-                           ::testing::Values(::tocsin::testing::RedisMode::standalone), \
-                           ::testing::PrintToStringParamName())
-
 }  // namespace tocsin::testing

@@ -1,5 +1,6 @@
-// The KEYS and ARGV the recorder gives record.lua (dispatch/record_call.h): each item names
-// its keys by their index in KEYS, each alert's five keys and each shared key given once.
+// How the recorder lays out one batch (dispatch/record_call.h): one record.lua call per
+// alert with only that alert's keys, the opt-outs for the registry, and the commands of one
+// key each that follow, in order.
 
 #include "dispatch/record_call.h"
 
@@ -8,6 +9,8 @@
 namespace tocsin::dispatch {
 namespace {
 
+using Strings = std::vector<std::string>;
+
 RecordResult result(std::string alert, std::string member, std::string channel, std::string state) {
   return {.alert_id = std::move(alert),
           .member_id = std::move(member),
@@ -15,90 +18,80 @@ RecordResult result(std::string alert, std::string member, std::string channel, 
           .state = std::move(state)};
 }
 
-// The ten ARGV fields of item `i` (0-based), after the four of the call.
-std::vector<std::string> item_args(const std::vector<std::string>& args, size_t i) {
-  return {args.begin() + 4 + 10 * i, args.begin() + 4 + 10 * (i + 1)};
+TEST(DispatchRecordCall, EachAlertGetsOneCallWithOnlyItsOwnKeysAndItsItems) {
+  const std::vector<RecordItem> items{result("a1", "m1", "sms", "failed:timeout"),
+                                      result("a2", "m2", "sms", "expired"),
+                                      result("a1", "m3", "email", "expired")};
+  const RecordPlan plan = plan_record(items, "dispatch", 1700000000000);
+  ASSERT_EQ(plan.alerts.size(), 2u);
+  EXPECT_EQ(plan.alerts[0].alert_id, "a1");
+  EXPECT_EQ(plan.alerts[0].keys,
+            (Strings{"alert:{a1}", "alert:{a1}:delivery", "alert:{a1}:count", "alert:{a1}:sent",
+                     "alert:{a1}:audit", "alert:{a1}:retries", "alert:{a1}:jobs_done"}));
+  EXPECT_EQ(plan.alerts[0].args,
+            (Strings{"1700000000000", "a1", "2", "r", "m1", "sms", "failed:timeout", "", "", "r",
+                     "m3", "email", "expired", "", ""}));
+  EXPECT_EQ(plan.alerts[1].keys[0], "alert:{a2}");
+  EXPECT_EQ(plan.alerts[1].args,
+            (Strings{"1700000000000", "a2", "1", "r", "m2", "sms", "expired", "", ""}));
+  EXPECT_TRUE(plan.opt_outs.empty());
+  EXPECT_TRUE(plan.after.empty());
 }
 
-TEST(DispatchRecordCall, TheGlobalKeysComeFirstThenEachAlertsFiveKeysOnce) {
-  RecordCall call("dispatch", 1700000000000, 3);
-  call.add(result("a1", "m1", "sms", "failed:timeout"));
-  call.add(result("a2", "m2", "sms", "expired"));
-  call.add(result("a1", "m3", "email", "expired"));
-  const auto keys = call.take_keys();
-  const auto args = call.take_args();
-  EXPECT_EQ(keys, (std::vector<std::string>{
-                      "q:retry", "{roster}:optout:sms", "{roster}:optout:email",
-                      "{roster}:optout:sms:members", "{roster}:optout:email:members", "alert:{a1}",
-                      "alert:{a1}:delivery", "alert:{a1}:count", "alert:{a1}:sent",
-                      "alert:{a1}:audit", "alert:{a2}", "alert:{a2}:delivery", "alert:{a2}:count",
-                      "alert:{a2}:sent", "alert:{a2}:audit"}));
-  EXPECT_EQ(call.alert_ids(), (std::vector<std::string>{"a1", "a2"}));
-  EXPECT_EQ((std::vector<std::string>(args.begin(), args.begin() + 4)),
-            (std::vector<std::string>{"1700000000000", "dispatch", "3", "604800"}));
-  ASSERT_EQ(args.size(), 4u + 3 * 10);
-  EXPECT_EQ(item_args(args, 0), (std::vector<std::string>{"r", "a1", "6", "m1", "sms",
-                                                          "failed:timeout", "", "", "", ""}));
-  EXPECT_EQ(item_args(args, 1)[2], "11");
-  EXPECT_EQ(item_args(args, 2)[2], "6");
-}
-
-TEST(DispatchRecordCall, ASendWithAReceiptNamesItsMappingAndItsEarlyKey) {
-  RecordCall call("dispatch", 1, 1);
+TEST(DispatchRecordCall, ASendWithAReceiptIsMappedAfterItsStateThenItsEarlyReceiptRead) {
   RecordResult sent = result("a1", "m1", "sms", "sent");
   sent.message_id = "SM1";
   sent.receipt_key = "msg:{twilio:SM1}";
-  call.add(sent);
-  const auto keys = call.take_keys();
-  const auto args = call.take_args();
-  ASSERT_EQ(keys.size(), 12u);
-  EXPECT_EQ(keys[10], "msg:{twilio:SM1}");
-  EXPECT_EQ(keys[11], "msg:{twilio:SM1}:early");
-  EXPECT_EQ(item_args(args, 0),
-            (std::vector<std::string>{"r", "a1", "6", "m1", "sms", "sent", "SM1", "", "", "11"}));
+  const RecordPlan plan = plan_record({sent}, "dispatch", 1);
+  EXPECT_EQ(plan.alerts[0].args, (Strings{"1", "a1", "1", "r", "m1", "sms", "sent", "SM1", ""}));
+  ASSERT_EQ(plan.after.size(), 2u);
+  EXPECT_EQ(plan.after[0], (Strings{"SET", "msg:{twilio:SM1}", "a1|m1|sms", "EX", "604800"}));
+  EXPECT_EQ(plan.after[1], (Strings{"GET", "msg:{twilio:SM1}:early"}));
+  ASSERT_EQ(plan.early_reads.size(), 1u);
+  EXPECT_EQ(plan.early_reads[0].reply_index, 1u);
+  EXPECT_EQ(plan.early_reads[0].early_key, "msg:{twilio:SM1}:early");
+  EXPECT_EQ(plan.early_reads[0].member_id, "m1");
 }
 
-TEST(DispatchRecordCall, AnSmsOptOutNamesThePhonesHoldersOnceAnEmailOneNoKey) {
-  RecordCall call("dispatch", 1, 3);
+TEST(DispatchRecordCall, OptOutsGoToTheRegistryStepOnlyWithAnAddress) {
   RecordResult sms = result("a1", "m1", "sms", "opted_out");
   sms.address = "+15145550001";
-  call.add(sms);
-  RecordResult again = result("a1", "m2", "sms", "opted_out");
-  again.address = "+15145550001";  // a phone two members share
-  call.add(again);
   RecordResult email = result("a1", "m1", "email", "opted_out");
   email.address = "m1@example.org";
-  call.add(email);
-  const auto keys = call.take_keys();
-  const auto args = call.take_args();
-  ASSERT_EQ(keys.size(), 11u);
-  EXPECT_EQ(keys[10], "{roster}:phone:+15145550001");
-  EXPECT_EQ(item_args(args, 0)[9], "11");
-  EXPECT_EQ(item_args(args, 1)[9], "11");
-  EXPECT_EQ(item_args(args, 2)[9], "");
+  const RecordResult bare = result("a1", "m2", "sms", "opted_out");  // no address: state only
+  const RecordPlan plan = plan_record({sms, email, bare}, "dispatch", 1);
+  ASSERT_EQ(plan.opt_outs.size(), 2u);
+  EXPECT_EQ(plan.opt_outs[0].channel, "sms");
+  EXPECT_EQ(plan.opt_outs[0].address, "+15145550001");
+  EXPECT_EQ(plan.opt_outs[1].address, "m1@example.org");
+  EXPECT_EQ(plan.opt_outs[1].member_id, "m1");
+  EXPECT_EQ(plan.alerts[0].args[2], "3");
 }
 
-TEST(DispatchRecordCall, AnAcknowledgementNamesItsQueueRetriesAndCancelsNone) {
-  RecordCall call("dispatch", 1, 3);
-  call.add(RecordAck{.alert_id = "a1", .queue = "q:send:urgent", .entry_id = "1-0"});
-  call.add(RecordRetry{.alert_id = "a1",
-                       .member_id = "m1",
-                       .channel = "sms",
-                       .due_ms = 5000,
-                       .entry_to_add = "a1|m1|sms|2",
-                       .entry_to_remove = "a1|m1|sms|1"});
-  call.add(RecordCancelRetry{
-      .alert_id = "a1", .member_id = "m1", .channel = "sms", .entry_to_remove = "a1|m1|sms|2"});
-  const auto keys = call.take_keys();
-  const auto args = call.take_args();
-  ASSERT_EQ(keys.size(), 11u);
-  EXPECT_EQ(keys[10], "q:send:urgent");
-  EXPECT_EQ(item_args(args, 0),
-            (std::vector<std::string>{"a", "a1", "6", "11", "1-0", "", "", "", "", ""}));
-  EXPECT_EQ(item_args(args, 1), (std::vector<std::string>{"q", "a1", "6", "m1", "sms", "5000", "",
-                                                          "a1|m1|sms|2", "a1|m1|sms|1", ""}));
-  EXPECT_EQ(item_args(args, 2),
-            (std::vector<std::string>{"c", "a1", "6", "m1", "sms", "", "", "", "a1|m1|sms|2", ""}));
+TEST(DispatchRecordCall, RetriesSettleThenQueueAndJobsAreAcknowledgedPerQueue) {
+  const std::vector<RecordItem> items{
+      RecordRetry{.alert_id = "a1",
+                  .member_id = "m1",
+                  .channel = "sms",
+                  .due_ms = 5000,
+                  .entry_to_add = "a1|m1|sms|3",
+                  .entry_to_remove = "a1|m1|sms|2"},
+      RecordCancelRetry{
+          .alert_id = "a2", .member_id = "m2", .channel = "sms", .entry_to_remove = "a2|m2|sms|1"},
+      RecordAck{.alert_id = "a1", .queue = "q:send:urgent", .entry_id = "1-1"},
+      RecordAck{.alert_id = "a1", .queue = "q:send:urgent", .entry_id = "1-2"}};
+  const RecordPlan plan = plan_record(items, "dispatch", 1);
+  EXPECT_EQ(plan.alerts[0].args,
+            (Strings{"1",           "a1", "3",   "q", "m1", "sms", "5000", "a1|m1|sms|3",
+                     "a1|m1|sms|2", "a",  "1-1", "",  "",   "",    "",     "a",
+                     "1-2",         "",   "",    "",  ""}));
+  EXPECT_EQ(plan.alerts[1].args,
+            (Strings{"1", "a2", "1", "c", "m2", "sms", "", "", "a2|m2|sms|1"}));
+  EXPECT_EQ(plan.after, (std::vector<Strings>{{"ZREM", "q:retry", "a1|m1|sms|2", "a2|m2|sms|1"},
+                                              {"ZADD", "q:retry", "NX", "5000", "a1|m1|sms|3"},
+                                              {"XACK", "q:send:urgent", "dispatch", "1-1", "1-2"},
+                                              {"XDEL", "q:send:urgent", "1-1", "1-2"}}));
+  EXPECT_TRUE(plan.early_reads.empty());
 }
 
 }  // namespace
