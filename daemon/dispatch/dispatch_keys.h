@@ -51,7 +51,7 @@
 // given the members' data as values (read in the roster's slot first); the job writing
 // writes the alert's outbox, relayed to the send queue; the record step writes only the
 // alert's keys, and the recorder writes the opt-out registry before it and q:retry, the
-// send queues' acknowledgements and the receipt mappings after it (record_call.h), so the
+// send queues' acknowledgements and the receipt mappings after it (record_plan.h), so the
 // whole send runs on Redis Cluster.
 
 #include <cstdint>

@@ -6,7 +6,7 @@
 //
 //   prepare_script       prepare.lua: before sending a job's members (or due retries)
 //   record_script        record.lua: after sending, one call per alert of a batch
-//                        (recorder.h; record_call.h builds its KEYS and ARGV and the
+//                        (recorder.h; record_plan.h builds its KEYS and ARGV and the
 //                        writes around it in other slots)
 //   take_retries_script  take_retries.lua: leases the retries that are due
 //

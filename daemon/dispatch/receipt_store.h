@@ -38,7 +38,7 @@ std::optional<ReceiptTarget> parse_receipt_target(const std::string& mapping);
 
 // Moves the member's state forward to `state` ("delivered", or "failed:<detail>"), in the
 // alert's slot: true when it moved. What apply() does once it found the mapping, and what the
-// recorder does with a receipt that came before its send was recorded (record_call.h).
+// recorder does with a receipt that came before its send was recorded (record_plan.h).
 boost::asio::awaitable<Result<bool>> apply_receipt_state(redis::Client& redis,
                                                          const ReceiptTarget& target,
                                                          const std::string& state);

@@ -2,7 +2,7 @@
 // One change the engine writes to Redis through record_script (dispatch_scripts.h), one
 // struct per kind, each with only its own fields: a message's final state, a retry to
 // schedule, a finished job, or a retry dropped because its alert was cancelled.
-// record_call.h lays each out in record.lua's ARGV.
+// record_plan.h lays each out in record.lua's ARGV.
 
 #include <cstdint>
 #include <string>

@@ -8,7 +8,7 @@
 #include "alerts/alert_relay.h"
 #include "dispatch/dispatch_scripts.h"
 #include "dispatch/receipt_store.h"
-#include "dispatch/record_call.h"
+#include "dispatch/record_plan.h"
 #include "log/log.h"
 #include "members/gateway_opt_outs.h"
 #include "redis/client.h"
@@ -80,7 +80,7 @@ boost::asio::awaitable<void> Recorder::run(std::chrono::milliseconds drain_patie
   }
 }
 
-// The steps of record_call.h, in order. Each is safe to run again, so a batch that failed
+// The steps of record_plan.h, in order. Each is safe to run again, so a batch that failed
 // part way is written again whole.
 boost::asio::awaitable<Result<uint64_t>> Recorder::write(const std::vector<RecordItem>& batch) {
   why_.clear();

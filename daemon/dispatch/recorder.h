@@ -2,7 +2,7 @@
 // Writes the engine's outcomes to Redis in batches: whatever accumulated while the previous
 // batch was on its way goes in the next one, so a fast blast costs one script call per few
 // hundred messages and a slow one still records each result at once. A batch is written in
-// steps that each stay in one hash slot (record_call.h). A failed write (Redis restarting)
+// steps that each stay in one hash slot (record_plan.h). A failed write (Redis restarting)
 // is retried until it succeeds: an outcome is never dropped, and since every step ignores
 // what is already written, a batch whose reply was lost is written again whole.
 
@@ -48,7 +48,7 @@ class Recorder {
   uint64_t alerts_finished() const { return alerts_finished_; }
 
  private:
-  // Writes one batch (record_call.h); the number of alerts it made `sent`.
+  // Writes one batch (record_plan.h); the number of alerts it made `sent`.
   boost::asio::awaitable<Result<uint64_t>> write(const std::vector<RecordItem>& batch);
 
   redis::Client& redis_;

@@ -79,6 +79,7 @@ for i = 0, n - 1 do
   local kind, member, encoded, text, at = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3],
                                           ARGV[b + 4]
   local given = turnout_place_of(ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8])
+  seat_place_given(base, member, given)
   if kind == 'rsvp' then
     local old = redis.call('HGET', rsvp, member)
     redis.call('HSET', rsvp_text, member, text)

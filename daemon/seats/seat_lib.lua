@@ -30,6 +30,8 @@
 -- large for the seats left keeps its place, and a smaller one behind it may board).
 --
 -- Functions:
+--   seat_place_given(base, member, place)  the place the caller read for the member, used
+--                                  by their seat counts when the alert has not placed them
 --   seat_held(base, member)        {state = 'seated'|'waitlisted', pickup, bus, seats, ...}
 --                                  or nil
 --   seat_settle(base, alert, member, want, at)   makes the member's seat match `want`
@@ -49,7 +51,7 @@ local function seat_split(text)
 end
 -- Read once per script call: a batch of replies asks about the same pickup point again and
 -- again. seat_fleet_changed() forgets it (a bus added).
-local seat_fleets, seat_places = {}, {}
+local seat_fleets, seat_places, seat_given = {}, {}, {}
 local function seat_fleet(base, pickup)
   local key = base .. SEAT_SEP .. pickup
   local fleet = seat_fleets[key]
@@ -66,10 +68,15 @@ local function seat_fleet_changed(base, pickup)
   seat_fleets[base .. SEAT_SEP .. pickup] = nil
   seat_free[base .. SEAT_SEP .. pickup] = nil
 end
+-- The place the caller read from the roster for a member (turnout_place's `given`), for a
+-- member the alert has not placed: their seat counts go there.
+local function seat_place_given(base, member, place)
+  seat_given[base .. SEAT_SEP .. member] = place
+end
 local function seat_count(base, member, pickup, measure, amount)
   local place = seat_places[base .. SEAT_SEP .. member]
   if not place then
-    place = turnout_place(base, member)
+    place = turnout_place(base, member, seat_given[base .. SEAT_SEP .. member])
     seat_places[base .. SEAT_SEP .. member] = place
   end
   turnout_count(base, ':day', place, measure, amount)

@@ -30,8 +30,9 @@
 --   turnout_target(base, member, place_or_nil)    true when newly counted as targeted
 --   turnout_place(base, member, given)  their place, from dims, else `given` (the place
 --                                  the caller read from the roster: turnout/targeting.h),
---                                  else (given nil) member:{id}:idx, outside the alert's
---                                  hash slot
+--                                  else (given nil) TURNOUT_NOWHERE: a script reads nothing
+--                                  outside the alert's hash slot, and every member a send
+--                                  reaches is placed in dims as their job is queued
 --   reach_best(state_a, state_b)   the measure of the better of two delivery states, or nil
 --   reach_move(base, member, old_best, new_best)  true when the counts moved
 --   reach_log(base, member, old_best, new_best)   the same, through the move log (below)
@@ -59,10 +60,8 @@ local function turnout_place_of(region, sector, loc, title)
   end
   return place
 end
-local function turnout_idx_place(member)
-  local p = redis.call('HMGET', '{roster}:member:' .. member .. ':idx', 'region', 'sector', 'local', 'title')
-  return turnout_place_of(p[1] or '', p[2], p[3], p[4])
-end
+-- The place of a member found nowhere (no dims, none given): the region "-" only.
+local TURNOUT_NOWHERE = turnout_place_of('', nil, nil, nil)
 -- Changes are summed here and written by turnout_flush(): per member only a table entry
 -- (place, measure); per call, for each hash, one HMGET and one HSET of the fields that
 -- moved (and an HDEL of those back to zero), so a batch of a thousand members costs a few
@@ -147,13 +146,13 @@ local function turnout_flush()
   turnout_by_place, turnout_fields = {}, {}
 end
 local function turnout_target(base, member, place)
-  place = place or turnout_idx_place(member)
+  place = place or TURNOUT_NOWHERE
   if redis.call('HSETNX', base .. ':dims', member, place) == 0 then return false end
   turnout_count(base, ':reach', place, 'targeted', 1)
   return true
 end
 local function turnout_place(base, member, given)
-  return redis.call('HGET', base .. ':dims', member) or given or turnout_idx_place(member)
+  return redis.call('HGET', base .. ':dims', member) or given or TURNOUT_NOWHERE
 end
 local function reach_measure(state)
   if not state then return nil end
@@ -175,7 +174,7 @@ local function reach_move(base, member, old_best, new_best)
   -- step counts them first) is counted now, so targeted stays >= what it is split into.
   local place = redis.call('HGET', base .. ':dims', member)
   if not place then
-    place = turnout_idx_place(member)
+    place = TURNOUT_NOWHERE
     turnout_target(base, member, place)
   end
   if old_best then turnout_count(base, ':reach', place, old_best, -1) end

@@ -1,4 +1,4 @@
-// The recorder writing a batch in its one-slot steps (dispatch/record_call.h) against a
+// The recorder writing a batch in its one-slot steps (dispatch/record_plan.h) against a
 // real redis-server: a sent message's state, receipt mapping and acknowledged job; a
 // receipt that came before the record; a gateway's opt-out in the registry before the state;
 // a retry through the alert's own record to the shared q:retry and out again; and the

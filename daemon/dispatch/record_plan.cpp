@@ -1,4 +1,4 @@
-#include "dispatch/record_call.h"
+#include "dispatch/record_plan.h"
 
 #include <chrono>
 #include <map>

@@ -1,8 +1,8 @@
-// How the recorder lays out one batch (dispatch/record_call.h): one record.lua call per
+// How the recorder lays out one batch (dispatch/record_plan.h): one record.lua call per
 // alert with only that alert's keys, the opt-outs for the registry, and the commands of one
 // key each that follow, in order.
 
-#include "dispatch/record_call.h"
+#include "dispatch/record_plan.h"
 
 #include <gtest/gtest.h>
 
@@ -18,7 +18,7 @@ RecordResult result(std::string alert, std::string member, std::string channel, 
           .state = std::move(state)};
 }
 
-TEST(DispatchRecordCall, EachAlertGetsOneCallWithOnlyItsOwnKeysAndItsItems) {
+TEST(DispatchRecordPlan, EachAlertGetsOneCallWithOnlyItsOwnKeysAndItsItems) {
   const std::vector<RecordItem> items{result("a1", "m1", "sms", "failed:timeout"),
                                       result("a2", "m2", "sms", "expired"),
                                       result("a1", "m3", "email", "expired")};
@@ -38,7 +38,7 @@ TEST(DispatchRecordCall, EachAlertGetsOneCallWithOnlyItsOwnKeysAndItsItems) {
   EXPECT_TRUE(plan.after.empty());
 }
 
-TEST(DispatchRecordCall, ASendWithAReceiptIsMappedAfterItsStateThenItsEarlyReceiptRead) {
+TEST(DispatchRecordPlan, ASendWithAReceiptIsMappedAfterItsStateThenItsEarlyReceiptRead) {
   RecordResult sent = result("a1", "m1", "sms", "sent");
   sent.message_id = "SM1";
   sent.receipt_key = "msg:{twilio:SM1}";
@@ -53,7 +53,7 @@ TEST(DispatchRecordCall, ASendWithAReceiptIsMappedAfterItsStateThenItsEarlyRecei
   EXPECT_EQ(plan.early_reads[0].member_id, "m1");
 }
 
-TEST(DispatchRecordCall, OptOutsGoToTheRegistryStepOnlyWithAnAddress) {
+TEST(DispatchRecordPlan, OptOutsGoToTheRegistryStepOnlyWithAnAddress) {
   RecordResult sms = result("a1", "m1", "sms", "opted_out");
   sms.address = "+15145550001";
   RecordResult email = result("a1", "m1", "email", "opted_out");
@@ -68,7 +68,7 @@ TEST(DispatchRecordCall, OptOutsGoToTheRegistryStepOnlyWithAnAddress) {
   EXPECT_EQ(plan.alerts[0].args[2], "3");
 }
 
-TEST(DispatchRecordCall, RetriesSettleThenQueueAndJobsAreAcknowledgedPerQueue) {
+TEST(DispatchRecordPlan, RetriesSettleThenQueueAndJobsAreAcknowledgedPerQueue) {
   const std::vector<RecordItem> items{
       RecordRetry{.alert_id = "a1",
                   .member_id = "m1",
