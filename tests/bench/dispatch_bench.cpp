@@ -17,16 +17,25 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "adapters/console/console_gateway.h"
+#include "dispatch/audience_stage.lua.h"
+#include "dispatch/dispatch_scripts.h"
+#include "dispatch/job_writer.h"
 #include "dispatch/message_renderer.h"
+#include "dispatch/send_start.lua.h"
 #include "http/json.h"
 #include "io/line_writer.h"
+#include "members/gateway_opt_outs.h"
+#include "members/members_for_send.h"
 #include "proto/tocsin.pb.h"
+#include "redis/script.h"
+#include "redis/stream_relay.lua.h"
 #include "tests/bench/process_cpu.h"
 #include "tests/bench/redis_floor.h"
 #include "tests/bench/redis_time.h"
@@ -35,6 +44,7 @@
 #include "tests/support/redis_server.h"
 #include "tests/support/redis_sync.h"
 #include "tests/support/synthetic_roster.h"
+#include "turnout/reach_log.h"
 
 namespace {
 
@@ -77,6 +87,25 @@ double baseline_messages_per_second(size_t count) {
     writer.write(std::get<tocsin::adapters::LocalWrite>(request));
   }
   return count / seconds_since(start);
+}
+
+// The scripts of a send by SHA1, to name them in Redis's time by call.
+std::string script_name(const std::string& sha) {
+  using tocsin::redis::Script;
+  static const std::map<std::string, std::string> names = {
+      {tocsin::dispatch::prepare_script().sha1(), "prepare"},
+      {tocsin::members::members_for_send_script().sha1(), "members_for_send"},
+      {tocsin::dispatch::record_script().sha1(), "record"},
+      {tocsin::dispatch::take_retries_script().sha1(), "take_retries"},
+      {tocsin::dispatch::send_jobs_script().sha1(), "send_jobs"},
+      {tocsin::members::gateway_opt_outs_script().sha1(), "gateway_opt_outs"},
+      {tocsin::turnout::apply_moves_script().sha1(), "apply_moves"},
+      {Script(std::string(tocsin::redis::lua::stream_relay)).sha1(), "stream_relay"},
+      {Script(std::string(tocsin::dispatch::lua::audience_stage)).sha1(), "audience_stage"},
+      {Script(std::string(tocsin::dispatch::lua::send_start)).sha1(), "send_start"},
+  };
+  const auto found = names.find(sha);
+  return found != names.end() ? found->second : "script " + sha.substr(0, 8);
 }
 
 int64_t aof_size(RedisSync& sync) {
@@ -127,7 +156,8 @@ int run(int argc, char** argv) {
   const std::string id = response.alert().id();
 
   const pid_t redis_pid = tocsin::bench::child_named("redis-server");
-  tocsin::bench::start_slowlog(sync, 1000);
+  // Every call logged: the time per script below, and the longest call.
+  tocsin::bench::start_slowlog(sync, 0);
   const auto stats_before = tocsin::bench::command_stats(sync.text({"INFO", "commandstats"}));
   const int64_t aof_before = aof_size(sync);
   const double daemon_cpu_before = tocsin::bench::cpu_seconds(daemon.process().pid());
@@ -177,6 +207,7 @@ int run(int argc, char** argv) {
   tocsin::bench::print_redis_time(stats_before, stats_after, static_cast<size_t>(messages),
                                   "message");
   tocsin::bench::print_slowlog(sync);
+  tocsin::bench::print_time_by_call(sync, static_cast<size_t>(messages), "message", script_name);
   std::printf("AOF growth: %.0f bytes per message\n",
               static_cast<double>(aof_size(sync) - aof_before) / messages);
 

@@ -1,6 +1,7 @@
 #include "tests/bench/redis_floor.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <map>
 
@@ -45,7 +46,7 @@ double floor_redis_us_per_message(testing::RedisSync& redis, pid_t redis_pid,
 
 void start_slowlog(testing::RedisSync& redis, long threshold_us) {
   redis.command({"CONFIG", "SET", "slowlog-log-slower-than", std::to_string(threshold_us)});
-  redis.command({"CONFIG", "SET", "slowlog-max-len", "100000"});
+  redis.command({"CONFIG", "SET", "slowlog-max-len", "2000000"});
   redis.command({"SLOWLOG", "RESET"});
 }
 
@@ -92,6 +93,34 @@ long print_slowlog(testing::RedisSync& redis, size_t top) {
     std::printf("    %8.1f ms  %-40s %zu calls\n", micros / 1000.0, command.c_str(), count);
   }
   return longest;
+}
+
+void print_time_by_call(testing::RedisSync& redis, size_t units, const char* unit,
+                        const std::function<std::string(const std::string&)>& name_of) {
+  std::map<std::string, std::pair<double, size_t>> totals;  // microseconds, calls
+  const auto log = redis.command({"SLOWLOG", "GET", "-1"});
+  for (const auto& entry : log.elements) {
+    if (entry.elements.size() < 4 || entry.elements[3].elements.empty()) continue;
+    const auto& argv = entry.elements[3].elements;
+    std::string what = argv[0].str;
+    std::transform(what.begin(), what.end(), what.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if ((what == "evalsha" || what == "evalsha_ro") && argv.size() > 1) what = name_of(argv[1].str);
+    auto& [micros, calls] = totals[what];
+    micros += static_cast<double>(entry.elements[2].integer);
+    ++calls;
+  }
+  std::vector<std::pair<std::string, std::pair<double, size_t>>> sorted(totals.begin(),
+                                                                        totals.end());
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
+  std::printf("  Redis time per %s by script or command (SLOWLOG, every call): ", unit);
+  for (size_t i = 0; i < sorted.size() && i < 12; ++i) {
+    const auto& [what, total] = sorted[i];
+    std::printf("%s%s %.2f us (%.3f calls)", i ? ", " : "", what.c_str(), total.first / units,
+                static_cast<double>(total.second) / units);
+  }
+  std::printf("\n");
 }
 
 }  // namespace tocsin::bench

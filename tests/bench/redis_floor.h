@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,5 +27,9 @@ void start_slowlog(testing::RedisSync& redis, long threshold_us);
 // Prints the longest call logged since start_slowlog and the `top` longest, with their
 // command and first argument (a script's SHA); the longest in microseconds.
 long print_slowlog(testing::RedisSync& redis, size_t top = 5);
+// With start_slowlog(redis, 0) (every call logged): prints Redis's time per unit by script
+// (named by `name_of` from its SHA1) or command, the largest first, from the slow log.
+void print_time_by_call(testing::RedisSync& redis, size_t units, const char* unit,
+                        const std::function<std::string(const std::string&)>& name_of);
 
 }  // namespace tocsin::bench
