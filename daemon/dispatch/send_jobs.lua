@@ -31,8 +31,8 @@
 --!include turnout/reach_lib.lua
 --!include alerts/audited_lib.lua
 --!include dispatch/finish_lib.lua
-local alert, unqueued, counts, trail, queue = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local outbox = KEYS[6]
+local alert, unqueued, counts, trail = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local jobs_out, schedule_out = KEYS[5], KEYS[6]
 local n, id, now = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local state = redis.call('HGET', alert, 'state')
 if state ~= 'sending' then
@@ -43,7 +43,7 @@ if state ~= 'sending' then
   end
   if state and redis.call('HGET', alert, 'jobs_queued') ~= '1' then
     redis.call('HSET', alert, 'jobs_queued', 1)
-    redis.call('XADD', outbox, '*', 'op', 'remove', 'item', 'queue|' .. id)
+    redis.call('XADD', schedule_out, '*', 'op', 'remove', 'item', 'queue|' .. id)
   end
   return { 'dropped', 0, left, {} }
 end
@@ -62,7 +62,7 @@ elseif mode == 'queue' then
   local entries, at = {}, 5
   for _, blob in ipairs(blobs) do
     if at > #ARGV then break end
-    local entry = { queue, '*', 'alert', id }
+    local entry = { jobs_out, '*', 'alert', id }
     for _, member in ipairs(cmsgpack.unpack(blob)) do
       if ARGV[at] ~= member then return { 'raced', 0, redis.call('LLEN', unqueued), {} } end
       entry[#entry + 1] = 'm'
@@ -91,7 +91,7 @@ if left > 0 then return { 'queued', jobs, left, {} } end
 -- Once: a call after the last (the scheduler's backstop after the writer) adds nothing.
 if redis.call('HGET', alert, 'jobs_queued') ~= '1' then
   redis.call('HSET', alert, 'jobs_queued', 1)
-  redis.call('XADD', outbox, '*', 'op', 'remove', 'item', 'queue|' .. id)
+  redis.call('XADD', schedule_out, '*', 'op', 'remove', 'item', 'queue|' .. id)
 end
 if finish_if_done(alert, counts, trail, id, now) then
   -- As record.lua does for an alert it finishes: its whole reach log applies now.
