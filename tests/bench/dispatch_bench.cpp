@@ -30,6 +30,7 @@
 #include "dispatch/job_writer.h"
 #include "dispatch/message_renderer.h"
 #include "dispatch/send_start.lua.h"
+#include "events/publish_script.h"
 #include "http/json.h"
 #include "io/line_writer.h"
 #include "members/gateway_opt_outs.h"
@@ -101,6 +102,7 @@ std::string script_name(const std::string& sha) {
       {tocsin::dispatch::send_jobs_script().sha1(), "send_jobs"},
       {tocsin::members::gateway_opt_outs_script().sha1(), "gateway_opt_outs"},
       {tocsin::turnout::apply_moves_script().sha1(), "apply_moves"},
+      {tocsin::events::publish_turnout_script().sha1(), "publish_turnout"},
       {Script(std::string(tocsin::redis::lua::stream_relay)).sha1(), "stream_relay"},
       {Script(std::string(tocsin::dispatch::lua::audience_stage)).sha1(), "audience_stage"},
       {Script(std::string(tocsin::dispatch::lua::send_start)).sha1(), "send_start"},

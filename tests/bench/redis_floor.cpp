@@ -54,6 +54,7 @@ long print_slowlog(testing::RedisSync& redis, size_t top) {
   struct Call {
     long micros;
     std::string what;
+    long long at;  // Unix seconds
   };
   std::vector<Call> calls;
   // SLOWLOG GET -1: every entry, each {id, at, microseconds, {argv...}, client, name}.
@@ -68,15 +69,22 @@ long print_slowlog(testing::RedisSync& redis, size_t top) {
     for (size_t i = 0; i < argv.size() && i < 4; ++i) {
       what += (i ? " " : "") + argv[i].str.substr(0, 24);
     }
-    calls.push_back({static_cast<long>(entry.elements[2].integer), what});
+    calls.push_back({static_cast<long>(entry.elements[2].integer), what,
+                     static_cast<long long>(entry.elements[1].integer)});
   }
   std::sort(calls.begin(), calls.end(),
             [](const Call& a, const Call& b) { return a.micros > b.micros; });
+  long long first_at = 0;
+  for (const Call& call : calls) {
+    if (first_at == 0 || call.at < first_at) first_at = call.at;
+  }
   const long longest = calls.empty() ? 0 : calls.front().micros;
   std::printf("  Redis's longest single call: %.1f ms (target <= 10 ms); %zu calls logged\n",
               longest / 1000.0, calls.size());
   for (size_t i = 0; i < calls.size() && i < top; ++i) {
-    std::printf("    %8.1f ms  %s\n", calls[i].micros / 1000.0, calls[i].what.c_str());
+    // When, in whole seconds after the first call logged: early (the queuing) or late.
+    std::printf("    %8.1f ms  at +%llds  %s\n", calls[i].micros / 1000.0, calls[i].at - first_at,
+                calls[i].what.c_str());
   }
   // The longest of each script (or command), so that one slow script does not hide the
   // others: the calls are sorted, so the first of each is its longest.
