@@ -54,11 +54,11 @@ boost::asio::awaitable<void> Recorder::run(std::chrono::milliseconds drain_patie
     }
     const size_t count = std::min(items_.size(), kMaxBatch);
     std::vector<RecordItem> batch(items_.begin(), items_.begin() + count);
-    auto written = co_await write(batch);
-    if (!written) {
+    const std::error_code written = co_await write(batch);
+    if (written) {
       if (!warned) {
         spdlog::warn("event=dispatch_record_delayed backlog={} error={}", items_.size(),
-                     log::quote(why_.empty() ? written.error().message() : why_));
+                     log::quote(why_.empty() ? written.message() : why_));
         warned = true;
       }
       if (Clock::now() >= stop_deadline) {
@@ -74,7 +74,6 @@ boost::asio::awaitable<void> Recorder::run(std::chrono::milliseconds drain_patie
       spdlog::info("event=dispatch_record_resumed backlog={}", items_.size());
       warned = false;
     }
-    alerts_finished_ += *written;
     items_.erase(items_.begin(), items_.begin() + count);
     if (on_written_) on_written_(batch);
   }
@@ -82,7 +81,7 @@ boost::asio::awaitable<void> Recorder::run(std::chrono::milliseconds drain_patie
 
 // The steps of record_plan.h, in order. Each is safe to run again, so a batch that failed
 // part way is written again whole.
-boost::asio::awaitable<Result<uint64_t>> Recorder::write(const std::vector<RecordItem>& batch) {
+boost::asio::awaitable<std::error_code> Recorder::write(const std::vector<RecordItem>& batch) {
   why_.clear();
   RecordPlan plan = plan_record(batch, group_, now_ms());
   if (auto error = co_await members::record_gateway_opt_outs(redis_, plan.opt_outs)) {
@@ -93,11 +92,15 @@ boost::asio::awaitable<Result<uint64_t>> Recorder::write(const std::vector<Recor
     auto became_sent = redis::decode<int64_t>(
         co_await redis_.eval(record_script(), std::move(call.keys), std::move(call.args)), &why_);
     if (!became_sent) co_return became_sent.error();
-    if (*became_sent == 1) finished.push_back(call.alert_id);
+    if (*became_sent == 1) {
+      // Counted now: a replay of this batch (a later step failed) finds the alert sent.
+      ++alerts_finished_;
+      finished.push_back(call.alert_id);
+    }
   }
   // An alert that became `sent` wrote its audit entry to its trail.
   for (const auto& id : finished) co_await alerts::relay(redis_, id, alerts::Outbox::audit);
-  if (plan.after.empty()) co_return finished.size();
+  if (plan.after.empty()) co_return std::error_code();
   auto replies = co_await redis_.exec_pipeline(std::move(plan.after));
   if (!replies) co_return replies.error();
   for (const auto& reply : *replies) {
@@ -119,7 +122,7 @@ boost::asio::awaitable<Result<uint64_t>> Recorder::write(const std::vector<Recor
     auto deleted = co_await redis_.exec(std::move(forget));
     if (!deleted) co_return deleted.error();
   }
-  co_return finished.size();
+  co_return std::error_code();
 }
 
 }  // namespace tocsin::dispatch

@@ -12,10 +12,10 @@
 #include <deque>
 #include <functional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "dispatch/record_item.h"
-#include "util/result.h"
 #include "util/wakeup.h"
 
 namespace tocsin::redis {
@@ -48,8 +48,8 @@ class Recorder {
   uint64_t alerts_finished() const { return alerts_finished_; }
 
  private:
-  // Writes one batch (record_plan.h); the number of alerts it made `sent`.
-  boost::asio::awaitable<Result<uint64_t>> write(const std::vector<RecordItem>& batch);
+  // Writes one batch (record_plan.h), counting the alerts it made `sent`.
+  boost::asio::awaitable<std::error_code> write(const std::vector<RecordItem>& batch);
 
   redis::Client& redis_;
   std::string group_;
