@@ -50,27 +50,48 @@ void start_slowlog(testing::RedisSync& redis, long threshold_us) {
   redis.command({"SLOWLOG", "RESET"});
 }
 
+namespace {
+
+// One call the slow log holds, as both printers read it.
+struct LoggedCall {
+  long micros;
+  long long at;  // Unix seconds
+  std::vector<std::string> argv;
+};
+
+// SLOWLOG GET -1: every entry, each {id, at, microseconds, {argv...}, client, name}. A
+// command a script called is logged too, from client "?:0": it is left out, its time being
+// the script's.
+std::vector<LoggedCall> logged_calls(testing::RedisSync& redis) {
+  std::vector<LoggedCall> calls;
+  const auto log = redis.command({"SLOWLOG", "GET", "-1"});
+  for (const auto& entry : log.elements) {
+    if (entry.elements.size() < 4 || entry.elements[3].elements.empty()) continue;
+    if (entry.elements.size() > 4 && entry.elements[4].str == "?:0") continue;
+    LoggedCall& call = calls.emplace_back();
+    call.micros = static_cast<long>(entry.elements[2].integer);
+    call.at = static_cast<long long>(entry.elements[1].integer);
+    for (const auto& arg : entry.elements[3].elements) call.argv.push_back(arg.str);
+  }
+  return calls;
+}
+
+}  // namespace
+
 long print_slowlog(testing::RedisSync& redis, size_t top) {
   struct Call {
     long micros;
     std::string what;
-    long long at;  // Unix seconds
+    long long at;
   };
   std::vector<Call> calls;
-  // SLOWLOG GET -1: every entry, each {id, at, microseconds, {argv...}, client, name}.
-  const auto log = redis.command({"SLOWLOG", "GET", "-1"});
-  for (const auto& entry : log.elements) {
-    if (entry.elements.size() < 4) continue;
-    // A command a script called (client "?:0") is timed within the script.
-    if (entry.elements.size() > 4 && entry.elements[4].str == "?:0") continue;
+  for (const LoggedCall& logged : logged_calls(redis)) {
     std::string what;
-    const auto& argv = entry.elements[3].elements;
     // EVALSHA, the sha, the key count and the first key: enough to tell the script.
-    for (size_t i = 0; i < argv.size() && i < 4; ++i) {
-      what += (i ? " " : "") + argv[i].str.substr(0, 24);
+    for (size_t i = 0; i < logged.argv.size() && i < 4; ++i) {
+      what += (i ? " " : "") + logged.argv[i].substr(0, 24);
     }
-    calls.push_back({static_cast<long>(entry.elements[2].integer), what,
-                     static_cast<long long>(entry.elements[1].integer)});
+    calls.push_back({logged.micros, what, logged.at});
   }
   std::sort(calls.begin(), calls.end(),
             [](const Call& a, const Call& b) { return a.micros > b.micros; });
@@ -109,20 +130,17 @@ long print_slowlog(testing::RedisSync& redis, size_t top) {
 void print_time_by_call(testing::RedisSync& redis, size_t units, const char* unit,
                         const std::function<std::string(const std::string&)>& name_of) {
   std::map<std::string, std::pair<double, size_t>> totals;  // microseconds, calls
-  const auto log = redis.command({"SLOWLOG", "GET", "-1"});
-  for (const auto& entry : log.elements) {
-    if (entry.elements.size() < 5 || entry.elements[3].elements.empty()) continue;
-    // A command a script called is logged too, from client "?:0": its time is the script's.
-    if (entry.elements[4].str == "?:0") continue;
-    const auto& argv = entry.elements[3].elements;
-    std::string what = argv[0].str;
+  for (const LoggedCall& call : logged_calls(redis)) {
+    std::string what = call.argv[0];
     std::transform(what.begin(), what.end(), what.begin(),
                    [](unsigned char c) { return std::tolower(c); });
     if (what == "slowlog") continue;  // this read's own
-    if ((what == "evalsha" || what == "evalsha_ro") && argv.size() > 1) what = name_of(argv[1].str);
-    auto& [micros, calls] = totals[what];
-    micros += static_cast<double>(entry.elements[2].integer);
-    ++calls;
+    if ((what == "evalsha" || what == "evalsha_ro") && call.argv.size() > 1) {
+      what = name_of(call.argv[1]);
+    }
+    auto& [micros, count] = totals[what];
+    micros += static_cast<double>(call.micros);
+    ++count;
   }
   std::vector<std::pair<std::string, std::pair<double, size_t>>> sorted(totals.begin(),
                                                                         totals.end());
