@@ -53,9 +53,12 @@ struct After {
   void add(const RecordAck& ack) { acks[ack.queue].push_back(ack.entry_id); }
 };
 
-void add_opt_out(std::vector<members::GatewayOptOut>& out, const RecordResult& result) {
+void add_opt_out(std::vector<members::OptOutChange>& out, const RecordResult& result) {
   if (result.state == alerts::keys::delivery_state::kOptedOut && !result.address.empty()) {
-    out.push_back({result.channel, result.address, result.member_id});
+    out.push_back({.stop = true,
+                   .channel = result.channel,
+                   .address = result.address,
+                   .member_id = result.member_id});
   }
 }
 

@@ -2,7 +2,7 @@
 // How the recorder (recorder.h) writes one batch of RecordItems: steps that each stay in one
 // hash slot, in the order that makes a crash between two of them harmless.
 //   1. opt_outs  the addresses gateways refused, into the opt-out registry
-//                (members/gateway_opt_outs.h): before the states, so the registry never
+//                (members/opt_out_registry.h): before the states, so the registry never
 //                lags a member marked opted out.
 //   2. alerts    one record.lua call per alert of the batch (its header names their KEYS and
 //                ARGV): the states, counts, retries and finished jobs, atomically per alert.
@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "dispatch/record_item.h"
-#include "members/gateway_opt_outs.h"
+#include "members/opt_out_registry.h"
 
 namespace tocsin::dispatch {
 
@@ -40,7 +40,7 @@ struct EarlyReceiptRead {
 };
 
 struct RecordPlan {
-  std::vector<members::GatewayOptOut> opt_outs;
+  std::vector<members::OptOutChange> opt_outs;
   std::vector<RecordAlertCall> alerts;  // in the order of their first item
   std::vector<std::vector<std::string>> after;
   std::vector<EarlyReceiptRead> early_reads;

@@ -10,7 +10,7 @@
 #include "dispatch/receipt_store.h"
 #include "dispatch/record_plan.h"
 #include "log/log.h"
-#include "members/gateway_opt_outs.h"
+#include "members/opt_out_registry.h"
 #include "redis/client.h"
 #include "redis/decode.h"
 
@@ -84,7 +84,7 @@ boost::asio::awaitable<void> Recorder::run(std::chrono::milliseconds drain_patie
 boost::asio::awaitable<std::error_code> Recorder::write(const std::vector<RecordItem>& batch) {
   why_.clear();
   RecordPlan plan = plan_record(batch, group_, now_ms());
-  if (auto error = co_await members::record_gateway_opt_outs(redis_, plan.opt_outs)) {
+  if (auto error = co_await members::apply_opt_out_changes(redis_, plan.opt_outs)) {
     co_return error;
   }
   std::vector<std::string> finished;

@@ -22,9 +22,9 @@
 // base), :rsvp, :rsvp_text, :unknown, :tally, :to; the index "alerts" and the codes
 // "alert:code:{code}".
 //
-// The members' (members/member_keys.h): phone:{number}, SET of the member ids holding a
-// mobile number; optout:sms and optout:sms:members, the numbers and members opted out of
-// SMS; member:{id}:idx, a matched member's place and language.
+// The members' (members/member_keys.h): member:{id}:idx, a matched member's place and
+// language. The opt-out registry a STOP or START changes is written by the members' own
+// step (members/opt_out_registry.h).
 
 #include <string>
 #include <string_view>
@@ -52,9 +52,8 @@ using alerts::keys::rsvp_text;
 using alerts::keys::tally;
 using alerts::keys::unknown_replies;
 
-inline std::string phone_holders(std::string_view number) { return members::keys::phone(number); }
-inline std::string member_index(std::string_view id) { return members::keys::index(id); }
-inline std::string sms_opt_outs() { return members::keys::opt_out_registry("sms"); }
-inline std::string sms_opted_out_members() { return members::keys::opted_out_members("sms"); }
+inline std::string member_index(std::string_view id) {
+  return members::keys::index(id);
+}
 
 }  // namespace tocsin::replies::keys

@@ -1,12 +1,10 @@
 #pragma once
 // A member's STOP (ARRET) or START by SMS, applied to the SMS opt-out registry: the number in
-// optout:sms, and the members holding it (phone:<number>, read first) in
-// optout:sms:members, which the sender and the audience counts read.
-//
-// Plain commands in one pipeline, each of one key, not a script: the registry's two keys
-// and a number's holders are in different hash slots (Redis Cluster). Each is a set
-// operation, so a batch applied again after a cut (the replies stream delivers at least
-// once) ends the same; a roster import meanwhile keeps the registry by the numbers too.
+// {roster}:optout:sms, and the members holding it ({roster}:phone:<number>) in
+// {roster}:optout:sms:members, which the sender and the audience counts read. One step in
+// the roster's slot (members/opt_out_registry.h), of set operations only, so a batch
+// applied again after a cut (the replies stream delivers at least once) ends the same; a
+// roster import meanwhile keeps the registry by the numbers too.
 
 #include <boost/asio/awaitable.hpp>
 

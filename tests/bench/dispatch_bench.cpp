@@ -33,8 +33,8 @@
 #include "events/publish_script.h"
 #include "http/json.h"
 #include "io/line_writer.h"
-#include "members/gateway_opt_outs.h"
 #include "members/members_for_send.h"
+#include "members/opt_out_registry.h"
 #include "proto/tocsin.pb.h"
 #include "redis/script.h"
 #include "redis/stream_relay.lua.h"
@@ -100,7 +100,7 @@ std::string script_name(const std::string& sha) {
       {tocsin::dispatch::record_script().sha1(), "record"},
       {tocsin::dispatch::take_retries_script().sha1(), "take_retries"},
       {tocsin::dispatch::send_jobs_script().sha1(), "send_jobs"},
-      {tocsin::members::gateway_opt_outs_script().sha1(), "gateway_opt_outs"},
+      {tocsin::members::opt_out_registry_script().sha1(), "opt_out_registry"},
       {tocsin::turnout::apply_moves_script().sha1(), "apply_moves"},
       {tocsin::events::publish_turnout_script().sha1(), "publish_turnout"},
       {Script(std::string(tocsin::redis::lua::stream_relay)).sha1(), "stream_relay"},

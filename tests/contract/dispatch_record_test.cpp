@@ -56,7 +56,7 @@ TEST_P(Record, AMemberWithAFinalStateAlreadyIsLeftAsItIs) {
   EXPECT_TRUE(changed_keys(before).empty());
 }
 
-// The registry is the recorder's (members/gateway_opt_outs.lua); here only the state.
+// The registry is the recorder's (members/opt_out_registry.lua); here only the state.
 TEST_P(Record, AnOptOutIsAStateAndCountedLikeAnyOther) {
   const auto args = record_args({{"r", "m1", "sms", "opted_out", "", ""}});
   run(lua::record, record_keys(), args);
