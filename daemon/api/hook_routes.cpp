@@ -8,13 +8,12 @@
 #include <chrono>
 
 #include "adapters/gateway.h"
+#include "api/hook_intake.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "config/config.h"
-#include "dispatch/receipt_store.h"
 #include "http/router.h"
 #include "log/log.h"
-#include "replies/inbound_store.h"
 
 namespace tocsin::api {
 namespace {
@@ -86,6 +85,19 @@ int64_t now_ms() {
       .count();
 }
 
+// 200 once the hook is in Redis or in the local spool (api/hook_intake.h); 503 makes the
+// provider try again later, if it does.
+boost::asio::awaitable<std::optional<Response>> refused_hook(Services& services, hooks::Hook hook) {
+  // Not `switch (co_await ...)`: g++ 12 miscompiles a co_await in a switch's condition.
+  const Taken taken = co_await services.hooks.take(std::move(hook));
+  if (taken == Taken::stored || taken == Taken::spooled) co_return std::nullopt;
+  if (taken == Taken::full) {
+    co_return error_response(503,
+                             "Redis is unavailable and this daemon's spool is full; try again");
+  }
+  co_return error_response(503, "Redis is unavailable; try again");
+}
+
 // A delivery receipt moves the member's delivery state forward.
 boost::asio::awaitable<Response> take_receipt(Services& services, const std::string& name,
                                               const adapters::Gateway& gateway,
@@ -96,13 +108,12 @@ boost::asio::awaitable<Response> take_receipt(Services& services, const std::str
                  log::quote(parsed.reason));
     co_return refusal(parsed.error, parsed.reason);
   }
-  auto applied = co_await services.receipts.apply(name, *parsed.value);
-  // 503 makes the provider try again later: the receipt is not lost.
-  if (!applied) co_return error_response(503, "Redis is unavailable; try again");
-  co_return empty_ok();
+  auto refused = co_await refused_hook(services, receipt_hook(name, *parsed.value, now_ms()));
+  co_return refused ? std::move(*refused) : empty_ok();
 }
 
-// A member's reply: stored first (q:replies) and answered; the reply worker reads it.
+// A member's reply: stored first (q:replies, or the spool) and answered; the reply worker
+// reads it.
 boost::asio::awaitable<Response> take_reply(Services& services, const std::string& name,
                                             const adapters::Gateway& gateway,
                                             const adapters::CallbackRequest& callback) {
@@ -112,8 +123,8 @@ boost::asio::awaitable<Response> take_reply(Services& services, const std::strin
                  log::quote(parsed.reason));
     co_return refusal(parsed.error, parsed.reason);
   }
-  auto stored = co_await services.inbound.store(name, *parsed.value, now_ms());
-  if (!stored) co_return error_response(503, "Redis is unavailable; try again");
+  auto refused = co_await refused_hook(services, reply_hook(name, *parsed.value, now_ms()));
+  if (refused) co_return std::move(*refused);
   co_return gateway.type() == "twilio" ? empty_twiml() : empty_ok();
 }
 
@@ -126,7 +137,8 @@ using HookHandler = boost::asio::awaitable<Response> (*)(Services&, const std::s
 void add_hook_route(http::Router& router, Services& services, const std::string& method,
                     const std::string& type, const std::string& hook, HookHandler handle) {
   const std::string pattern = "/hooks/" + type + "/{gateway}/" + hook;
-  router.add(method, pattern, {.roles = {}, .needs_redis = true, .max_body_bytes = kMaxHookBody},
+  // Redis is not waited for: a hook it cannot take goes to the spool at once.
+  router.add(method, pattern, {.roles = {}, .needs_redis = false, .max_body_bytes = kMaxHookBody},
              [&services, type, handle](Request& request) -> boost::asio::awaitable<Response> {
                const std::string& name = request.path_params.at("gateway");
                const adapters::Gateway* gateway = services.find_gateway(name);

@@ -27,17 +27,15 @@ class Config;
 }
 namespace tocsin::dispatch {
 class SendQueue;
-class ReceiptStore;
 }
 namespace tocsin::adapters {
 class Gateway;
 struct OutgoingMessage;
 }
-namespace tocsin::replies {
-class InboundStore;
-}
 
 namespace tocsin::api {
+
+class HookIntake;
 
 struct Services {
   const config::Config& config;
@@ -47,10 +45,10 @@ struct Services {
   std::chrono::steady_clock::time_point started_at;
   // Starts sending an alert (POST /v1/alerts/{id}:send).
   dispatch::SendQueue& send_queue;
-  // Delivery receipts, and the gateway (by name) whose webhook was called.
-  dispatch::ReceiptStore& receipts;
-  // Members' replies, stored as they arrive for the reply worker.
-  replies::InboundStore& inbound;
+  // Members' replies and delivery receipts as their webhooks bring them: into Redis, or
+  // the local spool while Redis is away.
+  HookIntake& hooks;
+  // The gateway (by name) whose webhook was called.
   std::function<const adapters::Gateway*(std::string_view name)> find_gateway;
   // The time of day for decisions on due times (tests move it: app/test_clock.h).
   const Clock& clock;

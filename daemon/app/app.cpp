@@ -20,6 +20,7 @@
 #include "api/routes.h"
 #include "api/services.h"
 #include "app/gateways.h"
+#include "app/hook_spool.h"
 #include "app/key_adoption.h"
 #include "app/redis_options.h"
 #include "app/systemd_notifier.h"
@@ -306,6 +307,16 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   waves.handle_waves(scheduler);
   dispatch::ReceiptStore receipts(replies_redis);
   replies::InboundStore inbound(replies_redis);
+  // What the webhooks bring while Redis is away waits in the local spool (app/hook_spool.h).
+  std::unique_ptr<HookSpool> hook_spool;
+  try {
+    hook_spool =
+        std::make_unique<HookSpool>(executor, config.spool(), inbound, receipts, replies_redis);
+  } catch (const std::exception& e) {
+    log::print_error(std::string("tocsind: ") + e.what() + " (see spool.directory)");
+    return 1;
+  }
+  hook_spool->add_metrics(metrics);
   // The engine is built once the port is known (below): gateways put the public URL in
   // what they send (Twilio's StatusCallback, Kannel's dlr-url). No request is served
   // before it exists.
@@ -341,8 +352,7 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
       metrics,
       started_at,
       send_queue,
-      receipts,
-      inbound,
+      hook_spool->intake(),
       [&engine](std::string_view name) { return engine ? engine->gateway(name) : nullptr; },
       clock,
       scheduler,
@@ -398,6 +408,8 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
   asio::co_spawn(executor, api_redis.run(), log_failure("api_redis"));
   asio::co_spawn(executor, replies_redis.run(), log_failure("replies_redis"));
   asio::co_spawn(executor, key_adoption.run(), log_failure("key_adoption"));
+  // Replays what a previous run spooled, then what comes while Redis is away.
+  asio::co_spawn(executor, hook_spool->run(), log_failure("spool_replay"));
   server.start();
   bool engine_done = false;
   bool stopping = false;
@@ -475,6 +487,7 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
           stopping = true;
           engine->stop();
           reply_worker.stop();
+          hook_spool->stop();
           seat_notifier.stop();
           relay_sweep.stop();
           key_adoption.stop();

@@ -133,6 +133,9 @@ void apply_defaults(Config& config) {
   fill_string(config.mutable_time_zone(), limits::kDefaultTimeZone);
   alerts_defaults(config.mutable_alerts());
   dispatch_defaults(config.mutable_dispatch());
+  fill_string(config.mutable_spool()->mutable_directory(), limits::kDefaultSpoolDirectory);
+  fill(config.mutable_spool(), &SpoolConfig::max_megabytes, &SpoolConfig::set_max_megabytes,
+       limits::kSpoolMaxMegabytes);
 }
 
 }  // namespace tocsin::config

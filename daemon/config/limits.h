@@ -54,6 +54,9 @@ inline constexpr Range kClaimIdleMs{1000, 3600000, 30000, "milliseconds"};
 inline constexpr Range kFreezeSlice{10, 1000, 1000, "members"};
 inline constexpr Range kQueueSlice{1, 100, 10, "jobs"};
 
+inline constexpr Range kSpoolMaxMegabytes{1, 65536, 256, "MiB"};
+inline constexpr std::string_view kDefaultSpoolDirectory = "spool";
+
 inline constexpr std::string_view kDefaultListen = "127.0.0.1:8080";
 inline constexpr std::string_view kDefaultLogLevel = "info";
 inline constexpr std::string_view kDefaultLogOutput = "stderr";

@@ -74,8 +74,8 @@ void check_redis(const RedisConfig& redis, checks::Problems* problems) {
 void check_cents(double cents, const std::string& field, checks::Problems* problems) {
   if (cents == 0) return;  // the default
   if (!(cents > 0 && cents <= limits::kMaxCents)) {
-    problems->emplace_back(field, "must be greater than 0 and at most 1000 (cents), got " +
-                                      std::to_string(cents));
+    problems->emplace_back(
+        field, "must be greater than 0 and at most 1000 (cents), got " + std::to_string(cents));
   }
 }
 
@@ -113,6 +113,14 @@ void check_dispatch(const DispatchConfig& dispatch, checks::Problems* problems) 
                         problems);
 }
 
+void check_spool(const SpoolConfig& spool, checks::Problems* problems) {
+  if (spool.directory().find('\0') != std::string::npos) {
+    problems->emplace_back("spool.directory", "must not contain a NUL byte");
+  }
+  checks::integer_range(spool.max_megabytes(), limits::kSpoolMaxMegabytes, "spool.max_megabytes",
+                        problems);
+}
+
 // Zero stands for a default: compare the values meant, so an idle limit given alone is
 // checked against the default absolute one.
 void check_sessions(const AuthConfig& auth, checks::Problems* problems) {
@@ -124,11 +132,10 @@ void check_sessions(const AuthConfig& auth, checks::Problems* problems) {
   const int64_t absolute =
       limits::effective(auth.session_absolute_hours(), limits::kSessionAbsoluteHours);
   if (idle > absolute * 60) {
-    problems->emplace_back("auth.session_idle_minutes",
-                           "must be at most auth.session_absolute_hours (" +
-                               std::to_string(absolute) + " hours = " +
-                               std::to_string(absolute * 60) + " minutes), got " +
-                               std::to_string(idle));
+    problems->emplace_back(
+        "auth.session_idle_minutes",
+        "must be at most auth.session_absolute_hours (" + std::to_string(absolute) +
+            " hours = " + std::to_string(absolute * 60) + " minutes), got " + std::to_string(idle));
   }
 }
 
@@ -160,6 +167,7 @@ std::vector<ConfigError> validate(const Config& config) {
   checks::time_zone(config.time_zone(), &problems);
   check_alerts(config.alerts(), &problems);
   check_dispatch(config.dispatch(), &problems);
+  check_spool(config.spool(), &problems);
   return problems;
 }
 

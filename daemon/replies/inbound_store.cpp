@@ -24,18 +24,23 @@ InboundStore::InboundStore(redis::Client& redis) : redis_(redis) {
 }
 
 boost::asio::awaitable<Result<InboundStore::Stored>> InboundStore::store(
-    const std::string& gateway, const adapters::InboundMessage& message, int64_t received_at_ms) {
+    const std::string& gateway, const adapters::InboundMessage& message, int64_t received_at_ms,
+    std::string fallback_id) {
   // No "seen" key without a provider id: not even "", which a cluster would place in a
   // slot of its own.
   std::vector<std::string> script_keys{std::string(keys::kInboundQueue)};
-  if (!message.provider_message_id.empty()) {
-    script_keys.push_back(keys::inbound_seen(gateway, message.provider_message_id));
-  }
+  const std::string& seen_id =
+      message.provider_message_id.empty() ? fallback_id : message.provider_message_id;
+  if (!seen_id.empty()) script_keys.push_back(keys::inbound_seen(gateway, seen_id));
   std::vector<std::string> args{std::to_string(kRepeatWindowSeconds),
-                                std::string(inbound_field::kGateway), gateway,
-                                std::string(inbound_field::kFrom), message.from,
-                                std::string(inbound_field::kTo), message.to,
-                                std::string(inbound_field::kText), message.text,
+                                std::string(inbound_field::kGateway),
+                                gateway,
+                                std::string(inbound_field::kFrom),
+                                message.from,
+                                std::string(inbound_field::kTo),
+                                message.to,
+                                std::string(inbound_field::kText),
+                                message.text,
                                 std::string(inbound_field::kProviderId),
                                 message.provider_message_id,
                                 std::string(inbound_field::kReceivedAtMs),

@@ -6,7 +6,9 @@
 // the answer. The reply worker reads the stream through its consumer group.
 //
 // A provider repeats a webhook it thinks failed: a reply with a provider message id seen
-// in the last week from the same gateway is not appended twice.
+// in the last week from the same gateway is not appended twice. A reply kept in the local
+// spool while Redis was away (api/hook_intake.h) may be replayed twice: when its provider
+// gave no id, the spool's own id for it plays that part.
 
 #include <boost/asio/awaitable.hpp>
 
@@ -47,9 +49,12 @@ class InboundStore {
   // Called after each reply added, e.g. to wake the reply worker of this process.
   void on_stored(std::function<void()> callback) { on_stored_ = std::move(callback); }
 
+  // `fallback_id` identifies the reply when its provider message id is empty (a spooled
+  // reply's spool id); with neither, repeats are not recognised.
   boost::asio::awaitable<Result<Stored>> store(const std::string& gateway,
                                                const adapters::InboundMessage& message,
-                                               int64_t received_at_ms);
+                                               int64_t received_at_ms,
+                                               std::string fallback_id = {});
 
  private:
   redis::Client& redis_;

@@ -16,8 +16,8 @@
 #include "tests/support/http_client.h"
 #include "tests/support/ports.h"
 #include "tests/support/redis_server.h"
-#include "tests/support/temp_dir.h"
 #include "tests/support/redis_sync.h"
+#include "tests/support/temp_dir.h"
 
 namespace tocsin::testing {
 namespace {
@@ -126,8 +126,8 @@ TEST(DaemonLifecycle, WaitsForRedisToLoadItsDataBeforeLoadingScripts) {
   std::smatch id;
   ASSERT_TRUE(std::regex_search(created.body, id, std::regex(R"re("id":"([a-z0-9]{16})")re")))
       << created.body;
-  auto approved =
-      http_request("POST", daemon.base_url() + "/v1/alerts/" + id[1].str() + ":approve", "{}", auth);
+  auto approved = http_request("POST", daemon.base_url() + "/v1/alerts/" + id[1].str() + ":approve",
+                               "{}", auth);
   EXPECT_EQ(approved.status, 200) << approved.body;
   EXPECT_EQ(daemon.process().stderr_text().find("redis_script_load_failed"), std::string::npos);
 }
@@ -205,6 +205,41 @@ TEST(DaemonLifecycle, ABusyPortIsOneLineAndExit1) {
                             ": address already in use (is another tocsind running? set "
                             "http.listen or TOCSIN_LISTEN)\n");
   EXPECT_EQ(result.out, "");
+}
+
+// The spool (spool.directory) is opened before the daemon listens: a directory it cannot
+// make, or one another tocsind holds, stops it with one line naming the path and the field.
+TEST(DaemonLifecycle, ASpoolDirectoryItCannotMakeIsOneLineAndExit1) {
+  TempDir dir;
+  std::ofstream(dir.path() / "a-file") << "x";
+  const auto config = dir.path() / "tocsin.conf";
+  std::ofstream(config) << "redis { url: \"redis://127.0.0.1:1\" }\n"
+                        << "http { listen: \"127.0.0.1:0\" }\n"
+                        << "spool { directory: \"" << (dir.path() / "a-file" / "spool").string()
+                        << "\" }\n";
+  auto result = run_command({TOCSIN_TOCSIND_PATH, "--config", config.string()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err, "tocsind: cannot create the spool directory " +
+                            (dir.path() / "a-file" / "spool").string() +
+                            ": Not a directory (see spool.directory)\n");
+  EXPECT_EQ(result.out, "");
+}
+
+TEST(DaemonLifecycle, ASecondDaemonOnTheSameSpoolDirectoryRefusesToStart) {
+  RedisServer redis;
+  TempDir dir;
+  const std::string spool = "spool { directory: \"" + (dir.path() / "spool").string() + "\" }\n";
+  DaemonProcess first({.redis_url = redis.url(), .extra_config = spool});
+  const auto config = dir.path() / "second.conf";
+  std::ofstream(config) << "redis { url: \"" << redis.url() << "\" }\n"
+                        << "http { listen: \"127.0.0.1:0\" }\n"
+                        << spool;
+  auto result = run_command({TOCSIN_TOCSIND_PATH, "--config", config.string()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err, "tocsind: the spool directory " + (dir.path() / "spool").string() +
+                            " is in use by another tocsind; each daemon needs its own (see "
+                            "spool.directory)\n");
+  EXPECT_TRUE(ready(first)) << "the first daemon is not disturbed";
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <csignal>
 #include <set>
 #include <stdexcept>
 
@@ -78,12 +79,20 @@ AlertScenario::AlertScenario(Options options) {
   daemon.test_clock = options.test_clock;
   daemon.extra_config =
       options.gateways + options.extra_config + "alerts { approval_threshold: 100000 }\n";
+  daemon_options_ = daemon;
   daemon_ = std::make_unique<DaemonProcess>(daemon);
   token_ = daemon_->bootstrap_admin("scenario");
   sync_ = std::make_unique<RedisSync>(redis_server_.port());
 }
 
 AlertScenario::~AlertScenario() = default;
+
+void AlertScenario::kill_and_restart_daemon() {
+  daemon_->process().send_signal(SIGKILL);
+  daemon_->process().wait_for_exit(std::chrono::seconds(10));
+  daemon_.reset();
+  daemon_ = std::make_unique<DaemonProcess>(daemon_options_);
+}
 
 std::vector<RosterMember> AlertScenario::import_roster(const RosterOptions& options) {
   auto imported =

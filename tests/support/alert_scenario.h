@@ -63,6 +63,12 @@ class AlertScenario {
   const std::string& token() const { return token_; }
   // Where the scenario's redis-server listens, for a second daemon sharing it.
   std::string redis_url() const { return redis_server_.url(); }
+  // The scenario's redis-server, for a test to stop and start it.
+  RedisServer& redis_server() { return redis_server_; }
+  // Kills the daemon with SIGKILL, as a crash does, and starts another with the same
+  // config: its spool, if the config puts it outside the daemon's own directory, is the
+  // first one's. The new daemon listens on a new port.
+  void kill_and_restart_daemon();
   std::string authorization() const { return "Authorization: Bearer " + token_; }
 
   // Imports make_roster(options) through the API; the members.
@@ -100,6 +106,7 @@ class AlertScenario {
 
  private:
   RedisServer redis_server_;
+  DaemonProcess::Options daemon_options_;
   std::unique_ptr<DaemonProcess> daemon_;
   std::unique_ptr<RedisSync> sync_;
   std::string token_;

@@ -190,6 +190,8 @@ TEST(ConfigDefaults, FillsEveryDocumentedDefault) {
   EXPECT_EQ(config.auth().session_absolute_hours(), 168);
   EXPECT_EQ(config.gateways(0).rate_per_second(), 1);
   EXPECT_EQ(config.time_zone(), "America/Toronto");
+  EXPECT_EQ(config.spool().directory(), "spool");
+  EXPECT_EQ(config.spool().max_megabytes(), 256);
 }
 
 TEST(ConfigDefaults, ZeroTimeoutGetsItsDefault) {
@@ -307,6 +309,15 @@ TEST(ConfigValidate, MinimalConfigIsValid) {
 TEST(ConfigValidate, NegativeTimeout) {
   EXPECT_EQ(only_problem(redis_with("connect_timeout_ms: -5")),
             "redis.connect_timeout_ms: must be between 10 and 600000 (milliseconds), got -5");
+}
+
+TEST(ConfigValidate, SpoolSizeOutOfRange) {
+  EXPECT_EQ(only_problem(std::string(kMinimal) + " spool { max_megabytes: 65537 }"),
+            "spool.max_megabytes: must be between 1 and 65536 (MiB), got 65537");
+  EXPECT_EQ(only_problem(std::string(kMinimal) + " spool { max_megabytes: -1 }"),
+            "spool.max_megabytes: must be between 1 and 65536 (MiB), got -1");
+  EXPECT_THAT(problems_in(std::string(kMinimal) + R"( spool { directory: "/srv/tocsin/spool" })"),
+              ::testing::IsEmpty());
 }
 
 TEST(ConfigValidate, TooLargeValues) {
