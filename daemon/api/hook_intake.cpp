@@ -103,6 +103,10 @@ boost::asio::awaitable<std::error_code> HookIntake::store(const hooks::Hook& hoo
 }
 
 boost::asio::awaitable<Taken> HookIntake::take(hooks::Hook hook) {
+  // Its own id, given before the first try: a reply without a provider id whose store
+  // reached Redis but whose answer was lost with the connection, then spooled, is
+  // recognised when replayed (replies/inbound_store.h).
+  hook.set_spool_id(alerts::random_id(20));
   const bool queue_behind = spool_ != nullptr && spool_->holding();
   const bool tried = !queue_behind && redis_ready_();
   if (tried) {
@@ -112,8 +116,6 @@ boost::asio::awaitable<Taken> HookIntake::take(hooks::Hook hook) {
                  log::quote(hook.gateway()), log::quote(error.message()));
   }
   if (spool_ == nullptr) co_return Taken::failed;
-  // Its own id, for a reply without a provider id replayed twice (replies/inbound_store.h).
-  hook.set_spool_id(alerts::random_id(20));
   auto appended = co_await spool_->append(hook.SerializeAsString());
   if (!appended) {
     spdlog::error("event=spool_write_failed kind={} gateway={} directory={} error={}", kind(hook),

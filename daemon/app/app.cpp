@@ -250,7 +250,7 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
 
   metrics::Registry metrics;
   auto options = redis_options(config);
-  const std::string redis_where = options.endpoint.describe();
+  const std::string redis_where = describe_redis(options);
   redis::Client redis(executor, std::move(options));
   // The routes' own connection. During a blast the engine's pipelines queue on the shared
   // one by the thousand; an officer's draft preview or sign-in, a member's click on the
@@ -529,7 +529,7 @@ int bootstrap_admin(const config::Config& config, const std::string& name) {
   asio::io_context io(1);
   auto executor = io.get_executor();
   auto options = redis_options(config);
-  const std::string where = options.endpoint.describe();
+  const std::string where = describe_redis(options);
   // Wait for the first connection at most this long: long enough for a Redis that is
   // still starting, short enough that a typo in the URL is reported promptly.
   const auto patience = options.connect_timeout * 3;

@@ -60,6 +60,10 @@ void redis_defaults(RedisConfig* redis) {
        limits::kReconnectMinDelayMs);
   fill(redis, &RedisConfig::reconnect_max_delay_ms, &RedisConfig::set_reconnect_max_delay_ms,
        limits::kReconnectMaxDelayMs);
+  fill(redis, &RedisConfig::wait_timeout_ms, &RedisConfig::set_wait_timeout_ms,
+       limits::kWaitTimeoutMs);
+  // With replicas a failover could lose, a send waits for one of them.
+  if (redis->has_sentinel() && redis->wait_replicas() == 0) redis->set_wait_replicas(1);
 }
 
 // With no gateway configured, messages are printed on standard output: a development

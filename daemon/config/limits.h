@@ -30,6 +30,9 @@ inline constexpr Range kCommandTimeoutMs{10, 600000, 1500, "milliseconds"};
 inline constexpr Range kReconnectMinDelayMs{1, 600000, 100, "milliseconds"};
 inline constexpr Range kReconnectMaxDelayMs{1, 600000, 2000, "milliseconds"};
 
+inline constexpr Range kWaitReplicas{0, 16, 0, "replicas"};
+inline constexpr Range kWaitTimeoutMs{1, 60000, 1000, "milliseconds"};
+
 inline constexpr Range kShutdownGraceMs{1, 600000, 10000, "milliseconds"};
 // Zero is a real value here (tokens never expire), not a stand-in for a default.
 inline constexpr Range kTokenTtlDays{0, 3650, 0, "days"};

@@ -55,8 +55,47 @@ void check_reconnect_order(const RedisConfig& redis, checks::Problems* problems)
   }
 }
 
+// redis.sentinel instead of redis.url: a master's name and the sentinels to ask.
+void check_sentinel(const RedisConfig& redis, checks::Problems* problems) {
+  const SentinelConfig& sentinel = redis.sentinel();
+  if (!redis.url().empty()) {
+    problems->emplace_back("redis.url",
+                           "leave it out with redis.sentinel: the sentinels say where the master "
+                           "is (or unset TOCSIN_REDIS_URL)");
+  }
+  if (sentinel.master_name().empty()) {
+    problems->emplace_back("redis.sentinel.master_name",
+                           "required: the name in the sentinels' \"sentinel monitor\" line");
+  } else if (sentinel.master_name().find_first_of(" \t\r\n") != std::string::npos) {
+    problems->emplace_back("redis.sentinel.master_name", "must not contain spaces");
+  }
+  if (sentinel.addresses().empty()) {
+    problems->emplace_back("redis.sentinel.addresses",
+                           "at least one \"host:port\" of a sentinel is required");
+  }
+  for (int i = 0; i < sentinel.addresses_size(); ++i) {
+    std::string error;
+    const auto address = parse_listen(sentinel.addresses(i), &error);
+    if (!address || address->port == 0) {
+      problems->emplace_back("redis.sentinel.addresses[" + std::to_string(i) + "]",
+                             address ? "needs a port (Sentinel's is usually 26379)" : error);
+    }
+  }
+  if (sentinel.has_password()) {
+    checks::secret(sentinel.password(), "redis.sentinel.password", problems);
+  }
+}
+
 void check_redis(const RedisConfig& redis, checks::Problems* problems) {
-  checks::redis_url(redis.url(), problems);
+  if (redis.has_sentinel()) {
+    check_sentinel(redis, problems);
+  } else {
+    checks::redis_url(redis.url(), problems);
+  }
+  checks::integer_range(redis.wait_replicas(), limits::kWaitReplicas, "redis.wait_replicas",
+                        problems);
+  checks::integer_range(redis.wait_timeout_ms(), limits::kWaitTimeoutMs, "redis.wait_timeout_ms",
+                        problems);
   if (redis.has_password()) checks::secret(redis.password(), "redis.password", problems);
   checks::integer_range(redis.connect_timeout_ms(), limits::kConnectTimeoutMs,
                         "redis.connect_timeout_ms", problems);

@@ -103,6 +103,8 @@ boost::asio::awaitable<Result<WriterStep>> write_jobs(redis::Client& redis, cons
       spdlog::warn("event=relay_deferred alert={} outbox={} error={}", alert_id, route.name,
                    relayed.error().message());
     }
+    // The jobs on a replica before they are sent: a failover does not lose them.
+    co_await redis.wait_for_replicas();
     // The last jobs queued after every other was recorded: the alert finished here.
     if (answer.status == "done") co_await alerts::relay(redis, alert_id, alerts::Outbox::audit);
     // Done or dropped: the "queue|<id>" backstop is no longer needed.

@@ -100,6 +100,9 @@ boost::asio::awaitable<std::error_code> Recorder::write(const std::vector<Record
   }
   // An alert that became `sent` wrote its audit entry to its trail.
   for (const auto& id : finished) co_await alerts::relay(redis_, id, alerts::Outbox::audit);
+  // The states on a replica before the jobs are acknowledged: a failover then loses no
+  // message's record (it would be sent again) or the end of a job.
+  co_await redis_.wait_for_replicas();
   if (plan.after.empty()) co_return std::error_code();
   auto replies = co_await redis_.exec_pipeline(std::move(plan.after));
   if (!replies) co_return replies.error();

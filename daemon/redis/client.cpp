@@ -14,6 +14,7 @@
 #include "log/log.h"
 #include "redis/connection.h"
 #include "redis/pending_calls.h"
+#include "redis/sentinel.h"
 
 namespace tocsin::redis {
 namespace {
@@ -44,6 +45,7 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::any_io_executor executor, Options options)
       : executor_(std::move(executor)),
         options_(std::move(options)),
+        target_(options_.endpoint),
         signal_(executor_),
         watchdog_(executor_) {}
 
@@ -54,6 +56,12 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<std::string> handshake(std::shared_ptr<Connection> conn, Command command,
                                          std::string what);
   asio::awaitable<std::string> wait_until_loaded(std::shared_ptr<Connection> conn);
+  asio::awaitable<std::string> check_master(std::shared_ptr<Connection> conn);
+  // With Sentinel: a write refused with READONLY means the master was demoted; the
+  // connection goes, and the next one asks the sentinels again.
+  void leave_if_demoted(const std::shared_ptr<Connection>& conn, const Reply& reply);
+  // What the log calls this client's Redis: the endpoint, or the master it found.
+  std::string where() const;
   asio::awaitable<std::string> supervise();
   void stop();
 
@@ -106,6 +114,7 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
   std::vector<Command> on_connect_;
   std::function<void(bool)> on_change_;
   std::shared_ptr<Connection> conn_;
+  Endpoint target_;  // the endpoint of conn_ (with Sentinel, the master found)
   bool connected_ = false;
   bool stopped_ = false;
   bool running_ = false;
@@ -117,12 +126,14 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
   // expiry (already queued when re-armed) from the current one.
   asio::steady_timer watchdog_;
   uint64_t watchdog_generation_ = 0;
+  // wait_for_replicas() skips WAIT until then, after replicas fell short.
+  Clock::time_point wait_skipped_until_{};
 };
 
 asio::awaitable<void> Client::Impl::run() {
   auto self = shared_from_this();  // the loop outlives a destroyed Client
   if (running_) {
-    spdlog::error("event=redis_run_twice endpoint={}", log::quote(options_.endpoint.describe()));
+    spdlog::error("event=redis_run_twice endpoint={}", log::quote(where()));
     co_return;
   }
   running_ = true;
@@ -133,8 +144,8 @@ asio::awaitable<void> Client::Impl::run() {
       connected_ = true;
       ++connections_;
       delay = options_.reconnect_min_delay;
-      spdlog::info("event=redis_connected endpoint={} reconnects={}",
-                   log::quote(options_.endpoint.describe()), connections_ - 1);
+      spdlog::info("event=redis_connected endpoint={} reconnects={}", log::quote(where()),
+                   connections_ - 1);
       notify(true);
       why = co_await supervise();
       connected_ = false;
@@ -142,13 +153,13 @@ asio::awaitable<void> Client::Impl::run() {
       notify(false);
       if (!stopped_) {
         spdlog::warn("event=redis_disconnected endpoint={} reason={} retry_in_ms={}",
-                     log::quote(options_.endpoint.describe()), log::quote(why), delay.count());
+                     log::quote(where()), log::quote(why), delay.count());
       }
     } else {
       close_connection(why, Errc::connection_lost);
       if (!stopped_) {
         spdlog::warn("event=redis_connect_failed endpoint={} reason={} retry_in_ms={}",
-                     log::quote(options_.endpoint.describe()), log::quote(why), delay.count());
+                     log::quote(where()), log::quote(why), delay.count());
       }
     }
     auto until = Clock::now() + delay;
@@ -157,7 +168,7 @@ asio::awaitable<void> Client::Impl::run() {
   }
   close_connection("stopped", Errc::stopped);
   running_ = false;
-  spdlog::info("event=redis_stopped endpoint={}", log::quote(options_.endpoint.describe()));
+  spdlog::info("event=redis_stopped endpoint={}", log::quote(where()));
 }
 
 // Connects, then AUTH and SELECT within connect_timeout; waits, however long it takes,
@@ -166,7 +177,21 @@ asio::awaitable<void> Client::Impl::run() {
 // it failed.
 asio::awaitable<std::string> Client::Impl::connect() {
   std::weak_ptr<Impl> weak = shared_from_this();
-  conn_ = Connection::open(executor_, options_.endpoint, [weak] {
+  if (options_.sentinel) {
+    std::string why;
+    auto master =
+        co_await ask_sentinels(executor_, *options_.sentinel, options_.connect_timeout, &why);
+    if (stopped_) co_return std::string("stopped");
+    if (!master) co_return why;
+    master->db = options_.endpoint.db;
+    master->password = options_.endpoint.password;
+    if (master->host != target_.host || master->port != target_.port) {
+      spdlog::info("event=redis_master_found master={} name={}", log::quote(master->describe()),
+                   log::quote(options_.sentinel->master_name));
+    }
+    target_ = *master;
+  }
+  conn_ = Connection::open(executor_, target_, [weak] {
     if (auto self = weak.lock()) self->wake();
   });
   auto conn = conn_;
@@ -193,6 +218,7 @@ asio::awaitable<std::string> Client::Impl::connect() {
     Command select{"SELECT", std::to_string(options_.endpoint.db)};
     why = co_await handshake(conn, std::move(select), "SELECT");
   }
+  if (why.empty() && options_.sentinel) why = co_await check_master(conn);
   // The wait protects the script loads (and the daemon's readiness, which follows them); a
   // client with no script learns of LOADING from its commands' errors, as before.
   if (why.empty() && (!scripts_.empty() || !on_connect_.empty())) {
@@ -237,6 +263,32 @@ asio::awaitable<std::string> Client::Impl::handshake(std::shared_ptr<Connection>
   co_return std::string();
 }
 
+// A sentinel may name a master that has just been demoted, or one it has not yet seen
+// demoted: only a server that says "master" itself is written to.
+asio::awaitable<std::string> Client::Impl::check_master(std::shared_ptr<Connection> conn) {
+  Command role{"ROLE"};
+  auto reply = co_await async_send(conn, role, asio::use_awaitable);
+  if (!reply) co_return std::string(stopped_ ? "stopped" : conn->close_reason());
+  if (!reports_master(*reply)) {
+    co_return "not the master: ROLE says " + log::quote(reported_role(*reply));
+  }
+  co_return std::string();
+}
+
+void Client::Impl::leave_if_demoted(const std::shared_ptr<Connection>& conn, const Reply& reply) {
+  if (!options_.sentinel || conn != conn_ || !reply.is_error()) return;
+  if (!reply.str.starts_with("READONLY")) return;
+  conn->close("the master became a replica (READONLY)", Errc::connection_lost);
+  wake();
+}
+
+std::string Client::Impl::where() const {
+  if (options_.sentinel && target_.host.empty() && !target_.is_unix()) {
+    return "master " + options_.sentinel->master_name + " (not found yet)";
+  }
+  return target_.describe();
+}
+
 // Until Redis has loaded its data set (INFO persistence: loading:0): a restarted Redis
 // accepts connections at once but refuses scripts and commands with LOADING while it reads
 // its RDB or AOF, which for a large roster takes seconds. One info line while waiting, not
@@ -253,14 +305,14 @@ asio::awaitable<std::string> Client::Impl::wait_until_loaded(std::shared_ptr<Con
     if (!still_loading(*reply)) {
       if (announced) {
         spdlog::info(
-            "event=redis_loaded endpoint={} waited_ms={}", log::quote(options_.endpoint.describe()),
+            "event=redis_loaded endpoint={} waited_ms={}", log::quote(where()),
             std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count());
       }
       co_return std::string();
     }
     if (!announced) {
-      spdlog::info("event=redis_loading endpoint={} poll_ms={}",
-                   log::quote(options_.endpoint.describe()), kLoadingPollInterval.count());
+      spdlog::info("event=redis_loading endpoint={} poll_ms={}", log::quote(where()),
+                   kLoadingPollInterval.count());
       announced = true;
     }
     co_await wait_for_signal(Clock::now() + kLoadingPollInterval);
@@ -280,9 +332,15 @@ asio::awaitable<std::string> Client::Impl::supervise() {
     if (stopped_ || conn->state() != Connection::State::connected) break;
     arm_watchdog(conn, Clock::now() + options_.command_timeout, "health check timeout",
                  /*progress_counts=*/true);
-    Command ping{"PING"};
-    co_await async_send(conn, ping, asio::use_awaitable);
+    // With Sentinel, ROLE: a master demoted by a failover keeps its connections open.
+    Command check{options_.sentinel ? "ROLE" : "PING"};
+    auto reply = co_await async_send(conn, check, asio::use_awaitable);
     disarm_watchdog();
+    if (options_.sentinel && reply && !reports_master(*reply) &&
+        conn->state() == Connection::State::connected) {
+      conn->close("not the master any more: ROLE says " + reported_role(*reply),
+                  Errc::connection_lost);
+    }
   }
   co_return std::string(stopped_ ? "stopped" : conn->close_reason());
 }
@@ -347,7 +405,10 @@ asio::awaitable<Result<Reply>> Client::Impl::exec(Command command) {
   if (stopped_) co_return Errc::stopped;
   if (!connected_ || !conn_) co_return Errc::not_connected;
   if (command.empty()) co_return error_reply("ERR empty command");
-  co_return co_await async_send(conn_, command, asio::use_awaitable);
+  auto conn = conn_;
+  auto reply = co_await async_send(conn, command, asio::use_awaitable);
+  if (reply) leave_if_demoted(conn, *reply);
+  co_return reply;
 }
 
 asio::awaitable<Result<std::vector<Reply>>> Client::Impl::exec_pipeline(
@@ -360,7 +421,12 @@ asio::awaitable<Result<std::vector<Reply>>> Client::Impl::exec_pipeline(
       co_return std::vector<Reply>(commands.size(), error_reply("ERR empty command in pipeline"));
     }
   }
-  co_return co_await async_send_all(conn_, commands, asio::use_awaitable);
+  auto conn = conn_;
+  auto replies = co_await async_send_all(conn, commands, asio::use_awaitable);
+  if (replies) {
+    for (const Reply& reply : *replies) leave_if_demoted(conn, reply);
+  }
+  co_return replies;
 }
 
 asio::awaitable<Result<Reply>> Client::Impl::eval(Script script, std::vector<std::string> keys,
@@ -431,6 +497,22 @@ boost::asio::awaitable<Result<Reply>> Client::eval(const Script& script,
                                                    std::vector<std::string> args) {
   auto impl = impl_;
   co_return co_await impl->eval(script, std::move(keys), std::move(args));
+}
+
+boost::asio::awaitable<void> Client::wait_for_replicas() {
+  auto impl = impl_;
+  const Options& options = impl->options_;
+  if (options.wait_replicas <= 0 || Clock::now() < impl->wait_skipped_until_) co_return;
+  Command wait{"WAIT", std::to_string(options.wait_replicas),
+               std::to_string(options.wait_timeout.count())};
+  auto acked = co_await impl->exec(std::move(wait));
+  if (!acked || acked->type != Reply::Type::integer)
+    co_return;  // not connected: nothing to wait for
+  if (acked->integer >= options.wait_replicas) co_return;
+  constexpr auto kSkip = std::chrono::seconds(10);
+  impl->wait_skipped_until_ = Clock::now() + kSkip;
+  spdlog::warn("event=redis_wait_short acked={} wanted={} timeout_ms={} next_wait_in_s={}",
+               acked->integer, options.wait_replicas, options.wait_timeout.count(), kSkip.count());
 }
 
 void Client::run_on_connect(Command command) {

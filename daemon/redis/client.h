@@ -14,12 +14,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "redis/errors.h"
 #include "redis/reply.h"
 #include "redis/script.h"
+#include "redis/sentinel.h"
 #include "redis/url.h"
 #include "util/result.h"
 
@@ -28,13 +30,20 @@ namespace tocsin::redis {
 using Command = std::vector<std::string>;
 
 struct Options {
+  // Where Redis is; with `sentinel`, only its database (and password) count: the host is
+  // the master the sentinels name (sentinel.h).
   Endpoint endpoint;
+  std::optional<SentinelOptions> sentinel;
   std::string password;  // AUTH after connecting, when not empty (overrides endpoint's)
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds health_check_interval{1000};
   std::chrono::milliseconds command_timeout{1500};  // an unanswered PING drops the link
   std::chrono::milliseconds reconnect_min_delay{100};
   std::chrono::milliseconds reconnect_max_delay{2000};
+  // wait_for_replicas(): replicas that must acknowledge the writes before (0: no wait),
+  // and how long to wait for them.
+  int wait_replicas = 0;
+  std::chrono::milliseconds wait_timeout{1000};
 };
 
 class Client {
@@ -63,6 +72,12 @@ class Client {
   boost::asio::awaitable<Result<Reply>> eval(const Script& script, std::vector<std::string> keys,
                                              std::vector<std::string> args);
   void load_on_connect(const Script& script);
+  // Redis WAIT: returns once wait_replicas replicas hold every write this connection made,
+  // or after wait_timeout. For the writes a failover must not lose. While they fall short
+  // (a replica down), it is not asked again for 10 s: each WAIT would hold this connection
+  // for the whole timeout. Logged (event=redis_wait_short), never an error: the write is
+  // on the master.
+  boost::asio::awaitable<void> wait_for_replicas();
   // A command sent on each connection after the scripts load, before the client counts as
   // connected (an error reply is logged, and the connection is used all the same).
   void run_on_connect(Command command);

@@ -62,33 +62,53 @@ asio::awaitable<void> SpoolReplayer::run() {
   }
 }
 
+void SpoolReplayer::applied(const SpoolEntry& entry) {
+  spool_.release(entry.after);
+  ++replayed_;
+  ++replayed_since_drained_;
+}
+
 asio::awaitable<bool> SpoolReplayer::replay_batch() {
   const auto entries = spool_.next(options_.batch);
   if (entries.empty()) co_return false;  // appends still on their way to the disk
-  for (const SpoolEntry& entry : entries) {
+  for (size_t i = 0; i < entries.size(); ++i) {
     if (stopping_) co_return false;
+    const SpoolEntry& entry = entries[i];
     const Replayed outcome = co_await apply_(entry.payload);
     if (outcome == Replayed::later) co_return false;
-    if (outcome == Replayed::refused && ++refusals_ < options_.refusals_before_set_aside) {
+    if (outcome == Replayed::done) {
+      applied(entry);
+      refusals_ = 0;
+      continue;
+    }
+    if (++refusals_ < options_.refusals_before_set_aside) co_return false;
+    // Refused again and again: this record, or Redis (out of memory, say)? The next one
+    // tells. With none behind it yet, it is tried again.
+    if (i + 1 == entries.size()) co_return false;
+    const SpoolEntry& next = entries[i + 1];
+    if (co_await apply_(next.payload) != Replayed::done) {
+      if (refusals_ == options_.refusals_before_set_aside) {
+        spdlog::error(
+            "event=spool_replay_refused records={} reason=\"Redis refuses every "
+            "record; nothing set aside, tried again\"",
+            spool_.pending_records());
+      }
       co_return false;
     }
-    if (outcome == Replayed::refused) {
-      if (!co_await spool_.set_aside(entry)) {
-        spdlog::error("event=spool_set_aside_failed directory={}",
-                      log::quote(spool_.directory().string()));
-        co_return false;
-      }
-      ++set_aside_;
-      spdlog::error(
-          "event=spool_record_set_aside attempts={} file={} reason=\"Redis refused it; kept "
-          "for a person to look at\"",
-          refusals_, log::quote((spool_.directory() / "set-aside.spool").string()));
-    } else {
-      spool_.release(entry.after);
-      ++replayed_;
-      ++replayed_since_drained_;
+    if (!co_await spool_.set_aside(entry)) {
+      // `next` is applied, not released: replayed again later, which changes nothing.
+      spdlog::error("event=spool_set_aside_failed directory={}",
+                    log::quote(spool_.directory().string()));
+      co_return false;
     }
+    ++set_aside_;
+    spdlog::error(
+        "event=spool_record_set_aside attempts={} file={} reason=\"Redis refused it and took "
+        "the next; kept for a person to look at\"",
+        refusals_, log::quote((spool_.directory() / "set-aside.spool").string()));
+    applied(next);
     refusals_ = 0;
+    ++i;
   }
   co_return true;
 }

@@ -5,9 +5,11 @@
 // What `apply` answers decides the rest:
 //   done     applied (or found applied already): released
 //   later    Redis went away again: the same record is tried once it is back
-//   refused  Redis answered but would not take it (a script error, a record of no use):
-//            tried again a few times, then set aside in the spool's set-aside.spool for a
-//            person and logged, so that one bad record cannot hold every reply behind it.
+//   refused  Redis answered but would not take it: tried again a few times; then, if
+//            Redis takes the record behind it, set aside in the spool's set-aside.spool
+//            for a person and logged, so that one bad record cannot hold every reply
+//            behind it. If Redis refuses that one too, the fault is Redis's (out of
+//            memory, say): nothing is set aside, and both are tried again.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -22,6 +24,7 @@
 namespace tocsin::spool {
 
 class Spool;
+struct SpoolEntry;
 
 enum class Replayed { done, later, refused };
 
@@ -54,6 +57,7 @@ class SpoolReplayer {
  private:
   // Replays one batch; false when it stopped early (Redis away, a refusal).
   boost::asio::awaitable<bool> replay_batch();
+  void applied(const SpoolEntry& entry);
   void log_depth(bool force);
 
   Spool& spool_;

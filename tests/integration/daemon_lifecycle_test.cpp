@@ -196,7 +196,9 @@ TEST(DaemonLifecycle, ABusyPortIsOneLineAndExit1) {
 
   TempDir dir;
   const auto config = dir.path() / "tocsin.conf";
-  std::ofstream(config) << "redis { url: \"redis://127.0.0.1:1\" }\n";
+  // Its own spool: tests run side by side in one working directory.
+  std::ofstream(config) << "redis { url: \"redis://127.0.0.1:1\" }\n"
+                        << "spool { directory: \"" << (dir.path() / "spool").string() << "\" }\n";
   auto result =
       run_command({TOCSIN_TOCSIND_PATH, "--config", config.string()}, {{"TOCSIN_LISTEN", listen}});
   ::close(holder);

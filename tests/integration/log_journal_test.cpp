@@ -61,7 +61,8 @@ TEST(LogJournal, UnderSystemdEachLineGoesToTheJournalWithItsPriority) {
   // Nothing listens at this Redis address: the daemon warns that it cannot connect.
   const auto config = dir.path() / "tocsin.conf";
   std::ofstream(config) << "http { listen: \"127.0.0.1:0\" }\n"
-                           "redis { url: \"redis://127.0.0.1:1\" }\n";
+                           "redis { url: \"redis://127.0.0.1:1\" }\n"
+                        << "spool { directory: \"" << (dir.path() / "spool").string() << "\" }\n";
   const std::string script = "mount --bind '" + dir.path().string() +
                              "' /run/systemd && export JOURNAL_STREAM=$(stat -L -c %d:%i "
                              "/proc/self/fd/2) && exec '" TOCSIN_TOCSIND_PATH "' --config '" +

@@ -15,9 +15,12 @@ namespace tocsin::testing {
 DaemonProcess::DaemonProcess(Options options) {
   config_path_ = dir_.path() / "tocsin.conf";
   std::ofstream(config_path_) << "http {\n  listen: \"127.0.0.1:" << options.port << "\"\n  "
-                              << options.http_fields
-                              << "\n}\n"
-                              << "redis {\n  url: \"" << options.redis_url << "\"\n"
+                              << options.http_fields << "\n}\n"
+                              << "redis {\n  "
+                              << (options.redis_fields.empty()
+                                      ? "url: \"" + options.redis_url + "\""
+                                      : options.redis_fields)
+                              << "\n"
                               << "  reconnect_min_delay_ms: 20\n"
                               << "  reconnect_max_delay_ms: 200\n"
                               << "  health_check_interval_ms: 200\n"

@@ -1,7 +1,7 @@
 #pragma once
 // A real tocsind for integration tests: writes a config into a temporary directory, starts
-// the binary on a free port (listen port 0, or the one given), and waits for the line where it says where it
-// listens.
+// the binary on a free port (listen port 0, or the one given), and waits for the line where it says
+// where it listens.
 
 #include <chrono>
 #include <cstdint>
@@ -33,6 +33,9 @@ class DaemonProcess {
  public:
   struct Options {
     std::string redis_url;
+    // Text-format fields of the generated redis { } block in place of url, e.g. a
+    // "sentinel { ... }" (tests/support/redis_sentinels.h).
+    std::string redis_fields;
     // The port to listen on; 0: one the kernel picks. Set it (tests/support/ports.h) when
     // a peer started first must know the daemon's address, like Kannel's get-url.
     uint16_t port = 0;

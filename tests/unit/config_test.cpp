@@ -311,6 +311,48 @@ TEST(ConfigValidate, NegativeTimeout) {
             "redis.connect_timeout_ms: must be between 10 and 600000 (milliseconds), got -5");
 }
 
+// --- redis.sentinel -------------------------------------------------------------------------
+
+constexpr const char* kSentinel =
+    R"(redis { sentinel { master_name: "tocsin" addresses: "10.0.0.11:26379" )"
+    R"(addresses: "sentinel-2.example.org:26379" } })";
+
+TEST(ConfigSentinel, SentinelsInsteadOfAUrlAreValidAndWaitForOneReplica) {
+  EXPECT_THAT(problems_in(kSentinel), ::testing::IsEmpty());
+  Config config = parse_text(kSentinel, "tocsin.conf");
+  apply_defaults(config);
+  EXPECT_EQ(config.redis().wait_replicas(), 1);
+  EXPECT_EQ(config.redis().wait_timeout_ms(), 1000);
+  EXPECT_THAT(requirements(config, fake_env()), ::testing::IsEmpty());
+  Config plain = parse_text(kMinimal, "tocsin.conf");
+  apply_defaults(plain);
+  EXPECT_EQ(plain.redis().wait_replicas(), 0) << "no replica to wait for without Sentinel";
+}
+
+TEST(ConfigSentinel, AUrlBesideTheSentinelsIsRefused) {
+  EXPECT_EQ(only_problem(R"(redis { url: "redis://127.0.0.1:6379" sentinel { master_name: "t" )"
+                         R"(addresses: "127.0.0.1:26379" } })"),
+            "redis.url: leave it out with redis.sentinel: the sentinels say where the master is "
+            "(or unset TOCSIN_REDIS_URL)");
+}
+
+TEST(ConfigSentinel, AMasterNameAndSentinelsWithPortsAreRequired) {
+  EXPECT_THAT(
+      problems_in("redis { sentinel { } }"),
+      ::testing::ElementsAre(
+          "redis.sentinel.master_name: required: the name in the sentinels' \"sentinel "
+          "monitor\" line",
+          "redis.sentinel.addresses: at least one \"host:port\" of a sentinel is required"));
+  EXPECT_EQ(only_problem(R"(redis { sentinel { master_name: "t" addresses: "10.0.0.11" } })"),
+            "redis.sentinel.addresses[0]: expected host:port, got \"10.0.0.11\"");
+  EXPECT_EQ(only_problem(R"(redis { sentinel { master_name: "t" addresses: "10.0.0.11:0" } })"),
+            "redis.sentinel.addresses[0]: needs a port (Sentinel's is usually 26379)");
+  EXPECT_EQ(only_problem(R"(redis { sentinel { master_name: "my master" addresses: "h:1" } })"),
+            "redis.sentinel.master_name: must not contain spaces");
+  EXPECT_EQ(only_problem(redis_with("wait_replicas: 17")),
+            "redis.wait_replicas: must be between 0 and 16 (replicas), got 17");
+}
+
 TEST(ConfigValidate, SpoolSizeOutOfRange) {
   EXPECT_EQ(only_problem(std::string(kMinimal) + " spool { max_megabytes: 65537 }"),
             "spool.max_megabytes: must be between 1 and 65536 (MiB), got 65537");
@@ -467,8 +509,9 @@ TEST(ConfigGateways, NameRequiredAndShaped) {
 }
 
 TEST(ConfigGateways, WithoutType) {
-  EXPECT_EQ(only_problem(std::string(kMinimal) + R"( gateways { name: "x" })"),
-            "gateways[0]: no gateway type set; expected one of console, file, twilio, kannel, smtp");
+  EXPECT_EQ(
+      only_problem(std::string(kMinimal) + R"( gateways { name: "x" })"),
+      "gateways[0]: no gateway type set; expected one of console, file, twilio, kannel, smtp");
 }
 
 TEST(ConfigGateways, BadChannel) {
@@ -487,9 +530,10 @@ TEST(ConfigGateways, FilePathRequired) {
 
 TEST(ConfigGateways, RateMustBePositiveFiniteAndBounded) {
   for (const char* rate : {"-1", "1000001", "nan", "inf", "-inf"}) {
-    EXPECT_THAT(only_problem(std::string(kMinimal) + " gateways { name: \"x\" rate_per_second: " +
-                             rate + " console { channel: \"sms\" } }"),
-                HasSubstr("gateways[0].rate_per_second: must be greater than 0 and at most 1000000"))
+    EXPECT_THAT(
+        only_problem(std::string(kMinimal) + " gateways { name: \"x\" rate_per_second: " + rate +
+                     " console { channel: \"sms\" } }"),
+        HasSubstr("gateways[0].rate_per_second: must be greater than 0 and at most 1000000"))
         << rate;
   }
   EXPECT_THAT(
@@ -499,9 +543,10 @@ TEST(ConfigGateways, RateMustBePositiveFiniteAndBounded) {
 }
 
 TEST(ConfigGateways, ConcurrencyIsBounded) {
-  EXPECT_EQ(only_problem(std::string(kMinimal) +
-                         R"( gateways { name: "x" max_concurrency: 1001 console { channel: "sms" } })"),
-            "gateways[0].max_concurrency: must be between 1 and 1000 (requests), got 1001");
+  EXPECT_EQ(
+      only_problem(std::string(kMinimal) +
+                   R"( gateways { name: "x" max_concurrency: 1001 console { channel: "sms" } })"),
+      "gateways[0].max_concurrency: must be between 1 and 1000 (requests), got 1001");
 }
 
 TEST(ConfigAlerts, ApprovalThresholdAndPricesAreChecked) {
@@ -536,8 +581,9 @@ TEST(ConfigAlerts, DefaultsApply) {
 }
 
 TEST(ConfigDispatch, ConsumerNameAndLimitsAreChecked) {
-  EXPECT_EQ(only_problem(std::string(kMinimal) + R"( dispatch { consumer_name: "a b" })"),
-            "dispatch.consumer_name: must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'");
+  EXPECT_EQ(
+      only_problem(std::string(kMinimal) + R"( dispatch { consumer_name: "a b" })"),
+      "dispatch.consumer_name: must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'");
   EXPECT_EQ(only_problem(std::string(kMinimal) + " dispatch { claim_idle_ms: 10 }"),
             "dispatch.claim_idle_ms: must be between 1000 and 3600000 (milliseconds), got 10");
   EXPECT_EQ(only_problem(std::string(kMinimal) + " dispatch { freeze_slice: 5000 }"),

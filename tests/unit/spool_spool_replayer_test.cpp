@@ -1,7 +1,8 @@
 // The spool's replay, with a real spool on disk and an `apply` step standing in for Redis
 // (the seam the replayer is written against): nothing is tried while Redis is away; records
 // go in order once it is back; one that finds Redis gone again is tried again, never
-// skipped; one Redis keeps refusing is set aside after a few tries and the rest go on.
+// skipped; one Redis keeps refusing is set aside after a few tries and the rest go on;
+// when Redis refuses every record, none is set aside.
 
 #include <gtest/gtest.h>
 
@@ -128,9 +129,32 @@ TEST_F(SpoolReplayerTest, ARecordRedisKeepsRefusingIsSetAsideAndTheRestGoOn) {
   append({"OUI", "bad", "NON"});
   ASSERT_TRUE(run_until([&] { return !spool_->holding(); }));
   EXPECT_EQ(applied_, (std::vector<std::string>{"OUI", "NON"}));
-  EXPECT_EQ(refusals, ReplayerOptions{}.refusals_before_set_aside);
+  EXPECT_GE(refusals, ReplayerOptions{}.refusals_before_set_aside);
   EXPECT_EQ(replayer_->set_aside(), 1u);
   EXPECT_TRUE(std::filesystem::exists(dir_.path() / "spool" / "set-aside.spool"));
+  replayer_->stop();
+}
+
+TEST_F(SpoolReplayerTest, WhenRedisRefusesEveryRecordNoneIsSetAside) {
+  ready_ = true;
+  bool out_of_memory = true;
+  int refusals = 0;
+  start([&](const std::string& payload) -> asio::awaitable<Replayed> {
+    if (out_of_memory) {
+      ++refusals;
+      co_return Replayed::refused;
+    }
+    applied_.push_back(payload);
+    co_return Replayed::done;
+  });
+  append({"OUI", "NON", "OUI BUS"});
+  ASSERT_TRUE(run_until([&] { return refusals >= 20; }));
+  EXPECT_EQ(replayer_->set_aside(), 0u);
+  EXPECT_TRUE(applied_.empty());
+  out_of_memory = false;
+  ASSERT_TRUE(run_until([&] { return !spool_->holding(); }));
+  EXPECT_EQ(applied_, (std::vector<std::string>{"OUI", "NON", "OUI BUS"}));
+  EXPECT_EQ(replayer_->set_aside(), 0u);
   replayer_->stop();
 }
 
