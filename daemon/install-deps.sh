@@ -33,6 +33,7 @@ if [[ "${1:-}" == "--tests" || "${1:-}" == "--bench" ]]; then
                             # its own on free ports; Debian's service, if on, keeps to 13000s)
     chromium                # the dashboard's browser test (headless, driven by playwright-core)
     redis-sentinel          # the failover tests' three sentinels (each on a free port)
+    haproxy                 # in front of two daemons in the several-daemons tests (free port)
   )
   # Node.js and npm (above) also run that test's driver (tests/browser).
 fi
