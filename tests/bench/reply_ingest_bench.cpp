@@ -138,9 +138,11 @@ class Bench {
     roster.members = members_;
     roster.seed = 6;
     roster.shared_phone_every = 0;  // one number per member
+    memory_start_ = used_memory();
     auto imported = testing::http_request("POST", daemon_->base_url() + "/v1/members:import",
                                           testing::make_roster_csv(roster), {auth(), "Content-Type: text/csv"});
     if (imported.status != 200) throw std::runtime_error("import failed: " + imported.body);
+    memory_roster_ = used_memory();
     const std::string alert =
         R"({"kind":"EMERGENCY_ASSEMBLY","title":"Replies","eventTime":"2030-06-06T07:00:00-04:00",)"
         R"("expiresAt":"2030-06-06T06:00:00-04:00","place":"Parc","audience":"all",)"
@@ -163,6 +165,7 @@ class Bench {
     }
     const auto to = redis_->command({"HGETALL", key(":to")});
     for (size_t i = 0; i + 1 < to.elements.size(); i += 2) numbers_.push_back(to.elements[i].str);
+    memory_alert_ = used_memory();
     std::printf("setup: %zu members imported, alert sent to %zu numbers in %.1f s\n", members_,
                 numbers_.size(), seconds_since(start));
     if (numbers_.size() != members_) throw std::runtime_error("not every member got the alert");
@@ -321,6 +324,31 @@ class Bench {
   std::unique_ptr<testing::TwilioServer> twilio_;
   std::unique_ptr<testing::DaemonProcess> daemon_;
   std::unique_ptr<testing::RedisSync> redis_;
+
+ public:
+  // Redis's memory (INFO memory used_memory), in bytes.
+  int64_t used_memory() {
+    const std::string info = redis_->text({"INFO", "memory"});
+    const auto at = info.find("used_memory:");
+    return at == std::string::npos ? -1 : std::stoll(info.substr(at + 12));
+  }
+
+  // What the roster, the alert and the replies cost Redis: for the README's sizing.
+  void print_memory(size_t replies) {
+    const int64_t now = used_memory();
+    const double member = static_cast<double>(memory_roster_ - memory_start_) / members_;
+    const double reached = static_cast<double>(memory_alert_ - memory_roster_) / members_;
+    const double reply = static_cast<double>(now - memory_alert_) / replies;
+    std::printf("memory (used_memory): %.0f bytes per member of the roster (%.2f million per "
+                "GB); %.0f bytes per member an alert reached (%.2f million per GB); %.0f bytes "
+                "per reply, with its week-long repeat guard (%.2f million per GB)\n",
+                member, 1e3 / member, reached, 1e3 / reached, reply, 1e3 / reply);
+  }
+
+ private:
+  int64_t memory_start_ = 0;
+  int64_t memory_roster_ = 0;
+  int64_t memory_alert_ = 0;
   std::string admin_;
   pid_t redis_pid_ = -1;
   std::string hook_url_;
@@ -394,6 +422,7 @@ int run(int argc, char** argv) {
               (per_reply.daemon + per_reply.redis + per_reply.bench) * total / processed_seconds,
               sysconf(_SC_NPROCESSORS_ONLN));
   bench::print_redis_time(commands_before, commands_after, total);
+  bench.print_memory(total);
   ok = bench.check_counts() && ok && accepted == total;
   ok = ok && accept_rate >= kTargetRate && processed_rate >= kTargetRate;
   if (!quiet) {
