@@ -103,10 +103,13 @@ boost::asio::awaitable<std::error_code> HookIntake::store(const hooks::Hook& hoo
 }
 
 boost::asio::awaitable<Taken> HookIntake::take(hooks::Hook hook) {
-  // Its own id, given before the first try: a reply without a provider id whose store
-  // reached Redis but whose answer was lost with the connection, then spooled, is
-  // recognised when replayed (replies/inbound_store.h).
-  hook.set_spool_id(alerts::random_id(20));
+  // Its own id, given before the first try, for a reply without a provider id: one whose
+  // store reached Redis but whose answer was lost with the connection, then spooled, is
+  // recognised when replayed (replies/inbound_store.h). Receipts and replies with a
+  // provider id need none, and most webhooks are those: no random draw for them.
+  if (hook.has_reply() && hook.reply().provider_message_id().empty()) {
+    hook.set_spool_id(alerts::random_id(20));
+  }
   const bool queue_behind = spool_ != nullptr && spool_->holding();
   const bool tried = !queue_behind && redis_ready_();
   if (tried) {

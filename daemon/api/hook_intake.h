@@ -8,8 +8,8 @@
 // Order: while the spool holds anything, a new hook joins it instead of going straight to
 // Redis, so that a member's "OUI" then "NON" are counted in that order.
 //
-// Exactly once: a reply is recognised by its provider message id, or, without one, by the
-// id this intake gives each hook as it comes (replies/inbound_store.h), and receipts only
+// Exactly once: a reply is recognised by its provider message id, or, without one, by an
+// id this intake gives it as it comes (replies/inbound_store.h), and receipts only
 // move a state forward (dispatch/receipt_store.h). So a record replayed twice (a crash
 // before the spool's cursor was saved) counts once, and so does a hook that reached Redis
 // but whose answer was lost with the connection, then was spooled and replayed.

@@ -43,18 +43,6 @@ void finish(const std::shared_ptr<Wait>& wait, int error) {
   wait->timer.cancel();
 }
 
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
 }  // namespace
 
 // What the writer thread did with a group of appends.

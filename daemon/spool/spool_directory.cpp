@@ -52,6 +52,15 @@ void fsync_directory(const fs::path& path) {
   ::close(fd);
 }
 
+std::optional<Position> read_cursor(const fs::path& file) {
+  std::ifstream in(file);
+  Position cursor;
+  if (!(in >> cursor.segment >> cursor.offset)) return std::nullopt;
+  return cursor;
+}
+
+}  // namespace
+
 bool write_all(int fd, std::string_view data) {
   while (!data.empty()) {
     const ssize_t n = ::write(fd, data.data(), data.size());
@@ -63,15 +72,6 @@ bool write_all(int fd, std::string_view data) {
   }
   return true;
 }
-
-std::optional<Position> read_cursor(const fs::path& file) {
-  std::ifstream in(file);
-  Position cursor;
-  if (!(in >> cursor.segment >> cursor.offset)) return std::nullopt;
-  return cursor;
-}
-
-}  // namespace
 
 SpoolDirectory::SpoolDirectory(fs::path path) : path_(std::move(path)) {
   if (::mkdir(path_.c_str(), 0700) != 0 && errno != EEXIST)

@@ -44,6 +44,9 @@ struct Recovered {
   std::vector<std::string> problems;
 };
 
+// Writes all of `data` to `fd` (short writes and EINTR retried): false with errno set.
+bool write_all(int fd, std::string_view data);
+
 class SpoolDirectory {
  public:
   // Creates the directory (0700) if absent and locks it. Throws std::runtime_error with a
