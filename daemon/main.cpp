@@ -33,8 +33,11 @@ int print_redis_url(const std::string& path, const config::Environment& env) {
   }
   auto parsed = config::parse_text(text, path);
   config::apply_environment_overrides(parsed, env);
-  // With Sentinel there is no one URL; what is printed only tells the script "not empty".
-  if (parsed.redis().has_sentinel()) {
+  // With Sentinel or a cluster there is no one URL; what is printed only tells the script "not
+  // empty".
+  if (parsed.redis().has_cluster()) {
+    std::cout << "cluster\n";
+  } else if (parsed.redis().has_sentinel()) {
     std::cout << "sentinel:" << parsed.redis().sentinel().master_name() << "\n";
   } else {
     std::cout << parsed.redis().url() << "\n";

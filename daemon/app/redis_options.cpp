@@ -25,12 +25,29 @@ redis::SentinelOptions sentinel_options(const config::SentinelConfig& in) {
   return sentinel;
 }
 
+// redis.cluster, validated before.
+redis::ClusterOptions cluster_options(const config::ClusterConfig& in) {
+  redis::ClusterOptions cluster;
+  for (int i = 0; i < in.addresses_size(); ++i) {
+    std::string error;
+    const auto address = config::parse_listen(in.addresses(i), &error);
+    if (!address) throw config::ConfigError("redis.cluster.addresses", error);
+    redis::Endpoint endpoint;
+    endpoint.host = address->host;
+    endpoint.port = address->port;
+    cluster.seeds.push_back(std::move(endpoint));
+  }
+  return cluster;
+}
+
 }  // namespace
 
 redis::Options redis_options(const config::Config& config) {
   const auto& in = config.redis();
   redis::Options options;
-  if (in.has_sentinel()) {
+  if (in.has_cluster()) {
+    options.cluster = cluster_options(in.cluster());
+  } else if (in.has_sentinel()) {
     options.sentinel = sentinel_options(in.sentinel());
   } else {
     std::string error;
@@ -51,6 +68,11 @@ redis::Options redis_options(const config::Config& config) {
 }
 
 std::string describe_redis(const redis::Options& options) {
+  if (options.cluster) {
+    std::string where = "cluster of nodes";
+    for (const auto& seed : options.cluster->seeds) where += " " + seed.describe();
+    return where;
+  }
   if (!options.sentinel) return options.endpoint.describe();
   std::string where = "master " + options.sentinel->master_name + " of sentinels";
   for (const auto& sentinel : options.sentinel->sentinels) where += " " + sentinel.describe();

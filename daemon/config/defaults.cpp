@@ -63,7 +63,9 @@ void redis_defaults(RedisConfig* redis) {
   fill(redis, &RedisConfig::wait_timeout_ms, &RedisConfig::set_wait_timeout_ms,
        limits::kWaitTimeoutMs);
   // With replicas a failover could lose, a send waits for one of them.
-  if (redis->has_sentinel() && redis->wait_replicas() == 0) redis->set_wait_replicas(1);
+  if ((redis->has_sentinel() || redis->has_cluster()) && redis->wait_replicas() == 0) {
+    redis->set_wait_replicas(1);
+  }
 }
 
 // With no gateway configured, messages are printed on standard output: a development

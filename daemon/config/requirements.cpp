@@ -76,7 +76,8 @@ void collect(const Message& message, const std::string& prefix, const Environmen
 
 std::vector<Requirement> requirements(const Config& config, const Environment& env) {
   std::vector<Requirement> out;
-  if (config.redis().url().empty() && !config.redis().has_sentinel()) {
+  if (config.redis().url().empty() && !config.redis().has_sentinel() &&
+      !config.redis().has_cluster()) {
     out.push_back({"redis.url", "environment variable TOCSIN_REDIS_URL (the file names no Redis)",
                    "not set here"});
   }

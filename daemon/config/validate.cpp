@@ -86,8 +86,37 @@ void check_sentinel(const RedisConfig& redis, checks::Problems* problems) {
   }
 }
 
-void check_redis(const RedisConfig& redis, checks::Problems* problems) {
+// redis.cluster instead of redis.url: some of its nodes.
+void check_cluster(const RedisConfig& redis, checks::Problems* problems) {
+  if (!redis.url().empty()) {
+    problems->emplace_back("redis.url",
+                           "leave it out with redis.cluster: the cluster's nodes say where each "
+                           "key is (or unset TOCSIN_REDIS_URL)");
+  }
   if (redis.has_sentinel()) {
+    problems->emplace_back("redis.sentinel",
+                           "leave it out with redis.cluster: a cluster fails its masters over "
+                           "itself, without Sentinel");
+  }
+  const ClusterConfig& cluster = redis.cluster();
+  if (cluster.addresses().empty()) {
+    problems->emplace_back("redis.cluster.addresses",
+                           "at least one \"host:port\" of a cluster node is required");
+  }
+  for (int i = 0; i < cluster.addresses_size(); ++i) {
+    std::string error;
+    const auto address = parse_listen(cluster.addresses(i), &error);
+    if (!address || address->port == 0) {
+      problems->emplace_back("redis.cluster.addresses[" + std::to_string(i) + "]",
+                             address ? "needs a port (a node's is usually 6379)" : error);
+    }
+  }
+}
+
+void check_redis(const RedisConfig& redis, checks::Problems* problems) {
+  if (redis.has_cluster()) {
+    check_cluster(redis, problems);
+  } else if (redis.has_sentinel()) {
     check_sentinel(redis, problems);
   } else {
     checks::redis_url(redis.url(), problems);

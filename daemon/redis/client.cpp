@@ -12,6 +12,7 @@
 #include <algorithm>
 
 #include "log/log.h"
+#include "redis/cluster_client.h"
 #include "redis/connection.h"
 #include "redis/pending_calls.h"
 #include "redis/sentinel.h"
@@ -450,10 +451,16 @@ asio::awaitable<Result<Reply>> Client::Impl::eval(Script script, std::vector<std
   co_return reply;
 }
 
-Client::Client(boost::asio::any_io_executor executor, Options options)
-    : impl_(std::make_shared<Impl>(std::move(executor), std::move(options))) {}
+Client::Client(boost::asio::any_io_executor executor, Options options) {
+  if (options.cluster) {
+    cluster_ = std::make_shared<ClusterClient>(std::move(executor), std::move(options));
+  } else {
+    impl_ = std::make_shared<Impl>(std::move(executor), std::move(options));
+  }
+}
 
 Client::~Client() {
+  if (cluster_) return;  // its destructor stops it, without calling back
   // run() may still be winding down after this; it must not call back into an owner that
   // is being destroyed with us.
   impl_->on_change_ = nullptr;
@@ -461,33 +468,50 @@ Client::~Client() {
 }
 
 boost::asio::awaitable<void> Client::run() {
+  if (cluster_) {
+    auto cluster = cluster_;
+    co_await cluster->run();
+    co_return;
+  }
   auto impl = impl_;
   co_await impl->run();
 }
 
 void Client::stop() {
+  if (cluster_) return cluster_->stop();
   impl_->stop();
 }
 
 bool Client::connected() const {
+  if (cluster_) return cluster_->connected();
   return impl_->connected_ && !impl_->stopped_;
 }
 
 uint64_t Client::reconnects() const {
+  if (cluster_) return cluster_->reconnects();
   return impl_->connections_ > 0 ? impl_->connections_ - 1 : 0;
 }
 
 void Client::on_connection_change(std::function<void(bool)> callback) {
+  if (cluster_) return cluster_->on_connection_change(std::move(callback));
   impl_->on_change_ = std::move(callback);
 }
 
 boost::asio::awaitable<Result<Reply>> Client::exec(Command command) {
-  auto impl = impl_;  // the caller may destroy the Client while this is suspended
+  if (cluster_) {
+    auto cluster = cluster_;  // the caller may destroy the Client while this is suspended
+    co_return co_await cluster->exec(std::move(command));
+  }
+  auto impl = impl_;
   co_return co_await impl->exec(std::move(command));
 }
 
 boost::asio::awaitable<Result<std::vector<Reply>>> Client::exec_pipeline(
     std::vector<Command> commands) {
+  if (cluster_) {
+    auto cluster = cluster_;
+    co_return co_await cluster->exec_pipeline(std::move(commands));
+  }
   auto impl = impl_;
   co_return co_await impl->exec_pipeline(std::move(commands));
 }
@@ -495,11 +519,20 @@ boost::asio::awaitable<Result<std::vector<Reply>>> Client::exec_pipeline(
 boost::asio::awaitable<Result<Reply>> Client::eval(const Script& script,
                                                    std::vector<std::string> keys,
                                                    std::vector<std::string> args) {
+  if (cluster_) {
+    auto cluster = cluster_;
+    co_return co_await cluster->eval(script, std::move(keys), std::move(args));
+  }
   auto impl = impl_;
   co_return co_await impl->eval(script, std::move(keys), std::move(args));
 }
 
 boost::asio::awaitable<void> Client::wait_for_replicas() {
+  if (cluster_) {
+    auto cluster = cluster_;
+    co_await cluster->wait_for_replicas();
+    co_return;
+  }
   auto impl = impl_;
   const Options& options = impl->options_;
   if (options.wait_replicas <= 0 || Clock::now() < impl->wait_skipped_until_) co_return;
@@ -516,6 +549,7 @@ boost::asio::awaitable<void> Client::wait_for_replicas() {
 }
 
 void Client::run_on_connect(Command command) {
+  if (cluster_) return cluster_->run_on_connect(std::move(command));
   for (const auto& known : impl_->on_connect_) {
     if (known == command) return;
   }
@@ -523,6 +557,7 @@ void Client::run_on_connect(Command command) {
 }
 
 void Client::load_on_connect(const Script& script) {
+  if (cluster_) return cluster_->load_on_connect(script);
   for (const auto& known : impl_->scripts_) {
     if (known.sha1() == script.sha1()) return;
   }

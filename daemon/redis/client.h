@@ -29,11 +29,20 @@ namespace tocsin::redis {
 
 using Command = std::vector<std::string>;
 
+// A Redis Cluster: any of its nodes (each is asked in turn for the slot map until one
+// answers; the others are found from the map). See cluster_client.h.
+struct ClusterOptions {
+  std::vector<Endpoint> seeds;
+};
+
 struct Options {
   // Where Redis is; with `sentinel`, only its database (and password) count: the host is
   // the master the sentinels name (sentinel.h).
   Endpoint endpoint;
   std::optional<SentinelOptions> sentinel;
+  // With `cluster`, the endpoint is not used (but for its password): each command goes to
+  // the master of its key's slot.
+  std::optional<ClusterOptions> cluster;
   std::string password;  // AUTH after connecting, when not empty (overrides endpoint's)
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds health_check_interval{1000};
@@ -45,6 +54,8 @@ struct Options {
   int wait_replicas = 0;
   std::chrono::milliseconds wait_timeout{1000};
 };
+
+class ClusterClient;
 
 class Client {
  public:
@@ -84,7 +95,8 @@ class Client {
 
  private:
   struct Impl;
-  std::shared_ptr<Impl> impl_;
+  std::shared_ptr<Impl> impl_;              // one Redis (or the master Sentinel names)
+  std::shared_ptr<ClusterClient> cluster_;  // or a cluster: every call goes there
 };
 
 }  // namespace tocsin::redis

@@ -353,6 +353,39 @@ TEST(ConfigSentinel, AMasterNameAndSentinelsWithPortsAreRequired) {
             "redis.wait_replicas: must be between 0 and 16 (replicas), got 17");
 }
 
+// --- redis.cluster --------------------------------------------------------------------------
+
+constexpr const char* kCluster =
+    R"(redis { cluster { addresses: "10.0.0.21:6379" addresses: "redis-2.example.org:6379" } })";
+
+TEST(ConfigCluster, ClusterNodesInsteadOfAUrlAreValidAndWaitForOneReplica) {
+  EXPECT_THAT(problems_in(kCluster), ::testing::IsEmpty());
+  Config config = parse_text(kCluster, "tocsin.conf");
+  apply_defaults(config);
+  EXPECT_EQ(config.redis().wait_replicas(), 1);
+  EXPECT_THAT(requirements(config, fake_env()), ::testing::IsEmpty());
+}
+
+TEST(ConfigCluster, AUrlOrSentinelsBesideTheClusterAreRefused) {
+  EXPECT_EQ(only_problem(R"(redis { url: "redis://127.0.0.1:6379" cluster { )"
+                         R"(addresses: "127.0.0.1:7000" } })"),
+            "redis.url: leave it out with redis.cluster: the cluster's nodes say where each key "
+            "is (or unset TOCSIN_REDIS_URL)");
+  EXPECT_EQ(only_problem(R"(redis { cluster { addresses: "127.0.0.1:7000" } sentinel { )"
+                         R"(master_name: "t" addresses: "127.0.0.1:26379" } })"),
+            "redis.sentinel: leave it out with redis.cluster: a cluster fails its masters over "
+            "itself, without Sentinel");
+}
+
+TEST(ConfigCluster, NodesWithPortsAreRequired) {
+  EXPECT_EQ(only_problem("redis { cluster { } }"),
+            "redis.cluster.addresses: at least one \"host:port\" of a cluster node is required");
+  EXPECT_EQ(only_problem(R"(redis { cluster { addresses: "10.0.0.21" } })"),
+            "redis.cluster.addresses[0]: expected host:port, got \"10.0.0.21\"");
+  EXPECT_EQ(only_problem(R"(redis { cluster { addresses: "h:1" addresses: "10.0.0.21:0" } })"),
+            "redis.cluster.addresses[1]: needs a port (a node's is usually 6379)");
+}
+
 TEST(ConfigValidate, SpoolSizeOutOfRange) {
   EXPECT_EQ(only_problem(std::string(kMinimal) + " spool { max_megabytes: 65537 }"),
             "spool.max_megabytes: must be between 1 and 65536 (MiB), got 65537");
