@@ -33,13 +33,19 @@ std::string tagged(std::string_view key) {
   return std::string(keys::kTag) + std::string(key);
 }
 
-// Whether an older roster or registry is there at all.
+// Whether an older roster or registry is there at all. One EXISTS per key: the old names
+// have no hash tag, so on a Redis Cluster they lie in different slots.
 boost::asio::awaitable<Result<bool>> anything_untagged(redis::Client& redis) {
-  redis::Command exists{"EXISTS"};
-  for (std::string_view marker : old::kMarkers) exists.emplace_back(marker);
-  auto found = redis::decode<int64_t>(co_await redis.exec(std::move(exists)));
-  if (!found) co_return found.error();
-  co_return *found > 0;
+  std::vector<redis::Command> exists;
+  for (std::string_view marker : old::kMarkers) exists.push_back({"EXISTS", std::string(marker)});
+  auto replies = co_await redis.exec_pipeline(std::move(exists));
+  if (!replies) co_return replies.error();
+  for (const redis::Reply& reply : *replies) {
+    auto found = redis::decode<int64_t>(reply);
+    if (!found) co_return found.error();
+    if (*found > 0) co_return true;
+  }
+  co_return false;
 }
 
 }  // namespace

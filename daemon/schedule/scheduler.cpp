@@ -81,11 +81,16 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
   // False when Redis did not answer: tried again next tick.
   asio::awaitable<bool> adopt_untagged_keys() {
     namespace untagged = keys::untagged;
-    redis::Command exists{"EXISTS", std::string(untagged::kDue), std::string(untagged::kRunning),
-                          std::string(untagged::kOwner)};
+    // One EXISTS per key: untagged, they lie in different slots of a Redis Cluster.
+    std::vector<redis::Command> exists{{"EXISTS", std::string(untagged::kDue)},
+                                       {"EXISTS", std::string(untagged::kRunning)},
+                                       {"EXISTS", std::string(untagged::kOwner)}};
     std::string why;
-    auto found = redis::decode<int64_t>(co_await redis.exec(std::move(exists)), &why);
-    if (found && *found == 0) co_return true;
+    auto found = redis::decode_each<int64_t, int64_t, int64_t>(
+        co_await redis.exec_pipeline(std::move(exists)), &why);
+    const int64_t existing =
+        found ? std::get<0>(*found) + std::get<1>(*found) + std::get<2>(*found) : 0;
+    if (found && existing == 0) co_return true;
     std::optional<std::map<std::string, std::string>> owners;
     if (found) {
       redis::Command read_owners{"HGETALL", std::string(untagged::kOwner)};
@@ -122,7 +127,7 @@ struct Scheduler::Impl : std::enable_shared_from_this<Impl> {
       spdlog::warn("event=schedule_adopt_failed error={}", log::quote(why));
       co_return false;
     }
-    spdlog::info("event=schedule_adopted keys={} leases={}", *found, owners->size());
+    spdlog::info("event=schedule_adopted keys={} leases={}", existing, owners->size());
     co_return true;
   }
 
@@ -197,14 +202,18 @@ void Scheduler::handle(std::string kind, TaskHandler handler) {
   impl_->handlers[std::move(kind)] = std::move(handler);
 }
 
-asio::awaitable<void> Scheduler::run() { return impl_->run(); }
+asio::awaitable<void> Scheduler::run() {
+  return impl_->run();
+}
 
 void Scheduler::stop() {
   impl_->stopping = true;
   impl_->wakeup.notify();
 }
 
-void Scheduler::notify() { impl_->wakeup.notify(); }
+void Scheduler::notify() {
+  impl_->wakeup.notify();
+}
 
 asio::awaitable<std::error_code> Scheduler::schedule(const std::string& kind,
                                                      const std::string& subject, int64_t due_ms) {
@@ -228,6 +237,8 @@ asio::awaitable<Result<bool>> Scheduler::unschedule(const std::string& kind,
   co_return *removed == 1;
 }
 
-SchedulerStats Scheduler::stats() const { return impl_->stats; }
+SchedulerStats Scheduler::stats() const {
+  return impl_->stats;
+}
 
 }  // namespace tocsin::schedule
