@@ -3,6 +3,9 @@
 //   - one daemon killed with SIGKILL while members' replies pour in through HAProxy: every
 //     webhook is answered 200 (HAProxy retries one whose daemon died on the other), and each
 //     member's reply is counted once;
+//   - one daemon killed with SIGKILL in the middle of a blast sent through HAProxy: the other
+//     takes over its jobs (after claim_idle_ms), every member gets the message, and no more
+//     get it twice than the killed daemon had in flight;
 //   - a viewer whose daemon is killed reconnects through HAProxy with Last-Event-ID, lands on
 //     the other daemon, and gets exactly the turnout changes it missed.
 
@@ -122,6 +125,36 @@ TEST_F(HaproxyTwoDaemons, WebhooksKeepLandingWhenADaemonIsKilled) {
               seconds, 2000 / seconds);
   EXPECT_TRUE(refused.empty()) << refused.size() << " refused, the first: " << refused.front();
   EXPECT_TRUE(eventually([&] { return yes() == 2000; }, 30s)) << "yes=" << yes();
+}
+
+TEST_F(HaproxyTwoDaemons, ABlastGoesOnWhenADaemonIsKilledInTheMiddle) {
+  ASSERT_GE(numbers_.size(), 2000u);
+  const std::string mark = "BLAST2";
+  const std::string json = testing::alert_json(
+      "SMS", R"({"sms":")" + mark + R"( Assemblée ce soir. OUI {code} ou NON {code}"})");
+  const std::string id = scenario_.create_alert(json).id;
+  const auto marked = [&] {
+    std::map<std::string, int> per_number;
+    for (const auto& message : twilio_.messages()) {
+      if (message.body.find(mark) != std::string::npos) ++per_number[message.to];
+    }
+    return per_number;
+  };
+  scenario_.send(id);
+  ASSERT_TRUE(eventually([&] { return marked().size() >= 300; }, 30s));
+  const size_t at_kill = marked().size();
+  // Both read the shared send queue: the jobs the second held are claimed by the first.
+  kill("second");
+  ASSERT_TRUE(scenario_.wait_state(id, "sent", 60s)) << scenario_.describe(id);
+  const auto per_number = marked();
+  size_t twice = 0;
+  for (const auto& [number, count] : per_number) twice += count > 1 ? count - 1 : 0;
+  std::printf(
+      "blast through HAProxy: a daemon killed after %zu of 2,000; members reached %zu, "
+      "sent twice %zu\n",
+      at_kill, per_number.size(), twice);
+  EXPECT_EQ(per_number.size(), 2000u) << "members never sent the message";
+  EXPECT_LE(twice, 256u) << "more duplicates than dispatch.max_in_flight";
 }
 
 TEST_F(HaproxyTwoDaemons, AViewerWhoseDaemonIsKilledResumesOnTheOtherWithoutAMissedChange) {
