@@ -6,38 +6,31 @@ namespace tocsin::app {
 
 namespace {
 
-// redis.sentinel, validated before: an address that does not parse is a bug.
-redis::SentinelOptions sentinel_options(const config::SentinelConfig& in) {
-  redis::SentinelOptions sentinel;
-  sentinel.master_name = in.master_name();
-  for (int i = 0; i < in.addresses_size(); ++i) {
+// Servers to ask (sentinels, cluster nodes), validated before: an address that does not
+// parse is a bug.
+std::vector<redis::Endpoint> endpoints(const google::protobuf::RepeatedPtrField<std::string>& in,
+                                       const std::string& field) {
+  std::vector<redis::Endpoint> out;
+  for (const std::string& text : in) {
     std::string error;
-    const auto address = config::parse_listen(in.addresses(i), &error);
-    if (!address) throw config::ConfigError("redis.sentinel.addresses", error);
+    const auto address = config::parse_listen(text, &error);
+    if (!address) throw config::ConfigError(field, error);
     redis::Endpoint endpoint;
     endpoint.host = address->host;
     endpoint.port = address->port;
-    sentinel.sentinels.push_back(std::move(endpoint));
+    out.push_back(std::move(endpoint));
   }
+  return out;
+}
+
+redis::SentinelOptions sentinel_options(const config::SentinelConfig& in) {
+  redis::SentinelOptions sentinel;
+  sentinel.master_name = in.master_name();
+  sentinel.sentinels = endpoints(in.addresses(), "redis.sentinel.addresses");
   if (in.has_password()) {
     sentinel.password = config::resolve_secret(in.password(), "redis.sentinel.password");
   }
   return sentinel;
-}
-
-// redis.cluster, validated before.
-redis::ClusterOptions cluster_options(const config::ClusterConfig& in) {
-  redis::ClusterOptions cluster;
-  for (int i = 0; i < in.addresses_size(); ++i) {
-    std::string error;
-    const auto address = config::parse_listen(in.addresses(i), &error);
-    if (!address) throw config::ConfigError("redis.cluster.addresses", error);
-    redis::Endpoint endpoint;
-    endpoint.host = address->host;
-    endpoint.port = address->port;
-    cluster.seeds.push_back(std::move(endpoint));
-  }
-  return cluster;
 }
 
 }  // namespace
@@ -46,7 +39,8 @@ redis::Options redis_options(const config::Config& config) {
   const auto& in = config.redis();
   redis::Options options;
   if (in.has_cluster()) {
-    options.cluster = cluster_options(in.cluster());
+    options.cluster =
+        redis::ClusterOptions{endpoints(in.cluster().addresses(), "redis.cluster.addresses")};
   } else if (in.has_sentinel()) {
     options.sentinel = sentinel_options(in.sentinel());
   } else {

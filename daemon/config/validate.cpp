@@ -55,6 +55,24 @@ void check_reconnect_order(const RedisConfig& redis, checks::Problems* problems)
   }
 }
 
+// A list of "host:port" servers to ask (sentinels, cluster nodes): at least one, each with a
+// port. `what` names one in the error ("a sentinel"), `usual_port` says which port it has.
+void check_servers(const google::protobuf::RepeatedPtrField<std::string>& addresses,
+                   const std::string& field, const std::string& what, const std::string& usual_port,
+                   checks::Problems* problems) {
+  if (addresses.empty()) {
+    problems->emplace_back(field, "at least one \"host:port\" of " + what + " is required");
+  }
+  for (int i = 0; i < addresses.size(); ++i) {
+    std::string error;
+    const auto address = parse_listen(addresses.Get(i), &error);
+    if (!address || address->port == 0) {
+      problems->emplace_back(field + "[" + std::to_string(i) + "]",
+                             address ? "needs a port (" + usual_port + ")" : error);
+    }
+  }
+}
+
 // redis.sentinel instead of redis.url: a master's name and the sentinels to ask.
 void check_sentinel(const RedisConfig& redis, checks::Problems* problems) {
   const SentinelConfig& sentinel = redis.sentinel();
@@ -69,18 +87,8 @@ void check_sentinel(const RedisConfig& redis, checks::Problems* problems) {
   } else if (sentinel.master_name().find_first_of(" \t\r\n") != std::string::npos) {
     problems->emplace_back("redis.sentinel.master_name", "must not contain spaces");
   }
-  if (sentinel.addresses().empty()) {
-    problems->emplace_back("redis.sentinel.addresses",
-                           "at least one \"host:port\" of a sentinel is required");
-  }
-  for (int i = 0; i < sentinel.addresses_size(); ++i) {
-    std::string error;
-    const auto address = parse_listen(sentinel.addresses(i), &error);
-    if (!address || address->port == 0) {
-      problems->emplace_back("redis.sentinel.addresses[" + std::to_string(i) + "]",
-                             address ? "needs a port (Sentinel's is usually 26379)" : error);
-    }
-  }
+  check_servers(sentinel.addresses(), "redis.sentinel.addresses", "a sentinel",
+                "Sentinel's is usually 26379", problems);
   if (sentinel.has_password()) {
     checks::secret(sentinel.password(), "redis.sentinel.password", problems);
   }
@@ -98,19 +106,8 @@ void check_cluster(const RedisConfig& redis, checks::Problems* problems) {
                            "leave it out with redis.cluster: a cluster fails its masters over "
                            "itself, without Sentinel");
   }
-  const ClusterConfig& cluster = redis.cluster();
-  if (cluster.addresses().empty()) {
-    problems->emplace_back("redis.cluster.addresses",
-                           "at least one \"host:port\" of a cluster node is required");
-  }
-  for (int i = 0; i < cluster.addresses_size(); ++i) {
-    std::string error;
-    const auto address = parse_listen(cluster.addresses(i), &error);
-    if (!address || address->port == 0) {
-      problems->emplace_back("redis.cluster.addresses[" + std::to_string(i) + "]",
-                             address ? "needs a port (a node's is usually 6379)" : error);
-    }
-  }
+  check_servers(redis.cluster().addresses(), "redis.cluster.addresses", "a cluster node",
+                "a node's is usually 6379", problems);
 }
 
 void check_redis(const RedisConfig& redis, checks::Problems* problems) {

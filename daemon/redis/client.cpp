@@ -460,7 +460,12 @@ Client::Client(boost::asio::any_io_executor executor, Options options) {
 }
 
 Client::~Client() {
-  if (cluster_) return;  // its destructor stops it, without calling back
+  if (cluster_) {
+    // Its run() may outlive us (it holds the cluster client): stop it, without a callback.
+    cluster_->on_connection_change(nullptr);
+    cluster_->stop();
+    return;
+  }
   // run() may still be winding down after this; it must not call back into an owner that
   // is being destroyed with us.
   impl_->on_change_ = nullptr;

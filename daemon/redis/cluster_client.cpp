@@ -66,7 +66,10 @@ ClusterClient::~ClusterClient() {
 
 asio::awaitable<void> ClusterClient::run() {
   auto self = shared_from_this();
-  if (running_) co_return;
+  if (running_) {
+    spdlog::error("event=redis_run_twice endpoint={}", log::quote(where()));
+    co_return;
+  }
   running_ = true;
   auto delay = options_.reconnect_min_delay;
   while (!stopped_) {

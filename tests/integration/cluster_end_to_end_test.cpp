@@ -175,14 +175,7 @@ TEST_F(ClusterEndToEnd, ABlastGoesOnWhenTheAlertsMasterIsFailedOverToItsReplica)
   const bool sent = eventually([&] { return state(id) == SENT; }, 120s);
 
   const auto per_number = twilio_.accepted_per_number();
-  std::chrono::milliseconds pause{0};
-  auto previous = killed_at;
-  for (const auto& message : twilio_.messages()) {
-    if (message.arrived <= killed_at) continue;
-    pause = std::max(
-        pause, std::chrono::duration_cast<std::chrono::milliseconds>(message.arrived - previous));
-    previous = message.arrived;
-  }
+  const auto pause = twilio_.longest_pause_after(killed_at);
   std::printf(
       "cluster: the alert's master killed after %llu of %zu messages; longest pause in sending "
       "after the kill %lld ms; members reached %zu; lost %zu; sent twice %llu (in flight at "

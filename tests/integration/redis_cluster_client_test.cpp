@@ -332,5 +332,24 @@ TEST(RedisClusterNoNode, NoNodeAnsweringIsNotConnectedNeverAHang) {
   io.run_for(100ms);
 }
 
+TEST(RedisClusterNoNode, DestroyingTheClientEndsItsLoop) {
+  asio::io_context io;
+  Options options = cluster_options({testing::free_tcp_port()});
+  auto client = std::make_unique<Client>(io.get_executor(), options);
+  bool ended = false;
+  asio::co_spawn(
+      io,
+      [&, run = client->run()]() mutable -> asio::awaitable<void> {
+        co_await std::move(run);
+        ended = true;
+      },
+      asio::detached);
+  io.run_for(300ms);  // asking the seed for the map, again and again
+  ASSERT_FALSE(ended);
+  client.reset();
+  io.run_for(1s);
+  EXPECT_TRUE(ended) << "the cluster client's loop outlived its Client";
+}
+
 }  // namespace
 }  // namespace tocsin::redis

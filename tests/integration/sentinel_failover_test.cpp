@@ -78,17 +78,9 @@ TEST(SentinelFailover, ABlastResumesOnThePromotedReplicaWithNoMemberLost) {
   const bool sent = eventually([&] { return state() == SENT; }, 120s);
 
   const auto per_number = twilio.accepted_per_number();
-  const auto messages = twilio.messages();
   // The messages in hand at the kill still go out; then sending pauses until the daemon
   // is on the new master. The longest pause after the kill is what members waited.
-  std::chrono::milliseconds pause{0};
-  auto previous = killed_at;
-  for (const auto& message : messages) {
-    if (message.arrived <= killed_at) continue;
-    pause = std::max(
-        pause, std::chrono::duration_cast<std::chrono::milliseconds>(message.arrived - previous));
-    previous = message.arrived;
-  }
+  const auto pause = twilio.longest_pause_after(killed_at);
   std::printf(
       "master killed after %llu of %zu messages; longest pause in sending after the kill %lld "
       "ms; members reached %zu; lost %zu; sent twice %llu (in flight at most %d)\n",

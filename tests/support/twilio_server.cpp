@@ -354,6 +354,19 @@ std::set<std::string> TwilioServer::hung_numbers() const {
   return hung_numbers_;
 }
 
+std::chrono::milliseconds TwilioServer::longest_pause_after(
+    std::chrono::steady_clock::time_point since) const {
+  std::chrono::milliseconds pause{0};
+  auto previous = since;
+  for (const auto& message : messages()) {
+    if (message.arrived <= since) continue;
+    pause = std::max(
+        pause, std::chrono::duration_cast<std::chrono::milliseconds>(message.arrived - previous));
+    previous = message.arrived;
+  }
+  return pause;
+}
+
 uint64_t TwilioServer::duplicates() const {
   std::lock_guard lock(mutex_);
   uint64_t extra = 0;

@@ -101,6 +101,9 @@ class TwilioServer {
   // The most segments accepted within any `window` (sliding, to the arrival times of the
   // recorded messages): what a provider measuring a rolling window would see.
   uint64_t max_segments_in_window(std::chrono::milliseconds window) const;
+  // The longest wait between two accepted messages after `since` (from `since` to the first
+  // one included): how long sending stopped after a failure at that moment.
+  std::chrono::milliseconds longest_pause_after(std::chrono::steady_clock::time_point since) const;
   // Accepted messages per number (kept whether or not messages are recorded), and the
   // messages beyond the first to any number: what a member would count as duplicates.
   std::map<std::string, uint64_t> accepted_per_number() const;
