@@ -2,7 +2,9 @@
 // The daemon's Redis client, shaped like Boost.Redis: one long-lived run() coroutine owns
 // the connection (connect, AUTH/SELECT, reconnect with capped backoff, PING health
 // checks), and any number of coroutines co_await exec() on it. hiredis does the protocol;
-// its async context is driven by the Asio loop (see asio_adapter.cpp).
+// its async context is driven by the Asio loop (see asio_adapter.cpp). With
+// Options::sentinel it finds the master through the sentinels (sentinel.h); with
+// Options::cluster the same calls go to a Redis Cluster's masters (cluster_client.h).
 //
 // When Redis is away, exec() fails at once with Errc::not_connected instead of queueing:
 // an HTTP request that needs Redis then answers 503 rather than hanging.

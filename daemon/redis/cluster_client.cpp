@@ -8,9 +8,9 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
-#include <cctype>
 
 #include "log/log.h"
+#include "redis/cluster_resend.h"
 #include "redis/cluster_routing.h"
 #include "redis/one_shot.h"
 
@@ -28,25 +28,6 @@ constexpr int kMaxHops = 5;
 // A node answering TRYAGAIN (a multi-key command while its slot migrates) is asked again
 // after this.
 constexpr std::chrono::milliseconds kTryAgainDelay{25};
-
-bool is_redirection(const Reply& reply) {
-  return reply.is_error() && (reply.str.starts_with("MOVED ") || reply.str.starts_with("ASK "));
-}
-
-bool cluster_down(const Reply& reply) {
-  return reply.is_error() && reply.str.starts_with("CLUSTERDOWN");
-}
-
-bool try_again(const Reply& reply) {
-  return reply.is_error() && reply.str.starts_with("TRYAGAIN");
-}
-
-bool is_command(const Command& command, std::string_view upper) {
-  if (command.empty() || command[0].size() != upper.size()) return false;
-  return std::equal(upper.begin(), upper.end(), command[0].begin(), [](char a, char b) {
-    return a == std::toupper(static_cast<unsigned char>(b));
-  });
-}
 
 }  // namespace
 
@@ -307,12 +288,12 @@ asio::awaitable<Result<Reply>> ClusterClient::send(int slot, Command command) {
       request_refresh();
       co_return reply;
     }
-    if (cluster_down(*reply)) {
+    if (is_cluster_down(*reply)) {
       request_refresh();
       co_return Errc::not_connected;  // nothing ran: a cluster that is down refuses all
     }
     if (hop >= kMaxHops) co_return reply;
-    if (try_again(*reply)) {
+    if (is_try_again(*reply)) {
       co_await pause(kTryAgainDelay);
       asking = false;
       continue;
@@ -364,75 +345,27 @@ asio::awaitable<Result<std::vector<Reply>>> ClusterClient::send_group(
       request_refresh();
       co_return Errc::not_connected;
     }
-    // What goes out: the pending commands, each after ASKING when asked to (a transaction
-    // needs it once, before MULTI: Redis keeps the flag until EXEC).
-    std::vector<Command> out;
-    std::vector<size_t> origin;  // out index -> commands index, or npos for ASKING
-    bool in_transaction = false;
-    for (size_t index : pending) {
-      const Command& command = commands[index];
-      if (asking && !in_transaction) {
-        out.push_back(Command{"ASKING"});
-        origin.push_back(std::string::npos);
-      }
-      if (is_command(command, "MULTI")) in_transaction = true;
-      if (is_command(command, "EXEC") || is_command(command, "DISCARD")) in_transaction = false;
-      out.push_back(command);
-      origin.push_back(index);
-    }
-    auto sent = co_await node->client->exec_pipeline(std::move(out));
+    Outgoing out = outgoing(commands, pending, asking);
+    auto sent = co_await node->client->exec_pipeline(std::move(out.commands));
     if (!sent) {
       request_refresh();
       co_return sent.error();
     }
-    std::vector<size_t> again;
-    std::optional<Redirection> redirection;
-    bool down = false, retry = false;
-    bool transaction_redirected = false;
-    size_t transaction_start = 0;
-    in_transaction = false;
+    Verdict verdict = judge(commands, out.origin, *sent, node->endpoint.host);
     for (size_t k = 0; k < sent->size(); ++k) {
-      if (origin[k] == std::string::npos) continue;
-      const size_t index = origin[k];
-      Reply& reply = (*sent)[k];
-      if (is_command(commands[index], "MULTI")) {
-        in_transaction = true;
-        transaction_redirected = false;
-        transaction_start = again.size();
-      }
-      const bool redirected = is_redirection(reply) || try_again(reply);
-      if (cluster_down(reply)) down = true;
-      if (redirected) {
-        if (!redirection && is_redirection(reply)) {
-          redirection = parse_redirection(reply.str, node->endpoint.host);
-        }
-        retry = retry || try_again(reply);
-        if (in_transaction) transaction_redirected = true;
-      }
-      if (in_transaction) {
-        again.push_back(index);  // kept until EXEC says whether the block goes again
-        replies[index] = std::move(reply);
-        if (is_command(commands[index], "EXEC") || is_command(commands[index], "DISCARD")) {
-          in_transaction = false;
-          if (!transaction_redirected) again.resize(transaction_start);
-        }
-        continue;
-      }
-      if (redirected) again.push_back(index);
-      replies[index] = std::move(reply);
+      if (out.origin[k] != kAsking) replies[out.origin[k]] = std::move((*sent)[k]);
     }
-    if (in_transaction && !transaction_redirected) again.resize(transaction_start);
-    if (down) {
+    if (verdict.cluster_down) {
       request_refresh();
       // Some of the group may have run before the cluster went down: "may have run".
       co_return Errc::connection_lost;
     }
-    if (again.empty() || hop >= kMaxHops) co_return replies;
-    pending = std::move(again);
-    if (redirection) {
-      asking = redirection->kind == Redirection::Kind::ask;
-      node = co_await follow(*redirection);
-    } else if (retry) {
+    if (verdict.again.empty() || hop >= kMaxHops) co_return replies;
+    pending = std::move(verdict.again);
+    if (verdict.redirection) {
+      asking = verdict.redirection->kind == Redirection::Kind::ask;
+      node = co_await follow(*verdict.redirection);
+    } else if (verdict.try_again) {
       asking = false;
       co_await pause(kTryAgainDelay);
     } else {
@@ -457,7 +390,7 @@ asio::awaitable<Result<Reply>> ClusterClient::eval(Script script, std::vector<st
       request_refresh();
       co_return reply;
     }
-    if (cluster_down(*reply)) {
+    if (is_cluster_down(*reply)) {
       request_refresh();
       co_return Errc::not_connected;
     }

@@ -44,6 +44,10 @@ KeyAt key_position(std::string_view name) {
 
 }  // namespace
 
+bool command_is(const Command& command, std::string_view upper) {
+  return !command.empty() && is(command[0], upper);
+}
+
 uint16_t key_slot(std::string_view key) {
   const auto open = key.find('{');
   if (open != std::string_view::npos) {
@@ -123,8 +127,8 @@ std::vector<PipelineGroup> plan_pipeline(const std::vector<Command>& commands) {
   bool in_transaction = false;
   for (size_t i = 0; i < commands.size(); ++i) {
     const Command& command = commands[i];
-    const bool opens = !command.empty() && is(command[0], "MULTI");
-    const bool closes = !command.empty() && (is(command[0], "EXEC") || is(command[0], "DISCARD"));
+    const bool opens = command_is(command, "MULTI");
+    const bool closes = command_is(command, "EXEC") || command_is(command, "DISCARD");
     const auto key = routing_key(command);
     const int slot = key ? key_slot(*key) : -1;
     if (in_transaction) {

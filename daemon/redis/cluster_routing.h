@@ -22,6 +22,9 @@ constexpr int kClusterSlots = 16384;
 // the first '{' and the next '}' when that part is not empty — modulo 16384.
 uint16_t key_slot(std::string_view key);
 
+// Whether `command` is the command `upper` (its name in capitals), in any case.
+bool command_is(const Command& command, std::string_view upper);
+
 // The key a command is routed by (its first key), or nullopt for a command that names none
 // (PING, INFO, WAIT, SCRIPT LOAD, an EVAL of no key, MULTI, EXEC). The daemon's scripts and
 // transactions keep their keys in one slot, so the first key is the whole command's slot.
