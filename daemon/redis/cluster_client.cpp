@@ -318,12 +318,18 @@ asio::awaitable<Result<std::vector<Reply>>> ClusterClient::exec_pipeline(
     }
   }
   std::vector<Reply> replies(commands.size());
+  bool sent_before = false;
   for (const PipelineGroup& group : plan_pipeline(commands)) {
     std::vector<Command> part(
         std::make_move_iterator(commands.begin() + group.first),
         std::make_move_iterator(commands.begin() + group.first + group.count));
     auto answered = co_await send_group(group.slot, std::move(part));
-    if (!answered) co_return answered.error();
+    if (!answered) {
+      // "Nothing was sent" holds for this group only: the groups before it have run.
+      if (sent_before && answered.error() == Errc::not_connected) co_return Errc::connection_lost;
+      co_return answered.error();
+    }
+    sent_before = true;
     std::move(answered->begin(), answered->end(), replies.begin() + group.first);
   }
   co_return replies;
