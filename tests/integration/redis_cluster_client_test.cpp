@@ -27,6 +27,7 @@
 #include "tests/support/ports.h"
 #include "tests/support/redis_cluster_nodes.h"
 #include "tests/support/redis_sync.h"
+#include "tests/support/run_until.h"
 
 namespace tocsin::redis {
 namespace {
@@ -69,13 +70,7 @@ class RedisClusterClient : public ::testing::Test {
 
   template <class Condition>
   bool run_until(Condition condition, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!condition()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      io_.restart();
-      io_.run_for(10ms);
-    }
-    return true;
+    return testing::run_until(io_, condition, timeout);
   }
 
   // Runs `make` (a coroutine returning T) on the client's loop to its end.

@@ -22,6 +22,7 @@
 #include "tests/support/ports.h"
 #include "tests/support/redis_sentinels.h"
 #include "tests/support/redis_sync.h"
+#include "tests/support/run_until.h"
 
 namespace tocsin::redis {
 namespace {
@@ -64,13 +65,7 @@ class RedisSentinel : public ::testing::Test {
 
   template <class Condition>
   bool run_until(Condition condition, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!condition()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      io_.restart();
-      io_.run_for(10ms);
-    }
-    return true;
+    return testing::run_until(io_, condition, timeout);
   }
 
   // SET key value through the client: whether Redis answered OK.

@@ -18,6 +18,7 @@
 
 #include "spool/spool.h"
 #include "spool/spool_replayer.h"
+#include "tests/support/run_until.h"
 #include "tests/support/temp_dir.h"
 
 namespace tocsin::spool {
@@ -52,13 +53,7 @@ class SpoolReplayerTest : public ::testing::Test {
   // Runs the loop until `condition` holds, for at most 5 s; whether it held.
   template <class Condition>
   bool run_until(Condition condition) {
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (!condition()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      io_.restart();
-      io_.run_for(5ms);
-    }
-    return true;
+    return testing::run_until(io_, condition, 5s, 5ms);
   }
 
   void start(SpoolReplayer::Apply apply) {
