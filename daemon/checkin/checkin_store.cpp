@@ -48,14 +48,20 @@ CheckinStore::CheckinStore(redis::Client& redis) : redis_(redis) {
 boost::asio::awaitable<std::optional<CheckinOutcome>> CheckinStore::check_in(
     CheckinRequest request) {
   // Their place in the roster, read first: it lives outside the alert's hash slot.
-  std::vector<std::string> member{request.member_id};
-  auto place = co_await turnout::read_places(redis_, std::move(member));
-  if (!place || place->size() != 5) co_return std::nullopt;
-  std::vector<std::string> args{request.alert_id,     request.member_id,
-                                request.how,          clean(request.by),
-                                std::to_string(request.at_ms), request.audited ? "1" : "0"};
-  args.insert(args.end(), std::make_move_iterator(place->begin() + 1),
-              std::make_move_iterator(place->end()));
+  const std::vector<std::string> member{request.member_id};
+  auto places = co_await turnout::read_places(redis_, member);
+  if (!places || places->size() != 1) co_return std::nullopt;
+  turnout::Place& place = places->front();
+  std::vector<std::string> args{request.alert_id,
+                                request.member_id,
+                                request.how,
+                                clean(request.by),
+                                std::to_string(request.at_ms),
+                                request.audited ? "1" : "0",
+                                std::move(place.region),
+                                std::move(place.sector),
+                                std::move(place.local),
+                                std::move(place.title)};
   auto reply =
       co_await redis_.eval(check_in_script(), check_in_keys(request.alert_id), std::move(args));
   std::string why;
@@ -75,8 +81,8 @@ boost::asio::awaitable<std::optional<CheckinOutcome>> CheckinStore::check_in(
   }
   if (fields.size() != 4) co_return std::nullopt;
   if (request.audited) co_await alerts::relay(redis_, request.alert_id, alerts::Outbox::audit);
-  outcome.status = status == "checked_in" ? CheckinOutcome::Status::checked_in
-                                          : CheckinOutcome::Status::already;
+  outcome.status =
+      status == "checked_in" ? CheckinOutcome::Status::checked_in : CheckinOutcome::Status::already;
   outcome.at_ms = to_int(fields[0]);
   outcome.how = fields[1];
   outcome.by = fields[2];
@@ -98,8 +104,8 @@ boost::asio::awaitable<std::optional<std::string>> CheckinStore::secret(bool cre
   co_return secret->value_or("");
 }
 
-boost::asio::awaitable<std::optional<std::string>> CheckinStore::short_code(
-    std::string alert_id, std::string member_id) {
+boost::asio::awaitable<std::optional<std::string>> CheckinStore::short_code(std::string alert_id,
+                                                                            std::string member_id) {
   std::vector<std::pair<std::string, std::string>> one{{std::move(alert_id), std::move(member_id)}};
   auto codes = co_await short_codes(std::move(one));
   if (!codes) co_return std::nullopt;

@@ -55,7 +55,7 @@ inline constexpr Range kJobSize{1, 1000, 50, "members"};
 inline constexpr Range kMaxInFlight{1, 100000, 256, "messages"};
 inline constexpr Range kClaimIdleMs{1000, 3600000, 30000, "milliseconds"};
 inline constexpr Range kFreezeSlice{10, 1000, 1000, "members"};
-inline constexpr Range kQueueSlice{1, 100, 10, "jobs"};
+inline constexpr Range kQueueSlice{1, 100, 5, "jobs"};
 
 inline constexpr Range kSpoolMaxMegabytes{1, 65536, 256, "MiB"};
 inline constexpr std::string_view kDefaultSpoolDirectory = "spool";

@@ -6,6 +6,7 @@
 #include "dispatch/record.lua.h"
 #include "dispatch/take_retries.lua.h"
 #include "members/members_for_send.h"
+#include "turnout/reach_count.h"
 
 namespace tocsin::dispatch {
 
@@ -33,19 +34,22 @@ std::vector<std::string> prepare_keys(const std::string& alert_id) {
 std::vector<std::string> prepare_args(std::string_view mode, std::string_view channels,
                                       bool links_here, const std::vector<PrepareMember>& members) {
   std::vector<std::string> args{std::string(mode), std::string(channels), links_here ? "1" : "0"};
-  args.reserve(args.size() + 12 * members.size());
+  args.reserve(args.size() + 9 * members.size());
   for (const PrepareMember& member : members) {
     const members::MemberForSend& roster = member.roster;
     const char* opted_out = roster.sms_opted_out ? (roster.email_opted_out ? "both" : "sms")
                                                  : (roster.email_opted_out ? "email" : "");
     for (std::string_view value :
          {member.id, member.tag, member.retry_channel, std::string_view(roster.stored ? "1" : "0"),
-          std::string_view(roster.mobile), std::string_view(roster.email),
-          std::string_view(roster.region), std::string_view(roster.sector),
-          std::string_view(roster.local), std::string_view(roster.title),
-          std::string_view(opted_out), member.left_group}) {
+          std::string_view(roster.mobile), std::string_view(roster.email)}) {
       args.emplace_back(value);
     }
+    args.push_back(turnout::encode_place({.region = roster.region,
+                                          .sector = roster.sector,
+                                          .local = roster.local,
+                                          .title = roster.title}));
+    args.emplace_back(opted_out);
+    args.emplace_back(member.left_group);
   }
   return args;
 }

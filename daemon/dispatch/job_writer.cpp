@@ -38,6 +38,18 @@ WriterStep next_step(const SendJobsReply& reply, std::chrono::milliseconds elaps
 
 namespace {
 
+// Per member its id and its place, encoded as the alert's dims keep it (send_jobs.lua).
+std::vector<std::string> member_places(std::vector<std::string> members,
+                                       const std::vector<turnout::Place>& places) {
+  std::vector<std::string> args;
+  args.reserve(2 * members.size());
+  for (size_t i = 0; i < members.size(); ++i) {
+    args.push_back(std::move(members[i]));
+    args.push_back(turnout::encode_place(places[i]));
+  }
+  return args;
+}
+
 // status, jobs queued, jobs left, member ids peeked (send_jobs.lua)
 using SendJobsRaw = std::tuple<std::string, int64_t, int64_t, std::vector<std::string>>;
 
@@ -78,7 +90,7 @@ boost::asio::awaitable<Result<WriterStep>> write_jobs(redis::Client& redis, cons
                                                       std::string alert_id, std::string queue_key,
                                                       JobWriterOptions options) {
   const auto began = std::chrono::steady_clock::now();
-  const int per_call = options.jobs_per_call > 0 ? options.jobs_per_call : 10;
+  const int per_call = options.jobs_per_call > 0 ? options.jobs_per_call : 5;
   const alerts::OutboxRoute route = jobs_route(queue_key);
   while (true) {
     // The next jobs' members, then their places, then the jobs queued with their members
@@ -87,10 +99,11 @@ boost::asio::awaitable<Result<WriterStep>> write_jobs(redis::Client& redis, cons
                                     std::vector<std::string>());
     if (!reply) co_return reply.error();
     if (std::get<0>(*reply) == "peeked") {
-      auto places = co_await turnout::read_places(redis, std::move(std::get<3>(*reply)));
+      std::vector<std::string>& members = std::get<3>(*reply);
+      auto places = co_await turnout::read_places(redis, members);
       if (!places) co_return places.error();
       reply = co_await send_jobs(redis, clock, alert_id, queue_key, per_call, "queue",
-                                 std::move(*places));
+                                 member_places(std::move(members), *places));
       if (!reply) co_return reply.error();
       if (std::get<0>(*reply) == "raced") continue;
     }

@@ -1,7 +1,7 @@
 #pragma once
 // Queuing a sending alert's jobs: send_start.lua leaves them in alert:{id}:jobs:unqueued
 // (dispatch_keys.h), and the writer moves them onto the alert's send queue a few at a time
-// (dispatch/send_jobs.lua, dispatch.queue_slice jobs per call, about 500 members), so no
+// (dispatch/send_jobs.lua, dispatch.queue_slice jobs per call, about 250 members), so no
 // call holds Redis for more than a few milliseconds and the engine starts sending the first
 // jobs while the rest are queued. Each call is atomic and the list is its own cursor: a
 // crash leaves every job either unqueued or queued exactly once, and whoever calls next

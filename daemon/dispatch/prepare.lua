@@ -15,12 +15,12 @@
 -- KEYS[1] alert:{id}, KEYS[2] its :delivery, KEYS[3] its :to, KEYS[4] its :count,
 -- KEYS[5] its :unreachable, KEYS[6] its :links
 -- ARGV[1] mode ("send" | "expire"), ARGV[2] channels ("sms" | "email" | "both"), ARGV[3]
--- "1" to store the link tags here (the alert's own links), else "0"; then per member 12:
+-- "1" to store the link tags here (the alert's own links), else "0"; then per member 9:
 -- member id, link tag, retry channel ("" for a job from the queue; "sms" or "email" for a
 -- retry, which may only send that channel and only while its state is "retrying"),
--- stored ("1" | "0": "0" once removed from the roster), mobile, email, region, sector,
--- local, job title, opted out ("sms", "email", "both" or ""), left-group state ("" when
--- in the group or no child)
+-- stored ("1" | "0": "0" once removed from the roster), mobile, email, place (encoded as
+-- alert:{id}:dims keeps it, turnout::encode_place: the daemon builds it, not Redis), opted
+-- out ("sms", "email", "both" or ""), left-group state ("" when in the group or no child)
 -- Returns per member { member id, sms code, email code }, a code being "send"; "none"
 -- (channel not chosen, or no address); "done" (a state exists already); or a final state:
 -- opted_out, expired, skipped:shared, skipped:removed, skipped:answered,
@@ -33,7 +33,7 @@ local unreachable, links = KEYS[5], KEYS[6]
 local mode, channels, links_here = ARGV[1], ARGV[2], ARGV[3] == '1'
 local chosen = { sms = channels == 'sms' or channels == 'both',
                  email = channels == 'email' or channels == 'both' }
-local PER_MEMBER = 12
+local PER_MEMBER = 9
 -- Of the member being prepared: the state that says they left a child's group (false
 -- while in it), and the channels whose address is in the opt-out registry.
 local left_group = false
@@ -102,11 +102,11 @@ for i = 4, #ARGV, PER_MEMBER do
   local member, tag, retry_channel = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local stored = ARGV[i + 3] == '1'
   local mobile, email = ARGV[i + 4], ARGV[i + 5]
-  local opted_out = ARGV[i + 10]
+  local opted_out = ARGV[i + 7]
   opted = { sms = opted_out == 'sms' or opted_out == 'both',
             email = opted_out == 'email' or opted_out == 'both' }
-  left_group = ARGV[i + 11] ~= '' and ARGV[i + 11]
-  local place = turnout_place_of(ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9])
+  left_group = ARGV[i + 8] ~= '' and ARGV[i + 8]
+  local place = ARGV[i + 6]
   if not targeted and retry_channel == '' then
     if turnout_target(base, member, place) then changed = true end
   end

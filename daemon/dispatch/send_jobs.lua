@@ -12,9 +12,11 @@
 -- the prepare step need not count anyone (send_start.lua sets turnout_targeted).
 -- Two calls per batch, since a member's place comes from the roster, outside the alert's
 -- hash slot: "peek" returns the member ids of the next n jobs; the caller reads their
--- places (turnout/targeting.h) and calls "queue" with them. "queue" checks that the list
+-- places (turnout/targeting.h) and calls "queue" with them, encoded as dims keeps them
+-- (turnout::encode_place, the same as turnout_place_of here): the daemon builds those
+-- strings, not Redis, whose one thread every alert shares. "queue" checks that the list
 -- still starts with those members, in order ("raced" otherwise: another writer took them;
--- peek again). About 500 members per call (10 jobs), a few milliseconds of Redis.
+-- peek again). About 250 members per call (5 jobs), a few milliseconds of Redis.
 -- Once the list is empty it sets jobs_queued=1, which lets the record step finish the
 -- alert; if every job was already recorded by then, it finishes the alert itself. An alert
 -- no longer sending (cancelled) has the rest of its list dropped (counted in jobs_dropped).
@@ -24,8 +26,7 @@
 -- alert:{id}:audit (its trail), KEYS[5] alert:{id}:jobs_out:<queue> (its jobs' outbox),
 -- KEYS[6] alert:{id}:schedule_out (its scheduler items, applied by the caller)
 -- ARGV[1] jobs per call, ARGV[2] alert id, ARGV[3] now (ms), ARGV[4] "peek" | "queue", then
--- for "queue" five per member of the jobs peeked, in order: id, region, sector, local,
--- title ('' for none)
+-- for "queue" two per member of the jobs peeked, in order: id, place (as alert:{id}:dims keeps it)
 -- Returns { "peeked" | "raced" | "queued" | "done" | "dropped", jobs queued by this call,
 -- jobs left, the member ids peeked (else empty) }.
 --!include turnout/reach_lib.lua
@@ -67,7 +68,7 @@ elseif mode == 'queue' then
       if ARGV[at] ~= member then return { 'raced', 0, redis.call('LLEN', unqueued), {} } end
       entry[#entry + 1] = 'm'
       entry[#entry + 1] = member
-      at = at + 5
+      at = at + 2
     end
     entries[#entries + 1] = entry
   end
@@ -78,9 +79,8 @@ elseif mode == 'queue' then
     redis.call('LTRIM', unqueued, jobs, -1)
     redis.call('HINCRBY', alert, 'jobs_pending', jobs)
     local counted = 0
-    for i = 5, #ARGV, 5 do
-      local place = turnout_place_of(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4])
-      if turnout_target(alert, ARGV[i], place) then counted = counted + 1 end
+    for i = 5, #ARGV, 2 do
+      if turnout_target(alert, ARGV[i], ARGV[i + 1]) then counted = counted + 1 end
     end
     turnout_flush()
     if counted > 0 then turnout_changed(alert) end

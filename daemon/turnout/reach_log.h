@@ -1,6 +1,6 @@
 #pragma once
 // While an alert is sending, the delivery path logs each member's reach move and applies
-// the log every 100 ms or 2,000 moves (turnout/reach_lib.lua), so its counts may trail by
+// the log every 100 ms or 250 moves (turnout/reach_lib.lua), so its counts may trail by
 // that much. A reader that wants them exact applies the log first: the turnout route does,
 // and so can the event stream's publisher.
 

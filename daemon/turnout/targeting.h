@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "turnout/reach_count.h"
 #include "util/result.h"
 
 namespace tocsin::redis {
@@ -19,10 +20,11 @@ class Client;
 
 namespace tocsin::turnout {
 
-// Per member, in order: its id, region, sector, local and title ('' where the member has
-// none, as for a member removed from the roster since: counted under no region), read in
-// one pipelined round trip.
-boost::asio::awaitable<Result<std::vector<std::string>>> read_places(
-    redis::Client& redis, std::vector<std::string> members);
+// Per member, in order: its region, sector, local and title ('' where the member has none,
+// as for a member removed from the roster since: counted under no region), read in one
+// pipelined round trip. A script that counts a member takes their place encoded
+// (encode_place()), so that Redis does not build the same strings again.
+boost::asio::awaitable<Result<std::vector<Place>>> read_places(
+    redis::Client& redis, const std::vector<std::string>& members);
 
 }  // namespace tocsin::turnout

@@ -13,8 +13,13 @@
 // the AOF's growth per message. Past 240,000 members the synthetic roster's phones stay
 // distinct (synthetic_roster.cpp), so a 600,000 run measures messages, not duplicates.
 //
-//   build/tests/bench/dispatch_bench [MEMBERS] [--by-script]      (default 150000)
+//   build/tests/bench/dispatch_bench [MEMBERS] [--by-script] [--pin] [--no-aof-rewrite]
+//                                                                 (default 150000)
 // --by-script adds Redis's time per message by script (every call in the slow log).
+// --pin gives Redis a core of its own, so that the longest call is Redis's own work and not
+// time spent waiting for a core. --no-aof-rewrite keeps Redis from forking for an AOF
+// rewrite during the blast: the pages it writes after a fork are copied one by one, which
+// lengthens whatever call runs meanwhile. Run with and without each to tell the causes apart.
 
 #include <chrono>
 #include <cstdio>
@@ -111,11 +116,16 @@ std::string script_name(const std::string& sha) {
   return found != names.end() ? found->second : "script " + sha.substr(0, 8);
 }
 
-int64_t aof_size(RedisSync& sync) {
-  const std::string info = sync.text({"INFO", "persistence"});
-  const auto at = info.find("aof_current_size:");
+// One integer field of INFO <section>, 0 when absent.
+int64_t info_field(RedisSync& sync, const std::string& section, const std::string& field) {
+  const std::string info = sync.text({"INFO", section});
+  const auto at = info.find(field + ":");
   if (at == std::string::npos) return 0;
-  return std::stoll(info.substr(at + std::string("aof_current_size:").size()));
+  return std::stoll(info.substr(at + field.size() + 1));
+}
+
+int64_t aof_size(RedisSync& sync) {
+  return info_field(sync, "persistence", "aof_current_size");
 }
 
 }  // namespace
@@ -123,10 +133,16 @@ int64_t aof_size(RedisSync& sync) {
 int run(int argc, char** argv) {
   RosterOptions roster;
   bool by_script = false;
+  bool no_rewrite = false;
+  bool pin = false;
   roster.members = 150000;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--by-script") {
       by_script = true;
+    } else if (std::string(argv[i]) == "--no-aof-rewrite") {
+      no_rewrite = true;
+    } else if (std::string(argv[i]) == "--pin") {
+      pin = true;
     } else {
       roster.members = std::stoul(argv[i]);
     }
@@ -167,11 +183,24 @@ int run(int argc, char** argv) {
   const std::string id = response.alert().id();
 
   const pid_t redis_pid = tocsin::bench::child_named("redis-server");
+  if (pin) {
+    // Redis alone on the last core; tocsind and this process on the others. On a shared
+    // machine a call's wall time (what SLOWLOG logs) includes the time Redis waited for a
+    // core: a 4 ms HMGET is a scheduler tick, not Redis's work.
+    const int last = static_cast<int>(std::thread::hardware_concurrency()) - 1;
+    tocsin::bench::pin_threads(redis_pid, last);
+    tocsin::bench::pin_threads(daemon.process().pid(), last, true);
+    tocsin::bench::pin_threads(0, last, true);
+  }
   // With --by-script every call is logged, for Redis's time per script (logging costs Redis
   // about a third more CPU, so the CPU figures of such a run are not comparable).
   tocsin::bench::start_slowlog(sync, by_script ? 0 : 1000);
   const auto stats_before = tocsin::bench::command_stats(sync.text({"INFO", "commandstats"}));
   const int64_t aof_before = aof_size(sync);
+  // An AOF rewrite forks Redis; the pages it then writes are copied one by one, which
+  // lengthens whatever call runs meanwhile. --no-aof-rewrite tells those calls apart.
+  if (no_rewrite) sync.text({"CONFIG", "SET", "auto-aof-rewrite-percentage", "0"});
+  const int64_t forks_before = info_field(sync, "stats", "total_forks");
   const double daemon_cpu_before = tocsin::bench::cpu_seconds(daemon.process().pid());
   const double redis_cpu_before = tocsin::bench::cpu_seconds(redis_pid);
   const auto send_start = Clock::now();
@@ -218,7 +247,12 @@ int run(int argc, char** argv) {
   const auto stats_after = tocsin::bench::command_stats(sync.text({"INFO", "commandstats"}));
   tocsin::bench::print_redis_time(stats_before, stats_after, static_cast<size_t>(messages),
                                   "message");
-  tocsin::bench::print_slowlog(sync);
+  tocsin::bench::print_slowlog(sync, 5, script_name);
+  std::printf(
+      "  Redis forked %lld times during the blast (AOF rewrites%s); the last fork took "
+      "%.1f ms\n",
+      static_cast<long long>(info_field(sync, "stats", "total_forks") - forks_before),
+      no_rewrite ? " off" : " on", info_field(sync, "stats", "latest_fork_usec") / 1000.0);
   if (by_script) {
     tocsin::bench::print_time_by_call(sync, static_cast<size_t>(messages), "message", script_name);
   }

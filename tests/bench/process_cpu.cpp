@@ -1,5 +1,6 @@
 #include "tests/bench/process_cpu.h"
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -7,6 +8,8 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <stdexcept>
+#include <thread>
 
 namespace tocsin::bench {
 namespace {
@@ -66,6 +69,24 @@ pid_t child_named(const std::string& command) {
     }
   }
   return -1;
+}
+
+void pin_threads(pid_t pid, int cpu, bool except) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  const int cpus = static_cast<int>(std::thread::hardware_concurrency());
+  for (int c = 0; c < cpus; ++c) {
+    if ((c == cpu) != except) CPU_SET(c, &set);
+  }
+  // sched_setaffinity applies to one thread; threads started earlier keep their own mask.
+  const std::string tasks =
+      "/proc/" + (pid == 0 ? std::string("self") : std::to_string(pid)) + "/task";
+  for (const auto& entry : std::filesystem::directory_iterator(tasks)) {
+    const pid_t tid = static_cast<pid_t>(std::stol(entry.path().filename().string()));
+    if (sched_setaffinity(tid, sizeof(set), &set) != 0) {
+      throw std::runtime_error("sched_setaffinity " + std::to_string(tid) + " failed");
+    }
+  }
 }
 
 }  // namespace tocsin::bench

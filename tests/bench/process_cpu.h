@@ -20,4 +20,9 @@ double children_cpu_seconds();
 // Our child process whose command name is `command` (e.g. "redis-server"), or -1.
 pid_t child_named(const std::string& command);
 
+// Pins every thread of process `pid` (0: this process) to the one CPU `cpu`, or to every
+// CPU but `cpu` when `except` is true. Lets a benchmark give Redis a core of its own, so
+// that the slow log measures Redis's own work and not the time it waited for a core.
+void pin_threads(pid_t pid, int cpu, bool except = false);
+
 }  // namespace tocsin::bench

@@ -55,8 +55,9 @@ namespace {
 // One call the slow log holds, as both printers read it.
 struct LoggedCall {
   long micros;
-  long long at;  // Unix seconds
-  std::vector<std::string> argv;
+  long long at;                   // Unix seconds
+  std::vector<std::string> argv;  // the first 32 at most
+  size_t argc = 0;                // all of them: how much work the call was given
 };
 
 // SLOWLOG GET -1: every entry, each {id, at, microseconds, {argv...}, client, name}. A
@@ -72,26 +73,36 @@ std::vector<LoggedCall> logged_calls(testing::RedisSync& redis) {
     call.micros = static_cast<long>(entry.elements[2].integer);
     call.at = static_cast<long long>(entry.elements[1].integer);
     for (const auto& arg : entry.elements[3].elements) call.argv.push_back(arg.str);
+    call.argc = call.argv.size();
+    // Past 32 arguments the log keeps 31 and "... (N more arguments)".
+    unsigned long more = 0;
+    if (std::sscanf(call.argv.back().c_str(), "... (%lu more arguments)", &more) == 1) {
+      call.argc += more - 1;
+    }
   }
   return calls;
 }
 
 }  // namespace
 
-long print_slowlog(testing::RedisSync& redis, size_t top) {
+long print_slowlog(testing::RedisSync& redis, size_t top,
+                   const std::function<std::string(const std::string&)>& name_of) {
   struct Call {
     long micros;
     std::string what;
     long long at;
+    size_t argc;
   };
   std::vector<Call> calls;
   for (const LoggedCall& logged : logged_calls(redis)) {
     std::string what;
     // EVALSHA, the sha, the key count and the first key: enough to tell the script.
     for (size_t i = 0; i < logged.argv.size() && i < 4; ++i) {
-      what += (i ? " " : "") + logged.argv[i].substr(0, 24);
+      const bool script =
+          i == 1 && name_of && (logged.argv[0] == "EVALSHA" || logged.argv[0] == "evalsha");
+      what += (i ? " " : "") + (script ? name_of(logged.argv[i]) : logged.argv[i].substr(0, 24));
     }
-    calls.push_back({logged.micros, what, logged.at});
+    calls.push_back({logged.micros, what, logged.at, logged.argc});
   }
   std::sort(calls.begin(), calls.end(),
             [](const Call& a, const Call& b) { return a.micros > b.micros; });
@@ -104,8 +115,8 @@ long print_slowlog(testing::RedisSync& redis, size_t top) {
               longest / 1000.0, calls.size());
   for (size_t i = 0; i < calls.size() && i < top; ++i) {
     // When, in whole seconds after the first call logged: early (the queuing) or late.
-    std::printf("    %8.1f ms  at +%llds  %s\n", calls[i].micros / 1000.0, calls[i].at - first_at,
-                calls[i].what.c_str());
+    std::printf("    %8.1f ms  at +%llds  %s  (%zu arguments)\n", calls[i].micros / 1000.0,
+                calls[i].at - first_at, calls[i].what.c_str(), calls[i].argc);
   }
   // The longest of each script (or command), so that one slow script does not hide the
   // others: the calls are sorted, so the first of each is its longest.
@@ -130,6 +141,7 @@ long print_slowlog(testing::RedisSync& redis, size_t top) {
 void print_time_by_call(testing::RedisSync& redis, size_t units, const char* unit,
                         const std::function<std::string(const std::string&)>& name_of) {
   std::map<std::string, std::pair<double, size_t>> totals;  // microseconds, calls
+  std::map<std::string, std::vector<long>> durations;       // of each call, for percentiles
   for (const LoggedCall& call : logged_calls(redis)) {
     std::string what = call.argv[0];
     std::transform(what.begin(), what.end(), what.begin(),
@@ -141,6 +153,7 @@ void print_time_by_call(testing::RedisSync& redis, size_t units, const char* uni
     auto& [micros, count] = totals[what];
     micros += static_cast<double>(call.micros);
     ++count;
+    durations[what].push_back(call.micros);
   }
   std::vector<std::pair<std::string, std::pair<double, size_t>>> sorted(totals.begin(),
                                                                         totals.end());
@@ -153,6 +166,20 @@ void print_time_by_call(testing::RedisSync& redis, size_t units, const char* uni
                 static_cast<double>(total.second) / units);
   }
   std::printf("\n");
+  // Whether a script's longest calls are its usual work or rare outliers (the machine, a
+  // fork), and how much longer its usual call is than its average.
+  std::printf("  call durations by script or command (ms): p50 / p99 / p99.9 / longest\n");
+  for (size_t i = 0; i < sorted.size() && i < 8; ++i) {
+    std::vector<long>& all = durations[sorted[i].first];
+    std::sort(all.begin(), all.end());
+    const auto at = [&](double q) {
+      return all[std::min(all.size() - 1,
+                          static_cast<size_t>(q * static_cast<double>(all.size())))] /
+             1000.0;
+    };
+    std::printf("    %-18s %7.2f %7.2f %7.2f %7.2f  (%zu calls)\n", sorted[i].first.c_str(),
+                at(0.5), at(0.99), at(0.999), all.back() / 1000.0, all.size());
+  }
 }
 
 }  // namespace tocsin::bench

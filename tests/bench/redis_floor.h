@@ -25,8 +25,10 @@ double floor_redis_us_per_message(testing::RedisSync& redis, pid_t redis_pid,
 // Logs every call slower than `threshold_us` from now on (SLOWLOG RESET).
 void start_slowlog(testing::RedisSync& redis, long threshold_us);
 // Prints the longest call logged since start_slowlog and the `top` longest, with their
-// command and first argument (a script's SHA); the longest in microseconds.
-long print_slowlog(testing::RedisSync& redis, size_t top = 5);
+// command and first argument (a script's SHA, named by `name_of` when given); the longest in
+// microseconds.
+long print_slowlog(testing::RedisSync& redis, size_t top = 5,
+                   const std::function<std::string(const std::string&)>& name_of = {});
 // With start_slowlog(redis, 0) (every call logged): prints Redis's time per unit by script
 // (named by `name_of` from its SHA1) or command, the largest first, from the slow log.
 void print_time_by_call(testing::RedisSync& redis, size_t units, const char* unit,

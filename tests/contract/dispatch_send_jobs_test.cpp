@@ -14,6 +14,7 @@
 #include "dispatch/send_jobs.lua.h"
 #include "redis/decode.h"
 #include "tests/support/script_contract.h"
+#include "turnout/reach_count.h"
 
 namespace tocsin::dispatch {
 namespace {
@@ -59,12 +60,13 @@ class SendJobs : public ScriptContract {
     EXPECT_TRUE(reply);
     return reply ? *reply : FullReply{};
   }
-  // A member's place as turnout/targeting.h reads it: m<n> is in region r<n % 3>.
+  // Each member and their place, as dispatch/job_writer.cpp passes them: m<n> is in region
+  // r<n % 3>.
   static std::vector<std::string> places_of(const std::vector<std::string>& members) {
     std::vector<std::string> places;
     for (const auto& member : members) {
-      places.insert(places.end(),
-                    {member, "r" + std::to_string(std::stoi(member.substr(1)) % 3), "", "", ""});
+      const turnout::Place place{.region = "r" + std::to_string(std::stoi(member.substr(1)) % 3)};
+      places.insert(places.end(), {member, turnout::encode_place(place)});
     }
     return places;
   }

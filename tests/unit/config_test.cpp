@@ -609,7 +609,7 @@ TEST(ConfigAlerts, DefaultsApply) {
   EXPECT_EQ(config.dispatch().max_in_flight(), 256);
   EXPECT_EQ(config.dispatch().claim_idle_ms(), 30000);
   EXPECT_EQ(config.dispatch().freeze_slice(), 1000);
-  EXPECT_EQ(config.dispatch().queue_slice(), 10);
+  EXPECT_EQ(config.dispatch().queue_slice(), 5);
   EXPECT_FALSE(config.dispatch().consumer_name().empty()) << "the host name";
 }
 
