@@ -14,7 +14,6 @@
 #include "dispatch/dispatch_scripts.h"
 #include "dispatch/engine_impl.h"
 #include "log/log.h"
-#include "members/members_for_send.h"
 #include "proto/config.pb.h"
 #include "proto/tocsin.pb.h"
 #include "redis/client.h"
@@ -98,7 +97,6 @@ Engine::Impl::Impl(asio::any_io_executor ex, redis::Client& r, const config::Con
       pool(make_slots(std::move(gateways), c)),
       quiet(c) {
   redis.load_on_connect(prepare_script());
-  redis.load_on_connect(members::members_for_send_script());
   redis.load_on_connect(alerts::group_check_script());
   redis.load_on_connect(take_retries_script());
   for (const char* channel : {"sms", "email"}) {

@@ -1,8 +1,9 @@
 #pragma once
-// What sending needs of a batch of members, read in one step in the roster's slot
-// (members/members_for_send.lua): each one's record, addresses and place, and whether each
-// address opted out. The send's prepare step takes these as values (dispatch/prepare.lua),
-// so that it stays in the alert's slot.
+// What sending needs of a batch of members, read in the roster's slot: each one's record,
+// addresses and place, and whether each address opted out. Plain pipelined reads, no
+// script: a member's record and index, then one SMISMEMBER per opt-out registry for the
+// whole batch. The send's prepare step takes these as values (dispatch/prepare.lua), so
+// that it stays in the alert's slot.
 
 #include <boost/asio/awaitable.hpp>
 
@@ -13,7 +14,6 @@
 
 namespace tocsin::redis {
 class Client;
-class Script;
 }  // namespace tocsin::redis
 
 namespace tocsin::members {
@@ -26,9 +26,6 @@ struct MemberForSend {
   bool sms_opted_out = false;                // the mobile is in the opt-out registry
   bool email_opted_out = false;
 };
-
-const redis::Script& members_for_send_script();
-std::vector<std::string> members_for_send_keys(const std::vector<std::string>& ids);
 
 // One per id, in the order given.
 boost::asio::awaitable<Result<std::vector<MemberForSend>>> read_members_for_send(

@@ -61,7 +61,6 @@
 #include "events/publish_script.h"
 #include "events/sse_parser.h"
 #include "http/json.h"
-#include "members/members_for_send.h"
 #include "proto/tocsin.pb.h"
 #include "replies/reply_scripts.h"
 #include "tests/bench/http_load.h"
@@ -590,7 +589,6 @@ class Bench {
   static std::string script_name(const std::string& sha) {
     static const std::map<std::string, std::string> names = {
         {dispatch::prepare_script().sha1(), "dispatch prepare"},
-        {members::members_for_send_script().sha1(), "members for_send"},
         {dispatch::record_script().sha1(), "dispatch record"},
         {dispatch::take_retries_script().sha1(), "dispatch take_retries"},
         {replies::record_replies_script().sha1(), "replies record"},

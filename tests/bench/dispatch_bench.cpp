@@ -38,7 +38,6 @@
 #include "events/publish_script.h"
 #include "http/json.h"
 #include "io/line_writer.h"
-#include "members/members_for_send.h"
 #include "members/opt_out_registry.h"
 #include "proto/tocsin.pb.h"
 #include "redis/script.h"
@@ -101,7 +100,6 @@ std::string script_name(const std::string& sha) {
   using tocsin::redis::Script;
   static const std::map<std::string, std::string> names = {
       {tocsin::dispatch::prepare_script().sha1(), "prepare"},
-      {tocsin::members::members_for_send_script().sha1(), "members_for_send"},
       {tocsin::dispatch::record_script().sha1(), "record"},
       {tocsin::dispatch::take_retries_script().sha1(), "take_retries"},
       {tocsin::dispatch::send_jobs_script().sha1(), "send_jobs"},

@@ -1,6 +1,6 @@
 // The contract of dispatch's prepare step (daemon/dispatch/prepare.lua). It touches only
 // the alert's keys: what it needs of the members (read in the roster's slot,
-// members/members_for_send.lua) and of a wave's parent (alerts/group_check.lua) comes as
+// members/members_for_send.h) and of a wave's parent (alerts/group_check.lua) comes as
 // values, so it runs on a one-node cluster too.
 
 #include <gtest/gtest.h>
@@ -36,7 +36,7 @@ class Prepare : public ScriptContract {
     add_member("m1", "+15145550001", "m1@example.org");
   }
 
-  // What members_for_send.lua would have read of them.
+  // What members/members_for_send.h would have read of them.
   void add_member(const std::string& id, const std::string& mobile, const std::string& email) {
     roster_[id] = {.stored = true,
                    .record = "bytes of " + id,
