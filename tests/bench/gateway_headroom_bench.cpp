@@ -22,9 +22,16 @@
 // LATENCY_MS makes the endpoint answer each request that much later (for wrk and tocsind
 // alike), as a provider across the internet does: both are then bound by CONNECTIONS /
 // latency, and the ratio shows whether the daemon keeps all CONNECTIONS busy.
+//
+// Under callgrind (TOCSIN_TEST_DAEMON_PREFIX="valgrind --tool=callgrind ...", see
+// tests/support/daemon_process.cpp), the daemon's counts are zeroed just before the send
+// and dumped once the alert is sent (callgrind_control), so that the dump holds the blast
+// alone, not the start or the roster import: its total over MEMBERS is the daemon's
+// instructions per message.
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <regex>
 #include <stdexcept>
 #include <string>
@@ -38,6 +45,7 @@
 #include "proto/tocsin.pb.h"
 #include "tests/bench/alert_blast.h"
 #include "tests/bench/process_cpu.h"
+#include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/twilio_server.h"
@@ -77,6 +85,21 @@ adapters::HttpRequest typical_request(const Alert& alert, const adapters::Twilio
   auto message = renderer.render(member, "sms", "+18195550001",
                                  alerts::rsvp_link(public_url, alert.code(), tag));
   return std::get<adapters::HttpRequest>(gateway.build(message));
+}
+
+// True when the daemon runs under callgrind (see the top of the file).
+bool under_callgrind() {
+  const char* prefix = std::getenv("TOCSIN_TEST_DAEMON_PREFIX");
+  return prefix != nullptr && std::string(prefix).find("callgrind") != std::string::npos;
+}
+
+// callgrind_control -z (zero) or -d (dump) for the daemon's process.
+void callgrind_control(const char* what, pid_t pid) {
+  auto result = testing::run_command({"callgrind_control", what, std::to_string(pid)});
+  if (result.exit_code != 0) {
+    throw std::runtime_error("callgrind_control " + std::string(what) + " failed: " + result.out +
+                             result.err);
+  }
 }
 
 struct Sample {
@@ -168,6 +191,7 @@ int run(int argc, char** argv) {
   const double daemon_cpu_before = bench::cpu_seconds(daemon_pid);
   const double redis_cpu_before = redis_pid > 0 ? bench::cpu_seconds(redis_pid) : 0;
   const double server_cpu_before = bench::own_cpu_seconds();
+  if (under_callgrind()) callgrind_control("-z", daemon_pid);
   const auto send_start = Clock::now();
   blast.send(id);
   const uint64_t expected = static_cast<uint64_t>(reachable);
@@ -178,6 +202,7 @@ int run(int argc, char** argv) {
   }
   samples.push_back({Clock::now(), server.accepted() - wrk_accepted});
   blast.wait_until_sent(id, std::chrono::seconds(60));
+  if (under_callgrind()) callgrind_control("-d", daemon_pid);
   const double total_seconds = seconds(Clock::now() - send_start);
   const double daemon_cpu = bench::cpu_seconds(daemon_pid) - daemon_cpu_before;
   const double redis_cpu = redis_pid > 0 ? bench::cpu_seconds(redis_pid) - redis_cpu_before : 0;

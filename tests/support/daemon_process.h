@@ -54,6 +54,11 @@ class DaemonProcess {
   // Starts tocsind and returns once it listens and is ready (/readyz answers 200), or 3 s
   // later when it stays not ready (started without its Redis, on purpose).
   explicit DaemonProcess(Options options);
+  // Under TOCSIN_TEST_DAEMON_PREFIX (daemon_process.cpp), stops tocsind with SIGTERM and
+  // waits for it; otherwise the Subprocess kills it.
+  ~DaemonProcess();
+  DaemonProcess(const DaemonProcess&) = delete;
+  DaemonProcess& operator=(const DaemonProcess&) = delete;
 
   const std::string& base_url() const { return base_url_; }
   uint16_t port() const { return port_; }
@@ -70,6 +75,7 @@ class DaemonProcess {
   TempDir dir_;
   std::filesystem::path config_path_;
   std::unique_ptr<Subprocess> process_;
+  bool prefixed_ = false;  // run under TOCSIN_TEST_DAEMON_PREFIX
   std::string base_url_;
   uint16_t port_ = 0;
 };
