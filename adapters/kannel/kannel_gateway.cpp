@@ -7,6 +7,7 @@
 #include <cctype>
 #include <memory>
 
+#include "adapters/form_encode.h"
 #include "adapters/http_failure.h"
 #include "alerts/sms_encoding.h"
 #include "config/quote.h"
@@ -27,19 +28,16 @@ constexpr size_t kMaxFromLength = 20;
 // Kannel's error texts are one short sentence; anything longer is not Kannel's.
 constexpr size_t kMaxReasonLength = 100;
 
-// Every byte but A-Z a-z 0-9 - . _ ~ becomes %XX (libcurl's escaping): '+' in a number is
-// sent as %2B, which Kannel would otherwise decode as a space.
-std::string escaped(std::string_view value) {
-  std::unique_ptr<char, decltype(&curl_free)> out(
-      curl_easy_escape(nullptr, value.data(), static_cast<int>(value.size())), &curl_free);
-  return out ? std::string(out.get()) : std::string();
+// Every byte but A-Z a-z 0-9 - . _ ~ becomes %XX (adapters/form_encode.h): '+' in a number
+// is sent as %2B, which Kannel would otherwise decode as a space.
+void append_param(std::string* query, std::string_view name, std::string_view value) {
+  append_form_field(query, name, value);
 }
 
-void append_param(std::string* query, std::string_view name, std::string_view value) {
-  if (!query->empty()) query->push_back('&');
-  query->append(name);
-  query->push_back('=');
-  query->append(escaped(value));
+std::string escaped(std::string_view value) {
+  std::string out;
+  append_form_escaped(&out, value);
+  return out;
 }
 
 bool is_unreserved(char c) {

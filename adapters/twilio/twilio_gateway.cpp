@@ -8,6 +8,7 @@
 #include <charconv>
 #include <memory>
 
+#include "adapters/form_encode.h"
 #include "adapters/http_failure.h"
 #include "adapters/twilio/twilio_answer.h"
 #include "adapters/twilio/twilio_signature.h"
@@ -35,18 +36,6 @@ std::string base64(std::string_view data) {
                                      static_cast<int>(data.size()));
   out.resize(static_cast<size_t>(length));
   return out;
-}
-
-// Form encoding is libcurl's: every byte but A-Z a-z 0-9 - . _ ~ becomes %XX, so '+' in
-// an E.164 number is sent as %2B (a bare '+' would decode as a space) and UTF-8 accents as
-// their escaped bytes.
-void append_field(std::string* form, std::string_view name, std::string_view value) {
-  if (!form->empty()) form->push_back('&');
-  form->append(name);
-  form->push_back('=');
-  std::unique_ptr<char, decltype(&curl_free)> escaped(
-      curl_easy_escape(nullptr, value.data(), static_cast<int>(value.size())), &curl_free);
-  if (escaped) form->append(escaped.get());
 }
 
 bool same_name(std::string_view a, std::string_view b) {
@@ -230,6 +219,15 @@ TwilioGateway::TwilioGateway(std::string name, double rate_per_second, TwilioSet
   messages_url_ =
       settings_.base_url + "/2010-04-01/Accounts/" + settings_.account_sid + "/Messages.json";
   authorization_ = "Basic " + base64(settings_.account_sid + ":" + settings_.auth_token);
+  // The fields that are the same in every request, encoded once.
+  if (!settings_.from.empty()) {
+    append_form_field(&sender_field_, "From", settings_.from);
+  } else {
+    append_form_field(&sender_field_, "MessagingServiceSid", settings_.messaging_service_sid);
+  }
+  if (!settings_.status_callback_url.empty()) {
+    append_form_field(&status_callback_field_, "StatusCallback", settings_.status_callback_url);
+  }
 }
 
 GatewayRequest TwilioGateway::build(const OutgoingMessage& message) const {
@@ -239,24 +237,24 @@ GatewayRequest TwilioGateway::build(const OutgoingMessage& message) const {
   request.timeout = settings_.timeout;
   request.headers = {{"Authorization", authorization_},
                      {"Content-Type", "application/x-www-form-urlencoded"}};
+  // To, From (or MessagingServiceSid), Body, StatusCallback, ValidityPeriod, in that order.
   std::string& form = request.body;
-  form.reserve(64 + 3 * message.text.size() + settings_.status_callback_url.size());
-  append_field(&form, "To", message.to);
-  if (!settings_.from.empty()) {
-    append_field(&form, "From", settings_.from);
-  } else {
-    append_field(&form, "MessagingServiceSid", settings_.messaging_service_sid);
-  }
-  append_field(&form, "Body", message.text);
-  if (!settings_.status_callback_url.empty()) {
-    append_field(&form, "StatusCallback", settings_.status_callback_url);
+  form.reserve(64 + 3 * (message.to.size() + message.text.size()) + sender_field_.size() +
+               status_callback_field_.size());
+  append_form_field(&form, "To", message.to);
+  form.push_back('&');
+  form.append(sender_field_);
+  append_form_field(&form, "Body", message.text);
+  if (!status_callback_field_.empty()) {
+    form.push_back('&');
+    form.append(status_callback_field_);
   }
   if (message.expires_at_unix != 0) {
     const int64_t now =
         std::chrono::duration_cast<std::chrono::seconds>(clock_().time_since_epoch()).count();
     const int64_t left =
         std::clamp(message.expires_at_unix - now, kMinValiditySeconds, kMaxValiditySeconds);
-    append_field(&form, "ValidityPeriod", std::to_string(left));
+    append_form_field(&form, "ValidityPeriod", std::to_string(left));
   }
   return request;
 }
@@ -324,9 +322,8 @@ Parsed<DeliveryReceipt> TwilioGateway::parse_status(const CallbackRequest& reque
   if (status == nullptr) return Result::fail(CallbackError::malformed, "no MessageStatus");
   const auto state = receipt_state(*status);
   if (!state) {
-    return Result::fail(
-        CallbackError::malformed,
-        "unknown MessageStatus " + quoted_status(*status));
+    return Result::fail(CallbackError::malformed,
+                        "unknown MessageStatus " + quoted_status(*status));
   }
   DeliveryReceipt receipt;
   receipt.message_id = *sid;

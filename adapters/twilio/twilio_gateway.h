@@ -70,6 +70,10 @@ class TwilioGateway final : public Gateway {
   Clock clock_;
   std::string messages_url_;
   std::string authorization_;  // "Basic base64(sid:token)", computed once
+  // "From=..." or "MessagingServiceSid=...", and "StatusCallback=..." (empty when none),
+  // form-encoded once: they are the same in every request.
+  std::string sender_field_;
+  std::string status_callback_field_;
 };
 
 // Registers the twilio type (GatewayConfig.twilio). The factory checks base_url (http or
