@@ -1,9 +1,16 @@
 #include "redis/connection.h"
 
 #include "redis/asio_adapter.h"
+#include "redis/command_format.h"
 #include "redis/errors.h"
 
 namespace tocsin::redis {
+namespace {
+
+// The largest command buffer kept between calls (see send).
+constexpr size_t kKeptFormatBytes = 256 * 1024;
+
+}  // namespace
 
 std::shared_ptr<Connection> Connection::open(const boost::asio::any_io_executor& executor,
                                              const Endpoint& endpoint,
@@ -76,17 +83,14 @@ void Connection::send(const std::vector<std::string>& argv, std::unique_ptr<Pend
     call->complete(nullptr, Errc::not_connected);
     return;
   }
-  std::vector<const char*> args;
-  std::vector<size_t> lengths;
-  args.reserve(argv.size());
-  lengths.reserve(argv.size());
-  for (const auto& arg : argv) {
-    args.push_back(arg.data());
-    lengths.push_back(arg.size());
-  }
+  // hiredis copies the bytes into its output buffer: one buffer serves every command.
+  format_command(argv, &formatted_);
   PendingCall* raw = call.release();
-  if (redisAsyncCommandArgv(ac_, &Connection::on_reply, raw, static_cast<int>(args.size()),
-                            args.data(), lengths.data()) != REDIS_OK) {
+  const int status = redisAsyncFormattedCommand(ac_, &Connection::on_reply, raw, formatted_.data(),
+                                                formatted_.size());
+  // A rare large command (an import batch) does not pin its buffer for the connection's life.
+  if (formatted_.capacity() > kKeptFormatBytes) std::string().swap(formatted_);
+  if (status != REDIS_OK) {
     // Refused (the context is shutting down): hiredis did not take the callback.
     std::unique_ptr<PendingCall> refused(raw);
     refused->complete(nullptr, Errc::not_connected);

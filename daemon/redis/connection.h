@@ -69,6 +69,9 @@ class Connection {
   uint64_t replies_ = 0;
   bool closing_ = false;  // inside close(): no on_change for a close we asked for
   std::function<void()> on_change_;
+  // The command being handed to hiredis (command_format.h), kept between calls for its
+  // capacity.
+  std::string formatted_;
 };
 
 }  // namespace tocsin::redis
