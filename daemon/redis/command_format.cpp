@@ -1,33 +1,43 @@
 #include "redis/command_format.h"
 
 #include <charconv>
+#include <cstring>
 
 namespace tocsin::redis {
 namespace {
 
-// "<prefix><n>\r\n"
-void append_header(std::string* out, char prefix, size_t n) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
-  out->push_back(prefix);
-  out->append(digits, end);
-  out->append("\r\n", 2);
+size_t digits(size_t n) {
+  size_t count = 1;
+  while (n >= 10) {
+    n /= 10;
+    ++count;
+  }
+  return count;
+}
+
+// Writes "<prefix><n>\r\n" at p; returns where it ends.
+char* put_header(char* p, char prefix, size_t n) {
+  *p++ = prefix;
+  p = std::to_chars(p, p + 20, n).ptr;
+  *p++ = '\r';
+  *p++ = '\n';
+  return p;
 }
 
 }  // namespace
 
 void format_command(const std::vector<std::string>& argv, std::string* out) {
-  out->clear();
-  // Each argument: '$', up to 20 digits, CRLF, itself, CRLF. One reservation, so the
-  // appends below never reallocate.
-  size_t size = 24;
-  for (const auto& arg : argv) size += arg.size() + 25;
-  out->reserve(size);
-  append_header(out, '*', argv.size());
+  // The exact size first, then every byte written in place: no append checks its room.
+  size_t size = 1 + digits(argv.size()) + 2;
+  for (const auto& arg : argv) size += 1 + digits(arg.size()) + 2 + arg.size() + 2;
+  out->resize(size);
+  char* p = put_header(out->data(), '*', argv.size());
   for (const auto& arg : argv) {
-    append_header(out, '$', arg.size());
-    out->append(arg);
-    out->append("\r\n", 2);
+    p = put_header(p, '$', arg.size());
+    if (!arg.empty()) std::memcpy(p, arg.data(), arg.size());
+    p += arg.size();
+    *p++ = '\r';
+    *p++ = '\n';
   }
 }
 
