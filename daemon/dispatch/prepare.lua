@@ -39,20 +39,79 @@ local PER_MEMBER = 9
 local left_group = false
 local opted = {}
 
--- The member's states by channel, read when first needed (false: none): as found, and
--- as this call leaves them, for the member's reach (turnout/reach_lib.lua).
+-- What this call reads of the alert is read first, in one HMGET per hash (in slices,
+-- unpack() being bounded by Lua's stack), and what it writes is written at the end, one
+-- HSET per hash and one HINCRBY per state: a call from a script costs Redis more than the
+-- work it does, and each write is one more entry in the AOF. The tables below are what
+-- this call sees: as read, then as it leaves them.
+local SLICE = 1000
+local function read_all(key, fields)
+  local values = {}
+  for first = 1, #fields, SLICE do
+    local last = math.min(first + SLICE - 1, #fields)
+    local got = redis.call('HMGET', key, unpack(fields, first, last))
+    for k = first, last do values[fields[k]] = got[k - first + 1] end
+  end
+  return values
+end
+local function write(writes, field, value)
+  if writes[field] == nil then writes[#writes + 1] = field end
+  writes[field] = value
+end
+local function flush(key, writes)
+  for first = 1, #writes, SLICE do
+    local args = {}
+    for k = first, math.min(first + SLICE - 1, #writes) do
+      args[#args + 1] = writes[k]
+      args[#args + 1] = writes[writes[k]]
+    end
+    redis.call('HSET', key, unpack(args))
+  end
+end
+local stored, owned, linked
+do
+  local state_fields, addresses, tags = {}, {}, {}
+  local function add(list, value)
+    if value ~= '' and not list[value] then
+      list[value] = true
+      list[#list + 1] = value
+    end
+  end
+  for i = 4, #ARGV, PER_MEMBER do
+    add(state_fields, ARGV[i] .. ':sms')
+    add(state_fields, ARGV[i] .. ':email')
+    add(addresses, ARGV[i + 4])
+    add(addresses, ARGV[i + 5])
+    if links_here then add(tags, ARGV[i + 1]) end
+  end
+  stored = read_all(delivery, state_fields)  -- "member:channel" -> state, or false
+  owned = read_all(owners, addresses)        -- address -> the member who claimed it
+  linked = read_all(links, tags)             -- link tag -> its member
+end
+local state_writes, owner_writes, link_writes = {}, {}, {}
+local count_changes, counted = {}, {}
+
+-- The member's states by channel (false: none): as found, and as this call leaves them,
+-- for the member's reach (turnout/reach_lib.lua).
 local found, states, dirty
 local function state_of(member, channel)
   if states[channel] == nil then
-    local state = redis.call('HGET', delivery, member .. ':' .. channel)
+    local state = stored[member .. ':' .. channel] or false
     found[channel], states[channel] = state, state
   end
   return states[channel] or nil
 end
 local function set_state(member, channel, state)
   state_of(member, channel)
-  redis.call('HSET', delivery, member .. ':' .. channel, state)
-  redis.call('HINCRBY', counts, string.match(state, '^[^:]*'), 1)
+  local field = member .. ':' .. channel
+  stored[field] = state
+  write(state_writes, field, state)
+  local kind = string.match(state, '^[^:]*')
+  if not count_changes[kind] then
+    count_changes[kind] = 0
+    counted[#counted + 1] = kind
+  end
+  count_changes[kind] = count_changes[kind] + 1
   states[channel] = state
   dirty = true
 end
@@ -82,11 +141,14 @@ local function decide(member, channel, address, retry_channel)
   elseif opted[channel] then
     final = 'opted_out'
   else
-    -- Claimed by the first member to reach it (one call in the usual case: no owner yet).
-    if redis.call('HSETNX', owners, address, member) == 1 or
-       redis.call('HGET', owners, address) == member then
+    -- Claimed by the first member to reach it.
+    local owner = owned[address]
+    if not owner then
+      owned[address] = member
+      write(owner_writes, address, member)
       return 'send'
     end
+    if owner == member then return 'send' end
     final = 'skipped:shared'
   end
   if not retry then set_state(member, channel, final) end
@@ -141,11 +203,17 @@ for i = 4, #ARGV, PER_MEMBER do
     reach_log(base, member, reach_best(found.sms or nil, found.email or nil),
               reach_best(states.sms or nil, states.email or nil))
   end
-  if links_here and tag ~= '' and (codes.sms == 'send' or codes.email == 'send') then
-    redis.call('HSETNX', links, tag, member)
+  if links_here and tag ~= '' and (codes.sms == 'send' or codes.email == 'send') and
+     not linked[tag] then
+    linked[tag] = member
+    write(link_writes, tag, member)
   end
   out[#out + 1] = { member, codes.sms, codes.email }
 end
+flush(delivery, state_writes)
+flush(owners, owner_writes)
+flush(links, link_writes)
+for _, kind in ipairs(counted) do redis.call('HINCRBY', counts, kind, count_changes[kind]) end
 if #reach_log_flush() > 0 then changed = true end
 turnout_flush()
 if changed then turnout_changed(base) end

@@ -45,6 +45,51 @@ local jobs_done_now, retries_delta = 0, 0
 -- Whether a job finished or a retry settled: only then can the alert have become `sent`.
 local may_finish = false
 
+-- The members' states are read in one HMGET and written in one HSET per hash (in slices,
+-- unpack() being bounded by Lua's stack), not two or three calls per message: each call
+-- from a script costs Redis more than the work it does, and each write is one more entry
+-- in the AOF. `states` is what this call sees: read, then as it leaves them.
+local SLICE = 1000
+local states, wanted, seen = {}, {}, {}
+local function want(field)
+  if not seen[field] then
+    seen[field] = true
+    wanted[#wanted + 1] = field
+  end
+end
+for i = 0, n - 1 do
+  local b = 4 + i * 6
+  if ARGV[b] ~= 'a' then
+    want(ARGV[b + 1] .. ':sms')
+    want(ARGV[b + 1] .. ':email')
+    want(ARGV[b + 1] .. ':' .. ARGV[b + 2])
+  end
+end
+for first = 1, #wanted, SLICE do
+  local last = math.min(first + SLICE - 1, #wanted)
+  local values = redis.call('HMGET', delivery, unpack(wanted, first, last))
+  for k = first, last do states[wanted[k]] = values[k - first + 1] end
+end
+local state_writes, sent_writes = {}, {}
+local function write(writes, field, value)
+  if writes[field] == nil then writes[#writes + 1] = field end
+  writes[field] = value
+end
+local function flush(key, writes)
+  for first = 1, #writes, SLICE do
+    local args = {}
+    for k = first, math.min(first + SLICE - 1, #writes) do
+      args[#args + 1] = writes[k]
+      args[#args + 1] = writes[writes[k]]
+    end
+    redis.call('HSET', key, unpack(args))
+  end
+end
+local function set_state(field, state)
+  states[field] = state
+  write(state_writes, field, state)
+end
+
 for i = 0, n - 1 do
   local b = 4 + i * 6
   local op, a, c = ARGV[b], ARGV[b + 1], ARGV[b + 2]
@@ -57,18 +102,15 @@ for i = 0, n - 1 do
   else
     local field = a .. ':' .. c
     -- Both channels' states: the member's reach is the better of the two.
-    local both = redis.call('HMGET', delivery, a .. ':sms', a .. ':email')
-    local sms_state, email_state = both[1] or nil, both[2] or nil
-    local old
-    if c == 'sms' then old = sms_state elseif c == 'email' then old = email_state
-    else old = redis.call('HGET', delivery, field) end
+    local sms_state, email_state = states[a .. ':sms'] or nil, states[a .. ':email'] or nil
+    local old = states[field] or nil
     local open = (not old) or old == 'retrying'
     if remove ~= '' then redis.call('ZREM', retries, remove) end
     if op == 'r' or op == 'c' then
       if open then
         local state = op == 'r' and v1 or 'cancelled'
-        if state == 'sent' then redis.call('HSET', sent, field, v2) end
-        redis.call('HSET', delivery, field, state)
+        if state == 'sent' then write(sent_writes, field, v2) end
+        set_state(field, state)
         count(kind(state), 1)
         local new_sms = c == 'sms' and state or sms_state
         local new_email = c == 'email' and state or email_state
@@ -82,7 +124,7 @@ for i = 0, n - 1 do
     elseif op == 'q' then
       if open then
         if not old then
-          redis.call('HSET', delivery, field, 'retrying')
+          set_state(field, 'retrying')
           count('retrying', 1)
           retries_delta = retries_delta + 1
         end
@@ -91,6 +133,8 @@ for i = 0, n - 1 do
     end
   end
 end
+flush(sent, sent_writes)
+flush(delivery, state_writes)
 
 for _, state in ipairs(counted) do
   if count_changes[state] ~= 0 then redis.call('HINCRBY', counts, state, count_changes[state]) end

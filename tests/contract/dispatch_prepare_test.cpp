@@ -109,6 +109,42 @@ TEST_P(Prepare, AnAddressClaimedByAnotherMemberIsSkippedAsShared) {
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:delivery", "m1:sms"}), "skipped:shared");
 }
 
+// The call reads the owners once, first, and writes them at its end: a number two members of
+// one call share is still claimed by the first of them only.
+TEST_P(Prepare, AnAddressSharedWithinOneCallIsClaimedByTheFirstOnly) {
+  add_member("m2", "+15145550001", "m2@example.org");
+  add_member("m3", "+15145550003", "");
+  auto rows = prepare("send", "both",
+                      {{"m1", "tag1", "", ""}, {"m2", "tag2", "", ""}, {"m3", "tag3", "", ""}});
+  EXPECT_EQ(rows,
+            (std::vector<Row>{
+                {"m1", "send", "send"}, {"m2", "skipped:shared", "send"}, {"m3", "send", "none"}}));
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:to", "+15145550001"}), "m1");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:to", "m2@example.org"}), "m2");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:delivery", "m2:sms"}), "skipped:shared");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:count", "skipped"}), "1");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:links", "tag2"}), "m2");
+  EXPECT_EQ(redis().integer({"HLEN", "alert:{a1}:links"}), 3);
+}
+
+// A member given twice in one call (a job delivered again) is decided once: the second
+// time their state, written by the first, makes them done.
+TEST_P(Prepare, AMemberGivenTwiceInOneCallIsDecidedOnce) {
+  roster_["m1"].sms_opted_out = true;
+  auto rows = prepare("send", "sms", {{"m1", "tag1", "", ""}, {"m1", "tag1", "", ""}});
+  EXPECT_EQ(rows, (std::vector<Row>{{"m1", "opted_out", "none"}, {"m1", "done", "none"}}));
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:count", "opted_out"}), "1");
+}
+
+// A link tag stored already, as a crash between prepare and send leaves it, is kept.
+TEST_P(Prepare, ALinkTagStoredBeforeIsKept) {
+  redis().command({"HSET", "alert:{a1}:links", "tag1", "m1"});
+  auto rows = prepare_m1("send", "sms");
+  EXPECT_EQ(rows, (std::vector<Row>{{"m1", "send", "none"}}));
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:links", "tag1"}), "m1");
+  EXPECT_EQ(redis().integer({"HLEN", "alert:{a1}:links"}), 1);
+}
+
 TEST_P(Prepare, PastTheDeadlineEveryChosenChannelExpires) {
   auto rows = prepare_m1("expire", "both");
   EXPECT_EQ(std::get<1>(rows.at(0)), "expired");

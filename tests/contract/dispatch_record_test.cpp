@@ -48,6 +48,37 @@ TEST_P(Record, ASendWritesTheStateTheIdAndTheCount) {
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:sent", "m1:sms"}), "SM1");
 }
 
+// The call reads its members' states once, first, and writes them at its end: what one
+// item changes, a later item of the same call still sees.
+TEST_P(Record, BothChannelsOfAMemberInOneCallCountTheirReachOnceAtTheBest) {
+  const auto args = record_args({{"r", "m1", "sms", "failed:timeout", "", ""},
+                                 {"r", "m1", "email", "sent", "E1", ""},
+                                 {"r", "m1", "sms", "sent", "SM9", ""}});
+  EXPECT_EQ(run(lua::record, record_keys(), args).integer, 0);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:delivery", "m1:sms"}), "failed:timeout")
+      << "a final state is not replaced by a later item";
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:delivery", "m1:email"}), "sent");
+  EXPECT_EQ(redis().integer({"HEXISTS", "alert:{a1}:sent", "m1:sms"}), 0);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:sent", "m1:email"}), "E1");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:count", "failed"}), "1");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:count", "sent"}), "1");
+  // The log holds the member's moves in order: none -> failed, then failed -> sent.
+  EXPECT_EQ(redis().text({"LRANGE", "alert:{a1}:reach_log", "0", "-1"}),
+            "m1\n\nfailed\nm1\nfailed\nsent\n");
+}
+
+TEST_P(Record, ARetryQueuedThenSentInOneCallEndsSentWithNothingPending) {
+  redis().command({"HSET", "alert:{a1}:delivery", "m1:email", "sent"});
+  const auto args =
+      record_args({{"q", "m1", "sms", "5000", "e1", ""}, {"r", "m1", "sms", "sent", "SM2", "e1"}});
+  EXPECT_EQ(run(lua::record, record_keys(), args).integer, 0);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:delivery", "m1:sms"}), "sent");
+  EXPECT_EQ(redis().integer({"ZCARD", "alert:{a1}:retries"}), 0);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}", "retries_pending"}), "0");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:count", "retrying"}), "") << "+1 -1: not written";
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:count", "sent"}), "1");
+}
+
 TEST_P(Record, AMemberWithAFinalStateAlreadyIsLeftAsItIs) {
   redis().command({"HSET", "alert:{a1}:delivery", "m1:sms", "delivered"});
   const auto args = record_args({{"r", "m1", "sms", "failed:timeout", "", ""}});
