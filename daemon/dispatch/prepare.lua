@@ -28,6 +28,7 @@
 -- record step, which alone takes a member out of q:retry.
 -- The fragment builds the keys of the alert's turnout from KEYS[1] (turnout/reach_lib.lua).
 --!include turnout/reach_lib.lua
+--!include dispatch/hash_batch_lib.lua
 local base, delivery, owners, counts = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local unreachable, links = KEYS[5], KEYS[6]
 local mode, channels, links_here = ARGV[1], ARGV[2], ARGV[3] == '1'
@@ -39,36 +40,10 @@ local PER_MEMBER = 9
 local left_group = false
 local opted = {}
 
--- What this call reads of the alert is read first, in one HMGET per hash (in slices,
--- unpack() being bounded by Lua's stack), and what it writes is written at the end, one
--- HSET per hash and one HINCRBY per state: a call from a script costs Redis more than the
--- work it does, and each write is one more entry in the AOF. The tables below are what
--- this call sees: as read, then as it leaves them.
-local SLICE = 1000
-local function read_all(key, fields)
-  local values = {}
-  for first = 1, #fields, SLICE do
-    local last = math.min(first + SLICE - 1, #fields)
-    local got = redis.call('HMGET', key, unpack(fields, first, last))
-    for k = first, last do values[fields[k]] = got[k - first + 1] end
-  end
-  return values
-end
-local function write(writes, field, value)
-  if writes[field] == nil then writes[#writes + 1] = field end
-  writes[field] = value
-end
-local function flush(key, writes)
-  for first = 1, #writes, SLICE do
-    local args = {}
-    for k = first, math.min(first + SLICE - 1, #writes) do
-      args[#args + 1] = writes[k]
-      args[#args + 1] = writes[writes[k]]
-    end
-    redis.call('HSET', key, unpack(args))
-  end
-end
-local stored, owned, linked
+-- What this call reads of the alert is read first and what it writes is written at its
+-- end (dispatch/hash_batch_lib.lua); the tables below are what this call sees: as read,
+-- then as it leaves them.
+local stored_states, owned, linked
 do
   local state_fields, addresses, tags = {}, {}, {}
   local function add(list, value)
@@ -84,9 +59,9 @@ do
     add(addresses, ARGV[i + 5])
     if links_here then add(tags, ARGV[i + 1]) end
   end
-  stored = read_all(delivery, state_fields)  -- "member:channel" -> state, or false
-  owned = read_all(owners, addresses)        -- address -> the member who claimed it
-  linked = read_all(links, tags)             -- link tag -> its member
+  stored_states = hash_batch_read(delivery, state_fields)  -- "member:channel" -> state
+  owned = hash_batch_read(owners, addresses)  -- address -> the member who claimed it
+  linked = hash_batch_read(links, tags)       -- link tag -> its member
 end
 local state_writes, owner_writes, link_writes = {}, {}, {}
 local count_changes, counted = {}, {}
@@ -96,7 +71,7 @@ local count_changes, counted = {}, {}
 local found, states, dirty
 local function state_of(member, channel)
   if states[channel] == nil then
-    local state = stored[member .. ':' .. channel] or false
+    local state = stored_states[member .. ':' .. channel] or false
     found[channel], states[channel] = state, state
   end
   return states[channel] or nil
@@ -104,8 +79,8 @@ end
 local function set_state(member, channel, state)
   state_of(member, channel)
   local field = member .. ':' .. channel
-  stored[field] = state
-  write(state_writes, field, state)
+  stored_states[field] = state
+  hash_batch_set(state_writes, field, state)
   local kind = string.match(state, '^[^:]*')
   if not count_changes[kind] then
     count_changes[kind] = 0
@@ -145,7 +120,7 @@ local function decide(member, channel, address, retry_channel)
     local owner = owned[address]
     if not owner then
       owned[address] = member
-      write(owner_writes, address, member)
+      hash_batch_set(owner_writes, address, member)
       return 'send'
     end
     if owner == member then return 'send' end
@@ -206,13 +181,13 @@ for i = 4, #ARGV, PER_MEMBER do
   if links_here and tag ~= '' and (codes.sms == 'send' or codes.email == 'send') and
      not linked[tag] then
     linked[tag] = member
-    write(link_writes, tag, member)
+    hash_batch_set(link_writes, tag, member)
   end
   out[#out + 1] = { member, codes.sms, codes.email }
 end
-flush(delivery, state_writes)
-flush(owners, owner_writes)
-flush(links, link_writes)
+hash_batch_flush(delivery, state_writes)
+hash_batch_flush(owners, owner_writes)
+hash_batch_flush(links, link_writes)
 for _, kind in ipairs(counted) do redis.call('HINCRBY', counts, kind, count_changes[kind]) end
 if #reach_log_flush() > 0 then changed = true end
 turnout_flush()

@@ -26,6 +26,7 @@
 --!include turnout/reach_lib.lua
 --!include alerts/audited_lib.lua
 --!include dispatch/finish_lib.lua
+--!include dispatch/hash_batch_lib.lua
 local alert, delivery, counts, sent, trail = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local retries, jobs_done = KEYS[6], KEYS[7]
 local now, id, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
@@ -45,49 +46,26 @@ local jobs_done_now, retries_delta = 0, 0
 -- Whether a job finished or a retry settled: only then can the alert have become `sent`.
 local may_finish = false
 
--- The members' states are read in one HMGET and written in one HSET per hash (in slices,
--- unpack() being bounded by Lua's stack), not two or three calls per message: each call
--- from a script costs Redis more than the work it does, and each write is one more entry
--- in the AOF. `states` is what this call sees: read, then as it leaves them.
-local SLICE = 1000
-local states, wanted, seen = {}, {}, {}
-local function want(field)
-  if not seen[field] then
-    seen[field] = true
-    wanted[#wanted + 1] = field
-  end
-end
+-- The members' states are read first and written at the end (dispatch/hash_batch_lib.lua):
+-- `states` is what this call sees, as read, then as it leaves them.
+local wanted = {}
 for i = 0, n - 1 do
   local b = 4 + i * 6
   if ARGV[b] ~= 'a' then
-    want(ARGV[b + 1] .. ':sms')
-    want(ARGV[b + 1] .. ':email')
-    want(ARGV[b + 1] .. ':' .. ARGV[b + 2])
-  end
-end
-for first = 1, #wanted, SLICE do
-  local last = math.min(first + SLICE - 1, #wanted)
-  local values = redis.call('HMGET', delivery, unpack(wanted, first, last))
-  for k = first, last do states[wanted[k]] = values[k - first + 1] end
-end
-local state_writes, sent_writes = {}, {}
-local function write(writes, field, value)
-  if writes[field] == nil then writes[#writes + 1] = field end
-  writes[field] = value
-end
-local function flush(key, writes)
-  for first = 1, #writes, SLICE do
-    local args = {}
-    for k = first, math.min(first + SLICE - 1, #writes) do
-      args[#args + 1] = writes[k]
-      args[#args + 1] = writes[writes[k]]
+    for _, field in ipairs({ ARGV[b + 1] .. ':sms', ARGV[b + 1] .. ':email',
+                             ARGV[b + 1] .. ':' .. ARGV[b + 2] }) do
+      if not wanted[field] then
+        wanted[field] = true
+        wanted[#wanted + 1] = field
+      end
     end
-    redis.call('HSET', key, unpack(args))
   end
 end
+local states = hash_batch_read(delivery, wanted)
+local state_writes, sent_writes = {}, {}
 local function set_state(field, state)
   states[field] = state
-  write(state_writes, field, state)
+  hash_batch_set(state_writes, field, state)
 end
 
 for i = 0, n - 1 do
@@ -109,7 +87,7 @@ for i = 0, n - 1 do
     if op == 'r' or op == 'c' then
       if open then
         local state = op == 'r' and v1 or 'cancelled'
-        if state == 'sent' then write(sent_writes, field, v2) end
+        if state == 'sent' then hash_batch_set(sent_writes, field, v2) end
         set_state(field, state)
         count(kind(state), 1)
         local new_sms = c == 'sms' and state or sms_state
@@ -133,8 +111,8 @@ for i = 0, n - 1 do
     end
   end
 end
-flush(sent, sent_writes)
-flush(delivery, state_writes)
+hash_batch_flush(sent, sent_writes)
+hash_batch_flush(delivery, state_writes)
 
 for _, state in ipairs(counted) do
   if count_changes[state] ~= 0 then redis.call('HINCRBY', counts, state, count_changes[state]) end
