@@ -220,6 +220,30 @@ TEST_P(Prepare, AWaveRecordsAMemberWhoLeftTheGroupAndLeavesTheLinksToTheCaller) 
                                    "alert:{a1}:reach_log", "alert:{a1}:reach_log_at"}));
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:delivery", "m1:sms"}), "skipped:answered");
 }
+// Past 1,000 fields the reads and writes go in slices (dispatch/hash_batch_lib.lua): 600
+// members on both channels are 1,200 states read and, here, 1,200 written.
+TEST_P(Prepare, ACallOfMoreFieldsThanOneSliceReadsAndWritesThemAll) {
+  redis().command({"HSET", "alert:{a1}", "parent", "p1", "target_group", "no_answer"});
+  std::vector<Call> calls;
+  for (int i = 0; i < 600; ++i) {
+    const std::string id = "w" + std::to_string(i);
+    add_member(id, "+1514556" + std::to_string(1000 + i), id + "@example.org");
+    roster_[id].sms_opted_out = roster_[id].email_opted_out = true;
+    redis().command({"HSET", "alert:{a1}:dims", id, "r1|all|"});
+    // Every third member answered the parent since the wave was planned.
+    calls.push_back({id, "t" + std::to_string(i), "", i % 3 == 0 ? "skipped:answered" : ""});
+  }
+  auto rows = prepare("send", "both", calls, /*links_here=*/false);
+  ASSERT_EQ(rows.size(), 600u);
+  for (int i = 0; i < 600; ++i) {
+    const std::string want = i % 3 == 0 ? "skipped:answered" : "opted_out";
+    EXPECT_EQ(rows[i], (Row{"w" + std::to_string(i), want, want})) << i;
+  }
+  EXPECT_EQ(redis().integer({"HLEN", "alert:{a1}:delivery"}), 1200);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:delivery", "w599:email"}), "opted_out");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:count", "opted_out"}), "800");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:count", "skipped"}), "400");
+}
 TOCSIN_SCRIPT_CONTRACT(Prepare);
 
 }  // namespace
