@@ -28,12 +28,6 @@ constexpr size_t kMaxFromLength = 20;
 // Kannel's error texts are one short sentence; anything longer is not Kannel's.
 constexpr size_t kMaxReasonLength = 100;
 
-// Every byte but A-Z a-z 0-9 - . _ ~ becomes %XX (adapters/form_encode.h): '+' in a number
-// is sent as %2B, which Kannel would otherwise decode as a space.
-void append_param(std::string* query, std::string_view name, std::string_view value) {
-  append_form_field(query, name, value);
-}
-
 std::string escaped(std::string_view value) {
   std::string out;
   append_form_escaped(&out, value);
@@ -193,9 +187,9 @@ KannelGateway::KannelGateway(std::string name, double rate_per_second, KannelSet
     : Gateway(std::move(name), "sms", rate_per_second),
       settings_(std::move(settings)),
       clock_(std::move(clock)) {
-  append_param(&fixed_query_, "username", settings_.username);
-  append_param(&fixed_query_, "password", settings_.password);
-  if (!settings_.from.empty()) append_param(&fixed_query_, "from", settings_.from);
+  append_form_field(&fixed_query_, "username", settings_.username);
+  append_form_field(&fixed_query_, "password", settings_.password);
+  if (!settings_.from.empty()) append_form_field(&fixed_query_, "from", settings_.from);
   escaped_secret_ = escaped(settings_.webhook_secret);
 }
 
@@ -205,28 +199,28 @@ GatewayRequest KannelGateway::build(const OutgoingMessage& message) const {
   request.timeout = settings_.timeout;
   std::string query = fixed_query_;
   query.reserve(query.size() + 3 * message.text.size() + 3 * settings_.dlr_base_url.size() + 160);
-  append_param(&query, "to", message.to);
-  append_param(&query, "text", message.text);
+  append_form_field(&query, "to", message.to);
+  append_form_field(&query, "text", message.text);
   // Kannel converts the UTF-8 text to the coding asked for: GSM-7 (0) or UCS-2 (2). Left
   // to itself it would send UCS-2 text as 7-bit with the characters it cannot map lost.
-  append_param(&query, "charset", "UTF-8");
+  append_form_field(&query, "charset", "UTF-8");
   const bool ucs2 = alerts::measure_sms(message.text).encoding == alerts::SmsEncoding::ucs2;
-  append_param(&query, "coding", ucs2 ? "2" : "0");
+  append_form_field(&query, "coding", ucs2 ? "2" : "0");
   if (!settings_.dlr_base_url.empty()) {
-    append_param(&query, "dlr-mask", std::to_string(kKannelDlrMask));
+    append_form_field(&query, "dlr-mask", std::to_string(kKannelDlrMask));
     // Escaped as one value: Kannel decodes it once, leaving %d and %A for its expansion,
     // and the inner '&'s for the callback's own query.
     const std::string dlr_url = settings_.dlr_base_url + "?secret=" + escaped_secret_ +
                                 "&id=" + kannel_message_id(message.idempotency_key) +
                                 "&type=%d&smsc_reply=%A";
-    append_param(&query, "dlr-url", dlr_url);
+    append_form_field(&query, "dlr-url", dlr_url);
   }
   if (message.expires_at_unix != 0) {
     const int64_t now =
         std::chrono::duration_cast<std::chrono::seconds>(clock_().time_since_epoch()).count();
     // Whole minutes, rounded down, so the carrier gives up before the alert expires.
     const int64_t minutes = std::max<int64_t>(1, (message.expires_at_unix - now) / 60);
-    append_param(&query, "validity", std::to_string(minutes));
+    append_form_field(&query, "validity", std::to_string(minutes));
   }
   request.url = settings_.sendsms_url + "?" + query;
   return request;

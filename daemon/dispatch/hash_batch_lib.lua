@@ -3,10 +3,18 @@
 -- not one call per message, since a call from a script costs Redis more than the work it
 -- does and each write is one more entry in the AOF. Both go in slices of HASH_BATCH fields:
 -- unpack() is bounded by Lua's stack.
+--   hash_batch_want(fields, field)     adds a field to a list to read, once ('' never)
 --   hash_batch_read(key, fields)       field -> value (false when absent), in one HMGET
 --   hash_batch_set(writes, field, value)   notes a write (a later one of a field wins)
 --   hash_batch_flush(key, writes)      writes what was noted, in one HSET
 local HASH_BATCH = 1000
+-- `fields` lists them in order (integer keys) and marks each (field -> true).
+local function hash_batch_want(fields, field)
+  if field ~= '' and not fields[field] then
+    fields[field] = true
+    fields[#fields + 1] = field
+  end
+end
 local function hash_batch_read(key, fields)
   local values = {}
   for first = 1, #fields, HASH_BATCH do

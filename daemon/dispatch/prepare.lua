@@ -46,18 +46,12 @@ local opted = {}
 local stored_states, owned, linked
 do
   local state_fields, addresses, tags = {}, {}, {}
-  local function add(list, value)
-    if value ~= '' and not list[value] then
-      list[value] = true
-      list[#list + 1] = value
-    end
-  end
   for i = 4, #ARGV, PER_MEMBER do
-    add(state_fields, ARGV[i] .. ':sms')
-    add(state_fields, ARGV[i] .. ':email')
-    add(addresses, ARGV[i + 4])
-    add(addresses, ARGV[i + 5])
-    if links_here then add(tags, ARGV[i + 1]) end
+    hash_batch_want(state_fields, ARGV[i] .. ':sms')
+    hash_batch_want(state_fields, ARGV[i] .. ':email')
+    hash_batch_want(addresses, ARGV[i + 4])
+    hash_batch_want(addresses, ARGV[i + 5])
+    if links_here then hash_batch_want(tags, ARGV[i + 1]) end
   end
   stored_states = hash_batch_read(delivery, state_fields)  -- "member:channel" -> state
   owned = hash_batch_read(owners, addresses)  -- address -> the member who claimed it

@@ -52,13 +52,9 @@ local wanted = {}
 for i = 0, n - 1 do
   local b = 4 + i * 6
   if ARGV[b] ~= 'a' then
-    for _, field in ipairs({ ARGV[b + 1] .. ':sms', ARGV[b + 1] .. ':email',
-                             ARGV[b + 1] .. ':' .. ARGV[b + 2] }) do
-      if not wanted[field] then
-        wanted[field] = true
-        wanted[#wanted + 1] = field
-      end
-    end
+    hash_batch_want(wanted, ARGV[b + 1] .. ':sms')
+    hash_batch_want(wanted, ARGV[b + 1] .. ':email')
+    hash_batch_want(wanted, ARGV[b + 1] .. ':' .. ARGV[b + 2])
   end
 end
 local states = hash_batch_read(delivery, wanted)

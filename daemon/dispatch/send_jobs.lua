@@ -78,10 +78,12 @@ elseif mode == 'queue' then
     for _, entry in ipairs(entries) do redis.call('XADD', unpack(entry)) end
     redis.call('LTRIM', unqueued, jobs, -1)
     redis.call('HINCRBY', alert, 'jobs_pending', jobs)
-    local counted = 0
+    local members, places = {}, {}
     for i = 5, #ARGV, 2 do
-      if turnout_target(alert, ARGV[i], ARGV[i + 1]) then counted = counted + 1 end
+      members[#members + 1] = ARGV[i]
+      places[#places + 1] = ARGV[i + 1]
     end
+    local counted = turnout_target_all(alert, members, places)
     turnout_flush()
     if counted > 0 then turnout_changed(alert) end
   end

@@ -28,13 +28,17 @@
 --                                  regions counted in alert:{id}:regions (for /metrics).
 --                                  Every script calls it before returning.
 --   turnout_target(base, member, place_or_nil)    true when newly counted as targeted
+--   turnout_target_all(base, members, places)   the same for a list of members (places[i]
+--                                  is members[i]'s, nil for TURNOUT_NOWHERE) in one HMGET and
+--                                  one HSET of dims; returns how many were newly counted
 --   turnout_place(base, member, given)  their place, from dims, else `given` (the place
 --                                  the caller read from the roster: turnout/targeting.h),
 --                                  else (given nil) TURNOUT_NOWHERE: a script reads nothing
 --                                  outside the alert's hash slot, and every member a send
 --                                  reaches is placed in dims as their job is queued
 --   reach_best(state_a, state_b)   the measure of the better of two delivery states, or nil
---   reach_move(base, member, old_best, new_best)  true when the counts moved
+--   reach_move(base, member, old_best, new_best, place_or_nil)  true when the counts moved
+--                                  (the member's place from dims when not given)
 --   reach_log(base, member, old_best, new_best)   the same, through the move log (below)
 --   reach_log_flush()              writes the logged moves, applies the logs that are due
 --   reach_apply(base)              applies an alert's whole log now
@@ -151,6 +155,41 @@ local function turnout_target(base, member, place)
   turnout_count(base, ':reach', place, 'targeted', 1)
   return true
 end
+-- Members' places as dims holds them (false: not placed yet), in one HMGET per slice.
+local function turnout_places_read(base, members)
+  local places = {}
+  for first = 1, #members, 1000 do
+    local last = math.min(first + 999, #members)
+    local got = redis.call('HMGET', base .. ':dims', unpack(members, first, last))
+    for k = first, last do places[members[k]] = got[k - first + 1] end
+  end
+  return places
+end
+-- A job's worth of members read and placed in two calls rather than one HSETNX each: a
+-- call from a script costs Redis more than the work it does, and each is one AOF entry.
+-- A member given twice is placed at the first of their places, as HSETNX would.
+local function turnout_target_all(base, members, places)
+  local unique, given = {}, {}
+  for i, member in ipairs(members) do
+    if given[member] == nil then
+      unique[#unique + 1] = member
+      given[member] = places[i] or TURNOUT_NOWHERE
+    end
+  end
+  local placed = turnout_places_read(base, unique)
+  local writes = {}
+  for _, member in ipairs(unique) do
+    if not placed[member] then
+      writes[#writes + 1] = member
+      writes[#writes + 1] = given[member]
+      turnout_count(base, ':reach', given[member], 'targeted', 1)
+    end
+  end
+  for first = 1, #writes, 2000 do
+    redis.call('HSET', base .. ':dims', unpack(writes, first, math.min(first + 1999, #writes)))
+  end
+  return #writes / 2
+end
 local function turnout_place(base, member, given)
   return redis.call('HGET', base .. ':dims', member) or given or TURNOUT_NOWHERE
 end
@@ -168,11 +207,11 @@ local function reach_best(a, b)
   if REACH_RANK[ma] >= REACH_RANK[mb] then return ma end
   return mb
 end
-local function reach_move(base, member, old_best, new_best)
+local function reach_move(base, member, old_best, new_best, place)
   if old_best == new_best then return false end
-  -- A member reached before being counted as targeted (never, in practice: the prepare
-  -- step counts them first) is counted now, so targeted stays >= what it is split into.
-  local place = redis.call('HGET', base .. ':dims', member)
+  -- A member reached before being counted as targeted (never, in practice: their job's
+  -- queuing counts them first) is counted now, so targeted stays >= what it is split into.
+  place = place or redis.call('HGET', base .. ':dims', member)
   if not place then
     place = TURNOUT_NOWHERE
     turnout_target(base, member, place)
@@ -209,9 +248,21 @@ local function reach_apply(base)
   while true do
     local entries = redis.call('LPOP', key, 3 * REACH_LOG_MOVES)
     if not entries then break end
+    -- The moved members' places in one HMGET, not one HGET per move.
+    local members, seen = {}, {}
     for i = 1, #entries - 2, 3 do
-      local old, new = entries[i + 1], entries[i + 2]
-      reach_move(base, entries[i], old ~= '' and old or nil, new ~= '' and new or nil)
+      if not seen[entries[i]] then
+        seen[entries[i]] = true
+        members[#members + 1] = entries[i]
+      end
+    end
+    local places = turnout_places_read(base, members)
+    for i = 1, #entries - 2, 3 do
+      local member, old, new = entries[i], entries[i + 1], entries[i + 2]
+      reach_move(base, member, old ~= '' and old or nil, new ~= '' and new or nil,
+                 places[member] or nil)
+      -- reach_move placed an unplaced member (at TURNOUT_NOWHERE): their next moves too.
+      places[member] = places[member] or TURNOUT_NOWHERE
     end
     moved = moved + #entries / 3
   end

@@ -154,6 +154,19 @@ TEST_P(SendJobs, AMemberCountedBeforeIsNotCountedAgain) {
   EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r1|all|targeted"}), "1");
 }
 
+TEST_P(SendJobs, AMemberPlacedBeforeKeepsTheirPlace) {
+  // Placed elsewhere before their job is queued (a reply that came first, say): where they
+  // counted first is where they count for the rest of the alert.
+  redis().command({"HSET", "alert:{a1}:dims", "m1", "r9|all|"});
+  redis().command({"HSET", "alert:{a1}:reach", "r9|all|targeted", "1"});
+  stage(1);
+  queue("20");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:dims", "m1"}), "r9|all|");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r9|all|targeted"}), "1");
+  EXPECT_EQ(redis().integer({"HEXISTS", "alert:{a1}:reach", "r1|all|targeted"}), 0);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "r0|all|targeted"}), "1");
+}
+
 TEST_P(SendJobs, PeekingChangesNothing) {
   stage(3);
   const auto before = keyspace();

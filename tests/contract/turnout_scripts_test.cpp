@@ -48,10 +48,44 @@ TEST_P(ApplyMoves, WithoutALogNothingIsAppliedAndNothingChanges) {
   EXPECT_EQ(reply.integer, 0);
   EXPECT_TRUE(changed_keys(before).empty());
 }
+TEST_P(ApplyMoves, AMemberNotPlacedIsCountedAsTargetedOnceWhereNobodyIsThenMoved) {
+  // Never in practice (their job's queuing places them first), but the counts must hold:
+  // targeted stays at least what it is split into, and the second move finds the place the
+  // first one gave, within the same slice of the log.
+  redis().command({"RPUSH", "alert:{a1}:reach_log", "m9", "", "sent", "m9", "sent", "delivered"});
+  auto reply = run(lua::apply_moves, apply_moves_keys("a1"), {});
+  EXPECT_EQ(reply.integer, 2);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:dims", "m9"}), "-|all|");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "-|all|targeted"}), "1");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "-|all|delivered"}), "1");
+  EXPECT_EQ(redis().integer({"HEXISTS", "alert:{a1}:reach", "-|all|sent"}), 0);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "est|all|targeted"}), "2");
+}
+
+TEST_P(ApplyMoves, ALogLongerThanOneSliceIsAppliedWhole) {
+  // 1,000 members placed in two regions, each sent then delivered: 2,000 moves, popped and
+  // placed a slice at a time.
+  std::vector<std::string> dims = {"HSET", "alert:{a1}:dims"};
+  std::vector<std::string> log = {"RPUSH", "alert:{a1}:reach_log"};
+  for (int i = 0; i < 1000; ++i) {
+    const std::string member = "x" + std::to_string(i);
+    dims.insert(dims.end(), {member, i % 2 == 0 ? "est|all|" : "ouest|all|"});
+    log.insert(log.end(), {member, "", "sent"});
+  }
+  for (int i = 0; i < 1000; ++i)
+    log.insert(log.end(), {"x" + std::to_string(i), "sent", "delivered"});
+  redis().command(dims);
+  redis().command(log);
+  auto reply = run(lua::apply_moves, apply_moves_keys("a1"), {});
+  EXPECT_EQ(reply.integer, 2000);
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "est|all|delivered"}), "500");
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "ouest|all|delivered"}), "500");
+  EXPECT_EQ(redis().integer({"HEXISTS", "alert:{a1}:reach", "est|all|sent"}), 0);
+  EXPECT_EQ(redis().integer({"EXISTS", "alert:{a1}:reach_log"}), 0);
+}
 // Every member of these tests is placed in alert:{a1}:dims: the keys stay in the alert's
 // slot.
 TOCSIN_SCRIPT_CONTRACT(ApplyMoves);
-
 
 }  // namespace
 }  // namespace tocsin::turnout
