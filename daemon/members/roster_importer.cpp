@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <random>
 #include <unordered_map>
 #include <unordered_set>
@@ -31,6 +32,11 @@ constexpr int lock_seconds = 900;
 // Reads of the members' indexes before giving up on a batch that another writer keeps
 // moving (member_store_scripts.h).
 constexpr int kIndexReadTries = 5;
+// Members per write script call: a call holds Redis for all of its members (a thousand took
+// up to 285 ms, roster_import_bench), and every reply and send waits behind it. Fifty take
+// a few milliseconds, and the importer's batches (ImportOptions::batch_size) stay large for
+// the parsing thread and the opt-out checks.
+constexpr size_t kWriteSlice = 50;
 
 std::string random_job_id() {
   std::random_device device;
@@ -86,6 +92,11 @@ class ImportRun {
   void drop_repeats();
   void report_shared_phones();
   boost::asio::awaitable<std::error_code> flush();
+  // Upserts a slice of the batch in one script call, given what its members were indexed
+  // under when read: each member's status code.
+  boost::asio::awaitable<Result<std::vector<int64_t>>> upsert_slice(
+      const std::vector<IndexedMember>& slice, const std::vector<std::string>& ids,
+      std::vector<IndexedUnder> read_before);
   boost::asio::awaitable<std::error_code> write_labels();
   boost::asio::awaitable<std::error_code> remove_absent();
   // Removes `ids` with their index entries: how many were stored.
@@ -183,35 +194,28 @@ boost::asio::awaitable<std::error_code> ImportRun::flush() {
     indexed.title = fold(member.job_title());
     ids.push_back(member.id());
   }
-  std::string why;
-  Result<std::vector<int64_t>> codes = make_error_code(redis::Errc::unexpected_reply);
-  // Another writer moving one of these members between the read and the script (never
-  // the importer itself: one import at a time) makes the script answer kIndexMoved.
-  for (int attempt = 0; attempt < kIndexReadTries; ++attempt) {
-    // A dry run writes nothing, so the script neither checks nor uses what they are
-    // indexed under: not read.
-    Result<std::vector<IndexedUnder>> before = std::vector<IndexedUnder>(ids.size());
-    if (!options_.dry_run) before = co_await read_indexed_under(redis_, ids);
-    if (!before)
-      co_return redis::bad_reply_as(before.error(), std::make_error_code(std::errc::io_error));
-    ScriptCall call = upsert_members_call(batch, *before, options_.dry_run);
-    codes = redis::decode<std::vector<int64_t>>(
-        co_await redis_.eval(upsert_members_script(), std::move(call.keys), std::move(call.args)),
-        &why);
-    if (!codes || codes->size() != 1 || (*codes)[0] != kIndexMoved) break;
-  }
-  if (codes && codes->size() == 1 && (*codes)[0] == kIndexMoved) {
-    spdlog::error("event=import_batch_failed error=\"members kept moving while being written\"");
-    co_return std::make_error_code(std::errc::resource_unavailable_try_again);
-  }
-  const std::error_code io_error = std::make_error_code(std::errc::io_error);
-  if (!codes && redis::bad_reply_as(codes.error(), io_error) != io_error) co_return codes.error();
-  if (!codes || codes->size() != batch_.size()) {
-    spdlog::error("event=import_batch_failed error={}", log::quote(why));
-    co_return std::make_error_code(std::errc::io_error);
+  // What the whole batch is indexed under, in one round trip; a slice that finds it moved
+  // reads its own again (upsert_slice). A dry run writes nothing, so the script neither
+  // checks nor uses it: not read.
+  Result<std::vector<IndexedUnder>> before = std::vector<IndexedUnder>(ids.size());
+  if (!options_.dry_run) before = co_await read_indexed_under(redis_, ids);
+  if (!before)
+    co_return redis::bad_reply_as(before.error(), std::make_error_code(std::errc::io_error));
+  std::vector<int64_t> codes;
+  codes.reserve(batch.size());
+  for (size_t first = 0; first < batch.size(); first += kWriteSlice) {
+    const size_t last = std::min(batch.size(), first + kWriteSlice);
+    const std::vector<IndexedMember> slice(std::make_move_iterator(batch.begin() + first),
+                                           std::make_move_iterator(batch.begin() + last));
+    const std::vector<std::string> slice_ids(ids.begin() + first, ids.begin() + last);
+    std::vector<IndexedUnder> slice_before(std::make_move_iterator(before->begin() + first),
+                                           std::make_move_iterator(before->begin() + last));
+    auto slice_codes = co_await upsert_slice(slice, slice_ids, std::move(slice_before));
+    if (!slice_codes) co_return slice_codes.error();
+    codes.insert(codes.end(), slice_codes->begin(), slice_codes->end());
   }
   for (size_t i = 0; i < batch_.size(); ++i) {
-    const int64_t code = (*codes)[i];
+    const int64_t code = codes[i];
     switch (code / 2) {
       case 0:
         report_.set_imported(report_.imported() + 1);
@@ -231,6 +235,37 @@ boost::asio::awaitable<std::error_code> ImportRun::flush() {
   batch_.clear();
   batch_lines_.clear();
   co_return std::error_code{};
+}
+
+boost::asio::awaitable<Result<std::vector<int64_t>>> ImportRun::upsert_slice(
+    const std::vector<IndexedMember>& slice, const std::vector<std::string>& ids,
+    std::vector<IndexedUnder> read_before) {
+  std::string why;
+  Result<std::vector<int64_t>> codes = make_error_code(redis::Errc::unexpected_reply);
+  Result<std::vector<IndexedUnder>> before = std::move(read_before);
+  // Another writer moving one of these members between the read and the script (never
+  // the importer itself: one import at a time) makes the script answer kIndexMoved.
+  for (int attempt = 0; attempt < kIndexReadTries; ++attempt) {
+    if (attempt > 0) before = co_await read_indexed_under(redis_, ids);
+    if (!before)
+      co_return redis::bad_reply_as(before.error(), std::make_error_code(std::errc::io_error));
+    ScriptCall call = upsert_members_call(slice, *before, options_.dry_run);
+    codes = redis::decode<std::vector<int64_t>>(
+        co_await redis_.eval(upsert_members_script(), std::move(call.keys), std::move(call.args)),
+        &why);
+    if (!codes || codes->size() != 1 || (*codes)[0] != kIndexMoved) break;
+  }
+  if (codes && codes->size() == 1 && (*codes)[0] == kIndexMoved) {
+    spdlog::error("event=import_batch_failed error=\"members kept moving while being written\"");
+    co_return std::make_error_code(std::errc::resource_unavailable_try_again);
+  }
+  const std::error_code io_error = std::make_error_code(std::errc::io_error);
+  if (!codes && redis::bad_reply_as(codes.error(), io_error) != io_error) co_return codes.error();
+  if (!codes || codes->size() != slice.size()) {
+    spdlog::error("event=import_batch_failed error={}", log::quote(why));
+    co_return std::make_error_code(std::errc::io_error);
+  }
+  co_return codes;
 }
 
 // The display names of the batch's regions, sectors, locals and job titles, in the
@@ -260,15 +295,26 @@ boost::asio::awaitable<std::error_code> ImportRun::write_labels() {
 
 boost::asio::awaitable<Result<int64_t>> ImportRun::remove_members(
     const std::vector<std::string>& ids) {
-  for (int attempt = 0; attempt < kIndexReadTries; ++attempt) {
-    auto before = co_await read_indexed_under(redis_, ids);
-    if (!before) co_return before.error();
-    ScriptCall call = remove_members_call(ids, *before);
-    auto removed = redis::decode<int64_t>(
-        co_await redis_.eval(remove_members_script(), std::move(call.keys), std::move(call.args)));
-    if (!removed || *removed != kIndexMoved) co_return removed;
+  int64_t total = 0;
+  for (size_t first = 0; first < ids.size(); first += kWriteSlice) {
+    const std::vector<std::string> slice(ids.begin() + first,
+                                         ids.begin() + std::min(ids.size(), first + kWriteSlice));
+    Result<int64_t> removed = make_error_code(redis::Errc::unexpected_reply);
+    for (int attempt = 0; attempt < kIndexReadTries; ++attempt) {
+      auto before = co_await read_indexed_under(redis_, slice);
+      if (!before) co_return before.error();
+      ScriptCall call = remove_members_call(slice, *before);
+      removed = redis::decode<int64_t>(co_await redis_.eval(
+          remove_members_script(), std::move(call.keys), std::move(call.args)));
+      if (!removed || *removed != kIndexMoved) break;
+    }
+    if (!removed) co_return removed.error();
+    if (*removed == kIndexMoved) {
+      co_return std::make_error_code(std::errc::resource_unavailable_try_again);
+    }
+    total += *removed;
   }
-  co_return std::make_error_code(std::errc::resource_unavailable_try_again);
+  co_return total;
 }
 
 boost::asio::awaitable<std::error_code> ImportRun::remove_absent() {

@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -42,6 +43,7 @@
 #include "proto/tocsin.pb.h"
 #include "redis/script.h"
 #include "redis/stream_relay.lua.h"
+#include "tests/bench/aof_breakdown.h"
 #include "tests/bench/process_cpu.h"
 #include "tests/bench/redis_floor.h"
 #include "tests/bench/redis_time.h"
@@ -195,10 +197,17 @@ int run(int argc, char** argv) {
   tocsin::bench::start_slowlog(sync, by_script ? 0 : 1000);
   const auto stats_before = tocsin::bench::command_stats(sync.text({"INFO", "commandstats"}));
   const int64_t aof_before = aof_size(sync);
+  const auto aof_file = tocsin::bench::current_aof_file(redis.dir());
+  const auto aof_file_before = std::filesystem::file_size(aof_file);
   // An AOF rewrite forks Redis; the pages it then writes are copied one by one, which
   // lengthens whatever call runs meanwhile. --no-aof-rewrite tells those calls apart.
   if (no_rewrite) sync.text({"CONFIG", "SET", "auto-aof-rewrite-percentage", "0"});
   const int64_t forks_before = info_field(sync, "stats", "total_forks");
+  // Each read Redis processes is one wake-up of its event loop for a client's bytes: the
+  // cost outside commands (system calls, parsing, replies) grows with these, not with work.
+  const int64_t reads_before = info_field(sync, "stats", "total_reads_processed");
+  const int64_t writes_before = info_field(sync, "stats", "total_writes_processed");
+  const int64_t commands_before = info_field(sync, "stats", "total_commands_processed");
   const double daemon_cpu_before = tocsin::bench::cpu_seconds(daemon.process().pid());
   const double redis_cpu_before = tocsin::bench::cpu_seconds(redis_pid);
   const auto send_start = Clock::now();
@@ -251,11 +260,26 @@ int run(int argc, char** argv) {
       "%.1f ms\n",
       static_cast<long long>(info_field(sync, "stats", "total_forks") - forks_before),
       no_rewrite ? " off" : " on", info_field(sync, "stats", "latest_fork_usec") / 1000.0);
+  std::printf(
+      "  Redis round trips per message: %.2f reads and %.2f writes processed, %.2f commands "
+      "(scripts count as one)\n",
+      static_cast<double>(info_field(sync, "stats", "total_reads_processed") - reads_before) /
+          messages,
+      static_cast<double>(info_field(sync, "stats", "total_writes_processed") - writes_before) /
+          messages,
+      static_cast<double>(info_field(sync, "stats", "total_commands_processed") - commands_before) /
+          messages);
   if (by_script) {
     tocsin::bench::print_time_by_call(sync, static_cast<size_t>(messages), "message", script_name);
   }
   std::printf("AOF growth: %.0f bytes per message\n",
               static_cast<double>(aof_size(sync) - aof_before) / messages);
+  // Without a rewrite the blast's writes are all in the file they started in.
+  if (tocsin::bench::current_aof_file(redis.dir()) == aof_file) {
+    sync.text({"CONFIG", "SET", "appendfsync", "always"});  // flushes what is buffered
+    tocsin::bench::print_aof_breakdown(aof_file, aof_file_before, static_cast<size_t>(messages),
+                                       "message");
+  }
 
   // The floor: the same operations per message with no Lua, on the same server, now.
   std::vector<std::string> member_ids;

@@ -12,6 +12,7 @@
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/redis_sync.h"
 #include "tests/support/synthetic_roster.h"
 
 namespace tocsin::testing {
@@ -133,6 +134,49 @@ TEST_F(MembersImport, SampleRosterImportsAndCountsByRegionAccentInsensitively) {
   EXPECT_EQ(again.unchanged(), 1000);
   EXPECT_EQ(again.imported(), 0);
   EXPECT_EQ(again.updated(), 0);
+}
+
+// A write script holds Redis for every member it is given, and replies and sends wait
+// behind it: the importer writes (and, with replace, removes) at most 50 members per call
+// whatever its batches hold. The slow log, logging every call, shows each call's size.
+TEST_F(MembersImport, WritesAndRemovesInCallsOfAtMostFiftyMembers) {
+  RedisSync redis(redis_.port());
+  redis.command({"CONFIG", "SET", "slowlog-log-slower-than", "0"});
+  redis.command({"CONFIG", "SET", "slowlog-max-len", "100000"});
+  // The roster's scripts: EVALSHA sha numkeys {roster}:members:all ...; past 32 arguments
+  // the log keeps 31 and "... (N more arguments)".
+  auto roster_calls = [&] {
+    std::vector<size_t> sizes;
+    for (const auto& entry : redis.command({"SLOWLOG", "GET", "-1"}).elements) {
+      const auto& argv = entry.elements.at(3).elements;
+      if (argv.size() < 4 || argv[0].str != "EVALSHA" || argv[3].str != "{roster}:members:all" ||
+          std::stoi(argv[2].str) < 100) {
+        continue;
+      }
+      unsigned long more = 0;
+      std::sscanf(argv.back().str.c_str(), "... (%lu more arguments)", &more);
+      sizes.push_back(argv.size() + (more > 0 ? more - 1 : 0));
+    }
+    redis.command({"SLOWLOG", "RESET"});
+    return sizes;
+  };
+  const std::string csv = sample_roster();
+  EXPECT_EQ(import(csv).imported(), 1000);
+  const auto writes = roster_calls();
+  // 1,000 members in calls of 50: 20 calls of about 1,400 arguments (one call of all of
+  // them would take about 27,000).
+  EXPECT_GE(writes.size(), 20u);
+  for (size_t size : writes) EXPECT_LT(size, 2000u);
+
+  // Keep the first 100 rows: 900 removed.
+  std::istringstream lines(csv);
+  std::string line, kept;
+  for (int i = 0; i < 101 && std::getline(lines, line); ++i) kept += line + "\n";
+  EXPECT_EQ(import(kept, "?replace=true").removed(), 900);
+  EXPECT_EQ(count("all").members(), 100);
+  const auto removals = roster_calls();
+  EXPECT_GE(removals.size(), 900u / 50);
+  for (size_t size : removals) EXPECT_LT(size, 2000u);
 }
 
 // Shared phones are counted per number, once the file is read: the same numbers and members
