@@ -14,16 +14,22 @@
 // distinct (synthetic_roster.cpp), so a 600,000 run measures messages, not duplicates.
 //
 //   build/tests/bench/dispatch_bench [MEMBERS] [--by-script] [--pin] [--no-aof-rewrite]
-//                                                                 (default 150000)
+//                                    [--callgrind]                (default 150000)
 // --by-script adds Redis's time per message by script (every call in the slow log).
 // --pin gives Redis a core of its own, so that the longest call is Redis's own work and not
 // time spent waiting for a core. --no-aof-rewrite keeps Redis from forking for an AOF
 // rewrite during the blast: the pages it writes after a fork are copied one by one, which
 // lengthens whatever call runs meanwhile. Run with and without each to tell the causes apart.
+// --callgrind runs Redis under valgrind's callgrind and prints the instructions it executed
+// during the blast per message: unlike CPU time, the same on every run of the same code
+// (within a fraction of a percent), so two versions compare on this noisy machine. About 50
+// times slower: use 20,000 members.
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -52,6 +58,7 @@
 #include "tests/support/redis_server.h"
 #include "tests/support/redis_sync.h"
 #include "tests/support/synthetic_roster.h"
+#include "tests/support/temp_dir.h"
 #include "turnout/reach_log.h"
 
 namespace {
@@ -128,6 +135,37 @@ int64_t aof_size(RedisSync& sync) {
   return info_field(sync, "persistence", "aof_current_size");
 }
 
+// Tells the callgrind running `pid` to zero its counts ("-z") or dump them ("-d").
+void callgrind_control(const std::string& what, pid_t pid) {
+  const std::string command =
+      "callgrind_control " + what + " " + std::to_string(pid) + " >/dev/null";
+  if (std::system(command.c_str()) != 0) throw std::runtime_error(command + " failed");
+}
+
+// The instructions counted in the last dump under `dir` (redis.<pid>.<n>, n counting up):
+// what ran since the counts were zeroed.
+int64_t dumped_instructions(const std::filesystem::path& dir) {
+  std::filesystem::path last;
+  long last_n = -1;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    const auto dot = name.rfind('.');
+    if (dot == std::string::npos || name.find('.') == dot) continue;  // no ".<n>" dump suffix
+    const long n = std::stol(name.substr(dot + 1));
+    if (n > last_n) {
+      last_n = n;
+      last = entry.path();
+    }
+  }
+  std::ifstream in(last);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("summary: ", 0) == 0 || line.rfind("totals: ", 0) == 0) {
+      return std::stoll(line.substr(line.find(' ') + 1));
+    }
+  }
+  throw std::runtime_error("no callgrind dump in " + dir.string());
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -135,6 +173,7 @@ int run(int argc, char** argv) {
   bool by_script = false;
   bool no_rewrite = false;
   bool pin = false;
+  bool callgrind = false;
   roster.members = 150000;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--by-script") {
@@ -143,6 +182,8 @@ int run(int argc, char** argv) {
       no_rewrite = true;
     } else if (std::string(argv[i]) == "--pin") {
       pin = true;
+    } else if (std::string(argv[i]) == "--callgrind") {
+      callgrind = true;
     } else {
       roster.members = std::stoul(argv[i]);
     }
@@ -151,7 +192,13 @@ int run(int argc, char** argv) {
   roster.shared_phone_every = 0;  // one message per member
   const std::string csv = make_roster_csv(roster);
 
-  RedisServer redis;
+  TempDir profiles("tocsin-callgrind");
+  RedisServer::Options redis_options;
+  if (callgrind) {
+    redis_options.prefix = {"valgrind", "--tool=callgrind",
+                            "--callgrind-out-file=" + (profiles.path() / "redis.%p").string()};
+  }
+  RedisServer redis(redis_options);
   DaemonProcess daemon(
       {.redis_url = redis.url(),
        .http_fields = "",
@@ -182,7 +229,7 @@ int run(int argc, char** argv) {
   tocsin::http::from_json(created.body, &response, &error);
   const std::string id = response.alert().id();
 
-  const pid_t redis_pid = tocsin::bench::child_named("redis-server");
+  const pid_t redis_pid = redis.pid();
   if (pin) {
     // Redis alone on the last core; tocsind and this process on the others. On a shared
     // machine a call's wall time (what SLOWLOG logs) includes the time Redis waited for a
@@ -210,6 +257,7 @@ int run(int argc, char** argv) {
   const int64_t commands_before = info_field(sync, "stats", "total_commands_processed");
   const double daemon_cpu_before = tocsin::bench::cpu_seconds(daemon.process().pid());
   const double redis_cpu_before = tocsin::bench::cpu_seconds(redis_pid);
+  if (callgrind) callgrind_control("-z", redis_pid);  // counts from here
   const auto send_start = Clock::now();
   auto sent = http_request("POST", daemon.base_url() + "/v1/alerts/" + id + ":send", "", auth);
   const double send_seconds = seconds_since(send_start);
@@ -238,6 +286,11 @@ int run(int argc, char** argv) {
   const double daemon_cpu = tocsin::bench::cpu_seconds(daemon.process().pid()) - daemon_cpu_before;
   const double redis_cpu = tocsin::bench::cpu_seconds(redis_pid) - redis_cpu_before;
   const int64_t messages = sync.integer({"HGET", "alert:{" + id + "}:count", "sent"});
+  if (callgrind) {
+    callgrind_control("-d", redis_pid);
+    std::printf("Redis instructions per message (callgrind, send and blast): %.0f\n",
+                static_cast<double>(dumped_instructions(profiles.path())) / messages);
+  }
   const double engine_rate = messages / blast_seconds;
   const double baseline_rate = baseline_messages_per_second(static_cast<size_t>(messages));
   std::printf("engine: %lld messages in %.2f s = %.0f messages/s (target >= 20000; %.2fx)\n",

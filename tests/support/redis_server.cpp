@@ -57,7 +57,8 @@ bool answers_ping(uint16_t port, bool loading_counts) {
 }  // namespace
 
 RedisServer::RedisServer(Options options)
-    : options_(std::move(options)), dir_("tocsin-redis"),
+    : options_(std::move(options)),
+      dir_("tocsin-redis"),
       port_(options_.cluster ? free_cluster_port() : free_tcp_port()) {
   start();
 }
@@ -105,6 +106,7 @@ void RedisServer::start() {
     }
   }
   options.argv.insert(options.argv.end(), options_.extra_args.begin(), options_.extra_args.end());
+  options.argv.insert(options.argv.begin(), options_.prefix.begin(), options_.prefix.end());
   process_ = std::make_unique<Subprocess>(std::move(options));
   wait_until_ready();
 }
@@ -141,6 +143,10 @@ void RedisServer::stop() {
     process_->wait_for_exit(std::chrono::seconds(10));
   }
   process_.reset();
+}
+
+pid_t RedisServer::pid() const {
+  return process_ ? process_->pid() : -1;
 }
 
 std::string RedisServer::url() const {

@@ -3,6 +3,8 @@
 // socket, its data in a private temporary directory, AOF on (appendfsync everysec) so a
 // test can kill it and find its data again after start().
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -27,6 +29,9 @@ class RedisServer {
     // port whose bus port (+10000) is free too. The node owns no slot until told to
     // (CLUSTER ADDSLOTSRANGE).
     bool cluster = false;
+    // Words put before redis-server's command line, to run it under a profiler (a bench's
+    // "valgrind --tool=callgrind ..."). Empty: redis-server alone.
+    std::vector<std::string> prefix;
   };
 
   // Starts the server and waits (up to ~10 s) until it answers PING. Throws on failure.
@@ -43,6 +48,8 @@ class RedisServer {
   // Starts it again on the same port and directory, so it reloads its AOF.
   void start();
   bool running() const { return process_ != nullptr; }
+  // The server's process (the profiler's, with a prefix); -1 when not running.
+  pid_t pid() const;
 
   uint16_t port() const { return port_; }
   std::string url() const;  // "redis://127.0.0.1:PORT" (no password)
