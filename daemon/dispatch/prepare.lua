@@ -61,8 +61,9 @@ local state_writes, owner_writes, link_writes = {}, {}, {}
 local count_changes, counted = {}, {}
 
 -- The member's states by channel (false: none): as found, and as this call leaves them,
--- for the member's reach (turnout/reach_lib.lua).
-local found, states, dirty
+-- for the member's reach (turnout/reach_lib.lua). Like `opted` and `codes`, emptied for
+-- each member rather than made anew: a few hundred members a call, a table each adds up.
+local found, states, dirty = {}, {}, false
 local function state_of(member, channel)
   if states[channel] == nil then
     local state = stored_states[member .. ':' .. channel] or false
@@ -126,6 +127,7 @@ end
 
 local out = {}
 local changed = false
+local CHANNELS, codes = { 'sms', 'email' }, {}
 -- Members are counted as targeted as their jobs are queued (dispatch/send_jobs.lua), and
 -- send_start.lua says so; only an alert an older tocsind started counts them here.
 local targeted = redis.call('HGET', base, 'turnout_targeted') == '1'
@@ -134,16 +136,16 @@ for i = 4, #ARGV, PER_MEMBER do
   local stored = ARGV[i + 3] == '1'
   local mobile, email = ARGV[i + 4], ARGV[i + 5]
   local opted_out = ARGV[i + 7]
-  opted = { sms = opted_out == 'sms' or opted_out == 'both',
-            email = opted_out == 'email' or opted_out == 'both' }
+  opted.sms = opted_out == 'sms' or opted_out == 'both'
+  opted.email = opted_out == 'email' or opted_out == 'both'
   left_group = ARGV[i + 8] ~= '' and ARGV[i + 8]
   local place = ARGV[i + 6]
   if not targeted and retry_channel == '' then
     if turnout_target(base, member, place) then changed = true end
   end
-  found, states, dirty = {}, {}, false
-  local codes = {}
-  for _, channel in ipairs({ 'sms', 'email' }) do
+  found.sms, found.email, states.sms, states.email, dirty = nil, nil, nil, nil, false
+  codes.sms, codes.email = nil, nil
+  for _, channel in ipairs(CHANNELS) do
     if stored then
       codes[channel] = decide(member, channel, channel == 'sms' and mobile or email, retry_channel)
     else

@@ -14,6 +14,7 @@
 --   "q" member channel due_ms  retry_entry_to_add  retry_entry_to_remove
 --   "c" member channel ""      ""          retry_entry_to_remove
 --   "a" job_entry_id   ""      ""          ""      ""
+-- (channel: "sms" or "email", the two a member's state is kept for)
 -- r: a final state (sent, failed:<reason>, opted_out, expired, skipped:<why>); ignored when
 --    the member already has a final state.
 -- q: waiting for a retry at due_ms. The entry is kept in :retries (entry -> due ms), the
@@ -52,9 +53,9 @@ local wanted = {}
 for i = 0, n - 1 do
   local b = 4 + i * 6
   if ARGV[b] ~= 'a' then
+    -- The item's own channel is one of these two.
     hash_batch_want(wanted, ARGV[b + 1] .. ':sms')
     hash_batch_want(wanted, ARGV[b + 1] .. ':email')
-    hash_batch_want(wanted, ARGV[b + 1] .. ':' .. ARGV[b + 2])
   end
 end
 local states = hash_batch_read(delivery, wanted)
@@ -74,9 +75,10 @@ for i = 0, n - 1 do
       may_finish = true
     end
   else
-    local field = a .. ':' .. c
+    local sms_field, email_field = a .. ':sms', a .. ':email'
+    local field = c == 'sms' and sms_field or email_field
     -- Both channels' states: the member's reach is the better of the two.
-    local sms_state, email_state = states[a .. ':sms'] or nil, states[a .. ':email'] or nil
+    local sms_state, email_state = states[sms_field] or nil, states[email_field] or nil
     local old = states[field] or nil
     local open = (not old) or old == 'retrying'
     if remove ~= '' then redis.call('ZREM', retries, remove) end

@@ -8,8 +8,9 @@
 --                   they have (folded, as member:{id}:idx holds them when the member is
 --                   first counted), joined by \31. Where the member counts for the rest of
 --                   the alert, so a roster change in mid-blast cannot make the counts drift.
---                   HSETNX-ed once per member, which also makes `targeted` count each
---                   member once, whoever gets there first.
+--                   Written once per member, only where absent (HSETNX, or an HMGET then
+--                   one HSET of the absent ones in the same call), which also makes
+--                   `targeted` count each member once, whoever gets there first.
 -- alert:{id}:reach  "region|dimension|measure" -> members, per member the BEST state of
 --                   their channels (delivered > sent > failed > expired > opted_out >
 --                   skipped; retrying, cancelled and no state are not counted: pending).

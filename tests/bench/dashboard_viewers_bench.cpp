@@ -858,12 +858,13 @@ int run(int argc, char** argv) {
         "  viewers: %zu connected, %zu streams ended early; the alert has %lld + %lld "
         "raw counts (reach + tally), %lld entries in its stream; per viewer %.0f change "
         "events and %.0f KiB on average (%.1f MiB/s for all); send rate ratio this "
-        "round %.3f\n",
+        "round %.3f; reply -> viewer this round p99 %.1f ms (target < %.0f ms in every "
+        "round)\n",
         viewer_count, round_ended_early, static_cast<long long>(reach_fields),
         static_cast<long long>(tally_fields), static_cast<long long>(bench.stream_length(id)),
         static_cast<double>(changes) / viewer_count,
         static_cast<double>(bytes) / viewer_count / 1024, bytes / watched.reply_seconds / (1 << 20),
-        watched.rate() / quiet.rate());
+        watched.rate() / quiet.rate(), quantile(round_latencies.ms, 0.99), kTargetP99Ms);
     quiet_messages += quiet.sent;
     quiet_seconds += quiet.blast_seconds;
     watched_messages += watched.sent;
