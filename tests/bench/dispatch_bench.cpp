@@ -27,9 +27,7 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -50,6 +48,7 @@
 #include "redis/script.h"
 #include "redis/stream_relay.lua.h"
 #include "tests/bench/aof_breakdown.h"
+#include "tests/bench/callgrind_control.h"
 #include "tests/bench/process_cpu.h"
 #include "tests/bench/redis_floor.h"
 #include "tests/bench/redis_time.h"
@@ -133,37 +132,6 @@ int64_t info_field(RedisSync& sync, const std::string& section, const std::strin
 
 int64_t aof_size(RedisSync& sync) {
   return info_field(sync, "persistence", "aof_current_size");
-}
-
-// Tells the callgrind running `pid` to zero its counts ("-z") or dump them ("-d").
-void callgrind_control(const std::string& what, pid_t pid) {
-  const std::string command =
-      "callgrind_control " + what + " " + std::to_string(pid) + " >/dev/null";
-  if (std::system(command.c_str()) != 0) throw std::runtime_error(command + " failed");
-}
-
-// The instructions counted in the last dump under `dir` (redis.<pid>.<n>, n counting up):
-// what ran since the counts were zeroed.
-int64_t dumped_instructions(const std::filesystem::path& dir) {
-  std::filesystem::path last;
-  long last_n = -1;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    const auto dot = name.rfind('.');
-    if (dot == std::string::npos || name.find('.') == dot) continue;  // no ".<n>" dump suffix
-    const long n = std::stol(name.substr(dot + 1));
-    if (n > last_n) {
-      last_n = n;
-      last = entry.path();
-    }
-  }
-  std::ifstream in(last);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("summary: ", 0) == 0 || line.rfind("totals: ", 0) == 0) {
-      return std::stoll(line.substr(line.find(' ') + 1));
-    }
-  }
-  throw std::runtime_error("no callgrind dump in " + dir.string());
 }
 
 }  // namespace
@@ -257,7 +225,7 @@ int run(int argc, char** argv) {
   const int64_t commands_before = info_field(sync, "stats", "total_commands_processed");
   const double daemon_cpu_before = tocsin::bench::cpu_seconds(daemon.process().pid());
   const double redis_cpu_before = tocsin::bench::cpu_seconds(redis_pid);
-  if (callgrind) callgrind_control("-z", redis_pid);  // counts from here
+  if (callgrind) tocsin::bench::callgrind_control("-z", redis_pid);  // counts from here
   const auto send_start = Clock::now();
   auto sent = http_request("POST", daemon.base_url() + "/v1/alerts/" + id + ":send", "", auth);
   const double send_seconds = seconds_since(send_start);
@@ -287,9 +255,10 @@ int run(int argc, char** argv) {
   const double redis_cpu = tocsin::bench::cpu_seconds(redis_pid) - redis_cpu_before;
   const int64_t messages = sync.integer({"HGET", "alert:{" + id + "}:count", "sent"});
   if (callgrind) {
-    callgrind_control("-d", redis_pid);
-    std::printf("Redis instructions per message (callgrind, send and blast): %.0f\n",
-                static_cast<double>(dumped_instructions(profiles.path())) / messages);
+    tocsin::bench::callgrind_control("-d", redis_pid);
+    std::printf(
+        "Redis instructions per message (callgrind, send and blast): %.0f\n",
+        static_cast<double>(tocsin::bench::dumped_instructions(profiles.path())) / messages);
   }
   const double engine_rate = messages / blast_seconds;
   const double baseline_rate = baseline_messages_per_second(static_cast<size_t>(messages));

@@ -44,6 +44,7 @@
 #include "http/json.h"
 #include "proto/tocsin.pb.h"
 #include "tests/bench/alert_blast.h"
+#include "tests/bench/callgrind_control.h"
 #include "tests/bench/process_cpu.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
@@ -91,15 +92,6 @@ adapters::HttpRequest typical_request(const Alert& alert, const adapters::Twilio
 bool under_callgrind() {
   const char* prefix = std::getenv("TOCSIN_TEST_DAEMON_PREFIX");
   return prefix != nullptr && std::string(prefix).find("callgrind") != std::string::npos;
-}
-
-// callgrind_control -z (zero) or -d (dump) for the daemon's process.
-void callgrind_control(const char* what, pid_t pid) {
-  auto result = testing::run_command({"callgrind_control", what, std::to_string(pid)});
-  if (result.exit_code != 0) {
-    throw std::runtime_error("callgrind_control " + std::string(what) + " failed: " + result.out +
-                             result.err);
-  }
 }
 
 struct Sample {
@@ -191,7 +183,7 @@ int run(int argc, char** argv) {
   const double daemon_cpu_before = bench::cpu_seconds(daemon_pid);
   const double redis_cpu_before = redis_pid > 0 ? bench::cpu_seconds(redis_pid) : 0;
   const double server_cpu_before = bench::own_cpu_seconds();
-  if (under_callgrind()) callgrind_control("-z", daemon_pid);
+  if (under_callgrind()) bench::callgrind_control("-z", daemon_pid);
   const auto send_start = Clock::now();
   blast.send(id);
   const uint64_t expected = static_cast<uint64_t>(reachable);
@@ -202,7 +194,7 @@ int run(int argc, char** argv) {
   }
   samples.push_back({Clock::now(), server.accepted() - wrk_accepted});
   blast.wait_until_sent(id, std::chrono::seconds(60));
-  if (under_callgrind()) callgrind_control("-d", daemon_pid);
+  if (under_callgrind()) bench::callgrind_control("-d", daemon_pid);
   const double total_seconds = seconds(Clock::now() - send_start);
   const double daemon_cpu = bench::cpu_seconds(daemon_pid) - daemon_cpu_before;
   const double redis_cpu = redis_pid > 0 ? bench::cpu_seconds(redis_pid) - redis_cpu_before : 0;
