@@ -9,7 +9,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <limits>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -59,15 +62,26 @@ class SeatsTwoDaemons : public ::testing::Test {
     ASSERT_GE(numbers_.size(), static_cast<size_t>(kAsking));
   }
 
-  // Posts `text` from each number, half through each daemon, from two threads at once.
+  static int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  // Posts `text` from each number, half through each daemon, from two threads at once, and
+  // notes when each post was answered: the daemon answers 200 once the reply is stored.
   void answer_all(const std::vector<std::string>& numbers, const std::string& text) {
     std::atomic<int> failures = 0;
     std::atomic<int> finished = 0;
+    std::mutex stored_mutex;
     auto post = [&](const std::string& url, size_t first) {
       for (size_t i = first; i < numbers.size(); i += 2) {
         auto answer = testing::post_twilio_reply(url, "tw", twilio_, numbers[i], text,
                                                  "SM" + std::to_string(++sid_));
+        const int64_t answered = now_ms();
         if (answer.status != 200) ++failures;
+        const std::lock_guard lock(stored_mutex);
+        stored_by_ms_[member_of_.at(numbers[i])] = answered;
       }
       ++finished;
     };
@@ -101,15 +115,16 @@ class SeatsTwoDaemons : public ::testing::Test {
     const auto waiting = hash_of(snapshot.elements[1]);
     const auto places = hash_of(snapshot.elements[2]);
     size_t unreadable = 0;
-    const auto recounted =
-        seats::recount({seats.begin(), seats.end()}, {waiting.begin(), waiting.end()}, places,
-                       &unreadable);
+    const auto recounted = seats::recount({seats.begin(), seats.end()},
+                                          {waiting.begin(), waiting.end()}, places, &unreadable);
     EXPECT_EQ(unreadable, 0u);
     std::map<std::string, int64_t> day, load;
     for (const auto& [field, value] : hash_of(snapshot.elements[3])) {
-      if (field.ends_with("|seated") || field.ends_with("|waitlisted")) day[field] = std::stoll(value);
+      if (field.ends_with("|seated") || field.ends_with("|waitlisted"))
+        day[field] = std::stoll(value);
     }
-    for (const auto& [field, value] : hash_of(snapshot.elements[4])) load[field] = std::stoll(value);
+    for (const auto& [field, value] : hash_of(snapshot.elements[4]))
+      load[field] = std::stoll(value);
     EXPECT_EQ(day, recounted.day);
     EXPECT_EQ(load, recounted.load);
     ++snapshots_;
@@ -140,12 +155,14 @@ class SeatsTwoDaemons : public ::testing::Test {
   }
 
   testing::TwilioServer twilio_;
-  testing::AlertScenario scenario_{{.gateways = testing::twilio_gateway_config("tw", twilio_, 2000),
-                                    .extra_config = "dispatch { consumer_name: \"seats-first\" }\n"}};
+  testing::AlertScenario scenario_{
+      {.gateways = testing::twilio_gateway_config("tw", twilio_, 2000),
+       .extra_config = "dispatch { consumer_name: \"seats-first\" }\n"}};
   std::unique_ptr<testing::DaemonProcess> second_;
   std::string id_, base_;
   std::vector<std::string> numbers_;
   std::map<std::string, std::string> member_of_;
+  std::map<std::string, int64_t> stored_by_ms_;  // member -> when their last post was answered
   std::atomic<int> sid_ = 0;
   int snapshots_ = 0;
 };
@@ -159,23 +176,29 @@ TEST_F(SeatsTwoDaemons, FiveHundredAtOnceSeatTheFirst112AndThirtyNoesBoardTheNex
   EXPECT_EQ(hlen(":seat"), kSeats);
   EXPECT_EQ(hlen(":waiting"), kAsking - kSeats);
 
-  // Arrival order: nobody seated answered after anybody waiting, and the waitlist is in the
-  // order members answered. Each daemon stamps a reply as it stores it, so two stamped
-  // within the same few milliseconds by two daemons may be stored in either order.
-  constexpr int64_t kSameMoment = 20;
+  // Arrival order: the order replies were stored in the replies queue, which both daemons
+  // read. A reply is stamped (its answered-at time) when its daemon takes the webhook, then
+  // stored, then the post is answered; so one reply was surely stored after another when it
+  // was stamped after the other's post was answered. No such pair may be out of order:
+  // nobody seated was stored after anybody waiting, and no one waiting is ranked ahead of
+  // someone stored before them. Replies whose stores overlapped may be in either order.
   int64_t last_seated = 0;
-  for (const auto& [member, seat] : hash_of(scenario_.redis().command({"HGETALL", base_ + ":seat"}))) {
+  for (const auto& [member, seat] :
+       hash_of(scenario_.redis().command({"HGETALL", base_ + ":seat"}))) {
     last_seated = std::max(last_seated, answered_at(member));
   }
   auto waitlist = scenario_.redis().command({"ZRANGE", base_ + ":wait:MTL", "0", "-1"});
   ASSERT_EQ(waitlist.elements.size(), static_cast<size_t>(kAsking - kSeats));
-  int64_t previous = 0;
-  int out_of_order = 0;
   for (const auto& entry : waitlist.elements) {
-    const int64_t at = answered_at(entry.str);
-    EXPECT_GE(at + kSameMoment, last_seated) << entry.str;
-    if (at + kSameMoment < previous) ++out_of_order;
-    previous = std::max(previous, at);
+    EXPECT_LE(last_seated, stored_by_ms_.at(entry.str))
+        << entry.str << " waits, yet someone seated was stamped after their post was answered";
+  }
+  // From the back of the waitlist: the earliest answer to a post among those ranked after.
+  int out_of_order = 0;
+  int64_t earliest_stored_after = std::numeric_limits<int64_t>::max();
+  for (auto entry = waitlist.elements.rbegin(); entry != waitlist.elements.rend(); ++entry) {
+    if (answered_at(entry->str) > earliest_stored_after) ++out_of_order;
+    earliest_stored_after = std::min(earliest_stored_after, stored_by_ms_.at(entry->str));
   }
   EXPECT_EQ(out_of_order, 0);
 
@@ -195,7 +218,8 @@ TEST_F(SeatsTwoDaemons, FiveHundredAtOnceSeatTheFirst112AndThirtyNoesBoardTheNex
 
   // 30 seated members say NON; the first 30 waiting board, each told once.
   std::vector<std::string> leaving;
-  for (const auto& [member, seat] : hash_of(scenario_.redis().command({"HGETALL", base_ + ":seat"}))) {
+  for (const auto& [member, seat] :
+       hash_of(scenario_.redis().command({"HGETALL", base_ + ":seat"}))) {
     if (leaving.size() < static_cast<size_t>(kNoes)) leaving.push_back(number_of.at(member));
   }
   answer_all(leaving, "NON");
@@ -206,8 +230,8 @@ TEST_F(SeatsTwoDaemons, FiveHundredAtOnceSeatTheFirst112AndThirtyNoesBoardTheNex
   for (int i = 0; i < kNoes; ++i) {
     const std::string& member = waitlist.elements[i].str;
     EXPECT_FALSE(scenario_.redis().text({"HGET", base_ + ":seat", member}).empty()) << member;
-    EXPECT_TRUE(eventually([&] { return texts_saying(number_of.at(member), boarding_words) >= 1; },
-                           20s))
+    EXPECT_TRUE(
+        eventually([&] { return texts_saying(number_of.at(member), boarding_words) >= 1; }, 20s))
         << member;
   }
   // Nobody else was told a seat opened, and nobody twice (the notifier of each daemon
@@ -215,8 +239,7 @@ TEST_F(SeatsTwoDaemons, FiveHundredAtOnceSeatTheFirst112AndThirtyNoesBoardTheNex
   int boarded_texts = 0;
   for (const auto& number : asking) boarded_texts += texts_saying(number, boarding_words);
   EXPECT_EQ(boarded_texts, kNoes);
-  EXPECT_EQ(
-      scenario_.redis().text({"HGET", base_ + ":seat", waitlist.elements[kNoes].str}), "");
+  EXPECT_EQ(scenario_.redis().text({"HGET", base_ + ":seat", waitlist.elements[kNoes].str}), "");
   EXPECT_GT(snapshots_, 2);
 }
 
