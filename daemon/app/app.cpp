@@ -370,6 +370,7 @@ int run_daemon(config::Config config, DaemonOptions daemon_options) {
        .public_url = [&config] { return config.http().public_url(); }});
   api::add_all_routes(router, services);
   events::TurnoutPublisher publisher(executor, events_redis);
+  send_queue.on_started([&publisher](const std::string& id) { publisher.follow(id); });
   events::EventHub hub(executor, events_redis);
   publisher.on_published([&hub](const std::string& alert_id) { hub.notify(alert_id); });
   events::add_event_routes(

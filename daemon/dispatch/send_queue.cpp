@@ -10,16 +10,16 @@
 #include <tuple>
 
 #include "alerts/alert_keys.h"
+#include "alerts/alert_relay.h"
 #include "alerts/audience_set.h"
+#include "alerts/child_alert.h"
 #include "alerts/rfc3339.h"
 #include "dispatch/audience_freeze.h"
-#include "alerts/alert_relay.h"
 #include "dispatch/dispatch_keys.h"
 #include "dispatch/job_writer.h"
 #include "dispatch/queue_jobs.h"
 #include "dispatch/send_schedule.lua.h"
 #include "dispatch/send_start.lua.h"
-#include "alerts/child_alert.h"
 #include "log/log.h"
 #include "members/audience.h"
 #include "members/audience_counter.h"
@@ -111,6 +111,10 @@ void SendQueue::on_jobs_queued(std::function<void()> callback) {
   on_jobs_queued_ = std::move(callback);
 }
 
+void SendQueue::on_started(std::function<void(const std::string&)> callback) {
+  on_started_ = std::move(callback);
+}
+
 boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
                                                            auth::Principal who,
                                                            SendStart::Origin origin) {
@@ -146,9 +150,8 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
   const int64_t now_ms = clock_.now_ms();
   int64_t send_at_ms = 0;
   if (send_at) {
-    send_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     send_at->time_since_epoch())
-                     .count();
+    send_at_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(send_at->time_since_epoch()).count();
   }
   const bool scheduling = !from_schedule && send_at && send_at_ms > now_ms;
 
@@ -204,6 +207,7 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::start(std::string alert_id,
     spdlog::info("event=alert_sending alert={} by={} members={} jobs={} queue={} scheduled={}",
                  alert_id, log::quote(who.name), start.audience_size, start.jobs,
                  urgent ? "urgent" : "routine", from_schedule);
+    if (on_started_) on_started_(alert_id);
     const auto executor = co_await boost::asio::this_coro::executor;
     if (start.state == alert_keys::state::kSending) {
       // The jobs go onto the queue beside the answer; should this daemon die first, the
@@ -228,8 +232,9 @@ boost::asio::awaitable<Result<SendStart>> SendQueue::schedule(const std::string&
   std::vector<std::string> script_keys{alert_keys::alert(alert_id), staged,
                                        alert_keys::audit_trail(alert_id),
                                        alert_keys::schedule_outbox(alert_id)};
-  std::vector<std::string> args{std::to_string(now_ms),     who.name, std::to_string(threshold),
-                                alert_id, std::to_string(send_at_ms), who.token_id};
+  std::vector<std::string> args{std::to_string(now_ms),     who.name,
+                                std::to_string(threshold),  alert_id,
+                                std::to_string(send_at_ms), who.token_id};
   auto reply = co_await redis_.eval(schedule_script(), std::move(script_keys), std::move(args));
   if (!reply) co_return reply.error();
   co_await alerts::relay(redis_, alert_id, alerts::Outbox::audit);

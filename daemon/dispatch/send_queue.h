@@ -38,14 +38,14 @@ namespace tocsin::dispatch {
 
 struct SendStart {
   enum class Status {
-    started,                // state is now sending; its jobs are being queued
-    scheduled,              // state is now scheduled; sent at send_at_ms
-    not_found,              // no such alert
-    wrong_state,            // not draft or approved (already sending, sent, cancelled...);
-                            // from the scheduler: not scheduled
-    needs_approval,         // audience above alerts.approval_threshold, not approved by a
-                            // second executive
-    expired,                // its expires_at has passed: nothing would be sent
+    started,         // state is now sending; its jobs are being queued
+    scheduled,       // state is now scheduled; sent at send_at_ms
+    not_found,       // no such alert
+    wrong_state,     // not draft or approved (already sending, sent, cancelled...);
+                     // from the scheduler: not scheduled
+    needs_approval,  // audience above alerts.approval_threshold, not approved by a
+                     // second executive
+    expired,         // its expires_at has passed: nothing would be sent
   };
   // Who asks: an officer's :send, or the scheduler at a scheduled alert's send_at.
   enum class Origin { officer, schedule };
@@ -75,25 +75,28 @@ class SendQueue {
   // its expiry the alert becomes `cancelled` (cancelled_by "expiry"); an audience grown
   // past the approval threshold without a second executive's approval sends it back to
   // `draft`, unapproved. Each with an audit entry.
-  boost::asio::awaitable<Result<SendStart>> start(std::string alert_id, auth::Principal who,
-                                                  SendStart::Origin origin =
-                                                      SendStart::Origin::officer);
+  boost::asio::awaitable<Result<SendStart>> start(
+      std::string alert_id, auth::Principal who,
+      SendStart::Origin origin = SendStart::Origin::officer);
 
   // Called after each slice of jobs a started send puts on its queue (the engine's reader
   // is woken, so the first jobs go out while the rest are queued).
   void on_jobs_queued(std::function<void()> callback);
+  // Called with the alert's id when a send starts (the turnout publisher follows it).
+  void on_started(std::function<void(const std::string& alert_id)> callback);
 
  private:
   // The scheduling step of start(): `staged` holds the audience as it is now.
   boost::asio::awaitable<Result<SendStart>> schedule(const std::string& alert_id,
                                                      const auth::Principal& who,
-                                                     const std::string& staged,
-                                                     int64_t send_at_ms, int64_t now_ms);
+                                                     const std::string& staged, int64_t send_at_ms,
+                                                     int64_t now_ms);
 
   redis::Client& redis_;
   const config::Config& config_;
   const Clock& clock_;
   std::function<void()> on_jobs_queued_;
+  std::function<void(const std::string&)> on_started_;
 };
 
 }  // namespace tocsin::dispatch

@@ -28,6 +28,11 @@ TurnoutPublisher::TurnoutPublisher(asio::any_io_executor executor, redis::Client
   redis_.load_on_connect(milestone_script());
 }
 
+void TurnoutPublisher::follow(const std::string& alert_id) {
+  alerts_.try_emplace(alert_id);
+  timer_.cancel();  // polls now, if it was waiting
+}
+
 void TurnoutPublisher::stop() {
   stopped_ = true;
   timer_.cancel();

@@ -7,8 +7,10 @@
 // thus becomes at most one entry per alert per interval, whatever the number of viewers.
 //
 // Live alerts are those sending or sent among the most recent ones, re-read about every
-// second. Every daemon sharing Redis runs one publisher: the script decides, atomically,
-// which of them writes an entry, so each change is written once.
+// second; an alert this daemon starts sending is followed at once (follow()), so its first
+// counts are not held until that read (they were, up to a second, at the start of every
+// blast: the dashboard's worst delays). Every daemon sharing Redis runs one publisher: the
+// script decides, atomically, which of them writes an entry, so each change is written once.
 //
 // Redis's cost: the comparison reads only the counts that moved since the last entry and
 // what was published of them, at most max_fields_per_entry of them per run (a burst that
@@ -69,6 +71,11 @@ class TurnoutPublisher {
   boost::asio::awaitable<void> run();
   void stop();
 
+  // Follows an alert that just started sending, from the next poll on rather than from the
+  // next read of the live alerts (up to list_interval later). It is dropped at that read
+  // if it is not live after all.
+  void follow(const std::string& alert_id);
+
   // Called with the alert's id after this daemon wrote entries to its stream, so the
   // local event hub reads them at once instead of at its next poll.
   void on_published(std::function<void(const std::string& alert_id)> callback) {
@@ -79,7 +86,7 @@ class TurnoutPublisher {
 
  private:
   struct Alert {
-    std::string last_version;  // as last seen by the script ("" before the first run)
+    std::string last_version;    // as last seen by the script ("" before the first run)
     std::string polled_version;  // as last read by the poll
     std::chrono::steady_clock::time_point due{};  // earliest next script run
     bool pending = false;  // the version moved and the script has not caught up yet

@@ -353,6 +353,9 @@ struct RunResult {
   std::string watched_region;
   std::string stalls;  // LATENCY LATEST over the run
   std::vector<std::pair<Clock::time_point, int64_t>> counted;
+  // The time between two entries of the alert's event stream written during the blast
+  // (from their ids): the publisher's pace, whatever the viewers do.
+  std::vector<double> entry_gaps_ms;
   double rate() const { return blast_seconds > 0 ? sent / blast_seconds : 0; }
 };
 
@@ -511,6 +514,7 @@ class Bench {
     const int64_t sending_ms = std::stoll(redis_->text({"HGET", key, "sending_at_ms"}));
     const int64_t finished_ms = std::stoll(redis_->text({"HGET", key, "finished_at_ms"}));
     result.blast_seconds = (finished_ms - sending_ms) / 1000.0;
+    result.entry_gaps_ms = entry_gaps(key + ":events", sending_ms, finished_ms);
     const CpuTimes cpu_after = cpu();
     result.cpu = {cpu_after.daemon - cpu_before.daemon, cpu_after.redis - cpu_before.redis,
                   cpu_after.bench - cpu_before.bench, cpu_after.machine - cpu_before.machine};
@@ -628,6 +632,21 @@ class Bench {
              std::to_string(figures.second / 1000) + " ms)";
     }
     return out.empty() ? " none" : out;
+  }
+
+  // Gaps between consecutive entries of `stream` written between from_ms and to_ms.
+  std::vector<double> entry_gaps(const std::string& stream, int64_t from_ms, int64_t to_ms) {
+    std::vector<double> gaps;
+    int64_t previous = 0;
+    const auto entries = redis_->command(
+        {"XRANGE", stream, std::to_string(from_ms), std::to_string(to_ms) + "-9999999"});
+    for (const auto& entry : entries.elements) {
+      if (entry.elements.empty()) continue;
+      const int64_t at = std::strtoll(entry.elements[0].str.c_str(), nullptr, 10);
+      if (previous > 0) gaps.push_back(static_cast<double>(at - previous));
+      previous = at;
+    }
+    return gaps;
   }
 
   int64_t stream_length(const std::string& id) {
@@ -859,12 +878,14 @@ int run(int argc, char** argv) {
         "raw counts (reach + tally), %lld entries in its stream; per viewer %.0f change "
         "events and %.0f KiB on average (%.1f MiB/s for all); send rate ratio this "
         "round %.3f; reply -> viewer this round p99 %.1f ms (target < %.0f ms in every "
-        "round)\n",
+        "round); between two entries during the blast p50 %.0f ms, p99 %.0f ms, max %.0f ms\n",
         viewer_count, round_ended_early, static_cast<long long>(reach_fields),
         static_cast<long long>(tally_fields), static_cast<long long>(bench.stream_length(id)),
         static_cast<double>(changes) / viewer_count,
         static_cast<double>(bytes) / viewer_count / 1024, bytes / watched.reply_seconds / (1 << 20),
-        watched.rate() / quiet.rate(), quantile(round_latencies.ms, 0.99), kTargetP99Ms);
+        watched.rate() / quiet.rate(), quantile(round_latencies.ms, 0.99), kTargetP99Ms,
+        quantile(watched.entry_gaps_ms, 0.5), quantile(watched.entry_gaps_ms, 0.99),
+        quantile(watched.entry_gaps_ms, 1.0));
     quiet_messages += quiet.sent;
     quiet_seconds += quiet.blast_seconds;
     watched_messages += watched.sent;

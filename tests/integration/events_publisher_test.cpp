@@ -2,8 +2,9 @@
 // counts written directly in Redis as the turnout scripts would write them (the hashes,
 // then INCR turnout_version): entries carry only what changed, as absolute values with 0
 // for a field gone; a burst becomes at most one entry per interval whose last values are
-// the counts; alerts that are not live are left alone; and two publishers sharing Redis
-// write each change exactly once.
+// the counts; alerts that are not live are left alone; an alert followed as its send
+// starts is published before the live alerts are read again; and two publishers sharing
+// Redis write each change exactly once.
 
 #include <gtest/gtest.h>
 
@@ -94,17 +95,18 @@ TEST_F(EventsPublisher, EntriesCarryOnlyChangedFieldsAsAbsoluteValuesAndZeroForG
     auto first = co_await wait_entries(1);
     CO_ASSERT_TRUE(first.size() == 1);
     EXPECT_EQ(as_map(first[0]), (std::map<std::string, int64_t>{{"estrie|all|targeted", 10},
-                                                                 {"estrie|all|sent", 4},
-                                                                 {"estrie|all|yes", 2},
-                                                                 {"estrie|all|no", 1}}));
+                                                                {"estrie|all|sent", 4},
+                                                                {"estrie|all|yes", 2},
+                                                                {"estrie|all|no", 1}}));
     // One changes, one goes, one comes, one stays.
-    const Fields second_tally{{"estrie|all|yes", "3"}, {"estrie|all|no", ""}, {"estrie|all|maybe", "1"}};
+    const Fields second_tally{
+        {"estrie|all|yes", "3"}, {"estrie|all|no", ""}, {"estrie|all|maybe", "1"}};
     co_await change("tally", second_tally);
     auto second = co_await wait_entries(2);
     CO_ASSERT_TRUE(second.size() == 2);
-    EXPECT_EQ(as_map(second[1]), (std::map<std::string, int64_t>{{"estrie|all|yes", 3},
-                                                                  {"estrie|all|no", 0},
-                                                                  {"estrie|all|maybe", 1}}));
+    EXPECT_EQ(as_map(second[1]),
+              (std::map<std::string, int64_t>{
+                  {"estrie|all|yes", 3}, {"estrie|all|no", 0}, {"estrie|all|maybe", 1}}));
     redis::Command read_published{"HGETALL", kBase + ":published"};
     auto published = co_await client_.exec(std::move(read_published));
     CO_ASSERT_TRUE(published);
@@ -132,7 +134,7 @@ TEST_F(EventsPublisher, BurstIsCoalescedAndTheLastEntryHoldsTheCounts) {
     const auto started = std::chrono::steady_clock::now();
     for (int i = 1; i <= 300; ++i) {  // ~1.5 s of changes, one every 5 ms
       const Fields step{{"estrie|all|yes", std::to_string(i)},
-                                {"monteregie|all|yes", std::to_string(1000 - i)}};
+                        {"monteregie|all|yes", std::to_string(1000 - i)}};
       co_await change("tally", step);
       co_await sleep(5ms);
     }
@@ -173,6 +175,30 @@ TEST_F(EventsPublisher, AlertsThatAreNotLiveAreLeftAlone) {
   });
 }
 
+TEST_F(EventsPublisher, AnAlertFollowedAsItStartsIsPublishedBeforeTheLiveAlertsAreReadAgain) {
+  // The live alerts are read once, at the start, and not again within this test.
+  PublisherOptions options;
+  options.list_interval = std::chrono::hours(1);
+  TurnoutPublisher publisher(io_.get_executor(), client_, options);
+  run({}, [&]() -> asio::awaitable<void> {
+    start(publisher);
+    co_await sleep(100ms);  // the first read of the live alerts, which finds none
+    // The alert starts sending, and its first counts come in.
+    auto sending = live_alert();
+    co_await client_.exec_pipeline(std::move(sending));
+    const Fields first_tally{{"estrie|all|yes", "1"}};
+    co_await change("tally", first_tally);
+    co_await sleep(300ms);
+    EXPECT_TRUE((co_await entries()).empty()) << "published before being followed";
+    // Told by the send that started it.
+    publisher.follow(kAlert);
+    auto found = co_await wait_entries(1);
+    CO_ASSERT_TRUE(found.size() == 1);
+    EXPECT_EQ(as_map(found[0]), (std::map<std::string, int64_t>{{"estrie|all|yes", 1}}));
+    publisher.stop();
+  });
+}
+
 TEST_F(EventsPublisher, TwoPublishersSharingRedisWriteEachChangeOnce) {
   // A second daemon: its own connection to the same Redis.
   std::string error;
@@ -194,8 +220,8 @@ TEST_F(EventsPublisher, TwoPublishersSharingRedisWriteEachChangeOnce) {
     auto all = co_await wait_entries(kChanges);
     EXPECT_EQ(all.size(), static_cast<size_t>(kChanges));
     for (size_t i = 0; i < all.size(); ++i) {
-      EXPECT_EQ(as_map(all[i]), (std::map<std::string, int64_t>{
-                                    {"estrie|all|yes", static_cast<int64_t>(i + 1)}}))
+      EXPECT_EQ(as_map(all[i]),
+                (std::map<std::string, int64_t>{{"estrie|all|yes", static_cast<int64_t>(i + 1)}}))
           << all[i].id;
     }
     // Both saw every change and tried; the script let one of them write it.
