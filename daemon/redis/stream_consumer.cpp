@@ -60,6 +60,7 @@ void StreamConsumer::note_error(const std::string& error) {
 boost::asio::awaitable<Result<std::vector<StreamEntry>>> StreamConsumer::read(int count,
                                                                               std::string* why) {
   state_.connection_seen(redis_.reconnects());
+  first_pending_.reset();
   if (auto error = co_await ensure_group(why)) co_return error;
   Command read{"XREADGROUP",      "GROUP", options_.group,
                options_.consumer, "COUNT", std::to_string(count > 0 ? count : options_.batch)};
@@ -71,10 +72,21 @@ boost::asio::awaitable<Result<std::vector<StreamEntry>>> StreamConsumer::read(in
   read.push_back("STREAMS");
   read.push_back(options_.stream);
   read.push_back(state_.read_from());
-  auto reply = co_await exec(std::move(read), why);
-  if (!reply) co_return reply.error();
-  auto entries = decode_stream_read(*reply, why);
-  if (entries) state_.read_done(*entries);
+  std::vector<Command> commands;
+  commands.push_back(std::move(read));
+  const bool note_pending = options_.note_first_pending && !state_.reading_pending();
+  if (note_pending)
+    commands.push_back({"XPENDING", options_.stream, options_.group, "-", "+", "1"});
+  auto replies = co_await exec_after_acks(std::move(commands), why);
+  if (!replies) co_return replies.error();
+  auto entries = decode_stream_read(replies->front(), why);
+  if (!entries) co_return entries;
+  state_.read_done(*entries);
+  if (note_pending && !replies->back().is_error()) {
+    if (auto pending = decode_pending(replies->back()); pending && !pending->empty()) {
+      first_pending_ = std::move(pending->front());
+    }
+  }
   co_return entries;
 }
 
@@ -92,9 +104,11 @@ boost::asio::awaitable<Result<std::vector<StreamEntry>>> StreamConsumer::claim(s
                     state_.claim_from(),
                     "COUNT",
                     std::to_string(options_.claim_batch)};
-  auto reply = co_await exec(std::move(autoclaim), why);
-  if (!reply) co_return reply.error();
-  auto claimed = decode_autoclaim(*reply, why);
+  std::vector<Command> commands;
+  commands.push_back(std::move(autoclaim));
+  auto replies = co_await exec_after_acks(std::move(commands), why);
+  if (!replies) co_return replies.error();
+  auto claimed = decode_autoclaim(replies->front(), why);
   if (!claimed) co_return claimed.error();
   state_.claim_done(*claimed);
   co_return std::move(claimed->entries);
@@ -141,6 +155,56 @@ boost::asio::awaitable<std::error_code> StreamConsumer::ack(const std::vector<st
     co_return make_error_code(Errc::server_error);
   }
   co_return std::error_code{};
+}
+
+void StreamConsumer::ack_with_next_read(const std::vector<std::string>& ids, bool remove) {
+  to_ack_.insert(to_ack_.end(), ids.begin(), ids.end());
+  if (remove) to_delete_.insert(to_delete_.end(), ids.begin(), ids.end());
+}
+
+boost::asio::awaitable<std::error_code> StreamConsumer::flush_acks() {
+  if (to_ack_.empty() && to_delete_.empty()) co_return std::error_code{};
+  auto replies = co_await exec_after_acks({}, nullptr);
+  co_return replies ? std::error_code{} : replies.error();
+}
+
+boost::asio::awaitable<Result<std::vector<Reply>>> StreamConsumer::exec_after_acks(
+    std::vector<Command> commands, std::string* why) {
+  // Taken out while in flight: a failed round trip puts them back for the next one.
+  std::vector<std::string> acked = std::move(to_ack_);
+  std::vector<std::string> deleted = std::move(to_delete_);
+  to_ack_.clear();
+  to_delete_.clear();
+  std::vector<Command> all;
+  if (!acked.empty()) {
+    Command ack{"XACK", options_.stream, options_.group};
+    ack.insert(ack.end(), acked.begin(), acked.end());
+    all.push_back(std::move(ack));
+  }
+  if (!deleted.empty()) {
+    Command del{"XDEL", options_.stream};
+    del.insert(del.end(), deleted.begin(), deleted.end());
+    all.push_back(std::move(del));
+  }
+  const size_t own = all.size();
+  for (Command& command : commands) all.push_back(std::move(command));
+  auto replies = co_await redis_.exec_pipeline(std::move(all));
+  if (!replies || replies->size() < own) {
+    to_ack_.insert(to_ack_.begin(), acked.begin(), acked.end());
+    to_delete_.insert(to_delete_.begin(), deleted.begin(), deleted.end());
+    if (!replies) {
+      if (why) *why = replies.error().message();
+      co_return replies.error();
+    }
+    co_return make_error_code(Errc::server_error);
+  }
+  // An error reply to the acknowledgements (NOGROUP: the group and what it held are gone)
+  // leaves nothing to send again.
+  for (const Reply& reply : *replies) {
+    if (reply.is_error()) note_error(reply.str);
+  }
+  replies->erase(replies->begin(), replies->begin() + static_cast<std::ptrdiff_t>(own));
+  co_return std::move(*replies);
 }
 
 boost::asio::awaitable<Result<std::optional<PendingEntry>>> StreamConsumer::first_pending_before(

@@ -39,6 +39,11 @@ struct StreamConsumerOptions {
   // other command), and shorter than its command_timeout (its health-check PING waits
   // behind the read).
   std::chrono::milliseconds block{0};
+  // A read of new entries also asks for the group's first pending entry, in the same round
+  // trip (XPENDING after XREADGROUP): first_pending_at_read(). For a consumer that applies
+  // entries in stream order across consumers (replies/reply_worker.cpp): when that entry
+  // is the first it just read, no other consumer holds an earlier one, and it need not ask.
+  bool note_first_pending = false;
 };
 
 class StreamConsumer {
@@ -69,6 +74,16 @@ class StreamConsumer {
   // Acknowledges handled entries in one XACK, and deletes them from the stream (XDEL, in
   // the same round trip) when `remove`.
   boost::asio::awaitable<std::error_code> ack(const std::vector<std::string>& ids, bool remove);
+  // Acknowledges them as ack() does, in the round trip of the next read() or claim(), ahead
+  // of it: a consumer that reads again as soon as it is done saves a round trip per batch,
+  // and no other consumer can see the entries still pending by then. Kept for the next
+  // round trip when that one fails. flush_acks() sends them on their own (before stopping).
+  void ack_with_next_read(const std::vector<std::string>& ids, bool remove);
+  boost::asio::awaitable<std::error_code> flush_acks();
+
+  // The group's first pending entry, for any consumer, just after the last read of new
+  // entries (with note_first_pending); none when not asked, not known, or none pending.
+  const std::optional<PendingEntry>& first_pending_at_read() const { return first_pending_; }
 
   // The first entry before `id` still pending for any consumer, if any (XPENDING).
   boost::asio::awaitable<Result<std::optional<PendingEntry>>> first_pending_before(
@@ -85,12 +100,19 @@ class StreamConsumer {
   boost::asio::awaitable<std::error_code> ensure_group(std::string* why);
   // Sends one command; an error reply is noted (note_error), the client's error put in `why`.
   boost::asio::awaitable<Result<Reply>> exec(Command command, std::string* why);
+  // Sends `commands` after the acknowledgements waiting for a round trip, all in one;
+  // returns the replies of `commands`. The acknowledgements are done once Redis answered.
+  boost::asio::awaitable<Result<std::vector<Reply>>> exec_after_acks(std::vector<Command> commands,
+                                                                     std::string* why);
   // Notes a NOGROUP error reply (the group is made again before the next command).
   void note_error(const std::string& error);
 
   Client& redis_;
   const StreamConsumerOptions options_;
   StreamConsumerState state_;
+  std::vector<std::string> to_ack_;     // ack_with_next_read(), not sent yet
+  std::vector<std::string> to_delete_;  // of those, the ones to delete (remove)
+  std::optional<PendingEntry> first_pending_;
 };
 
 }  // namespace tocsin::redis

@@ -30,6 +30,22 @@ redis::Command read_standing(const std::string& id) {
           std::string(field::kParent)};
 }
 
+// Adds the standing `reply` read for alert `id` to `out` (none when the alert is not there).
+std::error_code add_standing(const std::string& id, const redis::Reply& reply,
+                             std::map<std::string, AlertStanding>& out) {
+  auto row = redis::decode<StandingRow>(reply);
+  if (!row) return row.error();
+  auto& [state, at, parent] = *row;
+  if (!state) return {};  // an index entry naming no alert (its creation cut short)
+  AlertStanding standing;
+  standing.state = std::move(*state);
+  int64_t at_ms = 0;
+  if (at && redis::decoding::parse_integer(*at, at_ms)) standing.sending_at_ms = at_ms;
+  standing.parent = parent.value_or("");
+  out.insert_or_assign(id, std::move(standing));
+  return {};
+}
+
 // Reads the standings of `ids` into `out`.
 boost::asio::awaitable<std::error_code> read_standings(redis::Client& redis,
                                                        const std::vector<std::string>& ids,
@@ -41,16 +57,7 @@ boost::asio::awaitable<std::error_code> read_standings(redis::Client& redis,
   auto replies = co_await redis.exec_pipeline(std::move(reads));
   if (!replies) co_return replies.error();
   for (size_t i = 0; i < ids.size(); ++i) {
-    auto row = redis::decode<StandingRow>((*replies)[i]);
-    if (!row) co_return row.error();
-    auto& [state, at, parent] = *row;
-    if (!state) continue;  // an index entry naming no alert (its creation cut short)
-    AlertStanding standing;
-    standing.state = std::move(*state);
-    int64_t at_ms = 0;
-    if (at && redis::decoding::parse_integer(*at, at_ms)) standing.sending_at_ms = at_ms;
-    standing.parent = parent.value_or("");
-    out.emplace(ids[i], std::move(standing));
+    if (auto failed = add_standing(ids[i], (*replies)[i], out)) co_return failed;
   }
   co_return std::error_code();
 }
@@ -89,20 +96,25 @@ std::vector<const OpenAlert*> candidates(const std::vector<OpenAlert>& open, boo
 }
 
 boost::asio::awaitable<Result<std::vector<ReplyMatch>>> match_replies(
-    redis::Client& redis, const std::vector<ReplyQuery>& replies) {
+    redis::Client& redis, const std::vector<ReplyQuery>& replies,
+    std::vector<std::string>* standings_read) {
   std::vector<ReplyMatch> matches(replies.size());
   if (replies.empty()) co_return matches;
 
-  // 1. The latest alerts, and the alert each quoted code names.
+  // 1. The latest alerts, the alert each quoted code names, and the standings the last
+  //    call read (most often those of the same alerts).
   std::vector<std::string> codes;
   for (const auto& reply : replies) {
     if (!reply.code.empty()) codes.push_back(reply.code);
   }
   std::sort(codes.begin(), codes.end());
   codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  const std::vector<std::string> guessed =
+      standings_read ? *standings_read : std::vector<std::string>{};
   std::vector<redis::Command> first{
       {"ZREVRANGE", std::string(keys::kIndex), "0", std::to_string(kRecentAlerts - 1)}};
   for (const auto& code : codes) first.push_back({"GET", keys::code(code)});
+  for (const auto& id : guessed) first.push_back(read_standing(id));
   auto first_replies = co_await redis.exec_pipeline(std::move(first));
   if (!first_replies) co_return first_replies.error();
   auto ids = redis::decode<std::vector<std::string>>(first_replies->front());
@@ -113,20 +125,40 @@ boost::asio::awaitable<Result<std::vector<ReplyMatch>>> match_replies(
     if (!alert) co_return alert.error();
     code_alert[codes[i]] = alert->value_or("");
   }
-
-  // 2. Their standings, then those of parents not among them.
   std::map<std::string, AlertStanding> standings;
-  if (auto failed = co_await read_standings(redis, *ids, standings)) co_return failed;
-  std::vector<std::string> parents;
-  for (const auto& [id, standing] : standings) {
-    if (!standing.parent.empty() && takes_answers(standing) &&
-        !standings.contains(standing.parent)) {
-      parents.push_back(standing.parent);
+  std::set<std::string> read_ids(guessed.begin(), guessed.end());
+  for (size_t i = 0; i < guessed.size(); ++i) {
+    if (auto failed = add_standing(guessed[i], (*first_replies)[1 + codes.size() + i], standings)) {
+      co_return failed;
     }
   }
-  std::sort(parents.begin(), parents.end());
-  parents.erase(std::unique(parents.begin(), parents.end()), parents.end());
-  if (auto failed = co_await read_standings(redis, parents, standings)) co_return failed;
+
+  // 2. The standings not guessed, then those of parents not read yet.
+  std::vector<std::string> missing;
+  for (const auto& id : *ids) {
+    if (!read_ids.contains(id)) missing.push_back(id);
+  }
+  if (auto failed = co_await read_standings(redis, missing, standings)) co_return failed;
+  read_ids.insert(missing.begin(), missing.end());
+  std::set<std::string> parents;  // of the latest alerts that take answers
+  for (const auto& id : *ids) {
+    const auto own = standings.find(id);
+    if (own != standings.end() && !own->second.parent.empty() && takes_answers(own->second)) {
+      parents.insert(own->second.parent);
+    }
+  }
+  std::vector<std::string> unread;
+  for (const auto& parent : parents) {
+    if (!read_ids.contains(parent)) unread.push_back(parent);
+  }
+  if (auto failed = co_await read_standings(redis, unread, standings)) co_return failed;
+  if (standings_read) {
+    std::vector<std::string> needed = *ids;
+    for (const auto& parent : parents) {
+      if (std::find(ids->begin(), ids->end(), parent) == ids->end()) needed.push_back(parent);
+    }
+    *standings_read = std::move(needed);
+  }
   const std::vector<OpenAlert> open = open_alerts(*ids, standings);
   if (open.empty()) co_return matches;
 

@@ -67,7 +67,12 @@ std::vector<OpenAlert> open_alerts(const std::vector<std::string>& ids,
 std::vector<const OpenAlert*> candidates(const std::vector<OpenAlert>& open, bool quotes_code,
                                          const std::string& code_alert);
 
+// `standings_read` (optional; in and out): the alerts whose standings the last call read.
+// They are read again in the round trip that reads the index, so that a call finding the
+// same latest alerts as the last one (nearly every batch of a busy worker) makes one round
+// trip fewer. Every standing used is read by this call: a guess only saves the wait.
 boost::asio::awaitable<Result<std::vector<ReplyMatch>>> match_replies(
-    redis::Client& redis, const std::vector<ReplyQuery>& replies);
+    redis::Client& redis, const std::vector<ReplyQuery>& replies,
+    std::vector<std::string>* standings_read = nullptr);
 
 }  // namespace tocsin::replies

@@ -1,6 +1,7 @@
 #include "replies/reply_worker.h"
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/this_coro.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -32,6 +33,7 @@
 #include "replies/sms_opt_outs.h"
 #include "seats/seat_status.h"
 #include "turnout/rsvp_record.h"
+#include "util/alongside.h"
 #include "util/wakeup.h"
 
 namespace tocsin::replies {
@@ -60,10 +62,10 @@ struct AnsweredAlert {
   std::string code;
   std::set<std::string> languages;  // of its messages
   std::vector<std::string> pickup_ids;
-  PickupByRegion pickup_by_region;              // folded region -> pickup id
+  PickupByRegion pickup_by_region;             // folded region -> pickup id
   std::map<std::string, PickupPoint> pickups;  // by id
-  int64_t event_at_ms = 0;                      // Alert.event_time; 0 when none
-  bool allocates_seats = false;                 // a reply may then board others (seat news)
+  int64_t event_at_ms = 0;                     // Alert.event_time; 0 when none
+  bool allocates_seats = false;                // a reply may then board others (seat news)
 };
 
 struct Entry {
@@ -72,13 +74,13 @@ struct Entry {
   std::string text;
   int64_t at_ms = 0;
   Reading reading;
-  std::string kind;     // "rsvp", "unknown" (record_replies_script), "stop", "start"
-                        // (sms_opt_outs.h) or "" for nothing
-  std::string encoded;  // the RsvpRecord, for kind "rsvp"
-  std::string status;   // what it did
-  seats::SeatHolding seat;  // the member's bus seat after it (an RSVP)
-  bool checkin = false;        // PRÉSENT A7 on the event's day: recorded by the check-in script
-  std::string checkin_code;    // the member's short check-in code, for a yes confirmation
+  std::string kind;          // "rsvp", "unknown" (record_replies_script), "stop", "start"
+                             // (sms_opt_outs.h) or "" for nothing
+  std::string encoded;       // the RsvpRecord, for kind "rsvp"
+  std::string status;        // what it did
+  seats::SeatHolding seat;   // the member's bus seat after it (an RSVP)
+  bool checkin = false;      // PRÉSENT A7 on the event's day: recorded by the check-in script
+  std::string checkin_code;  // the member's short check-in code, for a yes confirmation
   // Filled by the match (reply_matcher.h).
   std::string alert_id;
   std::string member_id;
@@ -104,19 +106,29 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
   redis::Client& redis;
   checkin::CheckinStore checkins{redis};
   const ReplyWorkerOptions options;
-  redis::StreamConsumer queue{redis, {.stream = std::string(kInboundQueue),
-                                      .group = std::string(kReplyGroup),
-                                      .consumer = options.consumer,
-                                      .batch = kBatch,
-                                      .claim_batch = kBatch,
-                                      .claim_idle = options.claim_idle}};
+  redis::StreamConsumer queue{redis,
+                              {.stream = std::string(kInboundQueue),
+                               .group = std::string(kReplyGroup),
+                               .consumer = options.consumer,
+                               .batch = kBatch,
+                               .claim_batch = kBatch,
+                               .claim_idle = options.claim_idle,
+                               .note_first_pending = true}};
   Wakeup wakeup;
   bool stopping = false;
   ReplyStats stats;
   std::map<std::string, AnsweredAlert> answered;  // by alert id
+  std::vector<std::string> standings_read;        // by the last match (match_replies)
 
   asio::awaitable<void> run() {
     auto self = shared_from_this();
+    co_await process();
+    // What the last batch handled is not read again at the next start. A stop cut short
+    // leaves it pending: applied again then, which changes nothing.
+    if (redis.connected()) co_await queue.flush_acks();
+  }
+
+  asio::awaitable<void> process() {
     while (!stopping) {
       if (!redis.connected()) {
         co_await wakeup.wait(kPoll);
@@ -154,7 +166,8 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
         co_await wakeup.wait(kPoll);
         continue;
       }
-      co_await queue.ack(ids, /*remove=*/true);
+      // Sent with the next read, which follows at once.
+      queue.ack_with_next_read(ids, /*remove=*/true);
     }
   }
 
@@ -163,6 +176,12 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
   // then apply it in arrival order, so the 500 "OUI BUS" of a full bus are seated in the
   // order members sent them, not in the order daemons happened to finish.
   asio::awaitable<void> wait_turn(const std::string& first) {
+    // The read said already that the group's first pending entry is this batch's first:
+    // no one holds an earlier one.
+    if (const auto& pending = queue.first_pending_at_read();
+        pending && pending->id == first && pending->consumer == options.consumer) {
+      co_return;
+    }
     const auto until = std::chrono::steady_clock::now() + kTurnWait;
     while (!stopping && std::chrono::steady_clock::now() < until) {
       auto earlier = co_await queue.first_pending_before(first);
@@ -216,9 +235,8 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
       loaded.pickup_by_region = pickup_by_region(alert);
       loaded.allocates_seats = alerts::allocates_seats(alert);
       if (auto at = alerts::parse_rfc3339(alert.event_time())) {
-        loaded.event_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 at->time_since_epoch())
-                                 .count();
+        loaded.event_at_ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count();
       }
     }
     co_return true;
@@ -230,7 +248,7 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
       if (!entry.number.empty()) queries.push_back({entry.number, entry.reading.alert_code});
     }
     if (queries.empty()) co_return true;
-    auto found = co_await match_replies(redis, queries);
+    auto found = co_await match_replies(redis, queries, &standings_read);
     if (!found || found->size() != queries.size()) co_return false;
     size_t i = 0;
     for (Entry& entry : entries) {
@@ -332,7 +350,9 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
         with_seats.insert(entry.alert_id);
       }
     }
-    for (const auto& id : with_seats) co_await alerts::relay(redis, id, alerts::Outbox::seat_notices);
+    for (const auto& id : with_seats) {
+      co_await alerts::relay(redis, id, alerts::Outbox::seat_notices);
+    }
     co_return co_await answer(entries);
   }
 
@@ -370,8 +390,8 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<bool> check_in(std::vector<Entry>& entries) {
     for (Entry& entry : entries) {
       if (!entry.checkin) continue;
-      checkin::CheckinRequest request{entry.alert_id, entry.member_id, "self", "sms", entry.at_ms,
-                                      false};
+      checkin::CheckinRequest request{entry.alert_id, entry.member_id, "self",
+                                      "sms",          entry.at_ms,     false};
       auto outcome = co_await checkins.check_in(std::move(request));
       if (!outcome) co_return false;
       using Status = checkin::CheckinOutcome::Status;
@@ -453,7 +473,6 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
         yes.push_back(&entry);
       }
     }
-    co_await add_checkin_codes(std::move(yes));
     std::vector<std::pair<const Entry*, ConfirmationFacts>> answers;
     std::vector<std::string> counters;
     std::vector<std::string> args{std::to_string(kAutoAnswersPerHour), "3600"};
@@ -465,8 +484,16 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
       }
     }
     if (answers.empty()) co_return true;
-    auto allowed = redis::decode<std::vector<int64_t>>(
-        co_await redis.eval(auto_answer_script(), std::move(counters), std::move(args)));
+    // The allowances and the check-in codes in the same round trip: they do not depend on
+    // each other.
+    const asio::any_io_executor executor = co_await asio::this_coro::executor;
+    Alongside<Result<redis::Reply>> allowances(
+        executor, redis.eval(auto_answer_script(), std::move(counters), std::move(args)));
+    co_await add_checkin_codes(std::move(yes));
+    for (auto& [entry, facts] : answers) {
+      if (facts.kind == ConfirmationKind::rsvp) facts.checkin_code = entry->checkin_code;
+    }
+    auto allowed = redis::decode<std::vector<int64_t>>(co_await allowances.result());
     // The replies are recorded: a lost confirmation is not worth reading them again.
     if (!allowed || allowed->size() != answers.size()) co_return true;
     for (size_t i = 0; i < answers.size(); ++i) {
@@ -491,7 +518,6 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
     }
     co_return true;
   }
-
 };
 
 ReplyWorker::ReplyWorker(asio::any_io_executor executor, redis::Client& redis,
@@ -503,15 +529,21 @@ ReplyWorker::ReplyWorker(asio::any_io_executor executor, redis::Client& redis,
 
 ReplyWorker::~ReplyWorker() = default;
 
-asio::awaitable<void> ReplyWorker::run() { return impl_->run(); }
+asio::awaitable<void> ReplyWorker::run() {
+  return impl_->run();
+}
 
 void ReplyWorker::stop() {
   impl_->stopping = true;
   impl_->wakeup.notify();
 }
 
-void ReplyWorker::notify() { impl_->wakeup.notify(); }
+void ReplyWorker::notify() {
+  impl_->wakeup.notify();
+}
 
-ReplyStats ReplyWorker::stats() const { return impl_->stats; }
+ReplyStats ReplyWorker::stats() const {
+  return impl_->stats;
+}
 
 }  // namespace tocsin::replies

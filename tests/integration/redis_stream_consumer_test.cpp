@@ -1,7 +1,9 @@
 // The stream consumer (redis/stream_consumer.h) against a real redis-server: two
 // consumers sharing a group, one going silent and the other taking over its entries, a
 // Redis restart, a group lost to FLUSHALL, a daemon restart, a blocking read on a
-// connection of its own; and nothing read twice once acknowledged.
+// connection of its own; and nothing read twice once acknowledged, also when the
+// acknowledgement waits for the next read (kept through a Redis restart). A read also
+// tells the group's first pending entry when asked.
 
 #include "redis/stream_consumer.h"
 
@@ -232,6 +234,91 @@ TEST_F(RedisStreamConsumerTest, ARestartedDaemonReadsItsOwnPendingEntriesFirstTh
     EXPECT_EQ(ids_of(*first), held);
     EXPECT_FALSE(co_await after.ack(held, true));
     EXPECT_EQ(co_await read_all(after), added);
+  });
+}
+
+TEST_F(RedisStreamConsumerTest, AnAcknowledgementLeftForTheNextReadGoesWithIt) {
+  run({}, [&]() -> asio::awaitable<void> {
+    StreamConsumer consumer(client_, options_for("c"));
+    co_await add(3);
+    const auto got = co_await read_all(consumer);
+    CO_ASSERT_TRUE(got.size() == 3);
+    consumer.ack_with_next_read(got, /*remove=*/true);
+    EXPECT_EQ(co_await pending_count(), 3) << "nothing sent before the next read";
+    const auto added = co_await add(1);
+    auto next = co_await consumer.read();
+    CO_ASSERT_TRUE(next);
+    EXPECT_EQ(ids_of(*next), added);
+    EXPECT_EQ(co_await pending_count(), 1) << "the three acknowledged, the new one pending";
+    Command xlen{"XLEN", "q:test"};
+    auto length = decode<int64_t>(co_await client_.exec(xlen));
+    EXPECT_EQ(length.value(), 1) << "and deleted";
+    // flush_acks() sends them without a read.
+    consumer.ack_with_next_read(added, /*remove=*/false);
+    EXPECT_FALSE(co_await consumer.flush_acks());
+    EXPECT_EQ(co_await pending_count(), 0);
+    consumer.rewind();
+    EXPECT_TRUE((co_await read_all(consumer)).empty()) << "none read twice";
+  });
+}
+
+TEST_F(RedisStreamConsumerTest, AnAcknowledgementLeftForTheNextReadOutlivesARedisRestart) {
+  run({}, [&]() -> asio::awaitable<void> {
+    Command always{"CONFIG", "SET", "appendfsync", "always"};
+    CO_ASSERT_TRUE(co_await client_.exec(std::move(always)));
+    StreamConsumer consumer(client_, options_for("c"));
+    co_await add(2);
+    const auto got = co_await read_all(consumer);
+    CO_ASSERT_TRUE(got.size() == 2);
+    consumer.ack_with_next_read(got, /*remove=*/true);
+    const uint64_t reconnects = client_.reconnects();
+    server_.kill();
+    auto failed = co_await consumer.read();  // Redis is away: the acknowledgement is kept
+    EXPECT_FALSE(failed);
+    server_.start();
+    const auto deadline = Clock::now() + 10s;
+    while (!(client_.connected() && client_.reconnects() > reconnects) && Clock::now() < deadline) {
+      co_await sleep(20ms);
+    }
+    CO_ASSERT_TRUE(client_.connected());
+    // A new connection reads its own pending entries again: the two were handled, and
+    // their acknowledgement goes first, so they are not.
+    EXPECT_TRUE((co_await read_all(consumer)).empty());
+    EXPECT_EQ(co_await pending_count(), 0);
+  });
+}
+
+TEST_F(RedisStreamConsumerTest, AReadOfNewEntriesCanTellTheGroupsFirstPendingEntry) {
+  run({}, [&]() -> asio::awaitable<void> {
+    auto noting = [](std::string name) {
+      StreamConsumerOptions options = options_for(std::move(name));
+      options.note_first_pending = true;
+      return options;
+    };
+    StreamConsumer a(client_, noting("a"));
+    StreamConsumer b(client_, noting("b"));
+    StreamConsumer plain(client_, options_for("plain"));
+    CO_ASSERT_TRUE(co_await a.read());  // the group; a moves on to new entries
+    CO_ASSERT_TRUE(co_await b.read());
+    const auto added = co_await add(6);
+    auto first_a = co_await a.read(2);
+    CO_ASSERT_TRUE(first_a && first_a->size() == 2);
+    CO_ASSERT_TRUE(a.first_pending_at_read().has_value());
+    EXPECT_EQ(a.first_pending_at_read()->id, added[0]) << "its own first: no one before it";
+    EXPECT_EQ(a.first_pending_at_read()->consumer, "a");
+    auto first_b = co_await b.read(2);
+    CO_ASSERT_TRUE(first_b && first_b->size() == 2);
+    CO_ASSERT_TRUE(b.first_pending_at_read().has_value());
+    EXPECT_EQ(b.first_pending_at_read()->id, added[0]) << "a holds earlier entries";
+    EXPECT_EQ(b.first_pending_at_read()->consumer, "a");
+    // Once a's are acknowledged (with its next read), b's next batch comes first.
+    a.ack_with_next_read(ids_of(*first_a), /*remove=*/true);
+    CO_ASSERT_TRUE(co_await a.read(0));
+    EXPECT_EQ(a.first_pending_at_read()->id, added[2]) << "b's, now the first";
+    EXPECT_EQ(a.first_pending_at_read()->consumer, "b");
+    // Not asked: nothing noted.
+    CO_ASSERT_TRUE(co_await plain.read());
+    EXPECT_FALSE(plain.first_pending_at_read().has_value());
   });
 }
 
