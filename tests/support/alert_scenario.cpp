@@ -140,6 +140,17 @@ int64_t AlertScenario::count(const std::string& id, const std::string& delivery_
   return sync_->integer({"HGET", "alert:{" + id + "}:count", delivery_state});
 }
 
+int64_t AlertScenario::count_sum(const std::string& id,
+                                 const std::vector<std::string>& delivery_states) {
+  std::vector<std::string> read{"HMGET", "alert:{" + id + "}:count"};
+  read.insert(read.end(), delivery_states.begin(), delivery_states.end());
+  int64_t sum = 0;
+  for (const auto& value : sync_->command(read).elements) {
+    if (!value.str.empty()) sum += std::stoll(value.str);
+  }
+  return sum;
+}
+
 std::map<std::string, std::string> AlertScenario::recipients(const std::string& id) {
   return hash_of(*sync_, "alert:{" + id + "}:to");
 }

@@ -88,6 +88,9 @@ class AlertScenario {
   bool wait_state(const std::string& id, std::string_view state, std::chrono::milliseconds timeout);
   // A field of alert:{id}:count (0 when absent).
   int64_t count(const std::string& id, const std::string& delivery_state);
+  // The sum of several, read at once: a message whose delivery report moves it from one
+  // state to the other between two reads would be counted in both.
+  int64_t count_sum(const std::string& id, const std::vector<std::string>& delivery_states);
   // alert:{id}:to: each address the alert went to -> the member it went to.
   std::map<std::string, std::string> recipients(const std::string& id);
   // alert:{id}:links reversed: member -> the tag of their RSVP link.
