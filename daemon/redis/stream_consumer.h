@@ -75,9 +75,10 @@ class StreamConsumer {
   // the same round trip) when `remove`.
   boost::asio::awaitable<std::error_code> ack(const std::vector<std::string>& ids, bool remove);
   // Acknowledges them as ack() does, in the round trip of the next read() or claim(), ahead
-  // of it: a consumer that reads again as soon as it is done saves a round trip per batch,
-  // and no other consumer can see the entries still pending by then. Kept for the next
-  // round trip when that one fails. flush_acks() sends them on their own (before stopping).
+  // of it: a consumer that reads again as soon as it is done saves a round trip per batch.
+  // Until then the entries stay pending (other consumers see them held), so it is for a
+  // consumer that does read again at once. Kept for the next round trip when that one
+  // fails. flush_acks() sends them on their own (before stopping).
   void ack_with_next_read(const std::vector<std::string>& ids, bool remove);
   boost::asio::awaitable<std::error_code> flush_acks();
 
