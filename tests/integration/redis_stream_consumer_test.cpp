@@ -52,6 +52,14 @@ class RedisStreamConsumerTest : public testing::RedisClientFixture {
     co_await timer.async_wait(asio::use_awaitable);
   }
 
+  // Waits (up to 10 s) for the client's next connection after `reconnects` of them.
+  asio::awaitable<void> wait_reconnected(uint64_t reconnects) {
+    const auto deadline = Clock::now() + 10s;
+    while (!(client_.connected() && client_.reconnects() > reconnects) && Clock::now() < deadline) {
+      co_await sleep(20ms);
+    }
+  }
+
   // Adds `n` entries "n" = 0..n-1 and returns their ids.
   asio::awaitable<std::vector<std::string>> add(int n) {
     std::vector<std::string> ids;
@@ -203,10 +211,7 @@ TEST_F(RedisStreamConsumerTest, AfterARedisRestartTheConsumerResumesAndReadsItsP
     const uint64_t reconnects = client_.reconnects();
     server_.kill();
     server_.start();
-    const auto deadline = Clock::now() + 10s;
-    while (!(client_.connected() && client_.reconnects() > reconnects) && Clock::now() < deadline) {
-      co_await sleep(20ms);
-    }
+    co_await wait_reconnected(reconnects);
     CO_ASSERT_TRUE(client_.connected());
     // The new connection: the two not acknowledged are read again, then what is new.
     const auto added = co_await add(1);
@@ -276,10 +281,7 @@ TEST_F(RedisStreamConsumerTest, AnAcknowledgementLeftForTheNextReadOutlivesARedi
     auto failed = co_await consumer.read();  // Redis is away: the acknowledgement is kept
     EXPECT_FALSE(failed);
     server_.start();
-    const auto deadline = Clock::now() + 10s;
-    while (!(client_.connected() && client_.reconnects() > reconnects) && Clock::now() < deadline) {
-      co_await sleep(20ms);
-    }
+    co_await wait_reconnected(reconnects);
     CO_ASSERT_TRUE(client_.connected());
     // A new connection reads its own pending entries again: the two were handled, and
     // their acknowledgement goes first, so they are not.

@@ -34,6 +34,20 @@ std::vector<redis::Command> alerts_sent() {
           {"HSET", "{roster}:member:m2:idx", "region", "laval"}};
 }
 
+// A wave w sent to Ben, whose parent p is the oldest of kRecentAlerts + 1 alerts: not
+// among the latest alerts read, still read as the wave's parent.
+std::vector<redis::Command> wave_of_an_older_parent() {
+  std::vector<redis::Command> seed{
+      {"HSET", "alert:{p}", "state", "sent", "sending_at_ms", "1"},
+      {"HSET", "alert:{w}", "state", "sending", "sending_at_ms", "5000", "parent", "p"},
+      {"HSET", "alert:{w}:to", kBen, "m2"},
+      {"ZADD", "alerts", "0", "p", "9999", "w"}};
+  for (int i = 0; i < kRecentAlerts; ++i) {
+    seed.push_back({"ZADD", "alerts", std::to_string(10 + i), "closed" + std::to_string(i)});
+  }
+  return seed;
+}
+
 class ReplyMatcherTest : public testing::RedisClientFixture {
  protected:
   // Each match's fields joined by ',' ("none" when it answers nothing).
@@ -91,17 +105,7 @@ TEST_F(ReplyMatcherTest, AWaveOfAClosedAlertTakesNoAnswer) {
 }
 
 TEST_F(ReplyMatcherTest, AWaveCountsOnAParentOlderThanTheLatestAlertsRead) {
-  // The parent is the oldest of kRecentAlerts + 1 alerts: not among those read, still
-  // read as the wave's parent.
-  std::vector<redis::Command> seed{
-      {"HSET", "alert:{p}", "state", "sent", "sending_at_ms", "1"},
-      {"HSET", "alert:{w}", "state", "sending", "sending_at_ms", "5000", "parent", "p"},
-      {"HSET", "alert:{w}:to", kBen, "m2"},
-      {"ZADD", "alerts", "0", "p", "9999", "w"}};
-  for (int i = 0; i < kRecentAlerts; ++i) {
-    seed.push_back({"ZADD", "alerts", std::to_string(10 + i), "closed" + std::to_string(i)});
-  }
-  run(seed, [&]() -> asio::awaitable<void> {
+  run(wave_of_an_older_parent(), [&]() -> asio::awaitable<void> {
     std::vector<ReplyQuery> replies{{kBen, ""}};
     const auto got = co_await match(std::move(replies));
     EXPECT_EQ(got, (std::vector<std::string>{"p,m2,,,,,"}));
@@ -133,15 +137,7 @@ TEST_F(ReplyMatcherTest, StandingsGuessedFromTheLastCallAreReadAgainWithTheIndex
 }
 
 TEST_F(ReplyMatcherTest, AGuessKeepsAWavesOlderParentAndReadsItAgain) {
-  std::vector<redis::Command> seed{
-      {"HSET", "alert:{p}", "state", "sent", "sending_at_ms", "1"},
-      {"HSET", "alert:{w}", "state", "sending", "sending_at_ms", "5000", "parent", "p"},
-      {"HSET", "alert:{w}:to", kBen, "m2"},
-      {"ZADD", "alerts", "0", "p", "9999", "w"}};
-  for (int i = 0; i < kRecentAlerts; ++i) {
-    seed.push_back({"ZADD", "alerts", std::to_string(10 + i), "closed" + std::to_string(i)});
-  }
-  run(seed, [&]() -> asio::awaitable<void> {
+  run(wave_of_an_older_parent(), [&]() -> asio::awaitable<void> {
     std::vector<std::string> guess;
     std::vector<ReplyQuery> replies{{kBen, ""}};
     std::vector<ReplyQuery> again = replies;
