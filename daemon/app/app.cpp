@@ -195,6 +195,15 @@ void add_reply_metrics(metrics::Registry& metrics, const replies::ReplyWorker& w
         figure.name, figure.help, metrics::Registry::Kind::counter,
         [&worker, field = figure.field] { return static_cast<double>(worker.stats().*field); });
   }
+  // Their ratio is the mean time a batch takes: how far behind its webhook a reply counts.
+  metrics.add_callback("tocsin_replies_batches_total", "Batches of replies applied.",
+                       metrics::Registry::Kind::counter,
+                       [&worker] { return static_cast<double>(worker.stats().batches); });
+  metrics.add_callback("tocsin_replies_batch_seconds_total",
+                       "Time spent applying batches of replies, from their read to their "
+                       "confirmations.",
+                       metrics::Registry::Kind::counter,
+                       [&worker] { return static_cast<double>(worker.stats().batch_us) / 1e6; });
 }
 
 void add_event_metrics(metrics::Registry& metrics, const events::TurnoutPublisher& publisher,

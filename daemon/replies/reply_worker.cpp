@@ -160,12 +160,17 @@ struct ReplyWorker::Impl : std::enable_shared_from_this<Impl> {
         co_await wakeup.wait(kPoll);
         continue;
       }
+      const auto started = std::chrono::steady_clock::now();
       co_await wait_turn(ids.front());
       if (!co_await apply(entries)) {
         queue.rewind();  // Redis trouble: the entries stay pending, read again
         co_await wakeup.wait(kPoll);
         continue;
       }
+      ++stats.batches;
+      stats.batch_us += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                  std::chrono::steady_clock::now() - started)
+                                                  .count());
       // Sent with the next read, which follows at once.
       queue.ack_with_next_read(ids, /*remove=*/true);
     }

@@ -37,9 +37,9 @@ namespace tocsin::replies {
 
 struct ReplyStats {
   uint64_t read = 0;
-  uint64_t recorded = 0;      // an RSVP stored or changed
-  uint64_t repeated = 0;      // the same answer again
-  uint64_t unknown = 0;       // kept for a coordinator
+  uint64_t recorded = 0;  // an RSVP stored or changed
+  uint64_t repeated = 0;  // the same answer again
+  uint64_t unknown = 0;   // kept for a coordinator
   uint64_t opted_out = 0;
   uint64_t resubscribed = 0;
   uint64_t help = 0;
@@ -48,6 +48,8 @@ struct ReplyStats {
   uint64_t answered = 0;      // confirmations handed to `send`
   uint64_t not_answered = 0;  // over a number's allowance of automatic answers
   uint64_t waited = 0;        // looks at an earlier batch another daemon was applying
+  uint64_t batches = 0;       // batches applied
+  uint64_t batch_us = 0;      // their time, from the read's answer to the last confirmation
 };
 
 struct ReplyWorkerOptions {

@@ -26,8 +26,8 @@
 // match can be off by the few milliseconds that separate them. Every viewer that sees R
 // gives one sample per reply of R.
 //
-// It also prints the CPU each process used per message in each run, and the events and
-// bytes the viewers received.
+// It also prints the CPU each process used per message in each run, the events and bytes
+// the viewers received, and the reply worker's batches (their mean time, from its metrics).
 //
 //   dashboard_viewers_bench [MEMBERS=150000] [VIEWERS=500] [REPLIES_PER_SECOND=2000] [ROUNDS=1]
 //                           [GATEWAY_RATE=1000000]
@@ -356,6 +356,9 @@ struct RunResult {
   // The time between two entries of the alert's event stream written during the blast
   // (from their ids): the publisher's pace, whatever the viewers do.
   std::vector<double> entry_gaps_ms;
+  // The reply worker's batches during the run and their time (its metrics).
+  double batches = 0;
+  double batch_seconds = 0;
   double rate() const { return blast_seconds > 0 ? sent / blast_seconds : 0; }
 };
 
@@ -457,6 +460,8 @@ class Bench {
     redis_->command({"LATENCY", "RESET"});
     redis_->command({"SLOWLOG", "RESET"});
     const CpuTimes cpu_before = cpu();
+    const double batches_before = metric("tocsin_replies_batches_total");
+    const double batch_seconds_before = metric("tocsin_replies_batch_seconds_total");
     auto sent = testing::http_request("POST", daemon_->base_url() + "/v1/alerts/" + id + ":send",
                                       "", {auth()});
     if (sent.status != 202) throw std::runtime_error("send failed: " + sent.body);
@@ -518,6 +523,8 @@ class Bench {
     const int64_t finished_ms = std::stoll(redis_->text({"HGET", key, "finished_at_ms"}));
     result.blast_seconds = (finished_ms - sending_ms) / 1000.0;
     const CpuTimes cpu_after = cpu();
+    result.batches = metric("tocsin_replies_batches_total") - batches_before;
+    result.batch_seconds = metric("tocsin_replies_batch_seconds_total") - batch_seconds_before;
     result.cpu = {cpu_after.daemon - cpu_before.daemon, cpu_after.redis - cpu_before.redis,
                   cpu_after.bench - cpu_before.bench, cpu_after.machine - cpu_before.machine};
     // Read after the run's CPU times, and forgotten by Redis's stall reports: reading the
@@ -656,6 +663,14 @@ class Bench {
     return gaps;
   }
 
+  // A figure of the daemon's /metrics (0 when absent).
+  double metric(const std::string& name) {
+    const std::string body = testing::http_get(daemon_->base_url() + "/metrics").body;
+    const size_t at = body.find("\n" + name + " ");
+    if (at == std::string::npos) return 0;
+    return std::strtod(body.c_str() + at + name.size() + 2, nullptr);
+  }
+
   int64_t stream_length(const std::string& id) {
     return redis_->integer({"XLEN", "alert:{" + id + "}:events"});
   }
@@ -719,6 +734,11 @@ void print_run(const char* name, const RunResult& run) {
       run.cpu.daemon / run.seconds, run.cpu.redis / run.seconds, run.cpu.bench / run.seconds,
       others, others > 0.3 ? "  <- another program was busy: run again on a quiet machine" : "");
   std::printf("  Redis stalls over 20 ms:%s\n", run.stalls.c_str());
+  if (run.batches > 0) {
+    std::printf(
+        "  reply worker: %.0f batches of %.0f replies on average, %.1f ms each on average\n",
+        run.batches, run.replies.size() / run.batches, 1e3 * run.batch_seconds / run.batches);
+  }
 }
 
 // The latency of each reply at each viewer that sees its region (see the top comment).

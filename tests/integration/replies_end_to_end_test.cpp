@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <map>
 #include <random>
 #include <set>
@@ -252,6 +254,22 @@ TEST_F(RepliesEndToEnd, AnAnsweringMachineGetsAtMostThreeAutomaticAnswersAnHour)
   EXPECT_NE(metrics.find("\ntocsin_replies_answered_total 3\n"), std::string::npos) << metrics;
   ASSERT_TRUE(eventually([&] { return texts_to(numbers_[0]).size() == 3; }, 10s));
   EXPECT_TRUE(texts_to(numbers_[0])[0].starts_with("Désolé, nous n'avons pas compris."));
+}
+
+TEST_F(RepliesEndToEnd, TheWorkersBatchesAndTheirTimeAreInTheMetrics) {
+  for (int i = 0; i < 3; ++i) reply(numbers_[i], "OUI");
+  ASSERT_TRUE(eventually([&] { return redis_sync_->integer({"XLEN", "q:replies"}) == 0; }, 10s));
+  // A batch is counted before its entries leave the queue (with the next read).
+  const std::string metrics = testing::http_get(scenario_.daemon().base_url() + "/metrics").body;
+  auto figure = [&](const std::string& name) {
+    const size_t at = metrics.find("\n" + name + " ");
+    return at == std::string::npos ? -1.0
+                                   : std::strtod(metrics.c_str() + at + name.size() + 2, nullptr);
+  };
+  const double batches = figure("tocsin_replies_batches_total");
+  EXPECT_GE(batches, 1) << metrics;
+  EXPECT_LE(batches, 3) << "one batch or more for three replies";
+  EXPECT_GT(figure("tocsin_replies_batch_seconds_total"), 0) << metrics;
 }
 
 }  // namespace
