@@ -139,8 +139,16 @@ local function turnout_flush()
       end
       if #set > 0 then redis.call('HSET', key, unpack(set)) end
       if #gone > 0 then redis.call('HDEL', key, unpack(gone)) end
-      -- For the event stream's publisher, which compares only the fields that moved.
-      redis.call('SADD', key .. ':moved', unpack(names, first, last))
+      -- For the event stream's publisher, which compares only the fields that moved. Only
+      -- those not noted yet: an SADD that adds any field goes to the AOF with all it names,
+      -- and most were noted by the calls since the publisher last took them.
+      local moved = key .. ':moved'
+      local noted = redis.call('SMISMEMBER', moved, unpack(names, first, last))
+      local new = {}
+      for i = first, last do
+        if noted[i - first + 1] == 0 then new[#new + 1] = names[i] end
+      end
+      if #new > 0 then redis.call('SADD', moved, unpack(new)) end
     end
   end
   for base, set in pairs(regions) do

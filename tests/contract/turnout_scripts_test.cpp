@@ -83,6 +83,31 @@ TEST_P(ApplyMoves, ALogLongerThanOneSliceIsAppliedWhole) {
   EXPECT_EQ(redis().integer({"HEXISTS", "alert:{a1}:reach", "est|all|sent"}), 0);
   EXPECT_EQ(redis().integer({"EXISTS", "alert:{a1}:reach_log"}), 0);
 }
+TEST_P(ApplyMoves, AFieldAlreadyNotedForThePublisherIsNotAddedAgain) {
+  // An SADD that adds anything goes to the AOF with every field it names: the fields the
+  // publisher has not taken yet are left out of it.
+  redis().command({"RPUSH", "alert:{a1}:reach_log", "m1", "", "sent", "m2", "", "sent"});
+  run(lua::apply_moves, apply_moves_keys("a1"), {});
+  ASSERT_GT(redis().integer({"SCARD", "alert:{a1}:reach:moved"}), 0);
+  auto sadd_calls = [&] {
+    const std::string stats = redis().text({"INFO", "commandstats"});
+    const size_t at = stats.find("cmdstat_sadd:calls=");
+    return at == std::string::npos ? 0 : std::stoi(stats.substr(at + 19));
+  };
+  // m1 sent -> delivered notes est|all|delivered; delivered -> sent then moves the same two
+  // fields back: nothing new to note.
+  redis().command({"RPUSH", "alert:{a1}:reach_log", "m1", "sent", "delivered"});
+  run(lua::apply_moves, apply_moves_keys("a1"), {});
+  const auto both = redis().command({"SMEMBERS", "alert:{a1}:reach:moved"});
+  redis().command({"CONFIG", "RESETSTAT"});
+  redis().command({"RPUSH", "alert:{a1}:reach_log", "m1", "delivered", "sent"});
+  run(lua::apply_moves, apply_moves_keys("a1"), {});
+  EXPECT_EQ(sadd_calls(), 1) << "the regions' SADD only, none for :moved";
+  EXPECT_EQ(redis().command({"SMEMBERS", "alert:{a1}:reach:moved"}).elements.size(),
+            both.elements.size());
+  EXPECT_EQ(redis().text({"HGET", "alert:{a1}:reach", "est|all|sent"}), "2");
+}
+
 // Every member of these tests is placed in alert:{a1}:dims: the keys stay in the alert's
 // slot.
 TOCSIN_SCRIPT_CONTRACT(ApplyMoves);
