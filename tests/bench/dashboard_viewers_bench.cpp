@@ -67,6 +67,7 @@
 #include "tests/bench/process_cpu.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
+#include "tests/support/metrics_page.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/redis_sync.h"
 #include "tests/support/synthetic_roster.h"
@@ -665,10 +666,8 @@ class Bench {
 
   // A figure of the daemon's /metrics (0 when absent).
   double metric(const std::string& name) {
-    const std::string body = testing::http_get(daemon_->base_url() + "/metrics").body;
-    const size_t at = body.find("\n" + name + " ");
-    if (at == std::string::npos) return 0;
-    return std::strtod(body.c_str() + at + name.size() + 2, nullptr);
+    return testing::metric_in(testing::http_get(daemon_->base_url() + "/metrics").body, name)
+        .value_or(0);
   }
 
   int64_t stream_length(const std::string& id) {

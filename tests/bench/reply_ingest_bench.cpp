@@ -21,8 +21,8 @@
 // To see where the time goes, it prints the CPU each process used per reply (beside the
 // CPU per /healthz request: the HTTP part alone) and Redis's own time per command (INFO
 // commandstats; the commands scripts call are counted too). With `quiet`, every number has
-// already had its automatic answers for the hour (replies/reply_keys.h auto_answers), so no confirmation
-// goes out: the ingest alone.
+// already had its automatic answers for the hour (replies/reply_keys.h auto_answers), so no
+// confirmation goes out: the ingest alone.
 //
 //   reply_ingest_bench [MEMBERS=25000] [CONNECTIONS=16] [GATEWAY_RATE=2000] [quiet]
 
@@ -50,6 +50,7 @@
 #include "tests/bench/redis_time.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
+#include "tests/support/metrics_page.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/redis_sync.h"
 #include "tests/support/synthetic_roster.h"
@@ -61,8 +62,8 @@ namespace {
 using namespace tocsin;
 using Clock = std::chrono::steady_clock;
 
-constexpr double kTargetRate = 5000;     // replies/s
-constexpr double kPacedRate = 2000;      // replies/s
+constexpr double kTargetRate = 5000;  // replies/s
+constexpr double kPacedRate = 2000;   // replies/s
 constexpr double kTargetP99Ms = 50;
 constexpr double kPacedSeconds = 10;
 constexpr size_t kPacedConnections = 64;  // spare connections: an open loop must not queue
@@ -80,10 +81,14 @@ struct Answer {
   int party = 0;
 };
 const Answer kAnswers[] = {
-    {"oui", "yes"},          {"NON", "no"},
-    {"peut-être", "maybe"},  {"Oui BUS", "yes", 1},
-    {"OUI AUTO 3", "yes", 0, 3}, {"Oui, nous serons 3", "yes", 0, 0, 3},
-    {"Non merci", "no"},     {"YES", "yes"},
+    {"oui", "yes"},
+    {"NON", "no"},
+    {"peut-être", "maybe"},
+    {"Oui BUS", "yes", 1},
+    {"OUI AUTO 3", "yes", 0, 3},
+    {"Oui, nous serons 3", "yes", 0, 0, 3},
+    {"Non merci", "no"},
+    {"YES", "yes"},
 };
 constexpr size_t kAnswerCount = std::size(kAnswers);
 
@@ -106,7 +111,6 @@ struct CpuTimes {
   CpuTimes operator/(double n) const { return {daemon / n, redis / n, bench / n}; }
 };
 
-
 class Bench {
  public:
   Bench(size_t members, int gateway_rate) : members_(members) {
@@ -117,8 +121,7 @@ class Bench {
         .redis_url = redis_server_.url(),
         // All load comes from 127.0.0.1, as through a reverse proxy: no per-address cap.
         .http_fields = "max_connections_per_client: 1024",
-        .extra_config = "gateways { name: \"tw\" rate_per_second: " +
-                        std::to_string(gateway_rate) +
+        .extra_config = "gateways { name: \"tw\" rate_per_second: " + std::to_string(gateway_rate) +
                         " max_concurrency: 64 twilio { base_url: \"" + twilio_->base_url() +
                         "\" account_sid: \"" + twilio_->account_sid() +
                         "\" auth_token { inline: \"" + twilio_->auth_token() +
@@ -139,8 +142,9 @@ class Bench {
     roster.seed = 6;
     roster.shared_phone_every = 0;  // one number per member
     memory_start_ = used_memory();
-    auto imported = testing::http_request("POST", daemon_->base_url() + "/v1/members:import",
-                                          testing::make_roster_csv(roster), {auth(), "Content-Type: text/csv"});
+    auto imported =
+        testing::http_request("POST", daemon_->base_url() + "/v1/members:import",
+                              testing::make_roster_csv(roster), {auth(), "Content-Type: text/csv"});
     if (imported.status != 200) throw std::runtime_error("import failed: " + imported.body);
     memory_roster_ = used_memory();
     const std::string alert =
@@ -149,7 +153,8 @@ class Bench {
         R"("channels":"SMS","messages":{"fr":{"sms":"{first_name}, assemblée. OUI {code} ou )"
         R"(NON {code}, BUS si besoin."},"en":{"sms":"{first_name}, assembly. YES {code} or NO )"
         R"({code}, BUS if needed."}}})";
-    auto created = testing::http_request("POST", daemon_->base_url() + "/v1/alerts", alert, {auth()});
+    auto created =
+        testing::http_request("POST", daemon_->base_url() + "/v1/alerts", alert, {auth()});
     if (created.status != 201) throw std::runtime_error("create failed: " + created.body);
     AlertResponse response;
     std::string error;
@@ -178,13 +183,12 @@ class Bench {
     requests.reserve(count);
     for (size_t i = 0; i < count; ++i) {
       const Answer& answer = kAnswers[answer_of(i)];
-      const adapters::twilio::FormParams params = {
-          {"MessageSid", "SM" + std::to_string(++sids_)},
-          {"AccountSid", twilio_->account_sid()},
-          {"From", numbers_[i]},
-          {"To", "+15145550100"},
-          {"Body", answer.text},
-          {"NumSegments", "1"}};
+      const adapters::twilio::FormParams params = {{"MessageSid", "SM" + std::to_string(++sids_)},
+                                                   {"AccountSid", twilio_->account_sid()},
+                                                   {"From", numbers_[i]},
+                                                   {"To", "+15145550100"},
+                                                   {"Body", answer.text},
+                                                   {"NumSegments", "1"}};
       std::string body;
       for (const auto& [name, value] : params) {
         body += (body.empty() ? "" : "&") + escaped(name) + "=" + escaped(value);
@@ -193,8 +197,8 @@ class Bench {
           "POST", hook_url_, std::move(body),
           std::vector<std::string>{
               "Content-Type: application/x-www-form-urlencoded",
-              "X-Twilio-Signature: " + adapters::twilio::twilio_signature(twilio_->auth_token(),
-                                                                          hook_url_, params)});
+              "X-Twilio-Signature: " +
+                  adapters::twilio::twilio_signature(twilio_->auth_token(), hook_url_, params)});
       last_answer_[numbers_[i]] = &answer;
     }
     return requests;
@@ -204,7 +208,8 @@ class Bench {
     std::vector<bench::PreparedRequest> requests;
     requests.reserve(count);
     for (size_t i = 0; i < count; ++i) {
-      requests.emplace_back("GET", daemon_->base_url() + "/healthz", "", std::vector<std::string>{});
+      requests.emplace_back("GET", daemon_->base_url() + "/healthz", "",
+                            std::vector<std::string>{});
     }
     return requests;
   }
@@ -213,7 +218,8 @@ class Bench {
   // daemon started; the time it took from `start`.
   double wait_until_processed(uint64_t total, Clock::time_point start) {
     while (true) {
-      if (redis_->integer({"XLEN", "q:replies"}) == 0 && metric("tocsin_replies_read_total") >= total) {
+      if (redis_->integer({"XLEN", "q:replies"}) == 0 &&
+          metric("tocsin_replies_read_total") >= total) {
         return seconds_since(start);
       }
       if (seconds_since(start) > 600) throw std::runtime_error("the replies were not all read");
@@ -222,10 +228,9 @@ class Bench {
   }
 
   uint64_t metric(const std::string& name) {
-    const std::string body = testing::http_get(daemon_->base_url() + "/metrics").body;
-    const size_t at = body.find("\n" + name + " ");
-    if (at == std::string::npos) return 0;
-    return std::stoull(body.substr(at + name.size() + 2));
+    return static_cast<uint64_t>(
+        testing::metric_in(testing::http_get(daemon_->base_url() + "/metrics").body, name)
+            .value_or(0));
   }
 
   CpuTimes cpu() {
@@ -339,10 +344,11 @@ class Bench {
     const double member = static_cast<double>(memory_roster_ - memory_start_) / members_;
     const double reached = static_cast<double>(memory_alert_ - memory_roster_) / members_;
     const double reply = static_cast<double>(now - memory_alert_) / replies;
-    std::printf("memory (used_memory): %.0f bytes per member of the roster (%.2f million per "
-                "GB); %.0f bytes per member an alert reached (%.2f million per GB); %.0f bytes "
-                "per reply, with its week-long repeat guard (%.2f million per GB)\n",
-                member, 1e3 / member, reached, 1e3 / reached, reply, 1e3 / reply);
+    std::printf(
+        "memory (used_memory): %.0f bytes per member of the roster (%.2f million per "
+        "GB); %.0f bytes per member an alert reached (%.2f million per GB); %.0f bytes "
+        "per reply, with its week-long repeat guard (%.2f million per GB)\n",
+        member, 1e3 / member, reached, 1e3 / reached, reply, 1e3 / reply);
   }
 
  private:
@@ -357,7 +363,6 @@ class Bench {
   uint64_t sids_ = 0;
   std::map<std::string, const Answer*> last_answer_;  // by number
 };
-
 
 void print_latencies(const bench::LoadResult& result) {
   std::printf("p50 %.2f ms, p99 %.2f ms, max %.2f ms", result.latency_ms(0.5),
@@ -383,12 +388,13 @@ int run(int argc, char** argv) {
   const CpuTimes cpu_baseline = bench.cpu();
   const auto baseline = bench::send_all(bench.health_checks(total), connections);
   const CpuTimes per_check = (bench.cpu() - cpu_baseline) / static_cast<double>(total);
-  std::printf("baseline: GET /healthz (no Redis work), closed loop, %zu connections: %zu in "
-              "%.2f s = %.0f requests/s; p50 %.2f ms, p99 %.2f ms; %s; CPU per request: "
-              "tocsind %.0f us, this process %.0f us\n",
-              connections, baseline.requests, baseline.seconds, baseline.per_second(),
-              baseline.latency_ms(0.5), baseline.latency_ms(0.99),
-              baseline.status_summary().c_str(), per_check.daemon * 1e6, per_check.bench * 1e6);
+  std::printf(
+      "baseline: GET /healthz (no Redis work), closed loop, %zu connections: %zu in "
+      "%.2f s = %.0f requests/s; p50 %.2f ms, p99 %.2f ms; %s; CPU per request: "
+      "tocsind %.0f us, this process %.0f us\n",
+      connections, baseline.requests, baseline.seconds, baseline.per_second(),
+      baseline.latency_ms(0.5), baseline.latency_ms(0.99), baseline.status_summary().c_str(),
+      per_check.daemon * 1e6, per_check.bench * 1e6);
 
   const CpuTimes cpu_before = bench.cpu();
   const auto commands_before = bench.redis_commands();
@@ -404,23 +410,27 @@ int run(int argc, char** argv) {
   const size_t accepted = accepted_first.count(200) + accepted_second.count(200);
   const double accept_rate = total / accept_seconds;
   const double processed_rate = total / processed_seconds;
-  std::printf("phase A: %zu replies (each member answers, then changes the answer), closed "
-              "loop, %zu connections%s:\n",
-              total, connections, quiet ? ", no confirmations (quiet)" : "");
-  std::printf("  webhook accepted %zu (%s / %s) in %.2f s = %.0f replies/s (target >= %.0f: "
-              "%.2fx; %.0f%% of the /healthz baseline); first answers p50 %.2f ms, p99 %.2f ms\n",
-              accepted, accepted_first.status_summary().c_str(),
-              accepted_second.status_summary().c_str(), accept_seconds, accept_rate, kTargetRate,
-              accept_rate / kTargetRate, 100 * accept_rate / baseline.per_second(),
-              accepted_first.latency_ms(0.5), accepted_first.latency_ms(0.99));
-  std::printf("  read and applied end to end (q:replies empty, %zu read) in %.2f s = %.0f "
-              "replies/s (target >= %.0f: %.2fx)\n",
-              total, processed_seconds, processed_rate, kTargetRate, processed_rate / kTargetRate);
-  std::printf("  CPU per reply: tocsind %.0f us, redis-server %.0f us, this process (client and "
-              "Twilio-shaped server) %.0f us; %.2f cores busy of %ld\n",
-              per_reply.daemon * 1e6, per_reply.redis * 1e6, per_reply.bench * 1e6,
-              (per_reply.daemon + per_reply.redis + per_reply.bench) * total / processed_seconds,
-              sysconf(_SC_NPROCESSORS_ONLN));
+  std::printf(
+      "phase A: %zu replies (each member answers, then changes the answer), closed "
+      "loop, %zu connections%s:\n",
+      total, connections, quiet ? ", no confirmations (quiet)" : "");
+  std::printf(
+      "  webhook accepted %zu (%s / %s) in %.2f s = %.0f replies/s (target >= %.0f: "
+      "%.2fx; %.0f%% of the /healthz baseline); first answers p50 %.2f ms, p99 %.2f ms\n",
+      accepted, accepted_first.status_summary().c_str(), accepted_second.status_summary().c_str(),
+      accept_seconds, accept_rate, kTargetRate, accept_rate / kTargetRate,
+      100 * accept_rate / baseline.per_second(), accepted_first.latency_ms(0.5),
+      accepted_first.latency_ms(0.99));
+  std::printf(
+      "  read and applied end to end (q:replies empty, %zu read) in %.2f s = %.0f "
+      "replies/s (target >= %.0f: %.2fx)\n",
+      total, processed_seconds, processed_rate, kTargetRate, processed_rate / kTargetRate);
+  std::printf(
+      "  CPU per reply: tocsind %.0f us, redis-server %.0f us, this process (client and "
+      "Twilio-shaped server) %.0f us; %.2f cores busy of %ld\n",
+      per_reply.daemon * 1e6, per_reply.redis * 1e6, per_reply.bench * 1e6,
+      (per_reply.daemon + per_reply.redis + per_reply.bench) * total / processed_seconds,
+      sysconf(_SC_NPROCESSORS_ONLN));
   bench::print_redis_time(commands_before, commands_after, total);
   bench.print_memory(total);
   ok = bench.check_counts() && ok && accepted == total;
@@ -445,14 +455,16 @@ int run(int argc, char** argv) {
   const auto paced_replies = bench::send_all(third, kPacedConnections, kPacedRate);
   const double processed_b = bench.wait_until_processed(total + third.size(), start_b);
   const double p99 = paced_replies.latency_ms(0.99);
-  std::printf("phase B: %zu replies at %.0f/s (open loop, latency from when each was due), %zu "
-              "connections: ",
-              third.size(), kPacedRate, kPacedConnections);
+  std::printf(
+      "phase B: %zu replies at %.0f/s (open loop, latency from when each was due), %zu "
+      "connections: ",
+      third.size(), kPacedRate, kPacedConnections);
   print_latencies(paced_replies);
-  std::printf("; %s\n  p99 target < %.0f ms: %.2fx the target; %.1fx the /healthz p99; all "
-              "read and applied %.2f s after the first was due\n",
-              paced_replies.status_summary().c_str(), kTargetP99Ms, p99 / kTargetP99Ms,
-              p99 / paced_baseline.latency_ms(0.99), processed_b);
+  std::printf(
+      "; %s\n  p99 target < %.0f ms: %.2fx the target; %.1fx the /healthz p99; all "
+      "read and applied %.2f s after the first was due\n",
+      paced_replies.status_summary().c_str(), kTargetP99Ms, p99 / kTargetP99Ms,
+      p99 / paced_baseline.latency_ms(0.99), processed_b);
   ok = bench.check_counts() && ok && paced_replies.count(200) == third.size() && p99 < kTargetP99Ms;
   std::printf("%s\n", ok ? "all targets met, counts correct" : "NOT MET (see above)");
   return ok ? 0 : 2;

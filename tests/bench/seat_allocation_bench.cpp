@@ -42,6 +42,7 @@
 #include "tests/bench/redis_time.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
+#include "tests/support/metrics_page.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/redis_sync.h"
 #include "tests/support/synthetic_roster.h"
@@ -94,9 +95,9 @@ class Bench {
     roster.members = members_;
     roster.seed = 18;
     roster.shared_phone_every = 0;
-    auto imported = testing::http_request("POST", daemon_->base_url() + "/v1/members:import",
-                                          testing::make_roster_csv(roster),
-                                          {auth(), "Content-Type: text/csv"});
+    auto imported =
+        testing::http_request("POST", daemon_->base_url() + "/v1/members:import",
+                              testing::make_roster_csv(roster), {auth(), "Content-Type: text/csv"});
     if (imported.status != 200) throw std::runtime_error("import failed: " + imported.body);
   }
 
@@ -110,7 +111,8 @@ class Bench {
         R"("{first_name}, assemblée. OUI {code} BUS MTL ou NON {code}."}},)"
         R"("pickupPoints":[{"id":"MTL","name":"Terminus Longueuil","region":"Montréal",)" +
         pickup + "}]}";
-    auto created = testing::http_request("POST", daemon_->base_url() + "/v1/alerts", json, {auth()});
+    auto created =
+        testing::http_request("POST", daemon_->base_url() + "/v1/alerts", json, {auth()});
     if (created.status != 201) throw std::runtime_error("create failed: " + created.body);
     AlertResponse response;
     std::string error;
@@ -150,10 +152,10 @@ class Bench {
       }
       requests.emplace_back(
           "POST", hook_url_, std::move(body),
-          std::vector<std::string>{"Content-Type: application/x-www-form-urlencoded",
-                                   "X-Twilio-Signature: " +
-                                       adapters::twilio::twilio_signature(twilio_->auth_token(),
-                                                                          hook_url_, params)});
+          std::vector<std::string>{
+              "Content-Type: application/x-www-form-urlencoded",
+              "X-Twilio-Signature: " +
+                  adapters::twilio::twilio_signature(twilio_->auth_token(), hook_url_, params)});
     }
     return requests;
   }
@@ -177,7 +179,8 @@ class Bench {
     const auto start = Clock::now();
     const auto load = bench::send_all(requests, connections);
     const double accepted_seconds = seconds_since(start);
-    while (redis_->integer({"XLEN", "q:replies"}) != 0 || metric("tocsin_replies_read_total") < read_before_) {
+    while (redis_->integer({"XLEN", "q:replies"}) != 0 ||
+           metric("tocsin_replies_read_total") < read_before_) {
       if (seconds_since(start) > 600) throw std::runtime_error("replies were not all applied");
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
@@ -194,10 +197,9 @@ class Bench {
   }
 
   uint64_t metric(const std::string& name) {
-    const std::string body = testing::http_get(daemon_->base_url() + "/metrics").body;
-    const size_t at = body.find("\n" + name + " ");
-    if (at == std::string::npos) return 0;
-    return std::stoull(body.substr(at + name.size() + 2));
+    return static_cast<uint64_t>(
+        testing::metric_in(testing::http_get(daemon_->base_url() + "/metrics").body, name)
+            .value_or(0));
   }
 
   void use_up_automatic_answers() {
@@ -222,11 +224,12 @@ class Bench {
     std::map<std::string, std::string> places;
     for (auto& [member, place] : pairs(base + ":dims")) places[member] = place;
     size_t unreadable = 0;
-    const auto recounted = seats::recount(pairs(base + ":seat"), pairs(base + ":waiting"), places,
-                                          &unreadable);
+    const auto recounted =
+        seats::recount(pairs(base + ":seat"), pairs(base + ":waiting"), places, &unreadable);
     std::map<std::string, int64_t> day;
     for (auto& [field, value] : pairs(base + ":day")) {
-      if (field.ends_with("|seated") || field.ends_with("|waitlisted")) day[field] = std::stoll(value);
+      if (field.ends_with("|seated") || field.ends_with("|waitlisted"))
+        day[field] = std::stoll(value);
     }
     return unreadable == 0 && day == recounted.day;
   }
@@ -250,10 +253,11 @@ class Bench {
 };
 
 void print_round(const char* name, const Bench::Round& round) {
-  std::printf("  %-34s webhook %6.0f/s, applied %6.0f/s; CPU per reply: redis-server %4.0f us, "
-              "tocsind %4.0f us%s\n",
-              name, round.accepted_per_second, round.applied_per_second, round.redis_us,
-              round.daemon_us, round.all_accepted ? "" : " (NOT ALL ACCEPTED)");
+  std::printf(
+      "  %-34s webhook %6.0f/s, applied %6.0f/s; CPU per reply: redis-server %4.0f us, "
+      "tocsind %4.0f us%s\n",
+      name, round.accepted_per_second, round.applied_per_second, round.redis_us, round.daemon_us,
+      round.all_accepted ? "" : " (NOT ALL ACCEPTED)");
   bench::print_redis_time(round.commands_before, round.commands_after, round.replies);
 }
 
@@ -265,15 +269,16 @@ int run(int argc, char** argv) {
   const bool quiet = !(argc > 3 && std::string(argv[3]) == "loud");
   Bench bench(members);
   const int buses = static_cast<int>(members / 2 / kSeatsPerBus);
-  const Sent on = bench.send_alert(
-      "Seats allocated", R"("buses":)" + std::to_string(buses) + R"(,"seatsPerBus":56)");
-  const Sent off = bench.send_alert("Seats counted",
-                                    R"("busCapacity":)" + std::to_string(buses * kSeatsPerBus));
+  const Sent on = bench.send_alert("Seats allocated",
+                                   R"("buses":)" + std::to_string(buses) + R"(,"seatsPerBus":56)");
+  const Sent off =
+      bench.send_alert("Seats counted", R"("busCapacity":)" + std::to_string(buses * kSeatsPerBus));
   if (quiet) bench.use_up_automatic_answers();
-  std::printf("%zu members; %d buses of %d seats on %s (%d seats: the rest wait); %zu "
-              "connections; %s\n",
-              bench.members(), buses, kSeatsPerBus, on.code.c_str(), buses * kSeatsPerBus,
-              connections, quiet ? "no SMS confirmations (quiet)" : "SMS confirmations (loud)");
+  std::printf(
+      "%zu members; %d buses of %d seats on %s (%d seats: the rest wait); %zu "
+      "connections; %s\n",
+      bench.members(), buses, kSeatsPerBus, on.code.c_str(), buses * kSeatsPerBus, connections,
+      quiet ? "no SMS confirmations (quiet)" : "SMS confirmations (loud)");
 
   const auto off_yes = bench.run(bench.replies("OUI BUS MTL " + off.code), connections);
   const auto on_yes = bench.run(bench.replies("OUI BUS MTL " + on.code), connections);

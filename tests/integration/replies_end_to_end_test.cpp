@@ -19,6 +19,7 @@
 #include "proto/tocsin.pb.h"
 #include "tests/support/alert_scenario.h"
 #include "tests/support/http_client.h"
+#include "tests/support/metrics_page.h"
 #include "tests/support/twilio_server.h"
 #include "turnout/rsvp_record.h"
 
@@ -262,9 +263,7 @@ TEST_F(RepliesEndToEnd, TheWorkersBatchesAndTheirTimeAreInTheMetrics) {
   // A batch is counted before its entries leave the queue (with the next read).
   const std::string metrics = testing::http_get(scenario_.daemon().base_url() + "/metrics").body;
   auto figure = [&](const std::string& name) {
-    const size_t at = metrics.find("\n" + name + " ");
-    return at == std::string::npos ? -1.0
-                                   : std::strtod(metrics.c_str() + at + name.size() + 2, nullptr);
+    return testing::metric_in(metrics, name).value_or(-1);
   };
   const double batches = figure("tocsin_replies_batches_total");
   EXPECT_GE(batches, 1) << metrics;
